@@ -1,0 +1,67 @@
+/* Working days: weekends, bank holidays of a division, and closure days. */
+#ifndef DISPUTE_CALENDAR_H
+#define DISPUTE_CALENDAR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "dispute/util.h"
+
+/* One bank-holiday division ("england-and-wales", "scotland",
+ * "northern-ireland"): its sorted holidays and the years they cover. */
+struct cal_division {
+	char *name;
+	long *days;             /* sorted ascending, unique */
+	char **titles;          /* parallel to days */
+	size_t n, cap;
+	int first_year, last_year;
+};
+
+/* The calendar owns everything it points at; calendar_free releases it.
+ * It does no I/O: callers hand it the text of the holiday file. */
+struct calendar {
+	struct cal_division *div;
+	size_t ndiv;
+	long *closures;         /* user closure days, all divisions; sorted */
+	size_t nclosures, closures_cap;
+};
+
+void calendar_init(struct calendar *cal);
+void calendar_free(struct calendar *cal);
+
+/* Parses CSV text "date,division,title" (header line first, UTF-8, LF or
+ * CRLF).  Errors name the line.  A division's covered years run from the
+ * earliest to the latest year that has a holiday in it. */
+enum status calendar_load_csv(struct calendar *cal, const char *text, size_t len,
+                              const char *name, struct error *err);
+
+/* Adds a closure day (no-op if already present). */
+void calendar_add_closure(struct calendar *cal, long day);
+
+/* Returns the division, or NULL if the calendar has no such division. */
+const struct cal_division *calendar_division(const struct calendar *cal, const char *division);
+
+/* Returns true when day is covered by the division's holiday data. */
+bool calendar_covers(const struct calendar *cal, const char *division, long day);
+
+/* Sets *out to whether day is a working day.  Refuses (ST_INVALID) a day
+ * outside the years the division's data covers, or an unknown division. */
+enum status calendar_is_workday(const struct calendar *cal, const char *division,
+                                long day, bool *out, struct error *err);
+
+/* Returns the holiday title for day in division, or NULL (borrowed). */
+const char *calendar_holiday(const struct calendar *cal, const char *division, long day);
+
+/* *out = the date n (>= 0) working days after from: the n-th working day
+ * strictly after from.  n == 0 gives from itself.  Refuses dates whose
+ * answer would leave the covered years. */
+enum status workdays_add(const struct calendar *cal, const char *division,
+                         long from, int n, long *out, struct error *err);
+
+/* *out = the number of working days in (a, b]; negative -(working days in
+ * (b, a]) when b < a.  So between(today, due) is the working days left,
+ * and 0 when due is today. */
+enum status workdays_between(const struct calendar *cal, const char *division,
+                             long a, long b, int *out, struct error *err);
+
+#endif

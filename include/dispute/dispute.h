@@ -1,0 +1,166 @@
+/* The domain: disputes, their stages and journal records, and the rules for moving them on. */
+#ifndef DISPUTE_DISPUTE_H
+#define DISPUTE_DISPUTE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "dispute/calendar.h"
+#include "dispute/protocol.h"
+#include "dispute/util.h"
+
+/* Largest text accepted in any single field (a record's text included).
+ * A note typed during a long call fits many times over; a 1 MB paste does not. */
+#define TEXT_MAX (256 * 1024)
+/* Largest one-line field (names, references, summaries). */
+#define LINE_MAX_LEN 1024
+
+enum dispute_status {
+	DS_OPEN,
+	DS_RESOLVED,
+	DS_WITHDRAWN,
+	DS_REFERRED
+};
+
+/* How a stage ended. */
+enum stage_end {
+	SE_NONE,          /* still running */
+	SE_ESCALATED,
+	SE_RESOLVED,
+	SE_WITHDRAWN,
+	SE_REFERRED
+};
+
+#define RECORD_KINDS(X) \
+	X(CALL,     "call") \
+	X(MEETING,  "meeting") \
+	X(EMAIL,    "email") \
+	X(DECISION, "decision") \
+	X(ACTION,   "action") \
+	X(OUTCOME,  "outcome") \
+	X(LEARNING, "learning") \
+	X(NOTE,     "note") \
+	X(EVENT,    "event")     /* written by the program: opened, escalated, ... */
+
+enum record_kind {
+#define RECORD_KIND_ENUM(name, str) RK_##name,
+	RECORD_KINDS(RECORD_KIND_ENUM)
+#undef RECORD_KIND_ENUM
+	RK_COUNT
+};
+
+const char *dispute_status_name(enum dispute_status s);   /* "open", "resolved", ... */
+bool dispute_status_parse(const char *s, enum dispute_status *out);
+const char *stage_end_name(enum stage_end e);              /* "", "escalated", ... */
+bool stage_end_parse(const char *s, enum stage_end *out);
+const char *record_kind_name(enum record_kind k);
+/* Only the kinds a user may write (not RK_EVENT) parse. */
+bool record_kind_parse(const char *s, enum record_kind *out);
+
+struct stage {
+	int number;             /* 1-based */
+	long started;           /* DATE_NONE until started */
+	long due;               /* DATE_NONE when no limit is set yet */
+	int due_minute;         /* TIME_NONE unless the limit is in hours */
+	bool due_agreed;        /* the due date was agreed rather than the protocol limit */
+	char *due_reason;       /* why the due date differs from the limit, or NULL */
+	long ended;             /* DATE_NONE while running */
+	enum stage_end how;
+	int sequence;           /* bumped every time the due date changes (for calendar invites) */
+};
+
+/* A dispute and its started stages, in memory.  Owned strings; free with
+ * dispute_free.  id 0 means "not stored yet". */
+struct dispute {
+	long long id;
+	char reference[16];     /* "D-2026-0001" */
+	char *protocol;         /* protocol id */
+	bool urgent;
+	char *subject;          /* case reference and at most initials */
+	char *raised_by;        /* agency names */
+	char *against;
+	char *category;         /* category key */
+	char *summary;
+	long opened;
+	enum dispute_status status;
+	long closed;            /* DATE_NONE while open */
+	char *outcome;          /* resolved: what was agreed; referred: to whom; withdrawn: why */
+	char *outstanding;      /* how outstanding issues are pursued (resolved) */
+	long challenged;        /* formal challenge date, DATE_NONE when not set */
+	int current_stage;      /* 1-based; the last started stage */
+	struct stage *stages;   /* stages[0..nstages) = stages 1..nstages that were started */
+	size_t nstages;
+};
+
+void dispute_init(struct dispute *d);
+void dispute_free(struct dispute *d);
+/* The current (last started) stage, or NULL if none. Borrowed. */
+struct stage *dispute_current(const struct dispute *d);
+
+/* A journal entry.  Owned strings; free with record_free. */
+struct record {
+	long long id;
+	long long dispute_id;
+	long day;
+	int minute;             /* TIME_NONE when only the date is known */
+	enum record_kind kind;
+	int stage;              /* the stage the dispute was at */
+	char *author;
+	char *text;
+	long long amends;       /* id of the record this corrects, or 0 */
+	char *created;          /* when it was written (UTC, ISO 8601), set by the store */
+};
+
+void record_init(struct record *r);
+void record_free(struct record *r);
+
+/* Checks text a user typed.  Valid UTF-8 only; no control characters
+ * except, when multiline, newline and tab; CRLF is normalised to LF in
+ * place.  Empty text and text over max bytes are refused.  field names the
+ * field in the message ("--text contains a control character (0x1B) at byte 12"). */
+enum status text_check(char *text, bool multiline, size_t max, const char *field, struct error *err);
+
+/* What opening a dispute needs.  Borrowed strings. */
+struct dispute_new {
+	const char *subject, *raised_by, *against, *category, *summary;
+	bool urgent;
+	long opened;            /* the date it was raised */
+	int minute;             /* time of day, or TIME_NONE */
+};
+
+/* Fills d (which must be dispute_init'ed) as a new dispute under protocol
+ * p, with stage 1 started on args->opened and its due date fixed.  Refuses
+ * an unknown category, a date after today, text that fails text_check.
+ * The reference is left for the store to assign. */
+enum status dispute_open(struct dispute *d, const struct protocol *p, const struct calendar *cal,
+                         const struct dispute_new *args, long today, struct error *err);
+
+/* Ends the current stage as escalated on `on` and starts the next one.
+ * agreed_due (or DATE_NONE) sets an agreed due date: earlier than the
+ * limit is allowed; later needs a reason; before `on` is refused.
+ * Refuses escalating a closed dispute or past the last stage. */
+enum status dispute_escalate(struct dispute *d, const struct protocol *p, const struct calendar *cal,
+                             long on, int minute, long agreed_due, const char *reason,
+                             long today, struct error *err);
+
+/* Sets an agreed due date on the current stage (same rules as escalate's
+ * agreed_due); bumps the stage's sequence. */
+enum status dispute_set_due(struct dispute *d, const struct protocol *p, const struct calendar *cal,
+                            long due, const char *reason, long today, struct error *err);
+
+/* Closes the dispute.  outcome is required; outstanding may be NULL. */
+enum status dispute_resolve(struct dispute *d, long on, const char *outcome, const char *outstanding,
+                            long today, struct error *err);
+enum status dispute_withdraw(struct dispute *d, long on, const char *reason, long today, struct error *err);
+/* Refers the dispute on (partnership, inspectorate, case review): to says where. */
+enum status dispute_refer(struct dispute *d, long on, const char *to, long today, struct error *err);
+
+/* Sets (set=true) or clears the formal-challenge flag. */
+enum status dispute_challenge(struct dispute *d, long on, bool set, long today, struct error *err);
+
+/* Working days from today to the current stage's due date: negative when
+ * overdue.  Returns ST_NOTFOUND when there is no due date. */
+enum status dispute_days_left(const struct dispute *d, const struct protocol *p, const struct calendar *cal,
+                              long today, int *out, struct error *err);
+
+#endif

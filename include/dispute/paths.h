@@ -1,0 +1,30 @@
+/* Where things live: the database, the user's config, the shipped data; and careful file reading. */
+#ifndef DISPUTE_PATHS_H
+#define DISPUTE_PATHS_H
+
+#include <stddef.h>
+
+#include "dispute/util.h"
+
+/* The default database path: $DISPUTE_DB, else
+ * $XDG_DATA_HOME/dispute/disputes.db, else ~/.local/share/dispute/disputes.db.
+ * Returns a new string (caller frees), or NULL with err set when neither
+ * XDG_DATA_HOME nor HOME is set. */
+char *paths_db_default(struct error *err);
+
+/* $XDG_CONFIG_HOME/dispute, else ~/.config/dispute (caller frees), or NULL. */
+char *paths_config_dir(void);
+
+/* The directory holding bank-holidays.csv and protocols/: $DISPUTE_DATADIR,
+ * else data/ beside the executable when it exists (running from the build
+ * tree), else the compiled-in DISPUTE_DATADIR.  Caller frees. */
+char *paths_data_dir(void);
+
+/* Reads a whole regular file of at most max bytes into a new NUL-terminated
+ * buffer (*out, caller frees; *len without the NUL). */
+enum status paths_read_file(const char *path, size_t max, char **out, size_t *len, struct error *err);
+
+/* mkdir -p with mode 0700 for the directories it creates. */
+enum status paths_mkdir_private(const char *dir, struct error *err);
+
+#endif

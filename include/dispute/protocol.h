@@ -1,0 +1,130 @@
+/* Escalation protocols: stages, limits, urgent routes and categories, loaded from data files. */
+#ifndef DISPUTE_PROTOCOL_H
+#define DISPUTE_PROTOCOL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "dispute/calendar.h"
+#include "dispute/util.h"
+
+enum limit_kind {
+	LIMIT_NONE,       /* "without delay": no protocol limit; a date must be agreed */
+	LIMIT_WORKDAYS,   /* n working days */
+	LIMIT_HOURS,      /* n hours (timed) */
+	LIMIT_AGREED,     /* agreed between the parties, at most n working days */
+	LIMIT_MONTHS      /* n calendar months (used for spans) */
+};
+
+struct limit {
+	enum limit_kind kind;
+	int n;
+};
+
+/* Parses a limit phrase: "5 working days", "1 working day", "24 hours",
+ * "agreed, at most 5 working days", "1 month", "none", "without delay".
+ * Returns false (with a reason in err) for anything else. */
+bool limit_parse(const char *s, struct limit *out, struct error *err);
+
+/* Writes a human phrase for the limit ("5 working days", "24 hours",
+ * "agreed, at most 5 working days", "no limit (without delay)"). Returns out. */
+char *limit_describe(const struct limit *l, char *out, size_t outlen);
+
+struct stage_rule {
+	char *name;       /* short title, e.g. "Line manager to line manager" */
+	char *ours;       /* who acts in the raising agency */
+	char *theirs;     /* who they deal with in the other agency */
+	struct limit limit;
+	char *then;       /* optional second step inside the stage, e.g. "line managers review within 24 hours" */
+	char *record;     /* what must be recorded at this stage */
+	char *notice;     /* something the user must be told on entering the stage */
+};
+
+/* A limit that runs across several stages (Sunderland's month for the whole
+ * process; Newcastle's advisory five days for the usual process). */
+struct span_rule {
+	char *name;
+	int from, to;     /* 1-based stage numbers, inclusive */
+	struct limit limit;
+	bool advisory;
+};
+
+/* The urgent route.  When same_stages is set the route runs the normal
+ * stages (Rochdale); otherwise it has stages of its own (Newcastle). */
+struct route {
+	char *name;
+	char *when;       /* when the route applies */
+	char *notice;     /* what must happen at once */
+	bool same_stages;
+	struct stage_rule *stages;
+	size_t nstages;
+};
+
+struct category {
+	char *key;        /* "thresholds" */
+	char *label;      /* "Levels of need / thresholds" */
+};
+
+struct protocol {
+	char *id;         /* file name without .ini, e.g. "north-wales" */
+	char *path;       /* where it was loaded from */
+	char *title;
+	char *partnership;/* the board or partnership that issued it */
+	char *source;     /* where the text comes from */
+	char *population; /* "children", "adults" or "both" */
+	char *division;   /* bank holiday division */
+	char *scope;      /* optional: what is out of scope */
+	struct stage_rule *stages;
+	size_t nstages;
+	struct span_rule *spans;
+	size_t nspans;
+	struct route *urgent;   /* NULL when the protocol has no urgent route */
+	struct category *categories;
+	size_t ncategories;
+	char **notices;         /* general notices (complaints, learning, ...) */
+	size_t nnotices;
+};
+
+/* A set of loaded protocols.  Protocol files that fail to load are left out
+ * and their errors ("file:line: reason") kept in problems. */
+struct protocol_set {
+	struct protocol **v;
+	size_t n;
+	char **problems;
+	size_t nproblems;
+};
+
+void protocol_set_init(struct protocol_set *set);
+void protocol_set_free(struct protocol_set *set);
+
+/* Parses one protocol file's text.  id is the protocol id, path is used in
+ * messages.  On success *out is a new protocol the caller frees with
+ * protocol_free.  Errors read "path:line: reason". */
+enum status protocol_parse(const char *id, const char *path, const char *text,
+                           struct protocol **out, struct error *err);
+void protocol_free(struct protocol *p);
+
+/* Loads every *.ini in dir into set, in name order.  A protocol whose id is
+ * already in set replaces it (a user's file overrides a shipped one).  A
+ * missing directory is not an error.  Returns ST_IO only if dir exists but
+ * cannot be read; bad files go to set->problems. */
+enum status protocol_set_load_dir(struct protocol_set *set, const char *dir, struct error *err);
+
+/* Returns the protocol with this id (ASCII case-insensitive), or NULL. Borrowed. */
+const struct protocol *protocol_set_find(const struct protocol_set *set, const char *id);
+
+/* The stages a dispute follows on the normal or urgent route. Borrowed. */
+const struct stage_rule *protocol_stages(const struct protocol *p, bool urgent, size_t *n);
+
+/* Finds a category by key or label (case-insensitive); NULL if none. */
+const struct category *protocol_category(const struct protocol *p, const char *key_or_label);
+
+/* Computes the due date for a stage starting on day `start` (at `minute`,
+ * or TIME_NONE) under limit l.  Working-day limits count from the start
+ * date; hour limits give a due day and *due_minute; LIMIT_AGREED gives the
+ * maximum; LIMIT_NONE gives DATE_NONE.  *due_minute is TIME_NONE unless
+ * the limit is in hours. */
+enum status limit_due(const struct limit *l, const struct calendar *cal, const char *division,
+                      long start, int minute, long *due, int *due_minute, struct error *err);
+
+#endif

@@ -1,0 +1,122 @@
+/* The SQLite store: one private file holding agencies, contacts, disputes, stages and the append-only journal. */
+#ifndef DISPUTE_STORE_H
+#define DISPUTE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "dispute/dispute.h"
+#include "dispute/util.h"
+
+struct store;
+
+enum store_mode {
+	STORE_READ,       /* must exist; opened read-only */
+	STORE_WRITE,      /* must exist; read-write, migrated if old */
+	STORE_CREATE      /* created (0600, in a 0700 directory) if missing */
+};
+
+/* Opens the database at path.  A file that is not a dispute database
+ * (not SQLite, or SQLite without our schema and not empty) is refused and
+ * never written.  A newer schema than this program knows is refused.
+ * On success *out is owned by the caller; close with store_close. */
+enum status store_open(const char *path, enum store_mode mode, struct store **out, struct error *err);
+void store_close(struct store *s);
+
+/* The schema version this program writes (PRAGMA user_version). */
+int store_schema_version(void);
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK.  Every change below that writes more
+ * than one row runs inside a transaction the caller opens, so a failure
+ * leaves nothing half-written. */
+enum status store_begin(struct store *s, struct error *err);
+enum status store_commit(struct store *s, struct error *err);
+void store_rollback(struct store *s);
+
+/* Inserts a new dispute with its stages; assigns d->id and d->reference
+ * ("D-YYYY-NNNN", numbered within the year it was opened).  Agencies are
+ * matched case-insensitively and created when new. */
+enum status store_dispute_insert(struct store *s, struct dispute *d, struct error *err);
+
+/* Writes back the dispute's mutable columns (status, closed, outcome,
+ * outstanding, challenged, current stage) and its stages (inserting new
+ * ones, updating ended/how/due of existing ones). */
+enum status store_dispute_update(struct store *s, const struct dispute *d, struct error *err);
+
+/* Loads a dispute by reference (case-insensitive) into d (dispute_init'ed;
+ * caller frees with dispute_free).  ST_NOTFOUND names the reference. */
+enum status store_dispute_load(struct store *s, const char *reference, struct dispute *d, struct error *err);
+enum status store_dispute_load_id(struct store *s, long long id, struct dispute *d, struct error *err);
+
+/* Appends a journal record.  Sets r->id and r->created.  An amends id must
+ * name a record of the same dispute. */
+enum status store_record_insert(struct store *s, struct record *r, struct error *err);
+
+/* Loads a dispute's records, oldest first, into a new array *out of *n
+ * records (caller frees each with record_free, then the array). */
+enum status store_records_load(struct store *s, long long dispute_id, struct record **out, size_t *n,
+                               struct error *err);
+
+/* Filters for listing disputes.  All optional. */
+enum list_which { LIST_ALL, LIST_OPEN, LIST_CLOSED };
+enum list_order { ORDER_DUE, ORDER_REFERENCE, ORDER_OPENED, ORDER_AGENCY };
+
+struct list_filter {
+	enum list_which which;
+	long due_before;        /* open disputes with current due date < this, or DATE_NONE */
+	long overdue_on;        /* open disputes with due date before this day, or DATE_NONE */
+	const char *search;     /* substring of reference, agencies, summary, category or record text */
+	const char *protocol;
+	enum list_order order;
+	int offset, limit;      /* windowed reads; limit 0 = no limit */
+};
+
+void list_filter_init(struct list_filter *f);
+
+/* One line of the dispute list: a dispute without its record journal.
+ * The stages array is loaded too (it is small). */
+typedef int (*store_list_fn)(const struct dispute *d, void *ctx);
+
+/* Calls fn for each dispute matching f, in order; stops early when fn
+ * returns non-zero.  d is borrowed for the duration of the call. */
+enum status store_list(struct store *s, const struct list_filter *f, store_list_fn fn, void *ctx,
+                       struct error *err);
+/* Counts the disputes matching f (offset/limit ignored). */
+enum status store_count(struct store *s, const struct list_filter *f, int *out, struct error *err);
+
+/* Agencies and contacts. */
+struct contact {
+	long long id;
+	char *agency, *name, *role, *email, *phone;
+};
+void contact_free(struct contact *c);
+
+/* Returns the agency's id, creating it if new (case-insensitive match). */
+enum status store_agency_ensure(struct store *s, const char *name, long long *id, struct error *err);
+/* Calls fn(name, ctx) for each agency, by name. */
+enum status store_agencies(struct store *s, int (*fn)(const char *name, void *ctx), void *ctx,
+                           struct error *err);
+enum status store_contact_insert(struct store *s, struct contact *c, struct error *err);
+/* Loads all contacts (of one agency when agency is not NULL) into *out. */
+enum status store_contacts_load(struct store *s, const char *agency, struct contact **out, size_t *n,
+                                struct error *err);
+
+/* Closure days added by the user (offices closed), applied to every division. */
+enum status store_closure_add(struct store *s, long day, const char *reason, struct error *err);
+enum status store_closure_remove(struct store *s, long day, struct error *err);
+/* Calls fn(day, reason, ctx) for each closure day in date order. */
+enum status store_closures(struct store *s, int (*fn)(long day, const char *reason, void *ctx), void *ctx,
+                           struct error *err);
+
+/* The record draft being typed in the workbench, one per dispute, saved as
+ * the user types so that a killed terminal loses nothing.  store_draft_get
+ * sets *text to NULL when there is no draft (caller frees *text). */
+enum status store_draft_put(struct store *s, long long dispute_id, enum record_kind kind, const char *text,
+                            struct error *err);
+enum status store_draft_get(struct store *s, long long dispute_id, enum record_kind *kind, char **text,
+                            struct error *err);
+enum status store_draft_clear(struct store *s, long long dispute_id, struct error *err);
+/* Sets *dispute_id to a dispute with a pending draft, or 0 if none. */
+enum status store_draft_any(struct store *s, long long *dispute_id, struct error *err);
+
+#endif

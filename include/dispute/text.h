@@ -1,0 +1,30 @@
+/* UTF-8 helpers: validation, display width, and making stored text safe to show. */
+#ifndef DISPUTE_TEXT_H
+#define DISPUTE_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Returns true when s[0..len) is valid UTF-8 (no overlongs, no surrogates).
+ * On false, *bad (if not NULL) is the byte offset of the first bad byte. */
+bool utf8_valid(const char *s, size_t len, size_t *bad);
+
+/* Decodes one code point at s (valid UTF-8 assumed, len > 0); returns its
+ * byte length and sets *cp.  Invalid bytes decode as U+FFFD, length 1. */
+size_t utf8_decode(const char *s, size_t len, unsigned *cp);
+
+/* Returns a new string (caller frees) with every C0/C1 control character
+ * and DEL replaced by a visible stand-in (U+FFFD), invalid UTF-8 bytes by
+ * U+FFFD, and, unless keep_newlines, newlines and tabs by a space.
+ * This is what every piece of stored text goes through before it reaches
+ * a terminal or an export. */
+char *text_sanitize(const char *s, bool keep_newlines);
+
+/* Display columns of s (wide characters count 2, combining marks 0). */
+int text_width(const char *s);
+
+/* Copies into out (size outlen) as much of s as fits in `cols` display
+ * columns, ending with "…" if cut.  Returns the columns used. */
+int text_fit(const char *s, int cols, char *out, size_t outlen);
+
+#endif

@@ -1,0 +1,69 @@
+/* Status codes, the caller-owned error message, and small allocation helpers. */
+#ifndef DISPUTE_UTIL_H
+#define DISPUTE_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Every fallible function returns one of these; the message goes into a
+ * caller-owned struct error.  The CLI maps ST_USAGE to exit 2, everything
+ * else that is not ST_OK to exit 1. */
+#define STATUS_CODES(X) \
+	X(OK,       "ok") \
+	X(USAGE,    "bad usage") \
+	X(INVALID,  "invalid input") \
+	X(REFUSED,  "refused") \
+	X(NOTFOUND, "not found") \
+	X(IO,       "input/output error") \
+	X(DB,       "database error") \
+	X(BUSY,     "database is locked") \
+	X(NOMEM,    "out of memory")
+
+enum status {
+#define STATUS_ENUM(name, msg) ST_##name,
+	STATUS_CODES(STATUS_ENUM)
+#undef STATUS_ENUM
+};
+
+struct error {
+	enum status code;
+	char msg[512];
+};
+
+/* Returns a static description of code. */
+const char *status_name(enum status code);
+
+/* Fills err (which may be NULL) with code and a printf-style message;
+ * returns code so callers can write `return error_set(err, ST_X, "...")`. */
+enum status error_set(struct error *err, enum status code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Clears err to ST_OK with an empty message. */
+void error_clear(struct error *err);
+
+/* Allocation helpers that abort with a message on exhaustion: the program
+ * cannot do anything useful without memory, and checking every strdup
+ * would hide the logic.  Returned memory is owned by the caller. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);               /* NULL stays NULL */
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A growable string buffer.  sb.s is always NUL-terminated once anything
+ * was appended; the caller frees it with free(sb.s) or takes it with sb_take. */
+struct sb {
+	char *s;
+	size_t len, cap;
+};
+void sb_append(struct sb *sb, const char *s);
+void sb_appendn(struct sb *sb, const char *s, size_t n);
+void sb_printf(struct sb *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+char *sb_take(struct sb *sb);               /* never NULL; caller frees */
+
+/* Case-insensitive ASCII comparison, for ids and keywords. */
+int ascii_casecmp(const char *a, const char *b);
+
+#endif

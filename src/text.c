@@ -1,0 +1,245 @@
+/* UTF-8 validation and decoding, terminal-safe sanitizing, and display width. */
+#include <string.h>
+
+#include "dispute/text.h"
+#include "dispute/util.h"
+
+#define REPLACEMENT "\xEF\xBF\xBD"      /* U+FFFD in UTF-8 */
+
+struct range {
+	unsigned lo, hi;
+};
+
+/* Combining marks, format characters and Hangul medial jamo: zero columns.
+ * The scripts a UK caseload is likely to carry, not all of Unicode. */
+static const struct range zero_width[] = {
+	{0x0300, 0x036F}, {0x0483, 0x0489}, {0x0591, 0x05BD}, {0x05BF, 0x05BF},
+	{0x05C1, 0x05C2}, {0x05C4, 0x05C5}, {0x05C7, 0x05C7}, {0x0610, 0x061A},
+	{0x061C, 0x061C}, {0x064B, 0x065F}, {0x0670, 0x0670}, {0x06D6, 0x06DC},
+	{0x06DF, 0x06E4}, {0x06E7, 0x06E8}, {0x06EA, 0x06ED}, {0x0711, 0x0711},
+	{0x0730, 0x074A}, {0x07A6, 0x07B0}, {0x08CA, 0x08E1}, {0x08E3, 0x0902},
+	{0x093A, 0x093A}, {0x093C, 0x093C}, {0x0941, 0x0948}, {0x094D, 0x094D},
+	{0x0951, 0x0957}, {0x0962, 0x0963}, {0x0981, 0x0981}, {0x09BC, 0x09BC},
+	{0x09C1, 0x09C4}, {0x09CD, 0x09CD}, {0x09E2, 0x09E3}, {0x0A01, 0x0A02},
+	{0x0A3C, 0x0A3C}, {0x0A41, 0x0A42}, {0x0A47, 0x0A48}, {0x0A4B, 0x0A4D},
+	{0x0A51, 0x0A51}, {0x0A70, 0x0A71}, {0x0A75, 0x0A75}, {0x0A81, 0x0A82},
+	{0x0ABC, 0x0ABC}, {0x0AC1, 0x0AC5}, {0x0AC7, 0x0AC8}, {0x0ACD, 0x0ACD},
+	{0x0AE2, 0x0AE3}, {0x0B82, 0x0B82}, {0x0BC0, 0x0BC0}, {0x0BCD, 0x0BCD},
+	{0x0E31, 0x0E31}, {0x0E34, 0x0E3A}, {0x0E47, 0x0E4E}, {0x1160, 0x11FF},
+	{0x1AB0, 0x1AFF}, {0x1DC0, 0x1DFF}, {0x200B, 0x200F}, {0x202A, 0x202E},
+	{0x2060, 0x206F}, {0x20D0, 0x20F0}, {0x302A, 0x302D}, {0x3099, 0x309A},
+	{0xFE00, 0xFE0F}, {0xFE20, 0xFE2F}, {0xFEFF, 0xFEFF}, {0xE0001, 0xE0001},
+	{0xE0020, 0xE007F}, {0xE0100, 0xE01EF},
+};
+
+/* East Asian wide and fullwidth characters, and the emoji blocks: two columns. */
+static const struct range double_width[] = {
+	{0x1100, 0x115F}, {0x231A, 0x231B}, {0x2329, 0x232A}, {0x23E9, 0x23EC},
+	{0x23F0, 0x23F0}, {0x23F3, 0x23F3}, {0x25FD, 0x25FE}, {0x2614, 0x2615},
+	{0x2648, 0x2653}, {0x267F, 0x267F}, {0x2693, 0x2693}, {0x26A1, 0x26A1},
+	{0x26AA, 0x26AB}, {0x26BD, 0x26BE}, {0x26C4, 0x26C5}, {0x26CE, 0x26CE},
+	{0x26D4, 0x26D4}, {0x26EA, 0x26EA}, {0x26F2, 0x26F3}, {0x26F5, 0x26F5},
+	{0x26FA, 0x26FA}, {0x26FD, 0x26FD}, {0x2705, 0x2705}, {0x270A, 0x270B},
+	{0x2728, 0x2728}, {0x274C, 0x274C}, {0x274E, 0x274E}, {0x2753, 0x2755},
+	{0x2757, 0x2757}, {0x2795, 0x2797}, {0x27B0, 0x27B0}, {0x27BF, 0x27BF},
+	{0x2B1B, 0x2B1C}, {0x2B50, 0x2B50}, {0x2B55, 0x2B55}, {0x2E80, 0x303E},
+	{0x3041, 0x33FF}, {0x3400, 0x9FFF}, {0xA000, 0xA4CF},
+	{0xA960, 0xA97F}, {0xAC00, 0xD7A3}, {0xF900, 0xFAFF}, {0xFE10, 0xFE19},
+	{0xFE30, 0xFE6F}, {0xFF00, 0xFF60}, {0xFFE0, 0xFFE6}, {0x16FE0, 0x16FE3},
+	{0x17000, 0x18CFF}, {0x1B000, 0x1B2FF}, {0x1F004, 0x1F004}, {0x1F0CF, 0x1F0CF},
+	{0x1F18E, 0x1F18E}, {0x1F191, 0x1F19A}, {0x1F200, 0x1F202}, {0x1F210, 0x1F23B},
+	{0x1F240, 0x1F248}, {0x1F250, 0x1F251}, {0x1F260, 0x1F265}, {0x1F300, 0x1F320},
+	{0x1F32D, 0x1F335}, {0x1F337, 0x1F37C}, {0x1F37E, 0x1F393}, {0x1F3A0, 0x1F3CA},
+	{0x1F3CF, 0x1F3D3}, {0x1F3E0, 0x1F3F0}, {0x1F3F4, 0x1F3F4}, {0x1F3F8, 0x1F43E},
+	{0x1F440, 0x1F440}, {0x1F442, 0x1F4FC}, {0x1F4FF, 0x1F53D}, {0x1F54B, 0x1F54E},
+	{0x1F550, 0x1F567}, {0x1F57A, 0x1F57A}, {0x1F595, 0x1F596}, {0x1F5A4, 0x1F5A4},
+	{0x1F5FB, 0x1F64F}, {0x1F680, 0x1F6C5}, {0x1F6CC, 0x1F6CC}, {0x1F6D0, 0x1F6D2},
+	{0x1F6D5, 0x1F6D7}, {0x1F6DC, 0x1F6DF}, {0x1F6EB, 0x1F6EC}, {0x1F6F4, 0x1F6FC},
+	{0x1F7E0, 0x1F7EB}, {0x1F7F0, 0x1F7F0}, {0x1F90C, 0x1F93A}, {0x1F93C, 0x1F945},
+	{0x1F947, 0x1F9FF}, {0x1FA70, 0x1FAFF}, {0x20000, 0x2FFFD}, {0x30000, 0x3FFFD},
+};
+
+static bool in_table(unsigned cp, const struct range *t, size_t n)
+{
+	size_t lo = 0, hi = n;
+
+	if (cp < t[0].lo || cp > t[n - 1].hi)
+		return false;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (cp > t[mid].hi)
+			lo = mid + 1;
+		else if (cp < t[mid].lo)
+			hi = mid;
+		else
+			return true;
+	}
+	return false;
+}
+
+static bool is_control(unsigned cp)
+{
+	return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F);
+}
+
+/* Returns the length of the well-formed sequence at s, or 0 if there is none. */
+static size_t decode_one(const char *str, size_t len, unsigned *cp)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	unsigned c = s[0], v, min;
+	size_t n;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xC2 && c <= 0xDF) {
+		n = 2, v = c & 0x1F, min = 0x80;
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		n = 3, v = c & 0x0F, min = 0x800;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		n = 4, v = c & 0x07, min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (len < n)
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		v = v << 6 | (s[i] & 0x3F);
+	}
+	if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+		return 0;
+	*cp = v;
+	return n;
+}
+
+bool utf8_valid(const char *s, size_t len, size_t *bad)
+{
+	unsigned cp;
+
+	for (size_t i = 0; i < len;) {
+		size_t n = decode_one(s + i, len - i, &cp);
+		if (!n) {
+			if (bad)
+				*bad = i;
+			return false;
+		}
+		i += n;
+	}
+	return true;
+}
+
+size_t utf8_decode(const char *s, size_t len, unsigned *cp)
+{
+	size_t n = decode_one(s, len, cp);
+
+	if (n)
+		return n;
+	*cp = 0xFFFD;
+	return 1;
+}
+
+char *text_sanitize(const char *s, bool keep_newlines)
+{
+	struct sb sb = {0};
+	size_t len = s ? strlen(s) : 0;
+
+	for (size_t i = 0; i < len;) {
+		unsigned cp;
+		size_t n = decode_one(s + i, len - i, &cp);
+
+		if (!n) {
+			sb_append(&sb, REPLACEMENT);
+			i++;
+			continue;
+		}
+		if (cp == '\r' && s[i + 1] == '\n') {
+			/* CRLF is one line break. */
+		} else if (cp == '\n' || cp == '\r') {
+			sb_append(&sb, keep_newlines ? "\n" : " ");
+		} else if (cp == '\t') {
+			sb_append(&sb, keep_newlines ? "\t" : " ");
+		} else if (is_control(cp)) {
+			sb_append(&sb, REPLACEMENT);
+		} else {
+			sb_appendn(&sb, s + i, n);
+		}
+		i += n;
+	}
+	return sb_take(&sb);
+}
+
+/* Columns of one code point; controls and invalid bytes show as U+FFFD. */
+static int cp_width(unsigned cp)
+{
+	if (cp < 0x300)
+		return 1;
+	if (in_table(cp, zero_width, sizeof(zero_width) / sizeof(zero_width[0])))
+		return 0;
+	if (in_table(cp, double_width, sizeof(double_width) / sizeof(double_width[0])))
+		return 2;
+	return 1;
+}
+
+int text_width(const char *s)
+{
+	size_t len = s ? strlen(s) : 0;
+	int w = 0;
+
+	for (size_t i = 0; i < len;) {
+		unsigned cp;
+		i += utf8_decode(s + i, len - i, &cp);
+		w += cp_width(cp);
+	}
+	return w;
+}
+
+/* Appends whole characters of s to out[*o..] while they fit in cols columns
+ * and room bytes.  Returns the offset in s where it stopped. */
+static size_t fit_span(const char *s, size_t len, int cols, size_t room, char *out,
+                       size_t *o, int *w)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned cp;
+		size_t n = decode_one(s + i, len - i, &cp);
+		bool replace = !n || is_control(cp);
+		size_t bytes = replace ? 3 : n;
+		int cw = replace ? 1 : cp_width(cp);
+
+		if (*w + cw > cols || *o + bytes > room)
+			break;
+		memcpy(out + *o, replace ? REPLACEMENT : s + i, bytes);
+		*o += bytes;
+		*w += cw;
+		i += n ? n : 1;
+	}
+	return i;
+}
+
+int text_fit(const char *s, int cols, char *out, size_t outlen)
+{
+	size_t len, o = 0;
+	int w = 0;
+
+	if (!outlen)
+		return 0;
+	out[0] = '\0';
+	if (!s || cols <= 0)
+		return 0;
+	len = strlen(s);
+	if (fit_span(s, len, cols, outlen - 1, out, &o, &w) < len && outlen > 3) {
+		/* Cut: start again leaving a column and three bytes for the ellipsis. */
+		o = 0;
+		w = 0;
+		fit_span(s, len, cols - 1, outlen - 4, out, &o, &w);
+		memcpy(out + o, "\xE2\x80\xA6", 3);
+		o += 3;
+		w++;
+	}
+	out[o] = '\0';
+	return w;
+}

@@ -1,0 +1,288 @@
+/* Unit tests for UTF-8 validation, sanitizing, display width and fitting text to columns. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "dispute/text.h"
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+#define FFFD "\xEF\xBF\xBD"
+#define NAMES "Si\xC3\xA2n Zo\xC3\xAB \xC5\x81ukasz"  /* Siân Zoë Łukasz */
+
+static void test_utf8_valid(void **state)
+{
+	static const struct {
+		const char *s;
+		size_t len;       /* 0: strlen */
+		bool ok;
+		size_t bad;
+	} cases[] = {
+		{"", 0, true, 0},
+		{"plain ASCII", 0, true, 0},
+		{NAMES, 0, true, 0},
+		{"\xE6\x97\xA5\xE6\x9C\xAC", 0, true, 0},             /* 日本 */
+		{"\xF0\x9F\x98\x80", 0, true, 0},                     /* U+1F600 */
+		{"\xEF\xBF\xBF", 0, true, 0},                         /* U+FFFF */
+		{"\xF4\x8F\xBF\xBF", 0, true, 0},                     /* U+10FFFF */
+		{"a\0b", 3, true, 0},
+		{"\xC0\xAF", 0, false, 0},                            /* overlong '/' */
+		{"\xC1\xBF", 0, false, 0},
+		{"\xE0\x80\xAF", 0, false, 0},
+		{"a\xE0\x9F\xBF", 0, false, 1},                       /* overlong U+07FF */
+		{"\xF0\x80\x80\xAF", 0, false, 0},
+		{"\xF0\x8F\xBF\xBF", 0, false, 0},                    /* overlong U+FFFF */
+		{"\xED\xA0\x80", 0, false, 0},                        /* surrogate U+D800 */
+		{"ab\xED\xBF\xBF", 0, false, 2},                      /* surrogate U+DFFF */
+		{"abc\xE2\x82", 0, false, 3},                         /* truncated */
+		{"\xF0\x9F\x98", 0, false, 0},
+		{"x\xC3", 0, false, 1},
+		{"\xE2\x82\xAC", 2, false, 0},                        /* cut by len */
+		{"a\x80" "b", 0, false, 1},                           /* stray continuation */
+		{"\xE2\x28\xA1", 0, false, 0},                        /* interrupted */
+		{"\xF4\x90\x80\x80", 0, false, 0},                    /* above U+10FFFF */
+		{"\xF5\x80\x80\x80", 0, false, 0},
+		{"ok\xFF", 0, false, 2},
+		{"\xFE", 0, false, 0},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < N(cases); i++) {
+		size_t len = cases[i].len ? cases[i].len : strlen(cases[i].s);
+		size_t bad = 999;
+		if (utf8_valid(cases[i].s, len, &bad) != cases[i].ok)
+			fail_msg("case %zu: want %s", i, cases[i].ok ? "valid" : "invalid");
+		if (!cases[i].ok && bad != cases[i].bad)
+			fail_msg("case %zu: bad offset %zu, want %zu", i, bad, cases[i].bad);
+		assert_int_equal(utf8_valid(cases[i].s, len, NULL), cases[i].ok);
+	}
+}
+
+static void test_utf8_decode(void **state)
+{
+	static const struct {
+		const char *s;
+		size_t len;
+		unsigned cp;
+		size_t n;
+	} cases[] = {
+		{"A", 1, 0x41, 1},
+		{"\xC3\xA9", 2, 0xE9, 2},
+		{"\xE2\x82\xAC" "x", 4, 0x20AC, 3},
+		{"\xF0\x9F\x98\x80", 4, 0x1F600, 4},
+		{"\xC0\xAF", 2, 0xFFFD, 1},
+		{"\xE2\x82\xAC", 2, 0xFFFD, 1},
+		{"\xED\xA0\x80", 3, 0xFFFD, 1},
+		{"\x80", 1, 0xFFFD, 1},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < N(cases); i++) {
+		unsigned cp = 0;
+		assert_int_equal(utf8_decode(cases[i].s, cases[i].len, &cp), cases[i].n);
+		assert_int_equal(cp, cases[i].cp);
+	}
+}
+
+static void test_sanitize(void **state)
+{
+	static const struct {
+		const char *in;
+		bool keep;
+		const char *out;
+	} cases[] = {
+		{"\x1b[31mred\x1b[0m", false, FFFD "[31mred" FFFD "[0m"},
+		{"\x1b[31mred", true, FFFD "[31mred"},
+		{"\x1b]0;title\x07", false, FFFD "]0;title" FFFD},
+		{"a\x07" "b\x7f", false, "a" FFFD "b" FFFD},
+		{"x\xC2\x9B" "31m", false, "x" FFFD "31m"},           /* C1 CSI */
+		{"\xC2\x85\xC2\x80\xC2\x9F", true, FFFD FFFD FFFD},  /* C1 NEL, U+0080, U+009F */
+		{"\xC2\xA0" "nbsp", false, "\xC2\xA0" "nbsp"},        /* U+00A0 is not C1 */
+		{NAMES, false, NAMES},
+		{NAMES, true, NAMES},
+		{"line1\nline2\tx", true, "line1\nline2\tx"},
+		{"line1\nline2\tx", false, "line1 line2 x"},
+		{"a\r\nb", true, "a\nb"},
+		{"a\r\nb", false, "a b"},
+		{"a\rb", true, "a\nb"},
+		{"a\rb", false, "a b"},
+		{"\x01\x1f\x0b\x0c", true, FFFD FFFD FFFD FFFD},
+		{"ab\xFF" "c", false, "ab" FFFD "c"},
+		{"\xC0\xAF", false, FFFD FFFD},
+		{"\xE2\x82", false, FFFD FFFD},
+		{"\xED\xA0\x80", false, FFFD FFFD FFFD},
+		{"", false, ""},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < N(cases); i++) {
+		char *out = text_sanitize(cases[i].in, cases[i].keep);
+		if (strcmp(out, cases[i].out))
+			fail_msg("case %zu: got \"%s\"", i, out);
+		free(out);
+	}
+	{
+		char *out = text_sanitize(NULL, false);
+		assert_string_equal(out, "");
+		free(out);
+	}
+}
+
+/* Whatever bytes go in, what comes out is valid UTF-8 with no controls. */
+static void test_sanitize_random(void **state)
+{
+	unsigned seed = 12345;
+	char in[64];
+
+	(void)state;
+	for (int round = 0; round < 20000; round++) {
+		size_t len = (size_t)(round % 63);
+		bool keep = round & 1;
+		char *out;
+		for (size_t i = 0; i < len; i++) {
+			seed = seed * 1103515245u + 12345u;
+			in[i] = (char)((seed >> 16) % 255 + 1);  /* no NUL */
+		}
+		in[len] = '\0';
+		out = text_sanitize(in, keep);
+		assert_true(utf8_valid(out, strlen(out), NULL));
+		for (size_t i = 0; out[i];) {
+			unsigned cp;
+			i += utf8_decode(out + i, strlen(out + i), &cp);
+			if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F))
+				assert_true(keep && (cp == '\n' || cp == '\t'));
+		}
+		free(out);
+	}
+}
+
+static void test_width(void **state)
+{
+	static const struct {
+		const char *s;
+		int w;
+	} cases[] = {
+		{"", 0},
+		{"abc", 3},
+		{NAMES, 15},
+		{"e\xCC\x81", 1},                                     /* e + U+0301 */
+		{"a\xCC\x81\xCC\xA3" "b", 2},                         /* two marks on a */
+		{"\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E", 6},          /* 日本語 */
+		{"\xED\x95\x9C\xEA\xB5\xAD", 4},                      /* 한국 */
+		{"\xEF\xBC\xA1", 2},                                  /* fullwidth A */
+		{"\xEF\xBD\xB1", 1},                                  /* halfwidth katakana */
+		{"\xE3\x80\x80", 2},                                  /* ideographic space */
+		{"\xF0\x9F\x98\x80", 2},                              /* U+1F600 */
+		{"\xF0\xA0\x80\x80", 2},                              /* U+20000 */
+		{"a\xE2\x80\x8B" "b", 2},                             /* zero width space */
+		{"\xD7\xA9\xD7\x81", 1},                              /* Hebrew shin + dot */
+		{"\xD9\x85\xD9\x8E", 1},                              /* Arabic meem + fatha */
+		{"x\xFF", 2},                                         /* invalid byte shows as U+FFFD */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < N(cases); i++) {
+		if (text_width(cases[i].s) != cases[i].w)
+			fail_msg("case %zu: width %d, want %d", i, text_width(cases[i].s),
+			         cases[i].w);
+	}
+	assert_int_equal(text_width(NULL), 0);
+}
+
+static void test_fit(void **state)
+{
+	static const struct {
+		const char *s;
+		int cols;
+		size_t outlen;
+		const char *out;
+		int used;
+	} cases[] = {
+		{"hello", 10, 64, "hello", 5},
+		{"hello", 5, 64, "hello", 5},
+		{"hello world", 8, 64, "hello w\xE2\x80\xA6", 8},
+		{"hello", 4, 64, "hel\xE2\x80\xA6", 4},
+		{"hello", 1, 64, "\xE2\x80\xA6", 1},
+		{"hello", 0, 64, "", 0},
+		{"hello", -3, 64, "", 0},
+		{"", 5, 64, "", 0},
+		{NAMES, 4, 64, "Si\xC3\xA2\xE2\x80\xA6", 4},
+		{NAMES, 7, 64, "Si\xC3\xA2n Z\xE2\x80\xA6", 7},
+		{NAMES, 8, 64, "Si\xC3\xA2n Zo\xE2\x80\xA6", 8},
+		{"\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E", 4, 64, "\xE6\x97\xA5\xE2\x80\xA6", 3},
+		{"\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E", 5, 64,
+		 "\xE6\x97\xA5\xE6\x9C\xAC\xE2\x80\xA6", 5},
+		{"\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E", 6, 64,
+		 "\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E", 6},
+		{"e\xCC\x81" "e\xCC\x81" "e\xCC\x81", 2, 64, "e\xCC\x81\xE2\x80\xA6", 2},
+		{"e\xCC\x81" "e\xCC\x81", 2, 64, "e\xCC\x81" "e\xCC\x81", 2},
+		/* the byte budget cuts too: "ÉÉÉÉ" in 6 bytes */
+		{"\xC3\x89\xC3\x89\xC3\x89\xC3\x89", 10, 6, "\xC3\x89\xE2\x80\xA6", 2},
+		{"\xC3\x89\xC3\x89", 10, 5, "\xC3\x89\xC3\x89", 2},
+		{"abcdef", 10, 3, "ab", 2},                           /* no room for "…" */
+		{"abcdef", 10, 1, "", 0},
+		{"a\x1b[b", 10, 64, "a" FFFD "[b", 4},
+		{"a\xFF" "b", 10, 64, "a" FFFD "b", 3},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < N(cases); i++) {
+		char out[64];
+		int used;
+		memset(out, 'X', sizeof(out));
+		used = text_fit(cases[i].s, cases[i].cols, out, cases[i].outlen);
+		if (strcmp(out, cases[i].out) || used != cases[i].used)
+			fail_msg("case %zu: got \"%s\" (%d), want \"%s\" (%d)", i, out, used,
+			         cases[i].out, cases[i].used);
+	}
+	assert_int_equal(text_fit("abc", 5, NULL, 0), 0);
+}
+
+/* Every cut is valid UTF-8, within both budgets, and exact when the text fits. */
+static void test_fit_exhaustive(void **state)
+{
+	static const char *const texts[] = {
+		NAMES, "\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E abc",
+		"e\xCC\x81t\xC3\xA9 \xF0\x9F\x98\x80!", "plain",
+	};
+
+	(void)state;
+	for (size_t t = 0; t < N(texts); t++) {
+		int full = text_width(texts[t]);
+		size_t bytes = strlen(texts[t]);
+		for (int cols = 0; cols <= full + 2; cols++) {
+			for (size_t outlen = 1; outlen <= bytes + 4; outlen++) {
+				char *out = malloc(outlen);
+				int used;
+				assert_non_null(out);
+				used = text_fit(texts[t], cols, out, outlen);
+				assert_true(strlen(out) < outlen);
+				assert_true(utf8_valid(out, strlen(out), NULL));
+				assert_int_equal(text_width(out), used);
+				assert_true(used <= cols);
+				if (full <= cols && bytes < outlen)
+					assert_string_equal(out, texts[t]);
+				free(out);
+			}
+		}
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_utf8_valid),
+		cmocka_unit_test(test_utf8_decode),
+		cmocka_unit_test(test_sanitize),
+		cmocka_unit_test(test_sanitize_random),
+		cmocka_unit_test(test_width),
+		cmocka_unit_test(test_fit),
+		cmocka_unit_test(test_fit_exhaustive),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
