@@ -1,0 +1,203 @@
+/* Where the database, the config and the shipped data live, and careful whole-file reading. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dispute/paths.h"
+
+#ifndef DISPUTE_DATADIR
+#define DISPUTE_DATADIR "/usr/local/share/dispute"
+#endif
+
+/* An environment variable that is set and not empty, or NULL. */
+static const char *env_nonempty(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? v : NULL;
+}
+
+/* The XDG spec says relative values are to be ignored. */
+static const char *env_xdg(const char *name)
+{
+	const char *v = env_nonempty(name);
+
+	return v && v[0] == '/' ? v : NULL;
+}
+
+char *paths_db_default(struct error *err)
+{
+	const char *v;
+
+	if ((v = env_nonempty("DISPUTE_DB")))
+		return xstrdup(v);
+	if ((v = env_xdg("XDG_DATA_HOME")))
+		return xasprintf("%s/dispute/disputes.db", v);
+	if ((v = env_nonempty("HOME")))
+		return xasprintf("%s/.local/share/dispute/disputes.db", v);
+	error_set(err, ST_USAGE, "cannot find a place for the database: neither XDG_DATA_HOME nor HOME is set; "
+	          "use --db PATH or set DISPUTE_DB");
+	return NULL;
+}
+
+char *paths_config_dir(void)
+{
+	const char *v;
+
+	if ((v = env_xdg("XDG_CONFIG_HOME")))
+		return xasprintf("%s/dispute", v);
+	if ((v = env_nonempty("HOME")))
+		return xasprintf("%s/.config/dispute", v);
+	return NULL;
+}
+
+/* data/ beside the running executable, when it holds bank-holidays.csv:
+ * this is how a build tree finds its own data without installing. */
+static char *data_dir_beside_exe(void)
+{
+	char exe[4096], *slash, *dir, *probe;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	struct stat st;
+	bool found;
+
+	if (n <= 0)
+		return NULL;
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (!slash)
+		return NULL;
+	*slash = '\0';
+	dir = xasprintf("%s/data", exe);
+	probe = xasprintf("%s/bank-holidays.csv", dir);
+	found = stat(probe, &st) == 0 && S_ISREG(st.st_mode);
+	free(probe);
+	if (!found) {
+		free(dir);
+		return NULL;
+	}
+	return dir;
+}
+
+char *paths_data_dir(void)
+{
+	const char *v = env_nonempty("DISPUTE_DATADIR");
+	char *dir;
+
+	if (v)
+		return xstrdup(v);
+	if ((dir = data_dir_beside_exe()))
+		return dir;
+	return xstrdup(DISPUTE_DATADIR);
+}
+
+enum status paths_read_file(const char *path, size_t max, char **out, size_t *len, struct error *err)
+{
+	struct stat st;
+	char *buf = NULL;
+	size_t used = 0, cap;
+	enum status rc = ST_OK;
+	int fd;
+
+	*out = NULL;
+	*len = 0;
+	/* O_NONBLOCK so that a FIFO named by mistake is refused, not waited on. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return error_set(err, ST_NOTFOUND, "%s: no such file", path);
+		return error_set(err, ST_IO, "cannot open %s: %s", path, strerror(errno));
+	}
+	if (fstat(fd, &st) != 0) {
+		rc = error_set(err, ST_IO, "cannot read %s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		rc = error_set(err, ST_INVALID, "%s is not a regular file", path);
+		goto out;
+	}
+	if ((unsigned long long)st.st_size > max) {
+		rc = error_set(err, ST_INVALID, "%s is too large (%lld bytes; at most %zu)", path,
+		               (long long)st.st_size, max);
+		goto out;
+	}
+	/* The size is only a hint: the file may grow while it is read, so the
+	 * limit is enforced on what is actually read. */
+	cap = (size_t)st.st_size + 1;
+	buf = xmalloc(cap + 1);
+	for (;;) {
+		ssize_t n;
+
+		if (used == cap) {
+			if (cap > max) {
+				rc = error_set(err, ST_INVALID, "%s is too large (more than %zu bytes)", path, max);
+				goto out;
+			}
+			cap = cap * 2 > max + 1 ? max + 1 : cap * 2;
+			buf = xrealloc(buf, cap + 1);
+		}
+		n = read(fd, buf + used, cap - used);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = error_set(err, ST_IO, "cannot read %s: %s", path, strerror(errno));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		used += (size_t)n;
+	}
+	if (used > max) {
+		rc = error_set(err, ST_INVALID, "%s is too large (more than %zu bytes)", path, max);
+		goto out;
+	}
+	buf[used] = '\0';
+	*out = buf;
+	*len = used;
+	buf = NULL;
+out:
+	free(buf);
+	close(fd);
+	return rc;
+}
+
+enum status paths_mkdir_private(const char *dir, struct error *err)
+{
+	char *copy = xstrdup(dir);
+	enum status rc = ST_OK;
+	size_t n = strlen(copy);
+	struct stat st;
+
+	if (n == 0) {
+		free(copy);
+		return ST_OK;
+	}
+	while (n > 1 && copy[n - 1] == '/')
+		copy[--n] = '\0';
+	/* Create each prefix in turn; the leading '/' of an absolute path is
+	 * skipped so that "/" itself is never made. */
+	for (char *p = copy + 1;; p++) {
+		bool last = *p == '\0';
+
+		if (*p != '/' && !last)
+			continue;
+		*p = '\0';
+		if (mkdir(copy, 0700) != 0 && errno != EEXIST) {
+			rc = error_set(err, ST_IO, "cannot create directory %s: %s", copy, strerror(errno));
+			break;
+		}
+		if (stat(copy, &st) != 0 || !S_ISDIR(st.st_mode)) {
+			rc = error_set(err, ST_IO, "%s exists and is not a directory", copy);
+			break;
+		}
+		if (last)
+			break;
+		*p = '/';
+		while (p[1] == '/')
+			p++;
+	}
+	free(copy);
+	return rc;
+}

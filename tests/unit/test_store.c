@@ -1,0 +1,1263 @@
+/* Unit tests of the SQLite store and of paths: real files in a temporary directory, since modes matter. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "dispute/date.h"
+#include "dispute/dispute.h"
+#include "dispute/paths.h"
+#include "dispute/store.h"
+
+struct fx {
+	char dir[64];
+	char db[128];
+	struct store *s;
+};
+
+static long day_of(const char *iso)
+{
+	long d;
+
+	assert_true(date_parse(iso, &d));
+	return d;
+}
+
+static void rm_rf(const char *path)
+{
+	struct stat st;
+	DIR *dir;
+	struct dirent *e;
+
+	if (lstat(path, &st) != 0)
+		return;
+	if (S_ISDIR(st.st_mode)) {
+		chmod(path, 0700);
+		dir = opendir(path);
+		while (dir && (e = readdir(dir))) {
+			char *sub;
+
+			if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+				continue;
+			sub = xasprintf("%s/%s", path, e->d_name);
+			rm_rf(sub);
+			free(sub);
+		}
+		if (dir)
+			closedir(dir);
+		rmdir(path);
+	} else {
+		unlink(path);
+	}
+}
+
+static int setup(void **state)
+{
+	struct fx *f = xcalloc(1, sizeof(*f));
+
+	snprintf(f->dir, sizeof(f->dir), "/tmp/dispute-store-XXXXXX");
+	if (!mkdtemp(f->dir))
+		return -1;
+	snprintf(f->db, sizeof(f->db), "%s/disputes.db", f->dir);
+	setenv("DISPUTE_BUSY_MS", "50", 1);
+	*state = f;
+	return 0;
+}
+
+static int setup_open(void **state)
+{
+	struct error err;
+	struct fx *f;
+
+	if (setup(state) != 0)
+		return -1;
+	f = *state;
+	return store_open(f->db, STORE_CREATE, &f->s, &err) == ST_OK ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+
+	store_close(f->s);
+	rm_rf(f->dir);
+	free(f);
+	return 0;
+}
+
+/* A whole file's bytes (caller frees). */
+static char *slurp(const char *path, size_t *len)
+{
+	struct error err;
+	char *buf;
+
+	assert_int_equal(paths_read_file(path, 64 << 20, &buf, len, &err), ST_OK);
+	return buf;
+}
+
+static bool exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0;
+}
+
+/* Runs sql on a second, raw connection; returns the SQLite result and
+ * copies the error text into msg. */
+static int raw_exec(const char *path, const char *sql, char *msg, size_t msglen)
+{
+	sqlite3 *db;
+	char *e = NULL;
+	int rc;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	rc = sqlite3_exec(db, sql, NULL, NULL, &e);
+	if (msg)
+		snprintf(msg, msglen, "%s", e ? e : "");
+	sqlite3_free(e);
+	sqlite3_close(db);
+	return rc;
+}
+
+static int raw_int(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int v = -1;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+/* A dispute at stage 1, opened on `opened`, stage 1 due on `due` (or none). */
+static void dispute_fill(struct dispute *d, const char *opened, const char *raised, const char *against,
+                         const char *due)
+{
+	dispute_init(d);
+	d->protocol = xstrdup("north-wales");
+	d->subject = xstrdup("CR-1234 A.B.");
+	d->raised_by = xstrdup(raised);
+	d->against = xstrdup(against);
+	d->category = xstrdup("roles");
+	d->summary = xstrdup("Referral not accepted");
+	d->opened = day_of(opened);
+	d->current_stage = 1;
+	d->stages = xcalloc(1, sizeof(*d->stages));
+	d->nstages = 1;
+	d->stages[0].number = 1;
+	d->stages[0].started = d->opened;
+	d->stages[0].due = due ? day_of(due) : DATE_NONE;
+	d->stages[0].due_minute = TIME_NONE;
+	d->stages[0].ended = DATE_NONE;
+	d->stages[0].how = SE_NONE;
+}
+
+static void set_str(char **field, const char *v)
+{
+	free(*field);
+	*field = xstrdup(v);
+}
+
+static void insert_simple(struct store *s, const char *opened, const char *raised, const char *against,
+                          const char *due, char ref[16])
+{
+	struct dispute d;
+	struct error err;
+
+	dispute_fill(&d, opened, raised, against, due);
+	assert_int_equal(store_dispute_insert(s, &d, &err), ST_OK);
+	if (ref)
+		memcpy(ref, d.reference, 16);
+	dispute_free(&d);
+}
+
+/* ---- opening and creating ---- */
+
+static void test_create_modes(void **state)
+{
+	struct fx *f = *state;
+	struct store *s = NULL;
+	struct error err;
+	struct stat st;
+	char *path = xasprintf("%s/a/b/disputes.db", f->dir);
+	char *a = xasprintf("%s/a", f->dir), *b = xasprintf("%s/a/b", f->dir);
+	char *missing = xasprintf("%s/none.db", f->dir), *want;
+
+	assert_int_equal(store_open(path, STORE_CREATE, &s, &err), ST_OK);
+	store_close(s);
+	assert_int_equal(stat(a, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0700);
+	assert_int_equal(stat(b, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0700);
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(st.st_mode & 0777, 0600);
+
+	assert_int_equal(store_schema_version(), 1);
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), 1);
+	assert_int_equal(raw_int(path, "PRAGMA application_id"), 0x44535054);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM sqlite_master WHERE name = 'disputes'"), 1);
+
+	assert_int_equal(store_open(path, STORE_WRITE, &s, &err), ST_OK);
+	store_close(s);
+	assert_int_equal(store_open(path, STORE_READ, &s, &err), ST_OK);
+	store_close(s);
+	assert_int_equal(store_open(path, STORE_CREATE, &s, &err), ST_OK);
+	store_close(s);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+
+	s = (struct store *)&err;
+	assert_int_equal(store_open(missing, STORE_WRITE, &s, &err), ST_NOTFOUND);
+	assert_null(s);
+	want = xasprintf("no database at %s; run 'dispute init' first", missing);
+	assert_string_equal(err.msg, want);
+	assert_int_equal(store_open(missing, STORE_READ, &s, &err), ST_NOTFOUND);
+	assert_false(exists(missing));
+
+	free(want);
+	free(missing);
+	free(a);
+	free(b);
+	free(path);
+}
+
+static void test_wal_and_foreign_keys(void **state)
+{
+	struct fx *f = *state;
+	struct dispute d;
+	struct error err;
+
+	assert_int_equal(store_open(f->db, STORE_CREATE, &f->s, &err), ST_OK);
+	dispute_fill(&d, "2026-03-02", "School", "Police", "2026-03-09");
+	assert_int_equal(store_dispute_insert(f->s, &d, &err), ST_OK);
+	dispute_free(&d);
+	{
+		sqlite3 *db;
+		sqlite3_stmt *st;
+
+		assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+		assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		assert_string_equal((const char *)sqlite3_column_text(st, 0), "wal");
+		sqlite3_finalize(st);
+		sqlite3_close(db);
+	}
+	/* Updating a dispute that was never stored is refused, stages and all. */
+	dispute_init(&d);
+	d.id = 999;
+	d.current_stage = 1;
+	d.stages = xcalloc(1, sizeof(*d.stages));
+	d.nstages = 1;
+	d.stages[0].number = 1;
+	d.stages[0].started = d.stages[0].due = d.stages[0].ended = DATE_NONE;
+	d.stages[0].due_minute = TIME_NONE;
+	assert_int_equal(store_dispute_update(f->s, &d, &err), ST_NOTFOUND);
+	dispute_free(&d);
+	assert_int_equal(raw_int(f->db, "SELECT count(*) FROM stages"), 1);
+	/* Foreign keys are enforced on the store's connection. */
+	assert_int_equal(store_draft_put(f->s, 999, RK_NOTE, "orphan", &err), ST_DB);
+	assert_non_null(strstr(err.msg, "FOREIGN KEY constraint failed"));
+}
+
+/* ---- disputes ---- */
+
+static void test_dispute_roundtrip(void **state)
+{
+	struct fx *f = *state;
+	struct dispute d, got;
+	struct error err;
+	struct stage *g;
+
+	dispute_init(&d);
+	d.protocol = xstrdup("newcastle");
+	d.urgent = true;
+	d.subject = xstrdup("CR-77 J.S.");
+	d.raised_by = xstrdup("Riverside Primary School");
+	d.against = xstrdup("Children's Social Care");
+	d.category = xstrdup("thresholds");
+	d.summary = xstrdup("Referral judged below threshold");
+	d.opened = day_of("2026-03-02");
+	d.challenged = day_of("2026-03-04");
+	d.current_stage = 2;
+	d.stages = xcalloc(2, sizeof(*d.stages));
+	d.nstages = 2;
+	d.stages[0] = (struct stage){ .number = 1, .started = day_of("2026-03-02"), .due = day_of("2026-03-09"),
+	                              .due_minute = TIME_NONE, .ended = day_of("2026-03-05"),
+	                              .how = SE_ESCALATED, .sequence = 0 };
+	d.stages[1] = (struct stage){ .number = 2, .started = day_of("2026-03-05"), .due = day_of("2026-03-10"),
+	                              .due_minute = 600, .due_agreed = true,
+	                              .due_reason = xstrdup("agreed on the call"), .ended = DATE_NONE,
+	                              .how = SE_NONE, .sequence = 2 };
+	assert_int_equal(store_dispute_insert(f->s, &d, &err), ST_OK);
+	assert_true(d.id > 0);
+	assert_string_equal(d.reference, "D-2026-0001");
+
+	dispute_init(&got);
+	assert_int_equal(store_dispute_load(f->s, "d-2026-0001", &got, &err), ST_OK);
+	assert_int_equal(got.id, d.id);
+	assert_string_equal(got.reference, "D-2026-0001");
+	assert_string_equal(got.protocol, "newcastle");
+	assert_true(got.urgent);
+	assert_string_equal(got.subject, "CR-77 J.S.");
+	assert_string_equal(got.raised_by, "Riverside Primary School");
+	assert_string_equal(got.against, "Children's Social Care");
+	assert_string_equal(got.category, "thresholds");
+	assert_string_equal(got.summary, "Referral judged below threshold");
+	assert_int_equal(got.opened, day_of("2026-03-02"));
+	assert_int_equal(got.status, DS_OPEN);
+	assert_int_equal(got.closed, DATE_NONE);
+	assert_null(got.outcome);
+	assert_null(got.outstanding);
+	assert_int_equal(got.challenged, day_of("2026-03-04"));
+	assert_int_equal(got.current_stage, 2);
+	assert_int_equal(got.nstages, 2);
+	g = &got.stages[0];
+	assert_int_equal(g->number, 1);
+	assert_int_equal(g->started, day_of("2026-03-02"));
+	assert_int_equal(g->due, day_of("2026-03-09"));
+	assert_int_equal(g->due_minute, TIME_NONE);
+	assert_false(g->due_agreed);
+	assert_null(g->due_reason);
+	assert_int_equal(g->ended, day_of("2026-03-05"));
+	assert_int_equal(g->how, SE_ESCALATED);
+	assert_int_equal(g->sequence, 0);
+	g = &got.stages[1];
+	assert_int_equal(g->number, 2);
+	assert_int_equal(g->started, day_of("2026-03-05"));
+	assert_int_equal(g->due, day_of("2026-03-10"));
+	assert_int_equal(g->due_minute, 600);
+	assert_true(g->due_agreed);
+	assert_string_equal(g->due_reason, "agreed on the call");
+	assert_int_equal(g->ended, DATE_NONE);
+	assert_int_equal(g->how, SE_NONE);
+	assert_int_equal(g->sequence, 2);
+	dispute_free(&got);
+
+	assert_int_equal(store_dispute_load_id(f->s, d.id, &got, &err), ST_OK);
+	assert_string_equal(got.reference, "D-2026-0001");
+	assert_int_equal(got.nstages, 2);
+	dispute_free(&got);
+
+	assert_int_equal(store_dispute_load(f->s, "D-2026-0099", &got, &err), ST_NOTFOUND);
+	assert_string_equal(err.msg, "no dispute D-2026-0099");
+	assert_int_equal(store_dispute_load_id(f->s, 4242, &got, &err), ST_NOTFOUND);
+	assert_string_equal(err.msg, "no dispute with id 4242");
+
+	/* A dispute without a subject is refused before anything is written. */
+	free(d.subject);
+	d.subject = NULL;
+	assert_int_equal(store_dispute_insert(f->s, &d, &err), ST_INVALID);
+	dispute_free(&d);
+}
+
+static void test_references(void **state)
+{
+	struct fx *f = *state;
+	struct error err;
+	char ref[16];
+
+	insert_simple(f->s, "2026-01-05", "School", "Police", NULL, ref);
+	assert_string_equal(ref, "D-2026-0001");
+	insert_simple(f->s, "2026-12-31", "School", "Police", NULL, ref);
+	assert_string_equal(ref, "D-2026-0002");
+	insert_simple(f->s, "2027-01-01", "School", "Police", NULL, ref);
+	assert_string_equal(ref, "D-2027-0001");
+	insert_simple(f->s, "2026-06-01", "School", "Police", NULL, ref);
+	assert_string_equal(ref, "D-2026-0003");
+
+	/* Inside the caller's transaction: numbers follow on, and a rollback
+	 * gives them back. */
+	assert_int_equal(store_begin(f->s, &err), ST_OK);
+	insert_simple(f->s, "2026-07-01", "School", "Police", NULL, ref);
+	assert_string_equal(ref, "D-2026-0004");
+	insert_simple(f->s, "2026-07-01", "School", "Police", NULL, ref);
+	assert_string_equal(ref, "D-2026-0005");
+	store_rollback(f->s);
+	insert_simple(f->s, "2027-02-01", "School", "Police", NULL, ref);
+	assert_string_equal(ref, "D-2027-0002");
+	insert_simple(f->s, "2026-07-01", "School", "Police", NULL, ref);
+	assert_string_equal(ref, "D-2026-0004");
+
+	assert_int_equal(store_begin(f->s, &err), ST_OK);
+	insert_simple(f->s, "2026-08-01", "School", "Police", NULL, ref);
+	assert_int_equal(store_commit(f->s, &err), ST_OK);
+	assert_string_equal(ref, "D-2026-0005");
+}
+
+static void test_update(void **state)
+{
+	struct fx *f = *state;
+	struct dispute d, got;
+	struct error err;
+
+	dispute_fill(&d, "2026-03-02", "School", "Police", "2026-03-09");
+	assert_int_equal(store_dispute_insert(f->s, &d, &err), ST_OK);
+
+	/* Escalate to stage 2, then resolve there. */
+	d.stages[0].ended = day_of("2026-03-06");
+	d.stages[0].how = SE_ESCALATED;
+	d.stages = xrealloc(d.stages, 2 * sizeof(*d.stages));
+	d.nstages = 2;
+	d.stages[1] = (struct stage){ .number = 2, .started = day_of("2026-03-06"), .due = day_of("2026-03-13"),
+	                              .due_minute = TIME_NONE, .ended = DATE_NONE, .how = SE_NONE };
+	d.current_stage = 2;
+	assert_int_equal(store_dispute_update(f->s, &d, &err), ST_OK);
+	assert_int_equal(raw_int(f->db, "SELECT current_due = '2026-03-13' FROM disputes"), 1);
+
+	d.stages[1].due = day_of("2026-03-12");
+	d.stages[1].due_agreed = true;
+	d.stages[1].sequence = 1;
+	d.stages[1].ended = day_of("2026-03-11");
+	d.stages[1].how = SE_RESOLVED;
+	d.status = DS_RESOLVED;
+	d.closed = day_of("2026-03-11");
+	set_str(&d.outcome, "Referral accepted for assessment");
+	set_str(&d.outstanding, "Review at the core group");
+	d.challenged = day_of("2026-03-07");
+	assert_int_equal(store_dispute_update(f->s, &d, &err), ST_OK);
+	assert_int_equal(raw_int(f->db, "SELECT current_due IS NULL FROM disputes"), 1);
+
+	dispute_init(&got);
+	assert_int_equal(store_dispute_load(f->s, d.reference, &got, &err), ST_OK);
+	assert_int_equal(got.status, DS_RESOLVED);
+	assert_int_equal(got.closed, day_of("2026-03-11"));
+	assert_string_equal(got.outcome, "Referral accepted for assessment");
+	assert_string_equal(got.outstanding, "Review at the core group");
+	assert_int_equal(got.challenged, day_of("2026-03-07"));
+	assert_int_equal(got.current_stage, 2);
+	assert_int_equal(got.nstages, 2);
+	assert_int_equal(got.stages[0].ended, day_of("2026-03-06"));
+	assert_int_equal(got.stages[0].how, SE_ESCALATED);
+	assert_int_equal(got.stages[1].due, day_of("2026-03-12"));
+	assert_true(got.stages[1].due_agreed);
+	assert_int_equal(got.stages[1].sequence, 1);
+	assert_int_equal(got.stages[1].ended, day_of("2026-03-11"));
+	assert_int_equal(got.stages[1].how, SE_RESOLVED);
+	dispute_free(&got);
+
+	/* A closed status without a closing date breaks the schema's rule;
+	 * the stage changes made in the same call are undone with it. */
+	d.closed = DATE_NONE;
+	d.stages[1].sequence = 7;
+	assert_int_equal(store_dispute_update(f->s, &d, &err), ST_DB);
+	assert_non_null(strstr(err.msg, "CHECK constraint failed"));
+	assert_int_equal(raw_int(f->db, "SELECT max(sequence) FROM stages"), 1);
+
+	d.id = 12345;
+	d.closed = day_of("2026-03-11");
+	assert_int_equal(store_dispute_update(f->s, &d, &err), ST_NOTFOUND);
+	dispute_free(&d);
+}
+
+/* ---- listing ---- */
+
+struct refs {
+	char ref[16][16];
+	int n, stop_after;
+	size_t stages;
+};
+
+static int collect(const struct dispute *d, void *ctx)
+{
+	struct refs *r = ctx;
+
+	if (r->n < 16)
+		memcpy(r->ref[r->n], d->reference, 16);
+	r->n++;
+	r->stages += d->nstages;
+	return r->stop_after && r->n >= r->stop_after;
+}
+
+/* The references listed under f, joined with spaces. */
+static char *list_refs(struct store *s, const struct list_filter *f)
+{
+	struct refs r = {0};
+	struct sb sb = {0};
+	struct error err;
+
+	assert_int_equal(store_list(s, f, collect, &r, &err), ST_OK);
+	for (int i = 0; i < r.n && i < 16; i++) {
+		if (i)
+			sb_append(&sb, " ");
+		sb_append(&sb, r.ref[i] + 7);   /* the number is enough */
+	}
+	return sb_take(&sb);
+}
+
+static void assert_list(struct store *s, const struct list_filter *f, const char *want)
+{
+	char *got = list_refs(s, f);
+
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void list_fixture(struct store *s)
+{
+	struct dispute d;
+	struct record r;
+	struct error err;
+
+	/* 0001 open, due 03-10 */
+	dispute_fill(&d, "2026-03-02", "School", "Police", "2026-03-10");
+	set_str(&d.summary, "Threshold for referral");
+	assert_int_equal(store_dispute_insert(s, &d, &err), ST_OK);
+	dispute_free(&d);
+	/* 0002 open, due 03-05, newcastle, a literal % in the summary */
+	dispute_fill(&d, "2026-03-01", "Health", "Children's Social Care", "2026-03-05");
+	set_str(&d.protocol, "newcastle");
+	set_str(&d.category, "thresholds");
+	set_str(&d.summary, "Information not 100% shared");
+	assert_int_equal(store_dispute_insert(s, &d, &err), ST_OK);
+	dispute_free(&d);
+	/* 0003 open, no due date, newcastle; its only distinctive word is in a record */
+	dispute_fill(&d, "2026-03-03", "School", "Health", NULL);
+	set_str(&d.protocol, "newcastle");
+	assert_int_equal(store_dispute_insert(s, &d, &err), ST_OK);
+	record_init(&r);
+	r.dispute_id = d.id;
+	r.day = day_of("2026-03-03");
+	r.kind = RK_CALL;
+	r.stage = 1;
+	r.text = xstrdup("Spoke to Mr Xylophone, duty manager");
+	assert_int_equal(store_record_insert(s, &r, &err), ST_OK);
+	record_free(&r);
+	dispute_free(&d);
+	/* 0004 resolved on 03-20 */
+	dispute_fill(&d, "2026-02-10", "School", "police", "2026-02-17");
+	d.status = DS_RESOLVED;
+	d.closed = day_of("2026-03-20");
+	assert_int_equal(store_dispute_insert(s, &d, &err), ST_OK);
+	dispute_free(&d);
+	/* 0005 withdrawn on 03-25 */
+	dispute_fill(&d, "2026-02-15", "School", "Adult Social Care", "2026-02-22");
+	d.status = DS_WITHDRAWN;
+	d.closed = day_of("2026-03-25");
+	assert_int_equal(store_dispute_insert(s, &d, &err), ST_OK);
+	dispute_free(&d);
+	/* 0006 open, due 03-05 like 0002 */
+	dispute_fill(&d, "2026-03-01", "Police", "Health", "2026-03-05");
+	assert_int_equal(store_dispute_insert(s, &d, &err), ST_OK);
+	dispute_free(&d);
+}
+
+static void test_list(void **state)
+{
+	struct fx *f = *state;
+	struct list_filter lf;
+	struct refs r = {0};
+	struct error err;
+	int n;
+
+	list_fixture(f->s);
+	list_filter_init(&lf);
+	assert_list(f->s, &lf, "0002 0006 0001 0003 0005 0004");
+	assert_list(f->s, NULL, "0002 0006 0001 0003 0005 0004");
+	lf.which = LIST_OPEN;
+	assert_list(f->s, &lf, "0002 0006 0001 0003");
+	lf.which = LIST_CLOSED;
+	assert_list(f->s, &lf, "0005 0004");
+
+	list_filter_init(&lf);
+	lf.due_before = day_of("2026-03-10");
+	assert_list(f->s, &lf, "0002 0006");
+	list_filter_init(&lf);
+	lf.overdue_on = day_of("2026-03-06");
+	assert_list(f->s, &lf, "0002 0006");
+	lf.overdue_on = day_of("2026-03-05");
+	assert_list(f->s, &lf, "");
+
+	list_filter_init(&lf);
+	lf.protocol = "NEWCASTLE";
+	assert_list(f->s, &lf, "0002 0003");
+
+	list_filter_init(&lf);
+	lf.offset = 1;
+	lf.limit = 2;
+	assert_list(f->s, &lf, "0006 0001");
+	lf.offset = 5;
+	lf.limit = 0;
+	assert_list(f->s, &lf, "0004");
+	lf.offset = 9;
+	assert_list(f->s, &lf, "");
+
+	list_filter_init(&lf);
+	lf.search = "police";          /* an agency, either side */
+	assert_list(f->s, &lf, "0006 0001 0004");
+	lf.search = "d-2026-000";
+	assert_list(f->s, &lf, "0002 0006 0001 0003 0005 0004");
+	lf.search = "THRESHOLD";       /* category of 0002, summary of 0001 */
+	assert_list(f->s, &lf, "0002 0001");
+	lf.search = "xylophone";       /* only in a record's text */
+	assert_list(f->s, &lf, "0003");
+	lf.search = "%";
+	assert_list(f->s, &lf, "0002");
+	lf.search = "0% s";
+	assert_list(f->s, &lf, "0002");
+	lf.search = "_";
+	assert_list(f->s, &lf, "");
+	lf.search = "";
+	assert_list(f->s, &lf, "0002 0006 0001 0003 0005 0004");
+	lf.search = "police";
+	lf.which = LIST_OPEN;
+	assert_int_equal(store_count(f->s, &lf, &n, &err), ST_OK);
+	assert_int_equal(n, 2);
+
+	list_filter_init(&lf);
+	lf.order = ORDER_REFERENCE;
+	assert_list(f->s, &lf, "0001 0002 0003 0004 0005 0006");
+	lf.order = ORDER_OPENED;
+	assert_list(f->s, &lf, "0003 0001 0006 0002 0005 0004");
+	lf.order = ORDER_AGENCY;
+	assert_list(f->s, &lf, "0005 0002 0006 0003 0001 0004");
+
+	list_filter_init(&lf);
+	assert_int_equal(store_count(f->s, &lf, &n, &err), ST_OK);
+	assert_int_equal(n, 6);
+	lf.which = LIST_OPEN;
+	lf.limit = 1;
+	lf.offset = 1;
+	assert_int_equal(store_count(f->s, &lf, &n, &err), ST_OK);
+	assert_int_equal(n, 4);
+
+	/* Every row comes with its stages; the callback can stop early. */
+	r.stop_after = 2;
+	assert_int_equal(store_list(f->s, NULL, collect, &r, &err), ST_OK);
+	assert_int_equal(r.n, 2);
+	assert_int_equal(r.stages, 2);
+}
+
+/* ---- the journal ---- */
+
+static void test_records(void **state)
+{
+	struct fx *f = *state;
+	struct dispute x, y;
+	struct record r, *v;
+	struct error err;
+	size_t n;
+	long long ids[4], other;
+	char msg[256];
+
+	dispute_fill(&x, "2026-03-01", "School", "Police", "2026-03-06");
+	assert_int_equal(store_dispute_insert(f->s, &x, &err), ST_OK);
+	dispute_fill(&y, "2026-03-01", "School", "Health", "2026-03-06");
+	assert_int_equal(store_dispute_insert(f->s, &y, &err), ST_OK);
+
+	record_init(&r);
+	r.dispute_id = x.id;
+	r.day = day_of("2026-03-02");
+	r.minute = 10 * 60;
+	r.kind = RK_CALL;
+	r.stage = 1;
+	r.author = xstrdup("J. Lead");
+	r.text = xstrdup("Called the duty sergeant.\nNo answer.");
+	assert_int_equal(store_record_insert(f->s, &r, &err), ST_OK);
+	ids[0] = r.id;
+	assert_true(r.id > 0);
+	assert_non_null(r.created);
+	assert_int_equal(strlen(r.created), 20);
+	assert_true(r.created[4] == '-' && r.created[10] == 'T' && r.created[19] == 'Z');
+	record_free(&r);
+
+	record_init(&r);
+	r.dispute_id = x.id;
+	r.day = day_of("2026-03-02");
+	r.kind = RK_NOTE;
+	r.stage = 1;
+	r.text = xstrdup("Date-only note");
+	assert_int_equal(store_record_insert(f->s, &r, &err), ST_OK);
+	ids[1] = r.id;
+	record_free(&r);
+
+	record_init(&r);
+	r.dispute_id = x.id;
+	r.day = day_of("2026-03-01");
+	r.kind = RK_EVENT;
+	r.stage = 1;
+	r.text = xstrdup("Opened");
+	assert_int_equal(store_record_insert(f->s, &r, &err), ST_OK);
+	ids[2] = r.id;
+	record_free(&r);
+
+	/* A correction of the first record. */
+	record_init(&r);
+	r.dispute_id = x.id;
+	r.day = day_of("2026-03-03");
+	r.kind = RK_NOTE;
+	r.stage = 1;
+	r.amends = ids[0];
+	r.text = xstrdup("The call was at 10:30, not 10:00.");
+	assert_int_equal(store_record_insert(f->s, &r, &err), ST_OK);
+	ids[3] = r.id;
+	record_free(&r);
+
+	/* A record of the other dispute. */
+	record_init(&r);
+	r.dispute_id = y.id;
+	r.day = day_of("2026-03-02");
+	r.kind = RK_EMAIL;
+	r.stage = 1;
+	r.text = xstrdup("Emailed the health visitor");
+	assert_int_equal(store_record_insert(f->s, &r, &err), ST_OK);
+	other = r.id;
+	record_free(&r);
+
+	assert_int_equal(store_records_load(f->s, x.id, &v, &n, &err), ST_OK);
+	assert_int_equal(n, 4);
+	assert_int_equal(v[0].id, ids[2]);
+	assert_int_equal(v[0].kind, RK_EVENT);
+	assert_string_equal(v[0].text, "Opened");
+	assert_int_equal(v[1].id, ids[1]);
+	assert_int_equal(v[1].minute, TIME_NONE);
+	assert_null(v[1].author);
+	assert_int_equal(v[2].id, ids[0]);
+	assert_int_equal(v[2].day, day_of("2026-03-02"));
+	assert_int_equal(v[2].minute, 600);
+	assert_int_equal(v[2].kind, RK_CALL);
+	assert_int_equal(v[2].stage, 1);
+	assert_int_equal(v[2].dispute_id, x.id);
+	assert_string_equal(v[2].author, "J. Lead");
+	assert_string_equal(v[2].text, "Called the duty sergeant.\nNo answer.");
+	assert_int_equal(v[2].amends, 0);
+	assert_int_equal(v[3].id, ids[3]);
+	assert_int_equal(v[3].amends, ids[0]);
+	assert_non_null(v[3].created);
+	for (size_t i = 0; i < n; i++)
+		record_free(&v[i]);
+	free(v);
+
+	assert_int_equal(store_records_load(f->s, 999, &v, &n, &err), ST_OK);
+	assert_int_equal(n, 0);
+	assert_null(v);
+
+	/* Amending another dispute's record, or no record at all, is refused. */
+	record_init(&r);
+	r.dispute_id = x.id;
+	r.day = day_of("2026-03-03");
+	r.kind = RK_NOTE;
+	r.text = xstrdup("Wrong dispute");
+	r.amends = other;
+	assert_int_equal(store_record_insert(f->s, &r, &err), ST_NOTFOUND);
+	snprintf(msg, sizeof(msg), "record %lld is not a record of D-2026-0001", other);
+	assert_string_equal(err.msg, msg);
+	r.amends = 9999;
+	assert_int_equal(store_record_insert(f->s, &r, &err), ST_NOTFOUND);
+	r.amends = 0;
+	r.dispute_id = 9999;
+	assert_int_equal(store_record_insert(f->s, &r, &err), ST_NOTFOUND);
+	assert_string_equal(err.msg, "no dispute with id 9999");
+	record_free(&r);
+	assert_int_equal(raw_int(f->db, "SELECT count(*) FROM records"), 5);
+
+	dispute_free(&x);
+	dispute_free(&y);
+}
+
+static void test_records_append_only(void **state)
+{
+	struct fx *f = *state;
+	struct record r;
+	struct error err;
+	char msg[256], sql[160];
+	char ref[16];
+	struct dispute d;
+
+	insert_simple(f->s, "2026-03-01", "School", "Police", NULL, ref);
+	insert_simple(f->s, "2026-03-01", "School", "Health", NULL, ref);
+	record_init(&r);
+	r.dispute_id = 1;
+	r.day = day_of("2026-03-01");
+	r.text = xstrdup("A note");
+	assert_int_equal(store_record_insert(f->s, &r, &err), ST_OK);
+	record_free(&r);
+
+	assert_int_equal(raw_exec(f->db, "UPDATE records SET text = 'rewritten'", msg, sizeof(msg)),
+	                 SQLITE_CONSTRAINT);
+	assert_string_equal(msg, "records are append-only: add a correcting record instead");
+	assert_int_equal(raw_exec(f->db, "DELETE FROM records", msg, sizeof(msg)), SQLITE_CONSTRAINT);
+	assert_string_equal(msg, "records are append-only: add a correcting record instead");
+	/* The schema itself keeps amendments within their dispute. */
+	snprintf(sql, sizeof(sql), "INSERT INTO records(dispute_id, day, kind, stage, text, amends, created)"
+	         " VALUES (2, '2026-03-02', 'note', 1, 'x', 1, 'now')");
+	assert_int_equal(raw_exec(f->db, sql, msg, sizeof(msg)), SQLITE_CONSTRAINT);
+	assert_string_equal(msg, "a record can only amend a record of the same dispute");
+	/* And the kinds. */
+	assert_int_equal(raw_exec(f->db, "INSERT INTO records(dispute_id, day, kind, stage, text, created)"
+	                          " VALUES (1, '2026-03-02', 'gossip', 1, 'x', 'now')", msg, sizeof(msg)),
+	                 SQLITE_CONSTRAINT);
+
+	dispute_init(&d);
+	assert_int_equal(store_dispute_load_id(f->s, 1, &d, &err), ST_OK);
+	dispute_free(&d);
+	assert_int_equal(raw_int(f->db, "SELECT count(*) FROM records WHERE text = 'A note'"), 1);
+}
+
+/* ---- drafts, closures, agencies, contacts ---- */
+
+static void test_drafts(void **state)
+{
+	struct fx *f = *state;
+	struct error err;
+	enum record_kind kind;
+	char *text = (char *)"sentinel";
+	long long any;
+	char ref[16];
+
+	insert_simple(f->s, "2026-03-01", "School", "Police", NULL, ref);
+	assert_int_equal(store_draft_get(f->s, 1, &kind, &text, &err), ST_OK);
+	assert_null(text);
+	assert_int_equal(store_draft_any(f->s, &any, &err), ST_OK);
+	assert_int_equal(any, 0);
+
+	assert_int_equal(store_draft_put(f->s, 1, RK_CALL, "Typing during the call", &err), ST_OK);
+	assert_int_equal(store_draft_get(f->s, 1, &kind, &text, &err), ST_OK);
+	assert_int_equal(kind, RK_CALL);
+	assert_string_equal(text, "Typing during the call");
+	free(text);
+	assert_int_equal(store_draft_put(f->s, 1, RK_MEETING, "Typing during the call, more", &err), ST_OK);
+	assert_int_equal(store_draft_get(f->s, 1, &kind, &text, &err), ST_OK);
+	assert_int_equal(kind, RK_MEETING);
+	assert_string_equal(text, "Typing during the call, more");
+	free(text);
+	assert_int_equal(raw_int(f->db, "SELECT count(*) FROM drafts"), 1);
+	assert_int_equal(store_draft_any(f->s, &any, &err), ST_OK);
+	assert_int_equal(any, 1);
+
+	/* A draft needs a stored dispute. */
+	assert_int_equal(store_draft_put(f->s, 77, RK_NOTE, "orphan", &err), ST_DB);
+
+	assert_int_equal(store_draft_clear(f->s, 1, &err), ST_OK);
+	assert_int_equal(store_draft_get(f->s, 1, &kind, &text, &err), ST_OK);
+	assert_null(text);
+	assert_int_equal(store_draft_any(f->s, &any, &err), ST_OK);
+	assert_int_equal(any, 0);
+}
+
+struct closure_log {
+	struct sb sb;
+};
+
+static int log_closure(long day, const char *reason, void *ctx)
+{
+	struct closure_log *l = ctx;
+	char buf[11];
+
+	sb_printf(&l->sb, "%s=%s;", date_format(day, buf), reason ? reason : "-");
+	return 0;
+}
+
+static void test_closures(void **state)
+{
+	struct fx *f = *state;
+	struct closure_log l = {{0}};
+	struct error err;
+
+	assert_int_equal(store_closure_add(f->s, day_of("2026-12-29"), "Office closed", &err), ST_OK);
+	assert_int_equal(store_closure_add(f->s, day_of("2026-04-07"), NULL, &err), ST_OK);
+	assert_int_equal(store_closure_add(f->s, day_of("2026-12-29"), "Christmas closure", &err), ST_OK);
+	assert_int_equal(store_closures(f->s, log_closure, &l, &err), ST_OK);
+	assert_string_equal(l.sb.s, "2026-04-07=-;2026-12-29=Christmas closure;");
+	free(l.sb.s);
+	l.sb = (struct sb){0};
+
+	assert_int_equal(store_closure_remove(f->s, day_of("2026-04-07"), &err), ST_OK);
+	assert_int_equal(store_closure_remove(f->s, day_of("2026-04-07"), &err), ST_NOTFOUND);
+	assert_string_equal(err.msg, "2026-04-07 is not a closure day");
+	assert_int_equal(store_closures(f->s, log_closure, &l, &err), ST_OK);
+	assert_string_equal(l.sb.s, "2026-12-29=Christmas closure;");
+	free(l.sb.s);
+	assert_int_equal(store_closure_add(f->s, DATE_NONE, "x", &err), ST_INVALID);
+}
+
+static int log_agency(const char *name, void *ctx)
+{
+	struct sb *sb = ctx;
+
+	sb_printf(sb, "%s;", name);
+	return 0;
+}
+
+static void test_agencies_contacts(void **state)
+{
+	struct fx *f = *state;
+	struct error err;
+	long long a, b, c;
+	struct sb sb = {0};
+	struct contact k, *v;
+	size_t n;
+
+	assert_int_equal(store_agency_ensure(f->s, "Police", &a, &err), ST_OK);
+	assert_int_equal(store_agency_ensure(f->s, "POLICE", &b, &err), ST_OK);
+	assert_int_equal(a, b);
+	assert_int_equal(store_agency_ensure(f->s, "Children's Social Care", &c, &err), ST_OK);
+	assert_true(c != a);
+	assert_int_equal(store_agency_ensure(f->s, "", &c, &err), ST_INVALID);
+	assert_int_equal(store_agency_ensure(f->s, NULL, &c, &err), ST_INVALID);
+	assert_int_equal(store_agencies(f->s, log_agency, &sb, &err), ST_OK);
+	assert_string_equal(sb.s, "Children's Social Care;Police;");
+	free(sb.s);
+
+	k = (struct contact){ .agency = (char *)"police", .name = (char *)"DS Smith", .role = (char *)"Sergeant",
+	                      .email = (char *)"ds.smith@police.example", .phone = (char *)"01632 960001" };
+	assert_int_equal(store_contact_insert(f->s, &k, &err), ST_OK);
+	assert_true(k.id > 0);
+	k = (struct contact){ .agency = (char *)"Riverside School", .name = (char *)"Mrs Head" };
+	assert_int_equal(store_contact_insert(f->s, &k, &err), ST_OK);
+	k = (struct contact){ .agency = (char *)"Police", .name = (char *)"" };
+	assert_int_equal(store_contact_insert(f->s, &k, &err), ST_INVALID);
+
+	assert_int_equal(store_contacts_load(f->s, NULL, &v, &n, &err), ST_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(v[0].agency, "Police");
+	assert_string_equal(v[0].name, "DS Smith");
+	assert_string_equal(v[0].role, "Sergeant");
+	assert_string_equal(v[0].email, "ds.smith@police.example");
+	assert_string_equal(v[0].phone, "01632 960001");
+	assert_string_equal(v[1].agency, "Riverside School");
+	assert_null(v[1].role);
+	for (size_t i = 0; i < n; i++)
+		contact_free(&v[i]);
+	free(v);
+
+	assert_int_equal(store_contacts_load(f->s, "RIVERSIDE SCHOOL", &v, &n, &err), ST_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0].name, "Mrs Head");
+	contact_free(&v[0]);
+	free(v);
+	assert_int_equal(store_contacts_load(f->s, "Nobody", &v, &n, &err), ST_OK);
+	assert_int_equal(n, 0);
+}
+
+/* ---- refusals ---- */
+
+static void write_file(const char *path, const void *data, size_t len)
+{
+	FILE *fp = fopen(path, "wb");
+
+	assert_non_null(fp);
+	assert_int_equal(fwrite(data, 1, len, fp), len);
+	assert_int_equal(fclose(fp), 0);
+}
+
+/* Opens path in every mode and checks each is refused with the message
+ * path + tail, leaving the file and its directory as they were. */
+static void assert_refused(const char *path, enum status code, const char *tail)
+{
+	static const enum store_mode modes[] = { STORE_READ, STORE_WRITE, STORE_CREATE };
+	char *before, *after, *want = xasprintf("%s%s", path, tail);
+	char *wal = xasprintf("%s-wal", path), *shm = xasprintf("%s-shm", path);
+	char *journal = xasprintf("%s-journal", path);
+	size_t blen, alen;
+
+	before = slurp(path, &blen);
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		struct store *s = NULL;
+		struct error err;
+
+		assert_int_equal(store_open(path, modes[i], &s, &err), code);
+		assert_null(s);
+		assert_string_equal(err.msg, want);
+		after = slurp(path, &alen);
+		assert_int_equal(alen, blen);
+		assert_memory_equal(after, before, blen);
+		free(after);
+		assert_false(exists(wal));
+		assert_false(exists(shm));
+		assert_false(exists(journal));
+	}
+	free(before);
+	free(want);
+	free(wal);
+	free(shm);
+	free(journal);
+}
+
+static void test_refuse_text_file(void **state)
+{
+	struct fx *f = *state;
+	static const char text[] = "date,division,title\n2026-01-01,england-and-wales,New Year\n";
+
+	write_file(f->db, text, sizeof(text) - 1);
+	assert_refused(f->db, ST_REFUSED, " is not a dispute database (not an SQLite file)");
+	write_file(f->db, "SQLite", 6);
+	assert_refused(f->db, ST_REFUSED, " is not a dispute database (not an SQLite file)");
+}
+
+static void test_refuse_directory(void **state)
+{
+	struct fx *f = *state;
+	struct store *s = NULL;
+	struct error err;
+
+	assert_int_equal(store_open(f->dir, STORE_CREATE, &s, &err), ST_REFUSED);
+	assert_non_null(strstr(err.msg, "not a regular file"));
+}
+
+static void test_refuse_foreign(void **state)
+{
+	struct fx *f = *state;
+
+	assert_int_equal(raw_exec(f->db, "CREATE TABLE notes(x); INSERT INTO notes VALUES ('mine')", NULL, 0),
+	                 SQLITE_OK);
+	assert_refused(f->db, ST_REFUSED, " is an SQLite database but not a dispute database");
+	/* Another program's file with a schema version of its own. */
+	assert_int_equal(raw_exec(f->db, "PRAGMA user_version = 1", NULL, 0), SQLITE_OK);
+	assert_refused(f->db, ST_REFUSED, " is an SQLite database but not a dispute database");
+}
+
+static void test_refuse_newer(void **state)
+{
+	struct fx *f = *state;
+	struct store *s;
+	struct error err;
+
+	assert_int_equal(store_open(f->db, STORE_CREATE, &s, &err), ST_OK);
+	store_close(s);
+	assert_int_equal(raw_exec(f->db, "PRAGMA user_version = 99", NULL, 0), SQLITE_OK);
+	assert_refused(f->db, ST_REFUSED, " was written by a newer dispute (schema 99; this program knows 1)");
+}
+
+static void test_refuse_corrupt(void **state)
+{
+	struct fx *f = *state;
+	struct store *s;
+	struct error err;
+	char *buf;
+	size_t len;
+
+	/* A real dispute database (in rollback mode, so that nothing but the
+	 * file is involved) with everything after its 100-byte header lost. */
+	assert_int_equal(store_open(f->db, STORE_CREATE, &s, &err), ST_OK);
+	store_close(s);
+	assert_int_equal(raw_exec(f->db, "PRAGMA journal_mode = DELETE", NULL, 0), SQLITE_OK);
+	buf = slurp(f->db, &len);
+	assert_true(len > 1024);
+	memset(buf + 100, 0xAB, len - 100);
+	write_file(f->db, buf, len);
+	free(buf);
+	assert_refused(f->db, ST_DB, " is damaged and cannot be read (database disk image is malformed)");
+
+	/* Cut short inside the header. */
+	write_file(f->db, "SQLite format 3\0\1\0", 18);
+	assert_refused(f->db, ST_DB, " is damaged and cannot be read (it is cut short)");
+}
+
+static void test_empty_file_is_initialised(void **state)
+{
+	struct fx *f = *state;
+	struct store *s;
+	struct error err;
+	struct stat st;
+
+	write_file(f->db, "", 0);
+	chmod(f->db, 0640);
+	assert_int_equal(store_open(f->db, STORE_READ, &s, &err), ST_OK);
+	store_close(s);
+	assert_int_equal(raw_int(f->db, "PRAGMA user_version"), 1);
+	/* The permissions of an existing file are the user's business. */
+	assert_int_equal(stat(f->db, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0640);
+}
+
+static void test_read_only(void **state)
+{
+	struct fx *f = *state;
+	struct store *s;
+	struct dispute d;
+	struct error err;
+	long long id;
+	char ref[16], *want;
+
+	assert_int_equal(store_open(f->db, STORE_CREATE, &s, &err), ST_OK);
+	insert_simple(s, "2026-03-01", "School", "Police", NULL, ref);
+	store_close(s);
+
+	assert_int_equal(store_open(f->db, STORE_READ, &s, &err), ST_OK);
+	dispute_init(&d);
+	assert_int_equal(store_dispute_load(s, "D-2026-0001", &d, &err), ST_OK);
+	want = xasprintf("%s is read-only; nothing was saved", f->db);
+	assert_int_equal(store_agency_ensure(s, "Health", &id, &err), ST_IO);
+	assert_string_equal(err.msg, want);
+	assert_int_equal(store_dispute_update(s, &d, &err), ST_IO);
+	assert_string_equal(err.msg, want);
+	assert_int_equal(store_begin(s, &err), ST_IO);
+	assert_string_equal(err.msg, want);
+	dispute_free(&d);
+	store_close(s);
+	free(want);
+
+	/* Root writes through file modes; anyone else meets them on open. */
+	if (geteuid() != 0) {
+		chmod(f->db, 0400);
+		want = xasprintf("%s is read-only", f->db);
+		assert_int_equal(store_open(f->db, STORE_WRITE, &s, &err), ST_IO);
+		assert_string_equal(err.msg, want);
+		free(want);
+	}
+}
+
+static void test_locked(void **state)
+{
+	struct fx *f = *state;
+	struct store *s;
+	struct error err;
+	sqlite3 *db;
+	long long id;
+	char *want = xasprintf("%s is locked by another program; try again", f->db);
+
+	assert_int_equal(store_open(f->db, STORE_CREATE, &s, &err), ST_OK);
+	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "BEGIN EXCLUSIVE", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(store_agency_ensure(s, "Police", &id, &err), ST_BUSY);
+	assert_string_equal(err.msg, want);
+	assert_int_equal(store_begin(s, &err), ST_BUSY);
+	assert_string_equal(err.msg, want);
+	assert_int_equal(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(store_agency_ensure(s, "Police", &id, &err), ST_OK);
+	store_close(s);
+	sqlite3_close(db);
+
+	/* A database still in rollback mode, locked while being set up. */
+	unlink(f->db);
+	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "BEGIN EXCLUSIVE; CREATE TABLE t(x)", NULL, NULL, NULL), SQLITE_OK);
+	s = NULL;
+	assert_int_equal(store_open(f->db, STORE_WRITE, &s, &err), ST_BUSY);
+	assert_null(s);
+	assert_string_equal(err.msg, want);
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(db);
+	free(want);
+}
+
+/* ---- paths ---- */
+
+static void test_paths_read_file(void **state)
+{
+	struct fx *f = *state;
+	struct error err;
+	char *path = xasprintf("%s/holidays.csv", f->dir), *buf;
+	size_t len;
+
+	write_file(path, "a,b\n1,2\n", 8);
+	assert_int_equal(paths_read_file(path, 8, &buf, &len, &err), ST_OK);
+	assert_int_equal(len, 8);
+	assert_string_equal(buf, "a,b\n1,2\n");
+	free(buf);
+	assert_int_equal(paths_read_file(path, 7, &buf, &len, &err), ST_INVALID);
+	assert_null(buf);
+	assert_non_null(strstr(err.msg, "is too large"));
+	assert_int_equal(paths_read_file(f->dir, 100, &buf, &len, &err), ST_INVALID);
+	assert_non_null(strstr(err.msg, "is not a regular file"));
+	write_file(path, "", 0);
+	assert_int_equal(paths_read_file(path, 100, &buf, &len, &err), ST_OK);
+	assert_int_equal(len, 0);
+	assert_string_equal(buf, "");
+	free(buf);
+	unlink(path);
+	assert_int_equal(paths_read_file(path, 100, &buf, &len, &err), ST_NOTFOUND);
+	free(path);
+}
+
+static void test_paths_dirs(void **state)
+{
+	struct fx *f = *state;
+	struct error err;
+	struct stat st;
+	char *p, *deep = xasprintf("%s/x//y/z/", f->dir), *file = xasprintf("%s/plain", f->dir);
+	char *under_file = xasprintf("%s/plain/sub", f->dir);
+
+	assert_int_equal(paths_mkdir_private(deep, &err), ST_OK);
+	assert_int_equal(stat(deep, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_int_equal(st.st_mode & 0777, 0700);
+	assert_int_equal(paths_mkdir_private(deep, &err), ST_OK);
+	write_file(file, "x", 1);
+	assert_int_equal(paths_mkdir_private(under_file, &err), ST_IO);
+
+	unsetenv("DISPUTE_DB");
+	setenv("XDG_DATA_HOME", "/xdg/data", 1);
+	p = paths_db_default(&err);
+	assert_string_equal(p, "/xdg/data/dispute/disputes.db");
+	free(p);
+	setenv("XDG_DATA_HOME", "relative", 1);
+	setenv("HOME", "/home/lead", 1);
+	p = paths_db_default(&err);
+	assert_string_equal(p, "/home/lead/.local/share/dispute/disputes.db");
+	free(p);
+	setenv("DISPUTE_DB", "/srv/d.db", 1);
+	p = paths_db_default(&err);
+	assert_string_equal(p, "/srv/d.db");
+	free(p);
+	unsetenv("DISPUTE_DB");
+	unsetenv("XDG_DATA_HOME");
+	unsetenv("HOME");
+	assert_null(paths_db_default(&err));
+	assert_int_equal(err.code, ST_USAGE);
+	assert_null(paths_config_dir());
+	setenv("XDG_CONFIG_HOME", "/xdg/config", 1);
+	p = paths_config_dir();
+	assert_string_equal(p, "/xdg/config/dispute");
+	free(p);
+	unsetenv("XDG_CONFIG_HOME");
+
+	setenv("DISPUTE_DATADIR", "/opt/dispute-data", 1);
+	p = paths_data_dir();
+	assert_string_equal(p, "/opt/dispute-data");
+	free(p);
+	unsetenv("DISPUTE_DATADIR");
+	p = paths_data_dir();
+	assert_non_null(p);
+	free(p);
+
+	free(deep);
+	free(file);
+	free(under_file);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_create_modes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wal_and_foreign_keys, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dispute_roundtrip, setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_references, setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_update, setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_list, setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_records, setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_records_append_only, setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_drafts, setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_closures, setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_agencies_contacts, setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_refuse_text_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_refuse_directory, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_refuse_foreign, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_refuse_newer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_refuse_corrupt, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_empty_file_is_initialised, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_read_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_locked, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_paths_read_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_paths_dirs, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
