@@ -1,0 +1,901 @@
+/* Unit tests for protocol rules: the shipped protocol files, limit phrases, due dates and loader errors. */
+#include <dirent.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "dispute/calendar.h"
+#include "dispute/date.h"
+#include "dispute/protocol.h"
+
+#define SHIPPED "data/protocols"
+#define HOLIDAYS "data/bank-holidays.csv"
+#define EW "england-and-wales"
+
+/* ---- helpers ---- */
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	struct sb sb = {0};
+	char buf[4096];
+	size_t n;
+
+	if (!f)
+		return NULL;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		sb_appendn(&sb, buf, n);
+	fclose(f);
+	*len = sb.len;
+	return sb_take(&sb);
+}
+
+static void write_file(const char *dir, const char *name, const char *text, size_t len)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	FILE *f = fopen(path, "wb");
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(text, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+	free(path);
+}
+
+static void write_text(const char *dir, const char *name, const char *text)
+{
+	write_file(dir, name, text, strlen(text));
+}
+
+static char *make_tmpdir(void)
+{
+	const char *tmp = getenv("TMPDIR");
+	char *dir = xasprintf("%s/dispute-protocol-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+
+	assert_non_null(mkdtemp(dir));
+	return dir;
+}
+
+static void remove_tree(char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	if (d) {
+		while ((de = readdir(d)) != NULL) {
+			char *path;
+
+			if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+				continue;
+			path = xasprintf("%s/%s", dir, de->d_name);
+			if (unlink(path) != 0)
+				rmdir(path);
+			free(path);
+		}
+		closedir(d);
+	}
+	rmdir(dir);
+	free(dir);
+}
+
+static long day_of(const char *iso)
+{
+	long d;
+
+	assert_true(date_parse(iso, &d));
+	return d;
+}
+
+static void load_calendar(struct calendar *cal)
+{
+	struct error err;
+	size_t len = 0;
+	char *text = slurp(HOLIDAYS, &len);
+
+	if (!text)
+		fail_msg("%s is missing: run the tests from the repository root", HOLIDAYS);
+	calendar_init(cal);
+	if (calendar_load_csv(cal, text, len, HOLIDAYS, &err) != ST_OK)
+		fail_msg("%s", err.msg);
+	free(text);
+}
+
+/* ---- the shipped protocols ---- */
+
+struct want_stage {
+	const char *name;
+	enum limit_kind kind;
+	int n;
+};
+
+struct want_protocol {
+	const char *id;
+	const char *population;
+	const char *partnership;
+	size_t nstages;
+	struct want_stage stages[8];
+	size_t ncategories;
+	const char *categories[12];
+};
+
+static const struct want_protocol shipped[] = {
+	{ "north-wales", "both", "North Wales Safeguarding Board (NWSB)", 4, {
+		{ "Practitioner to practitioner", LIMIT_WORKDAYS, 5 },
+		{ "Line manager to line manager", LIMIT_WORKDAYS, 5 },
+		{ "Named or designated safeguarding leads, or senior operational managers", LIMIT_WORKDAYS, 5 },
+		{ "Meeting chaired by a Board member", LIMIT_WORKDAYS, 5 },
+	}, 4, { "thresholds", "roles", "action", "information-sharing" } },
+	{ "newcastle", "children", "Newcastle Safeguarding Children Partnership", 6, {
+		{ "Reflect with co-workers", LIMIT_WORKDAYS, 5 },
+		{ "Professional to professional", LIMIT_WORKDAYS, 5 },
+		{ "Line manager or agency safeguarding lead", LIMIT_WORKDAYS, 5 },
+		{ "Service Manager", LIMIT_WORKDAYS, 5 },
+		{ "Assistant Director", LIMIT_WORKDAYS, 5 },
+		{ "Safeguarding Children Partnership Coordinator", LIMIT_WORKDAYS, 14 },
+	}, 6, { "thresholds", "referral-criteria", "assessment-plan", "action", "cp-conference",
+	        "conference-dissent" } },
+	{ "conflict-resolution", "children", "Safeguarding Children Board (not named in the source)", 4, {
+		{ "Preventing disputes", LIMIT_WORKDAYS, 1 },
+		{ "Informal dispute procedure", LIMIT_NONE, 0 },
+		{ "Formal dispute procedure", LIMIT_NONE, 0 },
+		{ "Where disagreements remain", LIMIT_NONE, 0 },
+	}, 7, { "thresholds", "referral-criteria", "child-protection", "police-response",
+	        "information-sharing", "service-provision", "assessment-plan" } },
+	{ "sunderland", "children", "Sunderland Safeguarding Children Partnership (SSCP)", 4, {
+		{ "Frontline practitioners", LIMIT_AGREED, 5 },
+		{ "Line manager to line manager", LIMIT_AGREED, 5 },
+		{ "Line management hierarchies", LIMIT_AGREED, 5 },
+		{ "Head of Service and referral to the SSCP", LIMIT_AGREED, 5 },
+	}, 5, { "thresholds", "roles", "action", "information-sharing", "service-provision" } },
+	{ "rochdale-adults", "adults", "Rochdale Borough Safeguarding Adults Board (RBSAB)", 6, {
+		{ "Practitioners", LIMIT_WORKDAYS, 5 },
+		{ "First line managers", LIMIT_WORKDAYS, 5 },
+		{ "Head of Service or equivalent", LIMIT_WORKDAYS, 5 },
+		{ "Safeguarding Lead and Service Manager", LIMIT_WORKDAYS, 5 },
+		{ "Heads of Service", LIMIT_WORKDAYS, 5 },
+		{ "Board member and RBSAB Chair", LIMIT_WORKDAYS, 5 },
+	}, 8, { "referral-criteria", "assessment-plan", "roles", "service-provision",
+	        "information-sharing", "thresholds", "action", "mental-capacity" } },
+};
+
+#define NSHIPPED (sizeof(shipped) / sizeof(shipped[0]))
+
+static struct protocol_set set;
+
+static int load_shipped(void **state)
+{
+	struct error err;
+
+	(void)state;
+	protocol_set_init(&set);
+	if (protocol_set_load_dir(&set, SHIPPED, &err) != ST_OK) {
+		fprintf(stderr, "%s\n", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int free_shipped(void **state)
+{
+	(void)state;
+	protocol_set_free(&set);
+	return 0;
+}
+
+static const struct protocol *get(const char *id)
+{
+	const struct protocol *p = protocol_set_find(&set, id);
+
+	if (!p)
+		fail_msg("protocol %s did not load", id);
+	return p;
+}
+
+static void test_shipped_all_load(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < set.nproblems; i++)
+		fprintf(stderr, "problem: %s\n", set.problems[i]);
+	assert_int_equal(set.nproblems, 0);
+	assert_int_equal(set.n, NSHIPPED);
+	/* name order */
+	assert_string_equal(set.v[0]->id, "conflict-resolution");
+	assert_string_equal(set.v[1]->id, "newcastle");
+	assert_string_equal(set.v[2]->id, "north-wales");
+	assert_string_equal(set.v[3]->id, "rochdale-adults");
+	assert_string_equal(set.v[4]->id, "sunderland");
+}
+
+static void test_shipped_stages(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < NSHIPPED; i++) {
+		const struct want_protocol *w = &shipped[i];
+		const struct protocol *p = get(w->id);
+
+		assert_string_equal(p->id, w->id);
+		assert_non_null(strstr(p->path, w->id));
+		assert_non_null(p->title);
+		assert_non_null(p->source);
+		assert_string_equal(p->population, w->population);
+		assert_string_equal(p->partnership, w->partnership);
+		assert_string_equal(p->division, EW);
+		assert_true(p->nnotices > 0);
+		assert_int_equal(p->nstages, w->nstages);
+		for (size_t j = 0; j < w->nstages; j++) {
+			const struct stage_rule *s = &p->stages[j];
+
+			assert_string_equal(s->name, w->stages[j].name);
+			assert_int_equal(s->limit.kind, w->stages[j].kind);
+			assert_int_equal(s->limit.n, w->stages[j].n);
+			assert_true(s->ours != NULL || j == 0);
+		}
+		assert_int_equal(p->ncategories, w->ncategories);
+		for (size_t j = 0; j < w->ncategories; j++) {
+			assert_string_equal(p->categories[j].key, w->categories[j]);
+			assert_true(strlen(p->categories[j].label) > 0);
+		}
+	}
+}
+
+static void test_north_wales(void **state)
+{
+	const struct protocol *p = get("north-wales");
+
+	(void)state;
+	assert_null(p->urgent);
+	assert_int_equal(p->nspans, 0);
+	assert_non_null(strstr(p->scope, "Child Protection Conference appeals"));
+	assert_non_null(strstr(p->scope, "whistle-blowing"));
+	assert_non_null(strstr(p->stages[3].notice, "uninvolved agency"));
+	assert_non_null(strstr(p->stages[3].record, "written confirmation"));
+}
+
+static void test_newcastle(void **state)
+{
+	const struct protocol *p = get("newcastle");
+	const struct route *r = p->urgent;
+
+	(void)state;
+	assert_int_equal(p->nspans, 1);
+	assert_string_equal(p->spans[0].name, "Usual process, steps 1-5");
+	assert_int_equal(p->spans[0].from, 1);
+	assert_int_equal(p->spans[0].to, 5);
+	assert_int_equal(p->spans[0].limit.kind, LIMIT_WORKDAYS);
+	assert_int_equal(p->spans[0].limit.n, 5);
+	assert_true(p->spans[0].advisory);
+	assert_non_null(strstr(p->stages[1].record, "formal challenge"));
+
+	assert_non_null(r);
+	assert_string_equal(r->name, "Immediate/24-hour escalation");
+	assert_false(r->same_stages);
+	assert_non_null(strstr(r->when, "significant risk"));
+	assert_int_equal(r->nstages, 2);
+	assert_string_equal(r->stages[0].name, "Urgent review by the Service Manager");
+	assert_string_equal(r->stages[0].theirs, "The relevant Service Manager");
+	assert_int_equal(r->stages[0].limit.kind, LIMIT_WORKDAYS);
+	assert_int_equal(r->stages[0].limit.n, 1);
+	assert_string_equal(r->stages[1].name, "Head of Service");
+	assert_int_equal(r->stages[1].limit.kind, LIMIT_NONE);
+
+	assert_string_equal(protocol_category(p, "cp-conference")->label,
+	                    "Need for a Child Protection Conference");
+	assert_string_equal(protocol_category(p, "conference-dissent")->label,
+	                    "Dissent at a Child Protection Conference");
+}
+
+static void test_conflict_resolution(void **state)
+{
+	const struct protocol *p = get("conflict-resolution");
+
+	(void)state;
+	assert_null(p->urgent);
+	assert_int_equal(p->nspans, 0);
+	assert_string_equal(p->stages[0].then,
+	                    "If unresolved, line managers (or equivalent) review within 24 hours");
+	assert_null(p->stages[1].then);
+	assert_non_null(strstr(p->stages[1].notice, "CAF/TAC Implementation Officer"));
+	assert_non_null(strstr(p->stages[3].theirs, "Head of Safeguarding"));
+	assert_non_null(strstr(p->scope, "Initial Child Protection Conference"));
+	assert_non_null(strstr(p->source, "not named"));
+}
+
+static void test_sunderland(void **state)
+{
+	const struct protocol *p = get("sunderland");
+	bool inspectorate = false;
+
+	(void)state;
+	assert_null(p->urgent);
+	assert_int_equal(p->nspans, 1);
+	assert_string_equal(p->spans[0].name, "Whole process");
+	assert_int_equal(p->spans[0].from, 1);
+	assert_int_equal(p->spans[0].to, 4);
+	assert_int_equal(p->spans[0].limit.kind, LIMIT_MONTHS);
+	assert_int_equal(p->spans[0].limit.n, 1);
+	assert_false(p->spans[0].advisory);
+	assert_non_null(strstr(p->stages[3].notice, "Ofsted, CQC or HMICFRS"));
+	assert_non_null(strstr(p->stages[3].then, "Independent Scrutineer"));
+	assert_non_null(strstr(p->stages[3].record, "Appendix 1"));
+	for (size_t i = 0; i < p->nnotices; i++)
+		inspectorate |= strstr(p->notices[i], "inspectorate") != NULL;
+	assert_true(inspectorate);
+}
+
+static void test_rochdale(void **state)
+{
+	const struct protocol *p = get("rochdale-adults");
+	const struct stage_rule *rules;
+	bool capacity = false, views = false;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(p->nspans, 0);
+	assert_non_null(p->urgent);
+	assert_true(p->urgent->same_stages);
+	assert_int_equal(p->urgent->nstages, 0);
+	assert_non_null(strstr(p->urgent->when, "life-threatening episode"));
+	assert_non_null(strstr(p->urgent->notice, "Business Unit"));
+	assert_null(p->stages[0].notice ? strstr(p->stages[0].notice, "Business Unit") : NULL);
+	assert_null(p->stages[1].notice ? strstr(p->stages[1].notice, "Business Unit") : NULL);
+	for (size_t i = 2; i < 6; i++)
+		assert_non_null(strstr(p->stages[i].notice, "RBSAB Safeguarding Business Unit"));
+	for (size_t i = 0; i < p->nnotices; i++) {
+		capacity |= strstr(p->notices[i], "Court of Protection") != NULL;
+		views |= strstr(p->notices[i], "views, wishes and feelings") != NULL;
+	}
+	assert_true(capacity);
+	assert_true(views);
+	rules = protocol_stages(p, true, &n);
+	assert_ptr_equal(rules, p->stages);
+	assert_int_equal(n, 6);
+}
+
+static void test_stages_and_lookups(void **state)
+{
+	const struct protocol *p = get("newcastle");
+	const struct stage_rule *rules;
+	size_t n;
+
+	(void)state;
+	rules = protocol_stages(p, false, &n);
+	assert_ptr_equal(rules, p->stages);
+	assert_int_equal(n, 6);
+	rules = protocol_stages(p, true, &n);
+	assert_ptr_equal(rules, p->urgent->stages);
+	assert_int_equal(n, 2);
+	rules = protocol_stages(get("north-wales"), true, &n);
+	assert_int_equal(n, 4);
+
+	assert_ptr_equal(protocol_set_find(&set, "NORTH-Wales"), get("north-wales"));
+	assert_null(protocol_set_find(&set, "north"));
+	assert_null(protocol_set_find(&set, NULL));
+
+	assert_string_equal(protocol_category(p, "THRESHOLDS")->key, "thresholds");
+	assert_string_equal(protocol_category(p, "dissent at a child protection conference")->key,
+	                    "conference-dissent");
+	assert_null(protocol_category(p, "mental-capacity"));
+	assert_null(protocol_category(p, NULL));
+}
+
+/* ---- limit phrases ---- */
+
+static void test_limit_parse_accepts(void **state)
+{
+	static const struct { const char *in; enum limit_kind kind; int n; const char *out; } ok[] = {
+		{ "5 working days", LIMIT_WORKDAYS, 5, "5 working days" },
+		{ "1 working day", LIMIT_WORKDAYS, 1, "1 working day" },
+		{ "14 working days", LIMIT_WORKDAYS, 14, "14 working days" },
+		{ "  5   Working\tDays ", LIMIT_WORKDAYS, 5, "5 working days" },
+		{ "24 hours", LIMIT_HOURS, 24, "24 hours" },
+		{ "1 hour", LIMIT_HOURS, 1, "1 hour" },
+		{ "agreed, at most 5 working days", LIMIT_AGREED, 5, "agreed, at most 5 working days" },
+		{ "Agreed at most 1 working day", LIMIT_AGREED, 1, "agreed, at most 1 working day" },
+		{ "1 month", LIMIT_MONTHS, 1, "1 month" },
+		{ "3 months", LIMIT_MONTHS, 3, "3 months" },
+		{ "without delay", LIMIT_NONE, 0, "no limit (without delay)" },
+		{ "Without Delay", LIMIT_NONE, 0, "no limit (without delay)" },
+		{ "none", LIMIT_NONE, 0, "no limit (without delay)" },
+		{ "no limit (without delay)", LIMIT_NONE, 0, "no limit (without delay)" },
+		{ "999 hours", LIMIT_HOURS, 999, "999 hours" },
+	};
+	struct limit l, again;
+	struct error err;
+	char buf[64];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		if (!limit_parse(ok[i].in, &l, &err))
+			fail_msg("'%s' rejected: %s", ok[i].in, err.msg);
+		assert_int_equal(l.kind, ok[i].kind);
+		assert_int_equal(l.n, ok[i].n);
+		assert_string_equal(limit_describe(&l, buf, sizeof(buf)), ok[i].out);
+		/* what limit_describe writes reads back the same */
+		assert_true(limit_parse(buf, &again, &err));
+		assert_int_equal(again.kind, l.kind);
+		assert_int_equal(again.n, l.n);
+	}
+}
+
+static void test_limit_parse_rejects(void **state)
+{
+	static const char expected[] = "expected 'N working days', 'N hours', 'agreed, at most N working "
+	                               "days', 'N months' or 'without delay', got '";
+	static const char *const bad[] = {
+		"five days", "5 days", "", "5", "working days", "5 working days extra", "agreed",
+		"-1 working days", "5working days", "5 working days,", "at most 5 working days",
+		"1.5 hours", "5 weeks", "5 calendar days", "asap",
+	};
+	struct limit l;
+	struct error err;
+	char want[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (limit_parse(bad[i], &l, &err))
+			fail_msg("'%s' accepted", bad[i]);
+		snprintf(want, sizeof(want), "%s%s'", expected, bad[i]);
+		assert_string_equal(err.msg, want);
+		assert_int_equal(err.code, ST_INVALID);
+	}
+	assert_false(limit_parse("0 working days", &l, &err));
+	assert_string_equal(err.msg, "the number must be from 1 to 999, got '0 working days'");
+	assert_false(limit_parse("1000 hours", &l, &err));
+	assert_string_equal(err.msg, "the number must be from 1 to 999, got '1000 hours'");
+	assert_false(limit_parse(NULL, &l, &err));
+}
+
+static void test_limit_describe(void **state)
+{
+	static const struct { struct limit l; const char *want; } cases[] = {
+		{ { LIMIT_WORKDAYS, 5 }, "5 working days" },
+		{ { LIMIT_WORKDAYS, 1 }, "1 working day" },
+		{ { LIMIT_HOURS, 24 }, "24 hours" },
+		{ { LIMIT_HOURS, 1 }, "1 hour" },
+		{ { LIMIT_AGREED, 5 }, "agreed, at most 5 working days" },
+		{ { LIMIT_MONTHS, 1 }, "1 month" },
+		{ { LIMIT_MONTHS, 2 }, "2 months" },
+		{ { LIMIT_NONE, 0 }, "no limit (without delay)" },
+	};
+	char buf[64], tiny[6];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		assert_string_equal(limit_describe(&cases[i].l, buf, sizeof(buf)), cases[i].want);
+	assert_string_equal(limit_describe(&cases[0].l, tiny, sizeof(tiny)), "5 wor");
+}
+
+/* ---- due dates ---- */
+
+static void test_limit_due(void **state)
+{
+	static const struct {
+		enum limit_kind kind;
+		int n;
+		const char *start;
+		int minute;
+		const char *due;
+		int due_minute;
+	} cases[] = {
+		/* Christmas Day and the Boxing Day substitute (Monday 28th) are skipped */
+		{ LIMIT_WORKDAYS, 5, "2026-12-18", TIME_NONE, "2026-12-29", TIME_NONE },
+		{ LIMIT_WORKDAYS, 14, "2026-12-18", TIME_NONE, "2027-01-12", TIME_NONE },
+		{ LIMIT_WORKDAYS, 1, "2026-12-24", TIME_NONE, "2026-12-29", TIME_NONE },
+		/* Good Friday and Easter Monday */
+		{ LIMIT_WORKDAYS, 1, "2026-04-02", TIME_NONE, "2026-04-07", TIME_NONE },
+		/* a start at the weekend counts from the next working day */
+		{ LIMIT_WORKDAYS, 1, "2026-11-28", TIME_NONE, "2026-11-30", TIME_NONE },
+		{ LIMIT_WORKDAYS, 5, "2026-11-27", 14 * 60 + 30, "2026-12-04", TIME_NONE },
+		{ LIMIT_AGREED, 5, "2026-12-18", TIME_NONE, "2026-12-29", TIME_NONE },
+		{ LIMIT_AGREED, 1, "2026-11-27", TIME_NONE, "2026-11-30", TIME_NONE },
+		/* hours are clock hours, weekends included */
+		{ LIMIT_HOURS, 24, "2026-11-27", 14 * 60 + 30, "2026-11-28", 14 * 60 + 30 },
+		{ LIMIT_HOURS, 24, "2026-11-27", TIME_NONE, "2026-11-28", 9 * 60 },
+		{ LIMIT_HOURS, 1, "2026-11-27", 23 * 60 + 30, "2026-11-28", 30 },
+		{ LIMIT_HOURS, 48, "2026-12-31", 0, "2027-01-02", 0 },
+		{ LIMIT_MONTHS, 1, "2026-12-18", TIME_NONE, "2027-01-18", TIME_NONE },
+		{ LIMIT_MONTHS, 1, "2026-01-31", TIME_NONE, "2026-02-28", TIME_NONE },
+		{ LIMIT_MONTHS, 1, "2028-01-31", 600, "2028-02-29", TIME_NONE },
+	};
+	struct calendar cal;
+	struct error err;
+	struct limit l;
+	long due;
+	int due_minute;
+	char got[11];
+
+	(void)state;
+	load_calendar(&cal);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		l.kind = cases[i].kind;
+		l.n = cases[i].n;
+		if (limit_due(&l, &cal, EW, day_of(cases[i].start), cases[i].minute, &due, &due_minute,
+		              &err) != ST_OK)
+			fail_msg("case %zu: %s", i, err.msg);
+		assert_string_equal(date_format(due, got), cases[i].due);
+		assert_int_equal(due_minute, cases[i].due_minute);
+	}
+
+	l.kind = LIMIT_NONE;
+	l.n = 0;
+	assert_int_equal(limit_due(&l, &cal, EW, day_of("2026-12-18"), 600, &due, &due_minute, &err), ST_OK);
+	assert_true(due == DATE_NONE);
+	assert_int_equal(due_minute, TIME_NONE);
+
+	/* beyond the years with holiday data: refused, not guessed */
+	l.kind = LIMIT_WORKDAYS;
+	l.n = 5;
+	assert_int_equal(limit_due(&l, &cal, EW, day_of("2035-06-01"), TIME_NONE, &due, &due_minute,
+	                           &err), ST_INVALID);
+	assert_int_equal(limit_due(&l, &cal, "atlantis", day_of("2026-06-01"), TIME_NONE, &due,
+	                           &due_minute, &err), ST_INVALID);
+	assert_int_equal(limit_due(&l, NULL, EW, day_of("2026-06-01"), TIME_NONE, &due, &due_minute,
+	                           &err), ST_INVALID);
+	assert_int_equal(limit_due(&l, &cal, EW, DATE_NONE, TIME_NONE, &due, &due_minute, &err),
+	                 ST_INVALID);
+	l.kind = LIMIT_HOURS;
+	assert_int_equal(limit_due(&l, &cal, EW, day_of("2026-06-01"), 24 * 60, &due, &due_minute, &err),
+	                 ST_INVALID);
+	calendar_free(&cal);
+}
+
+/* Every shipped stage gets a due date from a working Monday. */
+static void test_limit_due_shipped(void **state)
+{
+	struct calendar cal;
+	struct error err;
+	long start = day_of("2026-06-01"), due;
+	int due_minute;
+
+	(void)state;
+	load_calendar(&cal);
+	for (size_t i = 0; i < set.n; i++) {
+		const struct protocol *p = set.v[i];
+
+		for (size_t j = 0; j < p->nstages; j++) {
+			const struct limit *l = &p->stages[j].limit;
+
+			if (limit_due(l, &cal, p->division, start, TIME_NONE, &due, &due_minute, &err) != ST_OK)
+				fail_msg("%s stage %zu: %s", p->id, j + 1, err.msg);
+			if (l->kind == LIMIT_NONE)
+				assert_true(due == DATE_NONE);
+			else
+				assert_true(due > start);
+		}
+	}
+	calendar_free(&cal);
+}
+
+/* ---- loading errors ---- */
+
+#define HEAD "[protocol]\n"                      /* 1 */ \
+             "title = T\n"                       /* 2 */ \
+             "partnership = P\n"                 /* 3 */ \
+             "source = S\n"                      /* 4 */ \
+             "population = children\n"           /* 5 */ \
+             "division = england-and-wales\n"    /* 6 */
+#define STAGE1 "[stage 1]\n"                     /* 7 */ \
+               "name = One\n"                    /* 8 */ \
+               "limit = 5 working days\n"        /* 9 */
+
+/* Parses text as x.ini and returns the message (static), or "ok". */
+static const char *parse_msg(const char *text)
+{
+	static char msg[sizeof(((struct error *)0)->msg)];
+	struct protocol *p = NULL;
+	struct error err;
+	const char *prefix = "x.ini:";
+
+	if (protocol_parse("x", "x.ini", text, &p, &err) == ST_OK) {
+		assert_non_null(p);
+		protocol_free(p);
+		return "ok";
+	}
+	assert_null(p);
+	assert_int_equal(err.code, ST_INVALID);
+	assert_memory_equal(err.msg, prefix, strlen(prefix));
+	snprintf(msg, sizeof(msg), "%s", err.msg + strlen(prefix));
+	return msg;
+}
+
+static void test_parse_errors(void **state)
+{
+	static char long_line[400];
+	static const struct { const char *text; const char *want; } cases[] = {
+		{ HEAD STAGE1, "ok" },
+		{ HEAD "[stage 1]\nname = One\nlimit = five days\n",
+		  "9: limit: expected 'N working days', 'N hours', 'agreed, at most N working days', "
+		  "'N months' or 'without delay', got 'five days'" },
+		{ HEAD "[stage 1]\nname = One\nlimit = 0 working days\n",
+		  "9: limit: the number must be from 1 to 999, got '0 working days'" },
+		{ HEAD "[stages 1]\nname = One\n",
+		  "7: unknown section [stages 1]; expected [protocol], [stage N], [span N], [urgent], "
+		  "[urgent stage N] or [categories]" },
+		{ HEAD STAGE1 "colour = red\n",
+		  "10: unknown key 'colour' in [stage 1]; expected name, ours, theirs, limit, then, "
+		  "record or notice" },
+		{ HEAD "scope = a\nscope = b\n" STAGE1,
+		  "8: scope: given twice in [protocol] (first at line 7)" },
+		{ "[protocol]\ntitle = T\n" STAGE1, "1: missing required key 'partnership' in [protocol]" },
+		{ "; nothing\n[protocol]\ntitle = T\npartnership = P\nsource = S\npopulation = both\n"
+		  "[stage 1]\nname = x\nlimit = none\n",
+		  "2: missing required key 'division' in [protocol]" },
+		{ "[stage 1]\nname = One\nlimit = none\n", "1: missing [protocol] section" },
+		{ HEAD, "1: no stages; a protocol needs [stage 1] at least" },
+		{ HEAD "[stage 1]\nname = One\n", "7: missing required key 'limit' in [stage 1]" },
+		{ HEAD STAGE1 "[stage 3]\nname = Three\nlimit = none\n",
+		  "10: [stage 2] is missing; stage sections are numbered from 1 without gaps" },
+		{ HEAD "[stage 2]\nname = Two\nlimit = none\n",
+		  "7: [stage 1] is missing; stage sections are numbered from 1 without gaps" },
+		{ HEAD STAGE1 "[stage 1]\n", "10: section [stage 1] given twice (first at line 7)" },
+		{ HEAD STAGE1 "[stage 100]\n", "10: section [stage 100]: the number must be from 1 to 99" },
+		{ HEAD STAGE1 "[stage 01]\n", "10: section [stage 01]: the number must be from 1 to 99" },
+		{ "[protocol]\ntitle = T\npartnership = P\nsource = S\npopulation = kids\n",
+		  "5: population: expected 'children', 'adults' or 'both', got 'kids'" },
+		{ "[protocol]\ndivision = England and Wales\n",
+		  "2: division: expected lower-case letters, digits and '-', got 'England and Wales'" },
+		{ HEAD STAGE1 "[span 1]\nname = S\nstages = 1-7\nlimit = 1 month\n",
+		  "12: stages: 1-7 is out of range; the protocol has 1 stage" },
+		{ HEAD STAGE1 "[span 1]\nname = S\nstages = 2\nlimit = 1 month\n",
+		  "12: stages: 2-2 is out of range; the protocol has 1 stage" },
+		{ HEAD STAGE1 "[span 1]\nname = S\nstages = 1 to 2\nlimit = 1 month\n",
+		  "12: stages: expected 'N' or 'N-M', got '1 to 2'" },
+		{ HEAD STAGE1 "[span 1]\nname = S\nstages = 0-1\nlimit = 1 month\n",
+		  "12: stages: '0-1' is not a range of stages from 1 up" },
+		{ HEAD STAGE1 "[span 1]\nname = S\nstages = 1\nlimit = 1 month\nadvisory = maybe\n",
+		  "14: advisory: expected 'yes' or 'no', got 'maybe'" },
+		{ HEAD STAGE1 "[span 2]\nname = S\nstages = 1\nlimit = 1 month\n",
+		  "10: [span 1] is missing; span sections are numbered from 1 without gaps" },
+		{ HEAD STAGE1 "[span 1]\nname = S\nlimit = 1 month\n",
+		  "10: missing required key 'stages' in [span 1]" },
+		{ HEAD "[stage 1]\nname = O\xff" "ne\nlimit = none\n", "8: invalid UTF-8" },
+		{ HEAD "[stage 1]\nname = O\xc3\n", "8: invalid UTF-8" },
+		{ HEAD "[stage 1]\nname = \xc0\xaf\n", "8: invalid UTF-8" },
+		{ HEAD "[stage 1]\nname = \xed\xa0\x80\n", "8: invalid UTF-8" },
+		{ HEAD "[stage 1]\nname = O\x07ne\nlimit = none\n", "8: control character U+0007" },
+		{ HEAD "[stage 1]\nname = O\x1b[0mne\nlimit = none\n", "8: control character U+001B" },
+		{ HEAD "[stage 1]\nname = O\xc2\x9bne\nlimit = none\n", "8: control character U+009B" },
+		{ HEAD "[stage 1]\nname = O\rne\nlimit = none\n", "8: control character U+000D" },
+		{ HEAD "[stage 1]\nname = O\tne\nlimit = none\n", "8: name: TAB inside a value; use spaces" },
+		{ HEAD "[stage 1]\nname One\n", "8: expected '[section]', 'key = value' or a comment" },
+		{ HEAD "[stage 1\nname = One\n", "7: section header without a closing ']'" },
+		{ "title = T\n" HEAD STAGE1, "1: key 'title' before any section; start with [protocol]" },
+		{ HEAD STAGE1 "[urgent]\nname = U\nwhen = W\n",
+		  "10: [urgent] has no stages; add [urgent stage 1] or 'stages = normal'" },
+		{ HEAD STAGE1 "[urgent]\nname = U\nwhen = W\nstages = normal\n[urgent stage 1]\nname = A\n"
+		  "limit = 1 hour\n",
+		  "13: stages: 'normal' but [urgent stage N] sections are given too" },
+		{ HEAD STAGE1 "[urgent]\nname = U\nwhen = W\nstages = sometimes\n",
+		  "13: stages: expected 'normal' or 'own', got 'sometimes'" },
+		{ HEAD STAGE1 "[urgent stage 1]\nname = A\nlimit = 1 hour\n",
+		  "10: [urgent stage N] needs an [urgent] section" },
+		{ HEAD STAGE1 "[urgent]\nname = U\nstages = normal\n",
+		  "10: missing required key 'when' in [urgent]" },
+		{ HEAD STAGE1 "[categories]\ncategory = Bad Key: x\n",
+		  "11: category: expected 'key: Label' with a key of lower-case letters, digits and '-', "
+		  "got 'Bad Key: x'" },
+		{ HEAD STAGE1 "[categories]\ncategory = no-label:\n",
+		  "11: category: expected 'key: Label' with a key of lower-case letters, digits and '-', "
+		  "got 'no-label:'" },
+		{ HEAD STAGE1 "[categories]\ncategory = a: x\ncategory = a: y\n",
+		  "12: category: key 'a' given twice" },
+		{ HEAD STAGE1 "[categories]\nlabel = x\n",
+		  "11: unknown key 'label' in [categories]; expected category" },
+		{ HEAD "[stage 1]\nname =\nlimit = none\n", "8: name: empty value" },
+		/* the earliest problem is the one reported */
+		{ HEAD "[stage 1]\nname = One\nlimit = 5 days\ncolour = red\n",
+		  "9: limit: expected 'N working days', 'N hours', 'agreed, at most N working days', "
+		  "'N months' or 'without delay', got '5 days'" },
+		{ HEAD "[stage 1]\nlimit = 5 days\n[stage 1]\n",
+		  "8: limit: expected 'N working days', 'N hours', 'agreed, at most N working days', "
+		  "'N months' or 'without delay', got '5 days'" },
+		/* a continuation belongs to the key above it: the message points there */
+		{ HEAD "[stage 1]\nname = One\nlimit = 5 working\n  weeks\n",
+		  "9: limit: expected 'N working days', 'N hours', 'agreed, at most N working days', "
+		  "'N months' or 'without delay', got '5 working weeks'" },
+		{ long_line, "8: line longer than 198 bytes; continue a long value on indented lines" },
+	};
+
+	(void)state;
+	snprintf(long_line, sizeof(long_line), HEAD "[stage 1]\nname = %0199d\nlimit = none\n", 1);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *got = parse_msg(cases[i].text);
+
+		if (strcmp(got, cases[i].want) != 0)
+			fail_msg("case %zu:\n got: %s\nwant: %s", i, got, cases[i].want);
+	}
+	assert_int_equal(protocol_parse("Bad_Id", "b.ini", HEAD STAGE1, &(struct protocol *){NULL},
+	                                &(struct error){0}), ST_INVALID);
+}
+
+static void test_parse_syntax(void **state)
+{
+	struct protocol *p = NULL;
+	struct error err;
+	const char *text =
+		"\xef\xbb\xbf; a comment\r\n"
+		"# another\r\n"
+		"[protocol]\r\n"
+		"title = A title ; an inline comment\r\n"
+		"partnership: The board\r\n"
+		"source = Part one,\r\n"
+		"  part two\r\n"
+		"\r\n"
+		"\tpart three\r\n"
+		"population = both\r\n"
+		"division = england-and-wales\r\n"
+		"notice = first\r\n"
+		"notice = second;still second\r\n"
+		"[ stage 1 ]\r\n"
+		"  name = Indented after a header is a key\r\n"
+		"limit = 24 hours\r\n"
+		"[categories]\r\n"
+		"category = k1: Label: with colon\r\n"
+		"category = k2 :  Spaced\r\n";
+
+	(void)state;
+	if (protocol_parse("syntax", "syntax.ini", text, &p, &err) != ST_OK)
+		fail_msg("%s", err.msg);
+	assert_string_equal(p->id, "syntax");
+	assert_string_equal(p->path, "syntax.ini");
+	assert_string_equal(p->title, "A title");
+	assert_string_equal(p->partnership, "The board");
+	assert_string_equal(p->source, "Part one, part two part three");
+	assert_int_equal(p->nnotices, 2);
+	assert_string_equal(p->notices[0], "first");
+	assert_string_equal(p->notices[1], "second;still second");
+	assert_null(p->scope);
+	assert_null(p->urgent);
+	assert_int_equal(p->nstages, 1);
+	assert_string_equal(p->stages[0].name, "Indented after a header is a key");
+	assert_int_equal(p->stages[0].limit.kind, LIMIT_HOURS);
+	assert_int_equal(p->stages[0].limit.n, 24);
+	assert_null(p->stages[0].ours);
+	assert_int_equal(p->ncategories, 2);
+	assert_string_equal(p->categories[0].key, "k1");
+	assert_string_equal(p->categories[0].label, "Label: with colon");
+	assert_string_equal(p->categories[1].key, "k2");
+	assert_string_equal(p->categories[1].label, "Spaced");
+	protocol_free(p);
+}
+
+/* A bad file is reported and the others still load; a later directory
+ * overrides an earlier one by id. */
+static void test_load_dir(void **state)
+{
+	static const char nul_text[] = HEAD "[stage 1]\nname = O\0ne\n";
+	char *shipped_dir = make_tmpdir(), *user_dir = make_tmpdir();
+	struct protocol_set s;
+	struct error err;
+	char want[1024];
+	char *big;
+	const struct protocol *p;
+
+	(void)state;
+	write_text(shipped_dir, "a-good.ini", HEAD STAGE1);
+	write_text(shipped_dir, "b-bad.ini", HEAD "[stage 1]\nname = One\nlimit = five days\n");
+	write_text(shipped_dir, "c-good.ini", HEAD STAGE1 "[stage 2]\nname = Two\nlimit = 1 month\n");
+	write_text(shipped_dir, "Bad_Name.ini", HEAD STAGE1);
+	write_text(shipped_dir, "notes.txt", "not a protocol");
+	write_text(shipped_dir, ".hidden.ini", "[broken");
+	write_file(shipped_dir, "d-nul.ini", nul_text, sizeof(nul_text) - 1);
+	big = xmalloc(1024 * 1024 + 2);
+	memset(big, ';', 1024 * 1024 + 1);
+	big[1024 * 1024 + 1] = '\n';
+	write_file(shipped_dir, "e-big.ini", big, 1024 * 1024 + 2);
+	free(big);
+
+	protocol_set_init(&s);
+	assert_int_equal(protocol_set_load_dir(&s, shipped_dir, &err), ST_OK);
+	assert_int_equal(s.n, 2);
+	assert_string_equal(s.v[0]->id, "a-good");
+	assert_string_equal(s.v[1]->id, "c-good");
+	assert_int_equal(s.v[1]->nstages, 2);
+	assert_int_equal(s.nproblems, 4);
+	snprintf(want, sizeof(want), "%s/Bad_Name.ini: protocol id 'Bad_Name' must be lower-case "
+	         "letters, digits and '-'", shipped_dir);
+	assert_string_equal(s.problems[0], want);
+	snprintf(want, sizeof(want), "%s/b-bad.ini:9: limit: expected 'N working days', 'N hours', "
+	         "'agreed, at most N working days', 'N months' or 'without delay', got 'five days'",
+	         shipped_dir);
+	assert_string_equal(s.problems[1], want);
+	snprintf(want, sizeof(want), "%s/d-nul.ini:8: control character U+0000", shipped_dir);
+	assert_string_equal(s.problems[2], want);
+	snprintf(want, sizeof(want), "%s/e-big.ini: larger than 1 MiB", shipped_dir);
+	assert_string_equal(s.problems[3], want);
+
+	/* the user's directory: one override, one new, one broken override */
+	write_text(user_dir, "a-good.ini", "[protocol]\ntitle = Mine\npartnership = P\nsource = S\n"
+	           "population = adults\ndivision = england-and-wales\n[stage 1]\nname = Only\n"
+	           "limit = 2 working days\n");
+	write_text(user_dir, "c-good.ini", "[protocol]\n");
+	write_text(user_dir, "z-new.ini", HEAD STAGE1);
+	assert_int_equal(protocol_set_load_dir(&s, user_dir, &err), ST_OK);
+	assert_int_equal(s.n, 3);
+	p = protocol_set_find(&s, "a-good");
+	assert_non_null(p);
+	assert_string_equal(p->title, "Mine");
+	assert_string_equal(p->population, "adults");
+	assert_non_null(strstr(p->path, user_dir));
+	assert_int_equal(p->stages[0].limit.n, 2);
+	p = protocol_set_find(&s, "c-good");
+	assert_non_null(strstr(p->path, shipped_dir));
+	assert_int_equal(p->nstages, 2);
+	assert_non_null(protocol_set_find(&s, "z-new"));
+	assert_int_equal(s.nproblems, 5);
+	snprintf(want, sizeof(want), "%s/c-good.ini:1: missing required key 'title' in [protocol]",
+	         user_dir);
+	assert_string_equal(s.problems[4], want);
+	protocol_set_free(&s);
+	assert_int_equal(s.n, 0);
+
+	/* a missing directory is not an error; a file where a directory should be is */
+	protocol_set_init(&s);
+	assert_int_equal(protocol_set_load_dir(&s, "/nonexistent/dispute/protocols", &err), ST_OK);
+	assert_int_equal(s.n, 0);
+	assert_int_equal(s.nproblems, 0);
+	snprintf(want, sizeof(want), "%s/notes.txt", shipped_dir);
+	assert_int_equal(protocol_set_load_dir(&s, want, &err), ST_IO);
+	protocol_set_free(&s);
+
+	remove_tree(shipped_dir);
+	remove_tree(user_dir);
+}
+
+/* Shipped files then a user directory, as the program does. */
+static void test_user_override_shipped(void **state)
+{
+	char *user_dir = make_tmpdir();
+	struct protocol_set s;
+	struct error err;
+	const struct protocol *p;
+
+	(void)state;
+	write_text(user_dir, "north-wales.ini", "[protocol]\ntitle = Local copy\npartnership = NWSB\n"
+	           "source = local\npopulation = both\ndivision = england-and-wales\n"
+	           "[stage 1]\nname = Only stage\nlimit = 3 working days\n");
+	protocol_set_init(&s);
+	assert_int_equal(protocol_set_load_dir(&s, SHIPPED, &err), ST_OK);
+	assert_int_equal(protocol_set_load_dir(&s, user_dir, &err), ST_OK);
+	assert_int_equal(s.n, NSHIPPED);
+	assert_int_equal(s.nproblems, 0);
+	p = protocol_set_find(&s, "north-wales");
+	assert_string_equal(p->title, "Local copy");
+	assert_int_equal(p->nstages, 1);
+	assert_int_equal(p->stages[0].limit.n, 3);
+	assert_int_equal(protocol_set_find(&s, "newcastle")->nstages, 6);
+	protocol_set_free(&s);
+	remove_tree(user_dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_shipped_all_load),
+		cmocka_unit_test(test_shipped_stages),
+		cmocka_unit_test(test_north_wales),
+		cmocka_unit_test(test_newcastle),
+		cmocka_unit_test(test_conflict_resolution),
+		cmocka_unit_test(test_sunderland),
+		cmocka_unit_test(test_rochdale),
+		cmocka_unit_test(test_stages_and_lookups),
+		cmocka_unit_test(test_limit_parse_accepts),
+		cmocka_unit_test(test_limit_parse_rejects),
+		cmocka_unit_test(test_limit_describe),
+		cmocka_unit_test(test_limit_due),
+		cmocka_unit_test(test_limit_due_shipped),
+		cmocka_unit_test(test_parse_errors),
+		cmocka_unit_test(test_parse_syntax),
+		cmocka_unit_test(test_load_dir),
+		cmocka_unit_test(test_user_override_shipped),
+	};
+
+	return cmocka_run_group_tests(tests, load_shipped, free_shipped);
+}
