@@ -108,3 +108,338 @@ void record_free(struct record *r)
 	free(r->created);
 	record_init(r);
 }
+
+enum status text_check(char *text, bool multiline, size_t max, const char *field, struct error *err)
+{
+	size_t len, bad, i, o;
+	bool blank = true;
+
+	if (!text)
+		return error_set(err, ST_INVALID, "%s is missing", field);
+	len = strlen(text);
+	if (len > max)
+		return error_set(err, ST_INVALID, "%s is %zu bytes; the limit is %zu bytes", field, len, max);
+	if (!utf8_valid(text, len, &bad))
+		return error_set(err, ST_INVALID, "%s is not valid UTF-8 (bad byte 0x%02X at byte %zu)", field,
+		                 (unsigned char)text[bad], bad);
+	/* Normalise CRLF to LF in place, then refuse every other control
+	 * character: stored text must be safe to show on any terminal. */
+	for (i = o = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)text[i];
+
+		if (ch == '\r' && multiline && text[i + 1] == '\n')
+			continue;
+		if ((ch < 0x20 && !(multiline && (ch == '\n' || ch == '\t'))) || ch == 0x7f)
+			return error_set(err, ST_INVALID, "%s contains a control character (0x%02X) at byte %zu",
+			                 field, ch, i);
+		if (ch == 0xc2 && (unsigned char)text[i + 1] >= 0x80 && (unsigned char)text[i + 1] <= 0x9f)
+			return error_set(err, ST_INVALID, "%s contains a control character (U+%04X) at byte %zu",
+			                 field, (unsigned char)text[i + 1], i);
+		if (ch != ' ' && ch != '\n' && ch != '\t')
+			blank = false;
+		text[o++] = text[i];
+	}
+	text[o] = '\0';
+	if (blank)
+		return error_set(err, ST_INVALID, "%s is empty", field);
+	return ST_OK;
+}
+
+/* Copies a checked single-line or multi-line field into *dst. */
+static enum status take_text(char **dst, const char *src, bool multiline, size_t max, const char *field,
+                             struct error *err)
+{
+	char *copy;
+	enum status rc;
+
+	if (!src)
+		return error_set(err, ST_INVALID, "%s is missing", field);
+	if (strlen(src) > max)
+		return error_set(err, ST_INVALID, "%s is %zu bytes; the limit is %zu bytes", field, strlen(src), max);
+	copy = xstrdup(src);
+	rc = text_check(copy, multiline, max, field, err);
+	if (rc != ST_OK) {
+		free(copy);
+		return rc;
+	}
+	free(*dst);
+	*dst = copy;
+	return ST_OK;
+}
+
+static enum status check_day(long day, long not_before, const char *what_before, long today, const char *what,
+                             struct error *err)
+{
+	char a[11], b[11];
+
+	if (day > today)
+		return error_set(err, ST_REFUSED, "%s %s is after today (%s)", what, date_format(day, a),
+		                 date_format(today, b));
+	if (not_before != DATE_NONE && day < not_before)
+		return error_set(err, ST_REFUSED, "%s %s is before %s (%s)", what, date_format(day, a), what_before,
+		                 date_format(not_before, b));
+	return ST_OK;
+}
+
+static enum status check_open(const struct dispute *d, const char *verb, struct error *err)
+{
+	if (d->status != DS_OPEN)
+		return error_set(err, ST_REFUSED, "%s is %s; it cannot be %s", d->reference[0] ? d->reference : "the dispute",
+		                 dispute_status_name(d->status), verb);
+	if (!d->nstages)
+		return error_set(err, ST_REFUSED, "%s has no stage", d->reference);
+	return ST_OK;
+}
+
+/* Sets the new stage's due date from the limit, or the agreed date when one
+ * is given: earlier is fine, later than the protocol limit needs a reason. */
+static enum status stage_fix_due(struct stage *st, const struct stage_rule *rule, const struct protocol *p,
+                                 const struct calendar *cal, int minute, long agreed, const char *reason,
+                                 struct error *err)
+{
+	long limit_day;
+	int limit_minute;
+	char a[11], b[11], lim[64];
+	enum status rc;
+
+	rc = limit_due(&rule->limit, cal, p->division, st->started, minute, &limit_day, &limit_minute, err);
+	if (rc != ST_OK)
+		return rc;
+	free(st->due_reason);
+	st->due_reason = NULL;
+	if (agreed == DATE_NONE) {
+		st->due = limit_day;
+		st->due_minute = limit_minute;
+		st->due_agreed = false;
+		return ST_OK;
+	}
+	if (agreed < st->started)
+		return error_set(err, ST_REFUSED, "due date %s is before the stage starts (%s)", date_format(agreed, a),
+		                 date_format(st->started, b));
+	if (!calendar_covers(cal, p->division, agreed))
+		return error_set(err, ST_INVALID, "due date %s is outside the years with bank holiday data",
+		                 date_format(agreed, a));
+	if (limit_day != DATE_NONE && agreed > limit_day && (!reason || !*reason))
+		return error_set(err, ST_REFUSED,
+		                 "due date %s is later than the protocol limit (%s, %s); give a reason with --reason",
+		                 date_format(agreed, a), date_format(limit_day, b),
+		                 limit_describe(&rule->limit, lim, sizeof(lim)));
+	if (reason && *reason) {
+		rc = take_text(&st->due_reason, reason, false, LINE_MAX_LEN, "--reason", err);
+		if (rc != ST_OK)
+			return rc;
+	}
+	st->due = agreed;
+	st->due_minute = (limit_day == agreed) ? limit_minute : TIME_NONE;
+	st->due_agreed = true;
+	return ST_OK;
+}
+
+static struct stage *stage_push(struct dispute *d)
+{
+	struct stage *st;
+
+	d->stages = xrealloc(d->stages, (d->nstages + 1) * sizeof(*d->stages));
+	st = &d->stages[d->nstages++];
+	memset(st, 0, sizeof(*st));
+	st->number = (int)d->nstages;
+	st->started = st->due = st->ended = DATE_NONE;
+	st->due_minute = TIME_NONE;
+	st->how = SE_NONE;
+	d->current_stage = st->number;
+	return st;
+}
+
+enum status dispute_open(struct dispute *d, const struct protocol *p, const struct calendar *cal,
+                         const struct dispute_new *args, long today, struct error *err)
+{
+	const struct stage_rule *rules;
+	const struct category *cat;
+	struct stage *st;
+	size_t nrules;
+	enum status rc;
+	char a[11];
+
+	if ((rc = take_text(&d->subject, args->subject, false, LINE_MAX_LEN, "--subject", err)) ||
+	    (rc = take_text(&d->raised_by, args->raised_by, false, LINE_MAX_LEN, "--raised-by", err)) ||
+	    (rc = take_text(&d->against, args->against, false, LINE_MAX_LEN, "--against", err)) ||
+	    (rc = take_text(&d->summary, args->summary, true, TEXT_MAX, "--summary", err)))
+		return rc;
+	if (ascii_casecmp(d->raised_by, d->against) == 0)
+		return error_set(err, ST_REFUSED, "the raising agency and the other agency are the same (%s)", d->raised_by);
+	if (!args->category)
+		return error_set(err, ST_INVALID, "--category is missing");
+	cat = protocol_category(p, args->category);
+	if (!cat)
+		return error_set(err, ST_INVALID, "unknown category '%s' for protocol %s (see 'dispute protocols show %s')",
+		                 args->category, p->id, p->id);
+	if (args->opened == DATE_NONE)
+		return error_set(err, ST_INVALID, "the opening date is missing");
+	if (args->opened > today)
+		return error_set(err, ST_REFUSED, "opening date %s is after today", date_format(args->opened, a));
+	rules = protocol_stages(p, args->urgent, &nrules);
+	if (!nrules)
+		return error_set(err, ST_INVALID, "protocol %s has no stages", p->id);
+
+	free(d->protocol);
+	d->protocol = xstrdup(p->id);
+	free(d->category);
+	d->category = xstrdup(cat->key);
+	d->urgent = args->urgent;
+	d->opened = args->opened;
+	d->status = DS_OPEN;
+	st = stage_push(d);
+	st->started = args->opened;
+	return stage_fix_due(st, &rules[0], p, cal, args->minute, DATE_NONE, NULL, err);
+}
+
+enum status dispute_escalate(struct dispute *d, const struct protocol *p, const struct calendar *cal,
+                             long on, int minute, long agreed_due, const char *reason,
+                             long today, struct error *err)
+{
+	const struct stage_rule *rules;
+	struct stage *cur, *st;
+	size_t nrules;
+	enum status rc;
+
+	if ((rc = check_open(d, "escalated", err)))
+		return rc;
+	rules = protocol_stages(p, d->urgent, &nrules);
+	cur = dispute_current(d);
+	if ((size_t)cur->number >= nrules)
+		return error_set(err, ST_REFUSED,
+		                 "%s is at stage %d of %zu, the last stage of %s; resolve it, withdraw it or refer it on",
+		                 d->reference, cur->number, nrules, p->id);
+	if ((rc = check_day(on, cur->started, "the current stage started", today, "escalation date", err)))
+		return rc;
+	cur->ended = on;
+	cur->how = SE_ESCALATED;
+	st = stage_push(d);
+	st->started = on;
+	rc = stage_fix_due(st, &rules[st->number - 1], p, cal, minute, agreed_due, reason, err);
+	if (rc != ST_OK) {
+		/* leave the dispute as it was */
+		free(st->due_reason);
+		d->nstages--;
+		d->current_stage = (int)d->nstages;
+		cur = dispute_current(d);
+		cur->ended = DATE_NONE;
+		cur->how = SE_NONE;
+	}
+	return rc;
+}
+
+enum status dispute_set_due(struct dispute *d, const struct protocol *p, const struct calendar *cal,
+                            long due, const char *reason, long today, struct error *err)
+{
+	const struct stage_rule *rules;
+	struct stage *cur, saved;
+	size_t nrules;
+	enum status rc;
+
+	(void)today;
+	if ((rc = check_open(d, "given a new due date", err)))
+		return rc;
+	if (due == DATE_NONE)
+		return error_set(err, ST_INVALID, "the due date is missing");
+	rules = protocol_stages(p, d->urgent, &nrules);
+	cur = dispute_current(d);
+	if ((size_t)cur->number > nrules)
+		return error_set(err, ST_INVALID, "%s is at stage %d but %s has %zu stages", d->reference, cur->number,
+		                 p->id, nrules);
+	saved = *cur;
+	saved.due_reason = xstrdup(cur->due_reason);
+	rc = stage_fix_due(cur, &rules[cur->number - 1], p, cal, TIME_NONE, due, reason, err);
+	if (rc != ST_OK) {
+		free(cur->due_reason);
+		*cur = saved;
+		return rc;
+	}
+	free(saved.due_reason);
+	cur->sequence = saved.sequence + 1;
+	return ST_OK;
+}
+
+/* Closes the dispute on `on`: the shared part of resolve, withdraw and refer. */
+static enum status dispute_close(struct dispute *d, enum dispute_status status, enum stage_end how, long on,
+                                 const char *text, const char *field, const char *verb, long today,
+                                 struct error *err)
+{
+	struct stage *cur;
+	enum status rc;
+
+	if ((rc = check_open(d, verb, err)))
+		return rc;
+	cur = dispute_current(d);
+	if ((rc = check_day(on, cur->started, "the current stage started", today, "closing date", err)))
+		return rc;
+	if ((rc = take_text(&d->outcome, text, true, TEXT_MAX, field, err)))
+		return rc;
+	d->status = status;
+	d->closed = on;
+	cur->ended = on;
+	cur->how = how;
+	return ST_OK;
+}
+
+enum status dispute_resolve(struct dispute *d, long on, const char *outcome, const char *outstanding,
+                            long today, struct error *err)
+{
+	enum status rc;
+	char *saved = NULL;
+
+	if (outstanding) {
+		if ((rc = take_text(&saved, outstanding, true, TEXT_MAX, "--outstanding", err)))
+			return rc;
+	}
+	rc = dispute_close(d, DS_RESOLVED, SE_RESOLVED, on, outcome, "--outcome", "resolved", today, err);
+	if (rc != ST_OK) {
+		free(saved);
+		return rc;
+	}
+	free(d->outstanding);
+	d->outstanding = saved;
+	return ST_OK;
+}
+
+enum status dispute_withdraw(struct dispute *d, long on, const char *reason, long today, struct error *err)
+{
+	return dispute_close(d, DS_WITHDRAWN, SE_WITHDRAWN, on, reason, "--reason", "withdrawn", today, err);
+}
+
+enum status dispute_refer(struct dispute *d, long on, const char *to, long today, struct error *err)
+{
+	return dispute_close(d, DS_REFERRED, SE_REFERRED, on, to, "--to", "referred on", today, err);
+}
+
+enum status dispute_challenge(struct dispute *d, long on, bool set, long today, struct error *err)
+{
+	enum status rc;
+	char a[11];
+
+	if ((rc = check_open(d, set ? "formally challenged" : "changed", err)))
+		return rc;
+	if (!set) {
+		if (d->challenged == DATE_NONE)
+			return error_set(err, ST_REFUSED, "%s has no formal challenge to clear", d->reference);
+		d->challenged = DATE_NONE;
+		return ST_OK;
+	}
+	if (d->challenged != DATE_NONE)
+		return error_set(err, ST_REFUSED, "%s was already formally challenged on %s", d->reference,
+		                 date_format(d->challenged, a));
+	if ((rc = check_day(on, d->opened, "the dispute was opened", today, "challenge date", err)))
+		return rc;
+	d->challenged = on;
+	return ST_OK;
+}
+
+enum status dispute_days_left(const struct dispute *d, const struct protocol *p, const struct calendar *cal,
+                              long today, int *out, struct error *err)
+{
+	const struct stage *cur = dispute_current(d);
+
+	if (d->status != DS_OPEN || !cur || cur->due == DATE_NONE)
+		return error_set(err, ST_NOTFOUND, "%s has no running deadline", d->reference);
+	return workdays_between(cal, p->division, today, cur->due, out, err);
+}

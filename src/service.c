@@ -1,0 +1,382 @@
+/* The actions shared by the command line and the workbench, each one transaction: load, apply a rule, journal, save. */
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dispute/date.h"
+#include "dispute/paths.h"
+#include "dispute/service.h"
+
+/* Bank holiday data is small (a few hundred lines); anything larger is not ours. */
+#define HOLIDAYS_MAX (1024 * 1024)
+
+static char *login_name(void)
+{
+	const char *env = getenv("DISPUTE_AUTHOR");
+	struct passwd *pw;
+
+	if (env && *env)
+		return xstrdup(env);
+	pw = getpwuid(getuid());
+	if (pw && pw->pw_name && *pw->pw_name)
+		return xstrdup(pw->pw_name);
+	env = getenv("USER");
+	return xstrdup(env && *env ? env : "unknown");
+}
+
+enum status ctx_init(struct ctx *c, long today, int minute, struct error *err)
+{
+	char *path, *text = NULL;
+	size_t len;
+	enum status rc;
+
+	memset(c, 0, sizeof(*c));
+	protocol_set_init(&c->protocols);
+	calendar_init(&c->cal);
+	c->today = today;
+	c->now_minute = minute;
+	c->author = login_name();
+	c->data_dir = paths_data_dir();
+	c->config_dir = paths_config_dir();
+
+	path = xasprintf("%s/bank-holidays.csv", c->data_dir);
+	rc = paths_read_file(path, HOLIDAYS_MAX, &text, &len, err);
+	if (rc == ST_OK)
+		rc = calendar_load_csv(&c->cal, text, len, path, err);
+	free(text);
+	free(path);
+	if (rc != ST_OK)
+		return rc;
+
+	path = xasprintf("%s/protocols", c->data_dir);
+	rc = protocol_set_load_dir(&c->protocols, path, err);
+	free(path);
+	if (rc != ST_OK)
+		return rc;
+	if (c->config_dir) {
+		path = xasprintf("%s/protocols", c->config_dir);
+		rc = protocol_set_load_dir(&c->protocols, path, err);
+		free(path);
+	}
+	return rc;
+}
+
+static int closure_add(long day, const char *reason, void *ctx)
+{
+	(void)reason;
+	calendar_add_closure(ctx, day);
+	return 0;
+}
+
+enum status ctx_open(struct ctx *c, const char *db_path, enum store_mode mode, struct error *err)
+{
+	enum status rc;
+
+	free(c->db_path);
+	c->db_path = db_path ? xstrdup(db_path) : paths_db_default(err);
+	if (!c->db_path)
+		return err ? err->code : ST_INVALID;
+	rc = store_open(c->db_path, mode, &c->store, err);
+	if (rc != ST_OK)
+		return rc;
+	return store_closures(c->store, closure_add, &c->cal, err);
+}
+
+void ctx_free(struct ctx *c)
+{
+	store_close(c->store);
+	protocol_set_free(&c->protocols);
+	calendar_free(&c->cal);
+	free(c->db_path);
+	free(c->data_dir);
+	free(c->config_dir);
+	free(c->author);
+	memset(c, 0, sizeof(*c));
+}
+
+enum status ctx_protocol(const struct ctx *c, const char *id, const struct protocol **out, struct error *err)
+{
+	*out = protocol_set_find(&c->protocols, id);
+	if (!*out)
+		return error_set(err, ST_NOTFOUND, "unknown protocol '%s' (see 'dispute protocols')", id);
+	return ST_OK;
+}
+
+/* Appends a program-written event record at the dispute's current stage. */
+static enum status journal_event(struct ctx *c, const struct dispute *d, long day, char *text, struct error *err)
+{
+	struct record r;
+	enum status rc;
+
+	record_init(&r);
+	r.dispute_id = d->id;
+	r.day = day;
+	r.minute = day == c->today ? c->now_minute : TIME_NONE;
+	r.kind = RK_EVENT;
+	r.stage = d->current_stage;
+	r.author = xstrdup(c->author);
+	r.text = text;
+	rc = store_record_insert(c->store, &r, err);
+	record_free(&r);
+	return rc;
+}
+
+/* "due 2026-12-04" or "due 2026-11-28 14:30" or "no limit set". */
+static void describe_due(const struct stage *st, char *out, size_t outlen)
+{
+	char a[17];
+
+	if (st->due == DATE_NONE)
+		snprintf(out, outlen, "no limit set");
+	else
+		snprintf(out, outlen, "due %s", datetime_format(st->due, st->due_minute, a));
+}
+
+static const char *stage_name(const struct protocol *p, const struct dispute *d, int number)
+{
+	size_t n;
+	const struct stage_rule *rules = protocol_stages(p, d->urgent, &n);
+
+	return number >= 1 && (size_t)number <= n ? rules[number - 1].name : "?";
+}
+
+enum status svc_new(struct ctx *c, const char *protocol, const struct dispute_new *args, char ref[16],
+                    struct error *err)
+{
+	const struct protocol *p;
+	struct dispute d;
+	enum status rc;
+	char due[64];
+
+	if ((rc = ctx_protocol(c, protocol, &p, err)))
+		return rc;
+	dispute_init(&d);
+	rc = dispute_open(&d, p, &c->cal, args, c->today, err);
+	if (rc == ST_OK)
+		rc = store_begin(c->store, err);
+	if (rc != ST_OK) {
+		dispute_free(&d);
+		return rc;
+	}
+	rc = store_dispute_insert(c->store, &d, err);
+	if (rc == ST_OK) {
+		describe_due(&d.stages[0], due, sizeof(due));
+		rc = journal_event(c, &d, d.opened,
+		                   xasprintf("Opened under %s%s at stage 1 (%s), %s.", p->title,
+		                             d.urgent ? " on the urgent route" : "", stage_name(p, &d, 1), due),
+		                   err);
+	}
+	if (rc == ST_OK)
+		rc = store_commit(c->store, err);
+	if (rc != ST_OK)
+		store_rollback(c->store);
+	else
+		memcpy(ref, d.reference, 16);
+	dispute_free(&d);
+	return rc;
+}
+
+enum status svc_escalate_preview(struct ctx *c, const struct dispute *d, long on, long *due, int *due_minute,
+                                 struct error *err)
+{
+	const struct protocol *p;
+	struct dispute copy;
+	struct stage *st;
+	enum status rc;
+
+	if ((rc = ctx_protocol(c, d->protocol, &p, err)))
+		return rc;
+	/* Run the real rule on a shallow copy of the stages, so the preview
+	 * can never disagree with what escalating will do. */
+	copy = *d;
+	copy.stages = xmalloc((d->nstages + 1) * sizeof(*d->stages));
+	memcpy(copy.stages, d->stages, d->nstages * sizeof(*d->stages));
+	for (size_t i = 0; i < copy.nstages; i++)
+		copy.stages[i].due_reason = NULL;
+	rc = dispute_escalate(&copy, p, &c->cal, on, c->now_minute, DATE_NONE, NULL, c->today, err);
+	if (rc == ST_OK) {
+		st = dispute_current(&copy);
+		*due = st->due;
+		*due_minute = st->due_minute;
+		free(st->due_reason);
+	}
+	free(copy.stages);
+	return rc;
+}
+
+/* The common frame of every change to an existing dispute. */
+enum change_kind { CH_ESCALATE, CH_SET_DUE, CH_RESOLVE, CH_WITHDRAW, CH_REFER, CH_CHALLENGE, CH_UNCHALLENGE };
+
+struct change {
+	enum change_kind kind;
+	long on, due;
+	const char *text, *text2;
+};
+
+static char *change_apply(struct ctx *c, const struct protocol *p, struct dispute *d, const struct change *ch,
+                          enum status *rc, struct error *err)
+{
+	char a[11], due[64];
+	struct stage *st;
+
+	switch (ch->kind) {
+	case CH_ESCALATE:
+		*rc = dispute_escalate(d, p, &c->cal, ch->on, ch->on == c->today ? c->now_minute : TIME_NONE, ch->due,
+		                       ch->text, c->today, err);
+		if (*rc)
+			return NULL;
+		st = dispute_current(d);
+		describe_due(st, due, sizeof(due));
+		return xasprintf("Escalated to stage %d (%s), %s%s%s%s.", st->number, stage_name(p, d, st->number), due,
+		                 st->due_agreed ? " (agreed)" : "", st->due_reason ? "; reason: " : "",
+		                 st->due_reason ? st->due_reason : "");
+	case CH_SET_DUE:
+		*rc = dispute_set_due(d, p, &c->cal, ch->due, ch->text, c->today, err);
+		if (*rc)
+			return NULL;
+		st = dispute_current(d);
+		describe_due(st, due, sizeof(due));
+		return xasprintf("Stage %d deadline agreed: %s%s%s.", st->number, due, st->due_reason ? "; reason: " : "",
+		                 st->due_reason ? st->due_reason : "");
+	case CH_RESOLVE:
+		*rc = dispute_resolve(d, ch->on, ch->text, ch->text2, c->today, err);
+		if (*rc)
+			return NULL;
+		return xasprintf("Resolved at stage %d. Agreed: %s%s%s", d->current_stage, d->outcome,
+		                 d->outstanding ? "\nOutstanding issues: " : "", d->outstanding ? d->outstanding : "");
+	case CH_WITHDRAW:
+		*rc = dispute_withdraw(d, ch->on, ch->text, c->today, err);
+		return *rc ? NULL : xasprintf("Withdrawn at stage %d. Reason: %s", d->current_stage, d->outcome);
+	case CH_REFER:
+		*rc = dispute_refer(d, ch->on, ch->text, c->today, err);
+		return *rc ? NULL : xasprintf("Referred on at stage %d to: %s", d->current_stage, d->outcome);
+	case CH_CHALLENGE:
+		*rc = dispute_challenge(d, ch->on, true, c->today, err);
+		return *rc ? NULL : xasprintf("Formal challenge: the protocol was formally invoked on %s.",
+		                              date_format(ch->on, a));
+	case CH_UNCHALLENGE:
+		*rc = dispute_challenge(d, ch->on, false, c->today, err);
+		return *rc ? NULL : xstrdup("Formal challenge flag cleared.");
+	}
+	*rc = error_set(err, ST_INVALID, "unknown change");
+	return NULL;
+}
+
+static enum status change_run(struct ctx *c, const char *ref, const struct change *ch, struct dispute *out,
+                              struct error *err)
+{
+	const struct protocol *p;
+	struct dispute d;
+	enum status rc;
+	char *event;
+
+	/* Take the write lock before reading, so two instances cannot both
+	 * escalate the same stage from the same snapshot. */
+	if ((rc = store_begin(c->store, err)))
+		return rc;
+	dispute_init(&d);
+	rc = store_dispute_load(c->store, ref, &d, err);
+	if (rc == ST_OK)
+		rc = ctx_protocol(c, d.protocol, &p, err);
+	if (rc == ST_OK) {
+		event = change_apply(c, p, &d, ch, &rc, err);
+		if (rc == ST_OK)
+			rc = store_dispute_update(c->store, &d, err);
+		if (rc == ST_OK)
+			rc = journal_event(c, &d, ch->on == DATE_NONE ? c->today : ch->on, event, err);
+		else
+			free(event);
+	}
+	if (rc == ST_OK)
+		rc = store_commit(c->store, err);
+	if (rc != ST_OK)
+		store_rollback(c->store);
+	if (rc == ST_OK && out) {
+		dispute_free(out);
+		*out = d;
+	} else {
+		dispute_free(&d);
+	}
+	return rc;
+}
+
+enum status svc_escalate(struct ctx *c, const char *ref, long on, long agreed_due, const char *reason,
+                         struct dispute *out, struct error *err)
+{
+	struct change ch = { CH_ESCALATE, on, agreed_due, reason, NULL };
+	return change_run(c, ref, &ch, out, err);
+}
+
+enum status svc_set_due(struct ctx *c, const char *ref, long due, const char *reason, struct dispute *out,
+                        struct error *err)
+{
+	struct change ch = { CH_SET_DUE, c->today, due, reason, NULL };
+	return change_run(c, ref, &ch, out, err);
+}
+
+enum status svc_resolve(struct ctx *c, const char *ref, long on, const char *outcome, const char *outstanding,
+                        struct dispute *out, struct error *err)
+{
+	struct change ch = { CH_RESOLVE, on, DATE_NONE, outcome, outstanding };
+	return change_run(c, ref, &ch, out, err);
+}
+
+enum status svc_withdraw(struct ctx *c, const char *ref, long on, const char *reason, struct dispute *out,
+                         struct error *err)
+{
+	struct change ch = { CH_WITHDRAW, on, DATE_NONE, reason, NULL };
+	return change_run(c, ref, &ch, out, err);
+}
+
+enum status svc_refer(struct ctx *c, const char *ref, long on, const char *to, struct dispute *out,
+                      struct error *err)
+{
+	struct change ch = { CH_REFER, on, DATE_NONE, to, NULL };
+	return change_run(c, ref, &ch, out, err);
+}
+
+enum status svc_challenge(struct ctx *c, const char *ref, long on, bool set, struct dispute *out,
+                          struct error *err)
+{
+	struct change ch = { set ? CH_CHALLENGE : CH_UNCHALLENGE, on, DATE_NONE, NULL, NULL };
+	return change_run(c, ref, &ch, out, err);
+}
+
+enum status svc_record(struct ctx *c, const char *ref, struct record *r, struct error *err)
+{
+	struct dispute d;
+	enum status rc;
+
+	if ((rc = text_check(r->text, true, TEXT_MAX, "the record text", err)))
+		return rc;
+	if (r->day == DATE_NONE) {
+		r->day = c->today;
+		r->minute = c->now_minute;
+	}
+	if (r->day > c->today)
+		return error_set(err, ST_REFUSED, "a record cannot be dated in the future");
+	if ((rc = store_begin(c->store, err)))
+		return rc;
+	dispute_init(&d);
+	rc = store_dispute_load(c->store, ref, &d, err);
+	if (rc == ST_OK && r->day < d.opened) {
+		char a[11];
+		rc = error_set(err, ST_REFUSED, "a record cannot be dated before %s was opened (%s)", d.reference,
+		               date_format(d.opened, a));
+	}
+	if (rc == ST_OK) {
+		r->dispute_id = d.id;
+		r->stage = d.current_stage;
+		free(r->author);
+		r->author = xstrdup(c->author);
+		rc = store_record_insert(c->store, r, err);
+	}
+	if (rc == ST_OK)
+		rc = store_commit(c->store, err);
+	if (rc != ST_OK)
+		store_rollback(c->store);
+	dispute_free(&d);
+	return rc;
+}
