@@ -139,6 +139,9 @@ enum status text_check(char *text, bool multiline, size_t max, const char *field
 			blank = false;
 		text[o++] = text[i];
 	}
+	/* Trailing blank lines and spaces carry nothing and upset exact output. */
+	while (o > 0 && (text[o - 1] == ' ' || text[o - 1] == '\n' || text[o - 1] == '\t'))
+		o--;
 	text[o] = '\0';
 	if (blank)
 		return error_set(err, ST_INVALID, "%s is empty", field);

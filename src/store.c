@@ -11,6 +11,7 @@
 
 #include "dispute/date.h"
 #include "dispute/paths.h"
+#include "dispute/text.h"
 #include "dispute/store.h"
 
 struct store {
@@ -299,6 +300,8 @@ static enum status change_end(struct store *s, bool own, enum status rc, struct 
 
 /* DISPUTE_BUSY_MS overrides how long to wait for another program's lock,
  * in milliseconds (default 5000); the tests set it short. */
+static void sql_fold(sqlite3_context *cx, int argc, sqlite3_value **argv);
+
 static int busy_timeout_ms(void)
 {
 	const char *v = getenv("DISPUTE_BUSY_MS");
@@ -410,6 +413,11 @@ static enum status connect_db(struct store *s, struct error *err)
 		return db_fail(s, rc, "cannot open the database", err);
 	}
 	sqlite3_busy_timeout(s->db, busy_timeout_ms());
+	rc = sqlite3_create_function_v2(s->db, "dispute_fold", 1,
+	                                SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, sql_fold,
+	                                NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return db_fail(s, rc, "cannot set up the database", err);
 	if (!s->readonly && sqlite3_db_readonly(s->db, "main") == 1)
 		return error_set(err, ST_IO, "%s is read-only", s->path);
 	return ST_OK;
@@ -1075,27 +1083,30 @@ static void filter_where(struct sb *sql, const struct list_filter *f)
 		sb_append(sql, " AND d.status = 'open' AND d.current_due < :overdue_on");
 	if (f->protocol)
 		sb_append(sql, " AND d.protocol = :protocol COLLATE NOCASE");
+	/* instr() on case-folded text: a plain substring match, so "50%"
+	 * means 50%, and "łukasz" finds "Łukasz" (LIKE folds ASCII only). */
 	if (f->search && *f->search)
-		sb_append(sql, " AND (d.reference LIKE :pat ESCAPE '\\' OR ra.name LIKE :pat ESCAPE '\\'"
-		          " OR ag.name LIKE :pat ESCAPE '\\' OR d.category LIKE :pat ESCAPE '\\'"
-		          " OR d.summary LIKE :pat ESCAPE '\\'"
+		sb_append(sql, " AND (instr(dispute_fold(d.reference), :pat) OR instr(dispute_fold(ra.name), :pat)"
+		          " OR instr(dispute_fold(ag.name), :pat) OR instr(dispute_fold(d.category), :pat)"
+		          " OR instr(dispute_fold(d.summary), :pat)"
 		          " OR EXISTS (SELECT 1 FROM records r WHERE r.dispute_id = d.id"
-		          " AND r.text LIKE :pat ESCAPE '\\'))");
+		          " AND instr(dispute_fold(r.text), :pat)))");
 }
 
-/* "%text%" with LIKE's own characters escaped, so "50%" means 50%. */
-static char *like_pattern(const char *text)
+/* SQL function dispute_fold(text): text_fold for searches. */
+static void sql_fold(sqlite3_context *cx, int argc, sqlite3_value **argv)
 {
-	struct sb sb = {0};
+	const unsigned char *v;
+	char *folded;
 
-	sb_append(&sb, "%");
-	for (const char *p = text; *p; p++) {
-		if (*p == '%' || *p == '_' || *p == '\\')
-			sb_append(&sb, "\\");
-		sb_appendn(&sb, p, 1);
+	(void)argc;
+	v = sqlite3_value_text(argv[0]);
+	if (!v) {
+		sqlite3_result_null(cx);
+		return;
 	}
-	sb_append(&sb, "%");
-	return sb_take(&sb);
+	folded = text_fold((const char *)v);
+	sqlite3_result_text(cx, folded, -1, free);
 }
 
 static int bind_filter(sqlite3_stmt *st, const struct list_filter *f)
@@ -1106,7 +1117,7 @@ static int bind_filter(sqlite3_stmt *st, const struct list_filter *f)
 	bind_named_date(st, ":overdue_on", f->overdue_on, &brc);
 	bind_named_text(st, ":protocol", f->protocol, &brc);
 	if (f->search && *f->search) {
-		char *pat = like_pattern(f->search);
+		char *pat = text_fold(f->search);
 
 		bind_named_text(st, ":pat", pat, &brc);
 		free(pat);

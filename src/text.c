@@ -243,3 +243,69 @@ int text_fit(const char *s, int cols, char *out, size_t outlen)
 	out[o] = '\0';
 	return w;
 }
+
+/* Lower case of one code point in the scripts our users' names come from. */
+static unsigned fold_cp(unsigned cp)
+{
+	if (cp >= 'A' && cp <= 'Z')
+		return cp + 32;
+	if ((cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) || (cp >= 0x391 && cp <= 0x3AB && cp != 0x3A2) ||
+	    (cp >= 0x410 && cp <= 0x42F))
+		return cp + 32;
+	if (cp >= 0x400 && cp <= 0x40F)
+		return cp + 80;
+	if (cp == 0x178)
+		return 0xFF;
+	/* Latin Extended-A pairs capital/small: even/odd, except in
+	 * U+0139..U+0148 and U+0179..U+017E, where they are odd/even. */
+	if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E))
+		return cp % 2 ? cp + 1 : cp;
+	if (cp >= 0x100 && cp <= 0x177 && cp != 0x130 && cp != 0x138)
+		return cp % 2 ? cp : cp + 1;
+	return cp;
+}
+
+static void put_utf8(struct sb *sb, unsigned cp)
+{
+	char b[4];
+	size_t n;
+
+	if (cp < 0x80) {
+		b[0] = (char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		b[0] = (char)(0xC0 | cp >> 6);
+		b[1] = (char)(0x80 | (cp & 0x3F));
+		n = 2;
+	} else if (cp < 0x10000) {
+		b[0] = (char)(0xE0 | cp >> 12);
+		b[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		b[2] = (char)(0x80 | (cp & 0x3F));
+		n = 3;
+	} else {
+		b[0] = (char)(0xF0 | cp >> 18);
+		b[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+		b[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		b[3] = (char)(0x80 | (cp & 0x3F));
+		n = 4;
+	}
+	sb_appendn(sb, b, n);
+}
+
+char *text_fold(const char *s)
+{
+	struct sb sb = {0};
+	size_t len = strlen(s), i = 0;
+
+	while (i < len) {
+		unsigned cp;
+		size_t n = utf8_decode(s + i, len - i, &cp);
+
+		if (cp < 0x80 || (cp >= 0xC0 && cp <= 0x42F))
+			put_utf8(&sb, fold_cp(cp));
+		else
+			sb_appendn(&sb, s + i, n);
+		i += n;
+	}
+	return sb_take(&sb);
+}

@@ -20,6 +20,11 @@ size_t utf8_decode(const char *s, size_t len, unsigned *cp);
  * a terminal or an export. */
 char *text_sanitize(const char *s, bool keep_newlines);
 
+/* Returns a new string (caller frees): s lower-cased for matching without
+ * regard to case, in ASCII, Latin-1, Latin Extended-A, Greek and Cyrillic,
+ * so a search for "łukasz" finds "Łukasz".  Other characters are kept. */
+char *text_fold(const char *s);
+
 /* Display columns of s (wide characters count 2, combining marks 0). */
 int text_width(const char *s);
 
