@@ -5,30 +5,13 @@
 #include <string.h>
 
 #include "dispute/cli.h"
+#include "dispute/cli_impl.h"
 #include "dispute/date.h"
 #include "dispute/paths.h"
 #include "dispute/service.h"
 #include "dispute/text.h"
 #include "dispute/tui.h"
 
-#define MAX_OPTS 16
-#define MAX_POS 8
-
-/* One option a command accepts: "--name VALUE" or a "--name" flag. */
-struct optspec {
-	const char *name;
-	bool has_arg;
-};
-
-struct args {
-	const char *cmd;
-	const char *usage;
-	const char *names[MAX_OPTS];
-	const char *vals[MAX_OPTS];
-	int nopts;
-	char *pos[MAX_POS];
-	int npos;
-};
 
 struct command {
 	const char *name;
@@ -41,7 +24,7 @@ struct command {
 
 static const char *db_opt;
 
-static int fail(const struct error *err)
+int cli_fail(const struct error *err)
 {
 	fprintf(stderr, "dispute: %s\n", err->msg);
 	return err->code == ST_USAGE ? EXIT_USAGE : EXIT_REFUSED;
@@ -57,7 +40,7 @@ static int usage_error(const struct command *cmd, const char *problem, const cha
 	return EXIT_USAGE;
 }
 
-static const char *opt(const struct args *a, const char *name)
+const char *cli_opt(const struct args *a, const char *name)
 {
 	for (int i = 0; i < a->nopts; i++)
 		if (strcmp(a->names[i], name) == 0)
@@ -65,9 +48,9 @@ static const char *opt(const struct args *a, const char *name)
 	return NULL;
 }
 
-static bool flag(const struct args *a, const char *name)
+bool cli_flag(const struct args *a, const char *name)
 {
-	return opt(a, name) != NULL;
+	return cli_opt(a, name) != NULL;
 }
 
 static const struct optspec *spec_find(const struct optspec *spec, const char *name, size_t len)
@@ -129,7 +112,7 @@ static int args_parse(const struct command *cmd, int argc, char **argv, struct a
 		a->names[a->nopts] = s->name;
 		a->vals[a->nopts++] = val;
 	}
-	if (flag(a, "help"))
+	if (cli_flag(a, "help"))
 		return EXIT_OK;
 	if (a->npos < cmd->min_pos)
 		return usage_error(cmd, "not enough arguments for", cmd->name);
@@ -137,9 +120,9 @@ static int args_parse(const struct command *cmd, int argc, char **argv, struct a
 }
 
 /* Parses a date option; DATE_NONE with *ok true when absent. */
-static bool date_opt(const struct args *a, const char *name, long dflt, long *out)
+bool cli_date_opt(const struct args *a, const char *name, long dflt, long *out)
 {
-	const char *v = opt(a, name);
+	const char *v = cli_opt(a, name);
 
 	*out = dflt;
 	if (!v)
@@ -152,7 +135,7 @@ static bool date_opt(const struct args *a, const char *name, long dflt, long *ou
 	return true;
 }
 
-static bool date_arg(const char *v, const char *what, long *out)
+bool cli_date_arg(const char *v, const char *what, long *out)
 {
 	if (!date_parse(v, out)) {
 		fprintf(stderr, "dispute: %s: '%s' is not a date; use YYYY-MM-DD (a real date, e.g. 2026-11-27)\n",
@@ -164,7 +147,7 @@ static bool date_arg(const char *v, const char *what, long *out)
 
 static int require(const struct args *a, const char *name)
 {
-	if (opt(a, name))
+	if (cli_opt(a, name))
 		return EXIT_OK;
 	fprintf(stderr, "dispute: %s needs --%s\nusage: dispute %s\n", a->cmd, name, a->usage);
 	return EXIT_USAGE;
@@ -195,7 +178,7 @@ static char *read_stdin(size_t max, struct error *err)
 
 /* JSON output.  Strings are stored clean (text_check), but escape every
  * control character anyway so the output is valid whatever is in the file. */
-static void json_str(struct sb *sb, const char *s)
+void cli_json_str(struct sb *sb, const char *s)
 {
 	if (!s) {
 		sb_append(sb, "null");
@@ -218,7 +201,7 @@ static void json_str(struct sb *sb, const char *s)
 	sb_append(sb, "\"");
 }
 
-static void json_date(struct sb *sb, long day)
+void cli_json_date(struct sb *sb, long day)
 {
 	char a[11];
 
@@ -228,7 +211,7 @@ static void json_date(struct sb *sb, long day)
 		sb_printf(sb, "\"%s\"", date_format(day, a));
 }
 
-static void json_time(struct sb *sb, int minute)
+void cli_json_time(struct sb *sb, int minute)
 {
 	if (minute == TIME_NONE)
 		sb_append(sb, "null");
@@ -259,33 +242,33 @@ static void json_dispute(struct ctx *c, struct sb *sb, const struct dispute *d, 
 	if (p)
 		protocol_stages(p, d->urgent, &nrules);
 	sb_append(sb, "{\"reference\":");
-	json_str(sb, d->reference);
+	cli_json_str(sb, d->reference);
 	sb_append(sb, ",\"protocol\":");
-	json_str(sb, d->protocol);
+	cli_json_str(sb, d->protocol);
 	sb_printf(sb, ",\"urgent\":%s,\"status\":", d->urgent ? "true" : "false");
-	json_str(sb, dispute_status_name(d->status));
+	cli_json_str(sb, dispute_status_name(d->status));
 	sb_append(sb, ",\"subject\":");
-	json_str(sb, d->subject);
+	cli_json_str(sb, d->subject);
 	sb_append(sb, ",\"raised_by\":");
-	json_str(sb, d->raised_by);
+	cli_json_str(sb, d->raised_by);
 	sb_append(sb, ",\"against\":");
-	json_str(sb, d->against);
+	cli_json_str(sb, d->against);
 	sb_append(sb, ",\"category\":");
-	json_str(sb, d->category);
+	cli_json_str(sb, d->category);
 	sb_append(sb, ",\"summary\":");
-	json_str(sb, d->summary);
+	cli_json_str(sb, d->summary);
 	sb_append(sb, ",\"opened\":");
-	json_date(sb, d->opened);
+	cli_json_date(sb, d->opened);
 	sb_append(sb, ",\"closed\":");
-	json_date(sb, d->closed);
+	cli_json_date(sb, d->closed);
 	sb_append(sb, ",\"outcome\":");
-	json_str(sb, d->outcome);
+	cli_json_str(sb, d->outcome);
 	sb_append(sb, ",\"outstanding\":");
-	json_str(sb, d->outstanding);
+	cli_json_str(sb, d->outstanding);
 	sb_append(sb, ",\"formal_challenge\":");
-	json_date(sb, d->challenged);
+	cli_json_date(sb, d->challenged);
 	sb_printf(sb, ",\"current_stage\":%d,\"stage_count\":%zu,\"due\":", d->current_stage, nrules);
-	json_date(sb, d->status == DS_OPEN && cur ? cur->due : DATE_NONE);
+	cli_json_date(sb, d->status == DS_OPEN && cur ? cur->due : DATE_NONE);
 	sb_append(sb, ",\"working_days_left\":");
 	if (p && dispute_days_left(d, p, &c->cal, c->today, &left, NULL) == ST_OK)
 		sb_printf(sb, "%d", left);
@@ -295,21 +278,21 @@ static void json_dispute(struct ctx *c, struct sb *sb, const struct dispute *d, 
 	for (size_t i = 0; i < d->nstages; i++) {
 		const struct stage *st = &d->stages[i];
 		sb_printf(sb, "%s{\"number\":%d,\"name\":", i ? "," : "", st->number);
-		json_str(sb, stage_rule_name(p, d, st->number, &rule));
+		cli_json_str(sb, stage_rule_name(p, d, st->number, &rule));
 		sb_append(sb, ",\"limit\":");
-		json_str(sb, rule ? limit_describe(&rule->limit, lim, sizeof(lim)) : NULL);
+		cli_json_str(sb, rule ? limit_describe(&rule->limit, lim, sizeof(lim)) : NULL);
 		sb_append(sb, ",\"started\":");
-		json_date(sb, st->started);
+		cli_json_date(sb, st->started);
 		sb_append(sb, ",\"due\":");
-		json_date(sb, st->due);
+		cli_json_date(sb, st->due);
 		sb_append(sb, ",\"due_time\":");
-		json_time(sb, st->due_minute);
+		cli_json_time(sb, st->due_minute);
 		sb_printf(sb, ",\"due_agreed\":%s,\"due_reason\":", st->due_agreed ? "true" : "false");
-		json_str(sb, st->due_reason);
+		cli_json_str(sb, st->due_reason);
 		sb_append(sb, ",\"ended\":");
-		json_date(sb, st->ended);
+		cli_json_date(sb, st->ended);
 		sb_append(sb, ",\"how\":");
-		json_str(sb, st->how == SE_NONE ? NULL : stage_end_name(st->how));
+		cli_json_str(sb, st->how == SE_NONE ? NULL : stage_end_name(st->how));
 		sb_printf(sb, ",\"sequence\":%d}", st->sequence);
 	}
 	sb_append(sb, "]");
@@ -318,22 +301,22 @@ static void json_dispute(struct ctx *c, struct sb *sb, const struct dispute *d, 
 		for (size_t i = 0; i < nrecs; i++) {
 			const struct record *r = &recs[i];
 			sb_printf(sb, "%s{\"id\":%lld,\"date\":", i ? "," : "", r->id);
-			json_date(sb, r->day);
+			cli_json_date(sb, r->day);
 			sb_append(sb, ",\"time\":");
-			json_time(sb, r->minute);
+			cli_json_time(sb, r->minute);
 			sb_append(sb, ",\"kind\":");
-			json_str(sb, record_kind_name(r->kind));
+			cli_json_str(sb, record_kind_name(r->kind));
 			sb_printf(sb, ",\"stage\":%d,\"author\":", r->stage);
-			json_str(sb, r->author);
+			cli_json_str(sb, r->author);
 			sb_append(sb, ",\"text\":");
-			json_str(sb, r->text);
+			cli_json_str(sb, r->text);
 			sb_append(sb, ",\"amends\":");
 			if (r->amends)
 				sb_printf(sb, "%lld", r->amends);
 			else
 				sb_append(sb, "null");
 			sb_append(sb, ",\"created\":");
-			json_str(sb, r->created);
+			cli_json_str(sb, r->created);
 			sb_append(sb, "}");
 		}
 		sb_append(sb, "]");
@@ -342,7 +325,7 @@ static void json_dispute(struct ctx *c, struct sb *sb, const struct dispute *d, 
 }
 
 /* Prints s padded with spaces to `cols` display columns (cut with "…"). */
-static void put_col(const char *s, int cols)
+void cli_put_col(const char *s, int cols)
 {
 	char buf[512];
 	char *clean = text_sanitize(s ? s : "", false);
@@ -408,13 +391,13 @@ static int list_row(const struct dispute *d, void *arg)
 		snprintf(due, sizeof(due), "-");
 	left_phrase(l->c, d, left, sizeof(left));
 	snprintf(flags, sizeof(flags), "%s%s", d->urgent ? "U" : "", d->challenged != DATE_NONE ? "F" : "");
-	put_col(d->reference, list_widths[0]);
-	put_col(dispute_status_name(d->status), list_widths[1]);
-	put_col(stage, list_widths[2]);
-	put_col(due, list_widths[3]);
-	put_col(left, list_widths[4]);
-	put_col(flags, list_widths[5]);
-	put_col(d->against, list_widths[6]);
+	cli_put_col(d->reference, list_widths[0]);
+	cli_put_col(dispute_status_name(d->status), list_widths[1]);
+	cli_put_col(stage, list_widths[2]);
+	cli_put_col(due, list_widths[3]);
+	cli_put_col(left, list_widths[4]);
+	cli_put_col(flags, list_widths[5]);
+	cli_put_col(d->against, list_widths[6]);
 	fputs(d->category, stdout);
 	putchar('\n');
 	l->n++;
@@ -426,40 +409,40 @@ static void list_header(void)
 	static const char *const head[] = { "REFERENCE", "STATUS", "STAGE", "DUE", "LEFT", "FLAGS", "AGAINST" };
 
 	for (size_t i = 0; i < sizeof(head) / sizeof(head[0]); i++)
-		put_col(head[i], list_widths[i]);
+		cli_put_col(head[i], list_widths[i]);
 	puts("CATEGORY");
 }
 
 static int cmd_list(struct ctx *c, struct args *a)
 {
 	struct list_filter f;
-	struct list_ctx l = { c, {0}, flag(a, "json"), 0 };
+	struct list_ctx l = { c, {0}, cli_flag(a, "json"), 0 };
 	struct error err;
 
 	list_filter_init(&f);
-	if (flag(a, "open"))
+	if (cli_flag(a, "open"))
 		f.which = LIST_OPEN;
-	if (flag(a, "closed"))
+	if (cli_flag(a, "closed"))
 		f.which = LIST_CLOSED;
-	if (flag(a, "open") + flag(a, "closed") + flag(a, "overdue") + (opt(a, "due-before") != NULL) > 1) {
+	if (cli_flag(a, "open") + cli_flag(a, "closed") + cli_flag(a, "overdue") + (cli_opt(a, "due-before") != NULL) > 1) {
 		fputs("dispute: list: give at most one of --open, --closed, --overdue, --due-before\n", stderr);
 		return EXIT_USAGE;
 	}
-	if (flag(a, "overdue")) {
+	if (cli_flag(a, "overdue")) {
 		f.which = LIST_OPEN;
 		f.overdue_on = c->today;
 	}
-	if (!date_opt(a, "due-before", DATE_NONE, &f.due_before))
+	if (!cli_date_opt(a, "due-before", DATE_NONE, &f.due_before))
 		return EXIT_USAGE;
 	if (f.due_before != DATE_NONE)
 		f.which = LIST_OPEN;
-	f.search = opt(a, "search");
-	f.protocol = opt(a, "protocol");
+	f.search = cli_opt(a, "search");
+	f.protocol = cli_opt(a, "protocol");
 	if (!l.as_json)
 		list_header();
 	if (store_list(c->store, &f, list_row, &l, &err) != ST_OK) {
 		free(l.json.s);
-		return fail(&err);
+		return cli_fail(&err);
 	}
 	if (l.as_json) {
 		fputs("[", stdout);
@@ -498,12 +481,12 @@ static int cmd_show(struct ctx *c, struct args *a)
 		rc = store_records_load(c->store, d.id, &recs, &nrecs, &err);
 	if (rc != ST_OK) {
 		dispute_free(&d);
-		return fail(&err);
+		return cli_fail(&err);
 	}
 	p = protocol_set_find(&c->protocols, d.protocol);
 	if (p)
 		rules = protocol_stages(p, d.urgent, &nrules);
-	if (flag(a, "json")) {
+	if (cli_flag(a, "json")) {
 		struct sb sb = {0};
 		json_dispute(c, &sb, &d, recs, nrecs);
 		puts(sb.s);
@@ -557,7 +540,7 @@ static int cmd_show(struct ctx *c, struct args *a)
 				snprintf(what, sizeof(what), "started %s, due %s%s", date_format(st->started, a2),
 				         datetime_format(st->due, st->due_minute, a1), st->due_agreed ? " (agreed)" : "");
 			printf("  %c %zu  ", st && st->ended == DATE_NONE && d.status == DS_OPEN ? '>' : ' ', i + 1);
-			put_col(rules[i].name, 48);
+			cli_put_col(rules[i].name, 48);
 			printf(" %s\n", what);
 		}
 		puts("\nRecords");
@@ -609,17 +592,17 @@ static int cmd_new(struct ctx *c, struct args *a)
 	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++)
 		if ((rc = require(a, need[i])))
 			return rc;
-	n.subject = opt(a, "subject");
-	n.raised_by = opt(a, "raised-by");
-	n.against = opt(a, "against");
-	n.category = opt(a, "category");
-	n.summary = opt(a, "summary");
-	n.urgent = flag(a, "urgent");
-	if (!date_opt(a, "opened", c->today, &n.opened))
+	n.subject = cli_opt(a, "subject");
+	n.raised_by = cli_opt(a, "raised-by");
+	n.against = cli_opt(a, "against");
+	n.category = cli_opt(a, "category");
+	n.summary = cli_opt(a, "summary");
+	n.urgent = cli_flag(a, "urgent");
+	if (!cli_date_opt(a, "opened", c->today, &n.opened))
 		return EXIT_USAGE;
 	n.minute = n.opened == c->today ? c->now_minute : TIME_NONE;
-	if (svc_new(c, opt(a, "protocol"), &n, ref, &err) != ST_OK)
-		return fail(&err);
+	if (svc_new(c, cli_opt(a, "protocol"), &n, ref, &err) != ST_OK)
+		return cli_fail(&err);
 	puts(ref);
 	return EXIT_OK;
 }
@@ -628,7 +611,7 @@ static int cmd_record(struct ctx *c, struct args *a)
 {
 	struct record r;
 	struct error err;
-	const char *kind = opt(a, "kind"), *text = opt(a, "text"), *at = opt(a, "at"), *amends = opt(a, "amends");
+	const char *kind = cli_opt(a, "kind"), *text = cli_opt(a, "text"), *at = cli_opt(a, "at"), *amends = cli_opt(a, "amends");
 	enum status rc;
 
 	if (!kind || !text) {
@@ -658,7 +641,7 @@ static int cmd_record(struct ctx *c, struct args *a)
 	if (strcmp(text, "-") == 0) {
 		r.text = read_stdin(TEXT_MAX, &err);
 		if (!r.text)
-			return fail(&err);
+			return cli_fail(&err);
 	} else {
 		r.text = xstrdup(text);
 	}
@@ -666,7 +649,7 @@ static int cmd_record(struct ctx *c, struct args *a)
 	if (rc == ST_OK)
 		printf("record #%lld added to %s\n", r.id, a->pos[0]);
 	record_free(&r);
-	return rc == ST_OK ? EXIT_OK : fail(&err);
+	return rc == ST_OK ? EXIT_OK : cli_fail(&err);
 }
 
 static int cmd_escalate(struct ctx *c, struct args *a)
@@ -676,15 +659,15 @@ static int cmd_escalate(struct ctx *c, struct args *a)
 	long on, due;
 	int rc;
 
-	if (!date_opt(a, "on", c->today, &on) || !date_opt(a, "due", DATE_NONE, &due))
+	if (!cli_date_opt(a, "on", c->today, &on) || !cli_date_opt(a, "due", DATE_NONE, &due))
 		return EXIT_USAGE;
-	if (opt(a, "reason") && due == DATE_NONE) {
+	if (cli_opt(a, "reason") && due == DATE_NONE) {
 		fputs("dispute: escalate: --reason goes with --due\n", stderr);
 		return EXIT_USAGE;
 	}
 	dispute_init(&d);
-	if (svc_escalate(c, a->pos[0], on, due, opt(a, "reason"), &d, &err) != ST_OK)
-		return fail(&err);
+	if (svc_escalate(c, a->pos[0], on, due, cli_opt(a, "reason"), &d, &err) != ST_OK)
+		return cli_fail(&err);
 	rc = print_saved(&d);
 	dispute_free(&d);
 	return rc;
@@ -697,11 +680,11 @@ static int cmd_due(struct ctx *c, struct args *a)
 	long due;
 	int rc;
 
-	if (!date_arg(a->pos[1], "due date", &due))
+	if (!cli_date_arg(a->pos[1], "due date", &due))
 		return EXIT_USAGE;
 	dispute_init(&d);
-	if (svc_set_due(c, a->pos[0], due, opt(a, "reason"), &d, &err) != ST_OK)
-		return fail(&err);
+	if (svc_set_due(c, a->pos[0], due, cli_opt(a, "reason"), &d, &err) != ST_OK)
+		return cli_fail(&err);
 	rc = print_saved(&d);
 	dispute_free(&d);
 	return rc;
@@ -715,21 +698,21 @@ static int close_common(struct ctx *c, struct args *a, const char *textopt)
 	enum status rc;
 	long on;
 
-	if (!opt(a, textopt)) {
+	if (!cli_opt(a, textopt)) {
 		fprintf(stderr, "dispute: %s needs --%s\n", a->cmd, textopt);
 		return EXIT_USAGE;
 	}
-	if (!date_opt(a, "on", c->today, &on))
+	if (!cli_date_opt(a, "on", c->today, &on))
 		return EXIT_USAGE;
 	dispute_init(&d);
 	if (strcmp(a->cmd, "resolve") == 0)
-		rc = svc_resolve(c, a->pos[0], on, opt(a, "outcome"), opt(a, "outstanding"), &d, &err);
+		rc = svc_resolve(c, a->pos[0], on, cli_opt(a, "outcome"), cli_opt(a, "outstanding"), &d, &err);
 	else if (strcmp(a->cmd, "withdraw") == 0)
-		rc = svc_withdraw(c, a->pos[0], on, opt(a, "reason"), &d, &err);
+		rc = svc_withdraw(c, a->pos[0], on, cli_opt(a, "reason"), &d, &err);
 	else
-		rc = svc_refer(c, a->pos[0], on, opt(a, "to"), &d, &err);
+		rc = svc_refer(c, a->pos[0], on, cli_opt(a, "to"), &d, &err);
 	if (rc != ST_OK)
-		return fail(&err);
+		return cli_fail(&err);
 	print_saved(&d);
 	dispute_free(&d);
 	return EXIT_OK;
@@ -757,11 +740,11 @@ static int cmd_challenge(struct ctx *c, struct args *a)
 	char day[11];
 	long on;
 
-	if (!date_opt(a, "on", c->today, &on))
+	if (!cli_date_opt(a, "on", c->today, &on))
 		return EXIT_USAGE;
 	dispute_init(&d);
-	if (svc_challenge(c, a->pos[0], on, !flag(a, "clear"), &d, &err) != ST_OK)
-		return fail(&err);
+	if (svc_challenge(c, a->pos[0], on, !cli_flag(a, "clear"), &d, &err) != ST_OK)
+		return cli_fail(&err);
 	if (d.challenged == DATE_NONE)
 		printf("%s: formal challenge cleared\n", d.reference);
 	else
@@ -787,9 +770,9 @@ static int cmd_protocols(struct ctx *c, struct args *a)
 	if (a->npos == 0) {
 		for (size_t i = 0; i < c->protocols.n; i++) {
 			p = c->protocols.v[i];
-			put_col(p->id, 22);
+			cli_put_col(p->id, 22);
 			printf("%2zu stages  ", p->nstages);
-			put_col(p->population, 9);
+			cli_put_col(p->population, 9);
 			printf("%s\n", p->title);
 		}
 		return EXIT_OK;
@@ -815,7 +798,7 @@ static int cmd_protocols(struct ctx *c, struct args *a)
 	for (size_t i = 0; i < p->nstages; i++) {
 		const struct stage_rule *s = &p->stages[i];
 		printf("  %zu  ", i + 1);
-		put_col(s->name, 50);
+		cli_put_col(s->name, 50);
 		printf(" %s\n", limit_describe(&s->limit, lim, sizeof(lim)));
 		if (s->ours)
 			printf("       raising agency: %s\n", s->ours);
@@ -843,14 +826,14 @@ static int cmd_protocols(struct ctx *c, struct args *a)
 			puts("  runs the normal stages");
 		for (size_t i = 0; !p->urgent->same_stages && i < p->urgent->nstages; i++) {
 			printf("  %zu  ", i + 1);
-			put_col(p->urgent->stages[i].name, 50);
+			cli_put_col(p->urgent->stages[i].name, 50);
 			printf(" %s\n", limit_describe(&p->urgent->stages[i].limit, lim, sizeof(lim)));
 		}
 	}
 	puts("\nCategories");
 	for (size_t i = 0; i < p->ncategories; i++) {
 		printf("  ");
-		put_col(p->categories[i].key, 22);
+		cli_put_col(p->categories[i].key, 22);
 		printf("%s\n", p->categories[i].label);
 	}
 	if (p->nnotices)
@@ -862,7 +845,7 @@ static int cmd_protocols(struct ctx *c, struct args *a)
 
 static int cmd_workdays(struct ctx *c, struct args *a)
 {
-	const char *division = opt(a, "division") ? opt(a, "division") : "england-and-wales";
+	const char *division = cli_opt(a, "division") ? cli_opt(a, "division") : "england-and-wales";
 	struct error err;
 	long from, to;
 	int n;
@@ -872,7 +855,7 @@ static int cmd_workdays(struct ctx *c, struct args *a)
 		fputs("dispute: usage: dispute workdays add DATE N [--division D] | workdays between DATE DATE\n", stderr);
 		return EXIT_USAGE;
 	}
-	if (!date_arg(a->pos[1], "date", &from))
+	if (!cli_date_arg(a->pos[1], "date", &from))
 		return EXIT_USAGE;
 	if (strcmp(a->pos[0], "add") == 0) {
 		long v;
@@ -883,14 +866,14 @@ static int cmd_workdays(struct ctx *c, struct args *a)
 			return EXIT_USAGE;
 		}
 		if (workdays_add(&c->cal, division, from, (int)v, &to, &err) != ST_OK)
-			return fail(&err);
+			return cli_fail(&err);
 		puts(date_format(to, day));
 		return EXIT_OK;
 	}
-	if (!date_arg(a->pos[2], "date", &to))
+	if (!cli_date_arg(a->pos[2], "date", &to))
 		return EXIT_USAGE;
 	if (workdays_between(&c->cal, division, from, to, &n, &err) != ST_OK)
-		return fail(&err);
+		return cli_fail(&err);
 	printf("%d\n", n);
 	return EXIT_OK;
 }
@@ -912,16 +895,16 @@ static int cmd_closure(struct ctx *c, struct args *a)
 	enum status rc;
 
 	if (strcmp(sub, "list") == 0 && a->npos == 1)
-		return store_closures(c->store, closure_print, NULL, &err) ? fail(&err) : EXIT_OK;
+		return store_closures(c->store, closure_print, NULL, &err) ? cli_fail(&err) : EXIT_OK;
 	if ((strcmp(sub, "add") != 0 && strcmp(sub, "remove") != 0) || a->npos != 2) {
 		fputs("dispute: usage: dispute closure add DATE [--reason TEXT] | closure remove DATE | closure list\n",
 		      stderr);
 		return EXIT_USAGE;
 	}
-	if (!date_arg(a->pos[1], "date", &day))
+	if (!cli_date_arg(a->pos[1], "date", &day))
 		return EXIT_USAGE;
 	if (strcmp(sub, "add") == 0) {
-		char *reason = opt(a, "reason") ? xstrdup(opt(a, "reason")) : NULL;
+		char *reason = cli_opt(a, "reason") ? xstrdup(cli_opt(a, "reason")) : NULL;
 		rc = reason ? text_check(reason, false, LINE_MAX_LEN, "--reason", &err) : ST_OK;
 		if (rc == ST_OK)
 			rc = store_closure_add(c->store, day, reason, &err);
@@ -929,7 +912,7 @@ static int cmd_closure(struct ctx *c, struct args *a)
 	} else {
 		rc = store_closure_remove(c->store, day, &err);
 	}
-	return rc == ST_OK ? EXIT_OK : fail(&err);
+	return rc == ST_OK ? EXIT_OK : cli_fail(&err);
 }
 
 static int agency_print(const char *name, void *ctx)
@@ -948,14 +931,14 @@ static int cmd_agency(struct ctx *c, struct args *a)
 	long long id;
 
 	if (strcmp(a->pos[0], "list") == 0 && a->npos == 1)
-		return store_agencies(c->store, agency_print, NULL, &err) ? fail(&err) : EXIT_OK;
+		return store_agencies(c->store, agency_print, NULL, &err) ? cli_fail(&err) : EXIT_OK;
 	if (strcmp(a->pos[0], "add") == 0 && a->npos == 2) {
 		char *name = xstrdup(a->pos[1]);
 		enum status rc = text_check(name, false, LINE_MAX_LEN, "the agency name", &err);
 		if (rc == ST_OK)
 			rc = store_agency_ensure(c->store, name, &id, &err);
 		free(name);
-		return rc == ST_OK ? EXIT_OK : fail(&err);
+		return rc == ST_OK ? EXIT_OK : cli_fail(&err);
 	}
 	fputs("dispute: usage: dispute agency add NAME | agency list\n", stderr);
 	return EXIT_USAGE;
@@ -971,28 +954,28 @@ static int cmd_contact(struct ctx *c, struct args *a)
 	size_t n = 0;
 
 	if (strcmp(a->pos[0], "list") == 0) {
-		if (store_contacts_load(c->store, opt(a, "agency"), &list, &n, &err) != ST_OK)
-			return fail(&err);
+		if (store_contacts_load(c->store, cli_opt(a, "agency"), &list, &n, &err) != ST_OK)
+			return cli_fail(&err);
 		for (size_t i = 0; i < n; i++) {
-			put_col(list[i].name, 24);
-			put_col(list[i].role, 28);
-			put_col(list[i].agency, 28);
-			put_col(list[i].email, 30);
+			cli_put_col(list[i].name, 24);
+			cli_put_col(list[i].role, 28);
+			cli_put_col(list[i].agency, 28);
+			cli_put_col(list[i].email, 30);
 			printf("%s\n", list[i].phone ? list[i].phone : "");
 			contact_free(&list[i]);
 		}
 		free(list);
 		return EXIT_OK;
 	}
-	if (strcmp(a->pos[0], "add") != 0 || !opt(a, "agency") || !opt(a, "name")) {
+	if (strcmp(a->pos[0], "add") != 0 || !cli_opt(a, "agency") || !cli_opt(a, "name")) {
 		fputs("dispute: usage: dispute contact add --agency A --name N [--role R] [--email E] [--phone P] | "
 		      "contact list [--agency A]\n", stderr);
 		return EXIT_USAGE;
 	}
 	for (size_t i = 0; i < 5 && rc == ST_OK; i++) {
-		if (!opt(a, fields[i]))
+		if (!cli_opt(a, fields[i]))
 			continue;
-		*slot[i] = xstrdup(opt(a, fields[i]));
+		*slot[i] = xstrdup(cli_opt(a, fields[i]));
 		char field[16];
 		snprintf(field, sizeof(field), "--%s", fields[i]);
 		rc = text_check(*slot[i], false, LINE_MAX_LEN, field, &err);
@@ -1000,7 +983,7 @@ static int cmd_contact(struct ctx *c, struct args *a)
 	if (rc == ST_OK)
 		rc = store_contact_insert(c->store, &ct, &err);
 	contact_free(&ct);
-	return rc == ST_OK ? EXIT_OK : fail(&err);
+	return rc == ST_OK ? EXIT_OK : cli_fail(&err);
 }
 
 enum db_need { DB_NONE, DB_READ, DB_WRITE, DB_CREATE, DB_IF_EXISTS };
@@ -1109,15 +1092,15 @@ static int run_command(const struct command *cmd, int argc, char **argv, long to
 	a.usage = cmd->usage;
 	if ((rc = args_parse(cmd, argc, argv, &a)))
 		return rc;
-	if (flag(&a, "help")) {
+	if (cli_flag(&a, "help")) {
 		printf("usage: dispute %s\n  %s\n", cmd->usage, cmd->help);
 		return EXIT_OK;
 	}
-	if (opt(&a, "db"))
-		db_opt = opt(&a, "db");
+	if (cli_opt(&a, "db"))
+		db_opt = cli_opt(&a, "db");
 	if (ctx_init(&c, today, minute, &err) != ST_OK) {
 		ctx_free(&c);
-		return fail(&err);
+		return cli_fail(&err);
 	}
 	if (need != DB_NONE) {
 		enum store_mode mode = need == DB_READ ? STORE_READ : need == DB_CREATE ? STORE_CREATE :
@@ -1128,7 +1111,7 @@ static int run_command(const struct command *cmd, int argc, char **argv, long to
 			c.store = NULL;
 		} else if (st != ST_OK) {
 			ctx_free(&c);
-			return fail(&err);
+			return cli_fail(&err);
 		}
 	}
 	rc = cmd->run(&c, &a);
@@ -1171,7 +1154,7 @@ int cli_main(int argc, char **argv, long today, int minute)
 
 		if (ctx_init(&c, today, minute, &err) != ST_OK || ctx_open(&c, db_opt, STORE_CREATE, &err) != ST_OK) {
 			ctx_free(&c);
-			return fail(&err);
+			return cli_fail(&err);
 		}
 		rc = tui_run(&c);
 		ctx_free(&c);
