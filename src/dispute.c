@@ -317,6 +317,7 @@ enum status dispute_escalate(struct dispute *d, const struct protocol *p, const 
 		return rc;
 	cur->ended = on;
 	cur->how = SE_ESCALATED;
+	cur->sequence++;
 	st = stage_push(d);
 	st->started = on;
 	rc = stage_fix_due(st, &rules[st->number - 1], p, cal, minute, agreed_due, reason, err);
@@ -328,6 +329,7 @@ enum status dispute_escalate(struct dispute *d, const struct protocol *p, const 
 		cur = dispute_current(d);
 		cur->ended = DATE_NONE;
 		cur->how = SE_NONE;
+		cur->sequence--;
 	}
 	return rc;
 }
@@ -363,6 +365,16 @@ enum status dispute_set_due(struct dispute *d, const struct protocol *p, const s
 	return ST_OK;
 }
 
+enum status dispute_set_counterpart(struct dispute *d, int number, long long contact_id, struct error *err)
+{
+	if (number == 0)
+		number = d->current_stage;
+	if (number < 1 || (size_t)number > d->nstages)
+		return error_set(err, ST_REFUSED, "%s has not reached stage %d", d->reference, number);
+	d->stages[number - 1].contact_id = contact_id;
+	return ST_OK;
+}
+
 /* Closes the dispute on `on`: the shared part of resolve, withdraw and refer. */
 static enum status dispute_close(struct dispute *d, enum dispute_status status, enum stage_end how, long on,
                                  const char *text, const char *field, const char *verb, long today,
@@ -382,6 +394,7 @@ static enum status dispute_close(struct dispute *d, enum dispute_status status, 
 	d->closed = on;
 	cur->ended = on;
 	cur->how = how;
+	cur->sequence++;
 	return ST_OK;
 }
 

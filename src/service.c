@@ -207,12 +207,15 @@ enum status svc_escalate_preview(struct ctx *c, const struct dispute *d, long on
 }
 
 /* The common frame of every change to an existing dispute. */
-enum change_kind { CH_ESCALATE, CH_SET_DUE, CH_RESOLVE, CH_WITHDRAW, CH_REFER, CH_CHALLENGE, CH_UNCHALLENGE };
+enum change_kind {
+	CH_ESCALATE, CH_SET_DUE, CH_RESOLVE, CH_WITHDRAW, CH_REFER, CH_CHALLENGE, CH_UNCHALLENGE, CH_COUNTERPART
+};
 
 struct change {
 	enum change_kind kind;
 	long on, due;
 	const char *text, *text2;
+	long long contact_id;   /* CH_COUNTERPART; `due` carries the stage number */
 };
 
 static char *change_apply(struct ctx *c, const struct protocol *p, struct dispute *d, const struct change *ch,
@@ -259,6 +262,19 @@ static char *change_apply(struct ctx *c, const struct protocol *p, struct disput
 	case CH_UNCHALLENGE:
 		*rc = dispute_challenge(d, ch->on, false, c->today, err);
 		return *rc ? NULL : xstrdup("Formal challenge flag cleared.");
+	case CH_COUNTERPART: {
+		struct contact ct;
+		char *text;
+
+		if ((*rc = store_contact_get(c->store, ch->contact_id, &ct, err)))
+			return NULL;
+		*rc = dispute_set_counterpart(d, (int)ch->due, ch->contact_id, err);
+		text = *rc ? NULL : xasprintf("Counterpart manager for stage %d: %s%s%s, %s.",
+		                              ch->due ? (int)ch->due : d->current_stage, ct.name, ct.role ? ", " : "",
+		                              ct.role ? ct.role : "", ct.agency);
+		contact_free(&ct);
+		return text;
+	}
 	}
 	*rc = error_set(err, ST_INVALID, "unknown change");
 	return NULL;
@@ -305,42 +321,49 @@ static enum status change_run(struct ctx *c, const char *ref, const struct chang
 enum status svc_escalate(struct ctx *c, const char *ref, long on, long agreed_due, const char *reason,
                          struct dispute *out, struct error *err)
 {
-	struct change ch = { CH_ESCALATE, on, agreed_due, reason, NULL };
+	struct change ch = { CH_ESCALATE, on, agreed_due, reason, NULL, 0 };
 	return change_run(c, ref, &ch, out, err);
 }
 
 enum status svc_set_due(struct ctx *c, const char *ref, long due, const char *reason, struct dispute *out,
                         struct error *err)
 {
-	struct change ch = { CH_SET_DUE, c->today, due, reason, NULL };
+	struct change ch = { CH_SET_DUE, c->today, due, reason, NULL, 0 };
 	return change_run(c, ref, &ch, out, err);
 }
 
 enum status svc_resolve(struct ctx *c, const char *ref, long on, const char *outcome, const char *outstanding,
                         struct dispute *out, struct error *err)
 {
-	struct change ch = { CH_RESOLVE, on, DATE_NONE, outcome, outstanding };
+	struct change ch = { CH_RESOLVE, on, DATE_NONE, outcome, outstanding, 0 };
 	return change_run(c, ref, &ch, out, err);
 }
 
 enum status svc_withdraw(struct ctx *c, const char *ref, long on, const char *reason, struct dispute *out,
                          struct error *err)
 {
-	struct change ch = { CH_WITHDRAW, on, DATE_NONE, reason, NULL };
+	struct change ch = { CH_WITHDRAW, on, DATE_NONE, reason, NULL, 0 };
 	return change_run(c, ref, &ch, out, err);
 }
 
 enum status svc_refer(struct ctx *c, const char *ref, long on, const char *to, struct dispute *out,
                       struct error *err)
 {
-	struct change ch = { CH_REFER, on, DATE_NONE, to, NULL };
+	struct change ch = { CH_REFER, on, DATE_NONE, to, NULL, 0 };
 	return change_run(c, ref, &ch, out, err);
 }
 
 enum status svc_challenge(struct ctx *c, const char *ref, long on, bool set, struct dispute *out,
                           struct error *err)
 {
-	struct change ch = { set ? CH_CHALLENGE : CH_UNCHALLENGE, on, DATE_NONE, NULL, NULL };
+	struct change ch = { set ? CH_CHALLENGE : CH_UNCHALLENGE, on, DATE_NONE, NULL, NULL, 0 };
+	return change_run(c, ref, &ch, out, err);
+}
+
+enum status svc_counterpart(struct ctx *c, const char *ref, int stage, long long contact_id, struct dispute *out,
+                            struct error *err)
+{
+	struct change ch = { CH_COUNTERPART, c->today, stage, NULL, NULL, contact_id };
 	return change_run(c, ref, &ch, out, err);
 }
 

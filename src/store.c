@@ -117,6 +117,14 @@ static const char *const migrations[] = {
 	"	text TEXT NOT NULL,\n"
 	"	updated TEXT NOT NULL\n"
 	");\n",
+	/* 2: calendar invites need a per-database identity for stable UIDs
+	 * and the counterpart manager each stage's invite goes to. */
+	"CREATE TABLE meta (\n"
+	"	key TEXT PRIMARY KEY,\n"
+	"	value TEXT NOT NULL\n"
+	") WITHOUT ROWID;\n"
+	"INSERT INTO meta(key, value) VALUES ('uid', lower(hex(randomblob(8))));\n"
+	"ALTER TABLE stages ADD COLUMN contact_id INTEGER REFERENCES contacts(id);\n",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -131,7 +139,8 @@ static const char *const migrations[] = {
 	" FROM disputes d JOIN agencies ra ON ra.id = d.raised_by JOIN agencies ag ON ag.id = d.against"
 
 #define STAGES_SELECT \
-	"SELECT number, started, due, due_minute, due_agreed, due_reason, ended, how, sequence " \
+	"SELECT number, started, due, due_minute, due_agreed, due_reason, ended, how, sequence, " \
+	"coalesce(contact_id, 0) " \
 	"FROM stages WHERE dispute_id = ?1 ORDER BY number"
 
 int store_schema_version(void)
@@ -778,11 +787,11 @@ static enum status stages_write(struct store *s, const struct dispute *d, struct
 {
 	static const char sql[] =
 		"INSERT INTO stages(dispute_id, number, started, due, due_minute, due_agreed, due_reason,"
-		" ended, how, sequence) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+		" ended, how, sequence, contact_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
 		" ON CONFLICT(dispute_id, number) DO UPDATE SET started = excluded.started,"
 		" due = excluded.due, due_minute = excluded.due_minute, due_agreed = excluded.due_agreed,"
 		" due_reason = excluded.due_reason, ended = excluded.ended, how = excluded.how,"
-		" sequence = excluded.sequence";
+		" sequence = excluded.sequence, contact_id = excluded.contact_id";
 	sqlite3_stmt *st = NULL;
 	enum status rc;
 
@@ -803,6 +812,10 @@ static enum status stages_write(struct store *s, const struct dispute *d, struct
 		bind_date(st, 8, g->ended, &brc);
 		bind_text(st, 9, g->how == SE_NONE ? NULL : stage_end_name(g->how), &brc);
 		bind_int(st, 10, g->sequence, &brc);
+		if (g->contact_id)
+			bind_int(st, 11, g->contact_id, &brc);
+		else if (brc == SQLITE_OK)
+			brc = sqlite3_bind_null(st, 11);
 		src = brc == SQLITE_OK ? sqlite3_step(st) : brc;
 		if (src != SQLITE_DONE) {
 			rc = db_fail(s, src, "cannot save the stages", err);
@@ -997,6 +1010,7 @@ static enum status stages_load(struct store *s, sqlite3_stmt *st, struct dispute
 		if (!stage_end_parse(how, &g->how))
 			bad = true;
 		g->sequence = sqlite3_column_int(st, 8);
+		g->contact_id = sqlite3_column_int64(st, 9);
 		if (bad) {
 			rc = error_set(err, ST_DB, "%s: stage %d of %s holds a value this program cannot read",
 			               s->path, g->number, d->reference);
@@ -1517,6 +1531,58 @@ enum status store_draft_any(struct store *s, long long *dispute_id, struct error
 	else if (src != SQLITE_DONE)
 		rc = db_fail(s, src, "cannot read the drafts", err);
 out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* *value is a new string (caller frees), or NULL when key is not set. */
+enum status store_meta_get(struct store *s, const char *key, char **value, struct error *err)
+{
+	static const char sql[] = "SELECT value FROM meta WHERE key = ?1";
+	sqlite3_stmt *st = NULL;
+	enum status rc;
+	int brc = SQLITE_OK, src;
+
+	*value = NULL;
+	if ((rc = prepare(s, sql, &st, err)) != ST_OK)
+		return rc;
+	bind_text(st, 1, key, &brc);
+	src = brc == SQLITE_OK ? sqlite3_step(st) : brc;
+	if (src == SQLITE_ROW)
+		*value = col_dup(st, 0);
+	else if (src != SQLITE_DONE)
+		rc = db_fail(s, src, "cannot read the database settings", err);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Fills *c (caller frees with contact_free); ST_NOTFOUND names the id. */
+enum status store_contact_get(struct store *s, long long id, struct contact *c, struct error *err)
+{
+	static const char sql[] =
+		"SELECT c.id, a.name, c.name, c.role, c.email, c.phone"
+		" FROM contacts c JOIN agencies a ON a.id = c.agency_id WHERE c.id = ?1";
+	sqlite3_stmt *st = NULL;
+	enum status rc;
+	int brc = SQLITE_OK, src;
+
+	memset(c, 0, sizeof(*c));
+	if ((rc = prepare(s, sql, &st, err)) != ST_OK)
+		return rc;
+	bind_int(st, 1, id, &brc);
+	src = brc == SQLITE_OK ? sqlite3_step(st) : brc;
+	if (src == SQLITE_ROW) {
+		c->id = sqlite3_column_int64(st, 0);
+		c->agency = col_dup(st, 1);
+		c->name = col_dup(st, 2);
+		c->role = col_dup(st, 3);
+		c->email = col_dup(st, 4);
+		c->phone = col_dup(st, 5);
+	} else if (src == SQLITE_DONE) {
+		rc = error_set(err, ST_NOTFOUND, "no contact %lld (see 'dispute contact list')", id);
+	} else {
+		rc = db_fail(s, src, "cannot read the contact", err);
+	}
 	sqlite3_finalize(st);
 	return rc;
 }

@@ -66,7 +66,8 @@ struct stage {
 	char *due_reason;       /* why the due date differs from the limit, or NULL */
 	long ended;             /* DATE_NONE while running */
 	enum stage_end how;
-	int sequence;           /* bumped every time the due date changes (for calendar invites) */
+	int sequence;           /* bumped whenever the deadline changes or ends (calendar invite SEQUENCE) */
+	long long contact_id;   /* the counterpart manager for this stage, or 0 */
 };
 
 /* A dispute and its started stages, in memory.  Owned strings; free with
@@ -147,6 +148,10 @@ enum status dispute_escalate(struct dispute *d, const struct protocol *p, const 
  * agreed_due); bumps the stage's sequence. */
 enum status dispute_set_due(struct dispute *d, const struct protocol *p, const struct calendar *cal,
                             long due, const char *reason, long today, struct error *err);
+
+/* Names the counterpart manager (a contact id) for stage `number` (0 = the
+ * current stage).  Refuses a stage that has not started. */
+enum status dispute_set_counterpart(struct dispute *d, int number, long long contact_id, struct error *err);
 
 /* Closes the dispute.  outcome is required; outstanding may be NULL. */
 enum status dispute_resolve(struct dispute *d, long on, const char *outcome, const char *outstanding,

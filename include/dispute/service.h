@@ -62,6 +62,11 @@ enum status svc_refer(struct ctx *c, const char *ref, long on, const char *to, s
 enum status svc_challenge(struct ctx *c, const char *ref, long on, bool set, struct dispute *out,
                           struct error *err);
 
+/* Names contact_id as the counterpart manager for a stage (0 = current):
+ * the attendee of that stage's calendar invite. */
+enum status svc_counterpart(struct ctx *c, const char *ref, int stage, long long contact_id, struct dispute *out,
+                            struct error *err);
+
 /* Appends a user record to the dispute `ref`.  r->kind, r->text (checked
  * with text_check), r->day/minute (DATE_NONE = now) and r->amends are read;
  * r->id, dispute_id, stage, author and created are filled in. */

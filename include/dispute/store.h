@@ -101,6 +101,13 @@ enum status store_contact_insert(struct store *s, struct contact *c, struct erro
 enum status store_contacts_load(struct store *s, const char *agency, struct contact **out, size_t *n,
                                 struct error *err);
 
+/* Loads one contact by id (caller frees with contact_free); ST_NOTFOUND if none. */
+enum status store_contact_get(struct store *s, long long id, struct contact *c, struct error *err);
+
+/* Reads a database setting ("uid": this database's random identity, used
+ * in calendar invite UIDs).  *value is a new string or NULL (caller frees). */
+enum status store_meta_get(struct store *s, const char *key, char **value, struct error *err);
+
 /* Closure days added by the user (offices closed), applied to every division. */
 enum status store_closure_add(struct store *s, long day, const char *reason, struct error *err);
 enum status store_closure_remove(struct store *s, long day, struct error *err);
