@@ -208,6 +208,8 @@ static enum status stage_fix_due(struct stage *st, const struct stage_rule *rule
 	rc = limit_due(&rule->limit, cal, p->division, st->started, minute, &limit_day, &limit_minute, err);
 	if (rc != ST_OK)
 		return rc;
+	if (rule->timed && rule->limit.kind == LIMIT_WORKDAYS && minute != TIME_NONE)
+		limit_minute = minute;
 	free(st->due_reason);
 	st->due_reason = NULL;
 	if (agreed == DATE_NONE) {
@@ -455,7 +457,14 @@ enum status dispute_days_left(const struct dispute *d, const struct protocol *p,
 {
 	const struct stage *cur = dispute_current(d);
 
+	enum status rc;
+
 	if (d->status != DS_OPEN || !cur || cur->due == DATE_NONE)
 		return error_set(err, ST_NOTFOUND, "%s has no running deadline", d->reference);
-	return workdays_between(cal, p->division, today, cur->due, out, err);
+	rc = workdays_between(cal, p->division, today, cur->due, out, err);
+	/* The Saturday after a missed Friday deadline has no working day in
+	 * between, yet the deadline has passed: overdue is never 0. */
+	if (rc == ST_OK && cur->due < today && *out == 0)
+		*out = -1;
+	return rc;
 }

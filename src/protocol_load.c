@@ -71,6 +71,7 @@ static const struct key_def stage_keys[] = {
 	{ "then", K_TEXT, offsetof(struct stage_rule, then), false },
 	{ "record", K_TEXT, offsetof(struct stage_rule, record), false },
 	{ "notice", K_TEXT, offsetof(struct stage_rule, notice), false },
+	{ "timed", K_YESNO, offsetof(struct stage_rule, timed), false },
 	{ NULL, K_TEXT, 0, false }
 };
 

@@ -12,13 +12,15 @@
 /* Bank holiday data is small (a few hundred lines); anything larger is not ours. */
 #define HOLIDAYS_MAX (1024 * 1024)
 
-static char *login_name(void)
+static char *login_name(const struct config *cfg)
 {
 	const char *env = getenv("DISPUTE_AUTHOR");
 	struct passwd *pw;
 
 	if (env && *env)
 		return xstrdup(env);
+	if (cfg->name)
+		return xstrdup(cfg->name);
 	pw = getpwuid(getuid());
 	if (pw && pw->pw_name && *pw->pw_name)
 		return xstrdup(pw->pw_name);
@@ -37,9 +39,12 @@ enum status ctx_init(struct ctx *c, long today, int minute, struct error *err)
 	calendar_init(&c->cal);
 	c->today = today;
 	c->now_minute = minute;
-	c->author = login_name();
 	c->data_dir = paths_data_dir();
 	c->config_dir = paths_config_dir();
+	rc = config_load(c->config_dir, &c->config, err);
+	c->author = login_name(&c->config);
+	if (rc != ST_OK)
+		return rc;
 
 	path = xasprintf("%s/bank-holidays.csv", c->data_dir);
 	rc = paths_read_file(path, HOLIDAYS_MAX, &text, &len, err);
@@ -93,6 +98,7 @@ void ctx_free(struct ctx *c)
 	free(c->data_dir);
 	free(c->config_dir);
 	free(c->author);
+	config_free(&c->config);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -195,7 +201,8 @@ enum status svc_escalate_preview(struct ctx *c, const struct dispute *d, long on
 	memcpy(copy.stages, d->stages, d->nstages * sizeof(*d->stages));
 	for (size_t i = 0; i < copy.nstages; i++)
 		copy.stages[i].due_reason = NULL;
-	rc = dispute_escalate(&copy, p, &c->cal, on, c->now_minute, DATE_NONE, NULL, c->today, err);
+	rc = dispute_escalate(&copy, p, &c->cal, on, on == c->today ? c->now_minute : TIME_NONE, DATE_NONE, NULL,
+	                      c->today, err);
 	if (rc == ST_OK) {
 		st = dispute_current(&copy);
 		*due = st->due;
@@ -372,6 +379,8 @@ enum status svc_record(struct ctx *c, const char *ref, struct record *r, struct 
 	struct dispute d;
 	enum status rc;
 
+	if (r->kind == RK_EVENT || r->kind >= RK_COUNT)
+		return error_set(err, ST_INVALID, "event records are written by the program only");
 	if ((rc = text_check(r->text, true, TEXT_MAX, "the record text", err)))
 		return rc;
 	if (r->day == DATE_NONE) {

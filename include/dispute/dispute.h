@@ -163,8 +163,9 @@ enum status dispute_refer(struct dispute *d, long on, const char *to, long today
 /* Sets (set=true) or clears the formal-challenge flag. */
 enum status dispute_challenge(struct dispute *d, long on, bool set, long today, struct error *err);
 
-/* Working days from today to the current stage's due date: negative when
- * overdue.  Returns ST_NOTFOUND when there is no due date. */
+/* Working days from today to the current stage's due date: 0 on the due
+ * day, negative when overdue (at least -1 once the due date has passed, even
+ * on a weekend).  Returns ST_NOTFOUND when there is no due date. */
 enum status dispute_days_left(const struct dispute *d, const struct protocol *p, const struct calendar *cal,
                               long today, int *out, struct error *err);
 

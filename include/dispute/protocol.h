@@ -38,6 +38,8 @@ struct stage_rule {
 	char *then;       /* optional second step inside the stage, e.g. "line managers review within 24 hours" */
 	char *record;     /* what must be recorded at this stage */
 	char *notice;     /* something the user must be told on entering the stage */
+	bool timed;       /* a working-day limit runs from the time of day the stage starts
+	                     (Newcastle's one-working-day urgent review), not from the date */
 };
 
 /* A limit that runs across several stages (Sunderland's month for the whole

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 
 #include "dispute/calendar.h"
+#include "dispute/config.h"
 #include "dispute/dispute.h"
 #include "dispute/protocol.h"
 #include "dispute/store.h"
@@ -21,11 +22,12 @@ struct ctx {
 	char *config_dir;
 	long today;             /* from main: the clock, or DISPUTE_TODAY */
 	int now_minute;         /* minutes since midnight, local time */
-	char *author;           /* $DISPUTE_AUTHOR, else the login name */
+	char *author;           /* $DISPUTE_AUTHOR, else the config's name, else the login name */
+	struct config config;   /* the user's settings file */
 };
 
-/* Loads the shipped bank holidays and protocols, then the user's protocols
- * from config_dir/protocols.  today/minute come from main. */
+/* Loads the shipped bank holidays and protocols, the user's settings and
+ * the user's protocols from config_dir/protocols.  today/minute come from main. */
 enum status ctx_init(struct ctx *c, long today, int minute, struct error *err);
 /* Opens the database (db_path NULL = the default path) and loads the
  * user's closure days into the calendar. */

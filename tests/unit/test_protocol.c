@@ -282,6 +282,8 @@ static void test_newcastle(void **state)
 	assert_string_equal(r->stages[0].theirs, "The relevant Service Manager");
 	assert_int_equal(r->stages[0].limit.kind, LIMIT_WORKDAYS);
 	assert_int_equal(r->stages[0].limit.n, 1);
+	assert_true(r->stages[0].timed);
+	assert_false(p->stages[0].timed);
 	assert_string_equal(r->stages[1].name, "Head of Service");
 	assert_int_equal(r->stages[1].limit.kind, LIMIT_NONE);
 
@@ -620,7 +622,7 @@ static void test_parse_errors(void **state)
 		  "[urgent stage N] or [categories]" },
 		{ HEAD STAGE1 "colour = red\n",
 		  "10: unknown key 'colour' in [stage 1]; expected name, ours, theirs, limit, then, "
-		  "record or notice" },
+		  "record, notice or timed" },
 		{ HEAD "scope = a\nscope = b\n" STAGE1,
 		  "8: scope: given twice in [protocol] (first at line 7)" },
 		{ "[protocol]\ntitle = T\n" STAGE1, "1: missing required key 'partnership' in [protocol]" },

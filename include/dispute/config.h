@@ -1,0 +1,31 @@
+/* The user's settings file: who they are (the organizer of invites) and how invites remind them. */
+#ifndef DISPUTE_CONFIG_H
+#define DISPUTE_CONFIG_H
+
+#include "dispute/util.h"
+
+/* Reminders on each invite unless the config says otherwise: 09:00 the
+ * day before and 09:00 on the day, as durations from the deadline day's start. */
+#define CONFIG_DEFAULT_ALARMS "-PT15H,PT9H"
+
+/* Owned strings; NULL when not set.  Free with config_free. */
+struct config {
+	char *path;     /* the file: CONFIG_DIR/config */
+	char *name;     /* [user] name */
+	char *email;    /* [user] email */
+	char *phone;    /* [user] phone: the callback number on invites */
+	char *alarms;   /* [invites] alarms: comma-separated RFC 5545 durations */
+};
+
+/* Reads dir/config (INI).  A missing file is not an error; a malformed
+ * one is refused with "path:line: reason". */
+enum status config_load(const char *dir, struct config *cfg, struct error *err);
+
+/* Writes cfg to cfg->path (creating the directory 0700 and the file 0600)
+ * through a temporary file and rename, so a crash leaves the old or the
+ * new file, never half of one.  Values must be single-line text. */
+enum status config_save(const struct config *cfg, struct error *err);
+
+void config_free(struct config *cfg);
+
+#endif

@@ -1,0 +1,190 @@
+/* Reads and writes the user's settings file ($XDG_CONFIG_HOME/dispute/config, INI). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <ini.h>
+
+#include "dispute/config.h"
+#include "dispute/dispute.h"
+#include "dispute/paths.h"
+
+#define CONFIG_MAX (64 * 1024)
+
+struct parse {
+	struct config *cfg;
+	char problem[160];
+	int line;
+};
+
+static char **config_slot(struct config *cfg, const char *section, const char *key)
+{
+	if (strcmp(section, "user") == 0 && strcmp(key, "name") == 0)
+		return &cfg->name;
+	if (strcmp(section, "user") == 0 && strcmp(key, "email") == 0)
+		return &cfg->email;
+	if (strcmp(section, "user") == 0 && strcmp(key, "phone") == 0)
+		return &cfg->phone;
+	if (strcmp(section, "invites") == 0 && strcmp(key, "alarms") == 0)
+		return &cfg->alarms;
+	return NULL;
+}
+
+static int on_value(void *user, const char *section, const char *key, const char *value, int line)
+{
+	struct parse *p = user;
+	char **slot = config_slot(p->cfg, section, key);
+
+	if (p->problem[0])
+		return 1;
+	if (!slot) {
+		snprintf(p->problem, sizeof(p->problem), "unknown setting '%s' in [%s]", key, section);
+		p->line = line;
+		return 1;
+	}
+	free(*slot);
+	*slot = *value ? xstrdup(value) : NULL;
+	return 1;
+}
+
+/* inih's plain handler has no line number; ini_parse_string_length is not
+ * in every Debian release, so count lines by reading the text ourselves. */
+struct reader {
+	const char *p;
+	int line;
+	struct parse *parse;
+};
+
+static char *read_line(char *buf, int size, void *stream)
+{
+	struct reader *r = stream;
+	int n = 0;
+
+	if (!*r->p)
+		return NULL;
+	while (*r->p && n < size - 1) {
+		char ch = *r->p++;
+		buf[n++] = ch;
+		if (ch == '\n')
+			break;
+	}
+	buf[n] = '\0';
+	r->line++;
+	return buf;
+}
+
+static int on_value_counted(void *user, const char *section, const char *key, const char *value)
+{
+	struct reader *r = user;
+	return on_value(r->parse, section, key, value, r->line);
+}
+
+enum status config_load(const char *dir, struct config *cfg, struct error *err)
+{
+	struct parse p = { cfg, "", 0 };
+	struct reader r;
+	char *text = NULL;
+	size_t len;
+	enum status rc;
+	int irc;
+
+	memset(cfg, 0, sizeof(*cfg));
+	if (!dir)
+		return ST_OK;
+	cfg->path = xasprintf("%s/config", dir);
+	if (access(cfg->path, F_OK) != 0)
+		return ST_OK;
+	if ((rc = paths_read_file(cfg->path, CONFIG_MAX, &text, &len, err)))
+		return rc;
+	if (strlen(text) != len) {
+		free(text);
+		return error_set(err, ST_INVALID, "%s: contains a NUL byte", cfg->path);
+	}
+	r.p = text;
+	r.line = 0;
+	r.parse = &p;
+	irc = ini_parse_stream(read_line, &r, on_value_counted, &r);
+	free(text);
+	if (p.problem[0])
+		return error_set(err, ST_INVALID, "%s:%d: %s", cfg->path, p.line, p.problem);
+	if (irc > 0)
+		return error_set(err, ST_INVALID, "%s:%d: not a 'key = value' line or [section]", cfg->path, irc);
+	if (irc < 0)
+		return error_set(err, ST_IO, "%s: cannot be read", cfg->path);
+	return ST_OK;
+}
+
+static enum status check_value(const char *what, const char *v, struct error *err)
+{
+	char *copy;
+	enum status rc;
+
+	if (!v)
+		return ST_OK;
+	copy = xstrdup(v);
+	rc = text_check(copy, false, 512, what, err);
+	free(copy);
+	return rc;
+}
+
+enum status config_save(const struct config *cfg, struct error *err)
+{
+	char *dir, *slash, *tmp;
+	FILE *f;
+	int fd;
+	enum status rc;
+
+	if ((rc = check_value("the name", cfg->name, err)) || (rc = check_value("the email", cfg->email, err)) ||
+	    (rc = check_value("the phone number", cfg->phone, err)) ||
+	    (rc = check_value("the alarms", cfg->alarms, err)))
+		return rc;
+	dir = xstrdup(cfg->path);
+	slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	rc = slash ? paths_mkdir_private(dir, err) : ST_OK;
+	free(dir);
+	if (rc)
+		return rc;
+	tmp = xasprintf("%s.tmp", cfg->path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0 || !(f = fdopen(fd, "w"))) {
+		rc = error_set(err, ST_IO, "cannot write %s: %s", tmp, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		free(tmp);
+		return rc;
+	}
+	fprintf(f, "# dispute settings; see dispute(1)\n[user]\n");
+	if (cfg->name)
+		fprintf(f, "name = %s\n", cfg->name);
+	if (cfg->email)
+		fprintf(f, "email = %s\n", cfg->email);
+	if (cfg->phone)
+		fprintf(f, "phone = %s\n", cfg->phone);
+	if (cfg->alarms)
+		fprintf(f, "\n[invites]\nalarms = %s\n", cfg->alarms);
+	if (fflush(f) != 0 || fsync(fileno(f)) != 0 || ferror(f)) {
+		rc = error_set(err, ST_IO, "cannot write %s: %s; the settings were not changed", tmp, strerror(errno));
+		fclose(f);
+		unlink(tmp);
+	} else if (fclose(f) != 0 || rename(tmp, cfg->path) != 0) {
+		rc = error_set(err, ST_IO, "cannot save %s: %s", cfg->path, strerror(errno));
+		unlink(tmp);
+	}
+	free(tmp);
+	return rc;
+}
+
+void config_free(struct config *cfg)
+{
+	free(cfg->path);
+	free(cfg->name);
+	free(cfg->email);
+	free(cfg->phone);
+	free(cfg->alarms);
+	memset(cfg, 0, sizeof(*cfg));
+}

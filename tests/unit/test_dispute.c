@@ -1,0 +1,1119 @@
+/* Unit tests for the domain rules (opening, escalating, due dates, closing, refusals) over the shipped protocols and bank holidays. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "dispute/calendar.h"
+#include "dispute/date.h"
+#include "dispute/dispute.h"
+#include "dispute/protocol.h"
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+#define PROTOCOLS "data/protocols"
+#define HOLIDAYS "data/bank-holidays.csv"
+#define REF "D-2026-0001"
+
+/* Every expected date below was worked out by hand and checked with
+ * python3's datetime against data/bank-holidays.csv (england-and-wales):
+ * 2026-12-25 Fri, 2026-12-28 Mon (Boxing Day substitute), 2027-01-01 Fri,
+ * 2027-03-26 Good Friday, 2027-03-29 Easter Monday, 2027-05-03 Early May. */
+
+struct fx {
+	struct protocol_set set;
+	struct calendar cal;
+};
+
+static long D(const char *s)
+{
+	long day = DATE_NONE;
+
+	if (!s)
+		return DATE_NONE;
+	if (!date_parse(s, &day))
+		fail_msg("test date %s does not parse", s);
+	return day;
+}
+
+/* Compares two day numbers, printing both as dates on failure. */
+#define assert_day(got, want) assert_day_at((got), (want), __FILE__, __LINE__)
+static void assert_day_at(long got, long want, const char *file, int line)
+{
+	char a[11], b[11];
+
+	if (got != want) {
+		fail_msg("%s:%d: got date '%s' (%ld), want '%s' (%ld)", file, line, date_format(got, a), got,
+		         date_format(want, b), want);
+	}
+}
+
+/* Asserts rc is code and the message is exactly msg. */
+#define assert_fails(rc, err, code, msg) assert_fails_at((rc), &(err), (code), (msg), __FILE__, __LINE__)
+static void assert_fails_at(enum status rc, const struct error *err, enum status code, const char *msg,
+                            const char *file, int line)
+{
+	if (rc != code)
+		fail_msg("%s:%d: status %s, want %s (message: %s)", file, line, status_name(rc), status_name(code),
+		         err->msg);
+	if (strcmp(err->msg, msg) != 0)
+		fail_msg("%s:%d: message\n  got  \"%s\"\n  want \"%s\"", file, line, err->msg, msg);
+}
+
+#define assert_ok(rc, err) assert_ok_at((rc), &(err), __FILE__, __LINE__)
+static void assert_ok_at(enum status rc, const struct error *err, const char *file, int line)
+{
+	if (rc != ST_OK)
+		fail_msg("%s:%d: status %s: %s", file, line, status_name(rc), err->msg);
+}
+
+static int group_setup(void **state)
+{
+	struct fx *f = xcalloc(1, sizeof(*f));
+	struct error err;
+	struct sb sb = {0};
+	char buf[4096];
+	size_t n;
+	FILE *fp;
+
+	protocol_set_init(&f->set);
+	calendar_init(&f->cal);
+	if (protocol_set_load_dir(&f->set, PROTOCOLS, &err) != ST_OK || f->set.n != 5 || f->set.nproblems) {
+		fprintf(stderr, "cannot load %s (run the tests from the repository root)\n", PROTOCOLS);
+		return -1;
+	}
+	fp = fopen(HOLIDAYS, "rb");
+	if (!fp) {
+		fprintf(stderr, "cannot open %s (run the tests from the repository root)\n", HOLIDAYS);
+		return -1;
+	}
+	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+		sb_appendn(&sb, buf, n);
+	fclose(fp);
+	if (calendar_load_csv(&f->cal, sb.s, sb.len, HOLIDAYS, &err) != ST_OK) {
+		fprintf(stderr, "%s\n", err.msg);
+		free(sb.s);
+		return -1;
+	}
+	free(sb.s);
+	*state = f;
+	return 0;
+}
+
+static int group_teardown(void **state)
+{
+	struct fx *f = *state;
+
+	protocol_set_free(&f->set);
+	calendar_free(&f->cal);
+	free(f);
+	return 0;
+}
+
+static const struct protocol *proto(const struct fx *f, const char *id)
+{
+	const struct protocol *p = protocol_set_find(&f->set, id);
+
+	if (!p)
+		fail_msg("protocol %s is not shipped", id);
+	return p;
+}
+
+/* A valid opening; tests change one field at a time. */
+static struct dispute_new new_args(const char *opened, bool urgent)
+{
+	struct dispute_new a = {
+		.subject = "Case 4711 (J.S.)",
+		.raised_by = "Northgate Primary School",
+		.against = "Children's Social Care",
+		.category = "thresholds",
+		.summary = "Referral not accepted.\nSchool thinks the threshold is met.",
+		.urgent = urgent,
+		.opened = D(opened),
+		.minute = TIME_NONE,
+	};
+	return a;
+}
+
+/* Opens a dispute under protocol id and gives it a reference as the store would. */
+static void open_ok(const struct fx *f, struct dispute *d, const char *id, bool urgent, const char *opened,
+                    const char *today)
+{
+	struct dispute_new a = new_args(opened, urgent);
+	struct error err;
+
+	dispute_init(d);
+	assert_ok(dispute_open(d, proto(f, id), &f->cal, &a, D(today), &err), err);
+	snprintf(d->reference, sizeof(d->reference), "%s", REF);
+}
+
+/* ---- record kinds, status names ---- */
+
+static void test_record_kind_parse(void **state)
+{
+	static const struct {
+		const char *s;
+		bool ok;
+		enum record_kind kind;
+	} cases[] = {
+		{ "call", true, RK_CALL },         { "meeting", true, RK_MEETING },
+		{ "email", true, RK_EMAIL },       { "decision", true, RK_DECISION },
+		{ "action", true, RK_ACTION },     { "outcome", true, RK_OUTCOME },
+		{ "learning", true, RK_LEARNING }, { "note", true, RK_NOTE },
+		{ "event", false, RK_NOTE },       { "EVENT", false, RK_NOTE },
+		{ "Call", false, RK_NOTE },        { "phone", false, RK_NOTE },
+		{ "", false, RK_NOTE },            { NULL, false, RK_NOTE },
+		{ "note ", false, RK_NOTE },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < N(cases); i++) {
+		enum record_kind k = RK_COUNT;
+		bool ok = record_kind_parse(cases[i].s, &k);
+
+		if (ok != cases[i].ok)
+			fail_msg("record_kind_parse(\"%s\") = %d", cases[i].s ? cases[i].s : "(null)", ok);
+		if (ok) {
+			assert_int_equal(k, cases[i].kind);
+			assert_string_equal(record_kind_name(k), cases[i].s);
+		} else {
+			assert_int_equal(k, RK_COUNT);     /* untouched */
+		}
+	}
+	assert_string_equal(record_kind_name(RK_EVENT), "event");
+	assert_string_equal(record_kind_name(RK_COUNT), "?");
+}
+
+static void test_status_names(void **state)
+{
+	enum dispute_status s;
+	enum stage_end e;
+
+	(void)state;
+	assert_true(dispute_status_parse("referred", &s));
+	assert_int_equal(s, DS_REFERRED);
+	assert_false(dispute_status_parse("closed", &s));
+	assert_string_equal(dispute_status_name(DS_WITHDRAWN), "withdrawn");
+	assert_true(stage_end_parse("escalated", &e));
+	assert_int_equal(e, SE_ESCALATED);
+	assert_true(stage_end_parse(NULL, &e));
+	assert_int_equal(e, SE_NONE);
+	assert_false(stage_end_parse("ended", &e));
+	assert_string_equal(stage_end_name(SE_REFERRED), "referred");
+}
+
+/* ---- text_check ---- */
+
+static void test_text_check(void **state)
+{
+	static const struct {
+		const char *in;
+		bool multiline;
+		enum status rc;
+		const char *out;        /* the normalised text, or the message */
+	} cases[] = {
+		{ "plain", false, ST_OK, "plain" },
+		{ "Si\xC3\xA2n Zo\xC3\xAB \xC5\x81ukasz", false, ST_OK, "Si\xC3\xA2n Zo\xC3\xAB \xC5\x81ukasz" },
+		{ "trailing spaces   ", false, ST_OK, "trailing spaces" },
+		{ "line 1\r\nline 2\r\n", true, ST_OK, "line 1\nline 2" },
+		{ "line 1\r\n\r\nline 3\r\n\r\n\n  \n\t\n", true, ST_OK, "line 1\n\nline 3" },
+		{ "\n\n  indented\n\tand tabbed", true, ST_OK, "\n\n  indented\n\tand tabbed" },
+		{ "a\rb", true, ST_INVALID, "--text contains a control character (0x0D) at byte 1" },
+		{ "a\r\nb", false, ST_INVALID, "--text contains a control character (0x0D) at byte 1" },
+		{ "a\nb", false, ST_INVALID, "--text contains a control character (0x0A) at byte 1" },
+		{ "a\tb", false, ST_INVALID, "--text contains a control character (0x09) at byte 1" },
+		{ "ab\x1b[31mred", true, ST_INVALID, "--text contains a control character (0x1B) at byte 2" },
+		{ "\x07", true, ST_INVALID, "--text contains a control character (0x07) at byte 0" },
+		{ "abc\x7f", true, ST_INVALID, "--text contains a control character (0x7F) at byte 3" },
+		{ "\xC3\xA9\xC2\x85" "x", true, ST_INVALID, "--text contains a control character (U+0085) at byte 2" },
+		{ "\xC2\x9B" "31m", false, ST_INVALID, "--text contains a control character (U+009B) at byte 0" },
+		{ "\xC2\xA0nbsp is fine", false, ST_OK, "\xC2\xA0nbsp is fine" },
+		{ "ab\xFF" "c", true, ST_INVALID, "--text is not valid UTF-8 (bad byte 0xFF at byte 2)" },
+		{ "\xC0\xAF", true, ST_INVALID, "--text is not valid UTF-8 (bad byte 0xC0 at byte 0)" },
+		{ "x\xED\xA0\x80", true, ST_INVALID, "--text is not valid UTF-8 (bad byte 0xED at byte 1)" },
+		{ "cut \xE2\x80", true, ST_INVALID, "--text is not valid UTF-8 (bad byte 0xE2 at byte 4)" },
+		{ "", true, ST_INVALID, "--text is empty" },
+		{ " \t\n\r\n  ", true, ST_INVALID, "--text is empty" },
+		{ "   ", false, ST_INVALID, "--text is empty" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < N(cases); i++) {
+		char *s = xstrdup(cases[i].in);
+		struct error err;
+		enum status rc;
+
+		error_clear(&err);
+		rc = text_check(s, cases[i].multiline, 64, "--text", &err);
+		if (rc != cases[i].rc)
+			fail_msg("case %zu: status %s, want %s (%s)", i, status_name(rc), status_name(cases[i].rc), err.msg);
+		if (rc == ST_OK)
+			assert_string_equal(s, cases[i].out);
+		else
+			assert_string_equal(err.msg, cases[i].out);
+		free(s);
+	}
+}
+
+static void test_text_check_limits(void **state)
+{
+	struct error err;
+	char *s = xmalloc(TEXT_MAX + 2);
+
+	(void)state;
+	assert_fails(text_check(NULL, true, TEXT_MAX, "the record text", &err), err, ST_INVALID,
+	             "the record text is missing");
+	memset(s, 'a', TEXT_MAX + 1);
+	s[TEXT_MAX + 1] = '\0';
+	assert_fails(text_check(s, true, TEXT_MAX, "the record text", &err), err, ST_INVALID,
+	             "the record text is 262145 bytes; the limit is 262144 bytes");
+	s[TEXT_MAX] = '\0';
+	assert_ok(text_check(s, true, TEXT_MAX, "the record text", &err), err);
+	assert_int_equal(strlen(s), TEXT_MAX);
+	/* CRLF counts before it is normalised: the limit is on what was typed */
+	memcpy(s + TEXT_MAX - 2, "\r\n", 2);
+	assert_ok(text_check(s, true, TEXT_MAX, "the record text", &err), err);
+	assert_int_equal(strlen(s), TEXT_MAX - 2);
+	free(s);
+}
+
+/* ---- opening ---- */
+
+static void test_open_each_protocol(void **state)
+{
+	static const struct {
+		const char *protocol;
+		bool urgent;
+		const char *category;
+		const char *opened, *due;
+		const char *stage_name;
+	} cases[] = {
+		/* Tue; 25 and 28 Dec are holidays: 23, 24, 29, 30, 31 */
+		{ "north-wales", false, "thresholds", "2026-12-22", "2026-12-31", "Practitioner to practitioner" },
+		/* opened on a Saturday: 29, 30, 31 Dec, (1 Jan), 4, 5 Jan */
+		{ "north-wales", false, "roles", "2026-12-26", "2027-01-05", "Practitioner to practitioner" },
+		/* no urgent route: the normal stages */
+		{ "north-wales", true, "action", "2026-12-22", "2026-12-31", "Practitioner to practitioner" },
+		/* Wed: 24, 29, 30, 31 Dec, 4 Jan */
+		{ "newcastle", false, "thresholds", "2026-12-23", "2027-01-04", "Reflect with co-workers" },
+		/* Thu before Good Friday: 1 working day is the Tuesday after Easter */
+		{ "conflict-resolution", false, "thresholds", "2027-03-25", "2027-03-30", "Preventing disputes" },
+		/* Christmas Eve: 1 working day is 29 Dec */
+		{ "conflict-resolution", false, "information-sharing", "2026-12-24", "2026-12-29", "Preventing disputes" },
+		/* agreed, at most 5: 25 Mar, (26, 29), 30, 31 Mar, 1, 2 Apr */
+		{ "sunderland", false, "service-provision", "2027-03-24", "2027-04-02", "Frontline practitioners" },
+		/* Thu: (26, 29 Mar), 30, 31 Mar, 1, 2, 5 Apr */
+		{ "rochdale-adults", false, "mental-capacity", "2027-03-25", "2027-04-05", "Practitioners" },
+		/* Newcastle's immediate route: 1 working day over Easter */
+		{ "newcastle", true, "thresholds", "2027-03-25", "2027-03-30", "Urgent review by the Service Manager" },
+		{ "newcastle", true, "action", "2027-03-26", "2027-03-30", "Urgent review by the Service Manager" },
+		{ "newcastle", true, "thresholds", "2026-12-24", "2026-12-29", "Urgent review by the Service Manager" },
+		/* Rochdale's urgent route runs the normal stages: 4-8 Jan */
+		{ "rochdale-adults", true, "action", "2026-12-31", "2027-01-08", "Practitioners" },
+	};
+	const struct fx *f = *state;
+
+	for (size_t i = 0; i < N(cases); i++) {
+		struct dispute_new a = new_args(cases[i].opened, cases[i].urgent);
+		const struct protocol *p = proto(f, cases[i].protocol);
+		const struct stage_rule *rules;
+		struct dispute d;
+		struct stage *st;
+		struct error err;
+		size_t n;
+
+		a.category = cases[i].category;
+		dispute_init(&d);
+		assert_ok(dispute_open(&d, p, &f->cal, &a, D("2027-12-31"), &err), err);
+		assert_string_equal(d.protocol, cases[i].protocol);
+		assert_string_equal(d.category, cases[i].category);
+		assert_int_equal(d.urgent, cases[i].urgent);
+		assert_day(d.opened, D(cases[i].opened));
+		assert_int_equal(d.status, DS_OPEN);
+		assert_day(d.closed, DATE_NONE);
+		assert_day(d.challenged, DATE_NONE);
+		assert_int_equal(d.current_stage, 1);
+		assert_int_equal(d.nstages, 1);
+		assert_string_equal(d.reference, "");
+		assert_string_equal(d.subject, "Case 4711 (J.S.)");
+		assert_string_equal(d.summary, "Referral not accepted.\nSchool thinks the threshold is met.");
+		st = dispute_current(&d);
+		assert_non_null(st);
+		assert_int_equal(st->number, 1);
+		assert_day(st->started, D(cases[i].opened));
+		if (st->due != D(cases[i].due))
+			fail_msg("case %zu (%s%s from %s): due %ld, want %s", i, cases[i].protocol,
+			         cases[i].urgent ? " urgent" : "", cases[i].opened, st->due, cases[i].due);
+		assert_int_equal(st->due_minute, TIME_NONE);
+		assert_false(st->due_agreed);
+		assert_null(st->due_reason);
+		assert_day(st->ended, DATE_NONE);
+		assert_int_equal(st->how, SE_NONE);
+		assert_int_equal(st->sequence, 0);
+		rules = protocol_stages(p, d.urgent, &n);
+		assert_string_equal(rules[0].name, cases[i].stage_name);
+		dispute_free(&d);
+	}
+}
+
+static void test_open_category_by_label(void **state)
+{
+	const struct fx *f = *state;
+	struct dispute_new a = new_args("2027-01-04", false);
+	struct dispute d;
+	struct error err;
+
+	a.category = "LEVEL OF SUPPORT NEEDED";
+	dispute_init(&d);
+	assert_ok(dispute_open(&d, proto(f, "rochdale-adults"), &f->cal, &a, D("2027-01-04"), &err), err);
+	assert_string_equal(d.category, "thresholds");
+	dispute_free(&d);
+}
+
+static void test_open_refusals(void **state)
+{
+	enum field { F_NONE, F_SUBJECT, F_RAISED, F_AGAINST, F_SUMMARY, F_CATEGORY, F_OPENED };
+	static const struct {
+		const char *protocol;
+		enum field field;
+		const char *value;
+		enum status rc;
+		const char *msg;
+	} cases[] = {
+		{ "north-wales", F_CATEGORY, "mental-capacity", ST_INVALID,
+		  "unknown category 'mental-capacity' for protocol north-wales (see 'dispute protocols show north-wales')" },
+		{ "sunderland", F_CATEGORY, "", ST_INVALID,
+		  "unknown category '' for protocol sunderland (see 'dispute protocols show sunderland')" },
+		{ "newcastle", F_CATEGORY, NULL, ST_INVALID, "--category is missing" },
+		{ "north-wales", F_AGAINST, "Northgate Primary School", ST_REFUSED,
+		  "the raising agency and the other agency are the same (Northgate Primary School)" },
+		{ "north-wales", F_AGAINST, "NORTHGATE primary school  ", ST_REFUSED,
+		  "the raising agency and the other agency are the same (Northgate Primary School)" },
+		{ "north-wales", F_SUBJECT, "", ST_INVALID, "--subject is empty" },
+		{ "north-wales", F_SUBJECT, "   ", ST_INVALID, "--subject is empty" },
+		{ "north-wales", F_SUBJECT, NULL, ST_INVALID, "--subject is missing" },
+		{ "north-wales", F_RAISED, "", ST_INVALID, "--raised-by is empty" },
+		{ "north-wales", F_AGAINST, "\t", ST_INVALID, "--against contains a control character (0x09) at byte 0" },
+		{ "north-wales", F_SUMMARY, "\n\r\n \n", ST_INVALID, "--summary is empty" },
+		{ "north-wales", F_SUBJECT, "JS\x1b]0;pwned\x07", ST_INVALID,
+		  "--subject contains a control character (0x1B) at byte 2" },
+		{ "north-wales", F_SUBJECT, "J.S.\xC2\x85" "Case", ST_INVALID,
+		  "--subject contains a control character (U+0085) at byte 4" },
+		{ "north-wales", F_RAISED, "School\x7f", ST_INVALID,
+		  "--raised-by contains a control character (0x7F) at byte 6" },
+		{ "north-wales", F_SUBJECT, "Case 1\nCase 2", ST_INVALID,
+		  "--subject contains a control character (0x0A) at byte 6" },
+		{ "north-wales", F_SUMMARY, "ok line\n\x1b[2J", ST_INVALID,
+		  "--summary contains a control character (0x1B) at byte 8" },
+		{ "north-wales", F_SUMMARY, "Zo\xEB", ST_INVALID, "--summary is not valid UTF-8 (bad byte 0xEB at byte 2)" },
+		{ "north-wales", F_AGAINST, "Police \xC0\x80", ST_INVALID,
+		  "--against is not valid UTF-8 (bad byte 0xC0 at byte 7)" },
+		{ "north-wales", F_OPENED, "2027-01-07", ST_REFUSED, "opening date 2027-01-07 is after today" },
+		{ "north-wales", F_OPENED, NULL, ST_INVALID, "the opening date is missing" },
+		{ "north-wales", F_OPENED, "2017-12-29", ST_INVALID,
+		  "2017-12-29 is outside the years with bank holiday data for england-and-wales (2018\u20132030)" },
+	};
+	const struct fx *f = *state;
+
+	for (size_t i = 0; i < N(cases); i++) {
+		struct dispute_new a = new_args("2027-01-06", false);
+		struct dispute d;
+		struct error err;
+		enum status rc;
+
+		switch (cases[i].field) {
+		case F_SUBJECT: a.subject = cases[i].value; break;
+		case F_RAISED: a.raised_by = cases[i].value; break;
+		case F_AGAINST: a.against = cases[i].value; break;
+		case F_SUMMARY: a.summary = cases[i].value; break;
+		case F_CATEGORY: a.category = cases[i].value; break;
+		case F_OPENED: a.opened = D(cases[i].value); break;
+		case F_NONE: break;
+		}
+		dispute_init(&d);
+		error_clear(&err);
+		rc = dispute_open(&d, proto(f, cases[i].protocol), &f->cal, &a, D("2027-01-06"), &err);
+		if (rc != cases[i].rc || strcmp(err.msg, cases[i].msg) != 0)
+			fail_msg("case %zu: %s \"%s\"\n  want %s \"%s\"", i, status_name(rc), err.msg,
+			         status_name(cases[i].rc), cases[i].msg);
+		dispute_free(&d);
+	}
+}
+
+static void test_open_length_limits(void **state)
+{
+	const struct fx *f = *state;
+	struct dispute_new a = new_args("2027-01-06", false);
+	char *line = xmalloc(LINE_MAX_LEN + 2), *text = xmalloc(TEXT_MAX + 2);
+	struct dispute d;
+	struct error err;
+
+	memset(line, 'x', LINE_MAX_LEN + 1);
+	line[LINE_MAX_LEN + 1] = '\0';
+	memset(text, 'y', TEXT_MAX + 1);
+	text[TEXT_MAX + 1] = '\0';
+
+	dispute_init(&d);
+	a.subject = line;
+	assert_fails(dispute_open(&d, proto(f, "north-wales"), &f->cal, &a, D("2027-01-06"), &err), err, ST_INVALID,
+	             "--subject is 1025 bytes; the limit is 1024 bytes");
+	dispute_free(&d);
+	line[LINE_MAX_LEN] = '\0';
+	assert_ok(dispute_open(&d, proto(f, "north-wales"), &f->cal, &a, D("2027-01-06"), &err), err);
+	assert_int_equal(strlen(d.subject), LINE_MAX_LEN);
+	dispute_free(&d);
+
+	a = new_args("2027-01-06", false);
+	a.summary = text;
+	assert_fails(dispute_open(&d, proto(f, "north-wales"), &f->cal, &a, D("2027-01-06"), &err), err, ST_INVALID,
+	             "--summary is 262145 bytes; the limit is 262144 bytes");
+	dispute_free(&d);
+	text[TEXT_MAX] = '\0';
+	assert_ok(dispute_open(&d, proto(f, "north-wales"), &f->cal, &a, D("2027-01-06"), &err), err);
+	assert_int_equal(strlen(d.summary), TEXT_MAX);
+	dispute_free(&d);
+
+	a = new_args("2027-01-06", false);
+	a.summary = "Rang at 9.\r\nNo answer.\r\n\r\n";
+	assert_ok(dispute_open(&d, proto(f, "north-wales"), &f->cal, &a, D("2027-01-06"), &err), err);
+	assert_string_equal(d.summary, "Rang at 9.\nNo answer.");
+	dispute_free(&d);
+	free(line);
+	free(text);
+}
+
+/* ---- escalating through every stage ---- */
+
+struct step {
+	const char *on, *due;   /* due NULL: "without delay", no limit set */
+};
+
+static void test_escalate_every_stage(void **state)
+{
+	static const struct {
+		const char *protocol;
+		bool urgent;
+		const char *opened, *due1;
+		struct step esc[5];
+		size_t nesc;
+	} cases[] = {
+		/* 5 working days each */
+		{ "north-wales", false, "2026-12-21", "2026-12-30",
+		  { { "2026-12-24", "2027-01-05" }, { "2027-01-04", "2027-01-11" }, { "2027-01-08", "2027-01-15" } }, 3 },
+		/* 5, 5, 5, 5, 5, then 14 over the Early May bank holiday */
+		{ "newcastle", false, "2027-03-15", "2027-03-22",
+		  { { "2027-03-22", "2027-03-31" }, { "2027-03-25", "2027-04-05" }, { "2027-04-01", "2027-04-08" },
+		    { "2027-04-08", "2027-04-15" }, { "2027-04-26", "2027-05-17" } }, 5 },
+		/* immediate route: 1 working day, then the Head of Service without delay */
+		{ "newcastle", true, "2027-03-25", "2027-03-30", { { "2027-03-30", NULL } }, 1 },
+		/* 1 working day, then "without delay" */
+		{ "conflict-resolution", false, "2026-12-24", "2026-12-29",
+		  { { "2026-12-29", NULL }, { "2027-01-04", NULL }, { "2027-01-05", NULL } }, 3 },
+		/* agreed, at most 5 working days */
+		{ "sunderland", false, "2026-12-18", "2026-12-29",
+		  { { "2026-12-23", "2027-01-04" }, { "2027-01-04", "2027-01-11" }, { "2027-03-22", "2027-03-31" } }, 3 },
+		/* 5 working days x 6 over Easter */
+		{ "rochdale-adults", false, "2027-03-19", "2027-03-30",
+		  { { "2027-03-24", "2027-04-02" }, { "2027-03-31", "2027-04-07" }, { "2027-04-07", "2027-04-14" },
+		    { "2027-04-14", "2027-04-21" }, { "2027-04-21", "2027-04-28" } }, 5 },
+		/* the urgent route: the same six stages over Christmas */
+		{ "rochdale-adults", true, "2026-12-21", "2026-12-30",
+		  { { "2026-12-22", "2026-12-31" }, { "2026-12-23", "2027-01-04" }, { "2026-12-24", "2027-01-05" },
+		    { "2026-12-29", "2027-01-06" }, { "2026-12-30", "2027-01-07" } }, 5 },
+	};
+	const struct fx *f = *state;
+
+	for (size_t i = 0; i < N(cases); i++) {
+		const struct protocol *p = proto(f, cases[i].protocol);
+		size_t nrules;
+		struct dispute d;
+		struct error err;
+		char want[256];
+
+		protocol_stages(p, cases[i].urgent, &nrules);
+		assert_int_equal(nrules, cases[i].nesc + 1);
+		open_ok(f, &d, cases[i].protocol, cases[i].urgent, cases[i].opened, "2027-12-31");
+		assert_day(d.stages[0].due, D(cases[i].due1));
+		for (size_t k = 0; k < cases[i].nesc; k++) {
+			const struct step *s = &cases[i].esc[k];
+			struct stage *st;
+
+			assert_ok(dispute_escalate(&d, p, &f->cal, D(s->on), TIME_NONE, DATE_NONE, NULL, D("2027-12-31"),
+			                           &err), err);
+			assert_int_equal(d.nstages, k + 2);
+			assert_int_equal(d.current_stage, (int)k + 2);
+			st = dispute_current(&d);
+			assert_int_equal(st->number, (int)k + 2);
+			assert_day(st->started, D(s->on));
+			if (st->due != D(s->due))
+				fail_msg("%s%s stage %zu from %s: due %ld, want %s", cases[i].protocol,
+				         cases[i].urgent ? " urgent" : "", k + 2, s->on, st->due, s->due ? s->due : "none");
+			assert_int_equal(st->due_minute, TIME_NONE);
+			assert_false(st->due_agreed);
+			assert_null(st->due_reason);
+			assert_day(st->ended, DATE_NONE);
+			assert_int_equal(st->how, SE_NONE);
+			assert_int_equal(st->sequence, 0);
+			/* the stage before ended, escalated, on the same day; its
+			 * sequence moved on so its calendar invite gets updated */
+			assert_day(d.stages[k].ended, D(s->on));
+			assert_int_equal(d.stages[k].how, SE_ESCALATED);
+			assert_int_equal(d.stages[k].sequence, 1);
+		}
+		/* past the last stage */
+		snprintf(want, sizeof(want),
+		         REF " is at stage %zu of %zu, the last stage of %s; resolve it, withdraw it or refer it on",
+		         nrules, nrules, cases[i].protocol);
+		assert_fails(dispute_escalate(&d, p, &f->cal, D("2027-12-31"), TIME_NONE, DATE_NONE, NULL,
+		                              D("2027-12-31"), &err), err, ST_REFUSED, want);
+		assert_int_equal(d.nstages, nrules);
+		assert_day(dispute_current(&d)->ended, DATE_NONE);
+		assert_int_equal(dispute_current(&d)->how, SE_NONE);
+		dispute_free(&d);
+	}
+}
+
+static void test_escalate_same_day(void **state)
+{
+	const struct fx *f = *state;
+	const struct protocol *p = proto(f, "north-wales");
+	struct dispute d;
+	struct error err;
+
+	/* opened and escalated twice on Christmas Eve: each stage runs 5 days from then */
+	open_ok(f, &d, "north-wales", false, "2026-12-24", "2026-12-24");
+	assert_day(d.stages[0].due, D("2027-01-05"));
+	assert_ok(dispute_escalate(&d, p, &f->cal, D("2026-12-24"), 600, DATE_NONE, NULL, D("2026-12-24"), &err), err);
+	assert_ok(dispute_escalate(&d, p, &f->cal, D("2026-12-24"), 600, DATE_NONE, NULL, D("2026-12-24"), &err), err);
+	assert_int_equal(d.current_stage, 3);
+	assert_day(d.stages[2].due, D("2027-01-05"));
+	assert_int_equal(d.stages[2].due_minute, TIME_NONE);
+	dispute_free(&d);
+}
+
+/* ---- agreed due dates ---- */
+
+static void test_escalate_agreed_due(void **state)
+{
+	const struct fx *f = *state;
+	const struct protocol *sund = proto(f, "sunderland"), *cr = proto(f, "conflict-resolution");
+	long today = D("2027-03-31");
+	struct dispute d;
+	struct error err;
+	struct stage *st;
+
+	/* Sunderland, opened Wed 2027-03-17 (limit Wed 24th); escalated on Tue 23 Mar:
+	 * the limit for stage 2 is 24, 25, 30, 31 Mar, 1 Apr = 2027-04-01 */
+	open_ok(f, &d, "sunderland", false, "2027-03-17", "2027-03-31");
+	assert_day(d.stages[0].due, D("2027-03-24"));
+
+	/* later than the limit without a reason: refused, and an empty reason is no reason */
+	assert_fails(dispute_escalate(&d, sund, &f->cal, D("2027-03-23"), TIME_NONE, D("2027-04-02"), NULL, today,
+	                              &err), err, ST_REFUSED,
+	             "due date 2027-04-02 is later than the protocol limit (2027-04-01, agreed, at most 5 working days); "
+	             "give a reason with --reason");
+	assert_fails(dispute_escalate(&d, sund, &f->cal, D("2027-03-23"), TIME_NONE, D("2027-04-02"), "", today, &err),
+	             err, ST_REFUSED,
+	             "due date 2027-04-02 is later than the protocol limit (2027-04-01, agreed, at most 5 working days); "
+	             "give a reason with --reason");
+	/* before the stage starts */
+	assert_fails(dispute_escalate(&d, sund, &f->cal, D("2027-03-23"), TIME_NONE, D("2027-03-22"), "leave", today,
+	                              &err), err, ST_REFUSED, "due date 2027-03-22 is before the stage starts (2027-03-23)");
+	/* a bad reason */
+	assert_fails(dispute_escalate(&d, sund, &f->cal, D("2027-03-23"), TIME_NONE, D("2027-04-02"),
+	                              "leave\x1b[8m", today, &err), err, ST_INVALID,
+	             "--reason contains a control character (0x1B) at byte 5");
+	assert_int_equal(d.nstages, 1);
+
+	/* earlier: allowed without a reason, and marked agreed */
+	assert_ok(dispute_escalate(&d, sund, &f->cal, D("2027-03-23"), TIME_NONE, D("2027-03-25"), NULL, today, &err),
+	          err);
+	st = dispute_current(&d);
+	assert_int_equal(st->number, 2);
+	assert_day(st->due, D("2027-03-25"));
+	assert_true(st->due_agreed);
+	assert_null(st->due_reason);
+	assert_int_equal(st->sequence, 0);
+
+	/* on the day it starts: allowed */
+	assert_ok(dispute_escalate(&d, sund, &f->cal, D("2027-03-25"), TIME_NONE, D("2027-03-25"), NULL, today, &err),
+	          err);
+	assert_day(dispute_current(&d)->due, D("2027-03-25"));
+
+	/* later, with a reason: allowed, reason kept (trimmed); the limit from Thu 25 Mar is 5 Apr */
+	assert_ok(dispute_escalate(&d, sund, &f->cal, D("2027-03-25"), TIME_NONE, D("2027-04-09"),
+	                           "Head of Service on leave until 6 April  ", today, &err), err);
+	st = dispute_current(&d);
+	assert_int_equal(st->number, 4);
+	assert_day(st->due, D("2027-04-09"));
+	assert_true(st->due_agreed);
+	assert_string_equal(st->due_reason, "Head of Service on leave until 6 April");
+	dispute_free(&d);
+
+	/* exactly the limit: no reason needed */
+	open_ok(f, &d, "north-wales", false, "2026-12-21", "2027-01-06");
+	assert_ok(dispute_escalate(&d, proto(f, "north-wales"), &f->cal, D("2026-12-24"), TIME_NONE, D("2027-01-05"),
+	                           NULL, D("2027-01-06"), &err), err);
+	assert_day(dispute_current(&d)->due, D("2027-01-05"));
+	assert_true(dispute_current(&d)->due_agreed);
+	dispute_free(&d);
+
+	/* "without delay": any agreed date is fine without a reason, but only within the holiday data */
+	open_ok(f, &d, "conflict-resolution", false, "2026-12-24", "2027-01-06");
+	assert_fails(dispute_escalate(&d, cr, &f->cal, D("2026-12-29"), TIME_NONE, D("2031-01-06"), "next decade",
+	                              D("2027-01-06"), &err), err, ST_INVALID,
+	             "due date 2031-01-06 is outside the years with bank holiday data");
+	assert_ok(dispute_escalate(&d, cr, &f->cal, D("2026-12-29"), TIME_NONE, D("2027-02-26"), NULL, D("2027-01-06"),
+	                           &err), err);
+	st = dispute_current(&d);
+	assert_day(st->due, D("2027-02-26"));
+	assert_true(st->due_agreed);
+	assert_null(st->due_reason);
+	dispute_free(&d);
+}
+
+static void test_set_due(void **state)
+{
+	const struct fx *f = *state;
+	const struct protocol *p = proto(f, "north-wales"), *cr = proto(f, "conflict-resolution");
+	long today = D("2027-01-06");
+	struct dispute d;
+	struct error err;
+	struct stage *st;
+
+	open_ok(f, &d, "north-wales", false, "2026-12-22", "2027-01-06");
+	st = dispute_current(&d);
+	assert_day(st->due, D("2026-12-31"));
+
+	assert_ok(dispute_set_due(&d, p, &f->cal, D("2026-12-30"), NULL, today, &err), err);
+	assert_day(st->due, D("2026-12-30"));
+	assert_true(st->due_agreed);
+	assert_int_equal(st->sequence, 1);
+
+	/* refused the same way as escalate, and nothing changes */
+	assert_fails(dispute_set_due(&d, p, &f->cal, D("2027-01-04"), NULL, today, &err), err, ST_REFUSED,
+	             "due date 2027-01-04 is later than the protocol limit (2026-12-31, 5 working days); "
+	             "give a reason with --reason");
+	assert_fails(dispute_set_due(&d, p, &f->cal, D("2027-01-04"), "   ", today, &err), err, ST_INVALID,
+	             "--reason is empty");
+	assert_fails(dispute_set_due(&d, p, &f->cal, D("2026-12-21"), NULL, today, &err), err, ST_REFUSED,
+	             "due date 2026-12-21 is before the stage starts (2026-12-22)");
+	assert_fails(dispute_set_due(&d, p, &f->cal, DATE_NONE, NULL, today, &err), err, ST_INVALID,
+	             "the due date is missing");
+	assert_day(st->due, D("2026-12-30"));
+	assert_true(st->due_agreed);
+	assert_int_equal(st->sequence, 1);
+	assert_null(st->due_reason);
+
+	assert_ok(dispute_set_due(&d, p, &f->cal, D("2027-01-08"), "Manager off sick", today, &err), err);
+	assert_day(st->due, D("2027-01-08"));
+	assert_string_equal(st->due_reason, "Manager off sick");
+	assert_int_equal(st->sequence, 2);
+
+	/* a refused change keeps the earlier reason */
+	assert_fails(dispute_set_due(&d, p, &f->cal, D("2027-01-11"), "bad\xC2\x9F", today, &err), err, ST_INVALID,
+	             "--reason contains a control character (U+009F) at byte 3");
+	assert_string_equal(st->due_reason, "Manager off sick");
+	assert_int_equal(st->sequence, 2);
+
+	/* back within the limit: the reason no longer applies */
+	assert_ok(dispute_set_due(&d, p, &f->cal, D("2026-12-31"), NULL, today, &err), err);
+	assert_null(st->due_reason);
+	assert_int_equal(st->sequence, 3);
+	dispute_free(&d);
+
+	/* "without delay": no due date until one is agreed */
+	open_ok(f, &d, "conflict-resolution", false, "2026-12-24", "2027-01-06");
+	assert_ok(dispute_escalate(&d, cr, &f->cal, D("2026-12-29"), TIME_NONE, DATE_NONE, NULL, today, &err), err);
+	st = dispute_current(&d);
+	assert_day(st->due, DATE_NONE);
+	assert_ok(dispute_set_due(&d, cr, &f->cal, D("2027-01-07"), NULL, today, &err), err);
+	assert_day(st->due, D("2027-01-07"));
+	assert_true(st->due_agreed);
+	assert_int_equal(st->sequence, 1);
+	dispute_free(&d);
+}
+
+/* ---- refusals leave the dispute as it was ---- */
+
+/* The parts of a dispute a refused move must not change. */
+struct snap {
+	size_t nstages;
+	int current;
+	enum dispute_status status;
+	long closed, challenged, ended, due, started;
+	enum stage_end how;
+	bool agreed;
+	int sequence;
+	bool has_outcome, has_reason;
+};
+
+static struct snap snap_take(const struct dispute *d)
+{
+	const struct stage *st = dispute_current(d);
+	struct snap s = {
+		d->nstages, d->current_stage, d->status, d->closed, d->challenged, st->ended, st->due, st->started,
+		st->how, st->due_agreed, st->sequence, d->outcome != NULL, st->due_reason != NULL,
+	};
+	return s;
+}
+
+static void snap_check(const struct snap *a, const struct dispute *d, size_t i)
+{
+	struct snap b = snap_take(d);
+
+	if (a->nstages != b.nstages || a->current != b.current || a->status != b.status || a->closed != b.closed ||
+	    a->challenged != b.challenged || a->ended != b.ended || a->due != b.due || a->started != b.started ||
+	    a->how != b.how || a->agreed != b.agreed || a->sequence != b.sequence || a->has_outcome != b.has_outcome ||
+	    a->has_reason != b.has_reason)
+		fail_msg("case %zu changed the dispute (stages %zu->%zu, current %d->%d, ended %ld->%ld, how %d->%d)", i,
+		         a->nstages, b.nstages, a->current, b.current, a->ended, b.ended, (int)a->how, (int)b.how);
+}
+
+static void test_refusals_leave_dispute_unchanged(void **state)
+{
+	enum op { ESCALATE, SET_DUE, RESOLVE, WITHDRAW, REFER, CHALLENGE, UNCHALLENGE };
+	static const struct {
+		enum op op;
+		const char *on, *due;
+		const char *text, *text2;
+		enum status rc;
+		const char *msg;
+	} cases[] = {
+		{ ESCALATE, "2027-01-07", NULL, NULL, NULL, ST_REFUSED,
+		  "escalation date 2027-01-07 is after today (2027-01-06)" },
+		{ ESCALATE, "2026-12-20", NULL, NULL, NULL, ST_REFUSED,
+		  "escalation date 2026-12-20 is before the current stage started (2026-12-21)" },
+		{ ESCALATE, "2026-12-24", "2026-12-23", NULL, NULL, ST_REFUSED,
+		  "due date 2026-12-23 is before the stage starts (2026-12-24)" },
+		{ ESCALATE, "2026-12-24", "2027-01-06", NULL, NULL, ST_REFUSED,
+		  "due date 2027-01-06 is later than the protocol limit (2027-01-05, 5 working days); "
+		  "give a reason with --reason" },
+		{ ESCALATE, "2026-12-24", "2027-01-06", "\xC2\x85", NULL, ST_INVALID,
+		  "--reason contains a control character (U+0085) at byte 0" },
+		{ SET_DUE, NULL, "2026-12-31", NULL, NULL, ST_REFUSED,
+		  "due date 2026-12-31 is later than the protocol limit (2026-12-30, 5 working days); "
+		  "give a reason with --reason" },
+		{ SET_DUE, NULL, "2026-12-20", "why", NULL, ST_REFUSED,
+		  "due date 2026-12-20 is before the stage starts (2026-12-21)" },
+		{ RESOLVE, "2027-01-07", NULL, "Agreed", NULL, ST_REFUSED,
+		  "closing date 2027-01-07 is after today (2027-01-06)" },
+		{ RESOLVE, "2026-12-20", NULL, "Agreed", NULL, ST_REFUSED,
+		  "closing date 2026-12-20 is before the current stage started (2026-12-21)" },
+		{ RESOLVE, "2026-12-24", NULL, "", NULL, ST_INVALID, "--outcome is empty" },
+		{ RESOLVE, "2026-12-24", NULL, NULL, NULL, ST_INVALID, "--outcome is missing" },
+		{ RESOLVE, "2026-12-24", NULL, "Agreed", "pursue\x7f", ST_INVALID,
+		  "--outstanding contains a control character (0x7F) at byte 6" },
+		{ RESOLVE, "2026-12-24", NULL, "Agreed\xFF", "ok", ST_INVALID,
+		  "--outcome is not valid UTF-8 (bad byte 0xFF at byte 6)" },
+		{ WITHDRAW, "2026-12-24", NULL, " \n\t", NULL, ST_INVALID, "--reason is empty" },
+		{ WITHDRAW, "2027-01-07", NULL, "No longer needed", NULL, ST_REFUSED,
+		  "closing date 2027-01-07 is after today (2027-01-06)" },
+		{ REFER, "2026-12-24", NULL, "\x1b" "P", NULL, ST_INVALID, "--to contains a control character (0x1B) at byte 0" },
+		{ REFER, "2026-12-20", NULL, "Partnership", NULL, ST_REFUSED,
+		  "closing date 2026-12-20 is before the current stage started (2026-12-21)" },
+		{ CHALLENGE, "2026-12-20", NULL, NULL, NULL, ST_REFUSED,
+		  "challenge date 2026-12-20 is before the dispute was opened (2026-12-21)" },
+		{ CHALLENGE, "2027-01-07", NULL, NULL, NULL, ST_REFUSED,
+		  "challenge date 2027-01-07 is after today (2027-01-06)" },
+		{ UNCHALLENGE, "2027-01-06", NULL, NULL, NULL, ST_REFUSED, REF " has no formal challenge to clear" },
+	};
+	const struct fx *f = *state;
+	const struct protocol *p = proto(f, "north-wales");
+	long today = D("2027-01-06");
+	struct dispute d;
+
+	open_ok(f, &d, "north-wales", false, "2026-12-21", "2027-01-06");
+	for (size_t i = 0; i < N(cases); i++) {
+		struct snap before = snap_take(&d);
+		long on = D(cases[i].on), due = D(cases[i].due);
+		struct error err;
+		enum status rc = ST_OK;
+
+		error_clear(&err);
+		switch (cases[i].op) {
+		case ESCALATE:
+			rc = dispute_escalate(&d, p, &f->cal, on, TIME_NONE, due, cases[i].text, today, &err);
+			break;
+		case SET_DUE: rc = dispute_set_due(&d, p, &f->cal, due, cases[i].text, today, &err); break;
+		case RESOLVE: rc = dispute_resolve(&d, on, cases[i].text, cases[i].text2, today, &err); break;
+		case WITHDRAW: rc = dispute_withdraw(&d, on, cases[i].text, today, &err); break;
+		case REFER: rc = dispute_refer(&d, on, cases[i].text, today, &err); break;
+		case CHALLENGE: rc = dispute_challenge(&d, on, true, today, &err); break;
+		case UNCHALLENGE: rc = dispute_challenge(&d, on, false, today, &err); break;
+		}
+		if (rc != cases[i].rc || strcmp(err.msg, cases[i].msg) != 0)
+			fail_msg("case %zu: %s \"%s\"\n  want %s \"%s\"", i, status_name(rc), err.msg,
+			         status_name(cases[i].rc), cases[i].msg);
+		snap_check(&before, &d, i);
+		assert_null(d.outstanding);
+	}
+	assert_int_equal(d.nstages, 1);
+	assert_day(d.stages[0].due, D("2026-12-30"));
+	dispute_free(&d);
+}
+
+static void test_failed_escalate_keeps_stages(void **state)
+{
+	const struct fx *f = *state;
+	const struct protocol *p = proto(f, "newcastle");
+	struct dispute d;
+	struct error err;
+	struct stage *st;
+
+	/* two stages in, with an agreed date and reason on stage 2 */
+	open_ok(f, &d, "newcastle", false, "2027-03-15", "2027-04-30");
+	assert_ok(dispute_escalate(&d, p, &f->cal, D("2027-03-22"), TIME_NONE, D("2027-04-02"), "Easter", D("2027-04-30"),
+	                           &err), err);
+	for (int i = 0; i < 3; i++) {
+		enum status rc = i == 0 ? dispute_escalate(&d, p, &f->cal, D("2027-03-30"), TIME_NONE, D("2027-04-30"), NULL,
+		                                           D("2027-04-30"), &err)
+		               : i == 1 ? dispute_escalate(&d, p, &f->cal, D("2027-03-19"), TIME_NONE, DATE_NONE, NULL,
+		                                           D("2027-04-30"), &err)
+		                        : dispute_escalate(&d, p, &f->cal, D("2027-05-03"), TIME_NONE, DATE_NONE, NULL,
+		                                           D("2027-04-30"), &err);
+		assert_int_equal(rc, ST_REFUSED);
+		assert_int_equal(d.nstages, 2);
+		assert_int_equal(d.current_stage, 2);
+		st = dispute_current(&d);
+		assert_int_equal(st->number, 2);
+		assert_day(st->ended, DATE_NONE);
+		assert_int_equal(st->how, SE_NONE);
+		assert_day(st->due, D("2027-04-02"));
+		assert_string_equal(st->due_reason, "Easter");
+		assert_day(d.stages[0].ended, D("2027-03-22"));
+		assert_int_equal(d.stages[0].how, SE_ESCALATED);
+	}
+	assert_string_equal(err.msg, "escalation date 2027-05-03 is after today (2027-04-30)");
+	/* and it still escalates normally afterwards: 31 Mar, 1, 2, 5, 6 Apr */
+	assert_ok(dispute_escalate(&d, p, &f->cal, D("2027-03-30"), TIME_NONE, DATE_NONE, NULL, D("2027-04-30"), &err),
+	          err);
+	assert_int_equal(d.nstages, 3);
+	assert_day(dispute_current(&d)->due, D("2027-04-06"));
+	assert_day(d.stages[1].ended, D("2027-03-30"));
+	dispute_free(&d);
+}
+
+/* ---- closing ---- */
+
+static void test_close(void **state)
+{
+	const struct fx *f = *state;
+	const struct protocol *p = proto(f, "rochdale-adults");
+	long today = D("2027-01-08");
+	struct dispute d;
+	struct error err;
+
+	open_ok(f, &d, "rochdale-adults", false, "2026-12-21", "2027-01-08");
+	assert_ok(dispute_escalate(&d, p, &f->cal, D("2026-12-23"), TIME_NONE, DATE_NONE, NULL, today, &err), err);
+	assert_ok(dispute_resolve(&d, D("2027-01-05"), "Assessment to be repeated jointly.\r\n",
+	                          "Review at the next strategy meeting.", today, &err), err);
+	assert_int_equal(d.status, DS_RESOLVED);
+	assert_day(d.closed, D("2027-01-05"));
+	assert_string_equal(d.outcome, "Assessment to be repeated jointly.");
+	assert_string_equal(d.outstanding, "Review at the next strategy meeting.");
+	assert_day(d.stages[1].ended, D("2027-01-05"));
+	assert_int_equal(d.stages[1].how, SE_RESOLVED);
+	assert_int_equal(d.stages[1].sequence, 1);
+	assert_int_equal(d.stages[0].how, SE_ESCALATED);
+	dispute_free(&d);
+
+	/* the day the stage started is fine */
+	open_ok(f, &d, "rochdale-adults", false, "2026-12-21", "2027-01-08");
+	assert_ok(dispute_withdraw(&d, D("2026-12-21"), "Raised in error", today, &err), err);
+	assert_int_equal(d.status, DS_WITHDRAWN);
+	assert_string_equal(d.outcome, "Raised in error");
+	assert_null(d.outstanding);
+	assert_int_equal(dispute_current(&d)->how, SE_WITHDRAWN);
+	dispute_free(&d);
+
+	open_ok(f, &d, "rochdale-adults", false, "2026-12-21", "2027-01-08");
+	assert_ok(dispute_refer(&d, today, "RBSAB Chair via the Business Manager", today, &err), err);
+	assert_int_equal(d.status, DS_REFERRED);
+	assert_day(d.closed, today);
+	assert_string_equal(d.outcome, "RBSAB Chair via the Business Manager");
+	assert_int_equal(dispute_current(&d)->how, SE_REFERRED);
+	assert_day(dispute_current(&d)->ended, today);
+	dispute_free(&d);
+}
+
+static void test_closed_refuses_everything(void **state)
+{
+	static const struct {
+		const char *status;
+	} closings[] = { { "resolved" }, { "withdrawn" }, { "referred" } };
+	static const char *const verbs[] = {
+		"escalated", "resolved", "withdrawn", "referred on", "given a new due date", "formally challenged",
+		"changed",
+	};
+	const struct fx *f = *state;
+	const struct protocol *p = proto(f, "north-wales");
+	long today = D("2027-01-08");
+
+	for (size_t c = 0; c < N(closings); c++) {
+		for (size_t v = 0; v < N(verbs); v++) {
+			struct dispute d;
+			struct error err;
+			enum status rc = ST_OK;
+			char want[128];
+			int left = 99;
+
+			open_ok(f, &d, "north-wales", false, "2026-12-21", "2027-01-08");
+			d.challenged = v == 6 ? D("2026-12-22") : DATE_NONE;
+			if (c == 0)
+				assert_ok(dispute_resolve(&d, D("2027-01-04"), "Agreed", NULL, today, &err), err);
+			else if (c == 1)
+				assert_ok(dispute_withdraw(&d, D("2027-01-04"), "Withdrawn", today, &err), err);
+			else
+				assert_ok(dispute_refer(&d, D("2027-01-04"), "Board", today, &err), err);
+			switch (v) {
+			case 0: rc = dispute_escalate(&d, p, &f->cal, today, TIME_NONE, DATE_NONE, NULL, today, &err); break;
+			case 1: rc = dispute_resolve(&d, today, "Again", NULL, today, &err); break;
+			case 2: rc = dispute_withdraw(&d, today, "Again", today, &err); break;
+			case 3: rc = dispute_refer(&d, today, "Again", today, &err); break;
+			case 4: rc = dispute_set_due(&d, p, &f->cal, D("2026-12-24"), NULL, today, &err); break;
+			case 5: rc = dispute_challenge(&d, today, true, today, &err); break;
+			case 6: rc = dispute_challenge(&d, today, false, today, &err); break;
+			}
+			snprintf(want, sizeof(want), REF " is %s; it cannot be %s", closings[c].status, verbs[v]);
+			assert_fails(rc, err, ST_REFUSED, want);
+			assert_int_equal(d.nstages, 1);
+			assert_day(d.closed, D("2027-01-04"));
+			assert_string_equal(d.outcome, c == 0 ? "Agreed" : c == 1 ? "Withdrawn" : "Board");
+			/* and a closed dispute has no running deadline */
+			assert_fails(dispute_days_left(&d, p, &f->cal, today, &left, &err), err, ST_NOTFOUND,
+			             REF " has no running deadline");
+			assert_int_equal(left, 99);
+			dispute_free(&d);
+		}
+	}
+}
+
+/* ---- the formal challenge flag ---- */
+
+static void test_challenge(void **state)
+{
+	const struct fx *f = *state;
+	long today = D("2027-01-06");
+	struct dispute d;
+	struct error err;
+
+	open_ok(f, &d, "newcastle", false, "2026-12-21", "2027-01-06");
+	assert_day(d.challenged, DATE_NONE);
+	assert_ok(dispute_challenge(&d, D("2026-12-21"), true, today, &err), err);
+	assert_day(d.challenged, D("2026-12-21"));
+	assert_fails(dispute_challenge(&d, D("2027-01-05"), true, today, &err), err, ST_REFUSED,
+	             REF " was already formally challenged on 2026-12-21");
+	assert_day(d.challenged, D("2026-12-21"));
+	assert_ok(dispute_challenge(&d, today, false, today, &err), err);
+	assert_day(d.challenged, DATE_NONE);
+	assert_fails(dispute_challenge(&d, today, false, today, &err), err, ST_REFUSED,
+	             REF " has no formal challenge to clear");
+	assert_ok(dispute_challenge(&d, today, true, today, &err), err);
+	assert_day(d.challenged, today);
+	dispute_free(&d);
+}
+
+/* ---- working days left ---- */
+
+static void test_days_left(void **state)
+{
+	static const struct {
+		const char *today;
+		int left;
+	} cases[] = {
+		{ "2026-12-22", 5 },     /* 23, 24, 29, 30, 31 */
+		{ "2026-12-24", 3 },
+		{ "2026-12-25", 3 },     /* Christmas Day counts as nothing */
+		{ "2026-12-27", 3 },
+		{ "2026-12-28", 3 },
+		{ "2026-12-30", 1 },
+		{ "2026-12-31", 0 },     /* due today */
+		/* past the due date but no working day since: still overdue */
+		{ "2027-01-01", -1 },
+		{ "2027-01-03", -1 },
+		{ "2027-01-04", -1 },
+		{ "2027-01-08", -5 },
+		{ "2027-01-11", -6 },
+	};
+	const struct fx *f = *state;
+	const struct protocol *p = proto(f, "north-wales"), *cr = proto(f, "conflict-resolution");
+	struct dispute d;
+	struct error err;
+	int left;
+
+	open_ok(f, &d, "north-wales", false, "2026-12-22", "2026-12-22");
+	assert_day(dispute_current(&d)->due, D("2026-12-31"));
+	for (size_t i = 0; i < N(cases); i++) {
+		assert_ok(dispute_days_left(&d, p, &f->cal, D(cases[i].today), &left, &err), err);
+		if (left != cases[i].left)
+			fail_msg("on %s: %d working days left, want %d", cases[i].today, left, cases[i].left);
+	}
+	dispute_free(&d);
+
+	/* no due date ("without delay", nothing agreed) */
+	open_ok(f, &d, "conflict-resolution", false, "2026-12-24", "2027-01-06");
+	assert_ok(dispute_escalate(&d, cr, &f->cal, D("2026-12-29"), TIME_NONE, DATE_NONE, NULL, D("2027-01-06"), &err),
+	          err);
+	assert_fails(dispute_days_left(&d, cr, &f->cal, D("2027-01-06"), &left, &err), err, ST_NOTFOUND,
+	             REF " has no running deadline");
+	assert_ok(dispute_set_due(&d, cr, &f->cal, D("2027-01-08"), NULL, D("2027-01-06"), &err), err);
+	assert_ok(dispute_days_left(&d, cr, &f->cal, D("2027-01-06"), &left, &err), err);
+	assert_int_equal(left, 2);
+	dispute_free(&d);
+}
+
+static void test_closures_move_due_dates(void **state)
+{
+	const struct fx *f = *state;
+	struct calendar cal = f->cal;       /* shallow: only the closures are replaced */
+	struct dispute_new a = new_args("2026-12-22", false);
+	struct dispute d;
+	struct error err;
+	int left;
+
+	/* the office closed 29-31 Dec: 23, 24 Dec, 4, 5, 6 Jan */
+	cal.closures = NULL;
+	cal.nclosures = cal.closures_cap = 0;
+	calendar_add_closure(&cal, D("2026-12-29"));
+	calendar_add_closure(&cal, D("2026-12-30"));
+	calendar_add_closure(&cal, D("2026-12-31"));
+	dispute_init(&d);
+	assert_ok(dispute_open(&d, proto(f, "north-wales"), &cal, &a, D("2026-12-22"), &err), err);
+	assert_day(dispute_current(&d)->due, D("2027-01-06"));
+	assert_ok(dispute_days_left(&d, proto(f, "north-wales"), &cal, D("2026-12-24"), &left, &err), err);
+	assert_int_equal(left, 3);
+	dispute_free(&d);
+	free(cal.closures);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_record_kind_parse),
+		cmocka_unit_test(test_status_names),
+		cmocka_unit_test(test_text_check),
+		cmocka_unit_test(test_text_check_limits),
+		cmocka_unit_test(test_open_each_protocol),
+		cmocka_unit_test(test_open_category_by_label),
+		cmocka_unit_test(test_open_refusals),
+		cmocka_unit_test(test_open_length_limits),
+		cmocka_unit_test(test_escalate_every_stage),
+		cmocka_unit_test(test_escalate_same_day),
+		cmocka_unit_test(test_escalate_agreed_due),
+		cmocka_unit_test(test_set_due),
+		cmocka_unit_test(test_refusals_leave_dispute_unchanged),
+		cmocka_unit_test(test_failed_escalate_keeps_stages),
+		cmocka_unit_test(test_close),
+		cmocka_unit_test(test_closed_refuses_everything),
+		cmocka_unit_test(test_challenge),
+		cmocka_unit_test(test_days_left),
+		cmocka_unit_test(test_closures_move_due_dates),
+	};
+
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}

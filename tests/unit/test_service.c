@@ -1,0 +1,934 @@
+/* Unit tests for the shared actions (service layer) on a real database in a temporary directory, run from the repo root. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "dispute/date.h"
+#include "dispute/dispute.h"
+#include "dispute/service.h"
+#include "dispute/store.h"
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+#define TODAY "2027-01-15"      /* a Friday */
+#define NOW (10 * 60 + 30)      /* 10:30 */
+
+/* Expected dates were worked out by hand and checked with python3's
+ * datetime against data/bank-holidays.csv (england-and-wales): 2026-12-25,
+ * 2026-12-28 and 2027-01-01 are bank holidays. */
+
+/* A user protocol with an hour limit, so that the preview is compared with
+ * escalation where the time of day matters. */
+static const char timed_ini[] =
+	"[protocol]\n"
+	"title = Timed test protocol\n"
+	"partnership = Test partnership\n"
+	"source = Written for the unit tests\n"
+	"population = children\n"
+	"division = england-and-wales\n"
+	"[stage 1]\n"
+	"name = First\n"
+	"limit = 5 working days\n"
+	"[stage 2]\n"
+	"name = Within a day\n"
+	"limit = 24 hours\n"
+	"[categories]\n"
+	"category = thresholds: Levels of need\n";
+
+struct fx {
+	char dir[64];
+	char db[128];
+	struct ctx c;
+};
+
+static long D(const char *s)
+{
+	long day = DATE_NONE;
+
+	if (!s)
+		return DATE_NONE;
+	if (!date_parse(s, &day))
+		fail_msg("test date %s does not parse", s);
+	return day;
+}
+
+#define assert_day(got, want) assert_day_at((got), (want), __FILE__, __LINE__)
+static void assert_day_at(long got, long want, const char *file, int line)
+{
+	char a[11], b[11];
+
+	if (got != want)
+		fail_msg("%s:%d: got date '%s', want '%s'", file, line, date_format(got, a), date_format(want, b));
+}
+
+#define assert_ok(rc, err) assert_ok_at((rc), &(err), __FILE__, __LINE__)
+static void assert_ok_at(enum status rc, const struct error *err, const char *file, int line)
+{
+	if (rc != ST_OK)
+		fail_msg("%s:%d: status %s: %s", file, line, status_name(rc), err->msg);
+}
+
+#define assert_fails(rc, err, code, msg) assert_fails_at((rc), &(err), (code), (msg), __FILE__, __LINE__)
+static void assert_fails_at(enum status rc, const struct error *err, enum status code, const char *msg,
+                            const char *file, int line)
+{
+	if (rc != code)
+		fail_msg("%s:%d: status %s, want %s (message: %s)", file, line, status_name(rc), status_name(code),
+		         err->msg);
+	if (strcmp(err->msg, msg) != 0)
+		fail_msg("%s:%d: message\n  got  \"%s\"\n  want \"%s\"", file, line, err->msg, msg);
+}
+
+static void rm_rf(const char *path)
+{
+	struct stat st;
+	struct dirent *e;
+	DIR *dir;
+
+	if (lstat(path, &st) != 0)
+		return;
+	if (!S_ISDIR(st.st_mode)) {
+		unlink(path);
+		return;
+	}
+	dir = opendir(path);
+	while (dir && (e = readdir(dir))) {
+		char *sub;
+
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		sub = xasprintf("%s/%s", path, e->d_name);
+		rm_rf(sub);
+		free(sub);
+	}
+	if (dir)
+		closedir(dir);
+	rmdir(path);
+}
+
+static int write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "wb");
+
+	if (!f)
+		return -1;
+	fputs(text, f);
+	return fclose(f);
+}
+
+/* ctx_init + ctx_open with the fixture's environment. */
+static int fx_open(struct fx *f)
+{
+	struct error err;
+
+	if (ctx_init(&f->c, D(TODAY), NOW, &err) != ST_OK || ctx_open(&f->c, f->db, STORE_CREATE, &err) != ST_OK) {
+		fprintf(stderr, "cannot set up: %s\n", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int setup(void **state)
+{
+	struct fx *f = xcalloc(1, sizeof(*f));
+	char cwd[PATH_MAX], *path;
+
+	snprintf(f->dir, sizeof(f->dir), "/tmp/dispute-svc-XXXXXX");
+	if (!mkdtemp(f->dir) || !getcwd(cwd, sizeof(cwd)))
+		return -1;
+	snprintf(f->db, sizeof(f->db), "%s/disputes.db", f->dir);
+	path = xasprintf("%s/data", cwd);
+	setenv("DISPUTE_DATADIR", path, 1);
+	free(path);
+	setenv("XDG_CONFIG_HOME", f->dir, 1);
+	setenv("XDG_DATA_HOME", f->dir, 1);
+	setenv("HOME", f->dir, 1);
+	setenv("DISPUTE_AUTHOR", "tester", 1);
+	setenv("DISPUTE_BUSY_MS", "50", 1);
+	unsetenv("DISPUTE_DB");
+	path = xasprintf("%s/dispute", f->dir);
+	mkdir(path, 0700);
+	free(path);
+	path = xasprintf("%s/dispute/protocols", f->dir);
+	mkdir(path, 0700);
+	free(path);
+	path = xasprintf("%s/dispute/protocols/timed.ini", f->dir);
+	if (write_text(path, timed_ini) != 0) {
+		free(path);
+		return -1;
+	}
+	free(path);
+	*state = f;
+	return fx_open(f);
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+
+	ctx_free(&f->c);
+	rm_rf(f->dir);
+	free(f);
+	return 0;
+}
+
+static struct dispute_new new_args(const char *opened, bool urgent)
+{
+	struct dispute_new a = {
+		.subject = "Case 0042 (A.B.)",
+		.raised_by = "St Mary's Primary",
+		.against = "Children's Social Care",
+		.category = "thresholds",
+		.summary = "Referral not accepted.",
+		.urgent = urgent,
+		.opened = D(opened),
+		.minute = TIME_NONE,
+	};
+	return a;
+}
+
+/* Opens a dispute through the service; returns its reference in ref. */
+static void new_ok(struct fx *f, const char *protocol, bool urgent, const char *opened, char ref[16])
+{
+	struct dispute_new a = new_args(opened, urgent);
+	struct error err;
+
+	assert_ok(svc_new(&f->c, protocol, &a, ref, &err), err);
+}
+
+static void load_ok(struct fx *f, const char *ref, struct dispute *d)
+{
+	struct error err;
+
+	dispute_init(d);
+	assert_ok(store_dispute_load(f->c.store, ref, d, &err), err);
+}
+
+/* Loads a dispute's records (free with records_free). */
+static struct record *records_of(struct fx *f, const char *ref, size_t *n)
+{
+	struct dispute d;
+	struct record *r = NULL;
+	struct error err;
+
+	load_ok(f, ref, &d);
+	assert_ok(store_records_load(f->c.store, d.id, &r, n, &err), err);
+	dispute_free(&d);
+	return r;
+}
+
+static void records_free(struct record *r, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		record_free(&r[i]);
+	free(r);
+}
+
+static size_t record_count(struct fx *f, const char *ref)
+{
+	size_t n;
+	struct record *r = records_of(f, ref, &n);
+
+	records_free(r, n);
+	return n;
+}
+
+static int dispute_count(struct fx *f)
+{
+	struct error err;
+	int n = -1;
+
+	assert_ok(store_count(f->c.store, NULL, &n, &err), err);
+	return n;
+}
+
+/* ---- context ---- */
+
+static void test_ctx(void **state)
+{
+	struct fx *f = *state;
+	char cwd[PATH_MAX], want[PATH_MAX + 8];
+	const struct protocol *p;
+	struct error err;
+
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	snprintf(want, sizeof(want), "%s/data", cwd);
+	assert_string_equal(f->c.data_dir, want);
+	assert_string_equal(f->c.author, "tester");
+	assert_int_equal(f->c.protocols.n, 6);
+	assert_int_equal(f->c.protocols.nproblems, 0);
+	assert_ok(ctx_protocol(&f->c, "timed", &p, &err), err);
+	assert_string_equal(p->title, "Timed test protocol");
+	assert_fails(ctx_protocol(&f->c, "leeds", &p, &err), err, ST_NOTFOUND,
+	             "unknown protocol 'leeds' (see 'dispute protocols')");
+}
+
+/* ---- opening ---- */
+
+static void test_new(void **state)
+{
+	struct fx *f = *state;
+	struct dispute_new a;
+	struct dispute d;
+	struct record *r;
+	struct error err;
+	char ref[16];
+	size_t n;
+
+	new_ok(f, "north-wales", false, "2026-12-22", ref);
+	assert_string_equal(ref, "D-2026-0001");
+	load_ok(f, ref, &d);
+	assert_string_equal(d.protocol, "north-wales");
+	assert_string_equal(d.subject, "Case 0042 (A.B.)");
+	assert_string_equal(d.raised_by, "St Mary's Primary");
+	assert_string_equal(d.against, "Children's Social Care");
+	assert_day(d.opened, D("2026-12-22"));
+	assert_int_equal(d.nstages, 1);
+	assert_day(d.stages[0].due, D("2026-12-31"));   /* 23, 24, 29, 30, 31 Dec */
+	dispute_free(&d);
+
+	r = records_of(f, ref, &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(r[0].kind, RK_EVENT);
+	assert_day(r[0].day, D("2026-12-22"));
+	assert_int_equal(r[0].minute, TIME_NONE);       /* not today: no time of day */
+	assert_int_equal(r[0].stage, 1);
+	assert_string_equal(r[0].author, "tester");
+	assert_int_equal(r[0].amends, 0);
+	assert_non_null(r[0].created);
+	assert_string_equal(r[0].text, "Opened under Protocol for the Resolution of Professional Disputes at stage 1 "
+	                               "(Practitioner to practitioner), due 2026-12-31.");
+	records_free(r, n);
+
+	new_ok(f, "sunderland", false, "2026-12-31", ref);
+	assert_string_equal(ref, "D-2026-0002");
+	r = records_of(f, ref, &n);
+	assert_int_equal(n, 1);
+	/* agreed, at most 5: 4-8 Jan */
+	assert_string_equal(r[0].text, "Opened under Dispute Resolution Protocol at stage 1 (Frontline practitioners), "
+	                               "due 2027-01-08.");
+	records_free(r, n);
+
+	/* opened today on Newcastle's immediate route: Friday + 1 working day = Monday */
+	new_ok(f, "newcastle", true, TODAY, ref);
+	assert_string_equal(ref, "D-2027-0001");
+	load_ok(f, ref, &d);
+	assert_true(d.urgent);
+	assert_day(d.stages[0].due, D("2027-01-18"));
+	dispute_free(&d);
+	r = records_of(f, ref, &n);
+	assert_int_equal(n, 1);
+	assert_day(r[0].day, D(TODAY));
+	assert_int_equal(r[0].minute, NOW);
+	assert_string_equal(r[0].text, "Opened under Resolving Multi Agency Professional Disagreements and Escalation "
+	                               "on the urgent route at stage 1 (Urgent review by the Service Manager), "
+	                               "due 2027-01-18.");
+	records_free(r, n);
+
+	/* refused openings store nothing and leave ref alone */
+	memcpy(ref, "unchanged", 10);
+	a = new_args("2026-12-22", false);
+	a.category = "mental-capacity";
+	assert_fails(svc_new(&f->c, "newcastle", &a, ref, &err), err, ST_INVALID,
+	             "unknown category 'mental-capacity' for protocol newcastle (see 'dispute protocols show newcastle')");
+	a = new_args("2027-01-18", false);
+	assert_fails(svc_new(&f->c, "newcastle", &a, ref, &err), err, ST_REFUSED, "opening date 2027-01-18 is after today");
+	a = new_args("2026-12-22", false);
+	a.against = "ST MARY'S PRIMARY";
+	assert_fails(svc_new(&f->c, "rochdale-adults", &a, ref, &err), err, ST_REFUSED,
+	             "the raising agency and the other agency are the same (St Mary's Primary)");
+	a = new_args("2026-12-22", false);
+	assert_fails(svc_new(&f->c, "leeds", &a, ref, &err), err, ST_NOTFOUND,
+	             "unknown protocol 'leeds' (see 'dispute protocols')");
+	assert_string_equal(ref, "unchanged");
+	assert_int_equal(dispute_count(f), 3);
+
+	/* numbering carries on after refusals */
+	new_ok(f, "rochdale-adults", false, "2026-12-30", ref);
+	assert_string_equal(ref, "D-2026-0003");
+}
+
+/* ---- the journal of each action ---- */
+
+static void test_event_texts(void **state)
+{
+	struct fx *f = *state;
+	static const struct {
+		const char *day;
+		int minute;
+		int stage;
+		const char *text;
+	} want[] = {
+		{ "2026-12-22", TIME_NONE, 1,
+		  "Opened under Protocol for the Resolution of Professional Disputes at stage 1 "
+		  "(Practitioner to practitioner), due 2026-12-31." },
+		/* 4-8 Jan */
+		{ "2026-12-31", TIME_NONE, 2, "Escalated to stage 2 (Line manager to line manager), due 2027-01-08." },
+		{ "2027-01-05", TIME_NONE, 2, "Formal challenge: the protocol was formally invoked on 2027-01-05." },
+		/* the limit from Fri 15 Jan is Fri 22 Jan */
+		{ TODAY, NOW, 3,
+		  "Escalated to stage 3 (Named or designated safeguarding leads, or senior operational managers), "
+		  "due 2027-01-29 (agreed); reason: Named nurse on leave." },
+		{ TODAY, NOW, 3, "Stage 3 deadline agreed: due 2027-01-20." },
+		{ TODAY, NOW, 3, "Stage 3 deadline agreed: due 2027-01-27; reason: Half term." },
+		{ TODAY, NOW, 3, "Formal challenge flag cleared." },
+		{ TODAY, NOW, 3,
+		  "Resolved at stage 3. Agreed: Joint assessment.\nOutstanding issues: Review at the core group." },
+	};
+	struct dispute d, out;
+	struct record *r;
+	struct error err;
+	char ref[16];
+	size_t n;
+
+	new_ok(f, "north-wales", false, "2026-12-22", ref);
+	dispute_init(&out);
+	assert_ok(svc_escalate(&f->c, ref, D("2026-12-31"), DATE_NONE, NULL, &out, &err), err);
+	assert_int_equal(out.current_stage, 2);
+	assert_day(dispute_current(&out)->due, D("2027-01-08"));
+	assert_ok(svc_challenge(&f->c, ref, D("2027-01-05"), true, &out, &err), err);
+	assert_day(out.challenged, D("2027-01-05"));
+	assert_ok(svc_escalate(&f->c, ref, D(TODAY), D("2027-01-29"), "Named nurse on leave", &out, &err), err);
+	assert_int_equal(out.current_stage, 3);
+	assert_string_equal(dispute_current(&out)->due_reason, "Named nurse on leave");
+	assert_ok(svc_set_due(&f->c, ref, D("2027-01-20"), NULL, &out, &err), err);
+	assert_int_equal(dispute_current(&out)->sequence, 1);
+	assert_ok(svc_set_due(&f->c, ref, D("2027-01-27"), "Half term", &out, &err), err);
+	assert_int_equal(dispute_current(&out)->sequence, 2);
+	assert_ok(svc_challenge(&f->c, ref, D(TODAY), false, &out, &err), err);
+	assert_day(out.challenged, DATE_NONE);
+	assert_ok(svc_resolve(&f->c, ref, D(TODAY), "Joint assessment.\r\n", "Review at the core group.", &out, &err),
+	          err);
+	assert_int_equal(out.status, DS_RESOLVED);
+
+	/* what was saved is what out said */
+	load_ok(f, ref, &d);
+	assert_int_equal(d.status, DS_RESOLVED);
+	assert_day(d.closed, D(TODAY));
+	assert_string_equal(d.outcome, "Joint assessment.");
+	assert_string_equal(d.outstanding, "Review at the core group.");
+	assert_int_equal(d.nstages, 3);
+	assert_day(d.stages[0].ended, D("2026-12-31"));
+	assert_int_equal(d.stages[1].how, SE_ESCALATED);
+	assert_day(d.stages[2].due, D("2027-01-27"));
+	assert_true(d.stages[2].due_agreed);
+	assert_string_equal(d.stages[2].due_reason, "Half term");
+	assert_int_equal(d.stages[2].sequence, 3);      /* two agreed dates, then closed */
+	assert_int_equal(d.stages[2].how, SE_RESOLVED);
+	assert_int_equal(out.id, d.id);
+	assert_day(out.stages[2].due, d.stages[2].due);
+	dispute_free(&d);
+	dispute_free(&out);
+
+	r = records_of(f, ref, &n);
+	assert_int_equal(n, N(want));
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(r[i].kind, RK_EVENT);
+		assert_string_equal(r[i].author, "tester");
+		assert_day(r[i].day, D(want[i].day));
+		assert_int_equal(r[i].minute, want[i].minute);
+		assert_int_equal(r[i].stage, want[i].stage);
+		if (strcmp(r[i].text, want[i].text) != 0)
+			fail_msg("record %zu:\n  got  \"%s\"\n  want \"%s\"", i, r[i].text, want[i].text);
+	}
+	records_free(r, n);
+}
+
+static void test_close_event_texts(void **state)
+{
+	struct fx *f = *state;
+	static const struct {
+		const char *protocol;
+		int action;             /* 0 withdraw, 1 refer, 2 escalate */
+		const char *on, *text;
+		const char *event;
+	} cases[] = {
+		{ "rochdale-adults", 0, "2027-01-04", "Raised in error", "Withdrawn at stage 1. Reason: Raised in error" },
+		{ "sunderland", 1, "2027-01-06", "Safeguarding Children Partnership",
+		  "Referred on at stage 1 to: Safeguarding Children Partnership" },
+		{ "conflict-resolution", 2, "2026-12-29", NULL,
+		  "Escalated to stage 2 (Informal dispute procedure), no limit set." },
+		{ "newcastle", 2, "2027-01-04", NULL, "Escalated to stage 2 (Professional to professional), due 2027-01-11." },
+	};
+
+	for (size_t i = 0; i < N(cases); i++) {
+		struct dispute out;
+		struct record *r;
+		struct error err;
+		char ref[16];
+		size_t n;
+		enum status rc;
+
+		new_ok(f, cases[i].protocol, false, "2026-12-24", ref);
+		dispute_init(&out);
+		if (cases[i].action == 0)
+			rc = svc_withdraw(&f->c, ref, D(cases[i].on), cases[i].text, &out, &err);
+		else if (cases[i].action == 1)
+			rc = svc_refer(&f->c, ref, D(cases[i].on), cases[i].text, &out, &err);
+		else
+			rc = svc_escalate(&f->c, ref, D(cases[i].on), DATE_NONE, NULL, &out, &err);
+		assert_ok(rc, err);
+		r = records_of(f, ref, &n);
+		assert_int_equal(n, 2);
+		assert_day(r[1].day, D(cases[i].on));
+		assert_string_equal(r[1].text, cases[i].event);
+		records_free(r, n);
+		if (cases[i].action < 2) {
+			assert_int_equal(out.status, cases[i].action == 0 ? DS_WITHDRAWN : DS_REFERRED);
+			assert_string_equal(out.outcome, cases[i].text);
+		}
+		dispute_free(&out);
+	}
+}
+
+/* ---- the preview is what escalating does ---- */
+
+static void test_preview_matches_escalate(void **state)
+{
+	struct fx *f = *state;
+	static const struct {
+		const char *protocol;
+		bool urgent;
+		const char *opened, *on;
+		const char *due;        /* NULL: no limit */
+		int due_minute;
+	} cases[] = {
+		{ "north-wales", false, "2026-12-22", "2026-12-24", "2027-01-05", TIME_NONE },
+		{ "rochdale-adults", true, "2026-12-21", "2026-12-23", "2027-01-04", TIME_NONE },
+		{ "sunderland", false, "2027-01-04", TODAY, "2027-01-22", TIME_NONE },
+		{ "conflict-resolution", false, "2026-12-24", "2026-12-29", NULL, TIME_NONE },
+		{ "newcastle", true, "2027-01-13", "2027-01-14", NULL, TIME_NONE },
+		/* 24 clock hours: from 09:00 when escalated on an earlier day, from now when today */
+		{ "timed", false, "2027-01-11", "2027-01-13", "2027-01-14", 9 * 60 },
+		{ "timed", false, "2027-01-11", TODAY, "2027-01-16", NOW },
+	};
+
+	for (size_t i = 0; i < N(cases); i++) {
+		struct dispute d, out;
+		struct error err;
+		char ref[16];
+		long due = 0;
+		int minute = -2;
+		size_t before;
+
+		new_ok(f, cases[i].protocol, cases[i].urgent, cases[i].opened, ref);
+		load_ok(f, ref, &d);
+		before = record_count(f, ref);
+		assert_ok(svc_escalate_preview(&f->c, &d, D(cases[i].on), &due, &minute, &err), err);
+		/* the preview changes nothing, in memory or on disk */
+		assert_int_equal(d.nstages, 1);
+		assert_int_equal(d.current_stage, 1);
+		assert_day(d.stages[0].ended, DATE_NONE);
+		assert_int_equal(d.stages[0].how, SE_NONE);
+		assert_int_equal(record_count(f, ref), before);
+
+		dispute_init(&out);
+		assert_ok(svc_escalate(&f->c, ref, D(cases[i].on), DATE_NONE, NULL, &out, &err), err);
+		if (due != dispute_current(&out)->due || minute != dispute_current(&out)->due_minute)
+			fail_msg("case %zu (%s on %s): preview %ld at %d, escalate %ld at %d", i, cases[i].protocol,
+			         cases[i].on, due, minute, dispute_current(&out)->due, dispute_current(&out)->due_minute);
+		assert_day(due, D(cases[i].due));
+		assert_int_equal(minute, cases[i].due_minute);
+		dispute_free(&out);
+		dispute_free(&d);
+	}
+}
+
+static void test_preview_refuses_like_escalate(void **state)
+{
+	struct fx *f = *state;
+	static const struct {
+		const char *protocol;
+		bool urgent;
+		const char *esc;        /* escalated once on this day first, or NULL */
+		const char *on;
+		const char *msg;
+	} cases[] = {
+		{ "newcastle", true, "2027-01-14", TODAY,
+		  "D-2027-0001 is at stage 2 of 2, the last stage of newcastle; resolve it, withdraw it or refer it on" },
+		{ "north-wales", false, NULL, "2027-01-16", "escalation date 2027-01-16 is after today (2027-01-15)" },
+		{ "north-wales", false, "2027-01-14", "2027-01-13",
+		  "escalation date 2027-01-13 is before the current stage started (2027-01-14)" },
+	};
+
+	for (size_t i = 0; i < N(cases); i++) {
+		struct dispute d, after;
+		struct error err;
+		char ref[16];
+		long due = 12345;
+		int minute = 12345;
+		size_t before;
+
+		new_ok(f, cases[i].protocol, cases[i].urgent, "2027-01-13", ref);
+		if (cases[i].esc)
+			assert_ok(svc_escalate(&f->c, ref, D(cases[i].esc), DATE_NONE, NULL, NULL, &err), err);
+		load_ok(f, ref, &d);
+		before = record_count(f, ref);
+		assert_fails(svc_escalate_preview(&f->c, &d, D(cases[i].on), &due, &minute, &err), err, ST_REFUSED,
+		             cases[i].msg);
+		assert_int_equal(due, 12345);
+		assert_int_equal(minute, 12345);
+		assert_fails(svc_escalate(&f->c, ref, D(cases[i].on), DATE_NONE, NULL, NULL, &err), err, ST_REFUSED,
+		             cases[i].msg);
+		assert_int_equal(record_count(f, ref), before);
+		load_ok(f, ref, &after);
+		assert_int_equal(after.nstages, d.nstages);
+		assert_day(dispute_current(&after)->ended, DATE_NONE);
+		assert_int_equal(dispute_current(&after)->how, SE_NONE);
+		dispute_free(&after);
+		dispute_free(&d);
+	}
+}
+
+/* ---- all or nothing ---- */
+
+/* The parts of a stored dispute that a refused action must leave alone. */
+static void assert_same_dispute(const struct dispute *a, const struct dispute *b, size_t i)
+{
+	bool same = a->status == b->status && a->closed == b->closed && a->challenged == b->challenged &&
+	            a->current_stage == b->current_stage && a->nstages == b->nstages && !a->outcome == !b->outcome &&
+	            !a->outstanding == !b->outstanding;
+
+	for (size_t k = 0; same && k < a->nstages; k++) {
+		const struct stage *x = &a->stages[k], *y = &b->stages[k];
+
+		same = x->started == y->started && x->due == y->due && x->due_minute == y->due_minute &&
+		       x->due_agreed == y->due_agreed && !x->due_reason == !y->due_reason && x->ended == y->ended &&
+		       x->how == y->how && x->sequence == y->sequence;
+	}
+	if (!same)
+		fail_msg("case %zu changed the stored dispute", i);
+}
+
+static void test_refused_writes_nothing(void **state)
+{
+	struct fx *f = *state;
+	enum op { ESCALATE, SET_DUE, RESOLVE, WITHDRAW, REFER, CHALLENGE, UNCHALLENGE, RECORD };
+	static const struct {
+		enum op op;
+		const char *on, *due, *text;
+		enum status rc;
+		const char *msg;
+	} cases[] = {
+		{ ESCALATE, "2027-01-16", NULL, NULL, ST_REFUSED, "escalation date 2027-01-16 is after today (2027-01-15)" },
+		{ ESCALATE, "2026-12-21", NULL, NULL, ST_REFUSED,
+		  "escalation date 2026-12-21 is before the current stage started (2026-12-22)" },
+		/* the limit from 24 Dec is 5 Jan */
+		{ ESCALATE, "2026-12-24", "2027-01-06", NULL, ST_REFUSED,
+		  "due date 2027-01-06 is later than the protocol limit (2027-01-05, 5 working days); "
+		  "give a reason with --reason" },
+		{ ESCALATE, "2026-12-24", "2027-01-06", "on leave\x1b[0m", ST_INVALID,
+		  "--reason contains a control character (0x1B) at byte 8" },
+		{ SET_DUE, NULL, "2027-01-04", NULL, ST_REFUSED,
+		  "due date 2027-01-04 is later than the protocol limit (2026-12-31, 5 working days); "
+		  "give a reason with --reason" },
+		{ SET_DUE, NULL, "2026-12-21", "x", ST_REFUSED, "due date 2026-12-21 is before the stage starts (2026-12-22)" },
+		{ RESOLVE, TODAY, NULL, "", ST_INVALID, "--outcome is empty" },
+		{ RESOLVE, "2027-01-16", NULL, "Agreed", ST_REFUSED, "closing date 2027-01-16 is after today (2027-01-15)" },
+		{ WITHDRAW, "2026-12-21", NULL, "Not needed", ST_REFUSED,
+		  "closing date 2026-12-21 is before the current stage started (2026-12-22)" },
+		{ REFER, TODAY, NULL, "Board\xC2\x85", ST_INVALID, "--to contains a control character (U+0085) at byte 5" },
+		{ CHALLENGE, "2026-12-21", NULL, NULL, ST_REFUSED,
+		  "challenge date 2026-12-21 is before the dispute was opened (2026-12-22)" },
+		{ UNCHALLENGE, TODAY, NULL, NULL, ST_REFUSED, "D-2026-0001 has no formal challenge to clear" },
+		{ RECORD, TODAY, NULL, " \r\n", ST_INVALID, "the record text is empty" },
+		{ RECORD, TODAY, NULL, "ok\x7f", ST_INVALID, "the record text contains a control character (0x7F) at byte 2" },
+		{ RECORD, "2027-01-16", NULL, "Tomorrow", ST_REFUSED, "a record cannot be dated in the future" },
+		{ RECORD, "2026-12-21", NULL, "Before", ST_REFUSED,
+		  "a record cannot be dated before D-2026-0001 was opened (2026-12-22)" },
+	};
+	struct dispute before;
+	struct error err;
+	char ref[16];
+
+	new_ok(f, "north-wales", false, "2026-12-22", ref);
+	load_ok(f, ref, &before);
+	for (size_t i = 0; i < N(cases); i++) {
+		struct dispute after;
+		struct record r;
+		enum status rc = ST_OK;
+		long on = D(cases[i].on), due = D(cases[i].due);
+
+		error_clear(&err);
+		switch (cases[i].op) {
+		case ESCALATE: rc = svc_escalate(&f->c, ref, on, due, cases[i].text, NULL, &err); break;
+		case SET_DUE: rc = svc_set_due(&f->c, ref, due, cases[i].text, NULL, &err); break;
+		case RESOLVE: rc = svc_resolve(&f->c, ref, on, cases[i].text, NULL, NULL, &err); break;
+		case WITHDRAW: rc = svc_withdraw(&f->c, ref, on, cases[i].text, NULL, &err); break;
+		case REFER: rc = svc_refer(&f->c, ref, on, cases[i].text, NULL, &err); break;
+		case CHALLENGE: rc = svc_challenge(&f->c, ref, on, true, NULL, &err); break;
+		case UNCHALLENGE: rc = svc_challenge(&f->c, ref, on, false, NULL, &err); break;
+		case RECORD:
+			record_init(&r);
+			r.kind = RK_NOTE;
+			r.day = on;
+			r.text = xstrdup(cases[i].text);
+			rc = svc_record(&f->c, ref, &r, &err);
+			record_free(&r);
+			break;
+		}
+		if (rc != cases[i].rc || strcmp(err.msg, cases[i].msg) != 0)
+			fail_msg("case %zu: %s \"%s\"\n  want %s \"%s\"", i, status_name(rc), err.msg,
+			         status_name(cases[i].rc), cases[i].msg);
+		assert_int_equal(record_count(f, ref), 1);
+		load_ok(f, ref, &after);
+		assert_same_dispute(&before, &after, i);
+		dispute_free(&after);
+	}
+	dispute_free(&before);
+
+	assert_fails(svc_escalate(&f->c, "D-2026-0099", D(TODAY), DATE_NONE, NULL, NULL, &err), err, ST_NOTFOUND,
+	             "no dispute D-2026-0099");
+	assert_int_equal(dispute_count(f), 1);
+}
+
+/* Makes the database refuse journal records whose text starts with prefix,
+ * so that the domain rule succeeds and the journal write fails. */
+static void journal_sabotage(struct fx *f, const char *prefix)
+{
+	sqlite3 *db;
+	char *sql;
+
+	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	sql = sqlite3_mprintf("DROP TRIGGER IF EXISTS test_sabotage;"
+	                      "CREATE TRIGGER test_sabotage BEFORE INSERT ON records WHEN NEW.text LIKE '%q%%'"
+	                      " BEGIN SELECT RAISE(ABORT, 'sabotaged by the test'); END;", prefix);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_free(sql);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+}
+
+static void test_all_or_nothing(void **state)
+{
+	struct fx *f = *state;
+	struct dispute before, after, out;
+	struct dispute_new a = new_args("2026-12-22", false);
+	struct error err;
+	char ref[16];
+	size_t i = 0;
+
+	new_ok(f, "north-wales", false, "2026-12-22", ref);
+	load_ok(f, ref, &before);
+	dispute_init(&out);
+
+	journal_sabotage(f, "Escalated");
+	assert_int_not_equal(svc_escalate(&f->c, ref, D("2026-12-31"), DATE_NONE, NULL, &out, &err), ST_OK);
+	assert_non_null(strstr(err.msg, "sabotaged by the test"));
+	assert_null(out.protocol);              /* out is only filled on success */
+	load_ok(f, ref, &after);
+	assert_same_dispute(&before, &after, i++);
+	dispute_free(&after);
+	assert_int_equal(record_count(f, ref), 1);
+
+	journal_sabotage(f, "Resolved");
+	assert_int_not_equal(svc_resolve(&f->c, ref, D(TODAY), "Agreed", NULL, NULL, &err), ST_OK);
+	load_ok(f, ref, &after);
+	assert_same_dispute(&before, &after, i++);
+	assert_null(after.outcome);
+	dispute_free(&after);
+
+	journal_sabotage(f, "Formal challenge");
+	assert_int_not_equal(svc_challenge(&f->c, ref, D(TODAY), true, NULL, &err), ST_OK);
+	load_ok(f, ref, &after);
+	assert_same_dispute(&before, &after, i++);
+	dispute_free(&after);
+
+	journal_sabotage(f, "Stage 1 deadline");
+	assert_int_not_equal(svc_set_due(&f->c, ref, D("2026-12-30"), NULL, NULL, &err), ST_OK);
+	load_ok(f, ref, &after);
+	assert_same_dispute(&before, &after, i++);
+	dispute_free(&after);
+	assert_int_equal(record_count(f, ref), 1);
+
+	/* a new dispute whose opening event cannot be written is not stored */
+	journal_sabotage(f, "Opened");
+	assert_int_not_equal(svc_new(&f->c, "north-wales", &a, ref, &err), ST_OK);
+	assert_int_equal(dispute_count(f), 1);
+
+	/* and with the sabotage gone everything works, numbering included */
+	journal_sabotage(f, "\x01never");
+	assert_ok(svc_escalate(&f->c, "D-2026-0001", D("2026-12-31"), DATE_NONE, NULL, &out, &err), err);
+	assert_int_equal(out.current_stage, 2);
+	new_ok(f, "north-wales", false, "2026-12-22", ref);
+	assert_string_equal(ref, "D-2026-0002");
+	dispute_free(&out);
+	dispute_free(&before);
+}
+
+/* ---- user records ---- */
+
+static void test_record(void **state)
+{
+	struct fx *f = *state;
+	struct record r, *all;
+	struct dispute d;
+	struct error err;
+	char ref[16], other[16];
+	long long first_id, other_id;
+	size_t n;
+
+	new_ok(f, "north-wales", false, "2026-12-22", ref);
+	assert_ok(svc_escalate(&f->c, ref, D("2026-12-31"), DATE_NONE, NULL, NULL, &err), err);
+	load_ok(f, ref, &d);
+
+	/* undated: now; the author is always the context's */
+	record_init(&r);
+	r.kind = RK_CALL;
+	r.text = xstrdup("Rang the duty manager.\r\nNo answer.\r\n\r\n");
+	r.author = xstrdup("someone else");
+	assert_ok(svc_record(&f->c, ref, &r, &err), err);
+	assert_true(r.id > 0);
+	assert_int_equal(r.dispute_id, d.id);
+	assert_day(r.day, D(TODAY));
+	assert_int_equal(r.minute, NOW);
+	assert_int_equal(r.stage, 2);
+	assert_string_equal(r.author, "tester");
+	assert_string_equal(r.text, "Rang the duty manager.\nNo answer.");
+	assert_non_null(r.created);
+	first_id = r.id;
+	record_free(&r);
+
+	/* dated in the past, at stage 2, amending the call */
+	record_init(&r);
+	r.kind = RK_MEETING;
+	r.day = D("2026-12-23");
+	r.minute = 14 * 60 + 5;
+	r.amends = first_id;
+	r.text = xstrdup("Correction: the call was on 23 December.");
+	assert_ok(svc_record(&f->c, ref, &r, &err), err);
+	assert_day(r.day, D("2026-12-23"));
+	assert_int_equal(r.minute, 14 * 60 + 5);
+	assert_int_equal(r.stage, 2);
+	record_free(&r);
+
+	/* on the opening day itself */
+	record_init(&r);
+	r.kind = RK_NOTE;
+	r.day = D("2026-12-22");
+	r.text = xstrdup("Raised at the morning meeting.");
+	assert_ok(svc_record(&f->c, ref, &r, &err), err);
+	assert_int_equal(r.minute, TIME_NONE);
+	record_free(&r);
+
+	/* in date order: opened and the note (22 Dec, no time, in the order
+	 * written), the meeting (23 Dec), escalated (31 Dec), the call (today) */
+	all = records_of(f, ref, &n);
+	assert_int_equal(n, 5);
+	assert_int_equal(all[0].kind, RK_EVENT);
+	assert_int_equal(all[1].kind, RK_NOTE);
+	assert_int_equal(all[1].stage, 2);
+	assert_int_equal(all[2].kind, RK_MEETING);
+	assert_int_equal(all[2].amends, first_id);
+	assert_day(all[2].day, D("2026-12-23"));
+	assert_int_equal(all[2].minute, 14 * 60 + 5);
+	assert_int_equal(all[3].kind, RK_EVENT);
+	assert_int_equal(all[4].kind, RK_CALL);
+	assert_int_equal(all[4].id, first_id);
+	assert_string_equal(all[4].text, "Rang the duty manager.\nNo answer.");
+	assert_string_equal(all[4].author, "tester");
+	records_free(all, n);
+
+	/* amending another dispute's record is refused */
+	new_ok(f, "sunderland", false, "2026-12-22", other);
+	all = records_of(f, other, &n);
+	other_id = all[0].id;
+	records_free(all, n);
+	record_init(&r);
+	r.kind = RK_NOTE;
+	r.amends = other_id;
+	r.text = xstrdup("Wrong dispute.");
+	assert_int_equal(svc_record(&f->c, ref, &r, &err), ST_NOTFOUND);
+	{
+		char want[128];
+
+		snprintf(want, sizeof(want), "record %lld is not a record of %s", other_id, ref);
+		assert_string_equal(err.msg, want);
+	}
+	record_free(&r);
+
+	record_init(&r);
+	r.kind = RK_NOTE;
+	r.text = xstrdup("Nobody here.");
+	assert_fails(svc_record(&f->c, "D-2030-0001", &r, &err), err, ST_NOTFOUND, "no dispute D-2030-0001");
+	record_free(&r);
+
+	assert_int_equal(record_count(f, ref), 5);
+	assert_int_equal(record_count(f, other), 1);
+	dispute_free(&d);
+}
+
+/* ---- closure days ---- */
+
+static void test_closures(void **state)
+{
+	struct fx *f = *state;
+	struct dispute d, out;
+	struct record *r;
+	struct error err;
+	char ref[16], ref2[16];
+	long due;
+	int minute;
+	size_t n;
+
+	new_ok(f, "north-wales", false, "2026-12-22", ref);
+	load_ok(f, ref, &d);
+	assert_ok(svc_escalate_preview(&f->c, &d, D("2026-12-31"), &due, &minute, &err), err);
+	assert_day(due, D("2027-01-08"));      /* 4-8 Jan */
+
+	/* closures are read when the database is opened */
+	assert_ok(store_closure_add(f->c.store, D("2027-01-06"), "Office move", &err), err);
+	assert_ok(svc_escalate_preview(&f->c, &d, D("2026-12-31"), &due, &minute, &err), err);
+	assert_day(due, D("2027-01-08"));
+	dispute_free(&d);
+
+	ctx_free(&f->c);
+	assert_int_equal(fx_open(f), 0);
+	load_ok(f, ref, &d);
+	assert_ok(svc_escalate_preview(&f->c, &d, D("2026-12-31"), &due, &minute, &err), err);
+	assert_day(due, D("2027-01-11"));      /* 4, 5, 7, 8, 11 Jan */
+	dispute_init(&out);
+	assert_ok(svc_escalate(&f->c, ref, D("2026-12-31"), DATE_NONE, NULL, &out, &err), err);
+	assert_day(dispute_current(&out)->due, D("2027-01-11"));
+	assert_day(out.stages[0].due, D("2026-12-31"));   /* a fixed due date does not move */
+	dispute_free(&out);
+	dispute_free(&d);
+	r = records_of(f, ref, &n);
+	assert_int_equal(n, 2);
+	assert_string_equal(r[1].text, "Escalated to stage 2 (Line manager to line manager), due 2027-01-11.");
+	records_free(r, n);
+
+	/* and new disputes: 5, 7, 8, 11, 12 Jan */
+	new_ok(f, "rochdale-adults", false, "2027-01-04", ref2);
+	load_ok(f, ref2, &d);
+	assert_day(d.stages[0].due, D("2027-01-12"));
+	dispute_free(&d);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_ctx, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_new, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_event_texts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_close_event_texts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_preview_matches_escalate, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_preview_refuses_like_escalate, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_refused_writes_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_all_or_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_record, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_closures, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
