@@ -1,0 +1,230 @@
+/* The workbench's state and its reducer: keys in, "what happens next" out, with no terminal library involved. */
+#ifndef DISPUTE_APP_H
+#define DISPUTE_APP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "dispute/dispute.h"
+#include "dispute/keys.h"
+#include "dispute/screen.h"
+#include "dispute/service.h"
+#include "dispute/store.h"
+#include "dispute/textedit.h"
+
+/* What app_key and friends ask the caller to do next (a bitmask). */
+enum {
+	APP_NONE = 0,
+	APP_REDRAW = 1u << 0,
+	APP_QUIT = 1u << 1,
+	APP_BELL = 1u << 2,
+	APP_REPAINT = 1u << 3     /* the terminal may be garbled: repaint every cell */
+};
+
+/* The smallest terminal the workbench draws in, and the size from which
+ * all four panes are shown side by side. */
+#define APP_MIN_W 80
+#define APP_MIN_H 24
+#define APP_WIDE_W 110
+#define APP_WIDE_H 30
+
+enum pane_id {
+	PANE_LIST,
+	PANE_TIMELINE,
+	PANE_RECORDS,
+	PANE_BOARD,
+	PANE_COUNT
+};
+
+enum app_mode {
+	MODE_NORMAL,
+	MODE_HELP,
+	MODE_SEARCH,
+	MODE_FORM,        /* new dispute */
+	MODE_EDITOR,      /* new record */
+	MODE_DIALOG,      /* confirmation or prompt */
+	MODE_DRAFT        /* a kept draft offered back at start */
+};
+
+/* One line of the dispute list or the deadline board, copied out of the
+ * store's borrowed dispute and already made safe to show. */
+struct list_row {
+	long long id;
+	char ref[16];
+	char *against;
+	char *category;
+	int stage, nstages;
+	long due;
+	int due_minute;
+	bool has_left;          /* left is meaningful (open, with a due date) */
+	int left;               /* working days left; negative = overdue */
+	bool urgent;
+	bool challenged;
+	enum dispute_status status;
+};
+
+/* The dispute list: a window of rows [top, top + nrows) of total. */
+struct list_state {
+	struct list_row *rows;
+	int nrows;
+	int top, sel, total;
+	int page;               /* rows that fit in the pane */
+	enum list_which which;
+	enum list_order order;
+	char *search;           /* owned, or NULL */
+};
+
+enum board_bucket {
+	BOARD_OVERDUE,
+	BOARD_TODAY,
+	BOARD_WEEK,
+	BOARD_LATER,
+	BOARD_COUNT
+};
+
+struct board_state {
+	int count[BOARD_COUNT];
+	struct list_row *rows[BOARD_COUNT];
+	int nrows[BOARD_COUNT];
+	int sel;                /* index into the items as drawn */
+	int open_total;
+};
+
+/* The selected dispute, loaded in full with its journal (sanitized). */
+struct detail_state {
+	bool loaded;
+	struct dispute d;
+	const struct protocol *p;
+	struct record *records;
+	size_t nrecords;
+	int timeline_scroll;
+	int records_scroll;     /* display lines from the bottom */
+};
+
+struct editor_state {
+	long long dispute_id;
+	char ref[16];
+	enum record_kind kind;
+	struct textedit when;
+	struct textedit text;
+	int field;              /* 0 kind, 1 when, 2 text */
+	bool dirty;             /* changed since the draft was last stored */
+	bool stored;            /* a draft is in the database */
+	long dirty_since;       /* ms, or -1 until app_tick sees it */
+	int width;              /* text width at the last draw, for Up/Down */
+	int scroll;
+};
+
+#define FORM_FIELDS 8
+
+struct form_state {
+	int field;
+	size_t protocol;        /* index into ctx->protocols */
+	size_t category;
+	bool urgent;
+	struct textedit text[FORM_FIELDS];
+	char msg[512];
+};
+
+enum dialog_step {
+	DLG_NONE,
+	DLG_ESCALATE,
+	DLG_DUE_DATE,
+	DLG_DUE_REASON,
+	DLG_RESOLVE_OUTCOME,
+	DLG_RESOLVE_OUTSTANDING,
+	DLG_RESOLVE_CONFIRM,
+	DLG_WITHDRAW_REASON,
+	DLG_WITHDRAW_CONFIRM,
+	DLG_CHALLENGE
+};
+
+#define DIALOG_LINES 12
+
+struct dialog_state {
+	enum dialog_step step;
+	bool prompt;            /* has an input line; otherwise y/n */
+	bool optional;          /* the input may be left empty */
+	char title[64];
+	char *lines[DIALOG_LINES];
+	int nlines;
+	char label[64];
+	struct textedit input;
+	char ref[16];
+	char *answer[2];        /* answers of earlier steps, owned */
+	long date;
+};
+
+struct draft_offer {
+	long long dispute_id;
+	char ref[16];
+	enum record_kind kind;
+	char *text;             /* owned */
+};
+
+struct app {
+	struct ctx *c;
+	int w, h;
+	bool wide;
+	struct rect pane_rect[PANE_COUNT];
+	struct rect body;
+	enum pane_id focus;
+	enum app_mode mode;
+	enum app_mode mode_before_help;
+	struct list_state list;
+	struct board_state board;
+	struct detail_state detail;
+	struct editor_state ed;
+	struct form_state form;
+	struct dialog_state dlg;
+	struct draft_offer draft;
+	struct textedit search;
+	int help_scroll;
+	char status[512];
+	bool status_error;
+};
+
+/* Sets up the app on an opened ctx (borrowed for the app's life), loads
+ * the first screen's worth of data and looks for a kept draft. */
+void app_init(struct app *a, struct ctx *c, int w, int h);
+/* Stores a pending draft and frees everything the app owns. */
+void app_free(struct app *a);
+
+/* The terminal is now w x h. */
+unsigned app_resize(struct app *a, int w, int h);
+/* Handles one key (keys.h).  Returns APP_* bits. */
+unsigned app_key(struct app *a, int key);
+/* Called whenever the input is idle and after each batch of keys, with a
+ * monotonic clock in milliseconds: stores the record draft once it has
+ * been unsaved for a moment, so typing is never held up by the disk. */
+unsigned app_tick(struct app *a, long now_ms);
+/* Stores the draft now if it changed. */
+void app_flush_draft(struct app *a);
+
+/* Draws everything onto s, which must be a->w x a->h. */
+void app_draw(struct app *a, struct screen *s);
+
+/* Shared by the panes and forms. */
+void app_status(struct app *a, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void app_error(struct app *a, const struct error *err);
+/* Reloads the list window, the board and the selected dispute. */
+void app_reload(struct app *a);
+void app_reload_list(struct app *a);
+void app_reload_board(struct app *a);
+/* Loads the dispute ref as the selected one (NULL clears the selection). */
+void app_select(struct app *a, const char *ref);
+/* Puts the list selection on ref when it is in the loaded window. */
+void app_list_find(struct app *a, const char *ref);
+/* Moves the list selection to index i (clamped), paging the window. */
+void app_list_move(struct app *a, int i);
+/* The protocol of a dispute, or NULL. Borrowed. */
+const struct protocol *app_protocol(struct app *a, const char *id);
+
+/* Text helpers shared by the panes: "3 wd", "today", "2 wd over", ... */
+void app_left_text(const struct list_row *r, char *out, size_t outlen);
+/* "Fri 2026-11-27" or "—". */
+void app_date_text(long day, char *out, size_t outlen);
+/* Display attribute for a row: overdue and urgent colours. */
+unsigned app_row_attr(const struct list_row *r);
+
+#endif

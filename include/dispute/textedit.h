@@ -1,0 +1,46 @@
+/* An editable UTF-8 text buffer with a cursor, and word wrapping into display lines. */
+#ifndef DISPUTE_TEXTEDIT_H
+#define DISPUTE_TEXTEDIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* buf is owned and always NUL-terminated; cur is a byte offset on a
+ * character boundary.  multiline buffers accept newlines. */
+struct textedit {
+	char *buf;
+	size_t len, cap, cur;
+	bool multiline;
+	size_t max;             /* largest length in bytes accepted */
+};
+
+/* One display line: bytes [start, end) of the text. */
+struct wrap_line {
+	size_t start, end;
+};
+
+void textedit_init(struct textedit *t, bool multiline, size_t max);
+void textedit_free(struct textedit *t);
+/* Replaces the text (NULL = empty) and puts the cursor at its end. */
+void textedit_set(struct textedit *t, const char *s);
+/* The text, borrowed; never NULL. */
+const char *textedit_text(const struct textedit *t);
+
+/* Handles an editing key (a code point, or K_LEFT, K_BACKSPACE, ... from
+ * keys.h).  width is the display width used for wrapping, for Up/Down.
+ * Returns 1 when the text changed, 0 when only the cursor moved, -1 when
+ * the key is not an editing key. */
+int textedit_key(struct textedit *t, int key, int width);
+
+/* Wraps s[0..len) into display lines of at most width columns, breaking
+ * after spaces where it can; a newline always ends a line.  Returns the
+ * number of lines (at least 1) in *out, a new array the caller frees. */
+size_t text_wrap(const char *s, size_t len, int width, struct wrap_line **out);
+
+/* Display columns of s[start..end), counting a tab as one column. */
+int text_span_width(const char *s, size_t start, size_t end);
+
+/* The cursor's display line and column in the wrapped text. */
+void textedit_cursor(const struct textedit *t, int width, int *row, int *col);
+
+#endif

@@ -1,0 +1,526 @@
+/* Headless screen tests: keystroke scripts driven through the app and compared with saved screens, no terminal involved.
+ *
+ * usage: screen_test [--update] SCRIPT.keys...
+ *
+ * A script is a list of directives, one a line:
+ *   size W H                 terminal size (before start: initial; after: a resize)
+ *   today YYYY-MM-DD         the pinned date (before start)
+ *   time HH:MM               the pinned time of day (before start)
+ *   new P | SUBJ | RAISED | AGAINST | CAT | SUMMARY | OPENED [| urgent]
+ *   escalate REF DATE        (and: challenge REF DATE)
+ *   record REF KIND YYYY-MM-DDTHH:MM | TEXT
+ *   resolve REF DATE | OUTCOME        withdraw REF DATE | REASON
+ *   draft REF KIND | TEXT    a draft left by an earlier run
+ *   start                    starts the app
+ *   keys TEXT                types TEXT; <Tab> <BTab> <Enter> <Esc> <Up> <Down>
+ *                            <Left> <Right> <Home> <End> <PgUp> <PgDn> <BS> <Del>
+ *                            <F1>..<F12> <C-x> <lt> name keys
+ *   tick                     lets the idle timer store the draft
+ *   crash                    the process dies: nothing is flushed; then restarts
+ *   restart                  a clean quit and a new start
+ *   screen NAME              compares the screen with tests/screen/NAME.screen
+ *   expect TEXT              the screen contains TEXT somewhere
+ *   quit                     the last key must have asked to quit
+ *   include FILE             reads directives from FILE (beside the script)
+ * Prints "ok - NAME" or "not ok - NAME" per script; exits 1 on any failure. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dispute/app.h"
+#include "dispute/date.h"
+#include "dispute/keys.h"
+#include "dispute/screen.h"
+#include "dispute/service.h"
+#include "dispute/store.h"
+
+struct run {
+	const char *script;
+	const char *dir;        /* where the .screen files live */
+	char tmpdir[64];
+	char db[128];
+	int w, h;
+	long today;
+	int minute;
+	struct ctx c;
+	bool ctx_ready;
+	struct app a;
+	bool started;
+	struct screen s;
+	unsigned last;
+	long clock_ms;
+	bool update;
+	int failures;
+	int lineno;
+};
+
+static void fail(struct run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void fail(struct run *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s:%d: ", r->script, r->lineno);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	r->failures++;
+}
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
+		*--e = '\0';
+	return s;
+}
+
+/* Splits s at '|' into at most max trimmed fields. */
+static int split(char *s, char **f, int max)
+{
+	int n = 0;
+
+	while (n < max) {
+		char *bar = strchr(s, '|');
+		if (bar)
+			*bar = '\0';
+		f[n++] = trim(s);
+		if (!bar)
+			break;
+		s = bar + 1;
+	}
+	return n;
+}
+
+static bool ctx_ready(struct run *r)
+{
+	struct error err;
+
+	if (r->ctx_ready)
+		return true;
+	error_clear(&err);
+	if (ctx_init(&r->c, r->today, r->minute, &err) != ST_OK ||
+	    ctx_open(&r->c, r->db, STORE_CREATE, &err) != ST_OK) {
+		fail(r, "cannot set up: %s", err.msg);
+		ctx_free(&r->c);
+		return false;
+	}
+	r->ctx_ready = true;
+	return true;
+}
+
+static void check(struct run *r, enum status rc, const struct error *err)
+{
+	if (rc != ST_OK)
+		fail(r, "%s", err->msg);
+}
+
+static void app_start(struct run *r)
+{
+	if (!ctx_ready(r))
+		return;
+	screen_init(&r->s, r->w, r->h);
+	app_init(&r->a, &r->c, r->w, r->h);
+	r->started = true;
+}
+
+static void app_stop(struct run *r)
+{
+	if (!r->started)
+		return;
+	app_free(&r->a);
+	screen_free(&r->s);
+	r->started = false;
+}
+
+static const struct {
+	const char *name;
+	int key;
+} named[] = {
+	{ "Tab", K_TAB }, { "BTab", K_BTAB }, { "Enter", K_ENTER }, { "Esc", K_ESC },
+	{ "Up", K_UP }, { "Down", K_DOWN }, { "Left", K_LEFT }, { "Right", K_RIGHT },
+	{ "Home", K_HOME }, { "End", K_END }, { "PgUp", K_PGUP }, { "PgDn", K_PGDN },
+	{ "BS", K_BACKSPACE }, { "Del", K_DELETE }, { "lt", '<' }, { "CR", K_RETURN }, { "Space", ' ' },
+};
+
+static void press(struct run *r, int key)
+{
+	if (!r->started) {
+		fail(r, "keys before start");
+		return;
+	}
+	r->last = app_key(&r->a, key);
+	r->clock_ms += 50;
+	app_tick(&r->a, r->clock_ms);
+}
+
+static void type(struct run *r, const char *s)
+{
+	while (*s) {
+		const char *gt;
+		unsigned char c = (unsigned char)*s;
+		int key = -1, len = 1;
+
+		if (c == '<' && (gt = strchr(s, '>')) && gt - s > 1 && gt - s < 8) {
+			char name[8];
+			size_t n = (size_t)(gt - s - 1);
+
+			memcpy(name, s + 1, n);
+			name[n] = '\0';
+			for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++)
+				if (!strcmp(name, named[i].name))
+					key = named[i].key;
+			if (key < 0 && name[0] == 'F' && atoi(name + 1) >= 1 && atoi(name + 1) <= 12)
+				key = K_F(atoi(name + 1));
+			if (key < 0 && name[0] == 'C' && name[1] == '-' && name[2] && !name[3])
+				key = K_CTRL(name[2]);
+			if (key >= 0) {
+				press(r, key);
+				s = gt + 1;
+				continue;
+			}
+		}
+		if (c < 0x80) {
+			key = c;
+		} else if ((c & 0xe0) == 0xc0 && s[1]) {
+			key = ((c & 0x1f) << 6) | (s[1] & 0x3f);
+			len = 2;
+		} else if ((c & 0xf0) == 0xe0 && s[1] && s[2]) {
+			key = ((c & 0x0f) << 12) | ((s[1] & 0x3f) << 6) | (s[2] & 0x3f);
+			len = 3;
+		} else if (s[1] && s[2] && s[3]) {
+			key = ((c & 0x07) << 18) | ((s[1] & 0x3f) << 12) | ((s[2] & 0x3f) << 6) | (s[3] & 0x3f);
+			len = 4;
+		}
+		press(r, key);
+		s += len;
+	}
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	struct sb sb = {0};
+	char buf[4096];
+	size_t n;
+
+	if (!f)
+		return NULL;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		sb_appendn(&sb, buf, n);
+	fclose(f);
+	return sb_take(&sb);
+}
+
+/* Prints the first differing lines of two screen texts. */
+static void show_diff(const char *want, const char *got)
+{
+	int line = 1, shown = 0;
+
+	while ((*want || *got) && shown < 6) {
+		const char *we = strchr(want, '\n'), *ge = strchr(got, '\n');
+		size_t wl = we ? (size_t)(we - want) : strlen(want), gl = ge ? (size_t)(ge - got) : strlen(got);
+
+		if (wl != gl || memcmp(want, got, wl) != 0) {
+			fprintf(stderr, "  line %d\n    want: %.*s\n    got:  %.*s\n", line, (int)wl, want, (int)gl, got);
+			shown++;
+		}
+		want += wl + (we ? 1 : 0);
+		got += gl + (ge ? 1 : 0);
+		line++;
+	}
+}
+
+static void screen_check(struct run *r, const char *name)
+{
+	char path[512];
+	char *got, *want;
+
+	if (!r->started) {
+		fail(r, "screen before start");
+		return;
+	}
+	app_draw(&r->a, &r->s);
+	got = screen_dump(&r->s);
+	snprintf(path, sizeof(path), "%s/%s.screen", r->dir, name);
+	want = slurp(path);
+	if (r->update) {
+		FILE *f = fopen(path, "wb");
+		if (!f || fputs(got, f) < 0 || fclose(f) != 0)
+			fail(r, "cannot write %s", path);
+	} else if (!want) {
+		fail(r, "no saved screen %s (run with --update to create it); got:\n%s", path, got);
+	} else if (strcmp(want, got) != 0) {
+		fail(r, "screen %s differs", name);
+		show_diff(want, got);
+	}
+	free(got);
+	free(want);
+}
+
+static void expect_text(struct run *r, const char *text)
+{
+	char *got;
+
+	app_draw(&r->a, &r->s);
+	got = screen_dump(&r->s);
+	if (!strstr(got, text))
+		fail(r, "screen lacks \"%s\":\n%s", text, got);
+	free(got);
+}
+
+static bool parse_date(struct run *r, const char *s, long *out)
+{
+	if (date_parse(s, out))
+		return true;
+	fail(r, "bad date %s", s);
+	return false;
+}
+
+static void run_file(struct run *r, const char *path);
+
+/* "\\e" in script text stands for ESC, to plant escape sequences. */
+static void unescape(char *s)
+{
+	char *o = s;
+
+	for (; *s; s++) {
+		if (s[0] == '\\' && (s[1] == 'e' || s[1] == 'a')) {
+			*o++ = s[1] == 'e' ? 0x1b : 0x07;
+			s++;
+		} else {
+			*o++ = *s;
+		}
+	}
+	*o = '\0';
+}
+
+static void directive(struct run *r, char *line)
+{
+	char *arg = strchr(line, ' '), *f[8];
+	struct error err;
+	char ref[16];
+	long day;
+	int n;
+
+	if (arg)
+		*arg++ = '\0';
+	else
+		arg = line + strlen(line);
+	error_clear(&err);
+	if (!strcmp(line, "size")) {
+		if (sscanf(arg, "%d %d", &r->w, &r->h) != 2)
+			fail(r, "size W H");
+		if (r->started) {
+			screen_resize(&r->s, r->w, r->h);
+			r->last = app_resize(&r->a, r->w, r->h);
+		}
+	} else if (!strcmp(line, "today")) {
+		parse_date(r, arg, &r->today);
+	} else if (!strcmp(line, "time")) {
+		int hh, mm;
+		if (sscanf(arg, "%d:%d", &hh, &mm) == 2)
+			r->minute = hh * 60 + mm;
+	} else if (!strcmp(line, "new")) {
+		struct dispute_new a;
+		n = split(arg, f, 8);
+		if (n < 7 || !ctx_ready(r) || !parse_date(r, f[6], &a.opened)) {
+			fail(r, "new needs 7 fields");
+			return;
+		}
+		a.subject = f[1];
+		a.raised_by = f[2];
+		a.against = f[3];
+		a.category = f[4];
+		a.summary = f[5];
+		a.urgent = n > 7 && !strcmp(f[7], "urgent");
+		a.minute = TIME_NONE;
+		check(r, svc_new(&r->c, f[0], &a, ref, &err), &err);
+	} else if (!strcmp(line, "escalate") || !strcmp(line, "challenge")) {
+		char which[16], date[16];
+		if (sscanf(arg, "%15s %15s", which, date) != 2 || !ctx_ready(r) || !parse_date(r, date, &day))
+			return;
+		if (line[0] == 'e')
+			check(r, svc_escalate(&r->c, which, day, DATE_NONE, NULL, NULL, &err), &err);
+		else
+			check(r, svc_challenge(&r->c, which, day, true, NULL, &err), &err);
+	} else if (!strcmp(line, "resolve") || !strcmp(line, "withdraw")) {
+		char which[16], date[16];
+		n = split(arg, f, 2);
+		if (n != 2 || sscanf(f[0], "%15s %15s", which, date) != 2 || !ctx_ready(r) ||
+		    !parse_date(r, date, &day)) {
+			fail(r, "%s REF DATE | TEXT", line);
+			return;
+		}
+		if (line[0] == 'r')
+			check(r, svc_resolve(&r->c, which, day, f[1], NULL, NULL, &err), &err);
+		else
+			check(r, svc_withdraw(&r->c, which, day, f[1], NULL, &err), &err);
+	} else if (!strcmp(line, "record")) {
+		char which[16], kind[16], when[32];
+		struct record rec;
+		n = split(arg, f, 2);
+		if (n != 2 || sscanf(f[0], "%15s %15s %31s", which, kind, when) != 3 || !ctx_ready(r)) {
+			fail(r, "record REF KIND WHEN | TEXT");
+			return;
+		}
+		record_init(&rec);
+		if (!record_kind_parse(kind, &rec.kind) || !datetime_parse(when, &rec.day, &rec.minute)) {
+			fail(r, "bad record kind or time");
+			return;
+		}
+		rec.text = xstrdup(f[1]);
+		check(r, svc_record(&r->c, which, &rec, &err), &err);
+		record_free(&rec);
+	} else if (!strcmp(line, "draft")) {
+		char which[16], kind[16];
+		struct dispute d;
+		enum record_kind k;
+		n = split(arg, f, 2);
+		if (n != 2 || sscanf(f[0], "%15s %15s", which, kind) != 2 || !ctx_ready(r) ||
+		    !record_kind_parse(kind, &k)) {
+			fail(r, "draft REF KIND | TEXT");
+			return;
+		}
+		unescape(f[1]);
+		dispute_init(&d);
+		if (store_dispute_load(r->c.store, which, &d, &err) == ST_OK)
+			check(r, store_draft_put(r->c.store, d.id, k, f[1], &err), &err);
+		else
+			check(r, err.code, &err);
+		dispute_free(&d);
+	} else if (!strcmp(line, "start")) {
+		app_start(r);
+	} else if (!strcmp(line, "keys")) {
+		type(r, arg);
+	} else if (!strcmp(line, "tick")) {
+		r->clock_ms += 5000;
+		app_tick(&r->a, r->clock_ms);
+		r->clock_ms += 5000;
+		app_tick(&r->a, r->clock_ms);
+	} else if (!strcmp(line, "crash")) {
+		/* A kill -9: whatever app_tick has not stored is lost. */
+		r->a.ed.dirty = false;
+		r->a.mode = MODE_NORMAL;
+		app_stop(r);
+		app_start(r);
+	} else if (!strcmp(line, "restart")) {
+		app_stop(r);
+		app_start(r);
+	} else if (!strcmp(line, "screen")) {
+		screen_check(r, arg);
+	} else if (!strcmp(line, "expect")) {
+		expect_text(r, arg);
+	} else if (!strcmp(line, "include")) {
+		char path[512];
+		snprintf(path, sizeof(path), "%s/%s", r->dir, arg);
+		run_file(r, path);
+	} else if (!strcmp(line, "quit")) {
+		if (!(r->last & APP_QUIT))
+			fail(r, "the app did not ask to quit");
+	} else {
+		fail(r, "unknown directive %s", line);
+	}
+}
+
+static void run_file(struct run *r, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	const char *keep = r->script;
+	int keep_line = r->lineno;
+	char line[8192];
+
+	if (!f) {
+		fail(r, "cannot read %s", path);
+		return;
+	}
+	r->script = path;
+	r->lineno = 0;
+	while (fgets(line, sizeof(line), f)) {
+		char *l = trim(line);
+		r->lineno++;
+		if (*l && *l != '#')
+			directive(r, l);
+	}
+	fclose(f);
+	r->script = keep;
+	r->lineno = keep_line;
+}
+
+static int run_script(const char *script, bool update)
+{
+	struct run r;
+	FILE *f = fopen(script, "r");
+	char *slash, name[256];
+	const char *base;
+
+	memset(&r, 0, sizeof(r));
+	r.script = script;
+	r.update = update;
+	r.w = 120;
+	r.h = 40;
+	r.minute = 9 * 60 + 30;
+	date_parse("2026-11-27", &r.today);
+	slash = strrchr(script, '/');
+	base = slash ? slash + 1 : script;
+	snprintf(name, sizeof(name), "%s", base);
+	if (strchr(name, '.'))
+		*strchr(name, '.') = '\0';
+	r.dir = slash ? xstrndup(script, (size_t)(slash - script)) : xstrdup(".");
+	snprintf(r.tmpdir, sizeof(r.tmpdir), "/tmp/dispute-screen.XXXXXX");
+	if (!f || !mkdtemp(r.tmpdir)) {
+		fprintf(stderr, "%s: %s\n", script, strerror(errno));
+		printf("not ok - %s\n", name);
+		free((char *)r.dir);
+		if (f)
+			fclose(f);
+		return 1;
+	}
+	snprintf(r.db, sizeof(r.db), "%s/test.db", r.tmpdir);
+	fclose(f);
+	run_file(&r, script);
+	app_stop(&r);
+	if (r.ctx_ready)
+		ctx_free(&r.c);
+	unlink(r.db);
+	{
+		char side[160];
+		snprintf(side, sizeof(side), "%s-wal", r.db);
+		unlink(side);
+		snprintf(side, sizeof(side), "%s-shm", r.db);
+		unlink(side);
+		snprintf(side, sizeof(side), "%s-journal", r.db);
+		unlink(side);
+	}
+	rmdir(r.tmpdir);
+	free((char *)r.dir);
+	printf("%s - screen/%s\n", r.failures ? "not ok" : "ok", name);
+	return r.failures ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	bool update = false;
+	int rc = 0;
+
+	/* The shipped data, no user protocols, a fixed author. */
+	setenv("DISPUTE_DATADIR", "data", 0);
+	setenv("XDG_CONFIG_HOME", "/nonexistent/dispute-screen-test", 1);
+	setenv("DISPUTE_AUTHOR", "Test Lead", 1);
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--update")) {
+			update = true;
+			continue;
+		}
+		rc |= run_script(argv[i], update);
+	}
+	return rc;
+}
