@@ -521,7 +521,8 @@ static int cmd_show(struct ctx *c, struct args *a)
 			else
 				snprintf(buf, sizeof(buf), "stage %d of %zu, due %s (%s%s)", d.current_stage, nrules,
 				         datetime_format(cur->due, cur->due_minute, a1), left,
-				         strcmp(left, "today") == 0 || strstr(left, "overdue") ? "" : " working days left");
+				         strcmp(left, "today") == 0 || strstr(left, "overdue") ? "" :
+				         strcmp(left, "1") == 0 ? " working day left" : " working days left");
 			show_line("Now:", buf);
 		}
 		puts("\nStages");
@@ -957,6 +958,7 @@ static int cmd_contact(struct ctx *c, struct args *a)
 		if (store_contacts_load(c->store, cli_opt(a, "agency"), &list, &n, &err) != ST_OK)
 			return cli_fail(&err);
 		for (size_t i = 0; i < n; i++) {
+			printf("%-5lld ", list[i].id);
 			cli_put_col(list[i].name, 24);
 			cli_put_col(list[i].role, 28);
 			cli_put_col(list[i].agency, 28);
@@ -1006,6 +1008,12 @@ static const struct optspec o_refer[] = { { "to", true }, { "on", true }, { NULL
 static const struct optspec o_challenge[] = { { "on", true }, { "clear", false }, { NULL, false } };
 static const struct optspec o_workdays[] = { { "division", true }, { NULL, false } };
 static const struct optspec o_closure[] = { { "reason", true }, { NULL, false } };
+static const struct optspec o_export_ics[] = {
+	{ "to", true }, { "all-stages", false }, { "cancel", false }, { "include-subject", false }, { "open", false },
+	{ NULL, false } };
+static const struct optspec o_counterpart[] = { { "stage", true }, { NULL, false } };
+static const struct optspec o_config[] = {
+	{ "name", true }, { "email", true }, { "phone", true }, { "alarms", true }, { NULL, false } };
 static const struct optspec o_contact[] = {
 	{ "agency", true }, { "name", true }, { "role", true }, { "email", true }, { "phone", true }, { NULL, false } };
 
@@ -1045,6 +1053,23 @@ static const struct command commands[] = {
 	{ "contact", cmd_contact, o_contact, 1, 1,
 	  "contact add --agency A --name N [--role R] [--email E] [--phone P] | contact list [--agency A]",
 	  "contacts in other agencies" },
+	{ "counterpart", cmd_counterpart, o_counterpart, 2, 2, "counterpart REF CONTACT [--stage N]",
+	  "name the counterpart manager for a stage (the invite's attendee)" },
+	{ "export-ics", cmd_export_ics, o_export_ics, 0, 1,
+	  "export-ics REF [--to FILE] [--all-stages] [--cancel] [--include-subject] | export-ics --open --to FILE",
+	  "calendar invites for stage deadlines (iCalendar REQUEST or CANCEL)" },
+	{ "config", cmd_config, o_config, 0, 0, "config [--name NAME] [--email ADDRESS] [--phone NUMBER] [--alarms DURATIONS]",
+	  "show or set your name, email, phone and invite reminders" },
+	{ "report", cmd_report, cli_report_opts, 0, 0,
+	  "report [--from DATE] [--to DATE] [--protocol ID] [--format text|csv|json]",
+	  "statistics for the partnership: disputes opened in a period" },
+	{ "learning", cmd_learning, cli_learning_opts, 0, 0,
+	  "learning [--from DATE] [--to DATE] [--protocol ID] [--format text|csv|json] [--include-subject]",
+	  "the learning log: every learning record, with its dispute" },
+	{ "proforma", cmd_proforma, cli_proforma_opts, 1, 1, "proforma REF [--format text|md] [--include-subject]",
+	  "the referral proforma (Appendix 1) filled from the journal" },
+	{ "export", cmd_export, cli_export_opts, 0, 0, "export --csv DIR [--include-subject]",
+	  "one CSV file per table, for spreadsheets" },
 	{ NULL, NULL, NULL, 0, 0, NULL, NULL }
 };
 
@@ -1055,7 +1080,9 @@ static enum db_need command_db(const char *name)
 		{ "record", DB_WRITE }, { "escalate", DB_WRITE }, { "due", DB_WRITE }, { "resolve", DB_WRITE },
 		{ "withdraw", DB_WRITE }, { "refer", DB_WRITE }, { "challenge", DB_WRITE },
 		{ "protocols", DB_NONE }, { "workdays", DB_IF_EXISTS }, { "closure", DB_WRITE },
-		{ "agency", DB_WRITE }, { "contact", DB_WRITE },
+		{ "agency", DB_WRITE }, { "contact", DB_WRITE }, { "counterpart", DB_WRITE },
+		{ "export-ics", DB_READ }, { "report", DB_READ }, { "learning", DB_READ }, { "proforma", DB_READ },
+		{ "export", DB_READ }, { "config", DB_NONE },
 	};
 
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)

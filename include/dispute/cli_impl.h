@@ -48,4 +48,15 @@ void cli_json_str(struct sb *sb, const char *s);
 void cli_json_date(struct sb *sb, long day);
 void cli_json_time(struct sb *sb, int minute);
 
+/* Commands that live in their own files. */
+int cmd_export_ics(struct ctx *c, struct args *a);
+int cmd_counterpart(struct ctx *c, struct args *a);
+int cmd_config(struct ctx *c, struct args *a);
+int cmd_report(struct ctx *c, struct args *a);
+int cmd_learning(struct ctx *c, struct args *a);
+int cmd_proforma(struct ctx *c, struct args *a);
+int cmd_export(struct ctx *c, struct args *a);
+/* Their options, defined beside them in src/cli_report.c. */
+extern const struct optspec cli_report_opts[], cli_learning_opts[], cli_proforma_opts[], cli_export_opts[];
+
 #endif
