@@ -57,12 +57,19 @@ CPPFLAGS += $(PC_CFLAGS)
 # The core links without curses or libical: the unit tests link only these,
 # so a curses or libical call creeping into the core breaks the build.
 CORE_SRC = src/util.c src/date.c src/calendar.c src/protocol.c src/protocol_load.c \
-           src/dispute.c src/store.c src/paths.c src/text.c
+           src/dispute.c src/store.c src/paths.c src/text.c src/service.c src/config.c
 APP_SRC  = $(filter-out $(CORE_SRC),$(wildcard src/*.c))
 CORE_OBJ = $(CORE_SRC:src/%.c=build/%.o)
 APP_OBJ  = $(APP_SRC:src/%.c=build/%.o)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=build/tests/%)
+
+# Screen tests link the app, panes and screen without the terminal
+# back-end: a curses call creeping into them breaks this link too.
+SCREEN_SRC = src/app.c src/editor.c src/form.c src/keys.c src/lines.c src/pane_board.c \
+             src/pane_list.c src/pane_record.c src/pane_timeline.c src/screen.c src/textedit.c
+SCREEN_OBJ = $(SCREEN_SRC:src/%.c=build/%.o)
+SCREEN_BIN = build/tests/screen_test
 
 all: dispute
 
@@ -80,6 +87,17 @@ build/tests/%: tests/unit/%.c $(CORE_OBJ)
 	$(E) CC $<
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -o $@ $< $(CORE_OBJ) $(PC_TEST) $(PC_LIBS_CORE) $(LDFLAGS) -lm
 
+$(SCREEN_BIN): tests/screen/screen_test.c $(CORE_OBJ) $(SCREEN_OBJ)
+	@mkdir -p $(@D)
+	$(E) CC $<
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -o $@ $< $(CORE_OBJ) $(SCREEN_OBJ) $(PC_LIBS_CORE) $(LDFLAGS) -lm
+
+# Test tools that need libical; never linked into the core.
+build/tests/icscheck: tests/tools/icscheck.c
+	@mkdir -p $(@D)
+	$(E) CC $<
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(shell $(PKG_CONFIG) --libs libical) $(LDFLAGS)
+
 deps:
 	sh scripts/deps
 
@@ -89,13 +107,18 @@ run: dispute
 demo: dispute
 	sh scripts/demo
 
-check: dispute $(UNIT_BIN)
+check: dispute $(UNIT_BIN) $(SCREEN_BIN) build/tests/icscheck
 	sh tests/run-all $(UNIT_BIN)
 
-check-valgrind: dispute $(UNIT_BIN)
+check-valgrind: dispute $(UNIT_BIN) $(SCREEN_BIN) build/tests/icscheck
 	DISPUTE_VALGRIND=1 sh tests/run-all $(UNIT_BIN)
 
-bench: dispute
+build/tests/bench: tests/bench/bench.c $(CORE_OBJ) build/ics.o
+	@mkdir -p $(@D)
+	$(E) CC $<
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(CORE_OBJ) build/ics.o $(PC_LIBS_APP) $(PC_LIBS_CORE) $(LDFLAGS) -lm
+
+bench: dispute build/tests/bench
 	sh scripts/bench
 
 install: dispute
@@ -117,4 +140,4 @@ clean:
 
 .PHONY: all deps run demo check check-valgrind bench install uninstall clean
 
--include $(CORE_OBJ:.o=.d) $(APP_OBJ:.o=.d) $(UNIT_BIN:=.d)
+-include $(CORE_OBJ:.o=.d) $(APP_OBJ:.o=.d) $(UNIT_BIN:=.d) $(SCREEN_BIN:=.d)

@@ -13,6 +13,7 @@
 #include "dispute/paths.h"
 #include "dispute/text.h"
 #include "dispute/store.h"
+#include "dispute/store_db.h"
 
 struct store {
 	sqlite3 *db;
@@ -125,6 +126,15 @@ static const char *const migrations[] = {
 	") WITHOUT ROWID;\n"
 	"INSERT INTO meta(key, value) VALUES ('uid', lower(hex(randomblob(8))));\n"
 	"ALTER TABLE stages ADD COLUMN contact_id INTEGER REFERENCES contacts(id);\n",
+	/* 3: the list's order as one indexed key, so a page of the list reads
+	 * one page of the index instead of sorting every dispute: open ones by
+	 * due date (none last), then closed ones, most recently closed first.
+	 * list_key() in C computes the same key. */
+	"ALTER TABLE disputes ADD COLUMN list_key TEXT;\n"
+	"UPDATE disputes SET list_key = CASE WHEN status = 'open'\n"
+	"	THEN '0' || coalesce(current_due, '9999-12-31')\n"
+	"	ELSE '1' || (99999999 - CAST(replace(closed, '-', '') AS INTEGER)) END || reference;\n"
+	"CREATE INDEX disputes_list ON disputes(list_key);\n",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -782,6 +792,22 @@ static long running_due(const struct dispute *d)
 	return d->status == DS_OPEN && cur ? cur->due : DATE_NONE;
 }
 
+/* The list's order key (see migration 3): "0" + due date + reference for
+ * open disputes, "1" + (99999999 - closed as yyyymmdd) + reference for closed. */
+static void list_key(const struct dispute *d, const char *reference, char out[40])
+{
+	char day[11];
+	long due = running_due(d);
+	int y, m, dd;
+
+	if (d->status == DS_OPEN) {
+		snprintf(out, 40, "0%s%s", due == DATE_NONE ? "9999-12-31" : date_format(due, day), reference);
+	} else {
+		date_to_ymd(d->closed, &y, &m, &dd);
+		snprintf(out, 40, "1%08ld%s", 99999999L - (y * 10000L + m * 100L + dd), reference);
+	}
+}
+
 /* Inserts the dispute's stages, or updates the ones already stored. */
 static enum status stages_write(struct store *s, const struct dispute *d, struct error *err)
 {
@@ -831,9 +857,16 @@ out:
  * change's transaction so two programs cannot take the same one. */
 static enum status next_reference(struct store *s, long opened, char ref[16], struct error *err)
 {
+	/* The year's counter lives in meta ("next-YYYY"); a year without one
+	 * (a database from before schema 3) starts from the highest number used.
+	 * Both are read and written inside the caller's transaction. */
 	static const char sql[] =
-		"SELECT coalesce(max(CAST(substr(reference, 8) AS INTEGER)), 0) + 1 FROM disputes"
-		" WHERE reference >= ?1 AND reference < ?2";
+		"SELECT coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'next-' || substr(?1, 3, 4)),"
+		" (SELECT coalesce(max(CAST(substr(reference, 8) AS INTEGER)), 0) + 1 FROM disputes"
+		"  WHERE reference >= ?1 AND reference < ?2))";
+	static const char bump[] =
+		"INSERT INTO meta(key, value) VALUES ('next-' || substr(?1, 3, 4), ?2)"
+		" ON CONFLICT(key) DO UPDATE SET value = excluded.value";
 	sqlite3_stmt *st = NULL;
 	char lo[16], hi[16];
 	enum status rc;
@@ -858,6 +891,15 @@ static enum status next_reference(struct store *s, long opened, char ref[16], st
 		goto out;
 	}
 	snprintf(ref, 16, "D-%04d-%04lld", y, next);
+	sqlite3_finalize(st);
+	st = NULL;
+	if ((rc = prepare(s, bump, &st, err)) != ST_OK)
+		goto out;
+	bind_text(st, 1, lo, &brc);
+	bind_int(st, 2, next + 1, &brc);
+	src = brc == SQLITE_OK ? sqlite3_step(st) : brc;
+	if (src != SQLITE_DONE)
+		rc = db_fail(s, src, "cannot number the dispute", err);
 out:
 	sqlite3_finalize(st);
 	return rc;
@@ -868,10 +910,11 @@ enum status store_dispute_insert(struct store *s, struct dispute *d, struct erro
 	static const char sql[] =
 		"INSERT INTO disputes(reference, protocol, urgent, subject, raised_by, against, category,"
 		" summary, opened, status, closed, outcome, outstanding, challenged, current_stage,"
-		" current_due) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
+		" current_due, list_key)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
 	sqlite3_stmt *st = NULL;
 	long long raised, against, saved_id = d->id;
-	char ref[16];
+	char ref[16], key[40];
 	enum status rc;
 	bool own;
 	int brc = SQLITE_OK, src;
@@ -901,6 +944,8 @@ enum status store_dispute_insert(struct store *s, struct dispute *d, struct erro
 	bind_date(st, 14, d->challenged, &brc);
 	bind_int(st, 15, d->current_stage, &brc);
 	bind_date(st, 16, running_due(d), &brc);
+	list_key(d, ref, key);
+	bind_text(st, 17, key, &brc);
 	src = brc == SQLITE_OK ? sqlite3_step(st) : brc;
 	if (src != SQLITE_DONE) {
 		rc = db_fail(s, src, "cannot save the dispute", err);
@@ -922,11 +967,13 @@ enum status store_dispute_update(struct store *s, const struct dispute *d, struc
 {
 	static const char sql[] =
 		"UPDATE disputes SET status = ?2, closed = ?3, outcome = ?4, outstanding = ?5,"
-		" challenged = ?6, current_stage = ?7, current_due = ?8 WHERE id = ?1";
+		" challenged = ?6, current_stage = ?7, current_due = ?8,"
+		" list_key = ?9 || reference WHERE id = ?1";
 	sqlite3_stmt *st = NULL;
 	enum status rc;
 	bool own;
 	int brc = SQLITE_OK, src;
+	char key[40];
 
 	if ((rc = change_begin(s, &own, err)) != ST_OK)
 		return rc;
@@ -940,6 +987,8 @@ enum status store_dispute_update(struct store *s, const struct dispute *d, struc
 	bind_date(st, 6, d->challenged, &brc);
 	bind_int(st, 7, d->current_stage, &brc);
 	bind_date(st, 8, running_due(d), &brc);
+	list_key(d, "", key);
+	bind_text(st, 9, key, &brc);
 	src = brc == SQLITE_OK ? sqlite3_step(st) : brc;
 	if (src != SQLITE_DONE) {
 		rc = db_fail(s, src, "cannot save the dispute", err);
@@ -1152,8 +1201,7 @@ static const char *order_sql(enum list_order order)
 	default:
 		/* Open ones by due date, no due date last; then closed ones,
 		 * most recently closed first.  current_due is NULL once closed. */
-		return " ORDER BY d.status <> 'open', d.current_due IS NULL, d.current_due,"
-		       " d.closed DESC, d.reference";
+		return " ORDER BY d.list_key";
 	}
 }
 
@@ -1585,4 +1633,9 @@ enum status store_contact_get(struct store *s, long long id, struct contact *c, 
 	}
 	sqlite3_finalize(st);
 	return rc;
+}
+
+sqlite3 *store_db(struct store *s)
+{
+	return s->db;
 }

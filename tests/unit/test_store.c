@@ -209,8 +209,8 @@ static void test_create_modes(void **state)
 	assert_true(S_ISREG(st.st_mode));
 	assert_int_equal(st.st_mode & 0777, 0600);
 
-	assert_int_equal(store_schema_version(), 2);
-	assert_int_equal(raw_int(path, "PRAGMA user_version"), 2);
+	assert_int_equal(store_schema_version(), 3);
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), 3);
 	assert_int_equal(raw_int(path, "PRAGMA application_id"), 0x44535054);
 	assert_int_equal(raw_int(path, "SELECT count(*) FROM sqlite_master WHERE name = 'disputes'"), 1);
 
@@ -1032,7 +1032,7 @@ static void test_refuse_newer(void **state)
 	assert_int_equal(store_open(f->db, STORE_CREATE, &s, &err), ST_OK);
 	store_close(s);
 	assert_int_equal(raw_exec(f->db, "PRAGMA user_version = 99", NULL, 0), SQLITE_OK);
-	assert_refused(f->db, ST_REFUSED, " was written by a newer dispute (schema 99; this program knows 2)");
+	assert_refused(f->db, ST_REFUSED, " was written by a newer dispute (schema 99; this program knows 3)");
 }
 
 static void test_refuse_corrupt(void **state)
@@ -1071,7 +1071,7 @@ static void test_empty_file_is_initialised(void **state)
 	chmod(f->db, 0640);
 	assert_int_equal(store_open(f->db, STORE_READ, &s, &err), ST_OK);
 	store_close(s);
-	assert_int_equal(raw_int(f->db, "PRAGMA user_version"), 2);
+	assert_int_equal(raw_int(f->db, "PRAGMA user_version"), 3);
 	/* The permissions of an existing file are the user's business. */
 	assert_int_equal(stat(f->db, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0640);
