@@ -176,29 +176,9 @@ static char *read_stdin(size_t max, struct error *err)
 	return sb_take(&sb);
 }
 
-/* JSON output.  Strings are stored clean (text_check), but escape every
- * control character anyway so the output is valid whatever is in the file. */
 void cli_json_str(struct sb *sb, const char *s)
 {
-	if (!s) {
-		sb_append(sb, "null");
-		return;
-	}
-	sb_append(sb, "\"");
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch == '"' || ch == '\\')
-			sb_printf(sb, "\\%c", ch);
-		else if (ch == '\n')
-			sb_append(sb, "\\n");
-		else if (ch == '\t')
-			sb_append(sb, "\\t");
-		else if (ch < 0x20 || ch == 0x7f)
-			sb_printf(sb, "\\u%04x", ch);
-		else
-			sb_appendn(sb, s, 1);
-	}
-	sb_append(sb, "\"");
+	text_json(sb, s);
 }
 
 void cli_json_date(struct sb *sb, long day)

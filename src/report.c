@@ -37,6 +37,15 @@ void csv_field(struct sb *sb, const char *s)
 		return;
 	}
 	clean = text_sanitize(s, true);
+	/* A cell a spreadsheet would run as a formula ("=HYPERLINK(...)",
+	 * "+cmd", "@SUM") starts with an apostrophe instead; numbers such as
+	 * "-3" stay numbers. */
+	if (clean[0] == '=' || clean[0] == '+' || clean[0] == '@' ||
+	    (clean[0] == '-' && !(clean[1] >= '0' && clean[1] <= '9'))) {
+		char *guarded = xasprintf("'%s", clean);
+		free(clean);
+		clean = guarded;
+	}
 	quote = strpbrk(clean, ",\"\r\n") != NULL;
 	if (!quote) {
 		sb_append(sb, clean);
@@ -63,33 +72,10 @@ void csv_row(struct sb *sb, int n, const char *const *cells)
 	sb_append(sb, "\r\n");
 }
 
-/* A JSON string (or null), every control character escaped, invalid
- * UTF-8 replaced, so the output parses whatever the file holds. */
+/* A JSON string (or null): text_json. */
 static void json_str(struct sb *sb, const char *s)
 {
-	char *clean;
-
-	if (!s) {
-		sb_append(sb, "null");
-		return;
-	}
-	clean = text_sanitize(s, true);
-	sb_append(sb, "\"");
-	for (const char *p = clean; *p; p++) {
-		unsigned char ch = (unsigned char)*p;
-		if (ch == '"' || ch == '\\')
-			sb_printf(sb, "\\%c", ch);
-		else if (ch == '\n')
-			sb_append(sb, "\\n");
-		else if (ch == '\t')
-			sb_append(sb, "\\t");
-		else if (ch < 0x20 || ch == 0x7f)
-			sb_printf(sb, "\\u%04x", ch);
-		else
-			sb_appendn(sb, p, 1);
-	}
-	sb_append(sb, "\"");
-	free(clean);
+	text_json(sb, s);
 }
 
 static void json_date(struct sb *sb, long day)

@@ -1,4 +1,5 @@
 /* UTF-8 validation and decoding, terminal-safe sanitizing, and display width. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "dispute/text.h"
@@ -308,4 +309,32 @@ char *text_fold(const char *s)
 		i += n;
 	}
 	return sb_take(&sb);
+}
+
+void text_json(struct sb *sb, const char *s)
+{
+	char *clean;
+
+	if (!s) {
+		sb_append(sb, "null");
+		return;
+	}
+	clean = text_sanitize(s, true);
+	sb_append(sb, "\"");
+	for (const char *p = clean; *p; p++) {
+		unsigned char ch = (unsigned char)*p;
+
+		if (ch == '"' || ch == '\\')
+			sb_printf(sb, "\\%c", ch);
+		else if (ch == '\n')
+			sb_append(sb, "\\n");
+		else if (ch == '\t')
+			sb_append(sb, "\\t");
+		else if (ch < 0x20 || ch == 0x7f)
+			sb_printf(sb, "\\u%04x", ch);
+		else
+			sb_appendn(sb, p, 1);
+	}
+	sb_append(sb, "\"");
+	free(clean);
 }

@@ -25,6 +25,12 @@ char *text_sanitize(const char *s, bool keep_newlines);
  * so a search for "łukasz" finds "Łukasz".  Other characters are kept. */
 char *text_fold(const char *s);
 
+/* Appends s as a JSON string ("null" for NULL): sanitised as by
+ * text_sanitize(s, true), then every quote, backslash and control
+ * character escaped, so the output parses whatever the database holds. */
+struct sb;
+void text_json(struct sb *sb, const char *s);
+
 /* Display columns of s (wide characters count 2, combining marks 0). */
 int text_width(const char *s);
 
