@@ -51,6 +51,7 @@ PC_CFLAGS    := $(shell $(PKG_CONFIG) --cflags $(PKGS_CORE) $(PKGS_APP))
 PC_LIBS_CORE := $(shell $(PKG_CONFIG) --libs $(PKGS_CORE))
 PC_LIBS_APP  := $(shell $(PKG_CONFIG) --libs $(PKGS_APP))
 PC_TEST      := $(shell $(PKG_CONFIG) --cflags --libs $(PKGS_TEST))
+PC_LIBS_ICAL := $(shell $(PKG_CONFIG) --libs libical)
 endif
 CPPFLAGS += $(PC_CFLAGS)
 
@@ -65,9 +66,11 @@ UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=build/tests/%)
 
 # Screen tests link the app, panes and screen without the terminal
-# back-end: a curses call creeping into them breaks this link too.
+# back-end: a curses call creeping into them breaks this link too.  The
+# invite and report views bring the export modules they call, and libical.
 SCREEN_SRC = src/app.c src/editor.c src/form.c src/keys.c src/lines.c src/pane_board.c \
-             src/pane_list.c src/pane_record.c src/pane_timeline.c src/screen.c src/textedit.c
+             src/pane_list.c src/pane_record.c src/pane_timeline.c src/screen.c src/textedit.c \
+             src/view_invite.c src/view_report.c src/invite.c src/ics.c src/report.c src/store_report.c
 SCREEN_OBJ = $(SCREEN_SRC:src/%.c=build/%.o)
 SCREEN_BIN = build/tests/screen_test
 
@@ -90,13 +93,14 @@ build/tests/%: tests/unit/%.c $(CORE_OBJ)
 $(SCREEN_BIN): tests/screen/screen_test.c $(CORE_OBJ) $(SCREEN_OBJ)
 	@mkdir -p $(@D)
 	$(E) CC $<
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -o $@ $< $(CORE_OBJ) $(SCREEN_OBJ) $(PC_LIBS_CORE) $(LDFLAGS) -lm
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -o $@ $< $(CORE_OBJ) $(SCREEN_OBJ) $(PC_LIBS_ICAL) $(PC_LIBS_CORE) \
+	    $(LDFLAGS) -lm
 
 # Test tools that need libical; never linked into the core.
 build/tests/icscheck: tests/tools/icscheck.c
 	@mkdir -p $(@D)
 	$(E) CC $<
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(shell $(PKG_CONFIG) --libs libical) $(LDFLAGS)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(PC_LIBS_ICAL) $(LDFLAGS)
 
 deps:
 	sh scripts/deps

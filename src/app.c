@@ -11,6 +11,8 @@
 #include "dispute/pane.h"
 #include "dispute/protocol.h"
 #include "dispute/text.h"
+#include "dispute/view_invite.h"
+#include "dispute/view_report.h"
 
 static const struct pane_ops *const panes[PANE_COUNT] = {
 	&pane_list_ops,
@@ -426,6 +428,8 @@ void app_free(struct app *a)
 	detail_free(&a->detail);
 	dispute_free(&a->detail.d);
 	dialog_close(a);
+	invite_close(a);
+	report_close(a);
 	textedit_free(&a->search);
 	textedit_free(&a->ed.text);
 	textedit_free(&a->ed.when);
@@ -541,6 +545,10 @@ static unsigned app_action(struct app *a, enum action act)
 	case ACT_WITHDRAW:
 	case ACT_CHALLENGE:
 		return flow_start(a, act);
+	case ACT_INVITE:
+		return invite_open(a);
+	case ACT_REPORT:
+		return report_open(a);
 	case ACT_REFRESH:
 		app_reload(a);
 		return APP_REDRAW | APP_REPAINT;
@@ -575,6 +583,10 @@ unsigned app_key(struct app *a, int key)
 		return dialog_key(a, key);
 	case MODE_DRAFT:
 		return draft_key(a, key);
+	case MODE_INVITE:
+		return invite_key(a, key);
+	case MODE_REPORT:
+		return report_key(a, key);
 	case MODE_NORMAL:
 		break;
 	}
@@ -667,12 +679,16 @@ static const char *mode_hint(struct app *a)
 		return "Tab/↑↓ field · ←→ choose · Ctrl-S or F2 open · Esc cancel";
 	case MODE_HELP:
 		return "j/k scroll · Esc or q close";
+	case MODE_INVITE:
+		return "Nothing is written until you confirm · Esc cancels";
+	case MODE_REPORT:
+		return "j/k scroll · PgUp/PgDn page · q or Esc close";
 	default:
 		break;
 	}
 	if (a->focus == PANE_LIST || a->focus == PANE_BOARD)
 		return "? help · q quit · Tab pane · j/k move · Enter open · / search · f filter · s sort · "
-		       "n new · a record · e escalate · r resolve · w withdraw · c challenge";
+		       "n new · a record · e escalate · r resolve · w withdraw · c challenge · x invite · R report";
 	return "? help · q quit · Tab pane · j/k scroll · a record · e escalate · d due date · r resolve · "
 	       "w withdraw · c challenge";
 }
@@ -758,6 +774,12 @@ void app_draw(struct app *a, struct screen *s)
 		break;
 	case MODE_DRAFT:
 		draft_draw(a, s);
+		break;
+	case MODE_INVITE:
+		invite_draw(a, s);
+		break;
+	case MODE_REPORT:
+		report_draw(a, s);
 		break;
 	default:
 		break;

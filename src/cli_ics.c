@@ -1,16 +1,15 @@
 /* Commands for calendar invites: export-ics, counterpart, and the user's settings (config). */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "dispute/cli.h"
 #include "dispute/cli_impl.h"
 #include "dispute/date.h"
 #include "dispute/ics.h"
+#include "dispute/invite.h"
 #include "dispute/text.h"
 
 /* Asks on the terminal for a missing setting; NULL when there is no
@@ -60,200 +59,115 @@ static enum status organizer_ready(struct ctx *c, struct error *err)
 	return ST_OK;
 }
 
-/* When the export is made: DISPUTE_DTSTAMP pins it for exact tests. */
-static void dtstamp_now(char out[17])
-{
-	const char *env = getenv("DISPUTE_DTSTAMP");
-	time_t now = time(NULL);
-	struct tm tm;
-
-	if (env && strlen(env) == 16) {
-		memcpy(out, env, 17);
-		return;
-	}
-	gmtime_r(&now, &tm);
-	strftime(out, 17, "%Y%m%dT%H%M%SZ", &tm);
-}
-
-struct export {
+struct bulk {
 	struct ctx *c;
 	struct ics_writer *w;
-	struct ics_settings set;
-	bool all_stages, bulk;
+	const struct ics_settings *set;
+	bool all_stages;
 	int written, skipped;
 };
 
-static enum status export_stage(struct export *x, const struct dispute *d, const struct stage *st,
-                                struct error *err)
+/* A dispute left out of a bulk export is a warning, not a failure. */
+static void bulk_skip(const char *why, void *arg)
 {
-	struct ics_item it = { d, protocol_set_find(&x->c->protocols, d->protocol), st, { NULL, NULL } };
-	struct contact ct = {0};
-	enum status rc;
-
-	if (st->due == DATE_NONE)
-		return error_set(err, ST_REFUSED, "stage %d of %s has no due date yet (agree one with 'dispute due')",
-		                 st->number, d->reference);
-	if (!st->contact_id)
-		return error_set(err, ST_REFUSED, "stage %d of %s has no counterpart manager; name one with "
-		                 "'dispute counterpart %s CONTACT'", st->number, d->reference, d->reference);
-	if ((rc = store_contact_get(x->c->store, st->contact_id, &ct, err)))
-		return rc;
-	it.attendee.name = ct.name;
-	it.attendee.email = ct.email;
-	rc = ics_event(x->w, &x->set, &it, err);
-	contact_free(&ct);
-	return rc;
+	(void)arg;
+	fprintf(stderr, "dispute: warning: skipped: %s\n", why);
 }
 
-/* Exports one dispute's deadlines among its first n stages: the last of
- * them, or all of them with --all-stages. */
-static enum status export_dispute(struct export *x, const struct dispute *d, size_t n, struct error *err)
+static int bulk_row(const struct dispute *d, void *arg)
 {
-	enum status rc = ST_OK;
-
-	for (size_t i = x->all_stages ? 0 : n - 1; i < n && rc == ST_OK; i++) {
-		const struct stage *st = &d->stages[i];
-
-		if (x->all_stages && st->due == DATE_NONE)
-			continue;
-		rc = export_stage(x, d, st, err);
-		if (rc == ST_OK) {
-			x->written++;
-		} else if (x->bulk && rc == ST_REFUSED) {
-			fprintf(stderr, "dispute: warning: skipped: %s\n", err->msg);
-			x->skipped++;
-			rc = ST_OK;
-		}
-	}
-	return rc;
-}
-
-static int export_row(const struct dispute *d, void *arg)
-{
-	struct export *x = arg;
+	struct bulk *b = arg;
 	struct error err;
 
-	return export_dispute(x, d, d->nstages, &err) == ST_OK ? 0 : (fprintf(stderr, "dispute: %s\n", err.msg), 1);
+	if (invite_dispute(b->c, b->w, b->set, d, d->nstages, b->all_stages, bulk_skip, NULL, &b->written,
+	                   &b->skipped, &err) == ST_OK)
+		return 0;
+	fprintf(stderr, "dispute: %s\n", err.msg);
+	return 1;
 }
 
-/* Opens FILE.tmp (0600) to be renamed over FILE when complete. */
-static FILE *open_output(const char *to, char **tmp, struct error *err)
+/* Every open dispute's deadline, streamed event by event into out. */
+static enum status export_bulk(struct ctx *c, const struct invite_setup *s, bool all_stages, FILE *out,
+                               int *written, struct error *err)
 {
-	FILE *f;
-	int fd;
+	struct bulk b = { c, NULL, &s->set, all_stages, 0, 0 };
+	struct list_filter f;
+	enum status rc;
 
-	*tmp = xasprintf("%s.tmp", to);
-	fd = open(*tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0 || !(f = fdopen(fd, "w"))) {
-		error_set(err, ST_IO, "cannot write %s: %s", *tmp, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		free(*tmp);
-		*tmp = NULL;
-		return NULL;
-	}
-	return f;
+	if ((rc = ics_begin(out, false, &b.w, err)) != ST_OK)
+		return rc;
+	list_filter_init(&f);
+	f.which = LIST_OPEN;
+	rc = store_list(c->store, &f, bulk_row, &b, err);
+	if (rc == ST_OK && b.written + b.skipped > 0 && !b.written)
+		rc = error_set(err, ST_REFUSED, "no deadline could be exported");
+	if (rc == ST_OK)
+		rc = ics_end(b.w, err);
+	else
+		ics_end(b.w, NULL);
+	*written = b.written;
+	return rc;
 }
 
 int cmd_export_ics(struct ctx *c, struct args *a)
 {
-	struct export x;
+	struct invite_setup s;
 	const char *to = cli_opt(a, "to");
-	char stamp[17], *uid = NULL, *tmp = NULL;
+	char *tmp = NULL, *mem = NULL;
+	size_t memlen = 0, n;
 	struct dispute d;
 	struct error err;
 	enum status rc;
 	FILE *out = stdout;
-	bool cancel = cli_flag(a, "cancel");
+	bool cancel = cli_flag(a, "cancel"), all_stages = cli_flag(a, "all-stages"), bulk = cli_flag(a, "open");
+	int written = 0;
 
-	memset(&x, 0, sizeof(x));
-	x.c = c;
-	x.all_stages = cli_flag(a, "all-stages");
-	x.bulk = cli_flag(a, "open");
-	if ((a->npos == 1) == x.bulk) {
+	if ((a->npos == 1) == bulk) {
 		fputs("dispute: export-ics needs a reference, or --open for every open dispute\n"
 		      "usage: dispute export-ics REF [--to FILE] [--all-stages] [--cancel] [--include-subject] | "
 		      "export-ics --open --to FILE\n", stderr);
 		return EXIT_USAGE;
 	}
-	if (x.bulk && cancel) {
+	if (bulk && cancel) {
 		fputs("dispute: export-ics: --cancel goes with one reference, not --open\n", stderr);
 		return EXIT_USAGE;
 	}
 	dispute_init(&d);
-	if (!x.bulk && (rc = store_dispute_load(c->store, a->pos[0], &d, &err)))
+	if (!bulk && (rc = store_dispute_load(c->store, a->pos[0], &d, &err)))
 		return cli_fail(&err);
-	if (!x.bulk && cancel && d.status == DS_OPEN && !x.all_stages) {
-		error_set(&err, ST_REFUSED, "%s is open and its deadline stands; a moved deadline is re-sent as a "
-		          "request, and a closed dispute's invites can be cancelled", d.reference);
+	if (!bulk && invite_scope(&d, cancel, all_stages, &n, &err) != ST_OK) {
 		dispute_free(&d);
 		return cli_fail(&err);
 	}
 	rc = organizer_ready(c, &err);
 	if (rc == ST_OK)
-		rc = store_meta_get(c->store, "uid", &uid, &err);
-	if (rc == ST_OK && c->config.alarms)
-		rc = ics_alarms_check(c->config.alarms, &err);
+		rc = invite_setup_init(c, cli_flag(a, "include-subject"), &s, &err);
 	if (rc != ST_OK) {
 		dispute_free(&d);
-		free(uid);
 		return cli_fail(&err);
 	}
-	dtstamp_now(stamp);
-	x.set.organizer.name = c->config.name;
-	x.set.organizer.email = c->config.email;
-	x.set.phone = c->config.phone;
-	x.set.alarms = c->config.alarms ? c->config.alarms : CONFIG_DEFAULT_ALARMS;
-	x.set.include_subject = cli_flag(a, "include-subject");
-	x.set.dtstamp = stamp;
-	x.set.uid_host = uid ? uid : "local";
-	if (x.set.include_subject)
+	if (s.set.include_subject)
 		fputs("dispute: warning: the invite names the subject; it leaves this machine with it\n", stderr);
 	/* One dispute's invites are built in memory, so a refusal half way
 	 * prints nothing; a bulk export streams to its file. */
-	char *mem = NULL;
-	size_t memlen = 0;
 	if (to)
-		out = open_output(to, &tmp, &err);
-	else if (!x.bulk)
+		out = invite_file_open(to, &tmp, &err);
+	else if (!bulk)
 		out = open_memstream(&mem, &memlen);
 	if (!out) {
 		if (!to)
 			error_set(&err, ST_NOMEM, "cannot build the invites: %s", strerror(errno));
 		dispute_free(&d);
-		free(uid);
+		invite_setup_free(&s);
 		return cli_fail(&err);
 	}
-	rc = ics_begin(out, cancel, &x.w, &err);
-	if (rc == ST_OK) {
-		if (x.bulk) {
-			struct list_filter f;
-			list_filter_init(&f);
-			f.which = LIST_OPEN;
-			rc = store_list(c->store, &f, export_row, &x, &err);
-			if (rc == ST_OK && x.written + x.skipped > 0 && !x.written)
-				rc = error_set(&err, ST_REFUSED, "no deadline could be exported");
-		} else {
-			/* Cancelling an open dispute's invites only touches stages that ended. */
-			size_t n = cancel && d.status == DS_OPEN ? d.nstages - 1 : d.nstages;
-
-			rc = n ? export_dispute(&x, &d, n, &err)
-			               : error_set(&err, ST_REFUSED, "%s has no ended stage to cancel", d.reference);
-		}
-		if (rc == ST_OK)
-			rc = ics_end(x.w, &err);
-		else
-			ics_end(x.w, NULL);
-	}
+	if (bulk)
+		rc = export_bulk(c, &s, all_stages, out, &written, &err);
+	else
+		rc = invite_build(c, &s, &d, cancel, all_stages, out, &written, &err);
 	if (tmp) {
-		if (fclose(out) != 0 && rc == ST_OK)
-			rc = error_set(&err, ST_IO, "cannot write %s: %s", tmp, strerror(errno));
-		if (rc == ST_OK && rename(tmp, to) != 0)
-			rc = error_set(&err, ST_IO, "cannot write %s: %s", to, strerror(errno));
-		if (rc != ST_OK)
-			unlink(tmp);
-		free(tmp);
-	} else if (!x.bulk) {
+		rc = invite_file_close(out, tmp, to, rc, &err);
+	} else if (!bulk) {
 		fclose(out);
 		if (rc == ST_OK)
 			fwrite(mem, 1, memlen, stdout);
@@ -261,9 +175,9 @@ int cmd_export_ics(struct ctx *c, struct args *a)
 	}
 
 	if (rc == ST_OK && to)
-		fprintf(stderr, "dispute: %d invite%s written to %s\n", x.written, x.written == 1 ? "" : "s", to);
+		fprintf(stderr, "dispute: %d invite%s written to %s\n", written, written == 1 ? "" : "s", to);
 	dispute_free(&d);
-	free(uid);
+	invite_setup_free(&s);
 	return rc == ST_OK ? EXIT_OK : cli_fail(&err);
 }
 

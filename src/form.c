@@ -33,7 +33,7 @@ struct rect form_box(struct app *a, struct screen *s, int w, int h, const char *
 }
 
 /* Draws a one-line input field, scrolled so the cursor shows. */
-static void field_draw(struct screen *s, int y, int x, int w, const struct textedit *t, bool focused)
+void form_field_draw(struct screen *s, int y, int x, int w, const struct textedit *t, bool focused)
 {
 	const char *buf = textedit_text(t);
 	size_t start = 0;
@@ -52,7 +52,7 @@ static void field_draw(struct screen *s, int y, int x, int w, const struct texte
 }
 
 /* Draws wrapped text into r from its top; returns the lines used. */
-static int text_draw(struct screen *s, int y, int x, int w, int maxh, unsigned attr, const char *text)
+int form_text_draw(struct screen *s, int y, int x, int w, int maxh, unsigned attr, const char *text)
 {
 	struct wrap_line *wl;
 	size_t n = text_wrap(text, strlen(text), w, &wl);
@@ -67,7 +67,7 @@ static int text_draw(struct screen *s, int y, int x, int w, int maxh, unsigned a
 	return used;
 }
 
-static int text_lines(const char *text, int w)
+int form_text_lines(const char *text, int w)
 {
 	struct wrap_line *wl;
 	size_t n = text_wrap(text, strlen(text), w, &wl);
@@ -76,7 +76,7 @@ static int text_lines(const char *text, int w)
 	return (int)n;
 }
 
-static bool blank(const char *s)
+bool form_blank(const char *s)
 {
 	for (; *s; s++)
 		if (*s != ' ' && *s != '\t' && *s != '\n')
@@ -188,7 +188,7 @@ static unsigned form_submit(struct app *a)
 	long opened;
 
 	for (int i = F_SUBJECT; i < FORM_FIELDS; i++) {
-		if (is_choice(i) || !blank(textedit_text(&f->text[i])))
+		if (is_choice(i) || !form_blank(textedit_text(&f->text[i])))
 			continue;
 		snprintf(f->msg, sizeof(f->msg), "%s is empty", form_labels[i]);
 		f->field = i;
@@ -284,7 +284,7 @@ void form_new_draw(struct app *a, struct screen *s)
 
 		screen_put(s, y, in.x + 1, 11, focus ? SA_REVERSE | SA_BOLD : SA_BOLD, form_labels[i]);
 		if (!is_choice(i)) {
-			field_draw(s, y, fx + 2, fw - 4, &f->text[i], focus);
+			form_field_draw(s, y, fx + 2, fw - 4, &f->text[i], focus);
 			continue;
 		}
 		if (i == F_PROTOCOL && p) {
@@ -308,16 +308,16 @@ void form_new_draw(struct app *a, struct screen *s)
 		protocol_stages(p, false, &n);
 		snprintf(buf, sizeof(buf), "%zu stages; %s; %s", n,
 		         p->population ? p->population : "", p->urgent ? "has an urgent route" : "no urgent route");
-		text_draw(s, y, in.x + 1, in.w - 2, 2, SA_DIM, buf);
+		form_text_draw(s, y, in.x + 1, in.w - 2, 2, SA_DIM, buf);
 	} else if (f->field == F_URGENT && p && p->urgent) {
 		snprintf(buf, sizeof(buf), "%s Urgent route: %s.", form_hints[F_URGENT], p->urgent->name);
-		text_draw(s, y, in.x + 1, in.w - 2, 2, SA_DIM, buf);
+		form_text_draw(s, y, in.x + 1, in.w - 2, 2, SA_DIM, buf);
 	} else {
-		text_draw(s, y, in.x + 1, in.w - 2, 2, SA_DIM, form_hints[f->field]);
+		form_text_draw(s, y, in.x + 1, in.w - 2, 2, SA_DIM, form_hints[f->field]);
 	}
 	y += 2;
 	if (f->msg[0])
-		text_draw(s, y, in.x + 1, in.w - 2, 1, SA_COLOUR(SC_OVERDUE) | SA_BOLD, f->msg);
+		form_text_draw(s, y, in.x + 1, in.w - 2, 1, SA_COLOUR(SC_OVERDUE) | SA_BOLD, f->msg);
 	screen_put_fit(s, in.y + in.h - 1, in.x + 1, in.w - 2, SA_DIM,
 	               "Tab/↑↓ field · ←→ choose · Ctrl-S or F2 open the dispute · Esc cancel");
 }
@@ -612,12 +612,12 @@ unsigned dialog_key(struct app *a, int key)
 		char *value = text_sanitize(textedit_text(&dl->input), false);
 		unsigned rc;
 
-		if (blank(value) && !dl->optional) {
+		if (form_blank(value) && !dl->optional) {
 			app_status(a, true, "%s cannot be empty (Esc cancels)", dl->label);
 			free(value);
 			return APP_REDRAW;
 		}
-		rc = dialog_next(a, blank(value) ? "" : value);
+		rc = dialog_next(a, form_blank(value) ? "" : value);
 		free(value);
 		return rc;
 	}
@@ -631,17 +631,17 @@ void dialog_draw(struct app *a, struct screen *s)
 	struct rect r, in;
 
 	for (int i = 0; i < dl->nlines; i++)
-		h += text_lines(dl->lines[i], w - 4);
+		h += form_text_lines(dl->lines[i], w - 4);
 	h += 4 + (dl->prompt ? 2 : 0);
 	r = form_box(a, s, w, h, dl->title);
 	in = rect_inner(r);
 	y = in.y;
 	for (int i = 0; i < dl->nlines; i++)
-		y += text_draw(s, y, in.x + 1, in.w - 2, in.y + in.h - y, i == 0 ? 0 : SA_BOLD, dl->lines[i]);
+		y += form_text_draw(s, y, in.x + 1, in.w - 2, in.y + in.h - y, i == 0 ? 0 : SA_BOLD, dl->lines[i]);
 	y++;
 	if (dl->prompt) {
 		int lw = screen_put(s, y, in.x + 1, in.w - 2, SA_BOLD, dl->label);
-		field_draw(s, y, in.x + 2 + lw, in.w - 3 - lw, &dl->input, true);
+		form_field_draw(s, y, in.x + 2 + lw, in.w - 3 - lw, &dl->input, true);
 		screen_put_fit(s, in.y + in.h - 1, in.x + 1, in.w - 2, SA_DIM,
 		               dl->optional ? "Enter continue (may be empty) · Esc cancel" : "Enter continue · Esc cancel");
 	} else {
@@ -665,7 +665,7 @@ unsigned search_key(struct app *a, int key)
 
 		a->mode = MODE_NORMAL;
 		free(a->list.search);
-		a->list.search = blank(q) ? NULL : q;
+		a->list.search = form_blank(q) ? NULL : q;
 		if (!a->list.search)
 			free(q);
 		a->list.sel = a->list.top = 0;
@@ -685,7 +685,7 @@ void search_draw(struct app *a, struct screen *s)
 	const char *hint = " Enter search · Esc cancel";
 	int hw = text_width(hint);
 
-	field_draw(s, y, lw, a->w - lw - hw - 1, &a->search, true);
+	form_field_draw(s, y, lw, a->w - lw - hw - 1, &a->search, true);
 	screen_put(s, y, a->w - hw, hw, SA_DIM, hint);
 }
 
@@ -803,7 +803,7 @@ void draft_draw(struct app *a, struct screen *s)
 {
 	struct draft_offer *o = &a->draft;
 	char *clean = text_sanitize(o->text ? o->text : "", true);
-	int w = a->w - 8 < 76 ? a->w - 8 : 76, tl = text_lines(clean, w - 6), shown, h;
+	int w = a->w - 8 < 76 ? a->w - 8 : 76, tl = form_text_lines(clean, w - 6), shown, h;
 	struct rect r, in;
 	int y;
 
@@ -818,7 +818,7 @@ void draft_draw(struct app *a, struct screen *s)
 	              o->ref);
 	screen_put_fit(s, y++, in.x + 1, in.w - 2, 0, "workbench last closed. It was kept word for word:");
 	y++;
-	y += text_draw(s, y, in.x + 3, in.w - 4, shown, SA_BOLD, clean);
+	y += form_text_draw(s, y, in.x + 3, in.w - 4, shown, SA_BOLD, clean);
 	if (tl > shown)
 		screen_printf(s, y - 1, in.x + in.w - 14, 12, SA_DIM, " … %d more", tl - shown);
 	screen_put_fit(s, in.y + in.h - 1, in.x + 1, in.w - 2, SA_BOLD,

@@ -14,6 +14,9 @@ static const char *const context_names[KC_COUNT] = {
 	"Panes",
 	"Record editor",
 	"Forms and prompts",
+	"Report and invite preview: scrolling",
+	"Invite preview",
+	"Report view",
 };
 
 const struct action_info *keys_table(int *n)

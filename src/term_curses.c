@@ -76,6 +76,21 @@ static wchar_t ascii_stand_in(const char *ch)
 		return L'~';
 	if (!strcmp(ch, "◂") || !strcmp(ch, "←"))
 		return L'<';
+	/* The report's bars: four shapes, told apart without colour. */
+	if (!strcmp(ch, "█"))
+		return L'#';
+	if (!strcmp(ch, "▓"))
+		return L'=';
+	if (!strcmp(ch, "▒"))
+		return L'+';
+	if (!strcmp(ch, "░"))
+		return L'.';
+	if (!strcmp(ch, "·"))
+		return L'-';
+	if (!strcmp(ch, "↑"))
+		return L'^';
+	if (!strcmp(ch, "↓"))
+		return L'v';
 	if (!strcmp(ch, "▸") || !strcmp(ch, "→"))
 		return L'>';
 	return L'?';

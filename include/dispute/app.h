@@ -43,7 +43,9 @@ enum app_mode {
 	MODE_FORM,        /* new dispute */
 	MODE_EDITOR,      /* new record */
 	MODE_DIALOG,      /* confirmation or prompt */
-	MODE_DRAFT        /* a kept draft offered back at start */
+	MODE_DRAFT,       /* a kept draft offered back at start */
+	MODE_INVITE,      /* a calendar invite: details asked for, then the preview */
+	MODE_REPORT       /* the statistics view */
 };
 
 /* One line of the dispute list or the deadline board, copied out of the
@@ -162,6 +164,11 @@ struct draft_offer {
 	char *text;             /* owned */
 };
 
+/* The states of the two full views, owned by view_invite.c and
+ * view_report.c; NULL while the view is closed. */
+struct invite_view;
+struct report_view;
+
 struct app {
 	struct ctx *c;
 	int w, h;
@@ -179,6 +186,8 @@ struct app {
 	struct dialog_state dlg;
 	struct draft_offer draft;
 	struct textedit search;
+	struct invite_view *invite;
+	struct report_view *report;
 	int help_scroll;
 	char status[512];
 	bool status_error;

@@ -4,6 +4,7 @@
 
 #include "dispute/app.h"
 #include "dispute/screen.h"
+#include "dispute/textedit.h"
 
 /* The new-dispute form. */
 void form_new_open(struct app *a);
@@ -33,5 +34,16 @@ void draft_draw(struct app *a, struct screen *s);
 
 /* A centred box of w x h inside the body, cleared, with a title. */
 struct rect form_box(struct app *a, struct screen *s, int w, int h, const char *title);
+
+/* A one-line input field at (y, x), w columns, scrolled so the cursor
+ * shows; the cursor is placed there when focused. */
+void form_field_draw(struct screen *s, int y, int x, int w, const struct textedit *t, bool focused);
+/* Draws text wrapped to w columns from (y, x), at most maxh lines;
+ * returns the lines used. */
+int form_text_draw(struct screen *s, int y, int x, int w, int maxh, unsigned attr, const char *text);
+/* The lines text takes wrapped to w columns. */
+int form_text_lines(const char *text, int w);
+/* True when s holds nothing but spaces, tabs and newlines. */
+bool form_blank(const char *s);
 
 #endif

@@ -40,6 +40,9 @@ enum key_context {
 	KC_MAIN,          /* the four panes */
 	KC_EDITOR,        /* the record editor */
 	KC_FORM,          /* the new-dispute form and the prompts */
+	KC_VIEW,          /* scrolling the report and the invite preview */
+	KC_INVITE,        /* the calendar invite preview */
+	KC_REPORT,        /* the report view */
 	KC_COUNT
 };
 
@@ -70,6 +73,8 @@ enum key_context {
 	X(RESOLVE,     "resolve",     KC_MAIN,   "r",            'r',         0,          0,   "Resolve: record the agreed outcome") \
 	X(WITHDRAW,    "withdraw",    KC_MAIN,   "w",            'w',         0,          0,   "Withdraw the dispute") \
 	X(CHALLENGE,   "challenge",   KC_MAIN,   "c",            'c',         0,          0,   "Mark or clear a formal challenge") \
+	X(INVITE,      "invite",      KC_MAIN,   "x",            'x',         0,          0,   "Calendar invite for the deadline (or its cancellation): preview, then write") \
+	X(REPORT,      "report",      KC_MAIN,   "R",            'R',         0,          0,   "Report: the partnership statistics for a period, as bar charts") \
 	X(REFRESH,     "refresh",     KC_MAIN,   "Ctrl-L",       K_CTRL('l'), 0,          0,   "Reload and redraw") \
 	X(HELP,        "help",        KC_MAIN,   "? / F1",       '?',         K_F1,       0,   "Show this help") \
 	X(QUIT,        "quit",        KC_MAIN,   "q / Ctrl-C",   'q',         K_CTRL('c'), 0,  "Quit (a record being typed stays as a draft)") \
@@ -81,7 +86,25 @@ enum key_context {
 	X(FM_PREV,     "prev-field",  KC_FORM,   "Shift-Tab / Up", K_BTAB,    K_UP,       0,   "Previous field") \
 	X(FM_CHOOSE,   "choose",      KC_FORM,   "Left / Right", K_LEFT,      K_RIGHT,    0,   "Change a choice (protocol, category, urgent, kind)") \
 	X(FM_SUBMIT,   "submit",      KC_FORM,   "Ctrl-S / F2",  K_CTRL('s'), K_F(2),     0,   "Submit the form") \
-	X(FM_CANCEL,   "cancel",      KC_FORM,   "Esc",          K_ESC,       0,          0,   "Cancel")
+	X(FM_CANCEL,   "cancel",      KC_FORM,   "Esc",          K_ESC,       0,          0,   "Cancel") \
+	X(VW_DOWN,     "scroll-down", KC_VIEW,   "j / Down",     'j',         K_DOWN,     0,   "Scroll down") \
+	X(VW_UP,       "scroll-up",   KC_VIEW,   "k / Up",       'k',         K_UP,       0,   "Scroll up") \
+	X(VW_PAGE_DOWN, "scroll-page-down", KC_VIEW, "PgDn / Space", K_PGDN,  ' ',        0,   "Scroll down a page") \
+	X(VW_PAGE_UP,  "scroll-page-up", KC_VIEW, "PgUp",        K_PGUP,      0,          0,   "Scroll up a page") \
+	X(VW_TOP,      "scroll-top",  KC_VIEW,   "g / Home",     'g',         K_HOME,     0,   "Go to the top") \
+	X(VW_BOTTOM,   "scroll-bottom", KC_VIEW, "G / End",      'G',         K_END,      0,   "Go to the bottom") \
+	X(IV_WRITE,    "invite-write", KC_INVITE, "y / Enter",   'y',         K_ENTER,    K_RETURN, "Write the file exactly as shown (mode 0600)") \
+	X(IV_PATH,     "invite-path", KC_INVITE, "p",            'p',         0,          0,   "Change where the file is written") \
+	X(IV_SUBJECT,  "invite-subject", KC_INVITE, "s",         's',         0,          0,   "Include the subject, or leave it out (the default)") \
+	X(IV_CANCEL,   "invite-cancel", KC_INVITE, "n / Esc",    'n',         K_ESC,      0,   "Close without writing anything") \
+	X(RP_MONTH,    "report-month", KC_REPORT, "m",           'm',         0,          0,   "This calendar month") \
+	X(RP_QUARTER,  "report-quarter", KC_REPORT, "Q",         'Q',         0,          0,   "This quarter (January, April, July, October)") \
+	X(RP_YEAR,     "report-year", KC_REPORT, "y",            'y',         0,          0,   "This calendar year (the default)") \
+	X(RP_ALL,      "report-all",  KC_REPORT, "a",            'a',         0,          0,   "All time") \
+	X(RP_CUSTOM,   "report-custom", KC_REPORT, "c",          'c',         0,          0,   "Choose the dates: from and to (either may be left open)") \
+	X(RP_EARLIER,  "report-earlier", KC_REPORT, "Left / [",  K_LEFT,      '[',        0,   "The month, quarter or year before") \
+	X(RP_LATER,    "report-later", KC_REPORT, "Right / ]",   K_RIGHT,     ']',        0,   "The month, quarter or year after, up to this one") \
+	X(RP_CLOSE,    "report-close", KC_REPORT, "Esc / q / R", K_ESC,       'q',        'R', "Close the report")
 
 enum action {
 	ACT_NONE,

@@ -11,6 +11,12 @@
  *   record REF KIND YYYY-MM-DDTHH:MM | TEXT
  *   resolve REF DATE | OUTCOME        withdraw REF DATE | REASON
  *   draft REF KIND | TEXT    a draft left by an earlier run
+ *   contact AGENCY | NAME | ROLE | EMAIL    a contact at another agency
+ *   counterpart REF ID       names contact ID the current stage's counterpart
+ *   config NAME | EMAIL [| PHONE]           the user's settings (saved)
+ *   uid VALUE                pins the database identity in invite UIDs
+ *   file PATH MODE           PATH (under the run's directory: home/..., config/...)
+ *                            exists with octal MODE
  *   start                    starts the app
  *   keys TEXT                types TEXT; <Tab> <BTab> <Enter> <Esc> <Up> <Down>
  *                            <Left> <Right> <Home> <End> <PgUp> <PgDn> <BS> <Del>
@@ -28,7 +34,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <sqlite3.h>
 
 #include "dispute/app.h"
 #include "dispute/date.h"
@@ -287,6 +298,24 @@ static bool parse_date(struct run *r, const char *s, long *out)
 
 static void run_file(struct run *r, const char *path);
 
+/* The database's identity is random; pin it so invite UIDs are exact. */
+static void pin_uid(struct run *r, const char *uid)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+
+	if (!ctx_ready(r))
+		return;
+	if (sqlite3_open_v2(r->db, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
+	    sqlite3_busy_timeout(db, 2000) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "UPDATE meta SET value = ?1 WHERE key = 'uid'", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_bind_text(st, 1, uid, -1, SQLITE_TRANSIENT) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE ||
+	    sqlite3_changes(db) != 1)
+		fail(r, "cannot pin the uid: %s", sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
 /* "\\e" in script text stands for ESC, to plant escape sequences. */
 static void unescape(char *s)
 {
@@ -397,6 +426,55 @@ static void directive(struct run *r, char *line)
 		else
 			check(r, err.code, &err);
 		dispute_free(&d);
+	} else if (!strcmp(line, "contact")) {
+		struct contact ct = {0};
+		n = split(arg, f, 4);
+		if (n != 4 || !ctx_ready(r)) {
+			fail(r, "contact AGENCY | NAME | ROLE | EMAIL");
+			return;
+		}
+		ct.agency = f[0];
+		ct.name = f[1];
+		ct.role = *f[2] ? f[2] : NULL;
+		ct.email = *f[3] ? f[3] : NULL;
+		check(r, store_contact_insert(r->c.store, &ct, &err), &err);
+	} else if (!strcmp(line, "counterpart")) {
+		char which[16];
+		long long id;
+		if (sscanf(arg, "%15s %lld", which, &id) != 2 || !ctx_ready(r)) {
+			fail(r, "counterpart REF ID");
+			return;
+		}
+		check(r, svc_counterpart(&r->c, which, 0, id, NULL, &err), &err);
+	} else if (!strcmp(line, "config")) {
+		struct config *cfg = &r->c.config;
+		n = split(arg, f, 3);
+		if (n < 2 || !ctx_ready(r)) {
+			fail(r, "config NAME | EMAIL [| PHONE]");
+			return;
+		}
+		free(cfg->name);
+		free(cfg->email);
+		free(cfg->phone);
+		cfg->name = xstrdup(f[0]);
+		cfg->email = xstrdup(f[1]);
+		cfg->phone = n > 2 && *f[2] ? xstrdup(f[2]) : NULL;
+		check(r, config_save(cfg, &err), &err);
+	} else if (!strcmp(line, "uid")) {
+		pin_uid(r, arg);
+	} else if (!strcmp(line, "file")) {
+		char rel[256], path[512];
+		unsigned mode;
+		struct stat st;
+		if (sscanf(arg, "%255s %o", rel, &mode) != 2) {
+			fail(r, "file PATH MODE");
+			return;
+		}
+		snprintf(path, sizeof(path), "%s/%s", r->tmpdir, rel);
+		if (stat(path, &st) != 0)
+			fail(r, "%s: %s", rel, strerror(errno));
+		else if ((st.st_mode & 07777) != mode)
+			fail(r, "%s: mode %o, not %o", rel, (unsigned)(st.st_mode & 07777), mode);
 	} else if (!strcmp(line, "start")) {
 		app_start(r);
 	} else if (!strcmp(line, "keys")) {
@@ -455,11 +533,39 @@ static void run_file(struct run *r, const char *path)
 	r->lineno = keep_line;
 }
 
+/* Removes path and, for a directory, everything in it (no symlinks followed). */
+static void remove_tree(const char *path)
+{
+	struct stat st;
+	DIR *dir;
+	struct dirent *e;
+
+	if (lstat(path, &st) != 0)
+		return;
+	if (!S_ISDIR(st.st_mode)) {
+		unlink(path);
+		return;
+	}
+	if ((dir = opendir(path))) {
+		while ((e = readdir(dir))) {
+			char *sub;
+
+			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+				continue;
+			sub = xasprintf("%s/%s", path, e->d_name);
+			remove_tree(sub);
+			free(sub);
+		}
+		closedir(dir);
+	}
+	rmdir(path);
+}
+
 static int run_script(const char *script, bool update)
 {
 	struct run r;
 	FILE *f = fopen(script, "r");
-	char *slash, name[256];
+	char *slash, name[256], home[96], config[96];
 	const char *base;
 
 	memset(&r, 0, sizeof(r));
@@ -486,21 +592,18 @@ static int run_script(const char *script, bool update)
 	}
 	snprintf(r.db, sizeof(r.db), "%s/test.db", r.tmpdir);
 	fclose(f);
+	/* A private home and settings directory per script: invites and
+	 * saved settings land there and go with it. */
+	snprintf(home, sizeof(home), "%s/home", r.tmpdir);
+	snprintf(config, sizeof(config), "%s/config", r.tmpdir);
+	mkdir(home, 0700);
+	setenv("HOME", home, 1);
+	setenv("XDG_CONFIG_HOME", config, 1);
 	run_file(&r, script);
 	app_stop(&r);
 	if (r.ctx_ready)
 		ctx_free(&r.c);
-	unlink(r.db);
-	{
-		char side[160];
-		snprintf(side, sizeof(side), "%s-wal", r.db);
-		unlink(side);
-		snprintf(side, sizeof(side), "%s-shm", r.db);
-		unlink(side);
-		snprintf(side, sizeof(side), "%s-journal", r.db);
-		unlink(side);
-	}
-	rmdir(r.tmpdir);
+	remove_tree(r.tmpdir);
 	free((char *)r.dir);
 	printf("%s - screen/%s\n", r.failures ? "not ok" : "ok", name);
 	return r.failures ? 1 : 0;
@@ -513,8 +616,11 @@ int main(int argc, char **argv)
 
 	/* The shipped data, no user protocols, a fixed author. */
 	setenv("DISPUTE_DATADIR", "data", 0);
-	setenv("XDG_CONFIG_HOME", "/nonexistent/dispute-screen-test", 1);
 	setenv("DISPUTE_AUTHOR", "Test Lead", 1);
+	/* Invites are stamped and timed the same on every run. */
+	setenv("DISPUTE_DTSTAMP", "20261127T093000Z", 1);
+	setenv("TZ", "UTC", 1);
+	tzset();
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--update")) {
 			update = true;
