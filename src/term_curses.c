@@ -13,6 +13,7 @@
 #include <wchar.h>
 
 #include "dispute/app.h"
+#include "dispute/clock.h"
 #include "dispute/keys.h"
 #include "dispute/screen.h"
 #include "dispute/tui.h"
@@ -216,6 +217,24 @@ static void signals_catch(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
+/* Keeps "now" current in a workbench left open all day: new records get
+ * the time they are typed, and after midnight the board counts from the
+ * new day. */
+static unsigned clock_tick(struct app *a, struct ctx *c)
+{
+	long today;
+	int minute;
+
+	if (clock_now(&today, &minute, NULL) != ST_OK)
+		return APP_NONE;
+	c->now_minute = minute;
+	if (today == c->today)
+		return APP_NONE;
+	c->today = today;
+	app_reload(a);
+	return APP_REDRAW;
+}
+
 int tui_run(struct ctx *c)
 {
 	struct term t;
@@ -256,7 +275,9 @@ int tui_run(struct ctx *c)
 
 		timeout(IDLE_MS);
 		if (!key_read(&key)) {
-			if (app_tick(&a, now_ms()) & APP_REDRAW)
+			unsigned idle = app_tick(&a, now_ms()) | clock_tick(&a, c);
+
+			if (idle & APP_REDRAW)
 				present(&t, &a, &s);
 			continue;
 		}

@@ -1,0 +1,13 @@
+/* "Now" for the program: the only place that reads the clock. */
+#ifndef DISPUTE_CLOCK_H
+#define DISPUTE_CLOCK_H
+
+#include "dispute/util.h"
+
+/* Sets *today and *minute (minutes since local midnight) from the local
+ * clock, or from DISPUTE_TODAY=YYYY-MM-DD (time 09:00) and
+ * DISPUTE_TIME=HH:MM when set, so tests and back-dated entry are exact.
+ * ST_USAGE names a malformed override. */
+enum status clock_now(long *today, int *minute, struct error *err);
+
+#endif
