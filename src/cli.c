@@ -562,10 +562,28 @@ static int print_saved(const struct dispute *d)
 	return EXIT_OK;
 }
 
+/* What the protocol says must happen on entering the current stage (and,
+ * for a new urgent dispute, at once): Rochdale's Business Unit, say. */
+static void print_notices(struct ctx *c, const struct dispute *d, bool opening)
+{
+	const struct protocol *p = protocol_set_find(&c->protocols, d->protocol);
+	const struct stage_rule *rule;
+	size_t n;
+
+	if (!p)
+		return;
+	if (opening && d->urgent && p->urgent && p->urgent->notice)
+		fprintf(stderr, "dispute: notice: %s\n", p->urgent->notice);
+	rule = protocol_stages(p, d->urgent, &n);
+	if (d->current_stage >= 1 && (size_t)d->current_stage <= n && rule[d->current_stage - 1].notice)
+		fprintf(stderr, "dispute: notice: %s\n", rule[d->current_stage - 1].notice);
+}
+
 static int cmd_new(struct ctx *c, struct args *a)
 {
 	static const char *const need[] = { "protocol", "subject", "raised-by", "against", "category", "summary" };
 	struct dispute_new n = {0};
+	struct dispute d;
 	struct error err;
 	char ref[16];
 	int rc;
@@ -585,6 +603,10 @@ static int cmd_new(struct ctx *c, struct args *a)
 	if (svc_new(c, cli_opt(a, "protocol"), &n, ref, &err) != ST_OK)
 		return cli_fail(&err);
 	puts(ref);
+	dispute_init(&d);
+	if (store_dispute_load(c->store, ref, &d, &err) == ST_OK)
+		print_notices(c, &d, true);
+	dispute_free(&d);
 	return EXIT_OK;
 }
 
@@ -650,6 +672,7 @@ static int cmd_escalate(struct ctx *c, struct args *a)
 	if (svc_escalate(c, a->pos[0], on, due, cli_opt(a, "reason"), &d, &err) != ST_OK)
 		return cli_fail(&err);
 	rc = print_saved(&d);
+	print_notices(c, &d, false);
 	dispute_free(&d);
 	return rc;
 }
