@@ -317,7 +317,7 @@ void cli_put_col(const char *s, int cols)
 	free(clean);
 }
 
-/* "5", "today", "3 overdue", "no limit", "-" for closed. */
+/* "5", "today", "3 overdue", "overdue", "no limit", "-" for closed. */
 static void left_phrase(struct ctx *c, const struct dispute *d, char *out, size_t outlen)
 {
 	const struct protocol *p = protocol_set_find(&c->protocols, d->protocol);
@@ -330,8 +330,10 @@ static void left_phrase(struct ctx *c, const struct dispute *d, char *out, size_
 		snprintf(out, outlen, "no limit");
 	else if (!p || dispute_days_left(d, p, &c->cal, c->today, &left, NULL) != ST_OK)
 		snprintf(out, outlen, "?");
-	else if (cur->due < c->today)
-		snprintf(out, outlen, "%d overdue", left < 0 ? -left : 0);
+	else if (dispute_overdue(d, c->today, c->now_minute) && left < 0)
+		snprintf(out, outlen, "%d overdue", -left);
+	else if (dispute_overdue(d, c->today, c->now_minute))
+		snprintf(out, outlen, "overdue");   /* a timed deadline earlier today */
 	else if (cur->due == c->today)
 		snprintf(out, outlen, "today");
 	else

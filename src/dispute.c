@@ -452,6 +452,16 @@ enum status dispute_challenge(struct dispute *d, long on, bool set, long today, 
 	return ST_OK;
 }
 
+bool dispute_overdue(const struct dispute *d, long today, int minute)
+{
+	const struct stage *cur = dispute_current(d);
+
+	if (d->status != DS_OPEN || !cur || cur->due == DATE_NONE)
+		return false;
+	return cur->due < today ||
+	       (cur->due == today && cur->due_minute != TIME_NONE && minute != TIME_NONE && minute >= cur->due_minute);
+}
+
 enum status dispute_days_left(const struct dispute *d, const struct protocol *p, const struct calendar *cal,
                               long today, int *out, struct error *err)
 {

@@ -374,7 +374,21 @@ enum status svc_counterpart(struct ctx *c, const char *ref, int stage, long long
 	return change_run(c, ref, &ch, out, err);
 }
 
-enum status svc_record(struct ctx *c, const char *ref, struct record *r, struct error *err)
+/* The stage the dispute was at on `day`: the latest stage started by then. */
+static int stage_on(const struct dispute *d, long day)
+{
+	int n = d->nstages ? d->stages[0].number : 1;
+
+	for (size_t i = 0; i < d->nstages; i++)
+		if (d->stages[i].started != DATE_NONE && d->stages[i].started <= day)
+			n = d->stages[i].number;
+	return n;
+}
+
+/* svc_record and svc_record_draft: the record, and the draft cleared in the
+ * same transaction when clear_draft is set. */
+static enum status record_add(struct ctx *c, const char *ref, struct record *r, bool clear_draft,
+                              struct error *err)
 {
 	struct dispute d;
 	enum status rc;
@@ -400,15 +414,27 @@ enum status svc_record(struct ctx *c, const char *ref, struct record *r, struct 
 	}
 	if (rc == ST_OK) {
 		r->dispute_id = d.id;
-		r->stage = d.current_stage;
+		r->stage = stage_on(&d, r->day);
 		free(r->author);
 		r->author = xstrdup(c->author);
 		rc = store_record_insert(c->store, r, err);
 	}
+	if (rc == ST_OK && clear_draft)
+		rc = store_draft_clear(c->store, d.id, err);
 	if (rc == ST_OK)
 		rc = store_commit(c->store, err);
 	if (rc != ST_OK)
 		store_rollback(c->store);
 	dispute_free(&d);
 	return rc;
+}
+
+enum status svc_record(struct ctx *c, const char *ref, struct record *r, struct error *err)
+{
+	return record_add(c, ref, r, false, err);
+}
+
+enum status svc_record_draft(struct ctx *c, const char *ref, struct record *r, struct error *err)
+{
+	return record_add(c, ref, r, true, err);
 }

@@ -163,6 +163,11 @@ enum status dispute_refer(struct dispute *d, long on, const char *to, long today
 /* Sets (set=true) or clears the formal-challenge flag. */
 enum status dispute_challenge(struct dispute *d, long on, bool set, long today, struct error *err);
 
+/* True when the open dispute's current deadline has passed at `minute`
+ * (TIME_NONE = any time) on `today`: a date before today, or today at a
+ * time already gone for a timed deadline. */
+bool dispute_overdue(const struct dispute *d, long today, int minute);
+
 /* Working days from today to the current stage's due date: 0 on the due
  * day, negative when overdue (at least -1 once the due date has passed, even
  * on a weekend).  Returns ST_NOTFOUND when there is no due date. */

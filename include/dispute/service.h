@@ -71,7 +71,12 @@ enum status svc_counterpart(struct ctx *c, const char *ref, int stage, long long
 
 /* Appends a user record to the dispute `ref`.  r->kind, r->text (checked
  * with text_check), r->day/minute (DATE_NONE = now) and r->amends are read;
- * r->id, dispute_id, stage, author and created are filled in. */
+ * r->id, dispute_id, stage (the stage the dispute was at on r->day), author
+ * and created are filled in. */
 enum status svc_record(struct ctx *c, const char *ref, struct record *r, struct error *err);
+
+/* As svc_record, and clears the dispute's draft in the same transaction, so
+ * a record saved from the workbench's editor is never offered back. */
+enum status svc_record_draft(struct ctx *c, const char *ref, struct record *r, struct error *err);
 
 #endif

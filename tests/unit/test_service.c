@@ -799,7 +799,7 @@ static void test_record(void **state)
 	first_id = r.id;
 	record_free(&r);
 
-	/* dated in the past, at stage 2, amending the call */
+	/* dated in the past, during stage 1, amending the call */
 	record_init(&r);
 	r.kind = RK_MEETING;
 	r.day = D("2026-12-23");
@@ -809,7 +809,7 @@ static void test_record(void **state)
 	assert_ok(svc_record(&f->c, ref, &r, &err), err);
 	assert_day(r.day, D("2026-12-23"));
 	assert_int_equal(r.minute, 14 * 60 + 5);
-	assert_int_equal(r.stage, 2);
+	assert_int_equal(r.stage, 1);   /* filed under the stage of its date */
 	record_free(&r);
 
 	/* on the opening day itself */
@@ -827,7 +827,7 @@ static void test_record(void **state)
 	assert_int_equal(n, 5);
 	assert_int_equal(all[0].kind, RK_EVENT);
 	assert_int_equal(all[1].kind, RK_NOTE);
-	assert_int_equal(all[1].stage, 2);
+	assert_int_equal(all[1].stage, 1);
 	assert_int_equal(all[2].kind, RK_MEETING);
 	assert_int_equal(all[2].amends, first_id);
 	assert_day(all[2].day, D("2026-12-23"));
