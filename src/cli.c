@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dispute/cli.h"
 #include "dispute/cli_impl.h"
@@ -13,9 +14,13 @@
 #include "dispute/tui.h"
 
 
+/* What a command needs of the database. */
+enum db_need { DB_NONE, DB_READ, DB_WRITE, DB_CREATE, DB_IF_EXISTS };
+
 struct command {
 	const char *name;
 	int (*run)(struct ctx *c, struct args *a);
+	enum db_need db;
 	const struct optspec *opts;
 	int min_pos, max_pos;
 	const char *usage;
@@ -309,8 +314,14 @@ void cli_put_col(const char *s, int cols)
 {
 	char buf[512];
 	char *clean = text_sanitize(s ? s : "", false);
-	int w = text_fit(clean, cols, buf, sizeof(buf));
+	int w;
 
+	if (cols <= 0) {
+		fputs(clean, stdout);
+		free(clean);
+		return;
+	}
+	w = text_fit(clean, cols, buf, sizeof(buf));
 	fputs(buf, stdout);
 	for (; w < cols; w++)
 		putchar(' ');
@@ -380,7 +391,7 @@ static int list_row(const struct dispute *d, void *arg)
 	cli_put_col(left, list_widths[4]);
 	cli_put_col(flags, list_widths[5]);
 	cli_put_col(d->against, list_widths[6]);
-	fputs(d->category, stdout);
+	cli_put_col(d->category, 0);
 	putchar('\n');
 	l->n++;
 	return 0;
@@ -704,10 +715,8 @@ static int close_common(struct ctx *c, struct args *a, const char *textopt)
 	enum status rc;
 	long on;
 
-	if (!cli_opt(a, textopt)) {
-		fprintf(stderr, "dispute: %s needs --%s\n", a->cmd, textopt);
+	if (require(a, textopt) != EXIT_OK)
 		return EXIT_USAGE;
-	}
 	if (!cli_date_opt(a, "on", c->today, &on))
 		return EXIT_USAGE;
 	dispute_init(&d);
@@ -889,7 +898,9 @@ static int closure_print(long day, const char *reason, void *ctx)
 	char a[11];
 
 	(void)ctx;
-	printf("%s %s  %s\n", date_format(day, a), date_weekday_name(day), reason ? reason : "");
+	printf("%s %s  ", date_format(day, a), date_weekday_name(day));
+	cli_put_col(reason, 0);
+	putchar('\n');
 	return 0;
 }
 
@@ -918,6 +929,9 @@ static int cmd_closure(struct ctx *c, struct args *a)
 	} else {
 		rc = store_closure_remove(c->store, day, &err);
 	}
+	if (rc == ST_OK)
+		printf("%s %s: %s\n", a->pos[1], date_weekday_name(day),
+		       strcmp(sub, "add") == 0 ? "closed, not a working day" : "a working day again");
 	return rc == ST_OK ? EXIT_OK : cli_fail(&err);
 }
 
@@ -943,6 +957,8 @@ static int cmd_agency(struct ctx *c, struct args *a)
 		enum status rc = text_check(name, false, LINE_MAX_LEN, "the agency name", &err);
 		if (rc == ST_OK)
 			rc = store_agency_ensure(c->store, name, &id, &err);
+		if (rc == ST_OK)
+			printf("agency #%lld\n", id);
 		free(name);
 		return rc == ST_OK ? EXIT_OK : cli_fail(&err);
 	}
@@ -968,7 +984,8 @@ static int cmd_contact(struct ctx *c, struct args *a)
 			cli_put_col(list[i].role, 28);
 			cli_put_col(list[i].agency, 28);
 			cli_put_col(list[i].email, 30);
-			printf("%s\n", list[i].phone ? list[i].phone : "");
+			cli_put_col(list[i].phone, 0);
+			putchar('\n');
 			contact_free(&list[i]);
 		}
 		free(list);
@@ -989,11 +1006,12 @@ static int cmd_contact(struct ctx *c, struct args *a)
 	}
 	if (rc == ST_OK)
 		rc = store_contact_insert(c->store, &ct, &err);
+	if (rc == ST_OK)
+		printf("contact #%lld added\n", ct.id);
 	contact_free(&ct);
 	return rc == ST_OK ? EXIT_OK : cli_fail(&err);
 }
 
-enum db_need { DB_NONE, DB_READ, DB_WRITE, DB_CREATE, DB_IF_EXISTS };
 
 static const struct optspec o_none[] = { { NULL, false } };
 static const struct optspec o_new[] = {
@@ -1023,78 +1041,61 @@ static const struct optspec o_contact[] = {
 	{ "agency", true }, { "name", true }, { "role", true }, { "email", true }, { "phone", true }, { NULL, false } };
 
 static const struct command commands[] = {
-	{ "new", cmd_new, o_new, 0, 0,
+	{ "new", cmd_new, DB_WRITE, o_new, 0, 0,
 	  "new --protocol ID --subject REF --raised-by AGENCY --against AGENCY --category CAT --summary TEXT "
 	  "[--urgent] [--opened DATE]",
 	  "open a dispute; prints its reference" },
-	{ "init", cmd_init, o_none, 0, 0, "init", "create the database (mode 0600) if it does not exist" },
-	{ "list", cmd_list, o_list, 0, 0,
+	{ "init", cmd_init, DB_CREATE, o_none, 0, 0, "init", "create the database (mode 0600) if it does not exist" },
+	{ "list", cmd_list, DB_READ, o_list, 0, 0,
 	  "list [--open|--closed|--overdue|--due-before DATE] [--search TEXT] [--protocol ID] [--json]",
 	  "list disputes, soonest deadline first" },
-	{ "show", cmd_show, o_show, 1, 1, "show REF [--json]", "show a dispute, its stages and its records" },
-	{ "record", cmd_record, o_record, 1, 1,
+	{ "show", cmd_show, DB_READ, o_show, 1, 1, "show REF [--json]", "show a dispute, its stages and its records" },
+	{ "record", cmd_record, DB_WRITE, o_record, 1, 1,
 	  "record REF --kind call|meeting|email|decision|action|outcome|learning|note --text TEXT|- "
 	  "[--at DATETIME] [--amends N]",
 	  "add a record to the journal (--text - reads standard input)" },
-	{ "escalate", cmd_escalate, o_escalate, 1, 1, "escalate REF [--on DATE] [--due DATE --reason TEXT]",
+	{ "escalate", cmd_escalate, DB_WRITE, o_escalate, 1, 1, "escalate REF [--on DATE] [--due DATE --reason TEXT]",
 	  "move to the next stage; its due date comes from the protocol" },
-	{ "due", cmd_due, o_due, 2, 2, "due REF DATE [--reason TEXT]",
+	{ "due", cmd_due, DB_WRITE, o_due, 2, 2, "due REF DATE [--reason TEXT]",
 	  "record an agreed due date for the current stage" },
-	{ "resolve", cmd_resolve, o_resolve, 1, 1, "resolve REF --outcome TEXT [--outstanding TEXT] [--on DATE]",
+	{ "resolve", cmd_resolve, DB_WRITE, o_resolve, 1, 1, "resolve REF --outcome TEXT [--outstanding TEXT] [--on DATE]",
 	  "close the dispute as resolved" },
-	{ "withdraw", cmd_withdraw, o_withdraw, 1, 1, "withdraw REF --reason TEXT [--on DATE]",
+	{ "withdraw", cmd_withdraw, DB_WRITE, o_withdraw, 1, 1, "withdraw REF --reason TEXT [--on DATE]",
 	  "close the dispute as withdrawn" },
-	{ "refer", cmd_refer, o_refer, 1, 1, "refer REF --to TEXT [--on DATE]",
+	{ "refer", cmd_refer, DB_WRITE, o_refer, 1, 1, "refer REF --to TEXT [--on DATE]",
 	  "close the dispute as referred on (partnership, inspectorate, case review)" },
-	{ "challenge", cmd_challenge, o_challenge, 1, 1, "challenge REF [--on DATE] [--clear]",
+	{ "challenge", cmd_challenge, DB_WRITE, o_challenge, 1, 1, "challenge REF [--on DATE] [--clear]",
 	  "set (or clear) the formal-challenge flag" },
-	{ "protocols", cmd_protocols, o_none, 0, 2, "protocols [show ID]", "list protocols, or show one's stages" },
-	{ "workdays", cmd_workdays, o_workdays, 3, 3,
+	{ "protocols", cmd_protocols, DB_NONE, o_none, 0, 2, "protocols [show ID]", "list protocols, or show one's stages" },
+	{ "workdays", cmd_workdays, DB_IF_EXISTS, o_workdays, 3, 3,
 	  "workdays add DATE N [--division D] | workdays between DATE DATE [--division D]",
 	  "working-day arithmetic with bank holidays and closure days" },
-	{ "closure", cmd_closure, o_closure, 1, 2, "closure add DATE [--reason TEXT] | closure remove DATE | closure list",
+	{ "closure", cmd_closure, DB_WRITE, o_closure, 1, 2, "closure add DATE [--reason TEXT] | closure remove DATE | closure list",
 	  "closure days that are not working days" },
-	{ "agency", cmd_agency, o_none, 1, 2, "agency add NAME | agency list", "agencies" },
-	{ "contact", cmd_contact, o_contact, 1, 1,
+	{ "agency", cmd_agency, DB_WRITE, o_none, 1, 2, "agency add NAME | agency list", "agencies" },
+	{ "contact", cmd_contact, DB_WRITE, o_contact, 1, 1,
 	  "contact add --agency A --name N [--role R] [--email E] [--phone P] | contact list [--agency A]",
 	  "contacts in other agencies" },
-	{ "counterpart", cmd_counterpart, o_counterpart, 2, 2, "counterpart REF CONTACT [--stage N]",
+	{ "counterpart", cmd_counterpart, DB_WRITE, o_counterpart, 2, 2, "counterpart REF CONTACT [--stage N]",
 	  "name the counterpart manager for a stage (the invite's attendee)" },
-	{ "export-ics", cmd_export_ics, o_export_ics, 0, 1,
+	{ "export-ics", cmd_export_ics, DB_READ, o_export_ics, 0, 1,
 	  "export-ics REF [--to FILE] [--all-stages] [--cancel] [--include-subject] | export-ics --open --to FILE",
 	  "calendar invites for stage deadlines (iCalendar REQUEST or CANCEL)" },
-	{ "config", cmd_config, o_config, 0, 0, "config [--name NAME] [--email ADDRESS] [--phone NUMBER] [--alarms DURATIONS]",
+	{ "config", cmd_config, DB_NONE, o_config, 0, 0, "config [--name NAME] [--email ADDRESS] [--phone NUMBER] [--alarms DURATIONS]",
 	  "show or set your name, email, phone and invite reminders" },
-	{ "report", cmd_report, cli_report_opts, 0, 0,
+	{ "report", cmd_report, DB_READ, cli_report_opts, 0, 0,
 	  "report [--from DATE] [--to DATE] [--protocol ID] [--format text|csv|json]",
 	  "statistics for the partnership: disputes opened in a period" },
-	{ "learning", cmd_learning, cli_learning_opts, 0, 0,
+	{ "learning", cmd_learning, DB_READ, cli_learning_opts, 0, 0,
 	  "learning [--from DATE] [--to DATE] [--protocol ID] [--format text|csv|json] [--include-subject]",
 	  "the learning log: every learning record, with its dispute" },
-	{ "proforma", cmd_proforma, cli_proforma_opts, 1, 1, "proforma REF [--format text|md] [--include-subject]",
+	{ "proforma", cmd_proforma, DB_READ, cli_proforma_opts, 1, 1, "proforma REF [--format text|md] [--include-subject]",
 	  "the referral proforma (Appendix 1) filled from the journal" },
-	{ "export", cmd_export, cli_export_opts, 0, 0, "export --csv DIR [--include-subject]",
+	{ "export", cmd_export, DB_READ, cli_export_opts, 0, 0, "export --csv DIR [--include-subject]",
 	  "one CSV file per table, for spreadsheets" },
-	{ NULL, NULL, NULL, 0, 0, NULL, NULL }
+	{ NULL, NULL, DB_NONE, NULL, 0, 0, NULL, NULL }
 };
 
-static enum db_need command_db(const char *name)
-{
-	static const struct { const char *name; enum db_need need; } table[] = {
-		{ "new", DB_WRITE }, { "init", DB_CREATE }, { "list", DB_READ }, { "show", DB_READ },
-		{ "record", DB_WRITE }, { "escalate", DB_WRITE }, { "due", DB_WRITE }, { "resolve", DB_WRITE },
-		{ "withdraw", DB_WRITE }, { "refer", DB_WRITE }, { "challenge", DB_WRITE },
-		{ "protocols", DB_NONE }, { "workdays", DB_IF_EXISTS }, { "closure", DB_WRITE },
-		{ "agency", DB_WRITE }, { "contact", DB_WRITE }, { "counterpart", DB_WRITE },
-		{ "export-ics", DB_READ }, { "report", DB_READ }, { "learning", DB_READ }, { "proforma", DB_READ },
-		{ "export", DB_READ }, { "config", DB_NONE },
-	};
-
-	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
-		if (strcmp(table[i].name, name) == 0)
-			return table[i].need;
-	return DB_NONE;
-}
 
 static void print_help(void)
 {
@@ -1116,7 +1117,7 @@ static int run_command(const struct command *cmd, int argc, char **argv, long to
 	struct args a;
 	struct ctx c;
 	struct error err;
-	enum db_need need = command_db(cmd->name);
+	enum db_need need = cmd->db;
 	int rc;
 
 	memset(&a, 0, sizeof(a));
@@ -1134,6 +1135,9 @@ static int run_command(const struct command *cmd, int argc, char **argv, long to
 		ctx_free(&c);
 		return cli_fail(&err);
 	}
+	if (c.config_problem)
+		fprintf(stderr, "dispute: warning: %s (settings ignored; 'dispute config' rewrites the file)\n",
+		        c.config_problem);
 	if (need != DB_NONE) {
 		enum store_mode mode = need == DB_READ ? STORE_READ : need == DB_CREATE ? STORE_CREATE :
 		                       need == DB_IF_EXISTS ? STORE_READ : STORE_WRITE;
@@ -1183,6 +1187,13 @@ int cli_main(int argc, char **argv, long today, int minute)
 		struct ctx c;
 		struct error err;
 		int rc;
+
+		/* Before anything is opened or created: a script that runs bare
+		 * `dispute` gets a message, not a new database. */
+		if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+			fputs("dispute: the workbench needs a terminal; see `dispute help` for the commands\n", stderr);
+			return EXIT_USAGE;
+		}
 
 		if (ctx_init(&c, today, minute, &err) != ST_OK || ctx_open(&c, db_opt, STORE_CREATE, &err) != ST_OK) {
 			ctx_free(&c);

@@ -132,6 +132,10 @@ int cmd_export_ics(struct ctx *c, struct args *a)
 		fputs("dispute: export-ics: --cancel goes with one reference, not --open\n", stderr);
 		return EXIT_USAGE;
 	}
+	if (bulk && !cli_opt(a, "to")) {
+		fputs("dispute: export-ics --open needs --to FILE: the calendar is written whole or not at all\n", stderr);
+		return EXIT_USAGE;
+	}
 	dispute_init(&d);
 	if (!bulk && (rc = store_dispute_load(c->store, a->pos[0], &d, &err)))
 		return cli_fail(&err);
@@ -238,9 +242,15 @@ int cmd_config(struct ctx *c, struct args *a)
 	}
 	if (changed && config_save(cfg, &err) != ST_OK)
 		return cli_fail(&err);
-	printf("name:   %s\nemail:  %s\nphone:  %s\nalarms: %s%s\n", cfg->name ? cfg->name : "(not set)",
-	       cfg->email ? cfg->email : "(not set)", cfg->phone ? cfg->phone : "(not set)",
-	       cfg->alarms ? cfg->alarms : CONFIG_DEFAULT_ALARMS,
-	       cfg->alarms ? "" : " (default)");
+	{
+		const char *labels[] = { "name:   ", "email:  ", "phone:  " };
+
+		for (size_t i = 0; i < 3; i++) {
+			fputs(labels[i], stdout);
+			cli_put_col(*slots[i] ? *slots[i] : "(not set)", 0);
+			putchar('\n');
+		}
+		printf("alarms: %s%s\n", cfg->alarms ? cfg->alarms : CONFIG_DEFAULT_ALARMS, cfg->alarms ? "" : " (default)");
+	}
 	return EXIT_OK;
 }

@@ -16,7 +16,7 @@
 
 struct parse {
 	struct config *cfg;
-	char problem[160];
+	char problem[sizeof(((struct error *)0)->msg)];
 	int line;
 };
 
@@ -47,6 +47,14 @@ static int on_value(void *user, const char *section, const char *key, const char
 	}
 	free(*slot);
 	*slot = *value ? xstrdup(value) : NULL;
+	if (*slot) {
+		struct error err;
+
+		if (text_check(*slot, false, 512, key, &err) != ST_OK) {
+			snprintf(p->problem, sizeof(p->problem), "%s", err.msg);
+			p->line = line;
+		}
+	}
 	return 1;
 }
 

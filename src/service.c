@@ -8,24 +8,36 @@
 #include "dispute/date.h"
 #include "dispute/paths.h"
 #include "dispute/service.h"
+#include "dispute/text.h"
 
 /* Bank holiday data is small (a few hundred lines); anything larger is not ours. */
 #define HOLIDAYS_MAX (1024 * 1024)
 
-static char *login_name(const struct config *cfg)
+static const char *author_source(const struct config *cfg)
 {
 	const char *env = getenv("DISPUTE_AUTHOR");
 	struct passwd *pw;
 
 	if (env && *env)
-		return xstrdup(env);
+		return env;
 	if (cfg->name)
-		return xstrdup(cfg->name);
+		return cfg->name;
 	pw = getpwuid(getuid());
 	if (pw && pw->pw_name && *pw->pw_name)
-		return xstrdup(pw->pw_name);
+		return pw->pw_name;
 	env = getenv("USER");
-	return xstrdup(env && *env ? env : "unknown");
+	return env && *env ? env : "unknown";
+}
+
+/* The author goes into every record and is shown on every screen: it comes
+ * from the environment or a file, so it is cleaned like any other text. */
+static char *login_name(const struct config *cfg)
+{
+	char *name = text_sanitize(author_source(cfg), false);
+
+	if (strlen(name) > LINE_MAX_LEN)
+		name[LINE_MAX_LEN] = '\0';
+	return name;
 }
 
 enum status ctx_init(struct ctx *c, long today, int minute, struct error *err)
@@ -33,6 +45,7 @@ enum status ctx_init(struct ctx *c, long today, int minute, struct error *err)
 	char *path, *text = NULL;
 	size_t len;
 	enum status rc;
+	struct error cfg_err;
 
 	memset(c, 0, sizeof(*c));
 	protocol_set_init(&c->protocols);
@@ -41,10 +54,11 @@ enum status ctx_init(struct ctx *c, long today, int minute, struct error *err)
 	c->now_minute = minute;
 	c->data_dir = paths_data_dir();
 	c->config_dir = paths_config_dir();
-	rc = config_load(c->config_dir, &c->config, err);
+	/* A broken settings file must not stop the program, least of all
+	 * `dispute config`, which is how it gets mended. */
+	if (config_load(c->config_dir, &c->config, &cfg_err) != ST_OK)
+		c->config_problem = xstrdup(cfg_err.msg);
 	c->author = login_name(&c->config);
-	if (rc != ST_OK)
-		return rc;
 
 	path = xasprintf("%s/bank-holidays.csv", c->data_dir);
 	rc = paths_read_file(path, HOLIDAYS_MAX, &text, &len, err);
@@ -98,6 +112,7 @@ void ctx_free(struct ctx *c)
 	free(c->data_dir);
 	free(c->config_dir);
 	free(c->author);
+	free(c->config_problem);
 	config_free(&c->config);
 	memset(c, 0, sizeof(*c));
 }

@@ -40,7 +40,7 @@ bool cli_date_arg(const char *v, const char *what, long *out);
 /* Prints "dispute: MESSAGE" and returns the exit code for err. */
 int cli_fail(const struct error *err);
 
-/* Prints s (sanitised) padded or cut to cols display columns. */
+/* Prints s (sanitised) padded or cut to cols display columns; whole when cols is 0. */
 void cli_put_col(const char *s, int cols);
 
 /* JSON: a string (or null), a date (or null), a time "HH:MM" (or null). */

@@ -24,6 +24,7 @@ struct ctx {
 	int now_minute;         /* minutes since midnight, local time */
 	char *author;           /* $DISPUTE_AUTHOR, else the config's name, else the login name */
 	struct config config;   /* the user's settings file */
+	char *config_problem;   /* why the settings file could not be read, or NULL */
 };
 
 /* Loads the shipped bank holidays and protocols, the user's settings and
