@@ -142,7 +142,6 @@ enum status config_save(const struct config *cfg, struct error *err)
 {
 	char *dir, *slash, *tmp;
 	FILE *f;
-	int fd;
 	enum status rc;
 
 	if ((rc = check_value("the name", cfg->name, err)) || (rc = check_value("the email", cfg->email, err)) ||
@@ -157,15 +156,8 @@ enum status config_save(const struct config *cfg, struct error *err)
 	free(dir);
 	if (rc)
 		return rc;
-	tmp = xasprintf("%s.tmp", cfg->path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0 || !(f = fdopen(fd, "w"))) {
-		rc = error_set(err, ST_IO, "cannot write %s: %s", tmp, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		free(tmp);
-		return rc;
-	}
+	if (!(f = paths_tmp_open(cfg->path, &tmp, err)))
+		return ST_IO;
 	fprintf(f, "# dispute settings; see dispute(1)\n[user]\n");
 	if (cfg->name)
 		fprintf(f, "name = %s\n", cfg->name);
@@ -175,16 +167,8 @@ enum status config_save(const struct config *cfg, struct error *err)
 		fprintf(f, "phone = %s\n", cfg->phone);
 	if (cfg->alarms)
 		fprintf(f, "\n[invites]\nalarms = %s\n", cfg->alarms);
-	if (fflush(f) != 0 || fsync(fileno(f)) != 0 || ferror(f)) {
-		rc = error_set(err, ST_IO, "cannot write %s: %s; the settings were not changed", tmp, strerror(errno));
-		fclose(f);
-		unlink(tmp);
-	} else if (fclose(f) != 0 || rename(tmp, cfg->path) != 0) {
-		rc = error_set(err, ST_IO, "cannot save %s: %s", cfg->path, strerror(errno));
-		unlink(tmp);
-	}
-	free(tmp);
-	return rc;
+	return paths_tmp_close(f, tmp, cfg->path, ferror(f) ? error_set(err, ST_IO, "cannot write %s", cfg->path)
+	                                                    : ST_OK, err);
 }
 
 void config_free(struct config *cfg)

@@ -143,32 +143,12 @@ enum status invite_build(struct ctx *c, const struct invite_setup *s, const stru
 
 FILE *invite_file_open(const char *path, char **tmp, struct error *err)
 {
-	FILE *f;
-	int fd;
-
-	*tmp = xasprintf("%s.tmp", path);
-	fd = open(*tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0 || !(f = fdopen(fd, "w"))) {
-		error_set(err, ST_IO, "cannot write %s: %s", *tmp, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		free(*tmp);
-		*tmp = NULL;
-		return NULL;
-	}
-	return f;
+	return paths_tmp_open(path, tmp, err);
 }
 
 enum status invite_file_close(FILE *f, char *tmp, const char *path, enum status rc, struct error *err)
 {
-	if (fclose(f) != 0 && rc == ST_OK)
-		rc = error_set(err, ST_IO, "cannot write %s: %s", tmp, strerror(errno));
-	if (rc == ST_OK && rename(tmp, path) != 0)
-		rc = error_set(err, ST_IO, "cannot write %s: %s", path, strerror(errno));
-	if (rc != ST_OK)
-		unlink(tmp);
-	free(tmp);
-	return rc;
+	return paths_tmp_close(f, tmp, path, rc, err);
 }
 
 enum status invite_save(const char *path, const char *text, size_t len, struct error *err)
@@ -189,7 +169,7 @@ enum status invite_save(const char *path, const char *text, size_t len, struct e
 		return rc;
 	if (!(f = invite_file_open(path, &tmp, err)))
 		return ST_IO;
-	if (fwrite(text, 1, len, f) != len || fflush(f) != 0)
-		rc = error_set(err, ST_IO, "cannot write %s: %s", tmp, strerror(errno));
+	if (fwrite(text, 1, len, f) != len)
+		rc = error_set(err, ST_IO, "cannot write %s: %s", path, strerror(errno));
 	return invite_file_close(f, tmp, path, rc, err);
 }

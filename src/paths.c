@@ -201,3 +201,37 @@ enum status paths_mkdir_private(const char *dir, struct error *err)
 	free(copy);
 	return rc;
 }
+
+FILE *paths_tmp_open(const char *path, char **tmp, struct error *err)
+{
+	FILE *f;
+	int fd;
+
+	*tmp = xasprintf("%s.XXXXXX", path);
+	fd = mkstemp(*tmp);     /* O_EXCL, mode 0600: never someone else's file */
+	if (fd < 0 || !(f = fdopen(fd, "w"))) {
+		error_set(err, ST_IO, "cannot write %s: %s", path, strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(*tmp);
+		}
+		free(*tmp);
+		*tmp = NULL;
+		return NULL;
+	}
+	return f;
+}
+
+enum status paths_tmp_close(FILE *f, char *tmp, const char *path, enum status rc, struct error *err)
+{
+	if (rc == ST_OK && (fflush(f) != 0 || fsync(fileno(f)) != 0))
+		rc = error_set(err, ST_IO, "cannot write %s: %s; nothing was changed", path, strerror(errno));
+	if (fclose(f) != 0 && rc == ST_OK)
+		rc = error_set(err, ST_IO, "cannot write %s: %s; nothing was changed", path, strerror(errno));
+	if (rc == ST_OK && rename(tmp, path) != 0)
+		rc = error_set(err, ST_IO, "cannot write %s: %s; nothing was changed", path, strerror(errno));
+	if (rc != ST_OK)
+		unlink(tmp);
+	free(tmp);
+	return rc;
+}

@@ -3,6 +3,7 @@
 #define DISPUTE_PATHS_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "dispute/util.h"
 
@@ -23,6 +24,18 @@ char *paths_data_dir(void);
 /* Reads a whole regular file of at most max bytes into a new NUL-terminated
  * buffer (*out, caller frees; *len without the NUL). */
 enum status paths_read_file(const char *path, size_t max, char **out, size_t *len, struct error *err);
+
+/* Opens a new private (0600) temporary file beside path, created with
+ * mkstemp, to be written and then put in place by paths_tmp_close.  *tmp
+ * is its name (the caller passes it to paths_tmp_close, which frees it).
+ * Returns NULL with err set when it cannot be created. */
+FILE *paths_tmp_open(const char *path, char **tmp, struct error *err);
+
+/* Finishes a file from paths_tmp_open: when rc is ST_OK it is flushed,
+ * synced to the disk and renamed over path, so readers see the old file or
+ * the whole new one, never part of it; otherwise (or on any failure) it is
+ * removed.  Returns the final status; frees tmp. */
+enum status paths_tmp_close(FILE *f, char *tmp, const char *path, enum status rc, struct error *err);
 
 /* mkdir -p with mode 0700 for the directories it creates. */
 enum status paths_mkdir_private(const char *dir, struct error *err);
