@@ -849,7 +849,7 @@ static int cmd_protocols(struct ctx *c, struct args *a)
 	for (size_t i = 0; i < p->ncategories; i++) {
 		printf("  ");
 		cli_put_col(p->categories[i].key, 22);
-		printf("%s\n", p->categories[i].label);
+		printf("%s%s\n", p->categories[i].label, p->categories[i].unclocked ? " (no stage clock)" : "");
 	}
 	if (p->nnotices)
 		puts("\nNotices");

@@ -198,7 +198,7 @@ static enum status check_open(const struct dispute *d, const char *verb, struct 
  * is given: earlier is fine, later than the protocol limit needs a reason. */
 static enum status stage_fix_due(struct stage *st, const struct stage_rule *rule, const struct protocol *p,
                                  const struct calendar *cal, int minute, long agreed, const char *reason,
-                                 struct error *err)
+                                 bool clocked, struct error *err)
 {
 	long limit_day;
 	int limit_minute;
@@ -212,6 +212,12 @@ static enum status stage_fix_due(struct stage *st, const struct stage_rule *rule
 		limit_minute = minute;
 	free(st->due_reason);
 	st->due_reason = NULL;
+	if (!clocked) {
+		/* A kind of disagreement the protocol records without a clock:
+		 * no limit applies, though a date may still be agreed. */
+		limit_day = DATE_NONE;
+		limit_minute = TIME_NONE;
+	}
 	if (agreed == DATE_NONE) {
 		st->due = limit_day;
 		st->due_minute = limit_minute;
@@ -238,6 +244,14 @@ static enum status stage_fix_due(struct stage *st, const struct stage_rule *rule
 	st->due_minute = (limit_day == agreed) ? limit_minute : TIME_NONE;
 	st->due_agreed = true;
 	return ST_OK;
+}
+
+/* Whether the dispute's kind of disagreement runs through the stage clock. */
+static bool clocked(const struct protocol *p, const struct dispute *d)
+{
+	const struct category *cat = protocol_category(p, d->category);
+
+	return !cat || !cat->unclocked;
 }
 
 static struct stage *stage_push(struct dispute *d)
@@ -295,7 +309,7 @@ enum status dispute_open(struct dispute *d, const struct protocol *p, const stru
 	d->status = DS_OPEN;
 	st = stage_push(d);
 	st->started = args->opened;
-	return stage_fix_due(st, &rules[0], p, cal, args->minute, DATE_NONE, NULL, err);
+	return stage_fix_due(st, &rules[0], p, cal, args->minute, DATE_NONE, NULL, !cat->unclocked, err);
 }
 
 enum status dispute_escalate(struct dispute *d, const struct protocol *p, const struct calendar *cal,
@@ -322,7 +336,7 @@ enum status dispute_escalate(struct dispute *d, const struct protocol *p, const 
 	cur->sequence++;
 	st = stage_push(d);
 	st->started = on;
-	rc = stage_fix_due(st, &rules[st->number - 1], p, cal, minute, agreed_due, reason, err);
+	rc = stage_fix_due(st, &rules[st->number - 1], p, cal, minute, agreed_due, reason, clocked(p, d), err);
 	if (rc != ST_OK) {
 		/* leave the dispute as it was */
 		free(st->due_reason);
@@ -356,7 +370,7 @@ enum status dispute_set_due(struct dispute *d, const struct protocol *p, const s
 		                 p->id, nrules);
 	saved = *cur;
 	saved.due_reason = xstrdup(cur->due_reason);
-	rc = stage_fix_due(cur, &rules[cur->number - 1], p, cal, TIME_NONE, due, reason, err);
+	rc = stage_fix_due(cur, &rules[cur->number - 1], p, cal, TIME_NONE, due, reason, clocked(p, d), err);
 	if (rc != ST_OK) {
 		free(cur->due_reason);
 		*cur = saved;

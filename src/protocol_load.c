@@ -42,7 +42,8 @@ enum key_type {
 	K_RANGE,        /* "N" or "N-M" into a span's from and to */
 	K_YESNO,        /* yes or no into a bool */
 	K_ROUTE,        /* "normal" or "own" into route.same_stages */
-	K_CATEGORY      /* repeatable: "key: Label" */
+	K_CATEGORY,     /* repeatable: "key: Label" */
+	K_UNCLOCKED     /* repeatable: the key of a category that does not run the stage clock */
 };
 
 struct key_def {
@@ -93,6 +94,7 @@ static const struct key_def urgent_keys[] = {
 
 static const struct key_def category_keys[] = {
 	{ "category", K_CATEGORY, 0, false },
+	{ "unclocked", K_UNCLOCKED, 0, false },
 	{ NULL, K_TEXT, 0, false }
 };
 
@@ -515,7 +517,20 @@ static void add_category(struct loader *ld, const char *v)
 	p->categories = xrealloc(p->categories, (p->ncategories + 1) * sizeof(*p->categories));
 	p->categories[p->ncategories].key = key;
 	p->categories[p->ncategories].label = xstrdup(ls);
+	p->categories[p->ncategories].unclocked = false;
 	p->ncategories++;
+}
+
+/* Marks a category given above as recorded but not run through the stage
+ * clock (Newcastle's child protection conference disagreements). */
+static void set_unclocked(struct loader *ld, const char *v)
+{
+	for (size_t i = 0; i < ld->p->ncategories; i++)
+		if (strcmp(ld->p->categories[i].key, v) == 0) {
+			ld->p->categories[i].unclocked = true;
+			return;
+		}
+	fail(ld, ld->pline, "unclocked: no category '%.60s' above this line", v);
 }
 
 /* "N" or "N-M", into the span's from and to. */
@@ -588,7 +603,8 @@ static void commit(struct loader *ld)
 		free(names.s);
 		return;
 	}
-	if (seen->key[idx] && def->type != K_NOTICES && def->type != K_CATEGORY) {
+	if (seen->key[idx] && def->type != K_NOTICES && def->type != K_CATEGORY &&
+	    def->type != K_UNCLOCKED) {
 		fail(ld, ld->pline, "%s: given twice in %s (first at line %d)", def->name, label,
 		     seen->key[idx]);
 		return;
@@ -645,6 +661,9 @@ static void commit(struct loader *ld)
 		break;
 	case K_CATEGORY:
 		add_category(ld, v);
+		break;
+	case K_UNCLOCKED:
+		set_unclocked(ld, v);
 		break;
 	default:
 		break;

@@ -65,6 +65,7 @@ struct route {
 struct category {
 	char *key;        /* "thresholds" */
 	char *label;      /* "Levels of need / thresholds" */
+	bool unclocked;   /* recorded, but not run through the stage clock: no due dates */
 };
 
 struct protocol {

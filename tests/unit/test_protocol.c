@@ -689,7 +689,7 @@ static void test_parse_errors(void **state)
 		{ HEAD STAGE1 "[categories]\ncategory = a: x\ncategory = a: y\n",
 		  "12: category: key 'a' given twice" },
 		{ HEAD STAGE1 "[categories]\nlabel = x\n",
-		  "11: unknown key 'label' in [categories]; expected category" },
+		  "11: unknown key 'label' in [categories]; expected category or unclocked" },
 		{ HEAD "[stage 1]\nname =\nlimit = none\n", "8: name: empty value" },
 		/* the earliest problem is the one reported */
 		{ HEAD "[stage 1]\nname = One\nlimit = 5 days\ncolour = red\n",
