@@ -204,6 +204,7 @@ static enum status stage_fix_due(struct stage *st, const struct stage_rule *rule
 	int limit_minute;
 	char a[11], b[11], lim[64];
 	enum status rc;
+	bool workday;
 
 	rc = limit_due(&rule->limit, cal, p->division, st->started, minute, &limit_day, &limit_minute, err);
 	if (rc != ST_OK)
@@ -230,6 +231,20 @@ static enum status stage_fix_due(struct stage *st, const struct stage_rule *rule
 	if (!calendar_covers(cal, p->division, agreed))
 		return error_set(err, ST_INVALID, "due date %s is outside the years with bank holiday data",
 		                 date_format(agreed, a));
+	if ((rc = calendar_is_workday(cal, p->division, agreed, &workday, err)))
+		return rc;
+	if (!workday) {
+		const char *holiday = calendar_holiday(cal, p->division, agreed);
+
+		if (holiday)
+			return error_set(err, ST_REFUSED, "due date %s is %s, a bank holiday; agree a working day",
+			                 date_format(agreed, a), holiday);
+		if (date_weekday(agreed) >= 5)
+			return error_set(err, ST_REFUSED, "due date %s is a %s; agree a working day", date_format(agreed, a),
+			                 date_weekday(agreed) == 5 ? "Saturday" : "Sunday");
+		return error_set(err, ST_REFUSED, "due date %s is a closure day; agree a working day",
+		                 date_format(agreed, a));
+	}
 	if (limit_day != DATE_NONE && agreed > limit_day && (!reason || !*reason))
 		return error_set(err, ST_REFUSED,
 		                 "due date %s is later than the protocol limit (%s, %s); give a reason with --reason",
