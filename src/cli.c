@@ -207,10 +207,7 @@ void cli_json_time(struct sb *sb, int minute)
 static const char *stage_rule_name(const struct protocol *p, const struct dispute *d, int number,
                                    const struct stage_rule **rule)
 {
-	size_t n;
-	const struct stage_rule *rules = p ? protocol_stages(p, d->urgent, &n) : NULL;
-
-	*rule = rules && number >= 1 && (size_t)number <= n ? &rules[number - 1] : NULL;
+	*rule = protocol_stage_rule(p, d->urgent, number);
 	return *rule ? (*rule)->name : "?";
 }
 
@@ -581,15 +578,14 @@ static void print_notices(struct ctx *c, const struct dispute *d, bool opening)
 {
 	const struct protocol *p = protocol_set_find(&c->protocols, d->protocol);
 	const struct stage_rule *rule;
-	size_t n;
 
 	if (!p)
 		return;
 	if (opening && d->urgent && p->urgent && p->urgent->notice)
 		fprintf(stderr, "dispute: notice: %s\n", p->urgent->notice);
-	rule = protocol_stages(p, d->urgent, &n);
-	if (d->current_stage >= 1 && (size_t)d->current_stage <= n && rule[d->current_stage - 1].notice)
-		fprintf(stderr, "dispute: notice: %s\n", rule[d->current_stage - 1].notice);
+	rule = protocol_stage_rule(p, d->urgent, d->current_stage);
+	if (rule && rule->notice)
+		fprintf(stderr, "dispute: notice: %s\n", rule->notice);
 }
 
 static int cmd_new(struct ctx *c, struct args *a)

@@ -180,23 +180,20 @@ static enum status alarm_add(const char *item, void *arg)
 	return ST_OK;
 }
 
-static const char *stage_title(const struct ics_item *it, size_t *nstages)
-{
-	const struct stage_rule *rules;
-
-	*nstages = 0;
-	if (!it->p)
-		return NULL;
-	rules = protocol_stages(it->p, it->d->urgent, nstages);
-	return it->st->number >= 1 && (size_t)it->st->number <= *nstages ? rules[it->st->number - 1].name : NULL;
-}
-
 static const struct stage_rule *stage_rule_of(const struct ics_item *it)
 {
-	size_t n = 0;
-	const struct stage_rule *rules = it->p ? protocol_stages(it->p, it->d->urgent, &n) : NULL;
+	return protocol_stage_rule(it->p, it->d->urgent, it->st->number);
+}
 
-	return rules && it->st->number >= 1 && (size_t)it->st->number <= n ? &rules[it->st->number - 1] : NULL;
+/* The stage's name (or NULL) and how many stages the route has. */
+static const char *stage_title(const struct ics_item *it, size_t *nstages)
+{
+	const struct stage_rule *rule = stage_rule_of(it);
+
+	*nstages = 0;
+	if (it->p)
+		protocol_stages(it->p, it->d->urgent, nstages);
+	return rule ? rule->name : NULL;
 }
 
 /* The words of the invite: reference, protocol, stage, what is due, who

@@ -289,6 +289,17 @@ const struct stage_rule *protocol_stages(const struct protocol *p, bool urgent, 
 	return p->stages;
 }
 
+const struct stage_rule *protocol_stage_rule(const struct protocol *p, bool urgent, int number)
+{
+	const struct stage_rule *rules;
+	size_t n;
+
+	if (!p)
+		return NULL;
+	rules = protocol_stages(p, urgent, &n);
+	return number >= 1 && (size_t)number <= n ? &rules[number - 1] : NULL;
+}
+
 const struct category *protocol_category(const struct protocol *p, const char *key_or_label)
 {
 	if (!key_or_label)

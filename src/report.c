@@ -254,10 +254,9 @@ static int int_cmp(const void *a, const void *b)
 /* The name of stage `number` on the route the dispute follows, or NULL. */
 static const char *stage_name(const struct protocol *p, const struct dispute *d, int number)
 {
-	size_t n;
-	const struct stage_rule *rules = p ? protocol_stages(p, d->urgent, &n) : NULL;
+	const struct stage_rule *rule = protocol_stage_rule(p, d->urgent, number);
 
-	return rules && number >= 1 && (size_t)number <= n ? rules[number - 1].name : NULL;
+	return rule ? rule->name : NULL;
 }
 
 struct build {

@@ -157,10 +157,9 @@ static void describe_due(const struct stage *st, char *out, size_t outlen)
 
 static const char *stage_name(const struct protocol *p, const struct dispute *d, int number)
 {
-	size_t n;
-	const struct stage_rule *rules = protocol_stages(p, d->urgent, &n);
+	const struct stage_rule *rule = protocol_stage_rule(p, d->urgent, number);
 
-	return number >= 1 && (size_t)number <= n ? rules[number - 1].name : "?";
+	return rule ? rule->name : "?";
 }
 
 enum status svc_new(struct ctx *c, const char *protocol, const struct dispute_new *args, char ref[16],

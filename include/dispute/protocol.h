@@ -119,6 +119,10 @@ const struct protocol *protocol_set_find(const struct protocol_set *set, const c
 /* The stages a dispute follows on the normal or urgent route. Borrowed. */
 const struct stage_rule *protocol_stages(const struct protocol *p, bool urgent, size_t *n);
 
+/* The rule for stage `number` (1-based) on the normal or urgent route, or
+ * NULL when p is NULL or the route has no such stage.  Borrowed. */
+const struct stage_rule *protocol_stage_rule(const struct protocol *p, bool urgent, int number);
+
 /* Finds a category by key or label (case-insensitive); NULL if none. */
 const struct category *protocol_category(const struct protocol *p, const char *key_or_label);
 
