@@ -155,5 +155,9 @@ int cmd_export(struct ctx *c, struct args *a)
 	for (int t = 0; t < TABLE_COUNT; t++)
 		printf("%s/%s.csv  %d row%s\n", dir, store_table_name((enum store_table)t), rows[t],
 		       rows[t] == 1 ? "" : "s");
+	/* The export is the whole journal, for the agency's own use: say so,
+	 * because notes can name people even when the subject column is left out. */
+	fputs("dispute: notice: records.csv and disputes.csv hold the journal's text as it was typed; "
+	      "keep the files as safe as the database\n", stderr);
 	return EXIT_OK;
 }
