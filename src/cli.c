@@ -211,6 +211,28 @@ static const char *stage_rule_name(const struct protocol *p, const struct disput
 	return *rule ? (*rule)->name : "?";
 }
 
+/* When a limit across stages falls due for this dispute: from the day its
+ * first stage started.  DATE_NONE when that stage has not started, or the
+ * dispute follows an urgent route with stages of its own. */
+static long span_due(struct ctx *c, const struct protocol *p, const struct dispute *d, const struct span_rule *sp)
+{
+	long due = DATE_NONE;
+	int minute;
+
+	if ((d->urgent && p->urgent && !p->urgent->same_stages) || sp->from < 1 || (size_t)sp->from > d->nstages)
+		return DATE_NONE;
+	if (limit_due(&sp->limit, &c->cal, p->division, d->stages[sp->from - 1].started, TIME_NONE, &due, &minute,
+	              NULL) != ST_OK)
+		return DATE_NONE;
+	return due;
+}
+
+/* Whether the dispute is still inside the span (open, at one of its stages). */
+static bool span_running(const struct dispute *d, const struct span_rule *sp)
+{
+	return d->status == DS_OPEN && d->current_stage >= sp->from && d->current_stage <= sp->to;
+}
+
 static void json_dispute(struct ctx *c, struct sb *sb, const struct dispute *d, const struct record *recs,
                          size_t nrecs)
 {
@@ -276,6 +298,18 @@ static void json_dispute(struct ctx *c, struct sb *sb, const struct dispute *d, 
 		sb_append(sb, ",\"how\":");
 		cli_json_str(sb, st->how == SE_NONE ? NULL : stage_end_name(st->how));
 		sb_printf(sb, ",\"sequence\":%d}", st->sequence);
+	}
+	sb_append(sb, "],\"spans\":[");
+	for (size_t i = 0; p && i < p->nspans; i++) {
+		const struct span_rule *sp = &p->spans[i];
+
+		sb_append(sb, i ? ",{\"name\":" : "{\"name\":");
+		cli_json_str(sb, sp->name);
+		sb_printf(sb, ",\"from\":%d,\"to\":%d,\"limit\":", sp->from, sp->to);
+		cli_json_str(sb, limit_describe(&sp->limit, lim, sizeof(lim)));
+		sb_printf(sb, ",\"advisory\":%s,\"due\":", sp->advisory ? "true" : "false");
+		cli_json_date(sb, span_due(c, p, d, sp));
+		sb_printf(sb, ",\"running\":%s}", span_running(d, sp) ? "true" : "false");
 	}
 	sb_append(sb, "]");
 	if (recs) {
@@ -533,6 +567,19 @@ static int cmd_show(struct ctx *c, struct args *a)
 			printf("  %c %zu  ", st && st->ended == DATE_NONE && d.status == DS_OPEN ? '>' : ' ', i + 1);
 			cli_put_col(rules[i].name, 48);
 			printf(" %s\n", what);
+		}
+		for (size_t i = 0; p && i < p->nspans; i++) {
+			const struct span_rule *sp = &p->spans[i];
+			long due = span_due(c, p, &d, sp);
+
+			if (i == 0)
+				puts("\nLimits across stages");
+			printf("  stages %d-%d  %s: %s%s", sp->from, sp->to, sp->name,
+			       limit_describe(&sp->limit, lim, sizeof(lim)), sp->advisory ? " (advisory)" : "");
+			if (due != DATE_NONE)
+				printf(", due %s%s", date_format(due, a2),
+				       span_running(&d, sp) && due < c->today ? " (passed)" : "");
+			putchar('\n');
 		}
 		puts("\nRecords");
 		if (!nrecs)
