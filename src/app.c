@@ -94,6 +94,7 @@ static void row_fill(struct app *a, struct list_row *r, const struct dispute *d)
 		r->has_left = true;
 		r->left = left;
 	}
+	r->overdue = dispute_overdue(d, a->c->today, a->c->now_minute);
 }
 
 struct row_sink {
@@ -200,6 +201,29 @@ static int count_due_before(struct app *a, long before)
 	return n;
 }
 
+/* Sorts the disputes due today between the board's first two buckets. */
+struct today_sink {
+	struct app *a;
+	int want;               /* rows kept per bucket */
+	bool overdue_whole;     /* every overdue row is loaded, so passed ones may follow */
+};
+
+static int today_collect(const struct dispute *d, void *ctx)
+{
+	struct today_sink *k = ctx;
+	struct board_state *b = &k->a->board;
+	int i = dispute_overdue(d, k->a->c->today, k->a->c->now_minute) ? BOARD_OVERDUE : BOARD_TODAY;
+
+	b->count[i]++;
+	/* Due today sorts after every earlier date: a passed one follows
+	 * the overdue rows only when none of those was left unloaded. */
+	if (b->nrows[i] < k->want && (i == BOARD_TODAY || k->overdue_whole)) {
+		b->rows[i] = xrealloc(b->rows[i], (size_t)(b->nrows[i] + 1) * sizeof(*b->rows[i]));
+		row_fill(k->a, &b->rows[i][b->nrows[i]++], d);
+	}
+	return 0;
+}
+
 void app_reload_board(struct app *a)
 {
 	struct board_state *b = &a->board;
@@ -213,16 +237,18 @@ void app_reload_board(struct app *a)
 		below[i + 1] = count_due_before(a, bound[i]);
 	b->open_total = below[BOARD_COUNT];
 	for (int i = 0; i < BOARD_COUNT; i++) {
-		struct list_filter f;
-
 		rows_free(b->rows[i], b->nrows[i]);
 		b->rows[i] = NULL;
 		b->nrows[i] = 0;
-		b->count[i] = below[i + 1] - below[i];
-		if (b->count[i] <= 0) {
-			b->count[i] = 0;
+		b->count[i] = below[i + 1] - below[i] > 0 ? below[i + 1] - below[i] : 0;
+	}
+	for (int i = 0; i < BOARD_COUNT; i++) {
+		struct list_filter f;
+		struct today_sink k = { a, want, false };
+		struct error err;
+
+		if (below[i + 1] - below[i] <= 0)
 			continue;
-		}
 		/* Sorted by due date, the bucket is the slice after the
 		 * disputes of the earlier buckets. */
 		list_filter_init(&f);
@@ -230,8 +256,20 @@ void app_reload_board(struct app *a)
 		f.order = ORDER_DUE;
 		f.due_before = bound[i];
 		f.offset = below[i];
-		f.limit = want;
-		b->nrows[i] = rows_load(a, &f, &b->rows[i]);
+		if (i != BOARD_TODAY) {
+			f.limit = want;
+			b->nrows[i] = rows_load(a, &f, &b->rows[i]);
+			continue;
+		}
+		/* The store knows dates only: a timed deadline earlier today
+		 * (an urgent review due at 09:00) has passed, so the day's
+		 * disputes are each asked whether they are overdue. */
+		f.limit = below[i + 1] - below[i];
+		b->count[BOARD_TODAY] = 0;
+		k.overdue_whole = b->nrows[BOARD_OVERDUE] == b->count[BOARD_OVERDUE];
+		error_clear(&err);
+		if (store_list(a->c->store, &f, today_collect, &k, &err) != ST_OK)
+			app_error(a, &err);
 	}
 }
 
@@ -242,6 +280,7 @@ static void detail_free(struct detail_state *dt)
 	for (size_t i = 0; i < dt->nrecords; i++)
 		record_free(&dt->records[i]);
 	free(dt->records);
+	lines_free(&dt->journal);
 	memset(dt, 0, sizeof(*dt));
 	dispute_init(&dt->d);
 }
@@ -458,6 +497,34 @@ unsigned app_resize(struct app *a, int w, int h)
 	return APP_REDRAW;
 }
 
+/* True when a row's timed deadline today has passed by `minute` since it was loaded. */
+static bool rows_passed(const struct list_row *rows, int n, long today, int minute)
+{
+	for (int i = 0; i < n; i++)
+		if (rows[i].status == DS_OPEN && !rows[i].overdue && rows[i].due == today &&
+		    rows[i].due_minute != TIME_NONE && minute != TIME_NONE && minute >= rows[i].due_minute)
+			return true;
+	return false;
+}
+
+unsigned app_clock(struct app *a, long today, int minute)
+{
+	struct ctx *c = a->c;
+	const struct detail_state *dt = &a->detail;
+	bool reload = today != c->today, redraw;
+
+	redraw = dt->loaded && dispute_overdue(&dt->d, today, minute) != dispute_overdue(&dt->d, c->today,
+	                                                                                  c->now_minute);
+	if (!reload)
+		reload = rows_passed(a->list.rows, a->list.nrows, today, minute) ||
+		         rows_passed(a->board.rows[BOARD_TODAY], a->board.nrows[BOARD_TODAY], today, minute);
+	c->today = today;
+	c->now_minute = minute;
+	if (reload)
+		app_reload(a);
+	return reload || redraw ? APP_REDRAW : APP_NONE;
+}
+
 void app_flush_draft(struct app *a)
 {
 	if (a->mode == MODE_EDITOR || a->ed.dirty)
@@ -617,20 +684,22 @@ void app_left_text(const struct list_row *r, char *out, size_t outlen)
 	if (r->status != DS_OPEN)
 		snprintf(out, outlen, "%s", dispute_status_name(r->status));
 	else if (!r->has_left)
-		snprintf(out, outlen, "no limit");
+		snprintf(out, outlen, r->overdue ? "overdue" : "no limit");
+	else if (r->left < 0)
+		snprintf(out, outlen, "%d wd over", -r->left);
+	else if (r->overdue)
+		snprintf(out, outlen, "overdue");   /* a timed deadline earlier today */
 	else if (r->left > 0)
 		snprintf(out, outlen, "%d wd", r->left);
-	else if (r->left == 0)
-		snprintf(out, outlen, "today");
 	else
-		snprintf(out, outlen, "%d wd over", -r->left);
+		snprintf(out, outlen, "today");
 }
 
 unsigned app_row_attr(const struct list_row *r)
 {
 	if (r->status != DS_OPEN)
 		return SA_DIM;
-	if (r->has_left && r->left < 0)
+	if (r->overdue)
 		return SA_COLOUR(SC_OVERDUE) | SA_BOLD;
 	if (r->urgent || (r->has_left && r->left == 0))
 		return SA_COLOUR(SC_URGENT);

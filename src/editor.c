@@ -134,7 +134,9 @@ static unsigned editor_save(struct app *a)
 	r.day = day;
 	r.minute = minute;
 	error_clear(&err);
-	if (svc_record(a->c, e->ref, &r, &err) != ST_OK) {
+	/* The record and the draft's removal are one transaction: a crash
+	 * between the two would otherwise offer the saved record back. */
+	if (svc_record_draft(a->c, e->ref, &r, &err) != ST_OK) {
 		record_free(&r);
 		/* Keep everything typed: the draft is stored and the editor stays. */
 		e->dirty = true;
@@ -143,8 +145,6 @@ static unsigned editor_save(struct app *a)
 		return APP_REDRAW;
 	}
 	record_free(&r);
-	if (store_draft_clear(a->c->store, e->dispute_id, &err) != ST_OK)
-		app_error(a, &err);
 	e->stored = false;
 	e->dirty = false;
 	textedit_set(&e->text, NULL);
@@ -250,11 +250,11 @@ void editor_draw(struct app *a, struct screen *s, struct rect r)
 {
 	struct editor_state *e = &a->ed;
 	struct rect in = rect_inner(r);
-	struct wrap_line *wl;
+	const struct wrap_line *wl;
 	char title[64], foot[128];
 	const char *buf = textedit_text(&e->text);
 	int x, y, row, col, th;
-	size_t n, chars = 0;
+	size_t n;
 
 	snprintf(title, sizeof(title), "New record · %s", e->ref);
 	screen_fill_rect(s, r, 0);
@@ -283,10 +283,12 @@ void editor_draw(struct app *a, struct screen *s, struct rect r)
 	screen_hline(s, in.y + 1, r.x + 1, r.w - 2, SA_DIM);
 	screen_hline(s, in.y + in.h - 2, r.x + 1, r.w - 2, SA_DIM);
 
-	/* The text area, scrolled to keep the cursor in view. */
+	/* The text area, scrolled to keep the cursor in view.  The wrapped
+	 * lines are kept by the text itself: drawing after a key costs the
+	 * lines shown, not the whole text (a note may run to 256 KiB). */
 	e->width = in.w - 2;
 	th = in.h - 4;
-	n = text_wrap(buf, e->text.len, e->width, &wl);
+	n = textedit_lines(&e->text, e->width, &wl);
 	textedit_cursor(&e->text, e->width, &row, &col);
 	if (row < e->scroll)
 		e->scroll = row;
@@ -307,12 +309,9 @@ void editor_draw(struct app *a, struct screen *s, struct rect r)
 		               "Type the record. Enter: new line. Kept as a draft as you type.");
 	if (e->field == FIELD_TEXT)
 		screen_cursor(s, in.y + 2 + row - e->scroll, in.x + 1 + (col < e->width ? col : e->width - 1));
-	free(wl);
 
-	for (size_t i = 0; i < e->text.len; i++)
-		chars += ((unsigned char)buf[i] & 0xc0) != 0x80;
 	snprintf(foot, sizeof(foot), "%s · %zu chars", e->dirty ? "draft: typing" : e->stored ? "draft: saved" :
-	         "draft: empty", chars);
+	         "draft: empty", e->text.chars);
 	{
 		const char *keys = "Ctrl-S or F2 save · Esc close (draft kept)";
 		int fw = text_width(foot), kw = text_width(keys);

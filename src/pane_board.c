@@ -41,9 +41,9 @@ static void board_fit(const struct app *a, int h, int shown[BOARD_COUNT], bool m
 	}
 }
 
-static int board_items(const struct app *a, int h, int shown[BOARD_COUNT])
+/* How many items are shown in h lines (as board_fit), and their total. */
+static int board_items(const struct app *a, int h, int shown[BOARD_COUNT], bool more[BOARD_COUNT])
 {
-	bool more[BOARD_COUNT];
 	int total = 0;
 
 	board_fit(a, h, shown, more);
@@ -61,8 +61,7 @@ static void board_draw(struct app *a, struct screen *s, struct rect r, bool focu
 	bool dates = in.w >= 60;
 
 	pane_frame(s, r, "Deadlines", focused);
-	board_fit(a, in.h, shown, more);
-	total = board_items(a, in.h, shown);
+	total = board_items(a, in.h, shown, more);
 	if (a->board.sel >= total)
 		a->board.sel = total > 0 ? total - 1 : 0;
 	for (int i = 0; i < BOARD_COUNT && y < in.y + in.h; i++) {
@@ -107,8 +106,9 @@ static void board_draw(struct app *a, struct screen *s, struct rect r, bool focu
 static const struct list_row *board_selected(struct app *a)
 {
 	int shown[BOARD_COUNT], item = a->board.sel;
+	bool more[BOARD_COUNT];
 
-	board_items(a, rect_inner(a->pane_rect[PANE_BOARD]).h, shown);
+	board_items(a, rect_inner(a->pane_rect[PANE_BOARD]).h, shown, more);
 	for (int i = 0; i < BOARD_COUNT; i++) {
 		if (item < shown[i])
 			return &a->board.rows[i][item];
@@ -120,7 +120,8 @@ static const struct list_row *board_selected(struct app *a)
 static unsigned board_action(struct app *a, enum action act)
 {
 	int shown[BOARD_COUNT];
-	int total = board_items(a, rect_inner(a->pane_rect[PANE_BOARD]).h, shown);
+	bool more[BOARD_COUNT];
+	int total = board_items(a, rect_inner(a->pane_rect[PANE_BOARD]).h, shown, more);
 	const struct list_row *row;
 
 	switch (act) {

@@ -26,12 +26,30 @@ static void add_record(struct lines *l, const struct record *r)
 	lines_add(l, r->kind == RK_EVENT ? SA_DIM : 0, 2, 0, r->text ? r->text : "");
 }
 
+/* The journal wrapped to width, from the cache when it still fits. Borrowed. */
+static const struct lines *journal_lines(struct detail_state *dt, int width)
+{
+	if (width < 1)
+		width = 1;
+	if (dt->journal_ready && dt->journal.width == width)
+		return &dt->journal;
+	lines_free(&dt->journal);
+	lines_init(&dt->journal, width);
+	for (size_t i = 0; i < dt->nrecords; i++)
+		add_record(&dt->journal, &dt->records[i]);
+	if (dt->nrecords == 0)
+		lines_add(&dt->journal, SA_DIM, 0, 0, "No records yet. Press a to write one.");
+	dt->journal_ready = true;
+	return &dt->journal;
+}
+
 static void records_draw(struct app *a, struct screen *s, struct rect r, bool focused)
 {
-	const struct detail_state *dt = &a->detail;
+	struct detail_state *dt = &a->detail;
 	const struct dispute *d = &dt->d;
 	struct rect in = rect_inner(r), body;
-	struct lines head, jl;
+	const struct lines *jl;
+	struct lines head;
 	int max, first;
 	char title[64];
 
@@ -62,22 +80,17 @@ static void records_draw(struct app *a, struct screen *s, struct rect r, bool fo
 	screen_hline(s, body.y, r.x + 1, r.w - 2, SA_DIM);
 	body.y++;
 	body.h--;
-	lines_init(&jl, in.w);
-	for (size_t i = 0; i < dt->nrecords; i++)
-		add_record(&jl, &dt->records[i]);
-	if (dt->nrecords == 0)
-		lines_add(&jl, SA_DIM, 0, 0, "No records yet. Press a to write one.");
+	jl = journal_lines(dt, in.w);
 	/* Newest last: the window sits at the bottom unless scrolled up. */
-	max = (int)jl.n - body.h;
+	max = (int)jl->n - body.h;
 	if (max < 0)
 		max = 0;
 	if (a->detail.records_scroll > max)
 		a->detail.records_scroll = max;
 	first = max - a->detail.records_scroll;
-	lines_draw(&jl, s, body, (size_t)first);
+	lines_draw(jl, s, body, (size_t)first);
 	if (first > 0)
 		screen_put(s, r.y + r.h - 1, r.x + r.w - 13, 11, SA_DIM, " ↑ older ");
-	lines_free(&jl);
 }
 
 static unsigned records_action(struct app *a, enum action act)

@@ -76,12 +76,12 @@ static void add_current(struct app *a, struct lines *l, const struct stage_rule 
 	struct error err;
 	unsigned attr = SA_BOLD;
 	int left = 0;
-	bool have_left = false;
+	bool have_left = false, overdue = dispute_overdue(d, a->c->today, a->c->now_minute);
 
 	if (a->detail.p && st->due != DATE_NONE &&
 	    dispute_days_left(d, a->detail.p, &a->c->cal, a->c->today, &left, &err) == ST_OK)
 		have_left = true;
-	if (have_left && left < 0)
+	if (overdue)
 		attr |= SA_COLOUR(SC_OVERDUE);
 	else if (have_left && left == 0)
 		attr |= SA_COLOUR(SC_URGENT);
@@ -95,12 +95,16 @@ static void add_current(struct app *a, struct lines *l, const struct stage_rule 
 		app_date_text(st->due, due, sizeof(due));
 		time_text(st->due_minute, tm, sizeof(tm));
 		lines_addf(l, attr, 4, "due %s%s", due, tm);
-		if (have_left && left > 0)
+		if (overdue && have_left && left < 0)
+			lines_addf(l, attr, 4, "OVERDUE by %d working day%s", -left, -left == 1 ? "" : "s");
+		else if (overdue && st->due == a->c->today)
+			lines_addf(l, attr, 4, "OVERDUE since%s today", tm);
+		else if (overdue)
+			lines_addf(l, attr, 4, "OVERDUE");
+		else if (have_left && left > 0)
 			lines_addf(l, attr, 4, "%d working day%s left", left, left == 1 ? "" : "s");
 		else if (have_left && left == 0)
-			lines_addf(l, attr, 4, "DUE TODAY");
-		else if (have_left)
-			lines_addf(l, attr, 4, "OVERDUE by %d working day%s", -left, -left == 1 ? "" : "s");
+			lines_addf(l, attr, 4, "DUE TODAY%s%s", *tm ? " by" : "", tm);
 		if (st->due_agreed)
 			lines_add(l, SA_DIM, 4, 2, st->due_reason ? st->due_reason : "date agreed between the agencies");
 	}
@@ -130,36 +134,67 @@ static void add_future(struct lines *l, const struct stage_rule *rule, int n, bo
 	lines_addf(l, SA_DIM, 4, "limit: %s", lim);
 }
 
+/* The stage of d numbered n, when it has started; NULL otherwise. */
+static const struct stage *stage_numbered(const struct dispute *d, int n)
+{
+	for (size_t i = 0; i < d->nstages; i++)
+		if (d->stages[i].number == n && d->stages[i].started != DATE_NONE)
+			return &d->stages[i];
+	return NULL;
+}
+
+/* One span: its limit, the date it runs out (from the start of its first
+ * stage) and whether that has passed; once its last stage has ended, or
+ * the dispute closed, whether it was met. */
+static void add_span(struct app *a, struct lines *l, const struct span_rule *sp)
+{
+	const struct dispute *d = &a->detail.d;
+	const struct protocol *p = a->detail.p;
+	const struct stage *from = stage_numbered(d, sp->from), *to = stage_numbered(d, sp->to);
+	char lim[96], day[32], end[32];
+	long due = DATE_NONE, ended = DATE_NONE, today = a->c->today;
+	int minute;
+	struct error err;
+	unsigned late = sp->advisory ? SA_BOLD : SA_COLOUR(SC_OVERDUE) | SA_BOLD;
+
+	limit_describe(&sp->limit, lim, sizeof(lim));
+	lines_addf(l, SA_BOLD, 0, "%s (stages %d-%d)%s", sp->name, sp->from, sp->to,
+	           sp->advisory ? " · advisory" : "");
+	if (!from || limit_due(&sp->limit, &a->c->cal, p->division, from->started, TIME_NONE, &due, &minute,
+	                       &err) != ST_OK || due == DATE_NONE) {
+		lines_addf(l, SA_DIM, 4, "%s", lim);
+		return;
+	}
+	if (to && to->ended != DATE_NONE)
+		ended = to->ended;
+	else if (d->status != DS_OPEN)
+		ended = d->closed;
+	app_date_text(due, day, sizeof(day));
+	if (ended != DATE_NONE) {
+		app_date_text(ended, end, sizeof(end));
+		lines_addf(l, 0, 4, "%s: by %s", lim, day);
+		lines_addf(l, ended > due ? SA_BOLD : SA_DIM, 4, "%s: ended %s", ended > due ? "missed" : "met", end);
+	} else if (due < today) {
+		lines_addf(l, late, 4, "%s: by %s · PASSED", lim, day);
+	} else if (due == today) {
+		lines_addf(l, SA_COLOUR(SC_URGENT) | SA_BOLD, 4, "%s: by %s · TODAY", lim, day);
+	} else {
+		lines_addf(l, 0, 4, "%s: by %s", lim, day);
+	}
+}
+
 static void add_spans(struct app *a, struct lines *l)
 {
 	const struct dispute *d = &a->detail.d;
 	const struct protocol *p = a->detail.p;
 
-	for (size_t i = 0; p && i < p->nspans; i++) {
-		const struct span_rule *sp = &p->spans[i];
-		char lim[96], day[32];
-		long due = DATE_NONE;
-		int minute;
-		struct error err;
-
-		limit_describe(&sp->limit, lim, sizeof(lim));
-		if (sp->from >= 1 && (size_t)sp->from <= d->nstages &&
-		    limit_due(&sp->limit, &a->c->cal, p->division, d->stages[sp->from - 1].started, TIME_NONE,
-		              &due, &minute, &err) != ST_OK)
-			due = DATE_NONE;
-		if (i == 0)
-			lines_add(l, 0, 0, 0, "");
-		lines_addf(l, SA_BOLD, 0, "%s (stages %d-%d)%s", sp->name, sp->from, sp->to,
-		           sp->advisory ? " · advisory" : "");
-		if (due != DATE_NONE) {
-			bool late = d->status == DS_OPEN && due < a->c->today;
-			app_date_text(due, day, sizeof(day));
-			lines_addf(l, late ? SA_COLOUR(SC_OVERDUE) | SA_BOLD : 0, 4, "%s: by %s%s", lim, day,
-			           late ? " · PASSED" : "");
-		} else {
-			lines_addf(l, SA_DIM, 4, "%s", lim);
-		}
-	}
+	/* Spans count the normal stages: an urgent route with stages of its
+	 * own (Newcastle's) is not measured by them. */
+	if (!p || p->nspans == 0 || (d->urgent && p->urgent && !p->urgent->same_stages))
+		return;
+	lines_add(l, 0, 0, 0, "");
+	for (size_t i = 0; i < p->nspans; i++)
+		add_span(a, l, &p->spans[i]);
 }
 
 /* Builds the whole timeline of the selected dispute into l. */

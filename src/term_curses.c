@@ -218,21 +218,16 @@ static void signals_catch(void)
 }
 
 /* Keeps "now" current in a workbench left open all day: new records get
- * the time they are typed, and after midnight the board counts from the
- * new day. */
-static unsigned clock_tick(struct app *a, struct ctx *c)
+ * the time they are typed, a timed deadline turns overdue when its hour
+ * passes, and after midnight the board counts from the new day. */
+static unsigned clock_tick(struct app *a)
 {
 	long today;
 	int minute;
 
 	if (clock_now(&today, &minute, NULL) != ST_OK)
 		return APP_NONE;
-	c->now_minute = minute;
-	if (today == c->today)
-		return APP_NONE;
-	c->today = today;
-	app_reload(a);
-	return APP_REDRAW;
+	return app_clock(a, today, minute);
 }
 
 int tui_run(struct ctx *c)
@@ -275,7 +270,7 @@ int tui_run(struct ctx *c)
 
 		timeout(IDLE_MS);
 		if (!key_read(&key)) {
-			unsigned idle = app_tick(&a, now_ms()) | clock_tick(&a, c);
+			unsigned idle = app_tick(&a, now_ms()) | clock_tick(&a);
 
 			if (idle & APP_REDRAW)
 				present(&t, &a, &s);

@@ -19,8 +19,21 @@ void textedit_init(struct textedit *t, bool multiline, size_t max)
 void textedit_free(struct textedit *t)
 {
 	free(t->buf);
+	free(t->lines);
 	t->buf = NULL;
-	t->len = t->cap = t->cur = 0;
+	t->lines = NULL;
+	t->len = t->cap = t->cur = t->chars = t->nlines = t->lines_cap = 0;
+	t->lines_width = 0;
+}
+
+/* Code points in s[0..n): every byte that does not continue a sequence. */
+static size_t count_chars(const char *s, size_t n)
+{
+	size_t c = 0;
+
+	for (size_t i = 0; i < n; i++)
+		c += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return c;
 }
 
 static void grow(struct textedit *t, size_t extra)
@@ -43,6 +56,8 @@ void textedit_set(struct textedit *t, const char *s)
 	t->len = n;
 	t->buf[n] = '\0';
 	t->cur = n;
+	t->chars = count_chars(t->buf, n);
+	t->lines_width = 0;     /* wrapped afresh when next asked */
 }
 
 const char *textedit_text(const struct textedit *t)
@@ -81,66 +96,155 @@ int text_span_width(const char *s, size_t start, size_t end)
 	return w;
 }
 
-size_t text_wrap(const char *s, size_t len, int width, struct wrap_line **out)
+/* Wraps the one display line that starts at `start`: sets *end, and
+ * *next to where the following line starts.  Returns false when this is
+ * the text's last line.  A line starts afresh (column 0, no break point
+ * yet), so wrapping from any line start gives the same lines after it as
+ * wrapping from the top: what lets an edit rewrap only near itself. */
+static bool wrap_next(const char *s, size_t len, size_t start, int width, size_t *end, size_t *next)
 {
-	size_t cap = 16, nl = 0, start = 0, i = 0, brk = 0;
-	struct wrap_line *v = xmalloc(cap * sizeof(*v));
+	size_t i = start, brk = 0;
 	int col = 0;
 
-	if (width < 1)
-		width = 1;
 	while (i < len) {
 		size_t n;
 		int w;
 
 		if (s[i] == '\n') {
-			if (nl == cap)
-				v = xrealloc(v, (cap *= 2) * sizeof(*v));
-			v[nl++] = (struct wrap_line){ start, i };
-			start = ++i;
-			col = 0;
-			brk = 0;
-			continue;
+			*end = i;
+			*next = i + 1;
+			return true;
 		}
 		w = char_width(s, i, len, &n);
 		if (col + w > width && i > start) {
-			size_t end = i, next = i;
-			if (brk > start) {
-				end = brk;
-				next = brk;
-			}
-			if (nl == cap)
-				v = xrealloc(v, (cap *= 2) * sizeof(*v));
-			v[nl++] = (struct wrap_line){ start, end };
-			start = next;
-			brk = 0;
-			col = text_span_width(s, start, i);
-			continue;
+			*end = *next = brk > start ? brk : i;
+			return true;
 		}
 		col += w;
 		i += n;
 		if (s[i - n] == ' ')
 			brk = i;
 	}
-	if (nl == cap)
-		v = xrealloc(v, (cap *= 2) * sizeof(*v));
-	v[nl++] = (struct wrap_line){ start, len };
+	*end = len;
+	*next = len;
+	return false;
+}
+
+static void push_line(struct wrap_line **v, size_t *n, size_t *cap, size_t start, size_t end)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		*v = xrealloc(*v, *cap * sizeof(**v));
+	}
+	(*v)[(*n)++] = (struct wrap_line){ start, end };
+}
+
+size_t text_wrap(const char *s, size_t len, int width, struct wrap_line **out)
+{
+	size_t cap = 0, nl = 0, start = 0, end, next;
+	struct wrap_line *v = NULL;
+	bool more;
+
+	if (width < 1)
+		width = 1;
+	do {
+		more = wrap_next(s, len, start, width, &end, &next);
+		push_line(&v, &nl, &cap, start, end);
+		start = next;
+	} while (more);
 	*out = v;
 	return nl;
 }
 
-void textedit_cursor(const struct textedit *t, int width, int *row, int *col)
+/* Index of the last line starting at or before pos. */
+static size_t line_at(const struct wrap_line *v, size_t n, size_t pos)
 {
-	struct wrap_line *lines;
-	size_t n = text_wrap(t->buf, t->len, width, &lines), r = 0;
+	size_t lo = 0, hi = n;
 
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid].start <= pos)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo ? lo - 1 : 0;
+}
+
+size_t textedit_lines(struct textedit *t, int width, const struct wrap_line **out)
+{
+	if (width < 1)
+		width = 1;
+	if (t->lines_width != width) {
+		free(t->lines);
+		t->nlines = text_wrap(textedit_text(t), t->len, width, &t->lines);
+		t->lines_cap = t->nlines;
+		t->lines_width = width;
+	}
+	*out = t->lines;
+	return t->nlines;
+}
+
+/* Brings the wrapped lines up to date after bytes [at, at + removed) of
+ * the old text became [at, at + inserted).  A line's start depends on the
+ * text up to at most the first word of the line after it, so the lines two
+ * before the edit's line still stand; rewrapping goes from there until a
+ * new line starts where an old one (past the edit) started, shifted: from
+ * then on the old lines hold, moved by the size of the change. */
+static void lines_edit(struct textedit *t, size_t at, size_t removed, size_t inserted)
+{
+	struct wrap_line *v = t->lines, *fresh = NULL;
+	size_t n = t->nlines, c, k, j, keep = n, start, end, next, nfresh = 0, cap = 0;
+	bool more;
+
+	if (t->lines_width <= 0)
+		return;
+	c = line_at(v, n, at);
+	k = c >= 2 ? c - 2 : 0;
+	start = v[k].start;
+	j = c;
+	while (j < n && v[j].start < at + removed)
+		j++;
+	do {
+		more = wrap_next(t->buf, t->len, start, t->lines_width, &end, &next);
+		push_line(&fresh, &nfresh, &cap, start, end);
+		start = next;
+		if (!more || start < at + inserted)
+			continue;
+		while (j < n && v[j].start - removed + inserted < start)
+			j++;
+		if (j < n && v[j].start - removed + inserted == start) {
+			keep = j;
+			break;
+		}
+	} while (more);
+	if (!more)
+		keep = n;
+	/* lines [0, k) + fresh + old lines [keep, n) shifted */
+	if (k + nfresh + (n - keep) > t->lines_cap) {
+		t->lines_cap = k + nfresh + (n - keep);
+		t->lines = v = xrealloc(v, t->lines_cap * sizeof(*v));
+	}
+	memmove(v + k + nfresh, v + keep, (n - keep) * sizeof(*v));
+	memcpy(v + k, fresh, nfresh * sizeof(*v));
+	t->nlines = k + nfresh + (n - keep);
+	for (size_t i = k + nfresh; i < t->nlines; i++) {
+		v[i].start = v[i].start - removed + inserted;
+		v[i].end = v[i].end - removed + inserted;
+	}
+	free(fresh);
+}
+
+void textedit_cursor(struct textedit *t, int width, int *row, int *col)
+{
+	const struct wrap_line *lines;
+	size_t n = textedit_lines(t, width, &lines);
 	/* The cursor belongs to the last line that starts at or before it. */
-	for (size_t i = 0; i < n; i++)
-		if (lines[i].start <= t->cur)
-			r = i;
+	size_t r = line_at(lines, n, t->cur);
+
 	*row = (int)r;
 	*col = text_span_width(t->buf, lines[r].start, t->cur < lines[r].end ? t->cur : lines[r].end);
-	free(lines);
 }
 
 static size_t next_char(const struct textedit *t, size_t i)
@@ -183,15 +287,19 @@ static bool insert(struct textedit *t, const char *s, size_t n)
 	memmove(t->buf + t->cur + n, t->buf + t->cur, t->len - t->cur + 1);
 	memcpy(t->buf + t->cur, s, n);
 	t->len += n;
+	t->chars += count_chars(s, n);
+	lines_edit(t, t->cur, 0, n);
 	t->cur += n;
 	return true;
 }
 
 static void erase(struct textedit *t, size_t from, size_t to)
 {
+	t->chars -= count_chars(t->buf + from, to - from);
 	memmove(t->buf + from, t->buf + to, t->len - to + 1);
 	t->len -= to - from;
 	t->cur = from;
+	lines_edit(t, from, to - from, 0);
 }
 
 static size_t encode(unsigned cp, char out[4])
@@ -221,14 +329,14 @@ static size_t encode(unsigned cp, char out[4])
 /* Moves the cursor one display line up (dir -1) or down (+1), keeping the column. */
 static void move_line(struct textedit *t, int dir, int width)
 {
-	struct wrap_line *lines;
-	size_t n = text_wrap(t->buf, t->len, width, &lines), i;
+	const struct wrap_line *lines;
+	size_t n, i;
 	int row, col;
 
 	textedit_cursor(t, width, &row, &col);
+	n = textedit_lines(t, width, &lines);
 	if ((dir < 0 && row == 0) || (dir > 0 && (size_t)row + 1 >= n)) {
 		t->cur = dir < 0 ? 0 : t->len;
-		free(lines);
 		return;
 	}
 	row += dir;
@@ -240,7 +348,6 @@ static void move_line(struct textedit *t, int dir, int width)
 		i = nx;
 	}
 	t->cur = i;
-	free(lines);
 }
 
 int textedit_key(struct textedit *t, int key, int width)

@@ -7,6 +7,7 @@
 
 #include "dispute/dispute.h"
 #include "dispute/keys.h"
+#include "dispute/lines.h"
 #include "dispute/screen.h"
 #include "dispute/service.h"
 #include "dispute/store.h"
@@ -60,6 +61,7 @@ struct list_row {
 	int due_minute;
 	bool has_left;          /* left is meaningful (open, with a due date) */
 	int left;               /* working days left; negative = overdue */
+	bool overdue;           /* dispute_overdue at load: also a timed deadline gone earlier today */
 	bool urgent;
 	bool challenged;
 	enum dispute_status status;
@@ -101,6 +103,11 @@ struct detail_state {
 	size_t nrecords;
 	int timeline_scroll;
 	int records_scroll;     /* display lines from the bottom */
+	/* The journal wrapped for the record pane, kept until the dispute is
+	 * loaded again or the pane's width changes: a key that only moves
+	 * around does not rewrap a long journal. */
+	struct lines journal;
+	bool journal_ready;
 };
 
 struct editor_state {
@@ -209,6 +216,10 @@ unsigned app_key(struct app *a, int key);
 unsigned app_tick(struct app *a, long now_ms);
 /* Stores the draft now if it changed. */
 void app_flush_draft(struct app *a);
+/* "Now" is today at minute (the terminal loop reads the clock).  Reloads
+ * what is shown when the day changes or a timed deadline on screen has
+ * just passed.  Returns APP_* bits. */
+unsigned app_clock(struct app *a, long today, int minute);
 
 /* Draws everything onto s, which must be a->w x a->h. */
 void app_draw(struct app *a, struct screen *s);
@@ -229,7 +240,8 @@ void app_list_move(struct app *a, int i);
 /* The protocol of a dispute, or NULL. Borrowed. */
 const struct protocol *app_protocol(struct app *a, const char *id);
 
-/* Text helpers shared by the panes: "3 wd", "today", "2 wd over", ... */
+/* Text helpers shared by the panes: "3 wd", "today", "overdue" (a timed
+ * deadline earlier today), "2 wd over", ... */
 void app_left_text(const struct list_row *r, char *out, size_t outlen);
 /* "Fri 2026-11-27" or "—". */
 void app_date_text(long day, char *out, size_t outlen);

@@ -5,6 +5,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* One display line: bytes [start, end) of the text. */
+struct wrap_line {
+	size_t start, end;
+};
+
 /* buf is owned and always NUL-terminated; cur is a byte offset on a
  * character boundary.  multiline buffers accept newlines. */
 struct textedit {
@@ -12,11 +17,12 @@ struct textedit {
 	size_t len, cap, cur;
 	bool multiline;
 	size_t max;             /* largest length in bytes accepted */
-};
-
-/* One display line: bytes [start, end) of the text. */
-struct wrap_line {
-	size_t start, end;
+	size_t chars;           /* characters (code points) in buf */
+	/* The text wrapped at lines_width (0 = not wrapped yet), owned and
+	 * kept up to date by every edit once textedit_lines has been asked. */
+	struct wrap_line *lines;
+	size_t nlines, lines_cap;
+	int lines_width;
 };
 
 void textedit_init(struct textedit *t, bool multiline, size_t max);
@@ -40,7 +46,14 @@ size_t text_wrap(const char *s, size_t len, int width, struct wrap_line **out);
 /* Display columns of s[start..end), counting a tab as one column. */
 int text_span_width(const char *s, size_t start, size_t end);
 
+/* The text wrapped into display lines of at most width columns, exactly
+ * as text_wrap would; *out is borrowed until the next change.  The first
+ * call (and a new width) wraps the whole text; after that each edit
+ * rewraps only the lines around it, so a key costs the same in a long
+ * text as in a short one. */
+size_t textedit_lines(struct textedit *t, int width, const struct wrap_line **out);
+
 /* The cursor's display line and column in the wrapped text. */
-void textedit_cursor(const struct textedit *t, int width, int *row, int *col);
+void textedit_cursor(struct textedit *t, int width, int *row, int *col);
 
 #endif

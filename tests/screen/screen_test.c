@@ -5,22 +5,34 @@
  * A script is a list of directives, one a line:
  *   size W H                 terminal size (before start: initial; after: a resize)
  *   today YYYY-MM-DD         the pinned date (before start)
- *   time HH:MM               the pinned time of day (before start)
+ *   time HH:MM               the pinned time of day (before start; after
+ *                            start the clock moves on to HH:MM)
  *   new P | SUBJ | RAISED | AGAINST | CAT | SUMMARY | OPENED [| urgent]
+ *                            OPENED is YYYY-MM-DD or YYYY-MM-DDTHH:MM
  *   escalate REF DATE        (and: challenge REF DATE)
- *   record REF KIND YYYY-MM-DDTHH:MM | TEXT
+ *   record REF KIND YYYY-MM-DDTHH:MM [xN] | TEXT
  *   resolve REF DATE | OUTCOME        withdraw REF DATE | REASON
- *   draft REF KIND | TEXT    a draft left by an earlier run
+ *   draft REF KIND [xN] | TEXT    a draft left by an earlier run
+ *                            (xN: TEXT N times over; "\\n" in TEXT is a newline)
  *   contact AGENCY | NAME | ROLE | EMAIL    a contact at another agency
  *   counterpart REF ID       names contact ID the current stage's counterpart
  *   config NAME | EMAIL [| PHONE]           the user's settings (saved)
  *   uid VALUE                pins the database identity in invite UIDs
+ *   sql STATEMENT            runs STATEMENT on the database from another
+ *                            connection (a trigger that makes a write fail)
  *   file PATH MODE           PATH (under the run's directory: home/..., config/...)
  *                            exists with octal MODE
  *   start                    starts the app
  *   keys TEXT                types TEXT; <Tab> <BTab> <Enter> <Esc> <Up> <Down>
  *                            <Left> <Right> <Home> <End> <PgUp> <PgDn> <BS> <Del>
  *                            <F1>..<F12> <C-x> <lt> name keys
+ *   typed TEXT               as keys, drawing the screen after every key as
+ *                            the terminal does when keys come one at a time
+ *   edits SEED N             N random editing keys in the open record editor
+ *                            (words, spaces, newlines, tabs, wide and combining
+ *                            characters, deletions, cursor moves), drawn after
+ *                            each; after each the editor's kept lines and count
+ *                            must match a fresh wrap of the whole text
  *   tick                     lets the idle timer store the draft
  *   crash                    the process dies: nothing is flushed; then restarts
  *   restart                  a clean quit and a new start
@@ -162,7 +174,7 @@ static const struct {
 	{ "BS", K_BACKSPACE }, { "Del", K_DELETE }, { "lt", '<' }, { "CR", K_RETURN }, { "Space", ' ' },
 };
 
-static void press(struct run *r, int key)
+static void press(struct run *r, int key, bool draw)
 {
 	if (!r->started) {
 		fail(r, "keys before start");
@@ -171,9 +183,11 @@ static void press(struct run *r, int key)
 	r->last = app_key(&r->a, key);
 	r->clock_ms += 50;
 	app_tick(&r->a, r->clock_ms);
+	if (draw)
+		app_draw(&r->a, &r->s);
 }
 
-static void type(struct run *r, const char *s)
+static void type(struct run *r, const char *s, bool draw)
 {
 	while (*s) {
 		const char *gt;
@@ -194,7 +208,7 @@ static void type(struct run *r, const char *s)
 			if (key < 0 && name[0] == 'C' && name[1] == '-' && name[2] && !name[3])
 				key = K_CTRL(name[2]);
 			if (key >= 0) {
-				press(r, key);
+				press(r, key, draw);
 				s = gt + 1;
 				continue;
 			}
@@ -211,8 +225,59 @@ static void type(struct run *r, const char *s)
 			key = ((c & 0x07) << 18) | ((s[1] & 0x3f) << 12) | ((s[2] & 0x3f) << 6) | (s[3] & 0x3f);
 			len = 4;
 		}
-		press(r, key);
+		press(r, key, draw);
 		s += len;
+	}
+}
+
+/* The record editor's kept lines, cursor and character count against a
+ * fresh wrap of its whole text.  Returns false after reporting a mismatch. */
+static bool wrap_agrees(struct run *r)
+{
+	struct textedit *t = &r->a.ed.text;
+	const struct wrap_line *kept;
+	struct wrap_line *fresh;
+	size_t nk = textedit_lines(t, r->a.ed.width, &kept), nf, chars = 0, row = 0;
+	int krow, kcol;
+	bool same;
+
+	nf = text_wrap(t->buf, t->len, r->a.ed.width, &fresh);
+	same = nk == nf && memcmp(kept, fresh, nf * sizeof(*fresh)) == 0;
+	for (size_t i = 0; i < nf; i++)
+		if (fresh[i].start <= t->cur)
+			row = i;
+	free(fresh);
+	for (size_t i = 0; i < t->len; i++)
+		chars += ((unsigned char)t->buf[i] & 0xc0) != 0x80;
+	textedit_cursor(t, r->a.ed.width, &krow, &kcol);
+	if (same && chars == t->chars && (size_t)krow == row)
+		return true;
+	fail(r, "editor lines %s (%zu kept, %zu fresh), %zu chars counted as %zu, cursor row %d not %zu in:\n%s",
+	     same ? "agree" : "differ", nk, nf, chars, t->chars, krow, row, t->buf);
+	return false;
+}
+
+/* N random editing keys from seed, each checked with wrap_agrees. */
+static void random_edits(struct run *r, unsigned seed, int n)
+{
+	static const int pool[] = {
+		'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', ' ', ' ', ' ', ' ', 0x754c /* 界 */, 0x301 /* combining acute */,
+		0xe9, K_ENTER, K_TAB, K_BACKSPACE, K_BACKSPACE, K_DELETE, K_LEFT, K_RIGHT, K_UP, K_DOWN, K_HOME, K_END,
+		K_CTRL('w'), K_CTRL('u'),
+	};
+	unsigned x = seed ? seed : 1;
+
+	if (!r->started || r->a.mode != MODE_EDITOR) {
+		fail(r, "edits needs the record editor open");
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		x = x * 1103515245u + 12345u;
+		press(r, pool[(x >> 16) % (sizeof(pool) / sizeof(pool[0]))], true);
+		/* Up on the first line moves to the time field: back to the text. */
+		r->a.ed.field = 2;
+		if (!wrap_agrees(r))
+			return;
 	}
 }
 
@@ -316,20 +381,50 @@ static void pin_uid(struct run *r, const char *uid)
 	sqlite3_close(db);
 }
 
-/* "\\e" in script text stands for ESC, to plant escape sequences. */
+/* Runs one SQL statement on the test database beside the app's own
+ * connection, as another program on the machine might. */
+static void run_sql(struct run *r, const char *sql)
+{
+	sqlite3 *db = NULL;
+	char *msg = NULL;
+
+	if (!ctx_ready(r))
+		return;
+	if (sqlite3_open_v2(r->db, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
+	    sqlite3_busy_timeout(db, 2000) != SQLITE_OK || sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+		fail(r, "sql: %s", msg ? msg : sqlite3_errmsg(db));
+	sqlite3_free(msg);
+	sqlite3_close(db);
+}
+
+/* "\\e" in script text stands for ESC, to plant escape sequences;
+ * "\\n" for a newline. */
 static void unescape(char *s)
 {
 	char *o = s;
 
 	for (; *s; s++) {
-		if (s[0] == '\\' && (s[1] == 'e' || s[1] == 'a')) {
-			*o++ = s[1] == 'e' ? 0x1b : 0x07;
+		if (s[0] == '\\' && (s[1] == 'e' || s[1] == 'a' || s[1] == 'n')) {
+			*o++ = s[1] == 'e' ? 0x1b : s[1] == 'a' ? 0x07 : '\n';
 			s++;
 		} else {
 			*o++ = *s;
 		}
 	}
 	*o = '\0';
+}
+
+/* text, or text N times over when the directive's head ends in "xN".
+ * A new string the caller frees. */
+static char *text_times(const char *head, const char *text)
+{
+	const char *x = strrchr(head, ' ');
+	struct sb sb = {0};
+	int n = x && x[1] == 'x' && atoi(x + 2) > 0 ? atoi(x + 2) : 1;
+
+	for (int i = 0; i < n; i++)
+		sb_append(&sb, text);
+	return sb_take(&sb);
 }
 
 static void directive(struct run *r, char *line)
@@ -358,11 +453,13 @@ static void directive(struct run *r, char *line)
 		int hh, mm;
 		if (sscanf(arg, "%d:%d", &hh, &mm) == 2)
 			r->minute = hh * 60 + mm;
+		if (r->started)
+			r->last = app_clock(&r->a, r->today, r->minute);
 	} else if (!strcmp(line, "new")) {
 		struct dispute_new a;
 		n = split(arg, f, 8);
-		if (n < 7 || !ctx_ready(r) || !parse_date(r, f[6], &a.opened)) {
-			fail(r, "new needs 7 fields");
+		if (n < 7 || !ctx_ready(r) || !datetime_parse(f[6], &a.opened, &a.minute)) {
+			fail(r, "new needs 7 fields, the last a date");
 			return;
 		}
 		a.subject = f[1];
@@ -371,7 +468,6 @@ static void directive(struct run *r, char *line)
 		a.category = f[4];
 		a.summary = f[5];
 		a.urgent = n > 7 && !strcmp(f[7], "urgent");
-		a.minute = TIME_NONE;
 		check(r, svc_new(&r->c, f[0], &a, ref, &err), &err);
 	} else if (!strcmp(line, "escalate") || !strcmp(line, "challenge")) {
 		char which[16], date[16];
@@ -406,11 +502,12 @@ static void directive(struct run *r, char *line)
 			fail(r, "bad record kind or time");
 			return;
 		}
-		rec.text = xstrdup(f[1]);
+		unescape(f[1]);
+		rec.text = text_times(f[0], f[1]);
 		check(r, svc_record(&r->c, which, &rec, &err), &err);
 		record_free(&rec);
 	} else if (!strcmp(line, "draft")) {
-		char which[16], kind[16];
+		char which[16], kind[16], *text;
 		struct dispute d;
 		enum record_kind k;
 		n = split(arg, f, 2);
@@ -420,12 +517,14 @@ static void directive(struct run *r, char *line)
 			return;
 		}
 		unescape(f[1]);
+		text = text_times(f[0], f[1]);
 		dispute_init(&d);
 		if (store_dispute_load(r->c.store, which, &d, &err) == ST_OK)
-			check(r, store_draft_put(r->c.store, d.id, k, f[1], &err), &err);
+			check(r, store_draft_put(r->c.store, d.id, k, text, &err), &err);
 		else
 			check(r, err.code, &err);
 		dispute_free(&d);
+		free(text);
 	} else if (!strcmp(line, "contact")) {
 		struct contact ct = {0};
 		n = split(arg, f, 4);
@@ -462,6 +561,8 @@ static void directive(struct run *r, char *line)
 		check(r, config_save(cfg, &err), &err);
 	} else if (!strcmp(line, "uid")) {
 		pin_uid(r, arg);
+	} else if (!strcmp(line, "sql")) {
+		run_sql(r, arg);
 	} else if (!strcmp(line, "file")) {
 		char rel[256], path[512];
 		unsigned mode;
@@ -478,7 +579,15 @@ static void directive(struct run *r, char *line)
 	} else if (!strcmp(line, "start")) {
 		app_start(r);
 	} else if (!strcmp(line, "keys")) {
-		type(r, arg);
+		type(r, arg, false);
+	} else if (!strcmp(line, "typed")) {
+		type(r, arg, true);
+	} else if (!strcmp(line, "edits")) {
+		unsigned seed;
+		if (sscanf(arg, "%u %d", &seed, &n) != 2)
+			fail(r, "edits SEED N");
+		else
+			random_edits(r, seed, n);
 	} else if (!strcmp(line, "tick")) {
 		r->clock_ms += 5000;
 		app_tick(&r->a, r->clock_ms);
