@@ -122,7 +122,7 @@ build/tests/bench: tests/bench/bench.c $(CORE_OBJ) build/ics.o
 	$(E) CC $<
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(CORE_OBJ) build/ics.o $(PC_LIBS_APP) $(PC_LIBS_CORE) $(LDFLAGS) -lm
 
-bench: dispute build/tests/bench
+bench: dispute build/tests/bench $(SCREEN_BIN)
 	sh scripts/bench
 
 install: dispute

@@ -235,3 +235,16 @@ enum status paths_tmp_close(FILE *f, char *tmp, const char *path, enum status rc
 	free(tmp);
 	return rc;
 }
+
+char *paths_expand_home(const char *path, struct error *err)
+{
+	const char *home = env_nonempty("HOME");
+
+	if (strncmp(path, "~/", 2) != 0)
+		return xstrdup(path);
+	if (!home) {
+		error_set(err, ST_INVALID, "HOME is not set: give the full path instead of %s", path);
+		return NULL;
+	}
+	return xasprintf("%s/%s", home, path + 2);
+}

@@ -11,6 +11,7 @@
 #include "dispute/ics.h"
 #include "dispute/invite.h"
 #include "dispute/text.h"
+#include "dispute/paths.h"
 #include "dispute/view_invite.h"
 
 enum invite_step {
@@ -479,19 +480,17 @@ static unsigned pick_key(struct app *a, int key)
  * with the reason in the status line. */
 static char *path_expand(struct app *a, const char *path)
 {
-	const char *home = getenv("HOME");
+	struct error err;
+	char *full;
 
 	if (form_blank(path)) {
 		app_status(a, true, "Give the file a name first (p)");
 		return NULL;
 	}
-	if (strncmp(path, "~/", 2) != 0)
-		return xstrdup(path);
-	if (!home || !*home) {
-		app_status(a, true, "HOME is not set: press p and give the full path");
-		return NULL;
-	}
-	return xasprintf("%s/%s", home, path + 2);
+	full = paths_expand_home(path, &err);
+	if (!full)
+		app_status(a, true, "%s (press p)", err.msg);
+	return full;
 }
 
 static unsigned preview_write(struct app *a)

@@ -13,6 +13,11 @@
  * XDG_DATA_HOME nor HOME is set. */
 char *paths_db_default(struct error *err);
 
+/* path with a leading "~/" replaced by $HOME (a new string, caller frees);
+ * other paths are copied as they are.  NULL with err set when "~/" is used
+ * and HOME is not set. */
+char *paths_expand_home(const char *path, struct error *err);
+
 /* $XDG_CONFIG_HOME/dispute, else ~/.config/dispute (caller frees), or NULL. */
 char *paths_config_dir(void);
 
