@@ -1,6 +1,8 @@
 /* Reads the local clock, or the DISPUTE_TODAY / DISPUTE_TIME overrides that pin it for tests. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "dispute/clock.h"
@@ -29,4 +31,21 @@ enum status clock_now(long *today, int *minute, struct error *err)
 		*minute = hh * 60 + mm;
 	}
 	return ST_OK;
+}
+
+void clock_utc_stamp(char out[17])
+{
+	const char *env = getenv("DISPUTE_DTSTAMP");
+	time_t now = time(NULL);
+	struct tm tm;
+	bool ok = env && strlen(env) == 16 && env[8] == 'T' && env[15] == 'Z';
+
+	for (int i = 0; ok && i < 15; i++)
+		ok = i == 8 || (env[i] >= '0' && env[i] <= '9');
+	if (ok) {
+		memcpy(out, env, 17);
+		return;
+	}
+	gmtime_r(&now, &tm);
+	strftime(out, 17, "%Y%m%dT%H%M%SZ", &tm);
 }

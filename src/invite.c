@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "dispute/date.h"
+#include "dispute/clock.h"
 #include "dispute/invite.h"
 #include "dispute/paths.h"
 #include "dispute/store.h"
@@ -15,21 +16,6 @@
 bool invite_organizer_ok(const struct config *cfg)
 {
 	return cfg->name && *cfg->name && ics_email_ok(cfg->email);
-}
-
-/* When the export is made: DISPUTE_DTSTAMP pins it for exact tests. */
-static void dtstamp_now(char out[17])
-{
-	const char *env = getenv("DISPUTE_DTSTAMP");
-	time_t now = time(NULL);
-	struct tm tm;
-
-	if (env && strlen(env) == 16) {
-		memcpy(out, env, 17);
-		return;
-	}
-	gmtime_r(&now, &tm);
-	strftime(out, 17, "%Y%m%dT%H%M%SZ", &tm);
 }
 
 enum status invite_setup_init(struct ctx *c, bool include_subject, struct invite_setup *s, struct error *err)
@@ -42,7 +28,7 @@ enum status invite_setup_init(struct ctx *c, bool include_subject, struct invite
 		rc = ics_alarms_check(c->config.alarms, err);
 	if (rc != ST_OK)
 		return rc;
-	dtstamp_now(s->stamp);
+	clock_utc_stamp(s->stamp);
 	s->set.organizer.name = c->config.name;
 	s->set.organizer.email = c->config.email;
 	s->set.phone = c->config.phone;

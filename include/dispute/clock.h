@@ -10,4 +10,9 @@
  * ST_USAGE names a malformed override. */
 enum status clock_now(long *today, int *minute, struct error *err);
 
+/* Writes the current UTC time as "YYYYMMDDTHHMMSSZ" (17 bytes), the
+ * DTSTAMP of calendar invites; DISPUTE_DTSTAMP, when it has that form,
+ * pins it for exact tests. */
+void clock_utc_stamp(char out[17]);
+
 #endif
