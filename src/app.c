@@ -854,3 +854,30 @@ void app_draw(struct app *a, struct screen *s)
 		break;
 	}
 }
+
+bool app_view_scroll(int *scroll, enum action act, int bottom)
+{
+	switch (act) {
+	case ACT_VW_DOWN:
+		++*scroll;
+		return true;
+	case ACT_VW_UP:
+		if (*scroll > 0)
+			--*scroll;
+		return true;
+	case ACT_VW_PAGE_DOWN:
+		*scroll += 10;
+		return true;
+	case ACT_VW_PAGE_UP:
+		*scroll = *scroll > 10 ? *scroll - 10 : 0;
+		return true;
+	case ACT_VW_TOP:
+		*scroll = 0;
+		return true;
+	case ACT_VW_BOTTOM:
+		*scroll = bottom;
+		return true;
+	default:
+		return false;
+	}
+}

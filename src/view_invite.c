@@ -526,29 +526,8 @@ static unsigned preview_key(struct app *a, int key)
 	struct invite_view *v = a->invite;
 	enum action act = keys_lookup(KC_VIEW, key);
 
-	switch (act) {
-	case ACT_VW_DOWN:
-		v->scroll++;
+	if (app_view_scroll(&v->scroll, act, (int)v->nlines))
 		return APP_REDRAW;
-	case ACT_VW_UP:
-		if (v->scroll > 0)
-			v->scroll--;
-		return APP_REDRAW;
-	case ACT_VW_PAGE_DOWN:
-		v->scroll += 10;
-		return APP_REDRAW;
-	case ACT_VW_PAGE_UP:
-		v->scroll = v->scroll > 10 ? v->scroll - 10 : 0;
-		return APP_REDRAW;
-	case ACT_VW_TOP:
-		v->scroll = 0;
-		return APP_REDRAW;
-	case ACT_VW_BOTTOM:
-		v->scroll = (int)v->nlines;
-		return APP_REDRAW;
-	default:
-		break;
-	}
 	switch (keys_lookup(KC_INVITE, key)) {
 	case ACT_IV_WRITE:
 		return preview_write(a);

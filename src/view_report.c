@@ -245,29 +245,9 @@ unsigned report_key(struct app *a, int key)
 	a->status_error = false;
 	if (v->prompt)
 		return prompt_key(a, key);
-	switch (keys_lookup(KC_VIEW, key)) {
-	case ACT_VW_DOWN:
-		v->scroll++;
+	/* The drawing clamps the scroll to the report's length. */
+	if (app_view_scroll(&v->scroll, keys_lookup(KC_VIEW, key), 1 << 20))
 		return APP_REDRAW;
-	case ACT_VW_UP:
-		if (v->scroll > 0)
-			v->scroll--;
-		return APP_REDRAW;
-	case ACT_VW_PAGE_DOWN:
-		v->scroll += 10;
-		return APP_REDRAW;
-	case ACT_VW_PAGE_UP:
-		v->scroll = v->scroll > 10 ? v->scroll - 10 : 0;
-		return APP_REDRAW;
-	case ACT_VW_TOP:
-		v->scroll = 0;
-		return APP_REDRAW;
-	case ACT_VW_BOTTOM:
-		v->scroll = 1 << 20;
-		return APP_REDRAW;
-	default:
-		break;
-	}
 	switch (keys_lookup(KC_REPORT, key)) {
 	case ACT_RP_MONTH:
 		return period_set(a, PERIOD_MONTH);

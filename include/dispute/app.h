@@ -225,6 +225,11 @@ unsigned app_clock(struct app *a, long today, int minute);
 void app_draw(struct app *a, struct screen *s);
 
 /* Shared by the panes and forms. */
+/* Applies a scrolling action of the read-only views (invite preview,
+ * report) to *scroll, with `bottom` as the End position; returns false
+ * when act is not one of them. */
+bool app_view_scroll(int *scroll, enum action act, int bottom);
+
 void app_status(struct app *a, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void app_error(struct app *a, const struct error *err);
 /* Reloads the list window, the board and the selected dispute. */
