@@ -219,6 +219,7 @@ static enum status stage_fix_due(struct stage *st, const struct stage_rule *rule
 		limit_day = DATE_NONE;
 		limit_minute = TIME_NONE;
 	}
+	st->limit_due = limit_day;
 	if (agreed == DATE_NONE) {
 		st->due = limit_day;
 		st->due_minute = limit_minute;
@@ -277,7 +278,7 @@ static struct stage *stage_push(struct dispute *d)
 	st = &d->stages[d->nstages++];
 	memset(st, 0, sizeof(*st));
 	st->number = (int)d->nstages;
-	st->started = st->due = st->ended = DATE_NONE;
+	st->started = st->due = st->ended = st->limit_due = DATE_NONE;
 	st->due_minute = TIME_NONE;
 	st->how = SE_NONE;
 	d->current_stage = st->number;

@@ -302,9 +302,14 @@ static enum status breaches_add(struct build *b, const struct dispute *d, const 
 		int over;
 		enum status rc;
 
-		if (g->started == DATE_NONE || g->due == DATE_NONE || end == DATE_NONE || end <= g->due)
+		/* The stage's deadline: the protocol's own, or an agreed earlier
+		 * date; agreeing a later date does not undo a breach. */
+		long due = g->limit_due != DATE_NONE && (g->due == DATE_NONE || g->limit_due < g->due) ? g->limit_due
+		                                                                                      : g->due;
+
+		if (g->started == DATE_NONE || due == DATE_NONE || end == DATE_NONE || end <= due)
 			continue;
-		if ((rc = workdays_between(&b->c->cal, division, g->due, end, &over, b->err)) != ST_OK)
+		if ((rc = workdays_between(&b->c->cal, division, due, end, &over, b->err)) != ST_OK)
 			return rc;
 		st->breaches = xrealloc(st->breaches, (st->nbreaches + 1) * sizeof(*st->breaches));
 		br = &st->breaches[st->nbreaches++];
@@ -312,7 +317,7 @@ static enum status breaches_add(struct build *b, const struct dispute *d, const 
 		br->protocol = xstrdup(d->protocol);
 		br->stage = g->number;
 		br->name = xstrdup(stage_name(p, d, g->number));
-		br->due = g->due;
+		br->due = due;
 		br->ended = g->ended;
 		br->days_over = over;
 		*any = true;

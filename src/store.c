@@ -135,6 +135,10 @@ static const char *const migrations[] = {
 	"	THEN '0' || coalesce(current_due, '9999-12-31')\n"
 	"	ELSE '1' || (99999999 - CAST(replace(closed, '-', '') AS INTEGER)) END || reference;\n"
 	"CREATE INDEX disputes_list ON disputes(list_key);\n",
+	/* 4: the protocol's own deadline of each stage, kept when a later date
+	 * is agreed; for older stages only the unagreed due date is known. */
+	"ALTER TABLE stages ADD COLUMN limit_due TEXT CHECK (limit_due " ISO_DATE ");\n"
+	"UPDATE stages SET limit_due = due WHERE due_agreed = 0;\n",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -150,7 +154,7 @@ static const char *const migrations[] = {
 
 #define STAGES_SELECT \
 	"SELECT number, started, due, due_minute, due_agreed, due_reason, ended, how, sequence, " \
-	"coalesce(contact_id, 0) " \
+	"coalesce(contact_id, 0), limit_due " \
 	"FROM stages WHERE dispute_id = ?1 ORDER BY number"
 
 int store_schema_version(void)
@@ -813,11 +817,12 @@ static enum status stages_write(struct store *s, const struct dispute *d, struct
 {
 	static const char sql[] =
 		"INSERT INTO stages(dispute_id, number, started, due, due_minute, due_agreed, due_reason,"
-		" ended, how, sequence, contact_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+		" ended, how, sequence, contact_id, limit_due)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
 		" ON CONFLICT(dispute_id, number) DO UPDATE SET started = excluded.started,"
 		" due = excluded.due, due_minute = excluded.due_minute, due_agreed = excluded.due_agreed,"
 		" due_reason = excluded.due_reason, ended = excluded.ended, how = excluded.how,"
-		" sequence = excluded.sequence, contact_id = excluded.contact_id";
+		" sequence = excluded.sequence, contact_id = excluded.contact_id, limit_due = excluded.limit_due";
 	sqlite3_stmt *st = NULL;
 	enum status rc;
 
@@ -842,6 +847,7 @@ static enum status stages_write(struct store *s, const struct dispute *d, struct
 			bind_int(st, 11, g->contact_id, &brc);
 		else if (brc == SQLITE_OK)
 			brc = sqlite3_bind_null(st, 11);
+		bind_date(st, 12, g->limit_due, &brc);
 		src = brc == SQLITE_OK ? sqlite3_step(st) : brc;
 		if (src != SQLITE_DONE) {
 			rc = db_fail(s, src, "cannot save the stages", err);
@@ -1060,6 +1066,7 @@ static enum status stages_load(struct store *s, sqlite3_stmt *st, struct dispute
 			bad = true;
 		g->sequence = sqlite3_column_int(st, 8);
 		g->contact_id = sqlite3_column_int64(st, 9);
+		g->limit_due = col_date(st, 10, &bad);
 		if (bad) {
 			rc = error_set(err, ST_DB, "%s: stage %d of %s holds a value this program cannot read",
 			               s->path, g->number, d->reference);

@@ -61,6 +61,8 @@ struct stage {
 	int number;             /* 1-based */
 	long started;           /* DATE_NONE until started */
 	long due;               /* DATE_NONE when no limit is set yet */
+	long limit_due;         /* the protocol's own deadline, kept when a later date is agreed, so a
+	                           breach stays a breach; DATE_NONE when the protocol sets none */
 	int due_minute;         /* TIME_NONE unless the limit is in hours */
 	bool due_agreed;        /* the due date was agreed rather than the protocol limit */
 	char *due_reason;       /* why the due date differs from the limit, or NULL */

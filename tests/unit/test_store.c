@@ -209,8 +209,8 @@ static void test_create_modes(void **state)
 	assert_true(S_ISREG(st.st_mode));
 	assert_int_equal(st.st_mode & 0777, 0600);
 
-	assert_int_equal(store_schema_version(), 3);
-	assert_int_equal(raw_int(path, "PRAGMA user_version"), 3);
+	assert_int_equal(store_schema_version(), 4);
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), 4);
 	assert_int_equal(raw_int(path, "PRAGMA application_id"), 0x44535054);
 	assert_int_equal(raw_int(path, "SELECT count(*) FROM sqlite_master WHERE name = 'disputes'"), 1);
 
@@ -990,6 +990,47 @@ static void assert_refused(const char *path, enum status code, const char *tail)
 	free(journal);
 }
 
+/* A schema-1 database (tests/unit/fixtures/schema1.sql) is brought up to
+ * date on open, its data kept and the new columns filled in. */
+static void test_migrate_from_1(void **state)
+{
+	struct fx *f = *state;
+	struct store *s;
+	struct list_filter lf;
+	struct dispute d;
+	struct error err;
+	char *sql, ref[16], *uid = NULL;
+	size_t len;
+
+	sql = slurp("tests/unit/fixtures/schema1.sql", &len);
+	assert_int_equal(raw_exec(f->db, sql, NULL, 0), SQLITE_OK);
+	free(sql);
+	assert_int_equal(raw_int(f->db, "PRAGMA user_version"), 1);
+
+	assert_int_equal(store_open(f->db, STORE_WRITE, &s, &err), ST_OK);
+	assert_int_equal(raw_int(f->db, "PRAGMA user_version"), store_schema_version());
+	dispute_init(&d);
+	assert_int_equal(store_dispute_load(s, "D-2026-0007", &d, &err), ST_OK);
+	assert_int_equal(d.nstages, 2);
+	assert_int_equal(d.stages[1].due, day_of("2026-11-13"));
+	assert_int_equal(d.stages[0].limit_due, day_of("2026-11-09"));   /* migration 4 */
+	assert_int_equal(d.stages[1].contact_id, 0);                      /* migration 2 */
+	dispute_free(&d);
+	assert_int_equal(store_meta_get(s, "uid", &uid, &err), ST_OK);
+	assert_non_null(uid);
+	assert_int_equal(strlen(uid), 16);
+	free(uid);
+	/* migration 3's order key: the open dispute first, then the closed one */
+	list_filter_init(&lf);
+	assert_list(s, &lf, "0007 0003");
+	/* numbering carries on from the highest reference of the year */
+	insert_simple(s, "2026-11-20", "Hillside Primary", "Police", "2026-11-27", ref);
+	assert_string_equal(ref, "D-2026-0008");
+	insert_simple(s, "2026-11-20", "Hillside Primary", "Police", "2026-11-27", ref);
+	assert_string_equal(ref, "D-2026-0009");
+	store_close(s);
+}
+
 static void test_refuse_text_file(void **state)
 {
 	struct fx *f = *state;
@@ -1032,7 +1073,7 @@ static void test_refuse_newer(void **state)
 	assert_int_equal(store_open(f->db, STORE_CREATE, &s, &err), ST_OK);
 	store_close(s);
 	assert_int_equal(raw_exec(f->db, "PRAGMA user_version = 99", NULL, 0), SQLITE_OK);
-	assert_refused(f->db, ST_REFUSED, " was written by a newer dispute (schema 99; this program knows 3)");
+	assert_refused(f->db, ST_REFUSED, " was written by a newer dispute (schema 99; this program knows 4)");
 }
 
 static void test_refuse_corrupt(void **state)
@@ -1071,7 +1112,7 @@ static void test_empty_file_is_initialised(void **state)
 	chmod(f->db, 0640);
 	assert_int_equal(store_open(f->db, STORE_READ, &s, &err), ST_OK);
 	store_close(s);
-	assert_int_equal(raw_int(f->db, "PRAGMA user_version"), 3);
+	assert_int_equal(raw_int(f->db, "PRAGMA user_version"), 4);
 	/* The permissions of an existing file are the user's business. */
 	assert_int_equal(stat(f->db, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0640);
@@ -1237,6 +1278,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_create_modes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_from_1, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wal_and_foreign_keys, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dispute_roundtrip, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_references, setup_open, teardown),
