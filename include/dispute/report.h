@@ -102,10 +102,12 @@ void csv_field(struct sb *sb, const char *s);
 void csv_row(struct sb *sb, int n, const char *const *cells);
 
 /* Writes one CSV file per table (store_table_rows) into dir, created
- * 0700 when missing; each file is written 0600 under a temporary name and
- * renamed into place only when every file was written, so a failure
- * leaves the earlier files as they were.  rows[t] receives the number of
- * data rows of each table. */
+ * 0700 when missing; each file is written 0600 under a temporary name, from
+ * one read snapshot, and the files are renamed into place only when every
+ * one was written and synced, so a failure while writing leaves the earlier
+ * export as it was.  (The renames themselves are six steps: one failing,
+ * which takes the directory changing underneath, is reported with the file
+ * it stopped at.)  rows[t] receives the number of data rows of each table. */
 enum status report_export_csv(struct ctx *c, const char *dir, bool include_subject, int rows[TABLE_COUNT],
                               struct error *err);
 
