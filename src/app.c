@@ -855,29 +855,36 @@ void app_draw(struct app *a, struct screen *s)
 	}
 }
 
-bool app_view_scroll(int *scroll, enum action act, int bottom)
+bool app_scroll(int *scroll, enum action act, bool from_bottom, int end)
 {
+	int step;
+
 	switch (act) {
-	case ACT_VW_DOWN:
-		++*scroll;
+	case ACT_DOWN: case ACT_VW_DOWN:
+		step = 1;
+		break;
+	case ACT_UP: case ACT_VW_UP:
+		step = -1;
+		break;
+	case ACT_PAGE_DOWN: case ACT_VW_PAGE_DOWN:
+		step = 10;
+		break;
+	case ACT_PAGE_UP: case ACT_VW_PAGE_UP:
+		step = -10;
+		break;
+	case ACT_FIRST: case ACT_VW_TOP:
+		*scroll = from_bottom ? end : 0;
 		return true;
-	case ACT_VW_UP:
-		if (*scroll > 0)
-			--*scroll;
-		return true;
-	case ACT_VW_PAGE_DOWN:
-		*scroll += 10;
-		return true;
-	case ACT_VW_PAGE_UP:
-		*scroll = *scroll > 10 ? *scroll - 10 : 0;
-		return true;
-	case ACT_VW_TOP:
-		*scroll = 0;
-		return true;
-	case ACT_VW_BOTTOM:
-		*scroll = bottom;
+	case ACT_LAST: case ACT_VW_BOTTOM:
+		*scroll = from_bottom ? 0 : end;
 		return true;
 	default:
 		return false;
 	}
+	/* A pane that counts from the bottom (the journal, newest last)
+	 * scrolls the other way. */
+	*scroll += from_bottom ? -step : step;
+	if (*scroll < 0)
+		*scroll = 0;
+	return true;
 }

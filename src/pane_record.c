@@ -95,34 +95,12 @@ static void records_draw(struct app *a, struct screen *s, struct rect r, bool fo
 
 static unsigned records_action(struct app *a, enum action act)
 {
-	int *sc = &a->detail.records_scroll;
-
-	switch (act) {
-	case ACT_UP:
-		(*sc)++;
-		break;
-	case ACT_DOWN:
-		if (*sc > 0)
-			(*sc)--;
-		break;
-	case ACT_PAGE_UP:
-		*sc += 10;
-		break;
-	case ACT_PAGE_DOWN:
-		*sc = *sc > 10 ? *sc - 10 : 0;
-		break;
-	case ACT_FIRST:
-		*sc = 1 << 20;
-		break;
-	case ACT_LAST:
-		*sc = 0;
-		break;
-	case ACT_OPEN:
-		editor_open(a, NULL, RK_CALL, false);
-		break;
-	default:
+	/* The journal is scrolled from its newest line, at the bottom. */
+	if (app_scroll(&a->detail.records_scroll, act, true, 1 << 20))
+		return APP_REDRAW;
+	if (act != ACT_OPEN)
 		return APP_BELL;
-	}
+	editor_open(a, NULL, RK_CALL, false);
 	return APP_REDRAW;
 }
 

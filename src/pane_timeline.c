@@ -254,34 +254,11 @@ static void timeline_draw(struct app *a, struct screen *s, struct rect r, bool f
 
 static unsigned timeline_action(struct app *a, enum action act)
 {
-	int *sc = &a->detail.timeline_scroll;
-
-	switch (act) {
-	case ACT_DOWN:
-		(*sc)++;
-		break;
-	case ACT_UP:
-		if (*sc > 0)
-			(*sc)--;
-		break;
-	case ACT_PAGE_DOWN:
-		*sc += 10;
-		break;
-	case ACT_PAGE_UP:
-		*sc = *sc > 10 ? *sc - 10 : 0;
-		break;
-	case ACT_FIRST:
-		*sc = 0;
-		break;
-	case ACT_LAST:
-		*sc = 1 << 20;
-		break;
-	case ACT_OPEN:
-		a->focus = PANE_RECORDS;
-		break;
-	default:
+	if (app_scroll(&a->detail.timeline_scroll, act, false, 1 << 20))
+		return APP_REDRAW;
+	if (act != ACT_OPEN)
 		return APP_BELL;
-	}
+	a->focus = PANE_RECORDS;
 	return APP_REDRAW;
 }
 

@@ -526,7 +526,7 @@ static unsigned preview_key(struct app *a, int key)
 	struct invite_view *v = a->invite;
 	enum action act = keys_lookup(KC_VIEW, key);
 
-	if (app_view_scroll(&v->scroll, act, (int)v->nlines))
+	if (app_scroll(&v->scroll, act, false, (int)v->nlines))
 		return APP_REDRAW;
 	switch (keys_lookup(KC_INVITE, key)) {
 	case ACT_IV_WRITE:

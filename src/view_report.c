@@ -246,7 +246,7 @@ unsigned report_key(struct app *a, int key)
 	if (v->prompt)
 		return prompt_key(a, key);
 	/* The drawing clamps the scroll to the report's length. */
-	if (app_view_scroll(&v->scroll, keys_lookup(KC_VIEW, key), 1 << 20))
+	if (app_scroll(&v->scroll, keys_lookup(KC_VIEW, key), false, 1 << 20))
 		return APP_REDRAW;
 	switch (keys_lookup(KC_REPORT, key)) {
 	case ACT_RP_MONTH:

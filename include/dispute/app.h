@@ -225,10 +225,11 @@ unsigned app_clock(struct app *a, long today, int minute);
 void app_draw(struct app *a, struct screen *s);
 
 /* Shared by the panes and forms. */
-/* Applies a scrolling action of the read-only views (invite preview,
- * report) to *scroll, with `bottom` as the End position; returns false
- * when act is not one of them. */
-bool app_view_scroll(int *scroll, enum action act, int bottom);
+/* Applies a movement action (line, page, first, last; in the panes or the
+ * read-only views) to *scroll, the lines scrolled from the top, or from
+ * the bottom when from_bottom; `end` is the far position (the drawing
+ * clamps it).  Returns false when act is not a movement. */
+bool app_scroll(int *scroll, enum action act, bool from_bottom, int end);
 
 void app_status(struct app *a, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void app_error(struct app *a, const struct error *err);
