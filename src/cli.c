@@ -1084,11 +1084,11 @@ static const struct optspec o_contact[] = {
 	{ "agency", true }, { "name", true }, { "role", true }, { "email", true }, { "phone", true }, { NULL, false } };
 
 static const struct command commands[] = {
+	{ "init", cmd_init, DB_CREATE, o_none, 0, 0, "init", "create the database (mode 0600) if it does not exist" },
 	{ "new", cmd_new, DB_WRITE, o_new, 0, 0,
 	  "new --protocol ID --subject REF --raised-by AGENCY --against AGENCY --category CAT --summary TEXT "
 	  "[--urgent] [--opened DATE]",
 	  "open a dispute; prints its reference" },
-	{ "init", cmd_init, DB_CREATE, o_none, 0, 0, "init", "create the database (mode 0600) if it does not exist" },
 	{ "list", cmd_list, DB_READ, o_list, 0, 0,
 	  "list [--open|--closed|--overdue|--due-before DATE] [--search TEXT] [--protocol ID] [--json]",
 	  "list disputes, soonest deadline first" },
@@ -1146,7 +1146,7 @@ static void print_help(void)
 	       "Track professional disagreements between safeguarding agencies, stage by stage.\n"
 	       "With no command, opens the workbench.\n\nCommands:\n");
 	for (const struct command *cmd = commands; cmd->name; cmd++)
-		printf("  %-10s %s\n", cmd->name, cmd->help);
+		printf("  %-12s %s\n", cmd->name, cmd->help);
 	printf("\nOptions:\n"
 	       "  --db FILE    the database (default $DISPUTE_DB, else $XDG_DATA_HOME/dispute/disputes.db)\n"
 	       "  --help       this help; 'dispute COMMAND --help' for a command's options\n"
