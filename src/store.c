@@ -175,6 +175,12 @@ static enum status db_fail(struct store *s, int rc, const char *what, struct err
 	case SQLITE_FULL:
 		return error_set(err, ST_IO, "%s: disk full; nothing was saved", s->path);
 	case SQLITE_IOERR:
+		/* A write refused by the system: a full disk reported late, a
+		 * file-size limit, a failing device. */
+		if (sqlite3_extended_errcode(s->db) == SQLITE_IOERR_WRITE ||
+		    sqlite3_extended_errcode(s->db) == SQLITE_IOERR_FSYNC)
+			return error_set(err, ST_IO, "%s: the disk refused the write (full, or over a size limit); "
+			                 "nothing was saved", s->path);
 		return error_set(err, ST_IO, "%s: input/output error (%s); nothing was saved", s->path, msg);
 	case SQLITE_READONLY:
 		return error_set(err, ST_IO, "%s is read-only; nothing was saved", s->path);
