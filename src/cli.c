@@ -625,6 +625,8 @@ static void print_notices(struct ctx *c, const struct dispute *d, bool opening)
 {
 	const struct protocol *p = protocol_set_find(&c->protocols, d->protocol);
 	const struct stage_rule *rule;
+	const struct category *cat;
+	const struct stage *cur;
 
 	if (!p)
 		return;
@@ -633,6 +635,13 @@ static void print_notices(struct ctx *c, const struct dispute *d, bool opening)
 	rule = protocol_stage_rule(p, d->urgent, d->current_stage);
 	if (rule && rule->notice)
 		fprintf(stderr, "dispute: notice: %s\n", rule->notice);
+	/* "Without delay": the protocol sets no limit, so ask for the date the
+	 * parties agree (DOMAIN.md); a kind recorded without a clock is left be. */
+	cat = protocol_category(p, d->category);
+	cur = dispute_current(d);
+	if (rule && rule->limit.kind == LIMIT_NONE && cur && cur->due == DATE_NONE && !(cat && cat->unclocked))
+		fprintf(stderr, "dispute: notice: stage %d has no time limit in the protocol (\"without delay\"); "
+		        "record the date you agree with 'dispute due %s DATE'\n", d->current_stage, d->reference);
 }
 
 static int cmd_new(struct ctx *c, struct args *a)
