@@ -455,6 +455,7 @@ static int cmd_list(struct ctx *c, struct args *a)
 	if (cli_flag(a, "overdue")) {
 		f.which = LIST_OPEN;
 		f.overdue_on = c->today;
+		f.overdue_minute = c->now_minute;
 	}
 	if (!cli_date_opt(a, "due-before", DATE_NONE, &f.due_before))
 		return EXIT_USAGE;

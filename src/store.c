@@ -1141,6 +1141,7 @@ void list_filter_init(struct list_filter *f)
 	f->which = LIST_ALL;
 	f->due_before = DATE_NONE;
 	f->overdue_on = DATE_NONE;
+	f->overdue_minute = TIME_NONE;
 	f->order = ORDER_DUE;
 }
 
@@ -1156,7 +1157,9 @@ static void filter_where(struct sb *sql, const struct list_filter *f)
 	if (f->due_before != DATE_NONE)
 		sb_append(sql, " AND d.status = 'open' AND d.current_due < :due_before");
 	if (f->overdue_on != DATE_NONE)
-		sb_append(sql, " AND d.status = 'open' AND d.current_due < :overdue_on");
+		sb_append(sql, " AND d.status = 'open' AND (d.current_due < :overdue_on OR (d.current_due = :overdue_on"
+		          " AND EXISTS (SELECT 1 FROM stages g WHERE g.dispute_id = d.id AND g.number = d.current_stage"
+		          " AND g.due_minute <= :overdue_minute)))");
 	if (f->protocol)
 		sb_append(sql, " AND d.protocol = :protocol COLLATE NOCASE");
 	/* instr() on case-folded text: a plain substring match, so "50%"
@@ -1191,6 +1194,8 @@ static int bind_filter(sqlite3_stmt *st, const struct list_filter *f)
 
 	bind_named_date(st, ":due_before", f->due_before, &brc);
 	bind_named_date(st, ":overdue_on", f->overdue_on, &brc);
+	if (f->overdue_on != DATE_NONE)
+		bind_minute(st, sqlite3_bind_parameter_index(st, ":overdue_minute"), f->overdue_minute, &brc);
 	bind_named_text(st, ":protocol", f->protocol, &brc);
 	if (f->search && *f->search) {
 		char *pat = text_fold(f->search);

@@ -64,7 +64,9 @@ enum list_order { ORDER_DUE, ORDER_REFERENCE, ORDER_OPENED, ORDER_AGENCY };
 struct list_filter {
 	enum list_which which;
 	long due_before;        /* open disputes with current due date < this, or DATE_NONE */
-	long overdue_on;        /* open disputes with due date before this day, or DATE_NONE */
+	long overdue_on;        /* open disputes whose deadline has passed on this day, or DATE_NONE */
+	int overdue_minute;     /* with overdue_on: the time of day, so a timed deadline earlier
+	                           today counts too (TIME_NONE: dates only) */
 	const char *search;     /* substring of reference, agencies, summary, category or record text */
 	const char *protocol;
 	enum list_order order;
