@@ -369,46 +369,71 @@ static void dialog_step(struct app *a, enum dialog_step step, bool prompt, bool 
 	d->optional = optional;
 	snprintf(d->title, sizeof(d->title), "%s", title);
 	snprintf(d->label, sizeof(d->label), "%s", label ? label : "");
+	d->hint[0] = '\0';
 	textedit_set(&d->input, NULL);
 	a->mode = MODE_DIALOG;
 }
 
-static void escalate_open(struct app *a)
+/* Opens the escalate confirmation for the selected dispute.  A stage whose
+ * date the agencies agree (no protocol limit, or "agreed, at most n") asks
+ * for that date; any other shows the due date the protocol gives.  Returns
+ * false, with the reason in the status line, when it cannot be escalated. */
+static bool escalate_open(struct app *a)
 {
 	const struct dispute *d = &a->detail.d;
 	const struct protocol *p = a->detail.p;
-	const struct stage_rule *rules;
-	char day[32], due[32], lim[96], title[64], tm[16] = "";
+	const struct stage_rule *rules, *rule;
+	char day[32], due[32], lim[96], title[64], tm[16] = "", iso[11];
 	struct error err;
 	size_t n;
 	long next_due;
 	int next, due_minute;
+	bool agreed;
 
 	error_clear(&err);
 	if (!p) {
 		app_status(a, true, "Protocol %s is not installed", d->protocol);
-		return;
+		return false;
 	}
 	if (svc_escalate_preview(a->c, d, a->c->today, &next_due, &due_minute, &err) != ST_OK) {
 		app_error(a, &err);
-		return;
+		return false;
 	}
 	rules = protocol_stages(p, d->urgent, &n);
 	next = d->current_stage + 1;
+	rule = (size_t)next <= n ? &rules[next - 1] : NULL;
+	agreed = rule && (rule->limit.kind == LIMIT_NONE || rule->limit.kind == LIMIT_AGREED);
 	snprintf(title, sizeof(title), "Escalate %s?", d->reference);
-	dialog_step(a, DLG_ESCALATE, false, false, title, NULL);
+	if (agreed) {
+		dialog_step(a, DLG_ESCALATE_DUE, true, true, title, "Agreed due date (YYYY-MM-DD)");
+		a->dlg.limit_due = next_due;
+		/* The protocol's latest date stands in the field, to be kept or
+		 * brought forward. */
+		textedit_set(&a->dlg.input, date_format(next_due, iso));
+	} else {
+		dialog_step(a, DLG_ESCALATE, false, false, title, NULL);
+	}
 	app_date_text(a->c->today, day, sizeof(day));
 	if (d->current_stage >= 1 && (size_t)d->current_stage <= n)
 		dialog_line(a, "%s is at stage %d of %zu: %s.", d->reference, d->current_stage, n,
 		            rules[d->current_stage - 1].name);
-	if ((size_t)next > n) {
+	if (!rule) {
 		dialog_line(a, "Escalating today (%s) starts stage %d.", day, next);
-		return;
+		return true;
 	}
-	dialog_line(a, "Escalating today (%s) ends it and starts stage %d of %zu: %s.", day, next, n,
-	            rules[next - 1].name);
-	limit_describe(&rules[next - 1].limit, lim, sizeof(lim));
-	if (next_due == DATE_NONE) {
+	dialog_line(a, "Escalating today (%s) ends it and starts stage %d of %zu: %s.", day, next, n, rule->name);
+	limit_describe(&rule->limit, lim, sizeof(lim));
+	if (agreed && next_due == DATE_NONE) {
+		dialog_line(a, "New due date: to be agreed between the agencies; the protocol says %s.", lim);
+		snprintf(a->dlg.hint, sizeof(a->dlg.hint),
+		         "Leave it empty if no date is agreed yet: the stage shows \"no limit set\" until one is "
+		         "set with d.");
+	} else if (agreed) {
+		app_date_text(next_due, due, sizeof(due));
+		dialog_line(a, "New due date: %s at the latest (%s).", due, lim);
+		snprintf(a->dlg.hint, sizeof(a->dlg.hint),
+		         "Keep %s, or type the earlier date the agencies agree; a later date needs a reason.", due);
+	} else if (next_due == DATE_NONE) {
 		dialog_line(a, "New due date: none set, the protocol says %s; agree one with d afterwards.", lim);
 	} else {
 		app_date_text(next_due, due, sizeof(due));
@@ -416,10 +441,11 @@ static void escalate_open(struct app *a)
 			snprintf(tm, sizeof(tm), " %02d:%02d", due_minute / 60, due_minute % 60);
 		dialog_line(a, "New due date: %s%s (%s).", due, tm, lim);
 	}
-	if (rules[next - 1].ours && rules[next - 1].theirs)
-		dialog_line(a, "Who: %s with %s.", rules[next - 1].ours, rules[next - 1].theirs);
-	if (rules[next - 1].notice)
-		dialog_line(a, "%s", rules[next - 1].notice);
+	if (rule->ours && rule->theirs)
+		dialog_line(a, "Who: %s with %s.", rule->ours, rule->theirs);
+	if (rule->notice)
+		dialog_line(a, "%s", rule->notice);
+	return true;
 }
 
 unsigned flow_start(struct app *a, enum action act)
@@ -485,6 +511,26 @@ unsigned flow_start(struct app *a, enum action act)
 	return APP_REDRAW;
 }
 
+/* The agreed date was refused (a weekend, a bank holiday, ...): the dialog
+ * stays open on the date, as typed, with the reason in the status line, so
+ * it can be corrected.  A reason already typed is kept for the next try. */
+static unsigned escalate_refused(struct app *a, const struct error *err)
+{
+	struct dialog_state *dl = &a->dlg;
+	char iso[11];
+	long date = dl->date;
+
+	if (dl->step == DLG_ESCALATE_REASON) {
+		if (!escalate_open(a)) {
+			dialog_close(a);
+			return APP_REDRAW;
+		}
+		textedit_set(&dl->input, date_format(date, iso));
+	}
+	app_error(a, err);
+	return APP_REDRAW;
+}
+
 /* Runs the service call the dialog was leading to. */
 static unsigned dialog_finish(struct app *a)
 {
@@ -500,6 +546,13 @@ static unsigned dialog_finish(struct app *a)
 	switch (dl->step) {
 	case DLG_ESCALATE:
 		rc = svc_escalate(a->c, ref, today, DATE_NONE, NULL, NULL, &err);
+		snprintf(msg, sizeof(msg), "Escalated %s", ref);
+		break;
+	case DLG_ESCALATE_DUE:
+	case DLG_ESCALATE_REASON:
+		rc = svc_escalate(a->c, ref, today, dl->date, dl->answer[0], NULL, &err);
+		if (rc != ST_OK)
+			return escalate_refused(a, &err);
 		snprintf(msg, sizeof(msg), "Escalated %s", ref);
 		break;
 	case DLG_DUE_REASON:
@@ -536,10 +589,51 @@ static unsigned dialog_finish(struct app *a)
 		char due[32];
 
 		app_date_text(st->due, due, sizeof(due));
-		app_status(a, false, "%s: stage %d due %s", msg, st->number, st->due == DATE_NONE ? "date not set" : due);
+		if (st->due == DATE_NONE)
+			app_status(a, false, "%s: stage %d has no limit set (d sets the date once agreed)", msg, st->number);
+		else
+			app_status(a, false, "%s: stage %d due %s", msg, st->number, due);
 	} else {
 		app_status(a, false, "%s", msg);
 	}
+	return APP_REDRAW;
+}
+
+/* The agreed date typed in the escalate dialog ("" = none agreed yet):
+ * escalates with it, or asks why when it is later than the protocol
+ * allows.  A malformed date, or one before the stage starts, keeps the
+ * dialog open with the reason in the status line. */
+static unsigned escalate_date(struct app *a, const char *value)
+{
+	struct dialog_state *dl = &a->dlg;
+	char day[32], title[64], limit[32];
+
+	dl->date = DATE_NONE;
+	if (*value && !date_parse(value, &dl->date)) {
+		app_status(a, true, "Type the date as YYYY-MM-DD, e.g. 2026-12-04, or leave it empty");
+		return APP_REDRAW;
+	}
+	if (dl->date != DATE_NONE && dl->date < a->c->today) {
+		app_date_text(a->c->today, day, sizeof(day));
+		app_status(a, true, "The agreed date cannot be before today (%s), when the stage starts", day);
+		return APP_REDRAW;
+	}
+	/* The protocol's own latest date, kept as offered, is its limit rather
+	 * than a date the agencies agreed. */
+	if (dl->date == dl->limit_due)
+		dl->date = DATE_NONE;
+	if (dl->date == DATE_NONE || dl->limit_due == DATE_NONE || dl->date < dl->limit_due) {
+		free(dl->answer[0]);
+		dl->answer[0] = NULL;
+		return dialog_finish(a);
+	}
+	app_date_text(dl->date, day, sizeof(day));
+	app_date_text(dl->limit_due, limit, sizeof(limit));
+	snprintf(title, sizeof(title), "Escalate %s?", dl->ref);
+	dialog_step(a, DLG_ESCALATE_REASON, true, false, title, "Reason");
+	dialog_line(a, "%s is later than the protocol allows for this stage (%s at the latest).", day, limit);
+	dialog_line(a, "Why did the agencies agree a later date? The reason goes into the journal.");
+	textedit_set(&dl->input, dl->answer[0]);
 	return APP_REDRAW;
 }
 
@@ -550,6 +644,12 @@ static unsigned dialog_next(struct app *a, const char *value)
 	char title[64];
 
 	switch (dl->step) {
+	case DLG_ESCALATE_DUE:
+		return escalate_date(a, value);
+	case DLG_ESCALATE_REASON:
+		free(dl->answer[0]);
+		dl->answer[0] = xstrdup(value);
+		return dialog_finish(a);
 	case DLG_DUE_DATE:
 		if (!date_parse(value, &dl->date)) {
 			app_status(a, true, "Type the date as YYYY-MM-DD, e.g. 2026-12-04");
@@ -633,6 +733,8 @@ void dialog_draw(struct app *a, struct screen *s)
 	for (int i = 0; i < dl->nlines; i++)
 		h += form_text_lines(dl->lines[i], w - 4);
 	h += 4 + (dl->prompt ? 2 : 0);
+	if (dl->prompt && dl->hint[0])
+		h += form_text_lines(dl->hint, w - 4);
 	r = form_box(a, s, w, h, dl->title);
 	in = rect_inner(r);
 	y = in.y;
@@ -642,8 +744,14 @@ void dialog_draw(struct app *a, struct screen *s)
 	if (dl->prompt) {
 		int lw = screen_put(s, y, in.x + 1, in.w - 2, SA_BOLD, dl->label);
 		form_field_draw(s, y, in.x + 2 + lw, in.w - 3 - lw, &dl->input, true);
-		screen_put_fit(s, in.y + in.h - 1, in.x + 1, in.w - 2, SA_DIM,
-		               dl->optional ? "Enter continue (may be empty) · Esc cancel" : "Enter continue · Esc cancel");
+		if (dl->hint[0])
+			form_text_draw(s, y + 1, in.x + 1, in.w - 2, in.y + in.h - 1 - (y + 1), SA_DIM, dl->hint);
+		if (dl->step == DLG_ESCALATE_DUE || dl->step == DLG_ESCALATE_REASON)
+			screen_put_fit(s, in.y + in.h - 1, in.x + 1, in.w - 2, SA_BOLD, "Enter escalate · Esc cancel");
+		else
+			screen_put_fit(s, in.y + in.h - 1, in.x + 1, in.w - 2, SA_DIM,
+			               dl->optional ? "Enter continue (may be empty) · Esc cancel" :
+			                              "Enter continue · Esc cancel");
 	} else {
 		const char *verb = dl->step == DLG_ESCALATE ? "escalate" :
 		                   dl->step == DLG_RESOLVE_CONFIRM ? "resolve" :

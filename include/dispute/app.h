@@ -138,6 +138,8 @@ struct form_state {
 enum dialog_step {
 	DLG_NONE,
 	DLG_ESCALATE,
+	DLG_ESCALATE_DUE,       /* escalate into a stage whose date is agreed: the date */
+	DLG_ESCALATE_REASON,    /* ... and why, when it is later than the protocol allows */
 	DLG_DUE_DATE,
 	DLG_DUE_REASON,
 	DLG_RESOLVE_OUTCOME,
@@ -158,10 +160,12 @@ struct dialog_state {
 	char *lines[DIALOG_LINES];
 	int nlines;
 	char label[64];
+	char hint[256];         /* a dim line under the input, or "" */
 	struct textedit input;
 	char ref[16];
 	char *answer[2];        /* answers of earlier steps, owned */
 	long date;
+	long limit_due;         /* DLG_ESCALATE_DUE: the latest date the protocol allows, or DATE_NONE */
 };
 
 struct draft_offer {
