@@ -666,12 +666,11 @@ static int cmd_new(struct ctx *c, struct args *a)
 	if (!cli_date_opt(a, "opened", c->today, &n.opened))
 		return EXIT_USAGE;
 	n.minute = n.opened == c->today ? c->now_minute : TIME_NONE;
-	if (svc_new(c, cli_opt(a, "protocol"), &n, ref, &err) != ST_OK)
+	dispute_init(&d);
+	if (svc_new(c, cli_opt(a, "protocol"), &n, ref, &d, &err) != ST_OK)
 		return cli_fail(&err);
 	puts(ref);
-	dispute_init(&d);
-	if (store_dispute_load(c->store, ref, &d, &err) == ST_OK)
-		print_notices(c, &d, true);
+	print_notices(c, &d, true);
 	dispute_free(&d);
 	return EXIT_OK;
 }

@@ -213,7 +213,7 @@ static unsigned form_submit(struct app *a)
 	args.opened = opened;
 	args.minute = opened == a->c->today ? a->c->now_minute : TIME_NONE;
 	error_clear(&err);
-	if (svc_new(a->c, p->id, &args, ref, &err) != ST_OK) {
+	if (svc_new(a->c, p->id, &args, ref, NULL, &err) != ST_OK) {
 		snprintf(f->msg, sizeof(f->msg), "%s", err.msg[0] ? err.msg : status_name(err.code));
 		return APP_REDRAW;
 	}

@@ -163,7 +163,7 @@ static const char *stage_name(const struct protocol *p, const struct dispute *d,
 }
 
 enum status svc_new(struct ctx *c, const char *protocol, const struct dispute_new *args, char ref[16],
-                    struct error *err)
+                    struct dispute *out, struct error *err)
 {
 	const struct protocol *p;
 	struct dispute d;
@@ -190,12 +190,19 @@ enum status svc_new(struct ctx *c, const char *protocol, const struct dispute_ne
 	}
 	if (rc == ST_OK)
 		rc = store_commit(c->store, err);
-	if (rc != ST_OK)
+	if (rc != ST_OK) {
 		store_rollback(c->store);
-	else
-		memcpy(ref, d.reference, 16);
-	dispute_free(&d);
-	return rc;
+		dispute_free(&d);
+		return rc;
+	}
+	memcpy(ref, d.reference, 16);
+	if (out) {
+		dispute_free(out);
+		*out = d;
+	} else {
+		dispute_free(&d);
+	}
+	return ST_OK;
 }
 
 enum status svc_escalate_preview(struct ctx *c, const struct dispute *d, long on, long *due, int *due_minute,

@@ -38,9 +38,10 @@ void ctx_free(struct ctx *c);
 /* The protocol a dispute runs under, or ST_NOTFOUND naming it. */
 enum status ctx_protocol(const struct ctx *c, const char *id, const struct protocol **out, struct error *err);
 
-/* Opens a dispute; writes its reference into ref. */
+/* Opens a dispute; writes its reference into ref.  When out is not NULL it
+ * receives the dispute as saved (dispute_init'ed and freed by the caller). */
 enum status svc_new(struct ctx *c, const char *protocol, const struct dispute_new *args, char ref[16],
-                    struct error *err);
+                    struct dispute *out, struct error *err);
 
 /* The due date the next stage would get if escalated on `on` (for a
  * preview before confirming).  *due is DATE_NONE when that stage has no

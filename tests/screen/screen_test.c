@@ -468,7 +468,7 @@ static void directive(struct run *r, char *line)
 		a.category = f[4];
 		a.summary = f[5];
 		a.urgent = n > 7 && !strcmp(f[7], "urgent");
-		check(r, svc_new(&r->c, f[0], &a, ref, &err), &err);
+		check(r, svc_new(&r->c, f[0], &a, ref, NULL, &err), &err);
 	} else if (!strcmp(line, "escalate") || !strcmp(line, "challenge")) {
 		char which[16], date[16];
 		if (sscanf(arg, "%15s %15s", which, date) != 2 || !ctx_ready(r) || !parse_date(r, date, &day))

@@ -204,7 +204,7 @@ static void new_ok(struct fx *f, const char *protocol, bool urgent, const char *
 	struct dispute_new a = new_args(opened, urgent);
 	struct error err;
 
-	assert_ok(svc_new(&f->c, protocol, &a, ref, &err), err);
+	assert_ok(svc_new(&f->c, protocol, &a, ref, NULL, &err), err);
 }
 
 static void load_ok(struct fx *f, const char *ref, struct dispute *d)
@@ -340,16 +340,16 @@ static void test_new(void **state)
 	memcpy(ref, "unchanged", 10);
 	a = new_args("2026-12-22", false);
 	a.category = "mental-capacity";
-	assert_fails(svc_new(&f->c, "newcastle", &a, ref, &err), err, ST_INVALID,
+	assert_fails(svc_new(&f->c, "newcastle", &a, ref, NULL, &err), err, ST_INVALID,
 	             "unknown category 'mental-capacity' for protocol newcastle (see 'dispute protocols show newcastle')");
 	a = new_args("2027-01-18", false);
-	assert_fails(svc_new(&f->c, "newcastle", &a, ref, &err), err, ST_REFUSED, "opening date 2027-01-18 is after today");
+	assert_fails(svc_new(&f->c, "newcastle", &a, ref, NULL, &err), err, ST_REFUSED, "opening date 2027-01-18 is after today");
 	a = new_args("2026-12-22", false);
 	a.against = "ST MARY'S PRIMARY";
-	assert_fails(svc_new(&f->c, "rochdale-adults", &a, ref, &err), err, ST_REFUSED,
+	assert_fails(svc_new(&f->c, "rochdale-adults", &a, ref, NULL, &err), err, ST_REFUSED,
 	             "the raising agency and the other agency are the same (St Mary's Primary)");
 	a = new_args("2026-12-22", false);
-	assert_fails(svc_new(&f->c, "leeds", &a, ref, &err), err, ST_NOTFOUND,
+	assert_fails(svc_new(&f->c, "leeds", &a, ref, NULL, &err), err, ST_NOTFOUND,
 	             "unknown protocol 'leeds' (see 'dispute protocols')");
 	assert_string_equal(ref, "unchanged");
 	assert_int_equal(dispute_count(f), 3);
@@ -753,7 +753,7 @@ static void test_all_or_nothing(void **state)
 
 	/* a new dispute whose opening event cannot be written is not stored */
 	journal_sabotage(f, "Opened");
-	assert_int_not_equal(svc_new(&f->c, "north-wales", &a, ref, &err), ST_OK);
+	assert_int_not_equal(svc_new(&f->c, "north-wales", &a, ref, NULL, &err), ST_OK);
 	assert_int_equal(dispute_count(f), 1);
 
 	/* and with the sabotage gone everything works, numbering included */
