@@ -29,11 +29,19 @@ enum {
 	K_RESIZE,
 	K_F1,
 	K_F12 = K_F1 + 11,
-	K_NONE
+	K_CLEFT,          /* Ctrl-Left: a word left */
+	K_CRIGHT,         /* Ctrl-Right: a word right */
+	K_INSERT,
+	K_NONE,
+	/* Added to a key when Alt (Meta) was held: the terminal sends ESC
+	 * before it.  K_ALT('b') is Alt-b, K_ALT(K_BACKSPACE) Alt-Backspace. */
+	K_META = 0x1000000
 };
 
 #define K_CTRL(c) ((c) & 0x1f)
 #define K_F(n) (K_F1 + (n) - 1)
+#define K_ALT(k) (K_META | (k))
+#define K_IS_ALT(k) (((k) & K_META) != 0)
 
 /* Where a binding applies. */
 enum key_context {
