@@ -15,7 +15,14 @@
 
 
 /* What a command needs of the database. */
-enum db_need { DB_NONE, DB_READ, DB_WRITE, DB_CREATE, DB_IF_EXISTS };
+enum db_need {
+	DB_NONE,
+	DB_READ,
+	DB_WRITE,
+	DB_SIGN,          /* writes the journal: needs the user's name as well */
+	DB_CREATE,
+	DB_IF_EXISTS
+};
 
 struct command {
 	const char *name;
@@ -720,21 +727,44 @@ static int cmd_record(struct ctx *c, struct args *a)
 	return rc == ST_OK ? EXIT_OK : cli_fail(&err);
 }
 
+/* --from-stage N: the change applies only while the dispute is still at
+ * stage N, so a script (or two people at once) cannot skip stages. */
+static bool from_stage_opt(const struct args *a, struct svc_change *ch)
+{
+	const char *v = cli_opt(a, "from-stage");
+	char *end;
+	long n;
+
+	if (!v)
+		return true;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || *end || end == v || n < 1 || n > 99) {
+		fprintf(stderr, "dispute: --from-stage: '%s' is not a stage number\n", v);
+		return false;
+	}
+	ch->seen_stage = (int)n;
+	return true;
+}
+
 static int cmd_escalate(struct ctx *c, struct args *a)
 {
+	struct svc_change ch;
 	struct dispute d;
 	struct error err;
-	long on, due;
 	int rc;
 
-	if (!cli_date_opt(a, "on", c->today, &on) || !cli_date_opt(a, "due", DATE_NONE, &due))
+	svc_change_init(&ch, SVC_ESCALATE);
+	if (!cli_date_opt(a, "on", c->today, &ch.on) || !cli_date_opt(a, "due", DATE_NONE, &ch.due) ||
+	    !from_stage_opt(a, &ch))
 		return EXIT_USAGE;
-	if (cli_opt(a, "reason") && due == DATE_NONE) {
+	if (cli_opt(a, "reason") && ch.due == DATE_NONE) {
 		fputs("dispute: escalate: --reason goes with --due\n", stderr);
 		return EXIT_USAGE;
 	}
+	ch.text = cli_opt(a, "reason");
 	dispute_init(&d);
-	if (svc_escalate(c, a->pos[0], on, due, cli_opt(a, "reason"), &d, &err) != ST_OK)
+	if (svc_apply(c, a->pos[0], &ch, &d, &err) != ST_OK)
 		return cli_fail(&err);
 	rc = print_saved(&d);
 	print_notices(c, &d, false);
@@ -744,15 +774,17 @@ static int cmd_escalate(struct ctx *c, struct args *a)
 
 static int cmd_due(struct ctx *c, struct args *a)
 {
+	struct svc_change ch;
 	struct dispute d;
 	struct error err;
-	long due;
 	int rc;
 
-	if (!cli_date_arg(a->pos[1], "due date", &due))
+	svc_change_init(&ch, SVC_SET_DUE);
+	if (!cli_date_arg(a->pos[1], "due date", &ch.due) || !from_stage_opt(a, &ch))
 		return EXIT_USAGE;
+	ch.text = cli_opt(a, "reason");
 	dispute_init(&d);
-	if (svc_set_due(c, a->pos[0], due, cli_opt(a, "reason"), &d, &err) != ST_OK)
+	if (svc_apply(c, a->pos[0], &ch, &d, &err) != ST_OK)
 		return cli_fail(&err);
 	rc = print_saved(&d);
 	dispute_free(&d);
@@ -760,25 +792,21 @@ static int cmd_due(struct ctx *c, struct args *a)
 }
 
 /* resolve, withdraw and refer differ only in the option that carries the text. */
-static int close_common(struct ctx *c, struct args *a, const char *textopt)
+static int close_common(struct ctx *c, struct args *a, enum svc_change_kind kind, const char *textopt)
 {
+	struct svc_change ch;
 	struct dispute d;
 	struct error err;
-	enum status rc;
-	long on;
 
+	svc_change_init(&ch, kind);
 	if (require(a, textopt) != EXIT_OK)
 		return EXIT_USAGE;
-	if (!cli_date_opt(a, "on", c->today, &on))
+	if (!cli_date_opt(a, "on", c->today, &ch.on) || !from_stage_opt(a, &ch))
 		return EXIT_USAGE;
+	ch.text = cli_opt(a, textopt);
+	ch.text2 = cli_opt(a, "outstanding");
 	dispute_init(&d);
-	if (strcmp(a->cmd, "resolve") == 0)
-		rc = svc_resolve(c, a->pos[0], on, cli_opt(a, "outcome"), cli_opt(a, "outstanding"), &d, &err);
-	else if (strcmp(a->cmd, "withdraw") == 0)
-		rc = svc_withdraw(c, a->pos[0], on, cli_opt(a, "reason"), &d, &err);
-	else
-		rc = svc_refer(c, a->pos[0], on, cli_opt(a, "to"), &d, &err);
-	if (rc != ST_OK)
+	if (svc_apply(c, a->pos[0], &ch, &d, &err) != ST_OK)
 		return cli_fail(&err);
 	print_saved(&d);
 	dispute_free(&d);
@@ -787,30 +815,31 @@ static int close_common(struct ctx *c, struct args *a, const char *textopt)
 
 static int cmd_resolve(struct ctx *c, struct args *a)
 {
-	return close_common(c, a, "outcome");
+	return close_common(c, a, SVC_RESOLVE, "outcome");
 }
 
 static int cmd_withdraw(struct ctx *c, struct args *a)
 {
-	return close_common(c, a, "reason");
+	return close_common(c, a, SVC_WITHDRAW, "reason");
 }
 
 static int cmd_refer(struct ctx *c, struct args *a)
 {
-	return close_common(c, a, "to");
+	return close_common(c, a, SVC_REFER, "to");
 }
 
 static int cmd_challenge(struct ctx *c, struct args *a)
 {
+	struct svc_change ch;
 	struct dispute d;
 	struct error err;
 	char day[11];
-	long on;
 
-	if (!cli_date_opt(a, "on", c->today, &on))
+	svc_change_init(&ch, cli_flag(a, "clear") ? SVC_UNCHALLENGE : SVC_CHALLENGE);
+	if (!cli_date_opt(a, "on", c->today, &ch.on) || !from_stage_opt(a, &ch))
 		return EXIT_USAGE;
 	dispute_init(&d);
-	if (svc_challenge(c, a->pos[0], on, !cli_flag(a, "clear"), &d, &err) != ST_OK)
+	if (svc_apply(c, a->pos[0], &ch, &d, &err) != ST_OK)
 		return cli_fail(&err);
 	if (d.challenged == DATE_NONE)
 		printf("%s: formal challenge cleared\n", d.reference);
@@ -1075,12 +1104,14 @@ static const struct optspec o_list[] = {
 static const struct optspec o_show[] = { { "json", false }, { NULL, false } };
 static const struct optspec o_record[] = {
 	{ "kind", true }, { "text", true }, { "at", true }, { "amends", true }, { NULL, false } };
-static const struct optspec o_escalate[] = { { "on", true }, { "due", true }, { "reason", true }, { NULL, false } };
-static const struct optspec o_due[] = { { "reason", true }, { NULL, false } };
-static const struct optspec o_resolve[] = { { "outcome", true }, { "outstanding", true }, { "on", true }, { NULL, false } };
-static const struct optspec o_withdraw[] = { { "reason", true }, { "on", true }, { NULL, false } };
-static const struct optspec o_refer[] = { { "to", true }, { "on", true }, { NULL, false } };
-static const struct optspec o_challenge[] = { { "on", true }, { "clear", false }, { NULL, false } };
+static const struct optspec o_escalate[] = {
+	{ "on", true }, { "due", true }, { "reason", true }, { "from-stage", true }, { NULL, false } };
+static const struct optspec o_due[] = { { "reason", true }, { "from-stage", true }, { NULL, false } };
+static const struct optspec o_resolve[] = {
+	{ "outcome", true }, { "outstanding", true }, { "on", true }, { "from-stage", true }, { NULL, false } };
+static const struct optspec o_withdraw[] = { { "reason", true }, { "on", true }, { "from-stage", true }, { NULL, false } };
+static const struct optspec o_refer[] = { { "to", true }, { "on", true }, { "from-stage", true }, { NULL, false } };
+static const struct optspec o_challenge[] = { { "on", true }, { "clear", false }, { "from-stage", true }, { NULL, false } };
 static const struct optspec o_workdays[] = { { "division", true }, { NULL, false } };
 static const struct optspec o_closure[] = { { "reason", true }, { NULL, false } };
 static const struct optspec o_export_ics[] = {
@@ -1088,13 +1119,14 @@ static const struct optspec o_export_ics[] = {
 	{ NULL, false } };
 static const struct optspec o_counterpart[] = { { "stage", true }, { NULL, false } };
 static const struct optspec o_config[] = {
-	{ "name", true }, { "email", true }, { "phone", true }, { "alarms", true }, { NULL, false } };
+	{ "name", true }, { "role", true }, { "email", true }, { "phone", true }, { "protocol", true },
+	{ "alarms", true }, { NULL, false } };
 static const struct optspec o_contact[] = {
 	{ "agency", true }, { "name", true }, { "role", true }, { "email", true }, { "phone", true }, { NULL, false } };
 
 static const struct command commands[] = {
 	{ "init", cmd_init, DB_CREATE, o_none, 0, 0, "init", "create the database (mode 0600) if it does not exist" },
-	{ "new", cmd_new, DB_WRITE, o_new, 0, 0,
+	{ "new", cmd_new, DB_SIGN, o_new, 0, 0,
 	  "new --protocol ID --subject REF --raised-by AGENCY --against AGENCY --category CAT --summary TEXT "
 	  "[--urgent] [--opened DATE]",
 	  "open a dispute; prints its reference" },
@@ -1102,21 +1134,21 @@ static const struct command commands[] = {
 	  "list [--open|--closed|--overdue|--due-before DATE] [--search TEXT] [--protocol ID] [--json]",
 	  "list disputes, soonest deadline first" },
 	{ "show", cmd_show, DB_READ, o_show, 1, 1, "show REF [--json]", "show a dispute, its stages and its records" },
-	{ "record", cmd_record, DB_WRITE, o_record, 1, 1,
+	{ "record", cmd_record, DB_SIGN, o_record, 1, 1,
 	  "record REF --kind call|meeting|email|decision|action|outcome|learning|note --text TEXT|- "
 	  "[--at DATETIME] [--amends N]",
 	  "add a record to the journal (--text - reads standard input)" },
-	{ "escalate", cmd_escalate, DB_WRITE, o_escalate, 1, 1, "escalate REF [--on DATE] [--due DATE --reason TEXT]",
+	{ "escalate", cmd_escalate, DB_SIGN, o_escalate, 1, 1, "escalate REF [--on DATE] [--due DATE --reason TEXT] [--from-stage N]",
 	  "move to the next stage; its due date comes from the protocol" },
-	{ "due", cmd_due, DB_WRITE, o_due, 2, 2, "due REF DATE [--reason TEXT]",
+	{ "due", cmd_due, DB_SIGN, o_due, 2, 2, "due REF DATE [--reason TEXT] [--from-stage N]",
 	  "record an agreed due date for the current stage" },
-	{ "resolve", cmd_resolve, DB_WRITE, o_resolve, 1, 1, "resolve REF --outcome TEXT [--outstanding TEXT] [--on DATE]",
+	{ "resolve", cmd_resolve, DB_SIGN, o_resolve, 1, 1, "resolve REF --outcome TEXT [--outstanding TEXT] [--on DATE] [--from-stage N]",
 	  "close the dispute as resolved" },
-	{ "withdraw", cmd_withdraw, DB_WRITE, o_withdraw, 1, 1, "withdraw REF --reason TEXT [--on DATE]",
+	{ "withdraw", cmd_withdraw, DB_SIGN, o_withdraw, 1, 1, "withdraw REF --reason TEXT [--on DATE] [--from-stage N]",
 	  "close the dispute as withdrawn" },
-	{ "refer", cmd_refer, DB_WRITE, o_refer, 1, 1, "refer REF --to TEXT [--on DATE]",
+	{ "refer", cmd_refer, DB_SIGN, o_refer, 1, 1, "refer REF --to TEXT [--on DATE] [--from-stage N]",
 	  "close the dispute as referred on (partnership, inspectorate, case review)" },
-	{ "challenge", cmd_challenge, DB_WRITE, o_challenge, 1, 1, "challenge REF [--on DATE] [--clear]",
+	{ "challenge", cmd_challenge, DB_SIGN, o_challenge, 1, 1, "challenge REF [--on DATE] [--clear] [--from-stage N]",
 	  "set (or clear) the formal-challenge flag" },
 	{ "protocols", cmd_protocols, DB_NONE, o_none, 0, 2, "protocols [show ID]", "list protocols, or show one's stages" },
 	{ "workdays", cmd_workdays, DB_IF_EXISTS, o_workdays, 3, 3,
@@ -1128,13 +1160,14 @@ static const struct command commands[] = {
 	{ "contact", cmd_contact, DB_WRITE, o_contact, 1, 1,
 	  "contact add --agency A --name N [--role R] [--email E] [--phone P] | contact list [--agency A]",
 	  "contacts in other agencies" },
-	{ "counterpart", cmd_counterpart, DB_WRITE, o_counterpart, 2, 2, "counterpart REF CONTACT [--stage N]",
+	{ "counterpart", cmd_counterpart, DB_SIGN, o_counterpart, 2, 2, "counterpart REF CONTACT [--stage N]",
 	  "name the counterpart manager for a stage (the invite's attendee)" },
 	{ "export-ics", cmd_export_ics, DB_READ, o_export_ics, 0, 1,
 	  "export-ics REF [--to FILE] [--all-stages] [--cancel] [--include-subject] | export-ics --open --to FILE",
 	  "calendar invites for stage deadlines (iCalendar REQUEST or CANCEL)" },
-	{ "config", cmd_config, DB_NONE, o_config, 0, 0, "config [--name NAME] [--email ADDRESS] [--phone NUMBER] [--alarms DURATIONS]",
-	  "show or set your name, email, phone and invite reminders" },
+	{ "config", cmd_config, DB_NONE, o_config, 0, 0, "config [--name NAME] [--role ROLE] [--email ADDRESS] [--phone NUMBER] [--protocol ID] "
+	  "[--alarms DURATIONS]",
+	  "show or set your name and role (they sign the journal), email, phone, usual protocol and reminders" },
 	{ "report", cmd_report, DB_READ, cli_report_opts, 0, 0,
 	  "report [--from DATE] [--to DATE] [--protocol ID] [--format text|csv|json]",
 	  "statistics for the partnership: disputes opened in a period" },
@@ -1190,6 +1223,13 @@ static int run_command(const struct command *cmd, int argc, char **argv, long to
 	if (c.config_problem)
 		fprintf(stderr, "dispute: warning: %s (settings ignored; 'dispute config' rewrites the file)\n",
 		        c.config_problem);
+	if (need == DB_SIGN && !c.author) {
+		fputs("dispute: no name is set to sign the journal with; set yours once with\n"
+		      "  dispute config --name \"YOUR NAME\" --role \"YOUR ROLE\"\n"
+		      "(or set DISPUTE_AUTHOR); nothing was changed\n", stderr);
+		ctx_free(&c);
+		return EXIT_REFUSED;
+	}
 	if (need != DB_NONE) {
 		enum store_mode mode = need == DB_READ ? STORE_READ : need == DB_CREATE ? STORE_CREATE :
 		                       need == DB_IF_EXISTS ? STORE_READ : STORE_WRITE;

@@ -55,7 +55,7 @@ static enum status organizer_ready(struct ctx *c, struct error *err)
 		return error_set(err, ST_INVALID, "your email address '%s' cannot go in an invite; "
 		                 "set it with dispute config --email ADDRESS", cfg->email);
 	if (asked && cfg->path)
-		return config_save(cfg, err);
+		return ctx_config_save(c, err);
 	return ST_OK;
 }
 
@@ -216,13 +216,13 @@ int cmd_counterpart(struct ctx *c, struct args *a)
 
 int cmd_config(struct ctx *c, struct args *a)
 {
-	static const char *const keys[] = { "name", "email", "phone", "alarms" };
+	static const char *const keys[] = { "name", "role", "email", "phone", "protocol", "alarms" };
 	struct config *cfg = &c->config;
-	char **slots[] = { &cfg->name, &cfg->email, &cfg->phone, &cfg->alarms };
+	char **slots[] = { &cfg->name, &cfg->role, &cfg->email, &cfg->phone, &cfg->protocol, &cfg->alarms };
 	struct error err;
 	bool changed = false;
 
-	for (size_t i = 0; i < 4; i++) {
+	for (size_t i = 0; i < 6; i++) {
 		const char *v = cli_opt(a, keys[i]);
 		if (!v)
 			continue;
@@ -236,6 +236,10 @@ int cmd_config(struct ctx *c, struct args *a)
 	}
 	if (cfg->alarms && ics_alarms_check(cfg->alarms, &err) != ST_OK)
 		return cli_fail(&err);
+	if (cfg->protocol && cli_opt(a, "protocol") && !protocol_set_find(&c->protocols, cfg->protocol)) {
+		fprintf(stderr, "dispute: --protocol: unknown protocol '%s' (see 'dispute protocols')\n", cfg->protocol);
+		return EXIT_REFUSED;
+	}
 	if (changed && !cfg->path) {
 		fputs("dispute: no configuration directory: set HOME or XDG_CONFIG_HOME\n", stderr);
 		return EXIT_REFUSED;
@@ -243,14 +247,14 @@ int cmd_config(struct ctx *c, struct args *a)
 	if (changed && config_save(cfg, &err) != ST_OK)
 		return cli_fail(&err);
 	{
-		const char *labels[] = { "name:   ", "email:  ", "phone:  " };
+		const char *labels[] = { "name:     ", "role:     ", "email:    ", "phone:    ", "protocol: " };
 
-		for (size_t i = 0; i < 3; i++) {
+		for (size_t i = 0; i < 5; i++) {
 			fputs(labels[i], stdout);
 			cli_put_col(*slots[i] ? *slots[i] : "(not set)", 0);
 			putchar('\n');
 		}
-		printf("alarms: %s%s\n", cfg->alarms ? cfg->alarms : CONFIG_DEFAULT_ALARMS, cfg->alarms ? "" : " (default)");
+		printf("alarms:   %s%s\n", cfg->alarms ? cfg->alarms : CONFIG_DEFAULT_ALARMS, cfg->alarms ? "" : " (default)");
 	}
 	return EXIT_OK;
 }

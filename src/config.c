@@ -24,6 +24,10 @@ static char **config_slot(struct config *cfg, const char *section, const char *k
 {
 	if (strcmp(section, "user") == 0 && strcmp(key, "name") == 0)
 		return &cfg->name;
+	if (strcmp(section, "user") == 0 && strcmp(key, "role") == 0)
+		return &cfg->role;
+	if (strcmp(section, "user") == 0 && strcmp(key, "protocol") == 0)
+		return &cfg->protocol;
 	if (strcmp(section, "user") == 0 && strcmp(key, "email") == 0)
 		return &cfg->email;
 	if (strcmp(section, "user") == 0 && strcmp(key, "phone") == 0)
@@ -144,7 +148,8 @@ enum status config_save(const struct config *cfg, struct error *err)
 	FILE *f;
 	enum status rc;
 
-	if ((rc = check_value("the name", cfg->name, err)) || (rc = check_value("the email", cfg->email, err)) ||
+	if ((rc = check_value("the name", cfg->name, err)) || (rc = check_value("the role", cfg->role, err)) ||
+	    (rc = check_value("the protocol", cfg->protocol, err)) || (rc = check_value("the email", cfg->email, err)) ||
 	    (rc = check_value("the phone number", cfg->phone, err)) ||
 	    (rc = check_value("the alarms", cfg->alarms, err)))
 		return rc;
@@ -161,6 +166,10 @@ enum status config_save(const struct config *cfg, struct error *err)
 	fprintf(f, "# dispute settings; see dispute(1)\n[user]\n");
 	if (cfg->name)
 		fprintf(f, "name = %s\n", cfg->name);
+	if (cfg->role)
+		fprintf(f, "role = %s\n", cfg->role);
+	if (cfg->protocol)
+		fprintf(f, "protocol = %s\n", cfg->protocol);
 	if (cfg->email)
 		fprintf(f, "email = %s\n", cfg->email);
 	if (cfg->phone)
@@ -175,8 +184,17 @@ void config_free(struct config *cfg)
 {
 	free(cfg->path);
 	free(cfg->name);
+	free(cfg->role);
+	free(cfg->protocol);
 	free(cfg->email);
 	free(cfg->phone);
 	free(cfg->alarms);
 	memset(cfg, 0, sizeof(*cfg));
+}
+
+char *config_signature(const struct config *cfg)
+{
+	if (!cfg->name)
+		return NULL;
+	return cfg->role ? xasprintf("%s (%s)", cfg->name, cfg->role) : xstrdup(cfg->name);
 }

@@ -1,9 +1,8 @@
 /* The actions shared by the command line and the workbench, each one transaction: load, apply a rule, journal, save. */
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
+#include <sys/stat.h>
 
 #include "dispute/date.h"
 #include "dispute/paths.h"
@@ -13,31 +12,79 @@
 /* Bank holiday data is small (a few hundred lines); anything larger is not ours. */
 #define HOLIDAYS_MAX (1024 * 1024)
 
-static const char *author_source(const struct config *cfg)
+/* The author goes into every record and is shown on every screen: it comes
+ * from the environment or a file, so it is cleaned like any other text.
+ * Never the login name: a record signed "root" says nothing of who wrote it. */
+static char *author_from(const struct config *cfg)
 {
 	const char *env = getenv("DISPUTE_AUTHOR");
-	struct passwd *pw;
+	char *raw = env && *env ? xstrdup(env) : config_signature(cfg), *name;
 
-	if (env && *env)
-		return env;
-	if (cfg->name)
-		return cfg->name;
-	pw = getpwuid(getuid());
-	if (pw && pw->pw_name && *pw->pw_name)
-		return pw->pw_name;
-	env = getenv("USER");
-	return env && *env ? env : "unknown";
-}
-
-/* The author goes into every record and is shown on every screen: it comes
- * from the environment or a file, so it is cleaned like any other text. */
-static char *login_name(const struct config *cfg)
-{
-	char *name = text_sanitize(author_source(cfg), false);
-
+	if (!raw)
+		return NULL;
+	name = text_sanitize(raw, false);
+	free(raw);
 	if (strlen(name) > LINE_MAX_LEN)
 		name[LINE_MAX_LEN] = '\0';
 	return name;
+}
+
+/* The settings file's modification time and size folded into one number,
+ * or 0 when it does not exist. */
+static long long config_stamp(const struct config *cfg)
+{
+	struct stat st;
+
+	if (!cfg->path || stat(cfg->path, &st) != 0)
+		return 0;
+	return (long long)st.st_mtim.tv_sec * 1000003LL + st.st_mtim.tv_nsec / 1000 + (long long)st.st_size * 7;
+}
+
+static void config_read(struct ctx *c)
+{
+	struct error cfg_err;
+
+	config_free(&c->config);
+	free(c->config_problem);
+	c->config_problem = NULL;
+	/* A broken settings file must not stop the program, least of all
+	 * `dispute config`, which is how it gets mended. */
+	if (config_load(c->config_dir, &c->config, &cfg_err) != ST_OK)
+		c->config_problem = xstrdup(cfg_err.msg);
+	c->config_stamp = config_stamp(&c->config);
+	free(c->author);
+	c->author = author_from(&c->config);
+}
+
+bool ctx_config_refresh(struct ctx *c)
+{
+	if (!c->config.path || config_stamp(&c->config) == c->config_stamp)
+		return false;
+	config_read(c);
+	return true;
+}
+
+enum status ctx_config_save(struct ctx *c, struct error *err)
+{
+	enum status rc = config_save(&c->config, err);
+
+	if (rc == ST_OK) {
+		c->config_stamp = config_stamp(&c->config);
+		free(c->author);
+		c->author = author_from(&c->config);
+	}
+	return rc;
+}
+
+/* The name that signs a change, read afresh when the settings changed;
+ * refused while the user has not said who they are. */
+static enum status author_check(struct ctx *c, struct error *err)
+{
+	ctx_config_refresh(c);
+	if (!c->author)
+		return error_set(err, ST_REFUSED, "no name is set to sign the journal with: "
+		                 "give your name (and role) in the settings first");
+	return ST_OK;
 }
 
 enum status ctx_init(struct ctx *c, long today, int minute, struct error *err)
@@ -45,7 +92,6 @@ enum status ctx_init(struct ctx *c, long today, int minute, struct error *err)
 	char *path, *text = NULL;
 	size_t len;
 	enum status rc;
-	struct error cfg_err;
 
 	memset(c, 0, sizeof(*c));
 	protocol_set_init(&c->protocols);
@@ -54,11 +100,7 @@ enum status ctx_init(struct ctx *c, long today, int minute, struct error *err)
 	c->now_minute = minute;
 	c->data_dir = paths_data_dir();
 	c->config_dir = paths_config_dir();
-	/* A broken settings file must not stop the program, least of all
-	 * `dispute config`, which is how it gets mended. */
-	if (config_load(c->config_dir, &c->config, &cfg_err) != ST_OK)
-		c->config_problem = xstrdup(cfg_err.msg);
-	c->author = login_name(&c->config);
+	config_read(c);
 
 	path = xasprintf("%s/bank-holidays.csv", c->data_dir);
 	rc = paths_read_file(path, HOLIDAYS_MAX, &text, &len, err);
@@ -170,7 +212,7 @@ enum status svc_new(struct ctx *c, const char *protocol, const struct dispute_ne
 	enum status rc;
 	char due[64];
 
-	if ((rc = ctx_protocol(c, protocol, &p, err)))
+	if ((rc = author_check(c, err)) || (rc = ctx_protocol(c, protocol, &p, err)))
 		return rc;
 	dispute_init(&d);
 	rc = dispute_open(&d, p, &c->cal, args, c->today, err);
@@ -234,27 +276,35 @@ enum status svc_escalate_preview(struct ctx *c, const struct dispute *d, long on
 	return rc;
 }
 
-/* The common frame of every change to an existing dispute. */
-enum change_kind {
-	CH_ESCALATE, CH_SET_DUE, CH_RESOLVE, CH_WITHDRAW, CH_REFER, CH_CHALLENGE, CH_UNCHALLENGE, CH_COUNTERPART
-};
+void svc_change_init(struct svc_change *ch, enum svc_change_kind kind)
+{
+	memset(ch, 0, sizeof(*ch));
+	ch->kind = kind;
+	ch->on = DATE_NONE;
+	ch->due = DATE_NONE;
+}
 
-struct change {
-	enum change_kind kind;
-	long on, due;
-	const char *text, *text2;
-	long long contact_id;   /* CH_COUNTERPART; `due` carries the stage number */
-};
-
-static char *change_apply(struct ctx *c, const struct protocol *p, struct dispute *d, const struct change *ch,
+/* Applies ch to d in memory; returns the journal text saying what happened
+ * (caller frees), or NULL with *rc and err set. */
+static char *change_apply(struct ctx *c, const struct protocol *p, struct dispute *d, const struct svc_change *ch,
                           enum status *rc, struct error *err)
 {
 	char a[11], due[64];
 	struct stage *st;
+	long on = ch->on == DATE_NONE ? c->today : ch->on;
 
+	if (ch->seen_stage && (d->current_stage != ch->seen_stage || d->status != DS_OPEN)) {
+		if (d->status != DS_OPEN)
+			*rc = error_set(err, ST_REFUSED, "%s is now %s; nothing changed", d->reference,
+			                dispute_status_name(d->status));
+		else
+			*rc = error_set(err, ST_REFUSED, "%s is now at stage %d; nothing changed", d->reference,
+			                d->current_stage);
+		return NULL;
+	}
 	switch (ch->kind) {
-	case CH_ESCALATE:
-		*rc = dispute_escalate(d, p, &c->cal, ch->on, ch->on == c->today ? c->now_minute : TIME_NONE, ch->due,
+	case SVC_ESCALATE:
+		*rc = dispute_escalate(d, p, &c->cal, on, on == c->today ? c->now_minute : TIME_NONE, ch->due,
 		                       ch->text, c->today, err);
 		if (*rc)
 			return NULL;
@@ -263,7 +313,7 @@ static char *change_apply(struct ctx *c, const struct protocol *p, struct disput
 		return xasprintf("Escalated to stage %d (%s), %s%s%s%s.", st->number, stage_name(p, d, st->number), due,
 		                 st->due_agreed ? " (agreed)" : "", st->due_reason ? "; reason: " : "",
 		                 st->due_reason ? st->due_reason : "");
-	case CH_SET_DUE:
+	case SVC_SET_DUE:
 		*rc = dispute_set_due(d, p, &c->cal, ch->due, ch->text, c->today, err);
 		if (*rc)
 			return NULL;
@@ -271,34 +321,34 @@ static char *change_apply(struct ctx *c, const struct protocol *p, struct disput
 		describe_due(st, due, sizeof(due));
 		return xasprintf("Stage %d deadline agreed: %s%s%s.", st->number, due, st->due_reason ? "; reason: " : "",
 		                 st->due_reason ? st->due_reason : "");
-	case CH_RESOLVE:
-		*rc = dispute_resolve(d, ch->on, ch->text, ch->text2, c->today, err);
+	case SVC_RESOLVE:
+		*rc = dispute_resolve(d, on, ch->text, ch->text2, c->today, err);
 		if (*rc)
 			return NULL;
 		return xasprintf("Resolved at stage %d. Agreed: %s%s%s", d->current_stage, d->outcome,
 		                 d->outstanding ? "\nOutstanding issues: " : "", d->outstanding ? d->outstanding : "");
-	case CH_WITHDRAW:
-		*rc = dispute_withdraw(d, ch->on, ch->text, c->today, err);
+	case SVC_WITHDRAW:
+		*rc = dispute_withdraw(d, on, ch->text, c->today, err);
 		return *rc ? NULL : xasprintf("Withdrawn at stage %d. Reason: %s", d->current_stage, d->outcome);
-	case CH_REFER:
-		*rc = dispute_refer(d, ch->on, ch->text, c->today, err);
+	case SVC_REFER:
+		*rc = dispute_refer(d, on, ch->text, c->today, err);
 		return *rc ? NULL : xasprintf("Referred on at stage %d to: %s", d->current_stage, d->outcome);
-	case CH_CHALLENGE:
-		*rc = dispute_challenge(d, ch->on, true, c->today, err);
+	case SVC_CHALLENGE:
+		*rc = dispute_challenge(d, on, true, c->today, err);
 		return *rc ? NULL : xasprintf("Formal challenge: the protocol was formally invoked on %s.",
-		                              date_format(ch->on, a));
-	case CH_UNCHALLENGE:
-		*rc = dispute_challenge(d, ch->on, false, c->today, err);
+		                              date_format(on, a));
+	case SVC_UNCHALLENGE:
+		*rc = dispute_challenge(d, on, false, c->today, err);
 		return *rc ? NULL : xstrdup("Formal challenge flag cleared.");
-	case CH_COUNTERPART: {
+	case SVC_COUNTERPART: {
 		struct contact ct;
 		char *text;
 
 		if ((*rc = store_contact_get(c->store, ch->contact_id, &ct, err)))
 			return NULL;
-		*rc = dispute_set_counterpart(d, (int)ch->due, ch->contact_id, err);
+		*rc = dispute_set_counterpart(d, ch->stage, ch->contact_id, err);
 		text = *rc ? NULL : xasprintf("Counterpart manager for stage %d: %s%s%s, %s.",
-		                              ch->due ? (int)ch->due : d->current_stage, ct.name, ct.role ? ", " : "",
+		                              ch->stage ? ch->stage : d->current_stage, ct.name, ct.role ? ", " : "",
 		                              ct.role ? ct.role : "", ct.agency);
 		contact_free(&ct);
 		return text;
@@ -308,31 +358,44 @@ static char *change_apply(struct ctx *c, const struct protocol *p, struct disput
 	return NULL;
 }
 
-static enum status change_run(struct ctx *c, const char *ref, const struct change *ch, struct dispute *out,
-                              struct error *err)
+/* Loads ref and applies ch to it in memory: the part svc_apply and
+ * svc_preview share.  *event is the journal text (caller frees). */
+static enum status change_load(struct ctx *c, const char *ref, const struct svc_change *ch, struct dispute *d,
+                               char **event, struct error *err)
 {
 	const struct protocol *p;
+	enum status rc = store_dispute_load(c->store, ref, d, err);
+
+	*event = NULL;
+	if (rc == ST_OK)
+		rc = ctx_protocol(c, d->protocol, &p, err);
+	if (rc == ST_OK)
+		*event = change_apply(c, p, d, ch, &rc, err);
+	return rc;
+}
+
+enum status svc_apply(struct ctx *c, const char *ref, const struct svc_change *ch, struct dispute *out,
+                      struct error *err)
+{
 	struct dispute d;
 	enum status rc;
-	char *event;
+	char *event = NULL;
 
+	if ((rc = author_check(c, err)))
+		return rc;
 	/* Take the write lock before reading, so two instances cannot both
 	 * escalate the same stage from the same snapshot. */
 	if ((rc = store_begin(c->store, err)))
 		return rc;
 	dispute_init(&d);
-	rc = store_dispute_load(c->store, ref, &d, err);
+	rc = change_load(c, ref, ch, &d, &event, err);
 	if (rc == ST_OK)
-		rc = ctx_protocol(c, d.protocol, &p, err);
+		rc = store_dispute_update(c->store, &d, err);
 	if (rc == ST_OK) {
-		event = change_apply(c, p, &d, ch, &rc, err);
-		if (rc == ST_OK)
-			rc = store_dispute_update(c->store, &d, err);
-		if (rc == ST_OK)
-			rc = journal_event(c, &d, ch->on == DATE_NONE ? c->today : ch->on, event, err);
-		else
-			free(event);
+		rc = journal_event(c, &d, ch->on == DATE_NONE ? c->today : ch->on, event, err);
+		event = NULL;
 	}
+	free(event);
 	if (rc == ST_OK)
 		rc = store_commit(c->store, err);
 	if (rc != ST_OK)
@@ -346,53 +409,99 @@ static enum status change_run(struct ctx *c, const char *ref, const struct chang
 	return rc;
 }
 
+enum status svc_preview(struct ctx *c, const char *ref, const struct svc_change *ch, char **event,
+                        struct dispute *out, struct error *err)
+{
+	struct dispute d;
+	enum status rc;
+
+	dispute_init(&d);
+	rc = change_load(c, ref, ch, &d, event, err);
+	if (rc == ST_OK && out) {
+		dispute_free(out);
+		*out = d;
+	} else {
+		dispute_free(&d);
+	}
+	return rc;
+}
+
 enum status svc_escalate(struct ctx *c, const char *ref, long on, long agreed_due, const char *reason,
                          struct dispute *out, struct error *err)
 {
-	struct change ch = { CH_ESCALATE, on, agreed_due, reason, NULL, 0 };
-	return change_run(c, ref, &ch, out, err);
+	struct svc_change ch;
+
+	svc_change_init(&ch, SVC_ESCALATE);
+	ch.on = on;
+	ch.due = agreed_due;
+	ch.text = reason;
+	return svc_apply(c, ref, &ch, out, err);
 }
 
 enum status svc_set_due(struct ctx *c, const char *ref, long due, const char *reason, struct dispute *out,
                         struct error *err)
 {
-	struct change ch = { CH_SET_DUE, c->today, due, reason, NULL, 0 };
-	return change_run(c, ref, &ch, out, err);
+	struct svc_change ch;
+
+	svc_change_init(&ch, SVC_SET_DUE);
+	ch.due = due;
+	ch.text = reason;
+	return svc_apply(c, ref, &ch, out, err);
 }
 
 enum status svc_resolve(struct ctx *c, const char *ref, long on, const char *outcome, const char *outstanding,
                         struct dispute *out, struct error *err)
 {
-	struct change ch = { CH_RESOLVE, on, DATE_NONE, outcome, outstanding, 0 };
-	return change_run(c, ref, &ch, out, err);
+	struct svc_change ch;
+
+	svc_change_init(&ch, SVC_RESOLVE);
+	ch.on = on;
+	ch.text = outcome;
+	ch.text2 = outstanding;
+	return svc_apply(c, ref, &ch, out, err);
 }
 
 enum status svc_withdraw(struct ctx *c, const char *ref, long on, const char *reason, struct dispute *out,
                          struct error *err)
 {
-	struct change ch = { CH_WITHDRAW, on, DATE_NONE, reason, NULL, 0 };
-	return change_run(c, ref, &ch, out, err);
+	struct svc_change ch;
+
+	svc_change_init(&ch, SVC_WITHDRAW);
+	ch.on = on;
+	ch.text = reason;
+	return svc_apply(c, ref, &ch, out, err);
 }
 
 enum status svc_refer(struct ctx *c, const char *ref, long on, const char *to, struct dispute *out,
                       struct error *err)
 {
-	struct change ch = { CH_REFER, on, DATE_NONE, to, NULL, 0 };
-	return change_run(c, ref, &ch, out, err);
+	struct svc_change ch;
+
+	svc_change_init(&ch, SVC_REFER);
+	ch.on = on;
+	ch.text = to;
+	return svc_apply(c, ref, &ch, out, err);
 }
 
 enum status svc_challenge(struct ctx *c, const char *ref, long on, bool set, struct dispute *out,
                           struct error *err)
 {
-	struct change ch = { set ? CH_CHALLENGE : CH_UNCHALLENGE, on, DATE_NONE, NULL, NULL, 0 };
-	return change_run(c, ref, &ch, out, err);
+	struct svc_change ch;
+
+	svc_change_init(&ch, set ? SVC_CHALLENGE : SVC_UNCHALLENGE);
+	ch.on = on;
+	return svc_apply(c, ref, &ch, out, err);
 }
 
 enum status svc_counterpart(struct ctx *c, const char *ref, int stage, long long contact_id, struct dispute *out,
                             struct error *err)
 {
-	struct change ch = { CH_COUNTERPART, c->today, stage, NULL, NULL, contact_id };
-	return change_run(c, ref, &ch, out, err);
+	struct svc_change ch;
+
+	svc_change_init(&ch, SVC_COUNTERPART);
+	ch.stage = stage;
+	ch.contact_id = contact_id;
+	return svc_apply(c, ref, &ch, out, err);
 }
 
 /* The stage the dispute was at on `day`: the latest stage started by then. */
@@ -416,6 +525,8 @@ static enum status record_add(struct ctx *c, const char *ref, struct record *r, 
 
 	if (r->kind == RK_EVENT || r->kind >= RK_COUNT)
 		return error_set(err, ST_INVALID, "event records are written by the program only");
+	if ((rc = author_check(c, err)))
+		return rc;
 	if ((rc = text_check(r->text, true, TEXT_MAX, "the record text", err)))
 		return rc;
 	if (r->day == DATE_NONE) {

@@ -330,7 +330,7 @@ static unsigned organizer_submit(struct app *a)
 		cfg->name = name;
 		cfg->email = email;
 		cfg->phone = *phone ? phone : NULL;
-		if (config_save(cfg, &err) == ST_OK) {
+		if (ctx_config_save(a->c, &err) == ST_OK) {
 			free(old[0]);
 			free(old[1]);
 			free(old[2]);

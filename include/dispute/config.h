@@ -12,6 +12,8 @@
 struct config {
 	char *path;     /* the file: CONFIG_DIR/config */
 	char *name;     /* [user] name */
+	char *role;     /* [user] role: signs records after the name, "Siân Roberts (DSL)" */
+	char *protocol; /* [user] protocol: the new-dispute form's first choice */
 	char *email;    /* [user] email */
 	char *phone;    /* [user] phone: the callback number on invites */
 	char *alarms;   /* [invites] alarms: comma-separated RFC 5545 durations */
@@ -27,5 +29,9 @@ enum status config_load(const char *dir, struct config *cfg, struct error *err);
 enum status config_save(const struct config *cfg, struct error *err);
 
 void config_free(struct config *cfg);
+
+/* Who signs records: "name (role)", "name", or NULL when no name is set.
+ * A new string; the caller frees it. */
+char *config_signature(const struct config *cfg);
 
 #endif

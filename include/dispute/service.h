@@ -22,9 +22,11 @@ struct ctx {
 	char *config_dir;
 	long today;             /* from main: the clock, or DISPUTE_TODAY */
 	int now_minute;         /* minutes since midnight, local time */
-	char *author;           /* $DISPUTE_AUTHOR, else the config's name, else the login name */
+	char *author;           /* who signs records: $DISPUTE_AUTHOR, else the settings' name (and
+	                           role); NULL until the user has said who they are */
 	struct config config;   /* the user's settings file */
 	char *config_problem;   /* why the settings file could not be read, or NULL */
+	long long config_stamp; /* the settings file's mtime and size when read, to see it change */
 };
 
 /* Loads the shipped bank holidays and protocols, the user's settings and
@@ -34,6 +36,15 @@ enum status ctx_init(struct ctx *c, long today, int minute, struct error *err);
  * user's closure days into the calendar. */
 enum status ctx_open(struct ctx *c, const char *db_path, enum store_mode mode, struct error *err);
 void ctx_free(struct ctx *c);
+
+/* Reads the settings file again when it has changed since it was read
+ * (the user renamed themselves in another window), so a new name signs
+ * the next record at once.  Returns true when it was read again. */
+bool ctx_config_refresh(struct ctx *c);
+
+/* Saves c->config (as changed by the caller) and takes the name in it as
+ * the author from now on. */
+enum status ctx_config_save(struct ctx *c, struct error *err);
 
 /* The protocol a dispute runs under, or ST_NOTFOUND naming it. */
 enum status ctx_protocol(const struct ctx *c, const char *id, const struct protocol **out, struct error *err);
@@ -49,10 +60,49 @@ enum status svc_new(struct ctx *c, const char *protocol, const struct dispute_ne
 enum status svc_escalate_preview(struct ctx *c, const struct dispute *d, long on, long *due, int *due_minute,
                                  struct error *err);
 
-/* Each of these loads the dispute by reference, applies the rule, appends an
- * event record saying what happened (author c->author) and saves; all or
- * nothing.  When out is not NULL it receives the dispute as saved
- * (dispute_init'ed by the caller, freed by the caller). */
+/* A change to an existing dispute, as both front ends ask for it. */
+enum svc_change_kind {
+	SVC_ESCALATE,
+	SVC_SET_DUE,
+	SVC_RESOLVE,
+	SVC_WITHDRAW,
+	SVC_REFER,
+	SVC_CHALLENGE,
+	SVC_UNCHALLENGE,
+	SVC_COUNTERPART
+};
+
+/* Borrowed strings.  svc_change_init fills the defaults. */
+struct svc_change {
+	enum svc_change_kind kind;
+	int seen_stage;         /* the stage the user saw when deciding: refused if the dispute has
+	                           moved on since (another program escalated it); 0 = no check */
+	long on;                /* the day it happened; DATE_NONE = today */
+	long due;               /* escalate: the agreed due date or DATE_NONE; set-due: the date */
+	const char *text;       /* the outcome, the reason, or whom it is referred to; escalate and
+	                           set-due: why the date is later than the protocol allows */
+	const char *text2;      /* resolve: how outstanding issues are pursued, or NULL */
+	int stage;              /* counterpart: the stage (0 = the current one) */
+	long long contact_id;   /* counterpart: the contact */
+};
+
+void svc_change_init(struct svc_change *ch, enum svc_change_kind kind);
+
+/* Loads the dispute by reference, checks the stage the user saw, applies
+ * the rule, appends an event record saying what happened (signed with the
+ * user's name) and saves; all or nothing.  When out is not NULL it
+ * receives the dispute as saved (dispute_init'ed and freed by the caller). */
+enum status svc_apply(struct ctx *c, const char *ref, const struct svc_change *ch, struct dispute *out,
+                      struct error *err);
+
+/* Exactly what svc_apply would do now, without writing anything: *event
+ * receives the text of the journal entry it would add (caller frees) and,
+ * when out is not NULL, out the dispute as it would be saved.  Refuses
+ * what svc_apply would refuse. */
+enum status svc_preview(struct ctx *c, const char *ref, const struct svc_change *ch, char **event,
+                        struct dispute *out, struct error *err);
+
+/* svc_apply without the stage check, one function a change. */
 enum status svc_escalate(struct ctx *c, const char *ref, long on, long agreed_due, const char *reason,
                          struct dispute *out, struct error *err);
 enum status svc_set_due(struct ctx *c, const char *ref, long due, const char *reason, struct dispute *out,
