@@ -301,21 +301,7 @@ const struct stage_rule *protocol_stage_rule(const struct protocol *p, bool urge
 	return number >= 1 && (size_t)number <= n ? &rules[number - 1] : NULL;
 }
 
-const struct category *protocol_category(const struct protocol *p, const char *key_or_label)
-{
-	if (!key_or_label)
-		return NULL;
-	for (size_t i = 0; i < p->ncategories; i++)
-		if (ascii_casecmp(p->categories[i].key, key_or_label) == 0)
-			return &p->categories[i];
-	for (size_t i = 0; i < p->ncategories; i++)
-		if (ascii_casecmp(p->categories[i].label, key_or_label) == 0)
-			return &p->categories[i];
-	return NULL;
-}
-
-/* The category whose key is key (ASCII case-insensitive), or NULL. */
-static const struct category *category_by_key(const struct protocol *p, const char *key)
+const struct category *protocol_category(const struct protocol *p, const char *key)
 {
 	if (!key)
 		return NULL;
@@ -504,7 +490,7 @@ static enum status category_refuse(const struct protocol *p, const char *text, c
 enum status protocol_category_find(const struct protocol *p, const char *text,
                                    const struct category **out, struct error *err)
 {
-	const struct category *exact = category_by_key(p, text);
+	const struct category *exact = protocol_category(p, text);
 	struct category_folded *f;
 	char *want, *want_run;
 	bool *hit;

@@ -123,8 +123,10 @@ const struct stage_rule *protocol_stages(const struct protocol *p, bool urgent, 
  * NULL when p is NULL or the route has no such stage.  Borrowed. */
 const struct stage_rule *protocol_stage_rule(const struct protocol *p, bool urgent, int number);
 
-/* Finds a category by key or label (case-insensitive); NULL if none. */
-const struct category *protocol_category(const struct protocol *p, const char *key_or_label);
+/* Returns the category whose key is key (ASCII case-insensitive), or NULL;
+ * borrowed from p.  For keys as stored with a dispute; what a person types
+ * goes through protocol_category_find. */
+const struct category *protocol_category(const struct protocol *p, const char *key);
 
 /* Finds the category a person means by text (NULL counts as ""): its key,
  * its label, or some of their words, with case, accents, spaces and

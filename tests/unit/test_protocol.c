@@ -381,9 +381,11 @@ static void test_stages_and_lookups(void **state)
 	assert_null(protocol_set_find(&set, "north"));
 	assert_null(protocol_set_find(&set, NULL));
 
+	/* keys only: what a person types goes through protocol_category_find */
 	assert_string_equal(protocol_category(p, "THRESHOLDS")->key, "thresholds");
-	assert_string_equal(protocol_category(p, "dissent at a child protection conference")->key,
-	                    "conference-dissent");
+	assert_string_equal(protocol_category(p, "conference-dissent")->key, "conference-dissent");
+	assert_null(protocol_category(p, "Dissent at a Child Protection Conference"));
+	assert_null(protocol_category(p, "conference dissent"));
 	assert_null(protocol_category(p, "mental-capacity"));
 	assert_null(protocol_category(p, NULL));
 }
