@@ -652,6 +652,22 @@ static void print_notices(struct ctx *c, const struct dispute *d, bool opening)
 		        "record the date you agree with 'dispute due %s DATE'\n", d->current_stage, d->reference);
 }
 
+/* Says which category the words given were taken as, unless they were its
+ * key: "need for action" could have been meant otherwise, and the user
+ * should see what it became. */
+static void print_category_taken(struct ctx *c, const char *typed, const struct dispute *d)
+{
+	const struct protocol *p = protocol_set_find(&c->protocols, d->protocol);
+	const struct category *cat = p ? protocol_category(p, d->category) : NULL;
+	char *shown;
+
+	if (!cat || !typed || ascii_casecmp(typed, cat->key) == 0)
+		return;
+	shown = text_sanitize(typed, false);
+	fprintf(stderr, "dispute: category \"%s\" taken as %s (%s)\n", shown, cat->key, cat->label);
+	free(shown);
+}
+
 static int cmd_new(struct ctx *c, struct args *a)
 {
 	static const char *const need[] = { "protocol", "subject", "raised-by", "against", "category", "summary" };
@@ -677,6 +693,7 @@ static int cmd_new(struct ctx *c, struct args *a)
 	if (svc_new(c, cli_opt(a, "protocol"), &n, ref, &d, &err) != ST_OK)
 		return cli_fail(&err);
 	puts(ref);
+	print_category_taken(c, n.category, &d);
 	print_notices(c, &d, true);
 	dispute_free(&d);
 	return EXIT_OK;

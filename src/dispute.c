@@ -303,11 +303,9 @@ enum status dispute_open(struct dispute *d, const struct protocol *p, const stru
 	if (ascii_casecmp(d->raised_by, d->against) == 0)
 		return error_set(err, ST_REFUSED, "the raising agency and the other agency are the same (%s)", d->raised_by);
 	if (!args->category)
-		return error_set(err, ST_INVALID, "--category is missing");
-	cat = protocol_category(p, args->category);
-	if (!cat)
-		return error_set(err, ST_INVALID, "unknown category '%s' for protocol %s (see 'dispute protocols show %s')",
-		                 args->category, p->id, p->id);
+		return error_set(err, ST_INVALID, "the category is missing");
+	if ((rc = protocol_category_find(p, args->category, &cat, err)))
+		return rc;
 	if (args->opened == DATE_NONE)
 		return error_set(err, ST_INVALID, "the opening date is missing");
 	if (args->opened > today)

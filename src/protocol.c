@@ -1,10 +1,11 @@
-/* Protocol rules in memory: limit phrases, due dates, stage and category look-ups. */
+/* Protocol rules in memory: limit phrases, due dates, stage look-ups, and finding a category from what a person typed. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dispute/date.h"
 #include "dispute/protocol.h"
+#include "dispute/text.h"
 
 /* The largest count a limit phrase may carry; anything bigger is a typo. */
 #define LIMIT_MAX 999
@@ -300,15 +301,238 @@ const struct stage_rule *protocol_stage_rule(const struct protocol *p, bool urge
 	return number >= 1 && (size_t)number <= n ? &rules[number - 1] : NULL;
 }
 
-const struct category *protocol_category(const struct protocol *p, const char *key_or_label)
+const struct category *protocol_category(const struct protocol *p, const char *key)
 {
-	if (!key_or_label)
+	if (!key)
 		return NULL;
 	for (size_t i = 0; i < p->ncategories; i++)
-		if (ascii_casecmp(p->categories[i].key, key_or_label) == 0)
-			return &p->categories[i];
-	for (size_t i = 0; i < p->ncategories; i++)
-		if (ascii_casecmp(p->categories[i].label, key_or_label) == 0)
+		if (ascii_casecmp(p->categories[i].key, key) == 0)
 			return &p->categories[i];
 	return NULL;
+}
+
+/* A prefix stands for a word only from this many letters: "act" finds
+ * "action", but "a" or "of" must be whole words. */
+#define CATEGORY_PREFIX_MIN 3
+
+/* How many bytes of what was typed a refusal quotes. */
+#define CATEGORY_QUOTE_MAX 60
+
+/* The rules of protocol_category_find, in the order they are tried. */
+enum category_rule {
+	CR_KEY,          /* the text, run together, is a key run together */
+	CR_LABEL,        /* ... is a label run together */
+	CR_WORDS,        /* every word of the text is a word of the key or label */
+	CR_PREFIXES,     /* ... or the start of one */
+	CR_COUNT
+};
+
+/* One category's key and label as text_fold_words gives them. */
+struct category_folded {
+	char *key, *label;  /* "information sharing", "communication and information sharing" */
+	char *key_run, *label_run;  /* the same without spaces */
+	char *words;        /* key and label together */
+};
+
+/* Returns a new copy of s without its spaces. */
+static char *run_together(const char *s)
+{
+	char *out = xmalloc(strlen(s) + 1), *o = out;
+
+	for (; *s; s++)
+		if (*s != ' ')
+			*o++ = *s;
+	*o = '\0';
+	return out;
+}
+
+static void category_fold(const struct category *c, struct category_folded *f)
+{
+	f->key = text_fold_words(c->key);
+	f->label = text_fold_words(c->label);
+	f->key_run = run_together(f->key);
+	f->label_run = run_together(f->label);
+	f->words = xasprintf("%s %s", f->key, f->label);
+}
+
+static void category_folded_free(struct category_folded *f)
+{
+	free(f->key);
+	free(f->label);
+	free(f->key_run);
+	free(f->label_run);
+	free(f->words);
+}
+
+/* Characters, not bytes, in s[0..n): a Welsh or Greek prefix counts its letters. */
+static size_t utf8_chars(const char *s, size_t n)
+{
+	size_t chars = 0;
+
+	for (size_t i = 0; i < n; i++)
+		chars += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return chars;
+}
+
+/* Whether word[0..n) is one of the space-separated words, or, with prefix,
+ * the start of one. */
+static bool words_have(const char *words, const char *word, size_t n, bool prefix)
+{
+	for (const char *w = words; *w;) {
+		size_t len = strcspn(w, " ");
+
+		if ((len == n || (prefix && len > n)) && memcmp(w, word, n) == 0)
+			return true;
+		w += len;
+		w += *w == ' ';
+	}
+	return false;
+}
+
+/* Whether every word of want is a word of words (or, with prefix, the start
+ * of one, for words of CATEGORY_PREFIX_MIN letters or more). */
+static bool words_all(const char *words, const char *want, bool prefix)
+{
+	for (const char *w = want; *w;) {
+		size_t n = strcspn(w, " ");
+
+		if (!words_have(words, w, n, prefix && utf8_chars(w, n) >= CATEGORY_PREFIX_MIN))
+			return false;
+		w += n;
+		w += *w == ' ';
+	}
+	return true;
+}
+
+/* Whether the category folded as f matches the folded text under rule. */
+static bool category_rule_matches(enum category_rule rule, const struct category_folded *f,
+                                  const char *want, const char *want_run)
+{
+	switch (rule) {
+	case CR_KEY:
+		return strcmp(f->key_run, want_run) == 0;
+	case CR_LABEL:
+		return strcmp(f->label_run, want_run) == 0;
+	case CR_WORDS:
+		return words_all(f->words, want, false);
+	case CR_PREFIXES:
+		return words_all(f->words, want, true);
+	case CR_COUNT:
+	default:
+		return false;
+	}
+}
+
+/* Appends "key (Label), key (Label)<last>key (Label)" for the categories
+ * marked in mark (or, with unmarked, those not marked; all when mark is
+ * NULL), keeping sb within limit bytes: a protocol with very many
+ * categories ends with "and N more". */
+static void category_list(struct sb *sb, const struct protocol *p, const bool *mark, bool unmarked,
+                          const char *last, size_t limit)
+{
+	size_t total = 0, shown = 0;
+
+	for (size_t i = 0; i < p->ncategories; i++)
+		total += !mark || mark[i] != unmarked;
+	for (size_t i = 0; i < p->ncategories && shown < total; i++) {
+		const struct category *c = &p->categories[i];
+		const char *sep = shown == 0 ? "" : shown + 1 == total ? last : ", ";
+
+		if (mark && mark[i] == unmarked)
+			continue;
+		/* room for this one and for a closing " and N more" */
+		if (sb->len + strlen(sep) + strlen(c->key) + strlen(c->label) + 3 + 32 > limit) {
+			sb_printf(sb, " and %zu more", total - shown);
+			return;
+		}
+		sb_printf(sb, "%s%s (%s)", sep, c->key, c->label);
+		shown++;
+	}
+}
+
+/* Fills err with the refusal for text: ambiguous between the categories
+ * marked in hit (nhit of them), or unknown when nhit is 0. */
+static enum status category_refuse(const struct protocol *p, const char *text, const bool *hit,
+                                   size_t nhit, struct error *err)
+{
+	char *clean = text_sanitize(text, false);
+	size_t len = strlen(clean), limit = sizeof(err->msg) - 1;
+	struct sb sb = {0}, quote = {0};
+
+	/* A long paste is quoted in part, cut between characters. */
+	if (len > CATEGORY_QUOTE_MAX) {
+		len = CATEGORY_QUOTE_MAX;
+		while (len > 0 && ((unsigned char)clean[len] & 0xC0) == 0x80)
+			len--;
+	}
+	sb_printf(&quote, "\"%.*s%s\"", (int)len, clean, clean[len] ? "..." : "");
+	/* Every category is named once, so the user can pick from the message. */
+	if (nhit) {
+		sb_printf(&sb, "category %s is ambiguous in %s: it could be ", quote.s, p->id);
+		category_list(&sb, p, hit, false, " or ", limit / 2);
+		if (nhit < p->ncategories) {
+			sb_append(&sb, "; the other categories are: ");
+			category_list(&sb, p, hit, true, " and ", limit);
+		}
+	} else if (p->ncategories) {
+		sb_printf(&sb, "unknown category %s in %s; the categories are: ", quote.s, p->id);
+		category_list(&sb, p, NULL, false, " and ", limit);
+	} else {
+		sb_printf(&sb, "unknown category %s: %s has no categories", quote.s, p->id);
+	}
+	error_set(err, ST_INVALID, "%s", sb.s);
+	free(sb.s);
+	free(quote.s);
+	free(clean);
+	return ST_INVALID;
+}
+
+enum status protocol_category_find(const struct protocol *p, const char *text,
+                                   const struct category **out, struct error *err)
+{
+	const struct category *exact = protocol_category(p, text);
+	struct category_folded *f;
+	char *want, *want_run;
+	bool *hit;
+	size_t nhit = 0, found = 0;
+	enum status rc;
+
+	*out = NULL;
+	if (!text)
+		text = "";
+	/* A key as stored always finds its own category, even if another key
+	 * runs together the same ("a-b" and "ab"). */
+	if (exact) {
+		*out = exact;
+		return ST_OK;
+	}
+	want = text_fold_words(text);
+	want_run = run_together(want);
+	f = xcalloc(p->ncategories + 1, sizeof(*f));
+	hit = xcalloc(p->ncategories + 1, sizeof(*hit));
+	for (size_t i = 0; i < p->ncategories; i++)
+		category_fold(&p->categories[i], &f[i]);
+	/* Text with no letters or digits would match every category's words. */
+	for (enum category_rule r = 0; *want && r < CR_COUNT && !nhit; r++) {
+		for (size_t i = 0; i < p->ncategories; i++) {
+			hit[i] = category_rule_matches(r, &f[i], want, want_run);
+			if (hit[i]) {
+				nhit++;
+				found = i;
+			}
+		}
+	}
+	if (nhit == 1) {
+		*out = &p->categories[found];
+		rc = ST_OK;
+	} else {
+		rc = category_refuse(p, text, hit, nhit, err);
+	}
+	for (size_t i = 0; i < p->ncategories; i++)
+		category_folded_free(&f[i]);
+	free(f);
+	free(hit);
+	free(want);
+	free(want_run);
+	return rc;
 }

@@ -1,4 +1,4 @@
-/* UTF-8 validation and decoding, terminal-safe sanitizing, and display width. */
+/* UTF-8 validation and decoding, terminal-safe sanitizing, folding for matching, and display width. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -307,6 +307,100 @@ char *text_fold(const char *s)
 		else
 			sb_appendn(&sb, s + i, n);
 		i += n;
+	}
+	return sb_take(&sb);
+}
+
+/* The base letters of accented Latin letters, lower-cased: Latin-1,
+ * Latin Extended-A (Welsh ŵ and ŷ among them), Romanian ș and ț, the Irish
+ * dotted consonants and Welsh ẁ ẃ ẅ ỳ.  Sorted, for a binary search. */
+static const struct latin_base {
+	unsigned lo, hi;
+	char base[3];
+} latin_bases[] = {
+	{0x00AA, 0x00AA, "a"}, {0x00BA, 0x00BA, "o"},
+	{0x00C0, 0x00C5, "a"}, {0x00C6, 0x00C6, "ae"}, {0x00C7, 0x00C7, "c"}, {0x00C8, 0x00CB, "e"},
+	{0x00CC, 0x00CF, "i"}, {0x00D0, 0x00D0, "d"}, {0x00D1, 0x00D1, "n"}, {0x00D2, 0x00D6, "o"},
+	{0x00D8, 0x00D8, "o"}, {0x00D9, 0x00DC, "u"}, {0x00DD, 0x00DD, "y"}, {0x00DE, 0x00DE, "th"},
+	{0x00DF, 0x00DF, "ss"},
+	{0x00E0, 0x00E5, "a"}, {0x00E6, 0x00E6, "ae"}, {0x00E7, 0x00E7, "c"}, {0x00E8, 0x00EB, "e"},
+	{0x00EC, 0x00EF, "i"}, {0x00F0, 0x00F0, "d"}, {0x00F1, 0x00F1, "n"}, {0x00F2, 0x00F6, "o"},
+	{0x00F8, 0x00F8, "o"}, {0x00F9, 0x00FC, "u"}, {0x00FD, 0x00FD, "y"}, {0x00FE, 0x00FE, "th"},
+	{0x00FF, 0x00FF, "y"},
+	{0x0100, 0x0105, "a"}, {0x0106, 0x010D, "c"}, {0x010E, 0x0111, "d"}, {0x0112, 0x011B, "e"},
+	{0x011C, 0x0123, "g"}, {0x0124, 0x0127, "h"}, {0x0128, 0x0131, "i"}, {0x0132, 0x0133, "ij"},
+	{0x0134, 0x0135, "j"}, {0x0136, 0x0138, "k"}, {0x0139, 0x0142, "l"}, {0x0143, 0x014B, "n"},
+	{0x014C, 0x0151, "o"}, {0x0152, 0x0153, "oe"}, {0x0154, 0x0159, "r"}, {0x015A, 0x0161, "s"},
+	{0x0162, 0x0167, "t"}, {0x0168, 0x0173, "u"}, {0x0174, 0x0175, "w"}, {0x0176, 0x0178, "y"},
+	{0x0179, 0x017E, "z"}, {0x017F, 0x017F, "s"},
+	{0x0218, 0x0219, "s"}, {0x021A, 0x021B, "t"},
+	{0x1E02, 0x1E03, "b"}, {0x1E0A, 0x1E0B, "d"}, {0x1E1E, 0x1E1F, "f"}, {0x1E40, 0x1E41, "m"},
+	{0x1E56, 0x1E57, "p"}, {0x1E60, 0x1E61, "s"}, {0x1E6A, 0x1E6B, "t"}, {0x1E80, 0x1E85, "w"},
+	{0x1E9E, 0x1E9E, "ss"}, {0x1EF2, 0x1EF3, "y"},
+};
+
+static const char *latin_base(unsigned cp)
+{
+	size_t lo = 0, hi = sizeof(latin_bases) / sizeof(latin_bases[0]);
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (cp > latin_bases[mid].hi)
+			lo = mid + 1;
+		else if (cp < latin_bases[mid].lo)
+			hi = mid;
+		else
+			return latin_bases[mid].base;
+	}
+	return NULL;
+}
+
+/* Combining diacritical marks: "e" followed by U+0301 is "é" decomposed. */
+static bool is_diacritic(unsigned cp)
+{
+	return (cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x1AB0 && cp <= 0x1AFF) ||
+	       (cp >= 0x1DC0 && cp <= 0x1DFF) || (cp >= 0x20D0 && cp <= 0x20FF) ||
+	       (cp >= 0xFE20 && cp <= 0xFE2F);
+}
+
+/* Punctuation, spaces and symbols: what separates words.  Anything else
+ * outside ASCII is taken for a letter of some script. */
+static bool is_separator(unsigned cp)
+{
+	if (cp < 0x80)
+		return !((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9'));
+	return (cp <= 0xBF && cp != 0xAA && cp != 0xB5 && cp != 0xBA) || cp == 0xD7 || cp == 0xF7 ||
+	       (cp >= 0x2000 && cp <= 0x2BFF) || (cp >= 0x2E00 && cp <= 0x2E7F) ||
+	       (cp >= 0x3000 && cp <= 0x303F) || (cp >= 0xFF01 && cp <= 0xFF0F) ||
+	       cp == 0xFFFD || (cp >= 0x1F000 && cp <= 0x1FAFF);
+}
+
+char *text_fold_words(const char *s)
+{
+	struct sb sb = {0};
+	size_t len = s ? strlen(s) : 0;
+	bool gap = false;
+
+	for (size_t i = 0; i < len;) {
+		unsigned cp;
+		const char *base;
+
+		i += utf8_decode(s + i, len - i, &cp);
+		/* An apostrophe joins ("children's" is one word, as people type it
+		 * with or without one); a mark belongs to the letter before it. */
+		if (cp == '\'' || cp == 0x2019 || cp == 0x02BC || is_diacritic(cp))
+			continue;
+		if (is_separator(cp)) {
+			gap = sb.len > 0;
+			continue;
+		}
+		if (gap)
+			sb_append(&sb, " ");
+		gap = false;
+		if ((base = latin_base(cp)))
+			sb_append(&sb, base);
+		else
+			put_utf8(&sb, fold_cp(cp));
 	}
 	return sb_take(&sb);
 }

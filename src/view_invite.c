@@ -36,7 +36,7 @@ struct invite_view {
 	int sel, top;
 	struct textedit field[INVITE_FIELDS];
 	int focus;
-	char msg[512];                  /* a problem shown inside the form or list */
+	char msg[sizeof(((struct error *)0)->msg)];  /* a problem shown inside the form or list */
 	struct textedit path;           /* where the file goes; "~/" is the home directory */
 	char *path_before;              /* IS_PATH: the path to go back to on Esc */
 	char *text;                     /* the calendar exactly as it will be written */

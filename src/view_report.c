@@ -29,7 +29,7 @@ struct report_view {
 	long from, to;              /* the filter (DATE_NONE = open-ended) */
 	bool have;                  /* stats holds the statistics of [from, to] */
 	struct report_stats stats;
-	char error[512];
+	char error[sizeof(((struct error *)0)->msg)];
 	int scroll;
 	int prompt;                 /* 0, or 1 / 2 while asking for the custom from / to date */
 	struct textedit input;

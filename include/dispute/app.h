@@ -132,7 +132,7 @@ struct form_state {
 	size_t category;
 	bool urgent;
 	struct textedit text[FORM_FIELDS];
-	char msg[512];
+	char msg[sizeof(((struct error *)0)->msg)];   /* a refusal, whole: it may list the categories */
 };
 
 enum dialog_step {

@@ -132,8 +132,10 @@ struct dispute_new {
 };
 
 /* Fills d (which must be dispute_init'ed) as a new dispute under protocol
- * p, with stage 1 started on args->opened and its due date fixed.  Refuses
- * an unknown category, a date after today, text that fails text_check.
+ * p, with stage 1 started on args->opened and its due date fixed.
+ * args->category is what the user typed, found as protocol_category_find
+ * finds it; d->category gets that category's key.  Refuses an unknown or
+ * ambiguous category, a date after today, text that fails text_check.
  * The reference is left for the store to assign. */
 enum status dispute_open(struct dispute *d, const struct protocol *p, const struct calendar *cal,
                          const struct dispute_new *args, long today, struct error *err);

@@ -123,8 +123,33 @@ const struct stage_rule *protocol_stages(const struct protocol *p, bool urgent, 
  * NULL when p is NULL or the route has no such stage.  Borrowed. */
 const struct stage_rule *protocol_stage_rule(const struct protocol *p, bool urgent, int number);
 
-/* Finds a category by key or label (case-insensitive); NULL if none. */
-const struct category *protocol_category(const struct protocol *p, const char *key_or_label);
+/* Returns the category whose key is key (ASCII case-insensitive), or NULL;
+ * borrowed from p.  For keys as stored with a dispute; what a person types
+ * goes through protocol_category_find. */
+const struct category *protocol_category(const struct protocol *p, const char *key);
+
+/* Finds the category a person means by text (NULL counts as ""): its key,
+ * its label, or some of their words, with case, accents, spaces and
+ * punctuation not mattering (the folding of text_fold_words).  The rules,
+ * tried in order until one matches any category:
+ *   1. text is a key, as stored;
+ *   2. text run together ("Levels-of-Need" -> "levelsofneed") is a key run
+ *      together ("information sharing" finds information-sharing);
+ *   3. text run together is a label run together ("levels of need");
+ *   4. every word of text is a word of the category's key or label, in any
+ *      order ("need thresholds");
+ *   5. every word of text is a word of the key or label or, when it has 3
+ *      letters or more, the start of one ("info shar", "level of need").
+ * Words of fewer than 3 letters ("of", "a") must be whole.  When the rule
+ * that matches finds one category, returns ST_OK with *out borrowed from
+ * p.  When it finds several, returns ST_INVALID, naming them ('category
+ * "need" is ambiguous in north-wales: it could be ...'); when no rule
+ * matches, ST_INVALID ('unknown category "x" in north-wales').  Both
+ * refusals go on to list every category of p as "key (Label)", and name
+ * no front end's option, so the CLI and the workbench can show them as
+ * they are.  *out is NULL unless ST_OK. */
+enum status protocol_category_find(const struct protocol *p, const char *text,
+                                   const struct category **out, struct error *err);
 
 /* Computes the due date for a stage starting on day `start` (at `minute`,
  * or TIME_NONE) under limit l.  Working-day limits count from the start

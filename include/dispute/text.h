@@ -25,6 +25,16 @@ char *text_sanitize(const char *s, bool keep_newlines);
  * so a search for "łukasz" finds "Łukasz".  Other characters are kept. */
 char *text_fold(const char *s);
 
+/* Returns a new string (caller frees): s reduced to its words for loose
+ * matching of names and labels.  Letters are lower-cased as by text_fold
+ * and Latin letters lose their accents (é, ô, ŵ, ẁ -> e, o, w, w; ß -> ss,
+ * æ -> ae, ł -> l); combining marks and apostrophes are dropped, so
+ * "Children's" is "childrens"; every run of spaces, punctuation and symbols
+ * becomes one space, none leading or trailing.  "Levels of need / thresholds"
+ * gives "levels of need thresholds"; NULL or text with no letters or digits
+ * gives "".  text_fold is left as it is: search relies on it. */
+char *text_fold_words(const char *s);
+
 /* Appends s as a JSON string ("null" for NULL): sanitised as by
  * text_sanitize(s, true), then every quote, backslash and control
  * character escaped, so the output parses whatever the database holds. */

@@ -28,7 +28,7 @@ enum status {
 
 struct error {
 	enum status code;
-	char msg[512];
+	char msg[2048];
 };
 
 /* Returns a static description of code. */

@@ -360,18 +360,42 @@ static void test_open_each_protocol(void **state)
 	}
 }
 
-static void test_open_category_by_label(void **state)
+/* What the user typed is found as protocol_category_find finds it, and
+ * the dispute keeps the key: later look-ups are by key only. */
+static void test_open_category_words(void **state)
 {
+	static const struct { const char *protocol, *typed, *key; bool clocked; } cases[] = {
+		{ "rochdale-adults", "LEVEL OF SUPPORT NEEDED", "thresholds", true },
+		{ "north-wales", "levels of need", "thresholds", true },
+		{ "north-wales", "Levels-of-Need", "thresholds", true },
+		{ "sunderland", "levels of need", "thresholds", true },
+		{ "newcastle", "Levels of Need", "thresholds", true },
+		{ "sunderland", "Information Sharing", "information-sharing", true },
+		{ "conflict-resolution", "INFORMATION-SHARING", "information-sharing", true },
+		{ "north-wales", "r\xC3\xB4les", "roles", true },                   /* rôles */
+		{ "rochdale-adults", "mental cap", "mental-capacity", true },
+		{ "newcastle", "dissent", "conference-dissent", false },
+		{ "newcastle", "cp conference", "cp-conference", false },
+	};
 	const struct fx *f = *state;
-	struct dispute_new a = new_args("2027-01-04", false);
-	struct dispute d;
-	struct error err;
 
-	a.category = "LEVEL OF SUPPORT NEEDED";
-	dispute_init(&d);
-	assert_ok(dispute_open(&d, proto(f, "rochdale-adults"), &f->cal, &a, D("2027-01-04"), &err), err);
-	assert_string_equal(d.category, "thresholds");
-	dispute_free(&d);
+	for (size_t i = 0; i < N(cases); i++) {
+		struct dispute_new a = new_args("2027-01-04", false);
+		const struct protocol *p = proto(f, cases[i].protocol);
+		struct dispute d;
+		struct error err;
+
+		a.category = cases[i].typed;
+		dispute_init(&d);
+		assert_ok(dispute_open(&d, p, &f->cal, &a, D("2027-01-04"), &err), err);
+		if (strcmp(d.category, cases[i].key) != 0)
+			fail_msg("case %zu: %s '%s' stored %s, want %s", i, cases[i].protocol, cases[i].typed,
+			         d.category, cases[i].key);
+		/* the stored key finds the category again, with its clock */
+		assert_non_null(protocol_category(p, d.category));
+		assert_int_equal(dispute_current(&d)->due != DATE_NONE, cases[i].clocked);
+		dispute_free(&d);
+	}
 }
 
 static void test_open_refusals(void **state)
@@ -385,10 +409,17 @@ static void test_open_refusals(void **state)
 		const char *msg;
 	} cases[] = {
 		{ "north-wales", F_CATEGORY, "mental-capacity", ST_INVALID,
-		  "unknown category 'mental-capacity' for protocol north-wales (see 'dispute protocols show north-wales')" },
+		  "unknown category \"mental-capacity\" in north-wales; the categories are: thresholds (Levels of need), "
+		  "roles (Roles and responsibilities), action (The need for action) and information-sharing (Communication)" },
 		{ "sunderland", F_CATEGORY, "", ST_INVALID,
-		  "unknown category '' for protocol sunderland (see 'dispute protocols show sunderland')" },
-		{ "newcastle", F_CATEGORY, NULL, ST_INVALID, "--category is missing" },
+		  "unknown category \"\" in sunderland; the categories are: thresholds (Levels of need / thresholds), "
+		  "roles (Roles and responsibilities), action (The need for action), information-sharing "
+		  "(Communication and information sharing) and service-provision (Service provision)" },
+		{ "north-wales", F_CATEGORY, "need", ST_INVALID,
+		  "category \"need\" is ambiguous in north-wales: it could be thresholds (Levels of need) or "
+		  "action (The need for action); the other categories are: roles (Roles and responsibilities) "
+		  "and information-sharing (Communication)" },
+		{ "newcastle", F_CATEGORY, NULL, ST_INVALID, "the category is missing" },
 		{ "north-wales", F_AGAINST, "Northgate Primary School", ST_REFUSED,
 		  "the raising agency and the other agency are the same (Northgate Primary School)" },
 		{ "north-wales", F_AGAINST, "NORTHGATE primary school  ", ST_REFUSED,
@@ -1099,7 +1130,7 @@ int main(void)
 		cmocka_unit_test(test_text_check),
 		cmocka_unit_test(test_text_check_limits),
 		cmocka_unit_test(test_open_each_protocol),
-		cmocka_unit_test(test_open_category_by_label),
+		cmocka_unit_test(test_open_category_words),
 		cmocka_unit_test(test_open_refusals),
 		cmocka_unit_test(test_open_length_limits),
 		cmocka_unit_test(test_escalate_every_stage),

@@ -15,6 +15,7 @@
 #include "dispute/calendar.h"
 #include "dispute/date.h"
 #include "dispute/protocol.h"
+#include "dispute/text.h"
 
 #define SHIPPED "data/protocols"
 #define HOLIDAYS "data/bank-holidays.csv"
@@ -380,9 +381,11 @@ static void test_stages_and_lookups(void **state)
 	assert_null(protocol_set_find(&set, "north"));
 	assert_null(protocol_set_find(&set, NULL));
 
+	/* keys only: what a person types goes through protocol_category_find */
 	assert_string_equal(protocol_category(p, "THRESHOLDS")->key, "thresholds");
-	assert_string_equal(protocol_category(p, "dissent at a child protection conference")->key,
-	                    "conference-dissent");
+	assert_string_equal(protocol_category(p, "conference-dissent")->key, "conference-dissent");
+	assert_null(protocol_category(p, "Dissent at a Child Protection Conference"));
+	assert_null(protocol_category(p, "conference dissent"));
 	assert_null(protocol_category(p, "mental-capacity"));
 	assert_null(protocol_category(p, NULL));
 }
@@ -877,6 +880,302 @@ static void test_user_override_shipped(void **state)
 	remove_tree(user_dir);
 }
 
+/* ---- finding a category from what a person typed ---- */
+
+#define NW_ALL "thresholds (Levels of need), roles (Roles and responsibilities), " \
+               "action (The need for action) and information-sharing (Communication)"
+
+/* Categories whose keys and labels collide in the ways the rules must settle. */
+#define TIES HEAD STAGE1 "[categories]\n" \
+	"category = roles: Roles and responsibilities\n" \
+	"category = other: Roles\n" \
+	"category = a-b: First\n" \
+	"category = ab: Second\n" \
+	"category = x-y: Something\n" \
+	"category = z: X Y\n" \
+	"category = same: Same label\n" \
+	"category = twin: Same-label\n" \
+	"category = cafe: Caf\xC3\xA9 soci\xC3\xA9t\xC3\xA9\n"
+
+#define TIES_ALL "roles (Roles and responsibilities), other (Roles), a-b (First), ab (Second), " \
+                 "x-y (Something), z (X Y), same (Same label), twin (Same-label) and cafe (Caf\xC3\xA9 soci\xC3\xA9t\xC3\xA9)"
+
+static void test_category_find(void **state)
+{
+	static const struct {
+		const char *protocol;   /* NULL: TIES */
+		const char *text;
+		const char *key;        /* NULL: refused */
+		const char *msg;        /* the refusal, whole */
+	} cases[] = {
+		/* 1: a key as stored, in any case */
+		{ "north-wales", "thresholds", "thresholds", NULL },
+		{ "north-wales", "Thresholds", "thresholds", NULL },
+		{ "north-wales", "THRESHOLDS", "thresholds", NULL },
+		{ "north-wales", "information-sharing", "information-sharing", NULL },
+		/* 2: a key with its spaces and punctuation not mattering */
+		{ "north-wales", "information sharing", "information-sharing", NULL },
+		{ "north-wales", "INFORMATION-SHARING ", "information-sharing", NULL },
+		{ "north-wales", "Information/Sharing", "information-sharing", NULL },
+		{ "north-wales", "informationsharing", "information-sharing", NULL },
+		{ "north-wales", " thresholds. ", "thresholds", NULL },
+		{ "sunderland", "information sharing", "information-sharing", NULL },
+		{ "rochdale-adults", "information sharing", "information-sharing", NULL },
+		{ "conflict-resolution", "information sharing", "information-sharing", NULL },
+		{ "newcastle", "cp conference", "cp-conference", NULL },
+		/* 3: a label, likewise */
+		{ "north-wales", "levels of need", "thresholds", NULL },
+		{ "north-wales", "Levels-of-Need", "thresholds", NULL },
+		{ "north-wales", "  LEVELS   of need. ", "thresholds", NULL },
+		{ "north-wales", "levelsofneed", "thresholds", NULL },
+		{ "north-wales", "Communication", "information-sharing", NULL },
+		{ "newcastle", "Levels of need / thresholds", "thresholds", NULL },
+		{ "newcastle", "dissent at a child protection conference", "conference-dissent", NULL },
+		{ "rochdale-adults", "LEVEL OF SUPPORT NEEDED", "thresholds", NULL },
+		/* accents and apostrophes */
+		{ "north-wales", "R\xC3\xB4les and r\xC3\xA9sp\xC3\xB8nsibilities", "roles", NULL },  /* Rôles, résp∅nsibilities */
+		{ "north-wales", "C\xC3\x94MMUNIC\xC3\x82TION", "information-sharing", NULL },         /* CÔMMUNICÂTION */
+		{ "north-wales", "\xC3\x8Fnformation sh\xC3\xA2ring", "information-sharing", NULL },    /* Ïnformation shâring */
+		{ "north-wales", "Levels of ne\xCC\x82" "ed", "thresholds", NULL },                     /* combining ^ */
+		{ "rochdale-adults", "\xC5\xB5orkers", "roles", NULL },                                  /* ŵorkers */
+		{ "rochdale-adults", "\xE1\xBA\x83ORKERS", "roles", NULL },                              /* ẃORKERS */
+		{ "conflict-resolution", "childrens social care want", "referral-criteria", NULL },
+		{ "conflict-resolution", "Children\xE2\x80\x99s social care want", "referral-criteria", NULL },
+		/* 4: whole words of the key or label, in any order */
+		{ "newcastle", "levels of need", "thresholds", NULL },
+		{ "newcastle", "need thresholds", "thresholds", NULL },
+		{ "sunderland", "levels of need", "thresholds", NULL },
+		{ "sunderland", "Levels-of-Need", "thresholds", NULL },
+		{ "newcastle", "dissent", "conference-dissent", NULL },
+		{ "newcastle", "cp", "cp-conference", NULL },
+		{ "north-wales", "responsibilities", "roles", NULL },
+		{ "north-wales", "THE NEED", "action", NULL },
+		{ "rochdale-adults", "capacity", "mental-capacity", NULL },
+		{ "conflict-resolution", "police", "police-response", NULL },
+		/* ... and a whole word wins over the start of one: "needed" is not "need" */
+		{ "rochdale-adults", "need", "action", NULL },
+		/* 5: the start of a word, from three letters */
+		{ "north-wales", "thresh", "thresholds", NULL },
+		{ "north-wales", "info shar", "information-sharing", NULL },
+		{ "north-wales", "level of need", "thresholds", NULL },
+		{ "north-wales", "resp", "roles", NULL },
+		{ "rochdale-adults", "mental cap", "mental-capacity", NULL },
+		{ "rochdale-adults", "support need", "thresholds", NULL },
+		{ "newcastle", "confer diss", "conference-dissent", NULL },
+		/* ambiguous: the first rule that matches decides, and it matches two */
+		{ "north-wales", "need", NULL,
+		  "category \"need\" is ambiguous in north-wales: it could be thresholds (Levels of need) or "
+		  "action (The need for action); the other categories are: roles (Roles and responsibilities) "
+		  "and information-sharing (Communication)" },
+		{ "sunderland", "Need", NULL,
+		  "category \"Need\" is ambiguous in sunderland: it could be thresholds (Levels of need / thresholds) "
+		  "or action (The need for action); the other categories are: roles (Roles and responsibilities), "
+		  "information-sharing (Communication and information sharing) and service-provision (Service provision)" },
+		{ "newcastle", "child protection conference", NULL,
+		  "category \"child protection conference\" is ambiguous in newcastle: it could be "
+		  "cp-conference (Need for a Child Protection Conference) or conference-dissent "
+		  "(Dissent at a Child Protection Conference); the other categories are: "
+		  "thresholds (Levels of need / thresholds), referral-criteria (A referral (criteria for referrals)), "
+		  "assessment-plan (An assessment (outcome, adequacy of the plan)) and "
+		  "action (Decisions, actions or lack of action (the need for action))" },
+		{ "rochdale-adults", "asse", NULL,
+		  "category \"asse\" is ambiguous in rochdale-adults: it could be assessment-plan (Outcomes of assessments) "
+		  "or mental-capacity (Mental capacity assessment); the other categories are: "
+		  "referral-criteria (Criteria for referrals), roles (Roles and responsibilities of workers), "
+		  "service-provision (Service provision), information-sharing (Information sharing and communication), "
+		  "thresholds (Level of support needed) and action (The need for action)" },
+		/* unknown */
+		{ "north-wales", "nonsense", NULL,
+		  "unknown category \"nonsense\" in north-wales; the categories are: " NW_ALL },
+		{ "north-wales", "mental-capacity", NULL,
+		  "unknown category \"mental-capacity\" in north-wales; the categories are: " NW_ALL },
+		{ "north-wales", "levels of need now", NULL,
+		  "unknown category \"levels of need now\" in north-wales; the categories are: " NW_ALL },
+		{ "north-wales", "co", NULL,      /* too short to be the start of "communication" */
+		  "unknown category \"co\" in north-wales; the categories are: " NW_ALL },
+		{ "rochdale-adults", "levels", NULL,   /* "level" does not start with "levels" */
+		  "unknown category \"levels\" in rochdale-adults; the categories are: referral-criteria "
+		  "(Criteria for referrals), assessment-plan (Outcomes of assessments), roles (Roles and "
+		  "responsibilities of workers), service-provision (Service provision), information-sharing "
+		  "(Information sharing and communication), thresholds (Level of support needed), action "
+		  "(The need for action) and mental-capacity (Mental capacity assessment)" },
+		{ "north-wales", "", NULL, "unknown category \"\" in north-wales; the categories are: " NW_ALL },
+		{ "north-wales", " / - ", NULL, "unknown category \" / - \" in north-wales; the categories are: " NW_ALL },
+		{ "north-wales", "need\x1b[2J", NULL,
+		  "unknown category \"need\xEF\xBF\xBD[2J\" in north-wales; the categories are: " NW_ALL },
+		{ "north-wales", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\xC3\xA9\xC3\xA9xxxxxxxxxx", NULL,
+		  "unknown category \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\xC3\xA9...\" "
+		  "in north-wales; the categories are: " NW_ALL },
+		/* ties between rules: a key as stored, then keys, then labels */
+		{ NULL, "roles", "roles", NULL },
+		{ NULL, "ROLES.", "roles", NULL },
+		{ NULL, "other", "other", NULL },
+		{ NULL, "a-b", "a-b", NULL },
+		{ NULL, "AB", "ab", NULL },
+		{ NULL, "a b", NULL,
+		  "category \"a b\" is ambiguous in ties: it could be a-b (First) or ab (Second); the other "
+		  "categories are: roles (Roles and responsibilities), other (Roles), x-y (Something), z (X Y), "
+		  "same (Same label), twin (Same-label) and cafe (Caf\xC3\xA9 soci\xC3\xA9t\xC3\xA9)" },
+		{ NULL, "x y", "x-y", NULL },
+		{ NULL, "same label", NULL,
+		  "category \"same label\" is ambiguous in ties: it could be same (Same label) or twin (Same-label); "
+		  "the other categories are: roles (Roles and responsibilities), other (Roles), a-b (First), "
+		  "ab (Second), x-y (Something), z (X Y) and cafe (Caf\xC3\xA9 soci\xC3\xA9t\xC3\xA9)" },
+		{ NULL, "CAFE SOCIETE", "cafe", NULL },
+		{ NULL, "soc", "cafe", NULL },
+		{ NULL, "sec", "ab", NULL },
+		{ NULL, "label", NULL,
+		  "category \"label\" is ambiguous in ties: it could be same (Same label) or twin (Same-label); "
+		  "the other categories are: roles (Roles and responsibilities), other (Roles), a-b (First), "
+		  "ab (Second), x-y (Something), z (X Y) and cafe (Caf\xC3\xA9 soci\xC3\xA9t\xC3\xA9)" },
+		{ NULL, "nothing", NULL, "unknown category \"nothing\" in ties; the categories are: " TIES_ALL },
+	};
+	struct protocol *ties = NULL;
+	struct error err;
+
+	(void)state;
+	if (protocol_parse("ties", "ties.ini", TIES, &ties, &err) != ST_OK)
+		fail_msg("%s", err.msg);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct protocol *p = cases[i].protocol ? get(cases[i].protocol) : ties;
+		const struct category *c = (const struct category *)&err;   /* must be reset */
+		enum status rc = protocol_category_find(p, cases[i].text, &c, &err);
+
+		if (cases[i].key) {
+			if (rc != ST_OK)
+				fail_msg("case %zu (%s): '%s' refused: %s", i, p->id, cases[i].text, err.msg);
+			if (strcmp(c->key, cases[i].key) != 0)
+				fail_msg("case %zu (%s): '%s' found %s, want %s", i, p->id, cases[i].text, c->key,
+				         cases[i].key);
+			continue;
+		}
+		if (rc != ST_INVALID)
+			fail_msg("case %zu (%s): '%s' found %s, want a refusal", i, p->id, cases[i].text,
+			         rc == ST_OK ? c->key : status_name(rc));
+		assert_null(c);
+		assert_int_equal(err.code, ST_INVALID);
+		if (strcmp(err.msg, cases[i].msg) != 0)
+			fail_msg("case %zu (%s): '%s' refused with\n  %s\nwant\n  %s", i, p->id, cases[i].text,
+			         err.msg, cases[i].msg);
+		assert_null(strstr(err.msg, "--"));
+	}
+	/* NULL is nothing typed */
+	assert_int_equal(protocol_category_find(ties, NULL, &(const struct category *){NULL}, &err), ST_INVALID);
+	assert_string_equal(err.msg, "unknown category \"\" in ties; the categories are: " TIES_ALL);
+	protocol_free(ties);
+}
+
+/* Whether word is c's key or label, run together after folding. */
+static bool names_whole(const struct category *c, const char *word)
+{
+	const char *texts[] = { c->key, c->label };
+	bool yes = false;
+
+	for (size_t i = 0; i < 2 && !yes; i++) {
+		char *f = text_fold_words(texts[i]), *o = f;
+
+		for (const char *q = f; *q; q++)
+			if (*q != ' ')
+				*o++ = *q;
+		*o = '\0';
+		yes = strcmp(f, word) == 0;
+		free(f);
+	}
+	return yes;
+}
+
+/* Every category of every shipped protocol is found by its key and its
+ * label however they are typed, and each word of them either finds it or
+ * is refused as ambiguous with it among those named. */
+static void test_category_find_shipped_reachable(void **state)
+{
+	struct error err;
+
+	(void)state;
+	for (size_t i = 0; i < set.n; i++) {
+		const struct protocol *p = set.v[i];
+
+		for (size_t j = 0; j < p->ncategories; j++) {
+			const struct category *want = &p->categories[j], *c;
+			char *spaced = xstrdup(want->key), *upper = xstrdup(want->label);
+			char *words = xasprintf("%s %s", want->key, want->label);
+			const char *forms[] = { want->key, want->label, spaced, upper };
+			char *folded;
+
+			for (char *q = spaced; *q; q++)
+				*q = *q == '-' ? ' ' : *q;
+			for (char *q = upper; *q; q++)
+				*q = (char)(*q >= 'a' && *q <= 'z' ? *q - 32 : *q);
+			for (size_t k = 0; k < sizeof(forms) / sizeof(forms[0]); k++) {
+				if (protocol_category_find(p, forms[k], &c, &err) != ST_OK)
+					fail_msg("%s: '%s' refused: %s", p->id, forms[k], err.msg);
+				if (c != want)
+					fail_msg("%s: '%s' found %s, want %s", p->id, forms[k], c->key, want->key);
+			}
+			folded = text_fold_words(words);
+			for (char *w = strtok(folded, " "); w; w = strtok(NULL, " ")) {
+				char *named, *end;
+
+				if (protocol_category_find(p, w, &c, &err) == ST_OK) {
+					/* another category only when the word is all of its key
+					 * or label: "communication" is north-wales's information-sharing */
+					if (c != want && !names_whole(c, w))
+						fail_msg("%s: '%s' found %s, not %s", p->id, w, c->key, want->key);
+					continue;
+				}
+				if (strncmp(err.msg, "category \"", 10) != 0 || !strstr(err.msg, "ambiguous"))
+					fail_msg("%s: '%s' refused: %s", p->id, w, err.msg);
+				/* among the categories it could be */
+				end = strstr(err.msg, "; the other categories");
+				if (end)
+					*end = '\0';
+				named = xasprintf(" %s (", want->key);
+				if (!strstr(err.msg, named))
+					fail_msg("%s: '%s' does not name %s: %s", p->id, w, want->key, err.msg);
+				free(named);
+			}
+			free(folded);
+			free(words);
+			free(spaced);
+			free(upper);
+		}
+	}
+}
+
+/* A protocol with very many long categories still gets a refusal that fits,
+ * cut between entries. */
+static void test_category_find_many(void **state)
+{
+	struct sb text = {0};
+	struct protocol *p = NULL;
+	const struct category *c;
+	struct error err;
+
+	(void)state;
+	sb_append(&text, HEAD STAGE1 "[categories]\n");
+	for (int i = 0; i < 60; i++)
+		sb_printf(&text, "category = c%02d: A long label about disagreement number %02d, "
+		          "with enough words in it to fill a line of a terminal \xE2\x80\x94 %02d\n", i, i, i);
+	if (protocol_parse("many", "many.ini", text.s, &p, &err) != ST_OK)
+		fail_msg("%s", err.msg);
+	assert_int_equal(protocol_category_find(p, "nothing", &c, &err), ST_INVALID);
+	assert_true(strlen(err.msg) < sizeof(err.msg) - 1);
+	assert_true(utf8_valid(err.msg, strlen(err.msg), NULL));
+	assert_non_null(strstr(err.msg, "c00 (A long label"));
+	assert_non_null(strstr(err.msg, " more"));
+	assert_int_equal(protocol_category_find(p, "disagreement", &c, &err), ST_INVALID);
+	assert_true(strlen(err.msg) < sizeof(err.msg) - 1);
+	assert_true(utf8_valid(err.msg, strlen(err.msg), NULL));
+	assert_non_null(strstr(err.msg, "ambiguous"));
+	assert_non_null(strstr(err.msg, " more"));
+	assert_int_equal(protocol_category_find(p, "c42", &c, &err), ST_OK);
+	assert_string_equal(c->key, "c42");
+	assert_int_equal(protocol_category_find(p, "disagreement number 42", &c, &err), ST_OK);
+	assert_string_equal(c->key, "c42");
+	protocol_free(p);
+	free(text.s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -897,6 +1196,9 @@ int main(void)
 		cmocka_unit_test(test_parse_syntax),
 		cmocka_unit_test(test_load_dir),
 		cmocka_unit_test(test_user_override_shipped),
+		cmocka_unit_test(test_category_find),
+		cmocka_unit_test(test_category_find_shipped_reachable),
+		cmocka_unit_test(test_category_find_many),
 	};
 
 	return cmocka_run_group_tests(tests, load_shipped, free_shipped);

@@ -341,7 +341,11 @@ static void test_new(void **state)
 	a = new_args("2026-12-22", false);
 	a.category = "mental-capacity";
 	assert_fails(svc_new(&f->c, "newcastle", &a, ref, NULL, &err), err, ST_INVALID,
-	             "unknown category 'mental-capacity' for protocol newcastle (see 'dispute protocols show newcastle')");
+	             "unknown category \"mental-capacity\" in newcastle; the categories are: "
+	             "thresholds (Levels of need / thresholds), referral-criteria (A referral (criteria for referrals)), "
+	             "assessment-plan (An assessment (outcome, adequacy of the plan)), action (Decisions, actions or "
+	             "lack of action (the need for action)), cp-conference (Need for a Child Protection Conference) "
+	             "and conference-dissent (Dissent at a Child Protection Conference)");
 	a = new_args("2027-01-18", false);
 	assert_fails(svc_new(&f->c, "newcastle", &a, ref, NULL, &err), err, ST_REFUSED, "opening date 2027-01-18 is after today");
 	a = new_args("2026-12-22", false);

@@ -1,8 +1,9 @@
-/* Unit tests for UTF-8 validation, sanitizing, display width and fitting text to columns. */
+/* Unit tests for UTF-8 validation, sanitizing, folding for matching, display width and fitting text to columns. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -272,6 +273,113 @@ static void test_fit_exhaustive(void **state)
 	}
 }
 
+/* text_fold is what search matches with; text_fold_words must not change it. */
+static void test_fold(void **state)
+{
+	static const struct { const char *in, *want; } cases[] = {
+		{"", ""},
+		{NAMES, "si\xC3\xA2n zo\xC3\xAB \xC5\x82ukasz"},
+		{"SI\xC3\x82N ZO\xC3\x8B", "si\xC3\xA2n zo\xC3\xAB"},            /* SIÂN ZOË: accents kept */
+		{"Levels-of-Need / X", "levels-of-need / x"},                        /* punctuation kept */
+		{"Stra\xC3\x9F" "e", "stra\xC3\x9F" "e"},                             /* ß kept */
+		{"\xC5\xB4\xC5\xB6", "\xC5\xB5\xC5\xB7"},                             /* ŴŶ -> ŵŷ */
+		{"\xCE\x91\xCE\x92 \xD0\x9F\xD0\x81", "\xCE\xB1\xCE\xB2 \xD0\xBF\xD1\x91"}, /* ΑΒ ПЁ */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < N(cases); i++) {
+		char *got = text_fold(cases[i].in);
+		if (strcmp(got, cases[i].want) != 0)
+			fail_msg("case %zu: '%s' folds to '%s', want '%s'", i, cases[i].in, got, cases[i].want);
+		free(got);
+	}
+}
+
+static void test_fold_words(void **state)
+{
+	static const struct { const char *in, *want; } cases[] = {
+		{NULL, ""},
+		{"", ""},
+		{" / - , . ", ""},
+		{"thresholds", "thresholds"},
+		{"Levels of need / thresholds", "levels of need thresholds"},
+		{"Levels-of-Need", "levels of need"},
+		{"  INFORMATION-SHARING\t", "information sharing"},
+		{"Decisions, actions or lack of action (the need for action)",
+		 "decisions actions or lack of action the need for action"},
+		{"Children's social care", "childrens social care"},
+		{"Children\xE2\x80\x99s", "childrens"},                             /* ’ */
+		{"'need'", "need"},
+		{NAMES, "sian zoe lukasz"},
+		{"Gw\xC5\xB5yl D\xC5\xB7 \xC5\xB4\xC5\xB6", "gwwyl dy wy"},        /* Gwŵyl Dŷ ŴŶ */
+		{"\xE1\xBA\x80\xE1\xBA\x81 \xE1\xBA\x83\xE1\xBA\x85 \xE1\xBB\xB3", "ww ww y"},   /* Ẁẁ ẃẅ ỳ */
+		{"\xC3\xA2 \xC3\xAA \xC3\xAE \xC3\xB4 \xC3\xBB", "a e i o u"},   /* â ê î ô û */
+		{"Stra\xC3\x9F" "e \xE1\xBA\x9E", "strasse ss"},                     /* Straße ẞ */
+		{"\xC3\x86sir \xC5\x92uvre \xC3\x9E\xC3\xB3r \xC3\x98rsted", "aesir oeuvre thor orsted"},
+		{"\xC4\x8C\xC5\xA0\xC5\xBD \xC4\x8D\xC5\xA1\xC5\xBE \xC4\x85\xC4\x99\xC5\x82", "csz csz ael"},
+		{"\xC5\x90\xC5\xB1 \xC8\x98\xC8\x9B \xC4\xB0stanbul \xC4\xB1", "ou st istanbul i"},
+		{"\xC3\x87" "a \xC3\x91" "o \xC3\xBF", "ca no y"},
+		{"e\xCC\x81te\xCC\x81", "ete"},                                   /* decomposed été */
+		{"a\xE2\x80\x94" "b\xE2\x80\xA6" "c \xC2\xAB" "d\xC2\xBB e\xC2\xB7" "f", "a b c d e f"},
+		{"a\xC2\xA0" "b 2\xC3\x97" "3 4\xC3\xB7" "5", "a b 2 3 4 5"},        /* nbsp, ×, ÷ */
+		{"Stage 2/3", "stage 2 3"},
+		{"\xCE\x91\xCE\x92\xCE\x93 \xD0\x9F\xD1\x80\xD0\xB8", "\xCE\xB1\xCE\xB2\xCE\xB3 \xD0\xBF\xD1\x80\xD0\xB8"},
+		{"a\xFF" "b", "a b"},                                                /* invalid byte */
+		{"\xE6\x97\xA5\xE6\x9C\xAC", "\xE6\x97\xA5\xE6\x9C\xAC"},           /* 日本 kept */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < N(cases); i++) {
+		char *got = text_fold_words(cases[i].in);
+		if (strcmp(got, cases[i].want) != 0)
+			fail_msg("case %zu: '%s' gives '%s', want '%s'", i, cases[i].in ? cases[i].in : "(null)",
+			         got, cases[i].want);
+		free(got);
+	}
+}
+
+/* Every letter of Latin-1 and Latin Extended-A (where the European and
+ * Welsh letters are) comes out as plain lower-case ASCII letters, and no
+ * code point at all gives invalid UTF-8, upper-case ASCII or stray spaces. */
+static void test_fold_words_every_code_point(void **state)
+{
+	(void)state;
+	for (unsigned cp = 1; cp <= 0x2FFFF; cp++) {
+		char in[8], buf[16], *got;
+
+		if (cp >= 0xD800 && cp <= 0xDFFF)
+			continue;
+		/* a letter on either side shows whether cp joins or separates */
+		if (cp < 0x80) {
+			in[0] = (char)cp, in[1] = '\0';
+		} else if (cp < 0x800) {
+			in[0] = (char)(0xC0 | cp >> 6), in[1] = (char)(0x80 | (cp & 0x3F)), in[2] = '\0';
+		} else if (cp < 0x10000) {
+			in[0] = (char)(0xE0 | cp >> 12), in[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+			in[2] = (char)(0x80 | (cp & 0x3F)), in[3] = '\0';
+		} else {
+			in[0] = (char)(0xF0 | cp >> 18), in[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+			in[2] = (char)(0x80 | ((cp >> 6) & 0x3F)), in[3] = (char)(0x80 | (cp & 0x3F)), in[4] = '\0';
+		}
+		snprintf(buf, sizeof(buf), "x%sx", in);
+		got = text_fold_words(buf);
+		if (!utf8_valid(got, strlen(got), NULL) || got[0] != 'x' || got[strlen(got) - 1] != 'x' ||
+		    strstr(got, "  "))
+			fail_msg("U+%04X gives '%s'", cp, got);
+		for (const char *p = got; *p; p++)
+			if (*p >= 'A' && *p <= 'Z')
+				fail_msg("U+%04X gives '%s', with a capital", cp, got);
+		if (cp >= 0xC0 && cp <= 0x17F && cp != 0xD7 && cp != 0xF7) {
+			if (strlen(got) < 3)
+				fail_msg("U+%04X is dropped: '%s'", cp, got);
+			for (const char *p = got; *p; p++)
+				if (*p < 'a' || *p > 'z')
+					fail_msg("U+%04X gives '%s', not plain letters", cp, got);
+		}
+		free(got);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -282,6 +390,9 @@ int main(void)
 		cmocka_unit_test(test_width),
 		cmocka_unit_test(test_fit),
 		cmocka_unit_test(test_fit_exhaustive),
+		cmocka_unit_test(test_fold),
+		cmocka_unit_test(test_fold_words),
+		cmocka_unit_test(test_fold_words_every_code_point),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
