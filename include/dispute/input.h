@@ -21,12 +21,16 @@
  *   is K_ESC then K_UP).
  * - ESC before a printable or UTF-8 character, or a C0 control, is K_ALT of
  *   it; ESC DEL and ESC BS are K_ALT(K_BACKSPACE), ESC CR K_ALT(K_RETURN).
- *   Alt-[ and Alt-O cannot be told from the start of a sequence: they
- *   count only when the escape delay passes right after them, and then
- *   ESC [ is dropped (it may be a cut sequence) and ESC O is K_ALT('O').
+ *   ESC before a byte that is not UTF-8 is K_ESC, then U+FFFD.
+ *   Alt-[ and Alt-O cannot be told from the start of a sequence: when the
+ *   escape delay passes right after them, ESC [ is dropped (it may be a
+ *   cut sequence) and ESC O is K_ALT('O'), as it is before a control or
+ *   UTF-8 byte, which no sequence has there.
  * - A modifier on a named key: Ctrl on Left/Right gives K_CLEFT/K_CRIGHT,
  *   Alt (or Meta) gives K_ALT(key), every other modifier is ignored and
  *   the plain key comes out (Shift-Up is K_UP, Ctrl-Delete is K_DELETE).
+ * - The keypad in application mode (ESC O M, ESC O j..y, ESC O X) gives
+ *   K_RETURN and the characters printed on it.
  * - Any other sequence, known to a terminal or not, produces no key; one
  *   cut by the escape delay is dropped; one longer than 32 bytes is dropped
  *   with the rest of its parameters, however long.
