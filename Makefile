@@ -58,7 +58,8 @@ CPPFLAGS += $(PC_CFLAGS)
 # The core links without curses or libical: the unit tests link only these,
 # so a curses or libical call creeping into the core breaks the build.
 CORE_SRC = src/util.c src/date.c src/calendar.c src/protocol.c src/protocol_load.c \
-           src/dispute.c src/store.c src/paths.c src/text.c src/service.c src/config.c
+           src/dispute.c src/store.c src/paths.c src/text.c src/service.c src/config.c \
+           src/input.c
 APP_SRC  = $(filter-out $(CORE_SRC),$(wildcard src/*.c))
 CORE_OBJ = $(CORE_SRC:src/%.c=build/%.o)
 APP_OBJ  = $(APP_SRC:src/%.c=build/%.o)

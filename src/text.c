@@ -172,6 +172,34 @@ char *text_sanitize(const char *s, bool keep_newlines)
 	return sb_take(&sb);
 }
 
+char *text_clean_paste(const char *s, size_t n, bool multiline)
+{
+	struct sb sb = {0};
+
+	for (size_t i = 0; i < n;) {
+		unsigned cp;
+		size_t len = decode_one(s + i, n - i, &cp);
+
+		if (!len) {
+			sb_append(&sb, REPLACEMENT);
+			i++;
+			continue;
+		}
+		if (cp == '\r') {
+			/* A paste from Windows or an old Mac: both ends of line are one. */
+			if (i + 1 < n && s[i + 1] == '\n')
+				len++;
+			cp = '\n';
+		}
+		if (cp == '\n' || cp == '\t')
+			sb_appendn(&sb, multiline ? (cp == '\n' ? "\n" : "\t") : " ", 1);
+		else if (!is_control(cp))
+			sb_appendn(&sb, s + i, len);
+		i += len;
+	}
+	return sb_take(&sb);
+}
+
 /* Columns of one code point; controls and invalid bytes show as U+FFFD. */
 static int cp_width(unsigned cp)
 {

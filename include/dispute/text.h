@@ -20,6 +20,15 @@ size_t utf8_decode(const char *s, size_t len, unsigned *cp);
  * a terminal or an export. */
 char *text_sanitize(const char *s, bool keep_newlines);
 
+/* Returns a new string (caller frees, never NULL) of the n pasted bytes at s
+ * made fit for a text field: CRLF and lone CR become LF; every other C0
+ * control, DEL and C1 control (U+0080-U+009F) is dropped, except tab and
+ * newline, which are kept when multiline and become spaces otherwise;
+ * invalid UTF-8 bytes become U+FFFD each; NUL bytes are dropped; nothing is
+ * ever truncated.  Unlike text_sanitize, controls vanish instead of showing:
+ * a paste is new text the user meant to type, not stored text to display. */
+char *text_clean_paste(const char *s, size_t n, bool multiline);
+
 /* Returns a new string (caller frees): s lower-cased for matching without
  * regard to case, in ASCII, Latin-1, Latin Extended-A, Greek and Cyrillic,
  * so a search for "łukasz" finds "Łukasz".  Other characters are kept. */

@@ -1,4 +1,4 @@
-/* Unit tests for UTF-8 validation, sanitizing, folding for matching, display width and fitting text to columns. */
+/* Unit tests for UTF-8 validation, sanitizing, paste cleaning, folding for matching, display width and fitting text to columns. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -159,6 +159,92 @@ static void test_sanitize_random(void **state)
 		}
 		free(out);
 	}
+}
+
+static void test_clean_paste(void **state)
+{
+#define B(lit) lit, sizeof(lit) - 1
+	/* ESC, NUL, Ctrl-A, BS, 0xFF, CRLF and a tab in one paste. */
+#define MIXED B("a\x1b[31mb\0c\x01" "d\x08" "e\xFF" "f\r\ng\th")
+	static const struct {
+		const char *in;
+		size_t n;
+		bool multiline;
+		const char *out;
+	} cases[] = {
+		{MIXED, true, "a[31mbcde" FFFD "f\ng\th"},
+		{MIXED, false, "a[31mbcde" FFFD "f g h"},
+		{B("one\r\ntwo\rthree\nfour"), true, "one\ntwo\nthree\nfour"},
+		{B("one\r\ntwo\rthree\nfour"), false, "one two three four"},
+		{B("\r\r\n\n"), true, "\n\n\n"},                  /* CR, CRLF, LF */
+		{B("end\r"), true, "end\n"},                         /* CR as the last byte */
+		{B("end\r"), false, "end "},
+		{B("\t\t"), false, "  "},
+		{B("\0\0x\0"), true, "x"},
+		{B("a\x7f" "b"), true, "ab"},                         /* DEL */
+		{B("\x1f\x0b\x0c\x1b"), true, ""},
+		{B("x\xC2\x9B" "31m\xC2\x85\xC2\x80\xC2\x9F"), true, "x31m"},  /* C1 */
+		{B("\xC2\xA0" NAMES), false, "\xC2\xA0" NAMES},        /* U+00A0 stays */
+		{B("\x80\x9B"), true, FFFD FFFD},                     /* raw C1 bytes are invalid UTF-8 */
+		{B("\xE2\x82" "a"), true, FFFD FFFD "a"},              /* cut, then valid */
+		{B("\xED\xA0\x80"), true, FFFD FFFD FFFD},            /* surrogate */
+		{B("\xF0\x9F\x98"), true, FFFD FFFD FFFD},            /* cut at the end */
+		{B("\xF0\x9F\x98\x80"), false, "\xF0\x9F\x98\x80"},
+		{B(""), false, ""},
+	};
+#undef MIXED
+
+	(void)state;
+	for (size_t i = 0; i < N(cases); i++) {
+		char *out = text_clean_paste(cases[i].in, cases[i].n, cases[i].multiline);
+		if (strcmp(out, cases[i].out))
+			fail_msg("case %zu: got \"%s\"", i, out);
+		free(out);
+	}
+	{
+		char *out = text_clean_paste(NULL, 0, true);
+		assert_string_equal(out, "");
+		free(out);
+	}
+}
+
+/* Nothing is truncated: a long paste comes out whole, and whatever goes in,
+ * what comes out is valid UTF-8 whose only controls are the allowed ones. */
+static void test_clean_paste_random(void **state)
+{
+	enum { BIG = 300000 };
+	unsigned seed = 777;
+	char in[80];
+	char *big = malloc(BIG), *out;
+
+	(void)state;
+	assert_non_null(big);
+	for (size_t i = 0; i < BIG; i++)
+		big[i] = "abc\xC3\xA9\n"[i % 6];
+	out = text_clean_paste(big, BIG, true);
+	assert_int_equal(strlen(out), BIG);
+	assert_memory_equal(out, big, BIG);
+	free(out);
+	free(big);
+
+	for (int round = 0; round < 20000; round++) {
+		size_t len = (size_t)(round % 80);
+		bool multi = round & 1;
+		for (size_t i = 0; i < len; i++) {
+			seed = seed * 1103515245u + 12345u;
+			in[i] = (char)(seed >> 16);
+		}
+		out = text_clean_paste(in, len, multi);
+		assert_true(utf8_valid(out, strlen(out), NULL));
+		for (size_t i = 0; out[i];) {
+			unsigned cp;
+			i += utf8_decode(out + i, strlen(out + i), &cp);
+			if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F))
+				assert_true(multi && (cp == '\n' || cp == '\t'));
+		}
+		free(out);
+	}
+#undef B
 }
 
 static void test_width(void **state)
@@ -387,6 +473,8 @@ int main(void)
 		cmocka_unit_test(test_utf8_decode),
 		cmocka_unit_test(test_sanitize),
 		cmocka_unit_test(test_sanitize_random),
+		cmocka_unit_test(test_clean_paste),
+		cmocka_unit_test(test_clean_paste_random),
 		cmocka_unit_test(test_width),
 		cmocka_unit_test(test_fit),
 		cmocka_unit_test(test_fit_exhaustive),
