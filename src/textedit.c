@@ -326,6 +326,36 @@ static size_t encode(unsigned cp, char out[4])
 	return 4;
 }
 
+/* Letters and digits make words; every byte of a multi-byte character
+ * counts as a letter, so Siân, Zoë and Łukasz are one word each and a
+ * word stop never falls inside a character. */
+static bool word_byte(char c)
+{
+	unsigned char u = (unsigned char)c;
+
+	return u >= 0x80 || (u >= '0' && u <= '9') || (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z');
+}
+
+/* The start of the word before i (readline's backward-word). */
+static size_t word_back(const struct textedit *t, size_t i)
+{
+	while (i > 0 && !word_byte(t->buf[i - 1]))
+		i--;
+	while (i > 0 && word_byte(t->buf[i - 1]))
+		i--;
+	return i;
+}
+
+/* The end of the word after i (readline's forward-word). */
+static size_t word_forward(const struct textedit *t, size_t i)
+{
+	while (i < t->len && !word_byte(t->buf[i]))
+		i++;
+	while (i < t->len && word_byte(t->buf[i]))
+		i++;
+	return i;
+}
+
 /* Moves the cursor one display line up (dir -1) or down (+1), keeping the column. */
 static void move_line(struct textedit *t, int dir, int width)
 {
@@ -360,6 +390,16 @@ int textedit_key(struct textedit *t, int key, int width)
 		return 0;
 	case K_RIGHT:
 		t->cur = next_char(t, t->cur);
+		return 0;
+	case K_CLEFT:
+	case K_ALT('b'):
+	case K_ALT('B'):
+		t->cur = word_back(t, t->cur);
+		return 0;
+	case K_CRIGHT:
+	case K_ALT('f'):
+	case K_ALT('F'):
+		t->cur = word_forward(t, t->cur);
 		return 0;
 	case K_HOME:
 	case K_CTRL('a'):

@@ -34,8 +34,10 @@ const char *textedit_text(const struct textedit *t);
 
 /* Handles an editing key (a code point, or K_LEFT, K_BACKSPACE, ... from
  * keys.h).  width is the display width used for wrapping, for Up/Down.
- * Returns 1 when the text changed, 0 when only the cursor moved, -1 when
- * the key is not an editing key. */
+ * Alt-b / Ctrl-Left and Alt-f / Ctrl-Right move a word as readline does
+ * (a word is letters and digits, any non-ASCII byte counting as a letter).
+ * Returns 1 when the text changed, 0 when only the cursor moved (or there
+ * was nothing to do), -1 when the key is not an editing key. */
 int textedit_key(struct textedit *t, int key, int width);
 
 /* Wraps s[0..len) into display lines of at most width columns, breaking
