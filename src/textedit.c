@@ -7,6 +7,90 @@
 #include "dispute/textedit.h"
 #include "dispute/util.h"
 
+/* Readline keeps ten kills; sixteen leaves room for a call's worth. */
+enum { RING_SIZE = 16 };
+
+/* The history's memory is bounded, so that a long note edited all day
+ * cannot grow it without limit: past this many bytes the oldest kills
+ * are forgotten. */
+#define HISTORY_MAX ((size_t)1 << 20)
+
+/* What the previous key did, for the keys whose meaning depends on it:
+ * a kill after a kill grows the same ring entry, and Alt-y only follows
+ * a yank. */
+enum last_key { LAST_NONE, LAST_KILL, LAST_YANK };
+
+struct ring_entry {
+	char *s;
+	size_t n;
+};
+
+struct textedit_history {
+	struct ring_entry ring[RING_SIZE];      /* oldest first */
+	size_t nring, ring_bytes;
+	size_t yank;                            /* the entry Ctrl-Y inserts */
+	size_t yank_at, yank_len;               /* where the last yank put it */
+	enum last_key last;
+};
+
+static struct textedit_history *history_get(struct textedit *t)
+{
+	if (!t->history)
+		t->history = xcalloc(1, sizeof(*t->history));
+	return t->history;
+}
+
+void textedit_history_reset(struct textedit *t)
+{
+	struct textedit_history *h = t->history;
+
+	if (!h)
+		return;
+	for (size_t i = 0; i < h->nring; i++)
+		free(h->ring[i].s);
+	memset(h, 0, sizeof(*h));
+}
+
+static void ring_drop_oldest(struct textedit_history *h)
+{
+	h->ring_bytes -= h->ring[0].n;
+	free(h->ring[0].s);
+	memmove(h->ring, h->ring + 1, (h->nring - 1) * sizeof(*h->ring));
+	h->nring--;
+}
+
+/* Puts killed text in the ring: a new entry (how = 0), or, when the key
+ * before was a kill too, onto the newest entry's end (how > 0, a forward
+ * kill) or its start (how < 0, a backward kill), as readline does, so
+ * Ctrl-W Ctrl-W yanks back as the two words it killed. */
+static void ring_add(struct textedit_history *h, const char *s, size_t n, int how)
+{
+	struct ring_entry *e;
+
+	if (how == 0 || h->nring == 0) {
+		if (h->nring == RING_SIZE)
+			ring_drop_oldest(h);
+		e = &h->ring[h->nring++];
+		e->s = xmalloc(n ? n : 1);
+		memcpy(e->s, s, n);
+		e->n = n;
+	} else {
+		e = &h->ring[h->nring - 1];
+		e->s = xrealloc(e->s, e->n + n);
+		if (how < 0) {
+			memmove(e->s + n, e->s, e->n);
+			memcpy(e->s, s, n);
+		} else {
+			memcpy(e->s + e->n, s, n);
+		}
+		e->n += n;
+	}
+	h->ring_bytes += n;
+	while (h->ring_bytes > HISTORY_MAX && h->nring > 1)
+		ring_drop_oldest(h);
+	h->yank = h->nring - 1;
+}
+
 void textedit_init(struct textedit *t, bool multiline, size_t max)
 {
 	memset(t, 0, sizeof(*t));
@@ -18,6 +102,9 @@ void textedit_init(struct textedit *t, bool multiline, size_t max)
 
 void textedit_free(struct textedit *t)
 {
+	textedit_history_reset(t);
+	free(t->history);
+	t->history = NULL;
 	free(t->buf);
 	free(t->lines);
 	t->buf = NULL;
@@ -58,6 +145,8 @@ void textedit_set(struct textedit *t, const char *s)
 	t->cur = n;
 	t->chars = count_chars(t->buf, n);
 	t->lines_width = 0;     /* wrapped afresh when next asked */
+	/* Undoing into the text that was there before would be a surprise. */
+	textedit_history_reset(t);
 }
 
 const char *textedit_text(const struct textedit *t)
@@ -279,10 +368,9 @@ static size_t prev_char(const struct textedit *t, size_t i)
 	return i;
 }
 
-static bool insert(struct textedit *t, const char *s, size_t n)
+/* Inserts s[0..n) at the cursor and moves the cursor past it, whatever the limit. */
+static void put(struct textedit *t, const char *s, size_t n)
 {
-	if (t->max && t->len + n > t->max)
-		return false;
 	grow(t, n);
 	memmove(t->buf + t->cur + n, t->buf + t->cur, t->len - t->cur + 1);
 	memcpy(t->buf + t->cur, s, n);
@@ -290,6 +378,13 @@ static bool insert(struct textedit *t, const char *s, size_t n)
 	t->chars += count_chars(s, n);
 	lines_edit(t, t->cur, 0, n);
 	t->cur += n;
+}
+
+static bool insert(struct textedit *t, const char *s, size_t n)
+{
+	if (t->max && t->len + n > t->max)
+		return false;
+	put(t, s, n);
 	return true;
 }
 
@@ -380,10 +475,71 @@ static void move_line(struct textedit *t, int dir, int width)
 	t->cur = i;
 }
 
+/* Kills [from, to) into the ring; backward says which end of a growing
+ * entry it joins.  Returns 1, or 0 when there was nothing to kill. */
+static int kill_text(struct textedit *t, size_t from, size_t to, bool backward, enum last_key prev)
+{
+	struct textedit_history *h;
+
+	if (from == to) {
+		/* Killing nothing neither starts nor breaks a run of kills. */
+		if (t->history)
+			t->history->last = prev == LAST_KILL ? LAST_KILL : LAST_NONE;
+		return 0;
+	}
+	h = history_get(t);
+	ring_add(h, t->buf + from, to - from, prev != LAST_KILL ? 0 : backward ? -1 : 1);
+	erase(t, from, to);
+	h->last = LAST_KILL;
+	return 1;
+}
+
+/* Ctrl-Y: the ring's current entry at the cursor. */
+static int yank(struct textedit *t)
+{
+	struct textedit_history *h = t->history;
+	size_t at = t->cur;
+
+	if (!h || h->nring == 0 || !insert(t, h->ring[h->yank].s, h->ring[h->yank].n))
+		return 0;
+	h->yank_at = at;
+	h->yank_len = h->ring[h->yank].n;
+	h->last = LAST_YANK;
+	return 1;
+}
+
+/* Alt-y straight after a yank: the text just yanked becomes the ring's
+ * entry before it, going round; entries too long for the limit are
+ * passed over. */
+static int yank_pop(struct textedit *t, enum last_key prev)
+{
+	struct textedit_history *h = t->history;
+
+	if (!h || prev != LAST_YANK || t->cur != h->yank_at + h->yank_len)
+		return 0;
+	h->last = LAST_YANK;
+	for (size_t back = 1; back < h->nring; back++) {
+		size_t i = (h->yank + h->nring - back) % h->nring;
+		const struct ring_entry *e = &h->ring[i];
+
+		if (t->max && t->len - h->yank_len + e->n > t->max)
+			continue;
+		erase(t, h->yank_at, h->yank_at + h->yank_len);
+		put(t, e->s, e->n);
+		h->yank = i;
+		h->yank_len = e->n;
+		return 1;
+	}
+	return 0;
+}
+
 int textedit_key(struct textedit *t, int key, int width)
 {
+	enum last_key prev = t->history ? t->history->last : LAST_NONE;
 	char enc[4];
 
+	if (t->history)
+		t->history->last = LAST_NONE;
 	switch (key) {
 	case K_LEFT:
 		t->cur = prev_char(t, t->cur);
@@ -433,22 +589,36 @@ int textedit_key(struct textedit *t, int key, int width)
 		size_t from = t->cur;
 		while (from > 0 && t->buf[from - 1] != '\n')
 			from--;
-		if (from == t->cur)
-			return 0;
-		erase(t, from, t->cur);
-		return 1;
+		return kill_text(t, from, t->cur, true, prev);
 	}
 	case K_CTRL('w'): {
+		/* unix-word-rubout: back to the space, not the punctuation. */
 		size_t from = t->cur;
 		while (from > 0 && t->buf[from - 1] == ' ')
 			from--;
 		while (from > 0 && t->buf[from - 1] != ' ' && t->buf[from - 1] != '\n')
 			from--;
-		if (from == t->cur)
-			return 0;
-		erase(t, from, t->cur);
-		return 1;
+		return kill_text(t, from, t->cur, true, prev);
 	}
+	case K_ALT(K_BACKSPACE):
+	case K_ALT(K_DEL):
+	case K_ALT(K_CTRL('h')):
+		return kill_text(t, word_back(t, t->cur), t->cur, true, prev);
+	case K_ALT('d'):
+		return kill_text(t, t->cur, word_forward(t, t->cur), false, prev);
+	case K_CTRL('k'): {
+		size_t to = t->cur;
+		while (to < t->len && t->buf[to] != '\n')
+			to++;
+		/* At the end of a line, the newline: lines join. */
+		if (to == t->cur && to < t->len)
+			to++;
+		return kill_text(t, t->cur, to, false, prev);
+	}
+	case K_CTRL('y'):
+		return yank(t);
+	case K_ALT('y'):
+		return yank_pop(t, prev);
 	case K_ENTER:
 	case K_RETURN:
 		if (!t->multiline)

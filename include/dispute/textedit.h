@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+struct textedit_history;
+
 /* One display line: bytes [start, end) of the text. */
 struct wrap_line {
 	size_t start, end;
@@ -23,11 +25,15 @@ struct textedit {
 	struct wrap_line *lines;
 	size_t nlines, lines_cap;
 	int lines_width;
+	/* The kill ring, owned; NULL until the first kill. */
+	struct textedit_history *history;
 };
 
 void textedit_init(struct textedit *t, bool multiline, size_t max);
+/* Frees the text, the wrapped lines and the history. */
 void textedit_free(struct textedit *t);
-/* Replaces the text (NULL = empty) and puts the cursor at its end. */
+/* Replaces the text (NULL = empty), puts the cursor at its end and
+ * forgets the history, as textedit_history_reset does. */
 void textedit_set(struct textedit *t, const char *s);
 /* The text, borrowed; never NULL. */
 const char *textedit_text(const struct textedit *t);
@@ -36,9 +42,17 @@ const char *textedit_text(const struct textedit *t);
  * keys.h).  width is the display width used for wrapping, for Up/Down.
  * Alt-b / Ctrl-Left and Alt-f / Ctrl-Right move a word as readline does
  * (a word is letters and digits, any non-ASCII byte counting as a letter).
+ * Kills go into a ring of 16: Ctrl-W (back to a space), Alt-Backspace
+ * (back to a word's start), Alt-d (to a word's end), Ctrl-K (to the line's
+ * end, or its newline), Ctrl-U (to the line's start); kills straight after
+ * kills grow one entry.  Ctrl-Y yanks the entry back; Alt-y straight after
+ * a yank swaps in the entry before it.
  * Returns 1 when the text changed, 0 when only the cursor moved (or there
  * was nothing to do), -1 when the key is not an editing key. */
 int textedit_key(struct textedit *t, int key, int width);
+
+/* Forgets the kill ring, as when a record has been saved. */
+void textedit_history_reset(struct textedit *t);
 
 /* Wraps s[0..len) into display lines of at most width columns, breaking
  * after spaces where it can; a newline always ends a line.  Returns the
