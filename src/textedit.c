@@ -11,18 +11,30 @@
 enum { RING_SIZE = 16 };
 
 /* The history's memory is bounded, so that a long note edited all day
- * cannot grow it without limit: past this many bytes the oldest kills
- * are forgotten. */
+ * cannot grow it without limit: past this many bytes the oldest undo
+ * steps, and apart from that the oldest kills, are forgotten. */
 #define HISTORY_MAX ((size_t)1 << 20)
 
+/* What an undo step costs besides its text, counted so that a day of
+ * one-letter edits is bounded as well as one huge kill.  A fixed figure
+ * rather than sizeof, so a saved history means the same on any machine. */
+#define STEP_COST 48
+
 /* What the previous key did, for the keys whose meaning depends on it:
- * a kill after a kill grows the same ring entry, and Alt-y only follows
- * a yank. */
-enum last_key { LAST_NONE, LAST_KILL, LAST_YANK };
+ * typing, Backspace and Delete go on growing one undo step, a kill after
+ * a kill grows the same ring entry, and Alt-y only follows a yank. */
+enum last_key { LAST_NONE, LAST_TYPE, LAST_BACKSPACE, LAST_DELETE, LAST_KILL, LAST_YANK };
 
 struct ring_entry {
 	char *s;
 	size_t n;
+};
+
+/* One undo step: bytes [at, at + ins) of the text replaced del[0..ndel).
+ * Undoing it puts del back and the cursor at cur, where it was before. */
+struct undo_step {
+	size_t at, ins, cur, ndel;
+	char *del;      /* owned; NULL when ndel is 0 */
 };
 
 struct textedit_history {
@@ -30,6 +42,11 @@ struct textedit_history {
 	size_t nring, ring_bytes;
 	size_t yank;                            /* the entry Ctrl-Y inserts */
 	size_t yank_at, yank_len;               /* where the last yank put it */
+	/* steps[first, end), oldest first: dropping the oldest only moves
+	 * first, and the array is compacted when it has to grow. */
+	struct undo_step *steps;
+	size_t first, end, steps_cap;
+	size_t undo_bytes;                      /* ndel + STEP_COST each */
 	enum last_key last;
 };
 
@@ -48,6 +65,9 @@ void textedit_history_reset(struct textedit *t)
 		return;
 	for (size_t i = 0; i < h->nring; i++)
 		free(h->ring[i].s);
+	for (size_t i = h->first; i < h->end; i++)
+		free(h->steps[i].del);
+	free(h->steps);
 	memset(h, 0, sizeof(*h));
 }
 
@@ -89,6 +109,67 @@ static void ring_add(struct textedit_history *h, const char *s, size_t n, int ho
 	while (h->ring_bytes > HISTORY_MAX && h->nring > 1)
 		ring_drop_oldest(h);
 	h->yank = h->nring - 1;
+}
+
+/* The newest step is always kept, however big: it is no bigger than
+ * the text, and the change just made must be undoable. */
+static void steps_trim(struct textedit_history *h)
+{
+	while (h->undo_bytes > HISTORY_MAX && h->end - h->first > 1) {
+		struct undo_step *s = &h->steps[h->first++];
+
+		h->undo_bytes -= s->ndel + STEP_COST;
+		free(s->del);
+	}
+}
+
+/* Adds a step (copying del) and returns it, borrowed until the next change. */
+static struct undo_step *step_push(struct textedit_history *h, size_t at, size_t ins, const char *del,
+				   size_t ndel, size_t cur)
+{
+	struct undo_step *s;
+
+	if (h->end == h->steps_cap) {
+		if (h->first >= h->steps_cap / 2 && h->first > 0) {
+			memmove(h->steps, h->steps + h->first, (h->end - h->first) * sizeof(*h->steps));
+			h->end -= h->first;
+			h->first = 0;
+		} else {
+			h->steps_cap = h->steps_cap ? h->steps_cap * 2 : 16;
+			h->steps = xrealloc(h->steps, h->steps_cap * sizeof(*h->steps));
+		}
+	}
+	s = &h->steps[h->end++];
+	s->at = at;
+	s->ins = ins;
+	s->cur = cur;
+	s->ndel = ndel;
+	s->del = NULL;
+	if (ndel) {
+		s->del = xmalloc(ndel);
+		memcpy(s->del, del, ndel);
+	}
+	h->undo_bytes += ndel + STEP_COST;
+	steps_trim(h);
+	return s;
+}
+
+static struct undo_step *step_newest(struct textedit_history *h)
+{
+	return h->end > h->first ? &h->steps[h->end - 1] : NULL;
+}
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n';
+}
+
+/* Whether x followed by y in the text stay in one step of typing (or of
+ * Backspaces): a step is a word with the spaces after it, and a newline
+ * ends one, so undo takes back a word or a line end at a time. */
+static bool same_step(char x, char y)
+{
+	return x != '\n' && (!is_space(x) || is_space(y));
 }
 
 void textedit_init(struct textedit *t, bool multiline, size_t max)
@@ -371,6 +452,8 @@ static size_t prev_char(const struct textedit *t, size_t i)
 /* Inserts s[0..n) at the cursor and moves the cursor past it, whatever the limit. */
 static void put(struct textedit *t, const char *s, size_t n)
 {
+	if (n == 0)
+		return;
 	grow(t, n);
 	memmove(t->buf + t->cur + n, t->buf + t->cur, t->len - t->cur + 1);
 	memcpy(t->buf + t->cur, s, n);
@@ -390,6 +473,10 @@ static bool insert(struct textedit *t, const char *s, size_t n)
 
 static void erase(struct textedit *t, size_t from, size_t to)
 {
+	if (from == to) {
+		t->cur = from;
+		return;
+	}
 	t->chars -= count_chars(t->buf + from, to - from);
 	memmove(t->buf + from, t->buf + to, t->len - to + 1);
 	t->len -= to - from;
@@ -489,6 +576,7 @@ static int kill_text(struct textedit *t, size_t from, size_t to, bool backward, 
 	}
 	h = history_get(t);
 	ring_add(h, t->buf + from, to - from, prev != LAST_KILL ? 0 : backward ? -1 : 1);
+	step_push(h, from, 0, t->buf + from, to - from, t->cur);
 	erase(t, from, to);
 	h->last = LAST_KILL;
 	return 1;
@@ -502,6 +590,7 @@ static int yank(struct textedit *t)
 
 	if (!h || h->nring == 0 || !insert(t, h->ring[h->yank].s, h->ring[h->yank].n))
 		return 0;
+	step_push(h, at, h->ring[h->yank].n, NULL, 0, at);
 	h->yank_at = at;
 	h->yank_len = h->ring[h->yank].n;
 	h->last = LAST_YANK;
@@ -524,6 +613,7 @@ static int yank_pop(struct textedit *t, enum last_key prev)
 
 		if (t->max && t->len - h->yank_len + e->n > t->max)
 			continue;
+		step_push(h, h->yank_at, e->n, t->buf + h->yank_at, h->yank_len, t->cur);
 		erase(t, h->yank_at, h->yank_at + h->yank_len);
 		put(t, e->s, e->n);
 		h->yank = i;
@@ -531,6 +621,91 @@ static int yank_pop(struct textedit *t, enum last_key prev)
 		return 1;
 	}
 	return 0;
+}
+
+/* Inserts a typed character (or newline, or tab), growing the step the
+ * typing before it began while the word goes on. */
+static int type_text(struct textedit *t, const char *s, size_t n, enum last_key prev)
+{
+	struct textedit_history *h;
+	struct undo_step *step;
+	size_t at = t->cur;
+
+	if (!insert(t, s, n))
+		return 0;
+	h = history_get(t);
+	step = step_newest(h);
+	if (prev == LAST_TYPE && step && step->ndel == 0 && step->ins > 0 && step->at + step->ins == at &&
+	    same_step(t->buf[at - 1], t->buf[at]))
+		step->ins += n;
+	else
+		step_push(h, at, n, NULL, 0, at);
+	h->last = LAST_TYPE;
+	return 1;
+}
+
+/* Backspace or Delete of [from, to), one character: a run of either
+ * grows one step, a word at a time, as typing does. */
+static int delete_char(struct textedit *t, size_t from, size_t to, enum last_key kind, enum last_key prev)
+{
+	struct textedit_history *h = history_get(t);
+	struct undo_step *step = step_newest(h);
+	size_t n = to - from;
+
+	if (prev == kind && step && step->ins == 0 && step->ndel > 0 && kind == LAST_BACKSPACE &&
+	    step->at == to && same_step(t->buf[from], step->del[0])) {
+		step->del = xrealloc(step->del, step->ndel + n);
+		memmove(step->del + n, step->del, step->ndel);
+		memcpy(step->del, t->buf + from, n);
+		step->ndel += n;
+		step->at = from;
+		h->undo_bytes += n;
+		steps_trim(h);
+	} else if (prev == kind && step && step->ins == 0 && step->ndel > 0 && kind == LAST_DELETE &&
+		   step->at == from && same_step(step->del[step->ndel - 1], t->buf[from])) {
+		step->del = xrealloc(step->del, step->ndel + n);
+		memcpy(step->del + step->ndel, t->buf + from, n);
+		step->ndel += n;
+		h->undo_bytes += n;
+		steps_trim(h);
+	} else {
+		step_push(h, from, 0, t->buf + from, n, t->cur);
+	}
+	erase(t, from, to);
+	h->last = kind;
+	return 1;
+}
+
+/* Takes back the newest step.  Returns 1, or 0 when there is none. */
+static int undo(struct textedit *t)
+{
+	struct textedit_history *h = t->history;
+	struct undo_step *s = h ? step_newest(h) : NULL;
+
+	if (!s)
+		return 0;
+	erase(t, s->at, s->at + s->ins);
+	put(t, s->del, s->ndel);
+	t->cur = s->cur;
+	h->undo_bytes -= s->ndel + STEP_COST;
+	free(s->del);
+	if (--h->end == h->first)
+		h->first = h->end = 0;
+	return 1;
+}
+
+bool textedit_insert(struct textedit *t, const char *s, size_t n)
+{
+	size_t at = t->cur;
+
+	if (!insert(t, s, n))
+		return false;
+	if (n)
+		step_push(history_get(t), at, n, NULL, 0, at);
+	/* A paste is a step of its own: typing after it starts another. */
+	if (t->history)
+		t->history->last = LAST_NONE;
+	return true;
 }
 
 int textedit_key(struct textedit *t, int key, int width)
@@ -578,13 +753,14 @@ int textedit_key(struct textedit *t, int key, int width)
 	case K_CTRL('h'):
 		if (t->cur == 0)
 			return 0;
-		erase(t, prev_char(t, t->cur), t->cur);
-		return 1;
+		return delete_char(t, prev_char(t, t->cur), t->cur, LAST_BACKSPACE, prev);
 	case K_DELETE:
 		if (t->cur >= t->len)
 			return 0;
-		erase(t, t->cur, next_char(t, t->cur));
-		return 1;
+		return delete_char(t, t->cur, next_char(t, t->cur), LAST_DELETE, prev);
+	case K_CTRL('z'):
+	case K_CTRL('_'):
+		return undo(t);
 	case K_CTRL('u'): {
 		size_t from = t->cur;
 		while (from > 0 && t->buf[from - 1] != '\n')
@@ -623,16 +799,16 @@ int textedit_key(struct textedit *t, int key, int width)
 	case K_RETURN:
 		if (!t->multiline)
 			return -1;
-		return insert(t, "\n", 1) ? 1 : 0;
+		return type_text(t, "\n", 1, prev);
 	case K_TAB:
 		if (!t->multiline)
 			return -1;
-		return insert(t, "\t", 1) ? 1 : 0;
+		return type_text(t, "\t", 1, prev);
 	default:
 		break;
 	}
 	if (key < 0x20 || key == 0x7f || (key >= 0x80 && key < 0xa0) || key >= K_SPECIAL ||
 	    (key >= 0xd800 && key < 0xe000))
 		return -1;
-	return insert(t, enc, encode((unsigned)key, enc)) ? 1 : 0;
+	return type_text(t, enc, encode((unsigned)key, enc), prev);
 }

@@ -25,7 +25,7 @@ struct textedit {
 	struct wrap_line *lines;
 	size_t nlines, lines_cap;
 	int lines_width;
-	/* The kill ring, owned; NULL until the first kill. */
+	/* The undo steps and the kill ring, owned; NULL until the first change. */
 	struct textedit_history *history;
 };
 
@@ -46,12 +46,22 @@ const char *textedit_text(const struct textedit *t);
  * (back to a word's start), Alt-d (to a word's end), Ctrl-K (to the line's
  * end, or its newline), Ctrl-U (to the line's start); kills straight after
  * kills grow one entry.  Ctrl-Y yanks the entry back; Alt-y straight after
- * a yank swaps in the entry before it.
+ * a yank swaps in the entry before it.  Ctrl-Z (or Ctrl-_) undoes the last
+ * change and puts the cursor back where it was; typing and Backspace undo
+ * a word at a time.  The history keeps about a MiB of steps, oldest
+ * forgotten first.
  * Returns 1 when the text changed, 0 when only the cursor moved (or there
  * was nothing to do), -1 when the key is not an editing key. */
 int textedit_key(struct textedit *t, int key, int width);
 
-/* Forgets the kill ring, as when a record has been saved. */
+/* Inserts s[0..n) at the cursor, as one step of undo, and puts the cursor
+ * after it: for a paste.  The text must be clean already (valid UTF-8,
+ * sanitized; no newline in a single-line buffer); s is only read.
+ * Returns false, inserting nothing, when the text would pass t->max. */
+bool textedit_insert(struct textedit *t, const char *s, size_t n);
+
+/* Forgets the undo steps and the kill ring: once a record is saved, undo
+ * should not reach back into it. */
 void textedit_history_reset(struct textedit *t);
 
 /* Wraps s[0..len) into display lines of at most width columns, breaking

@@ -80,6 +80,21 @@ static int press_keys(struct textedit *t, const int *keys)
 }
 #define PRESS(t, ...) press_keys((t), (const int[]){__VA_ARGS__, K_NONE})
 
+/* Types s, a UTF-8 string, one code point a key. */
+static void type(struct textedit *t, const char *s)
+{
+	while (*s) {
+		unsigned char c = (unsigned char)*s;
+		int key, n = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+
+		key = n == 1 ? c : c & (0x7f >> n);
+		for (int i = 1; i < n; i++)
+			key = (key << 6) | (s[i] & 0x3f);
+		assert_int_equal(textedit_key(t, key == '\n' ? K_ENTER : key, 8), 1);
+		s += n;
+	}
+}
+
 struct key_case {
 	const char *before;     /* '|' marks the cursor */
 	int key;
@@ -316,6 +331,365 @@ static void test_yank_limit(void **state)
 	run_scripts(cases, N(cases), 6);
 }
 
+/* Undoes once and checks the text, with '|' at the cursor. */
+static void undo_to(struct textedit *t, const char *want)
+{
+	assert_int_equal(PRESS(t, K_CTRL('z')), 1);
+	assert_marked(t, want, "after undo");
+	assert_wrap_agrees(t, 8);
+}
+
+/* Typing undoes a word (with the spaces after it) at a time. */
+static void test_undo_typing(void **state)
+{
+	struct textedit t;
+
+	(void)state;
+	textedit_init(&t, true, 0);
+	assert_wrap_agrees(&t, 8);
+	type(&t, "The quick  brown fox");
+	undo_to(&t, "The quick  brown |");
+	undo_to(&t, "The quick  |");
+	undo_to(&t, "The |");
+	undo_to(&t, "|");
+	assert_int_equal(PRESS(&t, K_CTRL('z')), 0);
+	assert_marked(&t, "|", "nothing left to undo");
+
+	/* A newline ends the step it is typed in; Ctrl-_ undoes too. */
+	type(&t, "Dear " SIAN ",\n\nThanks.\n");
+	assert_int_equal(PRESS(&t, K_CTRL('_')), 1);
+	assert_marked(&t, "Dear " SIAN ",\n\n|", "Ctrl-_");
+	undo_to(&t, "Dear " SIAN ",\n|");
+	undo_to(&t, "Dear |");
+	undo_to(&t, "|");
+
+	/* A move ends the step: typing inside a word is a step of its own. */
+	type(&t, "Zo's");
+	PRESS(&t, K_LEFT, K_LEFT);
+	type(&t, "\xC3\xAB");
+	assert_marked(&t, ZOE "|'s", "typed");
+	undo_to(&t, "Zo|'s");
+	undo_to(&t, "|");
+
+	/* So does another kind of change. */
+	type(&t, "abc");
+	PRESS(&t, K_BACKSPACE);
+	type(&t, "de");
+	undo_to(&t, "ab|");
+	undo_to(&t, "abc|");
+	undo_to(&t, "|");
+	textedit_free(&t);
+}
+
+/* Backspaces (and Deletes) undo a word at a time, the cursor going back
+ * to where the run began. */
+static void test_undo_deleting(void **state)
+{
+	struct textedit t;
+
+	(void)state;
+	textedit_init(&t, true, 0);
+	set_marked(&t, "The quick brown|");
+	assert_wrap_agrees(&t, 8);
+	for (int i = 0; i < 11; i++)
+		assert_int_equal(PRESS(&t, K_BACKSPACE), 1);
+	assert_marked(&t, "The |", "backspaced");
+	undo_to(&t, "The quick |");
+	undo_to(&t, "The quick brown|");
+	assert_int_equal(PRESS(&t, K_CTRL('z')), 0);
+
+	set_marked(&t, "|" LUKASZ " and " SIAN);
+	for (int i = 0; i < 11; i++)
+		assert_int_equal(PRESS(&t, K_DELETE), 1);
+	assert_marked(&t, "|" SIAN, "deleted");
+	undo_to(&t, "|and " SIAN);
+	undo_to(&t, "|" LUKASZ " and " SIAN);
+
+	/* A newline is a step of its own, and joins the word before it. */
+	set_marked(&t, "one\ntwo.\nthree|");
+	for (int i = 0; i < 11; i++)
+		PRESS(&t, K_BACKSPACE);
+	assert_marked(&t, "one|", "backspaced lines");
+	undo_to(&t, "one\n|");
+	undo_to(&t, "one\ntwo.\n|");
+	undo_to(&t, "one\ntwo.\nthree|");
+
+	/* A Backspace after a move starts a new step. */
+	set_marked(&t, "abcd|");
+	PRESS(&t, K_BACKSPACE, K_LEFT, K_BACKSPACE);
+	assert_marked(&t, "a|c", "two runs");
+	undo_to(&t, "ab|c");
+	undo_to(&t, "abcd|");
+	textedit_free(&t);
+}
+
+static void test_undo_kill_yank(void **state)
+{
+	struct textedit t;
+
+	(void)state;
+	textedit_init(&t, true, 0);
+	set_marked(&t, "Notes\nMet " SIAN " at ten|");
+	assert_wrap_agrees(&t, 8);
+	assert_int_equal(PRESS(&t, K_CTRL('u')), 1);
+	assert_marked(&t, "Notes\n|", "killed");
+	undo_to(&t, "Notes\nMet " SIAN " at ten|");
+
+	/* Each kill is a step, even when the ring joins them. */
+	PRESS(&t, K_CTRL('w'), K_CTRL('w'));
+	assert_marked(&t, "Notes\nMet " SIAN " |", "two kills");
+	undo_to(&t, "Notes\nMet " SIAN " at |");
+	undo_to(&t, "Notes\nMet " SIAN " at ten|");
+
+	/* Yank and yank-pop are a step each. */
+	set_marked(&t, "one two|");
+	PRESS(&t, K_ALT(K_BACKSPACE), K_LEFT, K_ALT(K_BACKSPACE), K_END, K_CTRL('y'), K_ALT('y'));
+	assert_marked(&t, " two|", "yank-popped");
+	undo_to(&t, " one|");
+	undo_to(&t, " |");
+	undo_to(&t, "one| ");
+	undo_to(&t, "one two|");
+	/* Undo does not take back the ring: what was killed can still be
+	 * yanked, from where Alt-y left it. */
+	assert_int_equal(PRESS(&t, K_CTRL('y')), 1);
+	assert_marked(&t, "one twotwo|", "yanked after undo");
+
+	/* Ctrl-K and Alt-d. */
+	set_marked(&t, "ab|cd\nef");
+	PRESS(&t, K_CTRL('k'), K_CTRL('k'), K_ALT('d'));
+	assert_marked(&t, "ab|", "killed forward");
+	undo_to(&t, "ab|ef");
+	undo_to(&t, "ab|\nef");
+	undo_to(&t, "ab|cd\nef");
+	textedit_free(&t);
+}
+
+static void test_undo_paste(void **state)
+{
+	struct textedit t;
+
+	(void)state;
+	textedit_init(&t, true, 40);
+	set_marked(&t, "Call | today");
+	assert_wrap_agrees(&t, 8);
+	type(&t, "with");
+	assert_true(textedit_insert(&t, " " SIAN " and " LUKASZ, strlen(" " SIAN " and " LUKASZ)));
+	assert_marked(&t, "Call with " SIAN " and " LUKASZ "| today", "pasted");
+	assert_wrap_agrees(&t, 8);
+	/* Typing after a paste is a step of its own. */
+	type(&t, "!");
+	undo_to(&t, "Call with " SIAN " and " LUKASZ "| today");
+	undo_to(&t, "Call with| today");
+	undo_to(&t, "Call | today");
+	assert_int_equal(PRESS(&t, K_CTRL('z')), 0);
+
+	/* Past the limit nothing goes in and nothing is recorded. */
+	assert_false(textedit_insert(&t, "012345678901234567890123456789", 30));
+	assert_marked(&t, "Call | today", "refused paste");
+	assert_true(textedit_insert(&t, "", 0));
+	assert_int_equal(PRESS(&t, K_CTRL('z')), 0);
+	assert_true(textedit_insert(&t, "01234567890123456789012345678", 29));
+	assert_int_equal(t.len, 40);
+	undo_to(&t, "Call | today");
+	textedit_free(&t);
+
+	/* A single-line buffer takes a paste the same way. */
+	textedit_init(&t, false, 0);
+	assert_true(textedit_insert(&t, ZOE, strlen(ZOE)));
+	assert_int_equal(t.chars, 3);
+	undo_to(&t, "|");
+	textedit_free(&t);
+}
+
+/* A change of each kind, one undo step each; undone one by one the texts
+ * come back in order, down to the empty text, and the kept wrap always
+ * agrees with a fresh one. */
+struct step_script {
+	const char *typed;      /* typed, or */
+	const char *paste;      /* pasted, or */
+	int keys[6];            /* pressed */
+};
+
+static const struct step_script undo_steps[] = {
+	{"Call ", NULL, {0}},
+	{"with ", NULL, {0}},
+	{NULL, SIAN " and " LUKASZ " ", {0}},
+	{"at ", NULL, {0}},
+	{"10:15.\n", NULL, {0}},
+	{NULL, NULL, {K_BACKSPACE, K_BACKSPACE, K_BACKSPACE}},
+	{NULL, NULL, {K_ALT(K_BACKSPACE)}},
+	{NULL, NULL, {K_CTRL('y')}},
+	{NULL, NULL, {K_HOME, K_ALT('f'), K_ALT('d')}},
+	{NULL, NULL, {K_ALT('d')}},
+	{NULL, NULL, {K_HOME, K_CTRL('k')}},
+	{NULL, NULL, {K_CTRL('y')}},
+	{NULL, NULL, {K_ALT('y')}},
+	{ZOE "'s\n", NULL, {0}},
+	{NULL, NULL, {K_LEFT, K_HOME, K_RIGHT, K_DELETE, K_DELETE}},
+	{NULL, NULL, {K_END, K_CTRL('w')}},
+	{"\t", NULL, {0}},
+};
+
+static void test_undo_levels(void **state)
+{
+	size_t n = N(undo_steps);
+	char *texts[N(undo_steps) + 1];
+	size_t curs[N(undo_steps)];
+	struct textedit t;
+
+	(void)state;
+	textedit_init(&t, true, 0);
+	assert_wrap_agrees(&t, 8);
+	texts[0] = xstrdup("");
+	for (size_t i = 0; i < n; i++) {
+		const struct step_script *st = &undo_steps[i];
+		bool changed = false;
+
+		curs[i] = t.cur;
+		if (st->typed) {
+			type(&t, st->typed);
+			changed = true;
+		} else if (st->paste) {
+			assert_true(textedit_insert(&t, st->paste, strlen(st->paste)));
+			changed = true;
+		}
+		for (size_t k = 0; k < N(st->keys) && st->keys[k]; k++) {
+			size_t before = t.cur;
+			int rc = textedit_key(&t, st->keys[k], 8);
+
+			if (rc == 1 && !changed)
+				curs[i] = before;
+			changed |= rc == 1;
+		}
+		if (!changed)
+			fail_msg("step %zu changed nothing", i);
+		assert_wrap_agrees(&t, 8);
+		texts[i + 1] = xstrdup(t.buf);
+	}
+	for (size_t i = n; i-- > 0;) {
+		assert_int_equal(PRESS(&t, K_CTRL('z')), 1);
+		if (strcmp(t.buf, texts[i]))
+			fail_msg("undoing step %zu: got \"%s\", want \"%s\"", i, t.buf, texts[i]);
+		assert_int_equal(t.cur, curs[i]);
+		assert_wrap_agrees(&t, 8);
+		free(texts[i + 1]);
+	}
+	free(texts[0]);
+	assert_int_equal(PRESS(&t, K_CTRL('z')), 0);
+	assert_string_equal(textedit_text(&t), "");
+	textedit_free(&t);
+}
+
+/* Random edits of every kind, undos among them: the kept wrap agrees with
+ * a fresh one after every key, and undoing everything gives back the
+ * text as it was set. */
+static void test_undo_random(void **state)
+{
+	static const int pool[] = {
+		'a', 'b', 'c', ' ', ' ', 0x754c /* 界 */, 0x301 /* combining acute */, 0xe9, '.',
+		K_ENTER, K_TAB, K_BACKSPACE, K_BACKSPACE, K_DELETE, K_LEFT, K_RIGHT, K_UP, K_DOWN, K_HOME, K_END,
+		K_CTRL('w'), K_CTRL('u'), K_CTRL('k'), K_ALT('d'), K_ALT(K_BACKSPACE), K_ALT('b'), K_ALT('f'),
+		K_CTRL('y'), K_ALT('y'), K_ALT('y'), K_CTRL('z'), K_CTRL('z'), 0 /* a paste */,
+	};
+	static const char start[] = "Call with " ZOE " at 10:15.\nSupercalifragilistic word.";
+	unsigned x = 7;
+
+	(void)state;
+	for (int round = 0; round < 20; round++) {
+		struct textedit t;
+		int width = 6 + round % 7;
+
+		textedit_init(&t, true, 400);
+		textedit_set(&t, start);
+		assert_wrap_agrees(&t, width);
+		for (int i = 0; i < 400; i++) {
+			int key;
+
+			x = x * 1103515245u + 12345u;
+			key = pool[(x >> 16) % N(pool)];
+			if (key)
+				textedit_key(&t, key, width);
+			else
+				textedit_insert(&t, LUKASZ " ", strlen(LUKASZ " "));
+			assert_wrap_agrees(&t, width);
+			assert_true(t.cur <= t.len);
+			assert_true(t.len <= 400);
+		}
+		while (textedit_key(&t, K_CTRL('z'), width) == 1)
+			assert_wrap_agrees(&t, width);
+		assert_string_equal(textedit_text(&t), start);
+		textedit_free(&t);
+	}
+}
+
+/* Setting the text, or a reset, forgets the history. */
+static void test_history_reset(void **state)
+{
+	struct textedit t;
+
+	(void)state;
+	textedit_init(&t, true, 0);
+	type(&t, "one two");
+	PRESS(&t, K_CTRL('w'));
+	textedit_history_reset(&t);
+	assert_int_equal(PRESS(&t, K_CTRL('z')), 0);
+	assert_int_equal(PRESS(&t, K_CTRL('y')), 0);
+	assert_marked(&t, "one |", "after reset");
+	type(&t, "three");
+	PRESS(&t, K_CTRL('w'));
+	textedit_set(&t, "new");
+	assert_int_equal(PRESS(&t, K_CTRL('z')), 0);
+	assert_int_equal(PRESS(&t, K_CTRL('y')), 0);
+	assert_marked(&t, "new|", "after set");
+	/* And it starts again. */
+	type(&t, "er");
+	undo_to(&t, "new|");
+	textedit_free(&t);
+}
+
+/* A 256 KiB note killed and yanked all day keeps no more than about a
+ * MiB of undo (and a MiB of ring); so do a great many small steps. */
+static void test_history_bound(void **state)
+{
+	enum { NOTE = 256 * 1024 };
+	struct textedit t;
+	char *note = xmalloc(NOTE + 1);
+	int undos = 0;
+
+	(void)state;
+	for (size_t i = 0; i < NOTE; i++)
+		note[i] = i % 64 == 63 ? ' ' : (char)('a' + i % 26);
+	note[NOTE] = '\0';
+	textedit_init(&t, false, NOTE);
+	textedit_set(&t, note);
+	for (int i = 0; i < 40; i++) {
+		assert_int_equal(PRESS(&t, K_CTRL('u')), 1);
+		assert_int_equal(PRESS(&t, K_CTRL('y')), 1);
+	}
+	assert_string_equal(textedit_text(&t), note);
+	/* Only the newest few kills are still there to undo... */
+	while (PRESS(&t, K_CTRL('z')) == 1) {
+		undos++;
+		assert_true(!strcmp(t.buf, "") || !strcmp(t.buf, note));
+	}
+	assert_true(undos >= 4);
+	assert_true(undos < 10);
+	textedit_free(&t);
+	free(note);
+
+	/* ...and of fifty thousand words typed, only the newest steps. */
+	textedit_init(&t, false, 0);
+	for (int i = 0; i < 50000; i++)
+		type(&t, "w ");
+	undos = 0;
+	while (PRESS(&t, K_CTRL('z')) == 1)
+		undos++;
+	assert_true(undos >= 10000);
+	assert_true(undos < 50000);
+	assert_int_equal(t.len, 2 * (50000 - undos));
+	textedit_free(&t);
+}
+
 /* Keys the buffer leaves to its caller. */
 static void test_not_editing_keys(void **state)
 {
@@ -340,6 +714,14 @@ int main(void)
 		cmocka_unit_test(test_kill_ring),
 		cmocka_unit_test(test_kill_ring_size),
 		cmocka_unit_test(test_yank_limit),
+		cmocka_unit_test(test_undo_typing),
+		cmocka_unit_test(test_undo_deleting),
+		cmocka_unit_test(test_undo_kill_yank),
+		cmocka_unit_test(test_undo_paste),
+		cmocka_unit_test(test_undo_levels),
+		cmocka_unit_test(test_undo_random),
+		cmocka_unit_test(test_history_reset),
+		cmocka_unit_test(test_history_bound),
 		cmocka_unit_test(test_not_editing_keys),
 	};
 
