@@ -1,4 +1,5 @@
 /* Text editing for the record editor, the form fields and the prompts: insertion, cursor moves and wrapping. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -111,6 +112,11 @@ static void ring_add(struct textedit_history *h, const char *s, size_t n, int ho
 	h->yank = h->nring - 1;
 }
 
+static struct undo_step *step_newest(struct textedit_history *h)
+{
+	return h->end > h->first ? &h->steps[h->end - 1] : NULL;
+}
+
 /* The newest step is always kept, however big: it is no bigger than
  * the text, and the change just made must be undoable. */
 static void steps_trim(struct textedit_history *h)
@@ -124,8 +130,8 @@ static void steps_trim(struct textedit_history *h)
 }
 
 /* Adds a step (copying del) and returns it, borrowed until the next change. */
-static struct undo_step *step_push(struct textedit_history *h, size_t at, size_t ins, const char *del,
-				   size_t ndel, size_t cur)
+static struct undo_step *step_append(struct textedit_history *h, size_t at, size_t ins, const char *del,
+				     size_t ndel, size_t cur)
 {
 	struct undo_step *s;
 
@@ -150,13 +156,16 @@ static struct undo_step *step_push(struct textedit_history *h, size_t at, size_t
 		memcpy(s->del, del, ndel);
 	}
 	h->undo_bytes += ndel + STEP_COST;
-	steps_trim(h);
 	return s;
 }
 
-static struct undo_step *step_newest(struct textedit_history *h)
+/* step_append, then the oldest steps go if the history is over its bound. */
+static struct undo_step *step_push(struct textedit_history *h, size_t at, size_t ins, const char *del,
+				   size_t ndel, size_t cur)
 {
-	return h->end > h->first ? &h->steps[h->end - 1] : NULL;
+	step_append(h, at, ins, del, ndel, cur);
+	steps_trim(h);
+	return step_newest(h);
 }
 
 static bool is_space(char c)
@@ -811,4 +820,317 @@ int textedit_key(struct textedit *t, int key, int width)
 	    (key >= 0xd800 && key < 0xe000))
 		return -1;
 	return type_text(t, enc, encode((unsigned)key, enc), prev);
+}
+
+/* The saved history, version 1.  Numbers are unsigned LEB128 (7 bits a
+ * byte, low first, minimal); hashes are FNV-1a 64, 8 bytes little-endian.
+ *
+ *   "TEDH" 0x01                  magic and version
+ *   len, hash                    the text the history belongs to
+ *   nsteps, then each step oldest first:
+ *     at, ins, cur, ndel, del[ndel]
+ *   nring, yank, then each ring entry oldest first:
+ *     n, s[n]
+ *   hash                         of every byte before it
+ *
+ * The trailing hash turns a torn or corrupted draft into a refusal
+ * rather than a wrong undo; the checks on load keep a blob made by hand
+ * from reaching outside the text. */
+static const char HISTORY_MAGIC[4] = {'T', 'E', 'D', 'H'};
+enum { HISTORY_VERSION = 1 };
+
+static uint64_t fnv1a(const char *s, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325u;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3u;
+	}
+	return h;
+}
+
+static void save_num(struct sb *out, uint64_t v)
+{
+	char b[10];
+	size_t n = 0;
+
+	do {
+		b[n] = (char)(v & 0x7f);
+		v >>= 7;
+		if (v)
+			b[n] |= (char)0x80;
+		n++;
+	} while (v);
+	sb_appendn(out, b, n);
+}
+
+static void save_u64(struct sb *out, uint64_t v)
+{
+	char b[8];
+
+	for (int i = 0; i < 8; i++)
+		b[i] = (char)(v >> (8 * i) & 0xff);
+	sb_appendn(out, b, 8);
+}
+
+void textedit_history_save(const struct textedit *t, struct sb *out)
+{
+	const struct textedit_history *h = t->history;
+	size_t start = out->len;
+
+	sb_appendn(out, HISTORY_MAGIC, sizeof(HISTORY_MAGIC));
+	sb_appendn(out, (const char[]){HISTORY_VERSION}, 1);
+	save_num(out, t->len);
+	save_u64(out, fnv1a(textedit_text(t), t->len));
+	save_num(out, h ? h->end - h->first : 0);
+	for (size_t i = h ? h->first : 0; h && i < h->end; i++) {
+		const struct undo_step *s = &h->steps[i];
+
+		save_num(out, s->at);
+		save_num(out, s->ins);
+		save_num(out, s->cur);
+		save_num(out, s->ndel);
+		if (s->ndel)
+			sb_appendn(out, s->del, s->ndel);
+	}
+	save_num(out, h ? h->nring : 0);
+	save_num(out, h ? h->yank : 0);
+	for (size_t i = 0; h && i < h->nring; i++) {
+		save_num(out, h->ring[i].n);
+		sb_appendn(out, h->ring[i].s, h->ring[i].n);
+	}
+	save_u64(out, fnv1a(out->s + start, out->len - start));
+}
+
+/* Reading a blob: every read checks what is left, and a failed read
+ * sets bad and returns zeros, so the parser can read on and check once. */
+struct reader {
+	const char *p;
+	size_t left;
+	bool bad;
+};
+
+static uint64_t load_num(struct reader *r)
+{
+	uint64_t v = 0;
+
+	for (unsigned shift = 0; shift < 64; shift += 7) {
+		unsigned char c;
+
+		if (r->left == 0)
+			break;
+		c = (unsigned char)*r->p++;
+		r->left--;
+		/* The tenth byte has room for one bit. */
+		if (shift == 63 && c > 1)
+			break;
+		v |= (uint64_t)(c & 0x7f) << shift;
+		if (!(c & 0x80)) {
+			if (c == 0 && shift > 0)
+				break;          /* not minimal */
+			return v;
+		}
+	}
+	r->bad = true;
+	return 0;
+}
+
+/* A number that must fit in memory: a length or an offset. */
+static size_t load_size(struct reader *r)
+{
+	uint64_t v = load_num(r);
+
+	if (v > SIZE_MAX / 2) {
+		r->bad = true;
+		return 0;
+	}
+	return (size_t)v;
+}
+
+static uint64_t load_u64(struct reader *r)
+{
+	uint64_t v = 0;
+
+	if (r->left < 8) {
+		r->bad = true;
+		return 0;
+	}
+	for (int i = 0; i < 8; i++)
+		v |= (uint64_t)(unsigned char)r->p[i] << (8 * i);
+	r->p += 8;
+	r->left -= 8;
+	return v;
+}
+
+/* n bytes, borrowed from the blob; NULL (and bad) when fewer are left. */
+static const char *load_bytes(struct reader *r, size_t n)
+{
+	const char *p = r->p;
+
+	if (n > r->left) {
+		r->bad = true;
+		return NULL;
+	}
+	r->p += n;
+	r->left -= n;
+	return p;
+}
+
+/* Whether s[0..n) could have been cut from this buffer's text: valid
+ * UTF-8 with no control characters but newline and tab, and those only
+ * where the buffer takes them; text that undo or a yank puts back goes
+ * round the sanitizer, so it is held to what the sanitizer lets through. */
+static bool load_text_ok(const struct textedit *t, const char *s, size_t n)
+{
+	if (!utf8_valid(s, n, NULL))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if ((c < 0x20 && !(t->multiline && (c == '\n' || c == '\t'))) || c == 0x7f)
+			return false;
+		if (c == 0xc2 && i + 1 < n && (unsigned char)s[i + 1] < 0xa0)
+			return false;   /* a C1 control */
+	}
+	return true;
+}
+
+/* The text as undoing step after step would leave it, for checking a
+ * loaded history without touching the buffer: a gap buffer, b[0, gap) +
+ * b[gap_end, cap), since steps are mostly near the one before. */
+struct scratch {
+	char *b;
+	size_t cap, gap, gap_end;
+};
+
+static size_t scratch_len(const struct scratch *x)
+{
+	return x->cap - (x->gap_end - x->gap);
+}
+
+/* Whether a character starts at p (or p is the end). */
+static bool scratch_boundary(const struct scratch *x, size_t p)
+{
+	if (p >= scratch_len(x))
+		return p == scratch_len(x);
+	if (p >= x->gap)
+		p += x->gap_end - x->gap;
+	return ((unsigned char)x->b[p] & 0xc0) != 0x80;
+}
+
+/* [at, at + ins) becomes del[0..ndel); the caller made the room. */
+static void scratch_replace(struct scratch *x, size_t at, size_t ins, const char *del, size_t ndel)
+{
+	if (at < x->gap) {
+		memmove(x->b + x->gap_end - (x->gap - at), x->b + at, x->gap - at);
+		x->gap_end -= x->gap - at;
+	} else {
+		memmove(x->b + x->gap, x->b + x->gap_end, at - x->gap);
+		x->gap_end += at - x->gap;
+	}
+	x->gap = at;
+	x->gap_end += ins;
+	if (ndel)
+		memcpy(x->b + x->gap, del, ndel);
+	x->gap += ndel;
+}
+
+/* Undoes every step, newest first, on a copy of the text, checking that
+ * each lands inside the text and on character boundaries as it would
+ * have in the session that made it. */
+static bool steps_fit(const struct textedit *t, const struct textedit_history *h)
+{
+	struct scratch x;
+	size_t room = t->len + 1;
+	bool ok = true;
+
+	for (size_t i = h->first; i < h->end; i++)
+		room += h->steps[i].ndel;
+	x.cap = room;
+	x.b = xmalloc(room);
+	x.gap = 0;
+	x.gap_end = room - t->len;
+	memcpy(x.b + x.gap_end, t->buf, t->len);
+	for (size_t i = h->end; ok && i-- > h->first;) {
+		const struct undo_step *s = &h->steps[i];
+		size_t len = scratch_len(&x);
+
+		ok = (s->ins || s->ndel) && s->at <= len && s->ins <= len - s->at &&
+		     scratch_boundary(&x, s->at) && scratch_boundary(&x, s->at + s->ins) &&
+		     load_text_ok(t, s->del, s->ndel);
+		if (!ok)
+			break;
+		scratch_replace(&x, s->at, s->ins, s->del, s->ndel);
+		ok = scratch_boundary(&x, s->cur);
+	}
+	free(x.b);
+	return ok;
+}
+
+/* Parses the blob's body into h (which is empty). */
+static bool history_parse(struct textedit *t, struct textedit_history *h, struct reader *r)
+{
+	size_t len = load_size(r), nsteps;
+	uint64_t hash = load_u64(r);
+
+	if (r->bad || len != t->len || hash != fnv1a(textedit_text(t), t->len))
+		return false;
+	nsteps = load_size(r);
+	for (size_t i = 0; i < nsteps && !r->bad; i++) {
+		size_t at = load_size(r), ins = load_size(r), cur = load_size(r), ndel = load_size(r);
+		const char *del = load_bytes(r, ndel);
+
+		if (r->bad)
+			return false;
+		step_append(h, at, ins, del, ndel, cur);
+		/* A session never keeps more than the bound (but the newest
+		 * step): checked as it grows, so a blob cannot make it big. */
+		if (h->undo_bytes > HISTORY_MAX && i > 0)
+			return false;
+	}
+	if (r->bad)
+		return false;
+	h->nring = load_size(r);
+	h->yank = load_size(r);
+	if (r->bad || h->nring > RING_SIZE || (h->nring ? h->yank >= h->nring : h->yank != 0)) {
+		h->nring = 0;
+		return false;
+	}
+	for (size_t i = 0; i < h->nring; i++) {
+		size_t n = load_size(r);
+		const char *s = load_bytes(r, n);
+
+		if (r->bad || n == 0 || !load_text_ok(t, s, n)) {
+			h->nring = i;
+			return false;
+		}
+		h->ring[i].s = xmalloc(n);
+		memcpy(h->ring[i].s, s, n);
+		h->ring[i].n = n;
+		h->ring_bytes += n;
+	}
+	if (r->left != 0 || (h->ring_bytes > HISTORY_MAX && h->nring > 1))
+		return false;
+	return steps_fit(t, h);
+}
+
+bool textedit_history_load(struct textedit *t, const char *blob, size_t n)
+{
+	struct reader r;
+	size_t head = sizeof(HISTORY_MAGIC) + 1;
+
+	textedit_history_reset(t);
+	if (!blob || n < head + 8 || memcmp(blob, HISTORY_MAGIC, sizeof(HISTORY_MAGIC)) ||
+	    blob[sizeof(HISTORY_MAGIC)] != HISTORY_VERSION)
+		return false;
+	r = (struct reader){blob + n - 8, 8, false};
+	if (load_u64(&r) != fnv1a(blob, n - 8))
+		return false;
+	r = (struct reader){blob + head, n - head - 8, false};
+	if (!history_parse(t, history_get(t), &r)) {
+		textedit_history_reset(t);
+		return false;
+	}
+	return true;
 }

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+struct sb;
 struct textedit_history;
 
 /* One display line: bytes [start, end) of the text. */
@@ -63,6 +64,20 @@ bool textedit_insert(struct textedit *t, const char *s, size_t n);
 /* Forgets the undo steps and the kill ring: once a record is saved, undo
  * should not reach back into it. */
 void textedit_history_reset(struct textedit *t);
+
+/* Appends to out (a caller-owned buffer; the bytes may include NULs, so
+ * out->len is their end) a compact, versioned serialisation of the undo
+ * steps and the kill ring, tied to the current text: for the autosaved
+ * draft, so that undo survives a crash. */
+void textedit_history_save(const struct textedit *t, struct sb *out);
+
+/* Restores a history saved by textedit_history_save onto t, whose text
+ * must just have been set to the text it was saved with; blob is only
+ * read.  Ctrl-Z then undoes exactly as it would have where it was saved.
+ * Returns false, leaving t with an empty history, when the blob is
+ * malformed, of another version, for another text, or has steps that do
+ * not fit this text and buffer (checked in full before anything is used). */
+bool textedit_history_load(struct textedit *t, const char *blob, size_t n);
 
 /* Wraps s[0..len) into display lines of at most width columns, breaking
  * after spaces where it can; a newline always ends a line.  Returns the

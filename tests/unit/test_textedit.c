@@ -647,6 +647,8 @@ static void test_history_reset(void **state)
 	textedit_free(&t);
 }
 
+static bool load_copy(const struct textedit *a, struct textedit *b, const char *blob, size_t n);
+
 /* A 256 KiB note killed and yanked all day keeps no more than about a
  * MiB of undo (and a MiB of ring); so do a great many small steps. */
 static void test_history_bound(void **state)
@@ -675,6 +677,28 @@ static void test_history_bound(void **state)
 	assert_true(undos >= 4);
 	assert_true(undos < 10);
 	textedit_free(&t);
+
+	/* A history at the bound saves and loads. */
+	textedit_init(&t, false, NOTE);
+	textedit_set(&t, note);
+	for (int i = 0; i < 40; i++)
+		PRESS(&t, K_CTRL('u'), K_CTRL('y'));
+	{
+		struct textedit b;
+		struct sb blob = {0};
+
+		textedit_history_save(&t, &blob);
+		assert_true(blob.len < 2 * ((size_t)1 << 20) + 1024);
+		assert_true(load_copy(&t, &b, blob.s, blob.len));
+		while (PRESS(&t, K_CTRL('z')) == 1) {
+			assert_int_equal(PRESS(&b, K_CTRL('z')), 1);
+			assert_string_equal(t.buf, b.buf);
+		}
+		assert_int_equal(PRESS(&b, K_CTRL('z')), 0);
+		textedit_free(&b);
+		free(blob.s);
+	}
+	textedit_free(&t);
 	free(note);
 
 	/* ...and of fifty thousand words typed, only the newest steps. */
@@ -687,6 +711,381 @@ static void test_history_bound(void **state)
 	assert_true(undos >= 10000);
 	assert_true(undos < 50000);
 	assert_int_equal(t.len, 2 * (50000 - undos));
+	textedit_free(&t);
+
+	/* As many steps as the bound holds save and load too. */
+	textedit_init(&t, false, 0);
+	for (int i = 0; i < 50000; i++)
+		type(&t, "w ");
+	{
+		struct textedit b;
+		struct sb blob = {0};
+		int loaded = 0;
+
+		textedit_history_save(&t, &blob);
+		assert_true(load_copy(&t, &b, blob.s, blob.len));
+		while (PRESS(&b, K_CTRL('z')) == 1)
+			loaded++;
+		assert_int_equal(loaded, undos);
+		textedit_free(&b);
+		free(blob.s);
+	}
+	textedit_free(&t);
+}
+
+/* Builds the session of undo_steps (every kind of change, and a ring of
+ * several kills) in t, wrapped at width 8. */
+static void build_session(struct textedit *t)
+{
+	textedit_init(t, true, 0);
+	assert_wrap_agrees(t, 8);
+	for (size_t i = 0; i < N(undo_steps); i++) {
+		const struct step_script *st = &undo_steps[i];
+
+		if (st->typed)
+			type(t, st->typed);
+		else if (st->paste)
+			assert_true(textedit_insert(t, st->paste, strlen(st->paste)));
+		for (size_t k = 0; k < N(st->keys) && st->keys[k]; k++)
+			textedit_key(t, st->keys[k], 8);
+	}
+	/* One more kill in a run, and a move, so the ring has some depth. */
+	PRESS(t, K_CTRL('u'), K_CTRL('u'), K_HOME);
+}
+
+/* Loads blob onto a fresh buffer with a's text; returns whether it took. */
+static bool load_copy(const struct textedit *a, struct textedit *b, const char *blob, size_t n)
+{
+	textedit_init(b, a->multiline, a->max);
+	textedit_set(b, textedit_text(a));
+	assert_wrap_agrees(b, 8);
+	return textedit_history_load(b, blob, n);
+}
+
+static void assert_history_empty(struct textedit *t)
+{
+	char *before = xstrdup(textedit_text(t));
+
+	assert_int_equal(PRESS(t, K_CTRL('z')), 0);
+	assert_int_equal(PRESS(t, K_CTRL('y')), 0);
+	assert_string_equal(textedit_text(t), before);
+	free(before);
+}
+
+/* Saved and loaded onto the same text, the history undoes exactly as the
+ * original does, step by step, and yanks the same ring. */
+static void test_history_round_trip(void **state)
+{
+	struct textedit a, b;
+	struct sb blob = {0}, again = {0};
+	int steps = 0;
+
+	(void)state;
+	build_session(&a);
+	textedit_history_save(&a, &blob);
+	assert_true(load_copy(&a, &b, blob.s, blob.len));
+	/* Saving what was loaded gives the same bytes. */
+	textedit_history_save(&b, &again);
+	assert_int_equal(again.len, blob.len);
+	assert_memory_equal(again.s, blob.s, blob.len);
+	for (;;) {
+		int ra = textedit_key(&a, K_CTRL('z'), 8), rb = textedit_key(&b, K_CTRL('z'), 8);
+
+		assert_int_equal(ra, rb);
+		assert_string_equal(a.buf, b.buf);
+		assert_int_equal(a.cur, b.cur);
+		assert_wrap_agrees(&b, 8);
+		if (ra == 0)
+			break;
+		steps++;
+	}
+	assert_true(steps > 15);
+	assert_string_equal(textedit_text(&b), "");
+	/* The ring, and where Ctrl-Y stands in it, came across too. */
+	for (int i = 0; i < 6; i++) {
+		int key = i ? K_ALT('y') : K_CTRL('y');
+
+		assert_int_equal(textedit_key(&a, key, 8), textedit_key(&b, key, 8));
+		assert_string_equal(a.buf, b.buf);
+	}
+	textedit_free(&a);
+	textedit_free(&b);
+	free(blob.s);
+	free(again.s);
+
+	/* An empty history, and one of a buffer never touched, load as empty. */
+	textedit_init(&a, false, 0);
+	blob = (struct sb){0};
+	textedit_history_save(&a, &blob);
+	assert_true(load_copy(&a, &b, blob.s, blob.len));
+	assert_history_empty(&b);
+	textedit_free(&b);
+	textedit_set(&a, "kept");
+	free(blob.s);
+	blob = (struct sb){0};
+	textedit_history_save(&a, &blob);
+	assert_true(load_copy(&a, &b, blob.s, blob.len));
+	assert_history_empty(&b);
+	textedit_free(&a);
+	textedit_free(&b);
+	free(blob.s);
+}
+
+/* The case the saved history is for: a stray Ctrl-U just before the
+ * autosave, then a crash; the draft's text and history bring it back. */
+static void test_history_after_crash(void **state)
+{
+	static const char note[] = "Spoke to " SIAN " (school nurse): she disagrees with the threshold decision.";
+	struct textedit a, b;
+	struct sb blob = {0};
+	char *draft;
+
+	(void)state;
+	textedit_init(&a, true, 256 * 1024);
+	type(&a, note);
+	/* Typing is cheap to keep: a few bytes a word. */
+	textedit_history_save(&a, &blob);
+	assert_true(blob.len < 4 * 12 + 32);
+	free(blob.s);
+	blob = (struct sb){0};
+	assert_int_equal(PRESS(&a, K_CTRL('u')), 1);
+	draft = xstrdup(textedit_text(&a));
+	textedit_history_save(&a, &blob);
+	textedit_free(&a);
+
+	textedit_init(&b, true, 256 * 1024);
+	textedit_set(&b, draft);
+	assert_true(textedit_history_load(&b, blob.s, blob.len));
+	assert_int_equal(PRESS(&b, K_CTRL('z')), 1);
+	assert_string_equal(textedit_text(&b), note);
+	textedit_free(&b);
+	free(draft);
+	free(blob.s);
+}
+
+/* Whatever the blob, a refused load leaves no history and never reads
+ * outside the blob: truncated at every length, any byte flipped. */
+static void test_history_load_damaged(void **state)
+{
+	static const unsigned char flips[] = {0x01, 0x80, 0xff};
+	struct textedit a, b;
+	struct sb blob = {0};
+	char *copy;
+
+	(void)state;
+	build_session(&a);
+	textedit_history_save(&a, &blob);
+	for (size_t n = 0; n < blob.len; n++) {
+		/* A copy of exactly n bytes, so ASan sees any read past it. */
+		copy = xmalloc(n ? n : 1);
+		memcpy(copy, blob.s, n);
+		if (load_copy(&a, &b, copy, n))
+			fail_msg("a blob cut to %zu of %zu bytes loaded", n, blob.len);
+		assert_history_empty(&b);
+		textedit_free(&b);
+		free(copy);
+	}
+	copy = xmalloc(blob.len);
+	for (size_t i = 0; i < blob.len; i++) {
+		for (size_t f = 0; f < N(flips); f++) {
+			memcpy(copy, blob.s, blob.len);
+			copy[i] ^= (char)flips[f];
+			if (load_copy(&a, &b, copy, blob.len))
+				fail_msg("a blob with byte %zu flipped by %#x loaded", i, flips[f]);
+			assert_history_empty(&b);
+			textedit_free(&b);
+		}
+	}
+	free(copy);
+	assert_false(load_copy(&a, &b, NULL, 0));
+	textedit_free(&b);
+
+	/* For another text, or a buffer that takes no newlines: refused. */
+	textedit_init(&b, true, 0);
+	textedit_set(&b, "another text");
+	assert_false(textedit_history_load(&b, blob.s, blob.len));
+	assert_history_empty(&b);
+	textedit_free(&b);
+	textedit_init(&b, false, 0);
+	textedit_set(&b, textedit_text(&a));
+	assert_false(textedit_history_load(&b, blob.s, blob.len));
+	assert_history_empty(&b);
+	textedit_free(&b);
+
+	/* A load over a history replaces it; a refused one leaves none. */
+	assert_true(load_copy(&a, &b, blob.s, blob.len));
+	assert_false(textedit_history_load(&b, blob.s, blob.len - 1));
+	assert_history_empty(&b);
+	textedit_free(&b);
+	textedit_free(&a);
+	free(blob.s);
+}
+
+/* Blobs made by hand, sealed with a correct hash, so that it is the
+ * checks of lengths and offsets that must refuse them. */
+static uint64_t fnv1a(const char *s, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325u;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3u;
+	}
+	return h;
+}
+
+static void put_num(struct sb *b, uint64_t v)
+{
+	do {
+		char c = (char)(v & 0x7f);
+
+		v >>= 7;
+		if (v)
+			c |= (char)0x80;
+		sb_appendn(b, &c, 1);
+	} while (v);
+}
+
+static void put_u64(struct sb *b, uint64_t v)
+{
+	for (int i = 0; i < 8; i++) {
+		char c = (char)(v >> (8 * i));
+
+		sb_appendn(b, &c, 1);
+	}
+}
+
+static void put_raw(struct sb *b, const char *s, size_t n)
+{
+	sb_appendn(b, s, n);
+}
+
+/* What follows the header, in put_num / put_raw calls: a tiny language
+ * so each case reads as the blob it is.  N(v) a number, S("..") bytes. */
+enum { END, NUM, STR, RAW };
+struct piece {
+	int kind;
+	uint64_t v;
+	const char *s;
+};
+#define NUMP(v) {NUM, (v), NULL}
+#define STRP(s) {STR, sizeof(s) - 1, (s)}
+#define RAWP(s) {RAW, sizeof(s) - 1, (s)}
+
+struct crafted {
+	const char *why;
+	bool ok;
+	struct piece body[16];
+};
+
+static void craft(struct sb *b, const char *text, unsigned version, const struct piece *p)
+{
+	put_raw(b, "TEDH", 4);
+	put_raw(b, (const char[]){(char)version}, 1);
+	put_num(b, strlen(text));
+	put_u64(b, fnv1a(text, strlen(text)));
+	for (; p->kind != END; p++) {
+		if (p->kind == NUM)
+			put_num(b, p->v);
+		else if (p->kind == STR) {
+			put_num(b, p->v);
+			put_raw(b, p->s, (size_t)p->v);
+		} else {
+			put_raw(b, p->s, (size_t)p->v);
+		}
+	}
+	put_u64(b, fnv1a(b->s, b->len));
+}
+
+static void test_history_load_crafted(void **state)
+{
+	/* The text is "ab" SIAN; a step is at, ins, cur, then the deleted text. */
+	static const char text[] = "ab" SIAN;
+	static const struct crafted cases[] = {
+		{"valid: no steps, no ring", true, {NUMP(0), NUMP(0), NUMP(0)}},
+		{"valid: a kill of \"x\" at 1", true, {NUMP(1), NUMP(1), NUMP(0), NUMP(2), STRP("x"), NUMP(0), NUMP(0)}},
+		{"valid: typing \"ab\"", true, {NUMP(1), NUMP(0), NUMP(2), NUMP(0), STRP(""), NUMP(0), NUMP(0)}},
+		{"valid: a ring", true, {NUMP(0), NUMP(2), NUMP(1), STRP("one"), STRP(ZOE)}},
+		{"a step of nothing", false, {NUMP(1), NUMP(1), NUMP(0), NUMP(1), STRP(""), NUMP(0), NUMP(0)}},
+		{"valid: a kill at the end", true, {NUMP(1), NUMP(7), NUMP(0), NUMP(8), STRP("x"), NUMP(0), NUMP(0)}},
+		{"at past the end", false, {NUMP(1), NUMP(8), NUMP(0), NUMP(8), STRP("x"), NUMP(0), NUMP(0)}},
+		{"at + ins past the end", false, {NUMP(1), NUMP(2), NUMP(6), NUMP(0), STRP(""), NUMP(0), NUMP(0)}},
+		{"at + ins wrapping round", false,
+		 {NUMP(1), NUMP(2), NUMP(UINT64_MAX / 2), NUMP(0), STRP(""), NUMP(0), NUMP(0)}},
+		{"a huge at", false, {NUMP(1), NUMP(UINT64_MAX), NUMP(0), NUMP(0), STRP("x"), NUMP(0), NUMP(0)}},
+		{"inside a character", false, {NUMP(1), NUMP(5), NUMP(0), NUMP(5), STRP("x"), NUMP(0), NUMP(0)}},
+		{"ins ending inside a character", false,
+		 {NUMP(1), NUMP(2), NUMP(3), NUMP(2), STRP(""), NUMP(0), NUMP(0)}},
+		{"the cursor past the end", false, {NUMP(1), NUMP(0), NUMP(0), NUMP(9), STRP("x"), NUMP(0), NUMP(0)}},
+		{"the cursor inside a character", false,
+		 {NUMP(1), NUMP(0), NUMP(0), NUMP(1), STRP("\xC3\xA9"), NUMP(0), NUMP(0)}},
+		{"deleted text not UTF-8", false, {NUMP(1), NUMP(0), NUMP(0), NUMP(0), STRP("\xC3"), NUMP(0), NUMP(0)}},
+		{"deleted text with a NUL", false, {NUMP(1), NUMP(0), NUMP(0), NUMP(0), STRP("a\0b"), NUMP(0), NUMP(0)}},
+		{"deleted text with an escape", false,
+		 {NUMP(1), NUMP(0), NUMP(0), NUMP(0), STRP("\x1b[2J"), NUMP(0), NUMP(0)}},
+		{"deleted text with a C1 control", false,
+		 {NUMP(1), NUMP(0), NUMP(0), NUMP(0), STRP("\xC2\x9B"), NUMP(0), NUMP(0)}},
+		{"a huge offset", false, {NUMP(1), NUMP(1ull << 40), NUMP(0), NUMP(0), STRP("x"), NUMP(0), NUMP(0)}},
+		{"a deleted length of a terabyte", false, {NUMP(1), NUMP(0), NUMP(0), NUMP(0), NUMP(1ull << 40), RAWP("x")}},
+		{"a huge deleted length", false, {NUMP(1), NUMP(0), NUMP(0), NUMP(0), NUMP(UINT64_MAX), RAWP("x")}},
+		{"a deleted length past the blob", false, {NUMP(1), NUMP(0), NUMP(0), NUMP(0), NUMP(50), RAWP("xyz")}},
+		{"a huge step count", false, {NUMP(UINT64_MAX), NUMP(0), NUMP(0), NUMP(0), STRP("x")}},
+		{"more steps than there are", false, {NUMP(3), NUMP(0), NUMP(0), NUMP(0), STRP("x"), NUMP(0), NUMP(0)}},
+		{"an eleven-byte number", false, {NUMP(0), RAWP("\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01"), NUMP(0)}},
+		{"a number past 64 bits", false, {NUMP(0), RAWP("\xff\xff\xff\xff\xff\xff\xff\xff\xff\x02"), NUMP(0)}},
+		{"a number not minimal", false, {RAWP("\x80\x00"), NUMP(0), NUMP(0)}},
+		{"a number cut off", false, {NUMP(0), NUMP(0), RAWP("\x80")}},
+		{"seventeen ring entries", false, {NUMP(0), NUMP(17), NUMP(0), STRP("a")}},
+		{"a yank past the ring", false, {NUMP(0), NUMP(1), NUMP(1), STRP("a")}},
+		{"a yank in an empty ring", false, {NUMP(0), NUMP(0), NUMP(1)}},
+		{"an empty ring entry", false, {NUMP(0), NUMP(1), NUMP(0), STRP("")}},
+		{"a ring entry not UTF-8", false, {NUMP(0), NUMP(1), NUMP(0), STRP("\xFF")}},
+		{"a huge ring entry", false, {NUMP(0), NUMP(1), NUMP(0), NUMP(UINT64_MAX / 4), RAWP("a")}},
+		{"bytes left over", false, {NUMP(0), NUMP(0), NUMP(0), RAWP("!")}},
+		{"the ring missing", false, {NUMP(0)}},
+	};
+	struct textedit t;
+
+	(void)state;
+	textedit_init(&t, true, 0);
+	for (size_t i = 0; i < N(cases); i++) {
+		struct sb b = {0};
+		char *copy;
+
+		craft(&b, text, 1, cases[i].body);
+		copy = xmalloc(b.len);
+		memcpy(copy, b.s, b.len);
+		textedit_set(&t, text);
+		if (textedit_history_load(&t, copy, b.len) != cases[i].ok)
+			fail_msg("%s: %s", cases[i].why, cases[i].ok ? "refused" : "loaded");
+		if (!cases[i].ok)
+			assert_history_empty(&t);
+		/* Whatever loaded, undoing it stays inside valid text. */
+		while (textedit_key(&t, K_CTRL('z'), 8) == 1)
+			assert_true(t.cur <= t.len);
+		free(copy);
+		free(b.s);
+	}
+	/* Another version, or a newline where the buffer takes none. */
+	{
+		static const struct piece empty[] = {NUMP(0), NUMP(0), NUMP(0), {END, 0, NULL}};
+		static const struct piece newline[] = {NUMP(1), NUMP(0), NUMP(0), NUMP(0), STRP("\n"), NUMP(0),
+						       NUMP(0), {END, 0, NULL}};
+		struct sb b = {0};
+
+		craft(&b, text, 2, empty);
+		textedit_set(&t, text);
+		assert_false(textedit_history_load(&t, b.s, b.len));
+		free(b.s);
+		b = (struct sb){0};
+		craft(&b, text, 1, newline);
+		assert_true(textedit_history_load(&t, b.s, b.len));
+		textedit_free(&t);
+		textedit_init(&t, false, 0);
+		textedit_set(&t, text);
+		assert_false(textedit_history_load(&t, b.s, b.len));
+		free(b.s);
+	}
 	textedit_free(&t);
 }
 
@@ -722,6 +1121,10 @@ int main(void)
 		cmocka_unit_test(test_undo_random),
 		cmocka_unit_test(test_history_reset),
 		cmocka_unit_test(test_history_bound),
+		cmocka_unit_test(test_history_round_trip),
+		cmocka_unit_test(test_history_after_crash),
+		cmocka_unit_test(test_history_load_damaged),
+		cmocka_unit_test(test_history_load_crafted),
 		cmocka_unit_test(test_not_editing_keys),
 	};
 
