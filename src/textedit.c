@@ -1,4 +1,4 @@
-/* Text editing for the record editor, the form fields and the prompts: insertion, cursor moves and wrapping. */
+/* Text editing for the record editor, the form fields and the prompts: cursor moves, wrapping, kills, yanks and undo. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,9 +129,9 @@ static void steps_trim(struct textedit_history *h)
 	}
 }
 
-/* Adds a step (copying del) and returns it, borrowed until the next change. */
-static struct undo_step *step_append(struct textedit_history *h, size_t at, size_t ins, const char *del,
-				     size_t ndel, size_t cur)
+/* Adds a step, copying del, however big the history is. */
+static void step_append(struct textedit_history *h, size_t at, size_t ins, const char *del, size_t ndel,
+			size_t cur)
 {
 	struct undo_step *s;
 
@@ -156,16 +156,32 @@ static struct undo_step *step_append(struct textedit_history *h, size_t at, size
 		memcpy(s->del, del, ndel);
 	}
 	h->undo_bytes += ndel + STEP_COST;
-	return s;
 }
 
 /* step_append, then the oldest steps go if the history is over its bound. */
-static struct undo_step *step_push(struct textedit_history *h, size_t at, size_t ins, const char *del,
-				   size_t ndel, size_t cur)
+static void step_push(struct textedit_history *h, size_t at, size_t ins, const char *del, size_t ndel,
+		      size_t cur)
 {
 	step_append(h, at, ins, del, ndel, cur);
 	steps_trim(h);
-	return step_newest(h);
+}
+
+/* Adds s[0..n), just deleted, to a step's deleted text: at its front for
+ * a Backspace (the step then starts at the deleted text), at its end for
+ * a Delete. */
+static void step_grow(struct textedit_history *h, struct undo_step *step, const char *s, size_t n, bool front)
+{
+	step->del = xrealloc(step->del, step->ndel + n);
+	if (front) {
+		memmove(step->del + n, step->del, step->ndel);
+		memcpy(step->del, s, n);
+		step->at -= n;
+	} else {
+		memcpy(step->del + step->ndel, s, n);
+	}
+	step->ndel += n;
+	h->undo_bytes += n;
+	steps_trim(h);
 }
 
 static bool is_space(char c)
@@ -659,27 +675,14 @@ static int delete_char(struct textedit *t, size_t from, size_t to, enum last_key
 {
 	struct textedit_history *h = history_get(t);
 	struct undo_step *step = step_newest(h);
-	size_t n = to - from;
+	bool run = prev == kind && step && step->ins == 0 && step->ndel > 0;
 
-	if (prev == kind && step && step->ins == 0 && step->ndel > 0 && kind == LAST_BACKSPACE &&
-	    step->at == to && same_step(t->buf[from], step->del[0])) {
-		step->del = xrealloc(step->del, step->ndel + n);
-		memmove(step->del + n, step->del, step->ndel);
-		memcpy(step->del, t->buf + from, n);
-		step->ndel += n;
-		step->at = from;
-		h->undo_bytes += n;
-		steps_trim(h);
-	} else if (prev == kind && step && step->ins == 0 && step->ndel > 0 && kind == LAST_DELETE &&
-		   step->at == from && same_step(step->del[step->ndel - 1], t->buf[from])) {
-		step->del = xrealloc(step->del, step->ndel + n);
-		memcpy(step->del + step->ndel, t->buf + from, n);
-		step->ndel += n;
-		h->undo_bytes += n;
-		steps_trim(h);
-	} else {
-		step_push(h, from, 0, t->buf + from, n, t->cur);
-	}
+	if (run && kind == LAST_BACKSPACE && step->at == to && same_step(t->buf[from], step->del[0]))
+		step_grow(h, step, t->buf + from, to - from, true);
+	else if (run && kind == LAST_DELETE && step->at == from && same_step(step->del[step->ndel - 1], t->buf[from]))
+		step_grow(h, step, t->buf + from, to - from, false);
+	else
+		step_push(h, from, 0, t->buf + from, to - from, t->cur);
 	erase(t, from, to);
 	h->last = kind;
 	return 1;
