@@ -92,6 +92,14 @@ build/tests/%: tests/unit/%.c $(CORE_OBJ)
 	$(E) CC $<
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -o $@ $< $(CORE_OBJ) $(PC_TEST) $(PC_LIBS_CORE) $(LDFLAGS) -lm
 
+# The text buffer is not a core object, but it needs nothing beyond the
+# core either: its unit test links it alone, still without curses.
+build/tests/test_textedit: tests/unit/test_textedit.c $(CORE_OBJ) build/textedit.o
+	@mkdir -p $(@D)
+	$(E) CC $<
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -o $@ $< $(CORE_OBJ) build/textedit.o $(PC_TEST) $(PC_LIBS_CORE) \
+	    $(LDFLAGS) -lm
+
 $(SCREEN_BIN): tests/screen/screen_test.c $(CORE_OBJ) $(SCREEN_OBJ)
 	@mkdir -p $(@D)
 	$(E) CC $<
