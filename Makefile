@@ -69,7 +69,8 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=build/tests/%)
 # Screen tests link the app, panes and screen without the terminal
 # back-end: a curses call creeping into them breaks this link too.  The
 # invite and report views bring the export modules they call, and libical.
-SCREEN_SRC = src/app.c src/editor.c src/form.c src/keys.c src/lines.c src/pane_board.c \
+SCREEN_SRC = src/app.c src/dialog.c src/draft_offer.c src/editor.c src/form.c src/help.c src/identity.c \
+             src/search.c src/keys.c src/lines.c src/pane_board.c \
              src/pane_list.c src/pane_record.c src/pane_timeline.c src/screen.c src/textedit.c \
              src/view_invite.c src/view_report.c src/invite.c src/ics.c src/report.c src/store_report.c \
              src/clock.c

@@ -88,6 +88,7 @@ static void row_fill(struct app *a, struct list_row *r, const struct dispute *d)
 	r->due_minute = st ? st->due_minute : TIME_NONE;
 	r->urgent = d->urgent;
 	r->challenged = d->challenged != DATE_NONE;
+	r->draft = d->has_draft;
 	r->status = d->status;
 	if (d->status == DS_OPEN && p && r->due != DATE_NONE &&
 	    dispute_days_left(d, p, &a->c->cal, a->c->today, &left, &err) == ST_OK) {
@@ -280,6 +281,7 @@ static void detail_free(struct detail_state *dt)
 	for (size_t i = 0; i < dt->nrecords; i++)
 		record_free(&dt->records[i]);
 	free(dt->records);
+	free(dt->rec_line);
 	lines_free(&dt->journal);
 	memset(dt, 0, sizeof(*dt));
 	dispute_init(&dt->d);
@@ -322,6 +324,20 @@ void app_select(struct app *a, const char *ref)
 		sanitize_field(&dt->records[i].text, true);
 		sanitize_field(&dt->records[i].author, false);
 	}
+	/* The newest record is selected and shown. */
+	dt->rec_sel = dt->nrecords ? (int)dt->nrecords - 1 : -1;
+	dt->rec_follow = true;
+}
+
+void app_select_record(struct app *a, long long id)
+{
+	struct detail_state *dt = &a->detail;
+
+	for (size_t i = 0; i < dt->nrecords; i++)
+		if (dt->records[i].id == id) {
+			dt->rec_sel = (int)i;
+			dt->rec_follow = true;
+		}
 }
 
 void app_list_move(struct app *a, int i)
@@ -407,7 +423,6 @@ static void app_find_draft(struct app *a)
 	struct dispute d;
 	struct error err;
 	long long id = 0;
-	char *text = NULL;
 
 	error_clear(&err);
 	if (store_draft_any(a->c->store, &id, &err) != ST_OK) {
@@ -418,16 +433,16 @@ static void app_find_draft(struct app *a)
 		return;
 	dispute_init(&d);
 	if (store_dispute_load_id(a->c->store, id, &d, &err) != ST_OK ||
-	    store_draft_get(a->c->store, id, &o->kind, &text, &err) != ST_OK) {
+	    store_draft_get(a->c->store, id, &o->draft, &err) != ST_OK) {
 		dispute_free(&d);
+		draft_free(&o->draft);
 		app_error(a, &err);
 		return;
 	}
-	if (text) {
-		o->dispute_id = id;
+	if (o->draft.text) {
 		snprintf(o->ref, sizeof(o->ref), "%s", d.reference);
-		o->text = text;
-		a->mode = MODE_DRAFT;
+		if (a->mode == MODE_NORMAL)
+			a->mode = MODE_DRAFT;
 	}
 	dispute_free(&d);
 }
@@ -447,12 +462,19 @@ void app_init(struct app *a, struct ctx *c, int w, int h)
 	textedit_init(&a->dlg.input, false, LINE_MAX_LEN);
 	for (int i = 0; i < FORM_FIELDS; i++)
 		textedit_init(&a->form.text[i], false, LINE_MAX_LEN);
+	textedit_init(&a->form.category_typed, false, 128);
+	textedit_init(&a->who.name, false, 256);
+	textedit_init(&a->who.role, false, 256);
+	draft_init(&a->draft.draft);
 	a->ed.dirty_since = -1;
 	app_layout(a);
 	app_reload_list(a);
 	app_reload_board(a);
 	if (a->list.nrows > 0)
 		app_list_move(a, 0);
+	/* Before anything can be signed, the user says who they are. */
+	if (!a->c->author)
+		identity_open(a);
 	app_find_draft(a);
 }
 
@@ -475,7 +497,11 @@ void app_free(struct app *a)
 	textedit_free(&a->dlg.input);
 	for (int i = 0; i < FORM_FIELDS; i++)
 		textedit_free(&a->form.text[i]);
-	free(a->draft.text);
+	textedit_free(&a->form.category_typed);
+	textedit_free(&a->who.name);
+	textedit_free(&a->who.role);
+	draft_free(&a->draft.draft);
+	free(a->ed.quote);
 	memset(a, 0, sizeof(*a));
 }
 
@@ -551,6 +577,48 @@ unsigned app_tick(struct app *a, long now_ms)
 static const char *const which_names[] = { "all", "open", "closed" };
 static const char *const order_names[] = { "due date", "reference", "date opened", "agency" };
 
+/* The list in a new order or filter, with the selection kept on the same
+ * dispute while it is still in the list. */
+static void list_reorder(struct app *a)
+{
+	char ref[16] = "";
+	int at = -1;
+
+	if (a->detail.loaded)
+		snprintf(ref, sizeof(ref), "%s", a->detail.d.reference);
+	if (*ref) {
+		struct list_filter f;
+		struct error err;
+
+		error_clear(&err);
+		list_filter_fill(a, &f);
+		if (store_list_index(a->c->store, &f, ref, &at, &err) != ST_OK)
+			app_error(a, &err);
+	}
+	a->list.sel = at >= 0 ? at : 0;
+	a->list.top = 0;
+	app_reload_list(a);
+	app_list_move(a, a->list.sel);
+}
+
+/* On the way out: where a kept draft waits, said once the terminal is back. */
+static void quit_note(struct app *a)
+{
+	struct dispute d;
+	struct error err;
+	long long id = 0;
+
+	error_clear(&err);
+	if (store_draft_any(a->c->store, &id, &err) != ST_OK || !id)
+		return;
+	dispute_init(&d);
+	if (store_dispute_load_id(a->c->store, id, &d, &err) == ST_OK)
+		snprintf(a->quit_note, sizeof(a->quit_note),
+		         "the unsaved record draft for %s is kept in %s; press a on %s to finish it", d.reference,
+		         a->c->db_path ? a->c->db_path : "the database", d.reference);
+	dispute_free(&d);
+}
+
 /* The actions that work on whichever pane has the focus. */
 static unsigned app_action(struct app *a, enum action act)
 {
@@ -576,24 +644,18 @@ static unsigned app_action(struct app *a, enum action act)
 			return panes[a->focus]->action(a, act);
 		free(a->list.search);
 		a->list.search = NULL;
-		a->list.sel = a->list.top = 0;
-		app_reload_list(a);
-		app_list_move(a, 0);
+		list_reorder(a);
 		app_status(a, false, "Search cleared");
 		return APP_REDRAW;
 	case ACT_FILTER:
 		a->list.which = a->list.which == LIST_OPEN ? LIST_CLOSED :
 		                a->list.which == LIST_CLOSED ? LIST_ALL : LIST_OPEN;
-		a->list.sel = a->list.top = 0;
-		app_reload_list(a);
-		app_list_move(a, 0);
+		list_reorder(a);
 		app_status(a, false, "Showing %s disputes", which_names[a->list.which]);
 		return APP_REDRAW;
 	case ACT_SORT:
 		a->list.order = (enum list_order)((a->list.order + 1) % 4);
-		a->list.sel = a->list.top = 0;
-		app_reload_list(a);
-		app_list_move(a, 0);
+		list_reorder(a);
 		app_status(a, false, "Sorted by %s", order_names[a->list.order]);
 		return APP_REDRAW;
 	case ACT_NEW:
@@ -604,7 +666,7 @@ static unsigned app_action(struct app *a, enum action act)
 			app_status(a, true, "Select a dispute first (j/k in the list)");
 			return APP_REDRAW;
 		}
-		editor_open(a, NULL, RK_NOTE, false);
+		editor_open(a, 0);
 		return APP_REDRAW;
 	case ACT_ESCALATE:
 	case ACT_SET_DUE:
@@ -625,48 +687,140 @@ static unsigned app_action(struct app *a, enum action act)
 		a->help_scroll = 0;
 		return APP_REDRAW;
 	case ACT_QUIT:
+		quit_note(a);
 		return APP_QUIT;
 	default:
 		return panes[a->focus]->action(a, act);
 	}
 }
 
-unsigned app_key(struct app *a, int key)
+/* The key bindings of the focused pane, then those of every pane. */
+static enum action pane_lookup(const struct app *a, int key)
 {
-	enum action act;
+	enum action act = ACT_NONE;
 
-	if (key == K_RESIZE)
-		return APP_REDRAW;
-	switch (a->mode) {
-	case MODE_HELP:
-		return help_key(a, key);
-	case MODE_SEARCH:
-		return search_key(a, key);
-	case MODE_FORM:
-		return form_new_key(a, key);
-	case MODE_EDITOR:
-		return editor_key(a, key);
-	case MODE_DIALOG:
-		return dialog_key(a, key);
-	case MODE_DRAFT:
-		return draft_key(a, key);
-	case MODE_INVITE:
-		return invite_key(a, key);
-	case MODE_REPORT:
-		return report_key(a, key);
-	case MODE_NORMAL:
-		break;
-	}
+	if (a->focus == PANE_LIST || a->focus == PANE_BOARD)
+		act = keys_lookup(KC_LIST, key);
+	else if (a->focus == PANE_RECORDS)
+		act = keys_lookup(KC_RECORDS, key);
+	return act != ACT_NONE ? act : keys_lookup(KC_MAIN, key);
+}
+
+static unsigned normal_key(struct app *a, int key)
+{
+	enum action act = pane_lookup(a, key);
+
 	a->status[0] = '\0';
 	a->status_error = false;
-	if (a->w < APP_MIN_W || a->h < APP_MIN_H) {
-		act = keys_lookup(KC_MAIN, key);
-		return act == ACT_QUIT ? APP_QUIT : APP_REDRAW;
-	}
-	act = keys_lookup(KC_MAIN, key);
-	if (act == ACT_NONE)
+	if (act == ACT_NONE) {
+		if (K_IS_ALT(key))
+			app_status(a, false, "Alt keys edit text; in the panes they do nothing");
 		return APP_BELL | APP_REDRAW;
+	}
 	return app_action(a, act) | APP_REDRAW;
+}
+
+const struct mode_ops mode_normal_ops = { normal_key, NULL, NULL, NULL };
+
+static const struct mode_ops *const modes[MODE_COUNT] = {
+	[MODE_NORMAL] = &mode_normal_ops,
+	[MODE_HELP] = &mode_help_ops,
+	[MODE_SEARCH] = &mode_search_ops,
+	[MODE_FORM] = &mode_form_ops,
+	[MODE_EDITOR] = &mode_editor_ops,
+	[MODE_DIALOG] = &mode_dialog_ops,
+	[MODE_DRAFT] = &mode_draft_ops,
+	[MODE_INVITE] = &mode_invite_ops,
+	[MODE_REPORT] = &mode_report_ops,
+	[MODE_IDENTITY] = &mode_identity_ops,
+};
+
+static bool too_small(const struct app *a)
+{
+	return a->w < APP_MIN_W || a->h < APP_MIN_H;
+}
+
+void app_guard(struct app *a)
+{
+	a->guard = true;
+	a->guard_last = a->now_ms;
+	a->guard_dropped = 0;
+}
+
+/* True when key is the rest of a burst of typing that began in a text
+ * field now closed: dropped, with a word on the status line. */
+static bool guard_drops(struct app *a)
+{
+	if (!a->guard)
+		return false;
+	if (a->now_ms - a->guard_last >= APP_BURST_MS) {
+		a->guard = false;
+		if (a->guard_dropped) {
+			a->status[0] = '\0';
+			a->status_error = false;
+		}
+		return false;
+	}
+	a->guard_last = a->now_ms;
+	a->guard_dropped++;
+	app_status(a, false, "%d key%s typed straight after the text closed %s ignored: pause, then press a key",
+	           a->guard_dropped, a->guard_dropped == 1 ? "" : "s", a->guard_dropped == 1 ? "was" : "were");
+	return true;
+}
+
+unsigned app_key(struct app *a, int key, long now_ms)
+{
+	a->now_ms = now_ms;
+	/* The terminal sends CR for Enter; one code for both below here. */
+	if (key == K_RETURN)
+		key = K_ENTER;
+	if (key == K_RESIZE)
+		return APP_REDRAW;
+	/* Nothing typed on the "too small" screen reaches a mode drawn
+	 * nowhere (an editor, a dialog): only q leaves. */
+	if (too_small(a))
+		return keys_lookup(KC_MAIN, key) == ACT_QUIT ? APP_QUIT : APP_REDRAW;
+	if (a->mode == MODE_NORMAL && guard_drops(a))
+		return APP_REDRAW;
+	return modes[a->mode]->key(a, key);
+}
+
+unsigned app_paste(struct app *a, const char *bytes, size_t n, long now_ms)
+{
+	struct textedit *t;
+	bool multiline = false;
+	char *clean;
+
+	a->now_ms = now_ms;
+	t = too_small(a) || !modes[a->mode]->field ? NULL : modes[a->mode]->field(a, &multiline);
+	if (!t) {
+		app_status(a, true, "The paste was not used: paste into the record editor (a) or a field");
+		return APP_REDRAW | APP_BELL;
+	}
+	clean = text_clean_paste(bytes, n, multiline);
+	if (!textedit_insert(t, clean, strlen(clean))) {
+		app_status(a, true, "The paste is %zu bytes: it does not fit (at most %zu); nothing was inserted",
+		           strlen(clean), t->max);
+		free(clean);
+		return APP_REDRAW | APP_BELL;
+	}
+	free(clean);
+	if (a->mode == MODE_EDITOR)
+		editor_changed(a);
+	else if (a->mode == MODE_FORM)
+		a->form.dirty = true;
+	return APP_REDRAW;
+}
+
+void app_changed(struct app *a, const char *ref)
+{
+	char keep[16];
+
+	snprintf(keep, sizeof(keep), "%s", ref);
+	app_reload_list(a);
+	app_reload_board(a);
+	app_select(a, keep);
+	app_list_find(a, keep);
 }
 
 void app_date_text(long day, char *out, size_t outlen)
@@ -739,27 +893,15 @@ static void draw_tabs(struct app *a, struct screen *s)
 	screen_put(s, 1, col + 1, a->w - col - 1, SA_DIM, "Tab/1-4: switch");
 }
 
-static const char *mode_hint(struct app *a)
+/* The status line's hint: the keys of the mode, or of the focused pane. */
+static void mode_hint(struct app *a, char *out, size_t outlen)
 {
-	switch (a->mode) {
-	case MODE_EDITOR:
-		return "Ctrl-S or F2 save · Esc close (draft kept) · Shift-Tab kind/time";
-	case MODE_FORM:
-		return "Tab/↑↓ field · ←→ choose · Ctrl-S or F2 open · Esc cancel";
-	case MODE_HELP:
-		return "j/k scroll · Esc or q close";
-	case MODE_INVITE:
-		return "Nothing is written until you confirm · Esc cancels";
-	case MODE_REPORT:
-		return "j/k scroll · PgUp/PgDn page · q or Esc close";
-	default:
-		break;
-	}
-	if (a->focus == PANE_LIST || a->focus == PANE_BOARD)
-		return "? help · q quit · Tab pane · j/k move · Enter open · / search · f filter · s sort · "
-		       "n new · a record · e escalate · r resolve · w withdraw · c challenge · x invite · R report";
-	return "? help · q quit · Tab pane · j/k scroll · a record · e escalate · d due date · r resolve · "
-	       "w withdraw · c challenge";
+	unsigned ctxs = modes[a->mode]->hints ? modes[a->mode]->hints(a) : 0;
+
+	if (!ctxs)
+		ctxs = KC_BIT(KC_MAIN) | (a->focus == PANE_LIST || a->focus == PANE_BOARD ? KC_BIT(KC_LIST) :
+		                          a->focus == PANE_RECORDS ? KC_BIT(KC_RECORDS) : 0);
+	keys_hint(ctxs, a->w, out, outlen);
 }
 
 static void draw_status(struct app *a, struct screen *s)
@@ -767,10 +909,6 @@ static void draw_status(struct app *a, struct screen *s)
 	int y = a->h - 1;
 
 	screen_fill(s, y, 0, a->w, 0);
-	if (a->mode == MODE_SEARCH) {
-		search_draw(a, s);
-		return;
-	}
 	if (a->status[0]) {
 		if (a->status_error) {
 			int col = screen_put(s, y, 0, a->w, SA_COLOUR(SC_OVERDUE) | SA_BOLD, "Error: ");
@@ -780,7 +918,12 @@ static void draw_status(struct app *a, struct screen *s)
 		}
 		return;
 	}
-	screen_put_fit(s, y, 0, a->w, SA_DIM, mode_hint(a));
+	{
+		char hint[512];
+
+		mode_hint(a, hint, sizeof(hint));
+		screen_put(s, y, 0, a->w, SA_DIM, hint);
+	}
 }
 
 static void draw_too_small(struct app *a, struct screen *s)
@@ -811,7 +954,7 @@ void pane_frame(struct screen *s, struct rect r, const char *title, bool focused
 void app_draw(struct app *a, struct screen *s)
 {
 	screen_clear(s);
-	if (a->w < APP_MIN_W || a->h < APP_MIN_H) {
+	if (too_small(a)) {
 		draw_too_small(a, s);
 		return;
 	}
@@ -831,28 +974,8 @@ void app_draw(struct app *a, struct screen *s)
 			panes[a->focus]->draw(a, s, a->pane_rect[a->focus], true);
 	}
 	draw_status(a, s);
-	switch (a->mode) {
-	case MODE_HELP:
-		help_draw(a, s);
-		break;
-	case MODE_FORM:
-		form_new_draw(a, s);
-		break;
-	case MODE_DIALOG:
-		dialog_draw(a, s);
-		break;
-	case MODE_DRAFT:
-		draft_draw(a, s);
-		break;
-	case MODE_INVITE:
-		invite_draw(a, s);
-		break;
-	case MODE_REPORT:
-		report_draw(a, s);
-		break;
-	default:
-		break;
-	}
+	if (modes[a->mode]->draw)
+		modes[a->mode]->draw(a, s);
 }
 
 bool app_scroll(int *scroll, enum action act, bool from_bottom, int end)

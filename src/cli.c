@@ -338,6 +338,11 @@ static void json_dispute(struct ctx *c, struct sb *sb, const struct dispute *d, 
 				sb_printf(sb, "%lld", r->amends);
 			else
 				sb_append(sb, "null");
+			sb_append(sb, ",\"corrected_by\":");
+			if (record_corrected_by(recs, nrecs, r->id))
+				sb_printf(sb, "%lld", record_corrected_by(recs, nrecs, r->id));
+			else
+				sb_append(sb, "null");
 			sb_append(sb, ",\"created\":");
 			cli_json_str(sb, r->created);
 			sb_append(sb, "}");
@@ -594,13 +599,17 @@ static int cmd_show(struct ctx *c, struct args *a)
 			puts("  (none)");
 		for (size_t i = 0; i < nrecs; i++) {
 			char *clean = text_sanitize(recs[i].text, true);
+			long long by = record_corrected_by(recs, nrecs, recs[i].id);
 			char *line, *save = NULL;
 
-			printf("  #%lld %s [stage %d] %s, %s%s", recs[i].id,
-			       datetime_format(recs[i].day, recs[i].minute, a1), recs[i].stage,
-			       record_kind_name(recs[i].kind), recs[i].author, recs[i].amends ? "" : ":\n");
+			printf("  #%lld %s [stage %d] %s, ", recs[i].id, datetime_format(recs[i].day, recs[i].minute, a1),
+			       recs[i].stage, record_kind_name(recs[i].kind));
+			cli_put_col(recs[i].author, 0);
 			if (recs[i].amends)
-				printf(", amends #%lld:\n", recs[i].amends);
+				printf(", corrects #%lld", recs[i].amends);
+			if (by)
+				printf(", corrected by #%lld", by);
+			fputs(":\n", stdout);
 			for (line = strtok_r(clean, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
 				printf("      %s\n", line);
 			free(clean);

@@ -109,6 +109,16 @@ void record_free(struct record *r)
 	record_init(r);
 }
 
+long long record_corrected_by(const struct record *recs, size_t n, long long id)
+{
+	long long by = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (recs[i].amends == id && recs[i].id > by)
+			by = recs[i].id;
+	return by;
+}
+
 enum status text_check(char *text, bool multiline, size_t max, const char *field, struct error *err)
 {
 	size_t len, bad, i, o;

@@ -1,4 +1,4 @@
-/* The record editor: typing a journal record during a call, with the draft kept in the database as it grows. */
+/* The record editor: typing a journal record (or a correction of one) during a call, with the draft kept in the database as it grows. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,9 +6,13 @@
 #include "dispute/app.h"
 #include "dispute/date.h"
 #include "dispute/editor.h"
+#include "dispute/form.h"
 #include "dispute/text.h"
 
 enum { FIELD_KIND, FIELD_WHEN, FIELD_TEXT };
+
+/* The lines of the quoted original shown above a correction. */
+#define QUOTE_LINES 4
 
 static void when_now(struct app *a)
 {
@@ -23,46 +27,90 @@ static void when_now(struct app *a)
 	textedit_set(&a->ed.when, buf);
 }
 
-void editor_open(struct app *a, const char *text, enum record_kind kind, bool have_kind)
+/* The record with this id in the loaded journal, or NULL. */
+static const struct record *record_find(const struct app *a, long long id)
+{
+	for (size_t i = 0; i < a->detail.nrecords; i++)
+		if (a->detail.records[i].id == id)
+			return &a->detail.records[i];
+	return NULL;
+}
+
+/* "#5 2026-11-13 16:45 decision · Łukasz Nowak" and the text, quoted. */
+static char *quote_of(const struct record *r)
+{
+	char when[17];
+
+	return xasprintf("#%lld %s %s · %s\n%s", r->id, datetime_format(r->day, r->minute, when),
+	                 record_kind_name(r->kind), r->author ? r->author : "", r->text ? r->text : "");
+}
+
+void editor_open(struct app *a, long long amends)
 {
 	struct editor_state *e = &a->ed;
 	const struct dispute *d = &a->detail.d;
+	const struct record *orig;
+	struct draft kept;
 	struct error err;
-	char *stored = NULL, *clean;
-	enum record_kind stored_kind = RK_CALL;
+	char *clean;
 
 	if (!a->detail.loaded)
 		return;
 	error_clear(&err);
+	draft_init(&kept);
+	if (store_draft_get(a->c->store, d->id, &kept, &err) != ST_OK)
+		app_error(a, &err);
+	if (kept.text && amends && kept.amends != amends) {
+		app_status(a, true, "A draft is kept for %s: press a to finish it (or empty it) before correcting a record",
+		           d->reference);
+		draft_free(&kept);
+		return;
+	}
+	if (kept.text)
+		amends = kept.amends;
+	orig = amends ? record_find(a, amends) : NULL;
+	if (amends && !orig) {
+		app_status(a, true, "Record #%lld is not in the journal of %s", amends, d->reference);
+		draft_free(&kept);
+		return;
+	}
 	e->dispute_id = d->id;
 	snprintf(e->ref, sizeof(e->ref), "%s", d->reference);
-	e->stored = false;
-	if (!text) {
-		if (store_draft_get(a->c->store, d->id, &stored_kind, &stored, &err) != ST_OK)
-			app_error(a, &err);
-		if (stored) {
-			text = stored;
-			kind = stored_kind;
-			have_kind = true;
-			e->stored = true;
-			app_status(a, false, "Continuing the draft kept for %s", e->ref);
-		}
-	} else {
-		e->stored = true;
-	}
-	e->kind = have_kind && kind != RK_EVENT && kind < RK_COUNT ? kind : RK_CALL;
+	e->amends = amends;
+	free(e->quote);
+	e->quote = orig ? quote_of(orig) : NULL;
+	e->stored = kept.text != NULL;
+	e->kind = kept.text && kept.kind != RK_EVENT && kept.kind < RK_COUNT ? kept.kind :
+	          orig && orig->kind != RK_EVENT ? orig->kind : RK_CALL;
 	/* A kept draft is the user's own typing, but it came from the
 	 * database: it goes through the same sanitizer as everything else. */
-	clean = text_sanitize(text ? text : "", true);
+	clean = text_sanitize(kept.text ? kept.text : "", true);
 	textedit_set(&e->text, clean);
 	free(clean);
-	free(stored);
-	when_now(a);
+	/* Undo reaches back past the autosave: the history came with the draft. */
+	if (kept.text && kept.history)
+		textedit_history_load(&e->text, kept.history, kept.history_len);
+	/* The record's time is when the note was started, kept with the draft. */
+	if (kept.text && kept.at) {
+		clean = text_sanitize(kept.at, false);
+		textedit_set(&e->when, clean);
+		free(clean);
+	} else {
+		when_now(a);
+	}
+	if (kept.text)
+		app_status(a, false, "Continuing the draft kept for %s", e->ref);
+	draft_free(&kept);
 	e->field = FIELD_TEXT;
 	e->dirty = false;
 	e->dirty_since = -1;
 	e->scroll = 0;
 	a->mode = MODE_EDITOR;
+}
+
+void editor_changed(struct app *a)
+{
+	a->ed.dirty = true;
 }
 
 void editor_store_draft(struct app *a)
@@ -76,7 +124,20 @@ void editor_store_draft(struct app *a)
 		return;
 	error_clear(&err);
 	if (*text) {
-		rc = store_draft_put(a->c->store, e->dispute_id, e->kind, text, &err);
+		struct draft d;
+		struct sb hist = {0};
+
+		draft_init(&d);
+		d.dispute_id = e->dispute_id;
+		d.kind = e->kind;
+		d.text = (char *)text;
+		d.at = (char *)textedit_text(&e->when);
+		d.amends = e->amends;
+		textedit_history_save(&e->text, &hist);
+		d.history = hist.s;
+		d.history_len = hist.len;
+		rc = store_draft_put(a->c->store, &d, &err);
+		free(hist.s);
 		e->stored = rc == ST_OK;
 	} else {
 		rc = store_draft_clear(a->c->store, e->dispute_id, &err);
@@ -97,18 +158,14 @@ void editor_close(struct app *a)
 
 	editor_store_draft(a);
 	a->mode = MODE_NORMAL;
-	if (e->stored)
+	/* The rest of a sentence typed after Esc must not run as commands. */
+	app_guard(a);
+	if (e->stored) {
 		app_status(a, false, "Draft kept for %s: press a on it to carry on", e->ref);
-	else
+		app_select(a, e->ref);
+	} else {
 		app_status(a, false, "Editor closed; nothing was written");
-}
-
-static bool text_blank(const char *s)
-{
-	for (; *s; s++)
-		if (*s != ' ' && *s != '\n' && *s != '\t')
-			return false;
-	return true;
+	}
 }
 
 static unsigned editor_save(struct app *a)
@@ -119,7 +176,7 @@ static unsigned editor_save(struct app *a)
 	long day;
 	int minute;
 
-	if (text_blank(textedit_text(&e->text))) {
+	if (form_blank(textedit_text(&e->text))) {
 		app_status(a, true, "The record is empty: type what was said or done");
 		return APP_REDRAW;
 	}
@@ -133,6 +190,7 @@ static unsigned editor_save(struct app *a)
 	r.text = xstrdup(textedit_text(&e->text));
 	r.day = day;
 	r.minute = minute;
+	r.amends = e->amends;
 	error_clear(&err);
 	/* The record and the draft's removal are one transaction: a crash
 	 * between the two would otherwise offer the saved record back. */
@@ -144,14 +202,21 @@ static unsigned editor_save(struct app *a)
 		app_error(a, &err);
 		return APP_REDRAW;
 	}
-	record_free(&r);
 	e->stored = false;
 	e->dirty = false;
 	textedit_set(&e->text, NULL);
 	a->mode = MODE_NORMAL;
-	app_select(a, e->ref);
-	if (!a->status_error)
-		app_status(a, false, "Saved the %s record on %s", record_kind_name(e->kind), e->ref);
+	app_guard(a);
+	app_changed(a, e->ref);
+	/* A back-dated record lands among the older ones: show it there. */
+	app_select_record(a, r.id);
+	if (!a->status_error) {
+		if (e->amends)
+			app_status(a, false, "Saved #%lld on %s: it corrects #%lld", r.id, e->ref, e->amends);
+		else
+			app_status(a, false, "Saved the %s record on %s", record_kind_name(e->kind), e->ref);
+	}
+	record_free(&r);
 	return APP_REDRAW;
 }
 
@@ -179,7 +244,6 @@ static unsigned kind_key(struct editor_state *e, int key)
 	case K_TAB:
 	case K_DOWN:
 	case K_ENTER:
-	case K_RETURN:
 		e->field = FIELD_WHEN;
 		return APP_REDRAW;
 	default:
@@ -195,7 +259,7 @@ static unsigned kind_key(struct editor_state *e, int key)
 	return APP_BELL;
 }
 
-unsigned editor_key(struct app *a, int key)
+static unsigned editor_key(struct app *a, int key)
 {
 	struct editor_state *e = &a->ed;
 	enum action act = keys_lookup(KC_EDITOR, key);
@@ -219,7 +283,7 @@ unsigned editor_key(struct app *a, int key)
 	case FIELD_KIND:
 		return kind_key(e, key);
 	case FIELD_WHEN:
-		if (key == K_TAB || key == K_DOWN || key == K_ENTER || key == K_RETURN) {
+		if (key == K_TAB || key == K_DOWN || key == K_ENTER) {
 			e->field = FIELD_TEXT;
 			return APP_REDRAW;
 		}
@@ -227,7 +291,10 @@ unsigned editor_key(struct app *a, int key)
 			e->field = FIELD_KIND;
 			return APP_REDRAW;
 		}
-		return textedit_key(&e->when, key, 0) < 0 ? APP_BELL : APP_REDRAW;
+		rc = textedit_key(&e->when, key, 0);
+		if (rc > 0)
+			e->dirty = true;
+		return rc < 0 ? APP_BELL : APP_REDRAW;
 	default:
 		break;
 	}
@@ -239,11 +306,30 @@ unsigned editor_key(struct app *a, int key)
 		}
 	}
 	rc = textedit_key(&e->text, key, e->width);
-	if (rc < 0)
-		return APP_BELL;
+	if (rc < 0) {
+		/* An Alt chord that is not an editing key must not close the
+		 * editor nor leak its letter: it is simply not taken. */
+		if (K_IS_ALT(key))
+			app_status(a, false, "That Alt key does nothing here; Esc closes the editor (the draft is kept)");
+		return APP_BELL | APP_REDRAW;
+	}
 	if (rc > 0)
 		e->dirty = true;
 	return APP_REDRAW;
+}
+
+/* Draws the quoted original of a correction; returns the lines used. */
+static int quote_draw(struct app *a, struct screen *s, struct rect in)
+{
+	struct editor_state *e = &a->ed;
+	int used;
+
+	if (!e->quote)
+		return 0;
+	screen_put_fit(s, in.y, in.x + 1, in.w - 2, SA_BOLD, "Correcting (the original stays in the journal):");
+	used = 1 + form_text_draw(s, in.y + 1, in.x + 3, in.w - 4, QUOTE_LINES, SA_DIM, e->quote);
+	screen_hline(s, in.y + used, in.x, in.w, SA_DIM);
+	return used + 1;
 }
 
 void editor_draw(struct app *a, struct screen *s, struct rect r)
@@ -256,11 +342,20 @@ void editor_draw(struct app *a, struct screen *s, struct rect r)
 	int x, y, row, col, th;
 	size_t n;
 
-	snprintf(title, sizeof(title), "New record · %s", e->ref);
+	if (e->amends)
+		snprintf(title, sizeof(title), "Correction of #%lld · %s", e->amends, e->ref);
+	else
+		snprintf(title, sizeof(title), "New record · %s", e->ref);
 	screen_fill_rect(s, r, 0);
 	screen_box(s, r, SA_BOLD, title, SA_BOLD | SA_REVERSE);
 	if (in.h < 5 || in.w < 20)
 		return;
+	if (e->quote && in.h >= 5 + QUOTE_LINES + 2) {
+		int q = quote_draw(a, s, in);
+
+		in.y += q;
+		in.h -= q;
+	}
 	x = in.x + 1;
 	y = in.y;
 	x += screen_put(s, y, x, in.w, e->field == FIELD_KIND ? SA_REVERSE | SA_BOLD : SA_BOLD, "Kind");
@@ -279,7 +374,7 @@ void editor_draw(struct app *a, struct screen *s, struct rect r)
 		screen_cursor(s, y, x + text_span_width(e->when.buf, 0, e->when.cur));
 	x += 18;
 	screen_put_fit(s, y, x, in.x + in.w - x, SA_DIM, "by");
-	screen_put_fit(s, y, x + 3, in.x + in.w - x - 3, SA_DIM, a->c->author ? a->c->author : "");
+	screen_put_fit(s, y, x + 3, in.x + in.w - x - 3, SA_DIM, a->c->author ? a->c->author : "(no name set)");
 	screen_hline(s, in.y + 1, r.x + 1, r.w - 2, SA_DIM);
 	screen_hline(s, in.y + in.h - 2, r.x + 1, r.w - 2, SA_DIM);
 
@@ -306,7 +401,8 @@ void editor_draw(struct app *a, struct screen *s, struct rect r)
 	}
 	if (e->text.len == 0)
 		screen_put_fit(s, in.y + 2, in.x + 1, e->width, SA_DIM,
-		               "Type the record. Enter: new line. Kept as a draft as you type.");
+		               e->amends ? "Type the correction. Enter: new line. Kept as a draft as you type." :
+		                           "Type the record. Enter: new line. Kept as a draft as you type.");
 	if (e->field == FIELD_TEXT)
 		screen_cursor(s, in.y + 2 + row - e->scroll, in.x + 1 + (col < e->width ? col : e->width - 1));
 
@@ -323,3 +419,25 @@ void editor_draw(struct app *a, struct screen *s, struct rect r)
 		screen_put(s, in.y + in.h - 1, in.x + in.w - fw - 1, fw, SA_DIM, foot);
 	}
 }
+
+static struct textedit *editor_field(struct app *a, bool *multiline)
+{
+	switch (a->ed.field) {
+	case FIELD_TEXT:
+		*multiline = true;
+		return &a->ed.text;
+	case FIELD_WHEN:
+		*multiline = false;
+		return &a->ed.when;
+	default:
+		return NULL;
+	}
+}
+
+static unsigned editor_hints(const struct app *a)
+{
+	(void)a;
+	return KC_BIT(KC_EDITOR) | KC_BIT(KC_TEXT);
+}
+
+const struct mode_ops mode_editor_ops = { editor_key, NULL, editor_field, editor_hints };

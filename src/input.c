@@ -522,6 +522,11 @@ void input_timeout(struct input *in)
 	}
 }
 
+bool input_in_paste(const struct input *in)
+{
+	return in->paste_open;
+}
+
 void input_paste_abort(struct input *in)
 {
 	if (!in->paste_open)

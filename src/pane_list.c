@@ -46,6 +46,9 @@ static void draw_row(struct screen *s, int y, int x, int w, const struct columns
 	screen_fill(s, y, x, w, attr);
 	if (selected)
 		screen_put(s, y, x, 1, attr, ">");
+	/* A record is being written on it: the draft waits (a). */
+	if (r->draft)
+		screen_put(s, y, x + 1, 1, attr | SA_BOLD, "✎");
 	screen_put_fit(s, y, x + c->ref, 11, attr, r->ref);
 	screen_put_fit(s, y, x + c->agency, c->agency_w, attr, r->against);
 	screen_put_fit(s, y, x + c->category, c->category_w, attr, r->category);

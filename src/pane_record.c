@@ -1,5 +1,6 @@
-/* The record pane: the selected dispute's particulars and its journal, newest last; `a` opens the editor here. */
+/* The record pane: the selected dispute's particulars and its journal, newest last; a record is selected to be corrected. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dispute/app.h"
@@ -8,9 +9,9 @@
 #include "dispute/lines.h"
 #include "dispute/pane.h"
 
-static void add_record(struct lines *l, const struct record *r)
+static void add_record(struct lines *l, const struct record *r, long long by)
 {
-	char day[11], tm[16] = "", amends[32] = "", head[1024];
+	char day[11], tm[16] = "", amends[32] = "", fixed[32] = "", head[1024];
 
 	if (r->day != DATE_NONE)
 		date_format(r->day, day);
@@ -20,8 +21,10 @@ static void add_record(struct lines *l, const struct record *r)
 		snprintf(tm, sizeof(tm), " %02d:%02d", r->minute / 60, r->minute % 60);
 	if (r->amends)
 		snprintf(amends, sizeof(amends), " · corrects #%lld", r->amends);
-	snprintf(head, sizeof(head), "#%lld %s%s %s%s · stage %d · %s", r->id, day, tm, record_kind_name(r->kind),
-	         amends, r->stage, r->author ? r->author : "");
+	if (by)
+		snprintf(fixed, sizeof(fixed), " · corrected by #%lld", by);
+	snprintf(head, sizeof(head), "#%lld %s%s %s%s%s · stage %d · %s", r->id, day, tm, record_kind_name(r->kind),
+	         amends, fixed, r->stage, r->author ? r->author : "");
 	lines_add_clip(l, r->kind == RK_EVENT ? SA_DIM | SA_BOLD : SA_BOLD, 0, head);
 	lines_add(l, r->kind == RK_EVENT ? SA_DIM : 0, 2, 0, r->text ? r->text : "");
 }
@@ -35,8 +38,13 @@ static const struct lines *journal_lines(struct detail_state *dt, int width)
 		return &dt->journal;
 	lines_free(&dt->journal);
 	lines_init(&dt->journal, width);
-	for (size_t i = 0; i < dt->nrecords; i++)
-		add_record(&dt->journal, &dt->records[i]);
+	free(dt->rec_line);
+	dt->rec_line = xcalloc(dt->nrecords + 1, sizeof(*dt->rec_line));
+	for (size_t i = 0; i < dt->nrecords; i++) {
+		dt->rec_line[i] = dt->journal.n;
+		add_record(&dt->journal, &dt->records[i], record_corrected_by(dt->records, dt->nrecords, dt->records[i].id));
+	}
+	dt->rec_line[dt->nrecords] = dt->journal.n;
 	if (dt->nrecords == 0)
 		lines_add(&dt->journal, SA_DIM, 0, 0, "No records yet. Press a to write one.");
 	dt->journal_ready = true;
@@ -53,7 +61,9 @@ static void records_draw(struct app *a, struct screen *s, struct rect r, bool fo
 	int max, first;
 	char title[64];
 
-	if (dt->loaded)
+	if (dt->loaded && d->has_draft)
+		snprintf(title, sizeof(title), "Records · %s · ✎ draft kept (a)", d->reference);
+	else if (dt->loaded)
 		snprintf(title, sizeof(title), "Records · %s", d->reference);
 	else
 		snprintf(title, sizeof(title), "Records");
@@ -85,23 +95,79 @@ static void records_draw(struct app *a, struct screen *s, struct rect r, bool fo
 	max = (int)jl->n - body.h;
 	if (max < 0)
 		max = 0;
-	if (a->detail.records_scroll > max)
-		a->detail.records_scroll = max;
-	first = max - a->detail.records_scroll;
+	if (dt->rec_follow && dt->rec_sel >= 0 && (size_t)dt->rec_sel < dt->nrecords) {
+		/* Scroll just enough to show the whole selected record, its
+		 * heading first when it is taller than the pane. */
+		int top = (int)dt->rec_line[dt->rec_sel], end = (int)dt->rec_line[dt->rec_sel + 1];
+
+		first = max - dt->records_scroll;
+		if (end > first + body.h)
+			first = end - body.h;
+		if (top < first)
+			first = top;
+		dt->records_scroll = max - (first < max ? first : max);
+		dt->rec_follow = false;
+	}
+	if (dt->records_scroll > max)
+		dt->records_scroll = max;
+	first = max - dt->records_scroll;
 	lines_draw(jl, s, body, (size_t)first);
+	/* The selected record's heading, marked where colour is not seen too. */
+	if (focused && dt->rec_sel >= 0 && (size_t)dt->rec_sel < dt->nrecords) {
+		int y = (int)dt->rec_line[dt->rec_sel] - first;
+
+		if (y >= 0 && y < body.h) {
+			screen_set_attr(s, body.y + y, body.x, body.w, SA_REVERSE | SA_COLOUR(SC_SELECT));
+			screen_put(s, body.y + y, r.x + 1, 1, SA_BOLD, ">");
+		}
+	}
 	if (first > 0)
 		screen_put(s, r.y + r.h - 1, r.x + r.w - 13, 11, SA_DIM, " ↑ older ");
 }
 
+/* Moves the selection among the records (j newer, k older, by five a page). */
+static bool records_move(struct detail_state *dt, enum action act)
+{
+	int n = (int)dt->nrecords, sel = dt->rec_sel;
+
+	switch (act) {
+	case ACT_DOWN: sel++; break;
+	case ACT_UP: sel--; break;
+	case ACT_PAGE_DOWN: sel += 5; break;
+	case ACT_PAGE_UP: sel -= 5; break;
+	case ACT_FIRST: sel = 0; break;
+	case ACT_LAST: sel = n - 1; break;
+	default: return false;
+	}
+	if (sel >= n)
+		sel = n - 1;
+	if (sel < 0)
+		sel = n ? 0 : -1;
+	dt->rec_sel = sel;
+	dt->rec_follow = true;
+	return true;
+}
+
 static unsigned records_action(struct app *a, enum action act)
 {
-	/* The journal is scrolled from its newest line, at the bottom. */
-	if (app_scroll(&a->detail.records_scroll, act, true, 1 << 20))
+	struct detail_state *dt = &a->detail;
+
+	if (records_move(dt, act))
 		return APP_REDRAW;
-	if (act != ACT_OPEN)
+	switch (act) {
+	case ACT_REC_WRITE:
+		editor_open(a, 0);
+		return APP_REDRAW;
+	case ACT_AMEND:
+		if (dt->rec_sel < 0 || (size_t)dt->rec_sel >= dt->nrecords) {
+			app_status(a, true, "No record to correct: select one with j/k");
+			return APP_REDRAW;
+		}
+		editor_open(a, dt->records[dt->rec_sel].id);
+		return APP_REDRAW;
+	default:
 		return APP_BELL;
-	editor_open(a, NULL, RK_CALL, false);
-	return APP_REDRAW;
+	}
 }
 
 const struct pane_ops pane_records_ops = {

@@ -139,6 +139,12 @@ static const char *const migrations[] = {
 	 * is agreed; for older stages only the unagreed due date is known. */
 	"ALTER TABLE stages ADD COLUMN limit_due TEXT CHECK (limit_due " ISO_DATE ");\n"
 	"UPDATE stages SET limit_due = due WHERE due_agreed = 0;\n",
+	/* 5: a draft remembers the time the note was started, the record it
+	 * corrects, and the editor's undo history, so a crash freezes no loss
+	 * that undo could have reversed. */
+	"ALTER TABLE drafts ADD COLUMN at TEXT;\n"
+	"ALTER TABLE drafts ADD COLUMN amends INTEGER REFERENCES records(id);\n"
+	"ALTER TABLE drafts ADD COLUMN history BLOB;\n",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -148,7 +154,7 @@ static const char *const migrations[] = {
 #define DISPUTE_COLS \
 	"d.id, d.reference, d.protocol, d.urgent, d.subject, ra.name, ag.name, d.category, " \
 	"d.summary, d.opened, d.status, d.closed, d.outcome, d.outstanding, d.challenged, " \
-	"d.current_stage"
+	"d.current_stage, EXISTS (SELECT 1 FROM drafts k WHERE k.dispute_id = d.id)"
 #define DISPUTE_FROM \
 	" FROM disputes d JOIN agencies ra ON ra.id = d.raised_by JOIN agencies ag ON ag.id = d.against"
 
@@ -1040,6 +1046,7 @@ static enum status dispute_from_row(struct store *s, sqlite3_stmt *st, struct di
 	d->outstanding = col_dup(st, 13);
 	d->challenged = col_date(st, 14, &bad);
 	d->current_stage = sqlite3_column_int(st, 15);
+	d->has_draft = sqlite3_column_int(st, 16) != 0;
 	if (bad)
 		return error_set(err, ST_DB, "%s: dispute %s holds a value this program cannot read", s->path,
 		                 d->reference);
@@ -1299,6 +1306,35 @@ out:
 	return rc;
 }
 
+enum status store_list_index(struct store *s, const struct list_filter *f, const char *reference, int *out,
+                             struct error *err)
+{
+	struct sb sql = {0};
+	sqlite3_stmt *st = NULL;
+	enum status rc;
+	int brc, src;
+
+	*out = -1;
+	sb_append(&sql, "SELECT rn FROM (SELECT d.reference AS ref, row_number() OVER (");
+	sb_append(&sql, order_sql(f->order));
+	sb_append(&sql, ") - 1 AS rn" DISPUTE_FROM);
+	filter_where(&sql, f);
+	sb_append(&sql, ") WHERE ref = :ref");
+	if ((rc = prepare(s, sql.s, &st, err)) != ST_OK)
+		goto out;
+	brc = bind_filter(st, f);
+	bind_named_text(st, ":ref", reference, &brc);
+	src = brc == SQLITE_OK ? sqlite3_step(st) : brc;
+	if (src == SQLITE_ROW)
+		*out = sqlite3_column_int(st, 0);
+	else if (src != SQLITE_DONE)
+		rc = db_fail(s, src, "cannot list the disputes", err);
+out:
+	sqlite3_finalize(st);
+	free(sql.s);
+	return rc;
+}
+
 /* ---- the journal ---- */
 
 enum status store_record_insert(struct store *s, struct record *r, struct error *err)
@@ -1513,22 +1549,41 @@ out:
 
 /* ---- drafts ---- */
 
-enum status store_draft_put(struct store *s, long long dispute_id, enum record_kind kind, const char *text,
-                            struct error *err)
+void draft_init(struct draft *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->kind = RK_NOTE;
+}
+
+void draft_free(struct draft *d)
+{
+	free(d->text);
+	free(d->at);
+	free(d->history);
+	draft_init(d);
+}
+
+enum status store_draft_put(struct store *s, const struct draft *d, struct error *err)
 {
 	static const char sql[] =
-		"INSERT INTO drafts(dispute_id, kind, text, updated) VALUES (?1, ?2, ?3, " UTC_NOW ")"
+		"INSERT INTO drafts(dispute_id, kind, text, updated, at, amends, history)"
+		" VALUES (?1, ?2, ?3, " UTC_NOW ", ?4, ?5, ?6)"
 		" ON CONFLICT(dispute_id) DO UPDATE SET kind = excluded.kind, text = excluded.text,"
-		" updated = excluded.updated";
+		" updated = excluded.updated, at = excluded.at, amends = excluded.amends, history = excluded.history";
 	sqlite3_stmt *st = NULL;
 	enum status rc;
 	int brc = SQLITE_OK, src;
 
 	if ((rc = prepare(s, sql, &st, err)) != ST_OK)
 		goto out;
-	bind_int(st, 1, dispute_id, &brc);
-	bind_text(st, 2, record_kind_name(kind), &brc);
-	bind_text(st, 3, text ? text : "", &brc);
+	bind_int(st, 1, d->dispute_id, &brc);
+	bind_text(st, 2, record_kind_name(d->kind), &brc);
+	bind_text(st, 3, d->text ? d->text : "", &brc);
+	bind_text(st, 4, d->at, &brc);
+	if (d->amends)
+		bind_int(st, 5, d->amends, &brc);
+	if (brc == SQLITE_OK && d->history && d->history_len)
+		brc = sqlite3_bind_blob(st, 6, d->history, (int)d->history_len, SQLITE_TRANSIENT);
 	src = brc == SQLITE_OK ? sqlite3_step(st) : brc;
 	if (src != SQLITE_DONE)
 		rc = db_fail(s, src, "cannot save the draft", err);
@@ -1537,15 +1592,16 @@ out:
 	return rc;
 }
 
-enum status store_draft_get(struct store *s, long long dispute_id, enum record_kind *kind, char **text,
-                            struct error *err)
+enum status store_draft_get(struct store *s, long long dispute_id, struct draft *d, struct error *err)
 {
 	sqlite3_stmt *st = NULL;
 	enum status rc;
 	int brc = SQLITE_OK, src;
 
-	*text = NULL;
-	if ((rc = prepare(s, "SELECT kind, text FROM drafts WHERE dispute_id = ?1", &st, err)) != ST_OK)
+	draft_free(d);
+	d->dispute_id = dispute_id;
+	if ((rc = prepare(s, "SELECT kind, text, at, coalesce(amends, 0), history FROM drafts WHERE dispute_id = ?1",
+	                  &st, err)) != ST_OK)
 		goto out;
 	bind_int(st, 1, dispute_id, &brc);
 	src = brc == SQLITE_OK ? sqlite3_step(st) : brc;
@@ -1555,9 +1611,16 @@ enum status store_draft_get(struct store *s, long long dispute_id, enum record_k
 		rc = db_fail(s, src, "cannot read the draft", err);
 		goto out;
 	}
-	if (!kind_from_name((const char *)sqlite3_column_text(st, 0), kind))
-		*kind = RK_NOTE;
-	*text = col_dup(st, 1);
+	if (!kind_from_name((const char *)sqlite3_column_text(st, 0), &d->kind))
+		d->kind = RK_NOTE;
+	d->text = col_dup(st, 1);
+	d->at = col_dup(st, 2);
+	d->amends = sqlite3_column_int64(st, 3);
+	if (sqlite3_column_type(st, 4) == SQLITE_BLOB && sqlite3_column_bytes(st, 4) > 0) {
+		d->history_len = (size_t)sqlite3_column_bytes(st, 4);
+		d->history = xmalloc(d->history_len);
+		memcpy(d->history, sqlite3_column_blob(st, 4), d->history_len);
+	}
 out:
 	sqlite3_finalize(st);
 	return rc;
@@ -1649,6 +1712,25 @@ enum status store_contact_get(struct store *s, long long id, struct contact *c, 
 	} else {
 		rc = db_fail(s, src, "cannot read the contact", err);
 	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+enum status store_meta_set(struct store *s, const char *key, const char *value, struct error *err)
+{
+	static const char sql[] =
+		"INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+	sqlite3_stmt *st = NULL;
+	enum status rc;
+	int brc = SQLITE_OK, src;
+
+	if ((rc = prepare(s, sql, &st, err)) != ST_OK)
+		return rc;
+	bind_text(st, 1, key, &brc);
+	bind_text(st, 2, value, &brc);
+	src = brc == SQLITE_OK ? sqlite3_step(st) : brc;
+	if (src != SQLITE_DONE)
+		rc = db_fail(s, src, "cannot save a database setting", err);
 	sqlite3_finalize(st);
 	return rc;
 }

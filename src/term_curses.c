@@ -2,18 +2,22 @@
 #define NCURSES_WIDECHAR 1
 
 #include <curses.h>
+#include <errno.h>
 #include <langinfo.h>
 #include <locale.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 #include <wchar.h>
 
 #include "dispute/app.h"
 #include "dispute/clock.h"
+#include "dispute/input.h"
 #include "dispute/keys.h"
 #include "dispute/screen.h"
 #include "dispute/tui.h"
@@ -21,15 +25,24 @@
 /* Idle wake-ups: often enough that a draft is stored within two seconds
  * of the last keystroke, rarely enough to cost nothing. */
 #define IDLE_MS 500
-/* Keys handled before the screen is drawn again, so a long paste goes in
- * at full speed rather than one redraw per character. */
-#define BATCH_KEYS 16384
+/* How long a lone Esc waits for the rest of an escape sequence: a
+ * terminal sends a sequence in one write, so a short wait never splits
+ * one into Esc + letters, and Esc still closes at once to a person. */
+#define ESC_MS 25
+/* A paste whose end marker has not come after this long is taken as it is. */
+#define PASTE_MS 3000
 
-static volatile sig_atomic_t got_signal;
+static volatile sig_atomic_t got_signal, got_winch;
 
 static void on_signal(int sig)
 {
 	got_signal = sig;
+}
+
+static void on_winch(int sig)
+{
+	(void)sig;
+	got_winch = 1;
 }
 
 struct term {
@@ -94,6 +107,8 @@ static wchar_t ascii_stand_in(const char *ch)
 		return L'v';
 	if (!strcmp(ch, "▸") || !strcmp(ch, "→"))
 		return L'>';
+	if (!strcmp(ch, "✎"))
+		return L'*';
 	return L'?';
 }
 
@@ -153,55 +168,35 @@ static void present(const struct term *t, struct app *a, struct screen *s)
 	doupdate();
 }
 
-/* Reads one key into *key (keys.h codes); false when none came. */
-static bool key_read(int *key)
+/* The terminal changed size: curses and the app follow. */
+static unsigned resized(struct app *a, struct screen *s)
 {
-	wint_t wc;
-	int rc = get_wch(&wc);
+	struct winsize ws;
 
-	if (rc == ERR)
-		return false;
-	if (rc != KEY_CODE_YES) {
-		*key = (int)wc;
-		return true;
-	}
-	switch (wc) {
-	case KEY_UP: *key = K_UP; break;
-	case KEY_DOWN: *key = K_DOWN; break;
-	case KEY_LEFT: *key = K_LEFT; break;
-	case KEY_RIGHT: *key = K_RIGHT; break;
-	case KEY_HOME: *key = K_HOME; break;
-	case KEY_END: *key = K_END; break;
-	case KEY_PPAGE: *key = K_PGUP; break;
-	case KEY_NPAGE: *key = K_PGDN; break;
-	case KEY_BTAB: *key = K_BTAB; break;
-	case KEY_BACKSPACE: *key = K_BACKSPACE; break;
-	case KEY_DC: *key = K_DELETE; break;
-	case KEY_ENTER: *key = K_ENTER; break;
-	case KEY_RESIZE: *key = K_RESIZE; break;
-	default:
-		if (wc >= KEY_F(1) && wc <= KEY_F(12))
-			*key = K_F1 + (int)(wc - KEY_F(1));
-		else
-			*key = K_NONE;
-		break;
-	}
-	return true;
+	got_winch = 0;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) != 0 || ws.ws_row == 0 || ws.ws_col == 0)
+		return APP_NONE;
+	resize_term(ws.ws_row, ws.ws_col);
+	screen_resize(s, ws.ws_col, ws.ws_row);
+	clearok(curscr, TRUE);
+	return app_resize(a, ws.ws_col, ws.ws_row);
 }
 
-static unsigned key_handle(struct app *a, struct screen *s, int key)
+/* Hands every complete key and paste the decoder holds to the app. */
+static unsigned events_run(struct app *a, struct input *in)
 {
-	int h, w;
+	struct input_event ev;
+	unsigned r = APP_NONE;
 
-	if (key == K_NONE)
-		return APP_NONE;
-	if (key == K_RESIZE) {
-		getmaxyx(stdscr, h, w);
-		screen_resize(s, w, h);
-		clearok(curscr, TRUE);
-		return app_resize(a, w, h);
+	while (!(r & APP_QUIT) && input_next(in, &ev)) {
+		long t = now_ms();
+
+		if (ev.kind == INPUT_PASTE)
+			r |= app_paste(a, ev.text, ev.len, t);
+		else
+			r |= app_key(a, ev.key, t);
 	}
-	return app_key(a, key);
+	return r;
 }
 
 static void signals_catch(void)
@@ -215,6 +210,8 @@ static void signals_catch(void)
 	 * the draft is stored before the process goes. */
 	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = on_winch;
+	sigaction(SIGWINCH, &sa, NULL);
 }
 
 /* Keeps "now" current in a workbench left open all day: new records get
@@ -230,12 +227,18 @@ static unsigned clock_tick(struct app *a)
 	return app_clock(a, today, minute);
 }
 
+/* Keys are read from the terminal's bytes by the input decoder, not by
+ * curses: a paste arrives whole (bracketed paste) and an escape sequence
+ * is never split into Esc and letters.  Curses only draws. */
 int tui_run(struct ctx *c)
 {
 	struct term t;
 	struct app a;
 	struct screen s;
+	struct input *in;
 	const char *cs;
+	char note[sizeof(a.quit_note)];
+	long last_byte = 0;
 	int h, w;
 
 	setlocale(LC_ALL, "");
@@ -243,7 +246,6 @@ int tui_run(struct ctx *c)
 		fputs("dispute: the workbench needs a terminal; see `dispute help` for the commands\n", stderr);
 		return 1;
 	}
-	signals_catch();
 	memset(&t, 0, sizeof(t));
 	cs = nl_langinfo(CODESET);
 	t.utf8 = cs && (!strcmp(cs, "UTF-8") || !strcmp(cs, "utf8"));
@@ -253,45 +255,70 @@ int tui_run(struct ctx *c)
 		return 1;
 	}
 	set_term(t.sp);
+	/* After newterm, so these handlers are ours and not curses' own. */
+	signals_catch();
 	raw();
 	noecho();
 	nonl();
-	keypad(stdscr, TRUE);
-	intrflush(stdscr, FALSE);
-	set_escdelay(25);
 	colours_start(&t);
+	/* Bracketed paste: the terminal marks pasted text, so it is only
+	 * ever text, whatever bytes it holds. */
+	fputs("\033[?2004h", stdout);
+	fflush(stdout);
+	in = input_new();
 	getmaxyx(stdscr, h, w);
 	screen_init(&s, w, h);
 	app_init(&a, c, w, h);
 	present(&t, &a, &s);
 	while (!got_signal) {
-		unsigned r;
-		int key;
+		struct pollfd pfd = { STDIN_FILENO, POLLIN, 0 };
+		bool pending = input_pending(in);
+		unsigned r = APP_NONE;
+		char buf[65536];
+		int ready = poll(&pfd, 1, pending ? (input_in_paste(in) ? PASTE_MS : ESC_MS) : IDLE_MS);
 
-		timeout(IDLE_MS);
-		if (!key_read(&key)) {
-			unsigned idle = app_tick(&a, now_ms()) | clock_tick(&a);
+		if (ready < 0 && errno != EINTR)
+			break;
+		if (got_winch)
+			r |= resized(&a, &s);
+		if (ready > 0) {
+			ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
 
-			if (idle & APP_REDRAW)
-				present(&t, &a, &s);
-			continue;
+			if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN))
+				break;      /* the terminal went away: keep the draft and go */
+			if (n > 0) {
+				input_feed(in, buf, (size_t)n);
+				last_byte = now_ms();
+			}
+		} else if (ready == 0 && pending) {
+			/* Nothing more came: a lone Esc is Esc; a paste whose end
+			 * never came is taken as it is. */
+			if (!input_in_paste(in))
+				input_timeout(in);
+			else if (now_ms() - last_byte >= PASTE_MS)
+				input_paste_abort(in);
 		}
-		r = key_handle(&a, &s, key);
-		timeout(0);
-		for (int i = 0; i < BATCH_KEYS && !(r & APP_QUIT) && !got_signal && key_read(&key); i++)
-			r |= key_handle(&a, &s, key);
+		r |= events_run(&a, in);
 		r |= app_tick(&a, now_ms());
+		if (ready == 0 && !pending)
+			r |= clock_tick(&a);
 		if (r & APP_QUIT)
 			break;
 		if (r & APP_REPAINT)
 			clearok(curscr, TRUE);
-		if (r & APP_REDRAW)
+		if (r & (APP_REDRAW | APP_REPAINT))
 			present(&t, &a, &s);
 	}
 	app_flush_draft(&a);
+	snprintf(note, sizeof(note), "%s", a.quit_note);
 	app_free(&a);
+	input_free(in);
 	screen_free(&s);
+	fputs("\033[?2004l", stdout);
+	fflush(stdout);
 	endwin();
 	delscreen(t.sp);
+	if (note[0])
+		fprintf(stderr, "dispute: %s\n", note);
 	return 0;
 }

@@ -429,16 +429,17 @@ static unsigned form_key(struct app *a, int key)
 {
 	struct invite_view *v = a->invite;
 	enum action act = keys_lookup(KC_FORM, key);
-	bool last = v->focus == INVITE_FIELDS - 1;
 
 	if (act == ACT_FM_CANCEL) {
 		invite_close(a);
+		app_guard(a);
 		app_status(a, false, "Invite cancelled: nothing was written");
 		return APP_REDRAW;
 	}
-	if (act == ACT_FM_SUBMIT || (last && (key == K_ENTER || key == K_RETURN)))
+	/* Only Ctrl-S saves: Enter moves on, even from the last field. */
+	if (act == ACT_FM_SUBMIT)
 		return v->step == IS_ORGANIZER ? organizer_submit(a) : contact_submit(a);
-	if (act == ACT_FM_NEXT || key == K_ENTER || key == K_RETURN) {
+	if (act == ACT_FM_NEXT) {
 		v->focus = (v->focus + 1) % INVITE_FIELDS;
 		return APP_REDRAW;
 	}
@@ -460,8 +461,15 @@ static unsigned pick_key(struct app *a, int key)
 		app_status(a, false, "Invite cancelled: nothing was written");
 		return APP_REDRAW;
 	}
-	if (key == K_ENTER || key == K_RETURN || act == ACT_FM_SUBMIT)
+	/* Naming the counterpart is journalled: Ctrl-S, never Enter.  Enter on
+	 * "add a contact" only opens that form. */
+	if (act == ACT_FM_SUBMIT || (key == K_ENTER && (size_t)v->sel >= v->ncontacts))
 		return pick_choose(a);
+	if (key == K_ENTER) {
+		app_status(a, false, "Ctrl-S names %s the counterpart (it is journalled); Esc cancels",
+		           v->contacts[v->sel].name);
+		return APP_REDRAW;
+	}
 	if (act == ACT_FM_NEXT || key == 'j') {
 		v->sel = (v->sel + 1) % items;
 	} else if (act == ACT_FM_PREV || key == 'k') {
@@ -547,7 +555,8 @@ static unsigned preview_key(struct app *a, int key)
 		app_status(a, false, "Invite cancelled: nothing was written");
 		return APP_REDRAW;
 	default:
-		return APP_BELL;
+		app_status(a, false, "Only Ctrl-S writes the file (Esc cancels)");
+		return APP_REDRAW;
 	}
 }
 
@@ -560,14 +569,14 @@ static unsigned path_key(struct app *a, int key)
 		v->step = IS_PREVIEW;
 		return APP_REDRAW;
 	}
-	if (key == K_ENTER || key == K_RETURN) {
+	if (key == K_ENTER) {
 		v->step = IS_PREVIEW;
 		return APP_REDRAW;
 	}
 	return textedit_key(&v->path, key, 0) < 0 ? APP_BELL : APP_REDRAW;
 }
 
-unsigned invite_key(struct app *a, int key)
+static unsigned invite_key(struct app *a, int key)
 {
 	struct invite_view *v = a->invite;
 
@@ -746,7 +755,7 @@ static void preview_draw(struct app *a, struct screen *s)
 		              "n or Esc cancel", v->include_subject ? "IN" : "left out");
 }
 
-void invite_draw(struct app *a, struct screen *s)
+static void invite_draw(struct app *a, struct screen *s)
 {
 	struct invite_view *v = a->invite;
 
@@ -766,3 +775,26 @@ void invite_draw(struct app *a, struct screen *s)
 		break;
 	}
 }
+
+static struct textedit *invite_field(struct app *a, bool *multiline)
+{
+	struct invite_view *v = a->invite;
+
+	*multiline = false;
+	if (!v)
+		return NULL;
+	if (v->step == IS_ORGANIZER || v->step == IS_CONTACT)
+		return &v->field[v->focus];
+	return v->step == IS_PATH ? &v->path : NULL;
+}
+
+static unsigned invite_hints(const struct app *a)
+{
+	const struct invite_view *v = a->invite;
+
+	if (v && v->step == IS_PREVIEW)
+		return KC_BIT(KC_INVITE) | KC_BIT(KC_VIEW);
+	return KC_BIT(KC_FORM);
+}
+
+const struct mode_ops mode_invite_ops = { invite_key, invite_draw, invite_field, invite_hints };

@@ -233,7 +233,7 @@ static unsigned prompt_key(struct app *a, int key)
 	return APP_REDRAW;
 }
 
-unsigned report_key(struct app *a, int key)
+static unsigned report_key(struct app *a, int key)
 {
 	struct report_view *v = a->report;
 
@@ -599,7 +599,7 @@ static void row_draw(struct screen *s, int y, struct rect in, const struct bar_c
 	bar_draw(s, y, in.x + c->bar_x, c->bar_w, row);
 }
 
-void report_draw(struct app *a, struct screen *s)
+static void report_draw(struct app *a, struct screen *s)
 {
 	struct report_view *v = a->report;
 	struct rect r = a->body, in, body;
@@ -653,3 +653,17 @@ void report_draw(struct app *a, struct screen *s)
 		screen_put(s, in.y + in.h - 2, in.x + in.w - 11, 9, SA_DIM, " ↑ above ");
 	rows_free(&rows);
 }
+
+static struct textedit *report_field(struct app *a, bool *multiline)
+{
+	*multiline = false;
+	return a->report && a->report->prompt ? &a->report->input : NULL;
+}
+
+static unsigned report_hints(const struct app *a)
+{
+	(void)a;
+	return KC_BIT(KC_REPORT) | KC_BIT(KC_VIEW);
+}
+
+const struct mode_ops mode_report_ops = { report_key, report_draw, report_field, report_hints };

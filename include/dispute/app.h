@@ -46,8 +46,28 @@ enum app_mode {
 	MODE_DIALOG,      /* confirmation or prompt */
 	MODE_DRAFT,       /* a kept draft offered back at start */
 	MODE_INVITE,      /* a calendar invite: details asked for, then the preview */
-	MODE_REPORT       /* the statistics view */
+	MODE_REPORT,      /* the statistics view */
+	MODE_IDENTITY,    /* who is writing: asked once, before anything is signed */
+	MODE_COUNT
 };
+
+/* How a mode takes keys and pastes and draws itself over the panes: one
+ * table instead of a switch in every dispatcher (tig's view_ops). */
+struct app;
+struct mode_ops {
+	unsigned (*key)(struct app *a, int key);
+	/* Draws the mode over the panes; NULL draws nothing more. */
+	void (*draw)(struct app *a, struct screen *s);
+	/* The text field that has the focus (a paste goes there), or NULL;
+	 * *multiline says whether it takes newlines. */
+	struct textedit *(*field)(struct app *a, bool *multiline);
+	/* The contexts whose hints the status line shows (KC_BIT mask); NULL
+	 * or 0 = the focused pane's. */
+	unsigned (*hints)(const struct app *a);
+};
+
+extern const struct mode_ops mode_normal_ops, mode_help_ops, mode_search_ops, mode_form_ops, mode_editor_ops,
+	mode_dialog_ops, mode_draft_ops, mode_invite_ops, mode_report_ops, mode_identity_ops;
 
 /* One line of the dispute list or the deadline board, copied out of the
  * store's borrowed dispute and already made safe to show. */
@@ -64,6 +84,7 @@ struct list_row {
 	bool overdue;           /* dispute_overdue at load: also a timed deadline gone earlier today */
 	bool urgent;
 	bool challenged;
+	bool draft;             /* a record draft is kept for it */
 	enum dispute_status status;
 };
 
@@ -103,6 +124,9 @@ struct detail_state {
 	size_t nrecords;
 	int timeline_scroll;
 	int records_scroll;     /* display lines from the bottom */
+	int rec_sel;            /* the selected record (index into records), for a correction */
+	bool rec_follow;        /* scroll the journal to show rec_sel at the next draw */
+	size_t *rec_line;       /* first journal line of each record, kept with journal */
 	/* The journal wrapped for the record pane, kept until the dispute is
 	 * loaded again or the pane's width changes: a key that only moves
 	 * around does not rewrap a long journal. */
@@ -114,7 +138,7 @@ struct editor_state {
 	long long dispute_id;
 	char ref[16];
 	enum record_kind kind;
-	struct textedit when;
+	struct textedit when;   /* the record's time: when the note was started, editable */
 	struct textedit text;
 	int field;              /* 0 kind, 1 when, 2 text */
 	bool dirty;             /* changed since the draft was last stored */
@@ -122,6 +146,8 @@ struct editor_state {
 	long dirty_since;       /* ms, or -1 until app_tick sees it */
 	int width;              /* text width at the last draw, for Up/Down */
 	int scroll;
+	long long amends;       /* the record being corrected, or 0 */
+	char *quote;            /* that record's heading and text (sanitised, owned), or NULL */
 };
 
 #define FORM_FIELDS 8
@@ -132,47 +158,54 @@ struct form_state {
 	size_t category;
 	bool urgent;
 	struct textedit text[FORM_FIELDS];
+	struct textedit category_typed;  /* words typed on the category field, matched as typed */
+	bool dirty;             /* the user has typed or chosen something */
+	bool discard;           /* Esc pressed on a dirty form: asking before throwing it away */
 	char msg[sizeof(((struct error *)0)->msg)];   /* a refusal, whole: it may list the categories */
 };
 
 enum dialog_step {
 	DLG_NONE,
-	DLG_ESCALATE,
 	DLG_ESCALATE_DUE,       /* escalate into a stage whose date is agreed: the date */
 	DLG_ESCALATE_REASON,    /* ... and why, when it is later than the protocol allows */
 	DLG_DUE_DATE,
 	DLG_DUE_REASON,
 	DLG_RESOLVE_OUTCOME,
 	DLG_RESOLVE_OUTSTANDING,
-	DLG_RESOLVE_CONFIRM,
 	DLG_WITHDRAW_REASON,
-	DLG_WITHDRAW_CONFIRM,
-	DLG_CHALLENGE
+	DLG_CONFIRM             /* what will be written, waiting for Ctrl-S */
 };
 
-#define DIALOG_LINES 12
+#define DIALOG_LINES 16
 
 struct dialog_state {
 	enum dialog_step step;
-	bool prompt;            /* has an input line; otherwise y/n */
+	bool prompt;            /* has an input line; otherwise a confirmation */
 	bool optional;          /* the input may be left empty */
 	char title[64];
 	char *lines[DIALOG_LINES];
 	int nlines;
 	char label[64];
 	char hint[256];         /* a dim line under the input, or "" */
+	char verb[32];          /* what Ctrl-S does: "escalate", "resolve", ... */
+	char done[80];          /* what the status line says once it is done: "Escalated D-2026-0001" */
 	struct textedit input;
 	char ref[16];
+	struct svc_change ch;   /* the change being put together; its strings point into answer[] */
 	char *answer[2];        /* answers of earlier steps, owned */
-	long date;
 	long limit_due;         /* DLG_ESCALATE_DUE: the latest date the protocol allows, or DATE_NONE */
 };
 
 struct draft_offer {
-	long long dispute_id;
 	char ref[16];
-	enum record_kind kind;
-	char *text;             /* owned */
+	struct draft draft;     /* owned; draft.text NULL when none is offered */
+};
+
+/* Who is writing: the first start without a name asks for it once. */
+struct identity_state {
+	struct textedit name, role;
+	int field;
+	char msg[sizeof(((struct error *)0)->msg)];
 };
 
 /* The states of the two full views, owned by view_invite.c and
@@ -196,13 +229,25 @@ struct app {
 	struct form_state form;
 	struct dialog_state dlg;
 	struct draft_offer draft;
+	struct identity_state who;
 	struct textedit search;
 	struct invite_view *invite;
 	struct report_view *report;
 	int help_scroll;
-	char status[512];
+	char status[2048];
 	bool status_error;
+	/* Keys that come in a burst just after a text field closed are the
+	 * rest of a sentence, not commands: they are dropped until a pause. */
+	long now_ms;            /* when the key being handled arrived (monotonic) */
+	bool guard;             /* dropping the rest of a burst */
+	long guard_last;        /* when the last key of the burst came */
+	int guard_dropped;
+	char quit_note[256];    /* said on the terminal after the workbench closes */
 };
+
+/* A key that follows the one before it by less than this is part of the
+ * same burst of typing. */
+#define APP_BURST_MS 1000
 
 /* Sets up the app on an opened ctx (borrowed for the app's life), loads
  * the first screen's worth of data and looks for a kept draft. */
@@ -212,8 +257,15 @@ void app_free(struct app *a);
 
 /* The terminal is now w x h. */
 unsigned app_resize(struct app *a, int w, int h);
-/* Handles one key (keys.h).  Returns APP_* bits. */
-unsigned app_key(struct app *a, int key);
+/* Handles one key (keys.h) that arrived at now_ms (a monotonic clock in
+ * milliseconds).  Returns APP_* bits. */
+unsigned app_key(struct app *a, int key, long now_ms);
+/* Handles a bracketed paste: the bytes as received, inserted as text into
+ * the focused text field (cleaned, never cut short), or refused with a
+ * word on the status line when no text field has the focus.  Returns APP_* bits. */
+unsigned app_paste(struct app *a, const char *bytes, size_t n, long now_ms);
+/* A text field just closed: keys still coming in the same burst are dropped. */
+void app_guard(struct app *a);
 /* Called whenever the input is idle and after each batch of keys, with a
  * monotonic clock in milliseconds: stores the record draft once it has
  * been unsaved for a moment, so typing is never held up by the disk. */
@@ -243,6 +295,11 @@ void app_reload_list(struct app *a);
 void app_reload_board(struct app *a);
 /* Loads the dispute ref as the selected one (NULL clears the selection). */
 void app_select(struct app *a, const char *ref);
+/* Selects the record with this id in the journal and scrolls to it. */
+void app_select_record(struct app *a, long long id);
+/* Reloads everything after a change to dispute ref (a save, a refusal that
+ * found it moved on) and keeps it selected, in the list too. */
+void app_changed(struct app *a, const char *ref);
 /* Puts the list selection on ref when it is in the loaded window. */
 void app_list_find(struct app *a, const char *ref);
 /* Moves the list selection to index i (clamped), paging the window. */

@@ -91,6 +91,7 @@ struct dispute {
 	char *outstanding;      /* how outstanding issues are pursued (resolved) */
 	long challenged;        /* formal challenge date, DATE_NONE when not set */
 	int current_stage;      /* 1-based; the last started stage */
+	bool has_draft;         /* a record is being written in the workbench (a kept draft) */
 	struct stage *stages;   /* stages[0..nstages) = stages 1..nstages that were started */
 	size_t nstages;
 };
@@ -116,6 +117,9 @@ struct record {
 
 void record_init(struct record *r);
 void record_free(struct record *r);
+
+/* The latest of recs[0..n) that corrects record id (amends it), or 0. */
+long long record_corrected_by(const struct record *recs, size_t n, long long id);
 
 /* Checks text a user typed.  Valid UTF-8 only; no control characters
  * except, when multiline, newline and tab; CRLF is normalised to LF in

@@ -85,6 +85,9 @@ void input_timeout(struct input *in);
  * marker: the next input_next returns what arrived so far as the paste,
  * and bytes fed later are decoded as typed.  Does nothing when no paste
  * is open.  The caller decides when (a size or time limit). */
+/* True while a bracketed paste has begun and its end marker has not come:
+ * the caller waits longer for more bytes than for an escape sequence. */
+bool input_in_paste(const struct input *in);
 void input_paste_abort(struct input *in);
 
 #endif

@@ -83,6 +83,10 @@ typedef int (*store_list_fn)(const struct dispute *d, void *ctx);
  * returns non-zero.  d is borrowed for the duration of the call. */
 enum status store_list(struct store *s, const struct list_filter *f, store_list_fn fn, void *ctx,
                        struct error *err);
+/* Sets *out to the place (0-based) of the dispute `reference` in the list
+ * f gives (offset/limit ignored), or -1 when it is not in it. */
+enum status store_list_index(struct store *s, const struct list_filter *f, const char *reference, int *out,
+                             struct error *err);
 /* Counts the disputes matching f (offset/limit ignored). */
 enum status store_count(struct store *s, const struct list_filter *f, int *out, struct error *err);
 
@@ -107,7 +111,8 @@ enum status store_contacts_load(struct store *s, const char *agency, struct cont
 enum status store_contact_get(struct store *s, long long id, struct contact *c, struct error *err);
 
 /* Reads a database setting ("uid": this database's random identity, used
- * in calendar invite UIDs).  *value is a new string or NULL (caller frees). */
+ * in calendar invite UIDs; "last-protocol": the protocol of the last dispute
+ * opened in the workbench).  *value is a new string or NULL (caller frees). */
 enum status store_meta_get(struct store *s, const char *key, char **value, struct error *err);
 
 /* Closure days added by the user (offices closed), applied to every division. */
@@ -118,14 +123,31 @@ enum status store_closures(struct store *s, int (*fn)(long day, const char *reas
                            struct error *err);
 
 /* The record draft being typed in the workbench, one per dispute, saved as
- * the user types so that a killed terminal loses nothing.  store_draft_get
- * sets *text to NULL when there is no draft (caller frees *text). */
-enum status store_draft_put(struct store *s, long long dispute_id, enum record_kind kind, const char *text,
-                            struct error *err);
-enum status store_draft_get(struct store *s, long long dispute_id, enum record_kind *kind, char **text,
-                            struct error *err);
+ * the user types so that a killed terminal loses nothing.  Owned strings;
+ * free with draft_free. */
+struct draft {
+	long long dispute_id;
+	enum record_kind kind;
+	char *text;
+	char *at;               /* the record's time as typed in the editor, or NULL */
+	long long amends;       /* the record this one will correct, or 0 */
+	char *history;          /* the editor's undo history and kill ring (opaque bytes), or NULL */
+	size_t history_len;
+};
+
+void draft_init(struct draft *d);
+void draft_free(struct draft *d);
+
+enum status store_draft_put(struct store *s, const struct draft *d, struct error *err);
+/* Fills *d (draft_init'ed by the caller) with the draft of dispute_id;
+ * d->text stays NULL when there is none. */
+enum status store_draft_get(struct store *s, long long dispute_id, struct draft *d, struct error *err);
 enum status store_draft_clear(struct store *s, long long dispute_id, struct error *err);
 /* Sets *dispute_id to a dispute with a pending draft, or 0 if none. */
 enum status store_draft_any(struct store *s, long long *dispute_id, struct error *err);
+
+/* Reads and writes a database setting (meta table).  *value is a new
+ * string or NULL (caller frees). */
+enum status store_meta_set(struct store *s, const char *key, const char *value, struct error *err);
 
 #endif

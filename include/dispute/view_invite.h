@@ -11,8 +11,6 @@
  * shows the preview.  A refusal closes the view with a message in the
  * status line.  Returns APP_* bits. */
 unsigned invite_open(struct app *a);
-unsigned invite_key(struct app *a, int key);
-void invite_draw(struct app *a, struct screen *s);
 /* Frees the view and returns to the panes; nothing is written. */
 void invite_close(struct app *a);
 

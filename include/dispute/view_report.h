@@ -7,8 +7,6 @@
 
 /* Opens the view on this calendar year to today.  Returns APP_* bits. */
 unsigned report_open(struct app *a);
-unsigned report_key(struct app *a, int key);
-void report_draw(struct app *a, struct screen *s);
 /* Frees the view and returns to the panes. */
 void report_close(struct app *a);
 

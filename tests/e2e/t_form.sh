@@ -26,6 +26,8 @@ wait_for "Opened D-2026-0001"
 line 1 " dispute  Fri 2026-11-27 · 1 open · 0 overdue · 0 due today      ? help  q quit"
 line 5 "│> D-2026-0001 Conwy Children… roles         1/4   2026-12-04 5 wd             │"
 line 24 "Opened D-2026-0001 under north-wales: stage 1 due Fri 2026-12-04"
+# Keys straight after the form closes are dropped as the end of the typing.
+sleep 1.1
 keys Tab
 wait_for "┌─ Timeline"
 line 4 "│ D-2026-0001 · NW-4471 (T.J.)                                                 │"

@@ -23,7 +23,10 @@ line 17 "│ SUMMARY:D-2026-0001: stage 2 deadline (Line manager to line manager
 line 37 "│ File: ~/dispute-invites/D-2026-0001-stage2.ics (mode 0600)                                                           │"
 lacks "NW-4471"
 [ ! -e "$HOME/dispute-invites" ] || fail "something was written before the confirmation"
-keys y
+keys y Enter
+wait_for "Only Ctrl-S writes the file (Esc cancels)"
+[ ! -e "$HOME/dispute-invites" ] || fail "y or Enter wrote the file"
+keys C-s
 wait_for "Invite for D-2026-0001 stage 2 written to ~/dispute-invites/D-2026-0001-stage2.ics"
 file="$HOME/dispute-invites/D-2026-0001-stage2.ics"
 if [ -f "$file" ]; then

@@ -23,5 +23,5 @@ t resize-window -t e2e -x 120 -y 40
 wait_for "┌─ Deadlines"
 line 2 "┌─ Disputes: open by due date (3) ─────────────────────────────────────────────┐┌─ Deadlines ──────────────────────────┐"
 line 17 "┌─ Timeline ───────────────────────────────────┐┌─ Records · D-2026-0002 ──────────────────────────────────────────────┐"
-line 40 "? help · q quit · Tab pane · j/k scroll · a record · e escalate · d due date · r resolve · w withdraw · c challenge"
+line 40 "? help · a record · e escalate · j/k move · Tab pane · / search · n new · r resolve · w withdraw · d due date"
 finish

@@ -11,12 +11,15 @@ keys Enter
 wait_for "Outstanding"
 typed "Review at the strategy meeting on Monday"
 keys Enter
-wait_for "Resolve D-2026-0002?"
-line 18 "│ D-2026-0002 · SU-118│ Close D-2026-0002 as resolved at stage 2 today.                          │es                   │"
-line 19 "│ Dispute Resolution P│ Outcome: Police lead the joint visit; Zoë from health attends.           │                     │"
-line 20 "│                     │ Outstanding: Review at the strategy meeting on Monday                    │─────────────────────│"
-line 23 "│ ● 2 Line manager to │ y resolve · n or Esc cancel                                              │                     │"
-keys y
+wait_for "Ctrl-S resolve · Esc cancel"
+line 17 "┌─ Timeline ──────────│ D-2026-0002 closes as resolved at stage 2 today (Fri 2026-11-27).        │─────────────────────┐"
+line 19 "│ Dispute Resolution P│ Ctrl-S writes this to the journal of D-2026-0002, signed Siân Roberts:   │                     │"
+line 20 "│                     │   Resolved at stage 2. Agreed: Police lead the joint visit; Zoë from     │─────────────────────│"
+line 21 "│ ✓ 1 Frontline practi│   health attends.                                                        │                     │"
+line 22 "│     2026-11-02 → 202│   Outstanding issues: Review at the strategy meeting on Monday           │age 1 (Frontline     │"
+keys y Enter
+wait_for "Only Ctrl-S resolves (Esc cancels); nothing is written until then"
+keys C-s
 wait_for "Resolved D-2026-0002"
 line 1 " dispute  Fri 2026-11-27 · 2 open · 0 overdue · 1 due today                                              ? help  q quit"
 line 2 "┌─ Disputes: open by due date (2) ─────────────────────────────────────────────┐┌─ Deadlines ──────────────────────────┐"

@@ -25,7 +25,23 @@
  *   start                    starts the app
  *   keys TEXT                types TEXT; <Tab> <BTab> <Enter> <Esc> <Up> <Down>
  *                            <Left> <Right> <Home> <End> <PgUp> <PgDn> <BS> <Del>
- *                            <F1>..<F12> <C-x> <lt> name keys
+ *                            <F1>..<F12> <C-x> <M-x> (Alt-x) <M-BS> <C-Left>
+ *                            <C-Right> <lt> name keys; each key comes 50 ms
+ *                            after the one before
+ *   pause MS                 MS milliseconds pass with no key
+ *   bytes TEXT               TEXT's bytes as the terminal sends them, through
+ *                            the input decoder ("\e" ESC, "\r" CR, "\n" LF,
+ *                            "\0" NUL, "\xHH" any byte); then the escape
+ *                            delay passes
+ *   paste TEXT               TEXT (escaped as for bytes) as a bracketed paste
+ *   unset NAME               removes an environment variable (before anything
+ *                            opens the database: "unset DISPUTE_AUTHOR")
+ *   snapshot                 remembers the journal, disputes and stages tables
+ *   unchanged                those tables are byte for byte as remembered
+ *   corpus FILE FOCUS MS [PAUSE]  types FILE (beside the script) with the
+ *                            pane FOCUS (1-4) focused, a key every MS ms and a
+ *                            PAUSE ms pause after each sentence; Esc and the
+ *                            focus key again whenever a mode opened
  *   typed TEXT               as keys, drawing the screen after every key as
  *                            the terminal does when keys come one at a time
  *   edits SEED N             N random editing keys in the open record editor
@@ -55,6 +71,7 @@
 
 #include "dispute/app.h"
 #include "dispute/date.h"
+#include "dispute/input.h"
 #include "dispute/keys.h"
 #include "dispute/screen.h"
 #include "dispute/service.h"
@@ -75,6 +92,7 @@ struct run {
 	struct screen s;
 	unsigned last;
 	long clock_ms;
+	char *snapshot;         /* the tables as "snapshot" found them, or NULL */
 	bool update;
 	int failures;
 	int lineno;
@@ -180,8 +198,8 @@ static void press(struct run *r, int key, bool draw)
 		fail(r, "keys before start");
 		return;
 	}
-	r->last = app_key(&r->a, key);
 	r->clock_ms += 50;
+	r->last = app_key(&r->a, key, r->clock_ms);
 	app_tick(&r->a, r->clock_ms);
 	if (draw)
 		app_draw(&r->a, &r->s);
@@ -205,8 +223,16 @@ static void type(struct run *r, const char *s, bool draw)
 					key = named[i].key;
 			if (key < 0 && name[0] == 'F' && atoi(name + 1) >= 1 && atoi(name + 1) <= 12)
 				key = K_F(atoi(name + 1));
+			if (key < 0 && !strcmp(name, "C-Left"))
+				key = K_CLEFT;
+			if (key < 0 && !strcmp(name, "C-Right"))
+				key = K_CRIGHT;
+			if (key < 0 && !strcmp(name, "M-BS"))
+				key = K_ALT(K_BACKSPACE);
 			if (key < 0 && name[0] == 'C' && name[1] == '-' && name[2] && !name[3])
 				key = K_CTRL(name[2]);
+			if (key < 0 && name[0] == 'M' && name[1] == '-' && name[2] && !name[3])
+				key = K_ALT(name[2]);
 			if (key >= 0) {
 				press(r, key, draw);
 				s = gt + 1;
@@ -279,6 +305,180 @@ static void random_edits(struct run *r, unsigned seed, int n)
 		if (!wrap_agrees(r))
 			return;
 	}
+}
+
+static char *slurp(const char *path);
+
+/* Script text with "\\e", "\\r", "\\n", "\\t", "\\0" and "\\xHH" made
+ * into bytes; *n is the length (NUL bytes may be inside).  Caller frees. */
+static char *bytes_of(const char *s, size_t *n)
+{
+	struct sb sb = {0};
+
+	for (; *s; s++) {
+		char c = *s;
+
+		if (s[0] == '\\' && s[1]) {
+			s++;
+			switch (*s) {
+			case 'e': c = 0x1b; break;
+			case 'r': c = '\r'; break;
+			case 'n': c = '\n'; break;
+			case 't': c = '\t'; break;
+			case '0': c = '\0'; break;
+			case 'x':
+				if (s[1] && s[2]) {
+					char hex[3] = { s[1], s[2], 0 };
+					c = (char)strtol(hex, NULL, 16);
+					s += 2;
+				}
+				break;
+			default: c = *s; break;
+			}
+		}
+		sb_appendn(&sb, &c, 1);
+	}
+	*n = sb.len;
+	return sb.s ? sb.s : xstrdup("");
+}
+
+/* Feeds bytes through the decoder as the terminal loop does: every
+ * complete event to the app, then the escape delay. */
+static void feed(struct run *r, const char *bytes, size_t n)
+{
+	struct input *in = input_new();
+	struct input_event ev;
+
+	if (!r->started) {
+		fail(r, "bytes before start");
+		input_free(in);
+		return;
+	}
+	input_feed(in, bytes, n);
+	for (int pass = 0; pass < 2; pass++) {
+		while (input_next(in, &ev)) {
+			r->clock_ms += 50;
+			if (ev.kind == INPUT_PASTE)
+				r->last = app_paste(&r->a, ev.text, ev.len, r->clock_ms);
+			else
+				r->last = app_key(&r->a, ev.key, r->clock_ms);
+			app_tick(&r->a, r->clock_ms);
+		}
+		input_timeout(in);
+	}
+	input_free(in);
+}
+
+/* The journal, disputes and stages tables as text, row by row. */
+static char *tables_dump(struct run *r)
+{
+	static const char *const q[] = {
+		"SELECT * FROM records ORDER BY id",
+		"SELECT * FROM disputes ORDER BY id",
+		"SELECT * FROM stages ORDER BY dispute_id, number",
+	};
+	sqlite3 *db = NULL;
+	struct sb sb = {0};
+
+	if (sqlite3_open_v2(r->db, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		fail(r, "cannot open the database: %s", sqlite3_errmsg(db));
+		sqlite3_close(db);
+		return xstrdup("");
+	}
+	sqlite3_busy_timeout(db, 2000);
+	for (size_t i = 0; i < sizeof(q) / sizeof(q[0]); i++) {
+		sqlite3_stmt *st = NULL;
+
+		if (sqlite3_prepare_v2(db, q[i], -1, &st, NULL) != SQLITE_OK) {
+			fail(r, "%s: %s", q[i], sqlite3_errmsg(db));
+			continue;
+		}
+		sb_printf(&sb, "-- %s\n", q[i]);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			for (int c = 0; c < sqlite3_column_count(st); c++) {
+				const unsigned char *v = sqlite3_column_text(st, c);
+				sb_append(&sb, c ? "|" : "");
+				sb_appendn(&sb, v ? (const char *)v : "NULL", v ? (size_t)sqlite3_column_bytes(st, c) : 4);
+			}
+			sb_append(&sb, "\n");
+		}
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(db);
+	return sb_take(&sb);
+}
+
+/* Types a file of English into a pane: every printable character, Enter
+ * at each line end, with the app restarted whenever it quits (q) and Esc
+ * and the focus key pressed again at each line start, so every line is
+ * typed with the pane itself focused. */
+static void corpus(struct run *r, const char *file, int focus, int gap, int pause)
+{
+	char path[512], *text, *p;
+	int words = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", r->dir, file);
+	if (!(text = slurp(path))) {
+		fail(r, "cannot read %s", path);
+		return;
+	}
+	p = text;
+	while (*p) {
+		char *eol = strchr(p, '\n');
+		size_t len = eol ? (size_t)(eol - p) : strlen(p);
+		bool inword = false;
+
+		/* Back to the panes with the pane focused, as after a pause. */
+		r->clock_ms += APP_BURST_MS + 1;
+		for (int i = 0; i < 3 && r->a.mode != MODE_NORMAL; i++) {
+			r->clock_ms += 50;
+			app_key(&r->a, K_ESC, r->clock_ms);
+			r->clock_ms += APP_BURST_MS + 1;
+		}
+		if (r->a.mode != MODE_NORMAL) {
+			fail(r, "corpus: cannot get back to the panes");
+			break;
+		}
+		r->clock_ms += 50;
+		app_key(&r->a, '0' + focus, r->clock_ms);
+		for (size_t i = 0; i < len; i++) {
+			unsigned char c = (unsigned char)p[i];
+			unsigned cp = c;
+			size_t k = 1;
+
+			if (c >= 0x80) {
+				k = (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : 4;
+				cp = c & (k == 2 ? 0x1f : k == 3 ? 0x0f : 0x07);
+				for (size_t j = 1; j < k && i + j < len; j++)
+					cp = (cp << 6) | ((unsigned char)p[i + j] & 0x3f);
+			}
+			r->clock_ms += gap;
+			r->last = app_key(&r->a, (int)cp, r->clock_ms);
+			if (r->last & APP_QUIT) {
+				app_stop(r);
+				app_start(r);
+			}
+			if ((c == '.' || c == '?' || c == '!') && pause)
+				r->clock_ms += pause;
+			words += c == ' ' && inword;
+			inword = c != ' ';
+			i += k - 1;
+		}
+		words += inword;
+		r->clock_ms += gap;
+		r->last = app_key(&r->a, K_ENTER, r->clock_ms);
+		if (r->last & APP_QUIT) {
+			app_stop(r);
+			app_start(r);
+		}
+		app_draw(&r->a, &r->s);
+		if (!eol)
+			break;
+		p = eol + 1;
+	}
+	if (words < 5000)
+		fail(r, "corpus %s has %d words: at least 5000 are wanted", file, words);
+	free(text);
 }
 
 static char *slurp(const char *path)
@@ -362,6 +562,7 @@ static bool parse_date(struct run *r, const char *s, long *out)
 }
 
 static void run_file(struct run *r, const char *path);
+static char *slurp(const char *path);
 
 /* The database's identity is random; pin it so invite UIDs are exact. */
 static void pin_uid(struct run *r, const char *uid)
@@ -519,9 +720,15 @@ static void directive(struct run *r, char *line)
 		unescape(f[1]);
 		text = text_times(f[0], f[1]);
 		dispute_init(&d);
-		if (store_dispute_load(r->c.store, which, &d, &err) == ST_OK)
-			check(r, store_draft_put(r->c.store, d.id, k, text, &err), &err);
-		else
+		if (store_dispute_load(r->c.store, which, &d, &err) == ST_OK) {
+			struct draft dr;
+
+			draft_init(&dr);
+			dr.dispute_id = d.id;
+			dr.kind = k;
+			dr.text = text;
+			check(r, store_draft_put(r->c.store, &dr, &err), &err);
+		} else
 			check(r, err.code, &err);
 		dispute_free(&d);
 		free(text);
@@ -558,7 +765,7 @@ static void directive(struct run *r, char *line)
 		cfg->name = xstrdup(f[0]);
 		cfg->email = xstrdup(f[1]);
 		cfg->phone = n > 2 && *f[2] ? xstrdup(f[2]) : NULL;
-		check(r, config_save(cfg, &err), &err);
+		check(r, ctx_config_save(&r->c, &err), &err);
 	} else if (!strcmp(line, "uid")) {
 		pin_uid(r, arg);
 	} else if (!strcmp(line, "sql")) {
@@ -576,6 +783,45 @@ static void directive(struct run *r, char *line)
 			fail(r, "%s: %s", rel, strerror(errno));
 		else if ((st.st_mode & 07777) != mode)
 			fail(r, "%s: mode %o, not %o", rel, (unsigned)(st.st_mode & 07777), mode);
+	} else if (!strcmp(line, "pause")) {
+		r->clock_ms += atol(arg);
+		if (r->started)
+			app_tick(&r->a, r->clock_ms);
+	} else if (!strcmp(line, "bytes") || !strcmp(line, "paste")) {
+		size_t len;
+		char *b = bytes_of(arg, &len);
+		if (line[0] == 'p') {
+			struct sb sb = {0};
+			sb_appendn(&sb, "\x1b[200~", 6);
+			sb_appendn(&sb, b, len);
+			sb_appendn(&sb, "\x1b[201~", 6);
+			feed(r, sb.s, sb.len);
+			free(sb.s);
+		} else {
+			feed(r, b, len);
+		}
+		free(b);
+	} else if (!strcmp(line, "unset")) {
+		unsetenv(arg);
+	} else if (!strcmp(line, "snapshot")) {
+		free(r->snapshot);
+		r->snapshot = ctx_ready(r) ? tables_dump(r) : NULL;
+	} else if (!strcmp(line, "unchanged")) {
+		char *now = tables_dump(r);
+		if (!r->snapshot)
+			fail(r, "unchanged before snapshot");
+		else if (strcmp(now, r->snapshot) != 0)
+			fail(r, "the journal, disputes or stages changed:\n%s", now);
+		free(now);
+	} else if (!strcmp(line, "corpus")) {
+		char file[256];
+		int focus, gap, pause = 0;
+		if (sscanf(arg, "%255s %d %d %d", file, &focus, &gap, &pause) < 3 || focus < 1 || focus > 4)
+			fail(r, "corpus FILE FOCUS MS [PAUSE]");
+		else if (!r->started)
+			fail(r, "corpus before start");
+		else
+			corpus(r, file, focus, gap, pause);
 	} else if (!strcmp(line, "start")) {
 		app_start(r);
 	} else if (!strcmp(line, "keys")) {
@@ -712,7 +958,10 @@ static int run_script(const char *script, bool update)
 	app_stop(&r);
 	if (r.ctx_ready)
 		ctx_free(&r.c);
+	free(r.snapshot);
 	remove_tree(r.tmpdir);
+	/* The next script signs as the fixed author again. */
+	setenv("DISPUTE_AUTHOR", "Test Lead", 1);
 	free((char *)r.dir);
 	printf("%s - screen/%s\n", r.failures ? "not ok" : "ok", name);
 	return r.failures ? 1 : 0;

@@ -209,8 +209,8 @@ static void test_create_modes(void **state)
 	assert_true(S_ISREG(st.st_mode));
 	assert_int_equal(st.st_mode & 0777, 0600);
 
-	assert_int_equal(store_schema_version(), 4);
-	assert_int_equal(raw_int(path, "PRAGMA user_version"), 4);
+	assert_int_equal(store_schema_version(), 5);
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), 5);
 	assert_int_equal(raw_int(path, "PRAGMA application_id"), 0x44535054);
 	assert_int_equal(raw_int(path, "SELECT count(*) FROM sqlite_master WHERE name = 'disputes'"), 1);
 
@@ -272,7 +272,8 @@ static void test_wal_and_foreign_keys(void **state)
 	dispute_free(&d);
 	assert_int_equal(raw_int(f->db, "SELECT count(*) FROM stages"), 1);
 	/* Foreign keys are enforced on the store's connection. */
-	assert_int_equal(store_draft_put(f->s, 999, RK_NOTE, "orphan", &err), ST_DB);
+	assert_int_equal(store_draft_put(f->s, &(struct draft){ .dispute_id = 999, .kind = RK_NOTE, .text = (char *)"orphan" },
+	                                 &err), ST_DB);
 	assert_non_null(strstr(err.msg, "FOREIGN KEY constraint failed"));
 }
 
@@ -812,43 +813,80 @@ static void test_records_append_only(void **state)
 
 /* ---- drafts, closures, agencies, contacts ---- */
 
+/* A draft to store, its strings borrowed. */
+static struct draft draft_of(long long id, enum record_kind kind, const char *text, const char *at, long long amends,
+                             const char *hist, size_t hlen)
+{
+	struct draft d;
+
+	draft_init(&d);
+	d.dispute_id = id;
+	d.kind = kind;
+	d.text = (char *)text;
+	d.at = (char *)at;
+	d.amends = amends;
+	d.history = (char *)hist;
+	d.history_len = hlen;
+	return d;
+}
+
 static void test_drafts(void **state)
 {
 	struct fx *f = *state;
 	struct error err;
-	enum record_kind kind;
-	char *text = (char *)"sentinel";
+	struct draft got, put;
+	struct record r;
 	long long any;
 	char ref[16];
+	static const char blob[] = { 'T', 'E', 0, 'D', (char)0xff, 'H' };
 
+	draft_init(&got);
 	insert_simple(f->s, "2026-03-01", "School", "Police", NULL, ref);
-	assert_int_equal(store_draft_get(f->s, 1, &kind, &text, &err), ST_OK);
-	assert_null(text);
+	assert_int_equal(store_draft_get(f->s, 1, &got, &err), ST_OK);
+	assert_null(got.text);
 	assert_int_equal(store_draft_any(f->s, &any, &err), ST_OK);
 	assert_int_equal(any, 0);
 
-	assert_int_equal(store_draft_put(f->s, 1, RK_CALL, "Typing during the call", &err), ST_OK);
-	assert_int_equal(store_draft_get(f->s, 1, &kind, &text, &err), ST_OK);
-	assert_int_equal(kind, RK_CALL);
-	assert_string_equal(text, "Typing during the call");
-	free(text);
-	assert_int_equal(store_draft_put(f->s, 1, RK_MEETING, "Typing during the call, more", &err), ST_OK);
-	assert_int_equal(store_draft_get(f->s, 1, &kind, &text, &err), ST_OK);
-	assert_int_equal(kind, RK_MEETING);
-	assert_string_equal(text, "Typing during the call, more");
-	free(text);
+	put = draft_of(1, RK_CALL, "Typing during the call", "2026-03-02 10:05", 0, NULL, 0);
+	assert_int_equal(store_draft_put(f->s, &put, &err), ST_OK);
+	assert_int_equal(store_draft_get(f->s, 1, &got, &err), ST_OK);
+	assert_int_equal(got.kind, RK_CALL);
+	assert_string_equal(got.text, "Typing during the call");
+	assert_string_equal(got.at, "2026-03-02 10:05");
+	assert_int_equal(got.amends, 0);
+	assert_null(got.history);
+	/* The editor's history is kept byte for byte, NUL bytes and all. */
+	record_init(&r);
+	r.dispute_id = 1;
+	assert_true(date_parse("2026-03-01", &r.day));
+	r.kind = RK_NOTE;
+	r.stage = 1;
+	r.text = xstrdup("The note to correct");
+	assert_int_equal(store_record_insert(f->s, &r, &err), ST_OK);
+	put = draft_of(1, RK_MEETING, "Typing during the call, more", NULL, r.id, blob, sizeof(blob));
+	assert_int_equal(store_draft_put(f->s, &put, &err), ST_OK);
+	assert_int_equal(store_draft_get(f->s, 1, &got, &err), ST_OK);
+	assert_int_equal(got.kind, RK_MEETING);
+	assert_string_equal(got.text, "Typing during the call, more");
+	assert_null(got.at);
+	assert_int_equal(got.amends, r.id);
+	assert_int_equal(got.history_len, sizeof(blob));
+	assert_memory_equal(got.history, blob, sizeof(blob));
+	record_free(&r);
 	assert_int_equal(raw_int(f->db, "SELECT count(*) FROM drafts"), 1);
 	assert_int_equal(store_draft_any(f->s, &any, &err), ST_OK);
 	assert_int_equal(any, 1);
 
 	/* A draft needs a stored dispute. */
-	assert_int_equal(store_draft_put(f->s, 77, RK_NOTE, "orphan", &err), ST_DB);
+	put = draft_of(77, RK_NOTE, "orphan", NULL, 0, NULL, 0);
+	assert_int_equal(store_draft_put(f->s, &put, &err), ST_DB);
 
 	assert_int_equal(store_draft_clear(f->s, 1, &err), ST_OK);
-	assert_int_equal(store_draft_get(f->s, 1, &kind, &text, &err), ST_OK);
-	assert_null(text);
+	assert_int_equal(store_draft_get(f->s, 1, &got, &err), ST_OK);
+	assert_null(got.text);
 	assert_int_equal(store_draft_any(f->s, &any, &err), ST_OK);
 	assert_int_equal(any, 0);
+	draft_free(&got);
 }
 
 struct closure_log {
@@ -1073,7 +1111,7 @@ static void test_refuse_newer(void **state)
 	assert_int_equal(store_open(f->db, STORE_CREATE, &s, &err), ST_OK);
 	store_close(s);
 	assert_int_equal(raw_exec(f->db, "PRAGMA user_version = 99", NULL, 0), SQLITE_OK);
-	assert_refused(f->db, ST_REFUSED, " was written by a newer dispute (schema 99; this program knows 4)");
+	assert_refused(f->db, ST_REFUSED, " was written by a newer dispute (schema 99; this program knows 5)");
 }
 
 static void test_refuse_corrupt(void **state)
@@ -1112,7 +1150,7 @@ static void test_empty_file_is_initialised(void **state)
 	chmod(f->db, 0640);
 	assert_int_equal(store_open(f->db, STORE_READ, &s, &err), ST_OK);
 	store_close(s);
-	assert_int_equal(raw_int(f->db, "PRAGMA user_version"), 4);
+	assert_int_equal(raw_int(f->db, "PRAGMA user_version"), 5);
 	/* The permissions of an existing file are the user's business. */
 	assert_int_equal(stat(f->db, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0640);
