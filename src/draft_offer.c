@@ -34,7 +34,8 @@ static void draft_draw(struct app *a, struct screen *s)
 {
 	struct draft_offer *o = &a->draft;
 	char *clean = text_sanitize(o->draft.text ? o->draft.text : "", true);
-	int w = a->w - 8 < 76 ? a->w - 8 : 76, tl = form_text_lines(clean, w - 6), shown, h;
+	const char *empty = "(empty: the text was deleted just before; Ctrl-Z in the editor brings it back)";
+	int w = a->w - 8 < 76 ? a->w - 8 : 76, tl = form_text_lines(*clean ? clean : empty, w - 6), shown, h;
 	struct rect r, in;
 	int y;
 
@@ -53,7 +54,7 @@ static void draft_draw(struct app *a, struct screen *s)
 		              record_kind_name(o->draft.kind), o->ref);
 	screen_put_fit(s, y++, in.x + 1, in.w - 2, 0, "workbench last closed. It was kept word for word:");
 	y++;
-	y += form_text_draw(s, y, in.x + 3, in.w - 4, shown, SA_BOLD, clean);
+	y += form_text_draw(s, y, in.x + 3, in.w - 4, shown, *clean ? SA_BOLD : SA_DIM, *clean ? clean : empty);
 	if (tl > shown)
 		screen_printf(s, y - 1, in.x + in.w - 14, 12, SA_DIM, " … %d more", tl - shown);
 	screen_put_fit(s, in.y + in.h - 1, in.x + 1, in.w - 2, SA_BOLD,

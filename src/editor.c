@@ -41,7 +41,10 @@ static char *quote_of(const struct record *r)
 {
 	char when[17];
 
-	return xasprintf("#%lld %s %s · %s\n%s", r->id, datetime_format(r->day, r->minute, when),
+	datetime_format(r->day, r->minute, when);
+	if (when[10] == 'T')
+		when[10] = ' ';
+	return xasprintf("#%lld %s %s · %s\n%s", r->id, when,
 	                 record_kind_name(r->kind), r->author ? r->author : "", r->text ? r->text : "");
 }
 
@@ -81,7 +84,7 @@ void editor_open(struct app *a, long long amends)
 	e->quote = orig ? quote_of(orig) : NULL;
 	e->stored = kept.text != NULL;
 	e->kind = kept.text && kept.kind != RK_EVENT && kept.kind < RK_COUNT ? kept.kind :
-	          orig && orig->kind != RK_EVENT ? orig->kind : RK_CALL;
+	          orig ? (orig->kind != RK_EVENT ? orig->kind : RK_NOTE) : RK_CALL;
 	/* A kept draft is the user's own typing, but it came from the
 	 * database: it goes through the same sanitizer as everything else. */
 	clean = text_sanitize(kept.text ? kept.text : "", true);
@@ -113,7 +116,10 @@ void editor_changed(struct app *a)
 	a->ed.dirty = true;
 }
 
-void editor_store_draft(struct app *a)
+/* Stores the draft; an empty text is stored too while undo could bring
+ * text back (a stray Ctrl-U just before the autosave), unless the user is
+ * closing the editor on purpose. */
+static void draft_store(struct app *a, bool closing)
 {
 	struct editor_state *e = &a->ed;
 	struct error err;
@@ -123,7 +129,7 @@ void editor_store_draft(struct app *a)
 	if (!e->dirty || !e->dispute_id)
 		return;
 	error_clear(&err);
-	if (*text) {
+	if (*text || (!closing && textedit_can_undo(&e->text))) {
 		struct draft d;
 		struct sb hist = {0};
 
@@ -152,11 +158,16 @@ void editor_store_draft(struct app *a)
 	e->dirty_since = -1;
 }
 
+void editor_store_draft(struct app *a)
+{
+	draft_store(a, false);
+}
+
 void editor_close(struct app *a)
 {
 	struct editor_state *e = &a->ed;
 
-	editor_store_draft(a);
+	draft_store(a, true);
 	a->mode = MODE_NORMAL;
 	/* The rest of a sentence typed after Esc must not run as commands. */
 	app_guard(a);

@@ -127,7 +127,7 @@ static struct textedit *identity_field(struct app *a, bool *multiline)
 static unsigned identity_hints(const struct app *a)
 {
 	(void)a;
-	return KC_BIT(KC_FORM);
+	return KC_BIT(KC_TEXT);
 }
 
 const struct mode_ops mode_identity_ops = { identity_key, identity_draw, identity_field, identity_hints };

@@ -58,6 +58,11 @@ static struct textedit_history *history_get(struct textedit *t)
 	return t->history;
 }
 
+bool textedit_can_undo(const struct textedit *t)
+{
+	return t->history && t->history->end > t->history->first;
+}
+
 void textedit_history_reset(struct textedit *t)
 {
 	struct textedit_history *h = t->history;

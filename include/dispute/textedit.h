@@ -64,6 +64,8 @@ bool textedit_insert(struct textedit *t, const char *s, size_t n);
 /* Forgets the undo steps and the kill ring: once a record is saved, undo
  * should not reach back into it. */
 void textedit_history_reset(struct textedit *t);
+/* True when Ctrl-Z has a change to undo. */
+bool textedit_can_undo(const struct textedit *t);
 
 /* Appends to out (a caller-owned buffer; the bytes may include NULs, so
  * out->len is their end) a compact, versioned serialisation of the undo

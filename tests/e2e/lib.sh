@@ -134,6 +134,26 @@ finish() {
 [ -x "$E2E_BIN" ] || fail_now "no binary at $E2E_BIN (make first)"
 command -v tmux >/dev/null 2>&1 || fail_now "tmux is not installed"
 
+# journal: the journal, disputes and stages tables, row by row, as text:
+# compared before and after to show that nothing was written.
+journal() {
+	sqlite3 -readonly "$DISPUTE_DB" "SELECT * FROM records ORDER BY id; SELECT '--';
+		SELECT * FROM disputes ORDER BY id; SELECT '--'; SELECT * FROM stages ORDER BY dispute_id, number;"
+}
+
+# unchanged BEFORE: the tables are byte for byte what BEFORE holds.
+unchanged() {
+	journal >"$E2E_TMP/after.txt"
+	cmp -s "$1" "$E2E_TMP/after.txt" || { fail "the journal changed:"; diff "$1" "$E2E_TMP/after.txt" | sed 's/^/#   /' >&2; }
+}
+
+# paste FILE: the file's bytes as a bracketed paste (tmux sends the markers
+# because the workbench asked for them).
+paste_file() {
+	t load-buffer -b p "$1"
+	t paste-buffer -p -b p -t e2e
+}
+
 # fixture: three open disputes made with the command line.
 fixture() {
 	cli init >/dev/null || fail_now "dispute init failed"

@@ -212,8 +212,8 @@ static void type(struct run *r, const char *s, bool draw)
 		unsigned char c = (unsigned char)*s;
 		int key = -1, len = 1;
 
-		if (c == '<' && (gt = strchr(s, '>')) && gt - s > 1 && gt - s < 8) {
-			char name[8];
+		if (c == '<' && (gt = strchr(s, '>')) && gt - s > 1 && gt - s < 12) {
+			char name[12];
 			size_t n = (size_t)(gt - s - 1);
 
 			memcpy(name, s + 1, n);
@@ -803,6 +803,11 @@ static void directive(struct run *r, char *line)
 		free(b);
 	} else if (!strcmp(line, "unset")) {
 		unsetenv(arg);
+		/* The author is read when the program starts: as if it started now. */
+		if (r->ctx_ready && !strcmp(arg, "DISPUTE_AUTHOR")) {
+			free(r->c.author);
+			r->c.author = config_signature(&r->c.config);
+		}
 	} else if (!strcmp(line, "snapshot")) {
 		free(r->snapshot);
 		r->snapshot = ctx_ready(r) ? tables_dump(r) : NULL;
