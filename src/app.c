@@ -546,6 +546,10 @@ unsigned app_clock(struct app *a, long today, int minute)
 		         rows_passed(a->board.rows[BOARD_TODAY], a->board.nrows[BOARD_TODAY], today, minute);
 	c->today = today;
 	c->now_minute = minute;
+	/* A name changed in the settings from another window shows (and
+	 * signs) at once. */
+	if (ctx_config_refresh(c))
+		redraw = true;
 	if (reload)
 		app_reload(a);
 	return reload || redraw ? APP_REDRAW : APP_NONE;

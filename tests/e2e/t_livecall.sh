@@ -64,6 +64,8 @@ for run in "120 40 j D-2026-0001 2 3" "80 24 j D-2026-0003 1 2"; do
 	wait_for "$ref is now at stage $now; nothing changed"
 	unchanged "$E2E_TMP/moved.txt"
 	keys q
+	# Leaving with a draft kept says where it waits.
+	wait_for "press a on D-2026-0002 to finish it"
 	# The drafts typed here are not the journal; the next size starts without.
 	sleep 0.3
 	sqlite3 "$DISPUTE_DB" "DELETE FROM drafts" || fail "cannot clear the drafts"
