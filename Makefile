@@ -55,63 +55,90 @@ PC_LIBS_ICAL := $(shell $(PKG_CONFIG) --libs libical)
 endif
 CPPFLAGS += $(PC_CFLAGS)
 
-# The core links without curses or libical: the unit tests link only these,
-# so a curses or libical call creeping into the core breaks the build.
-CORE_SRC = src/util.c src/date.c src/calendar.c src/protocol.c src/protocol_load.c \
-           src/dispute.c src/store.c src/paths.c src/text.c src/service.c src/config.c \
-           src/input.c
-APP_SRC  = $(filter-out $(CORE_SRC),$(wildcard src/*.c))
-CORE_OBJ = $(CORE_SRC:src/%.c=build/%.o)
-APP_OBJ  = $(APP_SRC:src/%.c=build/%.o)
-UNIT_SRC = $(wildcard tests/unit/test_*.c)
-UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=build/tests/%)
+# One folder a layer (HACKING draws them).  Each file is compiled as a
+# member of its folder's layer (-DDISPUTE_LAYER), and the headers of the
+# other layers refuse to be included where the layering says they must not
+# be: a wrong include stops the build.
+LAYERS    = core store service export tui term cli
+LAYER_FLAG_core    = CORE
+LAYER_FLAG_store   = STORE
+LAYER_FLAG_service = SERVICE
+LAYER_FLAG_export  = EXPORT
+LAYER_FLAG_tui     = TUI
+LAYER_FLAG_term    = TERM
+LAYER_FLAG_cli     = CLI
+objs      = $(patsubst src/%.c,build/%.o,$(wildcard src/$(1)/*.c))
+CORE_OBJ    := $(call objs,core)
+STORE_OBJ   := $(call objs,store)
+SERVICE_OBJ := $(call objs,service)
+EXPORT_OBJ  := $(call objs,export)
+TUI_OBJ     := $(call objs,tui)
+TERM_OBJ    := $(call objs,term)
+CLI_OBJ     := $(call objs,cli)
+ALL_OBJ     := $(foreach l,$(LAYERS),$(call objs,$(l)))
 
-# Screen tests link the app, panes and screen without the terminal
-# back-end: a curses call creeping into them breaks this link too.  The
-# invite and report views bring the export modules they call, and libical.
-SCREEN_SRC = src/app.c src/dialog.c src/draft_offer.c src/editor.c src/form.c src/help.c src/identity.c \
-             src/search.c src/keys.c src/lines.c src/pane_board.c \
-             src/pane_list.c src/pane_record.c src/pane_timeline.c src/screen.c src/textedit.c \
-             src/view_invite.c src/view_report.c src/invite.c src/ics.c src/report.c src/store_report.c \
-             src/clock.c
-SCREEN_OBJ = $(SCREEN_SRC:src/%.c=build/%.o)
-SCREEN_BIN = build/tests/screen_test
+# Link-time layering as well: the unit tests link the core, the store and
+# the service without curses or libical, and the screen tests the workbench
+# without the terminal back-end, so a curses or libical call creeping into
+# a lower layer breaks a link.
+BASE_OBJ    := $(CORE_OBJ) $(STORE_OBJ) $(SERVICE_OBJ)
+UNIT_SRC    := $(wildcard tests/unit/test_*.c)
+UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
+SCREEN_OBJ  := $(TUI_OBJ) $(EXPORT_OBJ)
+SCREEN_BIN  := build/tests/screen_test
+TEST_FLAGS  := -DDISPUTE_LAYER=DISPUTE_LAYER_TEST -Isrc/tui
+
+# What the build embeds: a changed PREFIX, DATADIR or VERSION rebuilds it.
+BUILD_STAMP := build/embedded.stamp
+EMBEDDED    := $(VERSION) $(DATADIR)
 
 all: dispute
 
-dispute: $(CORE_OBJ) $(APP_OBJ)
+$(BUILD_STAMP): FORCE
+	@mkdir -p $(@D)
+	@echo '$(EMBEDDED)' | cmp -s - $@ || echo '$(EMBEDDED)' >$@
+
+dispute: $(ALL_OBJ)
 	$(E) LINK $@
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PC_LIBS_APP) $(PC_LIBS_CORE) -lm
 
-build/%.o: src/%.c
+build/%.o: src/%.c $(BUILD_STAMP)
 	@mkdir -p $(@D)
 	$(E) CC $<
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(Q)$(CC) $(CPPFLAGS) -DDISPUTE_LAYER=DISPUTE_LAYER_$(LAYER_FLAG_$(firstword $(subst /, ,$*))) \
+	    $(CFLAGS) -MMD -MP -c -o $@ $<
 
-build/tests/%: tests/unit/%.c $(CORE_OBJ)
+build/tests/%: tests/unit/%.c $(BASE_OBJ)
 	@mkdir -p $(@D)
 	$(E) CC $<
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -o $@ $< $(CORE_OBJ) $(PC_TEST) $(PC_LIBS_CORE) $(LDFLAGS) -lm
-
-# The text buffer is not a core object, but it needs nothing beyond the
-# core either: its unit test links it alone, still without curses.
-build/tests/test_textedit: tests/unit/test_textedit.c $(CORE_OBJ) build/textedit.o
-	@mkdir -p $(@D)
-	$(E) CC $<
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -o $@ $< $(CORE_OBJ) build/textedit.o $(PC_TEST) $(PC_LIBS_CORE) \
+	$(Q)$(CC) $(CPPFLAGS) $(TEST_FLAGS) $(CFLAGS) -MMD -MP -o $@ $< $(BASE_OBJ) $(PC_TEST) $(PC_LIBS_CORE) \
 	    $(LDFLAGS) -lm
 
-$(SCREEN_BIN): tests/screen/screen_test.c $(CORE_OBJ) $(SCREEN_OBJ)
+# The text buffer and the input decoder are the workbench's, but need
+# nothing beyond the core: their unit tests link them alone, without curses.
+build/tests/test_textedit: tests/unit/test_textedit.c $(BASE_OBJ) build/tui/textedit.o build/tui/keys.o
 	@mkdir -p $(@D)
 	$(E) CC $<
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -o $@ $< $(CORE_OBJ) $(SCREEN_OBJ) $(PC_LIBS_ICAL) $(PC_LIBS_CORE) \
-	    $(LDFLAGS) -lm
+	$(Q)$(CC) $(CPPFLAGS) $(TEST_FLAGS) $(CFLAGS) -MMD -MP -o $@ $< $(BASE_OBJ) build/tui/textedit.o build/tui/keys.o \
+	    $(PC_TEST) $(PC_LIBS_CORE) $(LDFLAGS) -lm
+
+build/tests/test_input: tests/unit/test_input.c $(BASE_OBJ) build/tui/input.o
+	@mkdir -p $(@D)
+	$(E) CC $<
+	$(Q)$(CC) $(CPPFLAGS) $(TEST_FLAGS) $(CFLAGS) -MMD -MP -o $@ $< $(BASE_OBJ) build/tui/input.o \
+	    $(PC_TEST) $(PC_LIBS_CORE) $(LDFLAGS) -lm
+
+$(SCREEN_BIN): tests/screen/screen_test.c $(BASE_OBJ) $(SCREEN_OBJ)
+	@mkdir -p $(@D)
+	$(E) CC $<
+	$(Q)$(CC) $(CPPFLAGS) $(TEST_FLAGS) $(CFLAGS) -MMD -MP -o $@ $< $(BASE_OBJ) $(SCREEN_OBJ) $(PC_LIBS_ICAL) \
+	    $(PC_LIBS_CORE) $(LDFLAGS) -lm
 
 # Test tools that need libical; never linked into the core.
 build/tests/icscheck: tests/tools/icscheck.c
 	@mkdir -p $(@D)
 	$(E) CC $<
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(PC_LIBS_ICAL) $(LDFLAGS)
+	$(Q)$(CC) $(CPPFLAGS) $(TEST_FLAGS) $(CFLAGS) -o $@ $< $(PC_LIBS_ICAL) $(LDFLAGS)
 
 deps:
 	sh scripts/deps
@@ -128,10 +155,11 @@ check: dispute $(UNIT_BIN) $(SCREEN_BIN) build/tests/icscheck
 check-valgrind: dispute $(UNIT_BIN) $(SCREEN_BIN) build/tests/icscheck
 	DISPUTE_VALGRIND=1 sh tests/run-all $(UNIT_BIN)
 
-build/tests/bench: tests/bench/bench.c $(CORE_OBJ) build/ics.o
+build/tests/bench: tests/bench/bench.c $(BASE_OBJ) $(EXPORT_OBJ)
 	@mkdir -p $(@D)
 	$(E) CC $<
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(CORE_OBJ) build/ics.o $(PC_LIBS_APP) $(PC_LIBS_CORE) $(LDFLAGS) -lm
+	$(Q)$(CC) $(CPPFLAGS) $(TEST_FLAGS) $(CFLAGS) -o $@ $< $(BASE_OBJ) $(EXPORT_OBJ) $(PC_LIBS_APP) $(PC_LIBS_CORE) \
+	    $(LDFLAGS) -lm
 
 bench: dispute build/tests/bench $(SCREEN_BIN)
 	sh scripts/bench
@@ -153,6 +181,6 @@ uninstall:
 clean:
 	rm -rf build dispute
 
-.PHONY: all deps run demo check check-valgrind bench install uninstall clean
+.PHONY: all deps run demo check check-valgrind bench install uninstall clean FORCE
 
--include $(CORE_OBJ:.o=.d) $(APP_OBJ:.o=.d) $(UNIT_BIN:=.d) $(SCREEN_BIN:=.d)
+-include $(ALL_OBJ:.o=.d) $(UNIT_BIN:=.d) $(SCREEN_BIN:=.d)

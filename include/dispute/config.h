@@ -4,9 +4,6 @@
 
 #include "dispute/util.h"
 
-/* Reminders on each invite unless the config says otherwise: 09:00 the
- * day before and 09:00 on the day, as durations from the deadline day's start. */
-#define CONFIG_DEFAULT_ALARMS "-PT15H,PT9H"
 
 /* Owned strings; NULL when not set.  Free with config_free. */
 struct config {

@@ -124,7 +124,7 @@ long long record_corrected_by(const struct record *recs, size_t n, long long id)
 /* Checks text a user typed.  Valid UTF-8 only; no control characters
  * except, when multiline, newline and tab; CRLF is normalised to LF in
  * place.  Empty text and text over max bytes are refused.  field names the
- * field in the message ("--text contains a control character (0x1B) at byte 12"). */
+ * field in the message ("the record text contains a control character (0x1B) at byte 12"). */
 enum status text_check(char *text, bool multiline, size_t max, const char *field, struct error *err);
 
 /* What opening a dispute needs.  Borrowed strings. */
@@ -175,6 +175,64 @@ enum status dispute_challenge(struct dispute *d, long on, bool set, long today, 
  * (TIME_NONE = any time) on `today`: a date before today, or today at a
  * time already gone for a timed deadline. */
 bool dispute_overdue(const struct dispute *d, long today, int minute);
+
+/* The rule's name of stage `number` of d on its route, or NULL when p is
+ * NULL or has no such stage.  Borrowed from p. */
+const char *dispute_stage_name(const struct protocol *p, const struct dispute *d, int number);
+
+/* Where an open dispute's current deadline stands on `today` at `minute`:
+ * the one answer behind every "5 wd", "today" and "overdue" that the
+ * workbench and the commands show. */
+enum left_kind {
+	LEFT_CLOSED,            /* the dispute is closed */
+	LEFT_NO_LIMIT,          /* no due date set (a stage "without delay") */
+	LEFT_UNKNOWN,           /* the protocol is not installed: working days cannot be counted */
+	LEFT_DAYS,              /* days working days left */
+	LEFT_TODAY,             /* due today (at due_minute, when timed) */
+	LEFT_PASSED_TODAY,      /* a timed deadline earlier today has passed */
+	LEFT_OVERDUE            /* days working days overdue (at least 1) */
+};
+
+struct left {
+	enum left_kind kind;
+	int days;               /* LEFT_DAYS: left; LEFT_OVERDUE: over */
+	int due_minute;         /* the deadline's time of day, or TIME_NONE */
+};
+
+struct left dispute_left(const struct dispute *d, const struct protocol *p, const struct calendar *cal, long today,
+                         int minute);
+
+/* The working days left as one signed number (negative when overdue, 0
+ * due today), as in JSON; false when there is none (closed, no limit, unknown). */
+bool left_days(const struct left *l, int *out);
+
+/* The words for l: short ("5 wd", "today", "overdue", "2 wd over", "no
+ * limit", "?", "" when closed) for lists and the board, or long ("5 working
+ * days left", "DUE TODAY by 16:30", "OVERDUE since 09:00 today", "OVERDUE by
+ * 2 working days", "no limit set") for the timeline and `show`.  Returns out. */
+char *left_text(const struct left *l, bool long_form, char *out, size_t outlen);
+
+/* A limit across stages (Sunderland's month, Newcastle's advisory five
+ * days) as it stands for one dispute on `today`. */
+enum span_state {
+	SPAN_NONE,              /* not measured: its first stage has not started, the dispute follows
+	                           an urgent route with stages of its own, or the limit gives no date */
+	SPAN_RUNNING,           /* running, due later */
+	SPAN_TODAY,             /* running, due today */
+	SPAN_PASSED,            /* running, and the date has passed */
+	SPAN_MET,               /* over (its last stage ended, or the dispute closed) by the date */
+	SPAN_MISSED             /* over, after the date */
+};
+
+struct span {
+	enum span_state state;
+	long due;               /* DATE_NONE with SPAN_NONE */
+	long ended;             /* SPAN_MET / SPAN_MISSED: when it was over */
+	bool current;           /* the dispute is open at one of the span's stages */
+};
+
+struct span dispute_span(const struct dispute *d, const struct protocol *p, const struct calendar *cal,
+                         const struct span_rule *sp, long today);
 
 /* Working days from today to the current stage's due date: 0 on the due
  * day, negative when overdue (at least -1 once the due date has passed, even

@@ -9,6 +9,12 @@
 #include "dispute/protocol.h"
 #include "dispute/util.h"
 
+#include "dispute/layer.h"
+
+#if !DISPUTE_LAYER_IN(DISPUTE_LAYER_EXPORT | DISPUTE_LAYER_TUI | DISPUTE_LAYER_CLI)
+#error "ics.h is for the exports and the front ends that call them"
+#endif
+
 struct ics_person {
 	const char *name;
 	const char *email;
@@ -37,8 +43,6 @@ struct ics_writer;
 /* Checks an alarms setting ("-PT15H,PT9H"); ST_INVALID names the bad part. */
 enum status ics_alarms_check(const char *alarms, struct error *err);
 
-/* Checks an email address is fit for a mailto: URI. */
-bool ics_email_ok(const char *email);
 
 /* Starts a calendar on out with METHOD:REQUEST, or METHOD:CANCEL when
  * cancel.  *w is freed by ics_end.  Nothing is buffered beyond one event,

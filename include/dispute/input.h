@@ -5,6 +5,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "dispute/layer.h"
+
+#if !DISPUTE_LAYER_IN(DISPUTE_LAYER_TUI | DISPUTE_LAYER_TERM)
+#error "input.h belongs to the workbench and its terminal back-end"
+#endif
+
 /* The caller reads standard input itself and drives the decoder:
  *
  *	input_feed(in, buf, n);

@@ -5,6 +5,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "dispute/layer.h"
+
+#if !DISPUTE_LAYER_IN(DISPUTE_LAYER_TUI | DISPUTE_LAYER_TERM)
+#error "keys.h belongs to the workbench and its terminal back-end"
+#endif
+
 /* Keys are Unicode code points (printable text and the C0 controls) or,
  * above the Unicode range, the named keys below.  The terminal back-end
  * translates its own key codes into these, so nothing above it knows

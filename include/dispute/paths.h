@@ -5,7 +5,12 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "dispute/layer.h"
 #include "dispute/util.h"
+
+#if !DISPUTE_LAYER_IN(DISPUTE_LAYER_SERVICE | DISPUTE_LAYER_TUI | DISPUTE_LAYER_TERM | DISPUTE_LAYER_CLI)
+#error "paths.h is the service's: the core, the store and the exports do no file I/O of their own"
+#endif
 
 /* The default database path: $DISPUTE_DB, else
  * $XDG_DATA_HOME/dispute/disputes.db, else ~/.local/share/dispute/disputes.db.
@@ -39,8 +44,20 @@ FILE *paths_tmp_open(const char *path, char **tmp, struct error *err);
 /* Finishes a file from paths_tmp_open: when rc is ST_OK it is flushed,
  * synced to the disk and renamed over path, so readers see the old file or
  * the whole new one, never part of it; otherwise (or on any failure) it is
- * removed.  Returns the final status; frees tmp. */
+ * removed.  Returns the final status; frees tmp.  It is paths_tmp_sync
+ * then paths_tmp_commit, which a caller putting several files in place at
+ * once calls itself: every file synced before any is renamed. */
 enum status paths_tmp_close(FILE *f, char *tmp, const char *path, enum status rc, struct error *err);
+/* Flushes, syncs and closes f (tmp, to become path); on any failure, or
+ * when rc is not ST_OK, removes tmp.  Returns the final status; tmp stays
+ * the caller's. */
+enum status paths_tmp_sync(FILE *f, const char *tmp, const char *path, enum status rc, struct error *err);
+/* Renames tmp over path and syncs the directory (tmp removed on failure). */
+enum status paths_tmp_commit(const char *tmp, const char *path, struct error *err);
+
+/* Writes text[0..len) to path as paths_tmp_open / paths_tmp_close do,
+ * creating path's directory (0700) when it is missing. */
+enum status paths_write_private(const char *path, const char *text, size_t len, struct error *err);
 
 /* mkdir -p with mode 0700 for the directories it creates. */
 enum status paths_mkdir_private(const char *dir, struct error *err);

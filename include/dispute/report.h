@@ -5,10 +5,25 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "dispute/calendar.h"
 #include "dispute/dispute.h"
-#include "dispute/service.h"
-#include "dispute/store_report.h"
+#include "dispute/layer.h"
+#include "dispute/protocol.h"
+#include "dispute/query.h"
 #include "dispute/util.h"
+
+#if !DISPUTE_LAYER_IN(DISPUTE_LAYER_EXPORT | DISPUTE_LAYER_TUI | DISPUTE_LAYER_CLI)
+#error "report.h is for the exports and the front ends that call them"
+#endif
+
+/* What a report reads besides the disputes, given by the caller: the
+ * protocols (stage names, category labels, divisions), the working-day
+ * calendar, and the day running stages are measured to. */
+struct report_world {
+	const struct protocol_set *protocols;
+	const struct calendar *cal;
+	long today;
+};
 
 enum report_format { REPORT_TEXT, REPORT_CSV, REPORT_JSON, REPORT_MD };
 
@@ -63,14 +78,20 @@ struct report_stats {
 	size_t nstages;
 	struct report_breach *breaches;
 	size_t nbreaches;
+	struct report_build *build;  /* while being built: private to report.c */
 };
 
-/* Computes the statistics of the disputes f covers, measuring working days
- * with each dispute's protocol's division and c's calendar, and running
- * stages to c->today.  This is what the workbench's report view calls.
- * out is filled (caller frees with report_stats_free, also on failure). */
-enum status report_stats_build(struct ctx *c, const struct report_filter *f, struct report_stats *out,
-                               struct error *err);
+/* The statistics are built from the disputes one at a time:
+ * report_stats_begin, then report_stats_add for each dispute the filter
+ * covers (a dispute_fn: the caller's read loop calls it), then
+ * report_stats_end, which sorts the tables and returns the first failure
+ * (rc, the read's own status, or a working-day count refused).  Working
+ * days use each dispute's protocol's division; running stages are measured
+ * to w->today.  w is borrowed until report_stats_end.  st is freed with
+ * report_stats_free, also on failure. */
+void report_stats_begin(struct report_stats *st, const struct report_filter *f, const struct report_world *w);
+int report_stats_add(const struct dispute *d, void *st);
+enum status report_stats_end(struct report_stats *st, enum status rc, struct error *err);
 void report_stats_free(struct report_stats *st);
 
 /* Appends the statistics to out as an aligned text report, as CSV
@@ -80,16 +101,31 @@ void report_stats_text(const struct report_stats *st, const struct protocol *p, 
 void report_stats_csv(const struct report_stats *st, struct sb *out);
 void report_stats_json(const struct report_stats *st, struct sb *out);
 
-/* Appends the learning log of the disputes f covers to out in fmt (text,
- * csv or json); the subject only when include_subject. */
-enum status report_learning(struct ctx *c, const struct report_filter *f, enum report_format fmt,
-                            bool include_subject, struct sb *out, struct error *err);
+/* The learning log of the disputes f covers, appended to out in fmt
+ * (text, csv or json); the subject only when include_subject.  As the
+ * statistics: report_learning_begin, report_learning_add for each learning
+ * row (a learning_fn), report_learning_end.  l is the writer's state. */
+struct report_learning {
+	const struct report_world *w;
+	enum report_format fmt;
+	bool subject;
+	struct sb *sb;
+	char last[16];          /* the dispute of the previous entry, for grouping the text */
+	int records, disputes;
+};
+void report_learning_begin(struct report_learning *l, const struct report_filter *f, const struct report_world *w,
+                           enum report_format fmt, bool include_subject, struct sb *out);
+int report_learning_add(const struct learning_row *r, void *l);
+void report_learning_end(struct report_learning *l);
 
 /* Appends the referral proforma (Sunderland Appendix 1 fields) of dispute
- * ref to out, as text or md, headed with its protocol's partnership.
- * Fields the journal cannot fill are blank lines to complete by hand. */
-enum status report_proforma(struct ctx *c, const char *ref, enum report_format fmt, bool include_subject,
-                            struct sb *out, struct error *err);
+ * d (p its protocol, or NULL), from its journal recs and the raising
+ * agency's contacts, to out as text or md, headed with the protocol's
+ * partnership.  Fields the journal cannot fill are blank lines to complete
+ * by hand. */
+enum status report_proforma(const struct dispute *d, const struct protocol *p, const struct record *recs,
+                            size_t nrecs, const struct contact *contacts, size_t ncontacts, enum report_format fmt,
+                            bool include_subject, struct sb *out, struct error *err);
 
 /* The blank line a field left to be completed by hand is shown as. */
 #define REPORT_BLANK "________________________________________"
@@ -100,15 +136,5 @@ enum status report_proforma(struct ctx *c, const char *ref, enum report_format f
 void csv_field(struct sb *sb, const char *s);
 /* Appends n fields separated by commas and ended by CRLF. */
 void csv_row(struct sb *sb, int n, const char *const *cells);
-
-/* Writes one CSV file per table (store_table_rows) into dir, created
- * 0700 when missing; each file is written 0600 under a temporary name, from
- * one read snapshot, and the files are renamed into place only when every
- * one was written and synced, so a failure while writing leaves the earlier
- * export as it was.  (The renames themselves are six steps: one failing,
- * which takes the directory changing underneath, is reported with the file
- * it stopped at.)  rows[t] receives the number of data rows of each table. */
-enum status report_export_csv(struct ctx *c, const char *dir, bool include_subject, int rows[TABLE_COUNT],
-                              struct error *err);
 
 #endif

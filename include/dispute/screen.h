@@ -4,6 +4,12 @@
 
 #include <stdbool.h>
 
+#include "dispute/layer.h"
+
+#if !DISPUTE_LAYER_IN(DISPUTE_LAYER_TUI | DISPUTE_LAYER_TERM)
+#error "screen.h belongs to the workbench and its terminal back-end"
+#endif
+
 /* Attribute bits of a cell.  The semantic colour sits in bits 8..11 so the
  * terminal back-end can map it to a colour pair, or ignore it (NO_COLOR):
  * meaning is never carried by colour alone. */

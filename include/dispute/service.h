@@ -1,22 +1,30 @@
-/* The actions both front ends share: load a dispute, apply a domain rule, journal it and save, in one transaction. */
+/* Every read and write a front end makes: load a dispute, apply a domain rule, journal it and save, in one transaction; and the reads the workbench and the commands show. */
 #ifndef DISPUTE_SERVICE_H
 #define DISPUTE_SERVICE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "dispute/calendar.h"
 #include "dispute/config.h"
 #include "dispute/dispute.h"
+#include "dispute/layer.h"
 #include "dispute/protocol.h"
-#include "dispute/store.h"
+#include "dispute/query.h"
 #include "dispute/util.h"
+
+#if !DISPUTE_LAYER_IN(DISPUTE_LAYER_SERVICE | DISPUTE_LAYER_TUI | DISPUTE_LAYER_TERM | DISPUTE_LAYER_CLI)
+#error "service.h is for the front ends: the core, the store and the exports take values"
+#endif
+
+struct store;
 
 /* Everything an action needs.  Owned by whoever called ctx_init; release
  * with ctx_free. */
 struct ctx {
 	struct protocol_set protocols;
 	struct calendar cal;
-	struct store *store;    /* NULL until ctx_open */
+	struct store *store;    /* NULL until ctx_open; only the service looks inside */
 	char *db_path;
 	char *data_dir;
 	char *config_dir;
@@ -34,7 +42,7 @@ struct ctx {
 enum status ctx_init(struct ctx *c, long today, int minute, struct error *err);
 /* Opens the database (db_path NULL = the default path) and loads the
  * user's closure days into the calendar. */
-enum status ctx_open(struct ctx *c, const char *db_path, enum store_mode mode, struct error *err);
+enum status ctx_open(struct ctx *c, const char *db_path, enum open_mode mode, struct error *err);
 void ctx_free(struct ctx *c);
 
 /* Reads the settings file again when it has changed since it was read
@@ -45,6 +53,9 @@ bool ctx_config_refresh(struct ctx *c);
 /* Saves c->config (as changed by the caller) and takes the name in it as
  * the author from now on. */
 enum status ctx_config_save(struct ctx *c, struct error *err);
+
+/* The schema version this program writes in the database. */
+int svc_schema_version(void);
 
 /* The protocol a dispute runs under, or ST_NOTFOUND naming it. */
 enum status ctx_protocol(const struct ctx *c, const char *id, const struct protocol **out, struct error *err);
@@ -130,5 +141,82 @@ enum status svc_record(struct ctx *c, const char *ref, struct record *r, struct 
 /* As svc_record, and clears the dispute's draft in the same transaction, so
  * a record saved from the workbench's editor is never offered back. */
 enum status svc_record_draft(struct ctx *c, const char *ref, struct record *r, struct error *err);
+
+/* ---- other writes, each with its one validation ---- */
+
+/* Closure days (offices closed): no working days, in every division. */
+enum status svc_closure_add(struct ctx *c, long day, const char *reason, struct error *err);
+enum status svc_closure_remove(struct ctx *c, long day, struct error *err);
+
+/* An agency by name (created when new; the first spelling is kept). */
+enum status svc_agency_add(struct ctx *c, const char *name, long long *id, struct error *err);
+
+/* A contact at an agency: name required; role, email and phone optional.
+ * Every field is checked as typed text, the email as an address an invite
+ * can carry.  Sets ct->id. */
+enum status svc_contact_add(struct ctx *c, struct contact *ct, struct error *err);
+
+/* The workbench's record draft of a dispute, stored as the user types. */
+enum status svc_draft_put(struct ctx *c, const struct draft *d, struct error *err);
+enum status svc_draft_clear(struct ctx *c, long long dispute_id, struct error *err);
+
+/* A setting kept in the database: "last-protocol", the protocol of the
+ * last dispute opened in the workbench. */
+enum status svc_setting_set(struct ctx *c, const char *key, const char *value, struct error *err);
+
+/* ---- reads ---- */
+
+/* The disputes f selects, in its order and window; each borrowed for the
+ * call (with its stages, without its journal). */
+enum status svc_list(struct ctx *c, const struct list_filter *f, dispute_fn fn, void *arg, struct error *err);
+enum status svc_count(struct ctx *c, const struct list_filter *f, int *out, struct error *err);
+/* The place (0-based) of dispute ref in f's list, or -1 when it is not in it. */
+enum status svc_list_index(struct ctx *c, const struct list_filter *f, const char *ref, int *out,
+                           struct error *err);
+
+/* One dispute, by reference or by id, and its journal, read together
+ * (recs may be NULL to skip the journal).  The caller frees d with
+ * dispute_free and each record with record_free, then the array. */
+enum status svc_load(struct ctx *c, const char *ref, struct dispute *d, struct record **recs, size_t *nrecs,
+                     struct error *err);
+enum status svc_load_id(struct ctx *c, long long id, struct dispute *d, struct record **recs, size_t *nrecs,
+                        struct error *err);
+
+/* The draft of dispute_id (d->text NULL when there is none; draft_init'ed
+ * by the caller), and a dispute that has one (0: none). */
+enum status svc_draft_get(struct ctx *c, long long dispute_id, struct draft *d, struct error *err);
+enum status svc_draft_any(struct ctx *c, long long *dispute_id, struct error *err);
+
+/* Contacts (of one agency, or all when agency is NULL), by agency then
+ * name; one by id.  The caller frees them with contact_free. */
+enum status svc_contacts(struct ctx *c, const char *agency, struct contact **out, size_t *n, struct error *err);
+enum status svc_contact(struct ctx *c, long long id, struct contact *out, struct error *err);
+
+/* Agencies by name, closure days by date; each borrowed for the call. */
+enum status svc_agencies(struct ctx *c, int (*fn)(const char *name, void *arg), void *arg, struct error *err);
+enum status svc_closures(struct ctx *c, int (*fn)(long day, const char *reason, void *arg), void *arg,
+                         struct error *err);
+
+/* A database setting ("uid": this database's identity in invite UIDs). */
+enum status svc_setting(struct ctx *c, const char *key, char **value, struct error *err);
+
+/* The time of an export, "YYYYMMDDTHHMMSSZ" in UTC (an invite's DTSTAMP). */
+void svc_stamp(struct ctx *c, char out[17]);
+
+/* For reports: the disputes opened in f's period, oldest first, and the
+ * learning records among their journals; each read in one snapshot. */
+enum status svc_report_disputes(struct ctx *c, const struct report_filter *f, dispute_fn fn, void *arg,
+                                struct error *err);
+enum status svc_report_learning(struct ctx *c, const struct report_filter *f, learning_fn fn, void *arg,
+                                struct error *err);
+
+/* Writes every table as a file DIR/NAME.csv (0600, DIR 0700), each row
+ * formatted by row() into one line; all files from one snapshot, each
+ * written and synced under a temporary name, then all renamed into place,
+ * so a failure leaves the earlier export as it was.  rows[t] receives the
+ * data rows of each table. */
+enum status svc_export_tables(struct ctx *c, const char *dir, bool include_subject,
+                              void (*row)(struct sb *line, int n, const char *const *cells), int rows[TABLE_COUNT],
+                              struct error *err);
 
 #endif

@@ -1,4 +1,4 @@
-/* The SQLite store: one private file holding agencies, contacts, disputes, stages and the append-only journal. */
+/* The store: one private file holding agencies, contacts, disputes, stages and the append-only journal; only the service uses it. */
 #ifndef DISPUTE_STORE_H
 #define DISPUTE_STORE_H
 
@@ -6,21 +6,24 @@
 #include <stddef.h>
 
 #include "dispute/dispute.h"
+#include "dispute/layer.h"
+#include "dispute/query.h"
 #include "dispute/util.h"
 
-struct store;
+#if !DISPUTE_LAYER_IN(DISPUTE_LAYER_STORE | DISPUTE_LAYER_SERVICE)
+#error "store.h belongs to the store and the service: a front end reads and writes through service.h"
+#endif
 
-enum store_mode {
-	STORE_READ,       /* must exist; opened read-only */
-	STORE_WRITE,      /* must exist; read-write, migrated if old */
-	STORE_CREATE      /* created (0600, in a 0700 directory) if missing */
-};
+/* Nothing here names SQLite: another backend can stand behind the same
+ * functions. */
+
+struct store;
 
 /* Opens the database at path.  A file that is not a dispute database
  * (not SQLite, or SQLite without our schema and not empty) is refused and
  * never written.  A newer schema than this program knows is refused.
  * On success *out is owned by the caller; close with store_close. */
-enum status store_open(const char *path, enum store_mode mode, struct store **out, struct error *err);
+enum status store_open(const char *path, enum open_mode mode, struct store **out, struct error *err);
 void store_close(struct store *s);
 
 /* The schema version this program writes (PRAGMA user_version). */
@@ -57,31 +60,9 @@ enum status store_record_insert(struct store *s, struct record *r, struct error 
 enum status store_records_load(struct store *s, long long dispute_id, struct record **out, size_t *n,
                                struct error *err);
 
-/* Filters for listing disputes.  All optional. */
-enum list_which { LIST_ALL, LIST_OPEN, LIST_CLOSED };
-enum list_order { ORDER_DUE, ORDER_REFERENCE, ORDER_OPENED, ORDER_AGENCY };
-
-struct list_filter {
-	enum list_which which;
-	long due_before;        /* open disputes with current due date < this, or DATE_NONE */
-	long overdue_on;        /* open disputes whose deadline has passed on this day, or DATE_NONE */
-	int overdue_minute;     /* with overdue_on: the time of day, so a timed deadline earlier
-	                           today counts too (TIME_NONE: dates only) */
-	const char *search;     /* substring of reference, agencies, summary, category or record text */
-	const char *protocol;
-	enum list_order order;
-	int offset, limit;      /* windowed reads; limit 0 = no limit */
-};
-
-void list_filter_init(struct list_filter *f);
-
-/* One line of the dispute list: a dispute without its record journal.
- * The stages array is loaded too (it is small). */
-typedef int (*store_list_fn)(const struct dispute *d, void *ctx);
-
 /* Calls fn for each dispute matching f, in order; stops early when fn
  * returns non-zero.  d is borrowed for the duration of the call. */
-enum status store_list(struct store *s, const struct list_filter *f, store_list_fn fn, void *ctx,
+enum status store_list(struct store *s, const struct list_filter *f, dispute_fn fn, void *ctx,
                        struct error *err);
 /* Sets *out to the place (0-based) of the dispute `reference` in the list
  * f gives (offset/limit ignored), or -1 when it is not in it. */
@@ -89,13 +70,6 @@ enum status store_list_index(struct store *s, const struct list_filter *f, const
                              struct error *err);
 /* Counts the disputes matching f (offset/limit ignored). */
 enum status store_count(struct store *s, const struct list_filter *f, int *out, struct error *err);
-
-/* Agencies and contacts. */
-struct contact {
-	long long id;
-	char *agency, *name, *role, *email, *phone;
-};
-void contact_free(struct contact *c);
 
 /* Returns the agency's id, creating it if new (case-insensitive match). */
 enum status store_agency_ensure(struct store *s, const char *name, long long *id, struct error *err);
@@ -122,22 +96,6 @@ enum status store_closure_remove(struct store *s, long day, struct error *err);
 enum status store_closures(struct store *s, int (*fn)(long day, const char *reason, void *ctx), void *ctx,
                            struct error *err);
 
-/* The record draft being typed in the workbench, one per dispute, saved as
- * the user types so that a killed terminal loses nothing.  Owned strings;
- * free with draft_free. */
-struct draft {
-	long long dispute_id;
-	enum record_kind kind;
-	char *text;
-	char *at;               /* the record's time as typed in the editor, or NULL */
-	long long amends;       /* the record this one will correct, or 0 */
-	char *history;          /* the editor's undo history and kill ring (opaque bytes), or NULL */
-	size_t history_len;
-};
-
-void draft_init(struct draft *d);
-void draft_free(struct draft *d);
-
 enum status store_draft_put(struct store *s, const struct draft *d, struct error *err);
 /* Fills *d (draft_init'ed by the caller) with the draft of dispute_id;
  * d->text stays NULL when there is none. */
@@ -149,5 +107,34 @@ enum status store_draft_any(struct store *s, long long *dispute_id, struct error
 /* Reads and writes a database setting (meta table).  *value is a new
  * string or NULL (caller frees). */
 enum status store_meta_set(struct store *s, const char *key, const char *value, struct error *err);
+
+/* ---- reads for reports ---- */
+
+/* Starts a read transaction so that several reads see one state of the
+ * file, when the connection is not already inside a transaction; *own
+ * says whether store_snapshot_end must finish it. */
+enum status store_snapshot_begin(struct store *s, bool *own, struct error *err);
+void store_snapshot_end(struct store *s, bool own);
+
+/* Calls fn for each dispute the filter covers (with its stages, without
+ * records), oldest opening date first, then by reference; stops early when
+ * fn returns non-zero.  d is borrowed for the duration of the call. */
+enum status store_report_disputes(struct store *s, const struct report_filter *f, dispute_fn fn, void *ctx,
+                                  struct error *err);
+
+/* Calls fn for each record of kind learning of the disputes the filter
+ * covers, grouped by dispute (in store_report_disputes order) and oldest
+ * first within one; stops early when fn returns non-zero. */
+enum status store_report_learning(struct store *s, const struct report_filter *f, learning_fn fn, void *ctx,
+                                  struct error *err);
+
+/* Calls fn first with the column names, then once per row in key order.
+ * Every column of the table is given, whatever the schema version, then
+ * the names a spreadsheet reader needs beside the ids (the dispute
+ * reference of a stage or record, the agency names of a dispute or
+ * contact).  The disputes' subject column is left out unless
+ * include_subject. */
+enum status store_table_rows(struct store *s, enum export_table t, bool include_subject, row_fn fn, void *ctx,
+                             struct error *err);
 
 #endif

@@ -49,6 +49,16 @@ char *text_fold_words(const char *s);
  * character escaped, so the output parses whatever the database holds. */
 struct sb;
 void text_json(struct sb *sb, const char *s);
+/* A JSON date "YYYY-MM-DD", time "HH:MM" or record number, or null for
+ * DATE_NONE, TIME_NONE or 0. */
+void text_json_date(struct sb *sb, long day);
+void text_json_time(struct sb *sb, int minute);
+void text_json_id(struct sb *sb, long long id);
+
+/* Appends s made safe for one line of a terminal, padded with spaces or
+ * cut with "…" to cols display columns (whole when cols is 0): the one
+ * column helper of every text table. */
+void text_column(struct sb *sb, const char *s, int cols);
 
 /* Display columns of s (wide characters count 2, combining marks 0). */
 int text_width(const char *s);
@@ -56,5 +66,10 @@ int text_width(const char *s);
 /* Copies into out (size outlen) as much of s as fits in `cols` display
  * columns, ending with "…" if cut.  Returns the columns used. */
 int text_fit(const char *s, int cols, char *out, size_t outlen);
+
+/* True when email can be an address in a mailto: URI: one '@' with text on
+ * both sides, at most 254 bytes, no spaces, controls or the characters that
+ * end or quote an address. */
+bool text_email_ok(const char *email);
 
 #endif

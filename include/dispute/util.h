@@ -26,8 +26,24 @@ enum status {
 #undef STATUS_ENUM
 };
 
+/* What a refusal asks the user to do, when there is a way to mend it:
+ * messages below the front ends speak no front end's language, and each
+ * front end says how in its own words (the CLI names its commands and
+ * options, the workbench its keys). */
+enum error_mend {
+	MEND_NONE,
+	MEND_REASON,            /* give a reason for the later date */
+	MEND_PROTOCOLS,         /* see the installed protocols */
+	MEND_COUNTERPART,       /* name the counterpart of a stage (ref says whose) */
+	MEND_AGREE_DATE,        /* agree a due date for the stage (ref says whose) */
+	MEND_INIT,              /* create the database */
+	MEND_CONTACTS           /* see the contacts */
+};
+
 struct error {
 	enum status code;
+	enum error_mend mend;   /* MEND_NONE unless error_mend said otherwise */
+	char ref[16];           /* the dispute the mend is for, or "" */
 	char msg[2048];
 };
 
@@ -38,6 +54,10 @@ const char *status_name(enum status code);
  * returns code so callers can write `return error_set(err, ST_X, "...")`. */
 enum status error_set(struct error *err, enum status code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* Says how err can be mended (for the dispute ref, or NULL); returns
+ * err->code, for `return error_mend(err, MEND_X, ref)` after error_set. */
+enum status error_mend(struct error *err, enum error_mend mend, const char *ref);
 
 /* Clears err to ST_OK with an empty message. */
 void error_clear(struct error *err);

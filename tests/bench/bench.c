@@ -33,7 +33,7 @@ static void die(const struct error *err)
 	exit(1);
 }
 
-static void ctx_up(struct ctx *c, const char *db, enum store_mode mode)
+static void ctx_up(struct ctx *c, const char *db, enum open_mode mode)
 {
 	struct error err;
 	long today;
@@ -54,7 +54,7 @@ static void fill(const char *db, int n)
 	struct error err;
 	double t0 = now_ms();
 
-	ctx_up(&c, db, STORE_CREATE);
+	ctx_up(&c, db, OPEN_CREATE);
 	if (store_begin(c.store, &err))
 		die(&err);
 	for (int i = 0; i < n; i++) {
@@ -113,7 +113,7 @@ static void list(const char *db, int pages)
 	int total = 0, rows = 0;
 	double t0;
 
-	ctx_up(&c, db, STORE_READ);
+	ctx_up(&c, db, OPEN_READ);
 	list_filter_init(&f);
 	f.limit = 30;
 	t0 = now_ms();
@@ -137,7 +137,7 @@ static void search(const char *db, const char *text)
 	int rows = 0;
 	double t0;
 
-	ctx_up(&c, db, STORE_READ);
+	ctx_up(&c, db, OPEN_READ);
 	list_filter_init(&f);
 	f.search = text;
 	f.limit = 30;

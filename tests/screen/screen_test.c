@@ -69,7 +69,7 @@
 
 #include <sqlite3.h>
 
-#include "dispute/app.h"
+#include "app.h"
 #include "dispute/date.h"
 #include "dispute/input.h"
 #include "dispute/keys.h"
@@ -149,7 +149,7 @@ static bool ctx_ready(struct run *r)
 		return true;
 	error_clear(&err);
 	if (ctx_init(&r->c, r->today, r->minute, &err) != ST_OK ||
-	    ctx_open(&r->c, r->db, STORE_CREATE, &err) != ST_OK) {
+	    ctx_open(&r->c, r->db, OPEN_CREATE, &err) != ST_OK) {
 		fail(r, "cannot set up: %s", err.msg);
 		ctx_free(&r->c);
 		return false;

@@ -424,25 +424,25 @@ static void test_open_refusals(void **state)
 		  "the raising agency and the other agency are the same (Northgate Primary School)" },
 		{ "north-wales", F_AGAINST, "NORTHGATE primary school  ", ST_REFUSED,
 		  "the raising agency and the other agency are the same (Northgate Primary School)" },
-		{ "north-wales", F_SUBJECT, "", ST_INVALID, "--subject is empty" },
-		{ "north-wales", F_SUBJECT, "   ", ST_INVALID, "--subject is empty" },
-		{ "north-wales", F_SUBJECT, NULL, ST_INVALID, "--subject is missing" },
-		{ "north-wales", F_RAISED, "", ST_INVALID, "--raised-by is empty" },
-		{ "north-wales", F_AGAINST, "\t", ST_INVALID, "--against contains a control character (0x09) at byte 0" },
-		{ "north-wales", F_SUMMARY, "\n\r\n \n", ST_INVALID, "--summary is empty" },
+		{ "north-wales", F_SUBJECT, "", ST_INVALID, "the subject is empty" },
+		{ "north-wales", F_SUBJECT, "   ", ST_INVALID, "the subject is empty" },
+		{ "north-wales", F_SUBJECT, NULL, ST_INVALID, "the subject is missing" },
+		{ "north-wales", F_RAISED, "", ST_INVALID, "the raising agency is empty" },
+		{ "north-wales", F_AGAINST, "\t", ST_INVALID, "the other agency contains a control character (0x09) at byte 0" },
+		{ "north-wales", F_SUMMARY, "\n\r\n \n", ST_INVALID, "the summary is empty" },
 		{ "north-wales", F_SUBJECT, "JS\x1b]0;pwned\x07", ST_INVALID,
-		  "--subject contains a control character (0x1B) at byte 2" },
+		  "the subject contains a control character (0x1B) at byte 2" },
 		{ "north-wales", F_SUBJECT, "J.S.\xC2\x85" "Case", ST_INVALID,
-		  "--subject contains a control character (U+0085) at byte 4" },
+		  "the subject contains a control character (U+0085) at byte 4" },
 		{ "north-wales", F_RAISED, "School\x7f", ST_INVALID,
-		  "--raised-by contains a control character (0x7F) at byte 6" },
+		  "the raising agency contains a control character (0x7F) at byte 6" },
 		{ "north-wales", F_SUBJECT, "Case 1\nCase 2", ST_INVALID,
-		  "--subject contains a control character (0x0A) at byte 6" },
+		  "the subject contains a control character (0x0A) at byte 6" },
 		{ "north-wales", F_SUMMARY, "ok line\n\x1b[2J", ST_INVALID,
-		  "--summary contains a control character (0x1B) at byte 8" },
-		{ "north-wales", F_SUMMARY, "Zo\xEB", ST_INVALID, "--summary is not valid UTF-8 (bad byte 0xEB at byte 2)" },
+		  "the summary contains a control character (0x1B) at byte 8" },
+		{ "north-wales", F_SUMMARY, "Zo\xEB", ST_INVALID, "the summary is not valid UTF-8 (bad byte 0xEB at byte 2)" },
 		{ "north-wales", F_AGAINST, "Police \xC0\x80", ST_INVALID,
-		  "--against is not valid UTF-8 (bad byte 0xC0 at byte 7)" },
+		  "the other agency is not valid UTF-8 (bad byte 0xC0 at byte 7)" },
 		{ "north-wales", F_OPENED, "2027-01-07", ST_REFUSED, "opening date 2027-01-07 is after today" },
 		{ "north-wales", F_OPENED, NULL, ST_INVALID, "the opening date is missing" },
 		{ "north-wales", F_OPENED, "2017-12-29", ST_INVALID,
@@ -491,7 +491,7 @@ static void test_open_length_limits(void **state)
 	dispute_init(&d);
 	a.subject = line;
 	assert_fails(dispute_open(&d, proto(f, "north-wales"), &f->cal, &a, D("2027-01-06"), &err), err, ST_INVALID,
-	             "--subject is 1025 bytes; the limit is 1024 bytes");
+	             "the subject is 1025 bytes; the limit is 1024 bytes");
 	dispute_free(&d);
 	line[LINE_MAX_LEN] = '\0';
 	assert_ok(dispute_open(&d, proto(f, "north-wales"), &f->cal, &a, D("2027-01-06"), &err), err);
@@ -501,7 +501,7 @@ static void test_open_length_limits(void **state)
 	a = new_args("2027-01-06", false);
 	a.summary = text;
 	assert_fails(dispute_open(&d, proto(f, "north-wales"), &f->cal, &a, D("2027-01-06"), &err), err, ST_INVALID,
-	             "--summary is 262145 bytes; the limit is 262144 bytes");
+	             "the summary is 262145 bytes; the limit is 262144 bytes");
 	dispute_free(&d);
 	text[TEXT_MAX] = '\0';
 	assert_ok(dispute_open(&d, proto(f, "north-wales"), &f->cal, &a, D("2027-01-06"), &err), err);
@@ -646,18 +646,18 @@ static void test_escalate_agreed_due(void **state)
 	assert_fails(dispute_escalate(&d, sund, &f->cal, D("2027-03-23"), TIME_NONE, D("2027-04-02"), NULL, today,
 	                              &err), err, ST_REFUSED,
 	             "due date 2027-04-02 is later than the protocol limit (2027-04-01, agreed, at most 5 working days); "
-	             "give a reason with --reason");
+	             "give a reason");
 	assert_fails(dispute_escalate(&d, sund, &f->cal, D("2027-03-23"), TIME_NONE, D("2027-04-02"), "", today, &err),
 	             err, ST_REFUSED,
 	             "due date 2027-04-02 is later than the protocol limit (2027-04-01, agreed, at most 5 working days); "
-	             "give a reason with --reason");
+	             "give a reason");
 	/* before the stage starts */
 	assert_fails(dispute_escalate(&d, sund, &f->cal, D("2027-03-23"), TIME_NONE, D("2027-03-22"), "leave", today,
 	                              &err), err, ST_REFUSED, "due date 2027-03-22 is before the stage starts (2027-03-23)");
 	/* a bad reason */
 	assert_fails(dispute_escalate(&d, sund, &f->cal, D("2027-03-23"), TIME_NONE, D("2027-04-02"),
 	                              "leave\x1b[8m", today, &err), err, ST_INVALID,
-	             "--reason contains a control character (0x1B) at byte 5");
+	             "the reason contains a control character (0x1B) at byte 5");
 	assert_int_equal(d.nstages, 1);
 
 	/* earlier: allowed without a reason, and marked agreed */
@@ -728,9 +728,9 @@ static void test_set_due(void **state)
 	/* refused the same way as escalate, and nothing changes */
 	assert_fails(dispute_set_due(&d, p, &f->cal, D("2027-01-04"), NULL, today, &err), err, ST_REFUSED,
 	             "due date 2027-01-04 is later than the protocol limit (2026-12-31, 5 working days); "
-	             "give a reason with --reason");
+	             "give a reason");
 	assert_fails(dispute_set_due(&d, p, &f->cal, D("2027-01-04"), "   ", today, &err), err, ST_INVALID,
-	             "--reason is empty");
+	             "the reason is empty");
 	assert_fails(dispute_set_due(&d, p, &f->cal, D("2026-12-21"), NULL, today, &err), err, ST_REFUSED,
 	             "due date 2026-12-21 is before the stage starts (2026-12-22)");
 	assert_fails(dispute_set_due(&d, p, &f->cal, DATE_NONE, NULL, today, &err), err, ST_INVALID,
@@ -747,7 +747,7 @@ static void test_set_due(void **state)
 
 	/* a refused change keeps the earlier reason */
 	assert_fails(dispute_set_due(&d, p, &f->cal, D("2027-01-11"), "bad\xC2\x9F", today, &err), err, ST_INVALID,
-	             "--reason contains a control character (U+009F) at byte 3");
+	             "the reason contains a control character (U+009F) at byte 3");
 	assert_string_equal(st->due_reason, "Manager off sick");
 	assert_int_equal(st->sequence, 2);
 
@@ -823,28 +823,28 @@ static void test_refusals_leave_dispute_unchanged(void **state)
 		  "due date 2026-12-23 is before the stage starts (2026-12-24)" },
 		{ ESCALATE, "2026-12-24", "2027-01-06", NULL, NULL, ST_REFUSED,
 		  "due date 2027-01-06 is later than the protocol limit (2027-01-05, 5 working days); "
-		  "give a reason with --reason" },
+		  "give a reason" },
 		{ ESCALATE, "2026-12-24", "2027-01-06", "\xC2\x85", NULL, ST_INVALID,
-		  "--reason contains a control character (U+0085) at byte 0" },
+		  "the reason contains a control character (U+0085) at byte 0" },
 		{ SET_DUE, NULL, "2026-12-31", NULL, NULL, ST_REFUSED,
 		  "due date 2026-12-31 is later than the protocol limit (2026-12-30, 5 working days); "
-		  "give a reason with --reason" },
+		  "give a reason" },
 		{ SET_DUE, NULL, "2026-12-20", "why", NULL, ST_REFUSED,
 		  "due date 2026-12-20 is before the stage starts (2026-12-21)" },
 		{ RESOLVE, "2027-01-07", NULL, "Agreed", NULL, ST_REFUSED,
 		  "closing date 2027-01-07 is after today (2027-01-06)" },
 		{ RESOLVE, "2026-12-20", NULL, "Agreed", NULL, ST_REFUSED,
 		  "closing date 2026-12-20 is before the current stage started (2026-12-21)" },
-		{ RESOLVE, "2026-12-24", NULL, "", NULL, ST_INVALID, "--outcome is empty" },
-		{ RESOLVE, "2026-12-24", NULL, NULL, NULL, ST_INVALID, "--outcome is missing" },
+		{ RESOLVE, "2026-12-24", NULL, "", NULL, ST_INVALID, "the outcome is empty" },
+		{ RESOLVE, "2026-12-24", NULL, NULL, NULL, ST_INVALID, "the outcome is missing" },
 		{ RESOLVE, "2026-12-24", NULL, "Agreed", "pursue\x7f", ST_INVALID,
-		  "--outstanding contains a control character (0x7F) at byte 6" },
+		  "how outstanding issues are pursued contains a control character (0x7F) at byte 6" },
 		{ RESOLVE, "2026-12-24", NULL, "Agreed\xFF", "ok", ST_INVALID,
-		  "--outcome is not valid UTF-8 (bad byte 0xFF at byte 6)" },
-		{ WITHDRAW, "2026-12-24", NULL, " \n\t", NULL, ST_INVALID, "--reason is empty" },
+		  "the outcome is not valid UTF-8 (bad byte 0xFF at byte 6)" },
+		{ WITHDRAW, "2026-12-24", NULL, " \n\t", NULL, ST_INVALID, "the reason is empty" },
 		{ WITHDRAW, "2027-01-07", NULL, "No longer needed", NULL, ST_REFUSED,
 		  "closing date 2027-01-07 is after today (2027-01-06)" },
-		{ REFER, "2026-12-24", NULL, "\x1b" "P", NULL, ST_INVALID, "--to contains a control character (0x1B) at byte 0" },
+		{ REFER, "2026-12-24", NULL, "\x1b" "P", NULL, ST_INVALID, "whom it is referred to contains a control character (0x1B) at byte 0" },
 		{ REFER, "2026-12-20", NULL, "Partnership", NULL, ST_REFUSED,
 		  "closing date 2026-12-20 is before the current stage started (2026-12-21)" },
 		{ CHALLENGE, "2026-12-20", NULL, NULL, NULL, ST_REFUSED,

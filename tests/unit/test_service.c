@@ -132,7 +132,7 @@ static int fx_open(struct fx *f)
 {
 	struct error err;
 
-	if (ctx_init(&f->c, D(TODAY), NOW, &err) != ST_OK || ctx_open(&f->c, f->db, STORE_CREATE, &err) != ST_OK) {
+	if (ctx_init(&f->c, D(TODAY), NOW, &err) != ST_OK || ctx_open(&f->c, f->db, OPEN_CREATE, &err) != ST_OK) {
 		fprintf(stderr, "cannot set up: %s\n", err.msg);
 		return -1;
 	}
@@ -271,7 +271,36 @@ static void test_ctx(void **state)
 	assert_ok(ctx_protocol(&f->c, "timed", &p, &err), err);
 	assert_string_equal(p->title, "Timed test protocol");
 	assert_fails(ctx_protocol(&f->c, "leeds", &p, &err), err, ST_NOTFOUND,
-	             "unknown protocol 'leeds' (see 'dispute protocols')");
+	             "unknown protocol 'leeds'");
+	/* The front ends say how to mend it, each in its own words. */
+	assert_int_equal(err.mend, MEND_PROTOCOLS);
+}
+
+/* A new database goes into private directories (0700) the service makes,
+ * whatever the umask. */
+static void test_ctx_open_creates(void **state)
+{
+	struct fx *f = *state;
+	struct ctx c;
+	struct error err;
+	struct stat st;
+	char *a = xasprintf("%s/new", f->dir), *b = xasprintf("%s/new/place", f->dir);
+	char *path = xasprintf("%s/new/place/d.db", f->dir);
+	mode_t old = umask(022);
+
+	assert_ok(ctx_init(&c, D(TODAY), TIME_NONE, &err), err);
+	assert_ok(ctx_open(&c, path, OPEN_CREATE, &err), err);
+	umask(old);
+	assert_int_equal(stat(a, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0700);
+	assert_int_equal(stat(b, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0700);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	ctx_free(&c);
+	free(a);
+	free(b);
+	free(path);
 }
 
 /* ---- opening ---- */
@@ -354,7 +383,7 @@ static void test_new(void **state)
 	             "the raising agency and the other agency are the same (St Mary's Primary)");
 	a = new_args("2026-12-22", false);
 	assert_fails(svc_new(&f->c, "leeds", &a, ref, NULL, &err), err, ST_NOTFOUND,
-	             "unknown protocol 'leeds' (see 'dispute protocols')");
+	             "unknown protocol 'leeds'");
 	assert_string_equal(ref, "unchanged");
 	assert_int_equal(dispute_count(f), 3);
 
@@ -631,18 +660,18 @@ static void test_refused_writes_nothing(void **state)
 		/* the limit from 24 Dec is 5 Jan */
 		{ ESCALATE, "2026-12-24", "2027-01-06", NULL, ST_REFUSED,
 		  "due date 2027-01-06 is later than the protocol limit (2027-01-05, 5 working days); "
-		  "give a reason with --reason" },
+		  "give a reason" },
 		{ ESCALATE, "2026-12-24", "2027-01-06", "on leave\x1b[0m", ST_INVALID,
-		  "--reason contains a control character (0x1B) at byte 8" },
+		  "the reason contains a control character (0x1B) at byte 8" },
 		{ SET_DUE, NULL, "2027-01-04", NULL, ST_REFUSED,
 		  "due date 2027-01-04 is later than the protocol limit (2026-12-31, 5 working days); "
-		  "give a reason with --reason" },
+		  "give a reason" },
 		{ SET_DUE, NULL, "2026-12-21", "x", ST_REFUSED, "due date 2026-12-21 is before the stage starts (2026-12-22)" },
-		{ RESOLVE, TODAY, NULL, "", ST_INVALID, "--outcome is empty" },
+		{ RESOLVE, TODAY, NULL, "", ST_INVALID, "the outcome is empty" },
 		{ RESOLVE, "2027-01-16", NULL, "Agreed", ST_REFUSED, "closing date 2027-01-16 is after today (2027-01-15)" },
 		{ WITHDRAW, "2026-12-21", NULL, "Not needed", ST_REFUSED,
 		  "closing date 2026-12-21 is before the current stage started (2026-12-22)" },
-		{ REFER, TODAY, NULL, "Board\xC2\x85", ST_INVALID, "--to contains a control character (U+0085) at byte 5" },
+		{ REFER, TODAY, NULL, "Board\xC2\x85", ST_INVALID, "whom it is referred to contains a control character (U+0085) at byte 5" },
 		{ CHALLENGE, "2026-12-21", NULL, NULL, ST_REFUSED,
 		  "challenge date 2026-12-21 is before the dispute was opened (2026-12-22)" },
 		{ UNCHALLENGE, TODAY, NULL, NULL, ST_REFUSED, "D-2026-0001 has no formal challenge to clear" },
@@ -923,6 +952,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_ctx, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ctx_open_creates, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_new, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_event_texts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_close_event_texts, setup, teardown),

@@ -83,7 +83,7 @@ static int setup_open(void **state)
 	if (setup(state) != 0)
 		return -1;
 	f = *state;
-	return store_open(f->db, STORE_CREATE, &f->s, &err) == ST_OK ? 0 : -1;
+	return store_open(f->db, OPEN_CREATE, &f->s, &err) == ST_OK ? 0 : -1;
 }
 
 static int teardown(void **state)
@@ -199,12 +199,15 @@ static void test_create_modes(void **state)
 	char *a = xasprintf("%s/a", f->dir), *b = xasprintf("%s/a/b", f->dir);
 	char *missing = xasprintf("%s/none.db", f->dir), *want;
 
-	assert_int_equal(store_open(path, STORE_CREATE, &s, &err), ST_OK);
+	/* The directory is the service's to make (test_service); the store
+	 * makes the file, 0600 whatever the umask. */
+	assert_int_equal(store_open(path, OPEN_CREATE, &s, &err), ST_IO);
+	assert_int_equal(mkdir(a, 0700), 0);
+	assert_int_equal(mkdir(b, 0700), 0);
+	umask(022);
+	assert_int_equal(store_open(path, OPEN_CREATE, &s, &err), ST_OK);
 	store_close(s);
-	assert_int_equal(stat(a, &st), 0);
-	assert_int_equal(st.st_mode & 0777, 0700);
-	assert_int_equal(stat(b, &st), 0);
-	assert_int_equal(st.st_mode & 0777, 0700);
+	umask(077);
 	assert_int_equal(stat(path, &st), 0);
 	assert_true(S_ISREG(st.st_mode));
 	assert_int_equal(st.st_mode & 0777, 0600);
@@ -214,21 +217,21 @@ static void test_create_modes(void **state)
 	assert_int_equal(raw_int(path, "PRAGMA application_id"), 0x44535054);
 	assert_int_equal(raw_int(path, "SELECT count(*) FROM sqlite_master WHERE name = 'disputes'"), 1);
 
-	assert_int_equal(store_open(path, STORE_WRITE, &s, &err), ST_OK);
+	assert_int_equal(store_open(path, OPEN_WRITE, &s, &err), ST_OK);
 	store_close(s);
-	assert_int_equal(store_open(path, STORE_READ, &s, &err), ST_OK);
+	assert_int_equal(store_open(path, OPEN_READ, &s, &err), ST_OK);
 	store_close(s);
-	assert_int_equal(store_open(path, STORE_CREATE, &s, &err), ST_OK);
+	assert_int_equal(store_open(path, OPEN_CREATE, &s, &err), ST_OK);
 	store_close(s);
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
 
 	s = (struct store *)&err;
-	assert_int_equal(store_open(missing, STORE_WRITE, &s, &err), ST_NOTFOUND);
+	assert_int_equal(store_open(missing, OPEN_WRITE, &s, &err), ST_NOTFOUND);
 	assert_null(s);
-	want = xasprintf("no database at %s; run 'dispute init' first", missing);
+	want = xasprintf("no database at %s", missing);
 	assert_string_equal(err.msg, want);
-	assert_int_equal(store_open(missing, STORE_READ, &s, &err), ST_NOTFOUND);
+	assert_int_equal(store_open(missing, OPEN_READ, &s, &err), ST_NOTFOUND);
 	assert_false(exists(missing));
 
 	free(want);
@@ -244,7 +247,7 @@ static void test_wal_and_foreign_keys(void **state)
 	struct dispute d;
 	struct error err;
 
-	assert_int_equal(store_open(f->db, STORE_CREATE, &f->s, &err), ST_OK);
+	assert_int_equal(store_open(f->db, OPEN_CREATE, &f->s, &err), ST_OK);
 	dispute_fill(&d, "2026-03-02", "School", "Police", "2026-03-09");
 	assert_int_equal(store_dispute_insert(f->s, &d, &err), ST_OK);
 	dispute_free(&d);
@@ -999,7 +1002,7 @@ static void write_file(const char *path, const void *data, size_t len)
  * path + tail, leaving the file and its directory as they were. */
 static void assert_refused(const char *path, enum status code, const char *tail)
 {
-	static const enum store_mode modes[] = { STORE_READ, STORE_WRITE, STORE_CREATE };
+	static const enum open_mode modes[] = { OPEN_READ, OPEN_WRITE, OPEN_CREATE };
 	char *before, *after, *want = xasprintf("%s%s", path, tail);
 	char *wal = xasprintf("%s-wal", path), *shm = xasprintf("%s-shm", path);
 	char *journal = xasprintf("%s-journal", path);
@@ -1045,7 +1048,7 @@ static void test_migrate_from_1(void **state)
 	free(sql);
 	assert_int_equal(raw_int(f->db, "PRAGMA user_version"), 1);
 
-	assert_int_equal(store_open(f->db, STORE_WRITE, &s, &err), ST_OK);
+	assert_int_equal(store_open(f->db, OPEN_WRITE, &s, &err), ST_OK);
 	assert_int_equal(raw_int(f->db, "PRAGMA user_version"), store_schema_version());
 	dispute_init(&d);
 	assert_int_equal(store_dispute_load(s, "D-2026-0007", &d, &err), ST_OK);
@@ -1086,7 +1089,7 @@ static void test_refuse_directory(void **state)
 	struct store *s = NULL;
 	struct error err;
 
-	assert_int_equal(store_open(f->dir, STORE_CREATE, &s, &err), ST_REFUSED);
+	assert_int_equal(store_open(f->dir, OPEN_CREATE, &s, &err), ST_REFUSED);
 	assert_non_null(strstr(err.msg, "not a regular file"));
 }
 
@@ -1108,7 +1111,7 @@ static void test_refuse_newer(void **state)
 	struct store *s;
 	struct error err;
 
-	assert_int_equal(store_open(f->db, STORE_CREATE, &s, &err), ST_OK);
+	assert_int_equal(store_open(f->db, OPEN_CREATE, &s, &err), ST_OK);
 	store_close(s);
 	assert_int_equal(raw_exec(f->db, "PRAGMA user_version = 99", NULL, 0), SQLITE_OK);
 	assert_refused(f->db, ST_REFUSED, " was written by a newer dispute (schema 99; this program knows 5)");
@@ -1124,7 +1127,7 @@ static void test_refuse_corrupt(void **state)
 
 	/* A real dispute database (in rollback mode, so that nothing but the
 	 * file is involved) with everything after its 100-byte header lost. */
-	assert_int_equal(store_open(f->db, STORE_CREATE, &s, &err), ST_OK);
+	assert_int_equal(store_open(f->db, OPEN_CREATE, &s, &err), ST_OK);
 	store_close(s);
 	assert_int_equal(raw_exec(f->db, "PRAGMA journal_mode = DELETE", NULL, 0), SQLITE_OK);
 	buf = slurp(f->db, &len);
@@ -1148,7 +1151,7 @@ static void test_empty_file_is_initialised(void **state)
 
 	write_file(f->db, "", 0);
 	chmod(f->db, 0640);
-	assert_int_equal(store_open(f->db, STORE_READ, &s, &err), ST_OK);
+	assert_int_equal(store_open(f->db, OPEN_READ, &s, &err), ST_OK);
 	store_close(s);
 	assert_int_equal(raw_int(f->db, "PRAGMA user_version"), 5);
 	/* The permissions of an existing file are the user's business. */
@@ -1165,11 +1168,11 @@ static void test_read_only(void **state)
 	long long id;
 	char ref[16], *want;
 
-	assert_int_equal(store_open(f->db, STORE_CREATE, &s, &err), ST_OK);
+	assert_int_equal(store_open(f->db, OPEN_CREATE, &s, &err), ST_OK);
 	insert_simple(s, "2026-03-01", "School", "Police", NULL, ref);
 	store_close(s);
 
-	assert_int_equal(store_open(f->db, STORE_READ, &s, &err), ST_OK);
+	assert_int_equal(store_open(f->db, OPEN_READ, &s, &err), ST_OK);
 	dispute_init(&d);
 	assert_int_equal(store_dispute_load(s, "D-2026-0001", &d, &err), ST_OK);
 	want = xasprintf("%s is read-only; nothing was saved", f->db);
@@ -1187,7 +1190,7 @@ static void test_read_only(void **state)
 	if (geteuid() != 0) {
 		chmod(f->db, 0400);
 		want = xasprintf("%s is read-only", f->db);
-		assert_int_equal(store_open(f->db, STORE_WRITE, &s, &err), ST_IO);
+		assert_int_equal(store_open(f->db, OPEN_WRITE, &s, &err), ST_IO);
 		assert_string_equal(err.msg, want);
 		free(want);
 	}
@@ -1202,7 +1205,7 @@ static void test_locked(void **state)
 	long long id;
 	char *want = xasprintf("%s is locked by another program; try again", f->db);
 
-	assert_int_equal(store_open(f->db, STORE_CREATE, &s, &err), ST_OK);
+	assert_int_equal(store_open(f->db, OPEN_CREATE, &s, &err), ST_OK);
 	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "BEGIN EXCLUSIVE", NULL, NULL, NULL), SQLITE_OK);
 	assert_int_equal(store_agency_ensure(s, "Police", &id, &err), ST_BUSY);
@@ -1219,7 +1222,7 @@ static void test_locked(void **state)
 	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "BEGIN EXCLUSIVE; CREATE TABLE t(x)", NULL, NULL, NULL), SQLITE_OK);
 	s = NULL;
-	assert_int_equal(store_open(f->db, STORE_WRITE, &s, &err), ST_BUSY);
+	assert_int_equal(store_open(f->db, OPEN_WRITE, &s, &err), ST_BUSY);
 	assert_null(s);
 	assert_string_equal(err.msg, want);
 	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);

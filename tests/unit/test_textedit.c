@@ -10,7 +10,7 @@
 #include <cmocka.h>
 
 #include "dispute/keys.h"
-#include "dispute/textedit.h"
+#include "textedit.h"
 #include "dispute/util.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))

@@ -1,0 +1,111 @@
+/* What the front ends ask of the journal, as plain values the service and the store share: list filters and orders, report periods, contacts, drafts, learning rows and exported tables. */
+#ifndef DISPUTE_QUERY_H
+#define DISPUTE_QUERY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "dispute/dispute.h"
+#include "dispute/util.h"
+
+/* How a database file is opened. */
+enum open_mode {
+	OPEN_READ,        /* must exist; opened read-only */
+	OPEN_WRITE,       /* must exist; read-write, migrated if old */
+	OPEN_CREATE       /* created (0600, in a 0700 directory) if missing */
+};
+
+/* Filters for listing disputes.  All optional. */
+enum list_which { LIST_ALL, LIST_OPEN, LIST_CLOSED };
+enum list_order { ORDER_DUE, ORDER_REFERENCE, ORDER_OPENED, ORDER_AGENCY };
+
+struct list_filter {
+	enum list_which which;
+	long due_before;        /* open disputes with current due date < this, or DATE_NONE */
+	long overdue_on;        /* open disputes whose deadline has passed on this day, or DATE_NONE */
+	int overdue_minute;     /* with overdue_on: the time of day, so a timed deadline earlier
+	                           today counts too (TIME_NONE: dates only) */
+	const char *search;     /* substring of reference, agencies, summary, category or record text */
+	const char *protocol;
+	enum list_order order;
+	int offset, limit;      /* windowed reads; limit 0 = no limit */
+};
+
+void list_filter_init(struct list_filter *f);
+
+/* Receives one dispute (with its stages, without records), borrowed for
+ * the call; returns non-zero to stop. */
+typedef int (*dispute_fn)(const struct dispute *d, void *ctx);
+
+/* Which disputes a report covers: those opened within [from, to], both
+ * inclusive; DATE_NONE leaves that end open (so both DATE_NONE is all
+ * time).  protocol NULL means every protocol, else the id (any case). */
+struct report_filter {
+	long from, to;
+	const char *protocol;
+};
+
+void report_filter_init(struct report_filter *f);
+
+/* A contact at an agency.  Owned strings; free with contact_free. */
+struct contact {
+	long long id;
+	char *agency, *name, *role, *email, *phone;
+};
+
+void contact_free(struct contact *c);
+
+/* The record draft being typed in the workbench, one per dispute, saved as
+ * the user types so that a killed terminal loses nothing.  Owned strings;
+ * free with draft_free. */
+struct draft {
+	long long dispute_id;
+	enum record_kind kind;
+	char *text;
+	char *at;               /* the record's time as typed in the editor, or NULL */
+	long long amends;       /* the record this one will correct, or 0 */
+	char *history;          /* the editor's undo history and kill ring (opaque bytes), or NULL */
+	size_t history_len;
+};
+
+void draft_init(struct draft *d);
+void draft_free(struct draft *d);
+
+/* One entry of the learning log; every pointer is borrowed for the call. */
+struct learning_row {
+	long long id;               /* the record's number */
+	const char *reference, *protocol, *subject, *raised_by, *against, *category;
+	const char *author, *text;
+	long day;
+	int minute;                 /* TIME_NONE when only the date is known */
+	int stage;                  /* the stage the dispute was at when it was written */
+	long long amends;           /* the record this one corrects, or 0 */
+	long long amended_by;       /* the latest record correcting this one, or 0 */
+};
+
+typedef int (*learning_fn)(const struct learning_row *r, void *ctx);
+
+/* The tables `dispute export --csv` writes, one file each. */
+#define EXPORT_TABLES(X) \
+	X(AGENCIES, "agencies") \
+	X(CONTACTS, "contacts") \
+	X(DISPUTES, "disputes") \
+	X(STAGES,   "stages") \
+	X(RECORDS,  "records") \
+	X(CLOSURES, "closures")
+
+enum export_table {
+#define EXPORT_TABLE_ENUM(name, str) TABLE_##name,
+	EXPORT_TABLES(EXPORT_TABLE_ENUM)
+#undef EXPORT_TABLE_ENUM
+	TABLE_COUNT
+};
+
+/* "agencies", "contacts", ... (static). */
+const char *export_table_name(enum export_table t);
+
+/* Receives one row of a table: n cells, NULL for an SQL NULL.  Borrowed
+ * for the call; return non-zero to stop. */
+typedef int (*row_fn)(int n, const char *const *cells, void *ctx);
+
+#endif

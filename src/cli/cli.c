@@ -1,0 +1,455 @@
+/* The command line: parses subcommands and their options, runs the shared actions, prints text or JSON. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "cli_impl.h"
+#include "dispute/date.h"
+#include "dispute/paths.h"
+#include "dispute/service.h"
+#include "dispute/text.h"
+#include "dispute/term.h"
+
+/* What a command needs of the database. */
+enum db_need {
+	DB_NONE,
+	DB_READ,
+	DB_WRITE,
+	DB_SIGN,          /* writes the journal: needs the user's name as well */
+	DB_CREATE,
+	DB_IF_EXISTS
+};
+
+struct command {
+	const char *name;
+	int (*run)(struct ctx *c, struct args *a);
+	enum db_need db;
+	const struct optspec *opts;
+	int min_pos, max_pos;
+	const char *usage;
+	const char *help;
+};
+
+static const char *db_opt;
+
+void cli_mend(const struct error *err, struct sb *out)
+{
+	switch (err->mend) {
+	case MEND_REASON:
+		sb_append(out, " with --reason");
+		break;
+	case MEND_PROTOCOLS:
+		sb_append(out, " (see 'dispute protocols')");
+		break;
+	case MEND_COUNTERPART:
+		sb_printf(out, "; name one with 'dispute counterpart %s CONTACT'", err->ref);
+		break;
+	case MEND_AGREE_DATE:
+		sb_append(out, " (agree one with 'dispute due')");
+		break;
+	case MEND_INIT:
+		sb_append(out, "; run 'dispute init' first");
+		break;
+	case MEND_CONTACTS:
+		sb_append(out, " (see 'dispute contact list')");
+		break;
+	case MEND_NONE:
+		break;
+	}
+}
+
+int cli_fail(const struct error *err)
+{
+	struct sb sb = {0};
+
+	sb_printf(&sb, "dispute: %s", err->msg);
+	cli_mend(err, &sb);
+	fprintf(stderr, "%s\n", sb.s);
+	free(sb.s);
+	return err->code == ST_USAGE ? EXIT_USAGE : EXIT_REFUSED;
+}
+
+int cli_fail_mend(struct error *err, enum error_mend mend)
+{
+	error_mend(err, mend, NULL);
+	return cli_fail(err);
+}
+
+static int usage_error(const struct command *cmd, const char *problem, const char *what)
+{
+	fprintf(stderr, "dispute: %s '%s'", problem, what);
+	if (cmd)
+		fprintf(stderr, "\nusage: dispute %s\n", cmd->usage);
+	else
+		fputs("\nTry 'dispute --help'.\n", stderr);
+	return EXIT_USAGE;
+}
+
+const char *cli_opt(const struct args *a, const char *name)
+{
+	for (int i = 0; i < a->nopts; i++)
+		if (strcmp(a->names[i], name) == 0)
+			return a->vals[i];
+	return NULL;
+}
+
+bool cli_flag(const struct args *a, const char *name)
+{
+	return cli_opt(a, name) != NULL;
+}
+
+static const struct optspec *spec_find(const struct optspec *spec, const char *name, size_t len)
+{
+	static const struct optspec global[] = { { "db", true }, { "help", false }, { NULL, false } };
+
+	for (const struct optspec *s = spec; s && s->name; s++)
+		if (strlen(s->name) == len && strncmp(s->name, name, len) == 0)
+			return s;
+	for (const struct optspec *s = global; s->name; s++)
+		if (strlen(s->name) == len && strncmp(s->name, name, len) == 0)
+			return s;
+	return NULL;
+}
+
+/* Parses argv into a; returns EXIT_OK or EXIT_USAGE (message printed). */
+static int args_parse(const struct command *cmd, int argc, char **argv, struct args *a)
+{
+	bool only_pos = false;
+
+	for (int i = 0; i < argc; i++) {
+		char *arg = argv[i];
+		const struct optspec *s;
+		const char *eq, *val = "";
+		size_t len;
+
+		if (only_pos || arg[0] != '-' || arg[1] != '-' || (arg[0] == '-' && arg[1] == '\0')) {
+			if (!only_pos && arg[0] == '-' && arg[1] != '\0' && arg[1] != '-')
+				return usage_error(cmd, "unknown option", arg);
+			if (a->npos >= MAX_POS || a->npos >= cmd->max_pos)
+				return usage_error(cmd, "unexpected argument", arg);
+			a->pos[a->npos++] = arg;
+			continue;
+		}
+		if (arg[2] == '\0') {
+			only_pos = true;
+			continue;
+		}
+		eq = strchr(arg + 2, '=');
+		len = eq ? (size_t)(eq - arg - 2) : strlen(arg + 2);
+		s = spec_find(cmd->opts, arg + 2, len);
+		if (!s)
+			return usage_error(cmd, "unknown option", arg);
+		if (s->has_arg) {
+			if (eq)
+				val = eq + 1;
+			else if (i + 1 < argc)
+				val = argv[++i];
+			else
+				return usage_error(cmd, "this option needs a value:", arg);
+		} else if (eq) {
+			return usage_error(cmd, "this option takes no value:", arg);
+		}
+		if (a->nopts >= MAX_OPTS)
+			return usage_error(cmd, "too many options at", arg);
+		for (int j = 0; j < a->nopts; j++)
+			if (strcmp(a->names[j], s->name) == 0)
+				return usage_error(cmd, "this option is given twice:", arg);
+		a->names[a->nopts] = s->name;
+		a->vals[a->nopts++] = val;
+	}
+	if (cli_flag(a, "help"))
+		return EXIT_OK;
+	if (a->npos < cmd->min_pos)
+		return usage_error(cmd, "not enough arguments for", cmd->name);
+	return EXIT_OK;
+}
+
+/* Parses a date option; DATE_NONE with *ok true when absent. */
+bool cli_date_opt(const struct args *a, const char *name, long dflt, long *out)
+{
+	const char *v = cli_opt(a, name);
+
+	*out = dflt;
+	if (!v)
+		return true;
+	if (!date_parse(v, out)) {
+		fprintf(stderr, "dispute: --%s: '%s' is not a date; use YYYY-MM-DD (a real date, e.g. 2026-11-27)\n",
+		        name, v);
+		return false;
+	}
+	return true;
+}
+
+bool cli_date_arg(const char *v, const char *what, long *out)
+{
+	if (!date_parse(v, out)) {
+		fprintf(stderr, "dispute: %s: '%s' is not a date; use YYYY-MM-DD (a real date, e.g. 2026-11-27)\n",
+		        what, v);
+		return false;
+	}
+	return true;
+}
+
+int cli_require(const struct args *a, const char *name)
+{
+	if (cli_opt(a, name))
+		return EXIT_OK;
+	fprintf(stderr, "dispute: %s needs --%s\nusage: dispute %s\n", a->cmd, name, a->usage);
+	return EXIT_USAGE;
+}
+
+
+
+
+
+
+void cli_put_col(const char *s, int cols)
+{
+	struct sb sb = {0};
+
+	text_column(&sb, s, cols);
+	if (sb.s)
+		fputs(sb.s, stdout);
+	free(sb.s);
+}
+
+void cli_line(const char *label, const char *value)
+{
+	char *clean = text_sanitize(value ? value : "", true);
+
+	printf("%-17s %s\n", label, clean);
+	free(clean);
+}
+
+
+
+
+
+
+
+/* Says which category the words given were taken as, unless they were its
+ * key: "need for action" could have been meant otherwise, and the user
+ * should see what it became. */
+
+
+
+
+
+
+
+
+
+
+
+
+
+static const struct optspec o_none[] = { { NULL, false } };
+static const struct optspec o_new[] = {
+	{ "protocol", true }, { "subject", true }, { "raised-by", true }, { "against", true },
+	{ "category", true }, { "summary", true }, { "urgent", false }, { "opened", true }, { NULL, false } };
+static const struct optspec o_list[] = {
+	{ "open", false }, { "closed", false }, { "overdue", false }, { "due-before", true },
+	{ "json", false }, { "search", true }, { "protocol", true }, { NULL, false } };
+static const struct optspec o_show[] = { { "json", false }, { NULL, false } };
+static const struct optspec o_record[] = {
+	{ "kind", true }, { "text", true }, { "at", true }, { "amends", true }, { NULL, false } };
+static const struct optspec o_escalate[] = {
+	{ "on", true }, { "due", true }, { "reason", true }, { "from-stage", true }, { NULL, false } };
+static const struct optspec o_due[] = { { "reason", true }, { "from-stage", true }, { NULL, false } };
+static const struct optspec o_resolve[] = {
+	{ "outcome", true }, { "outstanding", true }, { "on", true }, { "from-stage", true }, { NULL, false } };
+static const struct optspec o_withdraw[] = { { "reason", true }, { "on", true }, { "from-stage", true }, { NULL, false } };
+static const struct optspec o_refer[] = { { "to", true }, { "on", true }, { "from-stage", true }, { NULL, false } };
+static const struct optspec o_challenge[] = { { "on", true }, { "clear", false }, { "from-stage", true }, { NULL, false } };
+static const struct optspec o_workdays[] = { { "division", true }, { NULL, false } };
+static const struct optspec o_closure[] = { { "reason", true }, { NULL, false } };
+static const struct optspec o_export_ics[] = {
+	{ "to", true }, { "all-stages", false }, { "cancel", false }, { "include-subject", false }, { "open", false },
+	{ NULL, false } };
+static const struct optspec o_counterpart[] = { { "stage", true }, { NULL, false } };
+static const struct optspec o_config[] = {
+	{ "name", true }, { "role", true }, { "email", true }, { "phone", true }, { "protocol", true },
+	{ "alarms", true }, { NULL, false } };
+static const struct optspec o_contact[] = {
+	{ "agency", true }, { "name", true }, { "role", true }, { "email", true }, { "phone", true }, { NULL, false } };
+
+static const struct command commands[] = {
+	{ "init", cmd_init, DB_CREATE, o_none, 0, 0, "init", "create the database (mode 0600) if it does not exist" },
+	{ "new", cmd_new, DB_SIGN, o_new, 0, 0,
+	  "new --protocol ID --subject REF --raised-by AGENCY --against AGENCY --category CAT --summary TEXT "
+	  "[--urgent] [--opened DATE]",
+	  "open a dispute; prints its reference" },
+	{ "list", cmd_list, DB_READ, o_list, 0, 0,
+	  "list [--open|--closed|--overdue|--due-before DATE] [--search TEXT] [--protocol ID] [--json]",
+	  "list disputes, soonest deadline first" },
+	{ "show", cmd_show, DB_READ, o_show, 1, 1, "show REF [--json]", "show a dispute, its stages and its records" },
+	{ "record", cmd_record, DB_SIGN, o_record, 1, 1,
+	  "record REF --kind call|meeting|email|decision|action|outcome|learning|note --text TEXT|- "
+	  "[--at DATETIME] [--amends N]",
+	  "add a record to the journal (--text - reads standard input)" },
+	{ "escalate", cmd_escalate, DB_SIGN, o_escalate, 1, 1, "escalate REF [--on DATE] [--due DATE --reason TEXT] [--from-stage N]",
+	  "move to the next stage; its due date comes from the protocol" },
+	{ "due", cmd_due, DB_SIGN, o_due, 2, 2, "due REF DATE [--reason TEXT] [--from-stage N]",
+	  "record an agreed due date for the current stage" },
+	{ "resolve", cmd_resolve, DB_SIGN, o_resolve, 1, 1, "resolve REF --outcome TEXT [--outstanding TEXT] [--on DATE] [--from-stage N]",
+	  "close the dispute as resolved" },
+	{ "withdraw", cmd_withdraw, DB_SIGN, o_withdraw, 1, 1, "withdraw REF --reason TEXT [--on DATE] [--from-stage N]",
+	  "close the dispute as withdrawn" },
+	{ "refer", cmd_refer, DB_SIGN, o_refer, 1, 1, "refer REF --to TEXT [--on DATE] [--from-stage N]",
+	  "close the dispute as referred on (partnership, inspectorate, case review)" },
+	{ "challenge", cmd_challenge, DB_SIGN, o_challenge, 1, 1, "challenge REF [--on DATE] [--clear] [--from-stage N]",
+	  "set (or clear) the formal-challenge flag" },
+	{ "protocols", cmd_protocols, DB_NONE, o_none, 0, 2, "protocols [show ID]", "list protocols, or show one's stages" },
+	{ "workdays", cmd_workdays, DB_IF_EXISTS, o_workdays, 3, 3,
+	  "workdays add DATE N [--division D] | workdays between DATE DATE [--division D]",
+	  "working-day arithmetic with bank holidays and closure days" },
+	{ "closure", cmd_closure, DB_WRITE, o_closure, 1, 2, "closure add DATE [--reason TEXT] | closure remove DATE | closure list",
+	  "closure days that are not working days" },
+	{ "agency", cmd_agency, DB_WRITE, o_none, 1, 2, "agency add NAME | agency list", "agencies" },
+	{ "contact", cmd_contact, DB_WRITE, o_contact, 1, 1,
+	  "contact add --agency A --name N [--role R] [--email E] [--phone P] | contact list [--agency A]",
+	  "contacts in other agencies" },
+	{ "counterpart", cmd_counterpart, DB_SIGN, o_counterpart, 2, 2, "counterpart REF CONTACT [--stage N]",
+	  "name the counterpart manager for a stage (the invite's attendee)" },
+	{ "export-ics", cmd_export_ics, DB_READ, o_export_ics, 0, 1,
+	  "export-ics REF [--to FILE] [--all-stages] [--cancel] [--include-subject] | export-ics --open --to FILE",
+	  "calendar invites for stage deadlines (iCalendar REQUEST or CANCEL)" },
+	{ "config", cmd_config, DB_NONE, o_config, 0, 0, "config [--name NAME] [--role ROLE] [--email ADDRESS] [--phone NUMBER] [--protocol ID] "
+	  "[--alarms DURATIONS]",
+	  "show or set your name and role (they sign the journal), email, phone, usual protocol and reminders" },
+	{ "report", cmd_report, DB_READ, cli_report_opts, 0, 0,
+	  "report [--from DATE] [--to DATE] [--protocol ID] [--format text|csv|json]",
+	  "statistics for the partnership: disputes opened in a period" },
+	{ "learning", cmd_learning, DB_READ, cli_learning_opts, 0, 0,
+	  "learning [--from DATE] [--to DATE] [--protocol ID] [--format text|csv|json] [--include-subject]",
+	  "the learning log: every learning record, with its dispute" },
+	{ "proforma", cmd_proforma, DB_READ, cli_proforma_opts, 1, 1, "proforma REF [--format text|md] [--include-subject]",
+	  "the referral proforma (Appendix 1) filled from the journal" },
+	{ "export", cmd_export, DB_READ, cli_export_opts, 0, 0, "export --csv DIR [--include-subject]",
+	  "one CSV file per table, for spreadsheets" },
+	{ NULL, NULL, DB_NONE, NULL, 0, 0, NULL, NULL }
+};
+
+static void print_help(void)
+{
+	printf("usage: dispute [--db FILE] [COMMAND [OPTIONS]]\n\n"
+	       "Track professional disagreements between safeguarding agencies, stage by stage.\n"
+	       "With no command, opens the workbench.\n\nCommands:\n");
+	for (const struct command *cmd = commands; cmd->name; cmd++)
+		printf("  %-12s %s\n", cmd->name, cmd->help);
+	printf("\nOptions:\n"
+	       "  --db FILE    the database (default $DISPUTE_DB, else $XDG_DATA_HOME/dispute/disputes.db)\n"
+	       "  --help       this help; 'dispute COMMAND --help' for a command's options\n"
+	       "  --version    print the version\n\n"
+	       "Exit status: 0 done, 1 refused or failed (nothing changed), 2 bad command line.\n"
+	       "See dispute(1) and dispute-protocol(5).\n");
+}
+
+static int run_command(const struct command *cmd, int argc, char **argv, long today, int minute)
+{
+	struct args a;
+	struct ctx c;
+	struct error err;
+	enum db_need need = cmd->db;
+	int rc;
+
+	memset(&a, 0, sizeof(a));
+	a.cmd = cmd->name;
+	a.usage = cmd->usage;
+	if ((rc = args_parse(cmd, argc, argv, &a)))
+		return rc;
+	if (cli_flag(&a, "help")) {
+		printf("usage: dispute %s\n  %s\n", cmd->usage, cmd->help);
+		return EXIT_OK;
+	}
+	if (cli_opt(&a, "db"))
+		db_opt = cli_opt(&a, "db");
+	if (ctx_init(&c, today, minute, &err) != ST_OK) {
+		ctx_free(&c);
+		return cli_fail(&err);
+	}
+	if (c.config_problem)
+		fprintf(stderr, "dispute: warning: %s (settings ignored; 'dispute config' rewrites the file)\n",
+		        c.config_problem);
+	if (need == DB_SIGN && !c.author) {
+		fputs("dispute: no name is set to sign the journal with; set yours once with\n"
+		      "  dispute config --name \"YOUR NAME\" --role \"YOUR ROLE\"\n"
+		      "(or set DISPUTE_AUTHOR); nothing was changed\n", stderr);
+		ctx_free(&c);
+		return EXIT_REFUSED;
+	}
+	if (need != DB_NONE) {
+		enum open_mode mode = need == DB_READ ? OPEN_READ : need == DB_CREATE ? OPEN_CREATE :
+		                       need == DB_IF_EXISTS ? OPEN_READ : OPEN_WRITE;
+		enum status st = ctx_open(&c, db_opt, mode, &err);
+		/* workdays works without a database: without one, no closure days. */
+		if (st != ST_OK && !(st == ST_NOTFOUND && need == DB_IF_EXISTS)) {
+			ctx_free(&c);
+			return cli_fail(&err);
+		}
+	}
+	rc = cmd->run(&c, &a);
+	ctx_free(&c);
+	return rc;
+}
+
+int cli_main(int argc, char **argv, long today, int minute)
+{
+	int i = 1;
+
+	/* Global options before the command. */
+	while (i < argc && strncmp(argv[i], "--", 2) == 0) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			print_help();
+			return EXIT_OK;
+		}
+		if (strcmp(argv[i], "--version") == 0) {
+			printf("dispute %s\n", DISPUTE_VERSION);
+			return EXIT_OK;
+		}
+		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
+			db_opt = argv[i + 1];
+			i += 2;
+		} else if (strncmp(argv[i], "--db=", 5) == 0) {
+			db_opt = argv[i] + 5;
+			i++;
+		} else {
+			return usage_error(NULL, "unknown option", argv[i]);
+		}
+	}
+	if (i < argc && strcmp(argv[i], "-h") == 0) {
+		print_help();
+		return EXIT_OK;
+	}
+	if (i == argc) {
+		struct ctx c;
+		struct error err;
+		int rc;
+
+		/* Before anything is opened or created: a script that runs bare
+		 * `dispute` gets a message, not a new database. */
+		if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+			fputs("dispute: the workbench needs a terminal; see `dispute help` for the commands\n", stderr);
+			return EXIT_USAGE;
+		}
+
+		if (ctx_init(&c, today, minute, &err) != ST_OK || ctx_open(&c, db_opt, OPEN_CREATE, &err) != ST_OK) {
+			ctx_free(&c);
+			return cli_fail(&err);
+		}
+		rc = term_run(&c);
+		ctx_free(&c);
+		return rc;
+	}
+	if (strcmp(argv[i], "help") == 0) {
+		print_help();
+		return EXIT_OK;
+	}
+	for (const struct command *cmd = commands; cmd->name; cmd++)
+		if (strcmp(cmd->name, argv[i]) == 0)
+			return run_command(cmd, argc - i - 1, argv + i + 1, today, minute);
+	return usage_error(NULL, "unknown command", argv[i]);
+}

@@ -1,0 +1,280 @@
+/* The commands that change a dispute: new, record, escalate, due, resolve, withdraw, refer and challenge, each through the service in one transaction. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cli_impl.h"
+#include "dispute/date.h"
+#include "dispute/text.h"
+
+/* Reads all of standard input for "--text -"; refuses more than max bytes. */
+char *cli_read_stdin(size_t max, struct error *err)
+{
+	struct sb sb = {0};
+	char buf[65536];
+	size_t n;
+
+	while ((n = fread(buf, 1, sizeof(buf), stdin)) > 0) {
+		sb_appendn(&sb, buf, n);
+		if (sb.len > max) {
+			free(sb.s);
+			error_set(err, ST_INVALID, "the text on standard input is over %zu bytes; nothing was saved", max);
+			return NULL;
+		}
+	}
+	if (ferror(stdin)) {
+		free(sb.s);
+		error_set(err, ST_IO, "reading standard input: %s", strerror(errno));
+		return NULL;
+	}
+	return sb_take(&sb);
+}
+
+static void print_saved(const struct dispute *d)
+{
+	const struct stage *cur = dispute_current(d);
+	char a[17];
+
+	if (d->status != DS_OPEN)
+		printf("%s %s at stage %d\n", d->reference, dispute_status_name(d->status), d->current_stage);
+	else if (cur->due == DATE_NONE)
+		printf("%s at stage %d, no limit set\n", d->reference, cur->number);
+	else
+		printf("%s at stage %d, due %s\n", d->reference, cur->number, datetime_format(cur->due, cur->due_minute, a));
+}
+
+/* What the protocol says must happen on entering the current stage (and,
+ * for a new urgent dispute, at once): Rochdale's Business Unit, say. */
+static void print_notices(struct ctx *c, const struct dispute *d, bool opening)
+{
+	const struct protocol *p = protocol_set_find(&c->protocols, d->protocol);
+	const struct stage_rule *rule;
+	const struct category *cat;
+	const struct stage *cur;
+
+	if (!p)
+		return;
+	if (opening && d->urgent && p->urgent && p->urgent->notice)
+		fprintf(stderr, "dispute: notice: %s\n", p->urgent->notice);
+	rule = protocol_stage_rule(p, d->urgent, d->current_stage);
+	if (rule && rule->notice)
+		fprintf(stderr, "dispute: notice: %s\n", rule->notice);
+	/* "Without delay": the protocol sets no limit, so ask for the date the
+	 * parties agree (DOMAIN.md); a kind recorded without a clock is left be. */
+	cat = protocol_category(p, d->category);
+	cur = dispute_current(d);
+	if (rule && rule->limit.kind == LIMIT_NONE && cur && cur->due == DATE_NONE && !(cat && cat->unclocked))
+		fprintf(stderr, "dispute: notice: stage %d has no time limit in the protocol (\"without delay\"); "
+		        "record the date you agree with 'dispute due %s DATE'\n", d->current_stage, d->reference);
+}
+
+static void print_category_taken(struct ctx *c, const char *typed, const struct dispute *d)
+{
+	const struct protocol *p = protocol_set_find(&c->protocols, d->protocol);
+	const struct category *cat = p ? protocol_category(p, d->category) : NULL;
+	char *shown;
+
+	if (!cat || !typed || ascii_casecmp(typed, cat->key) == 0)
+		return;
+	shown = text_sanitize(typed, false);
+	fprintf(stderr, "dispute: category \"%s\" taken as %s (%s)\n", shown, cat->key, cat->label);
+	free(shown);
+}
+
+int cmd_new(struct ctx *c, struct args *a)
+{
+	static const char *const need[] = { "protocol", "subject", "raised-by", "against", "category", "summary" };
+	struct dispute_new n = {0};
+	struct dispute d;
+	struct error err;
+	char ref[16];
+	int rc;
+
+	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++)
+		if ((rc = cli_require(a, need[i])))
+			return rc;
+	n.subject = cli_opt(a, "subject");
+	n.raised_by = cli_opt(a, "raised-by");
+	n.against = cli_opt(a, "against");
+	n.category = cli_opt(a, "category");
+	n.summary = cli_opt(a, "summary");
+	n.urgent = cli_flag(a, "urgent");
+	if (!cli_date_opt(a, "opened", c->today, &n.opened))
+		return EXIT_USAGE;
+	n.minute = n.opened == c->today ? c->now_minute : TIME_NONE;
+	dispute_init(&d);
+	if (svc_new(c, cli_opt(a, "protocol"), &n, ref, &d, &err) != ST_OK)
+		return cli_fail(&err);
+	puts(ref);
+	print_category_taken(c, n.category, &d);
+	print_notices(c, &d, true);
+	dispute_free(&d);
+	return EXIT_OK;
+}
+
+int cmd_record(struct ctx *c, struct args *a)
+{
+	struct record r;
+	struct error err;
+	const char *kind = cli_opt(a, "kind"), *text = cli_opt(a, "text"), *at = cli_opt(a, "at"), *amends = cli_opt(a, "amends");
+	enum status rc;
+
+	if (!kind || !text) {
+		fprintf(stderr, "dispute: record needs --kind and --text\nusage: dispute record REF --kind KIND --text TEXT|-\n");
+		return EXIT_USAGE;
+	}
+	record_init(&r);
+	if (!record_kind_parse(kind, &r.kind)) {
+		fprintf(stderr, "dispute: --kind: '%s' is not a record kind; use call, meeting, email, decision, "
+		        "action, outcome, learning or note\n", kind);
+		return EXIT_USAGE;
+	}
+	if (at && !datetime_parse(at, &r.day, &r.minute)) {
+		fprintf(stderr, "dispute: --at: '%s' is not a date or date and time; use YYYY-MM-DD or "
+		        "YYYY-MM-DDTHH:MM\n", at);
+		return EXIT_USAGE;
+	}
+	if (amends) {
+		char *end;
+		errno = 0;
+		r.amends = strtoll(amends, &end, 10);
+		if (errno || *end || end == amends || r.amends <= 0) {
+			fprintf(stderr, "dispute: --amends: '%s' is not a record number\n", amends);
+			return EXIT_USAGE;
+		}
+	}
+	if (strcmp(text, "-") == 0) {
+		r.text = cli_read_stdin(TEXT_MAX, &err);
+		if (!r.text)
+			return cli_fail(&err);
+	} else {
+		r.text = xstrdup(text);
+	}
+	rc = svc_record(c, a->pos[0], &r, &err);
+	if (rc == ST_OK)
+		printf("record #%lld added to %s\n", r.id, a->pos[0]);
+	record_free(&r);
+	return rc == ST_OK ? EXIT_OK : cli_fail(&err);
+}
+
+/* --from-stage N: the change applies only while the dispute is still at
+ * stage N, so a script (or two people at once) cannot skip stages. */
+static bool from_stage_opt(const struct args *a, struct svc_change *ch)
+{
+	const char *v = cli_opt(a, "from-stage");
+	char *end;
+	long n;
+
+	if (!v)
+		return true;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || *end || end == v || n < 1 || n > 99) {
+		fprintf(stderr, "dispute: --from-stage: '%s' is not a stage number\n", v);
+		return false;
+	}
+	ch->seen_stage = (int)n;
+	return true;
+}
+
+int cmd_escalate(struct ctx *c, struct args *a)
+{
+	struct svc_change ch;
+	struct dispute d;
+	struct error err;
+
+	svc_change_init(&ch, SVC_ESCALATE);
+	if (!cli_date_opt(a, "on", c->today, &ch.on) || !cli_date_opt(a, "due", DATE_NONE, &ch.due) ||
+	    !from_stage_opt(a, &ch))
+		return EXIT_USAGE;
+	if (cli_opt(a, "reason") && ch.due == DATE_NONE) {
+		fputs("dispute: escalate: --reason goes with --due\n", stderr);
+		return EXIT_USAGE;
+	}
+	ch.text = cli_opt(a, "reason");
+	dispute_init(&d);
+	if (svc_apply(c, a->pos[0], &ch, &d, &err) != ST_OK)
+		return cli_fail(&err);
+	print_saved(&d);
+	print_notices(c, &d, false);
+	dispute_free(&d);
+	return EXIT_OK;
+}
+
+int cmd_due(struct ctx *c, struct args *a)
+{
+	struct svc_change ch;
+	struct dispute d;
+	struct error err;
+
+	svc_change_init(&ch, SVC_SET_DUE);
+	if (!cli_date_arg(a->pos[1], "due date", &ch.due) || !from_stage_opt(a, &ch))
+		return EXIT_USAGE;
+	ch.text = cli_opt(a, "reason");
+	dispute_init(&d);
+	if (svc_apply(c, a->pos[0], &ch, &d, &err) != ST_OK)
+		return cli_fail(&err);
+	print_saved(&d);
+	dispute_free(&d);
+	return EXIT_OK;
+}
+
+/* resolve, withdraw and refer differ only in the option that carries the text. */
+static int close_common(struct ctx *c, struct args *a, enum svc_change_kind kind, const char *textopt)
+{
+	struct svc_change ch;
+	struct dispute d;
+	struct error err;
+
+	svc_change_init(&ch, kind);
+	if (cli_require(a, textopt) != EXIT_OK)
+		return EXIT_USAGE;
+	if (!cli_date_opt(a, "on", c->today, &ch.on) || !from_stage_opt(a, &ch))
+		return EXIT_USAGE;
+	ch.text = cli_opt(a, textopt);
+	ch.text2 = cli_opt(a, "outstanding");
+	dispute_init(&d);
+	if (svc_apply(c, a->pos[0], &ch, &d, &err) != ST_OK)
+		return cli_fail(&err);
+	print_saved(&d);
+	dispute_free(&d);
+	return EXIT_OK;
+}
+
+int cmd_resolve(struct ctx *c, struct args *a)
+{
+	return close_common(c, a, SVC_RESOLVE, "outcome");
+}
+
+int cmd_withdraw(struct ctx *c, struct args *a)
+{
+	return close_common(c, a, SVC_WITHDRAW, "reason");
+}
+
+int cmd_refer(struct ctx *c, struct args *a)
+{
+	return close_common(c, a, SVC_REFER, "to");
+}
+
+int cmd_challenge(struct ctx *c, struct args *a)
+{
+	struct svc_change ch;
+	struct dispute d;
+	struct error err;
+	char day[11];
+
+	svc_change_init(&ch, cli_flag(a, "clear") ? SVC_UNCHALLENGE : SVC_CHALLENGE);
+	if (!cli_date_opt(a, "on", c->today, &ch.on) || !from_stage_opt(a, &ch))
+		return EXIT_USAGE;
+	dispute_init(&d);
+	if (svc_apply(c, a->pos[0], &ch, &d, &err) != ST_OK)
+		return cli_fail(&err);
+	if (d.challenged == DATE_NONE)
+		printf("%s: formal challenge cleared\n", d.reference);
+	else
+		printf("%s: formally challenged on %s\n", d.reference, date_format(d.challenged, day));
+	dispute_free(&d);
+	return EXIT_OK;
+}

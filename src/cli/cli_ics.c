@@ -1,0 +1,233 @@
+/* Commands for calendar invites: export-ics and counterpart. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "cli_impl.h"
+#include "dispute/date.h"
+#include "dispute/ics.h"
+#include "dispute/invite.h"
+#include "dispute/paths.h"
+#include "dispute/text.h"
+
+/* Asks on the terminal for a missing setting; NULL when there is no
+ * terminal to ask (scripts get an error that says what to set). */
+static char *ask(const char *question)
+{
+	char buf[512];
+	size_t n;
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDERR_FILENO))
+		return NULL;
+	fprintf(stderr, "%s: ", question);
+	if (!fgets(buf, sizeof(buf), stdin))
+		return NULL;
+	n = strcspn(buf, "\r\n");
+	buf[n] = '\0';
+	return n ? xstrdup(buf) : NULL;
+}
+
+/* Makes sure the organizer's name and email are known, asking once and
+ * saving them when a person is at the terminal. */
+static enum status organizer_ready(struct ctx *c, struct error *err)
+{
+	struct config *cfg = &c->config;
+	bool asked = false;
+
+	if (!cfg->name) {
+		cfg->name = ask("Your name, as the organizer of invites");
+		asked |= cfg->name != NULL;
+	}
+	if (!cfg->email || !text_email_ok(cfg->email)) {
+		char *e = ask("Your email address, where the other agency replies");
+		if (e) {
+			free(cfg->email);
+			cfg->email = e;
+			asked = true;
+		}
+	}
+	if (!cfg->name || !cfg->email)
+		return error_set(err, ST_REFUSED, "invites need your name and email: "
+		                 "dispute config --name NAME --email ADDRESS");
+	if (!text_email_ok(cfg->email))
+		return error_set(err, ST_INVALID, "your email address '%s' cannot go in an invite; "
+		                 "set it with dispute config --email ADDRESS", cfg->email);
+	if (asked && cfg->path)
+		return ctx_config_save(c, err);
+	return ST_OK;
+}
+
+struct bulk {
+	struct ctx *c;
+	struct ics_writer *w;
+	const struct ics_settings *set;
+	const struct invite_people *people;
+	bool all_stages;
+	int written, skipped;
+};
+
+/* A dispute left out of a bulk export is a warning, not a failure. */
+static void bulk_skip(const struct error *why, void *arg)
+{
+	struct sb sb = {0};
+
+	(void)arg;
+	sb_printf(&sb, "dispute: warning: skipped: %s", why->msg);
+	cli_mend(why, &sb);
+	fprintf(stderr, "%s\n", sb.s);
+	free(sb.s);
+}
+
+static int bulk_row(const struct dispute *d, void *arg)
+{
+	struct bulk *b = arg;
+	struct error err;
+
+	if (invite_dispute(b->w, b->set, d, protocol_set_find(&b->c->protocols, d->protocol), b->people, d->nstages,
+	                   b->all_stages, bulk_skip, NULL, &b->written, &b->skipped, &err) == ST_OK)
+		return 0;
+	cli_fail(&err);
+	return 1;
+}
+
+/* Every open dispute's deadline, streamed event by event into out. */
+static enum status export_bulk(struct ctx *c, const struct invite_setup *s, const struct invite_people *people,
+                               bool all_stages, FILE *out, int *written, struct error *err)
+{
+	struct bulk b = { c, NULL, &s->set, people, all_stages, 0, 0 };
+	struct list_filter f;
+	enum status rc;
+
+	if ((rc = ics_begin(out, false, &b.w, err)) != ST_OK)
+		return rc;
+	list_filter_init(&f);
+	f.which = LIST_OPEN;
+	rc = svc_list(c, &f, bulk_row, &b, err);
+	if (rc == ST_OK && b.written + b.skipped > 0 && !b.written)
+		rc = error_set(err, ST_REFUSED, "no deadline could be exported");
+	if (rc == ST_OK)
+		rc = ics_end(b.w, err);
+	else
+		ics_end(b.w, NULL);
+	*written = b.written;
+	return rc;
+}
+
+int cmd_export_ics(struct ctx *c, struct args *a)
+{
+	struct invite_organizer o;
+	struct invite_people people;
+	struct invite_setup s;
+	const char *to = cli_opt(a, "to");
+	char *tmp = NULL, *mem = NULL, *uid = NULL, stamp[17];
+	struct contact *contacts = NULL;
+	size_t memlen = 0, n, ncontacts = 0;
+	struct dispute d;
+	struct error err;
+	enum status rc;
+	FILE *out = stdout;
+	bool cancel = cli_flag(a, "cancel"), all_stages = cli_flag(a, "all-stages"), bulk = cli_flag(a, "open");
+	int written = 0;
+
+	if ((a->npos == 1) == bulk) {
+		fputs("dispute: export-ics needs a reference, or --open for every open dispute\n"
+		      "usage: dispute export-ics REF [--to FILE] [--all-stages] [--cancel] [--include-subject] | "
+		      "export-ics --open --to FILE\n", stderr);
+		return EXIT_USAGE;
+	}
+	if (bulk && cancel) {
+		fputs("dispute: export-ics: --cancel goes with one reference, not --open\n", stderr);
+		return EXIT_USAGE;
+	}
+	if (bulk && !cli_opt(a, "to")) {
+		fputs("dispute: export-ics --open needs --to FILE: the calendar is written whole or not at all\n", stderr);
+		return EXIT_USAGE;
+	}
+	dispute_init(&d);
+	if (!bulk && (rc = svc_load(c, a->pos[0], &d, NULL, NULL, &err)))
+		return cli_fail(&err);
+	if (!bulk && invite_scope(&d, cancel, all_stages, &n, &err) != ST_OK) {
+		dispute_free(&d);
+		return cli_fail(&err);
+	}
+	rc = organizer_ready(c, &err);
+	o = (struct invite_organizer){ c->config.name, c->config.email, c->config.phone, c->config.alarms };
+	svc_stamp(c, stamp);
+	/* Every contact once, looked up in memory for each invite. */
+	if (rc == ST_OK)
+		rc = svc_contacts(c, NULL, &contacts, &ncontacts, &err);
+	if (rc == ST_OK)
+		rc = svc_setting(c, "uid", &uid, &err);
+	if (rc == ST_OK)
+		rc = invite_setup_init(&s, &o, uid, stamp, cli_flag(a, "include-subject"), &err);
+	invite_people_init(&people, contacts, ncontacts);
+	if (rc == ST_OK && s.set.include_subject)
+		fputs("dispute: warning: the invite names the subject; it leaves this machine with it\n", stderr);
+	/* One dispute's invites are built in memory, so a refusal half way
+	 * prints nothing; a bulk export streams to its file. */
+	if (rc == ST_OK) {
+		if (to)
+			out = paths_tmp_open(to, &tmp, &err);
+		else if (!bulk)
+			out = open_memstream(&mem, &memlen);
+		if (!out && !to)
+			error_set(&err, ST_NOMEM, "cannot build the invites: %s", strerror(errno));
+		if (!out)
+			rc = err.code;
+	}
+	if (rc == ST_OK) {
+		if (bulk)
+			rc = export_bulk(c, &s, &people, all_stages, out, &written, &err);
+		else
+			rc = invite_build(&s, &d, protocol_set_find(&c->protocols, d.protocol), &people, cancel, all_stages, out,
+			                  &written, &err);
+		if (tmp) {
+			rc = paths_tmp_close(out, tmp, to, rc, &err);
+		} else if (!bulk) {
+			fclose(out);
+			if (rc == ST_OK)
+				fwrite(mem, 1, memlen, stdout);
+			free(mem);
+		}
+	}
+	if (rc == ST_OK && to)
+		fprintf(stderr, "dispute: %d invite%s written to %s\n", written, written == 1 ? "" : "s", to);
+	for (size_t i = 0; i < ncontacts; i++)
+		contact_free(&contacts[i]);
+	free(contacts);
+	free(uid);
+	dispute_free(&d);
+	return rc == ST_OK ? EXIT_OK : cli_fail(&err);
+}
+
+int cmd_counterpart(struct ctx *c, struct args *a)
+{
+	struct dispute d;
+	struct error err;
+	long long id;
+	long stage = 0;
+	char *end;
+
+	errno = 0;
+	id = strtoll(a->pos[1], &end, 10);
+	if (errno || *end || id <= 0) {
+		fprintf(stderr, "dispute: '%s' is not a contact number (see 'dispute contact list')\n", a->pos[1]);
+		return EXIT_USAGE;
+	}
+	if (cli_opt(a, "stage")) {
+		stage = strtol(cli_opt(a, "stage"), &end, 10);
+		if (*end || stage < 1 || stage > 99) {
+			fprintf(stderr, "dispute: --stage: '%s' is not a stage number\n", cli_opt(a, "stage"));
+			return EXIT_USAGE;
+		}
+	}
+	dispute_init(&d);
+	if (svc_counterpart(c, a->pos[0], (int)stage, id, &d, &err) != ST_OK)
+		return cli_fail(&err);
+	printf("%s: counterpart for stage %ld is contact %lld\n", d.reference, stage ? stage : d.current_stage, id);
+	dispute_free(&d);
+	return EXIT_OK;
+}

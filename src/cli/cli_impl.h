@@ -1,0 +1,87 @@
+/* What the command modules share: parsed arguments and output helpers (only for src/cli/). */
+#ifndef DISPUTE_CLI_IMPL_H
+#define DISPUTE_CLI_IMPL_H
+
+#include <stdbool.h>
+
+#include "dispute/service.h"
+#include "dispute/util.h"
+
+#define MAX_OPTS 16
+#define MAX_POS 8
+
+/* One option a command accepts: "--name VALUE" or a "--name" flag. */
+struct optspec {
+	const char *name;
+	bool has_arg;
+};
+
+/* A parsed command line; every string is borrowed from argv. */
+struct args {
+	const char *cmd;
+	const char *usage;
+	const char *names[MAX_OPTS];
+	const char *vals[MAX_OPTS];
+	int nopts;
+	char *pos[MAX_POS];
+	int npos;
+};
+
+/* The value of --name, "" for a flag that was given, NULL when absent. */
+const char *cli_opt(const struct args *a, const char *name);
+bool cli_flag(const struct args *a, const char *name);
+
+/* Parses the date option --name into *out (dflt when absent); prints the
+ * problem and returns false when it is not a real YYYY-MM-DD date. */
+bool cli_date_opt(const struct args *a, const char *name, long dflt, long *out);
+/* The same for a positional argument; what names it in the message. */
+bool cli_date_arg(const char *v, const char *what, long *out);
+
+/* Prints "dispute: MESSAGE" with the way to mend it in the command line's
+ * words ("; run 'dispute init' first"), and returns the exit code for err. */
+int cli_fail(const struct error *err);
+/* cli_fail after saying how err can be mended. */
+int cli_fail_mend(struct error *err, enum error_mend mend);
+/* Appends the command line's words for mending err ("" when none). */
+void cli_mend(const struct error *err, struct sb *out);
+
+/* EXIT_OK when --name was given, else says the command needs it (EXIT_USAGE). */
+int cli_require(const struct args *a, const char *name);
+
+/* Prints s (sanitised) padded or cut to cols display columns; whole when cols is 0. */
+void cli_put_col(const char *s, int cols);
+/* Prints "Label:           value" (value sanitised, newlines kept). */
+void cli_line(const char *label, const char *value);
+
+/* Reads all of standard input for "--text -"; refuses more than max bytes
+ * or a NUL byte.  A new string (caller frees), or NULL with err set. */
+char *cli_read_stdin(size_t max, struct error *err);
+
+/* The commands, each in the file of its kind. */
+int cmd_list(struct ctx *c, struct args *a);
+int cmd_show(struct ctx *c, struct args *a);
+int cmd_new(struct ctx *c, struct args *a);
+int cmd_record(struct ctx *c, struct args *a);
+int cmd_escalate(struct ctx *c, struct args *a);
+int cmd_due(struct ctx *c, struct args *a);
+int cmd_resolve(struct ctx *c, struct args *a);
+int cmd_withdraw(struct ctx *c, struct args *a);
+int cmd_refer(struct ctx *c, struct args *a);
+int cmd_challenge(struct ctx *c, struct args *a);
+int cmd_init(struct ctx *c, struct args *a);
+int cmd_protocols(struct ctx *c, struct args *a);
+int cmd_workdays(struct ctx *c, struct args *a);
+int cmd_closure(struct ctx *c, struct args *a);
+int cmd_agency(struct ctx *c, struct args *a);
+int cmd_contact(struct ctx *c, struct args *a);
+int cmd_export_ics(struct ctx *c, struct args *a);
+int cmd_counterpart(struct ctx *c, struct args *a);
+int cmd_config(struct ctx *c, struct args *a);
+int cmd_report(struct ctx *c, struct args *a);
+int cmd_learning(struct ctx *c, struct args *a);
+int cmd_proforma(struct ctx *c, struct args *a);
+int cmd_export(struct ctx *c, struct args *a);
+/* Their options, defined beside them in src/cli/cli_report.c. */
+extern const struct optspec cli_report_opts[], cli_learning_opts[], cli_proforma_opts[], cli_export_opts[];
+
+#endif

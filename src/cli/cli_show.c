@@ -1,0 +1,358 @@
+/* The reading commands: list (text or JSON, streamed as read) and show (a dispute, its stages, its limits across stages and its journal). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cli_impl.h"
+#include "dispute/date.h"
+#include "dispute/text.h"
+
+/* One dispute as a JSON object; with its journal when recs is not NULL. */
+static void json_dispute(struct ctx *c, struct sb *sb, const struct dispute *d, const struct record *recs,
+                         size_t nrecs)
+{
+	const struct protocol *p = protocol_set_find(&c->protocols, d->protocol);
+	const struct stage *cur = dispute_current(d);
+	struct left left = dispute_left(d, p, &c->cal, c->today, c->now_minute);
+	size_t nrules = 0;
+	int days;
+	char lim[80];
+
+	if (p)
+		protocol_stages(p, d->urgent, &nrules);
+	sb_append(sb, "{\"reference\":");
+	text_json(sb, d->reference);
+	sb_append(sb, ",\"protocol\":");
+	text_json(sb, d->protocol);
+	sb_printf(sb, ",\"urgent\":%s,\"status\":", d->urgent ? "true" : "false");
+	text_json(sb, dispute_status_name(d->status));
+	sb_append(sb, ",\"subject\":");
+	text_json(sb, d->subject);
+	sb_append(sb, ",\"raised_by\":");
+	text_json(sb, d->raised_by);
+	sb_append(sb, ",\"against\":");
+	text_json(sb, d->against);
+	sb_append(sb, ",\"category\":");
+	text_json(sb, d->category);
+	sb_append(sb, ",\"summary\":");
+	text_json(sb, d->summary);
+	sb_append(sb, ",\"opened\":");
+	text_json_date(sb, d->opened);
+	sb_append(sb, ",\"closed\":");
+	text_json_date(sb, d->closed);
+	sb_append(sb, ",\"outcome\":");
+	text_json(sb, d->outcome);
+	sb_append(sb, ",\"outstanding\":");
+	text_json(sb, d->outstanding);
+	sb_append(sb, ",\"formal_challenge\":");
+	text_json_date(sb, d->challenged);
+	sb_printf(sb, ",\"current_stage\":%d,\"stage_count\":%zu,\"due\":", d->current_stage, nrules);
+	text_json_date(sb, d->status == DS_OPEN && cur ? cur->due : DATE_NONE);
+	sb_append(sb, ",\"working_days_left\":");
+	if (left_days(&left, &days))
+		sb_printf(sb, "%d", days);
+	else
+		sb_append(sb, "null");
+	sb_append(sb, ",\"stages\":[");
+	for (size_t i = 0; i < d->nstages; i++) {
+		const struct stage *st = &d->stages[i];
+		const struct stage_rule *rule = protocol_stage_rule(p, d->urgent, st->number);
+
+		sb_printf(sb, "%s{\"number\":%d,\"name\":", i ? "," : "", st->number);
+		text_json(sb, rule ? rule->name : "?");
+		sb_append(sb, ",\"limit\":");
+		text_json(sb, rule ? limit_describe(&rule->limit, lim, sizeof(lim)) : NULL);
+		sb_append(sb, ",\"started\":");
+		text_json_date(sb, st->started);
+		sb_append(sb, ",\"due\":");
+		text_json_date(sb, st->due);
+		sb_append(sb, ",\"due_time\":");
+		text_json_time(sb, st->due_minute);
+		sb_printf(sb, ",\"due_agreed\":%s,\"due_reason\":", st->due_agreed ? "true" : "false");
+		text_json(sb, st->due_reason);
+		sb_append(sb, ",\"ended\":");
+		text_json_date(sb, st->ended);
+		sb_append(sb, ",\"how\":");
+		text_json(sb, st->how == SE_NONE ? NULL : stage_end_name(st->how));
+		sb_printf(sb, ",\"sequence\":%d}", st->sequence);
+	}
+	sb_append(sb, "],\"spans\":[");
+	for (size_t i = 0; p && i < p->nspans; i++) {
+		const struct span_rule *sp = &p->spans[i];
+		struct span span = dispute_span(d, p, &c->cal, sp, c->today);
+
+		sb_append(sb, i ? ",{\"name\":" : "{\"name\":");
+		text_json(sb, sp->name);
+		sb_printf(sb, ",\"from\":%d,\"to\":%d,\"limit\":", sp->from, sp->to);
+		text_json(sb, limit_describe(&sp->limit, lim, sizeof(lim)));
+		sb_printf(sb, ",\"advisory\":%s,\"due\":", sp->advisory ? "true" : "false");
+		text_json_date(sb, span.due);
+		sb_printf(sb, ",\"running\":%s}", span.current ? "true" : "false");
+	}
+	sb_append(sb, "]");
+	if (recs) {
+		sb_append(sb, ",\"records\":[");
+		for (size_t i = 0; i < nrecs; i++) {
+			const struct record *r = &recs[i];
+			long long by = record_corrected_by(recs, nrecs, r->id);
+
+			sb_printf(sb, "%s{\"id\":%lld,\"date\":", i ? "," : "", r->id);
+			text_json_date(sb, r->day);
+			sb_append(sb, ",\"time\":");
+			text_json_time(sb, r->minute);
+			sb_append(sb, ",\"kind\":");
+			text_json(sb, record_kind_name(r->kind));
+			sb_printf(sb, ",\"stage\":%d,\"author\":", r->stage);
+			text_json(sb, r->author);
+			sb_append(sb, ",\"text\":");
+			text_json(sb, r->text);
+			sb_append(sb, ",\"amends\":");
+			text_json_id(sb, r->amends);
+			sb_append(sb, ",\"corrected_by\":");
+			text_json_id(sb, by);
+			sb_append(sb, ",\"created\":");
+			text_json(sb, r->created);
+			sb_append(sb, "}");
+		}
+		sb_append(sb, "]");
+	}
+	sb_append(sb, "}");
+}
+
+/* Column widths of the text list, shared by the header and the rows. */
+static const int list_widths[] = { 13, 10, 6, 11, 11, 6, 26 };
+
+struct list_ctx {
+	struct ctx *c;
+	struct sb line;         /* one row at a time: each is printed as it is read */
+	bool as_json;
+	int n;
+};
+
+static int list_row(const struct dispute *d, void *arg)
+{
+	struct list_ctx *l = arg;
+	const struct protocol *p = protocol_set_find(&l->c->protocols, d->protocol);
+	const struct stage *cur = dispute_current(d);
+	struct left left = dispute_left(d, p, &l->c->cal, l->c->today, l->c->now_minute);
+	size_t nrules = 0;
+	char stage[16], due[17], words[48], flags[16];
+
+	if (l->as_json) {
+		l->line.len = 0;
+		sb_append(&l->line, l->n ? ",\n" : "\n");
+		json_dispute(l->c, &l->line, d, NULL, 0);
+		fputs(l->line.s, stdout);
+		l->n++;
+		return 0;
+	}
+	if (p)
+		protocol_stages(p, d->urgent, &nrules);
+	snprintf(stage, sizeof(stage), "%d/%zu", d->current_stage, nrules);
+	if (d->status == DS_OPEN && cur && cur->due != DATE_NONE)
+		date_format(cur->due, due);
+	else
+		snprintf(due, sizeof(due), "-");
+	left_text(&left, false, words, sizeof(words));
+	snprintf(flags, sizeof(flags), "%s%s", d->urgent ? "U" : "", d->challenged != DATE_NONE ? "F" : "");
+	cli_put_col(d->reference, list_widths[0]);
+	cli_put_col(dispute_status_name(d->status), list_widths[1]);
+	cli_put_col(stage, list_widths[2]);
+	cli_put_col(due, list_widths[3]);
+	cli_put_col(*words ? words : "-", list_widths[4]);
+	cli_put_col(flags, list_widths[5]);
+	cli_put_col(d->against, list_widths[6]);
+	cli_put_col(d->category, 0);
+	putchar('\n');
+	l->n++;
+	return 0;
+}
+
+static void list_header(void)
+{
+	static const char *const head[] = { "REFERENCE", "STATUS", "STAGE", "DUE", "LEFT", "FLAGS", "AGAINST" };
+
+	for (size_t i = 0; i < sizeof(head) / sizeof(head[0]); i++)
+		cli_put_col(head[i], list_widths[i]);
+	puts("CATEGORY");
+}
+
+int cmd_list(struct ctx *c, struct args *a)
+{
+	struct list_filter f;
+	struct list_ctx l = { c, {0}, cli_flag(a, "json"), 0 };
+	struct error err;
+	enum status rc;
+
+	list_filter_init(&f);
+	if (cli_flag(a, "open"))
+		f.which = LIST_OPEN;
+	if (cli_flag(a, "closed"))
+		f.which = LIST_CLOSED;
+	if (cli_flag(a, "open") + cli_flag(a, "closed") + cli_flag(a, "overdue") + (cli_opt(a, "due-before") != NULL) > 1) {
+		fputs("dispute: list: give at most one of --open, --closed, --overdue, --due-before\n", stderr);
+		return EXIT_USAGE;
+	}
+	if (cli_flag(a, "overdue")) {
+		f.which = LIST_OPEN;
+		f.overdue_on = c->today;
+		f.overdue_minute = c->now_minute;
+	}
+	if (!cli_date_opt(a, "due-before", DATE_NONE, &f.due_before))
+		return EXIT_USAGE;
+	if (f.due_before != DATE_NONE)
+		f.which = LIST_OPEN;
+	f.search = cli_opt(a, "search");
+	f.protocol = cli_opt(a, "protocol");
+	if (l.as_json)
+		fputs("[", stdout);
+	else
+		list_header();
+	rc = svc_list(c, &f, list_row, &l, &err);
+	free(l.line.s);
+	if (rc != ST_OK)
+		return cli_fail(&err);
+	if (l.as_json)
+		fputs(l.n ? "\n]\n" : "]\n", stdout);
+	else if (!l.n)
+		fputs("no disputes\n", stderr);
+	return EXIT_OK;
+}
+
+static void show_line(const char *label, const char *value)
+{
+	char *clean = text_sanitize(value ? value : "", true);
+
+	printf("%-17s %s\n", label, clean);
+	free(clean);
+}
+
+/* "Now:" of an open dispute: its stage and where its deadline stands. */
+static void show_now(struct ctx *c, const struct dispute *d, const struct protocol *p, size_t nrules)
+{
+	const struct stage *cur = dispute_current(d);
+	struct left left = dispute_left(d, p, &c->cal, c->today, c->now_minute);
+	char buf[256], when[17], words[64];
+
+	if (!cur || cur->due == DATE_NONE) {
+		snprintf(buf, sizeof(buf), "stage %d of %zu, no limit set (agree a date with 'dispute due')",
+		         d->current_stage, nrules);
+	} else {
+		left.due_minute = TIME_NONE;    /* the time is in the date already */
+		snprintf(buf, sizeof(buf), "stage %d of %zu, due %s (%s)", d->current_stage, nrules,
+		         datetime_format(cur->due, cur->due_minute, when), left_text(&left, true, words, sizeof(words)));
+	}
+	show_line("Now:", buf);
+}
+
+static void show_text(struct ctx *c, const struct dispute *d, const struct record *recs, size_t nrecs)
+{
+	const struct protocol *p = protocol_set_find(&c->protocols, d->protocol);
+	const struct stage_rule *rules = NULL;
+	const struct category *cat = p ? protocol_category(p, d->category) : NULL;
+	size_t nrules = 0;
+	char buf[256], a1[17], a2[11], a3[11], lim[80];
+
+	if (p)
+		rules = protocol_stages(p, d->urgent, &nrules);
+	cli_put_col(d->reference, 0);
+	printf("  %s%s\n", dispute_status_name(d->status), d->urgent ? "  URGENT" : "");
+	snprintf(buf, sizeof(buf), "%s (%s)", p ? p->title : "unknown protocol", d->protocol);
+	show_line("Protocol:", buf);
+	show_line("Subject:", d->subject);
+	show_line("Raised by:", d->raised_by);
+	show_line("Against:", d->against);
+	show_line("Category:", cat ? cat->label : d->category);
+	show_line("Summary:", d->summary);
+	show_line("Opened:", date_format(d->opened, a2));
+	show_line("Formal challenge:", d->challenged == DATE_NONE ? "no" : date_format(d->challenged, a3));
+	if (d->status != DS_OPEN) {
+		show_line("Closed:", date_format(d->closed, a2));
+		show_line(d->status == DS_RESOLVED ? "Outcome:" : d->status == DS_WITHDRAWN ? "Reason:" : "Referred to:",
+		          d->outcome);
+		if (d->outstanding)
+			show_line("Outstanding:", d->outstanding);
+	} else {
+		show_now(c, d, p, nrules);
+	}
+	puts("\nStages");
+	for (size_t i = 0; i < nrules; i++) {
+		const struct stage *st = i < d->nstages ? &d->stages[i] : NULL;
+		char what[160];
+
+		if (!st)
+			snprintf(what, sizeof(what), "limit %s", limit_describe(&rules[i].limit, lim, sizeof(lim)));
+		else if (st->ended != DATE_NONE)
+			snprintf(what, sizeof(what), "%s to %s, %s", date_format(st->started, a2), date_format(st->ended, a3),
+			         stage_end_name(st->how));
+		else if (st->due == DATE_NONE)
+			snprintf(what, sizeof(what), "started %s, no limit set", date_format(st->started, a2));
+		else
+			snprintf(what, sizeof(what), "started %s, due %s%s", date_format(st->started, a2),
+			         datetime_format(st->due, st->due_minute, a1), st->due_agreed ? " (agreed)" : "");
+		printf("  %c %zu  ", st && st->ended == DATE_NONE && d->status == DS_OPEN ? '>' : ' ', i + 1);
+		cli_put_col(rules[i].name, 48);
+		printf(" %s\n", what);
+	}
+	for (size_t i = 0; p && i < p->nspans; i++) {
+		const struct span_rule *sp = &p->spans[i];
+		struct span span = dispute_span(d, p, &c->cal, sp, c->today);
+
+		if (i == 0)
+			puts("\nLimits across stages");
+		printf("  stages %d-%d  %s: %s%s", sp->from, sp->to, sp->name, limit_describe(&sp->limit, lim, sizeof(lim)),
+		       sp->advisory ? " (advisory)" : "");
+		if (span.due != DATE_NONE)
+			printf(", due %s%s", date_format(span.due, a2), span.state == SPAN_PASSED ? " (passed)" : "");
+		putchar('\n');
+	}
+	puts("\nRecords");
+	if (!nrecs)
+		puts("  (none)");
+	for (size_t i = 0; i < nrecs; i++) {
+		char *clean = text_sanitize(recs[i].text, true);
+		long long by = record_corrected_by(recs, nrecs, recs[i].id);
+		char *line, *save = NULL;
+
+		printf("  #%lld %s [stage %d] %s, ", recs[i].id, datetime_format(recs[i].day, recs[i].minute, a1),
+		       recs[i].stage, record_kind_name(recs[i].kind));
+		cli_put_col(recs[i].author, 0);
+		if (recs[i].amends)
+			printf(", corrects #%lld", recs[i].amends);
+		if (by)
+			printf(", corrected by #%lld", by);
+		fputs(":\n", stdout);
+		for (line = strtok_r(clean, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+			printf("      %s\n", line);
+		free(clean);
+	}
+}
+
+int cmd_show(struct ctx *c, struct args *a)
+{
+	struct dispute d;
+	struct record *recs = NULL;
+	size_t nrecs = 0;
+	struct error err;
+
+	dispute_init(&d);
+	if (svc_load(c, a->pos[0], &d, &recs, &nrecs, &err) != ST_OK) {
+		dispute_free(&d);
+		return cli_fail(&err);
+	}
+	if (cli_flag(a, "json")) {
+		struct sb sb = {0};
+
+		json_dispute(c, &sb, &d, recs, nrecs);
+		puts(sb.s);
+		free(sb.s);
+	} else {
+		show_text(c, &d, recs, nrecs);
+	}
+	for (size_t i = 0; i < nrecs; i++)
+		record_free(&recs[i]);
+	free(recs);
+	dispute_free(&d);
+	return EXIT_OK;
+}

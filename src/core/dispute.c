@@ -1,0 +1,658 @@
+/* Domain rules for disputes: opening, escalating, due dates, closing, and the journal's record kinds. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dispute/date.h"
+#include "dispute/dispute.h"
+#include "dispute/text.h"
+
+static const char *const record_kind_names[] = {
+#define RECORD_KIND_NAME(name, str) str,
+	RECORD_KINDS(RECORD_KIND_NAME)
+#undef RECORD_KIND_NAME
+};
+
+static const char *const dispute_status_names[] = { "open", "resolved", "withdrawn", "referred" };
+static const char *const stage_end_names[] = { "", "escalated", "resolved", "withdrawn", "referred" };
+
+const char *dispute_status_name(enum dispute_status s)
+{
+	return (unsigned)s < 4 ? dispute_status_names[s] : "?";
+}
+
+bool dispute_status_parse(const char *s, enum dispute_status *out)
+{
+	for (int i = 0; i < 4; i++)
+		if (s && strcmp(s, dispute_status_names[i]) == 0) {
+			*out = (enum dispute_status)i;
+			return true;
+		}
+	return false;
+}
+
+const char *stage_end_name(enum stage_end e)
+{
+	return (unsigned)e < 5 ? stage_end_names[e] : "?";
+}
+
+bool stage_end_parse(const char *s, enum stage_end *out)
+{
+	*out = SE_NONE;
+	if (!s)
+		return true;
+	for (int i = 0; i < 5; i++)
+		if (strcmp(s, stage_end_names[i]) == 0) {
+			*out = (enum stage_end)i;
+			return true;
+		}
+	return false;
+}
+
+const char *record_kind_name(enum record_kind k)
+{
+	return (unsigned)k < RK_COUNT ? record_kind_names[k] : "?";
+}
+
+bool record_kind_parse(const char *s, enum record_kind *out)
+{
+	for (int i = 0; i < RK_COUNT; i++)
+		if (i != RK_EVENT && s && strcmp(s, record_kind_names[i]) == 0) {
+			*out = (enum record_kind)i;
+			return true;
+		}
+	return false;
+}
+
+void dispute_init(struct dispute *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->opened = DATE_NONE;
+	d->closed = DATE_NONE;
+	d->challenged = DATE_NONE;
+	d->status = DS_OPEN;
+}
+
+void dispute_free(struct dispute *d)
+{
+	free(d->protocol);
+	free(d->subject);
+	free(d->raised_by);
+	free(d->against);
+	free(d->category);
+	free(d->summary);
+	free(d->outcome);
+	free(d->outstanding);
+	for (size_t i = 0; i < d->nstages; i++)
+		free(d->stages[i].due_reason);
+	free(d->stages);
+	dispute_init(d);
+}
+
+struct stage *dispute_current(const struct dispute *d)
+{
+	return d->nstages ? &d->stages[d->nstages - 1] : NULL;
+}
+
+void record_init(struct record *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->day = DATE_NONE;
+	r->minute = TIME_NONE;
+	r->kind = RK_NOTE;
+}
+
+void record_free(struct record *r)
+{
+	free(r->author);
+	free(r->text);
+	free(r->created);
+	record_init(r);
+}
+
+long long record_corrected_by(const struct record *recs, size_t n, long long id)
+{
+	long long by = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (recs[i].amends == id && recs[i].id > by)
+			by = recs[i].id;
+	return by;
+}
+
+enum status text_check(char *text, bool multiline, size_t max, const char *field, struct error *err)
+{
+	size_t len, bad, i, o;
+	bool blank = true;
+
+	if (!text)
+		return error_set(err, ST_INVALID, "%s is missing", field);
+	len = strlen(text);
+	if (len > max)
+		return error_set(err, ST_INVALID, "%s is %zu bytes; the limit is %zu bytes", field, len, max);
+	if (!utf8_valid(text, len, &bad))
+		return error_set(err, ST_INVALID, "%s is not valid UTF-8 (bad byte 0x%02X at byte %zu)", field,
+		                 (unsigned char)text[bad], bad);
+	/* Normalise CRLF to LF in place, then refuse every other control
+	 * character: stored text must be safe to show on any terminal. */
+	for (i = o = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)text[i];
+
+		if (ch == '\r' && multiline && text[i + 1] == '\n')
+			continue;
+		if ((ch < 0x20 && !(multiline && (ch == '\n' || ch == '\t'))) || ch == 0x7f)
+			return error_set(err, ST_INVALID, "%s contains a control character (0x%02X) at byte %zu",
+			                 field, ch, i);
+		if (ch == 0xc2 && (unsigned char)text[i + 1] >= 0x80 && (unsigned char)text[i + 1] <= 0x9f)
+			return error_set(err, ST_INVALID, "%s contains a control character (U+%04X) at byte %zu",
+			                 field, (unsigned char)text[i + 1], i);
+		if (ch != ' ' && ch != '\n' && ch != '\t')
+			blank = false;
+		text[o++] = text[i];
+	}
+	/* Trailing blank lines and spaces carry nothing and upset exact output. */
+	while (o > 0 && (text[o - 1] == ' ' || text[o - 1] == '\n' || text[o - 1] == '\t'))
+		o--;
+	text[o] = '\0';
+	if (blank)
+		return error_set(err, ST_INVALID, "%s is empty", field);
+	return ST_OK;
+}
+
+/* Copies a checked single-line or multi-line field into *dst. */
+static enum status take_text(char **dst, const char *src, bool multiline, size_t max, const char *field,
+                             struct error *err)
+{
+	char *copy;
+	enum status rc;
+
+	if (!src)
+		return error_set(err, ST_INVALID, "%s is missing", field);
+	if (strlen(src) > max)
+		return error_set(err, ST_INVALID, "%s is %zu bytes; the limit is %zu bytes", field, strlen(src), max);
+	copy = xstrdup(src);
+	rc = text_check(copy, multiline, max, field, err);
+	if (rc != ST_OK) {
+		free(copy);
+		return rc;
+	}
+	free(*dst);
+	*dst = copy;
+	return ST_OK;
+}
+
+static enum status check_day(long day, long not_before, const char *what_before, long today, const char *what,
+                             struct error *err)
+{
+	char a[11], b[11];
+
+	if (day > today)
+		return error_set(err, ST_REFUSED, "%s %s is after today (%s)", what, date_format(day, a),
+		                 date_format(today, b));
+	if (not_before != DATE_NONE && day < not_before)
+		return error_set(err, ST_REFUSED, "%s %s is before %s (%s)", what, date_format(day, a), what_before,
+		                 date_format(not_before, b));
+	return ST_OK;
+}
+
+static enum status check_open(const struct dispute *d, const char *verb, struct error *err)
+{
+	if (d->status != DS_OPEN)
+		return error_set(err, ST_REFUSED, "%s is %s; it cannot be %s", d->reference[0] ? d->reference : "the dispute",
+		                 dispute_status_name(d->status), verb);
+	if (!d->nstages)
+		return error_set(err, ST_REFUSED, "%s has no stage", d->reference);
+	return ST_OK;
+}
+
+/* Sets the new stage's due date from the limit, or the agreed date when one
+ * is given: earlier is fine, later than the protocol limit needs a reason. */
+static enum status stage_fix_due(struct stage *st, const struct stage_rule *rule, const struct protocol *p,
+                                 const struct calendar *cal, int minute, long agreed, const char *reason,
+                                 bool clocked, struct error *err)
+{
+	long limit_day;
+	int limit_minute;
+	char a[11], b[11], lim[64];
+	enum status rc;
+	bool workday;
+
+	rc = limit_due(&rule->limit, cal, p->division, st->started, minute, &limit_day, &limit_minute, err);
+	if (rc != ST_OK)
+		return rc;
+	if (rule->timed && rule->limit.kind == LIMIT_WORKDAYS && minute != TIME_NONE)
+		limit_minute = minute;
+	free(st->due_reason);
+	st->due_reason = NULL;
+	if (!clocked) {
+		/* A kind of disagreement the protocol records without a clock:
+		 * no limit applies, though a date may still be agreed. */
+		limit_day = DATE_NONE;
+		limit_minute = TIME_NONE;
+	}
+	st->limit_due = limit_day;
+	if (agreed == DATE_NONE) {
+		st->due = limit_day;
+		st->due_minute = limit_minute;
+		st->due_agreed = false;
+		return ST_OK;
+	}
+	if (agreed < st->started)
+		return error_set(err, ST_REFUSED, "due date %s is before the stage starts (%s)", date_format(agreed, a),
+		                 date_format(st->started, b));
+	if (!calendar_covers(cal, p->division, agreed))
+		return error_set(err, ST_INVALID, "due date %s is outside the years with bank holiday data",
+		                 date_format(agreed, a));
+	if ((rc = calendar_is_workday(cal, p->division, agreed, &workday, err)))
+		return rc;
+	if (!workday) {
+		const char *holiday = calendar_holiday(cal, p->division, agreed);
+
+		if (holiday)
+			return error_set(err, ST_REFUSED, "due date %s is %s, a bank holiday; agree a working day",
+			                 date_format(agreed, a), holiday);
+		if (date_weekday(agreed) >= 5)
+			return error_set(err, ST_REFUSED, "due date %s is a %s; agree a working day", date_format(agreed, a),
+			                 date_weekday(agreed) == 5 ? "Saturday" : "Sunday");
+		return error_set(err, ST_REFUSED, "due date %s is a closure day; agree a working day",
+		                 date_format(agreed, a));
+	}
+	if (limit_day != DATE_NONE && agreed > limit_day && (!reason || !*reason)) {
+		error_set(err, ST_REFUSED, "due date %s is later than the protocol limit (%s, %s); give a reason",
+		          date_format(agreed, a), date_format(limit_day, b), limit_describe(&rule->limit, lim, sizeof(lim)));
+		return error_mend(err, MEND_REASON, NULL);
+	}
+	if (reason && *reason) {
+		rc = take_text(&st->due_reason, reason, false, LINE_MAX_LEN, "the reason", err);
+		if (rc != ST_OK)
+			return rc;
+	}
+	st->due = agreed;
+	st->due_minute = (limit_day == agreed) ? limit_minute : TIME_NONE;
+	st->due_agreed = true;
+	return ST_OK;
+}
+
+/* Whether the dispute's kind of disagreement runs through the stage clock. */
+static bool clocked(const struct protocol *p, const struct dispute *d)
+{
+	const struct category *cat = protocol_category(p, d->category);
+
+	return !cat || !cat->unclocked;
+}
+
+static struct stage *stage_push(struct dispute *d)
+{
+	struct stage *st;
+
+	d->stages = xrealloc(d->stages, (d->nstages + 1) * sizeof(*d->stages));
+	st = &d->stages[d->nstages++];
+	memset(st, 0, sizeof(*st));
+	st->number = (int)d->nstages;
+	st->started = st->due = st->ended = st->limit_due = DATE_NONE;
+	st->due_minute = TIME_NONE;
+	st->how = SE_NONE;
+	d->current_stage = st->number;
+	return st;
+}
+
+enum status dispute_open(struct dispute *d, const struct protocol *p, const struct calendar *cal,
+                         const struct dispute_new *args, long today, struct error *err)
+{
+	const struct stage_rule *rules;
+	const struct category *cat;
+	struct stage *st;
+	size_t nrules;
+	enum status rc;
+	char a[11];
+
+	if ((rc = take_text(&d->subject, args->subject, false, LINE_MAX_LEN, "the subject", err)) ||
+	    (rc = take_text(&d->raised_by, args->raised_by, false, LINE_MAX_LEN, "the raising agency", err)) ||
+	    (rc = take_text(&d->against, args->against, false, LINE_MAX_LEN, "the other agency", err)) ||
+	    (rc = take_text(&d->summary, args->summary, true, TEXT_MAX, "the summary", err)))
+		return rc;
+	if (ascii_casecmp(d->raised_by, d->against) == 0)
+		return error_set(err, ST_REFUSED, "the raising agency and the other agency are the same (%s)", d->raised_by);
+	if (!args->category)
+		return error_set(err, ST_INVALID, "the category is missing");
+	if ((rc = protocol_category_find(p, args->category, &cat, err)))
+		return rc;
+	if (args->opened == DATE_NONE)
+		return error_set(err, ST_INVALID, "the opening date is missing");
+	if (args->opened > today)
+		return error_set(err, ST_REFUSED, "opening date %s is after today", date_format(args->opened, a));
+	rules = protocol_stages(p, args->urgent, &nrules);
+	if (!nrules)
+		return error_set(err, ST_INVALID, "protocol %s has no stages", p->id);
+
+	free(d->protocol);
+	d->protocol = xstrdup(p->id);
+	free(d->category);
+	d->category = xstrdup(cat->key);
+	d->urgent = args->urgent;
+	d->opened = args->opened;
+	d->status = DS_OPEN;
+	st = stage_push(d);
+	st->started = args->opened;
+	return stage_fix_due(st, &rules[0], p, cal, args->minute, DATE_NONE, NULL, !cat->unclocked, err);
+}
+
+enum status dispute_escalate(struct dispute *d, const struct protocol *p, const struct calendar *cal,
+                             long on, int minute, long agreed_due, const char *reason,
+                             long today, struct error *err)
+{
+	const struct stage_rule *rules;
+	struct stage *cur, *st;
+	size_t nrules;
+	enum status rc;
+
+	if ((rc = check_open(d, "escalated", err)))
+		return rc;
+	rules = protocol_stages(p, d->urgent, &nrules);
+	cur = dispute_current(d);
+	if ((size_t)cur->number >= nrules)
+		return error_set(err, ST_REFUSED,
+		                 "%s is at stage %d of %zu, the last stage of %s; resolve it, withdraw it or refer it on",
+		                 d->reference, cur->number, nrules, p->id);
+	if ((rc = check_day(on, cur->started, "the current stage started", today, "escalation date", err)))
+		return rc;
+	cur->ended = on;
+	cur->how = SE_ESCALATED;
+	cur->sequence++;
+	st = stage_push(d);
+	st->started = on;
+	rc = stage_fix_due(st, &rules[st->number - 1], p, cal, minute, agreed_due, reason, clocked(p, d), err);
+	if (rc != ST_OK) {
+		/* leave the dispute as it was */
+		free(st->due_reason);
+		d->nstages--;
+		d->current_stage = (int)d->nstages;
+		cur = dispute_current(d);
+		cur->ended = DATE_NONE;
+		cur->how = SE_NONE;
+		cur->sequence--;
+	}
+	return rc;
+}
+
+enum status dispute_set_due(struct dispute *d, const struct protocol *p, const struct calendar *cal,
+                            long due, const char *reason, long today, struct error *err)
+{
+	const struct stage_rule *rules;
+	struct stage *cur, saved;
+	size_t nrules;
+	enum status rc;
+
+	(void)today;
+	if ((rc = check_open(d, "given a new due date", err)))
+		return rc;
+	if (due == DATE_NONE)
+		return error_set(err, ST_INVALID, "the due date is missing");
+	rules = protocol_stages(p, d->urgent, &nrules);
+	cur = dispute_current(d);
+	if ((size_t)cur->number > nrules)
+		return error_set(err, ST_INVALID, "%s is at stage %d but %s has %zu stages", d->reference, cur->number,
+		                 p->id, nrules);
+	saved = *cur;
+	saved.due_reason = xstrdup(cur->due_reason);
+	rc = stage_fix_due(cur, &rules[cur->number - 1], p, cal, TIME_NONE, due, reason, clocked(p, d), err);
+	if (rc != ST_OK) {
+		free(cur->due_reason);
+		*cur = saved;
+		return rc;
+	}
+	free(saved.due_reason);
+	cur->sequence = saved.sequence + 1;
+	return ST_OK;
+}
+
+enum status dispute_set_counterpart(struct dispute *d, int number, long long contact_id, struct error *err)
+{
+	if (number == 0)
+		number = d->current_stage;
+	if (number < 1 || (size_t)number > d->nstages)
+		return error_set(err, ST_REFUSED, "%s has not reached stage %d", d->reference, number);
+	d->stages[number - 1].contact_id = contact_id;
+	return ST_OK;
+}
+
+/* Closes the dispute on `on`: the shared part of resolve, withdraw and refer. */
+static enum status dispute_close(struct dispute *d, enum dispute_status status, enum stage_end how, long on,
+                                 const char *text, const char *field, const char *verb, long today,
+                                 struct error *err)
+{
+	struct stage *cur;
+	enum status rc;
+
+	if ((rc = check_open(d, verb, err)))
+		return rc;
+	cur = dispute_current(d);
+	if ((rc = check_day(on, cur->started, "the current stage started", today, "closing date", err)))
+		return rc;
+	if ((rc = take_text(&d->outcome, text, true, TEXT_MAX, field, err)))
+		return rc;
+	d->status = status;
+	d->closed = on;
+	cur->ended = on;
+	cur->how = how;
+	cur->sequence++;
+	return ST_OK;
+}
+
+enum status dispute_resolve(struct dispute *d, long on, const char *outcome, const char *outstanding,
+                            long today, struct error *err)
+{
+	enum status rc;
+	char *saved = NULL;
+
+	if (outstanding) {
+		if ((rc = take_text(&saved, outstanding, true, TEXT_MAX, "how outstanding issues are pursued", err)))
+			return rc;
+	}
+	rc = dispute_close(d, DS_RESOLVED, SE_RESOLVED, on, outcome, "the outcome", "resolved", today, err);
+	if (rc != ST_OK) {
+		free(saved);
+		return rc;
+	}
+	free(d->outstanding);
+	d->outstanding = saved;
+	return ST_OK;
+}
+
+enum status dispute_withdraw(struct dispute *d, long on, const char *reason, long today, struct error *err)
+{
+	return dispute_close(d, DS_WITHDRAWN, SE_WITHDRAWN, on, reason, "the reason", "withdrawn", today, err);
+}
+
+enum status dispute_refer(struct dispute *d, long on, const char *to, long today, struct error *err)
+{
+	return dispute_close(d, DS_REFERRED, SE_REFERRED, on, to, "whom it is referred to", "referred on", today, err);
+}
+
+enum status dispute_challenge(struct dispute *d, long on, bool set, long today, struct error *err)
+{
+	enum status rc;
+	char a[11];
+
+	if ((rc = check_open(d, set ? "formally challenged" : "changed", err)))
+		return rc;
+	if (!set) {
+		if (d->challenged == DATE_NONE)
+			return error_set(err, ST_REFUSED, "%s has no formal challenge to clear", d->reference);
+		d->challenged = DATE_NONE;
+		return ST_OK;
+	}
+	if (d->challenged != DATE_NONE)
+		return error_set(err, ST_REFUSED, "%s was already formally challenged on %s", d->reference,
+		                 date_format(d->challenged, a));
+	if ((rc = check_day(on, d->opened, "the dispute was opened", today, "challenge date", err)))
+		return rc;
+	d->challenged = on;
+	return ST_OK;
+}
+
+bool dispute_overdue(const struct dispute *d, long today, int minute)
+{
+	const struct stage *cur = dispute_current(d);
+
+	if (d->status != DS_OPEN || !cur || cur->due == DATE_NONE)
+		return false;
+	return cur->due < today ||
+	       (cur->due == today && cur->due_minute != TIME_NONE && minute != TIME_NONE && minute >= cur->due_minute);
+}
+
+enum status dispute_days_left(const struct dispute *d, const struct protocol *p, const struct calendar *cal,
+                              long today, int *out, struct error *err)
+{
+	const struct stage *cur = dispute_current(d);
+
+	enum status rc;
+
+	if (d->status != DS_OPEN || !cur || cur->due == DATE_NONE)
+		return error_set(err, ST_NOTFOUND, "%s has no running deadline", d->reference);
+	rc = workdays_between(cal, p->division, today, cur->due, out, err);
+	/* The Saturday after a missed Friday deadline has no working day in
+	 * between, yet the deadline has passed: overdue is never 0. */
+	if (rc == ST_OK && cur->due < today && *out == 0)
+		*out = -1;
+	return rc;
+}
+
+const char *dispute_stage_name(const struct protocol *p, const struct dispute *d, int number)
+{
+	const struct stage_rule *rule = protocol_stage_rule(p, d->urgent, number);
+
+	return rule ? rule->name : NULL;
+}
+
+struct left dispute_left(const struct dispute *d, const struct protocol *p, const struct calendar *cal, long today,
+                         int minute)
+{
+	const struct stage *cur = dispute_current(d);
+	struct left l = { LEFT_CLOSED, 0, TIME_NONE };
+	int days;
+
+	if (d->status != DS_OPEN)
+		return l;
+	if (!cur || cur->due == DATE_NONE) {
+		l.kind = LEFT_NO_LIMIT;
+		return l;
+	}
+	l.due_minute = cur->due_minute;
+	if (!p || dispute_days_left(d, p, cal, today, &days, NULL) != ST_OK) {
+		/* Without the calendar a date still says whether it has passed. */
+		l.kind = dispute_overdue(d, today, minute) ? LEFT_PASSED_TODAY : LEFT_UNKNOWN;
+		return l;
+	}
+	if (days < 0) {
+		l.kind = LEFT_OVERDUE;
+		l.days = -days;
+	} else if (dispute_overdue(d, today, minute)) {
+		l.kind = LEFT_PASSED_TODAY;
+	} else if (days > 0) {
+		l.kind = LEFT_DAYS;
+		l.days = days;
+	} else {
+		l.kind = LEFT_TODAY;
+	}
+	return l;
+}
+
+bool left_days(const struct left *l, int *out)
+{
+	switch (l->kind) {
+	case LEFT_DAYS:
+		*out = l->days;
+		return true;
+	case LEFT_TODAY:
+	case LEFT_PASSED_TODAY:
+		*out = 0;
+		return true;
+	case LEFT_OVERDUE:
+		*out = -l->days;
+		return true;
+	default:
+		return false;
+	}
+}
+
+char *left_text(const struct left *l, bool long_form, char *out, size_t outlen)
+{
+	char tm[16] = "";
+
+	if (l->due_minute != TIME_NONE && l->due_minute >= 0)
+		snprintf(tm, sizeof(tm), " %02d:%02d", l->due_minute / 60, l->due_minute % 60);
+	switch (l->kind) {
+	case LEFT_CLOSED:
+		snprintf(out, outlen, "%s", "");
+		break;
+	case LEFT_NO_LIMIT:
+		snprintf(out, outlen, "%s", long_form ? "no limit set" : "no limit");
+		break;
+	case LEFT_UNKNOWN:
+		snprintf(out, outlen, "%s", "?");
+		break;
+	case LEFT_DAYS:
+		if (long_form)
+			snprintf(out, outlen, "%d working day%s left", l->days, l->days == 1 ? "" : "s");
+		else
+			snprintf(out, outlen, "%d wd", l->days);
+		break;
+	case LEFT_TODAY:
+		if (long_form)
+			snprintf(out, outlen, "DUE TODAY%s%s", *tm ? " by" : "", tm);
+		else
+			snprintf(out, outlen, "today");
+		break;
+	case LEFT_PASSED_TODAY:
+		if (long_form && *tm)
+			snprintf(out, outlen, "OVERDUE since%s today", tm);
+		else
+			snprintf(out, outlen, "%s", long_form ? "OVERDUE" : "overdue");
+		break;
+	case LEFT_OVERDUE:
+		if (long_form)
+			snprintf(out, outlen, "OVERDUE by %d working day%s", l->days, l->days == 1 ? "" : "s");
+		else
+			snprintf(out, outlen, "%d wd over", l->days);
+		break;
+	}
+	return out;
+}
+
+/* The stage numbered n, when it has started; NULL otherwise. */
+static const struct stage *stage_numbered(const struct dispute *d, int n)
+{
+	for (size_t i = 0; i < d->nstages; i++)
+		if (d->stages[i].number == n && d->stages[i].started != DATE_NONE)
+			return &d->stages[i];
+	return NULL;
+}
+
+struct span dispute_span(const struct dispute *d, const struct protocol *p, const struct calendar *cal,
+                         const struct span_rule *sp, long today)
+{
+	struct span out = { SPAN_NONE, DATE_NONE, DATE_NONE, false };
+	const struct stage *from = stage_numbered(d, sp->from), *to = stage_numbered(d, sp->to);
+	int minute;
+
+	/* Spans count the normal stages: an urgent route with stages of its
+	 * own (Newcastle's) is not measured by them. */
+	if (!p || (d->urgent && p->urgent && !p->urgent->same_stages) || !from)
+		return out;
+	if (limit_due(&sp->limit, cal, p->division, from->started, TIME_NONE, &out.due, &minute, NULL) != ST_OK ||
+	    out.due == DATE_NONE) {
+		out.due = DATE_NONE;
+		return out;
+	}
+	out.current = d->status == DS_OPEN && d->current_stage >= sp->from && d->current_stage <= sp->to;
+	if (to && to->ended != DATE_NONE)
+		out.ended = to->ended;
+	else if (d->status != DS_OPEN)
+		out.ended = d->closed;
+	if (out.ended != DATE_NONE)
+		out.state = out.ended > out.due ? SPAN_MISSED : SPAN_MET;
+	else
+		out.state = out.due < today ? SPAN_PASSED : out.due == today ? SPAN_TODAY : SPAN_RUNNING;
+	return out;
+}

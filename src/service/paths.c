@@ -1,0 +1,302 @@
+/* Where the database, the config and the shipped data live, and careful whole-file reading. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dispute/paths.h"
+
+#ifndef DISPUTE_DATADIR
+#define DISPUTE_DATADIR "/usr/local/share/dispute"
+#endif
+
+/* An environment variable that is set and not empty, or NULL. */
+static const char *env_nonempty(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? v : NULL;
+}
+
+/* The XDG spec says relative values are to be ignored. */
+static const char *env_xdg(const char *name)
+{
+	const char *v = env_nonempty(name);
+
+	return v && v[0] == '/' ? v : NULL;
+}
+
+char *paths_db_default(struct error *err)
+{
+	const char *v;
+
+	if ((v = env_nonempty("DISPUTE_DB")))
+		return xstrdup(v);
+	if ((v = env_xdg("XDG_DATA_HOME")))
+		return xasprintf("%s/dispute/disputes.db", v);
+	if ((v = env_nonempty("HOME")))
+		return xasprintf("%s/.local/share/dispute/disputes.db", v);
+	error_set(err, ST_USAGE, "cannot find a place for the database: neither XDG_DATA_HOME nor HOME is set; "
+	          "use --db PATH or set DISPUTE_DB");
+	return NULL;
+}
+
+char *paths_config_dir(void)
+{
+	const char *v;
+
+	if ((v = env_xdg("XDG_CONFIG_HOME")))
+		return xasprintf("%s/dispute", v);
+	if ((v = env_nonempty("HOME")))
+		return xasprintf("%s/.config/dispute", v);
+	return NULL;
+}
+
+/* data/ beside the running executable, when it holds bank-holidays.csv:
+ * this is how a build tree finds its own data without installing. */
+static char *data_dir_beside_exe(void)
+{
+	char exe[4096], *slash, *dir, *probe;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	struct stat st;
+	bool found;
+
+	if (n <= 0)
+		return NULL;
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (!slash)
+		return NULL;
+	*slash = '\0';
+	dir = xasprintf("%s/data", exe);
+	probe = xasprintf("%s/bank-holidays.csv", dir);
+	found = stat(probe, &st) == 0 && S_ISREG(st.st_mode);
+	free(probe);
+	if (!found) {
+		free(dir);
+		return NULL;
+	}
+	return dir;
+}
+
+char *paths_data_dir(void)
+{
+	const char *v = env_nonempty("DISPUTE_DATADIR");
+	char *dir;
+
+	if (v)
+		return xstrdup(v);
+	if ((dir = data_dir_beside_exe()))
+		return dir;
+	return xstrdup(DISPUTE_DATADIR);
+}
+
+enum status paths_read_file(const char *path, size_t max, char **out, size_t *len, struct error *err)
+{
+	struct stat st;
+	char *buf = NULL;
+	size_t used = 0, cap;
+	enum status rc = ST_OK;
+	int fd;
+
+	*out = NULL;
+	*len = 0;
+	/* O_NONBLOCK so that a FIFO named by mistake is refused, not waited on. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return error_set(err, ST_NOTFOUND, "%s: no such file", path);
+		return error_set(err, ST_IO, "cannot open %s: %s", path, strerror(errno));
+	}
+	if (fstat(fd, &st) != 0) {
+		rc = error_set(err, ST_IO, "cannot read %s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		rc = error_set(err, ST_INVALID, "%s is not a regular file", path);
+		goto out;
+	}
+	if ((unsigned long long)st.st_size > max) {
+		rc = error_set(err, ST_INVALID, "%s is too large (%lld bytes; at most %zu)", path,
+		               (long long)st.st_size, max);
+		goto out;
+	}
+	/* The size is only a hint: the file may grow while it is read, so the
+	 * limit is enforced on what is actually read. */
+	cap = (size_t)st.st_size + 1;
+	buf = xmalloc(cap + 1);
+	for (;;) {
+		ssize_t n;
+
+		if (used == cap) {
+			if (cap > max) {
+				rc = error_set(err, ST_INVALID, "%s is too large (more than %zu bytes)", path, max);
+				goto out;
+			}
+			cap = cap * 2 > max + 1 ? max + 1 : cap * 2;
+			buf = xrealloc(buf, cap + 1);
+		}
+		n = read(fd, buf + used, cap - used);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = error_set(err, ST_IO, "cannot read %s: %s", path, strerror(errno));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		used += (size_t)n;
+	}
+	if (used > max) {
+		rc = error_set(err, ST_INVALID, "%s is too large (more than %zu bytes)", path, max);
+		goto out;
+	}
+	buf[used] = '\0';
+	*out = buf;
+	*len = used;
+	buf = NULL;
+out:
+	free(buf);
+	close(fd);
+	return rc;
+}
+
+enum status paths_mkdir_private(const char *dir, struct error *err)
+{
+	char *copy = xstrdup(dir);
+	enum status rc = ST_OK;
+	size_t n = strlen(copy);
+	struct stat st;
+
+	if (n == 0) {
+		free(copy);
+		return ST_OK;
+	}
+	while (n > 1 && copy[n - 1] == '/')
+		copy[--n] = '\0';
+	/* Create each prefix in turn; the leading '/' of an absolute path is
+	 * skipped so that "/" itself is never made. */
+	for (char *p = copy + 1;; p++) {
+		bool last = *p == '\0';
+
+		if (*p != '/' && !last)
+			continue;
+		*p = '\0';
+		if (mkdir(copy, 0700) != 0 && errno != EEXIST) {
+			rc = error_set(err, ST_IO, "cannot create directory %s: %s", copy, strerror(errno));
+			break;
+		}
+		if (stat(copy, &st) != 0 || !S_ISDIR(st.st_mode)) {
+			rc = error_set(err, ST_IO, "%s exists and is not a directory", copy);
+			break;
+		}
+		if (last)
+			break;
+		*p = '/';
+		while (p[1] == '/')
+			p++;
+	}
+	free(copy);
+	return rc;
+}
+
+FILE *paths_tmp_open(const char *path, char **tmp, struct error *err)
+{
+	FILE *f;
+	int fd;
+
+	*tmp = xasprintf("%s.XXXXXX", path);
+	fd = mkstemp(*tmp);     /* O_EXCL, mode 0600: never someone else's file */
+	if (fd < 0 || !(f = fdopen(fd, "w"))) {
+		error_set(err, ST_IO, "cannot write %s: %s", path, strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(*tmp);
+		}
+		free(*tmp);
+		*tmp = NULL;
+		return NULL;
+	}
+	return f;
+}
+
+enum status paths_tmp_sync(FILE *f, const char *tmp, const char *path, enum status rc, struct error *err)
+{
+	if (rc == ST_OK && (ferror(f) || fflush(f) != 0 || fsync(fileno(f)) != 0))
+		rc = error_set(err, ST_IO, "cannot write %s: %s; nothing was changed", path, strerror(errno));
+	if (fclose(f) != 0 && rc == ST_OK)
+		rc = error_set(err, ST_IO, "cannot write %s: %s; nothing was changed", path, strerror(errno));
+	if (rc != ST_OK)
+		unlink(tmp);
+	return rc;
+}
+
+enum status paths_tmp_commit(const char *tmp, const char *path, struct error *err)
+{
+	char *dir, *slash;
+	int dfd;
+
+	if (rename(tmp, path) != 0) {
+		enum status rc = error_set(err, ST_IO, "cannot write %s: %s; nothing was changed", path, strerror(errno));
+		unlink(tmp);
+		return rc;
+	}
+	/* The rename reaches the disk with the directory. */
+	dir = xstrdup(path);
+	slash = strrchr(dir, '/');
+	if (slash)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	if ((dfd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	free(dir);
+	return ST_OK;
+}
+
+enum status paths_tmp_close(FILE *f, char *tmp, const char *path, enum status rc, struct error *err)
+{
+	rc = paths_tmp_sync(f, tmp, path, rc, err);
+	if (rc == ST_OK)
+		rc = paths_tmp_commit(tmp, path, err);
+	free(tmp);
+	return rc;
+}
+
+enum status paths_write_private(const char *path, const char *text, size_t len, struct error *err)
+{
+	const char *slash = strrchr(path, '/');
+	enum status rc = ST_OK;
+	char *tmp;
+	FILE *f;
+
+	if (!*path || (slash && !slash[1]))
+		return error_set(err, ST_INVALID, "'%s' is not a file name", path);
+	if (slash && slash != path) {
+		char *dir = xstrndup(path, (size_t)(slash - path));
+		rc = paths_mkdir_private(dir, err);
+		free(dir);
+	}
+	if (rc != ST_OK)
+		return rc;
+	if (!(f = paths_tmp_open(path, &tmp, err)))
+		return ST_IO;
+	if (fwrite(text, 1, len, f) != len)
+		rc = error_set(err, ST_IO, "cannot write %s: %s", path, strerror(errno));
+	return paths_tmp_close(f, tmp, path, rc, err);
+}
+
+char *paths_expand_home(const char *path, struct error *err)
+{
+	const char *home = env_nonempty("HOME");
+
+	if (strncmp(path, "~/", 2) != 0)
+		return xstrdup(path);
+	if (!home) {
+		error_set(err, ST_INVALID, "HOME is not set: give the full path instead of %s", path);
+		return NULL;
+	}
+	return xasprintf("%s/%s", home, path + 2);
+}

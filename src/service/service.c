@@ -1,0 +1,589 @@
+/* The actions shared by the command line and the workbench, each one transaction: load, apply a rule, journal, save. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dispute/date.h"
+#include "dispute/paths.h"
+#include "dispute/service.h"
+#include "dispute/store.h"
+#include "dispute/text.h"
+
+/* Bank holiday data is small (a few hundred lines); anything larger is not ours. */
+#define HOLIDAYS_MAX (1024 * 1024)
+
+/* The author goes into every record and is shown on every screen: it comes
+ * from the environment or a file, so it is cleaned like any other text.
+ * Never the login name: a record signed "root" says nothing of who wrote it. */
+static char *author_from(const struct config *cfg)
+{
+	const char *env = getenv("DISPUTE_AUTHOR");
+	char *raw = env && *env ? xstrdup(env) : config_signature(cfg), *name;
+
+	if (!raw)
+		return NULL;
+	name = text_sanitize(raw, false);
+	free(raw);
+	if (strlen(name) > LINE_MAX_LEN)
+		name[LINE_MAX_LEN] = '\0';
+	return name;
+}
+
+/* The settings file's modification time and size folded into one number,
+ * or 0 when it does not exist. */
+static long long config_stamp(const struct config *cfg)
+{
+	struct stat st;
+
+	if (!cfg->path || stat(cfg->path, &st) != 0)
+		return 0;
+	return (long long)st.st_mtim.tv_sec * 1000003LL + st.st_mtim.tv_nsec / 1000 + (long long)st.st_size * 7;
+}
+
+static void config_read(struct ctx *c)
+{
+	struct error cfg_err;
+
+	config_free(&c->config);
+	free(c->config_problem);
+	c->config_problem = NULL;
+	/* A broken settings file must not stop the program, least of all
+	 * `dispute config`, which is how it gets mended. */
+	if (config_load(c->config_dir, &c->config, &cfg_err) != ST_OK)
+		c->config_problem = xstrdup(cfg_err.msg);
+	c->config_stamp = config_stamp(&c->config);
+	free(c->author);
+	c->author = author_from(&c->config);
+}
+
+bool ctx_config_refresh(struct ctx *c)
+{
+	if (!c->config.path || config_stamp(&c->config) == c->config_stamp)
+		return false;
+	config_read(c);
+	return true;
+}
+
+enum status ctx_config_save(struct ctx *c, struct error *err)
+{
+	enum status rc = config_save(&c->config, err);
+
+	if (rc == ST_OK) {
+		c->config_stamp = config_stamp(&c->config);
+		free(c->author);
+		c->author = author_from(&c->config);
+	}
+	return rc;
+}
+
+/* The name that signs a change, read afresh when the settings changed;
+ * refused while the user has not said who they are. */
+static enum status author_check(struct ctx *c, struct error *err)
+{
+	ctx_config_refresh(c);
+	if (!c->author)
+		return error_set(err, ST_REFUSED, "no name is set to sign the journal with: "
+		                 "give your name (and role) in the settings first");
+	return ST_OK;
+}
+
+enum status ctx_init(struct ctx *c, long today, int minute, struct error *err)
+{
+	char *path, *text = NULL;
+	size_t len;
+	enum status rc;
+
+	memset(c, 0, sizeof(*c));
+	protocol_set_init(&c->protocols);
+	calendar_init(&c->cal);
+	c->today = today;
+	c->now_minute = minute;
+	c->data_dir = paths_data_dir();
+	c->config_dir = paths_config_dir();
+	config_read(c);
+
+	path = xasprintf("%s/bank-holidays.csv", c->data_dir);
+	rc = paths_read_file(path, HOLIDAYS_MAX, &text, &len, err);
+	if (rc == ST_OK)
+		rc = calendar_load_csv(&c->cal, text, len, path, err);
+	free(text);
+	free(path);
+	if (rc != ST_OK)
+		return rc;
+
+	path = xasprintf("%s/protocols", c->data_dir);
+	rc = protocol_set_load_dir(&c->protocols, path, err);
+	free(path);
+	if (rc != ST_OK)
+		return rc;
+	if (c->config_dir) {
+		path = xasprintf("%s/protocols", c->config_dir);
+		rc = protocol_set_load_dir(&c->protocols, path, err);
+		free(path);
+	}
+	return rc;
+}
+
+static int closure_add(long day, const char *reason, void *ctx)
+{
+	(void)reason;
+	calendar_add_closure(ctx, day);
+	return 0;
+}
+
+enum status ctx_open(struct ctx *c, const char *db_path, enum open_mode mode, struct error *err)
+{
+	enum status rc;
+
+	free(c->db_path);
+	c->db_path = db_path ? xstrdup(db_path) : paths_db_default(err);
+	if (!c->db_path)
+		return err ? err->code : ST_INVALID;
+	/* A new database goes into a private directory, made here. */
+	if (mode == OPEN_CREATE && access(c->db_path, F_OK) != 0) {
+		char *dir = xstrdup(c->db_path), *slash = strrchr(dir, '/');
+
+		rc = ST_OK;
+		if (slash && slash != dir) {
+			*slash = '\0';
+			rc = paths_mkdir_private(dir, err);
+		}
+		free(dir);
+		if (rc != ST_OK)
+			return rc;
+	}
+	rc = store_open(c->db_path, mode, &c->store, err);
+	if (rc != ST_OK)
+		return rc;
+	return store_closures(c->store, closure_add, &c->cal, err);
+}
+
+void ctx_free(struct ctx *c)
+{
+	store_close(c->store);
+	protocol_set_free(&c->protocols);
+	calendar_free(&c->cal);
+	free(c->db_path);
+	free(c->data_dir);
+	free(c->config_dir);
+	free(c->author);
+	free(c->config_problem);
+	config_free(&c->config);
+	memset(c, 0, sizeof(*c));
+}
+
+enum status ctx_protocol(const struct ctx *c, const char *id, const struct protocol **out, struct error *err)
+{
+	*out = protocol_set_find(&c->protocols, id);
+	if (!*out) {
+		error_set(err, ST_NOTFOUND, "unknown protocol '%s'", id);
+		return error_mend(err, MEND_PROTOCOLS, NULL);
+	}
+	return ST_OK;
+}
+
+/* Appends a program-written event record at the dispute's current stage. */
+static enum status journal_event(struct ctx *c, const struct dispute *d, long day, char *text, struct error *err)
+{
+	struct record r;
+	enum status rc;
+
+	record_init(&r);
+	r.dispute_id = d->id;
+	r.day = day;
+	r.minute = day == c->today ? c->now_minute : TIME_NONE;
+	r.kind = RK_EVENT;
+	r.stage = d->current_stage;
+	r.author = xstrdup(c->author);
+	r.text = text;
+	rc = store_record_insert(c->store, &r, err);
+	record_free(&r);
+	return rc;
+}
+
+/* "due 2026-12-04" or "due 2026-11-28 14:30" or "no limit set". */
+static void describe_due(const struct stage *st, char *out, size_t outlen)
+{
+	char a[17];
+
+	if (st->due == DATE_NONE)
+		snprintf(out, outlen, "no limit set");
+	else
+		snprintf(out, outlen, "due %s", datetime_format(st->due, st->due_minute, a));
+}
+
+static const char *stage_name(const struct protocol *p, const struct dispute *d, int number)
+{
+	const struct stage_rule *rule = protocol_stage_rule(p, d->urgent, number);
+
+	return rule ? rule->name : "?";
+}
+
+enum status svc_new(struct ctx *c, const char *protocol, const struct dispute_new *args, char ref[16],
+                    struct dispute *out, struct error *err)
+{
+	const struct protocol *p;
+	struct dispute d;
+	enum status rc;
+	char due[64];
+
+	if ((rc = author_check(c, err)) || (rc = ctx_protocol(c, protocol, &p, err)))
+		return rc;
+	dispute_init(&d);
+	rc = dispute_open(&d, p, &c->cal, args, c->today, err);
+	if (rc == ST_OK)
+		rc = store_begin(c->store, err);
+	if (rc != ST_OK) {
+		dispute_free(&d);
+		return rc;
+	}
+	rc = store_dispute_insert(c->store, &d, err);
+	if (rc == ST_OK) {
+		describe_due(&d.stages[0], due, sizeof(due));
+		rc = journal_event(c, &d, d.opened,
+		                   xasprintf("Opened under %s%s at stage 1 (%s), %s.", p->title,
+		                             d.urgent ? " on the urgent route" : "", stage_name(p, &d, 1), due),
+		                   err);
+	}
+	if (rc == ST_OK)
+		rc = store_commit(c->store, err);
+	if (rc != ST_OK) {
+		store_rollback(c->store);
+		dispute_free(&d);
+		return rc;
+	}
+	memcpy(ref, d.reference, 16);
+	if (out) {
+		dispute_free(out);
+		*out = d;
+	} else {
+		dispute_free(&d);
+	}
+	return ST_OK;
+}
+
+enum status svc_escalate_preview(struct ctx *c, const struct dispute *d, long on, long *due, int *due_minute,
+                                 struct error *err)
+{
+	const struct protocol *p;
+	struct dispute copy;
+	struct stage *st;
+	enum status rc;
+
+	if ((rc = ctx_protocol(c, d->protocol, &p, err)))
+		return rc;
+	/* Run the real rule on a shallow copy of the stages, so the preview
+	 * can never disagree with what escalating will do. */
+	copy = *d;
+	copy.stages = xmalloc((d->nstages + 1) * sizeof(*d->stages));
+	memcpy(copy.stages, d->stages, d->nstages * sizeof(*d->stages));
+	for (size_t i = 0; i < copy.nstages; i++)
+		copy.stages[i].due_reason = NULL;
+	rc = dispute_escalate(&copy, p, &c->cal, on, on == c->today ? c->now_minute : TIME_NONE, DATE_NONE, NULL,
+	                      c->today, err);
+	if (rc == ST_OK) {
+		st = dispute_current(&copy);
+		*due = st->due;
+		*due_minute = st->due_minute;
+		free(st->due_reason);
+	}
+	free(copy.stages);
+	return rc;
+}
+
+void svc_change_init(struct svc_change *ch, enum svc_change_kind kind)
+{
+	memset(ch, 0, sizeof(*ch));
+	ch->kind = kind;
+	ch->on = DATE_NONE;
+	ch->due = DATE_NONE;
+}
+
+/* Applies ch to d in memory; returns the journal text saying what happened
+ * (caller frees), or NULL with *rc and err set. */
+static char *change_apply(struct ctx *c, const struct protocol *p, struct dispute *d, const struct svc_change *ch,
+                          enum status *rc, struct error *err)
+{
+	char a[11], due[64];
+	struct stage *st;
+	long on = ch->on == DATE_NONE ? c->today : ch->on;
+
+	if (ch->seen_stage && (d->current_stage != ch->seen_stage || d->status != DS_OPEN)) {
+		if (d->status != DS_OPEN)
+			*rc = error_set(err, ST_REFUSED, "%s is now %s; nothing changed", d->reference,
+			                dispute_status_name(d->status));
+		else
+			*rc = error_set(err, ST_REFUSED, "%s is now at stage %d; nothing changed", d->reference,
+			                d->current_stage);
+		return NULL;
+	}
+	switch (ch->kind) {
+	case SVC_ESCALATE:
+		*rc = dispute_escalate(d, p, &c->cal, on, on == c->today ? c->now_minute : TIME_NONE, ch->due,
+		                       ch->text, c->today, err);
+		if (*rc)
+			return NULL;
+		st = dispute_current(d);
+		describe_due(st, due, sizeof(due));
+		return xasprintf("Escalated to stage %d (%s), %s%s%s%s.", st->number, stage_name(p, d, st->number), due,
+		                 st->due_agreed ? " (agreed)" : "", st->due_reason ? "; reason: " : "",
+		                 st->due_reason ? st->due_reason : "");
+	case SVC_SET_DUE:
+		*rc = dispute_set_due(d, p, &c->cal, ch->due, ch->text, c->today, err);
+		if (*rc)
+			return NULL;
+		st = dispute_current(d);
+		describe_due(st, due, sizeof(due));
+		return xasprintf("Stage %d deadline agreed: %s%s%s.", st->number, due, st->due_reason ? "; reason: " : "",
+		                 st->due_reason ? st->due_reason : "");
+	case SVC_RESOLVE:
+		*rc = dispute_resolve(d, on, ch->text, ch->text2, c->today, err);
+		if (*rc)
+			return NULL;
+		return xasprintf("Resolved at stage %d. Agreed: %s%s%s", d->current_stage, d->outcome,
+		                 d->outstanding ? "\nOutstanding issues: " : "", d->outstanding ? d->outstanding : "");
+	case SVC_WITHDRAW:
+		*rc = dispute_withdraw(d, on, ch->text, c->today, err);
+		return *rc ? NULL : xasprintf("Withdrawn at stage %d. Reason: %s", d->current_stage, d->outcome);
+	case SVC_REFER:
+		*rc = dispute_refer(d, on, ch->text, c->today, err);
+		return *rc ? NULL : xasprintf("Referred on at stage %d to: %s", d->current_stage, d->outcome);
+	case SVC_CHALLENGE:
+		*rc = dispute_challenge(d, on, true, c->today, err);
+		return *rc ? NULL : xasprintf("Formal challenge: the protocol was formally invoked on %s.",
+		                              date_format(on, a));
+	case SVC_UNCHALLENGE:
+		*rc = dispute_challenge(d, on, false, c->today, err);
+		return *rc ? NULL : xstrdup("Formal challenge flag cleared.");
+	case SVC_COUNTERPART: {
+		struct contact ct;
+		char *text;
+
+		if ((*rc = store_contact_get(c->store, ch->contact_id, &ct, err)))
+			return NULL;
+		*rc = dispute_set_counterpart(d, ch->stage, ch->contact_id, err);
+		text = *rc ? NULL : xasprintf("Counterpart manager for stage %d: %s%s%s, %s.",
+		                              ch->stage ? ch->stage : d->current_stage, ct.name, ct.role ? ", " : "",
+		                              ct.role ? ct.role : "", ct.agency);
+		contact_free(&ct);
+		return text;
+	}
+	}
+	*rc = error_set(err, ST_INVALID, "unknown change");
+	return NULL;
+}
+
+/* Loads ref and applies ch to it in memory: the part svc_apply and
+ * svc_preview share.  *event is the journal text (caller frees). */
+static enum status change_load(struct ctx *c, const char *ref, const struct svc_change *ch, struct dispute *d,
+                               char **event, struct error *err)
+{
+	const struct protocol *p;
+	enum status rc = store_dispute_load(c->store, ref, d, err);
+
+	*event = NULL;
+	if (rc == ST_OK)
+		rc = ctx_protocol(c, d->protocol, &p, err);
+	if (rc == ST_OK)
+		*event = change_apply(c, p, d, ch, &rc, err);
+	return rc;
+}
+
+enum status svc_apply(struct ctx *c, const char *ref, const struct svc_change *ch, struct dispute *out,
+                      struct error *err)
+{
+	struct dispute d;
+	enum status rc;
+	char *event = NULL;
+
+	if ((rc = author_check(c, err)))
+		return rc;
+	/* Take the write lock before reading, so two instances cannot both
+	 * escalate the same stage from the same snapshot. */
+	if ((rc = store_begin(c->store, err)))
+		return rc;
+	dispute_init(&d);
+	rc = change_load(c, ref, ch, &d, &event, err);
+	if (rc == ST_OK)
+		rc = store_dispute_update(c->store, &d, err);
+	if (rc == ST_OK) {
+		rc = journal_event(c, &d, ch->on == DATE_NONE ? c->today : ch->on, event, err);
+		event = NULL;
+	}
+	free(event);
+	if (rc == ST_OK)
+		rc = store_commit(c->store, err);
+	if (rc != ST_OK)
+		store_rollback(c->store);
+	if (rc == ST_OK && out) {
+		dispute_free(out);
+		*out = d;
+	} else {
+		dispute_free(&d);
+	}
+	return rc;
+}
+
+enum status svc_preview(struct ctx *c, const char *ref, const struct svc_change *ch, char **event,
+                        struct dispute *out, struct error *err)
+{
+	struct dispute d;
+	enum status rc;
+
+	dispute_init(&d);
+	rc = change_load(c, ref, ch, &d, event, err);
+	if (rc == ST_OK && out) {
+		dispute_free(out);
+		*out = d;
+	} else {
+		dispute_free(&d);
+	}
+	return rc;
+}
+
+enum status svc_escalate(struct ctx *c, const char *ref, long on, long agreed_due, const char *reason,
+                         struct dispute *out, struct error *err)
+{
+	struct svc_change ch;
+
+	svc_change_init(&ch, SVC_ESCALATE);
+	ch.on = on;
+	ch.due = agreed_due;
+	ch.text = reason;
+	return svc_apply(c, ref, &ch, out, err);
+}
+
+enum status svc_set_due(struct ctx *c, const char *ref, long due, const char *reason, struct dispute *out,
+                        struct error *err)
+{
+	struct svc_change ch;
+
+	svc_change_init(&ch, SVC_SET_DUE);
+	ch.due = due;
+	ch.text = reason;
+	return svc_apply(c, ref, &ch, out, err);
+}
+
+enum status svc_resolve(struct ctx *c, const char *ref, long on, const char *outcome, const char *outstanding,
+                        struct dispute *out, struct error *err)
+{
+	struct svc_change ch;
+
+	svc_change_init(&ch, SVC_RESOLVE);
+	ch.on = on;
+	ch.text = outcome;
+	ch.text2 = outstanding;
+	return svc_apply(c, ref, &ch, out, err);
+}
+
+enum status svc_withdraw(struct ctx *c, const char *ref, long on, const char *reason, struct dispute *out,
+                         struct error *err)
+{
+	struct svc_change ch;
+
+	svc_change_init(&ch, SVC_WITHDRAW);
+	ch.on = on;
+	ch.text = reason;
+	return svc_apply(c, ref, &ch, out, err);
+}
+
+enum status svc_refer(struct ctx *c, const char *ref, long on, const char *to, struct dispute *out,
+                      struct error *err)
+{
+	struct svc_change ch;
+
+	svc_change_init(&ch, SVC_REFER);
+	ch.on = on;
+	ch.text = to;
+	return svc_apply(c, ref, &ch, out, err);
+}
+
+enum status svc_challenge(struct ctx *c, const char *ref, long on, bool set, struct dispute *out,
+                          struct error *err)
+{
+	struct svc_change ch;
+
+	svc_change_init(&ch, set ? SVC_CHALLENGE : SVC_UNCHALLENGE);
+	ch.on = on;
+	return svc_apply(c, ref, &ch, out, err);
+}
+
+enum status svc_counterpart(struct ctx *c, const char *ref, int stage, long long contact_id, struct dispute *out,
+                            struct error *err)
+{
+	struct svc_change ch;
+
+	svc_change_init(&ch, SVC_COUNTERPART);
+	ch.stage = stage;
+	ch.contact_id = contact_id;
+	return svc_apply(c, ref, &ch, out, err);
+}
+
+/* The stage the dispute was at on `day`: the latest stage started by then. */
+static int stage_on(const struct dispute *d, long day)
+{
+	int n = d->nstages ? d->stages[0].number : 1;
+
+	for (size_t i = 0; i < d->nstages; i++)
+		if (d->stages[i].started != DATE_NONE && d->stages[i].started <= day)
+			n = d->stages[i].number;
+	return n;
+}
+
+/* svc_record and svc_record_draft: the record, and the draft cleared in the
+ * same transaction when clear_draft is set. */
+static enum status record_add(struct ctx *c, const char *ref, struct record *r, bool clear_draft,
+                              struct error *err)
+{
+	struct dispute d;
+	enum status rc;
+
+	if (r->kind == RK_EVENT || r->kind >= RK_COUNT)
+		return error_set(err, ST_INVALID, "event records are written by the program only");
+	if ((rc = author_check(c, err)))
+		return rc;
+	if ((rc = text_check(r->text, true, TEXT_MAX, "the record text", err)))
+		return rc;
+	if (r->day == DATE_NONE) {
+		r->day = c->today;
+		r->minute = c->now_minute;
+	}
+	if (r->day > c->today)
+		return error_set(err, ST_REFUSED, "a record cannot be dated in the future");
+	if ((rc = store_begin(c->store, err)))
+		return rc;
+	dispute_init(&d);
+	rc = store_dispute_load(c->store, ref, &d, err);
+	if (rc == ST_OK && r->day < d.opened) {
+		char a[11];
+		rc = error_set(err, ST_REFUSED, "a record cannot be dated before %s was opened (%s)", d.reference,
+		               date_format(d.opened, a));
+	}
+	if (rc == ST_OK) {
+		r->dispute_id = d.id;
+		r->stage = stage_on(&d, r->day);
+		free(r->author);
+		r->author = xstrdup(c->author);
+		rc = store_record_insert(c->store, r, err);
+	}
+	if (rc == ST_OK && clear_draft)
+		rc = store_draft_clear(c->store, d.id, err);
+	if (rc == ST_OK)
+		rc = store_commit(c->store, err);
+	if (rc != ST_OK)
+		store_rollback(c->store);
+	dispute_free(&d);
+	return rc;
+}
+
+enum status svc_record(struct ctx *c, const char *ref, struct record *r, struct error *err)
+{
+	return record_add(c, ref, r, false, err);
+}
+
+enum status svc_record_draft(struct ctx *c, const char *ref, struct record *r, struct error *err)
+{
+	return record_add(c, ref, r, true, err);
+}

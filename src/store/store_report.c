@@ -1,0 +1,231 @@
+/* The store's reads for partnership reports: disputes opened in a period, learning records, whole tables for CSV. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "dispute/date.h"
+#include "store_impl.h"
+#include "dispute/store.h"
+
+
+/* An SQLite failure as a status; what says what was being read. */
+static enum status read_fail(sqlite3 *db, int rc, const char *what, struct error *err)
+{
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return error_set(err, ST_BUSY, "%s: the database is locked by another program; try again", what);
+	case SQLITE_NOMEM:
+		return error_set(err, ST_NOMEM, "%s: out of memory", what);
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		return error_set(err, ST_DB, "%s: the database is damaged (%s)", what, sqlite3_errmsg(db));
+	default:
+		return error_set(err, ST_DB, "%s: %s", what, sqlite3_errmsg(db));
+	}
+}
+
+enum status store_snapshot_begin(struct store *s, bool *own, struct error *err)
+{
+	sqlite3 *db = store_db(s);
+	int rc;
+
+	*own = sqlite3_get_autocommit(db) != 0;
+	if (!*own)
+		return ST_OK;
+	rc = sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		*own = false;
+		return read_fail(db, rc, "cannot read the database", err);
+	}
+	return ST_OK;
+}
+
+void store_snapshot_end(struct store *s, bool own)
+{
+	sqlite3 *db = store_db(s);
+
+	/* Nothing was written, so ending the read cannot lose anything. */
+	if (own && !sqlite3_get_autocommit(db))
+		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+}
+
+/* Binds the filter to ?1 (from), ?2 (to), ?3 (protocol); NULL leaves that
+ * condition out.  Returns an SQLite code. */
+static int bind_filter(sqlite3_stmt *st, const struct report_filter *f)
+{
+	char a[11], b[11];
+	int rc = f->from == DATE_NONE ? sqlite3_bind_null(st, 1)
+	                              : sqlite3_bind_text(st, 1, date_format(f->from, a), -1, SQLITE_TRANSIENT);
+
+	if (rc == SQLITE_OK)
+		rc = f->to == DATE_NONE ? sqlite3_bind_null(st, 2)
+		                        : sqlite3_bind_text(st, 2, date_format(f->to, b), -1, SQLITE_TRANSIENT);
+	if (rc == SQLITE_OK)
+		rc = f->protocol ? sqlite3_bind_text(st, 3, f->protocol, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, 3);
+	return rc;
+}
+
+/* The period and protocol condition, on disputes aliased d.  Dates are
+ * stored as ISO 8601 text, so text order is date order. */
+#define FILTER_WHERE \
+	" WHERE (?1 IS NULL OR d.opened >= ?1) AND (?2 IS NULL OR d.opened <= ?2)" \
+	" AND (?3 IS NULL OR d.protocol = ?3 COLLATE NOCASE)"
+
+enum status store_report_disputes(struct store *s, const struct report_filter *f, dispute_fn fn, void *ctx,
+                                  struct error *err)
+{
+	static const char sql[] = "SELECT d.id FROM disputes d" FILTER_WHERE " ORDER BY d.opened, d.reference";
+	sqlite3 *db = store_db(s);
+	sqlite3_stmt *st = NULL;
+	long long *ids = NULL;
+	size_t n = 0;
+	enum status rc;
+	bool own;
+	int src;
+
+	if ((rc = store_snapshot_begin(s, &own, err)) != ST_OK)
+		return rc;
+	/* Ids first, then each dispute through the store's own loader, so a
+	 * report reads a dispute exactly as `show` does. */
+	src = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+	if (src == SQLITE_OK)
+		src = bind_filter(st, f);
+	while (src == SQLITE_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+		ids = xrealloc(ids, (n + 1) * sizeof(*ids));
+		ids[n++] = sqlite3_column_int64(st, 0);
+		src = SQLITE_OK;
+	}
+	if (src != SQLITE_DONE)
+		rc = read_fail(db, src, "cannot read the disputes", err);
+	sqlite3_finalize(st);
+	for (size_t i = 0; rc == ST_OK && i < n; i++) {
+		struct dispute d;
+		int stop;
+
+		dispute_init(&d);
+		if ((rc = store_dispute_load_id(s, ids[i], &d, err)) != ST_OK)
+			break;
+		stop = fn(&d, ctx);
+		dispute_free(&d);
+		if (stop)
+			break;
+	}
+	free(ids);
+	store_snapshot_end(s, own);
+	return rc;
+}
+
+/* A text column, borrowed until the next step. */
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+enum status store_report_learning(struct store *s, const struct report_filter *f, learning_fn fn, void *ctx,
+                                  struct error *err)
+{
+	static const char sql[] =
+		"SELECT r.id, d.reference, d.protocol, d.subject, ra.name, ag.name, d.category, r.author, r.text,"
+		" r.day, r.minute, r.stage, coalesce(r.amends, 0),"
+		" coalesce((SELECT max(c.id) FROM records c WHERE c.amends = r.id), 0)"
+		" FROM records r JOIN disputes d ON d.id = r.dispute_id"
+		" JOIN agencies ra ON ra.id = d.raised_by JOIN agencies ag ON ag.id = d.against"
+		FILTER_WHERE " AND r.kind = 'learning'"
+		" ORDER BY d.opened, d.reference, r.day, r.minute, r.id";
+	sqlite3 *db = store_db(s);
+	sqlite3_stmt *st = NULL;
+	enum status rc = ST_OK;
+	int src = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+
+	if (src == SQLITE_OK)
+		src = bind_filter(st, f);
+	while (src == SQLITE_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+		struct learning_row r;
+
+		src = SQLITE_OK;
+		r.id = sqlite3_column_int64(st, 0);
+		r.reference = col_text(st, 1);
+		r.protocol = col_text(st, 2);
+		r.subject = col_text(st, 3);
+		r.raised_by = col_text(st, 4);
+		r.against = col_text(st, 5);
+		r.category = col_text(st, 6);
+		r.author = col_text(st, 7);
+		r.text = col_text(st, 8);
+		if (!r.text || !date_parse(col_text(st, 9) ? col_text(st, 9) : "", &r.day)) {
+			rc = error_set(err, ST_DB, "record %lld holds a value this program cannot read", r.id);
+			break;
+		}
+		r.minute = sqlite3_column_type(st, 10) == SQLITE_NULL ? TIME_NONE : sqlite3_column_int(st, 10);
+		r.stage = sqlite3_column_int(st, 11);
+		r.amends = sqlite3_column_int64(st, 12);
+		r.amended_by = sqlite3_column_int64(st, 13);
+		if (fn(&r, ctx))
+			break;
+	}
+	if (rc == ST_OK && src != SQLITE_OK && src != SQLITE_DONE)
+		rc = read_fail(db, src, "cannot read the learning records", err);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+
+enum status store_table_rows(struct store *s, enum export_table t, bool include_subject, row_fn fn, void *ctx,
+                             struct error *err)
+{
+	/* `t.*` follows the schema as migrations add columns; the names
+	 * after it are for people reading the file without a database. */
+	static const char *const sql[] = {
+		[TABLE_AGENCIES] = "SELECT t.* FROM agencies t ORDER BY t.id",
+		[TABLE_CONTACTS] = "SELECT t.*, a.name AS agency FROM contacts t JOIN agencies a ON a.id = t.agency_id"
+		                   " ORDER BY t.id",
+		[TABLE_DISPUTES] = "SELECT t.*, ra.name AS raised_by_agency, ag.name AS against_agency FROM disputes t"
+		                   " JOIN agencies ra ON ra.id = t.raised_by JOIN agencies ag ON ag.id = t.against"
+		                   " ORDER BY t.id",
+		[TABLE_STAGES] = "SELECT t.*, d.reference FROM stages t JOIN disputes d ON d.id = t.dispute_id"
+		                 " ORDER BY t.dispute_id, t.number",
+		[TABLE_RECORDS] = "SELECT t.*, d.reference FROM records t JOIN disputes d ON d.id = t.dispute_id"
+		                  " ORDER BY t.id",
+		[TABLE_CLOSURES] = "SELECT t.* FROM closures t ORDER BY t.day",
+	};
+	sqlite3 *db = store_db(s);
+	sqlite3_stmt *st = NULL;
+	const char **cells = NULL;
+	enum status rc = ST_OK;
+	int src, ncols, n = 0, skip = -1, skip_key = -1;
+
+	if ((unsigned)t >= TABLE_COUNT)
+		return error_set(err, ST_INVALID, "no such table");
+	src = sqlite3_prepare_v2(db, sql[t], -1, &st, NULL);
+	if (src != SQLITE_OK) {
+		rc = read_fail(db, src, "cannot read the database", err);
+		goto out;
+	}
+	ncols = sqlite3_column_count(st);
+	cells = xcalloc((size_t)ncols + 1, sizeof(*cells));
+	for (int i = 0; i < ncols; i++) {
+		const char *name = sqlite3_column_name(st, i);
+		if (t == TABLE_DISPUTES && !include_subject && name && strcmp(name, "subject") == 0)
+			skip = i;
+		else if (t == TABLE_DISPUTES && name && strcmp(name, "list_key") == 0)
+			skip_key = i;   /* the list's internal order key */
+		else
+			cells[n++] = name;
+	}
+	if (fn(n, cells, ctx))
+		goto out;
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		n = 0;
+		for (int i = 0; i < ncols; i++)
+			if (i != skip && i != skip_key)
+				cells[n++] = col_text(st, i);
+		if (fn(n, cells, ctx))
+			goto out;
+	}
+	if (src != SQLITE_DONE)
+		rc = read_fail(db, src, "cannot read the database", err);
+out:
+	free(cells);
+	sqlite3_finalize(st);
+	return rc;
+}

@@ -1,0 +1,535 @@
+/* The flows that change a dispute (escalate, agree a date, resolve, withdraw, challenge): prompts, then a confirmation that only Ctrl-S accepts. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "dispute/date.h"
+#include "form.h"
+#include "dispute/protocol.h"
+#include "dispute/text.h"
+
+void dialog_close(struct app *a)
+{
+	struct dialog_state *d = &a->dlg;
+
+	for (int i = 0; i < d->nlines; i++)
+		free(d->lines[i]);
+	for (int i = 0; i < 2; i++)
+		free(d->answer[i]);
+	d->nlines = 0;
+	d->answer[0] = d->answer[1] = NULL;
+	d->step = DLG_NONE;
+	if (a->mode == MODE_DIALOG)
+		a->mode = MODE_NORMAL;
+}
+
+static void dialog_line(struct app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void dialog_line(struct app *a, const char *fmt, ...)
+{
+	struct dialog_state *d = &a->dlg;
+	char buf[2048];
+	va_list ap;
+
+	if (d->nlines >= DIALOG_LINES)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	d->lines[d->nlines++] = xstrdup(buf);
+}
+
+/* Starts a dialog step, keeping the answers of earlier steps. */
+static void dialog_step(struct app *a, enum dialog_step step, bool prompt, bool optional, const char *label)
+{
+	struct dialog_state *d = &a->dlg;
+
+	for (int i = 0; i < d->nlines; i++)
+		free(d->lines[i]);
+	d->nlines = 0;
+	d->step = step;
+	d->prompt = prompt;
+	d->optional = optional;
+	snprintf(d->label, sizeof(d->label), "%s", label ? label : "");
+	d->hint[0] = '\0';
+	textedit_set(&d->input, NULL);
+	a->mode = MODE_DIALOG;
+}
+
+/* "D-2026-0001 is at stage 2 of 4: Line manager to line manager." */
+static void stage_line(struct app *a)
+{
+	const struct dispute *d = &a->detail.d;
+	const struct stage_rule *rule = protocol_stage_rule(a->detail.p, d->urgent, d->current_stage);
+	size_t n = 0;
+
+	if (a->detail.p)
+		protocol_stages(a->detail.p, d->urgent, &n);
+	if (rule)
+		dialog_line(a, "%s is at stage %d of %zu: %s.", d->reference, d->current_stage, n, rule->name);
+}
+
+static unsigned escalate_open(struct app *a);
+
+/* Moves to the confirmation: what the service would write, exactly, from
+ * its own preview.  A refusal keeps a prompt open with the reason in the
+ * status line, so the answer can be corrected; otherwise the flow ends. */
+static unsigned confirm_open(struct app *a, void (*describe)(struct app *a, const struct dispute *after))
+{
+	struct dialog_state *dl = &a->dlg;
+	struct dispute after;
+	struct error err;
+	char *event = NULL;
+
+	error_clear(&err);
+	dispute_init(&after);
+	if (svc_preview(a->c, dl->ref, &dl->ch, &event, &after, &err) != ST_OK) {
+		dispute_free(&after);
+		if (dl->step == DLG_ESCALATE_REASON) {
+			/* A later date refused (a weekend, a holiday): back to the
+			 * date as typed, the reason kept for the next try. */
+			char iso[11];
+			long date = dl->ch.due;
+
+			escalate_open(a);
+			if (a->mode == MODE_DIALOG)
+				textedit_set(&dl->input, date_format(date, iso));
+		} else if (!dl->prompt) {
+			dialog_close(a);
+			app_changed(a, dl->ref);
+		}
+		app_error(a, &err);
+		return APP_REDRAW;
+	}
+	dialog_step(a, DLG_CONFIRM, false, false, NULL);
+	if (describe)
+		describe(a, &after);
+	dialog_line(a, "Ctrl-S writes this to the journal of %s, signed %s:", dl->ref, a->c->author ? a->c->author : "");
+	{
+		char *clean = text_sanitize(event, true);
+
+		dialog_line(a, "%s", clean);
+		free(clean);
+	}
+	free(event);
+	dispute_free(&after);
+	return APP_REDRAW;
+}
+
+/* ---- escalate ---- */
+
+static void escalate_describe(struct app *a, const struct dispute *after)
+{
+	const struct stage *st = dispute_current(after);
+	const struct stage_rule *rule = st ? protocol_stage_rule(a->detail.p, after->urgent, st->number) : NULL;
+	char day[32], due[32], lim[96];
+	size_t n = 0;
+
+	stage_line(a);
+	app_date_text(a->c->today, day, sizeof(day));
+	if (!st || !rule)
+		return;
+	protocol_stages(a->detail.p, after->urgent, &n);
+	dialog_line(a, "Escalating today (%s) ends it and starts stage %d of %zu: %s.", day, st->number, n, rule->name);
+	limit_describe(&rule->limit, lim, sizeof(lim));
+	if (st->due == DATE_NONE) {
+		dialog_line(a, "New due date: none set, the protocol says %s; agree one with d afterwards.", lim);
+	} else {
+		char tm[16] = "";
+
+		app_date_text(st->due, due, sizeof(due));
+		if (st->due_minute != TIME_NONE && st->due_minute >= 0)
+			snprintf(tm, sizeof(tm), " %02d:%02d", st->due_minute / 60, st->due_minute % 60);
+		dialog_line(a, "New due date: %s%s (%s%s).", due, tm, st->due_agreed ? "agreed; the protocol says " : "",
+		            lim);
+	}
+	if (rule->ours && rule->theirs)
+		dialog_line(a, "Who: %s with %s.", rule->ours, rule->theirs);
+	if (rule->notice)
+		dialog_line(a, "%s", rule->notice);
+}
+
+/* Opens the escalate flow.  A stage whose date the agencies agree (no
+ * protocol limit, or "agreed, at most n") asks for that date first; any
+ * other goes straight to the confirmation with the protocol's due date. */
+static unsigned escalate_open(struct app *a)
+{
+	struct dialog_state *dl = &a->dlg;
+	const struct dispute *d = &a->detail.d;
+	const struct stage_rule *rule;
+	const struct stage *st;
+	struct svc_change plain = dl->ch;
+	struct dispute after;
+	struct error err;
+	char *event = NULL, iso[11], due[32], lim[96], day[32];
+	size_t n = 0;
+
+	if (!a->detail.p) {
+		app_status(a, true, "Protocol %s is not installed", d->protocol);
+		return APP_REDRAW;
+	}
+	error_clear(&err);
+	dispute_init(&after);
+	/* The stage as the protocol alone would start it. */
+	plain.due = DATE_NONE;
+	plain.text = NULL;
+	if (svc_preview(a->c, dl->ref, &plain, &event, &after, &err) != ST_OK) {
+		dispute_free(&after);
+		app_error(a, &err);
+		return APP_REDRAW;
+	}
+	free(event);
+	st = dispute_current(&after);
+	rule = protocol_stage_rule(a->detail.p, after.urgent, st->number);
+	if (!rule || (rule->limit.kind != LIMIT_NONE && rule->limit.kind != LIMIT_AGREED)) {
+		dispute_free(&after);
+		return confirm_open(a, escalate_describe);
+	}
+	dialog_step(a, DLG_ESCALATE_DUE, true, true, "Agreed due date (YYYY-MM-DD)");
+	dl->limit_due = st->limit_due;
+	stage_line(a);
+	app_date_text(a->c->today, day, sizeof(day));
+	protocol_stages(a->detail.p, after.urgent, &n);
+	dialog_line(a, "Escalating today (%s) ends it and starts stage %d of %zu: %s.", day, st->number, n, rule->name);
+	limit_describe(&rule->limit, lim, sizeof(lim));
+	if (st->limit_due == DATE_NONE) {
+		dialog_line(a, "New due date: to be agreed between the agencies; the protocol says %s.", lim);
+		snprintf(dl->hint, sizeof(dl->hint),
+		         "Leave it empty if no date is agreed yet: the stage shows \"no limit set\" until one is "
+		         "set with d.");
+	} else {
+		app_date_text(st->limit_due, due, sizeof(due));
+		dialog_line(a, "New due date: %s at the latest (%s).", due, lim);
+		snprintf(dl->hint, sizeof(dl->hint),
+		         "Keep %s, or type the earlier date the agencies agree; a later date needs a reason.", due);
+		/* The protocol's latest date stands in the field, to be kept or
+		 * brought forward. */
+		textedit_set(&dl->input, date_format(st->limit_due, iso));
+	}
+	dispute_free(&after);
+	return APP_REDRAW;
+}
+
+/* The agreed date typed in the escalate dialog ("" = none agreed yet). */
+static unsigned escalate_date(struct app *a, const char *value)
+{
+	struct dialog_state *dl = &a->dlg;
+	char day[32], limit[32];
+	long date = DATE_NONE;
+
+	if (*value && !date_parse(value, &date)) {
+		app_status(a, true, "Type the date as YYYY-MM-DD, e.g. 2026-12-04, or leave it empty");
+		return APP_REDRAW;
+	}
+	/* The protocol's own latest date, kept as offered, is its limit rather
+	 * than a date the agencies agreed. */
+	dl->ch.due = date == dl->limit_due ? DATE_NONE : date;
+	dl->ch.text = NULL;
+	if (dl->ch.due == DATE_NONE || dl->limit_due == DATE_NONE || dl->ch.due <= dl->limit_due)
+		return confirm_open(a, escalate_describe);
+	app_date_text(dl->ch.due, day, sizeof(day));
+	app_date_text(dl->limit_due, limit, sizeof(limit));
+	dialog_step(a, DLG_ESCALATE_REASON, true, false, "Reason");
+	dialog_line(a, "%s is later than the protocol allows for this stage (%s at the latest).", day, limit);
+	dialog_line(a, "Why did the agencies agree a later date? The reason goes into the journal.");
+	textedit_set(&dl->input, dl->answer[0]);
+	return APP_REDRAW;
+}
+
+/* ---- the other flows ---- */
+
+static void due_describe(struct app *a, const struct dispute *after)
+{
+	const struct stage *st = dispute_current(after);
+	char day[32];
+
+	stage_line(a);
+	if (st) {
+		app_date_text(st->due, day, sizeof(day));
+		dialog_line(a, "Stage %d will be due %s.", st->number, day);
+	}
+}
+
+static void close_describe(struct app *a, const struct dispute *after)
+{
+	char day[32];
+
+	app_date_text(a->c->today, day, sizeof(day));
+	dialog_line(a, "%s closes as %s at stage %d today (%s).", after->reference, dispute_status_name(after->status),
+	            after->current_stage, day);
+	dialog_line(a, "Nothing is deleted: the journal stays and records can still be added.");
+}
+
+static void challenge_describe(struct app *a, const struct dispute *after)
+{
+	char day[32];
+
+	app_date_text(a->c->today, day, sizeof(day));
+	if (after->challenged != DATE_NONE)
+		dialog_line(a, "%s formally invokes the protocol today (%s).",
+		            after->raised_by ? after->raised_by : "The raising agency", day);
+	else
+		dialog_line(a, "The formal challenge recorded on %s is cleared today (%s).",
+		            a->detail.d.reference, day);
+}
+
+unsigned flow_start(struct app *a, enum action act)
+{
+	struct dialog_state *dl = &a->dlg;
+	const struct dispute *d = &a->detail.d;
+	const struct stage *st;
+	char day[32];
+
+	if (!a->detail.loaded) {
+		app_status(a, true, "Select a dispute first (j/k in the list)");
+		return APP_REDRAW;
+	}
+	if (d->status != DS_OPEN) {
+		app_status(a, true, "%s is %s already: it cannot be changed", d->reference,
+		           dispute_status_name(d->status));
+		return APP_REDRAW;
+	}
+	dialog_close(a);
+	snprintf(dl->ref, sizeof(dl->ref), "%s", d->reference);
+	dl->limit_due = DATE_NONE;
+	switch (act) {
+	case ACT_ESCALATE:
+		svc_change_init(&dl->ch, SVC_ESCALATE);
+		snprintf(dl->title, sizeof(dl->title), "Escalate %s?", d->reference);
+		snprintf(dl->verb, sizeof(dl->verb), "escalate");
+		snprintf(dl->done, sizeof(dl->done), "Escalated %s", d->reference);
+		break;
+	case ACT_SET_DUE:
+		svc_change_init(&dl->ch, SVC_SET_DUE);
+		snprintf(dl->title, sizeof(dl->title), "Agreed due date for %s", d->reference);
+		snprintf(dl->verb, sizeof(dl->verb), "set the date");
+		snprintf(dl->done, sizeof(dl->done), "New due date set on %s", d->reference);
+		break;
+	case ACT_RESOLVE:
+		svc_change_init(&dl->ch, SVC_RESOLVE);
+		snprintf(dl->title, sizeof(dl->title), "Resolve %s", d->reference);
+		snprintf(dl->verb, sizeof(dl->verb), "resolve");
+		snprintf(dl->done, sizeof(dl->done), "Resolved %s", d->reference);
+		break;
+	case ACT_WITHDRAW:
+		svc_change_init(&dl->ch, SVC_WITHDRAW);
+		snprintf(dl->title, sizeof(dl->title), "Withdraw %s", d->reference);
+		snprintf(dl->verb, sizeof(dl->verb), "withdraw");
+		snprintf(dl->done, sizeof(dl->done), "Withdrew %s", d->reference);
+		break;
+	case ACT_CHALLENGE:
+		svc_change_init(&dl->ch, d->challenged != DATE_NONE ? SVC_UNCHALLENGE : SVC_CHALLENGE);
+		snprintf(dl->title, sizeof(dl->title), d->challenged != DATE_NONE ? "Clear the formal challenge on %s?" :
+		         "Formal challenge on %s?", d->reference);
+		snprintf(dl->verb, sizeof(dl->verb), d->challenged != DATE_NONE ? "clear it" : "record it");
+		snprintf(dl->done, sizeof(dl->done), d->challenged != DATE_NONE ? "Formal challenge cleared on %s" :
+		         "Formal challenge recorded on %s", d->reference);
+		break;
+	default:
+		return APP_BELL;
+	}
+	/* The stage the user sees now: if another program moves the dispute on
+	 * before Ctrl-S, the service refuses rather than act on a stage the
+	 * user never saw. */
+	dl->ch.seen_stage = d->current_stage;
+	dl->ch.on = a->c->today;
+	switch (act) {
+	case ACT_ESCALATE:
+		return escalate_open(a);
+	case ACT_SET_DUE:
+		dialog_step(a, DLG_DUE_DATE, true, false, "Due date (YYYY-MM-DD)");
+		dialog_line(a, "The agencies may agree a date for stage %d earlier than the protocol's limit; "
+		            "a later one needs a reason.", d->current_stage);
+		st = dispute_current(d);
+		if (st && st->due != DATE_NONE) {
+			app_date_text(st->due, day, sizeof(day));
+			dialog_line(a, "Currently due: %s.", day);
+		}
+		break;
+	case ACT_RESOLVE:
+		dialog_step(a, DLG_RESOLVE_OUTCOME, true, false, "Outcome");
+		dialog_line(a, "What was agreed? This goes into the written confirmation of the outcome.");
+		break;
+	case ACT_WITHDRAW:
+		dialog_step(a, DLG_WITHDRAW_REASON, true, false, "Reason");
+		dialog_line(a, "Why is the disagreement withdrawn?");
+		break;
+	default:
+		return confirm_open(a, challenge_describe);
+	}
+	return APP_REDRAW;
+}
+
+/* Keeps the typed value as answer i (NULL when empty). */
+static const char *answer_keep(struct dialog_state *dl, int i, const char *value)
+{
+	free(dl->answer[i]);
+	dl->answer[i] = *value ? xstrdup(value) : NULL;
+	return dl->answer[i];
+}
+
+/* Moves a prompt on to its next step with the typed value. */
+static unsigned dialog_next(struct app *a, const char *value)
+{
+	struct dialog_state *dl = &a->dlg;
+
+	switch (dl->step) {
+	case DLG_ESCALATE_DUE:
+		return escalate_date(a, value);
+	case DLG_ESCALATE_REASON:
+		dl->ch.text = answer_keep(dl, 0, value);
+		return confirm_open(a, escalate_describe);
+	case DLG_DUE_DATE:
+		if (!date_parse(value, &dl->ch.due)) {
+			app_status(a, true, "Type the date as YYYY-MM-DD, e.g. 2026-12-04");
+			return APP_REDRAW;
+		}
+		dialog_step(a, DLG_DUE_REASON, true, true, "Reason");
+		dialog_line(a, "Why this date? Needed when it is later than the protocol's limit; "
+		            "Enter alone to skip.");
+		return APP_REDRAW;
+	case DLG_DUE_REASON:
+		dl->ch.text = answer_keep(dl, 0, value);
+		return confirm_open(a, due_describe);
+	case DLG_RESOLVE_OUTCOME:
+		dl->ch.text = answer_keep(dl, 0, value);
+		dialog_step(a, DLG_RESOLVE_OUTSTANDING, true, true, "Outstanding");
+		dialog_line(a, "How will outstanding issues be pursued? Enter alone if there are none.");
+		return APP_REDRAW;
+	case DLG_RESOLVE_OUTSTANDING:
+		dl->ch.text2 = answer_keep(dl, 1, value);
+		return confirm_open(a, close_describe);
+	case DLG_WITHDRAW_REASON:
+		dl->ch.text = answer_keep(dl, 0, value);
+		return confirm_open(a, close_describe);
+	default:
+		return APP_REDRAW;
+	}
+}
+
+/* Ctrl-S on the confirmation: the one place the flow writes. */
+static unsigned dialog_finish(struct app *a)
+{
+	struct dialog_state *dl = &a->dlg;
+	struct error err;
+	char ref[16], done[80];
+	enum status rc;
+
+	snprintf(ref, sizeof(ref), "%s", dl->ref);
+	snprintf(done, sizeof(done), "%s", dl->done);
+	error_clear(&err);
+	rc = svc_apply(a->c, ref, &dl->ch, NULL, &err);
+	dialog_close(a);
+	app_changed(a, ref);
+	if (rc != ST_OK) {
+		app_error(a, &err);
+		return APP_REDRAW;
+	}
+	if (a->detail.loaded && a->detail.d.status == DS_OPEN && dispute_current(&a->detail.d)) {
+		const struct stage *st = dispute_current(&a->detail.d);
+		char due[32];
+
+		app_date_text(st->due, due, sizeof(due));
+		if (st->due == DATE_NONE)
+			app_status(a, false, "%s: stage %d has no limit set (d sets the date once agreed)", done, st->number);
+		else
+			app_status(a, false, "%s: stage %d due %s", done, st->number, due);
+	} else {
+		app_status(a, false, "%s", done);
+	}
+	return APP_REDRAW;
+}
+
+static unsigned dialog_cancel(struct app *a)
+{
+	dialog_close(a);
+	app_guard(a);
+	app_status(a, false, "Cancelled: nothing changed");
+	return APP_REDRAW;
+}
+
+static unsigned dialog_key(struct app *a, int key)
+{
+	struct dialog_state *dl = &a->dlg;
+	enum action act;
+
+	if (!dl->prompt) {
+		act = keys_lookup(KC_CONFIRM, key);
+		if (act == ACT_CF_CONFIRM)
+			return dialog_finish(a);
+		if (act == ACT_CF_CANCEL)
+			return dialog_cancel(a);
+		/* Typing (y, Enter, a sentence) never confirms: say what does. */
+		app_status(a, false, "Only Ctrl-S %ss (Esc cancels); nothing is written until then", dl->verb);
+		return APP_REDRAW;
+	}
+	act = keys_lookup(KC_FORM, key);
+	a->status[0] = '\0';
+	a->status_error = false;
+	if (act == ACT_FM_CANCEL)
+		return dialog_cancel(a);
+	if (key == K_ENTER || key == K_RETURN || act == ACT_FM_SUBMIT) {
+		char *value = text_sanitize(textedit_text(&dl->input), false);
+		unsigned rc;
+
+		if (form_blank(value) && !dl->optional) {
+			app_status(a, true, "%s cannot be empty (Esc cancels)", dl->label);
+			free(value);
+			return APP_REDRAW;
+		}
+		rc = dialog_next(a, form_blank(value) ? "" : value);
+		free(value);
+		return rc;
+	}
+	return textedit_key(&dl->input, key, 0) < 0 ? APP_BELL : APP_REDRAW;
+}
+
+static void dialog_draw(struct app *a, struct screen *s)
+{
+	struct dialog_state *dl = &a->dlg;
+	int w = a->w - 8 < 76 ? a->w - 8 : 76, h = 0, y;
+	struct rect r, in;
+
+	for (int i = 0; i < dl->nlines; i++)
+		h += form_text_lines(dl->lines[i], i == dl->nlines - 1 && !dl->prompt ? w - 6 : w - 4);
+	h += 4 + (dl->prompt ? 2 : 0);
+	if (dl->prompt && dl->hint[0])
+		h += form_text_lines(dl->hint, w - 4);
+	r = form_box(a, s, w, h, dl->title);
+	in = rect_inner(r);
+	y = in.y;
+	for (int i = 0; i < dl->nlines; i++) {
+		/* The journal text itself, indented, under its heading. */
+		bool event = !dl->prompt && i == dl->nlines - 1;
+
+		y += form_text_draw(s, y, in.x + (event ? 3 : 1), in.w - (event ? 4 : 2), in.y + in.h - 1 - y,
+		                    i == 0 || event ? 0 : SA_BOLD, dl->lines[i]);
+	}
+	y++;
+	if (dl->prompt) {
+		int lw = screen_put(s, y, in.x + 1, in.w - 2, SA_BOLD, dl->label);
+
+		form_field_draw(s, y, in.x + 2 + lw, in.w - 3 - lw, &dl->input, true);
+		if (dl->hint[0])
+			form_text_draw(s, y + 1, in.x + 1, in.w - 2, in.y + in.h - 1 - (y + 1), SA_DIM, dl->hint);
+		screen_put_fit(s, in.y + in.h - 1, in.x + 1, in.w - 2, SA_DIM,
+		               dl->optional ? "Enter continue (may be empty) · Esc cancel" : "Enter continue · Esc cancel");
+	} else {
+		screen_printf(s, in.y + in.h - 1, in.x + 1, in.w - 2, SA_BOLD, "Ctrl-S %s · Esc cancel", dl->verb);
+	}
+}
+
+static struct textedit *dialog_field(struct app *a, bool *multiline)
+{
+	*multiline = false;
+	return a->dlg.prompt ? &a->dlg.input : NULL;
+}
+
+static unsigned dialog_hints(const struct app *a)
+{
+	return a->dlg.prompt ? KC_BIT(KC_TEXT) : KC_BIT(KC_CONFIRM);
+}
+
+const struct mode_ops mode_dialog_ops = { dialog_key, dialog_draw, dialog_field, dialog_hints };

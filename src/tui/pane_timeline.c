@@ -1,0 +1,269 @@
+/* The stage timeline pane: every stage of the selected dispute's protocol, done, current and still to come. */
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
+#include "dispute/date.h"
+#include "lines.h"
+#include "pane.h"
+#include "dispute/protocol.h"
+
+static void time_text(int minute, char *out, size_t outlen)
+{
+	if (minute == TIME_NONE || minute < 0)
+		out[0] = '\0';
+	else
+		snprintf(out, outlen, " %02d:%02d", minute / 60, minute % 60);
+}
+
+static void add_header(struct app *a, struct lines *l)
+{
+	const struct dispute *d = &a->detail.d;
+	const struct protocol *p = a->detail.p;
+	char day[32];
+
+	lines_addf(l, SA_BOLD, 0, "%s · %s", d->reference, d->subject ? d->subject : "");
+	if (p)
+		lines_add(l, SA_DIM, 0, 2, p->title ? p->title : p->id);
+	else
+		lines_addf(l, SA_COLOUR(SC_OVERDUE) | SA_BOLD, 0, "Protocol %s is not installed", d->protocol);
+	if (d->urgent) {
+		if (p && p->urgent)
+			lines_addf(l, SA_COLOUR(SC_URGENT) | SA_BOLD, 0, "URGENT · %s", p->urgent->name);
+		else
+			lines_add(l, SA_COLOUR(SC_URGENT) | SA_BOLD, 0, 2,
+			          "URGENT · no urgent route: normal stages, shortest limits");
+		if (p && p->urgent && p->urgent->notice)
+			lines_add(l, SA_COLOUR(SC_URGENT), 2, 0, p->urgent->notice);
+	} else if (p && p->urgent) {
+		lines_addf(l, SA_DIM, 0, "Urgent route: %s", p->urgent->name);
+		if (p->urgent->when)
+			lines_add(l, SA_DIM, 2, 0, p->urgent->when);
+	}
+	if (d->challenged != DATE_NONE) {
+		app_date_text(d->challenged, day, sizeof(day));
+		lines_addf(l, SA_BOLD, 0, "FORMAL CHALLENGE since %s", day);
+	}
+	if (d->status != DS_OPEN) {
+		app_date_text(d->closed, day, sizeof(day));
+		lines_addf(l, SA_BOLD, 0, "%s at stage %d on %s", d->status == DS_RESOLVED ? "RESOLVED" :
+		           d->status == DS_WITHDRAWN ? "WITHDRAWN" : "REFERRED", d->current_stage, day);
+		if (d->outcome)
+			lines_add(l, 0, 2, 0, d->outcome);
+		if (d->outstanding)
+			lines_addf(l, SA_DIM, 2, "Outstanding: %s", d->outstanding);
+	}
+	lines_add(l, 0, 0, 0, "");
+}
+
+static void add_done(struct lines *l, const struct stage_rule *rule, const struct stage *st, int n)
+{
+	char from[11] = "—", to[11] = "—", head[512];
+
+	snprintf(head, sizeof(head), "✓ %d %s", n, rule ? rule->name : "");
+	lines_add(l, 0, 0, 4, head);
+	if (st->started != DATE_NONE)
+		date_format(st->started, from);
+	if (st->ended != DATE_NONE)
+		date_format(st->ended, to);
+	lines_addf(l, SA_DIM, 4, "%s → %s · %s", from, to, st->how == SE_NONE ? "not ended" : stage_end_name(st->how));
+}
+
+static void add_current(struct app *a, struct lines *l, const struct stage_rule *rule, const struct stage *st, int n)
+{
+	const struct dispute *d = &a->detail.d;
+	char from[32], due[32], tm[16], lim[96], head[512];
+	struct error err;
+	unsigned attr = SA_BOLD;
+	int left = 0;
+	bool have_left = false, overdue = dispute_overdue(d, a->c->today, a->c->now_minute);
+
+	if (a->detail.p && st->due != DATE_NONE &&
+	    dispute_days_left(d, a->detail.p, &a->c->cal, a->c->today, &left, &err) == ST_OK)
+		have_left = true;
+	if (overdue)
+		attr |= SA_COLOUR(SC_OVERDUE);
+	else if (have_left && left == 0)
+		attr |= SA_COLOUR(SC_URGENT);
+	snprintf(head, sizeof(head), "● %d %s", n, rule ? rule->name : "");
+	lines_add(l, attr, 0, 4, head);
+	app_date_text(st->started, from, sizeof(from));
+	lines_addf(l, 0, 4, "now: started %s", from);
+	if (st->due == DATE_NONE) {
+		lines_add(l, SA_COLOUR(SC_URGENT), 4, 2, "no limit set: agree a due date (d)");
+	} else {
+		app_date_text(st->due, due, sizeof(due));
+		time_text(st->due_minute, tm, sizeof(tm));
+		lines_addf(l, attr, 4, "due %s%s", due, tm);
+		if (overdue && have_left && left < 0)
+			lines_addf(l, attr, 4, "OVERDUE by %d working day%s", -left, -left == 1 ? "" : "s");
+		else if (overdue && st->due == a->c->today)
+			lines_addf(l, attr, 4, "OVERDUE since%s today", tm);
+		else if (overdue)
+			lines_addf(l, attr, 4, "OVERDUE");
+		else if (have_left && left > 0)
+			lines_addf(l, attr, 4, "%d working day%s left", left, left == 1 ? "" : "s");
+		else if (have_left && left == 0)
+			lines_addf(l, attr, 4, "DUE TODAY%s%s", *tm ? " by" : "", tm);
+		if (st->due_agreed)
+			lines_add(l, SA_DIM, 4, 2, st->due_reason ? st->due_reason : "date agreed between the agencies");
+	}
+	if (rule) {
+		limit_describe(&rule->limit, lim, sizeof(lim));
+		lines_addf(l, SA_DIM, 4, "limit: %s", lim);
+		if (rule->ours && rule->theirs)
+			lines_addf(l, SA_DIM, 4, "who: %s ↔ %s", rule->ours, rule->theirs);
+		if (rule->then)
+			lines_addf(l, SA_DIM, 4, "then: %s", rule->then);
+		if (rule->notice)
+			lines_add(l, SA_COLOUR(SC_URGENT), 4, 2, rule->notice);
+	}
+}
+
+static void add_future(struct lines *l, const struct stage_rule *rule, int n, bool closed)
+{
+	char lim[96], head[512];
+
+	snprintf(head, sizeof(head), "○ %d %s", n, rule->name);
+	lines_add(l, SA_DIM, 0, 4, head);
+	if (closed) {
+		lines_add(l, SA_DIM, 4, 0, "not reached");
+		return;
+	}
+	limit_describe(&rule->limit, lim, sizeof(lim));
+	lines_addf(l, SA_DIM, 4, "limit: %s", lim);
+}
+
+/* The stage of d numbered n, when it has started; NULL otherwise. */
+static const struct stage *stage_numbered(const struct dispute *d, int n)
+{
+	for (size_t i = 0; i < d->nstages; i++)
+		if (d->stages[i].number == n && d->stages[i].started != DATE_NONE)
+			return &d->stages[i];
+	return NULL;
+}
+
+/* One span: its limit, the date it runs out (from the start of its first
+ * stage) and whether that has passed; once its last stage has ended, or
+ * the dispute closed, whether it was met. */
+static void add_span(struct app *a, struct lines *l, const struct span_rule *sp)
+{
+	const struct dispute *d = &a->detail.d;
+	const struct protocol *p = a->detail.p;
+	const struct stage *from = stage_numbered(d, sp->from), *to = stage_numbered(d, sp->to);
+	char lim[96], day[32], end[32];
+	long due = DATE_NONE, ended = DATE_NONE, today = a->c->today;
+	int minute;
+	struct error err;
+	unsigned late = sp->advisory ? SA_BOLD : SA_COLOUR(SC_OVERDUE) | SA_BOLD;
+
+	limit_describe(&sp->limit, lim, sizeof(lim));
+	lines_addf(l, SA_BOLD, 0, "%s (stages %d-%d)%s", sp->name, sp->from, sp->to,
+	           sp->advisory ? " · advisory" : "");
+	if (!from || limit_due(&sp->limit, &a->c->cal, p->division, from->started, TIME_NONE, &due, &minute,
+	                       &err) != ST_OK || due == DATE_NONE) {
+		lines_addf(l, SA_DIM, 4, "%s", lim);
+		return;
+	}
+	if (to && to->ended != DATE_NONE)
+		ended = to->ended;
+	else if (d->status != DS_OPEN)
+		ended = d->closed;
+	app_date_text(due, day, sizeof(day));
+	if (ended != DATE_NONE) {
+		app_date_text(ended, end, sizeof(end));
+		lines_addf(l, 0, 4, "%s: by %s", lim, day);
+		lines_addf(l, ended > due ? SA_BOLD : SA_DIM, 4, "%s: ended %s", ended > due ? "missed" : "met", end);
+	} else if (due < today) {
+		lines_addf(l, late, 4, "%s: by %s · PASSED", lim, day);
+	} else if (due == today) {
+		lines_addf(l, SA_COLOUR(SC_URGENT) | SA_BOLD, 4, "%s: by %s · TODAY", lim, day);
+	} else {
+		lines_addf(l, 0, 4, "%s: by %s", lim, day);
+	}
+}
+
+static void add_spans(struct app *a, struct lines *l)
+{
+	const struct dispute *d = &a->detail.d;
+	const struct protocol *p = a->detail.p;
+
+	/* Spans count the normal stages: an urgent route with stages of its
+	 * own (Newcastle's) is not measured by them. */
+	if (!p || p->nspans == 0 || (d->urgent && p->urgent && !p->urgent->same_stages))
+		return;
+	lines_add(l, 0, 0, 0, "");
+	for (size_t i = 0; i < p->nspans; i++)
+		add_span(a, l, &p->spans[i]);
+}
+
+/* Builds the whole timeline of the selected dispute into l. */
+static void timeline_build(struct app *a, struct lines *l)
+{
+	const struct dispute *d = &a->detail.d;
+	const struct protocol *p = a->detail.p;
+	const struct stage_rule *rules = NULL;
+	size_t nrules = 0, n;
+
+	add_header(a, l);
+	if (p)
+		rules = protocol_stages(p, d->urgent, &nrules);
+	n = nrules > d->nstages ? nrules : d->nstages;
+	for (size_t i = 0; i < n; i++) {
+		const struct stage_rule *rule = i < nrules ? &rules[i] : NULL;
+
+		if (i < d->nstages) {
+			const struct stage *st = &d->stages[i];
+			if (st->ended != DATE_NONE || d->status != DS_OPEN)
+				add_done(l, rule, st, (int)i + 1);
+			else
+				add_current(a, l, rule, st, (int)i + 1);
+		} else {
+			add_future(l, rule, (int)i + 1, d->status != DS_OPEN);
+		}
+	}
+	add_spans(a, l);
+}
+
+static void timeline_draw(struct app *a, struct screen *s, struct rect r, bool focused)
+{
+	struct rect in = rect_inner(r);
+	struct lines l;
+	int max;
+
+	pane_frame(s, r, "Timeline", focused);
+	if (!a->detail.loaded) {
+		screen_put_fit(s, in.y, in.x + 1, in.w - 1, SA_DIM, "No dispute selected.");
+		return;
+	}
+	lines_init(&l, in.w - 1);
+	timeline_build(a, &l);
+	max = (int)l.n - in.h;
+	if (max < 0)
+		max = 0;
+	if (a->detail.timeline_scroll > max)
+		a->detail.timeline_scroll = max;
+	in.x += 1;
+	in.w -= 1;
+	lines_draw(&l, s, in, (size_t)a->detail.timeline_scroll);
+	if (max > 0)
+		screen_put(s, r.y + r.h - 1, r.x + r.w - 12, 10, SA_DIM,
+		           a->detail.timeline_scroll < max ? " more ↓ " : " ↑ above ");
+	lines_free(&l);
+}
+
+static unsigned timeline_action(struct app *a, enum action act)
+{
+	if (app_scroll(&a->detail.timeline_scroll, act, false, 1 << 20))
+		return APP_REDRAW;
+	if (act != ACT_OPEN)
+		return APP_BELL;
+	a->focus = PANE_RECORDS;
+	return APP_REDRAW;
+}
+
+const struct pane_ops pane_timeline_ops = {
+	.title = "Timeline",
+	.draw = timeline_draw,
+	.action = timeline_action,
+};
