@@ -71,9 +71,7 @@ static void row_fill(struct app *a, struct list_row *r, const struct dispute *d)
 {
 	const struct protocol *p = app_protocol(a, d->protocol);
 	const struct stage *st = dispute_current(d);
-	struct error err;
 	size_t n = 0;
-	int left;
 
 	memset(r, 0, sizeof(*r));
 	r->id = d->id;
@@ -90,12 +88,7 @@ static void row_fill(struct app *a, struct list_row *r, const struct dispute *d)
 	r->challenged = d->challenged != DATE_NONE;
 	r->draft = d->has_draft;
 	r->status = d->status;
-	if (d->status == DS_OPEN && p && r->due != DATE_NONE &&
-	    dispute_days_left(d, p, &a->c->cal, a->c->today, &left, &err) == ST_OK) {
-		r->has_left = true;
-		r->left = left;
-	}
-	r->overdue = dispute_overdue(d, a->c->today, a->c->now_minute);
+	r->left = dispute_left(d, p, &a->c->cal, a->c->today, a->c->now_minute);
 }
 
 struct row_sink {
@@ -543,8 +536,8 @@ unsigned app_resize(struct app *a, int w, int h)
 static bool rows_passed(const struct list_row *rows, int n, long today, int minute)
 {
 	for (int i = 0; i < n; i++)
-		if (rows[i].status == DS_OPEN && !rows[i].overdue && rows[i].due == today &&
-		    rows[i].due_minute != TIME_NONE && minute != TIME_NONE && minute >= rows[i].due_minute)
+		if (rows[i].left.kind == LEFT_TODAY && rows[i].due == today && rows[i].due_minute != TIME_NONE &&
+		    minute != TIME_NONE && minute >= rows[i].due_minute)
 			return true;
 	return false;
 }
@@ -857,25 +850,17 @@ void app_left_text(const struct list_row *r, char *out, size_t outlen)
 {
 	if (r->status != DS_OPEN)
 		snprintf(out, outlen, "%s", dispute_status_name(r->status));
-	else if (!r->has_left)
-		snprintf(out, outlen, r->overdue ? "overdue" : "no limit");
-	else if (r->left < 0)
-		snprintf(out, outlen, "%d wd over", -r->left);
-	else if (r->overdue)
-		snprintf(out, outlen, "overdue");   /* a timed deadline earlier today */
-	else if (r->left > 0)
-		snprintf(out, outlen, "%d wd", r->left);
 	else
-		snprintf(out, outlen, "today");
+		left_text(&r->left, false, out, outlen);
 }
 
 unsigned app_row_attr(const struct list_row *r)
 {
 	if (r->status != DS_OPEN)
 		return SA_DIM;
-	if (r->overdue)
+	if (r->left.kind == LEFT_OVERDUE || r->left.kind == LEFT_PASSED_TODAY)
 		return SA_COLOUR(SC_OVERDUE) | SA_BOLD;
-	if (r->urgent || (r->has_left && r->left == 0))
+	if (r->urgent || r->left.kind == LEFT_TODAY)
 		return SA_COLOUR(SC_URGENT);
 	return 0;
 }

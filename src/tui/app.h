@@ -71,9 +71,7 @@ struct list_row {
 	int stage, nstages;
 	long due;
 	int due_minute;
-	bool has_left;          /* left is meaningful (open, with a due date) */
-	int left;               /* working days left; negative = overdue */
-	bool overdue;           /* dispute_overdue at load: also a timed deadline gone earlier today */
+	struct left left;       /* where its deadline stands (dispute_left) when loaded */
 	bool urgent;
 	bool challenged;
 	bool draft;             /* a record draft is kept for it */
@@ -277,8 +275,7 @@ void app_list_move(struct app *a, int i);
 /* The protocol of a dispute, or NULL. Borrowed. */
 const struct protocol *app_protocol(struct app *a, const char *id);
 
-/* Text helpers shared by the panes: "3 wd", "today", "overdue" (a timed
- * deadline earlier today), "2 wd over", ... */
+/* A row's LEFT column: dispute_left's words, or the status once closed. */
 void app_left_text(const struct list_row *r, char *out, size_t outlen);
 /* "Fri 2026-11-27" or "—". */
 void app_date_text(long day, char *out, size_t outlen);

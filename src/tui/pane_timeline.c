@@ -72,18 +72,13 @@ static void add_done(struct lines *l, const struct stage_rule *rule, const struc
 static void add_current(struct app *a, struct lines *l, const struct stage_rule *rule, const struct stage *st, int n)
 {
 	const struct dispute *d = &a->detail.d;
-	char from[32], due[32], tm[16], lim[96], head[512];
-	struct error err;
+	struct left left = dispute_left(d, a->detail.p, &a->c->cal, a->c->today, a->c->now_minute);
+	char from[32], due[32], tm[16], lim[96], head[512], words[64];
 	unsigned attr = SA_BOLD;
-	int left = 0;
-	bool have_left = false, overdue = dispute_overdue(d, a->c->today, a->c->now_minute);
 
-	if (a->detail.p && st->due != DATE_NONE &&
-	    dispute_days_left(d, a->detail.p, &a->c->cal, a->c->today, &left, &err) == ST_OK)
-		have_left = true;
-	if (overdue)
+	if (left.kind == LEFT_OVERDUE || left.kind == LEFT_PASSED_TODAY)
 		attr |= SA_COLOUR(SC_OVERDUE);
-	else if (have_left && left == 0)
+	else if (left.kind == LEFT_TODAY)
 		attr |= SA_COLOUR(SC_URGENT);
 	snprintf(head, sizeof(head), "● %d %s", n, rule ? rule->name : "");
 	lines_add(l, attr, 0, 4, head);
@@ -95,16 +90,8 @@ static void add_current(struct app *a, struct lines *l, const struct stage_rule 
 		app_date_text(st->due, due, sizeof(due));
 		time_text(st->due_minute, tm, sizeof(tm));
 		lines_addf(l, attr, 4, "due %s%s", due, tm);
-		if (overdue && have_left && left < 0)
-			lines_addf(l, attr, 4, "OVERDUE by %d working day%s", -left, -left == 1 ? "" : "s");
-		else if (overdue && st->due == a->c->today)
-			lines_addf(l, attr, 4, "OVERDUE since%s today", tm);
-		else if (overdue)
-			lines_addf(l, attr, 4, "OVERDUE");
-		else if (have_left && left > 0)
-			lines_addf(l, attr, 4, "%d working day%s left", left, left == 1 ? "" : "s");
-		else if (have_left && left == 0)
-			lines_addf(l, attr, 4, "DUE TODAY%s%s", *tm ? " by" : "", tm);
+		if (left.kind != LEFT_UNKNOWN)
+			lines_add(l, attr, 4, 0, left_text(&left, true, words, sizeof(words)));
 		if (st->due_agreed)
 			lines_add(l, SA_DIM, 4, 2, st->due_reason ? st->due_reason : "date agreed between the agencies");
 	}
@@ -134,52 +121,35 @@ static void add_future(struct lines *l, const struct stage_rule *rule, int n, bo
 	lines_addf(l, SA_DIM, 4, "limit: %s", lim);
 }
 
-/* The stage of d numbered n, when it has started; NULL otherwise. */
-static const struct stage *stage_numbered(const struct dispute *d, int n)
-{
-	for (size_t i = 0; i < d->nstages; i++)
-		if (d->stages[i].number == n && d->stages[i].started != DATE_NONE)
-			return &d->stages[i];
-	return NULL;
-}
-
-/* One span: its limit, the date it runs out (from the start of its first
- * stage) and whether that has passed; once its last stage has ended, or
- * the dispute closed, whether it was met. */
 static void add_span(struct app *a, struct lines *l, const struct span_rule *sp)
 {
-	const struct dispute *d = &a->detail.d;
-	const struct protocol *p = a->detail.p;
-	const struct stage *from = stage_numbered(d, sp->from), *to = stage_numbered(d, sp->to);
-	char lim[96], day[32], end[32];
-	long due = DATE_NONE, ended = DATE_NONE, today = a->c->today;
-	int minute;
-	struct error err;
+	struct span span = dispute_span(&a->detail.d, a->detail.p, &a->c->cal, sp, a->c->today);
 	unsigned late = sp->advisory ? SA_BOLD : SA_COLOUR(SC_OVERDUE) | SA_BOLD;
+	char lim[96], day[32], end[32];
 
 	limit_describe(&sp->limit, lim, sizeof(lim));
-	lines_addf(l, SA_BOLD, 0, "%s (stages %d-%d)%s", sp->name, sp->from, sp->to,
-	           sp->advisory ? " · advisory" : "");
-	if (!from || limit_due(&sp->limit, &a->c->cal, p->division, from->started, TIME_NONE, &due, &minute,
-	                       &err) != ST_OK || due == DATE_NONE) {
+	lines_addf(l, SA_BOLD, 0, "%s (stages %d-%d)%s", sp->name, sp->from, sp->to, sp->advisory ? " · advisory" : "");
+	app_date_text(span.due, day, sizeof(day));
+	app_date_text(span.ended, end, sizeof(end));
+	switch (span.state) {
+	case SPAN_NONE:
 		lines_addf(l, SA_DIM, 4, "%s", lim);
-		return;
-	}
-	if (to && to->ended != DATE_NONE)
-		ended = to->ended;
-	else if (d->status != DS_OPEN)
-		ended = d->closed;
-	app_date_text(due, day, sizeof(day));
-	if (ended != DATE_NONE) {
-		app_date_text(ended, end, sizeof(end));
+		break;
+	case SPAN_MET:
+	case SPAN_MISSED:
 		lines_addf(l, 0, 4, "%s: by %s", lim, day);
-		lines_addf(l, ended > due ? SA_BOLD : SA_DIM, 4, "%s: ended %s", ended > due ? "missed" : "met", end);
-	} else if (due < today) {
+		lines_addf(l, span.state == SPAN_MISSED ? SA_BOLD : SA_DIM, 4, "%s: ended %s",
+		           span.state == SPAN_MISSED ? "missed" : "met", end);
+		break;
+	case SPAN_PASSED:
 		lines_addf(l, late, 4, "%s: by %s · PASSED", lim, day);
-	} else if (due == today) {
+		break;
+	case SPAN_TODAY:
 		lines_addf(l, SA_COLOUR(SC_URGENT) | SA_BOLD, 4, "%s: by %s · TODAY", lim, day);
-	} else {
+		break;
+	case SPAN_RUNNING:
 		lines_addf(l, 0, 4, "%s: by %s", lim, day);
+		break;
 	}
 }
 
@@ -189,7 +159,7 @@ static void add_spans(struct app *a, struct lines *l)
 	const struct protocol *p = a->detail.p;
 
 	/* Spans count the normal stages: an urgent route with stages of its
-	 * own (Newcastle's) is not measured by them. */
+	 * own (Newcastle's) shows none of them. */
 	if (!p || p->nspans == 0 || (d->urgent && p->urgent && !p->urgent->same_stages))
 		return;
 	lines_add(l, 0, 0, 0, "");

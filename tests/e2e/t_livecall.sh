@@ -67,14 +67,14 @@ for run in "120 40 j D-2026-0001 2 3" "80 24 j D-2026-0003 1 2"; do
 	# Leaving with a draft kept says where it waits.
 	said=no
 	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
-		if t capture-pane -p -t e2e | tr -d '\n' | grep -qF \
+		if t capture-pane -p -S -20 -t e2e | tr -d '\n' | grep -qF \
 			"the unsaved record draft for D-2026-0002 is kept in $DISPUTE_DB; press a on D-2026-0002 to finish it"; then
 			said=yes
 			break
 		fi
 		sleep 0.1
 	done
-	[ $said = yes ] || fail "leaving did not say where the draft is kept"
+	[ $said = yes ] || { fail "leaving did not say where the draft is kept"; t capture-pane -p -t e2e | sed 's/^/#   | /' >&2; }
 	# The drafts typed here are not the journal; the next size starts without.
 	sleep 0.3
 	sqlite3 "$DISPUTE_DB" "DELETE FROM drafts" || fail "cannot clear the drafts"
