@@ -26,6 +26,10 @@ struct store;
 enum status store_open(const char *path, enum open_mode mode, struct store **out, struct error *err);
 void store_close(struct store *s);
 
+/* SQL statements run on the connection since it was opened: what a
+ * workbench action costs, for the benchmark. */
+long long store_statements(const struct store *s);
+
 /* The schema version this program writes (PRAGMA user_version). */
 int store_schema_version(void);
 

@@ -174,12 +174,10 @@ static const struct stage_rule *stage_rule_of(const struct ics_item *it)
 /* The stage's name (or NULL) and how many stages the route has. */
 static const char *stage_title(const struct ics_item *it, size_t *nstages)
 {
-	const struct stage_rule *rule = stage_rule_of(it);
-
 	*nstages = 0;
 	if (it->p)
 		protocol_stages(it->p, it->d->urgent, nstages);
-	return rule ? rule->name : NULL;
+	return dispute_stage_name(it->p, it->d, it->st->number);
 }
 
 /* The words of the invite: reference, protocol, stage, what is due, who

@@ -224,12 +224,6 @@ static int int_cmp(const void *a, const void *b)
 }
 
 /* The name of stage `number` on the route the dispute follows, or NULL. */
-static const char *stage_name(const struct protocol *p, const struct dispute *d, int number)
-{
-	const struct stage_rule *rule = protocol_stage_rule(p, d->urgent, number);
-
-	return rule ? rule->name : NULL;
-}
 
 
 static void stage_add(struct report_stats *st, const struct dispute *d, const char *name)
@@ -280,7 +274,7 @@ static enum status breaches_add(struct report_stats *st, const struct dispute *d
 		memcpy(br->reference, d->reference, sizeof(br->reference));
 		br->protocol = xstrdup(d->protocol);
 		br->stage = g->number;
-		br->name = xstrdup(stage_name(p, d, g->number));
+		br->name = xstrdup(dispute_stage_name(p, d, g->number));
 		br->due = due;
 		br->ended = g->ended;
 		br->days_over = over;
@@ -309,7 +303,7 @@ int report_stats_add(const struct dispute *d, void *arg)
 	count_add(&st->against, &st->nagainst, d->against ? d->against : "", NULL);
 	count_add(&st->categories, &st->ncategories, d->category ? d->category : "",
 	          cat ? cat->label : d->category);
-	stage_add(st, d, stage_name(p, d, d->current_stage));
+	stage_add(st, d, dispute_stage_name(p, d, d->current_stage));
 	if (d->status == DS_RESOLVED && d->closed != DATE_NONE) {
 		int days;
 		b->rc = workdays_between(b->w->cal, division, d->opened, d->closed, &days, &b->err);

@@ -214,11 +214,13 @@ static void describe_due(const struct stage *st, char *out, size_t outlen)
 		snprintf(out, outlen, "due %s", datetime_format(st->due, st->due_minute, a));
 }
 
-static const char *stage_name(const struct protocol *p, const struct dispute *d, int number)
-{
-	const struct stage_rule *rule = protocol_stage_rule(p, d->urgent, number);
 
-	return rule ? rule->name : "?";
+/* A stage's name for the journal; "?" when the protocol has no such stage. */
+static const char *stage_or_unknown(const struct protocol *p, const struct dispute *d, int number)
+{
+	const char *name = dispute_stage_name(p, d, number);
+
+	return name ? name : "?";
 }
 
 enum status svc_new(struct ctx *c, const char *protocol, const struct dispute_new *args, char ref[16],
@@ -244,7 +246,7 @@ enum status svc_new(struct ctx *c, const char *protocol, const struct dispute_ne
 		describe_due(&d.stages[0], due, sizeof(due));
 		rc = journal_event(c, &d, d.opened,
 		                   xasprintf("Opened under %s%s at stage 1 (%s), %s.", p->title,
-		                             d.urgent ? " on the urgent route" : "", stage_name(p, &d, 1), due),
+		                             d.urgent ? " on the urgent route" : "", stage_or_unknown(p, &d, 1), due),
 		                   err);
 	}
 	if (rc == ST_OK)
@@ -327,7 +329,7 @@ static char *change_apply(struct ctx *c, const struct protocol *p, struct disput
 			return NULL;
 		st = dispute_current(d);
 		describe_due(st, due, sizeof(due));
-		return xasprintf("Escalated to stage %d (%s), %s%s%s%s.", st->number, stage_name(p, d, st->number), due,
+		return xasprintf("Escalated to stage %d (%s), %s%s%s%s.", st->number, stage_or_unknown(p, d, st->number), due,
 		                 st->due_agreed ? " (agreed)" : "", st->due_reason ? "; reason: " : "",
 		                 st->due_reason ? st->due_reason : "");
 	case SVC_SET_DUE:

@@ -1,14 +1,74 @@
-/* The SQLite handle behind a store, for storage-layer modules beside store.c (never for the layers above). */
-#ifndef DISPUTE_STORE_DB_H
-#define DISPUTE_STORE_DB_H
+/* What the store's files share and nothing above the store sees: the connection, the SQL helpers, the columns a dispute is read from. */
+#ifndef DISPUTE_STORE_IMPL_H
+#define DISPUTE_STORE_IMPL_H
+
+#include <stdbool.h>
 
 #include <sqlite3.h>
 
 #include "dispute/store.h"
 
-/* Returns the store's connection, borrowed: it stays owned by the store and
- * is closed by store_close.  Statements prepared on it must be finalized
- * before then. */
-sqlite3 *store_db(struct store *s);
+struct store {
+	sqlite3 *db;
+	char *path;
+	bool readonly;
+	long long statements;   /* SQL statements run on the connection (for the benchmark) */
+};
+
+#define UTC_NOW "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+
+#define DISPUTE_COLS \
+	"d.id, d.reference, d.protocol, d.urgent, d.subject, ra.name, ag.name, d.category, " \
+	"d.summary, d.opened, d.status, d.closed, d.outcome, d.outstanding, d.challenged, " \
+	"d.current_stage, EXISTS (SELECT 1 FROM drafts k WHERE k.dispute_id = d.id)"
+#define DISPUTE_FROM \
+	" FROM disputes d JOIN agencies ra ON ra.id = d.raised_by JOIN agencies ag ON ag.id = d.against"
+
+#define STAGES_SELECT \
+	"SELECT number, started, due, due_minute, due_agreed, due_reason, ended, how, sequence, " \
+	"coalesce(contact_id, 0), limit_due " \
+	"FROM stages WHERE dispute_id = ?1 ORDER BY number"
+
+/* An SQLite result code as a status and a message naming the file; what
+ * says what was being done ("cannot save the dispute"). */
+enum status db_fail(struct store *s, int rc, const char *what, struct error *err);
+/* sqlite3_exec and sqlite3_prepare_v2 with db_fail's messages. */
+enum status db_exec(struct store *s, const char *sql, const char *what, struct error *err);
+enum status db_prepare(struct store *s, const char *sql, sqlite3_stmt **st, struct error *err);
+
+/* Binders that do nothing once *rc holds an error, so a run of binds is
+ * checked once at the end.  NULL text and DATE_NONE / TIME_NONE bind NULL. */
+void bind_text(sqlite3_stmt *st, int i, const char *v, int *rc);
+void bind_int(sqlite3_stmt *st, int i, long long v, int *rc);
+void bind_date(sqlite3_stmt *st, int i, long day, int *rc);
+void bind_minute(sqlite3_stmt *st, int i, int minute, int *rc);
+/* The same for a named parameter, when the statement has it. */
+void bind_named_text(sqlite3_stmt *st, const char *name, const char *v, int *rc);
+void bind_named_date(sqlite3_stmt *st, const char *name, long day, int *rc);
+
+/* A new copy of a text column (caller frees), or NULL for SQL NULL. */
+char *col_dup(sqlite3_stmt *st, int i);
+/* A date column: DATE_NONE for NULL; *bad is set for text that is not a date. */
+long col_date(sqlite3_stmt *st, int i, bool *bad);
+/* A time-of-day column: TIME_NONE for NULL. */
+int col_minute(sqlite3_stmt *st, int i);
+/* Every record kind, RK_EVENT included (record_kind_parse takes only what
+ * a user may type). */
+bool kind_from_name(const char *s, enum record_kind *out);
+
+/* A multi-row change: inside the caller's transaction when there is one
+ * (as a savepoint, so a failure undoes only this change), else in its own
+ * BEGIN IMMEDIATE; change_end commits or rolls back and returns rc (or
+ * the commit's failure). */
+enum status change_begin(struct store *s, bool *own, struct error *err);
+enum status change_end(struct store *s, bool own, enum status rc, struct error *err);
+
+/* Fills d from a row of DISPUTE_COLS, and its stages with st, a prepared
+ * STAGES_SELECT reused across calls. */
+enum status dispute_from_row(struct store *s, sqlite3_stmt *st, struct dispute *d, struct error *err);
+enum status stages_load(struct store *s, sqlite3_stmt *st, struct dispute *d, struct error *err);
+
+/* The SQL function dispute_fold(text): text_fold, for searches. */
+void sql_fold(sqlite3_context *cx, int argc, sqlite3_value **argv);
 
 #endif

@@ -4,29 +4,11 @@
 
 #include "dispute/date.h"
 #include "store_impl.h"
-#include "dispute/store.h"
 
-
-/* An SQLite failure as a status; what says what was being read. */
-static enum status read_fail(sqlite3 *db, int rc, const char *what, struct error *err)
-{
-	switch (rc & 0xff) {
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		return error_set(err, ST_BUSY, "%s: the database is locked by another program; try again", what);
-	case SQLITE_NOMEM:
-		return error_set(err, ST_NOMEM, "%s: out of memory", what);
-	case SQLITE_CORRUPT:
-	case SQLITE_NOTADB:
-		return error_set(err, ST_DB, "%s: the database is damaged (%s)", what, sqlite3_errmsg(db));
-	default:
-		return error_set(err, ST_DB, "%s: %s", what, sqlite3_errmsg(db));
-	}
-}
 
 enum status store_snapshot_begin(struct store *s, bool *own, struct error *err)
 {
-	sqlite3 *db = store_db(s);
+	sqlite3 *db = s->db;
 	int rc;
 
 	*own = sqlite3_get_autocommit(db) != 0;
@@ -35,14 +17,14 @@ enum status store_snapshot_begin(struct store *s, bool *own, struct error *err)
 	rc = sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
 		*own = false;
-		return read_fail(db, rc, "cannot read the database", err);
+		return db_fail(s, rc, "cannot read the database", err);
 	}
 	return ST_OK;
 }
 
 void store_snapshot_end(struct store *s, bool own)
 {
-	sqlite3 *db = store_db(s);
+	sqlite3 *db = s->db;
 
 	/* Nothing was written, so ending the read cannot lose anything. */
 	if (own && !sqlite3_get_autocommit(db))
@@ -75,7 +57,7 @@ enum status store_report_disputes(struct store *s, const struct report_filter *f
                                   struct error *err)
 {
 	static const char sql[] = "SELECT d.id FROM disputes d" FILTER_WHERE " ORDER BY d.opened, d.reference";
-	sqlite3 *db = store_db(s);
+	sqlite3 *db = s->db;
 	sqlite3_stmt *st = NULL;
 	long long *ids = NULL;
 	size_t n = 0;
@@ -96,7 +78,7 @@ enum status store_report_disputes(struct store *s, const struct report_filter *f
 		src = SQLITE_OK;
 	}
 	if (src != SQLITE_DONE)
-		rc = read_fail(db, src, "cannot read the disputes", err);
+		rc = db_fail(s, src, "cannot read the disputes", err);
 	sqlite3_finalize(st);
 	for (size_t i = 0; rc == ST_OK && i < n; i++) {
 		struct dispute d;
@@ -132,7 +114,7 @@ enum status store_report_learning(struct store *s, const struct report_filter *f
 		" JOIN agencies ra ON ra.id = d.raised_by JOIN agencies ag ON ag.id = d.against"
 		FILTER_WHERE " AND r.kind = 'learning'"
 		" ORDER BY d.opened, d.reference, r.day, r.minute, r.id";
-	sqlite3 *db = store_db(s);
+	sqlite3 *db = s->db;
 	sqlite3_stmt *st = NULL;
 	enum status rc = ST_OK;
 	int src = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
@@ -164,7 +146,7 @@ enum status store_report_learning(struct store *s, const struct report_filter *f
 			break;
 	}
 	if (rc == ST_OK && src != SQLITE_OK && src != SQLITE_DONE)
-		rc = read_fail(db, src, "cannot read the learning records", err);
+		rc = db_fail(s, src, "cannot read the learning records", err);
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -188,7 +170,7 @@ enum status store_table_rows(struct store *s, enum export_table t, bool include_
 		                  " ORDER BY t.id",
 		[TABLE_CLOSURES] = "SELECT t.* FROM closures t ORDER BY t.day",
 	};
-	sqlite3 *db = store_db(s);
+	sqlite3 *db = s->db;
 	sqlite3_stmt *st = NULL;
 	const char **cells = NULL;
 	enum status rc = ST_OK;
@@ -198,7 +180,7 @@ enum status store_table_rows(struct store *s, enum export_table t, bool include_
 		return error_set(err, ST_INVALID, "no such table");
 	src = sqlite3_prepare_v2(db, sql[t], -1, &st, NULL);
 	if (src != SQLITE_OK) {
-		rc = read_fail(db, src, "cannot read the database", err);
+		rc = db_fail(s, src, "cannot read the database", err);
 		goto out;
 	}
 	ncols = sqlite3_column_count(st);
@@ -223,7 +205,7 @@ enum status store_table_rows(struct store *s, enum export_table t, bool include_
 			goto out;
 	}
 	if (src != SQLITE_DONE)
-		rc = read_fail(db, src, "cannot read the database", err);
+		rc = db_fail(s, src, "cannot read the database", err);
 out:
 	free(cells);
 	sqlite3_finalize(st);

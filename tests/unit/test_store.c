@@ -145,6 +145,21 @@ static int raw_int(const char *path, const char *sql)
 	return v;
 }
 
+/* The first column of the first row of sql, as text, is want. */
+static void assert_string_equal_raw(const char *path, const char *sql, const char *want)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_non_null(sqlite3_column_text(st, 0));
+	assert_string_equal((const char *)sqlite3_column_text(st, 0), want);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
 /* A dispute at stage 1, opened on `opened`, stage 1 due on `due` (or none). */
 static void dispute_fill(struct dispute *d, const char *opened, const char *raised, const char *against,
                          const char *due)
@@ -212,8 +227,8 @@ static void test_create_modes(void **state)
 	assert_true(S_ISREG(st.st_mode));
 	assert_int_equal(st.st_mode & 0777, 0600);
 
-	assert_int_equal(store_schema_version(), 5);
-	assert_int_equal(raw_int(path, "PRAGMA user_version"), 5);
+	assert_int_equal(store_schema_version(), 6);
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), 6);
 	assert_int_equal(raw_int(path, "PRAGMA application_id"), 0x44535054);
 	assert_int_equal(raw_int(path, "SELECT count(*) FROM sqlite_master WHERE name = 'disputes'"), 1);
 
@@ -1072,6 +1087,59 @@ static void test_migrate_from_1(void **state)
 	store_close(s);
 }
 
+/* A due date has one source, the stages: the dispute's current stage, its
+ * running due date and the list's order key follow them, whoever writes
+ * the stages, and the store never writes those columns itself. */
+static void test_derived_from_stages(void **state)
+{
+	struct fx *f = *state;
+	struct store *s;
+	struct dispute d;
+	struct error err;
+	char ref[16];
+
+	assert_int_equal(store_open(f->db, OPEN_CREATE, &s, &err), ST_OK);
+	insert_simple(s, "2026-11-02", "Hillside Primary", "Police", "2026-11-09", ref);
+	assert_int_equal(raw_int(f->db, "SELECT current_stage FROM disputes"), 1);
+	assert_string_equal_raw(f->db, "SELECT current_due || ' ' || list_key FROM disputes",
+	                        "2026-11-09 02026-11-09D-2026-0001");
+	/* A second stage (as escalating writes it): current stage and due follow. */
+	dispute_init(&d);
+	assert_int_equal(store_dispute_load(s, ref, &d, &err), ST_OK);
+	d.stages[0].ended = day_of("2026-11-06");
+	d.stages[0].how = SE_ESCALATED;
+	d.stages = xrealloc(d.stages, 2 * sizeof(*d.stages));
+	d.nstages = 2;
+	d.current_stage = 2;
+	memset(&d.stages[1], 0, sizeof(d.stages[1]));
+	d.stages[1].number = 2;
+	d.stages[1].started = day_of("2026-11-06");
+	d.stages[1].due = day_of("2026-11-13");
+	d.stages[1].limit_due = day_of("2026-11-13");
+	d.stages[1].due_minute = TIME_NONE;
+	d.stages[1].ended = DATE_NONE;
+	assert_int_equal(store_dispute_update(s, &d, &err), ST_OK);
+	assert_int_equal(raw_int(f->db, "SELECT current_stage FROM disputes"), 2);
+	assert_string_equal_raw(f->db, "SELECT current_due || ' ' || list_key FROM disputes",
+	                        "2026-11-13 02026-11-13D-2026-0001");
+	/* Closing it: no running due date, and the closed part of the order. */
+	d.status = DS_RESOLVED;
+	d.closed = day_of("2026-11-10");
+	d.outcome = xstrdup("Agreed");
+	d.stages[1].ended = d.closed;
+	d.stages[1].how = SE_RESOLVED;
+	assert_int_equal(store_dispute_update(s, &d, &err), ST_OK);
+	assert_int_equal(raw_int(f->db, "SELECT current_due IS NULL FROM disputes"), 1);
+	assert_string_equal_raw(f->db, "SELECT list_key FROM disputes", "179738889D-2026-0001");
+	dispute_free(&d);
+	/* Another program's change to a stage carries through too. */
+	assert_int_equal(raw_exec(f->db, "UPDATE disputes SET status = 'open', closed = NULL, outcome = NULL;"
+	                          "UPDATE stages SET due = '2026-12-01', ended = NULL, how = NULL WHERE number = 2",
+	                          NULL, 0), SQLITE_OK);
+	assert_string_equal_raw(f->db, "SELECT current_due FROM disputes", "2026-12-01");
+	store_close(s);
+}
+
 static void test_refuse_text_file(void **state)
 {
 	struct fx *f = *state;
@@ -1114,7 +1182,7 @@ static void test_refuse_newer(void **state)
 	assert_int_equal(store_open(f->db, OPEN_CREATE, &s, &err), ST_OK);
 	store_close(s);
 	assert_int_equal(raw_exec(f->db, "PRAGMA user_version = 99", NULL, 0), SQLITE_OK);
-	assert_refused(f->db, ST_REFUSED, " was written by a newer dispute (schema 99; this program knows 5)");
+	assert_refused(f->db, ST_REFUSED, " was written by a newer dispute (schema 99; this program knows 6)");
 }
 
 static void test_refuse_corrupt(void **state)
@@ -1153,7 +1221,7 @@ static void test_empty_file_is_initialised(void **state)
 	chmod(f->db, 0640);
 	assert_int_equal(store_open(f->db, OPEN_READ, &s, &err), ST_OK);
 	store_close(s);
-	assert_int_equal(raw_int(f->db, "PRAGMA user_version"), 5);
+	assert_int_equal(raw_int(f->db, "PRAGMA user_version"), 6);
 	/* The permissions of an existing file are the user's business. */
 	assert_int_equal(stat(f->db, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0640);
@@ -1320,6 +1388,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_create_modes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_from_1, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_derived_from_stages, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wal_and_foreign_keys, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dispute_roundtrip, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_references, setup_open, teardown),
