@@ -138,9 +138,10 @@ enum status svc_counterpart(struct ctx *c, const char *ref, int stage, long long
  * and created are filled in. */
 enum status svc_record(struct ctx *c, const char *ref, struct record *r, struct error *err);
 
-/* As svc_record, and clears the dispute's draft in the same transaction, so
- * a record saved from the workbench's editor is never offered back. */
-enum status svc_record_draft(struct ctx *c, const char *ref, struct record *r, struct error *err);
+/* As svc_record for the dispute with this id (the workbench holds it), and
+ * clears the dispute's draft in the same transaction, so a record saved
+ * from the editor is never offered back. */
+enum status svc_record_draft(struct ctx *c, long long dispute_id, struct record *r, struct error *err);
 
 /* ---- other writes, each with its one validation ---- */
 

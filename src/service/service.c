@@ -536,7 +536,7 @@ static int stage_on(const struct dispute *d, long day)
 
 /* svc_record and svc_record_draft: the record, and the draft cleared in the
  * same transaction when clear_draft is set. */
-static enum status record_add(struct ctx *c, const char *ref, struct record *r, bool clear_draft,
+static enum status record_add(struct ctx *c, const char *ref, long long id, struct record *r, bool clear_draft,
                               struct error *err)
 {
 	struct dispute d;
@@ -557,7 +557,7 @@ static enum status record_add(struct ctx *c, const char *ref, struct record *r, 
 	if ((rc = store_begin(c->store, err)))
 		return rc;
 	dispute_init(&d);
-	rc = store_dispute_load(c->store, ref, &d, err);
+	rc = ref ? store_dispute_load(c->store, ref, &d, err) : store_dispute_load_id(c->store, id, &d, err);
 	if (rc == ST_OK && r->day < d.opened) {
 		char a[11];
 		rc = error_set(err, ST_REFUSED, "a record cannot be dated before %s was opened (%s)", d.reference,
@@ -582,10 +582,10 @@ static enum status record_add(struct ctx *c, const char *ref, struct record *r, 
 
 enum status svc_record(struct ctx *c, const char *ref, struct record *r, struct error *err)
 {
-	return record_add(c, ref, r, false, err);
+	return record_add(c, ref ? ref : "", 0, r, false, err);
 }
 
-enum status svc_record_draft(struct ctx *c, const char *ref, struct record *r, struct error *err)
+enum status svc_record_draft(struct ctx *c, long long dispute_id, struct record *r, struct error *err)
 {
-	return record_add(c, ref, r, true, err);
+	return record_add(c, NULL, dispute_id, r, true, err);
 }

@@ -280,9 +280,14 @@ static void detail_free(struct detail_state *dt)
 	dispute_init(&dt->d);
 }
 
+static void detail_fill(struct app *a, struct dispute *d, struct record *recs, size_t n);
+
 void app_select(struct app *a, const char *ref)
 {
 	struct detail_state *dt = &a->detail;
+	struct dispute d;
+	struct record *recs = NULL;
+	size_t n = 0;
 	struct error err;
 	char keep[16];
 
@@ -292,11 +297,23 @@ void app_select(struct app *a, const char *ref)
 	if (!ref || !*keep)
 		return;
 	error_clear(&err);
-	if (svc_load(a->c, keep, &dt->d, &dt->records, &dt->nrecords, &err) != ST_OK) {
-		dispute_free(&dt->d);
+	dispute_init(&d);
+	if (svc_load(a->c, keep, &d, &recs, &n, &err) != ST_OK) {
+		dispute_free(&d);
 		app_error(a, &err);
 		return;
 	}
+	detail_fill(a, &d, recs, n);
+}
+
+/* Makes d and its journal (taken over) the selected dispute, sanitized. */
+static void detail_fill(struct app *a, struct dispute *d, struct record *recs, size_t n)
+{
+	struct detail_state *dt = &a->detail;
+
+	dt->d = *d;
+	dt->records = recs;
+	dt->nrecords = n;
 	dt->loaded = true;
 	dt->p = app_protocol(a, dt->d.protocol);
 	sanitize_field(&dt->d.subject, false);
@@ -315,6 +332,29 @@ void app_select(struct app *a, const char *ref)
 	/* The newest record is selected and shown. */
 	dt->rec_sel = dt->nrecords ? (int)dt->nrecords - 1 : -1;
 	dt->rec_follow = true;
+}
+
+void app_journal_saved(struct app *a, long long dispute_id)
+{
+	struct detail_state *dt = &a->detail;
+	struct dispute d;
+	struct record *recs = NULL;
+	size_t n = 0;
+	struct error err;
+
+	error_clear(&err);
+	dispute_init(&d);
+	if (svc_load_id(a->c, dispute_id, &d, &recs, &n, &err) != ST_OK) {
+		dispute_free(&d);
+		app_error(a, &err);
+		return;
+	}
+	detail_free(dt);
+	detail_fill(a, &d, recs, n);
+	/* Its draft is gone: the list's mark goes with it. */
+	for (int i = 0; i < a->list.nrows; i++)
+		if (a->list.rows[i].id == dispute_id)
+			a->list.rows[i].draft = false;
 }
 
 void app_select_record(struct app *a, long long id)

@@ -263,6 +263,9 @@ void app_reload_list(struct app *a);
 void app_reload_board(struct app *a);
 /* Loads the dispute ref as the selected one (NULL clears the selection). */
 void app_select(struct app *a, const char *ref);
+/* A record was saved on dispute_id: its journal (and only that) is read
+ * again, and its draft mark cleared. */
+void app_journal_saved(struct app *a, long long dispute_id);
 /* Selects the record with this id in the journal and scrolls to it. */
 void app_select_record(struct app *a, long long id);
 /* Reloads everything after a change to dispute ref (a save, a refusal that

@@ -205,7 +205,7 @@ static unsigned editor_save(struct app *a)
 	error_clear(&err);
 	/* The record and the draft's removal are one transaction: a crash
 	 * between the two would otherwise offer the saved record back. */
-	if (svc_record_draft(a->c, e->ref, &r, &err) != ST_OK) {
+	if (svc_record_draft(a->c, e->dispute_id, &r, &err) != ST_OK) {
 		record_free(&r);
 		/* Keep everything typed: the draft is stored and the editor stays. */
 		e->dirty = true;
@@ -218,7 +218,9 @@ static unsigned editor_save(struct app *a)
 	textedit_set(&e->text, NULL);
 	a->mode = MODE_NORMAL;
 	app_guard(a);
-	app_changed(a, e->ref);
+	/* A record changes the journal and clears the draft, nothing the list
+	 * orders by or the board counts: the journal is read again, by id. */
+	app_journal_saved(a, e->dispute_id);
 	/* A back-dated record lands among the older ones: show it there. */
 	app_select_record(a, r.id);
 	if (!a->status_error) {

@@ -36,6 +36,8 @@
  *   paste TEXT               TEXT (escaped as for bytes) as a bracketed paste
  *   unset NAME               removes an environment variable (before anything
  *                            opens the database: "unset DISPUTE_AUTHOR")
+ *   statements LABEL         prints LABEL and the SQL statements run on the app's
+ *                            connection since the last "statements" (or start)
  *   snapshot                 remembers the journal, disputes and stages tables
  *   unchanged                those tables are byte for byte as remembered
  *   corpus FILE FOCUS MS [PAUSE]  types FILE (beside the script) with the
@@ -93,6 +95,7 @@ struct run {
 	unsigned last;
 	long clock_ms;
 	char *snapshot;         /* the tables as "snapshot" found them, or NULL */
+	long long statements;   /* the store's count at the last "statements" */
 	bool update;
 	int failures;
 	int lineno;
@@ -808,6 +811,12 @@ static void directive(struct run *r, char *line)
 			free(r->c.author);
 			r->c.author = config_signature(&r->c.config);
 		}
+	} else if (!strcmp(line, "statements")) {
+		long long now = r->ctx_ready ? store_statements(r->c.store) : 0;
+
+		if (*arg)
+			printf("  %-44s %15lld SQL statements\n", arg, now - r->statements);
+		r->statements = now;
 	} else if (!strcmp(line, "snapshot")) {
 		free(r->snapshot);
 		r->snapshot = ctx_ready(r) ? tables_dump(r) : NULL;
