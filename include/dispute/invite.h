@@ -53,8 +53,6 @@ struct invite_people {
 };
 
 void invite_people_init(struct invite_people *pp, struct contact *v, size_t n);
-/* The contact with this id, or NULL.  Borrowed. */
-const struct contact *invite_person(const struct invite_people *pp, long long id);
 
 /* How many of d's stages an export covers (*n: the first n, of which the
  * last one, or all with a due date when all_stages).  A cancel covers the
@@ -62,12 +60,6 @@ const struct contact *invite_person(const struct invite_people *pp, long long id
  * deadline stands), and when no stage has ended yet. */
 enum status invite_scope(const struct dispute *d, bool cancel, bool all_stages, size_t *n, struct error *err);
 
-/* Writes the VEVENT of one stage's deadline to w, its attendee the stage's
- * counterpart among pp.  ST_REFUSED when the stage has no due date or no
- * counterpart yet. */
-enum status invite_stage(struct ics_writer *w, const struct ics_settings *set, const struct dispute *d,
-                         const struct protocol *p, const struct stage *st, const struct invite_people *pp,
-                         struct error *err);
 
 /* Receives the reason a stage was left out of a bulk export. */
 typedef void (*invite_skip_fn)(const struct error *why, void *ctx);

@@ -170,8 +170,6 @@ const struct action_info *keys_table(int *n);
 /* The action bound to key in context, or ACT_NONE. */
 enum action keys_lookup(enum key_context ctx, int key);
 
-/* The help label of an action ("Ctrl-S / F2"); static. */
-const char *keys_label(enum action act);
 
 /* A title for a context ("Panes", "Record editor", ...); static. */
 const char *keys_context_name(enum key_context ctx);

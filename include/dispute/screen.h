@@ -75,7 +75,6 @@ void screen_fill_rect(struct screen *s, struct rect r, unsigned attr);
 /* Replaces the attributes of w cells from (y, x), keeping the text. */
 void screen_set_attr(struct screen *s, int y, int x, int w, unsigned attr);
 void screen_hline(struct screen *s, int y, int x, int w, unsigned attr);
-void screen_vline(struct screen *s, int y, int x, int h, unsigned attr);
 /* A box around r with an optional title in its top edge. */
 void screen_box(struct screen *s, struct rect r, unsigned attr, const char *title, unsigned title_attr);
 void screen_cursor(struct screen *s, int y, int x);

@@ -65,11 +65,6 @@ enum status ctx_protocol(const struct ctx *c, const char *id, const struct proto
 enum status svc_new(struct ctx *c, const char *protocol, const struct dispute_new *args, char ref[16],
                     struct dispute *out, struct error *err);
 
-/* The due date the next stage would get if escalated on `on` (for a
- * preview before confirming).  *due is DATE_NONE when that stage has no
- * limit ("without delay").  Refuses when escalation is not possible. */
-enum status svc_escalate_preview(struct ctx *c, const struct dispute *d, long on, long *due, int *due_minute,
-                                 struct error *err);
 
 /* A change to an existing dispute, as both front ends ask for it. */
 enum svc_change_kind {
@@ -112,20 +107,6 @@ enum status svc_apply(struct ctx *c, const char *ref, const struct svc_change *c
  * what svc_apply would refuse. */
 enum status svc_preview(struct ctx *c, const char *ref, const struct svc_change *ch, char **event,
                         struct dispute *out, struct error *err);
-
-/* svc_apply without the stage check, one function a change. */
-enum status svc_escalate(struct ctx *c, const char *ref, long on, long agreed_due, const char *reason,
-                         struct dispute *out, struct error *err);
-enum status svc_set_due(struct ctx *c, const char *ref, long due, const char *reason, struct dispute *out,
-                        struct error *err);
-enum status svc_resolve(struct ctx *c, const char *ref, long on, const char *outcome, const char *outstanding,
-                        struct dispute *out, struct error *err);
-enum status svc_withdraw(struct ctx *c, const char *ref, long on, const char *reason, struct dispute *out,
-                         struct error *err);
-enum status svc_refer(struct ctx *c, const char *ref, long on, const char *to, struct dispute *out,
-                      struct error *err);
-enum status svc_challenge(struct ctx *c, const char *ref, long on, bool set, struct dispute *out,
-                          struct error *err);
 
 /* Names contact_id as the counterpart manager for a stage (0 = current):
  * the attendee of that stage's calendar invite. */

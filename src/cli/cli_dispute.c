@@ -10,7 +10,7 @@
 #include "dispute/text.h"
 
 /* Reads all of standard input for "--text -"; refuses more than max bytes. */
-char *cli_read_stdin(size_t max, struct error *err)
+static char *cli_read_stdin(size_t max, struct error *err)
 {
 	struct sb sb = {0};
 	char buf[65536];

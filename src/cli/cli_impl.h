@@ -53,9 +53,6 @@ void cli_put_col(const char *s, int cols);
 /* Prints "Label:           value" (value sanitised, newlines kept). */
 void cli_line(const char *label, const char *value);
 
-/* Reads all of standard input for "--text -"; refuses more than max bytes
- * or a NUL byte.  A new string (caller frees), or NULL with err set. */
-char *cli_read_stdin(size_t max, struct error *err);
 
 /* The commands, each in the file of its kind. */
 int cmd_list(struct ctx *c, struct args *a);

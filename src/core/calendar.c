@@ -100,7 +100,7 @@ static void division_finish(struct cal_division *dv)
 /* Copies one CSV field starting at *p (before end) and advances past its comma.
  * A field may be double-quoted with "" standing for a quote.  Returns a new
  * string (caller frees), or NULL when a quoted field is malformed. */
-static char *csv_field(const char **p, const char *end, bool *more)
+static char *holiday_field(const char **p, const char *end, bool *more)
 {
 	const char *s = *p;
 	struct sb sb = {0};
@@ -151,7 +151,7 @@ static enum status parse_line(struct calendar *cal, const char *s, const char *e
 		if (i == 2 && (s == end || *s != '"')) {
 			f[i] = xstrndup(s, (size_t)(end - s));
 			more = false;
-		} else if (!(f[i] = csv_field(&s, end, &more))) {
+		} else if (!(f[i] = holiday_field(&s, end, &more))) {
 			rc = error_set(err, ST_INVALID, "%s:%zu: badly quoted %s", name,
 			               lineno, what[i]);
 			goto out;

@@ -46,7 +46,7 @@ void invite_people_init(struct invite_people *pp, struct contact *v, size_t n)
 		qsort(v, n, sizeof(*v), contact_id_cmp);
 }
 
-const struct contact *invite_person(const struct invite_people *pp, long long id)
+static const struct contact *invite_person(const struct invite_people *pp, long long id)
 {
 	struct contact key = { .id = id };
 
@@ -69,7 +69,7 @@ enum status invite_scope(const struct dispute *d, bool cancel, bool all_stages, 
 	return ST_OK;
 }
 
-enum status invite_stage(struct ics_writer *w, const struct ics_settings *set, const struct dispute *d,
+static enum status invite_stage(struct ics_writer *w, const struct ics_settings *set, const struct dispute *d,
                          const struct protocol *p, const struct stage *st, const struct invite_people *pp,
                          struct error *err)
 {

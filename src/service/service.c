@@ -266,34 +266,6 @@ enum status svc_new(struct ctx *c, const char *protocol, const struct dispute_ne
 	return ST_OK;
 }
 
-enum status svc_escalate_preview(struct ctx *c, const struct dispute *d, long on, long *due, int *due_minute,
-                                 struct error *err)
-{
-	const struct protocol *p;
-	struct dispute copy;
-	struct stage *st;
-	enum status rc;
-
-	if ((rc = ctx_protocol(c, d->protocol, &p, err)))
-		return rc;
-	/* Run the real rule on a shallow copy of the stages, so the preview
-	 * can never disagree with what escalating will do. */
-	copy = *d;
-	copy.stages = xmalloc((d->nstages + 1) * sizeof(*d->stages));
-	memcpy(copy.stages, d->stages, d->nstages * sizeof(*d->stages));
-	for (size_t i = 0; i < copy.nstages; i++)
-		copy.stages[i].due_reason = NULL;
-	rc = dispute_escalate(&copy, p, &c->cal, on, on == c->today ? c->now_minute : TIME_NONE, DATE_NONE, NULL,
-	                      c->today, err);
-	if (rc == ST_OK) {
-		st = dispute_current(&copy);
-		*due = st->due;
-		*due_minute = st->due_minute;
-		free(st->due_reason);
-	}
-	free(copy.stages);
-	return rc;
-}
 
 void svc_change_init(struct svc_change *ch, enum svc_change_kind kind)
 {
@@ -443,73 +415,6 @@ enum status svc_preview(struct ctx *c, const char *ref, const struct svc_change 
 		dispute_free(&d);
 	}
 	return rc;
-}
-
-enum status svc_escalate(struct ctx *c, const char *ref, long on, long agreed_due, const char *reason,
-                         struct dispute *out, struct error *err)
-{
-	struct svc_change ch;
-
-	svc_change_init(&ch, SVC_ESCALATE);
-	ch.on = on;
-	ch.due = agreed_due;
-	ch.text = reason;
-	return svc_apply(c, ref, &ch, out, err);
-}
-
-enum status svc_set_due(struct ctx *c, const char *ref, long due, const char *reason, struct dispute *out,
-                        struct error *err)
-{
-	struct svc_change ch;
-
-	svc_change_init(&ch, SVC_SET_DUE);
-	ch.due = due;
-	ch.text = reason;
-	return svc_apply(c, ref, &ch, out, err);
-}
-
-enum status svc_resolve(struct ctx *c, const char *ref, long on, const char *outcome, const char *outstanding,
-                        struct dispute *out, struct error *err)
-{
-	struct svc_change ch;
-
-	svc_change_init(&ch, SVC_RESOLVE);
-	ch.on = on;
-	ch.text = outcome;
-	ch.text2 = outstanding;
-	return svc_apply(c, ref, &ch, out, err);
-}
-
-enum status svc_withdraw(struct ctx *c, const char *ref, long on, const char *reason, struct dispute *out,
-                         struct error *err)
-{
-	struct svc_change ch;
-
-	svc_change_init(&ch, SVC_WITHDRAW);
-	ch.on = on;
-	ch.text = reason;
-	return svc_apply(c, ref, &ch, out, err);
-}
-
-enum status svc_refer(struct ctx *c, const char *ref, long on, const char *to, struct dispute *out,
-                      struct error *err)
-{
-	struct svc_change ch;
-
-	svc_change_init(&ch, SVC_REFER);
-	ch.on = on;
-	ch.text = to;
-	return svc_apply(c, ref, &ch, out, err);
-}
-
-enum status svc_challenge(struct ctx *c, const char *ref, long on, bool set, struct dispute *out,
-                          struct error *err)
-{
-	struct svc_change ch;
-
-	svc_change_init(&ch, set ? SVC_CHALLENGE : SVC_UNCHALLENGE);
-	ch.on = on;
-	return svc_apply(c, ref, &ch, out, err);
 }
 
 enum status svc_counterpart(struct ctx *c, const char *ref, int stage, long long contact_id, struct dispute *out,

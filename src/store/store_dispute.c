@@ -197,7 +197,7 @@ out:
 }
 
 /* Fills d from a row of DISPUTE_COLS. */
-enum status dispute_from_row(struct store *s, sqlite3_stmt *st, struct dispute *d, struct error *err)
+static enum status dispute_from_row(struct store *s, sqlite3_stmt *st, struct dispute *d, struct error *err)
 {
 	const char *ref = (const char *)sqlite3_column_text(st, 1);
 	const char *status = (const char *)sqlite3_column_text(st, 10);
@@ -228,7 +228,7 @@ enum status dispute_from_row(struct store *s, sqlite3_stmt *st, struct dispute *
 }
 
 /* Loads d's stages with st, a prepared STAGES_SELECT reused across calls. */
-enum status stages_load(struct store *s, sqlite3_stmt *st, struct dispute *d, struct error *err)
+static enum status stages_load(struct store *s, sqlite3_stmt *st, struct dispute *d, struct error *err)
 {
 	enum status rc = ST_OK;
 	int brc = SQLITE_OK, src;

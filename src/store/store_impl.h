@@ -63,11 +63,6 @@ bool kind_from_name(const char *s, enum record_kind *out);
 enum status change_begin(struct store *s, bool *own, struct error *err);
 enum status change_end(struct store *s, bool own, enum status rc, struct error *err);
 
-/* Fills d from a row of DISPUTE_COLS, and its stages with st, a prepared
- * STAGES_SELECT reused across calls. */
-enum status dispute_from_row(struct store *s, sqlite3_stmt *st, struct dispute *d, struct error *err);
-enum status stages_load(struct store *s, sqlite3_stmt *st, struct dispute *d, struct error *err);
-
 /* The SQL function dispute_fold(text): text_fold, for searches. */
 void sql_fold(sqlite3_context *cx, int argc, sqlite3_value **argv);
 

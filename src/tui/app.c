@@ -36,7 +36,7 @@ void app_error(struct app *a, const struct error *err)
 	app_status(a, true, "%s", err->msg[0] ? err->msg : status_name(err->code));
 }
 
-const struct protocol *app_protocol(struct app *a, const char *id)
+static const struct protocol *app_protocol(struct app *a, const char *id)
 {
 	return id ? protocol_set_find(&a->c->protocols, id) : NULL;
 }
@@ -218,7 +218,7 @@ static int today_collect(const struct dispute *d, void *ctx)
 	return 0;
 }
 
-void app_reload_board(struct app *a)
+static void app_reload_board(struct app *a)
 {
 	struct board_state *b = &a->board;
 	long today = a->c->today;

@@ -260,7 +260,6 @@ void app_error(struct app *a, const struct error *err);
 /* Reloads the list window, the board and the selected dispute. */
 void app_reload(struct app *a);
 void app_reload_list(struct app *a);
-void app_reload_board(struct app *a);
 /* Loads the dispute ref as the selected one (NULL clears the selection). */
 void app_select(struct app *a, const char *ref);
 /* A record was saved on dispute_id: its journal (and only that) is read
@@ -275,8 +274,6 @@ void app_changed(struct app *a, const char *ref);
 void app_list_find(struct app *a, const char *ref);
 /* Moves the list selection to index i (clamped), paging the window. */
 void app_list_move(struct app *a, int i);
-/* The protocol of a dispute, or NULL. Borrowed. */
-const struct protocol *app_protocol(struct app *a, const char *id);
 
 /* A row's LEFT column: dispute_left's words, or the status once closed. */
 void app_left_text(const struct list_row *r, char *out, size_t outlen);

@@ -163,7 +163,7 @@ void editor_store_draft(struct app *a)
 	draft_store(a, false);
 }
 
-void editor_close(struct app *a)
+static void editor_close(struct app *a)
 {
 	struct editor_state *e = &a->ed;
 

@@ -14,7 +14,5 @@ void editor_draw(struct app *a, struct screen *s, struct rect r);
 void editor_changed(struct app *a);
 /* Stores the draft (or clears it when the text is empty) if it changed. */
 void editor_store_draft(struct app *a);
-/* Closes the editor, keeping the draft. */
-void editor_close(struct app *a);
 
 #endif

@@ -46,13 +46,6 @@ enum action keys_lookup(enum key_context ctx, int key)
 	return ACT_NONE;
 }
 
-const char *keys_label(enum action act)
-{
-	for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
-		if (actions[i].action == act)
-			return actions[i].label;
-	return "";
-}
 
 const char *keys_context_name(enum key_context ctx)
 {

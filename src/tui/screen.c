@@ -222,7 +222,7 @@ void screen_hline(struct screen *s, int y, int x, int w, unsigned attr)
 		screen_put(s, y, x + i, 1, attr, "─");
 }
 
-void screen_vline(struct screen *s, int y, int x, int h, unsigned attr)
+static void vline(struct screen *s, int y, int x, int h, unsigned attr)
 {
 	for (int i = 0; i < h; i++)
 		screen_put(s, y + i, x, 1, attr, "│");
@@ -234,8 +234,8 @@ void screen_box(struct screen *s, struct rect r, unsigned attr, const char *titl
 		return;
 	screen_hline(s, r.y, r.x + 1, r.w - 2, attr);
 	screen_hline(s, r.y + r.h - 1, r.x + 1, r.w - 2, attr);
-	screen_vline(s, r.y + 1, r.x, r.h - 2, attr);
-	screen_vline(s, r.y + 1, r.x + r.w - 1, r.h - 2, attr);
+	vline(s, r.y + 1, r.x, r.h - 2, attr);
+	vline(s, r.y + 1, r.x + r.w - 1, r.h - 2, attr);
 	screen_put(s, r.y, r.x, 1, attr, "┌");
 	screen_put(s, r.y, r.x + r.w - 1, 1, attr, "┐");
 	screen_put(s, r.y + r.h - 1, r.x, 1, attr, "└");

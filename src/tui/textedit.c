@@ -63,7 +63,7 @@ bool textedit_can_undo(const struct textedit *t)
 	return t->history && t->history->end > t->history->first;
 }
 
-void textedit_history_reset(struct textedit *t)
+static void history_reset(struct textedit *t)
 {
 	struct textedit_history *h = t->history;
 
@@ -213,7 +213,7 @@ void textedit_init(struct textedit *t, bool multiline, size_t max)
 
 void textedit_free(struct textedit *t)
 {
-	textedit_history_reset(t);
+	history_reset(t);
 	free(t->history);
 	t->history = NULL;
 	free(t->buf);
@@ -257,7 +257,7 @@ void textedit_set(struct textedit *t, const char *s)
 	t->chars = count_chars(t->buf, n);
 	t->lines_width = 0;     /* wrapped afresh when next asked */
 	/* Undoing into the text that was there before would be a surprise. */
-	textedit_history_reset(t);
+	history_reset(t);
 }
 
 const char *textedit_text(const struct textedit *t)
@@ -1128,7 +1128,7 @@ bool textedit_history_load(struct textedit *t, const char *blob, size_t n)
 	struct reader r;
 	size_t head = sizeof(HISTORY_MAGIC) + 1;
 
-	textedit_history_reset(t);
+	history_reset(t);
 	if (!blob || n < head + 8 || memcmp(blob, HISTORY_MAGIC, sizeof(HISTORY_MAGIC)) ||
 	    blob[sizeof(HISTORY_MAGIC)] != HISTORY_VERSION)
 		return false;
@@ -1137,7 +1137,7 @@ bool textedit_history_load(struct textedit *t, const char *blob, size_t n)
 		return false;
 	r = (struct reader){blob + head, n - head - 8, false};
 	if (!history_parse(t, history_get(t), &r)) {
-		textedit_history_reset(t);
+		history_reset(t);
 		return false;
 	}
 	return true;

@@ -34,7 +34,7 @@ void textedit_init(struct textedit *t, bool multiline, size_t max);
 /* Frees the text, the wrapped lines and the history. */
 void textedit_free(struct textedit *t);
 /* Replaces the text (NULL = empty), puts the cursor at its end and
- * forgets the history, as textedit_history_reset does. */
+ * forgets the undo history and the kill ring. */
 void textedit_set(struct textedit *t, const char *s);
 /* The text, borrowed; never NULL. */
 const char *textedit_text(const struct textedit *t);
@@ -61,9 +61,6 @@ int textedit_key(struct textedit *t, int key, int width);
  * Returns false, inserting nothing, when the text would pass t->max. */
 bool textedit_insert(struct textedit *t, const char *s, size_t n);
 
-/* Forgets the undo steps and the kill ring: once a record is saved, undo
- * should not reach back into it. */
-void textedit_history_reset(struct textedit *t);
 /* True when Ctrl-Z has a change to undo. */
 bool textedit_can_undo(const struct textedit *t);
 

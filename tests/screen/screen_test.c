@@ -77,6 +77,7 @@
 #include "dispute/keys.h"
 #include "dispute/screen.h"
 #include "dispute/service.h"
+#include "../support/changes.h"
 #include "dispute/store.h"
 
 struct run {

@@ -18,6 +18,7 @@
 #include "dispute/date.h"
 #include "dispute/dispute.h"
 #include "dispute/service.h"
+#include "../support/changes.h"
 #include "dispute/store.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
