@@ -2,7 +2,12 @@
 #ifndef DISPUTE_CLOCK_H
 #define DISPUTE_CLOCK_H
 
+#include "dispute/layer.h"
 #include "dispute/util.h"
+
+#if !DISPUTE_LAYER_IN(DISPUTE_LAYER_SERVICE | DISPUTE_LAYER_TERM | DISPUTE_LAYER_CLI)
+#error "clock.h belongs to the service, the terminal and main: the core and the workbench are handed \"now\", so they can be tested at any date"
+#endif
 
 /* Sets *today and *minute (minutes since local midnight) from the local
  * clock, or from DISPUTE_TODAY=YYYY-MM-DD (time 09:00) and

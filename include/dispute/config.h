@@ -2,7 +2,12 @@
 #ifndef DISPUTE_CONFIG_H
 #define DISPUTE_CONFIG_H
 
+#include "dispute/layer.h"
 #include "dispute/util.h"
+
+#if !DISPUTE_LAYER_IN(DISPUTE_LAYER_SERVICE | DISPUTE_LAYER_TUI | DISPUTE_LAYER_TERM | DISPUTE_LAYER_CLI)
+#error "config.h reads and writes the settings file: the core and the exports take its values"
+#endif
 
 
 /* Owned strings; NULL when not set.  Free with config_free. */

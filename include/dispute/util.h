@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "dispute/layer.h"
+
 /* Every fallible function returns one of these; the message goes into a
  * caller-owned struct error.  The CLI maps ST_USAGE to exit 2, everything
  * else that is not ST_OK to exit 1. */

@@ -29,8 +29,15 @@ trap e2e_cleanup EXIT INT TERM
 
 t() { tmux -S "$E2E_SOCK" "$@"; }
 
-# The CLI, for setting up data.
-cli() { "$E2E_BIN" "$@"; }
+# The CLI, for setting up data.  What it says on standard error goes to
+# $E2E_TMP/cli.err (the last call's), for a test to check, not to the log.
+cli() { "$E2E_BIN" "$@" 2>"$E2E_TMP/cli.err"; }
+
+# said TEXT: the last cli call said exactly TEXT on standard error.
+said() {
+	got=$(cat "$E2E_TMP/cli.err")
+	[ "$got" = "$1" ] || { fail "the command said:"; printf '#   want: %s\n#   got:  %s\n' "$1" "$got" >&2; }
+}
 
 # The command a pane runs: the workbench, with the pinned environment
 # (tmux does not pass its caller's environment to new panes).  Sanitizer
@@ -156,18 +163,24 @@ paste_file() {
 
 # fixture: three open disputes made with the command line.
 fixture() {
-	cli init >/dev/null || fail_now "dispute init failed"
-	cli new --protocol north-wales --subject "NW-4471 (T.J.)" --raised-by "Ysgol y Bryn" \
+	: >"$E2E_TMP/fixture.err"
+	fx() { cli "$@"; rc=$?; cat "$E2E_TMP/cli.err" >>"$E2E_TMP/fixture.err"; return $rc; }
+	fx init >/dev/null || fail_now "dispute init failed"
+	fx new --protocol north-wales --subject "NW-4471 (T.J.)" --raised-by "Ysgol y Bryn" \
 		--against "Conwy Children's Services" --category thresholds --opened 2026-11-16 \
 		--summary "Referral closed at the front door as below threshold" >/dev/null
-	cli escalate D-2026-0001 --on 2026-11-20 >/dev/null
-	cli new --protocol sunderland --subject "SU-1188 (A.K.)" --raised-by "Northumbria Police" \
+	fx escalate D-2026-0001 --on 2026-11-20 >/dev/null
+	fx new --protocol sunderland --subject "SU-1188 (A.K.)" --raised-by "Northumbria Police" \
 		--against "Together for Children" --category roles --opened 2026-11-02 \
 		--summary "Who leads the joint visit" >/dev/null
-	cli escalate D-2026-0002 --on 2026-11-06 >/dev/null
-	cli record D-2026-0002 --kind decision --at 2026-11-13T16:45 \
+	fx escalate D-2026-0002 --on 2026-11-06 >/dev/null
+	fx record D-2026-0002 --kind decision --at 2026-11-13T16:45 \
 		--text "Formal challenge maintained. Łukasz to write to the Head of Service." >/dev/null
-	cli new --protocol rochdale-adults --subject "RB-3302 (Mr D.)" --raised-by "Rochdale Adult Care" \
+	fx new --protocol rochdale-adults --subject "RB-3302 (Mr D.)" --raised-by "Rochdale Adult Care" \
 		--against "Castleton GP Practice" --category mental-capacity --opened 2026-11-24 \
 		--summary "Capacity assessment on discharge disputed" >/dev/null || fail_now "fixture failed"
+	# What the commands said on the way: the protocols' notices, and nothing else.
+	cp "$E2E_TMP/fixture.err" "$E2E_TMP/cli.err"
+	said "dispute: notice: Differences in status or experience can make it hard to resolve without support: ask your supervisor or manager.
+dispute: notice: In some VCF organisations a member of the management committee takes the Senior Manager role."
 }

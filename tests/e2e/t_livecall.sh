@@ -57,6 +57,11 @@ for run in "120 40 j D-2026-0001 2 3" "80 24 j D-2026-0003 1 2"; do
 	wait_for "Escalate $ref?"
 	has "$ref is at stage $from of"
 	cli escalate "$ref" >/dev/null || fail "the CLI escalation failed"
+	# Rochdale's second stage tells the user what must happen; North Wales's third says nothing.
+	case $ref in
+	D-2026-0003) said "dispute: notice: If the adult is at immediate or significant risk, use the urgent route." ;;
+	*) said "" ;;
+	esac
 	journal >"$E2E_TMP/moved.txt"
 	keys y Enter
 	wait_for "Only Ctrl-S escalates"

@@ -1344,6 +1344,7 @@ static void test_paths_dirs(void **state)
 	assert_int_equal(paths_mkdir_private(under_file, &err), ST_IO);
 
 	unsetenv("DISPUTE_DB");
+	unsetenv("XDG_CONFIG_HOME");
 	setenv("XDG_DATA_HOME", "/xdg/data", 1);
 	p = paths_db_default(&err);
 	assert_string_equal(p, "/xdg/data/dispute/disputes.db");
