@@ -5,8 +5,8 @@
 #include "dispute/layer.h"
 #include "dispute/util.h"
 
-#if !DISPUTE_LAYER_IN(DISPUTE_LAYER_SERVICE | DISPUTE_LAYER_TERM | DISPUTE_LAYER_CLI)
-#error "clock.h belongs to the service, the terminal and main: the core and the workbench are handed \"now\", so they can be tested at any date"
+#if !DISPUTE_LAYER_IN(DISPUTE_LAYER_SERVICE | DISPUTE_LAYER_CLI)
+#error "clock.h belongs to the service and main: the core, the workbench and the terminal are handed \"now\", so they can be tested at any date"
 #endif
 
 /* Sets *today and *minute (minutes since local midnight) from the local

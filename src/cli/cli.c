@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "cli_impl.h"
+#include "dispute/clock.h"
 #include "dispute/date.h"
 #include "dispute/paths.h"
 #include "dispute/service.h"
@@ -440,7 +441,7 @@ int cli_main(int argc, char **argv, long today, int minute)
 			ctx_free(&c);
 			return cli_fail(&err);
 		}
-		rc = term_run(&c);
+		rc = term_run(&c, clock_now);
 		ctx_free(&c);
 		return rc;
 	}

@@ -15,7 +15,6 @@
 #include <unistd.h>
 #include <wchar.h>
 
-#include "dispute/clock.h"
 #include "dispute/input.h"
 #include "dispute/keys.h"
 #include "dispute/screen.h"
@@ -217,12 +216,12 @@ static void signals_catch(void)
 /* Keeps "now" current in a workbench left open all day: new records get
  * the time they are typed, a timed deadline turns overdue when its hour
  * passes, and after midnight the board counts from the new day. */
-static unsigned clock_tick(struct app *a)
+static unsigned clock_tick(struct app *a, term_clock_fn *now)
 {
 	long today;
 	int minute;
 
-	if (clock_now(&today, &minute, NULL) != ST_OK)
+	if (now(&today, &minute, NULL) != ST_OK)
 		return APP_NONE;
 	return app_clock(a, today, minute);
 }
@@ -230,7 +229,7 @@ static unsigned clock_tick(struct app *a)
 /* Keys are read from the terminal's bytes by the input decoder, not by
  * curses: a paste arrives whole (bracketed paste) and an escape sequence
  * is never split into Esc and letters.  Curses only draws. */
-int term_run(struct ctx *c)
+int term_run(struct ctx *c, term_clock_fn *now)
 {
 	struct term t;
 	struct app *a;
@@ -301,7 +300,7 @@ int term_run(struct ctx *c)
 		r |= events_run(a, in);
 		r |= app_tick(a, now_ms());
 		if (ready == 0 && !pending)
-			r |= clock_tick(a);
+			r |= clock_tick(a, now);
 		if (r & APP_QUIT)
 			break;
 		if (r & APP_REPAINT)
