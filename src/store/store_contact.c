@@ -20,17 +20,14 @@ enum status store_agency_ensure(struct store *s, const char *name, long long *id
 	if ((rc = db_prepare(s, "INSERT OR IGNORE INTO agencies(name) VALUES (?1)", &st, err)) != ST_OK)
 		goto out;
 	bind_text(st, 1, name, &brc);
-	src = brc == SQLITE_OK ? sqlite3_step(st) : brc;
-	if (src != SQLITE_DONE) {
-		rc = db_fail(s, src, "cannot save the agency", err);
+	if ((rc = db_done(s, st, brc, "cannot save the agency", err)) != ST_OK)
 		goto out;
-	}
 	sqlite3_finalize(st);
 	st = NULL;
 	if ((rc = db_prepare(s, "SELECT id FROM agencies WHERE name = ?1", &st, err)) != ST_OK)
 		goto out;
 	bind_text(st, 1, name, &brc);
-	src = brc == SQLITE_OK ? sqlite3_step(st) : brc;
+	src = db_step(st, brc);
 	if (src != SQLITE_ROW) {
 		rc = src == SQLITE_DONE ? error_set(err, ST_NOTFOUND, "agency %s vanished while being saved", name)
 		                        : db_fail(s, src, "cannot read the agency", err);
@@ -77,7 +74,7 @@ enum status store_contact_insert(struct store *s, struct contact *c, struct erro
 	long long agency;
 	enum status rc;
 	bool own;
-	int brc = SQLITE_OK, src;
+	int brc = SQLITE_OK;
 
 	if (!c->name || !*c->name)
 		return error_set(err, ST_INVALID, "a contact needs a name");
@@ -92,11 +89,8 @@ enum status store_contact_insert(struct store *s, struct contact *c, struct erro
 	bind_text(st, 3, c->role, &brc);
 	bind_text(st, 4, c->email, &brc);
 	bind_text(st, 5, c->phone, &brc);
-	src = brc == SQLITE_OK ? sqlite3_step(st) : brc;
-	if (src != SQLITE_DONE) {
-		rc = db_fail(s, src, "cannot save the contact", err);
+	if ((rc = db_done(s, st, brc, "cannot save the contact", err)) != ST_OK)
 		goto out;
-	}
 	c->id = sqlite3_last_insert_rowid(s->db);
 out:
 	sqlite3_finalize(st);
@@ -173,7 +167,7 @@ enum status store_contact_get(struct store *s, long long id, struct contact *c, 
 	if ((rc = db_prepare(s, sql, &st, err)) != ST_OK)
 		return rc;
 	bind_int(st, 1, id, &brc);
-	src = brc == SQLITE_OK ? sqlite3_step(st) : brc;
+	src = db_step(st, brc);
 	if (src == SQLITE_ROW) {
 		c->id = sqlite3_column_int64(st, 0);
 		c->agency = col_dup(st, 1);
@@ -201,7 +195,7 @@ enum status store_closure_add(struct store *s, long day, const char *reason, str
 		" ON CONFLICT(day) DO UPDATE SET reason = excluded.reason";
 	sqlite3_stmt *st = NULL;
 	enum status rc;
-	int brc = SQLITE_OK, src;
+	int brc = SQLITE_OK;
 
 	if (day == DATE_NONE)
 		return error_set(err, ST_INVALID, "a closure needs a date");
@@ -209,9 +203,7 @@ enum status store_closure_add(struct store *s, long day, const char *reason, str
 		goto out;
 	bind_date(st, 1, day, &brc);
 	bind_text(st, 2, reason, &brc);
-	src = brc == SQLITE_OK ? sqlite3_step(st) : brc;
-	if (src != SQLITE_DONE)
-		rc = db_fail(s, src, "cannot save the closure day", err);
+	rc = db_done(s, st, brc, "cannot save the closure day", err);
 out:
 	sqlite3_finalize(st);
 	return rc;
@@ -222,18 +214,15 @@ enum status store_closure_remove(struct store *s, long day, struct error *err)
 	sqlite3_stmt *st = NULL;
 	char buf[11];
 	enum status rc;
-	int brc = SQLITE_OK, src;
+	int brc = SQLITE_OK;
 
 	if (day == DATE_NONE)
 		return error_set(err, ST_INVALID, "a closure needs a date");
 	if ((rc = db_prepare(s, "DELETE FROM closures WHERE day = ?1", &st, err)) != ST_OK)
 		goto out;
 	bind_date(st, 1, day, &brc);
-	src = brc == SQLITE_OK ? sqlite3_step(st) : brc;
-	if (src != SQLITE_DONE) {
-		rc = db_fail(s, src, "cannot remove the closure day", err);
+	if ((rc = db_done(s, st, brc, "cannot remove the closure day", err)) != ST_OK)
 		goto out;
-	}
 	if (sqlite3_changes(s->db) == 0)
 		rc = error_set(err, ST_NOTFOUND, "%s is not a closure day", date_format(day, buf));
 out:
@@ -287,7 +276,7 @@ enum status store_meta_get(struct store *s, const char *key, char **value, struc
 	if ((rc = db_prepare(s, sql, &st, err)) != ST_OK)
 		return rc;
 	bind_text(st, 1, key, &brc);
-	src = brc == SQLITE_OK ? sqlite3_step(st) : brc;
+	src = db_step(st, brc);
 	if (src == SQLITE_ROW)
 		*value = col_dup(st, 0);
 	else if (src != SQLITE_DONE)
@@ -302,15 +291,13 @@ enum status store_meta_set(struct store *s, const char *key, const char *value, 
 		"INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value";
 	sqlite3_stmt *st = NULL;
 	enum status rc;
-	int brc = SQLITE_OK, src;
+	int brc = SQLITE_OK;
 
 	if ((rc = db_prepare(s, sql, &st, err)) != ST_OK)
 		return rc;
 	bind_text(st, 1, key, &brc);
 	bind_text(st, 2, value, &brc);
-	src = brc == SQLITE_OK ? sqlite3_step(st) : brc;
-	if (src != SQLITE_DONE)
-		rc = db_fail(s, src, "cannot save a database setting", err);
+	rc = db_done(s, st, brc, "cannot save a database setting", err);
 	sqlite3_finalize(st);
 	return rc;
 }

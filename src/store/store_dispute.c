@@ -27,7 +27,7 @@ static enum status stages_write(struct store *s, const struct dispute *d, struct
 		goto out;
 	for (size_t i = 0; i < d->nstages; i++) {
 		const struct stage *g = &d->stages[i];
-		int brc = SQLITE_OK, src;
+		int brc = SQLITE_OK;
 
 		sqlite3_reset(st);
 		bind_int(st, 1, d->id, &brc);
@@ -45,11 +45,8 @@ static enum status stages_write(struct store *s, const struct dispute *d, struct
 		else if (brc == SQLITE_OK)
 			brc = sqlite3_bind_null(st, 11);
 		bind_date(st, 12, g->limit_due, &brc);
-		src = brc == SQLITE_OK ? sqlite3_step(st) : brc;
-		if (src != SQLITE_DONE) {
-			rc = db_fail(s, src, "cannot save the stages", err);
+		if ((rc = db_done(s, st, brc, "cannot save the stages", err)) != ST_OK)
 			goto out;
-		}
 	}
 out:
 	sqlite3_finalize(st);
@@ -83,7 +80,7 @@ static enum status next_reference(struct store *s, long opened, char ref[16], st
 		goto out;
 	bind_text(st, 1, lo, &brc);
 	bind_text(st, 2, hi, &brc);
-	src = brc == SQLITE_OK ? sqlite3_step(st) : brc;
+	src = db_step(st, brc);
 	if (src != SQLITE_ROW) {
 		rc = db_fail(s, src, "cannot number the dispute", err);
 		goto out;
@@ -100,9 +97,7 @@ static enum status next_reference(struct store *s, long opened, char ref[16], st
 		goto out;
 	bind_text(st, 1, lo, &brc);
 	bind_int(st, 2, next + 1, &brc);
-	src = brc == SQLITE_OK ? sqlite3_step(st) : brc;
-	if (src != SQLITE_DONE)
-		rc = db_fail(s, src, "cannot number the dispute", err);
+	rc = db_done(s, st, brc, "cannot number the dispute", err);
 out:
 	sqlite3_finalize(st);
 	return rc;
@@ -119,7 +114,7 @@ enum status store_dispute_insert(struct store *s, struct dispute *d, struct erro
 	char ref[16];
 	enum status rc;
 	bool own;
-	int brc = SQLITE_OK, src;
+	int brc = SQLITE_OK;
 
 	if (d->opened == DATE_NONE || !d->protocol || !d->subject)
 		return error_set(err, ST_INVALID, "a dispute needs an opening date, a protocol and a subject");
@@ -144,11 +139,8 @@ enum status store_dispute_insert(struct store *s, struct dispute *d, struct erro
 	bind_text(st, 12, d->outcome, &brc);
 	bind_text(st, 13, d->outstanding, &brc);
 	bind_date(st, 14, d->challenged, &brc);
-	src = brc == SQLITE_OK ? sqlite3_step(st) : brc;
-	if (src != SQLITE_DONE) {
-		rc = db_fail(s, src, "cannot save the dispute", err);
+	if ((rc = db_done(s, st, brc, "cannot save the dispute", err)) != ST_OK)
 		goto out;
-	}
 	d->id = sqlite3_last_insert_rowid(s->db);
 	rc = stages_write(s, d, err);
 out:
@@ -169,7 +161,7 @@ enum status store_dispute_update(struct store *s, const struct dispute *d, struc
 	sqlite3_stmt *st = NULL;
 	enum status rc;
 	bool own;
-	int brc = SQLITE_OK, src;
+	int brc = SQLITE_OK;
 
 	if ((rc = change_begin(s, &own, err)) != ST_OK)
 		return rc;
@@ -181,11 +173,8 @@ enum status store_dispute_update(struct store *s, const struct dispute *d, struc
 	bind_text(st, 4, d->outcome, &brc);
 	bind_text(st, 5, d->outstanding, &brc);
 	bind_date(st, 6, d->challenged, &brc);
-	src = brc == SQLITE_OK ? sqlite3_step(st) : brc;
-	if (src != SQLITE_DONE) {
-		rc = db_fail(s, src, "cannot save the dispute", err);
+	if ((rc = db_done(s, st, brc, "cannot save the dispute", err)) != ST_OK)
 		goto out;
-	}
 	if (sqlite3_changes(s->db) != 1) {
 		rc = error_set(err, ST_NOTFOUND, "no dispute %s", d->reference[0] ? d->reference : "with that id");
 		goto out;
@@ -281,7 +270,7 @@ static enum status dispute_load_by(struct store *s, const char *sql, const char 
 		bind_text(st, 1, key_text, &brc);
 	else
 		bind_int(st, 1, key_id, &brc);
-	src = brc == SQLITE_OK ? sqlite3_step(st) : brc;
+	src = db_step(st, brc);
 	if (src == SQLITE_DONE) {
 		rc = key_text ? error_set(err, ST_NOTFOUND, "no dispute %s", key_text)
 		              : error_set(err, ST_NOTFOUND, "no dispute with id %lld", key_id);
@@ -459,7 +448,7 @@ enum status store_count(struct store *s, const struct list_filter *f, int *out, 
 	if ((rc = db_prepare(s, sql.s, &st, err)) != ST_OK)
 		goto out;
 	brc = bind_filter(st, f);
-	src = brc == SQLITE_OK ? sqlite3_step(st) : brc;
+	src = db_step(st, brc);
 	if (src != SQLITE_ROW) {
 		rc = db_fail(s, src, "cannot count the disputes", err);
 		goto out;
@@ -489,7 +478,7 @@ enum status store_list_index(struct store *s, const struct list_filter *f, const
 		goto out;
 	brc = bind_filter(st, f);
 	bind_named_text(st, ":ref", reference, &brc);
-	src = brc == SQLITE_OK ? sqlite3_step(st) : brc;
+	src = db_step(st, brc);
 	if (src == SQLITE_ROW)
 		*out = sqlite3_column_int(st, 0);
 	else if (src != SQLITE_DONE)

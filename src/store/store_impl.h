@@ -35,6 +35,11 @@ enum status db_fail(struct store *s, int rc, const char *what, struct error *err
 /* sqlite3_exec and sqlite3_prepare_v2 with db_fail's messages. */
 enum status db_exec(struct store *s, const char *sql, const char *what, struct error *err);
 enum status db_prepare(struct store *s, const char *sql, sqlite3_stmt **st, struct error *err);
+/* Steps st once, unless the binds before it failed (brc): SQLITE_ROW,
+ * SQLITE_DONE, or the error. */
+int db_step(sqlite3_stmt *st, int brc);
+/* Steps a statement that returns no rows: ST_OK, or db_fail's status. */
+enum status db_done(struct store *s, sqlite3_stmt *st, int brc, const char *what, struct error *err);
 
 /* Binders that do nothing once *rc holds an error, so a run of binds is
  * checked once at the end.  NULL text and DATE_NONE / TIME_NONE bind NULL. */

@@ -30,7 +30,7 @@ enum status store_record_insert(struct store *s, struct record *r, struct error 
 	bind_int(st, 1, r->dispute_id, &brc);
 	if (r->amends)
 		bind_int(st, 2, r->amends, &brc);
-	src = brc == SQLITE_OK ? sqlite3_step(st) : brc;
+	src = db_step(st, brc);
 	if (src == SQLITE_DONE) {
 		rc = error_set(err, ST_NOTFOUND, "no dispute with id %lld", r->dispute_id);
 		goto out;
@@ -60,11 +60,8 @@ enum status store_record_insert(struct store *s, struct record *r, struct error 
 	if (r->amends)
 		bind_int(st, 8, r->amends, &brc);
 	bind_text(st, 9, created, &brc);
-	src = brc == SQLITE_OK ? sqlite3_step(st) : brc;
-	if (src != SQLITE_DONE) {
-		rc = db_fail(s, src, "cannot save the record", err);
+	if ((rc = db_done(s, st, brc, "cannot save the record", err)) != ST_OK)
 		goto out;
-	}
 	r->id = sqlite3_last_insert_rowid(s->db);
 	free(r->created);
 	r->created = created;
@@ -147,7 +144,7 @@ enum status store_draft_put(struct store *s, const struct draft *d, struct error
 		" updated = excluded.updated, at = excluded.at, amends = excluded.amends, history = excluded.history";
 	sqlite3_stmt *st = NULL;
 	enum status rc;
-	int brc = SQLITE_OK, src;
+	int brc = SQLITE_OK;
 
 	if ((rc = db_prepare(s, sql, &st, err)) != ST_OK)
 		goto out;
@@ -159,9 +156,7 @@ enum status store_draft_put(struct store *s, const struct draft *d, struct error
 		bind_int(st, 5, d->amends, &brc);
 	if (brc == SQLITE_OK && d->history && d->history_len)
 		brc = sqlite3_bind_blob(st, 6, d->history, (int)d->history_len, SQLITE_TRANSIENT);
-	src = brc == SQLITE_OK ? sqlite3_step(st) : brc;
-	if (src != SQLITE_DONE)
-		rc = db_fail(s, src, "cannot save the draft", err);
+	rc = db_done(s, st, brc, "cannot save the draft", err);
 out:
 	sqlite3_finalize(st);
 	return rc;
@@ -179,7 +174,7 @@ enum status store_draft_get(struct store *s, long long dispute_id, struct draft 
 	                  &st, err)) != ST_OK)
 		goto out;
 	bind_int(st, 1, dispute_id, &brc);
-	src = brc == SQLITE_OK ? sqlite3_step(st) : brc;
+	src = db_step(st, brc);
 	if (src == SQLITE_DONE)
 		goto out;
 	if (src != SQLITE_ROW) {
@@ -205,14 +200,12 @@ enum status store_draft_clear(struct store *s, long long dispute_id, struct erro
 {
 	sqlite3_stmt *st = NULL;
 	enum status rc;
-	int brc = SQLITE_OK, src;
+	int brc = SQLITE_OK;
 
 	if ((rc = db_prepare(s, "DELETE FROM drafts WHERE dispute_id = ?1", &st, err)) != ST_OK)
 		goto out;
 	bind_int(st, 1, dispute_id, &brc);
-	src = brc == SQLITE_OK ? sqlite3_step(st) : brc;
-	if (src != SQLITE_DONE)
-		rc = db_fail(s, src, "cannot clear the draft", err);
+	rc = db_done(s, st, brc, "cannot clear the draft", err);
 out:
 	sqlite3_finalize(st);
 	return rc;

@@ -55,6 +55,18 @@ enum status db_prepare(struct store *s, const char *sql, sqlite3_stmt **st, stru
 	return rc == SQLITE_OK ? ST_OK : db_fail(s, rc, "cannot read the database", err);
 }
 
+int db_step(sqlite3_stmt *st, int brc)
+{
+	return brc == SQLITE_OK ? sqlite3_step(st) : brc;
+}
+
+enum status db_done(struct store *s, sqlite3_stmt *st, int brc, const char *what, struct error *err)
+{
+	int rc = db_step(st, brc);
+
+	return rc == SQLITE_DONE ? ST_OK : db_fail(s, rc, what, err);
+}
+
 /* Binders that do nothing once *rc holds an error, so a run of binds is
  * checked once at the end. */
 void bind_text(sqlite3_stmt *st, int i, const char *v, int *rc)
