@@ -179,11 +179,26 @@ static bool from_stage_opt(const struct args *a, struct svc_change *ch)
 	return true;
 }
 
+/* Applies the change and says what was saved; after an escalation, also
+ * what the new stage asks for (notices). */
+static int apply_print(struct ctx *c, const char *ref, const struct svc_change *ch, bool notices)
+{
+	struct dispute d;
+	struct error err;
+
+	dispute_init(&d);
+	if (svc_apply(c, ref, ch, &d, &err) != ST_OK)
+		return cli_fail(&err);
+	print_saved(&d);
+	if (notices)
+		print_notices(c, &d, false);
+	dispute_free(&d);
+	return EXIT_OK;
+}
+
 int cmd_escalate(struct ctx *c, struct args *a)
 {
 	struct svc_change ch;
-	struct dispute d;
-	struct error err;
 
 	svc_change_init(&ch, SVC_ESCALATE);
 	if (!cli_date_opt(a, "on", c->today, &ch.on) || !cli_date_opt(a, "due", DATE_NONE, &ch.due) ||
@@ -194,39 +209,24 @@ int cmd_escalate(struct ctx *c, struct args *a)
 		return EXIT_USAGE;
 	}
 	ch.text = cli_opt(a, "reason");
-	dispute_init(&d);
-	if (svc_apply(c, a->pos[0], &ch, &d, &err) != ST_OK)
-		return cli_fail(&err);
-	print_saved(&d);
-	print_notices(c, &d, false);
-	dispute_free(&d);
-	return EXIT_OK;
+	return apply_print(c, a->pos[0], &ch, true);
 }
 
 int cmd_due(struct ctx *c, struct args *a)
 {
 	struct svc_change ch;
-	struct dispute d;
-	struct error err;
 
 	svc_change_init(&ch, SVC_SET_DUE);
 	if (!cli_date_arg(a->pos[1], "due date", &ch.due) || !from_stage_opt(a, &ch))
 		return EXIT_USAGE;
 	ch.text = cli_opt(a, "reason");
-	dispute_init(&d);
-	if (svc_apply(c, a->pos[0], &ch, &d, &err) != ST_OK)
-		return cli_fail(&err);
-	print_saved(&d);
-	dispute_free(&d);
-	return EXIT_OK;
+	return apply_print(c, a->pos[0], &ch, false);
 }
 
 /* resolve, withdraw and refer differ only in the option that carries the text. */
 static int close_common(struct ctx *c, struct args *a, enum svc_change_kind kind, const char *textopt)
 {
 	struct svc_change ch;
-	struct dispute d;
-	struct error err;
 
 	svc_change_init(&ch, kind);
 	if (cli_require(a, textopt) != EXIT_OK)
@@ -235,12 +235,7 @@ static int close_common(struct ctx *c, struct args *a, enum svc_change_kind kind
 		return EXIT_USAGE;
 	ch.text = cli_opt(a, textopt);
 	ch.text2 = cli_opt(a, "outstanding");
-	dispute_init(&d);
-	if (svc_apply(c, a->pos[0], &ch, &d, &err) != ST_OK)
-		return cli_fail(&err);
-	print_saved(&d);
-	dispute_free(&d);
-	return EXIT_OK;
+	return apply_print(c, a->pos[0], &ch, false);
 }
 
 int cmd_resolve(struct ctx *c, struct args *a)
