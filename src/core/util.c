@@ -98,24 +98,6 @@ char *xstrndup(const char *s, size_t n)
 	return p;
 }
 
-char *xasprintf(const char *fmt, ...)
-{
-	struct sb sb = {0};
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return xstrdup("");
-	sb.s = xmalloc((size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(sb.s, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	return sb.s;
-}
-
 static void sb_grow(struct sb *sb, size_t extra)
 {
 	size_t need = sb->len + extra + 1;
@@ -140,21 +122,39 @@ void sb_append(struct sb *sb, const char *s)
 	sb_appendn(sb, s, strlen(s));
 }
 
-void sb_printf(struct sb *sb, const char *fmt, ...)
+static void sb_vprintf(struct sb *sb, const char *fmt, va_list ap)
 {
-	va_list ap;
+	va_list again;
 	int n;
 
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
+	va_copy(again, ap);
+	n = vsnprintf(NULL, 0, fmt, again);
+	va_end(again);
 	if (n < 0)
 		return;
 	sb_grow(sb, (size_t)n);
-	va_start(ap, fmt);
 	vsnprintf(sb->s + sb->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
 	sb->len += (size_t)n;
+}
+
+void sb_printf(struct sb *sb, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	sb_vprintf(sb, fmt, ap);
+	va_end(ap);
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	struct sb sb = {0};
+	va_list ap;
+
+	va_start(ap, fmt);
+	sb_vprintf(&sb, fmt, ap);
+	va_end(ap);
+	return sb_take(&sb);
 }
 
 char *sb_take(struct sb *sb)
