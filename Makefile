@@ -149,7 +149,7 @@ run: dispute
 demo: dispute
 	sh scripts/demo
 
-check: dispute $(UNIT_BIN) $(SCREEN_BIN) build/tests/icscheck
+check: dispute $(UNIT_BIN) $(SCREEN_BIN) build/tests/icscheck build/tests/bench
 	sh tests/run-all $(UNIT_BIN)
 
 check-valgrind: dispute $(UNIT_BIN) $(SCREEN_BIN) build/tests/icscheck

@@ -7,6 +7,7 @@
 
 #include "dispute/date.h"
 #include "dispute/ics.h"
+#include "dispute/invite.h"
 #include "dispute/paths.h"
 #include "dispute/service.h"
 #include "dispute/store.h"
@@ -172,7 +173,7 @@ static void workdays(int n)
 /* n invites streamed to /dev/null: memory stays flat however many there are. */
 static void ics(int n)
 {
-	struct ics_settings set = { { "Siân Jones", "sian@example.org" }, "01234 567890", CONFIG_DEFAULT_ALARMS,
+	struct ics_settings set = { { "Siân Jones", "sian@example.org" }, "01234 567890", INVITE_DEFAULT_ALARMS,
 	                            false, "20261127T090000Z", "0123456789abcdef" };
 	struct dispute d;
 	struct stage st;
