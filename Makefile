@@ -11,7 +11,7 @@ ifeq ($(origin CC),default)
 CC = gcc
 endif
 
-PKGS_CORE = sqlite3 inih
+PKGS_CORE = sqlite3 inih libcrypto
 PKGS_APP  = ncursesw libical
 PKGS_TEST = cmocka
 

@@ -98,6 +98,9 @@ struct dispute {
 
 void dispute_init(struct dispute *d);
 void dispute_free(struct dispute *d);
+/* Makes dst (dispute_init'ed or holding a dispute, which is freed) a deep
+ * copy of src. */
+void dispute_copy(struct dispute *dst, const struct dispute *src);
 /* The current (last started) stage, or NULL if none. Borrowed. */
 struct stage *dispute_current(const struct dispute *d);
 
@@ -113,6 +116,7 @@ struct record {
 	char *text;
 	long long amends;       /* id of the record this corrects, or 0 */
 	char *created;          /* when it was written (UTC, ISO 8601), set by the store */
+	char *state;            /* an event's change of state (journal.h), NULL for what a person wrote */
 };
 
 void record_init(struct record *r);

@@ -36,6 +36,10 @@ int store_schema_version(void);
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK.  Every change below that writes more
  * than one row runs inside a transaction the caller opens, so a failure
  * leaves nothing half-written. */
+/* Why the schema is not as dispute made it (a trigger dropped, changed
+ * or added outside dispute), or NULL.  While it is set, every write is
+ * refused with MEND_VERIFY; reads go on. */
+const char *store_altered(const struct store *s);
 enum status store_begin(struct store *s, struct error *err);
 enum status store_commit(struct store *s, struct error *err);
 void store_rollback(struct store *s);

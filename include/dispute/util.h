@@ -39,7 +39,8 @@ enum error_mend {
 	MEND_COUNTERPART,       /* name the counterpart of a stage (ref says whose) */
 	MEND_AGREE_DATE,        /* agree a due date for the stage (ref says whose) */
 	MEND_INIT,              /* create the database */
-	MEND_CONTACTS           /* see the contacts */
+	MEND_CONTACTS,          /* see the contacts */
+	MEND_VERIFY             /* the database was altered: look with verify */
 };
 
 struct error {
@@ -67,6 +68,9 @@ void error_clear(struct error *err);
 /* Allocation helpers that abort with a message on exhaustion: the program
  * cannot do anything useful without memory, and checking every strdup
  * would hide the logic.  Returned memory is owned by the caller. */
+/* Says "out of memory" on stderr and exits: what the x* helpers do when
+ * an allocation fails. */
+_Noreturn void oom(void);
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);

@@ -57,6 +57,9 @@ void cli_mend(const struct error *err, struct sb *out)
 	case MEND_CONTACTS:
 		sb_append(out, " (see 'dispute contact list')");
 		break;
+	case MEND_VERIFY:
+		sb_append(out, ": run 'dispute verify'");
+		break;
 	case MEND_NONE:
 		break;
 	}

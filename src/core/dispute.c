@@ -89,6 +89,30 @@ void dispute_free(struct dispute *d)
 	dispute_init(d);
 }
 
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+void dispute_copy(struct dispute *dst, const struct dispute *src)
+{
+	dispute_free(dst);
+	*dst = *src;
+	dst->protocol = dup_or_null(src->protocol);
+	dst->subject = dup_or_null(src->subject);
+	dst->raised_by = dup_or_null(src->raised_by);
+	dst->against = dup_or_null(src->against);
+	dst->category = dup_or_null(src->category);
+	dst->summary = dup_or_null(src->summary);
+	dst->outcome = dup_or_null(src->outcome);
+	dst->outstanding = dup_or_null(src->outstanding);
+	dst->stages = src->nstages ? xmalloc(src->nstages * sizeof(*dst->stages)) : NULL;
+	for (size_t i = 0; i < src->nstages; i++) {
+		dst->stages[i] = src->stages[i];
+		dst->stages[i].due_reason = dup_or_null(src->stages[i].due_reason);
+	}
+}
+
 struct stage *dispute_current(const struct dispute *d)
 {
 	return d->nstages ? &d->stages[d->nstages - 1] : NULL;
@@ -107,6 +131,7 @@ void record_free(struct record *r)
 	free(r->author);
 	free(r->text);
 	free(r->created);
+	free(r->state);
 	record_init(r);
 }
 

@@ -52,7 +52,7 @@ enum status error_mend(struct error *err, enum error_mend mend, const char *ref)
 	return err->code;
 }
 
-_Noreturn static void oom(void)
+_Noreturn void oom(void)
 {
 	fputs("dispute: out of memory\n", stderr);
 	abort();

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "dispute/date.h"
+#include "dispute/journal.h"
 #include "dispute/paths.h"
 #include "dispute/service.h"
 #include "dispute/store.h"
@@ -184,13 +185,17 @@ enum status ctx_protocol(const struct ctx *c, const char *id, const struct proto
 	return ST_OK;
 }
 
-/* Appends a program-written event record at the dispute's current stage. */
-static enum status journal_event(struct ctx *c, const struct dispute *d, long day, char *text, struct error *err)
+/* Appends a program-written event record at the dispute's current stage:
+ * text says what happened, and the record carries what changed from
+ * before (NULL: a new dispute) to d, so the journal alone replays it. */
+static enum status journal_event(struct ctx *c, const struct dispute *before, const struct dispute *d, long day,
+                                 char *text, struct error *err)
 {
 	struct record r;
 	enum status rc;
 
 	record_init(&r);
+	r.state = journal_delta(before, d);
 	r.dispute_id = d->id;
 	r.day = day;
 	r.minute = day == c->today ? c->now_minute : TIME_NONE;
@@ -244,7 +249,7 @@ enum status svc_new(struct ctx *c, const char *protocol, const struct dispute_ne
 	rc = store_dispute_insert(c->store, &d, err);
 	if (rc == ST_OK) {
 		describe_due(&d.stages[0], due, sizeof(due));
-		rc = journal_event(c, &d, d.opened,
+		rc = journal_event(c, NULL, &d, d.opened,
 		                   xasprintf("Opened under %s%s at stage 1 (%s), %s.", p->title,
 		                             d.urgent ? " on the urgent route" : "", stage_or_unknown(p, &d, 1), due),
 		                   err);
@@ -350,9 +355,10 @@ static char *change_apply(struct ctx *c, const struct protocol *p, struct disput
 }
 
 /* Loads ref and applies ch to it in memory: the part svc_apply and
- * svc_preview share.  *event is the journal text (caller frees). */
+ * svc_preview share.  *event is the journal text (caller frees); before,
+ * when given, receives the dispute as it was. */
 static enum status change_load(struct ctx *c, const char *ref, const struct svc_change *ch, struct dispute *d,
-                               char **event, struct error *err)
+                               struct dispute *before, char **event, struct error *err)
 {
 	const struct protocol *p;
 	enum status rc = store_dispute_load(c->store, ref, d, err);
@@ -360,6 +366,8 @@ static enum status change_load(struct ctx *c, const char *ref, const struct svc_
 	*event = NULL;
 	if (rc == ST_OK)
 		rc = ctx_protocol(c, d->protocol, &p, err);
+	if (rc == ST_OK && before)
+		dispute_copy(before, d);
 	if (rc == ST_OK)
 		*event = change_apply(c, p, d, ch, &rc, err);
 	return rc;
@@ -368,7 +376,7 @@ static enum status change_load(struct ctx *c, const char *ref, const struct svc_
 enum status svc_apply(struct ctx *c, const char *ref, const struct svc_change *ch, struct dispute *out,
                       struct error *err)
 {
-	struct dispute d;
+	struct dispute d, before;
 	enum status rc;
 	char *event = NULL;
 
@@ -379,14 +387,16 @@ enum status svc_apply(struct ctx *c, const char *ref, const struct svc_change *c
 	if ((rc = store_begin(c->store, err)))
 		return rc;
 	dispute_init(&d);
-	rc = change_load(c, ref, ch, &d, &event, err);
+	dispute_init(&before);
+	rc = change_load(c, ref, ch, &d, &before, &event, err);
 	if (rc == ST_OK)
 		rc = store_dispute_update(c->store, &d, err);
 	if (rc == ST_OK) {
-		rc = journal_event(c, &d, ch->on == DATE_NONE ? c->today : ch->on, event, err);
+		rc = journal_event(c, &before, &d, ch->on == DATE_NONE ? c->today : ch->on, event, err);
 		event = NULL;
 	}
 	free(event);
+	dispute_free(&before);
 	if (rc == ST_OK)
 		rc = store_commit(c->store, err);
 	if (rc != ST_OK)
@@ -407,7 +417,7 @@ enum status svc_preview(struct ctx *c, const char *ref, const struct svc_change 
 	enum status rc;
 
 	dispute_init(&d);
-	rc = change_load(c, ref, ch, &d, event, err);
+	rc = change_load(c, ref, ch, &d, NULL, event, err);
 	if (rc == ST_OK && out) {
 		dispute_free(out);
 		*out = d;

@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 
 #include "dispute/date.h"
+#include "dispute/journal.h"
 #include "dispute/text.h"
 #include "store_impl.h"
 
@@ -32,6 +33,68 @@
 	"current_due = CASE WHEN status = 'open' THEN " CURRENT_DUE " END, " \
 	"list_key = CASE WHEN status = 'open' THEN '0' || coalesce(" CURRENT_DUE ", '9999-12-31') " \
 	"ELSE '1' || (99999999 - CAST(replace(closed, '-', '') AS INTEGER)) END || reference"
+
+/* The triggers, each as SQLite keeps its text, so that an open can tell
+ * whether they are all there as dispute made them (triggers_check). */
+#define T_RECORDS_AMEND_SAME \
+	"CREATE TRIGGER records_amend_same BEFORE INSERT ON records\n" \
+	"WHEN NEW.amends IS NOT NULL AND NOT EXISTS\n" \
+	"	(SELECT 1 FROM records WHERE id = NEW.amends AND dispute_id = NEW.dispute_id)\n" \
+	"BEGIN SELECT RAISE(ABORT, 'a record can only amend a record of the same dispute'); END"
+#define T_RECORDS_NO_UPDATE \
+	"CREATE TRIGGER records_no_update BEFORE UPDATE ON records\n" \
+	"BEGIN SELECT RAISE(ABORT, 'records are append-only: add a correcting record instead'); END"
+#define T_RECORDS_NO_DELETE \
+	"CREATE TRIGGER records_no_delete BEFORE DELETE ON records\n" \
+	"BEGIN SELECT RAISE(ABORT, 'records are append-only: add a correcting record instead'); END"
+#define T_DERIVE_ON_STAGE_INSERT \
+	"CREATE TRIGGER disputes_derive_on_stage_insert AFTER INSERT ON stages BEGIN\n" \
+	"	UPDATE disputes SET " DERIVED_SET " WHERE id = NEW.dispute_id;\n" \
+	"END"
+#define T_DERIVE_ON_STAGE_UPDATE \
+	"CREATE TRIGGER disputes_derive_on_stage_update AFTER UPDATE ON stages BEGIN\n" \
+	"	UPDATE disputes SET " DERIVED_SET " WHERE id = NEW.dispute_id;\n" \
+	"END"
+#define T_DERIVE_ON_CLOSE \
+	"CREATE TRIGGER disputes_derive_on_close AFTER UPDATE OF status, closed ON disputes BEGIN\n" \
+	"	UPDATE disputes SET " DERIVED_SET " WHERE id = NEW.id;\n" \
+	"END"
+/* INSERT OR REPLACE deletes the old row without firing a delete trigger:
+ * an insert that would take a used id is refused before it can. */
+#define T_RECORDS_NO_REUSE \
+	"CREATE TRIGGER records_no_reuse BEFORE INSERT ON records\n" \
+	"WHEN EXISTS (SELECT 1 FROM records WHERE id = NEW.id)\n" \
+	"BEGIN SELECT RAISE(ABORT, 'records are append-only: a record id is never used twice'); END"
+#define T_RECORDS_SEALED \
+	"CREATE TRIGGER records_sealed BEFORE INSERT ON records\n" \
+	"WHEN NEW.hash IS NULL OR length(NEW.hash) <> 32 OR NEW.prev IS NULL OR length(NEW.prev) <> 32\n" \
+	"BEGIN SELECT RAISE(ABORT, 'a record is written sealed, by dispute'); END"
+#define T_DISPUTES_NO_REUSE \
+	"CREATE TRIGGER disputes_no_reuse BEFORE INSERT ON disputes\n" \
+	"WHEN EXISTS (SELECT 1 FROM disputes WHERE id = NEW.id OR reference = NEW.reference)\n" \
+	"BEGIN SELECT RAISE(ABORT, 'a dispute is never replaced'); END"
+#define T_DISPUTES_NO_DELETE \
+	"CREATE TRIGGER disputes_no_delete BEFORE DELETE ON disputes\n" \
+	"BEGIN SELECT RAISE(ABORT, 'disputes are never deleted'); END"
+#define T_STAGES_NO_DELETE \
+	"CREATE TRIGGER stages_no_delete BEFORE DELETE ON stages\n" \
+	"BEGIN SELECT RAISE(ABORT, 'stages are never deleted'); END"
+
+static const struct {
+	const char *name, *sql;
+} triggers[] = {
+	{ "records_amend_same", T_RECORDS_AMEND_SAME },
+	{ "records_no_update", T_RECORDS_NO_UPDATE },
+	{ "records_no_delete", T_RECORDS_NO_DELETE },
+	{ "disputes_derive_on_stage_insert", T_DERIVE_ON_STAGE_INSERT },
+	{ "disputes_derive_on_stage_update", T_DERIVE_ON_STAGE_UPDATE },
+	{ "disputes_derive_on_close", T_DERIVE_ON_CLOSE },
+	{ "records_no_reuse", T_RECORDS_NO_REUSE },
+	{ "records_sealed", T_RECORDS_SEALED },
+	{ "disputes_no_reuse", T_DISPUTES_NO_REUSE },
+	{ "disputes_no_delete", T_DISPUTES_NO_DELETE },
+	{ "stages_no_delete", T_STAGES_NO_DELETE },
+};
 
 /* The schema, one migration per version: migrations[i] takes version i to
  * i + 1.  Each runs in its own transaction together with the user_version
@@ -104,14 +167,9 @@ static const char *const migrations[] = {
 	"	created TEXT NOT NULL\n"
 	");\n"
 	"CREATE INDEX records_dispute ON records(dispute_id, day, minute, id);\n"
-	"CREATE TRIGGER records_amend_same BEFORE INSERT ON records\n"
-	"WHEN NEW.amends IS NOT NULL AND NOT EXISTS\n"
-	"	(SELECT 1 FROM records WHERE id = NEW.amends AND dispute_id = NEW.dispute_id)\n"
-	"BEGIN SELECT RAISE(ABORT, 'a record can only amend a record of the same dispute'); END;\n"
-	"CREATE TRIGGER records_no_update BEFORE UPDATE ON records\n"
-	"BEGIN SELECT RAISE(ABORT, 'records are append-only: add a correcting record instead'); END;\n"
-	"CREATE TRIGGER records_no_delete BEFORE DELETE ON records\n"
-	"BEGIN SELECT RAISE(ABORT, 'records are append-only: add a correcting record instead'); END;\n"
+	T_RECORDS_AMEND_SAME ";\n"
+	T_RECORDS_NO_UPDATE ";\n"
+	T_RECORDS_NO_DELETE ";\n"
 	"CREATE TABLE closures (\n"
 	"	day TEXT PRIMARY KEY CHECK (day " ISO_DATE "),\n"
 	"	reason TEXT\n"
@@ -154,17 +212,30 @@ static const char *const migrations[] = {
 	 * stage, its running due date and the list's order key are derived
 	 * from the stages and the status by triggers, for the indexes to read;
 	 * nothing else writes them. */
-	"CREATE TRIGGER disputes_derive_on_stage_insert AFTER INSERT ON stages BEGIN\n"
-	"	UPDATE disputes SET " DERIVED_SET " WHERE id = NEW.dispute_id;\n"
-	"END;\n"
-	"CREATE TRIGGER disputes_derive_on_stage_update AFTER UPDATE ON stages BEGIN\n"
-	"	UPDATE disputes SET " DERIVED_SET " WHERE id = NEW.dispute_id;\n"
-	"END;\n"
-	"CREATE TRIGGER disputes_derive_on_close AFTER UPDATE OF status, closed ON disputes BEGIN\n"
-	"	UPDATE disputes SET " DERIVED_SET " WHERE id = NEW.id;\n"
-	"END;\n"
+	T_DERIVE_ON_STAGE_INSERT ";\n"
+	T_DERIVE_ON_STAGE_UPDATE ";\n"
+	T_DERIVE_ON_CLOSE ";\n"
 	"UPDATE disputes SET " DERIVED_SET ";\n",
+	/* 7: the journal as evidence.  Every record is sealed (store_chain.c)
+	 * and an event carries the state it changed (journal.h); records,
+	 * disputes and stages can be neither replaced nor deleted.  The
+	 * records written before are sealed by chain_seal_existing, between
+	 * this and migration_7_after. */
+	"ALTER TABLE records ADD COLUMN state TEXT;\n"
+	"ALTER TABLE records ADD COLUMN prev BLOB;\n"
+	"ALTER TABLE records ADD COLUMN hash BLOB;\n"
+	"CREATE UNIQUE INDEX records_hash ON records(hash);\n"
+	"DROP TRIGGER records_no_update;\n",
 };
+
+/* SQL run after a migration's C step (NULL: none). */
+static const char migration_7_after[] =
+	T_RECORDS_NO_UPDATE ";\n"
+	T_RECORDS_NO_REUSE ";\n"
+	T_RECORDS_SEALED ";\n"
+	T_DISPUTES_NO_REUSE ";\n"
+	T_DISPUTES_NO_DELETE ";\n"
+	T_STAGES_NO_DELETE ";\n";
 
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -353,6 +424,69 @@ static enum status schema_check(struct store *s, int *version, struct error *err
 	return ST_OK;
 }
 
+/* Part of migration 7: each dispute's state as it stood when the journal
+ * was sealed, as an event at the end of its journal, so that replay
+ * (dispute verify) has a start for disputes opened before events carried
+ * their state. */
+static enum status seal_baselines(struct store *s, struct error *err)
+{
+	sqlite3_stmt *st = NULL;
+	long long *ids = NULL;
+	size_t n = 0;
+	enum status rc;
+	int src;
+
+	long today = DATE_NONE;
+
+	/* The day in UTC, as the store dates what it writes itself. */
+	if ((rc = db_prepare(s, "SELECT id, date('now') FROM disputes ORDER BY id", &st, err)) != ST_OK)
+		return rc;
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		bool bad = false;
+
+		ids = xrealloc(ids, (n + 1) * sizeof(*ids));
+		ids[n++] = sqlite3_column_int64(st, 0);
+		today = col_date(st, 1, &bad);
+	}
+	if (src != SQLITE_DONE)
+		rc = db_fail(s, src, "cannot seal the journal", err);
+	sqlite3_finalize(st);
+	for (size_t i = 0; rc == ST_OK && i < n; i++) {
+		struct dispute d;
+		struct record r;
+
+		dispute_init(&d);
+		record_init(&r);
+		rc = store_dispute_load_id(s, ids[i], &d, err);
+		if (rc == ST_OK) {
+			r.dispute_id = d.id;
+			r.day = today;
+			r.kind = RK_EVENT;
+			r.stage = d.current_stage;
+			r.text = xstrdup("Journal sealed: from here on each entry is chained to the one before, "
+			                 "and this one holds the dispute's state as it stood.");
+			r.state = journal_delta(NULL, &d);
+			rc = store_record_insert(s, &r, err);
+		}
+		record_free(&r);
+		dispute_free(&d);
+	}
+	free(ids);
+	return rc;
+}
+
+/* The C steps of a migration, run after its SQL in the same transaction. */
+static enum status migration_code(struct store *s, int version, struct error *err)
+{
+	enum status rc = ST_OK;
+
+	if (version == 6) {
+		if ((rc = chain_seal_existing(s, err)) == ST_OK && (rc = seal_baselines(s, err)) == ST_OK)
+			rc = db_exec(s, migration_7_after, "cannot upgrade the database", err);
+	}
+	return rc;
+}
+
 static enum status migrate(struct store *s, struct error *err)
 {
 	for (;;) {
@@ -372,6 +506,8 @@ static enum status migrate(struct store *s, struct error *err)
 			return change_end(s, true, ST_OK, err);
 		if (rc == ST_OK)
 			rc = db_exec(s, migrations[version], "cannot upgrade the database", err);
+		if (rc == ST_OK)
+			rc = migration_code(s, version, err);
 		if (rc == ST_OK) {
 			snprintf(bump, sizeof(bump), "PRAGMA user_version = %d", version + 1);
 			rc = db_exec(s, bump, "cannot upgrade the database", err);
@@ -380,6 +516,47 @@ static enum status migrate(struct store *s, struct error *err)
 		if (rc != ST_OK)
 			return rc;
 	}
+}
+
+/* Whether every trigger is there as dispute made it, and no other: a
+ * dropped or edited trigger means the journal could have been changed
+ * outside dispute, so nothing more is written until `dispute verify` has
+ * looked.  Sets s->altered. */
+static enum status triggers_check(struct store *s, struct error *err)
+{
+	sqlite3_stmt *st = NULL;
+	bool seen[sizeof(triggers) / sizeof(triggers[0])] = {0};
+	enum status rc;
+	int src;
+
+	if ((rc = db_prepare(s, "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name", &st,
+	                     err)) != ST_OK)
+		return rc;
+	while (!s->altered && (src = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0), *sql = (const char *)sqlite3_column_text(st, 1);
+		size_t i = 0;
+
+		while (i < sizeof(triggers) / sizeof(triggers[0]) && strcmp(triggers[i].name, name ? name : ""))
+			i++;
+		if (i == sizeof(triggers) / sizeof(triggers[0]))
+			s->altered = xasprintf("a trigger dispute did not make (%s) was added", name ? name : "?");
+		else if (!sql || strcmp(sql, triggers[i].sql) != 0)
+			s->altered = xasprintf("the trigger %s was changed", name);
+		else
+			seen[i] = true;
+	}
+	if (!s->altered && src != SQLITE_DONE)
+		rc = db_fail(s, src, "cannot read the database", err);
+	sqlite3_finalize(st);
+	for (size_t i = 0; rc == ST_OK && !s->altered && i < sizeof(triggers) / sizeof(triggers[0]); i++)
+		if (!seen[i])
+			s->altered = xasprintf("the trigger %s is missing", triggers[i].name);
+	return rc;
+}
+
+const char *store_altered(const struct store *s)
+{
+	return s ? s->altered : NULL;
 }
 
 static enum status pragmas(struct store *s, struct error *err)
@@ -441,6 +618,8 @@ enum status store_open(const char *path, enum open_mode mode, struct store **out
 		}
 		rc = migrate(s, err);
 	}
+	if (rc == ST_OK)
+		rc = triggers_check(s, err);
 	if (rc != ST_OK) {
 		store_close(s);
 		return rc;
@@ -457,6 +636,7 @@ void store_close(struct store *s)
 	 * fail with SQLITE_BUSY. */
 	sqlite3_close(s->db);
 	free(s->path);
+	free(s->altered);
 	free(s);
 }
 
@@ -465,6 +645,11 @@ enum status store_begin(struct store *s, struct error *err)
 	/* SQLite lets a read-only connection begin; say so before any work. */
 	if (s->readonly)
 		return error_set(err, ST_IO, "%s is read-only; nothing was saved", s->path);
+	if (s->altered) {
+		error_set(err, ST_REFUSED, "the database has been altered outside dispute (%s); nothing was saved",
+		          s->altered);
+		return error_mend(err, MEND_VERIFY, NULL);
+	}
 	return db_exec(s, "BEGIN IMMEDIATE", "cannot start a change", err);
 }
 

@@ -13,6 +13,7 @@ struct store {
 	char *path;
 	bool readonly;
 	long long statements;   /* SQL statements run on the connection (for the benchmark) */
+	char *altered;          /* why the schema is not as dispute made it, or NULL: writes are refused */
 };
 
 #define UTC_NOW "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
@@ -67,6 +68,29 @@ bool kind_from_name(const char *s, enum record_kind *out);
  * the commit's failure). */
 enum status change_begin(struct store *s, bool *own, struct error *err);
 enum status change_end(struct store *s, bool own, enum status rc, struct error *err);
+
+/* ---- the journal's hash chain (store_chain.c) ---- */
+
+#define CHAIN_HASH_LEN 32
+#define CHAIN_HEX_LEN 64
+/* The columns of a record that its seal covers, in the order they are
+ * sealed; a record read with these columns first can be sealed again. */
+#define CHAIN_COLUMNS "id, dispute_id, day, minute, kind, stage, author, text, amends, created, state"
+#define CHAIN_NCOLUMNS 11
+
+/* out = SHA-256 of the canonical form of values[] (NULL: SQL NULL) after
+ * the previous record's seal prev. */
+void chain_seal(const unsigned char prev[CHAIN_HASH_LEN], const char *const values[CHAIN_NCOLUMNS],
+                unsigned char out[CHAIN_HASH_LEN]);
+/* The seal of the row st holds, its CHAIN_COLUMNS from column first on. */
+void chain_row_seal(sqlite3_stmt *st, int first, const unsigned char prev[CHAIN_HASH_LEN],
+                    unsigned char out[CHAIN_HASH_LEN]);
+void chain_hex(const unsigned char hash[CHAIN_HASH_LEN], char out[CHAIN_HEX_LEN + 1]);
+/* The id the next record takes and the seal it follows (zeros for the
+ * first); read inside the writer's transaction. */
+enum status chain_tip(struct store *s, long long *next_id, unsigned char prev[CHAIN_HASH_LEN], struct error *err);
+/* Migration 7: seals the records written before the chain. */
+enum status chain_seal_existing(struct store *s, struct error *err);
 
 /* The SQL function dispute_fold(text): text_fold, for searches. */
 void sql_fold(sqlite3_context *cx, int argc, sqlite3_value **argv);

@@ -16,15 +16,22 @@ enum status store_record_insert(struct store *s, struct record *r, struct error 
 		"SELECT d.reference, ?2 IS NULL OR EXISTS (SELECT 1 FROM records r"
 		" WHERE r.id = ?2 AND r.dispute_id = d.id), " UTC_NOW " FROM disputes d WHERE d.id = ?1";
 	static const char insert_sql[] =
-		"INSERT INTO records(dispute_id, day, minute, kind, stage, author, text, amends, created)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+		"INSERT INTO records(id, dispute_id, day, minute, kind, stage, author, text, amends, created, state,"
+		" prev, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+	unsigned char prev[CHAIN_HASH_LEN], hash[CHAIN_HASH_LEN];
+	char id[24], dispute[24], day[11], minute[8], stage[12], amends[24];
+	const char *values[CHAIN_NCOLUMNS];
 	sqlite3_stmt *st = NULL;
 	char *created = NULL;
+	long long next;
 	enum status rc;
 	int brc = SQLITE_OK, src;
+	bool own;
 
 	if (r->day == DATE_NONE || !r->text || (unsigned)r->kind >= RK_COUNT)
 		return error_set(err, ST_INVALID, "a record needs a date, a kind and some text");
+	if ((rc = change_begin(s, &own, err)) != ST_OK)
+		return rc;
 	if ((rc = db_prepare(s, check_sql, &st, err)) != ST_OK)
 		goto out;
 	bind_int(st, 1, r->dispute_id, &brc);
@@ -48,28 +55,55 @@ enum status store_record_insert(struct store *s, struct record *r, struct error 
 	sqlite3_finalize(st);
 	st = NULL;
 
+	/* The seal covers the values exactly as SQLite will give them back. */
+	if ((rc = chain_tip(s, &next, prev, err)) != ST_OK)
+		goto out;
+	snprintf(id, sizeof(id), "%lld", next);
+	snprintf(dispute, sizeof(dispute), "%lld", r->dispute_id);
+	snprintf(minute, sizeof(minute), "%d", r->minute);
+	snprintf(stage, sizeof(stage), "%d", r->stage);
+	snprintf(amends, sizeof(amends), "%lld", r->amends);
+	values[0] = id;
+	values[1] = dispute;
+	values[2] = date_format(r->day, day);
+	values[3] = r->minute == TIME_NONE ? NULL : minute;
+	values[4] = record_kind_name(r->kind);
+	values[5] = stage;
+	values[6] = r->author;
+	values[7] = r->text;
+	values[8] = r->amends ? amends : NULL;
+	values[9] = created;
+	values[10] = r->state;
+	chain_seal(prev, values, hash);
+
 	if ((rc = db_prepare(s, insert_sql, &st, err)) != ST_OK)
 		goto out;
-	bind_int(st, 1, r->dispute_id, &brc);
-	bind_date(st, 2, r->day, &brc);
-	bind_minute(st, 3, r->minute, &brc);
-	bind_text(st, 4, record_kind_name(r->kind), &brc);
-	bind_int(st, 5, r->stage, &brc);
-	bind_text(st, 6, r->author, &brc);
-	bind_text(st, 7, r->text, &brc);
+	bind_int(st, 1, next, &brc);
+	bind_int(st, 2, r->dispute_id, &brc);
+	bind_date(st, 3, r->day, &brc);
+	bind_minute(st, 4, r->minute, &brc);
+	bind_text(st, 5, record_kind_name(r->kind), &brc);
+	bind_int(st, 6, r->stage, &brc);
+	bind_text(st, 7, r->author, &brc);
+	bind_text(st, 8, r->text, &brc);
 	if (r->amends)
-		bind_int(st, 8, r->amends, &brc);
-	bind_text(st, 9, created, &brc);
+		bind_int(st, 9, r->amends, &brc);
+	bind_text(st, 10, created, &brc);
+	bind_text(st, 11, r->state, &brc);
+	if (brc == SQLITE_OK)
+		brc = sqlite3_bind_blob(st, 12, prev, CHAIN_HASH_LEN, SQLITE_TRANSIENT);
+	if (brc == SQLITE_OK)
+		brc = sqlite3_bind_blob(st, 13, hash, CHAIN_HASH_LEN, SQLITE_TRANSIENT);
 	if ((rc = db_done(s, st, brc, "cannot save the record", err)) != ST_OK)
 		goto out;
-	r->id = sqlite3_last_insert_rowid(s->db);
+	r->id = next;
 	free(r->created);
 	r->created = created;
 	created = NULL;
 out:
 	sqlite3_finalize(st);
 	free(created);
-	return rc;
+	return change_end(s, own, rc, err);
 }
 
 /* Oldest first: by the day and time the entry is about, then by the order

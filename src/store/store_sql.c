@@ -162,6 +162,11 @@ bool kind_from_name(const char *s, enum record_kind *out)
 enum status change_begin(struct store *s, bool *own, struct error *err)
 {
 	*own = sqlite3_get_autocommit(s->db) != 0;
+	if (*own && s->altered) {
+		error_set(err, ST_REFUSED, "the database has been altered outside dispute (%s); nothing was saved",
+		          s->altered);
+		return error_mend(err, MEND_VERIFY, NULL);
+	}
 	return db_exec(s, *own ? "BEGIN IMMEDIATE" : "SAVEPOINT store_change", "cannot start a change", err);
 }
 

@@ -33,7 +33,8 @@ void app_status(struct app *a, bool error, const char *fmt, ...)
 
 void app_error(struct app *a, const struct error *err)
 {
-	app_status(a, true, "%s", err->msg[0] ? err->msg : status_name(err->code));
+	app_status(a, true, "%s%s", err->msg[0] ? err->msg : status_name(err->code),
+	           err->mend == MEND_VERIFY ? ": run dispute verify in a shell" : "");
 }
 
 static const struct protocol *app_protocol(struct app *a, const char *id)

@@ -227,8 +227,8 @@ static void test_create_modes(void **state)
 	assert_true(S_ISREG(st.st_mode));
 	assert_int_equal(st.st_mode & 0777, 0600);
 
-	assert_int_equal(store_schema_version(), 6);
-	assert_int_equal(raw_int(path, "PRAGMA user_version"), 6);
+	assert_int_equal(store_schema_version(), 7);
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), 7);
 	assert_int_equal(raw_int(path, "PRAGMA application_id"), 0x44535054);
 	assert_int_equal(raw_int(path, "SELECT count(*) FROM sqlite_master WHERE name = 'disputes'"), 1);
 
@@ -795,7 +795,7 @@ static void test_records_append_only(void **state)
 	struct fx *f = *state;
 	struct record r;
 	struct error err;
-	char msg[256], sql[160];
+	char msg[256], sql[320];
 	char ref[16];
 	struct dispute d;
 
@@ -813,14 +813,33 @@ static void test_records_append_only(void **state)
 	assert_string_equal(msg, "records are append-only: add a correcting record instead");
 	assert_int_equal(raw_exec(f->db, "DELETE FROM records", msg, sizeof(msg)), SQLITE_CONSTRAINT);
 	assert_string_equal(msg, "records are append-only: add a correcting record instead");
+	/* A record is only written sealed. */
+	assert_int_equal(raw_exec(f->db, "INSERT INTO records(dispute_id, day, kind, stage, text, created)"
+	                          " VALUES (1, '2026-03-02', 'note', 1, 'x', 'now')", msg, sizeof(msg)),
+	                 SQLITE_CONSTRAINT);
+	assert_string_equal(msg, "a record is written sealed, by dispute");
+	/* REPLACE would delete the old row without the delete trigger. */
+	assert_int_equal(raw_exec(f->db, "INSERT OR REPLACE INTO records(id, dispute_id, day, kind, stage, text,"
+	                          " created, prev, hash) SELECT id, dispute_id, day, kind, stage, 'rewritten', created,"
+	                          " prev, randomblob(32) FROM records WHERE id = 1", msg, sizeof(msg)),
+	                 SQLITE_CONSTRAINT);
+	assert_string_equal(msg, "records are append-only: a record id is never used twice");
+	assert_int_equal(raw_exec(f->db, "REPLACE INTO disputes SELECT * FROM disputes WHERE id = 1", msg, sizeof(msg)),
+	                 SQLITE_CONSTRAINT);
+	assert_string_equal(msg, "a dispute is never replaced");
+	assert_int_equal(raw_exec(f->db, "DELETE FROM disputes WHERE id = 2", msg, sizeof(msg)), SQLITE_CONSTRAINT);
+	assert_string_equal(msg, "disputes are never deleted");
+	assert_int_equal(raw_exec(f->db, "DELETE FROM stages", msg, sizeof(msg)), SQLITE_CONSTRAINT);
+	assert_string_equal(msg, "stages are never deleted");
 	/* The schema itself keeps amendments within their dispute. */
-	snprintf(sql, sizeof(sql), "INSERT INTO records(dispute_id, day, kind, stage, text, amends, created)"
-	         " VALUES (2, '2026-03-02', 'note', 1, 'x', 1, 'now')");
+	snprintf(sql, sizeof(sql), "INSERT INTO records(dispute_id, day, kind, stage, text, amends, created, prev, hash)"
+	         " VALUES (2, '2026-03-02', 'note', 1, 'x', 1, 'now', randomblob(32), randomblob(32))");
 	assert_int_equal(raw_exec(f->db, sql, msg, sizeof(msg)), SQLITE_CONSTRAINT);
 	assert_string_equal(msg, "a record can only amend a record of the same dispute");
 	/* And the kinds. */
-	assert_int_equal(raw_exec(f->db, "INSERT INTO records(dispute_id, day, kind, stage, text, created)"
-	                          " VALUES (1, '2026-03-02', 'gossip', 1, 'x', 'now')", msg, sizeof(msg)),
+	assert_int_equal(raw_exec(f->db, "INSERT INTO records(dispute_id, day, kind, stage, text, created, prev, hash)"
+	                          " VALUES (1, '2026-03-02', 'gossip', 1, 'x', 'now', randomblob(32), randomblob(32))",
+	                          msg, sizeof(msg)),
 	                 SQLITE_CONSTRAINT);
 
 	dispute_init(&d);
@@ -1182,7 +1201,7 @@ static void test_refuse_newer(void **state)
 	assert_int_equal(store_open(f->db, OPEN_CREATE, &s, &err), ST_OK);
 	store_close(s);
 	assert_int_equal(raw_exec(f->db, "PRAGMA user_version = 99", NULL, 0), SQLITE_OK);
-	assert_refused(f->db, ST_REFUSED, " was written by a newer dispute (schema 99; this program knows 6)");
+	assert_refused(f->db, ST_REFUSED, " was written by a newer dispute (schema 99; this program knows 7)");
 }
 
 static void test_refuse_corrupt(void **state)
@@ -1221,7 +1240,7 @@ static void test_empty_file_is_initialised(void **state)
 	chmod(f->db, 0640);
 	assert_int_equal(store_open(f->db, OPEN_READ, &s, &err), ST_OK);
 	store_close(s);
-	assert_int_equal(raw_int(f->db, "PRAGMA user_version"), 6);
+	assert_int_equal(raw_int(f->db, "PRAGMA user_version"), 7);
 	/* The permissions of an existing file are the user's business. */
 	assert_int_equal(stat(f->db, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0640);

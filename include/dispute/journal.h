@@ -1,0 +1,40 @@
+/* A dispute's state as journal text: what each event changed, written so that the state can be replayed from the journal alone. */
+#ifndef DISPUTE_JOURNAL_H
+#define DISPUTE_JOURNAL_H
+
+#include <stddef.h>
+
+#include "dispute/dispute.h"
+#include "dispute/layer.h"
+#include "dispute/util.h"
+
+/* Every event record (opened, escalated, a due date agreed, closed, a flag
+ * set, a counterpart named) carries the fields of the dispute that it
+ * changed, one "name=value" line each, in a fixed order:
+ *
+ *     reference=D-2026-0001
+ *     status=resolved
+ *     stage.2.ended=2026-12-04
+ *
+ * A field that became empty is written as its name alone.  In a value, a
+ * backslash is written "\\" and a newline "\n".  Dates are YYYY-MM-DD,
+ * times minutes since midnight, flags 0 or 1.  Derived columns (the
+ * current stage, the list's order) are not state: they follow from it. */
+
+/* The lines for every field that differs between before and after
+ * (before NULL: a new dispute, every field that is set).  Caller frees;
+ * "" when nothing differs. */
+char *journal_delta(const struct dispute *before, const struct dispute *after);
+
+/* Applies the lines of delta to d.  ST_INVALID names the line that is not
+ * a known field or whose value cannot be read. */
+enum status journal_apply(struct dispute *d, const char *delta, struct error *err);
+
+/* Whether a and b hold the same state.  When they do not, out says which
+ * field differs first and both values ("stage.2.due: 2026-12-11 here,
+ * 2026-12-04 in the journal"), a_name naming a and b_name b.  Returns true
+ * when they are the same. */
+bool journal_same(const struct dispute *a, const struct dispute *b, const char *a_name, const char *b_name,
+                  char *out, size_t outlen);
+
+#endif
