@@ -108,4 +108,44 @@ const char *export_table_name(enum export_table t);
  * for the call; return non-zero to stop. */
 typedef int (*row_fn)(int n, const char *const *cells, void *ctx);
 
+/* What `dispute verify` can find wrong. */
+enum finding_kind {
+	FIND_INTEGRITY,         /* SQLite's own check of the file, or a broken reference between tables */
+	FIND_SCHEMA,            /* a trigger dropped, changed or added outside dispute */
+	FIND_CHAIN,             /* a record changed, removed or not sealed */
+	FIND_REPLAY             /* the disputes and stages tables disagree with the journal */
+};
+
+/* One finding; borrowed for the call of finding_fn. */
+struct finding {
+	enum finding_kind kind;
+	long long record;       /* the record it is about, or 0 */
+	const char *reference;  /* the dispute it is about, or NULL */
+	const char *message;
+};
+
+/* Receives one finding; return non-zero to stop looking. */
+typedef int (*finding_fn)(const struct finding *f, void *ctx);
+
+/* Receives each event of each dispute in the order written: record 0 and
+ * state NULL for a dispute with no event that holds state.  Borrowed for
+ * the call; return non-zero to stop. */
+typedef int (*event_fn)(long long dispute_id, long long record, const char *state, void *ctx);
+
+/* The newest seal of the journal: what a copy that left the machine can
+ * be checked against later. */
+struct journal_head {
+	char hash[65];          /* lower-case hex; "" for an empty journal */
+	long long record;       /* the record it seals, 0 for an empty journal */
+	long long records;      /* how many records there are */
+};
+
+/* Where a seal given to `verify --head` stands in the journal. */
+struct head_place {
+	bool found;
+	long long record;       /* the record it seals */
+	char created[32];       /* when that record was written (UTC) */
+	long long since;        /* records written after it */
+};
+
 #endif

@@ -199,6 +199,25 @@ enum status svc_report_learning(struct ctx *c, const struct report_filter *f, le
  * data rows of each table. */
 enum status svc_export_tables(struct ctx *c, const char *dir, bool include_subject,
                               void (*row)(struct sb *line, int n, const char *const *cells), int rows[TABLE_COUNT],
-                              struct error *err);
+                              struct journal_head *head, struct error *err);
+
+/* ---- the journal as evidence (verify.c) ---- */
+
+struct verify_result {
+	struct journal_head head;   /* the last good seal */
+	size_t disputes;            /* disputes replayed */
+	size_t findings;
+};
+
+/* Checks the file (SQLite's integrity and foreign-key checks, the
+ * triggers), walks the hash chain, and replays every dispute's events to
+ * hold the disputes and stages tables against the journal, in one
+ * snapshot.  Each finding goes to fn (return non-zero to stop).  ST_OK
+ * whether or not anything was found: out->findings says. */
+enum status svc_verify(struct ctx *c, finding_fn fn, void *fctx, struct verify_result *out, struct error *err);
+/* The newest seal, for the foot of reports and exports. */
+enum status svc_head(struct ctx *c, struct journal_head *head, struct error *err);
+/* Where a seal given by a user stands in the journal. */
+enum status svc_head_find(struct ctx *c, const char *hex, struct head_place *out, struct error *err);
 
 #endif

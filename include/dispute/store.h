@@ -145,4 +145,21 @@ enum status store_report_learning(struct store *s, const struct report_filter *f
 enum status store_table_rows(struct store *s, enum export_table t, bool include_subject, row_fn fn, void *ctx,
                              struct error *err);
 
+/* ---- verification (store_verify.c) ---- */
+
+/* SQLite's integrity and foreign-key checks, and the schema's triggers
+ * (store_altered): one finding each. */
+enum status store_check_file(struct store *s, finding_fn fn, void *ctx, struct error *err);
+/* Walks the hash chain from the first record, one finding per broken
+ * link; head is the last good seal and how many records there are. */
+enum status store_check_chain(struct store *s, finding_fn fn, void *ctx, struct journal_head *head,
+                              struct error *err);
+/* The newest record's seal, without walking the chain. */
+enum status store_head(struct store *s, struct journal_head *head, struct error *err);
+/* Where the seal hex (64 hex digits) stands; out->found is false when no
+ * record has it (or hex is not a seal). */
+enum status store_head_find(struct store *s, const char *hex, struct head_place *out, struct error *err);
+/* Every dispute's events that hold state, per dispute in the order written. */
+enum status store_events_each(struct store *s, event_fn fn, void *ctx, struct error *err);
+
 #endif

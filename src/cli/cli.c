@@ -277,6 +277,7 @@ static const struct optspec o_counterpart[] = { { "stage", true }, { NULL, false
 static const struct optspec o_config[] = {
 	{ "name", true }, { "role", true }, { "email", true }, { "phone", true }, { "protocol", true },
 	{ "alarms", true }, { NULL, false } };
+static const struct optspec o_verify[] = { { "json", false }, { "head", true }, { NULL, false } };
 static const struct optspec o_contact[] = {
 	{ "agency", true }, { "name", true }, { "role", true }, { "email", true }, { "phone", true }, { NULL, false } };
 
@@ -332,6 +333,8 @@ static const struct command commands[] = {
 	  "the learning log: every learning record, with its dispute" },
 	{ "proforma", cmd_proforma, DB_READ, cli_proforma_opts, 1, 1, "proforma REF [--format text|md] [--include-subject]",
 	  "the referral proforma (Appendix 1) filled from the journal" },
+	{ "verify", cmd_verify, DB_READ, o_verify, 0, 0, "verify [--head SEAL] [--json]",
+	  "check the file, the journal's hash chain, and every dispute against its journal" },
 	{ "export", cmd_export, DB_READ, cli_export_opts, 0, 0, "export --csv DIR [--include-subject]",
 	  "one CSV file per table, for spreadsheets" },
 	{ NULL, NULL, DB_NONE, NULL, 0, 0, NULL, NULL }

@@ -54,6 +54,10 @@ void cli_put_col(const char *s, int cols);
 void cli_line(const char *label, const char *value);
 
 
+/* Prints the journal's head seal, as the last lines of what leaves the
+ * machine (nothing for an empty journal). */
+void cli_put_head(const struct journal_head *h);
+
 /* The commands, each in the file of its kind. */
 int cmd_list(struct ctx *c, struct args *a);
 int cmd_show(struct ctx *c, struct args *a);
@@ -78,6 +82,7 @@ int cmd_report(struct ctx *c, struct args *a);
 int cmd_learning(struct ctx *c, struct args *a);
 int cmd_proforma(struct ctx *c, struct args *a);
 int cmd_export(struct ctx *c, struct args *a);
+int cmd_verify(struct ctx *c, struct args *a);
 /* Their options, defined beside them in src/cli/cli_report.c. */
 extern const struct optspec cli_report_opts[], cli_learning_opts[], cli_proforma_opts[], cli_export_opts[];
 

@@ -71,11 +71,22 @@ static bool include_subject(const struct args *a)
 	return true;
 }
 
-static int put_sb(struct sb *sb)
+/* Prints a report, and under one meant for people the journal's head
+ * seal, so that a copy that has left the machine can be checked against
+ * the database later. */
+static int put_sb_head(struct ctx *c, struct sb *sb, enum report_format fmt)
 {
+	struct journal_head head;
+	struct error err;
+
 	if (sb->s)
 		fputs(sb->s, stdout);
 	free(sb->s);
+	if (fmt != REPORT_TEXT && fmt != REPORT_MD)
+		return EXIT_OK;
+	if (svc_head(c, &head, &err) != ST_OK)
+		return cli_fail(&err);
+	cli_put_head(&head);
 	return EXIT_OK;
 }
 
@@ -104,7 +115,7 @@ int cmd_report(struct ctx *c, struct args *a)
 	else
 		report_stats_text(&st, f.protocol ? protocol_set_find(&c->protocols, f.protocol) : NULL, &sb);
 	report_stats_free(&st);
-	return put_sb(&sb);
+	return put_sb_head(c, &sb, fmt);
 }
 
 int cmd_learning(struct ctx *c, struct args *a)
@@ -130,7 +141,7 @@ int cmd_learning(struct ctx *c, struct args *a)
 		}
 		report_learning_end(&l);
 	}
-	return put_sb(&sb);
+	return put_sb_head(c, &sb, fmt);
 }
 
 int cmd_proforma(struct ctx *c, struct args *a)
@@ -165,24 +176,26 @@ int cmd_proforma(struct ctx *c, struct args *a)
 		free(sb.s);
 		return cli_fail(&err);
 	}
-	return put_sb(&sb);
+	return put_sb_head(c, &sb, fmt);
 }
 
 int cmd_export(struct ctx *c, struct args *a)
 {
 	const char *dir = cli_opt(a, "csv");
 	int rows[TABLE_COUNT] = {0};
+	struct journal_head head;
 	struct error err;
 
 	if (!dir || !*dir) {
 		fprintf(stderr, "dispute: export needs --csv DIR\nusage: dispute %s\n", a->usage);
 		return EXIT_USAGE;
 	}
-	if (svc_export_tables(c, dir, include_subject(a), csv_row, rows, &err) != ST_OK)
+	if (svc_export_tables(c, dir, include_subject(a), csv_row, rows, &head, &err) != ST_OK)
 		return cli_fail(&err);
 	for (int t = 0; t < TABLE_COUNT; t++)
 		printf("%s/%s.csv  %d row%s\n", dir, export_table_name((enum export_table)t), rows[t],
 		       rows[t] == 1 ? "" : "s");
+	cli_put_head(&head);
 	/* The export is the whole journal, for the agency's own use: say so,
 	 * because notes can name people even when the subject column is left out. */
 	fputs("dispute: notice: records.csv and disputes.csv hold the journal's text as it was typed; "

@@ -40,7 +40,7 @@ static int table_row(int n, const char *const *cells, void *arg)
 
 enum status svc_export_tables(struct ctx *c, const char *dir, bool include_subject,
                               void (*row)(struct sb *line, int n, const char *const *cells), int rows[TABLE_COUNT],
-                              struct error *err)
+                              struct journal_head *head, struct error *err)
 {
 	struct table_file files[TABLE_COUNT];
 	struct stat st;
@@ -57,6 +57,8 @@ enum status svc_export_tables(struct ctx *c, const char *dir, bool include_subje
 		return error_set(err, ST_IO, "%s is not a directory", dir);
 	/* One read transaction: the files describe one state of the database. */
 	rc = store_snapshot_begin(c->store, &own, err);
+	if (rc == ST_OK)
+		rc = store_head(c->store, head, err);
 	for (t = 0; rc == ST_OK && t < TABLE_COUNT; t++) {
 		struct table_file *tf = &files[t];
 

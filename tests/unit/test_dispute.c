@@ -12,6 +12,7 @@
 #include "dispute/calendar.h"
 #include "dispute/date.h"
 #include "dispute/dispute.h"
+#include "dispute/journal.h"
 #include "dispute/protocol.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -1122,6 +1123,95 @@ static void test_closures_move_due_dates(void **state)
 	free(cal.closures);
 }
 
+/* ---- the journal's state lines ---- */
+
+/* Every change, as the service journals it, replays from the lines alone:
+ * opening (a summary with a newline), escalating with an agreed date and
+ * a reason with a backslash in it, resolving. */
+static void test_journal_replay(void **state)
+{
+	const struct fx *f = *state;
+	const struct protocol *p = proto(f, "north-wales");
+	struct dispute d, before, replayed;
+	struct error err;
+	char *lines, diff[256];
+
+	open_ok(f, &d, "north-wales", false, "2026-11-02", "2026-11-02");
+	dispute_init(&replayed);
+	dispute_init(&before);
+	lines = journal_delta(NULL, &d);
+	assert_string_equal(lines,
+		"reference=" REF "\n"
+		"protocol=north-wales\n"
+		"urgent=0\n"
+		"subject=Case 4711 (J.S.)\n"
+		"raised_by=Northgate Primary School\n"
+		"against=Children's Social Care\n"
+		"category=thresholds\n"
+		"summary=Referral not accepted.\\nSchool thinks the threshold is met.\n"
+		"opened=2026-11-02\n"
+		"status=open\n"
+		"stage.1.started=2026-11-02\n"
+		"stage.1.due=2026-11-09\n"
+		"stage.1.limit_due=2026-11-09\n"
+		"stage.1.due_agreed=0\n"
+		"stage.1.sequence=0\n");
+	assert_ok(journal_apply(&replayed, lines, &err), err);
+	free(lines);
+	assert_true(journal_same(&d, &replayed, "a", "b", diff, sizeof(diff)));
+
+	dispute_copy(&before, &d);
+	assert_ok(dispute_escalate(&d, p, &f->cal, D("2026-11-04"), TIME_NONE, D("2026-11-20"),
+	                           "Manager away \\ back on the 16th", D("2026-11-04"), &err), err);
+	lines = journal_delta(&before, &d);
+	assert_string_equal(lines,
+		"stage.1.ended=2026-11-04\n"
+		"stage.1.how=escalated\n"
+		"stage.1.sequence=1\n"
+		"stage.2.started=2026-11-04\n"
+		"stage.2.due=2026-11-20\n"
+		"stage.2.limit_due=2026-11-11\n"
+		"stage.2.due_agreed=1\n"
+		"stage.2.due_reason=Manager away \\\\ back on the 16th\n"
+		"stage.2.sequence=0\n");
+	assert_ok(journal_apply(&replayed, lines, &err), err);
+	free(lines);
+	assert_true(journal_same(&d, &replayed, "a", "b", diff, sizeof(diff)));
+	assert_int_equal(replayed.current_stage, 2);
+	assert_string_equal(replayed.stages[1].due_reason, "Manager away \\ back on the 16th");
+
+	dispute_copy(&before, &d);
+	assert_ok(dispute_resolve(&d, D("2026-11-06"), "Agreed", NULL, D("2026-11-06"), &err), err);
+	lines = journal_delta(&before, &d);
+	assert_ok(journal_apply(&replayed, lines, &err), err);
+	free(lines);
+	assert_true(journal_same(&d, &replayed, "a", "b", diff, sizeof(diff)));
+
+	/* What replay is for: a difference is named, with both values. */
+	replayed.stages[1].due = D("2026-12-31");
+	assert_false(journal_same(&d, &replayed, "in the tables", "in the journal", diff, sizeof(diff)));
+	assert_string_equal(diff, "stage.2.due: 2026-11-20 in the tables, 2026-12-31 in the journal");
+	free(replayed.outcome);
+	replayed.outcome = NULL;
+	assert_false(journal_same(&d, &replayed, "here", "there", diff, sizeof(diff)));
+	assert_string_equal(diff, "outcome: Agreed here, (none) there");
+	/* a stage gone, and lines that cannot be read */
+	assert_ok(journal_apply(&replayed, "stage.2.gone\n", &err), err);
+	assert_int_equal(replayed.nstages, 1);
+	assert_int_equal(replayed.current_stage, 1);
+	assert_fails(journal_apply(&replayed, "colour=red\n", &err), err, ST_INVALID,
+	             "journal state line \"colour=red\": no such field");
+	assert_fails(journal_apply(&replayed, "stage.1.due=tomorrow\n", &err), err, ST_INVALID,
+	             "journal state line \"stage.1.due=tomorrow\": the value cannot be read");
+	assert_fails(journal_apply(&replayed, "summary=a\\tb\n", &err), err, ST_INVALID,
+	             "journal state line \"summary=a\\tb\": a broken escape");
+	assert_fails(journal_apply(&replayed, "status=open", &err), err, ST_INVALID,
+	             "journal state line \"status=open\": not ended");
+	dispute_free(&d);
+	dispute_free(&before);
+	dispute_free(&replayed);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1144,6 +1234,7 @@ int main(void)
 		cmocka_unit_test(test_challenge),
 		cmocka_unit_test(test_days_left),
 		cmocka_unit_test(test_closures_move_due_dates),
+		cmocka_unit_test(test_journal_replay),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -17,6 +17,7 @@
 
 #include "dispute/date.h"
 #include "dispute/dispute.h"
+#include "dispute/journal.h"
 #include "dispute/paths.h"
 #include "dispute/store.h"
 
@@ -158,6 +159,23 @@ static void assert_string_equal_raw(const char *path, const char *sql, const cha
 	assert_string_equal((const char *)sqlite3_column_text(st, 0), want);
 	sqlite3_finalize(st);
 	sqlite3_close(db);
+}
+
+/* The first column of the first row of sql, as new text (caller frees). */
+static char *raw_text(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	char *v;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_non_null(sqlite3_column_text(st, 0));
+	v = xstrdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
 }
 
 /* A dispute at stage 1, opened on `opened`, stage 1 due on `due` (or none). */
@@ -1067,6 +1085,13 @@ static void assert_refused(const char *path, enum status code, const char *tail)
 
 /* A schema-1 database (tests/unit/fixtures/schema1.sql) is brought up to
  * date on open, its data kept and the new columns filled in. */
+static int count_findings(const struct finding *f, void *ctx)
+{
+	(void)f;
+	(*(int *)ctx)++;
+	return 0;
+}
+
 static void test_migrate_from_1(void **state)
 {
 	struct fx *f = *state;
@@ -1098,6 +1123,36 @@ static void test_migrate_from_1(void **state)
 	/* migration 3's order key: the open dispute first, then the closed one */
 	list_filter_init(&lf);
 	assert_list(s, &lf, "0007 0003");
+	/* migration 7: the record written before is sealed, then each dispute
+	 * has its state as it stood, sealed after it; the chain walks clean */
+	assert_int_equal(raw_int(f->db, "SELECT count(*) FROM records WHERE length(hash) = 32 AND length(prev) = 32"), 3);
+	assert_int_equal(raw_int(f->db, "SELECT count(*) FROM records WHERE prev = zeroblob(32)"), 1);
+	assert_string_equal_raw(f->db, "SELECT group_concat(dispute_id || ':' || kind || ':' || (state IS NOT NULL), ' ')"
+	                        " FROM (SELECT * FROM records ORDER BY id)", "1:event:0 1:event:1 2:event:1");
+	{
+		struct journal_head head;
+		int nfound = 0;
+
+		assert_int_equal(store_check_chain(s, count_findings, &nfound, &head, &err), ST_OK);
+		assert_int_equal(nfound, 0);
+		assert_int_equal(head.records, 3);
+		assert_int_equal(head.record, 3);
+		assert_int_equal(strlen(head.hash), 64);
+	}
+	/* ...and the state it holds is the dispute's */
+	{
+		struct dispute replayed, stored;
+		char *ev = raw_text(f->db, "SELECT state FROM records WHERE id = 2"), diff[256];
+
+		dispute_init(&replayed);
+		dispute_init(&stored);
+		assert_int_equal(journal_apply(&replayed, ev, &err), ST_OK);
+		assert_int_equal(store_dispute_load_id(s, 1, &stored, &err), ST_OK);
+		assert_true(journal_same(&stored, &replayed, "stored", "replayed", diff, sizeof(diff)));
+		dispute_free(&replayed);
+		dispute_free(&stored);
+		free(ev);
+	}
 	/* numbering carries on from the highest reference of the year */
 	insert_simple(s, "2026-11-20", "Hillside Primary", "Police", "2026-11-27", ref);
 	assert_string_equal(ref, "D-2026-0008");

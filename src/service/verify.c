@@ -1,0 +1,135 @@
+/* `dispute verify`: the file, the hash chain, and every dispute replayed from its journal and held against the tables. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dispute/journal.h"
+#include "dispute/service.h"
+#include "dispute/store.h"
+
+struct verify_walk {
+	struct ctx *c;
+	finding_fn fn;
+	void *fctx;
+	struct verify_result *out;
+	int stop;
+	/* the dispute being replayed */
+	long long id;
+	long long broken;       /* the record whose state could not be applied, or 0 */
+	size_t events;
+	struct dispute replay;
+};
+
+static int count_finding(const struct finding *f, void *ctx)
+{
+	struct verify_walk *w = ctx;
+
+	w->out->findings++;
+	w->stop = w->fn(f, w->fctx);
+	return w->stop;
+}
+
+static void replay_say(struct verify_walk *w, long long record, const char *ref, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void replay_say(struct verify_walk *w, long long record, const char *ref, const char *fmt, ...)
+{
+	struct finding f = { FIND_REPLAY, record, ref, NULL };
+	char msg[768];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	f.message = msg;
+	count_finding(&f, w);
+}
+
+/* The replayed state of w->id against the tables. */
+static void replay_end(struct verify_walk *w)
+{
+	struct dispute stored;
+	struct error err;
+	char diff[512];
+
+	if (!w->id)
+		return;
+	w->out->disputes++;
+	dispute_init(&stored);
+	if (store_dispute_load_id(w->c->store, w->id, &stored, &err) != ST_OK) {
+		replay_say(w, 0, NULL, "a dispute cannot be read from the tables: %s", err.msg);
+	} else if (!w->events) {
+		replay_say(w, 0, stored.reference, "%s: no event in the journal holds its state: it was added outside "
+		           "dispute", stored.reference);
+	} else if (!w->broken && !journal_same(&stored, &w->replay, "in the tables", "in the journal", diff,
+	                                       sizeof(diff))) {
+		replay_say(w, 0, stored.reference, "%s does not agree with its journal: %s", stored.reference, diff);
+	}
+	dispute_free(&stored);
+	dispute_free(&w->replay);
+	w->id = 0;
+}
+
+static int replay_event(long long dispute_id, long long record, const char *state, void *ctx)
+{
+	struct verify_walk *w = ctx;
+	struct error err;
+
+	if (dispute_id != w->id) {
+		replay_end(w);
+		if (w->stop)
+			return 1;
+		w->id = dispute_id;
+		w->broken = 0;
+		w->events = 0;
+		dispute_init(&w->replay);
+	}
+	if (!state || w->broken)
+		return w->stop;
+	w->events++;
+	if (journal_apply(&w->replay, state, &err) != ST_OK) {
+		w->broken = record;
+		replay_say(w, record, w->replay.reference[0] ? w->replay.reference : NULL,
+		           "record #%lld holds a state that cannot be replayed: %s", record, err.msg);
+	}
+	return w->stop;
+}
+
+enum status svc_verify(struct ctx *c, finding_fn fn, void *fctx, struct verify_result *out, struct error *err)
+{
+	struct verify_walk w;
+	enum status rc;
+	bool own;
+
+	memset(out, 0, sizeof(*out));
+	memset(&w, 0, sizeof(w));
+	w.c = c;
+	w.fn = fn;
+	w.fctx = fctx;
+	w.out = out;
+	dispute_init(&w.replay);
+	/* One snapshot: a program writing meanwhile cannot make a link look broken. */
+	if ((rc = store_snapshot_begin(c->store, &own, err)) != ST_OK)
+		return rc;
+	rc = store_check_file(c->store, count_finding, &w, err);
+	if (rc == ST_OK && !w.stop)
+		rc = store_check_chain(c->store, count_finding, &w, &out->head, err);
+	if (rc == ST_OK && !w.stop)
+		rc = store_events_each(c->store, replay_event, &w, err);
+	if (rc == ST_OK && !w.stop)
+		replay_end(&w);
+	dispute_free(&w.replay);
+	store_snapshot_end(c->store, own);
+	return rc;
+}
+
+enum status svc_head(struct ctx *c, struct journal_head *head, struct error *err)
+{
+	return store_head(c->store, head, err);
+}
+
+enum status svc_head_find(struct ctx *c, const char *hex, struct head_place *out, struct error *err)
+{
+	return store_head_find(c->store, hex, out, err);
+}

@@ -1,0 +1,201 @@
+/* The store's part of `dispute verify`: SQLite's own checks, the walk along the hash chain, and the events to replay. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_impl.h"
+
+static int say(finding_fn fn, void *ctx, enum finding_kind kind, long long record, const char *reference,
+               const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+static int say(finding_fn fn, void *ctx, enum finding_kind kind, long long record, const char *reference,
+               const char *fmt, ...)
+{
+	struct finding f = { kind, record, reference, NULL };
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	f.message = msg;
+	return fn(&f, ctx);
+}
+
+enum status store_check_file(struct store *s, finding_fn fn, void *ctx, struct error *err)
+{
+	sqlite3_stmt *st = NULL;
+	enum status rc;
+	int src, stop = 0;
+
+	if (s->altered && (stop = say(fn, ctx, FIND_SCHEMA, 0, NULL, "%s", s->altered)))
+		return ST_OK;
+	if ((rc = db_prepare(s, "PRAGMA integrity_check", &st, err)) != ST_OK)
+		return rc;
+	while (!stop && (src = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *line = (const char *)sqlite3_column_text(st, 0);
+
+		if (line && strcmp(line, "ok") != 0)
+			stop = say(fn, ctx, FIND_INTEGRITY, 0, NULL, "the file is damaged: %s", line);
+	}
+	if (!stop && src != SQLITE_DONE)
+		rc = db_fail(s, src, "cannot check the database", err);
+	sqlite3_finalize(st);
+	if (rc != ST_OK || stop)
+		return rc;
+	if ((rc = db_prepare(s, "PRAGMA foreign_key_check", &st, err)) != ST_OK)
+		return rc;
+	while (!stop && (src = sqlite3_step(st)) == SQLITE_ROW)
+		stop = say(fn, ctx, FIND_INTEGRITY, 0, NULL, "row %lld of %s refers to a missing row of %s",
+		           sqlite3_column_int64(st, 1), (const char *)sqlite3_column_text(st, 0),
+		           (const char *)sqlite3_column_text(st, 2));
+	if (!stop && src != SQLITE_DONE)
+		rc = db_fail(s, src, "cannot check the database", err);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* The walk: every record's seal is taken again over its content and the
+ * seal it says came before, and that must be the seal of the record
+ * before it.  A record changed, one taken out, one put in or the order
+ * changed each breaks a link; the first broken link is where to look. */
+enum status store_check_chain(struct store *s, finding_fn fn, void *ctx, struct journal_head *head,
+                              struct error *err)
+{
+	static const char sql[] =
+		"SELECT " CHAIN_COLUMNS ", prev, hash, (SELECT reference FROM disputes d WHERE d.id = r.dispute_id)"
+		" FROM records r ORDER BY id";
+	unsigned char running[CHAIN_HASH_LEN] = {0}, seal[CHAIN_HASH_LEN];
+	sqlite3_stmt *st = NULL;
+	long long last = 0;
+	enum status rc;
+	int src, stop = 0;
+
+	memset(head, 0, sizeof(*head));
+	if ((rc = db_prepare(s, sql, &st, err)) != ST_OK)
+		return rc;
+	while (!stop && (src = sqlite3_step(st)) == SQLITE_ROW) {
+		long long id = sqlite3_column_int64(st, 0);
+		const unsigned char *prev = sqlite3_column_blob(st, CHAIN_NCOLUMNS);
+		int nprev = sqlite3_column_bytes(st, CHAIN_NCOLUMNS);
+		const unsigned char *hash = sqlite3_column_blob(st, CHAIN_NCOLUMNS + 1);
+		int nhash = sqlite3_column_bytes(st, CHAIN_NCOLUMNS + 1);
+		const char *ref = (const char *)sqlite3_column_text(st, CHAIN_NCOLUMNS + 2);
+
+		head->records++;
+		if (id != last + 1)
+			stop = say(fn, ctx, FIND_CHAIN, id, ref, last + 1 == id - 1 ?
+			           "record #%lld is missing: it was removed outside dispute" :
+			           "records #%lld to #%lld are missing: they were removed outside dispute",
+			           last + 1, id - 1);
+		if (!stop && (!hash || nhash != CHAIN_HASH_LEN || !prev || nprev != CHAIN_HASH_LEN)) {
+			stop = say(fn, ctx, FIND_CHAIN, id, ref, "record #%lld has no seal: it was written outside dispute", id);
+		} else if (!stop) {
+			chain_row_seal(st, 0, prev, seal);
+			if (memcmp(seal, hash, CHAIN_HASH_LEN) != 0)
+				stop = say(fn, ctx, FIND_CHAIN, id, ref,
+				           "record #%lld was changed after it was written: its content does not match its seal", id);
+			else if (id == last + 1 && memcmp(prev, running, CHAIN_HASH_LEN) != 0)
+				stop = say(fn, ctx, FIND_CHAIN, id, ref,
+				           "record #%lld does not follow record #%lld: the chain is broken there", id, last);
+			memcpy(running, hash, CHAIN_HASH_LEN);
+			chain_hex(running, head->hash);
+			head->record = id;
+		}
+		last = id;
+	}
+	if (!stop && src != SQLITE_DONE)
+		rc = db_fail(s, src, "cannot read the journal", err);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+enum status store_head(struct store *s, struct journal_head *head, struct error *err)
+{
+	static const char sql[] =
+		"SELECT id, lower(hex(hash)), (SELECT count(*) FROM records) FROM records ORDER BY id DESC LIMIT 1";
+	sqlite3_stmt *st = NULL;
+	enum status rc;
+	int src;
+
+	memset(head, 0, sizeof(*head));
+	if ((rc = db_prepare(s, sql, &st, err)) != ST_OK)
+		return rc;
+	src = sqlite3_step(st);
+	if (src == SQLITE_ROW) {
+		const char *hex = (const char *)sqlite3_column_text(st, 1);
+
+		head->record = sqlite3_column_int64(st, 0);
+		head->records = sqlite3_column_int64(st, 2);
+		snprintf(head->hash, sizeof(head->hash), "%s", hex ? hex : "");
+	} else if (src != SQLITE_DONE) {
+		rc = db_fail(s, src, "cannot read the journal", err);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+enum status store_head_find(struct store *s, const char *hex, struct head_place *out, struct error *err)
+{
+	static const char sql[] =
+		"SELECT id, created, (SELECT count(*) FROM records n WHERE n.id > r.id) FROM records r"
+		" WHERE hash = ?1";
+	sqlite3_stmt *st = NULL;
+	enum status rc;
+	int brc = SQLITE_OK, src;
+
+	unsigned char hash[CHAIN_HASH_LEN];
+
+	memset(out, 0, sizeof(*out));
+	if (strlen(hex) != CHAIN_HEX_LEN)
+		return ST_OK;
+	for (int i = 0; i < CHAIN_HASH_LEN; i++) {
+		unsigned v;
+
+		if (sscanf(hex + 2 * i, "%2x", &v) != 1 || !strchr("0123456789abcdefABCDEF", hex[2 * i]) ||
+		    !strchr("0123456789abcdefABCDEF", hex[2 * i + 1]))
+			return ST_OK;
+		hash[i] = (unsigned char)v;
+	}
+	if ((rc = db_prepare(s, sql, &st, err)) != ST_OK)
+		return rc;
+	if (brc == SQLITE_OK)
+		brc = sqlite3_bind_blob(st, 1, hash, CHAIN_HASH_LEN, SQLITE_TRANSIENT);
+	src = db_step(st, brc);
+	if (src == SQLITE_ROW) {
+		const char *created = (const char *)sqlite3_column_text(st, 1);
+
+		out->found = true;
+		out->record = sqlite3_column_int64(st, 0);
+		snprintf(out->created, sizeof(out->created), "%s", created ? created : "");
+		out->since = sqlite3_column_int64(st, 2);
+	} else if (src != SQLITE_DONE) {
+		rc = db_fail(s, src, "cannot read the journal", err);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+enum status store_events_each(struct store *s, event_fn fn, void *ctx, struct error *err)
+{
+	/* Per dispute, in the order they were written: the order they
+	 * happened in, whatever day they are dated. */
+	static const char sql[] =
+		"SELECT d.id, r.id, r.state FROM disputes d LEFT JOIN records r"
+		" ON r.dispute_id = d.id AND r.kind = 'event' AND r.state IS NOT NULL ORDER BY d.id, r.id";
+	sqlite3_stmt *st = NULL;
+	enum status rc;
+	int src;
+
+	if ((rc = db_prepare(s, sql, &st, err)) != ST_OK)
+		return rc;
+	while ((src = sqlite3_step(st)) == SQLITE_ROW)
+		if (fn(sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), (const char *)sqlite3_column_text(st, 2),
+		       ctx))
+			break;
+	if (src != SQLITE_ROW && src != SQLITE_DONE)
+		rc = db_fail(s, src, "cannot read the journal", err);
+	sqlite3_finalize(st);
+	return rc;
+}
