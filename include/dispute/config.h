@@ -19,6 +19,8 @@ struct config {
 	char *email;    /* [user] email */
 	char *phone;    /* [user] phone: the callback number on invites */
 	char *alarms;   /* [invites] alarms: comma-separated RFC 5545 durations */
+	char *backup_days; /* [backup] remind_days: the workbench reminds after this many days
+	                      without a backup (0: never); NULL: CONFIG_BACKUP_DAYS */
 };
 
 /* Reads dir/config (INI).  A missing file is not an error; a malformed
@@ -31,6 +33,11 @@ enum status config_load(const char *dir, struct config *cfg, struct error *err);
 enum status config_save(const struct config *cfg, struct error *err);
 
 void config_free(struct config *cfg);
+
+#define CONFIG_BACKUP_DAYS 7
+/* [backup] remind_days as a number: CONFIG_BACKUP_DAYS when not set.
+ * Returns -1 for a value that is not a whole number from 0 to 3650. */
+int config_backup_days(const struct config *cfg);
 
 /* Who signs records: "name (role)", "name", or NULL when no name is set.
  * A new string; the caller frees it. */

@@ -10,9 +10,10 @@
 
 /* How a database file is opened. */
 enum open_mode {
-	OPEN_READ,        /* must exist; opened read-only */
+	OPEN_READ,        /* must exist at the current schema; opened read-only, never written */
 	OPEN_WRITE,       /* must exist; read-write, migrated if old */
-	OPEN_CREATE       /* created (0600, in a 0700 directory) if missing */
+	OPEN_CREATE,      /* as OPEN_WRITE, and created (0600, in a 0700 directory) if missing */
+	OPEN_INIT         /* as OPEN_CREATE, and an empty (0-byte) file is made a database: `dispute init` */
 };
 
 /* Filters for listing disputes.  All optional. */

@@ -35,6 +35,8 @@ struct ctx {
 	struct config config;   /* the user's settings file */
 	char *config_problem;   /* why the settings file could not be read, or NULL */
 	long long config_stamp; /* the settings file's mtime and size when read, to see it change */
+	char *warnings;         /* what the user should hear about the database once it is open, one
+	                           line each (others can read it; it was altered), or NULL */
 };
 
 /* Loads the shipped bank holidays and protocols, the user's settings and
@@ -212,12 +214,33 @@ struct verify_result {
 /* Checks the file (SQLite's integrity and foreign-key checks, the
  * triggers), walks the hash chain, and replays every dispute's events to
  * hold the disputes and stages tables against the journal, in one
- * snapshot.  Each finding goes to fn (return non-zero to stop).  ST_OK
+ * snapshot.  Each finding goes to fn, when given (return non-zero to stop).  ST_OK
  * whether or not anything was found: out->findings says. */
 enum status svc_verify(struct ctx *c, finding_fn fn, void *fctx, struct verify_result *out, struct error *err);
+/* svc_verify of the database file at path (a backup), opened read-only;
+ * first receives the first finding ("" when there is none). */
+enum status svc_verify_file(const char *path, struct verify_result *out, char first[256], struct error *err);
 /* The newest seal, for the foot of reports and exports. */
 enum status svc_head(struct ctx *c, struct journal_head *head, struct error *err);
 /* Where a seal given by a user stands in the journal. */
 enum status svc_head_find(struct ctx *c, const char *hex, struct head_place *out, struct error *err);
+
+/* ---- backups (backup.c) ---- */
+
+/* Copies the database to path through SQLite's online backup API (a
+ * consistent copy while the workbench or a script writes), private
+ * (0600), checks the copy with verify, and only then puts it in place.
+ * An existing path is refused (ST_REFUSED) unless replace.  The day is
+ * noted in the database for the workbench's reminder. */
+enum status svc_backup(struct ctx *c, const char *path, bool replace, struct verify_result *out,
+                       struct error *err);
+/* Checks the backup at path with verify, keeps the database as it is now
+ * in *kept (caller frees: "DB.before-restore-YYYYMMDDTHHMMSS"), and then
+ * copies the backup into it.  Nothing is replaced when the backup does
+ * not verify. */
+enum status svc_restore(struct ctx *c, const char *path, char **kept, struct verify_result *out,
+                        struct error *err);
+/* Days since the last backup (-1: never), for the reminder. */
+enum status svc_backup_age(struct ctx *c, long *days, struct error *err);
 
 #endif

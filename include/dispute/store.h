@@ -162,4 +162,14 @@ enum status store_head_find(struct store *s, const char *hex, struct head_place 
 /* Every dispute's events that hold state, per dispute in the order written. */
 enum status store_events_each(struct store *s, event_fn fn, void *ctx, struct error *err);
 
+/* ---- whole-file copies (store_backup.c) ---- */
+
+/* Copies the database into the empty file at path (the caller makes it,
+ * 0600, so that its mode does not follow the umask), as one consistent
+ * snapshot, in rollback-journal mode so that it
+ * is one self-contained file. */
+enum status store_backup_to(struct store *s, const char *path, struct error *err);
+/* Replaces the open database's content with the database at path. */
+enum status store_restore_from(struct store *s, const char *path, struct error *err);
+
 #endif

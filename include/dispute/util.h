@@ -40,7 +40,9 @@ enum error_mend {
 	MEND_AGREE_DATE,        /* agree a due date for the stage (ref says whose) */
 	MEND_INIT,              /* create the database */
 	MEND_CONTACTS,          /* see the contacts */
-	MEND_VERIFY             /* the database was altered: look with verify */
+	MEND_VERIFY,            /* the database was altered: look with verify */
+	MEND_UPGRADE,           /* an older schema: a command that writes brings it up to date */
+	MEND_REPLACE            /* a file is there: say that it may be replaced */
 };
 
 struct error {

@@ -60,8 +60,25 @@ void cli_mend(const struct error *err, struct sb *out)
 	case MEND_VERIFY:
 		sb_append(out, ": run 'dispute verify'");
 		break;
+	case MEND_UPGRADE:
+		sb_append(out, ": run 'dispute init' to bring it up to date");
+		break;
+	case MEND_REPLACE:
+		sb_append(out, ": add --force to replace it");
+		break;
 	case MEND_NONE:
 		break;
+	}
+}
+
+void cli_put_warnings(const struct ctx *c)
+{
+	for (const char *w = c->warnings; w && *w;) {
+		const char *nl = strchr(w, '\n');
+		int len = nl ? (int)(nl - w) : (int)strlen(w);
+
+		fprintf(stderr, "dispute: warning: %.*s\n", len, w);
+		w += len + (nl != NULL);
 	}
 }
 
@@ -276,8 +293,9 @@ static const struct optspec o_export_ics[] = {
 static const struct optspec o_counterpart[] = { { "stage", true }, { NULL, false } };
 static const struct optspec o_config[] = {
 	{ "name", true }, { "role", true }, { "email", true }, { "phone", true }, { "protocol", true },
-	{ "alarms", true }, { NULL, false } };
+	{ "alarms", true }, { "backup-days", true }, { NULL, false } };
 static const struct optspec o_verify[] = { { "json", false }, { "head", true }, { NULL, false } };
+static const struct optspec o_backup[] = { { "force", false }, { NULL, false } };
 static const struct optspec o_contact[] = {
 	{ "agency", true }, { "name", true }, { "role", true }, { "email", true }, { "phone", true }, { NULL, false } };
 
@@ -323,7 +341,7 @@ static const struct command commands[] = {
 	  "export-ics REF [--to FILE] [--all-stages] [--cancel] [--include-subject] | export-ics --open --to FILE",
 	  "calendar invites for stage deadlines (iCalendar REQUEST or CANCEL)" },
 	{ "config", cmd_config, DB_NONE, o_config, 0, 0, "config [--name NAME] [--role ROLE] [--email ADDRESS] [--phone NUMBER] [--protocol ID] "
-	  "[--alarms DURATIONS]",
+	  "[--alarms DURATIONS] [--backup-days N]",
 	  "show or set your name and role (they sign the journal), email, phone, usual protocol and reminders" },
 	{ "report", cmd_report, DB_READ, cli_report_opts, 0, 0,
 	  "report [--from DATE] [--to DATE] [--protocol ID] [--format text|csv|json]",
@@ -335,6 +353,10 @@ static const struct command commands[] = {
 	  "the referral proforma (Appendix 1) filled from the journal" },
 	{ "verify", cmd_verify, DB_READ, o_verify, 0, 0, "verify [--head SEAL] [--json]",
 	  "check the file, the journal's hash chain, and every dispute against its journal" },
+	{ "backup", cmd_backup, DB_WRITE, o_backup, 1, 1, "backup FILE [--force]",
+	  "copy the database to FILE (0600) while it may be in use, and check the copy with verify" },
+	{ "restore", cmd_restore, DB_CREATE, o_none, 1, 1, "restore FILE",
+	  "check the backup FILE with verify, keep the database beside it, and put the backup in its place" },
 	{ "export", cmd_export, DB_READ, cli_export_opts, 0, 0, "export --csv DIR [--include-subject]",
 	  "one CSV file per table, for spreadsheets" },
 	{ NULL, NULL, DB_NONE, NULL, 0, 0, NULL, NULL }
@@ -389,7 +411,7 @@ static int run_command(const struct command *cmd, int argc, char **argv, long to
 		return EXIT_REFUSED;
 	}
 	if (need != DB_NONE) {
-		enum open_mode mode = need == DB_READ ? OPEN_READ : need == DB_CREATE ? OPEN_CREATE :
+		enum open_mode mode = need == DB_READ ? OPEN_READ : need == DB_CREATE ? OPEN_INIT :
 		                       need == DB_IF_EXISTS ? OPEN_READ : OPEN_WRITE;
 		enum status st = ctx_open(&c, db_opt, mode, &err);
 		/* workdays works without a database: without one, no closure days. */
@@ -397,6 +419,7 @@ static int run_command(const struct command *cmd, int argc, char **argv, long to
 			ctx_free(&c);
 			return cli_fail(&err);
 		}
+		cli_put_warnings(&c);
 	}
 	rc = cmd->run(&c, &a);
 	ctx_free(&c);

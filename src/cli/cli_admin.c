@@ -243,13 +243,14 @@ int cmd_contact(struct ctx *c, struct args *a)
 
 int cmd_config(struct ctx *c, struct args *a)
 {
-	static const char *const keys[] = { "name", "role", "email", "phone", "protocol", "alarms" };
+	static const char *const keys[] = { "name", "role", "email", "phone", "protocol", "alarms", "backup-days" };
 	struct config *cfg = &c->config;
-	char **slots[] = { &cfg->name, &cfg->role, &cfg->email, &cfg->phone, &cfg->protocol, &cfg->alarms };
+	char **slots[] = { &cfg->name, &cfg->role, &cfg->email, &cfg->phone, &cfg->protocol, &cfg->alarms,
+	                   &cfg->backup_days };
 	struct error err;
 	bool changed = false;
 
-	for (size_t i = 0; i < 6; i++) {
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		const char *v = cli_opt(a, keys[i]);
 		if (!v)
 			continue;
@@ -267,6 +268,10 @@ int cmd_config(struct ctx *c, struct args *a)
 		fprintf(stderr, "dispute: --protocol: unknown protocol '%s' (see 'dispute protocols')\n", cfg->protocol);
 		return EXIT_REFUSED;
 	}
+	if (config_backup_days(cfg) < 0) {
+		fprintf(stderr, "dispute: --backup-days: '%s' is not a number of days from 0 to 3650\n", cfg->backup_days);
+		return EXIT_USAGE;
+	}
 	if (changed && !cfg->path) {
 		fputs("dispute: no configuration directory: set HOME or XDG_CONFIG_HOME\n", stderr);
 		return EXIT_REFUSED;
@@ -282,6 +287,11 @@ int cmd_config(struct ctx *c, struct args *a)
 			putchar('\n');
 		}
 		printf("alarms:   %s%s\n", cfg->alarms ? cfg->alarms : INVITE_DEFAULT_ALARMS, cfg->alarms ? "" : " (default)");
+		if (config_backup_days(cfg) == 0)
+			printf("backup:   no reminder%s\n", cfg->backup_days ? "" : " (default)");
+		else
+			printf("backup:   remind after %d days without one%s\n", config_backup_days(cfg),
+			       cfg->backup_days ? "" : " (default)");
 	}
 	return EXIT_OK;
 }

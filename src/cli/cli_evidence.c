@@ -116,3 +116,32 @@ void cli_put_head(const struct journal_head *h)
 		printf("\nJournal head at record #%lld (check a copy with dispute verify --head):\n%s\n", h->record,
 		       h->hash);
 }
+
+int cmd_backup(struct ctx *c, struct args *a)
+{
+	struct verify_result res;
+	struct error err;
+
+	if (svc_backup(c, a->pos[0], cli_flag(a, "force"), &res, &err) != ST_OK)
+		return cli_fail(&err);
+	printf("backed up to %s: %lld record%s and %zu dispute%s, verified\n", a->pos[0], res.head.records,
+	       res.head.records == 1 ? "" : "s", res.disputes, res.disputes == 1 ? "" : "s");
+	if (res.head.hash[0])
+		printf("journal head: %s (record #%lld)\n", res.head.hash, res.head.record);
+	return EXIT_OK;
+}
+
+int cmd_restore(struct ctx *c, struct args *a)
+{
+	struct verify_result res;
+	struct error err;
+	char *kept;
+
+	if (svc_restore(c, a->pos[0], &kept, &res, &err) != ST_OK)
+		return cli_fail(&err);
+	printf("restored %s: %lld record%s and %zu dispute%s, verified\n", a->pos[0], res.head.records,
+	       res.head.records == 1 ? "" : "s", res.disputes, res.disputes == 1 ? "" : "s");
+	printf("the database as it was is kept in %s\n", kept);
+	free(kept);
+	return res.findings ? EXIT_REFUSED : EXIT_OK;
+}

@@ -45,6 +45,9 @@ int cli_fail_mend(struct error *err, enum error_mend mend);
 /* Appends the command line's words for mending err ("" when none). */
 void cli_mend(const struct error *err, struct sb *out);
 
+/* Says each of c->warnings on stderr, "dispute: warning: ...". */
+void cli_put_warnings(const struct ctx *c);
+
 /* EXIT_OK when --name was given, else says the command needs it (EXIT_USAGE). */
 int cli_require(const struct args *a, const char *name);
 
@@ -83,6 +86,8 @@ int cmd_learning(struct ctx *c, struct args *a);
 int cmd_proforma(struct ctx *c, struct args *a);
 int cmd_export(struct ctx *c, struct args *a);
 int cmd_verify(struct ctx *c, struct args *a);
+int cmd_backup(struct ctx *c, struct args *a);
+int cmd_restore(struct ctx *c, struct args *a);
 /* Their options, defined beside them in src/cli/cli_report.c. */
 extern const struct optspec cli_report_opts[], cli_learning_opts[], cli_proforma_opts[], cli_export_opts[];
 

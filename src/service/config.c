@@ -34,6 +34,8 @@ static char **config_slot(struct config *cfg, const char *section, const char *k
 		return &cfg->phone;
 	if (strcmp(section, "invites") == 0 && strcmp(key, "alarms") == 0)
 		return &cfg->alarms;
+	if (strcmp(section, "backup") == 0 && strcmp(key, "remind_days") == 0)
+		return &cfg->backup_days;
 	return NULL;
 }
 
@@ -56,6 +58,9 @@ static int on_value(void *user, const char *section, const char *key, const char
 
 		if (text_check(*slot, false, 512, key, &err) != ST_OK) {
 			snprintf(p->problem, sizeof(p->problem), "%s", err.msg);
+			p->line = line;
+		} else if (slot == &p->cfg->backup_days && config_backup_days(p->cfg) < 0) {
+			snprintf(p->problem, sizeof(p->problem), "remind_days must be a number of days from 0 to 3650");
 			p->line = line;
 		}
 	}
@@ -153,6 +158,8 @@ enum status config_save(const struct config *cfg, struct error *err)
 	    (rc = check_value("the phone number", cfg->phone, err)) ||
 	    (rc = check_value("the alarms", cfg->alarms, err)))
 		return rc;
+	if (config_backup_days(cfg) < 0)
+		return error_set(err, ST_INVALID, "the backup reminder must be a number of days from 0 to 3650");
 	dir = xstrdup(cfg->path);
 	slash = strrchr(dir, '/');
 	if (slash)
@@ -176,6 +183,8 @@ enum status config_save(const struct config *cfg, struct error *err)
 		fprintf(f, "phone = %s\n", cfg->phone);
 	if (cfg->alarms)
 		fprintf(f, "\n[invites]\nalarms = %s\n", cfg->alarms);
+	if (cfg->backup_days)
+		fprintf(f, "\n[backup]\nremind_days = %s\n", cfg->backup_days);
 	return paths_tmp_close(f, tmp, cfg->path, ferror(f) ? error_set(err, ST_IO, "cannot write %s", cfg->path)
 	                                                    : ST_OK, err);
 }
@@ -189,6 +198,7 @@ void config_free(struct config *cfg)
 	free(cfg->email);
 	free(cfg->phone);
 	free(cfg->alarms);
+	free(cfg->backup_days);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -197,4 +207,19 @@ char *config_signature(const struct config *cfg)
 	if (!cfg->name)
 		return NULL;
 	return cfg->role ? xasprintf("%s (%s)", cfg->name, cfg->role) : xstrdup(cfg->name);
+}
+
+int config_backup_days(const struct config *cfg)
+{
+	const char *v = cfg->backup_days;
+	char *end;
+	long n;
+
+	if (!v)
+		return CONFIG_BACKUP_DAYS;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || *end || end == v || *v == '-' || *v == '+' || n < 0 || n > 3650)
+		return -1;
+	return (int)n;
 }

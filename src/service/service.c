@@ -134,6 +134,26 @@ static int closure_add(long day, const char *reason, void *ctx)
 	return 0;
 }
 
+/* What the user is told once the database is open: it is about children
+ * and adults at risk, so a file others can read is said every time until
+ * it is mended, and so is a schema altered outside dispute. */
+static void open_warnings(struct ctx *c)
+{
+	struct sb sb = {0};
+	struct stat st;
+	const char *altered = store_altered(c->store);
+
+	free(c->warnings);
+	c->warnings = NULL;
+	if (stat(c->db_path, &st) == 0 && (st.st_mode & 077))
+		sb_printf(&sb, "%s can be read by others (mode %04o): make it private with chmod 600 %s\n", c->db_path,
+		          (unsigned)(st.st_mode & 07777), c->db_path);
+	if (altered)
+		sb_printf(&sb, "the database has been altered outside dispute (%s): nothing can be saved until "
+		          "dispute verify has been run and the file restored from a backup\n", altered);
+	c->warnings = sb.s;
+}
+
 enum status ctx_open(struct ctx *c, const char *db_path, enum open_mode mode, struct error *err)
 {
 	enum status rc;
@@ -143,7 +163,7 @@ enum status ctx_open(struct ctx *c, const char *db_path, enum open_mode mode, st
 	if (!c->db_path)
 		return err ? err->code : ST_INVALID;
 	/* A new database goes into a private directory, made here. */
-	if (mode == OPEN_CREATE && access(c->db_path, F_OK) != 0) {
+	if ((mode == OPEN_CREATE || mode == OPEN_INIT) && access(c->db_path, F_OK) != 0) {
 		char *dir = xstrdup(c->db_path), *slash = strrchr(dir, '/');
 
 		rc = ST_OK;
@@ -158,6 +178,7 @@ enum status ctx_open(struct ctx *c, const char *db_path, enum open_mode mode, st
 	rc = store_open(c->db_path, mode, &c->store, err);
 	if (rc != ST_OK)
 		return rc;
+	open_warnings(c);
 	return store_closures(c->store, closure_add, &c->cal, err);
 }
 
@@ -171,6 +192,7 @@ void ctx_free(struct ctx *c)
 	free(c->config_dir);
 	free(c->author);
 	free(c->config_problem);
+	free(c->warnings);
 	config_free(&c->config);
 	memset(c, 0, sizeof(*c));
 }

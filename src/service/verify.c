@@ -9,7 +9,7 @@
 #include "dispute/store.h"
 
 struct verify_walk {
-	struct ctx *c;
+	struct store *store;
 	finding_fn fn;
 	void *fctx;
 	struct verify_result *out;
@@ -26,7 +26,7 @@ static int count_finding(const struct finding *f, void *ctx)
 	struct verify_walk *w = ctx;
 
 	w->out->findings++;
-	w->stop = w->fn(f, w->fctx);
+	w->stop = w->fn ? w->fn(f, w->fctx) : 0;
 	return w->stop;
 }
 
@@ -57,7 +57,7 @@ static void replay_end(struct verify_walk *w)
 		return;
 	w->out->disputes++;
 	dispute_init(&stored);
-	if (store_dispute_load_id(w->c->store, w->id, &stored, &err) != ST_OK) {
+	if (store_dispute_load_id(w->store, w->id, &stored, &err) != ST_OK) {
 		replay_say(w, 0, NULL, "a dispute cannot be read from the tables: %s", err.msg);
 	} else if (!w->events) {
 		replay_say(w, 0, stored.reference, "%s: no event in the journal holds its state: it was added outside "
@@ -96,7 +96,9 @@ static int replay_event(long long dispute_id, long long record, const char *stat
 	return w->stop;
 }
 
-enum status svc_verify(struct ctx *c, finding_fn fn, void *fctx, struct verify_result *out, struct error *err)
+/* The whole check of one open store (the database, or a backup). */
+static enum status verify_store(struct store *s, finding_fn fn, void *fctx, struct verify_result *out,
+                                struct error *err)
 {
 	struct verify_walk w;
 	enum status rc;
@@ -104,23 +106,47 @@ enum status svc_verify(struct ctx *c, finding_fn fn, void *fctx, struct verify_r
 
 	memset(out, 0, sizeof(*out));
 	memset(&w, 0, sizeof(w));
-	w.c = c;
+	w.store = s;
 	w.fn = fn;
 	w.fctx = fctx;
 	w.out = out;
 	dispute_init(&w.replay);
 	/* One snapshot: a program writing meanwhile cannot make a link look broken. */
-	if ((rc = store_snapshot_begin(c->store, &own, err)) != ST_OK)
+	if ((rc = store_snapshot_begin(s, &own, err)) != ST_OK)
 		return rc;
-	rc = store_check_file(c->store, count_finding, &w, err);
+	rc = store_check_file(s, count_finding, &w, err);
 	if (rc == ST_OK && !w.stop)
-		rc = store_check_chain(c->store, count_finding, &w, &out->head, err);
+		rc = store_check_chain(s, count_finding, &w, &out->head, err);
 	if (rc == ST_OK && !w.stop)
-		rc = store_events_each(c->store, replay_event, &w, err);
+		rc = store_events_each(s, replay_event, &w, err);
 	if (rc == ST_OK && !w.stop)
 		replay_end(&w);
 	dispute_free(&w.replay);
-	store_snapshot_end(c->store, own);
+	store_snapshot_end(s, own);
+	return rc;
+}
+
+enum status svc_verify(struct ctx *c, finding_fn fn, void *fctx, struct verify_result *out, struct error *err)
+{
+	return verify_store(c->store, fn, fctx, out, err);
+}
+
+static int first_finding(const struct finding *f, void *ctx)
+{
+	snprintf(ctx, 256, "%s", f->message);
+	return 1;
+}
+
+enum status svc_verify_file(const char *path, struct verify_result *out, char first[256], struct error *err)
+{
+	struct store *s;
+	enum status rc = store_open(path, OPEN_READ, &s, err);
+
+	first[0] = '\0';
+	if (rc != ST_OK)
+		return rc;
+	rc = verify_store(s, first_finding, first, out, err);
+	store_close(s);
 	return rc;
 }
 

@@ -583,7 +583,7 @@ enum status store_open(const char *path, enum open_mode mode, struct store **out
 	if (stat(path, &st) != 0) {
 		if (errno != ENOENT)
 			return error_set(err, ST_IO, "cannot open %s: %s", path, strerror(errno));
-		if (mode != OPEN_CREATE) {
+		if (mode != OPEN_CREATE && mode != OPEN_INIT) {
 			error_set(err, ST_NOTFOUND, "no database at %s", path);
 			return error_mend(err, MEND_INIT, NULL);
 		}
@@ -591,6 +591,11 @@ enum status store_open(const char *path, enum open_mode mode, struct store **out
 			return rc;
 	} else if (!S_ISREG(st.st_mode)) {
 		return error_set(err, ST_REFUSED, "%s is not a dispute database (not a regular file)", path);
+	} else if (st.st_size == 0 && mode != OPEN_INIT) {
+		/* A journal cut to nothing must not pass for a new, empty one. */
+		error_set(err, ST_NOTFOUND, "no database at %s: the file is empty (if it held a journal, restore a "
+		          "backup with 'dispute restore')", path);
+		return error_mend(err, MEND_INIT, NULL);
 	}
 	if ((rc = check_header(path, err)) != ST_OK)
 		return rc;
@@ -605,18 +610,14 @@ enum status store_open(const char *path, enum open_mode mode, struct store **out
 	if (rc == ST_OK)
 		rc = pragmas(s, err);
 	if (rc == ST_OK && version < SCHEMA_VERSION) {
+		/* A command that only reads never writes, not even to upgrade. */
 		if (s->readonly) {
-			/* An older (or empty) file is upgraded once through a
-			 * writable connection, then opened for reading again. */
-			struct store *w;
-
-			store_close(s);
-			if ((rc = store_open(path, OPEN_WRITE, &w, err)) != ST_OK)
-				return rc;
-			store_close(w);
-			return store_open(path, OPEN_READ, out, err);
+			rc = error_set(err, ST_REFUSED, "%s was written by an older dispute (schema %d of %d)", path,
+			               version, SCHEMA_VERSION);
+			error_mend(err, MEND_UPGRADE, NULL);
+		} else {
+			rc = migrate(s, err);
 		}
-		rc = migrate(s, err);
 	}
 	if (rc == ST_OK)
 		rc = triggers_check(s, err);

@@ -476,6 +476,22 @@ static void app_find_draft(struct app *a)
 	dispute_free(&d);
 }
 
+/* The journal lives in one file on one machine: the workbench says when
+ * it has not been copied for longer than the settings allow. */
+static void backup_remind(struct app *a)
+{
+	int after = config_backup_days(&a->c->config);
+	long days;
+	struct error err;
+
+	if (after <= 0 || a->list.nrows == 0 || svc_backup_age(a->c, &days, &err) != ST_OK)
+		return;
+	if (days < 0)
+		app_status(a, false, "No backup of this database yet: dispute backup FILE makes a checked copy");
+	else if (days > after)
+		app_status(a, false, "Last backup %ld days ago: dispute backup FILE makes a checked copy", days);
+}
+
 void app_init(struct app *a, struct ctx *c, int w, int h)
 {
 	memset(a, 0, sizeof(*a));
@@ -505,6 +521,14 @@ void app_init(struct app *a, struct ctx *c, int w, int h)
 	if (!a->c->author)
 		identity_open(a);
 	app_find_draft(a);
+	/* What the command line says on stderr, the workbench says first. */
+	if (a->c->warnings) {
+		size_t len = strcspn(a->c->warnings, "\n");
+
+		app_status(a, true, "%.*s", (int)len, a->c->warnings);
+	} else {
+		backup_remind(a);
+	}
 }
 
 struct app *app_new(struct ctx *c, int w, int h)

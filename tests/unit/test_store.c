@@ -1284,21 +1284,58 @@ static void test_refuse_corrupt(void **state)
 	assert_refused(f->db, ST_DB, " is damaged and cannot be read (it is cut short)");
 }
 
-static void test_empty_file_is_initialised(void **state)
+/* A journal cut to 0 bytes must not pass for a new, empty database: only
+ * `dispute init` makes an empty file a database. */
+static void test_empty_file(void **state)
 {
+	static const enum open_mode refused[] = { OPEN_READ, OPEN_WRITE, OPEN_CREATE };
 	struct fx *f = *state;
 	struct store *s;
 	struct error err;
 	struct stat st;
+	char *want = xasprintf("no database at %s: the file is empty (if it held a journal, restore a backup with "
+	                       "'dispute restore')", f->db);
 
 	write_file(f->db, "", 0);
 	chmod(f->db, 0640);
-	assert_int_equal(store_open(f->db, OPEN_READ, &s, &err), ST_OK);
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		s = NULL;
+		assert_int_equal(store_open(f->db, refused[i], &s, &err), ST_NOTFOUND);
+		assert_null(s);
+		assert_string_equal(err.msg, want);
+		assert_int_equal(err.mend, MEND_INIT);
+		assert_int_equal(stat(f->db, &st), 0);
+		assert_int_equal(st.st_size, 0);
+	}
+	assert_int_equal(store_open(f->db, OPEN_INIT, &s, &err), ST_OK);
 	store_close(s);
 	assert_int_equal(raw_int(f->db, "PRAGMA user_version"), 7);
-	/* The permissions of an existing file are the user's business. */
+	/* The permissions of an existing file are the user's business (the
+	 * service warns about them). */
 	assert_int_equal(stat(f->db, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0640);
+	free(want);
+}
+
+/* A command that only reads never writes the file, not even to upgrade it. */
+static void test_read_never_migrates(void **state)
+{
+	struct fx *f = *state;
+	struct store *s = NULL;
+	struct error err;
+	char *sql, *want;
+	size_t len;
+
+	sql = slurp("tests/unit/fixtures/schema1.sql", &len);
+	assert_int_equal(raw_exec(f->db, sql, NULL, 0), SQLITE_OK);
+	free(sql);
+	want = xasprintf("%s was written by an older dispute (schema 1 of 7)", f->db);
+	assert_int_equal(store_open(f->db, OPEN_READ, &s, &err), ST_REFUSED);
+	assert_null(s);
+	assert_string_equal(err.msg, want);
+	assert_int_equal(err.mend, MEND_UPGRADE);
+	assert_int_equal(raw_int(f->db, "PRAGMA user_version"), 1);
+	free(want);
 }
 
 static void test_read_only(void **state)
@@ -1364,7 +1401,7 @@ static void test_locked(void **state)
 	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "BEGIN EXCLUSIVE; CREATE TABLE t(x)", NULL, NULL, NULL), SQLITE_OK);
 	s = NULL;
-	assert_int_equal(store_open(f->db, OPEN_WRITE, &s, &err), ST_BUSY);
+	assert_int_equal(store_open(f->db, OPEN_INIT, &s, &err), ST_BUSY);
 	assert_null(s);
 	assert_string_equal(err.msg, want);
 	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
@@ -1479,7 +1516,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_refuse_foreign, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refuse_newer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refuse_corrupt, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_empty_file_is_initialised, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_empty_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_read_never_migrates, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_locked, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_paths_read_file, setup, teardown),

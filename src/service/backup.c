@@ -1,0 +1,146 @@
+/* Backups and restores: a verified copy of the database while it may be in use, and a restore that keeps what it replaces. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dispute/clock.h"
+#include "dispute/date.h"
+#include "dispute/paths.h"
+#include "dispute/service.h"
+#include "dispute/store.h"
+
+/* The meta key holding the day of the last backup (YYYY-MM-DD). */
+#define LAST_BACKUP "last-backup"
+
+/* A new, empty, private file beside path, for a copy to be made into and
+ * renamed over path once whole.  Returns its name (caller frees), or NULL. */
+static char *private_temp(const char *path, struct error *err)
+{
+	char *tmp = xasprintf("%s.partXXXXXX", path);
+	int fd = mkstemp(tmp);
+
+	if (fd < 0) {
+		error_set(err, ST_IO, "cannot create a file beside %s: %s", path, strerror(errno));
+		free(tmp);
+		return NULL;
+	}
+	fchmod(fd, 0600);
+	close(fd);
+	return tmp;
+}
+
+/* Refuses what a copy must not be written over: anything but a regular
+ * file, and an existing file unless replace. */
+static enum status target_check(const char *path, bool replace, struct error *err)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0)
+		return errno == ENOENT ? ST_OK : error_set(err, ST_IO, "cannot use %s: %s", path, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return error_set(err, ST_REFUSED, "%s is not a regular file; nothing was written", path);
+	if (!replace) {
+		error_set(err, ST_REFUSED, "%s exists", path);
+		return error_mend(err, MEND_REPLACE, NULL);
+	}
+	return ST_OK;
+}
+
+enum status svc_backup(struct ctx *c, const char *path, bool replace, struct verify_result *out,
+                       struct error *err)
+{
+	char first[256], day[11], *tmp;
+	enum status rc;
+
+	if (!path || !*path)
+		return error_set(err, ST_USAGE, "a backup needs a file to write");
+	if ((rc = target_check(path, replace, err)) != ST_OK)
+		return rc;
+	if (strcmp(path, c->db_path) == 0)
+		return error_set(err, ST_REFUSED, "%s is the database itself", path);
+	if (!(tmp = private_temp(path, err)))
+		return ST_IO;
+	rc = store_backup_to(c->store, tmp, err);
+	/* A backup is a copy known to be good: it is checked as it lies on
+	 * the disk before it takes the name. */
+	if (rc == ST_OK)
+		rc = svc_verify_file(tmp, out, first, err);
+	if (rc == ST_OK && out->findings)
+		rc = error_set(err, ST_REFUSED, "the copy does not verify (%s); nothing was written", first);
+	if (rc == ST_OK)
+		rc = paths_tmp_commit(tmp, path, err);
+	else
+		unlink(tmp);
+	free(tmp);
+	if (rc == ST_OK)
+		store_meta_set(c->store, LAST_BACKUP, date_format(c->today, day), NULL);
+	return rc;
+}
+
+enum status svc_backup_age(struct ctx *c, long *days, struct error *err)
+{
+	char *v = NULL;
+	long day;
+	enum status rc = store_meta_get(c->store, LAST_BACKUP, &v, err);
+
+	*days = -1;
+	if (rc == ST_OK && v && date_parse(v, &day))
+		*days = c->today - day;
+	free(v);
+	return rc;
+}
+
+enum status svc_restore(struct ctx *c, const char *path, char **kept, struct verify_result *out,
+                        struct error *err)
+{
+	char first[256], stamp[17];
+	char *keep, *tmp;
+	struct store *again;
+	enum status rc;
+
+	*kept = NULL;
+	if (!path || !*path)
+		return error_set(err, ST_USAGE, "a restore needs the backup to restore");
+	if (strcmp(path, c->db_path) == 0)
+		return error_set(err, ST_REFUSED, "%s is the database itself", path);
+	if ((rc = svc_verify_file(path, out, first, err)) != ST_OK)
+		return rc;
+	if (out->findings)
+		return error_set(err, ST_REFUSED, "%s does not verify (%s); nothing was replaced", path, first);
+
+	/* What is replaced is kept beside it, whole, before anything changes. */
+	clock_utc_stamp(stamp);
+	keep = xasprintf("%s.before-restore-%s", c->db_path, stamp);
+	if ((rc = target_check(keep, false, err)) != ST_OK) {
+		free(keep);
+		return rc;
+	}
+	if (!(tmp = private_temp(keep, err))) {
+		free(keep);
+		return ST_IO;
+	}
+	rc = store_backup_to(c->store, tmp, err);
+	if (rc == ST_OK)
+		rc = paths_tmp_commit(tmp, keep, err);
+	else
+		unlink(tmp);
+	free(tmp);
+	if (rc == ST_OK)
+		rc = store_restore_from(c->store, path, err);
+	/* Opened again, so the triggers and the schema are read from what is
+	 * there now, and checked as a whole. */
+	if (rc == ST_OK && (rc = store_open(c->db_path, OPEN_WRITE, &again, err)) == ST_OK) {
+		store_close(c->store);
+		c->store = again;
+		rc = svc_verify(c, NULL, NULL, out, err);
+	}
+	if (rc != ST_OK) {
+		free(keep);
+		return rc;
+	}
+	*kept = keep;
+	return ST_OK;
+}
