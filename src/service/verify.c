@@ -61,7 +61,7 @@ static void replay_end(struct verify_walk *w)
 		replay_say(w, 0, NULL, "a dispute cannot be read from the tables: %s", err.msg);
 	} else if (!w->events) {
 		replay_say(w, 0, stored.reference, "%s: no event in the journal holds its state: it was added outside "
-		           "dispute", stored.reference);
+		           "dispute, or its events were removed", stored.reference);
 	} else if (!w->broken && !journal_same(&stored, &w->replay, "in the tables", "in the journal", diff,
 	                                       sizeof(diff))) {
 		replay_say(w, 0, stored.reference, "%s does not agree with its journal: %s", stored.reference, diff);
@@ -131,9 +131,15 @@ enum status svc_verify(struct ctx *c, finding_fn fn, void *fctx, struct verify_r
 	return verify_store(c->store, fn, fctx, out, err);
 }
 
+/* The first finding, on one line: it goes into an error message. */
 static int first_finding(const struct finding *f, void *ctx)
 {
-	snprintf(ctx, 256, "%s", f->message);
+	char *out = ctx;
+
+	snprintf(out, 256, "%s", f->message);
+	for (; *out; out++)
+		if ((unsigned char)*out < 0x20)
+			*out = ' ';
 	return 1;
 }
 
