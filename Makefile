@@ -152,6 +152,10 @@ demo: dispute
 check: dispute $(UNIT_BIN) $(SCREEN_BIN) build/tests/icscheck build/tests/bench
 	sh tests/run-all $(UNIT_BIN)
 
+# The kill -9 test at full size: 300 kills while records are written and disputes escalated.
+check-kill: dispute
+	tests/torture/kill9 300
+
 check-valgrind: dispute $(UNIT_BIN) $(SCREEN_BIN) build/tests/icscheck
 	DISPUTE_VALGRIND=1 sh tests/run-all $(UNIT_BIN)
 
@@ -181,6 +185,6 @@ uninstall:
 clean:
 	rm -rf build dispute
 
-.PHONY: all deps run demo check check-valgrind bench install uninstall clean FORCE
+.PHONY: all deps run demo check check-kill check-valgrind bench install uninstall clean FORCE
 
 -include $(ALL_OBJ:.o=.d) $(UNIT_BIN:=.d) $(SCREEN_BIN:=.d)
