@@ -128,6 +128,11 @@ struct finding {
 /* Receives one finding; return non-zero to stop looking. */
 typedef int (*finding_fn)(const struct finding *f, void *ctx);
 
+/* Formats a finding's message and hands it to fn (when given); returns
+ * what fn returns (0 without fn). */
+int finding_say(finding_fn fn, void *ctx, enum finding_kind kind, long long record, const char *reference,
+                const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
 /* Receives each event of each dispute in the order written: record 0 and
  * state NULL for a dispute with no event that holds state.  Borrowed for
  * the call; return non-zero to stop. */

@@ -1,4 +1,6 @@
 /* The plain values front ends and the store share: filters, contacts, drafts and the names of exported tables. */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,4 +57,20 @@ const char *export_table_name(enum export_table t)
 	};
 
 	return (unsigned)t < TABLE_COUNT ? names[t] : "?";
+}
+
+int finding_say(finding_fn fn, void *ctx, enum finding_kind kind, long long record, const char *reference,
+                const char *fmt, ...)
+{
+	struct finding f = { kind, record, reference, NULL };
+	char msg[768];
+	va_list ap;
+
+	if (!fn)
+		return 0;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	f.message = msg;
+	return fn(&f, ctx);
 }

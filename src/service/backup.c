@@ -49,10 +49,32 @@ static enum status target_check(const char *path, bool replace, struct error *er
 	return ST_OK;
 }
 
+/* Copies the database into a file beside path and renames it over path
+ * once whole and, when check is given, once it verifies there. */
+static enum status copy_to(struct ctx *c, const char *path, struct verify_result *check, struct error *err)
+{
+	char first[256], *tmp;
+	enum status rc;
+
+	if (!(tmp = private_temp(path, err)))
+		return ST_IO;
+	rc = store_backup_to(c->store, tmp, err);
+	if (rc == ST_OK && check)
+		rc = svc_verify_file(tmp, check, first, err);
+	if (rc == ST_OK && check && check->findings)
+		rc = error_set(err, ST_REFUSED, "the copy does not verify (%s); nothing was written", first);
+	if (rc == ST_OK)
+		rc = paths_tmp_commit(tmp, path, err);
+	else
+		unlink(tmp);
+	free(tmp);
+	return rc;
+}
+
 enum status svc_backup(struct ctx *c, const char *path, bool replace, struct verify_result *out,
                        struct error *err)
 {
-	char first[256], day[11], *tmp;
+	char day[11];
 	enum status rc;
 
 	if (!path || !*path)
@@ -61,20 +83,9 @@ enum status svc_backup(struct ctx *c, const char *path, bool replace, struct ver
 		return rc;
 	if (strcmp(path, c->db_path) == 0)
 		return error_set(err, ST_REFUSED, "%s is the database itself", path);
-	if (!(tmp = private_temp(path, err)))
-		return ST_IO;
-	rc = store_backup_to(c->store, tmp, err);
 	/* A backup is a copy known to be good: it is checked as it lies on
 	 * the disk before it takes the name. */
-	if (rc == ST_OK)
-		rc = svc_verify_file(tmp, out, first, err);
-	if (rc == ST_OK && out->findings)
-		rc = error_set(err, ST_REFUSED, "the copy does not verify (%s); nothing was written", first);
-	if (rc == ST_OK)
-		rc = paths_tmp_commit(tmp, path, err);
-	else
-		unlink(tmp);
-	free(tmp);
+	rc = copy_to(c, path, out, err);
 	if (rc == ST_OK)
 		store_meta_set(c->store, LAST_BACKUP, date_format(c->today, day), NULL);
 	return rc;
@@ -96,8 +107,7 @@ enum status svc_backup_age(struct ctx *c, long *days, struct error *err)
 enum status svc_restore(struct ctx *c, const char *path, char **kept, struct verify_result *out,
                         struct error *err)
 {
-	char first[256], stamp[17];
-	char *keep, *tmp;
+	char first[256], stamp[17], *keep;
 	struct store *again;
 	enum status rc;
 
@@ -118,16 +128,7 @@ enum status svc_restore(struct ctx *c, const char *path, char **kept, struct ver
 		free(keep);
 		return rc;
 	}
-	if (!(tmp = private_temp(keep, err))) {
-		free(keep);
-		return ST_IO;
-	}
-	rc = store_backup_to(c->store, tmp, err);
-	if (rc == ST_OK)
-		rc = paths_tmp_commit(tmp, keep, err);
-	else
-		unlink(tmp);
-	free(tmp);
+	rc = copy_to(c, keep, NULL, err);
 	if (rc == ST_OK)
 		rc = store_restore_from(c->store, path, err);
 	/* Opened again, so the triggers and the schema are read from what is

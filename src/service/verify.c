@@ -1,5 +1,4 @@
 /* `dispute verify`: the file, the hash chain, and every dispute replayed from its journal and held against the tables. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,22 +29,6 @@ static int count_finding(const struct finding *f, void *ctx)
 	return w->stop;
 }
 
-static void replay_say(struct verify_walk *w, long long record, const char *ref, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static void replay_say(struct verify_walk *w, long long record, const char *ref, const char *fmt, ...)
-{
-	struct finding f = { FIND_REPLAY, record, ref, NULL };
-	char msg[768];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	f.message = msg;
-	count_finding(&f, w);
-}
-
 /* The replayed state of w->id against the tables. */
 static void replay_end(struct verify_walk *w)
 {
@@ -58,13 +41,15 @@ static void replay_end(struct verify_walk *w)
 	w->out->disputes++;
 	dispute_init(&stored);
 	if (store_dispute_load_id(w->store, w->id, &stored, &err) != ST_OK) {
-		replay_say(w, 0, NULL, "a dispute cannot be read from the tables: %s", err.msg);
+		finding_say(count_finding, w, FIND_REPLAY, 0, NULL, "a dispute cannot be read from the tables: %s",
+		            err.msg);
 	} else if (!w->events) {
-		replay_say(w, 0, stored.reference, "%s: no event in the journal holds its state: it was added outside "
-		           "dispute, or its events were removed", stored.reference);
+		finding_say(count_finding, w, FIND_REPLAY, 0, stored.reference, "%s: no event in the journal holds its "
+		            "state: it was added outside dispute, or its events were removed", stored.reference);
 	} else if (!w->broken && !journal_same(&stored, &w->replay, "in the tables", "in the journal", diff,
 	                                       sizeof(diff))) {
-		replay_say(w, 0, stored.reference, "%s does not agree with its journal: %s", stored.reference, diff);
+		finding_say(count_finding, w, FIND_REPLAY, 0, stored.reference, "%s does not agree with its journal: %s",
+		            stored.reference, diff);
 	}
 	dispute_free(&stored);
 	dispute_free(&w->replay);
@@ -90,7 +75,7 @@ static int replay_event(long long dispute_id, long long record, const char *stat
 	w->events++;
 	if (journal_apply(&w->replay, state, &err) != ST_OK) {
 		w->broken = record;
-		replay_say(w, record, w->replay.reference[0] ? w->replay.reference : NULL,
+		finding_say(count_finding, w, FIND_REPLAY, record, w->replay.reference[0] ? w->replay.reference : NULL,
 		           "record #%lld holds a state that cannot be replayed: %s", record, err.msg);
 	}
 	return w->stop;

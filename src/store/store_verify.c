@@ -1,27 +1,9 @@
 /* The store's part of `dispute verify`: SQLite's own checks, the walk along the hash chain, and the events to replay. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "store_impl.h"
-
-static int say(finding_fn fn, void *ctx, enum finding_kind kind, long long record, const char *reference,
-               const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-
-static int say(finding_fn fn, void *ctx, enum finding_kind kind, long long record, const char *reference,
-               const char *fmt, ...)
-{
-	struct finding f = { kind, record, reference, NULL };
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	f.message = msg;
-	return fn(&f, ctx);
-}
 
 enum status store_check_file(struct store *s, finding_fn fn, void *ctx, struct error *err)
 {
@@ -29,7 +11,7 @@ enum status store_check_file(struct store *s, finding_fn fn, void *ctx, struct e
 	enum status rc;
 	int src, stop = 0;
 
-	if (s->altered && (stop = say(fn, ctx, FIND_SCHEMA, 0, NULL, "%s", s->altered)))
+	if (s->altered && (stop = finding_say(fn, ctx, FIND_SCHEMA, 0, NULL, "%s", s->altered)))
 		return ST_OK;
 	if ((rc = db_prepare(s, "PRAGMA integrity_check", &st, err)) != ST_OK)
 		return rc;
@@ -37,7 +19,7 @@ enum status store_check_file(struct store *s, finding_fn fn, void *ctx, struct e
 		const char *line = (const char *)sqlite3_column_text(st, 0);
 
 		if (line && strcmp(line, "ok") != 0)
-			stop = say(fn, ctx, FIND_INTEGRITY, 0, NULL, "the file is damaged: %s", line);
+			stop = finding_say(fn, ctx, FIND_INTEGRITY, 0, NULL, "the file is damaged: %s", line);
 	}
 	if (!stop && src != SQLITE_DONE)
 		rc = db_fail(s, src, "cannot check the database", err);
@@ -47,7 +29,7 @@ enum status store_check_file(struct store *s, finding_fn fn, void *ctx, struct e
 	if ((rc = db_prepare(s, "PRAGMA foreign_key_check", &st, err)) != ST_OK)
 		return rc;
 	while (!stop && (src = sqlite3_step(st)) == SQLITE_ROW)
-		stop = say(fn, ctx, FIND_INTEGRITY, 0, NULL, "row %lld of %s refers to a missing row of %s",
+		stop = finding_say(fn, ctx, FIND_INTEGRITY, 0, NULL, "row %lld of %s refers to a missing row of %s",
 		           sqlite3_column_int64(st, 1), (const char *)sqlite3_column_text(st, 0),
 		           (const char *)sqlite3_column_text(st, 2));
 	if (!stop && src != SQLITE_DONE)
@@ -85,19 +67,19 @@ enum status store_check_chain(struct store *s, finding_fn fn, void *ctx, struct 
 
 		head->records++;
 		if (id != last + 1)
-			stop = say(fn, ctx, FIND_CHAIN, id, ref, last + 1 == id - 1 ?
+			stop = finding_say(fn, ctx, FIND_CHAIN, id, ref, last + 1 == id - 1 ?
 			           "record #%lld is missing: it was removed outside dispute" :
 			           "records #%lld to #%lld are missing: they were removed outside dispute",
 			           last + 1, id - 1);
 		if (!stop && (!hash || nhash != CHAIN_HASH_LEN || !prev || nprev != CHAIN_HASH_LEN)) {
-			stop = say(fn, ctx, FIND_CHAIN, id, ref, "record #%lld has no seal: it was written outside dispute", id);
+			stop = finding_say(fn, ctx, FIND_CHAIN, id, ref, "record #%lld has no seal: it was written outside dispute", id);
 		} else if (!stop) {
 			chain_row_seal(st, 0, prev, seal);
 			if (memcmp(seal, hash, CHAIN_HASH_LEN) != 0)
-				stop = say(fn, ctx, FIND_CHAIN, id, ref,
+				stop = finding_say(fn, ctx, FIND_CHAIN, id, ref,
 				           "record #%lld was changed after it was written: its content does not match its seal", id);
 			else if (id == last + 1 && memcmp(prev, running, CHAIN_HASH_LEN) != 0)
-				stop = say(fn, ctx, FIND_CHAIN, id, ref,
+				stop = finding_say(fn, ctx, FIND_CHAIN, id, ref,
 				           "record #%lld does not follow record #%lld: the chain is broken there", id, last);
 			memcpy(running, hash, CHAIN_HASH_LEN);
 			chain_hex(running, head->hash);

@@ -146,21 +146,6 @@ static int raw_int(const char *path, const char *sql)
 	return v;
 }
 
-/* The first column of the first row of sql, as text, is want. */
-static void assert_string_equal_raw(const char *path, const char *sql, const char *want)
-{
-	sqlite3 *db;
-	sqlite3_stmt *st;
-
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	assert_non_null(sqlite3_column_text(st, 0));
-	assert_string_equal((const char *)sqlite3_column_text(st, 0), want);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-}
-
 /* The first column of the first row of sql, as new text (caller frees). */
 static char *raw_text(const char *path, const char *sql)
 {
@@ -176,6 +161,15 @@ static char *raw_text(const char *path, const char *sql)
 	sqlite3_finalize(st);
 	sqlite3_close(db);
 	return v;
+}
+
+/* The first column of the first row of sql, as text, is want. */
+static void assert_string_equal_raw(const char *path, const char *sql, const char *want)
+{
+	char *got = raw_text(path, sql);
+
+	assert_string_equal(got, want);
+	free(got);
 }
 
 /* A dispute at stage 1, opened on `opened`, stage 1 due on `due` (or none). */
