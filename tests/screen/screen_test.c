@@ -8,9 +8,11 @@
  *   time HH:MM               the pinned time of day (before start; after
  *                            start the clock moves on to HH:MM)
  *   new P | SUBJ | RAISED | AGAINST | CAT | SUMMARY | OPENED [| urgent]
- *                            OPENED is YYYY-MM-DD or YYYY-MM-DDTHH:MM
+ *                            OPENED is YYYY-MM-DD or YYYY-MM-DDTHH:MM; the
+ *                            texts take escapes as record's TEXT does
  *   escalate REF DATE        (and: challenge REF DATE)
  *   record REF KIND YYYY-MM-DDTHH:MM [xN] | TEXT
+ *                            (TEXT takes "\e" ESC, "\a" BEL, "\n" LF, "\xHH" a byte)
  *   resolve REF DATE | OUTCOME        withdraw REF DATE | REASON
  *   draft REF KIND [xN] | TEXT    a draft left by an earlier run
  *                            (xN: TEXT N times over; "\\n" in TEXT is a newline)
@@ -59,6 +61,7 @@
  *   quit                     the last key must have asked to quit
  *   include FILE             reads directives from FILE (beside the script)
  * Prints "ok - NAME" or "not ok - NAME" per script; exits 1 on any failure. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -612,6 +615,11 @@ static void unescape(char *s)
 		if (s[0] == '\\' && (s[1] == 'e' || s[1] == 'a' || s[1] == 'n')) {
 			*o++ = s[1] == 'e' ? 0x1b : s[1] == 'a' ? 0x07 : '\n';
 			s++;
+		} else if (s[0] == '\\' && s[1] == 'x' && isxdigit((unsigned char)s[2]) && isxdigit((unsigned char)s[3])) {
+			char hex[3] = { s[2], s[3], '\0' };
+
+			*o++ = (char)strtol(hex, NULL, 16);
+			s += 3;
 		} else {
 			*o++ = *s;
 		}
@@ -667,6 +675,8 @@ static void directive(struct run *r, char *line)
 			fail(r, "new needs 7 fields, the last a date");
 			return;
 		}
+		for (int i = 1; i < 6; i++)
+			unescape(f[i]);
 		a.subject = f[1];
 		a.raised_by = f[2];
 		a.against = f[3];
