@@ -1,5 +1,6 @@
 /* The command line: parses subcommands and their options, runs the shared actions, prints text or JSON. */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,13 +63,51 @@ void cli_mend(const struct error *err, struct sb *out)
 	}
 }
 
+/* Prints "PREFIX" then the formatted text, sanitised, on one line of out. */
+static void put_clean_line(FILE *out, const char *prefix, const char *fmt, va_list ap)
+{
+	char *raw, *clean;
+	va_list copy;
+	int n;
+
+	va_copy(copy, ap);
+	n = vsnprintf(NULL, 0, fmt, copy);
+	va_end(copy);
+	raw = xmalloc(n > 0 ? (size_t)n + 1 : 1);
+	vsnprintf(raw, n > 0 ? (size_t)n + 1 : 1, fmt, ap);
+	if (n <= 0)
+		raw[0] = '\0';
+	clean = text_sanitize(raw, false);
+	fprintf(out, "%s%s\n", prefix, clean);
+	free(clean);
+	free(raw);
+}
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	put_clean_line(stderr, "dispute: ", fmt, ap);
+	va_end(ap);
+}
+
+void cli_say(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	put_clean_line(stdout, "", fmt, ap);
+	va_end(ap);
+}
+
 int cli_fail(const struct error *err)
 {
 	struct sb sb = {0};
 
-	sb_printf(&sb, "dispute: %s", err->msg);
+	sb_append(&sb, err->msg);
 	cli_mend(err, &sb);
-	fprintf(stderr, "%s\n", sb.s);
+	cli_error("%s", sb.s);
 	free(sb.s);
 	return err->code == ST_USAGE ? EXIT_USAGE : EXIT_REFUSED;
 }
@@ -79,14 +118,20 @@ int cli_fail_mend(struct error *err, enum error_mend mend)
 	return cli_fail(err);
 }
 
+/* After a problem with the command line: the command's usage, or where to find the commands. */
+static int usage_after(const struct command *cmd)
+{
+	if (cmd)
+		fprintf(stderr, "usage: dispute %s\n", cmd->usage);
+	else
+		fputs("Try 'dispute --help'.\n", stderr);
+	return EXIT_USAGE;
+}
+
 static int usage_error(const struct command *cmd, const char *problem, const char *what)
 {
-	fprintf(stderr, "dispute: %s '%s'", problem, what);
-	if (cmd)
-		fprintf(stderr, "\nusage: dispute %s\n", cmd->usage);
-	else
-		fputs("\nTry 'dispute --help'.\n", stderr);
-	return EXIT_USAGE;
+	cli_error("%s '%s'", problem, what);
+	return usage_after(cmd);
 }
 
 const char *cli_opt(const struct args *a, const char *name)
@@ -177,8 +222,7 @@ bool cli_date_opt(const struct args *a, const char *name, long dflt, long *out)
 	if (!v)
 		return true;
 	if (!date_parse(v, out)) {
-		fprintf(stderr, "dispute: --%s: '%s' is not a date; use YYYY-MM-DD (a real date, e.g. 2026-11-27)\n",
-		        name, v);
+		cli_error("--%s: '%s' is not a date; use YYYY-MM-DD (a real date, e.g. 2026-11-27)", name, v);
 		return false;
 	}
 	return true;
@@ -187,8 +231,7 @@ bool cli_date_opt(const struct args *a, const char *name, long dflt, long *out)
 bool cli_date_arg(const char *v, const char *what, long *out)
 {
 	if (!date_parse(v, out)) {
-		fprintf(stderr, "dispute: %s: '%s' is not a date; use YYYY-MM-DD (a real date, e.g. 2026-11-27)\n",
-		        what, v);
+		cli_error("%s: '%s' is not a date; use YYYY-MM-DD (a real date, e.g. 2026-11-27)", what, v);
 		return false;
 	}
 	return true;
@@ -201,11 +244,6 @@ int cli_require(const struct args *a, const char *name)
 	fprintf(stderr, "dispute: %s needs --%s\nusage: dispute %s\n", a->cmd, name, a->usage);
 	return EXIT_USAGE;
 }
-
-
-
-
-
 
 void cli_put_col(const char *s, int cols)
 {
@@ -224,28 +262,6 @@ void cli_line(const char *label, const char *value)
 	printf("%-17s %s\n", label, clean);
 	free(clean);
 }
-
-
-
-
-
-
-
-/* Says which category the words given were taken as, unless they were its
- * key: "need for action" could have been meant otherwise, and the user
- * should see what it became. */
-
-
-
-
-
-
-
-
-
-
-
-
 
 static const struct optspec o_none[] = { { NULL, false } };
 static const struct optspec o_new[] = {
@@ -373,8 +389,7 @@ static int run_command(const struct command *cmd, int argc, char **argv, long to
 		return cli_fail(&err);
 	}
 	if (c.config_problem)
-		fprintf(stderr, "dispute: warning: %s (settings ignored; 'dispute config' rewrites the file)\n",
-		        c.config_problem);
+		cli_error("warning: %s (settings ignored; 'dispute config' rewrites the file)", c.config_problem);
 	if (need == DB_SIGN && !c.author) {
 		fputs("dispute: no name is set to sign the journal with; set yours once with\n"
 		      "  dispute config --name \"YOUR NAME\" --role \"YOUR ROLE\"\n"

@@ -75,9 +75,9 @@ static void bulk_skip(const struct error *why, void *arg)
 	struct sb sb = {0};
 
 	(void)arg;
-	sb_printf(&sb, "dispute: warning: skipped: %s", why->msg);
+	sb_append(&sb, why->msg);
 	cli_mend(why, &sb);
-	fprintf(stderr, "%s\n", sb.s);
+	cli_error("warning: skipped: %s", sb.s);
 	free(sb.s);
 }
 
@@ -194,7 +194,7 @@ int cmd_export_ics(struct ctx *c, struct args *a)
 		}
 	}
 	if (rc == ST_OK && to)
-		fprintf(stderr, "dispute: %d invite%s written to %s\n", written, written == 1 ? "" : "s", to);
+		cli_error("%d invite%s written to %s", written, written == 1 ? "" : "s", to);
 	for (size_t i = 0; i < ncontacts; i++)
 		contact_free(&contacts[i]);
 	free(contacts);
@@ -214,20 +214,20 @@ int cmd_counterpart(struct ctx *c, struct args *a)
 	errno = 0;
 	id = strtoll(a->pos[1], &end, 10);
 	if (errno || *end || id <= 0) {
-		fprintf(stderr, "dispute: '%s' is not a contact number (see 'dispute contact list')\n", a->pos[1]);
+		cli_error("'%s' is not a contact number (see 'dispute contact list')", a->pos[1]);
 		return EXIT_USAGE;
 	}
 	if (cli_opt(a, "stage")) {
 		stage = strtol(cli_opt(a, "stage"), &end, 10);
 		if (*end || stage < 1 || stage > 99) {
-			fprintf(stderr, "dispute: --stage: '%s' is not a stage number\n", cli_opt(a, "stage"));
+			cli_error("--stage: '%s' is not a stage number", cli_opt(a, "stage"));
 			return EXIT_USAGE;
 		}
 	}
 	dispute_init(&d);
 	if (svc_counterpart(c, a->pos[0], (int)stage, id, &d, &err) != ST_OK)
 		return cli_fail(&err);
-	printf("%s: counterpart for stage %ld is contact %lld\n", d.reference, stage ? stage : d.current_stage, id);
+	cli_say("%s: counterpart for stage %ld is contact %lld", d.reference, stage ? stage : d.current_stage, id);
 	dispute_free(&d);
 	return EXIT_OK;
 }

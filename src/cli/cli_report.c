@@ -32,7 +32,7 @@ static bool format_opt(const struct args *a, const char *allowed, enum report_fo
 		ok = strcmp(word, v) == 0 && report_format_parse(v, out);
 	free(list);
 	if (!ok)
-		fprintf(stderr, "dispute: --format: '%s' is not a format of %s; use %s\n", v, a->cmd, allowed);
+		cli_error("--format: '%s' is not a format of %s; use %s", v, a->cmd, allowed);
 	return ok;
 }
 
@@ -181,8 +181,8 @@ int cmd_export(struct ctx *c, struct args *a)
 	if (svc_export_tables(c, dir, include_subject(a), csv_row, rows, &err) != ST_OK)
 		return cli_fail(&err);
 	for (int t = 0; t < TABLE_COUNT; t++)
-		printf("%s/%s.csv  %d row%s\n", dir, export_table_name((enum export_table)t), rows[t],
-		       rows[t] == 1 ? "" : "s");
+		cli_say("%s/%s.csv  %d row%s", dir, export_table_name((enum export_table)t), rows[t],
+		        rows[t] == 1 ? "" : "s");
 	/* The export is the whole journal, for the agency's own use: say so,
 	 * because notes can name people even when the subject column is left out. */
 	fputs("dispute: notice: records.csv and disputes.csv hold the journal's text as it was typed; "
