@@ -160,6 +160,33 @@ static const struct optspec *spec_find(const struct optspec *spec, const char *n
 	return NULL;
 }
 
+/* The value of the option at argv[*i] (arg, its name `len` bytes after
+ * the "--"): what follows '=' when there is one, else the next word, which
+ * *i then moves past.  A next word that starts with "--" is taken for the
+ * option it looks like, never as the value: `new --subject --urgent` is a
+ * forgotten subject, not a subject called "--urgent".  Such a value is
+ * written with '='.  NULL when there is no value (message printed). */
+static const char *option_value(const struct command *cmd, int argc, char **argv, int *i, size_t len)
+{
+	const char *arg = argv[*i], *eq = arg[2 + len] == '=' ? arg + 2 + len : NULL, *next;
+
+	if (eq)
+		return eq + 1;
+	if (*i + 1 >= argc) {
+		usage_error(cmd, "this option needs a value:", arg);
+		return NULL;
+	}
+	next = argv[*i + 1];
+	if (strncmp(next, "--", 2) == 0) {
+		cli_error("%s needs a value, and '%s' looks like an option; a value that starts with \"--\" is "
+		          "written %s=%s", arg, next, arg, next);
+		usage_after(cmd);
+		return NULL;
+	}
+	++*i;
+	return next;
+}
+
 /* Parses argv into a; returns EXIT_OK or EXIT_USAGE (message printed). */
 static int args_parse(const struct command *cmd, int argc, char **argv, struct args *a)
 {
@@ -189,12 +216,8 @@ static int args_parse(const struct command *cmd, int argc, char **argv, struct a
 		if (!s)
 			return usage_error(cmd, "unknown option", arg);
 		if (s->has_arg) {
-			if (eq)
-				val = eq + 1;
-			else if (i + 1 < argc)
-				val = argv[++i];
-			else
-				return usage_error(cmd, "this option needs a value:", arg);
+			if (!(val = option_value(cmd, argc, argv, &i, len)))
+				return EXIT_USAGE;
 		} else if (eq) {
 			return usage_error(cmd, "this option takes no value:", arg);
 		}
@@ -361,6 +384,9 @@ static void print_help(void)
 	       "  --db FILE    the database (default $DISPUTE_DB, else $XDG_DATA_HOME/dispute/disputes.db)\n"
 	       "  --help       this help; 'dispute COMMAND --help' for a command's options\n"
 	       "  --version    print the version\n\n"
+	       "An option takes its value as --name VALUE or --name=VALUE, and is given once.  A separate\n"
+	       "VALUE that starts with \"--\" is refused as a forgotten value: write --text=--urgent.\n"
+	       "After a lone \"--\" following the command, every word is an argument (such as -1).\n\n"
 	       "Exit status: 0 done, 1 refused or failed (nothing changed), 2 bad command line.\n"
 	       "See dispute(1) and dispute-protocol(5).\n");
 }
@@ -382,8 +408,11 @@ static int run_command(const struct command *cmd, int argc, char **argv, long to
 		printf("usage: dispute %s\n  %s\n", cmd->usage, cmd->help);
 		return EXIT_OK;
 	}
-	if (cli_opt(&a, "db"))
+	if (cli_opt(&a, "db")) {
+		if (db_opt)
+			return usage_error(cmd, "this option is given twice:", "--db");
 		db_opt = cli_opt(&a, "db");
+	}
 	if (ctx_init(&c, today, minute, &err) != ST_OK) {
 		ctx_free(&c);
 		return cli_fail(&err);
@@ -416,7 +445,7 @@ int cli_main(int argc, char **argv, long today, int minute)
 {
 	int i = 1;
 
-	/* Global options before the command. */
+	/* Global options before the command, read as a command's are. */
 	while (i < argc && strncmp(argv[i], "--", 2) == 0) {
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
 			print_help();
@@ -426,11 +455,13 @@ int cli_main(int argc, char **argv, long today, int minute)
 			printf("dispute %s\n", DISPUTE_VERSION);
 			return EXIT_OK;
 		}
-		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
-			db_opt = argv[i + 1];
-			i += 2;
-		} else if (strncmp(argv[i], "--db=", 5) == 0) {
-			db_opt = argv[i] + 5;
+		if (strcmp(argv[i], "--db") == 0 || strncmp(argv[i], "--db=", 5) == 0) {
+			/* Given twice, which was meant is anyone's guess: the last
+			 * one silently winning could write to the wrong journal. */
+			if (db_opt)
+				return usage_error(NULL, "this option is given twice:", argv[i]);
+			if (!(db_opt = option_value(NULL, argc, argv, &i, 2)))
+				return EXIT_USAGE;
 			i++;
 		} else {
 			return usage_error(NULL, "unknown option", argv[i]);
