@@ -9,7 +9,9 @@
 #include "dispute/date.h"
 #include "dispute/text.h"
 
-/* Reads all of standard input for "--text -"; refuses more than max bytes. */
+/* Reads all of standard input for "--text -"; refuses more than max bytes,
+ * and a NUL byte anywhere: the text would end at it when stored, and what
+ * holds one is a binary file piped in by mistake, not a note. */
 static char *cli_read_stdin(size_t max, struct error *err)
 {
 	struct sb sb = {0};
@@ -27,6 +29,11 @@ static char *cli_read_stdin(size_t max, struct error *err)
 	if (ferror(stdin)) {
 		free(sb.s);
 		error_set(err, ST_IO, "reading standard input: %s", strerror(errno));
+		return NULL;
+	}
+	if (sb.len && memchr(sb.s, '\0', sb.len)) {
+		free(sb.s);
+		error_set(err, ST_INVALID, "standard input holds a NUL byte: not text; nothing was saved");
 		return NULL;
 	}
 	return sb_take(&sb);
