@@ -39,7 +39,8 @@ enum error_mend {
 	MEND_COUNTERPART,       /* name the counterpart of a stage (ref says whose) */
 	MEND_AGREE_DATE,        /* agree a due date for the stage (ref says whose) */
 	MEND_INIT,              /* create the database */
-	MEND_CONTACTS           /* see the contacts */
+	MEND_CONTACTS,          /* see the contacts */
+	MEND_FORCE              /* say that the file already there is to be replaced */
 };
 
 struct error {

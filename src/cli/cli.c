@@ -58,6 +58,9 @@ void cli_mend(const struct error *err, struct sb *out)
 	case MEND_CONTACTS:
 		sb_append(out, " (see 'dispute contact list')");
 		break;
+	case MEND_FORCE:
+		sb_append(out, ": add --force to replace it");
+		break;
 	case MEND_NONE:
 		break;
 	}
@@ -308,7 +311,7 @@ static const struct optspec o_workdays[] = { { "division", true }, { NULL, false
 static const struct optspec o_closure[] = { { "reason", true }, { NULL, false } };
 static const struct optspec o_export_ics[] = {
 	{ "to", true }, { "all-stages", false }, { "cancel", false }, { "include-subject", false }, { "open", false },
-	{ NULL, false } };
+	{ "force", false }, { NULL, false } };
 static const struct optspec o_counterpart[] = { { "stage", true }, { NULL, false } };
 static const struct optspec o_config[] = {
 	{ "name", true }, { "role", true }, { "email", true }, { "phone", true }, { "protocol", true },
@@ -355,7 +358,8 @@ static const struct command commands[] = {
 	{ "counterpart", cmd_counterpart, DB_SIGN, o_counterpart, 2, 2, "counterpart REF CONTACT [--stage N]",
 	  "name the counterpart manager for a stage (the invite's attendee)" },
 	{ "export-ics", cmd_export_ics, DB_READ, o_export_ics, 0, 1,
-	  "export-ics REF [--to FILE] [--all-stages] [--cancel] [--include-subject] | export-ics --open --to FILE",
+	  "export-ics REF [--to FILE|-] [--force] [--all-stages] [--cancel] [--include-subject] | "
+	  "export-ics --open --to FILE|- [--force]",
 	  "calendar invites for stage deadlines (iCalendar REQUEST or CANCEL)" },
 	{ "config", cmd_config, DB_NONE, o_config, 0, 0, "config [--name NAME] [--role ROLE] [--email ADDRESS] [--phone NUMBER] [--protocol ID] "
 	  "[--alarms DURATIONS]",
@@ -368,7 +372,7 @@ static const struct command commands[] = {
 	  "the learning log: every learning record, with its dispute" },
 	{ "proforma", cmd_proforma, DB_READ, cli_proforma_opts, 1, 1, "proforma REF [--format text|md] [--include-subject]",
 	  "the referral proforma (Appendix 1) filled from the journal" },
-	{ "export", cmd_export, DB_READ, cli_export_opts, 0, 0, "export --csv DIR [--include-subject]",
+	{ "export", cmd_export, DB_READ, cli_export_opts, 0, 0, "export --csv DIR [--force] [--include-subject]",
 	  "one CSV file per table, for spreadsheets" },
 	{ NULL, NULL, DB_NONE, NULL, 0, 0, NULL, NULL }
 };
@@ -386,7 +390,9 @@ static void print_help(void)
 	       "  --version    print the version\n\n"
 	       "An option takes its value as --name VALUE or --name=VALUE, and is given once.  A separate\n"
 	       "VALUE that starts with \"--\" is refused as a forgotten value: write --text=--urgent.\n"
-	       "After a lone \"--\" following the command, every word is an argument (such as -1).\n\n"
+	       "After a lone \"--\" following the command, every word is an argument (such as -1).\n"
+	       "--to FILE writes a new file, or with --force replaces a regular one; never a device,\n"
+	       "a directory or a FIFO.  --to - is standard output.\n\n"
 	       "Exit status: 0 done, 1 refused or failed (nothing changed), 2 bad command line.\n"
 	       "See dispute(1) and dispute-protocol(5).\n");
 }

@@ -14,7 +14,8 @@ const struct optspec cli_learning_opts[] = {
 	{ "from", true }, { "to", true }, { "protocol", true }, { "format", true }, { "include-subject", false },
 	{ NULL, false } };
 const struct optspec cli_proforma_opts[] = { { "format", true }, { "include-subject", false }, { NULL, false } };
-const struct optspec cli_export_opts[] = { { "csv", true }, { "include-subject", false }, { NULL, false } };
+const struct optspec cli_export_opts[] = {
+	{ "csv", true }, { "include-subject", false }, { "force", false }, { NULL, false } };
 
 /* Reads --format; allowed lists the formats this command writes, in the
  * order the message names them.  Prints the problem and returns false. */
@@ -178,7 +179,14 @@ int cmd_export(struct ctx *c, struct args *a)
 		fprintf(stderr, "dispute: export needs --csv DIR\nusage: dispute %s\n", a->usage);
 		return EXIT_USAGE;
 	}
-	if (svc_export_tables(c, dir, include_subject(a), csv_row, rows, &err) != ST_OK)
+	/* "-" is standard output elsewhere; six files cannot go there, and a
+	 * directory called "-" is never what was meant. */
+	if (strcmp(dir, "-") == 0) {
+		fprintf(stderr, "dispute: export --csv writes one file per table into a directory, not to standard "
+		        "output\nusage: dispute %s\n", a->usage);
+		return EXIT_USAGE;
+	}
+	if (svc_export_tables(c, dir, include_subject(a), cli_flag(a, "force"), csv_row, rows, &err) != ST_OK)
 		return cli_fail(&err);
 	for (int t = 0; t < TABLE_COUNT; t++)
 		cli_say("%s/%s.csv  %d row%s", dir, export_table_name((enum export_table)t), rows[t],

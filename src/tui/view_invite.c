@@ -531,7 +531,9 @@ static unsigned preview_write(struct app *a)
 	if (!full)
 		return APP_REDRAW;
 	error_clear(&err);
-	if (paths_write_private(full, v->text, v->len, &err) != ST_OK) {
+	/* Replaces a file already there, as before; a device, a directory or
+	 * a FIFO is refused. */
+	if (paths_write_private(full, v->text, v->len, PATHS_REPLACE, &err) != ST_OK) {
 		free(full);
 		app_error(a, &err);
 		return APP_REDRAW;
