@@ -24,6 +24,11 @@
  *                            connection (a trigger that makes a write fail)
  *   file PATH MODE           PATH (under the run's directory: home/..., config/...)
  *                            exists with octal MODE
+ *   mkfile PATH | TEXT       makes PATH (and its directories) holding TEXT
+ *                            (escapes as record's TEXT)
+ *   mkdir PATH               makes the directory PATH (and those above it)
+ *   filetext PATH | TEXT     PATH holds exactly TEXT (escapes as record's TEXT)
+ *   filehas PATH | TEXT      PATH holds TEXT somewhere
  *   start                    starts the app
  *   keys TEXT                types TEXT; <Tab> <BTab> <Enter> <Esc> <Up> <Down>
  *                            <Left> <Right> <Home> <End> <PgUp> <PgDn> <BS> <Del>
@@ -78,6 +83,7 @@
 #include "dispute/date.h"
 #include "dispute/input.h"
 #include "dispute/keys.h"
+#include "dispute/paths.h"
 #include "dispute/screen.h"
 #include "dispute/service.h"
 #include "../support/changes.h"
@@ -797,6 +803,46 @@ static void directive(struct run *r, char *line)
 			fail(r, "%s: %s", rel, strerror(errno));
 		else if ((st.st_mode & 07777) != mode)
 			fail(r, "%s: mode %o, not %o", rel, (unsigned)(st.st_mode & 07777), mode);
+	} else if (!strcmp(line, "mkfile") || !strcmp(line, "mkdir")) {
+		char path[512], *slash;
+		FILE *fp;
+		bool dir = line[2] == 'd';
+		n = split(arg, f, 2);
+		if (dir ? n != 1 : n != 2) {
+			fail(r, dir ? "mkdir PATH" : "mkfile PATH | TEXT");
+			return;
+		}
+		snprintf(path, sizeof(path), "%s/%s", r->tmpdir, f[0]);
+		for (slash = strchr(path + strlen(r->tmpdir) + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+			*slash = '\0';
+			mkdir(path, 0700);
+			*slash = '/';
+		}
+		if (dir) {
+			if (mkdir(path, 0700) != 0)
+				fail(r, "mkdir %s: %s", f[0], strerror(errno));
+			return;
+		}
+		unescape(f[1]);
+		if (!(fp = fopen(path, "w")) || fputs(f[1], fp) == EOF || fclose(fp) != 0)
+			fail(r, "mkfile %s: %s", f[0], strerror(errno));
+	} else if (!strcmp(line, "filetext") || !strcmp(line, "filehas")) {
+		char path[512];
+		struct error ferr;
+		char *text = NULL;
+		size_t len;
+		n = split(arg, f, 2);
+		if (n != 2) {
+			fail(r, "%s PATH | TEXT", line);
+			return;
+		}
+		unescape(f[1]);
+		snprintf(path, sizeof(path), "%s/%s", r->tmpdir, f[0]);
+		if (paths_read_file(path, 1 << 20, &text, &len, &ferr) != ST_OK)
+			fail(r, "%s: %s", f[0], ferr.msg);
+		else if (line[4] == 't' ? strcmp(text, f[1]) != 0 : !strstr(text, f[1]))
+			fail(r, "%s holds:\n%s", f[0], text);
+		free(text);
 	} else if (!strcmp(line, "pause")) {
 		r->clock_ms += atol(arg);
 		if (r->started)
