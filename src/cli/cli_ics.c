@@ -151,7 +151,7 @@ int cmd_export_ics(struct ctx *c, struct args *a)
 	FILE *out = NULL;
 	bool cancel = cli_flag(a, "cancel"), all_stages = cli_flag(a, "all-stages"), bulk = cli_flag(a, "open");
 	bool asked = false;
-	int written = 0, exit_rc;
+	int written = 0, exit_rc = EXIT_REFUSED;
 
 	if ((a->npos == 1) == bulk) {
 		fputs("dispute: export-ics needs a reference, or --open for every open dispute\n", stderr);
@@ -210,7 +210,6 @@ int cmd_export_ics(struct ctx *c, struct args *a)
 		if (!out)
 			rc = err.code;
 	}
-	exit_rc = EXIT_REFUSED;
 	if (rc == ST_OK) {
 		if (bulk)
 			rc = export_bulk(c, &s, &people, all_stages, out, &written, &err);
@@ -227,12 +226,13 @@ int cmd_export_ics(struct ctx *c, struct args *a)
 			free(mem);
 		}
 	}
-	if (rc == ST_OK && to)
-		cli_error("%d invite%s written to %s", written, written == 1 ? "" : "s", to);
-	if (rc != ST_OK)
+	/* Standard output has said how it went (put_stdout); a file says it here. */
+	if (rc != ST_OK) {
 		exit_rc = cli_fail(&err);
-	else if (to)
+	} else if (to) {
+		cli_error("%d invite%s written to %s", written, written == 1 ? "" : "s", to);
 		exit_rc = EXIT_OK;
+	}
 	/* The details asked for are kept only once the invites are out, so a
 	 * refused export leaves the settings as they were. */
 	if (exit_rc == EXIT_OK && asked && c->config.path && ctx_config_save(c, &err) != ST_OK)

@@ -225,8 +225,9 @@ FILE *paths_tmp_open(const char *path, char **tmp, struct error *err)
 /* stdio keeps no record of why a write failed once it has dropped what
  * it could not write, and errno has moved on since.  The temporary file
  * is ours and about to go, so one more byte at its end asks the system
- * again: a size limit or a full disk fails the same way.  0 when it does
- * not fail. */
+ * again: a size limit or a full disk fails the same way (main ignores
+ * SIGXFSZ, so a limit fails the write rather than ending the program).
+ * 0 when it does not fail. */
 static int errno_again(int fd)
 {
 	off_t end = lseek(fd, 0, SEEK_END);
