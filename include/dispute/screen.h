@@ -62,7 +62,8 @@ void screen_clear(struct screen *s);
 
 /* Writes str at (y, x) using at most maxw columns (clipped to the screen
  * too), one cell per character, in attr.  Control characters and invalid
- * UTF-8 show as U+FFFD, so nothing written here can reach a terminal raw.
+ * UTF-8 show as U+FFFD and bidirectional controls as "<U+202E>" (as
+ * text_sanitize shows them), so nothing written here can reach a terminal raw.
  * Returns the columns used. */
 int screen_put(struct screen *s, int y, int x, int maxw, unsigned attr, const char *str);
 /* Like screen_put but ends the text with "…" when it does not fit. */

@@ -197,9 +197,11 @@ enum status svc_report_learning(struct ctx *c, const struct report_filter *f, le
 /* Writes every table as a file DIR/NAME.csv (0600, DIR 0700), each row
  * formatted by row() into one line; all files from one snapshot, each
  * written and synced under a temporary name, then all renamed into place,
- * so a failure leaves the earlier export as it was.  rows[t] receives the
- * data rows of each table. */
-enum status svc_export_tables(struct ctx *c, const char *dir, bool include_subject,
+ * so a failure leaves the earlier export as it was.  A file already there
+ * is replaced only when replace is true, and only a regular file: every
+ * name is checked before anything is read (paths_target_check).  rows[t]
+ * receives the data rows of each table. */
+enum status svc_export_tables(struct ctx *c, const char *dir, bool include_subject, bool replace,
                               void (*row)(struct sb *line, int n, const char *const *cells), int rows[TABLE_COUNT],
                               struct journal_head *head, struct error *err);
 

@@ -15,10 +15,22 @@ size_t utf8_decode(const char *s, size_t len, unsigned *cp);
 
 /* Returns a new string (caller frees) with every C0/C1 control character
  * and DEL replaced by a visible stand-in (U+FFFD), invalid UTF-8 bytes by
- * U+FFFD, and, unless keep_newlines, newlines and tabs by a space.
- * This is what every piece of stored text goes through before it reaches
- * a terminal or an export. */
+ * U+FFFD, every bidirectional control by its code point as
+ * text_bidi_shown writes it, and, unless keep_newlines, newlines and tabs
+ * by a space.  This is what every piece of stored text, and every echo of
+ * what the user typed, goes through before it reaches a terminal or an
+ * export: the one sanitiser. */
 char *text_sanitize(const char *s, bool keep_newlines);
+
+/* The bidirectional overrides and isolates, U+202A-U+202E and
+ * U+2066-U+2069, reorder the text around them wherever they are obeyed: a
+ * reference or a name could be made to read as another.  They are never
+ * passed on; each is shown as its code point, "<U+202E>" (TEXT_BIDI_SHOWN
+ * bytes and columns).  Writes that into out and returns true for those
+ * code points; returns false, out untouched, for any other.  text_sanitize,
+ * text_width, text_fit and the workbench's screen all show them so. */
+#define TEXT_BIDI_SHOWN 8
+bool text_bidi_shown(unsigned cp, char out[TEXT_BIDI_SHOWN + 1]);
 
 /* Returns a new string (caller frees, never NULL) of the n pasted bytes at s
  * made fit for a text field: CRLF and lone CR become LF; every other C0
@@ -60,11 +72,14 @@ void text_json_id(struct sb *sb, long long id);
  * column helper of every text table. */
 void text_column(struct sb *sb, const char *s, int cols);
 
-/* Display columns of s (wide characters count 2, combining marks 0). */
+/* Display columns of s (wide characters count 2, combining marks 0, a
+ * bidirectional control TEXT_BIDI_SHOWN for its "<U+202E>"). */
 int text_width(const char *s);
 
 /* Copies into out (size outlen) as much of s as fits in `cols` display
- * columns, ending with "…" if cut.  Returns the columns used. */
+ * columns, ending with "…" if cut; controls become U+FFFD and
+ * bidirectional controls "<U+202E>", as text_sanitize shows them.
+ * Returns the columns used. */
 int text_fit(const char *s, int cols, char *out, size_t outlen);
 
 /* True when email can be an address in a mailto: URI: one '@' with text on

@@ -1,5 +1,6 @@
 /* The command line: parses subcommands and their options, runs the shared actions, prints text or JSON. */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,7 +64,7 @@ void cli_mend(const struct error *err, struct sb *out)
 	case MEND_UPGRADE:
 		sb_append(out, ": run 'dispute init' to bring it up to date");
 		break;
-	case MEND_REPLACE:
+	case MEND_FORCE:
 		sb_append(out, ": add --force to replace it");
 		break;
 	case MEND_NONE:
@@ -77,18 +78,56 @@ void cli_put_warnings(const struct ctx *c)
 		const char *nl = strchr(w, '\n');
 		int len = nl ? (int)(nl - w) : (int)strlen(w);
 
-		fprintf(stderr, "dispute: warning: %.*s\n", len, w);
+		cli_error("warning: %.*s", len, w);
 		w += len + (nl != NULL);
 	}
+}
+
+/* Prints "PREFIX" then the formatted text, sanitised, on one line of out. */
+static void put_clean_line(FILE *out, const char *prefix, const char *fmt, va_list ap)
+{
+	char *raw, *clean;
+	va_list copy;
+	int n;
+
+	va_copy(copy, ap);
+	n = vsnprintf(NULL, 0, fmt, copy);
+	va_end(copy);
+	raw = xmalloc(n > 0 ? (size_t)n + 1 : 1);
+	vsnprintf(raw, n > 0 ? (size_t)n + 1 : 1, fmt, ap);
+	if (n <= 0)
+		raw[0] = '\0';
+	clean = text_sanitize(raw, false);
+	fprintf(out, "%s%s\n", prefix, clean);
+	free(clean);
+	free(raw);
+}
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	put_clean_line(stderr, "dispute: ", fmt, ap);
+	va_end(ap);
+}
+
+void cli_say(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	put_clean_line(stdout, "", fmt, ap);
+	va_end(ap);
 }
 
 int cli_fail(const struct error *err)
 {
 	struct sb sb = {0};
 
-	sb_printf(&sb, "dispute: %s", err->msg);
+	sb_append(&sb, err->msg);
 	cli_mend(err, &sb);
-	fprintf(stderr, "%s\n", sb.s);
+	cli_error("%s", sb.s);
 	free(sb.s);
 	return err->code == ST_USAGE ? EXIT_USAGE : EXIT_REFUSED;
 }
@@ -99,14 +138,20 @@ int cli_fail_mend(struct error *err, enum error_mend mend)
 	return cli_fail(err);
 }
 
+/* After a problem with the command line: the command's usage, or where to find the commands. */
+static int usage_after(const struct command *cmd)
+{
+	if (cmd)
+		fprintf(stderr, "usage: dispute %s\n", cmd->usage);
+	else
+		fputs("Try 'dispute --help'.\n", stderr);
+	return EXIT_USAGE;
+}
+
 static int usage_error(const struct command *cmd, const char *problem, const char *what)
 {
-	fprintf(stderr, "dispute: %s '%s'", problem, what);
-	if (cmd)
-		fprintf(stderr, "\nusage: dispute %s\n", cmd->usage);
-	else
-		fputs("\nTry 'dispute --help'.\n", stderr);
-	return EXIT_USAGE;
+	cli_error("%s '%s'", problem, what);
+	return usage_after(cmd);
 }
 
 const char *cli_opt(const struct args *a, const char *name)
@@ -133,6 +178,33 @@ static const struct optspec *spec_find(const struct optspec *spec, const char *n
 		if (strlen(s->name) == len && strncmp(s->name, name, len) == 0)
 			return s;
 	return NULL;
+}
+
+/* The value of the option at argv[*i] (arg, its name `len` bytes after
+ * the "--"): what follows '=' when there is one, else the next word, which
+ * *i then moves past.  A next word that starts with "--" is taken for the
+ * option it looks like, never as the value: `new --subject --urgent` is a
+ * forgotten subject, not a subject called "--urgent".  Such a value is
+ * written with '='.  NULL when there is no value (message printed). */
+static const char *option_value(const struct command *cmd, int argc, char **argv, int *i, size_t len)
+{
+	const char *arg = argv[*i], *eq = arg[2 + len] == '=' ? arg + 2 + len : NULL, *next;
+
+	if (eq)
+		return eq + 1;
+	if (*i + 1 >= argc) {
+		usage_error(cmd, "this option needs a value:", arg);
+		return NULL;
+	}
+	next = argv[*i + 1];
+	if (strncmp(next, "--", 2) == 0) {
+		cli_error("%s needs a value, and '%s' looks like an option; a value that starts with \"--\" is "
+		          "written %s=%s", arg, next, arg, next);
+		usage_after(cmd);
+		return NULL;
+	}
+	++*i;
+	return next;
 }
 
 /* Parses argv into a; returns EXIT_OK or EXIT_USAGE (message printed). */
@@ -164,12 +236,8 @@ static int args_parse(const struct command *cmd, int argc, char **argv, struct a
 		if (!s)
 			return usage_error(cmd, "unknown option", arg);
 		if (s->has_arg) {
-			if (eq)
-				val = eq + 1;
-			else if (i + 1 < argc)
-				val = argv[++i];
-			else
-				return usage_error(cmd, "this option needs a value:", arg);
+			if (!(val = option_value(cmd, argc, argv, &i, len)))
+				return EXIT_USAGE;
 		} else if (eq) {
 			return usage_error(cmd, "this option takes no value:", arg);
 		}
@@ -197,8 +265,7 @@ bool cli_date_opt(const struct args *a, const char *name, long dflt, long *out)
 	if (!v)
 		return true;
 	if (!date_parse(v, out)) {
-		fprintf(stderr, "dispute: --%s: '%s' is not a date; use YYYY-MM-DD (a real date, e.g. 2026-11-27)\n",
-		        name, v);
+		cli_error("--%s: '%s' is not a date; use YYYY-MM-DD (a real date, e.g. 2026-11-27)", name, v);
 		return false;
 	}
 	return true;
@@ -207,8 +274,7 @@ bool cli_date_opt(const struct args *a, const char *name, long dflt, long *out)
 bool cli_date_arg(const char *v, const char *what, long *out)
 {
 	if (!date_parse(v, out)) {
-		fprintf(stderr, "dispute: %s: '%s' is not a date; use YYYY-MM-DD (a real date, e.g. 2026-11-27)\n",
-		        what, v);
+		cli_error("%s: '%s' is not a date; use YYYY-MM-DD (a real date, e.g. 2026-11-27)", what, v);
 		return false;
 	}
 	return true;
@@ -221,11 +287,6 @@ int cli_require(const struct args *a, const char *name)
 	fprintf(stderr, "dispute: %s needs --%s\nusage: dispute %s\n", a->cmd, name, a->usage);
 	return EXIT_USAGE;
 }
-
-
-
-
-
 
 void cli_put_col(const char *s, int cols)
 {
@@ -244,28 +305,6 @@ void cli_line(const char *label, const char *value)
 	printf("%-17s %s\n", label, clean);
 	free(clean);
 }
-
-
-
-
-
-
-
-/* Says which category the words given were taken as, unless they were its
- * key: "need for action" could have been meant otherwise, and the user
- * should see what it became. */
-
-
-
-
-
-
-
-
-
-
-
-
 
 static const struct optspec o_none[] = { { NULL, false } };
 static const struct optspec o_new[] = {
@@ -289,7 +328,7 @@ static const struct optspec o_workdays[] = { { "division", true }, { NULL, false
 static const struct optspec o_closure[] = { { "reason", true }, { NULL, false } };
 static const struct optspec o_export_ics[] = {
 	{ "to", true }, { "all-stages", false }, { "cancel", false }, { "include-subject", false }, { "open", false },
-	{ NULL, false } };
+	{ "force", false }, { NULL, false } };
 static const struct optspec o_counterpart[] = { { "stage", true }, { NULL, false } };
 static const struct optspec o_config[] = {
 	{ "name", true }, { "role", true }, { "email", true }, { "phone", true }, { "protocol", true },
@@ -338,7 +377,8 @@ static const struct command commands[] = {
 	{ "counterpart", cmd_counterpart, DB_SIGN, o_counterpart, 2, 2, "counterpart REF CONTACT [--stage N]",
 	  "name the counterpart manager for a stage (the invite's attendee)" },
 	{ "export-ics", cmd_export_ics, DB_READ, o_export_ics, 0, 1,
-	  "export-ics REF [--to FILE] [--all-stages] [--cancel] [--include-subject] | export-ics --open --to FILE",
+	  "export-ics REF [--to FILE|-] [--force] [--all-stages] [--cancel] [--include-subject] | "
+	  "export-ics --open --to FILE|- [--force]",
 	  "calendar invites for stage deadlines (iCalendar REQUEST or CANCEL)" },
 	{ "config", cmd_config, DB_NONE, o_config, 0, 0, "config [--name NAME] [--role ROLE] [--email ADDRESS] [--phone NUMBER] [--protocol ID] "
 	  "[--alarms DURATIONS] [--backup-days N]",
@@ -357,7 +397,7 @@ static const struct command commands[] = {
 	  "copy the database to FILE (0600) while it may be in use, and check the copy with verify" },
 	{ "restore", cmd_restore, DB_CREATE, o_none, 1, 1, "restore FILE",
 	  "check the backup FILE with verify, keep the database beside it, and put the backup in its place" },
-	{ "export", cmd_export, DB_READ, cli_export_opts, 0, 0, "export --csv DIR [--include-subject]",
+	{ "export", cmd_export, DB_READ, cli_export_opts, 0, 0, "export --csv DIR [--force] [--include-subject]",
 	  "one CSV file per table, for spreadsheets" },
 	{ NULL, NULL, DB_NONE, NULL, 0, 0, NULL, NULL }
 };
@@ -373,6 +413,11 @@ static void print_help(void)
 	       "  --db FILE    the database (default $DISPUTE_DB, else $XDG_DATA_HOME/dispute/disputes.db)\n"
 	       "  --help       this help; 'dispute COMMAND --help' for a command's options\n"
 	       "  --version    print the version\n\n"
+	       "An option takes its value as --name VALUE or --name=VALUE, and is given once.  A separate\n"
+	       "VALUE that starts with \"--\" is refused as a forgotten value: write --text=--urgent.\n"
+	       "After a lone \"--\" following the command, every word is an argument (such as -1).\n"
+	       "--to FILE writes a new file, or with --force replaces a regular one; never a device,\n"
+	       "a directory or a FIFO.  --to - is standard output.\n\n"
 	       "Exit status: 0 done, 1 refused or failed (nothing changed), 2 bad command line.\n"
 	       "See dispute(1) and dispute-protocol(5).\n");
 }
@@ -394,15 +439,17 @@ static int run_command(const struct command *cmd, int argc, char **argv, long to
 		printf("usage: dispute %s\n  %s\n", cmd->usage, cmd->help);
 		return EXIT_OK;
 	}
-	if (cli_opt(&a, "db"))
+	if (cli_opt(&a, "db")) {
+		if (db_opt)
+			return usage_error(cmd, "this option is given twice:", "--db");
 		db_opt = cli_opt(&a, "db");
+	}
 	if (ctx_init(&c, today, minute, &err) != ST_OK) {
 		ctx_free(&c);
 		return cli_fail(&err);
 	}
 	if (c.config_problem)
-		fprintf(stderr, "dispute: warning: %s (settings ignored; 'dispute config' rewrites the file)\n",
-		        c.config_problem);
+		cli_error("warning: %s (settings ignored; 'dispute config' rewrites the file)", c.config_problem);
 	if (need == DB_SIGN && !c.author) {
 		fputs("dispute: no name is set to sign the journal with; set yours once with\n"
 		      "  dispute config --name \"YOUR NAME\" --role \"YOUR ROLE\"\n"
@@ -430,7 +477,7 @@ int cli_main(int argc, char **argv, long today, int minute)
 {
 	int i = 1;
 
-	/* Global options before the command. */
+	/* Global options before the command, read as a command's are. */
 	while (i < argc && strncmp(argv[i], "--", 2) == 0) {
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
 			print_help();
@@ -440,11 +487,13 @@ int cli_main(int argc, char **argv, long today, int minute)
 			printf("dispute %s\n", DISPUTE_VERSION);
 			return EXIT_OK;
 		}
-		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
-			db_opt = argv[i + 1];
-			i += 2;
-		} else if (strncmp(argv[i], "--db=", 5) == 0) {
-			db_opt = argv[i] + 5;
+		if (strcmp(argv[i], "--db") == 0 || strncmp(argv[i], "--db=", 5) == 0) {
+			/* Given twice, which was meant is anyone's guess: the last
+			 * one silently winning could write to the wrong journal. */
+			if (db_opt)
+				return usage_error(NULL, "this option is given twice:", argv[i]);
+			if (!(db_opt = option_value(NULL, argc, argv, &i, 2)))
+				return EXIT_USAGE;
 			i++;
 		} else {
 			return usage_error(NULL, "unknown option", argv[i]);

@@ -14,7 +14,7 @@
 int cmd_init(struct ctx *c, struct args *a)
 {
 	(void)a;
-	printf("database ready: %s (schema %d)\n", c->db_path, svc_schema_version());
+	cli_say("database ready: %s (schema %d)", c->db_path, svc_schema_version());
 	return EXIT_OK;
 }
 
@@ -24,14 +24,14 @@ int cmd_protocols(struct ctx *c, struct args *a)
 	char lim[80];
 
 	for (size_t i = 0; i < c->protocols.nproblems; i++)
-		fprintf(stderr, "dispute: warning: %s\n", c->protocols.problems[i]);
+		cli_error("warning: %s", c->protocols.problems[i]);
 	if (a->npos == 0) {
 		for (size_t i = 0; i < c->protocols.n; i++) {
 			p = c->protocols.v[i];
 			cli_put_col(p->id, 22);
 			printf("%2zu stages  ", p->nstages);
 			cli_put_col(p->population, 9);
-			printf("%s\n", p->title);
+			cli_say("%s", p->title);
 		}
 		return EXIT_OK;
 	}
@@ -46,7 +46,9 @@ int cmd_protocols(struct ctx *c, struct args *a)
 		error_set(&err, ST_NOTFOUND, "unknown protocol '%s'", a->pos[1]);
 		return cli_fail_mend(&err, MEND_PROTOCOLS);
 	}
-	printf("%s (%s)\n", p->title, p->id);
+	/* A protocol is a file anyone may edit: every word of it is shown
+	 * as stored text is, through the one sanitiser. */
+	cli_say("%s (%s)", p->title, p->id);
 	cli_line("Partnership:", p->partnership);
 	cli_line("Source:", p->source);
 	cli_line("For:", p->population);
@@ -61,27 +63,28 @@ int cmd_protocols(struct ctx *c, struct args *a)
 		cli_put_col(s->name, 50);
 		printf(" %s\n", limit_describe(&s->limit, lim, sizeof(lim)));
 		if (s->ours)
-			printf("       raising agency: %s\n", s->ours);
+			cli_say("       raising agency: %s", s->ours);
 		if (s->theirs)
-			printf("       other agency:   %s\n", s->theirs);
+			cli_say("       other agency:   %s", s->theirs);
 		if (s->then)
-			printf("       then:           %s\n", s->then);
+			cli_say("       then:           %s", s->then);
 		if (s->record)
-			printf("       record:         %s\n", s->record);
+			cli_say("       record:         %s", s->record);
 		if (s->notice)
-			printf("       notice:         %s\n", s->notice);
+			cli_say("       notice:         %s", s->notice);
 	}
 	if (p->nspans)
 		puts("\nLimits across stages");
 	for (size_t i = 0; i < p->nspans; i++)
-		printf("  stages %d-%d  %s: %s%s\n", p->spans[i].from, p->spans[i].to, p->spans[i].name,
-		       limit_describe(&p->spans[i].limit, lim, sizeof(lim)), p->spans[i].advisory ? " (advisory)" : "");
+		cli_say("  stages %d-%d  %s: %s%s", p->spans[i].from, p->spans[i].to, p->spans[i].name,
+		        limit_describe(&p->spans[i].limit, lim, sizeof(lim)), p->spans[i].advisory ? " (advisory)" : "");
 	if (p->urgent) {
-		printf("\nUrgent route: %s\n", p->urgent->name);
+		putchar('\n');
+		cli_say("Urgent route: %s", p->urgent->name);
 		if (p->urgent->when)
-			printf("  when:   %s\n", p->urgent->when);
+			cli_say("  when:   %s", p->urgent->when);
 		if (p->urgent->notice)
-			printf("  notice: %s\n", p->urgent->notice);
+			cli_say("  notice: %s", p->urgent->notice);
 		if (p->urgent->same_stages)
 			puts("  runs the normal stages");
 		for (size_t i = 0; !p->urgent->same_stages && i < p->urgent->nstages; i++) {
@@ -94,12 +97,12 @@ int cmd_protocols(struct ctx *c, struct args *a)
 	for (size_t i = 0; i < p->ncategories; i++) {
 		printf("  ");
 		cli_put_col(p->categories[i].key, 22);
-		printf("%s%s\n", p->categories[i].label, p->categories[i].unclocked ? " (no stage clock)" : "");
+		cli_say("%s%s", p->categories[i].label, p->categories[i].unclocked ? " (no stage clock)" : "");
 	}
 	if (p->nnotices)
 		puts("\nNotices");
 	for (size_t i = 0; i < p->nnotices; i++)
-		printf("  - %s\n", p->notices[i]);
+		cli_say("  - %s", p->notices[i]);
 	return EXIT_OK;
 }
 
@@ -122,7 +125,7 @@ int cmd_workdays(struct ctx *c, struct args *a)
 		errno = 0;
 		v = strtol(a->pos[2], &end, 10);
 		if (errno || *end || end == a->pos[2] || v < 0 || v > 3650) {
-			fprintf(stderr, "dispute: '%s' is not a number of working days (0 to 3650)\n", a->pos[2]);
+			cli_error("'%s' is not a number of working days (0 to 3650)", a->pos[2]);
 			return EXIT_USAGE;
 		}
 		if (workdays_add(&c->cal, division, from, (int)v, &to, &err) != ST_OK)
@@ -153,6 +156,7 @@ int cmd_closure(struct ctx *c, struct args *a)
 {
 	struct error err;
 	const char *sub = a->pos[0];
+	char iso[11];
 	long day;
 	enum status rc;
 
@@ -170,18 +174,15 @@ int cmd_closure(struct ctx *c, struct args *a)
 	else
 		rc = svc_closure_remove(c, day, &err);
 	if (rc == ST_OK)
-		printf("%s %s: %s\n", a->pos[1], date_weekday_name(day),
+		printf("%s %s: %s\n", date_format(day, iso), date_weekday_name(day),
 		       strcmp(sub, "add") == 0 ? "closed, not a working day" : "a working day again");
 	return rc == ST_OK ? EXIT_OK : cli_fail(&err);
 }
 
 static int agency_print(const char *name, void *ctx)
 {
-	char *clean = text_sanitize(name, false);
-
 	(void)ctx;
-	puts(clean);
-	free(clean);
+	cli_say("%s", name);
 	return 0;
 }
 
@@ -259,17 +260,17 @@ int cmd_config(struct ctx *c, struct args *a)
 		changed = true;
 	}
 	if (cfg->email && cli_opt(a, "email") && !text_email_ok(cfg->email)) {
-		fprintf(stderr, "dispute: --email: '%s' is not an email address\n", cfg->email);
+		cli_error("--email: '%s' is not an email address", cfg->email);
 		return EXIT_REFUSED;
 	}
 	if (cfg->alarms && ics_alarms_check(cfg->alarms, &err) != ST_OK)
 		return cli_fail(&err);
 	if (cfg->protocol && cli_opt(a, "protocol") && !protocol_set_find(&c->protocols, cfg->protocol)) {
-		fprintf(stderr, "dispute: --protocol: unknown protocol '%s' (see 'dispute protocols')\n", cfg->protocol);
+		cli_error("--protocol: unknown protocol '%s' (see 'dispute protocols')", cfg->protocol);
 		return EXIT_REFUSED;
 	}
 	if (config_backup_days(cfg) < 0) {
-		fprintf(stderr, "dispute: --backup-days: '%s' is not a number of days from 0 to 3650\n", cfg->backup_days);
+		cli_error("--backup-days: '%s' is not a number of days from 0 to 3650", cfg->backup_days);
 		return EXIT_USAGE;
 	}
 	if (changed && !cfg->path) {
@@ -286,7 +287,7 @@ int cmd_config(struct ctx *c, struct args *a)
 			cli_put_col(*slots[i] ? *slots[i] : "(not set)", 0);
 			putchar('\n');
 		}
-		printf("alarms:   %s%s\n", cfg->alarms ? cfg->alarms : INVITE_DEFAULT_ALARMS, cfg->alarms ? "" : " (default)");
+		cli_say("alarms:   %s%s", cfg->alarms ? cfg->alarms : INVITE_DEFAULT_ALARMS, cfg->alarms ? "" : " (default)");
 		if (config_backup_days(cfg) == 0)
 			printf("backup:   no reminder%s\n", cfg->backup_days ? "" : " (default)");
 		else

@@ -9,7 +9,9 @@
 #include "dispute/date.h"
 #include "dispute/text.h"
 
-/* Reads all of standard input for "--text -"; refuses more than max bytes. */
+/* Reads all of standard input for "--text -"; refuses more than max bytes,
+ * and a NUL byte anywhere: the text would end at it when stored, and what
+ * holds one is a binary file piped in by mistake, not a note. */
 static char *cli_read_stdin(size_t max, struct error *err)
 {
 	struct sb sb = {0};
@@ -29,6 +31,11 @@ static char *cli_read_stdin(size_t max, struct error *err)
 		error_set(err, ST_IO, "reading standard input: %s", strerror(errno));
 		return NULL;
 	}
+	if (sb.len && memchr(sb.s, '\0', sb.len)) {
+		free(sb.s);
+		error_set(err, ST_INVALID, "standard input holds a NUL byte: not text; nothing was saved");
+		return NULL;
+	}
 	return sb_take(&sb);
 }
 
@@ -38,11 +45,11 @@ static void print_saved(const struct dispute *d)
 	char a[17];
 
 	if (d->status != DS_OPEN)
-		printf("%s %s at stage %d\n", d->reference, dispute_status_name(d->status), d->current_stage);
+		cli_say("%s %s at stage %d", d->reference, dispute_status_name(d->status), d->current_stage);
 	else if (cur->due == DATE_NONE)
-		printf("%s at stage %d, no limit set\n", d->reference, cur->number);
+		cli_say("%s at stage %d, no limit set", d->reference, cur->number);
 	else
-		printf("%s at stage %d, due %s\n", d->reference, cur->number, datetime_format(cur->due, cur->due_minute, a));
+		cli_say("%s at stage %d, due %s", d->reference, cur->number, datetime_format(cur->due, cur->due_minute, a));
 }
 
 /* What the protocol says must happen on entering the current stage (and,
@@ -57,30 +64,27 @@ static void print_notices(struct ctx *c, const struct dispute *d, bool opening)
 	if (!p)
 		return;
 	if (opening && d->urgent && p->urgent && p->urgent->notice)
-		fprintf(stderr, "dispute: notice: %s\n", p->urgent->notice);
+		cli_error("notice: %s", p->urgent->notice);
 	rule = protocol_stage_rule(p, d->urgent, d->current_stage);
 	if (rule && rule->notice)
-		fprintf(stderr, "dispute: notice: %s\n", rule->notice);
+		cli_error("notice: %s", rule->notice);
 	/* "Without delay": the protocol sets no limit, so ask for the date the
 	 * parties agree (DOMAIN.md); a kind recorded without a clock is left be. */
 	cat = protocol_category(p, d->category);
 	cur = dispute_current(d);
 	if (rule && rule->limit.kind == LIMIT_NONE && cur && cur->due == DATE_NONE && !(cat && cat->unclocked))
-		fprintf(stderr, "dispute: notice: stage %d has no time limit in the protocol (\"without delay\"); "
-		        "record the date you agree with 'dispute due %s DATE'\n", d->current_stage, d->reference);
+		cli_error("notice: stage %d has no time limit in the protocol (\"without delay\"); "
+		          "record the date you agree with 'dispute due %s DATE'", d->current_stage, d->reference);
 }
 
 static void print_category_taken(struct ctx *c, const char *typed, const struct dispute *d)
 {
 	const struct protocol *p = protocol_set_find(&c->protocols, d->protocol);
 	const struct category *cat = p ? protocol_category(p, d->category) : NULL;
-	char *shown;
 
 	if (!cat || !typed || ascii_casecmp(typed, cat->key) == 0)
 		return;
-	shown = text_sanitize(typed, false);
-	fprintf(stderr, "dispute: category \"%s\" taken as %s (%s)\n", shown, cat->key, cat->label);
-	free(shown);
+	cli_error("category \"%s\" taken as %s (%s)", typed, cat->key, cat->label);
 }
 
 int cmd_new(struct ctx *c, struct args *a)
@@ -107,7 +111,7 @@ int cmd_new(struct ctx *c, struct args *a)
 	dispute_init(&d);
 	if (svc_new(c, cli_opt(a, "protocol"), &n, ref, &d, &err) != ST_OK)
 		return cli_fail(&err);
-	puts(ref);
+	cli_say("%s", ref);
 	print_category_taken(c, n.category, &d);
 	print_notices(c, &d, true);
 	dispute_free(&d);
@@ -127,13 +131,12 @@ int cmd_record(struct ctx *c, struct args *a)
 	}
 	record_init(&r);
 	if (!record_kind_parse(kind, &r.kind)) {
-		fprintf(stderr, "dispute: --kind: '%s' is not a record kind; use call, meeting, email, decision, "
-		        "action, outcome, learning or note\n", kind);
+		cli_error("--kind: '%s' is not a record kind; use call, meeting, email, decision, "
+		          "action, outcome, learning or note", kind);
 		return EXIT_USAGE;
 	}
 	if (at && !datetime_parse(at, &r.day, &r.minute)) {
-		fprintf(stderr, "dispute: --at: '%s' is not a date or date and time; use YYYY-MM-DD or "
-		        "YYYY-MM-DDTHH:MM\n", at);
+		cli_error("--at: '%s' is not a date or date and time; use YYYY-MM-DD or YYYY-MM-DDTHH:MM", at);
 		return EXIT_USAGE;
 	}
 	if (amends) {
@@ -141,7 +144,7 @@ int cmd_record(struct ctx *c, struct args *a)
 		errno = 0;
 		r.amends = strtoll(amends, &end, 10);
 		if (errno || *end || end == amends || r.amends <= 0) {
-			fprintf(stderr, "dispute: --amends: '%s' is not a record number\n", amends);
+			cli_error("--amends: '%s' is not a record number", amends);
 			return EXIT_USAGE;
 		}
 	}
@@ -154,7 +157,7 @@ int cmd_record(struct ctx *c, struct args *a)
 	}
 	rc = svc_record(c, a->pos[0], &r, &err);
 	if (rc == ST_OK)
-		printf("record #%lld added to %s\n", r.id, a->pos[0]);
+		cli_say("record #%lld added to %s", r.id, a->pos[0]);
 	record_free(&r);
 	return rc == ST_OK ? EXIT_OK : cli_fail(&err);
 }
@@ -172,7 +175,7 @@ static bool from_stage_opt(const struct args *a, struct svc_change *ch)
 	errno = 0;
 	n = strtol(v, &end, 10);
 	if (errno || *end || end == v || n < 1 || n > 99) {
-		fprintf(stderr, "dispute: --from-stage: '%s' is not a stage number\n", v);
+		cli_error("--from-stage: '%s' is not a stage number", v);
 		return false;
 	}
 	ch->seen_stage = (int)n;
@@ -267,9 +270,9 @@ int cmd_challenge(struct ctx *c, struct args *a)
 	if (svc_apply(c, a->pos[0], &ch, &d, &err) != ST_OK)
 		return cli_fail(&err);
 	if (d.challenged == DATE_NONE)
-		printf("%s: formal challenge cleared\n", d.reference);
+		cli_say("%s: formal challenge cleared", d.reference);
 	else
-		printf("%s: formally challenged on %s\n", d.reference, date_format(d.challenged, day));
+		cli_say("%s: formally challenged on %s", d.reference, date_format(d.challenged, day));
 	dispute_free(&d);
 	return EXIT_OK;
 }

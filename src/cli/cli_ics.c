@@ -30,23 +30,24 @@ static char *ask(const char *question)
 	return n ? xstrdup(buf) : NULL;
 }
 
-/* Makes sure the organizer's name and email are known, asking once and
- * saving them when a person is at the terminal. */
-static enum status organizer_ready(struct ctx *c, struct error *err)
+/* Makes sure the organizer's name and email are known, asking once when
+ * a person is at the terminal; *asked says whether anything was asked,
+ * for the caller to save once the invites are written. */
+static enum status organizer_ready(struct ctx *c, bool *asked, struct error *err)
 {
 	struct config *cfg = &c->config;
-	bool asked = false;
 
+	*asked = false;
 	if (!cfg->name) {
 		cfg->name = ask("Your name, as the organizer of invites");
-		asked |= cfg->name != NULL;
+		*asked |= cfg->name != NULL;
 	}
 	if (!cfg->email || !text_email_ok(cfg->email)) {
 		char *e = ask("Your email address, where the other agency replies");
 		if (e) {
 			free(cfg->email);
 			cfg->email = e;
-			asked = true;
+			*asked = true;
 		}
 	}
 	if (!cfg->name || !cfg->email)
@@ -55,9 +56,24 @@ static enum status organizer_ready(struct ctx *c, struct error *err)
 	if (!text_email_ok(cfg->email))
 		return error_set(err, ST_INVALID, "your email address '%s' cannot go in an invite; "
 		                 "set it with dispute config --email ADDRESS", cfg->email);
-	if (asked && cfg->path)
-		return ctx_config_save(c, err);
 	return ST_OK;
+}
+
+/* Writes the whole calendar in mem to standard output.  Returns EXIT_OK,
+ * or EXIT_REFUSED after saying why (a closed pipe, a file-size limit). */
+static int put_stdout(const char *mem, size_t len)
+{
+	int e = 0;
+
+	if (fwrite(mem, 1, len, stdout) != len || fflush(stdout) != 0)
+		e = errno;
+	if (!e && !ferror(stdout))
+		return EXIT_OK;
+	if (e == EFBIG)
+		cli_error("standard output: file too large; the invites were not all written");
+	else
+		cli_error("cannot write the invites to standard output: %s", e ? strerror(e) : "write error");
+	return EXIT_REFUSED;
 }
 
 struct bulk {
@@ -67,6 +83,8 @@ struct bulk {
 	const struct invite_people *people;
 	bool all_stages;
 	int written, skipped;
+	enum status rc;         /* a failure that stopped the export, said in *err */
+	struct error *err;
 };
 
 /* A dispute left out of a bulk export is a warning, not a failure. */
@@ -75,29 +93,28 @@ static void bulk_skip(const struct error *why, void *arg)
 	struct sb sb = {0};
 
 	(void)arg;
-	sb_printf(&sb, "dispute: warning: skipped: %s", why->msg);
+	sb_append(&sb, why->msg);
 	cli_mend(why, &sb);
-	fprintf(stderr, "%s\n", sb.s);
+	cli_error("warning: skipped: %s", sb.s);
 	free(sb.s);
 }
 
+/* One dispute's invites; a failure (the file cannot be written) stops the
+ * export, and the caller says why once. */
 static int bulk_row(const struct dispute *d, void *arg)
 {
 	struct bulk *b = arg;
-	struct error err;
 
-	if (invite_dispute(b->w, b->set, d, protocol_set_find(&b->c->protocols, d->protocol), b->people, d->nstages,
-	                   b->all_stages, bulk_skip, NULL, &b->written, &b->skipped, &err) == ST_OK)
-		return 0;
-	cli_fail(&err);
-	return 1;
+	b->rc = invite_dispute(b->w, b->set, d, protocol_set_find(&b->c->protocols, d->protocol), b->people,
+	                       d->nstages, b->all_stages, bulk_skip, NULL, &b->written, &b->skipped, b->err);
+	return b->rc != ST_OK;
 }
 
 /* Every open dispute's deadline, streamed event by event into out. */
 static enum status export_bulk(struct ctx *c, const struct invite_setup *s, const struct invite_people *people,
                                bool all_stages, FILE *out, int *written, struct error *err)
 {
-	struct bulk b = { c, NULL, &s->set, people, all_stages, 0, 0 };
+	struct bulk b = { c, NULL, &s->set, people, all_stages, 0, 0, ST_OK, err };
 	struct list_filter f;
 	enum status rc;
 
@@ -106,6 +123,8 @@ static enum status export_bulk(struct ctx *c, const struct invite_setup *s, cons
 	list_filter_init(&f);
 	f.which = LIST_OPEN;
 	rc = svc_list(c, &f, bulk_row, &b, err);
+	if (rc == ST_OK)
+		rc = b.rc;
 	if (rc == ST_OK && b.written + b.skipped > 0 && !b.written)
 		rc = error_set(err, ST_REFUSED, "no deadline could be exported");
 	if (rc == ST_OK)
@@ -128,24 +147,37 @@ int cmd_export_ics(struct ctx *c, struct args *a)
 	struct dispute d;
 	struct error err;
 	enum status rc;
-	FILE *out = stdout;
+	enum paths_mode mode = cli_flag(a, "force") ? PATHS_REPLACE : PATHS_NEW;
+	FILE *out = NULL;
 	bool cancel = cli_flag(a, "cancel"), all_stages = cli_flag(a, "all-stages"), bulk = cli_flag(a, "open");
-	int written = 0;
+	bool asked = false;
+	int written = 0, exit_rc = EXIT_REFUSED;
 
 	if ((a->npos == 1) == bulk) {
-		fputs("dispute: export-ics needs a reference, or --open for every open dispute\n"
-		      "usage: dispute export-ics REF [--to FILE] [--all-stages] [--cancel] [--include-subject] | "
-		      "export-ics --open --to FILE\n", stderr);
+		fputs("dispute: export-ics needs a reference, or --open for every open dispute\n", stderr);
+		fprintf(stderr, "usage: dispute %s\n", a->usage);
 		return EXIT_USAGE;
 	}
 	if (bulk && cancel) {
 		fputs("dispute: export-ics: --cancel goes with one reference, not --open\n", stderr);
 		return EXIT_USAGE;
 	}
-	if (bulk && !cli_opt(a, "to")) {
-		fputs("dispute: export-ics --open needs --to FILE: the calendar is written whole or not at all\n", stderr);
+	if (bulk && !to) {
+		fputs("dispute: export-ics --open needs --to FILE (or --to - for standard output): "
+		      "the calendar is written whole or not at all\n", stderr);
 		return EXIT_USAGE;
 	}
+	/* "-" is standard output, as for most programs; a file of that name
+	 * is written as ./- */
+	if (to && strcmp(to, "-") == 0)
+		to = NULL;
+	if (cli_flag(a, "force") && !to) {
+		fputs("dispute: export-ics: --force goes with --to FILE: it replaces that file\n", stderr);
+		return EXIT_USAGE;
+	}
+	/* Refused before anything is asked or built. */
+	if (to && (rc = paths_target_check(to, mode, &err)) != ST_OK)
+		return cli_fail(&err);
 	dispute_init(&d);
 	if (!bulk && (rc = svc_load(c, a->pos[0], &d, NULL, NULL, &err)))
 		return cli_fail(&err);
@@ -153,7 +185,7 @@ int cmd_export_ics(struct ctx *c, struct args *a)
 		dispute_free(&d);
 		return cli_fail(&err);
 	}
-	rc = organizer_ready(c, &err);
+	rc = organizer_ready(c, &asked, &err);
 	o = (struct invite_organizer){ c->config.name, c->config.email, c->config.phone, c->config.alarms };
 	svc_stamp(c, stamp);
 	/* Every contact once, looked up in memory for each invite. */
@@ -166,15 +198,15 @@ int cmd_export_ics(struct ctx *c, struct args *a)
 	invite_people_init(&people, contacts, ncontacts);
 	if (rc == ST_OK && s.set.include_subject)
 		fputs("dispute: warning: the invite names the subject; it leaves this machine with it\n", stderr);
-	/* One dispute's invites are built in memory, so a refusal half way
-	 * prints nothing; a bulk export streams to its file. */
+	/* A file is written under a temporary name and put in place whole;
+	 * standard output gets the calendar built in memory first, so a
+	 * refusal half way prints nothing there either. */
 	if (rc == ST_OK) {
-		if (to)
+		if (to) {
 			out = paths_tmp_open(to, &tmp, &err);
-		else if (!bulk)
-			out = open_memstream(&mem, &memlen);
-		if (!out && !to)
+		} else if (!(out = open_memstream(&mem, &memlen))) {
 			error_set(&err, ST_NOMEM, "cannot build the invites: %s", strerror(errno));
+		}
 		if (!out)
 			rc = err.code;
 	}
@@ -185,22 +217,32 @@ int cmd_export_ics(struct ctx *c, struct args *a)
 			rc = invite_build(&s, &d, protocol_set_find(&c->protocols, d.protocol), &people, cancel, all_stages, out,
 			                  &written, &err);
 		if (tmp) {
-			rc = paths_tmp_close(out, tmp, to, rc, &err);
-		} else if (!bulk) {
-			fclose(out);
+			rc = paths_tmp_close(out, tmp, to, mode, rc, &err);
+		} else {
+			if (fclose(out) != 0 && rc == ST_OK)
+				rc = error_set(&err, ST_NOMEM, "cannot build the invites: %s", strerror(errno));
 			if (rc == ST_OK)
-				fwrite(mem, 1, memlen, stdout);
+				exit_rc = put_stdout(mem, memlen);
 			free(mem);
 		}
 	}
-	if (rc == ST_OK && to)
-		fprintf(stderr, "dispute: %d invite%s written to %s\n", written, written == 1 ? "" : "s", to);
+	/* Standard output has said how it went (put_stdout); a file says it here. */
+	if (rc != ST_OK) {
+		exit_rc = cli_fail(&err);
+	} else if (to) {
+		cli_error("%d invite%s written to %s", written, written == 1 ? "" : "s", to);
+		exit_rc = EXIT_OK;
+	}
+	/* The details asked for are kept only once the invites are out, so a
+	 * refused export leaves the settings as they were. */
+	if (exit_rc == EXIT_OK && asked && c->config.path && ctx_config_save(c, &err) != ST_OK)
+		cli_error("warning: your details were not saved: %s", err.msg);
 	for (size_t i = 0; i < ncontacts; i++)
 		contact_free(&contacts[i]);
 	free(contacts);
 	free(uid);
 	dispute_free(&d);
-	return rc == ST_OK ? EXIT_OK : cli_fail(&err);
+	return exit_rc;
 }
 
 int cmd_counterpart(struct ctx *c, struct args *a)
@@ -214,20 +256,20 @@ int cmd_counterpart(struct ctx *c, struct args *a)
 	errno = 0;
 	id = strtoll(a->pos[1], &end, 10);
 	if (errno || *end || id <= 0) {
-		fprintf(stderr, "dispute: '%s' is not a contact number (see 'dispute contact list')\n", a->pos[1]);
+		cli_error("'%s' is not a contact number (see 'dispute contact list')", a->pos[1]);
 		return EXIT_USAGE;
 	}
 	if (cli_opt(a, "stage")) {
 		stage = strtol(cli_opt(a, "stage"), &end, 10);
 		if (*end || stage < 1 || stage > 99) {
-			fprintf(stderr, "dispute: --stage: '%s' is not a stage number\n", cli_opt(a, "stage"));
+			cli_error("--stage: '%s' is not a stage number", cli_opt(a, "stage"));
 			return EXIT_USAGE;
 		}
 	}
 	dispute_init(&d);
 	if (svc_counterpart(c, a->pos[0], (int)stage, id, &d, &err) != ST_OK)
 		return cli_fail(&err);
-	printf("%s: counterpart for stage %ld is contact %lld\n", d.reference, stage ? stage : d.current_stage, id);
+	cli_say("%s: counterpart for stage %ld is contact %lld", d.reference, stage ? stage : d.current_stage, id);
 	dispute_free(&d);
 	return EXIT_OK;
 }

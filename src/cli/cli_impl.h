@@ -37,8 +37,19 @@ bool cli_date_opt(const struct args *a, const char *name, long dflt, long *out);
 /* The same for a positional argument; what names it in the message. */
 bool cli_date_arg(const char *v, const char *what, long *out);
 
+/* Prints "dispute: " and the message as one line of standard error, made
+ * safe by text_sanitize: controls and invalid bytes as U+FFFD, newlines as
+ * spaces, bidirectional controls as "<U+202E>".  Every message that may
+ * echo what the user typed, a file name or anything stored goes through
+ * here, so none of it can drive the terminal.  fmt itself holds no
+ * newline: a usage line is printed after it. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same for one line of standard output (the newline is added). */
+void cli_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Prints "dispute: MESSAGE" with the way to mend it in the command line's
- * words ("; run 'dispute init' first"), and returns the exit code for err. */
+ * words ("; run 'dispute init' first"), through cli_error, and returns the
+ * exit code for err. */
 int cli_fail(const struct error *err);
 /* cli_fail after saying how err can be mended. */
 int cli_fail_mend(struct error *err, enum error_mend mend);

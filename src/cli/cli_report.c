@@ -14,7 +14,8 @@ const struct optspec cli_learning_opts[] = {
 	{ "from", true }, { "to", true }, { "protocol", true }, { "format", true }, { "include-subject", false },
 	{ NULL, false } };
 const struct optspec cli_proforma_opts[] = { { "format", true }, { "include-subject", false }, { NULL, false } };
-const struct optspec cli_export_opts[] = { { "csv", true }, { "include-subject", false }, { NULL, false } };
+const struct optspec cli_export_opts[] = {
+	{ "csv", true }, { "include-subject", false }, { "force", false }, { NULL, false } };
 
 /* Reads --format; allowed lists the formats this command writes, in the
  * order the message names them.  Prints the problem and returns false. */
@@ -32,7 +33,7 @@ static bool format_opt(const struct args *a, const char *allowed, enum report_fo
 		ok = strcmp(word, v) == 0 && report_format_parse(v, out);
 	free(list);
 	if (!ok)
-		fprintf(stderr, "dispute: --format: '%s' is not a format of %s; use %s\n", v, a->cmd, allowed);
+		cli_error("--format: '%s' is not a format of %s; use %s", v, a->cmd, allowed);
 	return ok;
 }
 
@@ -190,11 +191,18 @@ int cmd_export(struct ctx *c, struct args *a)
 		fprintf(stderr, "dispute: export needs --csv DIR\nusage: dispute %s\n", a->usage);
 		return EXIT_USAGE;
 	}
-	if (svc_export_tables(c, dir, include_subject(a), csv_row, rows, &head, &err) != ST_OK)
+	/* "-" is standard output elsewhere; six files cannot go there, and a
+	 * directory called "-" is never what was meant. */
+	if (strcmp(dir, "-") == 0) {
+		fprintf(stderr, "dispute: export --csv writes one file per table into a directory, not to standard "
+		        "output\nusage: dispute %s\n", a->usage);
+		return EXIT_USAGE;
+	}
+	if (svc_export_tables(c, dir, include_subject(a), cli_flag(a, "force"), csv_row, rows, &head, &err) != ST_OK)
 		return cli_fail(&err);
 	for (int t = 0; t < TABLE_COUNT; t++)
-		printf("%s/%s.csv  %d row%s\n", dir, export_table_name((enum export_table)t), rows[t],
-		       rows[t] == 1 ? "" : "s");
+		cli_say("%s/%s.csv  %d row%s", dir, export_table_name((enum export_table)t), rows[t],
+		        rows[t] == 1 ? "" : "s");
 	cli_put_head(&head);
 	/* The export is the whole journal, for the agency's own use: say so,
 	 * because notes can name people even when the subject column is left out. */

@@ -220,14 +220,6 @@ int cmd_list(struct ctx *c, struct args *a)
 	return EXIT_OK;
 }
 
-static void show_line(const char *label, const char *value)
-{
-	char *clean = text_sanitize(value ? value : "", true);
-
-	printf("%-17s %s\n", label, clean);
-	free(clean);
-}
-
 /* "Now:" of an open dispute: its stage and where its deadline stands. */
 static void show_now(struct ctx *c, const struct dispute *d, const struct protocol *p, size_t nrules)
 {
@@ -243,7 +235,7 @@ static void show_now(struct ctx *c, const struct dispute *d, const struct protoc
 		snprintf(buf, sizeof(buf), "stage %d of %zu, due %s (%s)", d->current_stage, nrules,
 		         datetime_format(cur->due, cur->due_minute, when), left_text(&left, true, words, sizeof(words)));
 	}
-	show_line("Now:", buf);
+	cli_line("Now:", buf);
 }
 
 static void show_text(struct ctx *c, const struct dispute *d, const struct record *recs, size_t nrecs)
@@ -259,20 +251,20 @@ static void show_text(struct ctx *c, const struct dispute *d, const struct recor
 	cli_put_col(d->reference, 0);
 	printf("  %s%s\n", dispute_status_name(d->status), d->urgent ? "  URGENT" : "");
 	snprintf(buf, sizeof(buf), "%s (%s)", p ? p->title : "unknown protocol", d->protocol);
-	show_line("Protocol:", buf);
-	show_line("Subject:", d->subject);
-	show_line("Raised by:", d->raised_by);
-	show_line("Against:", d->against);
-	show_line("Category:", cat ? cat->label : d->category);
-	show_line("Summary:", d->summary);
-	show_line("Opened:", date_format(d->opened, a2));
-	show_line("Formal challenge:", d->challenged == DATE_NONE ? "no" : date_format(d->challenged, a3));
+	cli_line("Protocol:", buf);
+	cli_line("Subject:", d->subject);
+	cli_line("Raised by:", d->raised_by);
+	cli_line("Against:", d->against);
+	cli_line("Category:", cat ? cat->label : d->category);
+	cli_line("Summary:", d->summary);
+	cli_line("Opened:", date_format(d->opened, a2));
+	cli_line("Formal challenge:", d->challenged == DATE_NONE ? "no" : date_format(d->challenged, a3));
 	if (d->status != DS_OPEN) {
-		show_line("Closed:", date_format(d->closed, a2));
-		show_line(d->status == DS_RESOLVED ? "Outcome:" : d->status == DS_WITHDRAWN ? "Reason:" : "Referred to:",
+		cli_line("Closed:", date_format(d->closed, a2));
+		cli_line(d->status == DS_RESOLVED ? "Outcome:" : d->status == DS_WITHDRAWN ? "Reason:" : "Referred to:",
 		          d->outcome);
 		if (d->outstanding)
-			show_line("Outstanding:", d->outstanding);
+			cli_line("Outstanding:", d->outstanding);
 	} else {
 		show_now(c, d, p, nrules);
 	}
@@ -301,11 +293,13 @@ static void show_text(struct ctx *c, const struct dispute *d, const struct recor
 
 		if (i == 0)
 			puts("\nLimits across stages");
-		printf("  stages %d-%d  %s: %s%s", sp->from, sp->to, sp->name, limit_describe(&sp->limit, lim, sizeof(lim)),
-		       sp->advisory ? " (advisory)" : "");
 		if (span.due != DATE_NONE)
-			printf(", due %s%s", date_format(span.due, a2), span.state == SPAN_PASSED ? " (passed)" : "");
-		putchar('\n');
+			snprintf(buf, sizeof(buf), ", due %s%s", date_format(span.due, a2),
+			         span.state == SPAN_PASSED ? " (passed)" : "");
+		else
+			buf[0] = '\0';
+		cli_say("  stages %d-%d  %s: %s%s%s", sp->from, sp->to, sp->name, limit_describe(&sp->limit, lim, sizeof(lim)),
+		        sp->advisory ? " (advisory)" : "", buf);
 	}
 	puts("\nRecords");
 	if (!nrecs)

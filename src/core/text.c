@@ -84,6 +84,20 @@ static bool is_control(unsigned cp)
 	return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F);
 }
 
+bool text_bidi_shown(unsigned cp, char out[TEXT_BIDI_SHOWN + 1])
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	if (!((cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069)))
+		return false;
+	memcpy(out, "<U+", 3);
+	for (int i = 0; i < 4; i++)
+		out[3 + i] = hex[(cp >> (12 - 4 * i)) & 0xF];
+	out[7] = '>';
+	out[8] = '\0';
+	return true;
+}
+
 /* Returns the length of the well-formed sequence at s, or 0 if there is none. */
 static size_t decode_one(const char *str, size_t len, unsigned *cp)
 {
@@ -147,6 +161,7 @@ char *text_sanitize(const char *s, bool keep_newlines)
 {
 	struct sb sb = {0};
 	size_t len = s ? strlen(s) : 0;
+	char shown[TEXT_BIDI_SHOWN + 1];
 
 	for (size_t i = 0; i < len;) {
 		unsigned cp;
@@ -165,6 +180,8 @@ char *text_sanitize(const char *s, bool keep_newlines)
 			sb_append(&sb, keep_newlines ? "\t" : " ");
 		} else if (is_control(cp)) {
 			sb_append(&sb, REPLACEMENT);
+		} else if (text_bidi_shown(cp, shown)) {
+			sb_append(&sb, shown);
 		} else {
 			sb_appendn(&sb, s + i, n);
 		}
@@ -201,11 +218,16 @@ char *text_clean_paste(const char *s, size_t n, bool multiline)
 	return sb_take(&sb);
 }
 
-/* Columns of one code point; controls and invalid bytes show as U+FFFD. */
+/* Columns of one code point; controls and invalid bytes show as U+FFFD,
+ * a bidirectional control as its "<U+202E>". */
 static int cp_width(unsigned cp)
 {
+	char shown[TEXT_BIDI_SHOWN + 1];
+
 	if (cp < 0x300)
 		return 1;
+	if (text_bidi_shown(cp, shown))
+		return TEXT_BIDI_SHOWN;
 	if (in_table(cp, zero_width, sizeof(zero_width) / sizeof(zero_width[0])))
 		return 0;
 	if (in_table(cp, double_width, sizeof(double_width) / sizeof(double_width[0])))
@@ -236,13 +258,14 @@ static size_t fit_span(const char *s, size_t len, int cols, size_t room, char *o
 	while (i < len) {
 		unsigned cp;
 		size_t n = decode_one(s + i, len - i, &cp);
-		bool replace = !n || is_control(cp);
-		size_t bytes = replace ? 3 : n;
+		char shown[TEXT_BIDI_SHOWN + 1];
+		bool replace = !n || is_control(cp), bidi = !replace && text_bidi_shown(cp, shown);
+		size_t bytes = replace ? 3 : bidi ? TEXT_BIDI_SHOWN : n;
 		int cw = replace ? 1 : cp_width(cp);
 
 		if (*w + cw > cols || *o + bytes > room)
 			break;
-		memcpy(out + *o, replace ? REPLACEMENT : s + i, bytes);
+		memcpy(out + *o, replace ? REPLACEMENT : bidi ? shown : s + i, bytes);
 		*o += bytes;
 		*w += cw;
 		i += n ? n : 1;

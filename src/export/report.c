@@ -115,7 +115,9 @@ static void heading(struct sb *sb, const char *title, const struct report_filter
 	sb_append(sb, "Protocol:  ");
 	if (p) {
 		put_line(sb, p->title);
-		sb_printf(sb, " (%s), ", p->id);
+		sb_append(sb, " (");
+		put_line(sb, p->id);
+		sb_append(sb, "), ");
 		put_line(sb, p->partnership);
 	} else if (f->protocol) {
 		put_line(sb, f->protocol);
@@ -407,7 +409,11 @@ static void text_summary_line(struct sb *sb, const char *label, const char *valu
 {
 	sb_append(sb, "  ");
 	text_column(sb, label, 38);
-	sb_printf(sb, "%6s%s%s\n", value, note ? "  " : "", note ? note : "");
+	/* The note can be a stored reference: shown as any stored text is. */
+	sb_printf(sb, "%6s%s", value, note ? "  " : "");
+	if (note)
+		put_line(sb, note);
+	sb_append(sb, "\n");
 }
 
 void report_stats_text(const struct report_stats *st, const struct protocol *p, struct sb *sb)

@@ -32,26 +32,10 @@ static char *private_temp(const char *path, struct error *err)
 	return tmp;
 }
 
-/* Refuses what a copy must not be written over: anything but a regular
- * file, and an existing file unless replace. */
-static enum status target_check(const char *path, bool replace, struct error *err)
-{
-	struct stat st;
-
-	if (stat(path, &st) != 0)
-		return errno == ENOENT ? ST_OK : error_set(err, ST_IO, "cannot use %s: %s", path, strerror(errno));
-	if (!S_ISREG(st.st_mode))
-		return error_set(err, ST_REFUSED, "%s is not a regular file; nothing was written", path);
-	if (!replace) {
-		error_set(err, ST_REFUSED, "%s exists", path);
-		return error_mend(err, MEND_REPLACE, NULL);
-	}
-	return ST_OK;
-}
-
 /* Copies the database into a file beside path and renames it over path
  * once whole and, when check is given, once it verifies there. */
-static enum status copy_to(struct ctx *c, const char *path, struct verify_result *check, struct error *err)
+static enum status copy_to(struct ctx *c, const char *path, enum paths_mode mode, struct verify_result *check,
+                           struct error *err)
 {
 	char first[256], *tmp;
 	enum status rc;
@@ -64,7 +48,7 @@ static enum status copy_to(struct ctx *c, const char *path, struct verify_result
 	if (rc == ST_OK && check && check->findings)
 		rc = error_set(err, ST_REFUSED, "the copy does not verify (%s); nothing was written", first);
 	if (rc == ST_OK)
-		rc = paths_tmp_commit(tmp, path, err);
+		rc = paths_tmp_commit(tmp, path, mode, err);
 	else
 		unlink(tmp);
 	free(tmp);
@@ -74,18 +58,19 @@ static enum status copy_to(struct ctx *c, const char *path, struct verify_result
 enum status svc_backup(struct ctx *c, const char *path, bool replace, struct verify_result *out,
                        struct error *err)
 {
+	enum paths_mode mode = replace ? PATHS_REPLACE : PATHS_NEW;
 	char day[11];
 	enum status rc;
 
 	if (!path || !*path)
 		return error_set(err, ST_USAGE, "a backup needs a file to write");
-	if ((rc = target_check(path, replace, err)) != ST_OK)
+	if ((rc = paths_target_check(path, mode, err)) != ST_OK)
 		return rc;
 	if (strcmp(path, c->db_path) == 0)
 		return error_set(err, ST_REFUSED, "%s is the database itself", path);
 	/* A backup is a copy known to be good: it is checked as it lies on
 	 * the disk before it takes the name. */
-	rc = copy_to(c, path, out, err);
+	rc = copy_to(c, path, mode, out, err);
 	if (rc == ST_OK)
 		store_meta_set(c->store, LAST_BACKUP, date_format(c->today, day), NULL);
 	return rc;
@@ -124,11 +109,11 @@ enum status svc_restore(struct ctx *c, const char *path, char **kept, struct ver
 	/* What is replaced is kept beside it, whole, before anything changes. */
 	clock_utc_stamp(stamp);
 	keep = xasprintf("%s.before-restore-%s", c->db_path, stamp);
-	if ((rc = target_check(keep, false, err)) != ST_OK) {
+	if ((rc = paths_target_check(keep, PATHS_NEW, err)) != ST_OK) {
 		free(keep);
 		return rc;
 	}
-	rc = copy_to(c, keep, NULL, err);
+	rc = copy_to(c, keep, PATHS_NEW, NULL, err);
 	if (rc == ST_OK)
 		rc = store_restore_from(c->store, path, err);
 	/* Opened again, so the triggers and the schema are read from what is

@@ -185,8 +185,7 @@ enum status config_save(const struct config *cfg, struct error *err)
 		fprintf(f, "\n[invites]\nalarms = %s\n", cfg->alarms);
 	if (cfg->backup_days)
 		fprintf(f, "\n[backup]\nremind_days = %s\n", cfg->backup_days);
-	return paths_tmp_close(f, tmp, cfg->path, ferror(f) ? error_set(err, ST_IO, "cannot write %s", cfg->path)
-	                                                    : ST_OK, err);
+	return paths_tmp_close(f, tmp, cfg->path, PATHS_OWN, ST_OK, err);
 }
 
 void config_free(struct config *cfg)

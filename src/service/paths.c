@@ -222,28 +222,111 @@ FILE *paths_tmp_open(const char *path, char **tmp, struct error *err)
 	return f;
 }
 
+/* stdio keeps no record of why a write failed once it has dropped what
+ * it could not write, and errno has moved on since.  The temporary file
+ * is ours and about to go, so one more byte at its end asks the system
+ * again: a size limit or a full disk fails the same way (main ignores
+ * SIGXFSZ, so a limit fails the write rather than ending the program).
+ * 0 when it does not fail. */
+static int errno_again(int fd)
+{
+	off_t end = lseek(fd, 0, SEEK_END);
+
+	if (end < 0)
+		return errno;
+	if (pwrite(fd, "", 1, end) < 0)
+		return errno;
+	return 0;
+}
+
+/* The refusal for a write to path that failed with errno e (0: unknown). */
+static enum status write_failed(const char *path, int e, struct error *err)
+{
+	/* A file-size limit (ulimit -f) or the file system's own. */
+	if (e == EFBIG)
+		return error_set(err, ST_IO, "%s: file too large; nothing was saved", path);
+	if (e)
+		return error_set(err, ST_IO, "cannot write %s: %s; nothing was changed", path, strerror(e));
+	return error_set(err, ST_IO, "cannot write %s; nothing was changed", path);
+}
+
 enum status paths_tmp_sync(FILE *f, const char *tmp, const char *path, enum status rc, struct error *err)
 {
-	if (rc == ST_OK && (ferror(f) || fflush(f) != 0 || fsync(fileno(f)) != 0))
-		rc = error_set(err, ST_IO, "cannot write %s: %s; nothing was changed", path, strerror(errno));
+	if (ferror(f))
+		rc = write_failed(path, errno_again(fileno(f)), err);
+	else if (rc == ST_OK && (fflush(f) != 0 || fsync(fileno(f)) != 0))
+		rc = write_failed(path, errno, err);
 	if (fclose(f) != 0 && rc == ST_OK)
-		rc = error_set(err, ST_IO, "cannot write %s: %s; nothing was changed", path, strerror(errno));
+		rc = write_failed(path, errno, err);
 	if (rc != ST_OK)
 		unlink(tmp);
 	return rc;
 }
 
-enum status paths_tmp_commit(const char *tmp, const char *path, struct error *err)
+enum status paths_target_check(const char *path, enum paths_mode mode, struct error *err)
 {
+	struct stat st;
+
+	if (mode == PATHS_OWN)
+		return ST_OK;
+	/* lstat: a symbolic link is not followed, and rename would replace
+	 * the link itself, so it is refused like any other non-file. */
+	if (lstat(path, &st) != 0) {
+		if (errno == ENOENT)
+			return ST_OK;
+		return error_set(err, ST_IO, "cannot write %s: %s; nothing was written", path, strerror(errno));
+	}
+	/* A device node, a directory or a FIFO is never replaced by a file:
+	 * as root, rename would swap /dev/null for a regular file. */
+	if (!S_ISREG(st.st_mode))
+		return error_set(err, ST_INVALID, "%s is not a regular file; nothing was written", path);
+	if (mode == PATHS_NEW) {
+		error_set(err, ST_REFUSED, "%s exists", path);
+		return error_mend(err, MEND_FORCE, NULL);
+	}
+	return ST_OK;
+}
+
+enum status paths_tmp_commit(const char *tmp, const char *path, enum paths_mode mode, struct error *err)
+{
+	enum status rc;
 	char *dir, *slash;
 	int dfd;
 
-	if (rename(tmp, path) != 0) {
-		enum status rc = error_set(err, ST_IO, "cannot write %s: %s; nothing was changed", path, strerror(errno));
+	if (mode == PATHS_NEW) {
+		/* link fails when anything has taken the name since it was
+		 * checked, so a file another program made meanwhile is never
+		 * replaced unasked. */
+		if (link(tmp, path) == 0) {
+			unlink(tmp);
+			goto placed;
+		}
+		if (errno == EEXIST) {
+			unlink(tmp);
+			rc = paths_target_check(path, PATHS_NEW, err);
+			return rc != ST_OK ? rc : error_set(err, ST_REFUSED, "%s exists", path);
+		}
+		/* A file system without hard links (FAT, some network shares)
+		 * falls back on the check just below and a rename. */
+		if (errno != EPERM && errno != EOPNOTSUPP && errno != ENOSYS) {
+			rc = write_failed(path, errno, err);
+			unlink(tmp);
+			return rc;
+		}
+	}
+	/* Checked again just before the rename: what was a file when the
+	 * export began may not be one now. */
+	if ((rc = paths_target_check(path, mode, err)) != ST_OK) {
 		unlink(tmp);
 		return rc;
 	}
-	/* The rename reaches the disk with the directory. */
+	if (rename(tmp, path) != 0) {
+		rc = write_failed(path, errno, err);
+		unlink(tmp);
+		return rc;
+	}
+placed:
+	/* The new name reaches the disk with the directory. */
 	dir = xstrdup(path);
 	slash = strrchr(dir, '/');
 	if (slash)
@@ -256,16 +339,18 @@ enum status paths_tmp_commit(const char *tmp, const char *path, struct error *er
 	return ST_OK;
 }
 
-enum status paths_tmp_close(FILE *f, char *tmp, const char *path, enum status rc, struct error *err)
+enum status paths_tmp_close(FILE *f, char *tmp, const char *path, enum paths_mode mode, enum status rc,
+                            struct error *err)
 {
 	rc = paths_tmp_sync(f, tmp, path, rc, err);
 	if (rc == ST_OK)
-		rc = paths_tmp_commit(tmp, path, err);
+		rc = paths_tmp_commit(tmp, path, mode, err);
 	free(tmp);
 	return rc;
 }
 
-enum status paths_write_private(const char *path, const char *text, size_t len, struct error *err)
+enum status paths_write_private(const char *path, const char *text, size_t len, enum paths_mode mode,
+                                struct error *err)
 {
 	const char *slash = strrchr(path, '/');
 	enum status rc = ST_OK;
@@ -274,6 +359,8 @@ enum status paths_write_private(const char *path, const char *text, size_t len, 
 
 	if (!*path || (slash && !slash[1]))
 		return error_set(err, ST_INVALID, "'%s' is not a file name", path);
+	if ((rc = paths_target_check(path, mode, err)) != ST_OK)
+		return rc;
 	if (slash && slash != path) {
 		char *dir = xstrndup(path, (size_t)(slash - path));
 		rc = paths_mkdir_private(dir, err);
@@ -283,9 +370,9 @@ enum status paths_write_private(const char *path, const char *text, size_t len, 
 		return rc;
 	if (!(f = paths_tmp_open(path, &tmp, err)))
 		return ST_IO;
-	if (fwrite(text, 1, len, f) != len)
-		rc = error_set(err, ST_IO, "cannot write %s: %s", path, strerror(errno));
-	return paths_tmp_close(f, tmp, path, rc, err);
+	/* A short write leaves the stream's error set: paths_tmp_sync says why. */
+	fwrite(text, 1, len, f);
+	return paths_tmp_close(f, tmp, path, mode, rc, err);
 }
 
 char *paths_expand_home(const char *path, struct error *err)

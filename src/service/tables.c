@@ -1,5 +1,4 @@
 /* `dispute export --csv`: every table as one private file, all from one snapshot, put in place together or not at all. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,8 +14,6 @@ struct table_file {
 	char *path;             /* its final name */
 	FILE *fp;
 	int rows;               /* rows written, the header among them */
-	bool failed;            /* a write failed; errno_saved says why */
-	int errno_saved;
 	struct sb line;         /* one row at a time, reused */
 	void (*format)(struct sb *line, int n, const char *const *cells);
 };
@@ -29,19 +26,18 @@ static int table_row(int n, const char *const *cells, void *arg)
 	if (tf->line.s)
 		tf->line.s[0] = '\0';
 	tf->format(&tf->line, n, cells);
-	if (fwrite(tf->line.s, 1, tf->line.len, tf->fp) != tf->line.len) {
-		tf->failed = true;
-		tf->errno_saved = errno;
+	/* A failed write stops the table; paths_tmp_sync says why. */
+	if (fwrite(tf->line.s, 1, tf->line.len, tf->fp) != tf->line.len)
 		return 1;
-	}
 	tf->rows++;
 	return 0;
 }
 
-enum status svc_export_tables(struct ctx *c, const char *dir, bool include_subject,
+enum status svc_export_tables(struct ctx *c, const char *dir, bool include_subject, bool replace,
                               void (*row)(struct sb *line, int n, const char *const *cells), int rows[TABLE_COUNT],
                               struct journal_head *head, struct error *err)
 {
+	enum paths_mode mode = replace ? PATHS_REPLACE : PATHS_NEW;
 	struct table_file files[TABLE_COUNT];
 	struct stat st;
 	enum status rc;
@@ -55,22 +51,26 @@ enum status svc_export_tables(struct ctx *c, const char *dir, bool include_subje
 		return rc;
 	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
 		return error_set(err, ST_IO, "%s is not a directory", dir);
+	for (t = 0; t < TABLE_COUNT; t++)
+		files[t].path = xasprintf("%s/%s.csv", dir, export_table_name((enum export_table)t));
+	/* Every name is checked before anything is read or written: an
+	 * earlier export is replaced only when asked, and never a device. */
+	for (t = 0; rc == ST_OK && t < TABLE_COUNT; t++)
+		rc = paths_target_check(files[t].path, mode, err);
 	/* One read transaction: the files describe one state of the database. */
-	rc = store_snapshot_begin(c->store, &own, err);
+	if (rc == ST_OK)
+		rc = store_snapshot_begin(c->store, &own, err);
 	if (rc == ST_OK)
 		rc = store_head(c->store, head, err);
 	for (t = 0; rc == ST_OK && t < TABLE_COUNT; t++) {
 		struct table_file *tf = &files[t];
 
 		tf->format = row;
-		tf->path = xasprintf("%s/%s.csv", dir, export_table_name((enum export_table)t));
 		if (!(tf->fp = paths_tmp_open(tf->path, &tf->tmp, err))) {
 			rc = ST_IO;
 			break;
 		}
 		rc = store_table_rows(c->store, (enum export_table)t, include_subject, table_row, tf, err);
-		if (tf->failed && rc == ST_OK)
-			rc = error_set(err, ST_IO, "cannot write %s: %s", tf->tmp, strerror(tf->errno_saved));
 		rc = paths_tmp_sync(tf->fp, tf->tmp, tf->path, rc, err);
 		tf->fp = NULL;
 		if (rc != ST_OK) {
@@ -83,7 +83,7 @@ enum status svc_export_tables(struct ctx *c, const char *dir, bool include_subje
 	store_snapshot_end(c->store, own);
 	/* Every file is complete and on the disk before any is put in place. */
 	for (t = 0; rc == ST_OK && t < TABLE_COUNT; t++) {
-		rc = paths_tmp_commit(files[t].tmp, files[t].path, err);
+		rc = paths_tmp_commit(files[t].tmp, files[t].path, mode, err);
 		free(files[t].tmp);
 		files[t].tmp = NULL;
 	}

@@ -84,7 +84,8 @@ static bool is_control(unsigned cp)
 	return cp < 0x20 || (cp >= 0x7f && cp < 0xa0);
 }
 
-/* Display width of one code point, as text.h measures it. */
+/* Display width of one code point, as text.h measures it (a bidirectional
+ * control never gets here: screen_put shows it itself). */
 static int cp_width(const char *bytes, size_t n)
 {
 	char buf[8];
@@ -117,11 +118,23 @@ int screen_put(struct screen *s, int y, int x, int maxw, unsigned attr, const ch
 		unsigned cp;
 		size_t n = utf8_decode(p, (size_t)(str + len - p), &cp);
 		const char *bytes = p;
+		char shown[TEXT_BIDI_SHOWN + 1];
 		int w;
 
 		if (n == 0)
 			n = 1;
 		p += n;
+		if (text_bidi_shown(cp, shown)) {
+			/* Shown as "<U+202E>", a cell a character, never sent to the
+			 * terminal to turn the rest of the line around. */
+			for (const char *c = shown; *c && col < limit; c++, col++) {
+				if (col < 0)
+					continue;
+				cell_unwide(s, y, col);
+				cell_set(cell_at(s, y, col), c, 1, attr);
+			}
+			continue;
+		}
 		if (is_control(cp) || cp == 0xfffd) {
 			bytes = replacement;
 			n = sizeof(replacement) - 1;

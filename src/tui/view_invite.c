@@ -19,7 +19,8 @@ enum invite_step {
 	IS_PICK,          /* choose the counterpart among the other agency's contacts */
 	IS_CONTACT,       /* add a contact at the other agency */
 	IS_PREVIEW,       /* the calendar text as it will be written */
-	IS_PATH           /* editing the file name under the preview */
+	IS_PATH,          /* editing the file name under the preview */
+	IS_REPLACE        /* a file of that name exists: only Ctrl-S replaces it */
 };
 
 #define INVITE_FIELDS 3
@@ -519,7 +520,27 @@ static char *path_expand(struct app *a, const char *path)
 	return full;
 }
 
-static unsigned preview_write(struct app *a)
+/* Shows err in the status line with the path as the user typed it
+ * ("~/..."), where the message names it as it was written (full). */
+static void path_error(struct app *a, const struct error *err, const char *full, const char *typed)
+{
+	const char *at = strstr(err->msg, full);
+	char *shown;
+
+	if (!at) {
+		app_error(a, err);
+		return;
+	}
+	shown = text_sanitize(typed, false);
+	app_status(a, true, "%.*s%s%s", (int)(at - err->msg), err->msg, shown, at + strlen(full));
+	free(shown);
+}
+
+/* Writes the file: as a new one (PATHS_NEW), or over the one there once
+ * the user has said so (PATHS_REPLACE).  A file already there turns the
+ * preview into the question; anything else that is not a regular file
+ * (a directory, a device, a FIFO) is refused with the reason. */
+static unsigned preview_write(struct app *a, enum paths_mode mode)
 {
 	struct invite_view *v = a->invite;
 	char *full = path_expand(a, textedit_text(&v->path)), *shown;
@@ -528,12 +549,16 @@ static unsigned preview_write(struct app *a)
 	bool cancel = v->cancel;
 	char ref[16], to[600];
 
+	v->step = IS_PREVIEW;
 	if (!full)
 		return APP_REDRAW;
 	error_clear(&err);
-	if (paths_write_private(full, v->text, v->len, &err) != ST_OK) {
+	if (paths_write_private(full, v->text, v->len, mode, &err) != ST_OK) {
+		if (err.mend == MEND_FORCE)
+			v->step = IS_REPLACE;
+		else
+			path_error(a, &err, full, textedit_text(&v->path));
 		free(full);
-		app_error(a, &err);
 		return APP_REDRAW;
 	}
 	free(full);
@@ -556,7 +581,7 @@ static unsigned preview_key(struct app *a, int key)
 		return APP_REDRAW;
 	switch (keys_lookup(KC_INVITE, key)) {
 	case ACT_IV_WRITE:
-		return preview_write(a);
+		return preview_write(a, PATHS_NEW);
 	case ACT_IV_PATH:
 		free(v->path_before);
 		v->path_before = xstrdup(textedit_text(&v->path));
@@ -576,6 +601,30 @@ static unsigned preview_key(struct app *a, int key)
 		app_status(a, false, "Only Ctrl-S writes the file (Esc cancels)");
 		return APP_REDRAW;
 	}
+}
+
+/* The file exists: Ctrl-S replaces it, as every confirmation in the
+ * workbench is given; Esc goes back to the preview with it untouched. */
+static unsigned replace_key(struct app *a, int key)
+{
+	struct invite_view *v = a->invite;
+	char *shown = text_sanitize(textedit_text(&v->path), false);
+	unsigned rc = APP_REDRAW;
+
+	switch (keys_lookup(KC_CONFIRM, key)) {
+	case ACT_CF_CONFIRM:
+		rc = preview_write(a, PATHS_REPLACE);
+		break;
+	case ACT_CF_CANCEL:
+		v->step = IS_PREVIEW;
+		app_status(a, false, "Nothing was written: %s is kept as it was (p writes elsewhere)", shown);
+		break;
+	default:
+		app_status(a, false, "Only Ctrl-S replaces %s (Esc keeps it); nothing is written until then", shown);
+		break;
+	}
+	free(shown);
+	return rc;
 }
 
 static unsigned path_key(struct app *a, int key)
@@ -614,6 +663,8 @@ static unsigned invite_key(struct app *a, int key)
 		return preview_key(a, key);
 	case IS_PATH:
 		return path_key(a, key);
+	case IS_REPLACE:
+		return replace_key(a, key);
 	}
 	return APP_BELL;
 }
@@ -766,11 +817,17 @@ static void preview_draw(struct app *a, struct screen *s)
 		}
 	}
 	y++;
-	if (v->step == IS_PATH)
+	if (v->step == IS_PATH) {
 		screen_put_fit(s, y, in.x + 1, in.w - 2, SA_BOLD, "Enter use this path · Esc keep the old one");
-	else
-		screen_printf(s, y, in.x + 1, in.w - 2, SA_BOLD, "y write · p path · s subject: %s · j/k scroll · "
-		              "n or Esc cancel", v->include_subject ? "IN" : "left out");
+	} else if (v->step == IS_REPLACE) {
+		clean = text_sanitize(textedit_text(&v->path), false);
+		screen_printf(s, y, in.x + 1, in.w - 2, SA_COLOUR(SC_OVERDUE) | SA_BOLD,
+		              "%s exists. Ctrl-S replaces it · Esc keeps it", clean);
+		free(clean);
+	} else {
+		screen_printf(s, y, in.x + 1, in.w - 2, SA_BOLD, "Ctrl-S write · p path · s subject: %s · j/k scroll · "
+		              "Esc cancel", v->include_subject ? "IN" : "left out");
+	}
 }
 
 static void invite_draw(struct app *a, struct screen *s)
@@ -789,6 +846,7 @@ static void invite_draw(struct app *a, struct screen *s)
 		break;
 	case IS_PREVIEW:
 	case IS_PATH:
+	case IS_REPLACE:
 		preview_draw(a, s);
 		break;
 	}
@@ -812,6 +870,8 @@ static unsigned invite_hints(const struct app *a)
 
 	if (v && v->step == IS_PREVIEW)
 		return KC_BIT(KC_INVITE) | KC_BIT(KC_VIEW);
+	if (v && v->step == IS_REPLACE)
+		return KC_BIT(KC_CONFIRM);
 	return KC_BIT(KC_FORM);
 }
 

@@ -1,5 +1,5 @@
 #!/bin/sh
-# x on a dispute: the preview shows the exact calendar text; y writes it 0600, byte for byte what the CLI exports, and libical parses it.
+# x on a dispute: the preview shows the exact calendar text; Ctrl-S writes it 0600, byte for byte what the CLI exports, and libical parses it; a file already there is replaced only after a second Ctrl-S.
 . "$(dirname "$0")/lib.sh"
 
 icscheck="$E2E_ROOT/build/tests/icscheck"
@@ -41,4 +41,20 @@ if [ -f "$file" ]; then
 else
 	fail "no file at $file"
 fi
+# A file already there: Ctrl-S asks, Esc keeps it, Ctrl-S on the question replaces it.
+printf 'sent on Monday, keep me\n' >"$file"
+keys x
+wait_for "Calendar invite for D-2026-0001 stage 2"
+keys C-s
+wait_for "~/dispute-invites/D-2026-0001-stage2.ics exists. Ctrl-S replaces it · Esc keeps it"
+keys y Enter
+wait_for "Only Ctrl-S replaces ~/dispute-invites/D-2026-0001-stage2.ics (Esc keeps it)"
+keys Escape
+wait_for "Nothing was written: ~/dispute-invites/D-2026-0001-stage2.ics is kept as it was"
+[ "$(cat "$file")" = "sent on Monday, keep me" ] || fail "the file was replaced without Ctrl-S on the question"
+keys C-s
+wait_for "exists. Ctrl-S replaces it"
+keys C-s
+wait_for "Invite for D-2026-0001 stage 2 written to ~/dispute-invites/D-2026-0001-stage2.ics"
+cmp -s "$file" "$E2E_TMP/cli.ics" || fail "Ctrl-S on the question did not replace the file"
 finish

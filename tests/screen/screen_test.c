@@ -8,9 +8,11 @@
  *   time HH:MM               the pinned time of day (before start; after
  *                            start the clock moves on to HH:MM)
  *   new P | SUBJ | RAISED | AGAINST | CAT | SUMMARY | OPENED [| urgent]
- *                            OPENED is YYYY-MM-DD or YYYY-MM-DDTHH:MM
+ *                            OPENED is YYYY-MM-DD or YYYY-MM-DDTHH:MM; the
+ *                            texts take escapes as record's TEXT does
  *   escalate REF DATE        (and: challenge REF DATE)
  *   record REF KIND YYYY-MM-DDTHH:MM [xN] | TEXT
+ *                            (TEXT takes "\e" ESC, "\a" BEL, "\n" LF, "\xHH" a byte)
  *   resolve REF DATE | OUTCOME        withdraw REF DATE | REASON
  *   draft REF KIND [xN] | TEXT    a draft left by an earlier run
  *                            (xN: TEXT N times over; "\\n" in TEXT is a newline)
@@ -22,6 +24,11 @@
  *                            connection (a trigger that makes a write fail)
  *   file PATH MODE           PATH (under the run's directory: home/..., config/...)
  *                            exists with octal MODE
+ *   mkfile PATH | TEXT       makes PATH (and its directories) holding TEXT
+ *                            (escapes as record's TEXT)
+ *   mkdir PATH               makes the directory PATH (and those above it)
+ *   filetext PATH | TEXT     PATH holds exactly TEXT (escapes as record's TEXT)
+ *   filehas PATH | TEXT      PATH holds TEXT somewhere
  *   start                    starts the app
  *   keys TEXT                types TEXT; <Tab> <BTab> <Enter> <Esc> <Up> <Down>
  *                            <Left> <Right> <Home> <End> <PgUp> <PgDn> <BS> <Del>
@@ -59,6 +66,7 @@
  *   quit                     the last key must have asked to quit
  *   include FILE             reads directives from FILE (beside the script)
  * Prints "ok - NAME" or "not ok - NAME" per script; exits 1 on any failure. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -75,6 +83,7 @@
 #include "dispute/date.h"
 #include "dispute/input.h"
 #include "dispute/keys.h"
+#include "dispute/paths.h"
 #include "dispute/screen.h"
 #include "dispute/service.h"
 #include "../support/changes.h"
@@ -612,6 +621,11 @@ static void unescape(char *s)
 		if (s[0] == '\\' && (s[1] == 'e' || s[1] == 'a' || s[1] == 'n')) {
 			*o++ = s[1] == 'e' ? 0x1b : s[1] == 'a' ? 0x07 : '\n';
 			s++;
+		} else if (s[0] == '\\' && s[1] == 'x' && isxdigit((unsigned char)s[2]) && isxdigit((unsigned char)s[3])) {
+			char hex[3] = { s[2], s[3], '\0' };
+
+			*o++ = (char)strtol(hex, NULL, 16);
+			s += 3;
 		} else {
 			*o++ = *s;
 		}
@@ -667,6 +681,8 @@ static void directive(struct run *r, char *line)
 			fail(r, "new needs 7 fields, the last a date");
 			return;
 		}
+		for (int i = 1; i < 6; i++)
+			unescape(f[i]);
 		a.subject = f[1];
 		a.raised_by = f[2];
 		a.against = f[3];
@@ -787,6 +803,46 @@ static void directive(struct run *r, char *line)
 			fail(r, "%s: %s", rel, strerror(errno));
 		else if ((st.st_mode & 07777) != mode)
 			fail(r, "%s: mode %o, not %o", rel, (unsigned)(st.st_mode & 07777), mode);
+	} else if (!strcmp(line, "mkfile") || !strcmp(line, "mkdir")) {
+		char path[512], *slash;
+		FILE *fp;
+		bool dir = line[2] == 'd';
+		n = split(arg, f, 2);
+		if (dir ? n != 1 : n != 2) {
+			fail(r, dir ? "mkdir PATH" : "mkfile PATH | TEXT");
+			return;
+		}
+		snprintf(path, sizeof(path), "%s/%s", r->tmpdir, f[0]);
+		for (slash = strchr(path + strlen(r->tmpdir) + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+			*slash = '\0';
+			mkdir(path, 0700);
+			*slash = '/';
+		}
+		if (dir) {
+			if (mkdir(path, 0700) != 0)
+				fail(r, "mkdir %s: %s", f[0], strerror(errno));
+			return;
+		}
+		unescape(f[1]);
+		if (!(fp = fopen(path, "w")) || fputs(f[1], fp) == EOF || fclose(fp) != 0)
+			fail(r, "mkfile %s: %s", f[0], strerror(errno));
+	} else if (!strcmp(line, "filetext") || !strcmp(line, "filehas")) {
+		char path[512];
+		struct error ferr;
+		char *text = NULL;
+		size_t len;
+		n = split(arg, f, 2);
+		if (n != 2) {
+			fail(r, "%s PATH | TEXT", line);
+			return;
+		}
+		unescape(f[1]);
+		snprintf(path, sizeof(path), "%s/%s", r->tmpdir, f[0]);
+		if (paths_read_file(path, 1 << 20, &text, &len, &ferr) != ST_OK)
+			fail(r, "%s: %s", f[0], ferr.msg);
+		else if (line[4] == 't' ? strcmp(text, f[1]) != 0 : !strstr(text, f[1]))
+			fail(r, "%s holds:\n%s", f[0], text);
+		free(text);
 	} else if (!strcmp(line, "pause")) {
 		r->clock_ms += atol(arg);
 		if (r->started)

@@ -1432,6 +1432,84 @@ static void test_paths_read_file(void **state)
 	free(path);
 }
 
+/* Entries in dir, "." and ".." left out. */
+static int count_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d)))
+		n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+	closedir(d);
+	return n;
+}
+
+/* What --to may write over: a new name always; a regular file only when
+ * told to replace it; never a directory, a FIFO or a symbolic link.  The
+ * user's own settings (PATHS_OWN) are replaced as they are. */
+static void test_paths_target(void **state)
+{
+	struct fx *f = *state;
+	struct error err;
+	char *file = xasprintf("%s/d1.ics", f->dir), *fresh = xasprintf("%s/new.ics", f->dir);
+	char *fifo = xasprintf("%s/fifo", f->dir), *link = xasprintf("%s/link.ics", f->dir);
+	char *under = xasprintf("%s/d1.ics/x.ics", f->dir), *tmp, *text;
+	size_t len;
+	FILE *fp;
+
+	write_file(file, "keep me", 7);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_int_equal(symlink(file, link), 0);
+
+	assert_int_equal(paths_target_check(fresh, PATHS_NEW, &err), ST_OK);
+	assert_int_equal(paths_target_check(fresh, PATHS_REPLACE, &err), ST_OK);
+	error_clear(&err);
+	assert_int_equal(paths_target_check(file, PATHS_NEW, &err), ST_REFUSED);
+	assert_int_equal(err.mend, MEND_FORCE);
+	assert_non_null(strstr(err.msg, "d1.ics exists"));
+	assert_int_equal(paths_target_check(file, PATHS_REPLACE, &err), ST_OK);
+	for (int mode = PATHS_NEW; mode <= PATHS_REPLACE; mode++) {
+		const char *not_files[] = { f->dir, fifo, link, "/dev/null" };
+
+		for (size_t i = 0; i < sizeof(not_files) / sizeof(not_files[0]); i++) {
+			error_clear(&err);
+			assert_int_equal(paths_target_check(not_files[i], (enum paths_mode)mode, &err), ST_INVALID);
+			assert_non_null(strstr(err.msg, "is not a regular file; nothing was written"));
+			assert_int_equal(err.mend, MEND_NONE);
+		}
+	}
+	assert_int_equal(paths_target_check(under, PATHS_NEW, &err), ST_IO);
+	assert_int_equal(paths_target_check(f->dir, PATHS_OWN, &err), ST_OK);
+
+	/* A file that takes the name between the check and the commit is
+	 * kept: the new one is not linked over it, and goes. */
+	assert_non_null(fp = paths_tmp_open(fresh, &tmp, &err));
+	fputs("the invite", fp);
+	write_file(fresh, "made meanwhile", 14);
+	error_clear(&err);
+	assert_int_equal(paths_tmp_close(fp, tmp, fresh, PATHS_NEW, ST_OK, &err), ST_REFUSED);
+	assert_int_equal(err.mend, MEND_FORCE);
+	assert_int_equal(paths_read_file(fresh, 100, &text, &len, &err), ST_OK);
+	assert_string_equal(text, "made meanwhile");
+	free(text);
+	/* Written with PATHS_REPLACE it is replaced, whole. */
+	assert_int_equal(paths_write_private(fresh, "the invite", 10, PATHS_REPLACE, &err), ST_OK);
+	assert_int_equal(paths_read_file(fresh, 100, &text, &len, &err), ST_OK);
+	assert_string_equal(text, "the invite");
+	free(text);
+	/* And a FIFO is never replaced, nor waited on. */
+	assert_int_equal(paths_write_private(fifo, "x", 1, PATHS_REPLACE, &err), ST_INVALID);
+	/* No temporary file is left of any of it: d1.ics, fifo, link.ics, new.ics. */
+	assert_int_equal(count_entries(f->dir), 4);
+	free(file);
+	free(fresh);
+	free(fifo);
+	free(link);
+	free(under);
+}
+
 static void test_paths_dirs(void **state)
 {
 	struct fx *f = *state;
@@ -1515,6 +1593,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_read_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_locked, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_paths_read_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_paths_target, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_paths_dirs, setup, teardown),
 	};
 

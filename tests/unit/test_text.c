@@ -359,6 +359,163 @@ static void test_fit_exhaustive(void **state)
 	}
 }
 
+#define RLO "\xE2\x80\xAE"          /* U+202E RIGHT-TO-LEFT OVERRIDE */
+#define LRI "\xE2\x81\xA6"          /* U+2066 LEFT-TO-RIGHT ISOLATE */
+#define PDI "\xE2\x81\xA9"          /* U+2069 POP DIRECTIONAL ISOLATE */
+
+/* UTF-8 of cp into buf (at least 5 bytes). */
+static void utf8_put(unsigned cp, char *buf)
+{
+	if (cp < 0x80) {
+		buf[0] = (char)cp, buf[1] = '\0';
+	} else if (cp < 0x800) {
+		buf[0] = (char)(0xC0 | cp >> 6), buf[1] = (char)(0x80 | (cp & 0x3F)), buf[2] = '\0';
+	} else if (cp < 0x10000) {
+		buf[0] = (char)(0xE0 | cp >> 12), buf[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		buf[2] = (char)(0x80 | (cp & 0x3F)), buf[3] = '\0';
+	} else {
+		buf[0] = (char)(0xF0 | cp >> 18), buf[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+		buf[2] = (char)(0x80 | ((cp >> 6) & 0x3F)), buf[3] = (char)(0x80 | (cp & 0x3F)), buf[4] = '\0';
+	}
+}
+
+/* Exactly the nine overrides and isolates are shown by their code point,
+ * by text_sanitize, text_width and text_fit alike; every other code point
+ * (the marks LRM, RLM and ALM among them, which reorder nothing around
+ * them) is left to the other rules. */
+static void test_bidi_every_code_point(void **state)
+{
+	static const unsigned bidi[] = { 0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069 };
+	size_t found = 0;
+
+	(void)state;
+	for (unsigned cp = 1; cp <= 0x10FFFF; cp++) {
+		char shown[TEXT_BIDI_SHOWN + 1] = "none", want[16];
+		bool is = false;
+
+		if (cp >= 0xD800 && cp <= 0xDFFF)
+			continue;
+		for (size_t i = 0; i < N(bidi); i++)
+			is |= bidi[i] == cp;
+		if (text_bidi_shown(cp, shown) != is)
+			fail_msg("U+%04X: text_bidi_shown says %s", cp, is ? "no" : "yes");
+		if (!is) {
+			assert_string_equal(shown, "none");
+			continue;
+		}
+		found++;
+		snprintf(want, sizeof(want), "<U+%04X>", cp);
+		assert_string_equal(shown, want);
+		{
+			char in[8], *out;
+
+			utf8_put(cp, in);
+			out = text_sanitize(in, true);
+			assert_string_equal(out, want);
+			free(out);
+			assert_int_equal(text_width(in), TEXT_BIDI_SHOWN);
+		}
+	}
+	assert_int_equal(found, N(bidi));
+}
+
+static void test_bidi_sanitize(void **state)
+{
+	static const struct {
+		const char *in;
+		bool keep;
+		const char *out;
+	} cases[] = {
+		/* "txt.exe" dressed up as "exe.txt": shown as it is stored */
+		{"invoice" RLO "txt.exe", false, "invoice<U+202E>txt.exe"},
+		{RLO "D-2026-0001", false, "<U+202E>D-2026-0001"},
+		{"a" LRI "b" PDI "c", true, "a<U+2066>b<U+2069>c"},
+		{"\xE2\x80\xAA\xE2\x80\xAB\xE2\x80\xAC\xE2\x80\xAD", false, "<U+202A><U+202B><U+202C><U+202D>"},
+		{"\xE2\x81\xA7\xE2\x81\xA8", false, "<U+2067><U+2068>"},
+		/* the marks are kept: they only nudge neutral characters */
+		{"\xE2\x80\x8E\xE2\x80\x8F\xD8\x9C", false, "\xE2\x80\x8E\xE2\x80\x8F\xD8\x9C"},
+		/* a control and an override together, each by its own rule */
+		{"\x1b[2J" RLO "x\ny", false, FFFD "[2J<U+202E>x y"},
+		{"\x1b[2J" RLO "x\ny", true, FFFD "[2J<U+202E>x\ny"},
+		/* the text already shown comes out the same: sanitising twice is harmless */
+		{"<U+202E>", false, "<U+202E>"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < N(cases); i++) {
+		char *out = text_sanitize(cases[i].in, cases[i].keep), *again;
+
+		if (strcmp(out, cases[i].out))
+			fail_msg("case %zu: got \"%s\", want \"%s\"", i, out, cases[i].out);
+		again = text_sanitize(out, cases[i].keep);
+		assert_string_equal(again, out);
+		free(again);
+		free(out);
+	}
+}
+
+/* A line with an override is measured and cut as it is shown: the
+ * override is eight columns, never half of them. */
+static void test_bidi_fit(void **state)
+{
+	static const struct {
+		const char *s;
+		int cols;
+		const char *out;
+		int used;
+	} cases[] = {
+		{"ab" RLO "cd", 12, "ab<U+202E>cd", 12},
+		{"ab" RLO "cd", 11, "ab<U+202E>\xE2\x80\xA6", 11},
+		{"ab" RLO "cd", 10, "ab\xE2\x80\xA6", 3},
+		{"ab" RLO "cd", 3, "ab\xE2\x80\xA6", 3},
+		{RLO, 8, "<U+202E>", 8},
+		{RLO, 7, "\xE2\x80\xA6", 1},
+	};
+	char out[64];
+
+	(void)state;
+	for (size_t i = 0; i < N(cases); i++) {
+		int used = text_fit(cases[i].s, cases[i].cols, out, sizeof(out));
+
+		if (strcmp(out, cases[i].out) || used != cases[i].used)
+			fail_msg("case %zu: got \"%s\" (%d), want \"%s\" (%d)", i, out, used, cases[i].out, cases[i].used);
+		assert_int_equal(text_width(out), used);
+	}
+	assert_int_equal(text_width("ab" RLO "cd"), 12);
+	/* the byte budget counts the eight bytes shown, not the three stored */
+	assert_int_equal(text_fit("ab" RLO "cd", 20, out, 11), 3);
+	assert_string_equal(out, "ab\xE2\x80\xA6");
+}
+
+/* Whatever goes in, no override or isolate comes out of the sanitiser. */
+static void test_bidi_random(void **state)
+{
+	static const char *const pieces[] = { RLO, LRI, PDI, "\xE2\x80\xAA", "a", "\xC3\xA9", "\x1b", "\n", "<", "+" };
+	unsigned seed = 4242;
+
+	(void)state;
+	for (int round = 0; round < 20000; round++) {
+		char in[128] = "", *out;
+		int n = round % 30;
+
+		for (int i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			strcat(in, pieces[(seed >> 16) % N(pieces)]);
+		}
+		out = text_sanitize(in, round & 1);
+		for (size_t i = 0; out[i];) {
+			unsigned cp;
+			char shown[TEXT_BIDI_SHOWN + 1];
+
+			i += utf8_decode(out + i, strlen(out + i), &cp);
+			if (text_bidi_shown(cp, shown))
+				fail_msg("round %d: U+%04X came through", round, cp);
+		}
+		assert_int_equal(text_width(out), text_width(in));
+		free(out);
+	}
+}
+
 /* text_fold is what search matches with; text_fold_words must not change it. */
 static void test_fold(void **state)
 {
@@ -478,6 +635,10 @@ int main(void)
 		cmocka_unit_test(test_width),
 		cmocka_unit_test(test_fit),
 		cmocka_unit_test(test_fit_exhaustive),
+		cmocka_unit_test(test_bidi_every_code_point),
+		cmocka_unit_test(test_bidi_sanitize),
+		cmocka_unit_test(test_bidi_fit),
+		cmocka_unit_test(test_bidi_random),
 		cmocka_unit_test(test_fold),
 		cmocka_unit_test(test_fold_words),
 		cmocka_unit_test(test_fold_words_every_code_point),
