@@ -880,7 +880,13 @@ static enum status read_whole(const char *path, char **out, size_t *len, struct 
 	int fd;
 
 	*out = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* Every command loads the protocols, so a FIFO or a device named *.ini
+	 * must be refused, not waited on: O_NONBLOCK makes the open return at
+	 * once (a FIFO without a writer would block it), O_NOCTTY keeps a
+	 * terminal from becoming ours, and fstat then refuses whatever is not a
+	 * regular file.  A symbolic link is followed, so it is judged by what it
+	 * points at. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return error_set(err, ST_IO, "%s: cannot open: %s", path, strerror(errno));
 	if (fstat(fd, &st) != 0) {
@@ -890,7 +896,7 @@ static enum status read_whole(const char *path, char **out, size_t *len, struct 
 	}
 	if (!S_ISREG(st.st_mode)) {
 		close(fd);
-		return error_set(err, ST_IO, "%s: not a regular file", path);
+		return error_set(err, ST_IO, "%s is not a regular file", path);
 	}
 	if (st.st_size > MAX_FILE) {
 		close(fd);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -854,6 +855,58 @@ static void test_load_dir(void **state)
 	remove_tree(user_dir);
 }
 
+/* Only regular files are read: a FIFO, a device or a directory named *.ini
+ * is refused at once, not waited on; a symbolic link is judged by what it
+ * points at. */
+static void test_load_dir_not_regular(void **state)
+{
+	char *dir = make_tmpdir(), *elsewhere = make_tmpdir();
+	char *fifo = xasprintf("%s/b-fifo.ini", dir), *target = xasprintf("%s/real.ini", elsewhere);
+	char *link_fifo = xasprintf("%s/c-to-fifo.ini", dir), *link_good = xasprintf("%s/d-to-file.ini", dir);
+	char *link_null = xasprintf("%s/e-to-null.ini", dir), *sub = xasprintf("%s/f-dir.ini", dir);
+	char want[1024];
+	struct protocol_set s;
+	struct error err;
+
+	(void)state;
+	write_text(dir, "a-good.ini", HEAD STAGE1);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_int_equal(symlink(fifo, link_fifo), 0);
+	write_text(elsewhere, "real.ini", HEAD STAGE1);
+	assert_int_equal(symlink(target, link_good), 0);
+	assert_int_equal(symlink("/dev/null", link_null), 0);
+	assert_int_equal(mkdir(sub, 0700), 0);
+
+	protocol_set_init(&s);
+	/* Were the FIFO opened blocking, the load would never return: the alarm
+	 * turns that into a failure instead of a hung test run. */
+	alarm(10);
+	assert_int_equal(protocol_set_load_dir(&s, dir, &err), ST_OK);
+	alarm(0);
+	assert_int_equal(s.n, 2);
+	assert_string_equal(s.v[0]->id, "a-good");
+	assert_string_equal(s.v[1]->id, "d-to-file");
+	assert_int_equal(s.nproblems, 4);
+	snprintf(want, sizeof(want), "%s is not a regular file", fifo);
+	assert_string_equal(s.problems[0], want);
+	snprintf(want, sizeof(want), "%s is not a regular file", link_fifo);
+	assert_string_equal(s.problems[1], want);
+	snprintf(want, sizeof(want), "%s is not a regular file", link_null);
+	assert_string_equal(s.problems[2], want);
+	snprintf(want, sizeof(want), "%s is not a regular file", sub);
+	assert_string_equal(s.problems[3], want);
+	protocol_set_free(&s);
+
+	free(fifo);
+	free(target);
+	free(link_fifo);
+	free(link_good);
+	free(link_null);
+	free(sub);
+	remove_tree(dir);
+	remove_tree(elsewhere);
+}
+
 /* Shipped files then a user directory, as the program does. */
 static void test_user_override_shipped(void **state)
 {
@@ -1195,6 +1248,7 @@ int main(void)
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_parse_syntax),
 		cmocka_unit_test(test_load_dir),
+		cmocka_unit_test(test_load_dir_not_regular),
 		cmocka_unit_test(test_user_override_shipped),
 		cmocka_unit_test(test_category_find),
 		cmocka_unit_test(test_category_find_shipped_reachable),
