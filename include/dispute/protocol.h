@@ -100,10 +100,13 @@ struct protocol_set {
 void protocol_set_init(struct protocol_set *set);
 void protocol_set_free(struct protocol_set *set);
 
-/* Parses one protocol file's text.  id is the protocol id, path is used in
+/* Parses one protocol file's text: len bytes, which need not end in a NUL
+ * and may be any bytes at all (a NUL or a control character is reported,
+ * not read past); a NULL text is an empty one.  This is the whole loader without the file system; the
+ * fuzz harness drives it.  id is the protocol id, path is used in
  * messages.  On success *out is a new protocol the caller frees with
  * protocol_free.  Errors read "path:line: reason". */
-enum status protocol_parse(const char *id, const char *path, const char *text,
+enum status protocol_parse(const char *id, const char *path, const char *text, size_t len,
                            struct protocol **out, struct error *err);
 void protocol_free(struct protocol *p);
 

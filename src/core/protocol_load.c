@@ -805,15 +805,18 @@ static void finish(struct loader *ld)
 	p->spans = trim(p->spans, p->nspans, sizeof(*p->spans));
 }
 
-/* Parses text of len bytes (NUL bytes in it are reported, not skipped). */
-static enum status parse_text(const char *id, const char *path, const char *text, size_t len,
-                              struct protocol **out, struct error *err)
+enum status protocol_parse(const char *id, const char *path, const char *text, size_t len,
+                           struct protocol **out, struct error *err)
 {
 	struct loader *ld;
 	enum status rc = ST_OK;
 	int irc;
 
 	*out = NULL;
+	if (!text) {
+		text = "";
+		len = 0;
+	}
 	if (!id_valid(id))
 		return error_set(err, ST_INVALID, "%s: protocol id '%s' must be lower-case letters, "
 		                 "digits and '-'", path, id ? id : "");
@@ -841,12 +844,6 @@ static enum status parse_text(const char *id, const char *path, const char *text
 	free(ld->pval.s);
 	free(ld);
 	return rc;
-}
-
-enum status protocol_parse(const char *id, const char *path, const char *text,
-                           struct protocol **out, struct error *err)
-{
-	return parse_text(id, path, text ? text : "", text ? strlen(text) : 0, out, err);
 }
 
 static void add_problem(struct protocol_set *set, const char *msg)
@@ -953,7 +950,7 @@ static void load_file(struct protocol_set *set, const char *dir, const char *nam
 
 	error_clear(&err);
 	if (read_whole(path, &text, &len, &err) == ST_OK &&
-	    parse_text(id, path, text, len, &p, &err) == ST_OK)
+	    protocol_parse(id, path, text, len, &p, &err) == ST_OK)
 		set_put(set, p);
 	else
 		add_problem(set, err.msg);

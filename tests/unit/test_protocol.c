@@ -599,7 +599,7 @@ static const char *parse_msg(const char *text)
 	struct error err;
 	const char *prefix = "x.ini:";
 
-	if (protocol_parse("x", "x.ini", text, &p, &err) == ST_OK) {
+	if (protocol_parse("x", "x.ini", text, strlen(text), &p, &err) == ST_OK) {
 		assert_non_null(p);
 		protocol_free(p);
 		return "ok";
@@ -717,8 +717,8 @@ static void test_parse_errors(void **state)
 		if (strcmp(got, cases[i].want) != 0)
 			fail_msg("case %zu:\n got: %s\nwant: %s", i, got, cases[i].want);
 	}
-	assert_int_equal(protocol_parse("Bad_Id", "b.ini", HEAD STAGE1, &(struct protocol *){NULL},
-	                                &(struct error){0}), ST_INVALID);
+	assert_int_equal(protocol_parse("Bad_Id", "b.ini", HEAD STAGE1, strlen(HEAD STAGE1),
+	                                &(struct protocol *){NULL}, &(struct error){0}), ST_INVALID);
 }
 
 static void test_parse_syntax(void **state)
@@ -747,7 +747,7 @@ static void test_parse_syntax(void **state)
 		"category = k2 :  Spaced\r\n";
 
 	(void)state;
-	if (protocol_parse("syntax", "syntax.ini", text, &p, &err) != ST_OK)
+	if (protocol_parse("syntax", "syntax.ini", text, strlen(text), &p, &err) != ST_OK)
 		fail_msg("%s", err.msg);
 	assert_string_equal(p->id, "syntax");
 	assert_string_equal(p->path, "syntax.ini");
@@ -770,6 +770,30 @@ static void test_parse_syntax(void **state)
 	assert_string_equal(p->categories[1].key, "k2");
 	assert_string_equal(p->categories[1].label, "Spaced");
 	protocol_free(p);
+}
+
+/* The parser reads len bytes and not one more: what follows is not seen,
+ * and a NUL inside is a problem of its line rather than the end. */
+static void test_parse_length(void **state)
+{
+	static const char nul[] = HEAD STAGE1 "[stage 2]\nname = Tw\0o\nlimit = none\n";
+	const char *text = HEAD STAGE1 "colour = red\n";
+	struct protocol *p = NULL;
+	struct error err;
+
+	(void)state;
+	if (protocol_parse("cut", "cut.ini", text, strlen(HEAD STAGE1), &p, &err) != ST_OK)
+		fail_msg("%s", err.msg);
+	assert_int_equal(p->nstages, 1);
+	protocol_free(p);
+	assert_int_equal(protocol_parse("cut", "cut.ini", text, strlen(text), &p, &err), ST_INVALID);
+	assert_null(p);
+	assert_string_equal(err.msg, "cut.ini:10: unknown key 'colour' in [stage 1]; expected name, ours, "
+	                    "theirs, limit, then, record, notice or timed");
+	assert_int_equal(protocol_parse("nul", "nul.ini", nul, sizeof(nul) - 1, &p, &err), ST_INVALID);
+	assert_string_equal(err.msg, "nul.ini:11: control character U+0000");
+	assert_int_equal(protocol_parse("empty", "empty.ini", NULL, 0, &p, &err), ST_INVALID);
+	assert_string_equal(err.msg, "empty.ini:1: missing [protocol] section");
 }
 
 /* A bad file is reported and the others still load; a later directory
@@ -1087,7 +1111,7 @@ static void test_category_find(void **state)
 	struct error err;
 
 	(void)state;
-	if (protocol_parse("ties", "ties.ini", TIES, &ties, &err) != ST_OK)
+	if (protocol_parse("ties", "ties.ini", TIES, strlen(TIES), &ties, &err) != ST_OK)
 		fail_msg("%s", err.msg);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const struct protocol *p = cases[i].protocol ? get(cases[i].protocol) : ties;
@@ -1209,7 +1233,7 @@ static void test_category_find_many(void **state)
 	for (int i = 0; i < 60; i++)
 		sb_printf(&text, "category = c%02d: A long label about disagreement number %02d, "
 		          "with enough words in it to fill a line of a terminal \xE2\x80\x94 %02d\n", i, i, i);
-	if (protocol_parse("many", "many.ini", text.s, &p, &err) != ST_OK)
+	if (protocol_parse("many", "many.ini", text.s, text.len, &p, &err) != ST_OK)
 		fail_msg("%s", err.msg);
 	assert_int_equal(protocol_category_find(p, "nothing", &c, &err), ST_INVALID);
 	assert_true(strlen(err.msg) < sizeof(err.msg) - 1);
@@ -1247,6 +1271,7 @@ int main(void)
 		cmocka_unit_test(test_limit_due_shipped),
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_parse_syntax),
+		cmocka_unit_test(test_parse_length),
 		cmocka_unit_test(test_load_dir),
 		cmocka_unit_test(test_load_dir_not_regular),
 		cmocka_unit_test(test_user_override_shipped),
