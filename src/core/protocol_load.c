@@ -36,7 +36,7 @@ enum sec_kind {
 enum key_type {
 	K_TEXT,         /* free text into a char * */
 	K_POPULATION,   /* children, adults or both */
-	K_ID,           /* lower-case letters, digits and '-' */
+	K_DIVISION,     /* a bank-holiday division of the calendar */
 	K_NOTICES,      /* repeatable: one more general notice */
 	K_LIMIT,        /* a limit phrase into a struct limit */
 	K_RANGE,        /* "N" or "N-M" into a span's from and to */
@@ -58,7 +58,7 @@ static const struct key_def protocol_keys[] = {
 	{ "partnership", K_TEXT, offsetof(struct protocol, partnership), true },
 	{ "source", K_TEXT, offsetof(struct protocol, source), true },
 	{ "population", K_POPULATION, offsetof(struct protocol, population), true },
-	{ "division", K_ID, offsetof(struct protocol, division), true },
+	{ "division", K_DIVISION, offsetof(struct protocol, division), true },
 	{ "scope", K_TEXT, offsetof(struct protocol, scope), false },
 	{ "notice", K_NOTICES, 0, false },
 	{ NULL, K_TEXT, 0, false }
@@ -111,6 +111,7 @@ enum line_kind { LINE_OTHER, LINE_KEY, LINE_CONT };
  * and kind always describe the line the handler is looking at. */
 struct loader {
 	const char *path;
+	const struct calendar *cal;
 	struct protocol *p;
 
 	const char *pos, *end;
@@ -533,6 +534,32 @@ static void set_unclocked(struct loader *ld, const char *v)
 	fail(ld, ld->pline, "unclocked: no category '%.60s' above this line", v);
 }
 
+/* The division must be one the calendar has, spelt as it spells it: the
+ * deadlines are counted in its bank holidays, and a name it does not know
+ * would load here and fail at the first dispute. */
+static void set_division(struct loader *ld, char **out, const char *v)
+{
+	const struct calendar *cal = ld->cal;
+	size_t n = cal ? cal->ndiv : 0;
+	struct sb known = {0};
+
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(cal->div[i].name, v) == 0) {
+			*out = xstrdup(v);
+			return;
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		sb_printf(&known, "%s'%s'", i == 0 ? "" : i + 1 < n ? ", " : " or ", cal->div[i].name);
+	if (n)
+		fail(ld, ld->pline, "division: expected %s (the bank holiday divisions), got '%.80s'",
+		     known.s, v);
+	else
+		fail(ld, ld->pline, "division: no bank holiday divisions are loaded, so '%.80s' cannot be "
+		     "used", v);
+	free(known.s);
+}
+
 /* "N" or "N-M", into the span's from and to. */
 static void set_range(struct loader *ld, struct span_rule *sp, const char *v)
 {
@@ -627,13 +654,8 @@ static void commit(struct loader *ld)
 		}
 		*(char **)(void *)(base + def->off) = xstrdup(v);
 		break;
-	case K_ID:
-		if (!id_valid(v)) {
-			fail(ld, ld->pline, "%s: expected lower-case letters, digits and '-', got '%.80s'",
-			     def->name, v);
-			return;
-		}
-		*(char **)(void *)(base + def->off) = xstrdup(v);
+	case K_DIVISION:
+		set_division(ld, (char **)(void *)(base + def->off), v);
 		break;
 	case K_NOTICES:
 		add_notice(ld->p, v);
@@ -806,7 +828,7 @@ static void finish(struct loader *ld)
 }
 
 enum status protocol_parse(const char *id, const char *path, const char *text, size_t len,
-                           struct protocol **out, struct error *err)
+                           const struct calendar *cal, struct protocol **out, struct error *err)
 {
 	struct loader *ld;
 	enum status rc = ST_OK;
@@ -822,6 +844,7 @@ enum status protocol_parse(const char *id, const char *path, const char *text, s
 		                 "digits and '-'", path, id ? id : "");
 	ld = xcalloc(1, sizeof(*ld));
 	ld->path = path;
+	ld->cal = cal;
 	ld->p = xcalloc(1, sizeof(*ld->p));
 	ld->pos = text;
 	ld->end = text + len;
@@ -939,7 +962,8 @@ static bool ends_with_ini(const char *name)
 }
 
 /* Loads one file into set, or records why not. */
-static void load_file(struct protocol_set *set, const char *dir, const char *name)
+static void load_file(struct protocol_set *set, const char *dir, const char *name,
+                      const struct calendar *cal)
 {
 	char *path = xasprintf("%s/%s", dir, name);
 	char *id = xstrndup(name, strlen(name) - 4);
@@ -950,7 +974,7 @@ static void load_file(struct protocol_set *set, const char *dir, const char *nam
 
 	error_clear(&err);
 	if (read_whole(path, &text, &len, &err) == ST_OK &&
-	    protocol_parse(id, path, text, len, &p, &err) == ST_OK)
+	    protocol_parse(id, path, text, len, cal, &p, &err) == ST_OK)
 		set_put(set, p);
 	else
 		add_problem(set, err.msg);
@@ -959,7 +983,8 @@ static void load_file(struct protocol_set *set, const char *dir, const char *nam
 	free(path);
 }
 
-enum status protocol_set_load_dir(struct protocol_set *set, const char *dir, struct error *err)
+enum status protocol_set_load_dir(struct protocol_set *set, const char *dir, const struct calendar *cal,
+                                  struct error *err)
 {
 	struct dirent *de;
 	char **names = NULL;
@@ -997,7 +1022,7 @@ enum status protocol_set_load_dir(struct protocol_set *set, const char *dir, str
 	if (n)
 		qsort(names, n, sizeof(*names), name_cmp);
 	for (size_t i = 0; i < n; i++) {
-		load_file(set, dir, names[i]);
+		load_file(set, dir, names[i], cal);
 		free(names[i]);
 	}
 	free(names);

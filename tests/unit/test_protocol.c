@@ -171,13 +171,17 @@ static const struct want_protocol shipped[] = {
 
 static struct protocol_set set;
 
+/* The shipped bank holidays: their divisions are the ones a protocol may name. */
+static struct calendar shipped_cal;
+
 static int load_shipped(void **state)
 {
 	struct error err;
 
 	(void)state;
+	load_calendar(&shipped_cal);
 	protocol_set_init(&set);
-	if (protocol_set_load_dir(&set, SHIPPED, &err) != ST_OK) {
+	if (protocol_set_load_dir(&set, SHIPPED, &shipped_cal, &err) != ST_OK) {
 		fprintf(stderr, "%s\n", err.msg);
 		return -1;
 	}
@@ -188,6 +192,7 @@ static int free_shipped(void **state)
 {
 	(void)state;
 	protocol_set_free(&set);
+	calendar_free(&shipped_cal);
 	return 0;
 }
 
@@ -590,6 +595,9 @@ static void test_limit_due_shipped(void **state)
 #define STAGE1 "[stage 1]\n"                     /* 7 */ \
                "name = One\n"                    /* 8 */ \
                "limit = 5 working days\n"        /* 9 */
+/* Appended last, so that it moves no line number of a message. */
+#define CATS "[categories]\n" \
+             "category = c: A category\n"
 
 /* Parses text as x.ini and returns the message (static), or "ok". */
 static const char *parse_msg(const char *text)
@@ -599,7 +607,7 @@ static const char *parse_msg(const char *text)
 	struct error err;
 	const char *prefix = "x.ini:";
 
-	if (protocol_parse("x", "x.ini", text, strlen(text), &p, &err) == ST_OK) {
+	if (protocol_parse("x", "x.ini", text, strlen(text), &shipped_cal, &p, &err) == ST_OK) {
 		assert_non_null(p);
 		protocol_free(p);
 		return "ok";
@@ -646,7 +654,14 @@ static void test_parse_errors(void **state)
 		{ "[protocol]\ntitle = T\npartnership = P\nsource = S\npopulation = kids\n",
 		  "5: population: expected 'children', 'adults' or 'both', got 'kids'" },
 		{ "[protocol]\ndivision = England and Wales\n",
-		  "2: division: expected lower-case letters, digits and '-', got 'England and Wales'" },
+		  "2: division: expected 'england-and-wales', 'northern-ireland' or 'scotland' (the bank "
+		  "holiday divisions), got 'England and Wales'" },
+		{ "[protocol]\ndivision = mars\n",
+		  "2: division: expected 'england-and-wales', 'northern-ireland' or 'scotland' (the bank "
+		  "holiday divisions), got 'mars'" },
+		{ "[protocol]\ndivision = Scotland\n",
+		  "2: division: expected 'england-and-wales', 'northern-ireland' or 'scotland' (the bank "
+		  "holiday divisions), got 'Scotland'" },
 		{ HEAD STAGE1 "[span 1]\nname = S\nstages = 1-7\nlimit = 1 month\n",
 		  "12: stages: 1-7 is out of range; the protocol has 1 stage" },
 		{ HEAD STAGE1 "[span 1]\nname = S\nstages = 2\nlimit = 1 month\n",
@@ -718,7 +733,7 @@ static void test_parse_errors(void **state)
 			fail_msg("case %zu:\n got: %s\nwant: %s", i, got, cases[i].want);
 	}
 	assert_int_equal(protocol_parse("Bad_Id", "b.ini", HEAD STAGE1, strlen(HEAD STAGE1),
-	                                &(struct protocol *){NULL}, &(struct error){0}), ST_INVALID);
+	                                &shipped_cal, &(struct protocol *){NULL}, &(struct error){0}), ST_INVALID);
 }
 
 static void test_parse_syntax(void **state)
@@ -747,7 +762,7 @@ static void test_parse_syntax(void **state)
 		"category = k2 :  Spaced\r\n";
 
 	(void)state;
-	if (protocol_parse("syntax", "syntax.ini", text, strlen(text), &p, &err) != ST_OK)
+	if (protocol_parse("syntax", "syntax.ini", text, strlen(text), &shipped_cal, &p, &err) != ST_OK)
 		fail_msg("%s", err.msg);
 	assert_string_equal(p->id, "syntax");
 	assert_string_equal(p->path, "syntax.ini");
@@ -772,6 +787,41 @@ static void test_parse_syntax(void **state)
 	protocol_free(p);
 }
 
+/* The divisions a protocol may name are the calendar's, whatever they are. */
+static void test_parse_division(void **state)
+{
+	static const char *const ok[] = { "england-and-wales", "scotland", "northern-ireland" };
+	static const char csv[] = "date,division,title\n2026-01-01,isle-of-man,New Year's Day\n";
+	struct protocol *p = NULL;
+	struct calendar one;
+	struct error err;
+	char text[512];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		snprintf(text, sizeof(text), "[protocol]\ntitle = T\npartnership = P\nsource = S\n"
+		         "population = both\ndivision = %s\n" STAGE1 CATS, ok[i]);
+		if (protocol_parse("d", "d.ini", text, strlen(text), &shipped_cal, &p, &err) != ST_OK)
+			fail_msg("%s: %s", ok[i], err.msg);
+		assert_string_equal(p->division, ok[i]);
+		protocol_free(p);
+	}
+
+	calendar_init(&one);
+	assert_int_equal(calendar_load_csv(&one, csv, strlen(csv), "one.csv", &err), ST_OK);
+	assert_int_equal(protocol_parse("d", "d.ini", HEAD STAGE1 CATS, strlen(HEAD STAGE1 CATS), &one, &p, &err),
+	                 ST_INVALID);
+	assert_string_equal(err.msg, "d.ini:6: division: expected 'isle-of-man' (the bank holiday divisions), "
+	                    "got 'england-and-wales'");
+	calendar_free(&one);
+
+	assert_int_equal(protocol_parse("d", "d.ini", HEAD STAGE1 CATS, strlen(HEAD STAGE1 CATS), NULL, &p, &err),
+	                 ST_INVALID);
+	assert_null(p);
+	assert_string_equal(err.msg, "d.ini:6: division: no bank holiday divisions are loaded, so "
+	                    "'england-and-wales' cannot be used");
+}
+
 /* The parser reads len bytes and not one more: what follows is not seen,
  * and a NUL inside is a problem of its line rather than the end. */
 static void test_parse_length(void **state)
@@ -782,17 +832,17 @@ static void test_parse_length(void **state)
 	struct error err;
 
 	(void)state;
-	if (protocol_parse("cut", "cut.ini", text, strlen(HEAD STAGE1), &p, &err) != ST_OK)
+	if (protocol_parse("cut", "cut.ini", text, strlen(HEAD STAGE1), &shipped_cal, &p, &err) != ST_OK)
 		fail_msg("%s", err.msg);
 	assert_int_equal(p->nstages, 1);
 	protocol_free(p);
-	assert_int_equal(protocol_parse("cut", "cut.ini", text, strlen(text), &p, &err), ST_INVALID);
+	assert_int_equal(protocol_parse("cut", "cut.ini", text, strlen(text), &shipped_cal, &p, &err), ST_INVALID);
 	assert_null(p);
 	assert_string_equal(err.msg, "cut.ini:10: unknown key 'colour' in [stage 1]; expected name, ours, "
 	                    "theirs, limit, then, record, notice or timed");
-	assert_int_equal(protocol_parse("nul", "nul.ini", nul, sizeof(nul) - 1, &p, &err), ST_INVALID);
+	assert_int_equal(protocol_parse("nul", "nul.ini", nul, sizeof(nul) - 1, &shipped_cal, &p, &err), ST_INVALID);
 	assert_string_equal(err.msg, "nul.ini:11: control character U+0000");
-	assert_int_equal(protocol_parse("empty", "empty.ini", NULL, 0, &p, &err), ST_INVALID);
+	assert_int_equal(protocol_parse("empty", "empty.ini", NULL, 0, &shipped_cal, &p, &err), ST_INVALID);
 	assert_string_equal(err.msg, "empty.ini:1: missing [protocol] section");
 }
 
@@ -823,7 +873,7 @@ static void test_load_dir(void **state)
 	free(big);
 
 	protocol_set_init(&s);
-	assert_int_equal(protocol_set_load_dir(&s, shipped_dir, &err), ST_OK);
+	assert_int_equal(protocol_set_load_dir(&s, shipped_dir, &shipped_cal, &err), ST_OK);
 	assert_int_equal(s.n, 2);
 	assert_string_equal(s.v[0]->id, "a-good");
 	assert_string_equal(s.v[1]->id, "c-good");
@@ -847,7 +897,7 @@ static void test_load_dir(void **state)
 	           "limit = 2 working days\n");
 	write_text(user_dir, "c-good.ini", "[protocol]\n");
 	write_text(user_dir, "z-new.ini", HEAD STAGE1);
-	assert_int_equal(protocol_set_load_dir(&s, user_dir, &err), ST_OK);
+	assert_int_equal(protocol_set_load_dir(&s, user_dir, &shipped_cal, &err), ST_OK);
 	assert_int_equal(s.n, 3);
 	p = protocol_set_find(&s, "a-good");
 	assert_non_null(p);
@@ -868,11 +918,11 @@ static void test_load_dir(void **state)
 
 	/* a missing directory is not an error; a file where a directory should be is */
 	protocol_set_init(&s);
-	assert_int_equal(protocol_set_load_dir(&s, "/nonexistent/dispute/protocols", &err), ST_OK);
+	assert_int_equal(protocol_set_load_dir(&s, "/nonexistent/dispute/protocols", &shipped_cal, &err), ST_OK);
 	assert_int_equal(s.n, 0);
 	assert_int_equal(s.nproblems, 0);
 	snprintf(want, sizeof(want), "%s/notes.txt", shipped_dir);
-	assert_int_equal(protocol_set_load_dir(&s, want, &err), ST_IO);
+	assert_int_equal(protocol_set_load_dir(&s, want, &shipped_cal, &err), ST_IO);
 	protocol_set_free(&s);
 
 	remove_tree(shipped_dir);
@@ -905,7 +955,7 @@ static void test_load_dir_not_regular(void **state)
 	/* Were the FIFO opened blocking, the load would never return: the alarm
 	 * turns that into a failure instead of a hung test run. */
 	alarm(10);
-	assert_int_equal(protocol_set_load_dir(&s, dir, &err), ST_OK);
+	assert_int_equal(protocol_set_load_dir(&s, dir, &shipped_cal, &err), ST_OK);
 	alarm(0);
 	assert_int_equal(s.n, 2);
 	assert_string_equal(s.v[0]->id, "a-good");
@@ -944,8 +994,8 @@ static void test_user_override_shipped(void **state)
 	           "source = local\npopulation = both\ndivision = england-and-wales\n"
 	           "[stage 1]\nname = Only stage\nlimit = 3 working days\n");
 	protocol_set_init(&s);
-	assert_int_equal(protocol_set_load_dir(&s, SHIPPED, &err), ST_OK);
-	assert_int_equal(protocol_set_load_dir(&s, user_dir, &err), ST_OK);
+	assert_int_equal(protocol_set_load_dir(&s, SHIPPED, &shipped_cal, &err), ST_OK);
+	assert_int_equal(protocol_set_load_dir(&s, user_dir, &shipped_cal, &err), ST_OK);
 	assert_int_equal(s.n, NSHIPPED);
 	assert_int_equal(s.nproblems, 0);
 	p = protocol_set_find(&s, "north-wales");
@@ -1111,7 +1161,7 @@ static void test_category_find(void **state)
 	struct error err;
 
 	(void)state;
-	if (protocol_parse("ties", "ties.ini", TIES, strlen(TIES), &ties, &err) != ST_OK)
+	if (protocol_parse("ties", "ties.ini", TIES, strlen(TIES), &shipped_cal, &ties, &err) != ST_OK)
 		fail_msg("%s", err.msg);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const struct protocol *p = cases[i].protocol ? get(cases[i].protocol) : ties;
@@ -1233,7 +1283,7 @@ static void test_category_find_many(void **state)
 	for (int i = 0; i < 60; i++)
 		sb_printf(&text, "category = c%02d: A long label about disagreement number %02d, "
 		          "with enough words in it to fill a line of a terminal \xE2\x80\x94 %02d\n", i, i, i);
-	if (protocol_parse("many", "many.ini", text.s, text.len, &p, &err) != ST_OK)
+	if (protocol_parse("many", "many.ini", text.s, text.len, &shipped_cal, &p, &err) != ST_OK)
 		fail_msg("%s", err.msg);
 	assert_int_equal(protocol_category_find(p, "nothing", &c, &err), ST_INVALID);
 	assert_true(strlen(err.msg) < sizeof(err.msg) - 1);
@@ -1272,6 +1322,7 @@ int main(void)
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_parse_syntax),
 		cmocka_unit_test(test_parse_length),
+		cmocka_unit_test(test_parse_division),
 		cmocka_unit_test(test_load_dir),
 		cmocka_unit_test(test_load_dir_not_regular),
 		cmocka_unit_test(test_user_override_shipped),
