@@ -415,7 +415,10 @@ static void test_limit_parse_accepts(void **state)
 		{ "Without Delay", LIMIT_NONE, 0, "no limit (without delay)" },
 		{ "none", LIMIT_NONE, 0, "no limit (without delay)" },
 		{ "no limit (without delay)", LIMIT_NONE, 0, "no limit (without delay)" },
-		{ "999 hours", LIMIT_HOURS, 999, "999 hours" },
+		{ "168 hours", LIMIT_HOURS, 168, "168 hours" },
+		{ "260 working days", LIMIT_WORKDAYS, 260, "260 working days" },
+		{ "agreed, at most 260 working days", LIMIT_AGREED, 260, "agreed, at most 260 working days" },
+		{ "12 months", LIMIT_MONTHS, 12, "12 months" },
 	};
 	struct limit l, again;
 	struct error err;
@@ -456,10 +459,31 @@ static void test_limit_parse_rejects(void **state)
 		assert_string_equal(err.msg, want);
 		assert_int_equal(err.code, ST_INVALID);
 	}
+	/* zero, and more than a year (or a week of hours), are typos */
 	assert_false(limit_parse("0 working days", &l, &err));
-	assert_string_equal(err.msg, "the number must be from 1 to 999, got '0 working days'");
-	assert_false(limit_parse("1000 hours", &l, &err));
-	assert_string_equal(err.msg, "the number must be from 1 to 999, got '1000 hours'");
+	assert_string_equal(err.msg, "the number of working days must be from 1 to 260, got '0 working days'");
+	assert_false(limit_parse("261 working days", &l, &err));
+	assert_string_equal(err.msg, "the number of working days must be from 1 to 260, got '261 working days'");
+	assert_false(limit_parse("Agreed, at most 0 working days", &l, &err));
+	assert_string_equal(err.msg, "the number of working days must be from 1 to 260, got "
+	                    "'agreed, at most 0 working days'");
+	assert_false(limit_parse("agreed at most 999 working days", &l, &err));
+	assert_string_equal(err.msg, "the number of working days must be from 1 to 260, got "
+	                    "'agreed at most 999 working days'");
+	assert_false(limit_parse("169 hours", &l, &err));
+	assert_string_equal(err.msg, "the number of hours must be from 1 to 168, got '169 hours'");
+	assert_false(limit_parse("0 hours", &l, &err));
+	assert_string_equal(err.msg, "the number of hours must be from 1 to 168, got '0 hours'");
+	assert_false(limit_parse("13 months", &l, &err));
+	assert_string_equal(err.msg, "the number of months must be from 1 to 12, got '13 months'");
+	assert_false(limit_parse("0 months", &l, &err));
+	assert_string_equal(err.msg, "the number of months must be from 1 to 12, got '0 months'");
+	/* a run of digits cannot overflow into something in range */
+	assert_false(limit_parse("18446744073709551621 working days", &l, &err));
+	assert_string_equal(err.msg, "the number of working days must be from 1 to 260, got "
+	                    "'18446744073709551621 working days'");
+	assert_true(limit_parse("00000000000000000005 working days", &l, &err));
+	assert_int_equal(l.n, 5);
 	assert_false(limit_parse(NULL, &l, &err));
 }
 
@@ -628,7 +652,16 @@ static void test_parse_errors(void **state)
 		  "9: limit: expected 'N working days', 'N hours', 'agreed, at most N working days', "
 		  "'N months' or 'without delay', got 'five days'" },
 		{ HEAD "[stage 1]\nname = One\nlimit = 0 working days\n",
-		  "9: limit: the number must be from 1 to 999, got '0 working days'" },
+		  "9: limit: the number of working days must be from 1 to 260, got '0 working days'" },
+		{ HEAD "[stage 1]\nname = One\nlimit = -5 working days\n",
+		  "9: limit: expected 'N working days', 'N hours', 'agreed, at most N working days', "
+		  "'N months' or 'without delay', got '-5 working days'" },
+		{ HEAD "[stage 1]\nname = One\nlimit = 9999 working days\n",
+		  "9: limit: the number of working days must be from 1 to 260, got '9999 working days'" },
+		{ HEAD "[stage 1]\nname = One\nlimit = 1000 hours\n",
+		  "9: limit: the number of hours must be from 1 to 168, got '1000 hours'" },
+		{ HEAD STAGE1 "[span 1]\nname = S\nstages = 1\nlimit = 120 months\n",
+		  "13: limit: the number of months must be from 1 to 12, got '120 months'" },
 		{ HEAD "[stages 1]\nname = One\n",
 		  "7: unknown section [stages 1]; expected [protocol], [stage N], [span N], [urgent], "
 		  "[urgent stage N] or [categories]" },
