@@ -528,6 +528,8 @@ static void set_unclocked(struct loader *ld, const char *v)
 {
 	for (size_t i = 0; i < ld->p->ncategories; i++)
 		if (strcmp(ld->p->categories[i].key, v) == 0) {
+			if (ld->p->categories[i].unclocked)
+				fail(ld, ld->pline, "unclocked: '%.60s' given twice", v);
 			ld->p->categories[i].unclocked = true;
 			return;
 		}
@@ -558,6 +560,22 @@ static void set_division(struct loader *ld, char **out, const char *v)
 		fail(ld, ld->pline, "division: no bank holiday divisions are loaded, so '%.80s' cannot be "
 		     "used", v);
 	free(known.s);
+}
+
+/* A limit phrase.  A span's limit is a date the whole run of stages is
+ * measured against: "without delay" would give it none, and nobody agrees
+ * a span's timescale, so neither is taken there. */
+static void set_limit(struct loader *ld, struct limit *out, const char *name, const char *v)
+{
+	struct error err;
+
+	if (!limit_parse(v, out, &err)) {
+		fail(ld, ld->pline, "%s: %s", name, err.msg);
+		return;
+	}
+	if (ld->psec == SEC_SPAN && (out->kind == LIMIT_NONE || out->kind == LIMIT_AGREED))
+		fail(ld, ld->pline, "%s: a span needs 'N working days', 'N hours' or 'N months', got '%.80s'",
+		     name, v);
 }
 
 /* "N" or "N-M", into the span's from and to. */
@@ -600,7 +618,6 @@ static void commit(struct loader *ld)
 {
 	const struct key_def *defs, *def = NULL;
 	struct seen *seen;
-	struct error err;
 	char label[32];
 	const char *v;
 	char *base;
@@ -661,8 +678,7 @@ static void commit(struct loader *ld)
 		add_notice(ld->p, v);
 		break;
 	case K_LIMIT:
-		if (!limit_parse(v, (struct limit *)(void *)(base + def->off), &err))
-			fail(ld, ld->pline, "%s: %s", def->name, err.msg);
+		set_limit(ld, (struct limit *)(void *)(base + def->off), def->name, v);
 		break;
 	case K_RANGE:
 		set_range(ld, (struct span_rule *)(void *)base, v);
@@ -772,6 +788,22 @@ static void check_numbered(struct loader *ld, enum sec_kind k, size_t n)
 	}
 }
 
+/* The stage clock reads 'timed' only with a limit in working days (an hour
+ * limit has its time of day already), so anywhere else it would be a
+ * promise the deadlines do not keep. */
+static void check_timed(struct loader *ld, enum sec_kind k, const struct stage_rule *stages, size_t n)
+{
+	char label[32], lim[64];
+
+	for (size_t i = 0; i < n; i++) {
+		if (!stages[i].timed || stages[i].limit.kind == LIMIT_WORKDAYS)
+			continue;
+		fail(ld, key_line(ld, k, (int)i + 1, "timed"), "timed: only a limit in working days can be "
+		     "timed, and %s has '%s'", sec_label(k, (int)i + 1, label, sizeof(label)),
+		     limit_describe(&stages[i].limit, lim, sizeof(lim)));
+	}
+}
+
 /* Shrinks an array allocated at MAX_NUMBERED entries to n. */
 static void *trim(void *v, size_t n, size_t size)
 {
@@ -796,6 +828,7 @@ static void finish(struct loader *ld)
 	if (!p->nstages)
 		fail(ld, head, "no stages; a protocol needs [stage 1] at least");
 	check_numbered(ld, SEC_STAGE, p->nstages);
+	check_timed(ld, SEC_STAGE, p->stages, p->nstages);
 	check_numbered(ld, SEC_SPAN, p->nspans);
 	for (size_t i = 0; i < p->nspans; i++) {
 		struct span_rule *sp = &p->spans[i];
@@ -821,7 +854,19 @@ static void finish(struct loader *ld)
 				     "or 'stages = normal'");
 		}
 		check_numbered(ld, SEC_URGENT_STAGE, r->nstages);
+		check_timed(ld, SEC_URGENT_STAGE, r->stages, r->nstages);
 		r->stages = trim(r->stages, r->nstages, sizeof(*r->stages));
+	}
+	/* Every dispute is filed under a category, so a protocol without one
+	 * could never be used.  Said last, and only when nothing else is wrong:
+	 * the missing thing has no line of its own to compete with the others. */
+	if (!ld->errline && !p->ncategories) {
+		if (ld->categories.header)
+			fail(ld, ld->categories.header, "[categories] has no category; a dispute needs one: "
+			     "add 'category = key: Label'");
+		else
+			fail(ld, head, "no categories; a dispute needs one: add [categories] with "
+			     "'category = key: Label'");
 	}
 	p->stages = trim(p->stages, p->nstages, sizeof(*p->stages));
 	p->spans = trim(p->spans, p->nspans, sizeof(*p->spans));

@@ -647,7 +647,7 @@ static void test_parse_errors(void **state)
 {
 	static char long_line[400];
 	static const struct { const char *text; const char *want; } cases[] = {
-		{ HEAD STAGE1, "ok" },
+		{ HEAD STAGE1 CATS, "ok" },
 		{ HEAD "[stage 1]\nname = One\nlimit = five days\n",
 		  "9: limit: expected 'N working days', 'N hours', 'agreed, at most N working days', "
 		  "'N months' or 'without delay', got 'five days'" },
@@ -743,6 +743,37 @@ static void test_parse_errors(void **state)
 		{ HEAD STAGE1 "[categories]\nlabel = x\n",
 		  "11: unknown key 'label' in [categories]; expected category or unclocked" },
 		{ HEAD "[stage 1]\nname =\nlimit = none\n", "8: name: empty value" },
+		{ HEAD "notice =\n" STAGE1 CATS, "7: notice: empty value" },
+		/* timed runs a working-day limit from the hour; any other limit cannot be */
+		{ HEAD "[stage 1]\nname = One\nlimit = 1 working day\ntimed = yes\n" CATS, "ok" },
+		{ HEAD "[stage 1]\nname = One\nlimit = 24 hours\ntimed = no\n" CATS, "ok" },
+		{ HEAD "[stage 1]\nname = One\nlimit = 1 working day\ntimed = sometimes\n",
+		  "10: timed: expected 'yes' or 'no', got 'sometimes'" },
+		{ HEAD "[stage 1]\nname = One\ntimed = yes\nlimit = 24 hours\n" CATS,
+		  "9: timed: only a limit in working days can be timed, and [stage 1] has '24 hours'" },
+		{ HEAD STAGE1 "[stage 2]\nname = Two\nlimit = agreed, at most 5 working days\ntimed = yes\n" CATS,
+		  "13: timed: only a limit in working days can be timed, and [stage 2] has "
+		  "'agreed, at most 5 working days'" },
+		{ HEAD STAGE1 "[urgent]\nname = U\nwhen = W\n[urgent stage 1]\nname = A\nlimit = without delay\n"
+		  "timed = yes\n" CATS,
+		  "16: timed: only a limit in working days can be timed, and [urgent stage 1] has "
+		  "'no limit (without delay)'" },
+		/* a span is measured against a date: it needs a limit that gives one */
+		{ HEAD STAGE1 "[span 1]\nname = S\nstages = 1\nlimit = without delay\n",
+		  "13: limit: a span needs 'N working days', 'N hours' or 'N months', got 'without delay'" },
+		{ HEAD STAGE1 "[span 1]\nname = S\nstages = 1\nlimit = agreed, at most 5 working days\n",
+		  "13: limit: a span needs 'N working days', 'N hours' or 'N months', got "
+		  "'agreed, at most 5 working days'" },
+		{ HEAD STAGE1 "[span 1]\nname = S\nstages = 1\nlimit = 72 hours\n" CATS, "ok" },
+		/* every dispute has a category, so a protocol needs one */
+		{ HEAD STAGE1, "1: no categories; a dispute needs one: add [categories] with "
+		  "'category = key: Label'" },
+		{ HEAD STAGE1 "[categories]\n; none yet\n",
+		  "10: [categories] has no category; a dispute needs one: add 'category = key: Label'" },
+		{ HEAD STAGE1 "[categories]\nunclocked = a\ncategory = a: A\n",
+		  "11: unclocked: no category 'a' above this line" },
+		{ HEAD STAGE1 "[categories]\ncategory = a: A\nunclocked = a\nunclocked = a\n",
+		  "13: unclocked: 'a' given twice" },
 		/* the earliest problem is the one reported */
 		{ HEAD "[stage 1]\nname = One\nlimit = 5 days\ncolour = red\n",
 		  "9: limit: expected 'N working days', 'N hours', 'agreed, at most N working days', "
@@ -860,19 +891,19 @@ static void test_parse_division(void **state)
 static void test_parse_length(void **state)
 {
 	static const char nul[] = HEAD STAGE1 "[stage 2]\nname = Tw\0o\nlimit = none\n";
-	const char *text = HEAD STAGE1 "colour = red\n";
+	const char *text = HEAD STAGE1 CATS "colour = red\n";
 	struct protocol *p = NULL;
 	struct error err;
 
 	(void)state;
-	if (protocol_parse("cut", "cut.ini", text, strlen(HEAD STAGE1), &shipped_cal, &p, &err) != ST_OK)
+	if (protocol_parse("cut", "cut.ini", text, strlen(HEAD STAGE1 CATS), &shipped_cal, &p, &err) != ST_OK)
 		fail_msg("%s", err.msg);
 	assert_int_equal(p->nstages, 1);
 	protocol_free(p);
 	assert_int_equal(protocol_parse("cut", "cut.ini", text, strlen(text), &shipped_cal, &p, &err), ST_INVALID);
 	assert_null(p);
-	assert_string_equal(err.msg, "cut.ini:10: unknown key 'colour' in [stage 1]; expected name, ours, "
-	                    "theirs, limit, then, record, notice or timed");
+	assert_string_equal(err.msg, "cut.ini:12: unknown key 'colour' in [categories]; expected category "
+	                    "or unclocked");
 	assert_int_equal(protocol_parse("nul", "nul.ini", nul, sizeof(nul) - 1, &shipped_cal, &p, &err), ST_INVALID);
 	assert_string_equal(err.msg, "nul.ini:11: control character U+0000");
 	assert_int_equal(protocol_parse("empty", "empty.ini", NULL, 0, &shipped_cal, &p, &err), ST_INVALID);
@@ -892,10 +923,10 @@ static void test_load_dir(void **state)
 	const struct protocol *p;
 
 	(void)state;
-	write_text(shipped_dir, "a-good.ini", HEAD STAGE1);
+	write_text(shipped_dir, "a-good.ini", HEAD STAGE1 CATS);
 	write_text(shipped_dir, "b-bad.ini", HEAD "[stage 1]\nname = One\nlimit = five days\n");
-	write_text(shipped_dir, "c-good.ini", HEAD STAGE1 "[stage 2]\nname = Two\nlimit = 1 month\n");
-	write_text(shipped_dir, "Bad_Name.ini", HEAD STAGE1);
+	write_text(shipped_dir, "c-good.ini", HEAD STAGE1 "[stage 2]\nname = Two\nlimit = 1 month\n" CATS);
+	write_text(shipped_dir, "Bad_Name.ini", HEAD STAGE1 CATS);
 	write_text(shipped_dir, "notes.txt", "not a protocol");
 	write_text(shipped_dir, ".hidden.ini", "[broken");
 	write_file(shipped_dir, "d-nul.ini", nul_text, sizeof(nul_text) - 1);
@@ -927,9 +958,9 @@ static void test_load_dir(void **state)
 	/* the user's directory: one override, one new, one broken override */
 	write_text(user_dir, "a-good.ini", "[protocol]\ntitle = Mine\npartnership = P\nsource = S\n"
 	           "population = adults\ndivision = england-and-wales\n[stage 1]\nname = Only\n"
-	           "limit = 2 working days\n");
+	           "limit = 2 working days\n" CATS);
 	write_text(user_dir, "c-good.ini", "[protocol]\n");
-	write_text(user_dir, "z-new.ini", HEAD STAGE1);
+	write_text(user_dir, "z-new.ini", HEAD STAGE1 CATS);
 	assert_int_equal(protocol_set_load_dir(&s, user_dir, &shipped_cal, &err), ST_OK);
 	assert_int_equal(s.n, 3);
 	p = protocol_set_find(&s, "a-good");
@@ -976,10 +1007,10 @@ static void test_load_dir_not_regular(void **state)
 	struct error err;
 
 	(void)state;
-	write_text(dir, "a-good.ini", HEAD STAGE1);
+	write_text(dir, "a-good.ini", HEAD STAGE1 CATS);
 	assert_int_equal(mkfifo(fifo, 0600), 0);
 	assert_int_equal(symlink(fifo, link_fifo), 0);
-	write_text(elsewhere, "real.ini", HEAD STAGE1);
+	write_text(elsewhere, "real.ini", HEAD STAGE1 CATS);
 	assert_int_equal(symlink(target, link_good), 0);
 	assert_int_equal(symlink("/dev/null", link_null), 0);
 	assert_int_equal(mkdir(sub, 0700), 0);
@@ -1025,7 +1056,7 @@ static void test_user_override_shipped(void **state)
 	(void)state;
 	write_text(user_dir, "north-wales.ini", "[protocol]\ntitle = Local copy\npartnership = NWSB\n"
 	           "source = local\npopulation = both\ndivision = england-and-wales\n"
-	           "[stage 1]\nname = Only stage\nlimit = 3 working days\n");
+	           "[stage 1]\nname = Only stage\nlimit = 3 working days\n" CATS);
 	protocol_set_init(&s);
 	assert_int_equal(protocol_set_load_dir(&s, SHIPPED, &shipped_cal, &err), ST_OK);
 	assert_int_equal(protocol_set_load_dir(&s, user_dir, &shipped_cal, &err), ST_OK);
