@@ -718,6 +718,9 @@ static void test_parse_errors(void **state)
 		{ HEAD "[stage 1]\nname = O\xc2\x9bne\nlimit = none\n", "8: control character U+009B" },
 		{ HEAD "[stage 1]\nname = O\rne\nlimit = none\n", "8: control character U+000D" },
 		{ HEAD "[stage 1]\nname = O\tne\nlimit = none\n", "8: name: TAB inside a value; use spaces" },
+		/* a TAB shown as a space would make a wrong name read as right */
+		{ HEAD "[stage 1]\nna\tme = One\nlimit = none\n", "8: TAB inside a key name; use spaces" },
+		{ HEAD "[stage\t1]\nname = One\nlimit = none\n", "7: TAB inside a section name; use spaces" },
 		{ HEAD "[stage 1]\nname One\n", "8: expected '[section]', 'key = value' or a comment" },
 		{ HEAD "[stage 1\nname = One\n", "7: section header without a closing ']'" },
 		{ "title = T\n" HEAD STAGE1, "1: key 'title' before any section; start with [protocol]" },
@@ -849,6 +852,44 @@ static void test_parse_syntax(void **state)
 	assert_string_equal(p->categories[1].key, "k2");
 	assert_string_equal(p->categories[1].label, "Spaced");
 	protocol_free(p);
+}
+
+/* What a message quotes from the file is at most 80 bytes, cut between
+ * characters and marked when cut: a message goes to the terminal as it is. */
+static void test_parse_quotes(void **state)
+{
+	static const struct { const char *text; const char *want; } cases[] = {
+		/* 79 bytes, then a character of two bytes across the 80th */
+		{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\xC3\xA9" "b = x\n",
+		  "1: key 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...' before "
+		  "any section; start with [protocol]" },
+		/* exactly 80 bytes ending in a whole character: no mark */
+		{ HEAD STAGE1 "[categories]\ncategory = "
+		  "Bad Key \xF0\x9F\x98\x80 cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc\xE2\x80\x99\n",
+		  "11: category: expected 'key: Label' with a key of lower-case letters, digits and '-', got "
+		  "'Bad Key \xF0\x9F\x98\x80 cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc"
+		  "\xE2\x80\x99'" },
+		/* a character of four bytes across the 80th */
+		{ HEAD STAGE1 "[categories]\ncategory = "
+		  "Bad Key ccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc\xF0\x9F\x98\x80 x\n",
+		  "11: category: expected 'key: Label' with a key of lower-case letters, digits and '-', got "
+		  "'Bad Key ccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc...'" },
+		{ "[\xE2\x80\x99sssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssss\xE2\x80\x99]\n",
+		  "1: unknown section [\xE2\x80\x99sssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssss"
+		  "ssssssss...]; expected [protocol], [stage N], [span N], [urgent], [urgent stage N] or [categories]" },
+		{ HEAD "[stage 1]\nname = One\nlimit = 5 working days\nkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk"
+		  "kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk\xC3\xA9 = x\n",
+		  "10: unknown key 'kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk...' in "
+		  "[stage 1]; expected name, ours, theirs, limit, then, record, notice or timed" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *got = parse_msg(cases[i].text);
+
+		if (strcmp(got, cases[i].want) != 0)
+			fail_msg("case %zu:\n got: %s\nwant: %s", i, got, cases[i].want);
+	}
 }
 
 /* The divisions a protocol may name are the calendar's, whatever they are. */
@@ -1043,6 +1084,37 @@ static void test_load_dir_not_regular(void **state)
 	free(sub);
 	remove_tree(dir);
 	remove_tree(elsewhere);
+}
+
+/* A file name that is no id is refused as it stands, unopened (a FIFO
+ * with such a name is not waited on), and the message shows its control
+ * characters as U+FFFD rather than sending them to the terminal. */
+static void test_load_dir_bad_names(void **state)
+{
+	char *dir = make_tmpdir(), *fifo = xasprintf("%s/Bad\x1b[2J.ini", dir);
+	char want[1024];
+	struct protocol_set s;
+	struct error err;
+
+	(void)state;
+	write_text(dir, "a-good.ini", HEAD STAGE1 CATS);
+	write_text(dir, "title\x1b]0;owned\x07.ini", HEAD STAGE1 CATS);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	protocol_set_init(&s);
+	alarm(10);
+	assert_int_equal(protocol_set_load_dir(&s, dir, &shipped_cal, &err), ST_OK);
+	alarm(0);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(s.nproblems, 2);
+	snprintf(want, sizeof(want), "%s/Bad\xEF\xBF\xBD[2J.ini: protocol id 'Bad\xEF\xBF\xBD[2J' must be "
+	         "lower-case letters, digits and '-'", dir);
+	assert_string_equal(s.problems[0], want);
+	snprintf(want, sizeof(want), "%s/title\xEF\xBF\xBD]0;owned\xEF\xBF\xBD.ini: protocol id "
+	         "'title\xEF\xBF\xBD]0;owned\xEF\xBF\xBD' must be lower-case letters, digits and '-'", dir);
+	assert_string_equal(s.problems[1], want);
+	protocol_set_free(&s);
+	free(fifo);
+	remove_tree(dir);
 }
 
 /* Shipped files then a user directory, as the program does. */
@@ -1387,8 +1459,10 @@ int main(void)
 		cmocka_unit_test(test_parse_syntax),
 		cmocka_unit_test(test_parse_length),
 		cmocka_unit_test(test_parse_division),
+		cmocka_unit_test(test_parse_quotes),
 		cmocka_unit_test(test_load_dir),
 		cmocka_unit_test(test_load_dir_not_regular),
+		cmocka_unit_test(test_load_dir_bad_names),
 		cmocka_unit_test(test_user_override_shipped),
 		cmocka_unit_test(test_category_find),
 		cmocka_unit_test(test_category_find_shipped_reachable),
