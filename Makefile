@@ -140,6 +140,38 @@ build/tests/icscheck: tests/tools/icscheck.c
 	$(E) CC $<
 	$(Q)$(CC) $(CPPFLAGS) $(TEST_FLAGS) $(CFLAGS) -o $@ $< $(PC_LIBS_ICAL) $(LDFLAGS)
 
+# The fuzz harness of the protocol loader (libFuzzer).  The core is
+# compiled again by clang, with coverage, ASan and UBSan, into build/fuzz/
+# apart from gcc's objects; libFuzzer and the sanitizers come with clang
+# (Debian: clang and libclang-rt-14-dev).  libinih is the system's library
+# and stays the loader's INI reader: it is not instrumented, so the fuzzer
+# steers by the loader's own code (which classifies every line the way
+# libinih does) and the sanitizers watch what the loader makes of what
+# libinih hands it.  `make fuzz` runs it for FUZZ_SECONDS and fails on a
+# crash, a leak or undefined behaviour, leaving the input in build/fuzz/.
+CLANG        ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS  := -std=c11 -g -O1 -Wall -Wextra $(WERROR) -Wshadow -Wstrict-prototypes \
+                -Wmissing-prototypes -Wformat=2 -Wvla -fno-omit-frame-pointer \
+                -fno-sanitize-recover=all
+FUZZ_OBJ     := $(patsubst src/core/%.c,build/fuzz/core/%.o,$(wildcard src/core/*.c))
+FUZZ_BIN     := build/fuzz/fuzz_protocol
+
+build/fuzz/core/%.o: src/core/%.c $(BUILD_STAMP)
+	@mkdir -p $(@D)
+	$(E) CLANG $<
+	$(Q)$(CLANG) $(CPPFLAGS) -DDISPUTE_LAYER=DISPUTE_LAYER_CORE $(FUZZ_CFLAGS) \
+	    -fsanitize=fuzzer-no-link,address,undefined -MMD -MP -c -o $@ $<
+
+$(FUZZ_BIN): tests/fuzz/fuzz_protocol.c $(FUZZ_OBJ)
+	@mkdir -p $(@D)
+	$(E) CLANG $<
+	$(Q)$(CLANG) $(CPPFLAGS) -DDISPUTE_LAYER=DISPUTE_LAYER_TEST $(FUZZ_CFLAGS) \
+	    -fsanitize=fuzzer,address,undefined -MMD -MP -o $@ $< $(FUZZ_OBJ) $(PC_LIBS_CORE) -lm
+
+fuzz: $(FUZZ_BIN)
+	sh tests/fuzz/run $(FUZZ_BIN) $(FUZZ_SECONDS)
+
 deps:
 	sh scripts/deps
 
@@ -185,6 +217,6 @@ uninstall:
 clean:
 	rm -rf build dispute
 
-.PHONY: all deps run demo check check-kill check-valgrind bench install uninstall clean FORCE
+.PHONY: all deps run demo check check-kill check-valgrind bench fuzz install uninstall clean FORCE
 
--include $(ALL_OBJ:.o=.d) $(UNIT_BIN:=.d) $(SCREEN_BIN:=.d)
+-include $(ALL_OBJ:.o=.d) $(UNIT_BIN:=.d) $(SCREEN_BIN:=.d) $(FUZZ_OBJ:.o=.d) $(FUZZ_BIN:=.d)

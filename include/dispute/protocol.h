@@ -100,18 +100,26 @@ struct protocol_set {
 void protocol_set_init(struct protocol_set *set);
 void protocol_set_free(struct protocol_set *set);
 
-/* Parses one protocol file's text.  id is the protocol id, path is used in
- * messages.  On success *out is a new protocol the caller frees with
- * protocol_free.  Errors read "path:line: reason". */
-enum status protocol_parse(const char *id, const char *path, const char *text,
-                           struct protocol **out, struct error *err);
+/* Parses one protocol file's text: len bytes, which need not end in a NUL
+ * and may be any bytes at all (a NUL or a control character is reported,
+ * not read past); a NULL text is an empty one.  This is the whole loader without the file system; the
+ * fuzz harness drives it.  id is the protocol id, path is used in
+ * messages.  cal is the bank-holiday calendar, borrowed while parsing: its
+ * divisions are the ones a protocol may name, so a division the deadlines
+ * could not be counted in is refused here rather than at the first dispute
+ * (NULL is a calendar with none).  On success *out is a new protocol the
+ * caller frees with protocol_free.  Errors read "path:line: reason". */
+enum status protocol_parse(const char *id, const char *path, const char *text, size_t len,
+                           const struct calendar *cal, struct protocol **out, struct error *err);
 void protocol_free(struct protocol *p);
 
-/* Loads every *.ini in dir into set, in name order.  A protocol whose id is
- * already in set replaces it (a user's file overrides a shipped one).  A
- * missing directory is not an error.  Returns ST_IO only if dir exists but
- * cannot be read; bad files go to set->problems. */
-enum status protocol_set_load_dir(struct protocol_set *set, const char *dir, struct error *err);
+/* Loads every *.ini in dir into set, in name order, each parsed as by
+ * protocol_parse against cal.  A protocol whose id is already in set
+ * replaces it (a user's file overrides a shipped one).  A missing directory
+ * is not an error.  Returns ST_IO only if dir exists but cannot be read;
+ * bad files, and names that are not regular files, go to set->problems. */
+enum status protocol_set_load_dir(struct protocol_set *set, const char *dir, const struct calendar *cal,
+                                  struct error *err);
 
 /* Returns the protocol with this id (ASCII case-insensitive), or NULL. Borrowed. */
 const struct protocol *protocol_set_find(const struct protocol_set *set, const char *id);

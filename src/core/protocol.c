@@ -7,8 +7,17 @@
 #include "dispute/protocol.h"
 #include "dispute/text.h"
 
-/* The largest count a limit phrase may carry; anything bigger is a typo. */
-#define LIMIT_MAX 999
+/* The largest count of each unit a limit may carry.  A protocol's stages
+ * take days or weeks and its spans a month; beyond a year of working days
+ * (52 weeks of five), a week of hours or a year of months a number is a typo,
+ * and one that loaded would only fail later, at a deadline counted past the
+ * years the bank-holiday data covers. */
+#define MAX_WORKDAYS 260
+#define MAX_HOURS 168
+#define MAX_MONTHS 12
+
+/* Digits beyond this are not accumulated, so a long run cannot overflow. */
+#define DIGITS_CAP 100000
 
 /* When an hour limit starts on a day with no time, it starts at 09:00. */
 #define DAY_START_MINUTE (9 * 60)
@@ -32,6 +41,27 @@ static const struct limit_form limit_forms[] = {
 	{ "agreed, at most ", " working days", " working day", LIMIT_AGREED },
 	{ "agreed at most ", " working days", " working day", LIMIT_AGREED },
 };
+
+/* The largest count of a kind, and the unit it counts (for messages). */
+static int limit_max(enum limit_kind kind, const char **unit)
+{
+	switch (kind) {
+	case LIMIT_WORKDAYS:
+	case LIMIT_AGREED:
+		*unit = "working days";
+		return MAX_WORKDAYS;
+	case LIMIT_HOURS:
+		*unit = "hours";
+		return MAX_HOURS;
+	case LIMIT_MONTHS:
+		*unit = "months";
+		return MAX_MONTHS;
+	case LIMIT_NONE:
+	default:
+		*unit = "";
+		return 0;
+	}
+}
 
 static const char *const limit_none_words[] = {
 	"without delay", "none", "no limit", "no limit (without delay)",
@@ -78,7 +108,7 @@ static bool limit_match(const char *s, const struct limit_form *form, long *n)
 		return false;
 	p = s + plen;
 	while (*p >= '0' && *p <= '9') {
-		if (v <= LIMIT_MAX)
+		if (v < DIGITS_CAP)
 			v = v * 10 + (*p - '0');
 		p++;
 		digits++;
@@ -109,7 +139,9 @@ static void limit_excerpt(const char *s, char *out, size_t outlen)
 bool limit_parse(const char *s, struct limit *out, struct error *err)
 {
 	char norm[96], shown[72];
+	const char *unit;
 	long n = 0;
+	int max;
 
 	if (!s)
 		s = "";
@@ -124,9 +156,10 @@ bool limit_parse(const char *s, struct limit *out, struct error *err)
 		for (size_t i = 0; i < sizeof(limit_forms) / sizeof(limit_forms[0]); i++) {
 			if (!limit_match(norm, &limit_forms[i], &n))
 				continue;
-			if (n < 1 || n > LIMIT_MAX) {
-				error_set(err, ST_INVALID, "the number must be from 1 to %d, got '%s'",
-				          LIMIT_MAX, norm);
+			max = limit_max(limit_forms[i].kind, &unit);
+			if (n < 1 || n > max) {
+				error_set(err, ST_INVALID, "the number of %s must be from 1 to %d, got '%s'",
+				          unit, max, norm);
 				return false;
 			}
 			out->kind = limit_forms[i].kind;
@@ -169,6 +202,8 @@ char *limit_describe(const struct limit *l, char *out, size_t outlen)
 enum status limit_due(const struct limit *l, const struct calendar *cal, const char *division,
                       long start, int minute, long *due, int *due_minute, struct error *err)
 {
+	const char *unit;
+	int max = limit_max(l->kind, &unit);
 	long total;
 
 	*due = DATE_NONE;
@@ -179,8 +214,8 @@ enum status limit_due(const struct limit *l, const struct calendar *cal, const c
 		return error_set(err, ST_INVALID, "a due date needs a start date");
 	if (minute != TIME_NONE && (minute < 0 || minute >= 24 * 60))
 		return error_set(err, ST_INVALID, "time of day out of range (%d minutes)", minute);
-	if (l->n < 1 || l->n > LIMIT_MAX)
-		return error_set(err, ST_INVALID, "limit count out of range (%d)", l->n);
+	if (l->n < 1 || l->n > max)
+		return error_set(err, ST_INVALID, "limit count out of range (%d %s)", l->n, unit);
 	switch (l->kind) {
 	case LIMIT_WORKDAYS:
 	case LIMIT_AGREED:

@@ -13,6 +13,7 @@
 #include <ini.h>
 
 #include "dispute/protocol.h"
+#include "dispute/text.h"
 
 /* Numbered sections run from 1 to this. */
 #define MAX_NUMBERED 99
@@ -22,6 +23,11 @@
 
 /* Keys per section, at most (the stage sections have the most). */
 #define MAX_KEYS 8
+
+/* The most of a file's text a message quotes, and the room a quote takes
+ * (with "..." and the NUL). */
+#define QUOTE_MAX 80
+#define QUOTE_SIZE (QUOTE_MAX + 4)
 
 enum sec_kind {
 	SEC_NONE,
@@ -36,7 +42,7 @@ enum sec_kind {
 enum key_type {
 	K_TEXT,         /* free text into a char * */
 	K_POPULATION,   /* children, adults or both */
-	K_ID,           /* lower-case letters, digits and '-' */
+	K_DIVISION,     /* a bank-holiday division of the calendar */
 	K_NOTICES,      /* repeatable: one more general notice */
 	K_LIMIT,        /* a limit phrase into a struct limit */
 	K_RANGE,        /* "N" or "N-M" into a span's from and to */
@@ -58,7 +64,7 @@ static const struct key_def protocol_keys[] = {
 	{ "partnership", K_TEXT, offsetof(struct protocol, partnership), true },
 	{ "source", K_TEXT, offsetof(struct protocol, source), true },
 	{ "population", K_POPULATION, offsetof(struct protocol, population), true },
-	{ "division", K_ID, offsetof(struct protocol, division), true },
+	{ "division", K_DIVISION, offsetof(struct protocol, division), true },
 	{ "scope", K_TEXT, offsetof(struct protocol, scope), false },
 	{ "notice", K_NOTICES, 0, false },
 	{ NULL, K_TEXT, 0, false }
@@ -111,6 +117,7 @@ enum line_kind { LINE_OTHER, LINE_KEY, LINE_CONT };
  * and kind always describe the line the handler is looking at. */
 struct loader {
 	const char *path;
+	const struct calendar *cal;
 	struct protocol *p;
 
 	const char *pos, *end;
@@ -128,7 +135,7 @@ struct loader {
 	enum sec_kind psec;
 	int pnum;
 	int pline;
-	char pname[64];
+	char pname[QUOTE_SIZE];
 	struct sb pval;
 
 	/* The first problem by line number. */
@@ -150,6 +157,26 @@ static void fail(struct loader *ld, int line, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(ld->errmsg, sizeof(ld->errmsg), fmt, ap);
 	va_end(ap);
+}
+
+/* Copies len bytes of s into buf (QUOTE_SIZE bytes) to be quoted in a
+ * message: at most QUOTE_MAX of them, cut where a UTF-8 sequence starts and
+ * marked "..." when cut, with TAB (the one control character a line may
+ * hold) as a space.  A message goes to a terminal as it is, so what it
+ * quotes must be whole characters and no controls.  Returns buf. */
+static const char *quote(char *buf, const char *s, size_t len)
+{
+	size_t n = len;
+
+	if (len > QUOTE_MAX) {
+		n = QUOTE_MAX;
+		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;
+	}
+	for (size_t i = 0; i < n; i++)
+		buf[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7F ? ' ' : s[i];
+	snprintf(buf + n, QUOTE_SIZE - n, "%s", n < len ? "..." : "");
+	return buf;
 }
 
 static bool id_valid(const char *s)
@@ -373,7 +400,7 @@ static void section_begin(struct loader *ld, const char *s, const char *e)
 		{ "span ", SEC_SPAN, true },
 	};
 	struct seen *seen;
-	char label[32];
+	char label[32], q[QUOTE_SIZE];
 	int num = 0;
 
 	while (s < e && is_space(*s))
@@ -381,6 +408,11 @@ static void section_begin(struct loader *ld, const char *s, const char *e)
 	while (e > s && is_space(e[-1]))
 		e--;
 	ld->sec = SEC_NONE;
+	/* Shown as a space, a TAB would make "[stage<TAB>1]" read as right. */
+	if (memchr(s, '\t', (size_t)(e - s))) {
+		fail(ld, ld->lineno, "TAB inside a section name; use spaces");
+		return;
+	}
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		size_t wl = strlen(names[i].word);
 
@@ -392,8 +424,8 @@ static void section_begin(struct loader *ld, const char *s, const char *e)
 				continue;
 			num = parse_number(s + wl, e);
 			if (!num) {
-				fail(ld, ld->lineno, "section [%.*s]: the number must be from 1 to %d",
-				     (int)(e - s > 60 ? 60 : e - s), s, MAX_NUMBERED);
+				fail(ld, ld->lineno, "section [%s]: the number must be from 1 to %d",
+				     quote(q, s, (size_t)(e - s)), MAX_NUMBERED);
 				return;
 			}
 		}
@@ -409,8 +441,8 @@ static void section_begin(struct loader *ld, const char *s, const char *e)
 		sec_make_room(ld, ld->sec, num);
 		return;
 	}
-	fail(ld, ld->lineno, "unknown section [%.*s]; expected [protocol], [stage N], [span N], "
-	     "[urgent], [urgent stage N] or [categories]", (int)(e - s > 60 ? 60 : e - s), s);
+	fail(ld, ld->lineno, "unknown section [%s]; expected [protocol], [stage N], [span N], "
+	     "[urgent], [urgent stage N] or [categories]", quote(q, s, (size_t)(e - s)));
 }
 
 /* Decides what libinih will make of a line, the same way it does: a
@@ -492,6 +524,7 @@ static void add_category(struct loader *ld, const char *v)
 {
 	struct protocol *p = ld->p;
 	const char *colon = strchr(v, ':'), *ke, *ls;
+	char q[QUOTE_SIZE];
 	char *key;
 
 	ke = colon;
@@ -503,7 +536,7 @@ static void add_category(struct loader *ld, const char *v)
 	key = colon ? xstrndup(v, (size_t)(ke - v)) : NULL;
 	if (!key || !id_valid(key) || !*ls) {
 		fail(ld, ld->pline, "category: expected 'key: Label' with a key of lower-case letters, "
-		     "digits and '-', got '%.80s'", v);
+		     "digits and '-', got '%s'", quote(q, v, strlen(v)));
 		free(key);
 		return;
 	}
@@ -525,18 +558,67 @@ static void add_category(struct loader *ld, const char *v)
  * clock (Newcastle's child protection conference disagreements). */
 static void set_unclocked(struct loader *ld, const char *v)
 {
+	char q[QUOTE_SIZE];
+
 	for (size_t i = 0; i < ld->p->ncategories; i++)
 		if (strcmp(ld->p->categories[i].key, v) == 0) {
+			if (ld->p->categories[i].unclocked)
+				fail(ld, ld->pline, "unclocked: '%s' given twice", quote(q, v, strlen(v)));
 			ld->p->categories[i].unclocked = true;
 			return;
 		}
-	fail(ld, ld->pline, "unclocked: no category '%.60s' above this line", v);
+	fail(ld, ld->pline, "unclocked: no category '%s' above this line", quote(q, v, strlen(v)));
+}
+
+/* The division must be one the calendar has, spelt as it spells it: the
+ * deadlines are counted in its bank holidays, and a name it does not know
+ * would load here and fail at the first dispute. */
+static void set_division(struct loader *ld, char **out, const char *v)
+{
+	const struct calendar *cal = ld->cal;
+	size_t n = cal ? cal->ndiv : 0;
+	struct sb known = {0};
+	char q[QUOTE_SIZE];
+
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(cal->div[i].name, v) == 0) {
+			*out = xstrdup(v);
+			return;
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		sb_printf(&known, "%s'%s'", i == 0 ? "" : i + 1 < n ? ", " : " or ", cal->div[i].name);
+	if (n)
+		fail(ld, ld->pline, "division: expected %s (the bank holiday divisions), got '%s'",
+		     known.s, quote(q, v, strlen(v)));
+	else
+		fail(ld, ld->pline, "division: no bank holiday divisions are loaded, so '%s' cannot be "
+		     "used", quote(q, v, strlen(v)));
+	free(known.s);
+}
+
+/* A limit phrase.  A span's limit is a date the whole run of stages is
+ * measured against: "without delay" would give it none, and nobody agrees
+ * a span's timescale, so neither is taken there. */
+static void set_limit(struct loader *ld, struct limit *out, const char *name, const char *v)
+{
+	struct error err;
+	char q[QUOTE_SIZE];
+
+	if (!limit_parse(v, out, &err)) {
+		fail(ld, ld->pline, "%s: %s", name, err.msg);
+		return;
+	}
+	if (ld->psec == SEC_SPAN && (out->kind == LIMIT_NONE || out->kind == LIMIT_AGREED))
+		fail(ld, ld->pline, "%s: a span needs 'N working days', 'N hours' or 'N months', got '%s'",
+		     name, quote(q, v, strlen(v)));
 }
 
 /* "N" or "N-M", into the span's from and to. */
 static void set_range(struct loader *ld, struct span_rule *sp, const char *v)
 {
 	const char *s = v, *a, *b;
+	char q[QUOTE_SIZE];
 	long from = 0, to;
 
 	a = s;
@@ -557,11 +639,11 @@ static void set_range(struct loader *ld, struct span_rule *sp, const char *v)
 			s = a;
 	}
 	if (s == a || *s) {
-		fail(ld, ld->pline, "stages: expected 'N' or 'N-M', got '%.80s'", v);
+		fail(ld, ld->pline, "stages: expected 'N' or 'N-M', got '%s'", quote(q, v, strlen(v)));
 		return;
 	}
 	if (from < 1 || to < from) {
-		fail(ld, ld->pline, "stages: '%s' is not a range of stages from 1 up", v);
+		fail(ld, ld->pline, "stages: '%s' is not a range of stages from 1 up", quote(q, v, strlen(v)));
 		return;
 	}
 	sp->from = (int)from;
@@ -573,8 +655,7 @@ static void commit(struct loader *ld)
 {
 	const struct key_def *defs, *def = NULL;
 	struct seen *seen;
-	struct error err;
-	char label[32];
+	char label[32], q[QUOTE_SIZE];
 	const char *v;
 	char *base;
 	size_t idx = 0;
@@ -621,40 +702,35 @@ static void commit(struct loader *ld)
 		break;
 	case K_POPULATION:
 		if (strcmp(v, "children") != 0 && strcmp(v, "adults") != 0 && strcmp(v, "both") != 0) {
-			fail(ld, ld->pline, "%s: expected 'children', 'adults' or 'both', got '%.80s'",
-			     def->name, v);
+			fail(ld, ld->pline, "%s: expected 'children', 'adults' or 'both', got '%s'",
+			     def->name, quote(q, v, strlen(v)));
 			return;
 		}
 		*(char **)(void *)(base + def->off) = xstrdup(v);
 		break;
-	case K_ID:
-		if (!id_valid(v)) {
-			fail(ld, ld->pline, "%s: expected lower-case letters, digits and '-', got '%.80s'",
-			     def->name, v);
-			return;
-		}
-		*(char **)(void *)(base + def->off) = xstrdup(v);
+	case K_DIVISION:
+		set_division(ld, (char **)(void *)(base + def->off), v);
 		break;
 	case K_NOTICES:
 		add_notice(ld->p, v);
 		break;
 	case K_LIMIT:
-		if (!limit_parse(v, (struct limit *)(void *)(base + def->off), &err))
-			fail(ld, ld->pline, "%s: %s", def->name, err.msg);
+		set_limit(ld, (struct limit *)(void *)(base + def->off), def->name, v);
 		break;
 	case K_RANGE:
 		set_range(ld, (struct span_rule *)(void *)base, v);
 		break;
 	case K_YESNO:
 		if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0) {
-			fail(ld, ld->pline, "%s: expected 'yes' or 'no', got '%.80s'", def->name, v);
+			fail(ld, ld->pline, "%s: expected 'yes' or 'no', got '%s'", def->name, quote(q, v, strlen(v)));
 			return;
 		}
 		*(bool *)(void *)(base + def->off) = strcmp(v, "yes") == 0;
 		break;
 	case K_ROUTE:
 		if (strcmp(v, "normal") != 0 && strcmp(v, "own") != 0) {
-			fail(ld, ld->pline, "%s: expected 'normal' or 'own', got '%.80s'", def->name, v);
+			fail(ld, ld->pline, "%s: expected 'normal' or 'own', got '%s'", def->name,
+			     quote(q, v, strlen(v)));
 			return;
 		}
 		*(bool *)(void *)(base + def->off) = strcmp(v, "normal") == 0;
@@ -674,12 +750,18 @@ static void commit(struct loader *ld)
 static int loader_key(void *user, const char *section, const char *name, const char *value)
 {
 	struct loader *ld = user;
+	char q[QUOTE_SIZE];
 
 	(void)section;
 	if (ld->errline)
 		return 1;
+	/* Shown as a space, a TAB would make "na<TAB>me" read as a known key. */
+	if (strchr(name, '\t')) {
+		fail(ld, ld->lineno, "TAB inside a key name; use spaces");
+		return 1;
+	}
 	if (strchr(value, '\t')) {
-		fail(ld, ld->lineno, "%s: TAB inside a value; use spaces", name);
+		fail(ld, ld->lineno, "%s: TAB inside a value; use spaces", quote(q, name, strlen(name)));
 		return 1;
 	}
 	if (ld->kind == LINE_CONT && ld->pending) {
@@ -689,14 +771,15 @@ static int loader_key(void *user, const char *section, const char *name, const c
 	}
 	commit(ld);
 	if (ld->sec == SEC_NONE) {
-		fail(ld, ld->lineno, "key '%.60s' before any section; start with [protocol]", name);
+		fail(ld, ld->lineno, "key '%s' before any section; start with [protocol]",
+		     quote(q, name, strlen(name)));
 		return 1;
 	}
 	ld->pending = true;
 	ld->psec = ld->sec;
 	ld->pnum = ld->secnum;
 	ld->pline = ld->lineno;
-	snprintf(ld->pname, sizeof(ld->pname), "%s", name);
+	quote(ld->pname, name, strlen(name));
 	ld->pval.len = 0;
 	sb_append(&ld->pval, value);
 	return 1;
@@ -750,6 +833,22 @@ static void check_numbered(struct loader *ld, enum sec_kind k, size_t n)
 	}
 }
 
+/* The stage clock reads 'timed' only with a limit in working days (an hour
+ * limit has its time of day already), so anywhere else it would be a
+ * promise the deadlines do not keep. */
+static void check_timed(struct loader *ld, enum sec_kind k, const struct stage_rule *stages, size_t n)
+{
+	char label[32], lim[64];
+
+	for (size_t i = 0; i < n; i++) {
+		if (!stages[i].timed || stages[i].limit.kind == LIMIT_WORKDAYS)
+			continue;
+		fail(ld, key_line(ld, k, (int)i + 1, "timed"), "timed: only a limit in working days can be "
+		     "timed, and %s has '%s'", sec_label(k, (int)i + 1, label, sizeof(label)),
+		     limit_describe(&stages[i].limit, lim, sizeof(lim)));
+	}
+}
+
 /* Shrinks an array allocated at MAX_NUMBERED entries to n. */
 static void *trim(void *v, size_t n, size_t size)
 {
@@ -774,6 +873,7 @@ static void finish(struct loader *ld)
 	if (!p->nstages)
 		fail(ld, head, "no stages; a protocol needs [stage 1] at least");
 	check_numbered(ld, SEC_STAGE, p->nstages);
+	check_timed(ld, SEC_STAGE, p->stages, p->nstages);
 	check_numbered(ld, SEC_SPAN, p->nspans);
 	for (size_t i = 0; i < p->nspans; i++) {
 		struct span_rule *sp = &p->spans[i];
@@ -799,26 +899,55 @@ static void finish(struct loader *ld)
 				     "or 'stages = normal'");
 		}
 		check_numbered(ld, SEC_URGENT_STAGE, r->nstages);
+		check_timed(ld, SEC_URGENT_STAGE, r->stages, r->nstages);
 		r->stages = trim(r->stages, r->nstages, sizeof(*r->stages));
+	}
+	/* Every dispute is filed under a category, so a protocol without one
+	 * could never be used.  Said last, and only when nothing else is wrong:
+	 * the missing thing has no line of its own to compete with the others. */
+	if (!ld->errline && !p->ncategories) {
+		if (ld->categories.header)
+			fail(ld, ld->categories.header, "[categories] has no category; a dispute needs one: "
+			     "add 'category = key: Label'");
+		else
+			fail(ld, head, "no categories; a dispute needs one: add [categories] with "
+			     "'category = key: Label'");
 	}
 	p->stages = trim(p->stages, p->nstages, sizeof(*p->stages));
 	p->spans = trim(p->spans, p->nspans, sizeof(*p->spans));
 }
 
-/* Parses text of len bytes (NUL bytes in it are reported, not skipped). */
-static enum status parse_text(const char *id, const char *path, const char *text, size_t len,
-                              struct protocol **out, struct error *err)
+/* An id comes from a file name, which may hold any byte but '/' and NUL:
+ * the message shows the name with its control characters and broken UTF-8
+ * made visible, never sent to the terminal. */
+static enum status refuse_id(const char *path, const char *id, struct error *err)
+{
+	char *shown_path = text_sanitize(path, false), *shown_id = text_sanitize(id, false);
+	enum status rc = error_set(err, ST_INVALID, "%s: protocol id '%s' must be lower-case letters, "
+	                           "digits and '-'", shown_path, shown_id);
+
+	free(shown_path);
+	free(shown_id);
+	return rc;
+}
+
+enum status protocol_parse(const char *id, const char *path, const char *text, size_t len,
+                           const struct calendar *cal, struct protocol **out, struct error *err)
 {
 	struct loader *ld;
 	enum status rc = ST_OK;
 	int irc;
 
 	*out = NULL;
+	if (!text) {
+		text = "";
+		len = 0;
+	}
 	if (!id_valid(id))
-		return error_set(err, ST_INVALID, "%s: protocol id '%s' must be lower-case letters, "
-		                 "digits and '-'", path, id ? id : "");
+		return refuse_id(path, id, err);
 	ld = xcalloc(1, sizeof(*ld));
 	ld->path = path;
+	ld->cal = cal;
 	ld->p = xcalloc(1, sizeof(*ld->p));
 	ld->pos = text;
 	ld->end = text + len;
@@ -841,12 +970,6 @@ static enum status parse_text(const char *id, const char *path, const char *text
 	free(ld->pval.s);
 	free(ld);
 	return rc;
-}
-
-enum status protocol_parse(const char *id, const char *path, const char *text,
-                           struct protocol **out, struct error *err)
-{
-	return parse_text(id, path, text ? text : "", text ? strlen(text) : 0, out, err);
 }
 
 static void add_problem(struct protocol_set *set, const char *msg)
@@ -880,7 +1003,13 @@ static enum status read_whole(const char *path, char **out, size_t *len, struct 
 	int fd;
 
 	*out = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* Every command loads the protocols, so a FIFO or a device named *.ini
+	 * must be refused, not waited on: O_NONBLOCK makes the open return at
+	 * once (a FIFO without a writer would block it), O_NOCTTY keeps a
+	 * terminal from becoming ours, and fstat then refuses whatever is not a
+	 * regular file.  A symbolic link is followed, so it is judged by what it
+	 * points at. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return error_set(err, ST_IO, "%s: cannot open: %s", path, strerror(errno));
 	if (fstat(fd, &st) != 0) {
@@ -890,7 +1019,7 @@ static enum status read_whole(const char *path, char **out, size_t *len, struct 
 	}
 	if (!S_ISREG(st.st_mode)) {
 		close(fd);
-		return error_set(err, ST_IO, "%s: not a regular file", path);
+		return error_set(err, ST_IO, "%s is not a regular file", path);
 	}
 	if (st.st_size > MAX_FILE) {
 		close(fd);
@@ -936,7 +1065,8 @@ static bool ends_with_ini(const char *name)
 }
 
 /* Loads one file into set, or records why not. */
-static void load_file(struct protocol_set *set, const char *dir, const char *name)
+static void load_file(struct protocol_set *set, const char *dir, const char *name,
+                      const struct calendar *cal)
 {
 	char *path = xasprintf("%s/%s", dir, name);
 	char *id = xstrndup(name, strlen(name) - 4);
@@ -946,8 +1076,12 @@ static void load_file(struct protocol_set *set, const char *dir, const char *nam
 	size_t len = 0;
 
 	error_clear(&err);
-	if (read_whole(path, &text, &len, &err) == ST_OK &&
-	    parse_text(id, path, text, len, &p, &err) == ST_OK)
+	/* A name that is no id is refused as it stands, the file unopened. */
+	if (!id_valid(id))
+		refuse_id(path, id, &err);
+	else if (read_whole(path, &text, &len, &err) == ST_OK)
+		protocol_parse(id, path, text, len, cal, &p, &err);
+	if (p)
 		set_put(set, p);
 	else
 		add_problem(set, err.msg);
@@ -956,7 +1090,8 @@ static void load_file(struct protocol_set *set, const char *dir, const char *nam
 	free(path);
 }
 
-enum status protocol_set_load_dir(struct protocol_set *set, const char *dir, struct error *err)
+enum status protocol_set_load_dir(struct protocol_set *set, const char *dir, const struct calendar *cal,
+                                  struct error *err)
 {
 	struct dirent *de;
 	char **names = NULL;
@@ -994,7 +1129,7 @@ enum status protocol_set_load_dir(struct protocol_set *set, const char *dir, str
 	if (n)
 		qsort(names, n, sizeof(*names), name_cmp);
 	for (size_t i = 0; i < n; i++) {
-		load_file(set, dir, names[i]);
+		load_file(set, dir, names[i], cal);
 		free(names[i]);
 	}
 	free(names);

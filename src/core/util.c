@@ -122,6 +122,10 @@ void sb_append(struct sb *sb, const char *s)
 	sb_appendn(sb, s, strlen(s));
 }
 
+/* The attribute lets clang check the callers' formats (-Wformat=2), and
+ * lets the vsnprintf calls below take fmt, which is not a literal here. */
+static void sb_vprintf(struct sb *sb, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+
 static void sb_vprintf(struct sb *sb, const char *fmt, va_list ap)
 {
 	va_list again;

@@ -115,13 +115,13 @@ enum status ctx_init(struct ctx *c, long today, int minute, struct error *err)
 		return rc;
 
 	path = xasprintf("%s/protocols", c->data_dir);
-	rc = protocol_set_load_dir(&c->protocols, path, err);
+	rc = protocol_set_load_dir(&c->protocols, path, &c->cal, err);
 	free(path);
 	if (rc != ST_OK)
 		return rc;
 	if (c->config_dir) {
 		path = xasprintf("%s/protocols", c->config_dir);
-		rc = protocol_set_load_dir(&c->protocols, path, err);
+		rc = protocol_set_load_dir(&c->protocols, path, &c->cal, err);
 		free(path);
 	}
 	return rc;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -170,13 +171,17 @@ static const struct want_protocol shipped[] = {
 
 static struct protocol_set set;
 
+/* The shipped bank holidays: their divisions are the ones a protocol may name. */
+static struct calendar shipped_cal;
+
 static int load_shipped(void **state)
 {
 	struct error err;
 
 	(void)state;
+	load_calendar(&shipped_cal);
 	protocol_set_init(&set);
-	if (protocol_set_load_dir(&set, SHIPPED, &err) != ST_OK) {
+	if (protocol_set_load_dir(&set, SHIPPED, &shipped_cal, &err) != ST_OK) {
 		fprintf(stderr, "%s\n", err.msg);
 		return -1;
 	}
@@ -187,6 +192,7 @@ static int free_shipped(void **state)
 {
 	(void)state;
 	protocol_set_free(&set);
+	calendar_free(&shipped_cal);
 	return 0;
 }
 
@@ -409,7 +415,10 @@ static void test_limit_parse_accepts(void **state)
 		{ "Without Delay", LIMIT_NONE, 0, "no limit (without delay)" },
 		{ "none", LIMIT_NONE, 0, "no limit (without delay)" },
 		{ "no limit (without delay)", LIMIT_NONE, 0, "no limit (without delay)" },
-		{ "999 hours", LIMIT_HOURS, 999, "999 hours" },
+		{ "168 hours", LIMIT_HOURS, 168, "168 hours" },
+		{ "260 working days", LIMIT_WORKDAYS, 260, "260 working days" },
+		{ "agreed, at most 260 working days", LIMIT_AGREED, 260, "agreed, at most 260 working days" },
+		{ "12 months", LIMIT_MONTHS, 12, "12 months" },
 	};
 	struct limit l, again;
 	struct error err;
@@ -450,10 +459,31 @@ static void test_limit_parse_rejects(void **state)
 		assert_string_equal(err.msg, want);
 		assert_int_equal(err.code, ST_INVALID);
 	}
+	/* zero, and more than a year (or a week of hours), are typos */
 	assert_false(limit_parse("0 working days", &l, &err));
-	assert_string_equal(err.msg, "the number must be from 1 to 999, got '0 working days'");
-	assert_false(limit_parse("1000 hours", &l, &err));
-	assert_string_equal(err.msg, "the number must be from 1 to 999, got '1000 hours'");
+	assert_string_equal(err.msg, "the number of working days must be from 1 to 260, got '0 working days'");
+	assert_false(limit_parse("261 working days", &l, &err));
+	assert_string_equal(err.msg, "the number of working days must be from 1 to 260, got '261 working days'");
+	assert_false(limit_parse("Agreed, at most 0 working days", &l, &err));
+	assert_string_equal(err.msg, "the number of working days must be from 1 to 260, got "
+	                    "'agreed, at most 0 working days'");
+	assert_false(limit_parse("agreed at most 999 working days", &l, &err));
+	assert_string_equal(err.msg, "the number of working days must be from 1 to 260, got "
+	                    "'agreed at most 999 working days'");
+	assert_false(limit_parse("169 hours", &l, &err));
+	assert_string_equal(err.msg, "the number of hours must be from 1 to 168, got '169 hours'");
+	assert_false(limit_parse("0 hours", &l, &err));
+	assert_string_equal(err.msg, "the number of hours must be from 1 to 168, got '0 hours'");
+	assert_false(limit_parse("13 months", &l, &err));
+	assert_string_equal(err.msg, "the number of months must be from 1 to 12, got '13 months'");
+	assert_false(limit_parse("0 months", &l, &err));
+	assert_string_equal(err.msg, "the number of months must be from 1 to 12, got '0 months'");
+	/* a run of digits cannot overflow into something in range */
+	assert_false(limit_parse("18446744073709551621 working days", &l, &err));
+	assert_string_equal(err.msg, "the number of working days must be from 1 to 260, got "
+	                    "'18446744073709551621 working days'");
+	assert_true(limit_parse("00000000000000000005 working days", &l, &err));
+	assert_int_equal(l.n, 5);
 	assert_false(limit_parse(NULL, &l, &err));
 }
 
@@ -589,6 +619,9 @@ static void test_limit_due_shipped(void **state)
 #define STAGE1 "[stage 1]\n"                     /* 7 */ \
                "name = One\n"                    /* 8 */ \
                "limit = 5 working days\n"        /* 9 */
+/* Appended last, so that it moves no line number of a message. */
+#define CATS "[categories]\n" \
+             "category = c: A category\n"
 
 /* Parses text as x.ini and returns the message (static), or "ok". */
 static const char *parse_msg(const char *text)
@@ -598,7 +631,7 @@ static const char *parse_msg(const char *text)
 	struct error err;
 	const char *prefix = "x.ini:";
 
-	if (protocol_parse("x", "x.ini", text, &p, &err) == ST_OK) {
+	if (protocol_parse("x", "x.ini", text, strlen(text), &shipped_cal, &p, &err) == ST_OK) {
 		assert_non_null(p);
 		protocol_free(p);
 		return "ok";
@@ -614,12 +647,21 @@ static void test_parse_errors(void **state)
 {
 	static char long_line[400];
 	static const struct { const char *text; const char *want; } cases[] = {
-		{ HEAD STAGE1, "ok" },
+		{ HEAD STAGE1 CATS, "ok" },
 		{ HEAD "[stage 1]\nname = One\nlimit = five days\n",
 		  "9: limit: expected 'N working days', 'N hours', 'agreed, at most N working days', "
 		  "'N months' or 'without delay', got 'five days'" },
 		{ HEAD "[stage 1]\nname = One\nlimit = 0 working days\n",
-		  "9: limit: the number must be from 1 to 999, got '0 working days'" },
+		  "9: limit: the number of working days must be from 1 to 260, got '0 working days'" },
+		{ HEAD "[stage 1]\nname = One\nlimit = -5 working days\n",
+		  "9: limit: expected 'N working days', 'N hours', 'agreed, at most N working days', "
+		  "'N months' or 'without delay', got '-5 working days'" },
+		{ HEAD "[stage 1]\nname = One\nlimit = 9999 working days\n",
+		  "9: limit: the number of working days must be from 1 to 260, got '9999 working days'" },
+		{ HEAD "[stage 1]\nname = One\nlimit = 1000 hours\n",
+		  "9: limit: the number of hours must be from 1 to 168, got '1000 hours'" },
+		{ HEAD STAGE1 "[span 1]\nname = S\nstages = 1\nlimit = 120 months\n",
+		  "13: limit: the number of months must be from 1 to 12, got '120 months'" },
 		{ HEAD "[stages 1]\nname = One\n",
 		  "7: unknown section [stages 1]; expected [protocol], [stage N], [span N], [urgent], "
 		  "[urgent stage N] or [categories]" },
@@ -645,7 +687,14 @@ static void test_parse_errors(void **state)
 		{ "[protocol]\ntitle = T\npartnership = P\nsource = S\npopulation = kids\n",
 		  "5: population: expected 'children', 'adults' or 'both', got 'kids'" },
 		{ "[protocol]\ndivision = England and Wales\n",
-		  "2: division: expected lower-case letters, digits and '-', got 'England and Wales'" },
+		  "2: division: expected 'england-and-wales', 'northern-ireland' or 'scotland' (the bank "
+		  "holiday divisions), got 'England and Wales'" },
+		{ "[protocol]\ndivision = mars\n",
+		  "2: division: expected 'england-and-wales', 'northern-ireland' or 'scotland' (the bank "
+		  "holiday divisions), got 'mars'" },
+		{ "[protocol]\ndivision = Scotland\n",
+		  "2: division: expected 'england-and-wales', 'northern-ireland' or 'scotland' (the bank "
+		  "holiday divisions), got 'Scotland'" },
 		{ HEAD STAGE1 "[span 1]\nname = S\nstages = 1-7\nlimit = 1 month\n",
 		  "12: stages: 1-7 is out of range; the protocol has 1 stage" },
 		{ HEAD STAGE1 "[span 1]\nname = S\nstages = 2\nlimit = 1 month\n",
@@ -669,6 +718,9 @@ static void test_parse_errors(void **state)
 		{ HEAD "[stage 1]\nname = O\xc2\x9bne\nlimit = none\n", "8: control character U+009B" },
 		{ HEAD "[stage 1]\nname = O\rne\nlimit = none\n", "8: control character U+000D" },
 		{ HEAD "[stage 1]\nname = O\tne\nlimit = none\n", "8: name: TAB inside a value; use spaces" },
+		/* a TAB shown as a space would make a wrong name read as right */
+		{ HEAD "[stage 1]\nna\tme = One\nlimit = none\n", "8: TAB inside a key name; use spaces" },
+		{ HEAD "[stage\t1]\nname = One\nlimit = none\n", "7: TAB inside a section name; use spaces" },
 		{ HEAD "[stage 1]\nname One\n", "8: expected '[section]', 'key = value' or a comment" },
 		{ HEAD "[stage 1\nname = One\n", "7: section header without a closing ']'" },
 		{ "title = T\n" HEAD STAGE1, "1: key 'title' before any section; start with [protocol]" },
@@ -694,6 +746,37 @@ static void test_parse_errors(void **state)
 		{ HEAD STAGE1 "[categories]\nlabel = x\n",
 		  "11: unknown key 'label' in [categories]; expected category or unclocked" },
 		{ HEAD "[stage 1]\nname =\nlimit = none\n", "8: name: empty value" },
+		{ HEAD "notice =\n" STAGE1 CATS, "7: notice: empty value" },
+		/* timed runs a working-day limit from the hour; any other limit cannot be */
+		{ HEAD "[stage 1]\nname = One\nlimit = 1 working day\ntimed = yes\n" CATS, "ok" },
+		{ HEAD "[stage 1]\nname = One\nlimit = 24 hours\ntimed = no\n" CATS, "ok" },
+		{ HEAD "[stage 1]\nname = One\nlimit = 1 working day\ntimed = sometimes\n",
+		  "10: timed: expected 'yes' or 'no', got 'sometimes'" },
+		{ HEAD "[stage 1]\nname = One\ntimed = yes\nlimit = 24 hours\n" CATS,
+		  "9: timed: only a limit in working days can be timed, and [stage 1] has '24 hours'" },
+		{ HEAD STAGE1 "[stage 2]\nname = Two\nlimit = agreed, at most 5 working days\ntimed = yes\n" CATS,
+		  "13: timed: only a limit in working days can be timed, and [stage 2] has "
+		  "'agreed, at most 5 working days'" },
+		{ HEAD STAGE1 "[urgent]\nname = U\nwhen = W\n[urgent stage 1]\nname = A\nlimit = without delay\n"
+		  "timed = yes\n" CATS,
+		  "16: timed: only a limit in working days can be timed, and [urgent stage 1] has "
+		  "'no limit (without delay)'" },
+		/* a span is measured against a date: it needs a limit that gives one */
+		{ HEAD STAGE1 "[span 1]\nname = S\nstages = 1\nlimit = without delay\n",
+		  "13: limit: a span needs 'N working days', 'N hours' or 'N months', got 'without delay'" },
+		{ HEAD STAGE1 "[span 1]\nname = S\nstages = 1\nlimit = agreed, at most 5 working days\n",
+		  "13: limit: a span needs 'N working days', 'N hours' or 'N months', got "
+		  "'agreed, at most 5 working days'" },
+		{ HEAD STAGE1 "[span 1]\nname = S\nstages = 1\nlimit = 72 hours\n" CATS, "ok" },
+		/* every dispute has a category, so a protocol needs one */
+		{ HEAD STAGE1, "1: no categories; a dispute needs one: add [categories] with "
+		  "'category = key: Label'" },
+		{ HEAD STAGE1 "[categories]\n; none yet\n",
+		  "10: [categories] has no category; a dispute needs one: add 'category = key: Label'" },
+		{ HEAD STAGE1 "[categories]\nunclocked = a\ncategory = a: A\n",
+		  "11: unclocked: no category 'a' above this line" },
+		{ HEAD STAGE1 "[categories]\ncategory = a: A\nunclocked = a\nunclocked = a\n",
+		  "13: unclocked: 'a' given twice" },
 		/* the earliest problem is the one reported */
 		{ HEAD "[stage 1]\nname = One\nlimit = 5 days\ncolour = red\n",
 		  "9: limit: expected 'N working days', 'N hours', 'agreed, at most N working days', "
@@ -716,8 +799,8 @@ static void test_parse_errors(void **state)
 		if (strcmp(got, cases[i].want) != 0)
 			fail_msg("case %zu:\n got: %s\nwant: %s", i, got, cases[i].want);
 	}
-	assert_int_equal(protocol_parse("Bad_Id", "b.ini", HEAD STAGE1, &(struct protocol *){NULL},
-	                                &(struct error){0}), ST_INVALID);
+	assert_int_equal(protocol_parse("Bad_Id", "b.ini", HEAD STAGE1, strlen(HEAD STAGE1),
+	                                &shipped_cal, &(struct protocol *){NULL}, &(struct error){0}), ST_INVALID);
 }
 
 static void test_parse_syntax(void **state)
@@ -746,7 +829,7 @@ static void test_parse_syntax(void **state)
 		"category = k2 :  Spaced\r\n";
 
 	(void)state;
-	if (protocol_parse("syntax", "syntax.ini", text, &p, &err) != ST_OK)
+	if (protocol_parse("syntax", "syntax.ini", text, strlen(text), &shipped_cal, &p, &err) != ST_OK)
 		fail_msg("%s", err.msg);
 	assert_string_equal(p->id, "syntax");
 	assert_string_equal(p->path, "syntax.ini");
@@ -771,6 +854,103 @@ static void test_parse_syntax(void **state)
 	protocol_free(p);
 }
 
+/* What a message quotes from the file is at most 80 bytes, cut between
+ * characters and marked when cut: a message goes to the terminal as it is. */
+static void test_parse_quotes(void **state)
+{
+	static const struct { const char *text; const char *want; } cases[] = {
+		/* 79 bytes, then a character of two bytes across the 80th */
+		{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\xC3\xA9" "b = x\n",
+		  "1: key 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...' before "
+		  "any section; start with [protocol]" },
+		/* exactly 80 bytes ending in a whole character: no mark */
+		{ HEAD STAGE1 "[categories]\ncategory = "
+		  "Bad Key \xF0\x9F\x98\x80 cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc\xE2\x80\x99\n",
+		  "11: category: expected 'key: Label' with a key of lower-case letters, digits and '-', got "
+		  "'Bad Key \xF0\x9F\x98\x80 cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc"
+		  "\xE2\x80\x99'" },
+		/* a character of four bytes across the 80th */
+		{ HEAD STAGE1 "[categories]\ncategory = "
+		  "Bad Key ccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc\xF0\x9F\x98\x80 x\n",
+		  "11: category: expected 'key: Label' with a key of lower-case letters, digits and '-', got "
+		  "'Bad Key ccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc...'" },
+		{ "[\xE2\x80\x99sssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssss\xE2\x80\x99]\n",
+		  "1: unknown section [\xE2\x80\x99sssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssss"
+		  "ssssssss...]; expected [protocol], [stage N], [span N], [urgent], [urgent stage N] or [categories]" },
+		{ HEAD "[stage 1]\nname = One\nlimit = 5 working days\nkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk"
+		  "kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk\xC3\xA9 = x\n",
+		  "10: unknown key 'kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk...' in "
+		  "[stage 1]; expected name, ours, theirs, limit, then, record, notice or timed" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *got = parse_msg(cases[i].text);
+
+		if (strcmp(got, cases[i].want) != 0)
+			fail_msg("case %zu:\n got: %s\nwant: %s", i, got, cases[i].want);
+	}
+}
+
+/* The divisions a protocol may name are the calendar's, whatever they are. */
+static void test_parse_division(void **state)
+{
+	static const char *const ok[] = { "england-and-wales", "scotland", "northern-ireland" };
+	static const char csv[] = "date,division,title\n2026-01-01,isle-of-man,New Year's Day\n";
+	struct protocol *p = NULL;
+	struct calendar one;
+	struct error err;
+	char text[512];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		snprintf(text, sizeof(text), "[protocol]\ntitle = T\npartnership = P\nsource = S\n"
+		         "population = both\ndivision = %s\n" STAGE1 CATS, ok[i]);
+		if (protocol_parse("d", "d.ini", text, strlen(text), &shipped_cal, &p, &err) != ST_OK)
+			fail_msg("%s: %s", ok[i], err.msg);
+		assert_string_equal(p->division, ok[i]);
+		protocol_free(p);
+	}
+
+	calendar_init(&one);
+	assert_int_equal(calendar_load_csv(&one, csv, strlen(csv), "one.csv", &err), ST_OK);
+	assert_int_equal(protocol_parse("d", "d.ini", HEAD STAGE1 CATS, strlen(HEAD STAGE1 CATS), &one, &p, &err),
+	                 ST_INVALID);
+	assert_string_equal(err.msg, "d.ini:6: division: expected 'isle-of-man' (the bank holiday divisions), "
+	                    "got 'england-and-wales'");
+	calendar_free(&one);
+
+	assert_int_equal(protocol_parse("d", "d.ini", HEAD STAGE1 CATS, strlen(HEAD STAGE1 CATS), NULL, &p, &err),
+	                 ST_INVALID);
+	assert_null(p);
+	assert_string_equal(err.msg, "d.ini:6: division: no bank holiday divisions are loaded, so "
+	                    "'england-and-wales' cannot be used");
+}
+
+/* The parser reads len bytes and not one more: what follows is not seen,
+ * and a NUL inside is a problem of its line rather than the end. */
+static void test_parse_length(void **state)
+{
+	static const char nul[] = HEAD STAGE1 "[stage 2]\nname = Tw\0o\nlimit = none\n";
+	const char *text = HEAD STAGE1 CATS "colour = red\n";
+	struct protocol *p = NULL;
+	struct error err;
+
+	(void)state;
+	if (protocol_parse("cut", "cut.ini", text, strlen(HEAD STAGE1 CATS), &shipped_cal, &p, &err) != ST_OK)
+		fail_msg("%s", err.msg);
+	assert_int_equal(p->nstages, 1);
+	protocol_free(p);
+	assert_int_equal(protocol_parse("cut", "cut.ini", text, strlen(text), &shipped_cal, &p, &err), ST_INVALID);
+	assert_null(p);
+	assert_string_equal(err.msg, "cut.ini:12: unknown key 'colour' in [categories]; expected category "
+	                    "or unclocked");
+	assert_int_equal(protocol_parse("nul", "nul.ini", nul, sizeof(nul) - 1, &shipped_cal, &p, &err), ST_INVALID);
+	assert_string_equal(err.msg, "nul.ini:11: control character U+0000");
+	assert_int_equal(protocol_parse("empty", "empty.ini", NULL, 0, &shipped_cal, &p, &err), ST_INVALID);
+	assert_string_equal(err.msg, "empty.ini:1: missing [protocol] section");
+}
+
 /* A bad file is reported and the others still load; a later directory
  * overrides an earlier one by id. */
 static void test_load_dir(void **state)
@@ -784,10 +964,10 @@ static void test_load_dir(void **state)
 	const struct protocol *p;
 
 	(void)state;
-	write_text(shipped_dir, "a-good.ini", HEAD STAGE1);
+	write_text(shipped_dir, "a-good.ini", HEAD STAGE1 CATS);
 	write_text(shipped_dir, "b-bad.ini", HEAD "[stage 1]\nname = One\nlimit = five days\n");
-	write_text(shipped_dir, "c-good.ini", HEAD STAGE1 "[stage 2]\nname = Two\nlimit = 1 month\n");
-	write_text(shipped_dir, "Bad_Name.ini", HEAD STAGE1);
+	write_text(shipped_dir, "c-good.ini", HEAD STAGE1 "[stage 2]\nname = Two\nlimit = 1 month\n" CATS);
+	write_text(shipped_dir, "Bad_Name.ini", HEAD STAGE1 CATS);
 	write_text(shipped_dir, "notes.txt", "not a protocol");
 	write_text(shipped_dir, ".hidden.ini", "[broken");
 	write_file(shipped_dir, "d-nul.ini", nul_text, sizeof(nul_text) - 1);
@@ -798,7 +978,7 @@ static void test_load_dir(void **state)
 	free(big);
 
 	protocol_set_init(&s);
-	assert_int_equal(protocol_set_load_dir(&s, shipped_dir, &err), ST_OK);
+	assert_int_equal(protocol_set_load_dir(&s, shipped_dir, &shipped_cal, &err), ST_OK);
 	assert_int_equal(s.n, 2);
 	assert_string_equal(s.v[0]->id, "a-good");
 	assert_string_equal(s.v[1]->id, "c-good");
@@ -819,10 +999,10 @@ static void test_load_dir(void **state)
 	/* the user's directory: one override, one new, one broken override */
 	write_text(user_dir, "a-good.ini", "[protocol]\ntitle = Mine\npartnership = P\nsource = S\n"
 	           "population = adults\ndivision = england-and-wales\n[stage 1]\nname = Only\n"
-	           "limit = 2 working days\n");
+	           "limit = 2 working days\n" CATS);
 	write_text(user_dir, "c-good.ini", "[protocol]\n");
-	write_text(user_dir, "z-new.ini", HEAD STAGE1);
-	assert_int_equal(protocol_set_load_dir(&s, user_dir, &err), ST_OK);
+	write_text(user_dir, "z-new.ini", HEAD STAGE1 CATS);
+	assert_int_equal(protocol_set_load_dir(&s, user_dir, &shipped_cal, &err), ST_OK);
 	assert_int_equal(s.n, 3);
 	p = protocol_set_find(&s, "a-good");
 	assert_non_null(p);
@@ -843,15 +1023,98 @@ static void test_load_dir(void **state)
 
 	/* a missing directory is not an error; a file where a directory should be is */
 	protocol_set_init(&s);
-	assert_int_equal(protocol_set_load_dir(&s, "/nonexistent/dispute/protocols", &err), ST_OK);
+	assert_int_equal(protocol_set_load_dir(&s, "/nonexistent/dispute/protocols", &shipped_cal, &err), ST_OK);
 	assert_int_equal(s.n, 0);
 	assert_int_equal(s.nproblems, 0);
 	snprintf(want, sizeof(want), "%s/notes.txt", shipped_dir);
-	assert_int_equal(protocol_set_load_dir(&s, want, &err), ST_IO);
+	assert_int_equal(protocol_set_load_dir(&s, want, &shipped_cal, &err), ST_IO);
 	protocol_set_free(&s);
 
 	remove_tree(shipped_dir);
 	remove_tree(user_dir);
+}
+
+/* Only regular files are read: a FIFO, a device or a directory named *.ini
+ * is refused at once, not waited on; a symbolic link is judged by what it
+ * points at. */
+static void test_load_dir_not_regular(void **state)
+{
+	char *dir = make_tmpdir(), *elsewhere = make_tmpdir();
+	char *fifo = xasprintf("%s/b-fifo.ini", dir), *target = xasprintf("%s/real.ini", elsewhere);
+	char *link_fifo = xasprintf("%s/c-to-fifo.ini", dir), *link_good = xasprintf("%s/d-to-file.ini", dir);
+	char *link_null = xasprintf("%s/e-to-null.ini", dir), *sub = xasprintf("%s/f-dir.ini", dir);
+	char want[1024];
+	struct protocol_set s;
+	struct error err;
+
+	(void)state;
+	write_text(dir, "a-good.ini", HEAD STAGE1 CATS);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_int_equal(symlink(fifo, link_fifo), 0);
+	write_text(elsewhere, "real.ini", HEAD STAGE1 CATS);
+	assert_int_equal(symlink(target, link_good), 0);
+	assert_int_equal(symlink("/dev/null", link_null), 0);
+	assert_int_equal(mkdir(sub, 0700), 0);
+
+	protocol_set_init(&s);
+	/* Were the FIFO opened blocking, the load would never return: the alarm
+	 * turns that into a failure instead of a hung test run. */
+	alarm(10);
+	assert_int_equal(protocol_set_load_dir(&s, dir, &shipped_cal, &err), ST_OK);
+	alarm(0);
+	assert_int_equal(s.n, 2);
+	assert_string_equal(s.v[0]->id, "a-good");
+	assert_string_equal(s.v[1]->id, "d-to-file");
+	assert_int_equal(s.nproblems, 4);
+	snprintf(want, sizeof(want), "%s is not a regular file", fifo);
+	assert_string_equal(s.problems[0], want);
+	snprintf(want, sizeof(want), "%s is not a regular file", link_fifo);
+	assert_string_equal(s.problems[1], want);
+	snprintf(want, sizeof(want), "%s is not a regular file", link_null);
+	assert_string_equal(s.problems[2], want);
+	snprintf(want, sizeof(want), "%s is not a regular file", sub);
+	assert_string_equal(s.problems[3], want);
+	protocol_set_free(&s);
+
+	free(fifo);
+	free(target);
+	free(link_fifo);
+	free(link_good);
+	free(link_null);
+	free(sub);
+	remove_tree(dir);
+	remove_tree(elsewhere);
+}
+
+/* A file name that is no id is refused as it stands, unopened (a FIFO
+ * with such a name is not waited on), and the message shows its control
+ * characters as U+FFFD rather than sending them to the terminal. */
+static void test_load_dir_bad_names(void **state)
+{
+	char *dir = make_tmpdir(), *fifo = xasprintf("%s/Bad\x1b[2J.ini", dir);
+	char want[1024];
+	struct protocol_set s;
+	struct error err;
+
+	(void)state;
+	write_text(dir, "a-good.ini", HEAD STAGE1 CATS);
+	write_text(dir, "title\x1b]0;owned\x07.ini", HEAD STAGE1 CATS);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	protocol_set_init(&s);
+	alarm(10);
+	assert_int_equal(protocol_set_load_dir(&s, dir, &shipped_cal, &err), ST_OK);
+	alarm(0);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(s.nproblems, 2);
+	snprintf(want, sizeof(want), "%s/Bad\xEF\xBF\xBD[2J.ini: protocol id 'Bad\xEF\xBF\xBD[2J' must be "
+	         "lower-case letters, digits and '-'", dir);
+	assert_string_equal(s.problems[0], want);
+	snprintf(want, sizeof(want), "%s/title\xEF\xBF\xBD]0;owned\xEF\xBF\xBD.ini: protocol id "
+	         "'title\xEF\xBF\xBD]0;owned\xEF\xBF\xBD' must be lower-case letters, digits and '-'", dir);
+	assert_string_equal(s.problems[1], want);
+	protocol_set_free(&s);
+	free(fifo);
+	remove_tree(dir);
 }
 
 /* Shipped files then a user directory, as the program does. */
@@ -865,10 +1128,10 @@ static void test_user_override_shipped(void **state)
 	(void)state;
 	write_text(user_dir, "north-wales.ini", "[protocol]\ntitle = Local copy\npartnership = NWSB\n"
 	           "source = local\npopulation = both\ndivision = england-and-wales\n"
-	           "[stage 1]\nname = Only stage\nlimit = 3 working days\n");
+	           "[stage 1]\nname = Only stage\nlimit = 3 working days\n" CATS);
 	protocol_set_init(&s);
-	assert_int_equal(protocol_set_load_dir(&s, SHIPPED, &err), ST_OK);
-	assert_int_equal(protocol_set_load_dir(&s, user_dir, &err), ST_OK);
+	assert_int_equal(protocol_set_load_dir(&s, SHIPPED, &shipped_cal, &err), ST_OK);
+	assert_int_equal(protocol_set_load_dir(&s, user_dir, &shipped_cal, &err), ST_OK);
 	assert_int_equal(s.n, NSHIPPED);
 	assert_int_equal(s.nproblems, 0);
 	p = protocol_set_find(&s, "north-wales");
@@ -1034,7 +1297,7 @@ static void test_category_find(void **state)
 	struct error err;
 
 	(void)state;
-	if (protocol_parse("ties", "ties.ini", TIES, &ties, &err) != ST_OK)
+	if (protocol_parse("ties", "ties.ini", TIES, strlen(TIES), &shipped_cal, &ties, &err) != ST_OK)
 		fail_msg("%s", err.msg);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const struct protocol *p = cases[i].protocol ? get(cases[i].protocol) : ties;
@@ -1156,7 +1419,7 @@ static void test_category_find_many(void **state)
 	for (int i = 0; i < 60; i++)
 		sb_printf(&text, "category = c%02d: A long label about disagreement number %02d, "
 		          "with enough words in it to fill a line of a terminal \xE2\x80\x94 %02d\n", i, i, i);
-	if (protocol_parse("many", "many.ini", text.s, &p, &err) != ST_OK)
+	if (protocol_parse("many", "many.ini", text.s, text.len, &shipped_cal, &p, &err) != ST_OK)
 		fail_msg("%s", err.msg);
 	assert_int_equal(protocol_category_find(p, "nothing", &c, &err), ST_INVALID);
 	assert_true(strlen(err.msg) < sizeof(err.msg) - 1);
@@ -1194,7 +1457,12 @@ int main(void)
 		cmocka_unit_test(test_limit_due_shipped),
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_parse_syntax),
+		cmocka_unit_test(test_parse_length),
+		cmocka_unit_test(test_parse_division),
+		cmocka_unit_test(test_parse_quotes),
 		cmocka_unit_test(test_load_dir),
+		cmocka_unit_test(test_load_dir_not_regular),
+		cmocka_unit_test(test_load_dir_bad_names),
 		cmocka_unit_test(test_user_override_shipped),
 		cmocka_unit_test(test_category_find),
 		cmocka_unit_test(test_category_find_shipped_reachable),
