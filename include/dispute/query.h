@@ -144,6 +144,7 @@ struct journal_head {
 	char hash[65];          /* lower-case hex; "" for an empty journal */
 	long long record;       /* the record it seals, 0 for an empty journal */
 	long long records;      /* how many records there are */
+	bool broken;            /* (verify) the chain breaks after record: hash is the last good seal */
 };
 
 /* Where a seal given to `verify --head` stands in the journal. */

@@ -80,7 +80,11 @@ enum status store_list_index(struct store *s, const struct list_filter *f, const
 enum status store_count(struct store *s, const struct list_filter *f, int *out, struct error *err);
 
 /* Returns the agency's id, creating it if new (case-insensitive match). */
-enum status store_agency_ensure(struct store *s, const char *name, long long *id, struct error *err);
+/* The agency's id, adding it when there is none of that name (matched
+ * without regard to case); *spelling (when given; freed first) receives
+ * the name as stored, the first spelling given. */
+enum status store_agency_ensure(struct store *s, const char *name, long long *id, char **spelling,
+                                struct error *err);
 /* Calls fn(name, ctx) for each agency, by name. */
 enum status store_agencies(struct store *s, int (*fn)(const char *name, void *ctx), void *ctx,
                            struct error *err);
@@ -159,6 +163,10 @@ enum status store_head(struct store *s, struct journal_head *head, struct error 
 /* Where the seal hex (64 hex digits) stands; out->found is false when no
  * record has it (or hex is not a seal). */
 enum status store_head_find(struct store *s, const char *hex, struct head_place *out, struct error *err);
+/* The columns kept from the stages for the list and the board (current
+ * stage, running due date, order key): one finding per dispute where they
+ * do not follow. */
+enum status store_check_derived(struct store *s, finding_fn fn, void *ctx, struct error *err);
 /* Every dispute's events that hold state, per dispute in the order written. */
 enum status store_events_each(struct store *s, event_fn fn, void *ctx, struct error *err);
 

@@ -92,18 +92,24 @@ int cmd_verify(struct ctx *c, struct args *a)
 		printf("checked %lld record%s and %zu dispute%s\n", res.head.records, res.head.records == 1 ? "" : "s",
 		       res.disputes, res.disputes == 1 ? "" : "s");
 		if (res.head.hash[0])
-			printf("journal head: %s (record #%lld)\n", res.head.hash, res.head.record);
+			printf("%s: %s (record #%lld)\n", res.head.broken ? "last seal of the unbroken chain" : "journal head",
+			       res.head.hash, res.head.record);
 		if (given && place.found)
-			printf("%s is the seal of record #%lld, written %s; %lld record%s written since\n", clean,
-			       place.record, place.created, place.since, place.since == 1 ? " was" : "s were");
+			cli_say("%s is the seal of record #%lld, written %s; %lld record%s written since", clean,
+			        place.record, place.created, place.since, place.since == 1 ? " was" : "s were");
+		else if (given && strspn(given, "0123456789abcdefABCDEF") == 64 && !given[64])
+			cli_say("%s is not a seal of this journal: the copy it came with does not come from this database, "
+			        "or records were removed", clean);
 		else if (given)
-			printf("%s is not a seal of this journal: the copy it came with does not come from this database, "
-			       "or records were removed\n", clean);
-		if (!res.findings)
-			puts("ok: the file is whole, the chain is unbroken and every dispute agrees with its journal");
-		else
+			cli_say("%s is not a seal: a seal is 64 hexadecimal digits, as reports print it", clean);
+		if (res.findings)
 			printf("%zu finding%s: the journal has been altered outside dispute\n", res.findings,
 			       res.findings == 1 ? "" : "s");
+		else if (!bad)
+			puts("ok: the file is whole, the chain is unbroken and every dispute agrees with its journal");
+		else
+			puts("the file is whole, the chain is unbroken and every dispute agrees with its journal, "
+			     "but the seal given is not in it");
 	}
 	free(clean);
 	free(o.sb.s);
@@ -124,8 +130,8 @@ int cmd_backup(struct ctx *c, struct args *a)
 
 	if (svc_backup(c, a->pos[0], cli_flag(a, "force"), &res, &err) != ST_OK)
 		return cli_fail(&err);
-	printf("backed up to %s: %lld record%s and %zu dispute%s, verified\n", a->pos[0], res.head.records,
-	       res.head.records == 1 ? "" : "s", res.disputes, res.disputes == 1 ? "" : "s");
+	cli_say("backed up to %s: %lld record%s and %zu dispute%s, verified", a->pos[0], res.head.records,
+	        res.head.records == 1 ? "" : "s", res.disputes, res.disputes == 1 ? "" : "s");
 	if (res.head.hash[0])
 		printf("journal head: %s (record #%lld)\n", res.head.hash, res.head.record);
 	return EXIT_OK;
@@ -139,9 +145,10 @@ int cmd_restore(struct ctx *c, struct args *a)
 
 	if (svc_restore(c, a->pos[0], &kept, &res, &err) != ST_OK)
 		return cli_fail(&err);
-	printf("restored %s: %lld record%s and %zu dispute%s, verified\n", a->pos[0], res.head.records,
-	       res.head.records == 1 ? "" : "s", res.disputes, res.disputes == 1 ? "" : "s");
-	printf("the database as it was is kept in %s\n", kept);
+	cli_say("restored %s: %lld record%s and %zu dispute%s, %s", a->pos[0], res.head.records,
+	        res.head.records == 1 ? "" : "s", res.disputes, res.disputes == 1 ? "" : "s",
+	        res.findings ? "but the result does not verify: run dispute verify" : "verified");
+	cli_say("the database as it was is kept in %s", kept);
 	free(kept);
 	return res.findings ? EXIT_REFUSED : EXIT_OK;
 }

@@ -71,6 +71,8 @@ enum status svc_backup(struct ctx *c, const char *path, bool replace, struct ver
 	/* A backup is a copy known to be good: it is checked as it lies on
 	 * the disk before it takes the name. */
 	rc = copy_to(c, path, mode, out, err);
+	/* Only the reminder depends on this note; a database that cannot
+	 * take it (read-only) still has its backup. */
 	if (rc == ST_OK)
 		store_meta_set(c->store, LAST_BACKUP, date_format(c->today, day), NULL);
 	return rc;
@@ -113,9 +115,11 @@ enum status svc_restore(struct ctx *c, const char *path, char **kept, struct ver
 		free(keep);
 		return rc;
 	}
-	rc = copy_to(c, keep, PATHS_NEW, NULL, err);
-	if (rc == ST_OK)
-		rc = store_restore_from(c->store, path, err);
+	if ((rc = copy_to(c, keep, PATHS_NEW, NULL, err)) != ST_OK) {
+		free(keep);
+		return rc;
+	}
+	rc = store_restore_from(c->store, path, err);
 	/* Opened again, so the triggers and the schema are read from what is
 	 * there now, and checked as a whole. */
 	if (rc == ST_OK && (rc = store_open(c->db_path, OPEN_WRITE, &again, err)) == ST_OK) {
@@ -124,6 +128,11 @@ enum status svc_restore(struct ctx *c, const char *path, char **kept, struct ver
 		rc = svc_verify(c, NULL, NULL, out, err);
 	}
 	if (rc != ST_OK) {
+		/* Whatever went wrong, the user must know where the old one is. */
+		char *msg = xasprintf("%s (the database as it was is kept in %s)", err->msg, keep);
+
+		error_set(err, rc, "%s", msg);
+		free(msg);
 		free(keep);
 		return rc;
 	}

@@ -147,7 +147,7 @@ enum status svc_agency_add(struct ctx *c, const char *name, long long *id, struc
 	enum status rc = field_take(&clean, name ? name : "", "the agency name", err);
 
 	if (rc == ST_OK)
-		rc = store_agency_ensure(c->store, clean, id, err);
+		rc = store_agency_ensure(c->store, clean, id, NULL, err);
 	free(clean);
 	return rc;
 }

@@ -145,12 +145,12 @@ static void open_warnings(struct ctx *c)
 
 	free(c->warnings);
 	c->warnings = NULL;
-	if (stat(c->db_path, &st) == 0 && (st.st_mode & 077))
-		sb_printf(&sb, "%s can be read by others (mode %04o): make it private with chmod 600 %s\n", c->db_path,
-		          (unsigned)(st.st_mode & 07777), c->db_path);
 	if (altered)
 		sb_printf(&sb, "the database has been altered outside dispute (%s): nothing can be saved until "
 		          "dispute verify has been run and the file restored from a backup\n", altered);
+	if (stat(c->db_path, &st) == 0 && (st.st_mode & 077))
+		sb_printf(&sb, "%s can be read by others (mode %04o): make it private with chmod 600 %s\n", c->db_path,
+		          (unsigned)(st.st_mode & 07777), c->db_path);
 	c->warnings = sb.s;
 }
 

@@ -106,6 +106,8 @@ static enum status verify_store(struct store *s, finding_fn fn, void *fctx, stru
 		rc = store_events_each(s, replay_event, &w, err);
 	if (rc == ST_OK && !w.stop)
 		replay_end(&w);
+	if (rc == ST_OK && !w.stop)
+		rc = store_check_derived(s, count_finding, &w, err);
 	dispute_free(&w.replay);
 	store_snapshot_end(s, own);
 	return rc;

@@ -21,19 +21,6 @@
 /* Part of migration 1: never change it, add a migration instead. */
 #define ISO_DATE "GLOB '[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]'"
 
-/* What the derived columns of a dispute hold, from its stages (the last
- * started is the current one) and its status: open ones ordered by the
- * running due date (none last), then closed ones, most recently closed
- * first.  Part of migration 6. */
-#define CURRENT_STAGE "(SELECT max(number) FROM stages g WHERE g.dispute_id = disputes.id)"
-#define CURRENT_DUE \
-	"(SELECT due FROM stages g WHERE g.dispute_id = disputes.id ORDER BY number DESC LIMIT 1)"
-#define DERIVED_SET \
-	"current_stage = coalesce(" CURRENT_STAGE ", 1), " \
-	"current_due = CASE WHEN status = 'open' THEN " CURRENT_DUE " END, " \
-	"list_key = CASE WHEN status = 'open' THEN '0' || coalesce(" CURRENT_DUE ", '9999-12-31') " \
-	"ELSE '1' || (99999999 - CAST(replace(closed, '-', '') AS INTEGER)) END || reference"
-
 /* The triggers, each as SQLite keeps its text, so that an open can tell
  * whether they are all there as dispute made them (triggers_check). */
 #define T_RECORDS_AMEND_SAME \
@@ -76,6 +63,16 @@
 #define T_DISPUTES_NO_DELETE \
 	"CREATE TRIGGER disputes_no_delete BEFORE DELETE ON disputes\n" \
 	"BEGIN SELECT RAISE(ABORT, 'disputes are never deleted'); END"
+/* UPDATE OR REPLACE deletes a row that clashes with the new key, without
+ * a delete trigger: the keys of disputes and stages never change. */
+#define T_DISPUTES_KEEP_KEY \
+	"CREATE TRIGGER disputes_keep_key BEFORE UPDATE OF id, reference ON disputes\n" \
+	"WHEN NEW.id IS NOT OLD.id OR NEW.reference IS NOT OLD.reference\n" \
+	"BEGIN SELECT RAISE(ABORT, 'a dispute keeps its number and reference'); END"
+#define T_STAGES_KEEP_KEY \
+	"CREATE TRIGGER stages_keep_key BEFORE UPDATE OF dispute_id, number ON stages\n" \
+	"WHEN NEW.dispute_id IS NOT OLD.dispute_id OR NEW.number IS NOT OLD.number\n" \
+	"BEGIN SELECT RAISE(ABORT, 'a stage keeps its dispute and number'); END"
 #define T_STAGES_NO_DELETE \
 	"CREATE TRIGGER stages_no_delete BEFORE DELETE ON stages\n" \
 	"BEGIN SELECT RAISE(ABORT, 'stages are never deleted'); END"
@@ -94,6 +91,8 @@ static const struct {
 	{ "disputes_no_reuse", T_DISPUTES_NO_REUSE },
 	{ "disputes_no_delete", T_DISPUTES_NO_DELETE },
 	{ "stages_no_delete", T_STAGES_NO_DELETE },
+	{ "disputes_keep_key", T_DISPUTES_KEEP_KEY },
+	{ "stages_keep_key", T_STAGES_KEEP_KEY },
 };
 
 /* The schema, one migration per version: migrations[i] takes version i to
@@ -235,7 +234,9 @@ static const char migration_7_after[] =
 	T_RECORDS_SEALED ";\n"
 	T_DISPUTES_NO_REUSE ";\n"
 	T_DISPUTES_NO_DELETE ";\n"
-	T_STAGES_NO_DELETE ";\n";
+	T_STAGES_NO_DELETE ";\n"
+	T_DISPUTES_KEEP_KEY ";\n"
+	T_STAGES_KEEP_KEY ";\n";
 
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -621,6 +622,10 @@ enum status store_open(const char *path, enum open_mode mode, struct store **out
 	}
 	if (rc == ST_OK)
 		rc = triggers_check(s, err);
+	/* Altered outside dispute: nothing at all is written through this
+	 * connection (drafts, closure days, agencies included) but a restore. */
+	if (rc == ST_OK && s->altered)
+		rc = db_exec(s, "PRAGMA query_only = ON", "cannot open the database", err);
 	if (rc != ST_OK) {
 		store_close(s);
 		return rc;

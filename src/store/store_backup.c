@@ -5,9 +5,10 @@
 
 #include "store_impl.h"
 
-/* Copies src's main database into dst's, a few pages a step, so that a
- * writer elsewhere is never held up for long: a step that finds the
- * source changed starts again from where it is, as the API does. */
+/* Copies src's main database into dst's in one step: one read snapshot,
+ * which in WAL mode holds no writer up, and which a write elsewhere cannot
+ * restart (a copy in small steps would start again at every write, and
+ * under a steady writer never finish). */
 static int copy_db(sqlite3 *dst, sqlite3 *src)
 {
 	sqlite3_backup *b = sqlite3_backup_init(dst, "main", src, "main");
@@ -16,7 +17,7 @@ static int copy_db(sqlite3 *dst, sqlite3 *src)
 	if (!b)
 		return sqlite3_errcode(dst);
 	do {
-		rc = sqlite3_backup_step(b, 256);
+		rc = sqlite3_backup_step(b, -1);
 		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
 			/* Another program holds a lock: wait for it, as long as
 			 * the store waits for any lock. */
@@ -42,11 +43,11 @@ enum status store_backup_to(struct store *s, const char *path, struct error *err
 	/* One self-contained file: no -wal beside it to lose on the way. */
 	if (src == SQLITE_OK)
 		src = sqlite3_exec(dst, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL);
-	if (src != SQLITE_OK) {
-		rc = db_fail(s, src, "cannot copy the database", err);
-		if (src == SQLITE_FULL || src == SQLITE_IOERR)
-			rc = error_set(err, ST_IO, "%s: the disk refused the copy (full, or over a size limit)", path);
-	}
+	if (src == SQLITE_FULL || (src & 0xff) == SQLITE_IOERR)
+		rc = error_set(err, ST_IO, "%s: the disk refused the copy (full, or over a size limit)", path);
+	else if (src != SQLITE_OK)
+		rc = error_set(err, ST_IO, "cannot copy the database to %s: %s", path,
+		               dst ? sqlite3_errmsg(dst) : sqlite3_errstr(src));
 	if (sqlite3_close(dst) != SQLITE_OK && rc == ST_OK)
 		rc = error_set(err, ST_IO, "cannot finish %s", path);
 	return rc;
@@ -60,6 +61,10 @@ enum status store_restore_from(struct store *s, const char *path, struct error *
 
 	if (s->readonly)
 		return error_set(err, ST_IO, "%s is read-only; nothing was restored", s->path);
+	/* A restore is how an altered database is mended: the guard that
+	 * stops every other write is lifted for it. */
+	if (s->altered && (rc = db_exec(s, "PRAGMA query_only = OFF", "cannot restore the database", err)) != ST_OK)
+		return rc;
 	r = sqlite3_open_v2(path, &src, SQLITE_OPEN_READONLY, NULL);
 	if (r == SQLITE_OK)
 		r = copy_db(s->db, src);

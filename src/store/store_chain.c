@@ -20,7 +20,7 @@
 static const char CHAIN_MAGIC[] = "dispute-journal-1\n";
 
 void chain_seal(const unsigned char prev[CHAIN_HASH_LEN], const char *const values[CHAIN_NCOLUMNS],
-                unsigned char out[CHAIN_HASH_LEN])
+                const size_t lengths[CHAIN_NCOLUMNS], unsigned char out[CHAIN_HASH_LEN])
 {
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
 	unsigned int len = 0;
@@ -37,7 +37,7 @@ void chain_seal(const unsigned char prev[CHAIN_HASH_LEN], const char *const valu
 			EVP_DigestUpdate(md, head, 1);
 			continue;
 		}
-		n = strlen(values[i]);
+		n = lengths ? lengths[i] : strlen(values[i]);
 		head[0] = 1;
 		for (int b = 0; b < 8; b++)
 			head[1 + b] = (unsigned char)((unsigned long long)n >> (56 - 8 * b));
@@ -64,10 +64,34 @@ void chain_row_seal(sqlite3_stmt *st, int first, const unsigned char prev[CHAIN_
                     unsigned char out[CHAIN_HASH_LEN])
 {
 	const char *values[CHAIN_NCOLUMNS];
+	size_t lengths[CHAIN_NCOLUMNS];
 
-	for (int i = 0; i < CHAIN_NCOLUMNS; i++)
+	/* Every byte SQLite holds is sealed, a NUL and what follows it too:
+	 * text hidden after a NUL would be a change no reader of `show` sees. */
+	for (int i = 0; i < CHAIN_NCOLUMNS; i++) {
 		values[i] = (const char *)sqlite3_column_text(st, first + i);
-	chain_seal(prev, values, out);
+		lengths[i] = (size_t)sqlite3_column_bytes(st, first + i);
+	}
+	chain_seal(prev, values, lengths, out);
+}
+
+const char *chain_row_types(sqlite3_stmt *st, int first)
+{
+	/* What each sealed column must hold: i integer, t text, and upper
+	 * case when it may be NULL. */
+	static const char want[CHAIN_NCOLUMNS + 1] = "iitItiTtItT";
+	static const char *const names[CHAIN_NCOLUMNS] = {
+		"id", "dispute_id", "day", "minute", "kind", "stage", "author", "text", "amends", "created", "state" };
+
+	for (int i = 0; i < CHAIN_NCOLUMNS; i++) {
+		int type = sqlite3_column_type(st, first + i);
+		char w = want[i];
+
+		if (type == SQLITE_NULL ? (w == 'i' || w == 't') :
+		    type != ((w == 'i' || w == 'I') ? SQLITE_INTEGER : SQLITE_TEXT))
+			return names[i];
+	}
+	return NULL;
 }
 
 enum status chain_tip(struct store *s, long long *next_id, unsigned char prev[CHAIN_HASH_LEN], struct error *err)

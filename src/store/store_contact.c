@@ -8,7 +8,8 @@
 
 /* ---- agencies and contacts ---- */
 
-enum status store_agency_ensure(struct store *s, const char *name, long long *id, struct error *err)
+enum status store_agency_ensure(struct store *s, const char *name, long long *id, char **spelling,
+                                struct error *err)
 {
 	sqlite3_stmt *st = NULL;
 	enum status rc;
@@ -24,7 +25,7 @@ enum status store_agency_ensure(struct store *s, const char *name, long long *id
 		goto out;
 	sqlite3_finalize(st);
 	st = NULL;
-	if ((rc = db_prepare(s, "SELECT id FROM agencies WHERE name = ?1", &st, err)) != ST_OK)
+	if ((rc = db_prepare(s, "SELECT id, name FROM agencies WHERE name = ?1", &st, err)) != ST_OK)
 		goto out;
 	bind_text(st, 1, name, &brc);
 	src = db_step(st, brc);
@@ -34,6 +35,10 @@ enum status store_agency_ensure(struct store *s, const char *name, long long *id
 		goto out;
 	}
 	*id = sqlite3_column_int64(st, 0);
+	if (spelling) {
+		free(*spelling);
+		*spelling = col_dup(st, 1);
+	}
 out:
 	sqlite3_finalize(st);
 	return rc;
@@ -80,7 +85,7 @@ enum status store_contact_insert(struct store *s, struct contact *c, struct erro
 		return error_set(err, ST_INVALID, "a contact needs a name");
 	if ((rc = change_begin(s, &own, err)) != ST_OK)
 		return rc;
-	if ((rc = store_agency_ensure(s, c->agency, &agency, err)) != ST_OK)
+	if ((rc = store_agency_ensure(s, c->agency, &agency, NULL, err)) != ST_OK)
 		goto out;
 	if ((rc = db_prepare(s, sql, &st, err)) != ST_OK)
 		goto out;

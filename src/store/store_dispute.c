@@ -120,8 +120,10 @@ enum status store_dispute_insert(struct store *s, struct dispute *d, struct erro
 		return error_set(err, ST_INVALID, "a dispute needs an opening date, a protocol and a subject");
 	if ((rc = change_begin(s, &own, err)) != ST_OK)
 		return rc;
-	if ((rc = store_agency_ensure(s, d->raised_by, &raised, err)) != ST_OK ||
-	    (rc = store_agency_ensure(s, d->against, &against, err)) != ST_OK ||
+	/* The dispute takes the agencies' names as stored, so that what is
+	 * journalled of it is what a load gives back. */
+	if ((rc = store_agency_ensure(s, d->raised_by, &raised, &d->raised_by, err)) != ST_OK ||
+	    (rc = store_agency_ensure(s, d->against, &against, &d->against, err)) != ST_OK ||
 	    (rc = next_reference(s, d->opened, ref, err)) != ST_OK ||
 	    (rc = db_prepare(s, sql, &st, err)) != ST_OK)
 		goto out;

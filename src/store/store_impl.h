@@ -16,6 +16,22 @@ struct store {
 	char *altered;          /* why the schema is not as dispute made it, or NULL: writes are refused */
 };
 
+/* What the derived columns of a dispute hold, from its stages (the last
+ * started is the current one) and its status: open ones ordered by the
+ * running due date (none last), then closed ones, most recently closed
+ * first.  Part of migration 6 (DERIVED_SET's text is a trigger's: never
+ * change it); verify holds the columns against the same expressions. */
+#define CURRENT_STAGE "(SELECT max(number) FROM stages g WHERE g.dispute_id = disputes.id)"
+#define CURRENT_DUE \
+	"(SELECT due FROM stages g WHERE g.dispute_id = disputes.id ORDER BY number DESC LIMIT 1)"
+#define DERIVED_STAGE "coalesce(" CURRENT_STAGE ", 1)"
+#define DERIVED_DUE "CASE WHEN status = 'open' THEN " CURRENT_DUE " END"
+#define DERIVED_KEY \
+	"CASE WHEN status = 'open' THEN '0' || coalesce(" CURRENT_DUE ", '9999-12-31') " \
+	"ELSE '1' || (99999999 - CAST(replace(closed, '-', '') AS INTEGER)) END || reference"
+#define DERIVED_SET \
+	"current_stage = " DERIVED_STAGE ", current_due = " DERIVED_DUE ", list_key = " DERIVED_KEY
+
 #define UTC_NOW "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 
 #define DISPUTE_COLS \
@@ -79,12 +95,17 @@ enum status change_end(struct store *s, bool own, enum status rc, struct error *
 #define CHAIN_NCOLUMNS 11
 
 /* out = SHA-256 of the canonical form of values[] (NULL: SQL NULL) after
- * the previous record's seal prev. */
+ * the previous record's seal prev; lengths[i] is the length of values[i]
+ * (lengths NULL: each is a C string). */
 void chain_seal(const unsigned char prev[CHAIN_HASH_LEN], const char *const values[CHAIN_NCOLUMNS],
-                unsigned char out[CHAIN_HASH_LEN]);
+                const size_t lengths[CHAIN_NCOLUMNS], unsigned char out[CHAIN_HASH_LEN]);
 /* The seal of the row st holds, its CHAIN_COLUMNS from column first on. */
 void chain_row_seal(sqlite3_stmt *st, int first, const unsigned char prev[CHAIN_HASH_LEN],
                     unsigned char out[CHAIN_HASH_LEN]);
+/* The name of the first sealed column of the row whose value is not of
+ * the type dispute writes (an integer stored as text, text as a blob, a
+ * NULL where there must be a value), or NULL when all are. */
+const char *chain_row_types(sqlite3_stmt *st, int first);
 void chain_hex(const unsigned char hash[CHAIN_HASH_LEN], char out[CHAIN_HEX_LEN + 1]);
 /* The id the next record takes and the seal it follows (zeros for the
  * first); read inside the writer's transaction. */

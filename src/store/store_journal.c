@@ -74,7 +74,7 @@ enum status store_record_insert(struct store *s, struct record *r, struct error 
 	values[8] = r->amends ? amends : NULL;
 	values[9] = created;
 	values[10] = r->state;
-	chain_seal(prev, values, hash);
+	chain_seal(prev, values, NULL, hash);
 
 	if ((rc = db_prepare(s, insert_sql, &st, err)) != ST_OK)
 		goto out;

@@ -13,6 +13,11 @@ enum status db_fail(struct store *s, int rc, const char *what, struct error *err
 {
 	const char *msg = sqlite3_errmsg(s->db);
 
+	if (s->altered && (rc & 0xff) == SQLITE_READONLY) {
+		error_set(err, ST_REFUSED, "the database has been altered outside dispute (%s); nothing was saved",
+		          s->altered);
+		return error_mend(err, MEND_VERIFY, NULL);
+	}
 	switch (rc & 0xff) {
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:

@@ -38,6 +38,34 @@ enum status store_check_file(struct store *s, finding_fn fn, void *ctx, struct e
 	return rc;
 }
 
+enum status store_check_derived(struct store *s, finding_fn fn, void *ctx, struct error *err)
+{
+	/* The columns the list and the board read, which triggers keep: one
+	 * set by hand could hide an overdue dispute from both. */
+	static const char sql[] =
+		"SELECT reference, current_stage IS NOT " DERIVED_STAGE ", current_due IS NOT (" DERIVED_DUE "),"
+		" list_key IS NOT (" DERIVED_KEY ") FROM disputes WHERE current_stage IS NOT " DERIVED_STAGE
+		" OR current_due IS NOT (" DERIVED_DUE ") OR list_key IS NOT (" DERIVED_KEY ") ORDER BY id";
+	sqlite3_stmt *st = NULL;
+	enum status rc;
+	int src, stop = 0;
+
+	if ((rc = db_prepare(s, sql, &st, err)) != ST_OK)
+		return rc;
+	while (!stop && (src = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *ref = (const char *)sqlite3_column_text(st, 0);
+
+		stop = finding_say(fn, ctx, FIND_REPLAY, 0, ref, "%s: its %s does not follow from its stages: the "
+		                   "list and the board read it", ref ? ref : "?",
+		                   sqlite3_column_int(st, 1) ? "current stage" :
+		                   sqlite3_column_int(st, 2) ? "running due date" : "place in the list");
+	}
+	if (!stop && src != SQLITE_DONE)
+		rc = db_fail(s, src, "cannot check the database", err);
+	sqlite3_finalize(st);
+	return rc;
+}
+
 /* The walk: every record's seal is taken again over its content and the
  * seal it says came before, and that must be the seal of the record
  * before it.  A record changed, one taken out, one put in or the order
@@ -51,6 +79,7 @@ enum status store_check_chain(struct store *s, finding_fn fn, void *ctx, struct 
 	unsigned char running[CHAIN_HASH_LEN] = {0}, seal[CHAIN_HASH_LEN];
 	sqlite3_stmt *st = NULL;
 	long long last = 0;
+	bool broken = false;
 	enum status rc;
 	int src, stop = 0;
 
@@ -64,29 +93,43 @@ enum status store_check_chain(struct store *s, finding_fn fn, void *ctx, struct 
 		const unsigned char *hash = sqlite3_column_blob(st, CHAIN_NCOLUMNS + 1);
 		int nhash = sqlite3_column_bytes(st, CHAIN_NCOLUMNS + 1);
 		const char *ref = (const char *)sqlite3_column_text(st, CHAIN_NCOLUMNS + 2);
+		const char *mistyped = chain_row_types(st, 0);
+		bool bad = true;
 
 		head->records++;
 		if (id != last + 1)
 			stop = finding_say(fn, ctx, FIND_CHAIN, id, ref, last + 1 == id - 1 ?
-			           "record #%lld is missing: it was removed outside dispute" :
-			           "records #%lld to #%lld are missing: they were removed outside dispute",
-			           last + 1, id - 1);
-		if (!stop && (!hash || nhash != CHAIN_HASH_LEN || !prev || nprev != CHAIN_HASH_LEN)) {
-			stop = finding_say(fn, ctx, FIND_CHAIN, id, ref, "record #%lld has no seal: it was written outside dispute", id);
-		} else if (!stop) {
-			chain_row_seal(st, 0, prev, seal);
-			if (memcmp(seal, hash, CHAIN_HASH_LEN) != 0)
-				stop = finding_say(fn, ctx, FIND_CHAIN, id, ref,
-				           "record #%lld was changed after it was written: its content does not match its seal", id);
-			else if (id == last + 1 && memcmp(prev, running, CHAIN_HASH_LEN) != 0)
-				stop = finding_say(fn, ctx, FIND_CHAIN, id, ref,
-				           "record #%lld does not follow record #%lld: the chain is broken there", id, last);
+			                   "record #%lld is missing: it was removed outside dispute" :
+			                   "records #%lld to #%lld are missing: they were removed outside dispute",
+			                   last + 1, id - 1);
+		if (stop) {
+			/* stopped */
+		} else if (!hash || nhash != CHAIN_HASH_LEN || !prev || nprev != CHAIN_HASH_LEN) {
+			stop = finding_say(fn, ctx, FIND_CHAIN, id, ref, "record #%lld has no seal: it was written outside "
+			                   "dispute", id);
+		} else if (id == last + 1 && memcmp(prev, running, CHAIN_HASH_LEN) != 0) {
+			stop = finding_say(fn, ctx, FIND_CHAIN, id, ref, "record #%lld does not follow record #%lld: the "
+			                   "chain is broken there", id, last);
+		} else if (mistyped) {
+			stop = finding_say(fn, ctx, FIND_CHAIN, id, ref, "record #%lld was changed after it was written: "
+			                   "its %s is not of the type dispute writes", id, mistyped);
+		} else if (chain_row_seal(st, 0, prev, seal), memcmp(seal, hash, CHAIN_HASH_LEN) != 0) {
+			stop = finding_say(fn, ctx, FIND_CHAIN, id, ref, "record #%lld was changed after it was written: "
+			                   "its content does not match its seal", id);
+		} else {
+			bad = false;
+		}
+		broken = broken || bad || id != last + 1;
+		if (hash && nhash == CHAIN_HASH_LEN)
 			memcpy(running, hash, CHAIN_HASH_LEN);
+		/* The head is the last seal of an unbroken chain from the start. */
+		if (!broken) {
 			chain_hex(running, head->hash);
 			head->record = id;
 		}
 		last = id;
 	}
+	head->broken = broken;
 	if (!stop && src != SQLITE_DONE)
 		rc = db_fail(s, src, "cannot read the journal", err);
 	sqlite3_finalize(st);

@@ -991,13 +991,20 @@ static void test_agencies_contacts(void **state)
 	struct contact k, *v;
 	size_t n;
 
-	assert_int_equal(store_agency_ensure(f->s, "Police", &a, &err), ST_OK);
-	assert_int_equal(store_agency_ensure(f->s, "POLICE", &b, &err), ST_OK);
+	assert_int_equal(store_agency_ensure(f->s, "Police", &a, NULL, &err), ST_OK);
+	{
+		char *spelling = NULL;
+
+		/* The first spelling is kept and handed back. */
+		assert_int_equal(store_agency_ensure(f->s, "POLICE", &b, &spelling, &err), ST_OK);
+		assert_string_equal(spelling, "Police");
+		free(spelling);
+	}
 	assert_int_equal(a, b);
-	assert_int_equal(store_agency_ensure(f->s, "Children's Social Care", &c, &err), ST_OK);
+	assert_int_equal(store_agency_ensure(f->s, "Children's Social Care", &c, NULL, &err), ST_OK);
 	assert_true(c != a);
-	assert_int_equal(store_agency_ensure(f->s, "", &c, &err), ST_INVALID);
-	assert_int_equal(store_agency_ensure(f->s, NULL, &c, &err), ST_INVALID);
+	assert_int_equal(store_agency_ensure(f->s, "", &c, NULL, &err), ST_INVALID);
+	assert_int_equal(store_agency_ensure(f->s, NULL, &c, NULL, &err), ST_INVALID);
 	assert_int_equal(store_agencies(f->s, log_agency, &sb, &err), ST_OK);
 	assert_string_equal(sb.s, "Children's Social Care;Police;");
 	free(sb.s);
@@ -1349,7 +1356,7 @@ static void test_read_only(void **state)
 	dispute_init(&d);
 	assert_int_equal(store_dispute_load(s, "D-2026-0001", &d, &err), ST_OK);
 	want = xasprintf("%s is read-only; nothing was saved", f->db);
-	assert_int_equal(store_agency_ensure(s, "Health", &id, &err), ST_IO);
+	assert_int_equal(store_agency_ensure(s, "Health", &id, NULL, &err), ST_IO);
 	assert_string_equal(err.msg, want);
 	assert_int_equal(store_dispute_update(s, &d, &err), ST_IO);
 	assert_string_equal(err.msg, want);
@@ -1381,12 +1388,12 @@ static void test_locked(void **state)
 	assert_int_equal(store_open(f->db, OPEN_CREATE, &s, &err), ST_OK);
 	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "BEGIN EXCLUSIVE", NULL, NULL, NULL), SQLITE_OK);
-	assert_int_equal(store_agency_ensure(s, "Police", &id, &err), ST_BUSY);
+	assert_int_equal(store_agency_ensure(s, "Police", &id, NULL, &err), ST_BUSY);
 	assert_string_equal(err.msg, want);
 	assert_int_equal(store_begin(s, &err), ST_BUSY);
 	assert_string_equal(err.msg, want);
 	assert_int_equal(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
-	assert_int_equal(store_agency_ensure(s, "Police", &id, &err), ST_OK);
+	assert_int_equal(store_agency_ensure(s, "Police", &id, NULL, &err), ST_OK);
 	store_close(s);
 	sqlite3_close(db);
 
