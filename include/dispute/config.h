@@ -9,7 +9,6 @@
 #error "config.h reads and writes the settings file: the core and the exports take its values"
 #endif
 
-
 /* Owned strings; NULL when not set.  Free with config_free. */
 struct config {
 	char *path;     /* the file: CONFIG_DIR/config */

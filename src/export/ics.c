@@ -29,7 +29,6 @@ static char *clean(const char *s, bool keep_newlines)
 	return t;
 }
 
-
 /* Splits "a, b" on commas; calls fn for each trimmed item until it fails. */
 static enum status alarms_each(const char *alarms, enum status (*fn)(const char *item, void *ctx), void *ctx)
 {

@@ -227,7 +227,6 @@ static int int_cmp(const void *a, const void *b)
 
 /* The name of stage `number` on the route the dispute follows, or NULL. */
 
-
 static void stage_add(struct report_stats *st, const struct dispute *d, const char *name)
 {
 	struct report_stage_row *row = NULL;

@@ -241,7 +241,6 @@ static void describe_due(const struct stage *st, char *out, size_t outlen)
 		snprintf(out, outlen, "due %s", datetime_format(st->due, st->due_minute, a));
 }
 
-
 /* A stage's name for the journal; "?" when the protocol has no such stage. */
 static const char *stage_or_unknown(const struct protocol *p, const struct dispute *d, int number)
 {
@@ -292,7 +291,6 @@ enum status svc_new(struct ctx *c, const char *protocol, const struct dispute_ne
 	}
 	return ST_OK;
 }
-
 
 void svc_change_init(struct svc_change *ch, enum svc_change_kind kind)
 {

@@ -69,7 +69,6 @@ out:
 	return rc;
 }
 
-
 /* Sets c->id.  The agency is created when new. */
 enum status store_contact_insert(struct store *s, struct contact *c, struct error *err)
 {

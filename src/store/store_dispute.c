@@ -307,7 +307,6 @@ enum status store_dispute_load_id(struct store *s, long long id, struct dispute 
 
 /* ---- listing ---- */
 
-
 /* Appends the WHERE clause for f; the SQL is only ever these fixed
  * fragments, every value is bound by bind_filter. */
 static void filter_where(struct sb *sql, const struct list_filter *f)

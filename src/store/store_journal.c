@@ -167,8 +167,6 @@ out:
 
 /* ---- drafts ---- */
 
-
-
 enum status store_draft_put(struct store *s, const struct draft *d, struct error *err)
 {
 	static const char sql[] =

@@ -5,7 +5,6 @@
 #include "dispute/date.h"
 #include "store_impl.h"
 
-
 enum status store_snapshot_begin(struct store *s, bool *own, struct error *err)
 {
 	sqlite3 *db = s->db;
@@ -150,7 +149,6 @@ enum status store_report_learning(struct store *s, const struct report_filter *f
 	sqlite3_finalize(st);
 	return rc;
 }
-
 
 /* An event's state with its "subject=" line left out (journal.h), for
  * exports that do not carry the subject; NULL stays NULL. */

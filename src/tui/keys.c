@@ -46,7 +46,6 @@ enum action keys_lookup(enum key_context ctx, int key)
 	return ACT_NONE;
 }
 
-
 const char *keys_context_name(enum key_context ctx)
 {
 	return (unsigned)ctx < KC_COUNT ? context_names[ctx] : "";
