@@ -632,7 +632,7 @@ unsigned app_clock(struct app *a, long today, int minute)
 void app_flush_draft(struct app *a)
 {
 	if (a->mode == MODE_EDITOR || a->ed.dirty)
-		editor_store_draft(a);
+		editor_keep_draft(a);
 }
 
 unsigned app_tick(struct app *a, long now_ms)
@@ -647,7 +647,7 @@ unsigned app_tick(struct app *a, long now_ms)
 	}
 	if (now_ms - e->dirty_since < 1000)
 		return APP_NONE;
-	editor_store_draft(a);
+	editor_keep_draft(a);
 	/* The editor's footer says whether the draft is safe. */
 	return APP_REDRAW;
 }

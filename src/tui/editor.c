@@ -158,7 +158,7 @@ static void draft_store(struct app *a, bool closing)
 	e->dirty_since = -1;
 }
 
-void editor_store_draft(struct app *a)
+void editor_keep_draft(struct app *a)
 {
 	draft_store(a, false);
 }
@@ -209,7 +209,7 @@ static unsigned editor_save(struct app *a)
 		record_free(&r);
 		/* Keep everything typed: the draft is stored and the editor stays. */
 		e->dirty = true;
-		editor_store_draft(a);
+		editor_keep_draft(a);
 		app_error(a, &err);
 		return APP_REDRAW;
 	}

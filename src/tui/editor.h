@@ -13,6 +13,6 @@ void editor_draw(struct app *a, struct screen *s, struct rect r);
 /* The text changed (a key or a paste): the draft is stored soon. */
 void editor_changed(struct app *a);
 /* Stores the draft (or clears it when the text is empty) if it changed. */
-void editor_store_draft(struct app *a);
+void editor_keep_draft(struct app *a);
 
 #endif
