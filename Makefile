@@ -181,11 +181,16 @@ run: dispute
 demo: dispute
 	sh scripts/demo
 
+# The tests need programs pkg-config does not know (tmux, jq, sqlite3,
+# python3-vobject): scripts/deps installs whichever is missing (quick when
+# none is), so `make check` works on a new machine as the README says.
 check: dispute $(UNIT_BIN) $(SCREEN_BIN) build/tests/icscheck build/tests/bench
+	sh scripts/deps
 	sh tests/run-all $(UNIT_BIN)
 
 # The kill -9 test at full size: 300 kills while records are written and disputes escalated.
 check-kill: dispute
+	sh scripts/deps
 	tests/torture/kill9 300
 
 check-valgrind: dispute $(UNIT_BIN) $(SCREEN_BIN) build/tests/icscheck

@@ -39,37 +39,23 @@ static const char *db_opt;
 
 void cli_mend(const struct error *err, struct sb *out)
 {
-	switch (err->mend) {
-	case MEND_REASON:
-		sb_append(out, " with --reason");
-		break;
-	case MEND_PROTOCOLS:
-		sb_append(out, " (see 'dispute protocols')");
-		break;
-	case MEND_COUNTERPART:
+	/* The command line's words for each way to mend a refusal. */
+	static const char *const words[] = {
+		[MEND_NONE] = "",
+		[MEND_REASON] = " with --reason",
+		[MEND_PROTOCOLS] = " (see 'dispute protocols')",
+		[MEND_AGREE_DATE] = " (agree one with 'dispute due')",
+		[MEND_INIT] = "; run 'dispute init' first",
+		[MEND_CONTACTS] = " (see 'dispute contact list')",
+		[MEND_VERIFY] = ": run 'dispute verify'",
+		[MEND_UPGRADE] = ": run 'dispute init' to bring it up to date",
+		[MEND_FORCE] = ": add --force to replace it",
+	};
+
+	if (err->mend == MEND_COUNTERPART)
 		sb_printf(out, "; name one with 'dispute counterpart %s CONTACT'", err->ref);
-		break;
-	case MEND_AGREE_DATE:
-		sb_append(out, " (agree one with 'dispute due')");
-		break;
-	case MEND_INIT:
-		sb_append(out, "; run 'dispute init' first");
-		break;
-	case MEND_CONTACTS:
-		sb_append(out, " (see 'dispute contact list')");
-		break;
-	case MEND_VERIFY:
-		sb_append(out, ": run 'dispute verify'");
-		break;
-	case MEND_UPGRADE:
-		sb_append(out, ": run 'dispute init' to bring it up to date");
-		break;
-	case MEND_FORCE:
-		sb_append(out, ": add --force to replace it");
-		break;
-	case MEND_NONE:
-		break;
-	}
+	else if ((size_t)err->mend < sizeof(words) / sizeof(words[0]) && words[err->mend])
+		sb_append(out, words[err->mend]);
 }
 
 void cli_put_warnings(const struct ctx *c)

@@ -91,6 +91,15 @@ static int put_sb_head(struct ctx *c, struct sb *sb, enum report_format fmt)
 	return EXIT_OK;
 }
 
+/* --format and the filter options report and learning share; EXIT_OK or
+ * the exit code of what was wrong (already said). */
+static int period_opts(struct ctx *c, struct args *a, enum report_format *fmt, struct report_filter *f)
+{
+	if (!format_opt(a, "text|csv|json", REPORT_TEXT, fmt))
+		return EXIT_USAGE;
+	return filter_opts(c, a, f);
+}
+
 int cmd_report(struct ctx *c, struct args *a)
 {
 	struct report_filter f;
@@ -100,9 +109,7 @@ int cmd_report(struct ctx *c, struct args *a)
 	struct error err;
 	int rc;
 
-	if (!format_opt(a, "text|csv|json", REPORT_TEXT, &fmt))
-		return EXIT_USAGE;
-	if ((rc = filter_opts(c, a, &f)) != EXIT_OK)
+	if ((rc = period_opts(c, a, &fmt, &f)) != EXIT_OK)
 		return rc;
 	report_stats_begin(&st, &f, &(struct report_world){ &c->protocols, &c->cal, c->today });
 	if (report_stats_end(&st, svc_report_disputes(c, &f, report_stats_add, &st, &err), &err) != ST_OK) {
@@ -127,9 +134,7 @@ int cmd_learning(struct ctx *c, struct args *a)
 	struct error err;
 	int rc;
 
-	if (!format_opt(a, "text|csv|json", REPORT_TEXT, &fmt))
-		return EXIT_USAGE;
-	if ((rc = filter_opts(c, a, &f)) != EXIT_OK)
+	if ((rc = period_opts(c, a, &fmt, &f)) != EXIT_OK)
 		return rc;
 	{
 		struct report_world w = { &c->protocols, &c->cal, c->today };

@@ -15,23 +15,6 @@
 /* The meta key holding the day of the last backup (YYYY-MM-DD). */
 #define LAST_BACKUP "last-backup"
 
-/* A new, empty, private file beside path, for a copy to be made into and
- * renamed over path once whole.  Returns its name (caller frees), or NULL. */
-static char *private_temp(const char *path, struct error *err)
-{
-	char *tmp = xasprintf("%s.partXXXXXX", path);
-	int fd = mkstemp(tmp);
-
-	if (fd < 0) {
-		error_set(err, ST_IO, "cannot create a file beside %s: %s", path, strerror(errno));
-		free(tmp);
-		return NULL;
-	}
-	fchmod(fd, 0600);
-	close(fd);
-	return tmp;
-}
-
 /* Copies the database into a file beside path and renames it over path
  * once whole and, when check is given, once it verifies there. */
 static enum status copy_to(struct ctx *c, const char *path, enum paths_mode mode, struct verify_result *check,
@@ -39,9 +22,12 @@ static enum status copy_to(struct ctx *c, const char *path, enum paths_mode mode
 {
 	char first[256], *tmp;
 	enum status rc;
+	FILE *f;
 
-	if (!(tmp = private_temp(path, err)))
+	/* An empty private file beside path, which SQLite then fills. */
+	if (!(f = paths_tmp_open(path, &tmp, err)))
 		return ST_IO;
+	fclose(f);
 	rc = store_backup_to(c->store, tmp, err);
 	if (rc == ST_OK && check)
 		rc = svc_verify_file(tmp, check, first, err);

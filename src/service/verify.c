@@ -6,6 +6,7 @@
 #include "dispute/journal.h"
 #include "dispute/service.h"
 #include "dispute/store.h"
+#include "dispute/text.h"
 
 struct verify_walk {
 	struct store *store;
@@ -121,12 +122,10 @@ enum status svc_verify(struct ctx *c, finding_fn fn, void *fctx, struct verify_r
 /* The first finding, on one line: it goes into an error message. */
 static int first_finding(const struct finding *f, void *ctx)
 {
-	char *out = ctx;
+	char *line = text_sanitize(f->message, false);
 
-	snprintf(out, 256, "%s", f->message);
-	for (; *out; out++)
-		if ((unsigned char)*out < 0x20)
-			*out = ' ';
+	snprintf(ctx, 256, "%s", line);
+	free(line);
 	return 1;
 }
 

@@ -651,11 +651,10 @@ enum status store_begin(struct store *s, struct error *err)
 	/* SQLite lets a read-only connection begin; say so before any work. */
 	if (s->readonly)
 		return error_set(err, ST_IO, "%s is read-only; nothing was saved", s->path);
-	if (s->altered) {
-		error_set(err, ST_REFUSED, "the database has been altered outside dispute (%s); nothing was saved",
-		          s->altered);
-		return error_mend(err, MEND_VERIFY, NULL);
-	}
+	/* BEGIN itself writes nothing, so query_only would let it through:
+	 * the refusal comes before any work. */
+	if (s->altered)
+		return store_refuse_altered(s, err);
 	return db_exec(s, "BEGIN IMMEDIATE", "cannot start a change", err);
 }
 

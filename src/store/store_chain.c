@@ -94,35 +94,6 @@ const char *chain_row_types(sqlite3_stmt *st, int first)
 	return NULL;
 }
 
-enum status chain_tip(struct store *s, long long *next_id, unsigned char prev[CHAIN_HASH_LEN], struct error *err)
-{
-	static const char sql[] =
-		"SELECT coalesce((SELECT max(id) FROM records), 0) + 1,"
-		" (SELECT hash FROM records ORDER BY id DESC LIMIT 1)";
-	sqlite3_stmt *st = NULL;
-	enum status rc;
-	int src;
-
-	if ((rc = db_prepare(s, sql, &st, err)) != ST_OK)
-		return rc;
-	src = sqlite3_step(st);
-	if (src != SQLITE_ROW) {
-		rc = db_fail(s, src, "cannot read the journal", err);
-	} else {
-		const void *h = sqlite3_column_blob(st, 1);
-
-		*next_id = sqlite3_column_int64(st, 0);
-		memset(prev, 0, CHAIN_HASH_LEN);
-		if (h && sqlite3_column_bytes(st, 1) == CHAIN_HASH_LEN)
-			memcpy(prev, h, CHAIN_HASH_LEN);
-		else if (*next_id > 1)
-			rc = error_set(err, ST_DB, "%s: the last record of the journal has no seal; "
-			               "the database has been altered outside dispute", s->path);
-	}
-	sqlite3_finalize(st);
-	return rc;
-}
-
 /* Part of migration 7: seals every record already written, oldest first.
  * The update trigger is dropped by the migration's SQL for this and made
  * again after it, in the same transaction. */

@@ -49,6 +49,8 @@ struct store {
 /* An SQLite result code as a status and a message naming the file; what
  * says what was being done ("cannot save the dispute"). */
 enum status db_fail(struct store *s, int rc, const char *what, struct error *err);
+/* The refusal of any write to a database altered outside dispute. */
+enum status store_refuse_altered(struct store *s, struct error *err);
 /* sqlite3_exec and sqlite3_prepare_v2 with db_fail's messages. */
 enum status db_exec(struct store *s, const char *sql, const char *what, struct error *err);
 enum status db_prepare(struct store *s, const char *sql, sqlite3_stmt **st, struct error *err);
@@ -107,9 +109,6 @@ void chain_row_seal(sqlite3_stmt *st, int first, const unsigned char prev[CHAIN_
  * NULL where there must be a value), or NULL when all are. */
 const char *chain_row_types(sqlite3_stmt *st, int first);
 void chain_hex(const unsigned char hash[CHAIN_HASH_LEN], char out[CHAIN_HEX_LEN + 1]);
-/* The id the next record takes and the seal it follows (zeros for the
- * first); read inside the writer's transaction. */
-enum status chain_tip(struct store *s, long long *next_id, unsigned char prev[CHAIN_HASH_LEN], struct error *err);
 /* Migration 7: seals the records written before the chain. */
 enum status chain_seal_existing(struct store *s, struct error *err);
 

@@ -13,11 +13,10 @@ enum status db_fail(struct store *s, int rc, const char *what, struct error *err
 {
 	const char *msg = sqlite3_errmsg(s->db);
 
-	if (s->altered && (rc & 0xff) == SQLITE_READONLY) {
-		error_set(err, ST_REFUSED, "the database has been altered outside dispute (%s); nothing was saved",
-		          s->altered);
-		return error_mend(err, MEND_VERIFY, NULL);
-	}
+	/* query_only (store_open) makes every write of an altered database
+	 * fail here, whatever store function attempted it. */
+	if (s->altered && (rc & 0xff) == SQLITE_READONLY)
+		return store_refuse_altered(s, err);
 	switch (rc & 0xff) {
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
@@ -44,6 +43,12 @@ enum status db_fail(struct store *s, int rc, const char *what, struct error *err
 	default:
 		return error_set(err, ST_DB, "%s: %s: %s", s->path, what, msg);
 	}
+}
+
+enum status store_refuse_altered(struct store *s, struct error *err)
+{
+	error_set(err, ST_REFUSED, "the database has been altered outside dispute (%s); nothing was saved", s->altered);
+	return error_mend(err, MEND_VERIFY, NULL);
 }
 
 enum status db_exec(struct store *s, const char *sql, const char *what, struct error *err)
@@ -167,11 +172,6 @@ bool kind_from_name(const char *s, enum record_kind *out)
 enum status change_begin(struct store *s, bool *own, struct error *err)
 {
 	*own = sqlite3_get_autocommit(s->db) != 0;
-	if (*own && s->altered) {
-		error_set(err, ST_REFUSED, "the database has been altered outside dispute (%s); nothing was saved",
-		          s->altered);
-		return error_mend(err, MEND_VERIFY, NULL);
-	}
 	return db_exec(s, *own ? "BEGIN IMMEDIATE" : "SAVEPOINT store_change", "cannot start a change", err);
 }
 
