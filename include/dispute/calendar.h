@@ -7,14 +7,24 @@
 
 #include "dispute/util.h"
 
+/* The years a division's standing rules have been worked out for, kept
+ * as they are asked for (calendar.c). */
+struct cal_rule_cache;
+
 /* One bank-holiday division ("england-and-wales", "scotland",
- * "northern-ireland"): its sorted holidays and the years they cover. */
+ * "northern-ireland"): its sorted holidays and the years they cover.  The
+ * three UK divisions also know their standing rules (New Year, Easter,
+ * May, August, Christmas, the substitute days and each one's own days):
+ * a year outside the table is worked out from them, and the table wins
+ * for the years it holds (one-off holidays, moved ones). */
 struct cal_division {
 	char *name;
 	long *days;             /* sorted ascending, unique */
 	char **titles;          /* parallel to days */
 	size_t n, cap;
 	int first_year, last_year;
+	int rules;              /* which standing rules (calendar.c), 0 for none */
+	struct cal_rule_cache *cache;   /* the rule years worked out so far (owned) */
 };
 
 /* The calendar owns everything it points at; calendar_free releases it.
@@ -41,11 +51,29 @@ void calendar_add_closure(struct calendar *cal, long day);
 /* Returns the division, or NULL if the calendar has no such division. */
 const struct cal_division *calendar_division(const struct calendar *cal, const char *division);
 
-/* Returns true when day is covered by the division's holiday data. */
+/* Returns true when working days can be counted on day in the division:
+ * a day of the years its table holds or, for a division with standing
+ * rules, any day from year 1 to 9999. */
 bool calendar_covers(const struct calendar *cal, const char *division, long day);
 
+/* Whether the division's bank holidays of `year` are worked out from the
+ * standing rules rather than read from the table. */
+bool calendar_rule_year(const struct calendar *cal, const char *division, int year);
+
+/* The first day of [from, to] (either order) whose year's bank holidays are
+ * worked out from the standing rules, or DATE_NONE when every day of it
+ * is in the table's years: what a command says once, so that nobody
+ * takes a computed holiday for a published one. */
+long calendar_rules_first(const struct calendar *cal, const char *division, long from, long to);
+
+/* The words said once where a rule year is used: "bank holidays from
+ * 2031-01-01 are worked out from the standing rules (the published table
+ * holds 2018\u20132030)", first being calendar_rules_first's answer.
+ * Returns out. */
+char *calendar_rules_note(const struct calendar *cal, const char *division, long first, char *out, size_t outlen);
+
 /* Sets *out to whether day is a working day.  Refuses (ST_INVALID) a day
- * outside the years the division's data covers, or an unknown division. */
+ * the division cannot count (calendar_covers), or an unknown division. */
 enum status calendar_is_workday(const struct calendar *cal, const char *division,
                                 long day, bool *out, struct error *err);
 
@@ -54,7 +82,7 @@ const char *calendar_holiday(const struct calendar *cal, const char *division, l
 
 /* *out = the date n (>= 0) working days after from: the n-th working day
  * strictly after from.  n == 0 gives from itself.  Refuses dates whose
- * answer would leave the covered years. */
+ * answer would leave the days the division can count. */
 enum status workdays_add(const struct calendar *cal, const char *division,
                          long from, int n, long *out, struct error *err);
 

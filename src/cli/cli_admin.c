@@ -106,6 +106,17 @@ int cmd_protocols(struct ctx *c, struct args *a)
 	return EXIT_OK;
 }
 
+/* Says once, when a day counted lies in a year the published table does
+ * not hold, that its bank holidays were worked out from the rules. */
+static void workdays_note(struct ctx *c, const char *division, long from, long to)
+{
+	long first = calendar_rules_first(&c->cal, division, from, to);
+	char note[256];
+
+	if (first != DATE_NONE)
+		cli_error("note: %s", calendar_rules_note(&c->cal, division, first, note, sizeof(note)));
+}
+
 int cmd_workdays(struct ctx *c, struct args *a)
 {
 	const char *division = cli_opt(a, "division") ? cli_opt(a, "division") : "england-and-wales";
@@ -131,6 +142,7 @@ int cmd_workdays(struct ctx *c, struct args *a)
 		if (workdays_add(&c->cal, division, from, (int)v, &to, &err) != ST_OK)
 			return cli_fail(&err);
 		puts(date_format(to, day));
+		workdays_note(c, division, from, to);
 		return EXIT_OK;
 	}
 	if (!cli_date_arg(a->pos[2], "date", &to))
@@ -138,6 +150,7 @@ int cmd_workdays(struct ctx *c, struct args *a)
 	if (workdays_between(&c->cal, division, from, to, &n, &err) != ST_OK)
 		return cli_fail(&err);
 	printf("%d\n", n);
+	workdays_note(c, division, from, to);
 	return EXIT_OK;
 }
 

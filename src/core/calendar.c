@@ -1,9 +1,160 @@
 /* Working-day arithmetic over bank holidays of a division and the user's closure days. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dispute/calendar.h"
 #include "dispute/date.h"
+
+/* ---- the standing rules ---- */
+
+/* The divisions whose bank holidays follow known standing rules. */
+enum cal_rules { RULES_NONE, RULES_EW, RULES_SCOTLAND, RULES_NI };
+
+/* At most this many holidays in a year by the rules (Scotland's nine and
+ * Northern Ireland's ten, their substitutes taking their places). */
+#define RULE_MAX 16
+
+struct cal_rule_year {
+	int year;
+	int n;
+	long days[RULE_MAX];            /* sorted */
+	const char *titles[RULE_MAX];   /* static */
+};
+
+struct cal_rule_cache {
+	struct cal_rule_year *v;
+	size_t n;
+};
+
+static enum cal_rules rules_for(const char *name)
+{
+	if (!ascii_casecmp(name, "england-and-wales"))
+		return RULES_EW;
+	if (!ascii_casecmp(name, "scotland"))
+		return RULES_SCOTLAND;
+	if (!ascii_casecmp(name, "northern-ireland"))
+		return RULES_NI;
+	return RULES_NONE;
+}
+
+/* Easter Sunday (the anonymous Gregorian computus). */
+static long easter_sunday(int y)
+{
+	int a = y % 19, b = y / 100, c = y % 100, d = b / 4, e = b % 4, f = (b + 8) / 25, g = (b - f + 1) / 3;
+	int h = (19 * a + b - d - g + 15) % 30, i = c / 4, k = c % 4, l = (32 + 2 * e + 2 * i - h - k) % 7;
+	int m = (a + 11 * h + 22 * l) / 451, month = (h + l - 7 * m + 114) / 31, day = (h + l - 7 * m + 114) % 31 + 1;
+	long out = 0;
+
+	date_from_ymd(y, month, day, &out);
+	return out;
+}
+
+/* The first Monday of the month, or with last, the last one. */
+static long monday_of(int y, int month, bool last)
+{
+	long day = 0;
+
+	if (last) {
+		date_from_ymd(month == 12 ? y + 1 : y, month == 12 ? 1 : month + 1, 1, &day);
+		day--;
+		return day - date_weekday(day);
+	}
+	date_from_ymd(y, month, 1, &day);
+	return day + (7 - date_weekday(day)) % 7;
+}
+
+static bool rule_taken(const struct cal_rule_year *ry, long day)
+{
+	for (int i = 0; i < ry->n; i++)
+		if (ry->days[i] == day)
+			return true;
+	return false;
+}
+
+static void rule_add(struct cal_rule_year *ry, long day, const char *title)
+{
+	if (ry->n < RULE_MAX) {
+		ry->days[ry->n] = day;
+		ry->titles[ry->n++] = title;
+	}
+}
+
+/* The year's holidays by the rules of r: the movable ones, the fixed dates
+ * that fall on a weekday, then each fixed date on a weekend (in date order)
+ * moved to the next weekday that is not already a holiday, so Christmas on
+ * a Saturday and Boxing Day on the Sunday give the Monday and Tuesday. */
+static void rules_compute(enum cal_rules r, int y, struct cal_rule_year *ry)
+{
+	static const struct {
+		int month, day;
+		unsigned in;            /* bit per enum cal_rules */
+		const char *title, *substitute;
+	} fixed[] = {
+		{ 1, 1, 1u << RULES_EW | 1u << RULES_SCOTLAND | 1u << RULES_NI,
+		  "New Year\u2019s Day", "New Year\u2019s Day (substitute day)" },
+		{ 1, 2, 1u << RULES_SCOTLAND, "2nd January", "2nd January (substitute day)" },
+		{ 3, 17, 1u << RULES_NI, "St Patrick\u2019s Day", "St Patrick\u2019s Day (substitute day)" },
+		{ 7, 12, 1u << RULES_NI, "Battle of the Boyne (Orangemen\u2019s Day)",
+		  "Battle of the Boyne (Orangemen\u2019s Day) (substitute day)" },
+		{ 11, 30, 1u << RULES_SCOTLAND, "St Andrew\u2019s Day", "St Andrew\u2019s Day (substitute day)" },
+		{ 12, 25, 1u << RULES_EW | 1u << RULES_SCOTLAND | 1u << RULES_NI,
+		  "Christmas Day", "Christmas Day (substitute day)" },
+		{ 12, 26, 1u << RULES_EW | 1u << RULES_SCOTLAND | 1u << RULES_NI,
+		  "Boxing Day", "Boxing Day (substitute day)" },
+	};
+	long easter = easter_sunday(y), day;
+
+	memset(ry, 0, sizeof(*ry));
+	ry->year = y;
+	rule_add(ry, easter - 2, "Good Friday");
+	if (r != RULES_SCOTLAND)
+		rule_add(ry, easter + 1, "Easter Monday");
+	rule_add(ry, monday_of(y, 5, false), "Early May bank holiday");
+	rule_add(ry, monday_of(y, 5, true), "Spring bank holiday");
+	rule_add(ry, monday_of(y, 8, r != RULES_SCOTLAND), "Summer bank holiday");
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		if ((fixed[i].in & 1u << r) && date_from_ymd(y, fixed[i].month, fixed[i].day, &day) &&
+		    date_weekday(day) < 5)
+			rule_add(ry, day, fixed[i].title);
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
+		if (!(fixed[i].in & 1u << r) || !date_from_ymd(y, fixed[i].month, fixed[i].day, &day) ||
+		    date_weekday(day) < 5)
+			continue;
+		while (date_weekday(day) >= 5 || rule_taken(ry, day))
+			day++;
+		rule_add(ry, day, fixed[i].substitute);
+	}
+	/* sorted, for the titles to come out in order */
+	for (int i = 1; i < ry->n; i++)
+		for (int j = i; j > 0 && ry->days[j - 1] > ry->days[j]; j--) {
+			long t = ry->days[j];
+			const char *tt = ry->titles[j];
+
+			ry->days[j] = ry->days[j - 1];
+			ry->titles[j] = ry->titles[j - 1];
+			ry->days[j - 1] = t;
+			ry->titles[j - 1] = tt;
+		}
+}
+
+/* The rule year y of the division, worked out once and kept. */
+static const struct cal_rule_year *rule_year(const struct cal_division *dv, int y)
+{
+	struct cal_rule_cache *c = dv->cache;
+
+	for (size_t i = 0; i < c->n; i++)
+		if (c->v[i].year == y)
+			return &c->v[i];
+	c->v = xrealloc(c->v, (c->n + 1) * sizeof(*c->v));
+	rules_compute((enum cal_rules)dv->rules, y, &c->v[c->n]);
+	return &c->v[c->n++];
+}
+
+static bool in_table(const struct cal_division *dv, int year)
+{
+	return dv->n && year >= dv->first_year && year <= dv->last_year;
+}
 
 void calendar_init(struct calendar *cal)
 {
@@ -17,6 +168,9 @@ static void division_free(struct cal_division *dv)
 	free(dv->titles);
 	free(dv->days);
 	free(dv->name);
+	if (dv->cache)
+		free(dv->cache->v);
+	free(dv->cache);
 }
 
 void calendar_free(struct calendar *cal)
@@ -46,6 +200,8 @@ static void division_add(struct calendar *cal, const char *name, long day, char 
 		dv = &cal->div[cal->ndiv++];
 		memset(dv, 0, sizeof(*dv));
 		dv->name = xstrdup(name);
+		dv->rules = rules_for(name);
+		dv->cache = xcalloc(1, sizeof(*dv->cache));
 	}
 	if (dv->n == dv->cap) {
 		dv->cap = dv->cap ? dv->cap * 2 : 16;
@@ -274,11 +430,13 @@ const struct cal_division *calendar_division(const struct calendar *cal, const c
 	return division ? division_find(cal, division) : NULL;
 }
 
+/* The first and last day the division can count: its table's years, or
+ * with standing rules every day from year 1 to 9999. */
 static long cover_first(const struct cal_division *dv)
 {
 	long day = 0;
 
-	date_from_ymd(dv->first_year, 1, 1, &day);
+	date_from_ymd(dv->rules ? 1 : dv->first_year, 1, 1, &day);
 	return day;
 }
 
@@ -286,7 +444,7 @@ static long cover_last(const struct cal_division *dv)
 {
 	long day = 0;
 
-	date_from_ymd(dv->last_year, 12, 31, &day);
+	date_from_ymd(dv->rules ? 9999 : dv->last_year, 12, 31, &day);
 	return day;
 }
 
@@ -295,6 +453,52 @@ bool calendar_covers(const struct calendar *cal, const char *division, long day)
 	const struct cal_division *dv = calendar_division(cal, division);
 
 	return dv && day != DATE_NONE && day >= cover_first(dv) && day <= cover_last(dv);
+}
+
+bool calendar_rule_year(const struct calendar *cal, const char *division, int year)
+{
+	const struct cal_division *dv = calendar_division(cal, division);
+
+	return dv && dv->rules && !in_table(dv, year) && year >= 1 && year <= 9999;
+}
+
+long calendar_rules_first(const struct calendar *cal, const char *division, long from, long to)
+{
+	int y0, y1, m, d;
+	long first;
+
+	if (from == DATE_NONE || to == DATE_NONE)
+		return DATE_NONE;
+	if (to < from) {
+		long t = from;
+
+		from = to;
+		to = t;
+	}
+	date_to_ymd(from, &y0, &m, &d);
+	date_to_ymd(to, &y1, &m, &d);
+	for (int y = y0; y <= y1; y++)
+		if (calendar_rule_year(cal, division, y)) {
+			if (y == y0)
+				return from;
+			date_from_ymd(y, 1, 1, &first);
+			return first;
+		}
+	return DATE_NONE;
+}
+
+char *calendar_rules_note(const struct calendar *cal, const char *division, long first, char *out, size_t outlen)
+{
+	const struct cal_division *dv = calendar_division(cal, division);
+	char a[11];
+
+	if (!dv || !dv->n)
+		snprintf(out, outlen, "bank holidays from %s are worked out from the standing rules",
+		         date_format(first, a));
+	else
+		snprintf(out, outlen, "bank holidays from %s are worked out from the standing rules (the published "
+		         "table holds %d\u2013%d)", date_format(first, a), dv->first_year, dv->last_year);
+	return out;
 }
 
 /* Finds the division or explains, naming the known ones. */
@@ -326,10 +530,39 @@ static enum status outside(const struct cal_division *dv, long day, struct error
 	                 date_format(day, buf), dv->name, dv->first_year, dv->last_year);
 }
 
+/* The holiday on day in the division (its title, borrowed), or NULL: from
+ * the table in its years, else from the standing rules. */
+static const char *holiday_on(const struct cal_division *dv, long day)
+{
+	const struct cal_rule_year *ry;
+	int y, m, d;
+	size_t lo = 0, hi = dv->n;
+
+	date_to_ymd(day, &y, &m, &d);
+	if (!in_table(dv, y)) {
+		if (!dv->rules || y < 1 || y > 9999)
+			return NULL;
+		ry = rule_year(dv, y);
+		for (int i = 0; i < ry->n; i++)
+			if (ry->days[i] == day)
+				return ry->titles[i];
+		return NULL;
+	}
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (dv->days[mid] == day)
+			return dv->titles[mid];
+		if (dv->days[mid] < day)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
 static bool is_workday(const struct calendar *cal, const struct cal_division *dv, long day)
 {
-	return date_weekday(day) < 5 && !day_in(dv->days, dv->n, day) &&
-	       !day_in(cal->closures, cal->nclosures, day);
+	return date_weekday(day) < 5 && !holiday_on(dv, day) && !day_in(cal->closures, cal->nclosures, day);
 }
 
 /* Resolves the division and checks that day lies in its covered years. */
@@ -360,21 +593,8 @@ enum status calendar_is_workday(const struct calendar *cal, const char *division
 const char *calendar_holiday(const struct calendar *cal, const char *division, long day)
 {
 	const struct cal_division *dv = calendar_division(cal, division);
-	size_t lo = 0, hi;
 
-	if (!dv)
-		return NULL;
-	hi = dv->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (dv->days[mid] == day)
-			return dv->titles[mid];
-		if (dv->days[mid] < day)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	return dv && day != DATE_NONE ? holiday_on(dv, day) : NULL;
 }
 
 enum status workdays_add(const struct calendar *cal, const char *division,

@@ -340,7 +340,9 @@ static void assert_invalid(enum status rc, const struct error *err, const char *
 		fail_msg("message \"%s\" lacks \"%s\"", err->msg, want);
 }
 
-static void test_out_of_range(void **state)
+/* Beyond the table's years the standing rules give the holidays: no date
+ * of a UK division is refused for want of data any more. */
+static void test_beyond_the_table(void **state)
 {
 	const struct calendar *cal = *state;
 	struct error err;
@@ -350,31 +352,176 @@ static void test_out_of_range(void **state)
 
 	assert_true(calendar_covers(cal, EW, D("2018-01-01")));
 	assert_true(calendar_covers(cal, SC, D("2030-12-31")));
-	assert_false(calendar_covers(cal, EW, D("2017-12-31")));
-	assert_false(calendar_covers(cal, NI, D("2031-01-01")));
+	assert_true(calendar_covers(cal, EW, D("2017-12-31")));
+	assert_true(calendar_covers(cal, NI, D("2031-01-01")));
+	assert_true(calendar_covers(cal, NI, D("9999-12-31")));
 	assert_false(calendar_covers(cal, "wales", D("2026-01-01")));
 	assert_false(calendar_covers(cal, EW, DATE_NONE));
+	assert_false(calendar_rule_year(cal, EW, 2018));
+	assert_false(calendar_rule_year(cal, EW, 2030));
+	assert_true(calendar_rule_year(cal, EW, 2031));
+	assert_true(calendar_rule_year(cal, SC, 2017));
+	assert_false(calendar_rule_year(cal, "wales", 2031));
 
-	assert_invalid(calendar_is_workday(cal, EW, D("2017-12-29"), &work, &err), &err,
-	               "2017-12-29 is outside the years with bank holiday data for "
-	               "england-and-wales (2018\u20132030)");
-	assert_invalid(calendar_is_workday(cal, SC, D("2031-01-01"), &work, &err), &err,
-	               "2031-01-01 is outside the years with bank holiday data for scotland");
-	assert_invalid(workdays_add(cal, EW, D("2031-01-02"), 0, &out, &err), &err,
-	               "2031-01-02 is outside the years with bank holiday data for "
-	               "england-and-wales (2018\u20132030)");
-	assert_invalid(workdays_add(cal, EW, D("2017-12-29"), 3, &out, &err), &err,
-	               "2017-12-29 is outside");
-	assert_invalid(workdays_add(cal, EW, D("2030-12-23"), 5, &out, &err), &err,
-	               "5 working days after 2030-12-23 falls after 2030-12-31, outside the "
-	               "years with bank holiday data for england-and-wales (2018\u20132030)");
-	assert_invalid(workdays_add(cal, EW, D("2030-12-31"), 1, &out, &err), &err,
-	               "1 working day after 2030-12-31 falls after 2030-12-31");
-	assert_invalid(workdays_between(cal, EW, D("2030-12-01"), D("2031-01-02"), &n, &err),
-	               &err, "2031-01-02 is outside");
-	assert_invalid(workdays_between(cal, NI, D("2017-12-29"), D("2018-01-05"), &n, &err),
-	               &err, "2017-12-29 is outside");
+	assert_int_equal(calendar_is_workday(cal, EW, D("2017-12-26"), &work, &err), ST_OK);
+	assert_false(work);
+	assert_string_equal(calendar_holiday(cal, EW, D("2017-12-25")), "Christmas Day");
+	assert_int_equal(calendar_is_workday(cal, SC, D("2031-01-02"), &work, &err), ST_OK);
+	assert_false(work);
+	assert_int_equal(calendar_is_workday(cal, EW, D("2031-01-02"), &work, &err), ST_OK);
+	assert_true(work);
+	/* Christmas week 2030 into New Year's Day 2031, worked out */
+	assert_int_equal(workdays_add(cal, EW, D("2030-12-23"), 5, &out, &err), ST_OK);
+	assert_int_equal(out, D("2031-01-02"));
+	assert_int_equal(workdays_add(cal, EW, D("2031-01-02"), 0, &out, &err), ST_OK);
+	assert_int_equal(out, D("2031-01-02"));
+	assert_int_equal(workdays_between(cal, EW, D("2030-12-01"), D("2031-01-02"), &n, &err), ST_OK);
+	assert_int_equal(n, 21);
+	assert_int_equal(workdays_between(cal, NI, D("2017-12-29"), D("2018-01-05"), &n, &err), ST_OK);
+	assert_int_equal(n, 4);
 	assert_invalid(workdays_add(cal, EW, DATE_NONE, 1, &out, &err), &err, "no date");
+	assert_invalid(workdays_add(cal, EW, D("9999-12-31"), 1, &out, &err), &err,
+	               "1 working day after 9999-12-31 falls after 9999-12-31");
+
+	/* the first date of a range that is worked out from the rules */
+	assert_int_equal(calendar_rules_first(cal, EW, D("2030-12-20"), D("2031-01-07")), D("2031-01-01"));
+	assert_int_equal(calendar_rules_first(cal, EW, D("2031-01-07"), D("2030-12-20")), D("2031-01-01"));
+	assert_int_equal(calendar_rules_first(cal, SC, D("2032-03-01"), D("2032-04-01")), D("2032-03-01"));
+	assert_int_equal(calendar_rules_first(cal, NI, D("2017-12-29"), D("2018-01-03")), D("2017-12-29"));
+	assert_int_equal(calendar_rules_first(cal, EW, D("2018-01-01"), D("2030-12-31")), DATE_NONE);
+	assert_int_equal(calendar_rules_first(cal, "wales", D("2031-01-01"), D("2031-01-02")), DATE_NONE);
+}
+
+/* Each division's rules, year by year, beyond the table. */
+static void test_rule_holidays(void **state)
+{
+	static const struct {
+		const char *division, *day, *title;
+	} want[] = {
+		{ EW, "2031-01-01", "New Year\u2019s Day" },
+		{ EW, "2031-04-11", "Good Friday" },
+		{ EW, "2031-04-14", "Easter Monday" },
+		{ EW, "2031-05-05", "Early May bank holiday" },
+		{ EW, "2031-05-26", "Spring bank holiday" },
+		{ EW, "2031-08-25", "Summer bank holiday" },
+		{ EW, "2031-12-25", "Christmas Day" },
+		{ EW, "2031-12-26", "Boxing Day" },
+		{ EW, "2032-12-27", "Christmas Day (substitute day)" },
+		{ EW, "2032-12-28", "Boxing Day (substitute day)" },
+		{ EW, "2033-01-03", "New Year\u2019s Day (substitute day)" },
+		{ SC, "2031-01-02", "2nd January" },
+		{ SC, "2031-08-04", "Summer bank holiday" },
+		{ SC, "2031-12-01", "St Andrew\u2019s Day (substitute day)" },
+		{ SC, "2033-01-03", "New Year\u2019s Day (substitute day)" },
+		{ SC, "2033-01-04", "2nd January (substitute day)" },
+		{ NI, "2031-03-17", "St Patrick\u2019s Day" },
+		{ NI, "2031-07-14", "Battle of the Boyne (Orangemen\u2019s Day) (substitute day)" },
+		{ NI, "2031-08-25", "Summer bank holiday" },
+		{ NI, "2040-04-02", "Easter Monday" },
+	};
+	static const struct {
+		const char *division, *day;
+	} workday[] = {
+		{ SC, "2031-04-14" },       /* no Easter Monday in Scotland */
+		{ EW, "2031-08-04" },       /* nor its first Monday of August elsewhere */
+		{ SC, "2031-08-25" },
+		{ EW, "2031-12-01" },       /* St Andrew's Day is Scotland's */
+		{ EW, "2031-03-17" },       /* St Patrick's and the Boyne are Northern Ireland's */
+		{ SC, "2031-07-14" },
+		{ EW, "2033-01-04" },       /* 2 January is Scotland's */
+	};
+	const struct calendar *cal = *state;
+	struct error err;
+	bool work;
+
+	for (size_t i = 0; i < N(want); i++) {
+		const char *t = calendar_holiday(cal, want[i].division, D(want[i].day));
+
+		if (!t || strcmp(t, want[i].title) != 0)
+			fail_msg("%s %s: want \"%s\", got \"%s\"", want[i].division, want[i].day, want[i].title,
+			         t ? t : "(a working day)");
+		assert_int_equal(calendar_is_workday(cal, want[i].division, D(want[i].day), &work, &err), ST_OK);
+		assert_false(work);
+	}
+	for (size_t i = 0; i < N(workday); i++) {
+		assert_null(calendar_holiday(cal, workday[i].division, D(workday[i].day)));
+		assert_int_equal(calendar_is_workday(cal, workday[i].division, D(workday[i].day), &work, &err), ST_OK);
+		assert_true(work);
+	}
+}
+
+/* The rules give the table's own years back, but for the one-off changes
+ * the table holds: worked out for 2018-2030 (a table of one year long ago
+ * makes them rule years) and compared day by day with the shipped file. */
+static void test_rules_agree_with_table(void **state)
+{
+	static const char text[] = "date,division,title\n1990-01-01,england-and-wales,New Year\n"
+	                           "1990-01-01,scotland,New Year\n1990-01-01,northern-ireland,New Year\n";
+	static const struct {
+		const char *division, *day;
+	} one_off[] = {
+		/* VE day moved the early May holiday; two in 2022 for the
+		 * Jubilee (spring moved too), the Queen's funeral, the
+		 * coronation, and Scotland's World Cup holiday */
+		{ EW, "2020-05-04" }, { EW, "2020-05-08" }, { EW, "2022-05-30" }, { EW, "2022-06-02" },
+		{ EW, "2022-06-03" }, { EW, "2022-09-19" }, { EW, "2023-05-08" },
+		{ NI, "2020-05-04" }, { NI, "2020-05-08" }, { NI, "2022-05-30" }, { NI, "2022-06-02" },
+		{ NI, "2022-06-03" }, { NI, "2022-09-19" }, { NI, "2023-05-08" },
+		{ SC, "2020-05-04" }, { SC, "2020-05-08" }, { SC, "2022-05-30" }, { SC, "2022-06-02" },
+		{ SC, "2022-06-03" }, { SC, "2022-09-19" }, { SC, "2023-05-08" }, { SC, "2026-06-15" },
+	};
+	const struct calendar *shipped = *state;
+	static const char *const divs[] = { EW, SC, NI };
+	struct calendar rules;
+	struct error err;
+	long first = D("2018-01-01"), last = D("2030-12-31");
+	size_t differ = 0;
+
+	calendar_init(&rules);
+	assert_int_equal(calendar_load_csv(&rules, text, strlen(text), "one.csv", &err), ST_OK);
+	for (size_t k = 0; k < N(divs); k++) {
+		for (long day = first; day <= last; day++) {
+			bool a = calendar_holiday(shipped, divs[k], day) != NULL;
+			bool b = calendar_holiday(&rules, divs[k], day) != NULL;
+			bool expected = false;
+			char iso[11];
+
+			if (a == b)
+				continue;
+			date_format(day, iso);
+			for (size_t i = 0; i < N(one_off); i++)
+				expected |= !strcmp(one_off[i].division, divs[k]) && !strcmp(one_off[i].day, iso);
+			if (!expected)
+				fail_msg("%s %s: the table says %s, the rules %s", divs[k], iso, a ? "holiday" : "working day",
+				         b ? "holiday" : "working day");
+			differ++;
+		}
+	}
+	assert_int_equal(differ, N(one_off));
+	calendar_free(&rules);
+}
+
+/* A division without standing rules still counts only its table's years. */
+static void test_out_of_range(void **state)
+{
+	static const char text[] = "date,division,title\n2026-12-25,mars,Landing Day\n";
+	struct calendar cal;
+	struct error err;
+	bool work;
+	long out;
+
+	(void)state;
+	calendar_init(&cal);
+	assert_int_equal(calendar_load_csv(&cal, text, strlen(text), "mars.csv", &err), ST_OK);
+	assert_true(calendar_covers(&cal, "mars", D("2026-01-01")));
+	assert_false(calendar_covers(&cal, "mars", D("2027-01-01")));
+	assert_false(calendar_rule_year(&cal, "mars", 2027));
+	assert_invalid(calendar_is_workday(&cal, "mars", D("2027-01-01"), &work, &err), &err,
+	               "2027-01-01 is outside the years with bank holiday data for mars (2026\u20132026)");
+	assert_invalid(workdays_add(&cal, "mars", D("2026-12-23"), 6, &out, &err), &err,
+	               "6 working days after 2026-12-23 falls after 2026-12-31, outside the "
+	               "years with bank holiday data for mars (2026\u20132026)");
+	calendar_free(&cal);
 }
 
 static void test_unknown_division(void **state)
@@ -499,6 +646,9 @@ int main(void)
 		cmocka_unit_test(test_workdays_between),
 		cmocka_unit_test(test_add_between_agree),
 		cmocka_unit_test(test_closures),
+		cmocka_unit_test(test_beyond_the_table),
+		cmocka_unit_test(test_rule_holidays),
+		cmocka_unit_test(test_rules_agree_with_table),
 		cmocka_unit_test(test_out_of_range),
 		cmocka_unit_test(test_unknown_division),
 		cmocka_unit_test(test_negative_add),

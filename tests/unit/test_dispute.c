@@ -447,8 +447,6 @@ static void test_open_refusals(void **state)
 		  "the other agency is not valid UTF-8 (bad byte 0xC0 at byte 7)" },
 		{ "north-wales", F_OPENED, "2027-01-07", ST_REFUSED, "opening date 2027-01-07 is after today" },
 		{ "north-wales", F_OPENED, NULL, ST_INVALID, "the opening date is missing" },
-		{ "north-wales", F_OPENED, "2017-12-29", ST_INVALID,
-		  "2017-12-29 is outside the years with bank holiday data for england-and-wales (2018\u20132030)" },
 	};
 	const struct fx *f = *state;
 
@@ -695,11 +693,11 @@ static void test_escalate_agreed_due(void **state)
 	assert_true(dispute_current(&d)->due_agreed);
 	dispute_free(&d);
 
-	/* "without delay": any agreed date is fine without a reason, but only within the holiday data */
+	/* "without delay": any agreed date is fine without a reason, but a working day, in any year */
 	open_ok(f, &d, "conflict-resolution", false, "2026-12-24", "2027-01-06");
-	assert_fails(dispute_escalate(&d, cr, &f->cal, D("2026-12-29"), TIME_NONE, D("2031-01-06"), "next decade",
-	                              D("2027-01-06"), &err), err, ST_INVALID,
-	             "due date 2031-01-06 is outside the years with bank holiday data");
+	assert_fails(dispute_escalate(&d, cr, &f->cal, D("2026-12-29"), TIME_NONE, D("2031-01-01"), "next decade",
+	                              D("2027-01-06"), &err), err, ST_REFUSED,
+	             "due date 2031-01-01 is New Year\u2019s Day, a bank holiday; agree a working day");
 	assert_ok(dispute_escalate(&d, cr, &f->cal, D("2026-12-29"), TIME_NONE, D("2027-02-26"), NULL, D("2027-01-06"),
 	                           &err), err);
 	st = dispute_current(&d);
