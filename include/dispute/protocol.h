@@ -40,6 +40,18 @@ struct stage_rule {
 	char *notice;     /* something the user must be told on entering the stage */
 	bool timed;       /* a working-day limit runs from the time of day the stage starts
 	                     (Newcastle's one-working-day urgent review), not from the date */
+	char *parties;    /* the two sides named by their agencies rather than as raising and
+	                     other (the Head of Service in children's social care, whichever agency
+	                     raised it), instead of ours and theirs; or NULL */
+	char *arbiter;    /* who decides at this stage, neither side (the Head of Safeguarding), or NULL */
+	struct limit then_limit;  /* the `then` step's own limit, from when the stage starts (the line
+	                             managers' 24 hours): a timed sub-deadline; LIMIT_NONE when none */
+	struct limit follow_up;   /* a stage "without delay": when it comes back on the board until a
+	                             date is agreed (the next working day unless the file says); LIMIT_NONE
+	                             when it has none */
+	char *response;   /* a second timescale agreed at this stage, and what it is for (the other
+	                     line manager's response), or NULL: a deadline beside the stage's own */
+	bool formal;      /* entering this stage is the formal challenge (it sets the flag) */
 };
 
 /* A limit that runs across several stages (Sunderland's month for the whole
@@ -57,9 +69,13 @@ struct route {
 	char *name;
 	char *when;       /* when the route applies */
 	char *notice;     /* what must happen at once */
+	char *inform;     /* who is told the day a dispute becomes urgent (Rochdale's Business
+	                     Unit): on the board that day; or NULL */
 	bool same_stages;
 	struct stage_rule *stages;
 	size_t nstages;
+	int back_from, back_to;   /* the normal stages a dispute may return to from the route's own
+	                             (Newcastle's steps 5-6 after the Service Manager's review); 0 none */
 };
 
 struct category {
@@ -84,8 +100,13 @@ struct protocol {
 	struct route *urgent;   /* NULL when the protocol has no urgent route */
 	struct category *categories;
 	size_t ncategories;
+	bool local_categories;  /* the categories are the file's, not the protocol's: it names none */
 	char **notices;         /* general notices (complaints, learning, ...) */
 	size_t nnotices;
+	char *body;             /* the partnership body a dispute is referred to, staying open (the
+	                           SSCP); NULL when referring always closes a dispute */
+	char **aliases;         /* other names of that body ("SSCP", "partnership") */
+	size_t naliases;
 };
 
 /* A set of loaded protocols.  Protocol files that fail to load are left out

@@ -18,10 +18,132 @@ int cmd_init(struct ctx *c, struct args *a)
 	return EXIT_OK;
 }
 
+/* The lines of one stage rule under its heading. */
+static void stage_print(const struct stage_rule *s)
+{
+	char lim[80];
+
+	if (s->ours)
+		cli_say("       raising agency: %s", s->ours);
+	if (s->theirs)
+		cli_say("       other agency:   %s", s->theirs);
+	if (s->parties)
+		cli_say("       parties:        %s", s->parties);
+	if (s->arbiter)
+		cli_say("       decides:        %s", s->arbiter);
+	if (s->then && s->then_limit.kind != LIMIT_NONE)
+		cli_say("       then:           %s (within %s of the stage starting)", s->then,
+		        limit_describe(&s->then_limit, lim, sizeof(lim)));
+	else if (s->then)
+		cli_say("       then:           %s", s->then);
+	if (s->response)
+		cli_say("       second timescale: %s (agreed too, at most the stage's limit)", s->response);
+	if (s->limit.kind == LIMIT_NONE && s->follow_up.kind != LIMIT_NONE)
+		cli_say("       follow up:      %s after the stage starts, until a date is agreed",
+		        limit_describe(&s->follow_up, lim, sizeof(lim)));
+	if (s->formal)
+		puts("       formal:         entering this stage is the formal challenge");
+	if (s->record)
+		cli_say("       record:         %s", s->record);
+	if (s->notice)
+		cli_say("       notice:         %s", s->notice);
+}
+
+static void stages_print(const struct stage_rule *v, size_t n, bool details)
+{
+	char lim[80];
+
+	for (size_t i = 0; i < n; i++) {
+		printf("  %zu  ", i + 1);
+		cli_put_col(v[i].name, 50);
+		printf(" %s\n", limit_describe(&v[i].limit, lim, sizeof(lim)));
+		if (details)
+			stage_print(&v[i]);
+	}
+}
+
+/* `protocols show ID`: every rule of the file as the program reads it. */
+static void protocol_print(struct ctx *c, const struct protocol *p)
+{
+	const struct cal_division *dv = calendar_division(&c->cal, p->division);
+	struct sb sb = {0};
+	char lim[80], note[256];
+	long first;
+
+	cli_say("%s (%s)", p->title, p->id);
+	cli_line("Partnership:", p->partnership);
+	cli_line("Source:", p->source);
+	cli_line("For:", p->population);
+	/* Said once: where the standing rules take over from the published table. */
+	first = DATE_NONE;
+	if (dv && dv->n)
+		date_from_ymd(dv->last_year + 1, 1, 1, &first);
+	if (first != DATE_NONE && calendar_rule_year(&c->cal, p->division, dv->last_year + 1)) {
+		sb_printf(&sb, "%s; %s", p->division, calendar_rules_note(&c->cal, p->division, first, note, sizeof(note)));
+		cli_line("Working days:", sb.s);
+	} else {
+		cli_line("Working days:", p->division);
+	}
+	cli_line("File:", p->path);
+	if (p->scope)
+		cli_line("Out of scope:", p->scope);
+	if (p->body) {
+		sb.len = 0;
+		sb_append(&sb, p->body);
+		for (size_t i = 0; i < p->naliases; i++)
+			sb_printf(&sb, "%s%s", i ? ", " : " (also named ", p->aliases[i]);
+		sb_append(&sb, p->naliases ? "): a dispute referred there stays open; referred anywhere else, it closes"
+		                           : ": a dispute referred there stays open; referred anywhere else, it closes");
+		cli_line("Referral:", sb.s);
+	}
+	free(sb.s);
+	puts("\nStages");
+	stages_print(p->stages, p->nstages, true);
+	if (p->nspans)
+		puts("\nLimits across stages");
+	for (size_t i = 0; i < p->nspans; i++)
+		cli_say("  stages %d-%d  %s: %s%s", p->spans[i].from, p->spans[i].to, p->spans[i].name,
+		        limit_describe(&p->spans[i].limit, lim, sizeof(lim)),
+		        p->spans[i].advisory ? " (advisory)" : " (a deadline, as a stage's is)");
+	putchar('\n');
+	if (!p->urgent) {
+		puts("Urgent route: none: an urgent dispute follows the stages above, asked for a sooner agreed date "
+		     "at each");
+	} else {
+		cli_say("Urgent route: %s", p->urgent->name);
+		if (p->urgent->when)
+			cli_say("  when:   %s", p->urgent->when);
+		if (p->urgent->notice)
+			cli_say("  notice: %s", p->urgent->notice);
+		if (p->urgent->inform)
+			cli_say("  inform: %s, the day a dispute becomes urgent", p->urgent->inform);
+		if (p->urgent->same_stages)
+			puts("  runs the normal stages, asked for a sooner agreed date at each");
+		else
+			puts("  a dispute may switch to it at any stage");
+		if (p->urgent->back_from == p->urgent->back_to && p->urgent->back_from)
+			printf("  return: from the route to stage %d\n", p->urgent->back_from);
+		else if (p->urgent->back_from)
+			printf("  return: from the route to stage %d to %d\n", p->urgent->back_from, p->urgent->back_to);
+		if (!p->urgent->same_stages)
+			stages_print(p->urgent->stages, p->urgent->nstages, true);
+	}
+	puts(p->local_categories ? "\nCategories (the file's own: the protocol names none)" : "\nCategories");
+	for (size_t i = 0; i < p->ncategories; i++) {
+		printf("  ");
+		cli_put_col(p->categories[i].key, 22);
+		cli_say("%s%s", p->categories[i].label,
+		        p->categories[i].unclocked ? " (no stage clock until escalated)" : "");
+	}
+	if (p->nnotices)
+		puts("\nNotices");
+	for (size_t i = 0; i < p->nnotices; i++)
+		cli_say("  - %s", p->notices[i]);
+}
+
 int cmd_protocols(struct ctx *c, struct args *a)
 {
 	const struct protocol *p;
-	char lim[80];
 
 	for (size_t i = 0; i < c->protocols.nproblems; i++)
 		cli_error("warning: %s", c->protocols.problems[i]);
@@ -48,61 +170,7 @@ int cmd_protocols(struct ctx *c, struct args *a)
 	}
 	/* A protocol is a file anyone may edit: every word of it is shown
 	 * as stored text is, through the one sanitiser. */
-	cli_say("%s (%s)", p->title, p->id);
-	cli_line("Partnership:", p->partnership);
-	cli_line("Source:", p->source);
-	cli_line("For:", p->population);
-	cli_line("Working days:", p->division);
-	cli_line("File:", p->path);
-	if (p->scope)
-		cli_line("Out of scope:", p->scope);
-	puts("\nStages");
-	for (size_t i = 0; i < p->nstages; i++) {
-		const struct stage_rule *s = &p->stages[i];
-		printf("  %zu  ", i + 1);
-		cli_put_col(s->name, 50);
-		printf(" %s\n", limit_describe(&s->limit, lim, sizeof(lim)));
-		if (s->ours)
-			cli_say("       raising agency: %s", s->ours);
-		if (s->theirs)
-			cli_say("       other agency:   %s", s->theirs);
-		if (s->then)
-			cli_say("       then:           %s", s->then);
-		if (s->record)
-			cli_say("       record:         %s", s->record);
-		if (s->notice)
-			cli_say("       notice:         %s", s->notice);
-	}
-	if (p->nspans)
-		puts("\nLimits across stages");
-	for (size_t i = 0; i < p->nspans; i++)
-		cli_say("  stages %d-%d  %s: %s%s", p->spans[i].from, p->spans[i].to, p->spans[i].name,
-		        limit_describe(&p->spans[i].limit, lim, sizeof(lim)), p->spans[i].advisory ? " (advisory)" : "");
-	if (p->urgent) {
-		putchar('\n');
-		cli_say("Urgent route: %s", p->urgent->name);
-		if (p->urgent->when)
-			cli_say("  when:   %s", p->urgent->when);
-		if (p->urgent->notice)
-			cli_say("  notice: %s", p->urgent->notice);
-		if (p->urgent->same_stages)
-			puts("  runs the normal stages");
-		for (size_t i = 0; !p->urgent->same_stages && i < p->urgent->nstages; i++) {
-			printf("  %zu  ", i + 1);
-			cli_put_col(p->urgent->stages[i].name, 50);
-			printf(" %s\n", limit_describe(&p->urgent->stages[i].limit, lim, sizeof(lim)));
-		}
-	}
-	puts("\nCategories");
-	for (size_t i = 0; i < p->ncategories; i++) {
-		printf("  ");
-		cli_put_col(p->categories[i].key, 22);
-		cli_say("%s%s", p->categories[i].label, p->categories[i].unclocked ? " (no stage clock)" : "");
-	}
-	if (p->nnotices)
-		puts("\nNotices");
-	for (size_t i = 0; i < p->nnotices; i++)
-		cli_say("  - %s", p->notices[i]);
+	protocol_print(c, p);
 	return EXIT_OK;
 }
 

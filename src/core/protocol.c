@@ -227,9 +227,20 @@ enum status limit_due(const struct limit *l, const struct calendar *cal, const c
 		*due = start + total / (24 * 60);
 		*due_minute = (int)(total % (24 * 60));
 		return ST_OK;
-	case LIMIT_MONTHS:
+	case LIMIT_MONTHS: {
+		/* The same date n months on (the month's last day where there is
+		 * no such date); a day that is not a working day gives way to the
+		 * working day before it (DOMAIN.md, Sunderland's month). */
+		bool work = false;
+		enum status rc;
+
 		*due = date_add_months(start, l->n);
-		return ST_OK;
+		if (!cal)
+			return ST_OK;
+		while ((rc = calendar_is_workday(cal, division, *due, &work, err)) == ST_OK && !work && *due > start)
+			(*due)--;
+		return rc;
+	}
 	case LIMIT_NONE:
 	default:
 		return ST_OK;
@@ -244,6 +255,9 @@ static void stage_rule_free(struct stage_rule *s)
 	free(s->then);
 	free(s->record);
 	free(s->notice);
+	free(s->parties);
+	free(s->arbiter);
+	free(s->response);
 }
 
 static void route_free(struct route *r)
@@ -253,6 +267,7 @@ static void route_free(struct route *r)
 	free(r->name);
 	free(r->when);
 	free(r->notice);
+	free(r->inform);
 	for (size_t i = 0; i < r->nstages; i++)
 		stage_rule_free(&r->stages[i]);
 	free(r->stages);
@@ -286,6 +301,10 @@ void protocol_free(struct protocol *p)
 	for (size_t i = 0; i < p->nnotices; i++)
 		free(p->notices[i]);
 	free(p->notices);
+	free(p->body);
+	for (size_t i = 0; i < p->naliases; i++)
+		free(p->aliases[i]);
+	free(p->aliases);
 	free(p);
 }
 

@@ -22,7 +22,7 @@
 #define MAX_FILE (1024 * 1024)
 
 /* Keys per section, at most (the stage sections have the most). */
-#define MAX_KEYS 8
+#define MAX_KEYS 16
 
 /* The most of a file's text a message quotes, and the room a quote takes
  * (with "..." and the NUL). */
@@ -49,7 +49,9 @@ enum key_type {
 	K_YESNO,        /* yes or no into a bool */
 	K_ROUTE,        /* "normal" or "own" into route.same_stages */
 	K_CATEGORY,     /* repeatable: "key: Label" */
-	K_UNCLOCKED     /* repeatable: the key of a category that does not run the stage clock */
+	K_UNCLOCKED,    /* repeatable: the key of a category that does not run the stage clock */
+	K_ALIAS,        /* repeatable: another name of the partnership body */
+	K_BACK          /* "N" or "N-M": the normal stages the urgent route returns to */
 };
 
 struct key_def {
@@ -67,6 +69,8 @@ static const struct key_def protocol_keys[] = {
 	{ "division", K_DIVISION, offsetof(struct protocol, division), true },
 	{ "scope", K_TEXT, offsetof(struct protocol, scope), false },
 	{ "notice", K_NOTICES, 0, false },
+	{ "body", K_TEXT, offsetof(struct protocol, body), false },
+	{ "alias", K_ALIAS, 0, false },
 	{ NULL, K_TEXT, 0, false }
 };
 
@@ -79,6 +83,12 @@ static const struct key_def stage_keys[] = {
 	{ "record", K_TEXT, offsetof(struct stage_rule, record), false },
 	{ "notice", K_TEXT, offsetof(struct stage_rule, notice), false },
 	{ "timed", K_YESNO, offsetof(struct stage_rule, timed), false },
+	{ "parties", K_TEXT, offsetof(struct stage_rule, parties), false },
+	{ "arbiter", K_TEXT, offsetof(struct stage_rule, arbiter), false },
+	{ "then-limit", K_LIMIT, offsetof(struct stage_rule, then_limit), false },
+	{ "follow-up", K_LIMIT, offsetof(struct stage_rule, follow_up), false },
+	{ "response", K_TEXT, offsetof(struct stage_rule, response), false },
+	{ "formal", K_YESNO, offsetof(struct stage_rule, formal), false },
 	{ NULL, K_TEXT, 0, false }
 };
 
@@ -95,12 +105,15 @@ static const struct key_def urgent_keys[] = {
 	{ "when", K_TEXT, offsetof(struct route, when), true },
 	{ "notice", K_TEXT, offsetof(struct route, notice), false },
 	{ "stages", K_ROUTE, offsetof(struct route, same_stages), false },
+	{ "inform", K_TEXT, offsetof(struct route, inform), false },
+	{ "return", K_BACK, 0, false },
 	{ NULL, K_TEXT, 0, false }
 };
 
 static const struct key_def category_keys[] = {
 	{ "category", K_CATEGORY, 0, false },
 	{ "unclocked", K_UNCLOCKED, 0, false },
+	{ "local", K_YESNO, offsetof(struct protocol, local_categories), false },
 	{ NULL, K_TEXT, 0, false }
 };
 
@@ -519,6 +532,12 @@ static void add_notice(struct protocol *p, const char *v)
 	p->notices[p->nnotices++] = xstrdup(v);
 }
 
+static void add_alias(struct protocol *p, const char *v)
+{
+	p->aliases = xrealloc(p->aliases, (p->naliases + 1) * sizeof(*p->aliases));
+	p->aliases[p->naliases++] = xstrdup(v);
+}
+
 /* "key: Label" */
 static void add_category(struct loader *ld, const char *v)
 {
@@ -612,10 +631,17 @@ static void set_limit(struct loader *ld, struct limit *out, const char *name, co
 	if (ld->psec == SEC_SPAN && (out->kind == LIMIT_NONE || out->kind == LIMIT_AGREED))
 		fail(ld, ld->pline, "%s: a span needs 'N working days', 'N hours' or 'N months', got '%s'",
 		     name, quote(q, v, strlen(v)));
+	/* A sub-deadline is a time to act by, counted like a stage's: never
+	 * agreed, never "without delay". */
+	if (strcmp(name, "then-limit") == 0 && out->kind != LIMIT_HOURS && out->kind != LIMIT_WORKDAYS)
+		fail(ld, ld->pline, "%s: expected 'N hours' or 'N working days', got '%s'", name,
+		     quote(q, v, strlen(v)));
+	if (strcmp(name, "follow-up") == 0 && out->kind != LIMIT_WORKDAYS && out->kind != LIMIT_NONE)
+		fail(ld, ld->pline, "%s: expected 'N working days' or 'none', got '%s'", name, quote(q, v, strlen(v)));
 }
 
-/* "N" or "N-M", into the span's from and to. */
-static void set_range(struct loader *ld, struct span_rule *sp, const char *v)
+/* "N" or "N-M", into *lo and *hi; name is the key, for messages. */
+static void set_range(struct loader *ld, const char *name, int *lo, int *hi, const char *v)
 {
 	const char *s = v, *a, *b;
 	char q[QUOTE_SIZE];
@@ -639,15 +665,15 @@ static void set_range(struct loader *ld, struct span_rule *sp, const char *v)
 			s = a;
 	}
 	if (s == a || *s) {
-		fail(ld, ld->pline, "stages: expected 'N' or 'N-M', got '%s'", quote(q, v, strlen(v)));
+		fail(ld, ld->pline, "%s: expected 'N' or 'N-M', got '%s'", name, quote(q, v, strlen(v)));
 		return;
 	}
 	if (from < 1 || to < from) {
-		fail(ld, ld->pline, "stages: '%s' is not a range of stages from 1 up", quote(q, v, strlen(v)));
+		fail(ld, ld->pline, "%s: '%s' is not a range of stages from 1 up", name, quote(q, v, strlen(v)));
 		return;
 	}
-	sp->from = (int)from;
-	sp->to = (int)to;
+	*lo = (int)from;
+	*hi = (int)to;
 }
 
 /* Stores one complete key = value (continuations joined) in its place. */
@@ -685,7 +711,7 @@ static void commit(struct loader *ld)
 		return;
 	}
 	if (seen->key[idx] && def->type != K_NOTICES && def->type != K_CATEGORY &&
-	    def->type != K_UNCLOCKED) {
+	    def->type != K_UNCLOCKED && def->type != K_ALIAS) {
 		fail(ld, ld->pline, "%s: given twice in %s (first at line %d)", def->name, label,
 		     seen->key[idx]);
 		return;
@@ -718,7 +744,15 @@ static void commit(struct loader *ld)
 		set_limit(ld, (struct limit *)(void *)(base + def->off), def->name, v);
 		break;
 	case K_RANGE:
-		set_range(ld, (struct span_rule *)(void *)base, v);
+		set_range(ld, def->name, &((struct span_rule *)(void *)base)->from,
+		          &((struct span_rule *)(void *)base)->to, v);
+		break;
+	case K_BACK:
+		set_range(ld, def->name, &((struct route *)(void *)base)->back_from,
+		          &((struct route *)(void *)base)->back_to, v);
+		break;
+	case K_ALIAS:
+		add_alias(ld->p, v);
 		break;
 	case K_YESNO:
 		if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0) {
@@ -849,6 +883,43 @@ static void check_timed(struct loader *ld, enum sec_kind k, const struct stage_r
 	}
 }
 
+/* The keys a stage may hold only together, or only with some limits: each
+ * refused where the key that does not fit was given.  A stage "without
+ * delay" with no follow-up key comes back on the board the next working
+ * day. */
+static void check_stage_keys(struct loader *ld, enum sec_kind k, struct stage_rule *stages, size_t n,
+                             int *formal_line)
+{
+	char label[32], lim[64];
+
+	for (size_t i = 0; i < n; i++) {
+		struct stage_rule *st = &stages[i];
+		int num = (int)i + 1, line;
+
+		sec_label(k, num, label, sizeof(label));
+		if (st->parties && (st->ours || st->theirs))
+			fail(ld, key_line(ld, k, num, "parties"), "parties: %s names the sides already with "
+			     "'ours'/'theirs'; give one or the other", label);
+		if (st->then_limit.kind != LIMIT_NONE && !st->then)
+			fail(ld, key_line(ld, k, num, "then-limit"), "then-limit: %s has no 'then' saying who must "
+			     "act within it", label);
+		line = key_line(ld, k, num, "follow-up");
+		if (line && st->limit.kind != LIMIT_NONE)
+			fail(ld, line, "follow-up: only a stage 'without delay' has a follow-up date, and %s has '%s'",
+			     label, limit_describe(&st->limit, lim, sizeof(lim)));
+		else if (!line && st->limit.kind == LIMIT_NONE)
+			st->follow_up = (struct limit){ LIMIT_WORKDAYS, 1 };
+		if (st->formal) {
+			line = key_line(ld, k, num, "formal");
+			if (*formal_line)
+				fail(ld, line, "formal: only one stage can be the formal challenge (line %d is already)",
+				     *formal_line);
+			else
+				*formal_line = line;
+		}
+	}
+}
+
 /* Shrinks an array allocated at MAX_NUMBERED entries to n. */
 static void *trim(void *v, size_t n, size_t size)
 {
@@ -864,7 +935,7 @@ static void finish(struct loader *ld)
 {
 	struct protocol *p = ld->p;
 	struct route *r = p->urgent;
-	int head = ld->protocol.header ? ld->protocol.header : 1;
+	int head = ld->protocol.header ? ld->protocol.header : 1, formal_line = 0;
 
 	if (!ld->protocol.header)
 		fail(ld, 1, "missing [protocol] section");
@@ -874,6 +945,10 @@ static void finish(struct loader *ld)
 		fail(ld, head, "no stages; a protocol needs [stage 1] at least");
 	check_numbered(ld, SEC_STAGE, p->nstages);
 	check_timed(ld, SEC_STAGE, p->stages, p->nstages);
+	check_stage_keys(ld, SEC_STAGE, p->stages, p->nstages, &formal_line);
+	if (p->naliases && !p->body)
+		fail(ld, key_line(ld, SEC_PROTOCOL, 0, "alias"), "alias: names the partnership 'body', and "
+		     "[protocol] has none");
 	check_numbered(ld, SEC_SPAN, p->nspans);
 	for (size_t i = 0; i < p->nspans; i++) {
 		struct span_rule *sp = &p->spans[i];
@@ -900,6 +975,13 @@ static void finish(struct loader *ld)
 		}
 		check_numbered(ld, SEC_URGENT_STAGE, r->nstages);
 		check_timed(ld, SEC_URGENT_STAGE, r->stages, r->nstages);
+		check_stage_keys(ld, SEC_URGENT_STAGE, r->stages, r->nstages, &formal_line);
+		if (r->back_from && r->same_stages)
+			fail(ld, key_line(ld, SEC_URGENT, 0, "return"), "return: the route runs the normal stages, so "
+			     "there is nothing to return from");
+		else if (r->back_from && (size_t)r->back_to > p->nstages)
+			fail(ld, key_line(ld, SEC_URGENT, 0, "return"), "return: %d-%d is out of range; the protocol "
+			     "has %zu stage%s", r->back_from, r->back_to, p->nstages, p->nstages == 1 ? "" : "s");
 		r->stages = trim(r->stages, r->nstages, sizeof(*r->stages));
 	}
 	/* Every dispute is filed under a category, so a protocol without one

@@ -181,6 +181,6 @@ fixture() {
 		--summary "Capacity assessment on discharge disputed" >/dev/null || fail_now "fixture failed"
 	# What the commands said on the way: the protocols' notices, and nothing else.
 	cp "$E2E_TMP/fixture.err" "$E2E_TMP/cli.err"
-	said "dispute: notice: Differences in status or experience can make it hard to resolve without support: ask your supervisor or manager.
+	said "dispute: notice: Disparity in perceived status or experience may inhibit some workers from resolving the disagreement without support.
 dispute: notice: In some VCF organisations a member of the management committee takes the Senior Manager role."
 }

@@ -141,12 +141,12 @@ static const struct want_protocol shipped[] = {
 		{ "Service Manager", LIMIT_WORKDAYS, 5 },
 		{ "Assistant Director", LIMIT_WORKDAYS, 5 },
 		{ "Safeguarding Children Partnership Coordinator", LIMIT_WORKDAYS, 14 },
-	}, 6, { "thresholds", "referral-criteria", "assessment-plan", "action", "cp-conference",
+	}, 7, { "thresholds", "referral-criteria", "assessment-plan", "enquiry", "action", "cp-conference",
 	        "conference-dissent" } },
 	{ "conflict-resolution", "children", "Safeguarding Children Board (not named in the source)", 4, {
 		{ "Preventing disputes", LIMIT_WORKDAYS, 1 },
 		{ "Informal dispute procedure", LIMIT_NONE, 0 },
-		{ "Formal dispute procedure", LIMIT_NONE, 0 },
+		{ "Formal dispute procedure (the formal challenge)", LIMIT_NONE, 0 },
 		{ "Where disagreements remain", LIMIT_NONE, 0 },
 	}, 7, { "thresholds", "referral-criteria", "child-protection", "police-response",
 	        "information-sharing", "service-provision", "assessment-plan" } },
@@ -242,7 +242,8 @@ static void test_shipped_stages(void **state)
 			assert_string_equal(s->name, w->stages[j].name);
 			assert_int_equal(s->limit.kind, w->stages[j].kind);
 			assert_int_equal(s->limit.n, w->stages[j].n);
-			assert_true(s->ours != NULL || j == 0);
+			/* every stage says who acts: the two sides, or who decides */
+			assert_true(s->ours != NULL || s->parties != NULL || s->arbiter != NULL);
 		}
 		assert_int_equal(p->ncategories, w->ncategories);
 		for (size_t j = 0; j < w->ncategories; j++) {
@@ -257,12 +258,20 @@ static void test_north_wales(void **state)
 	const struct protocol *p = get("north-wales");
 
 	(void)state;
-	assert_null(p->urgent);
+	/* no fixed urgent route: a sooner date agreed at each stage */
+	assert_non_null(p->urgent);
+	assert_true(p->urgent->same_stages);
+	assert_null(p->urgent->inform);
 	assert_int_equal(p->nspans, 0);
 	assert_non_null(strstr(p->scope, "Child Protection Conference appeals"));
 	assert_non_null(strstr(p->scope, "whistle-blowing"));
 	assert_non_null(strstr(p->stages[3].notice, "uninvolved agency"));
+	assert_non_null(strstr(p->stages[3].arbiter, "uninvolved agency"));
 	assert_non_null(strstr(p->stages[3].record, "written confirmation"));
+	/* the seed's own words at stage 1, nothing added */
+	assert_string_equal(p->stages[0].notice, "Disparity in perceived status or experience may inhibit some "
+	                    "workers from resolving the disagreement without support.");
+	assert_string_equal(p->body, "the North Wales Safeguarding Board");
 }
 
 static void test_newcastle(void **state)
@@ -293,6 +302,20 @@ static void test_newcastle(void **state)
 	assert_false(p->stages[0].timed);
 	assert_string_equal(r->stages[1].name, "Head of Service");
 	assert_int_equal(r->stages[1].limit.kind, LIMIT_NONE);
+	assert_int_equal(r->stages[1].follow_up.kind, LIMIT_WORKDAYS);
+	assert_int_equal(r->stages[1].follow_up.n, 1);
+	/* back from the Service Manager's review to step 5 or 6 */
+	assert_int_equal(r->back_from, 5);
+	assert_int_equal(r->back_to, 6);
+	/* step 4: referring up the line management structure is the challenging agency's */
+	assert_non_null(strstr(p->stages[3].ours, "refers up their own agency's line management structure"));
+	assert_string_equal(p->stages[3].theirs, "The relevant Service Manager");
+	assert_non_null(strstr(p->stages[5].arbiter, "Coordinator"));
+	assert_null(p->stages[5].theirs);
+	/* nothing out of scope that the guidance does not put there */
+	assert_null(p->scope);
+	assert_string_equal(protocol_category(p, "enquiry")->label, "An enquiry (such as a Section 47 Enquiry)");
+	assert_string_equal(p->body, "the Safeguarding Children Partnership (its Coordinator)");
 
 	assert_string_equal(protocol_category(p, "cp-conference")->label,
 	                    "Need for a Child Protection Conference");
@@ -307,11 +330,24 @@ static void test_conflict_resolution(void **state)
 	(void)state;
 	assert_null(p->urgent);
 	assert_int_equal(p->nspans, 0);
-	assert_string_equal(p->stages[0].then,
-	                    "If unresolved, line managers (or equivalent) review within 24 hours");
+	assert_non_null(strstr(p->stages[0].then, "line managers"));
+	assert_int_equal(p->stages[0].then_limit.kind, LIMIT_HOURS);
+	assert_int_equal(p->stages[0].then_limit.n, 24);
 	assert_null(p->stages[1].then);
 	assert_non_null(strstr(p->stages[1].notice, "CAF/TAC Implementation Officer"));
-	assert_non_null(strstr(p->stages[3].theirs, "Head of Safeguarding"));
+	for (size_t i = 1; i < 4; i++) {
+		assert_int_equal(p->stages[i].follow_up.kind, LIMIT_WORKDAYS);
+		assert_int_equal(p->stages[i].follow_up.n, 1);
+	}
+	/* stage 3: the Head of Service is social care's, whichever side raised it;
+	 * it is the formal challenge */
+	assert_null(p->stages[2].ours);
+	assert_null(p->stages[2].theirs);
+	assert_non_null(strstr(p->stages[2].parties, "whichever agency raised the dispute"));
+	assert_true(p->stages[2].formal);
+	/* stage 4: the Head of Safeguarding decides, neither side */
+	assert_non_null(strstr(p->stages[3].arbiter, "Head of Safeguarding"));
+	assert_null(p->stages[3].theirs);
 	assert_non_null(strstr(p->scope, "Initial Child Protection Conference"));
 	assert_non_null(strstr(p->source, "not named"));
 }
@@ -323,6 +359,9 @@ static void test_sunderland(void **state)
 
 	(void)state;
 	assert_null(p->urgent);
+	assert_true(p->local_categories);
+	assert_string_equal(p->stages[1].response, "The other line manager's response");
+	assert_string_equal(p->body, "the SSCP (its Strategic Business Manager)");
 	assert_int_equal(p->nspans, 1);
 	assert_string_equal(p->spans[0].name, "Whole process");
 	assert_int_equal(p->spans[0].from, 1);
@@ -352,6 +391,10 @@ static void test_rochdale(void **state)
 	assert_int_equal(p->urgent->nstages, 0);
 	assert_non_null(strstr(p->urgent->when, "life-threatening episode"));
 	assert_non_null(strstr(p->urgent->notice, "Business Unit"));
+	assert_string_equal(p->urgent->inform, "the RBSAB Business Unit");
+	/* stage 6: the escalating agency's own Board member */
+	assert_string_equal(p->stages[5].ours, "Your agency's Board member");
+	assert_null(p->stages[5].theirs);
 	assert_null(p->stages[0].notice ? strstr(p->stages[0].notice, "Business Unit") : NULL);
 	assert_null(p->stages[1].notice ? strstr(p->stages[1].notice, "Business Unit") : NULL);
 	for (size_t i = 2; i < 6; i++)
@@ -381,6 +424,8 @@ static void test_stages_and_lookups(void **state)
 	assert_ptr_equal(rules, p->urgent->stages);
 	assert_int_equal(n, 2);
 	rules = protocol_stages(get("north-wales"), true, &n);
+	assert_int_equal(n, 4);
+	rules = protocol_stages(get("sunderland"), true, &n);
 	assert_int_equal(n, 4);
 
 	assert_ptr_equal(protocol_set_find(&set, "NORTH-Wales"), get("north-wales"));
@@ -536,7 +581,16 @@ static void test_limit_due(void **state)
 		{ LIMIT_HOURS, 1, "2026-11-27", 23 * 60 + 30, "2026-11-28", 30 },
 		{ LIMIT_HOURS, 48, "2026-12-31", 0, "2027-01-02", 0 },
 		{ LIMIT_MONTHS, 1, "2026-12-18", TIME_NONE, "2027-01-18", TIME_NONE },
-		{ LIMIT_MONTHS, 1, "2026-01-31", TIME_NONE, "2026-02-28", TIME_NONE },
+		/* the month ends on the same date, or the month's last day; on a day that is
+		 * not a working day, the working day before it (Sunderland's month) */
+		{ LIMIT_MONTHS, 1, "2026-01-31", TIME_NONE, "2026-02-27", TIME_NONE },
+		{ LIMIT_MONTHS, 1, "2026-11-28", TIME_NONE, "2026-12-24", TIME_NONE },
+		{ LIMIT_MONTHS, 1, "2026-10-31", TIME_NONE, "2026-11-30", TIME_NONE },
+		{ LIMIT_MONTHS, 1, "2026-11-02", TIME_NONE, "2026-12-02", TIME_NONE },
+		{ LIMIT_MONTHS, 1, "2030-12-01", TIME_NONE, "2030-12-31", TIME_NONE },
+		{ LIMIT_MONTHS, 1, "2031-03-31", TIME_NONE, "2031-04-30", TIME_NONE },
+		/* 14 April 2031 is Easter Monday, by the rules: back past Good Friday */
+		{ LIMIT_MONTHS, 1, "2031-03-14", TIME_NONE, "2031-04-10", TIME_NONE },
 		{ LIMIT_MONTHS, 1, "2028-01-31", 600, "2028-02-29", TIME_NONE },
 	};
 	struct calendar cal;
@@ -564,11 +618,12 @@ static void test_limit_due(void **state)
 	assert_true(due == DATE_NONE);
 	assert_int_equal(due_minute, TIME_NONE);
 
-	/* beyond the years with holiday data: refused, not guessed */
+	/* beyond the published table: the standing rules (Spring bank holiday 2035 is 28 May) */
 	l.kind = LIMIT_WORKDAYS;
 	l.n = 5;
-	assert_int_equal(limit_due(&l, &cal, EW, day_of("2035-06-01"), TIME_NONE, &due, &due_minute,
-	                           &err), ST_INVALID);
+	assert_int_equal(limit_due(&l, &cal, EW, day_of("2035-05-25"), TIME_NONE, &due, &due_minute,
+	                           &err), ST_OK);
+	assert_string_equal(date_format(due, got), "2035-06-04");
 	assert_int_equal(limit_due(&l, &cal, "atlantis", day_of("2026-06-01"), TIME_NONE, &due,
 	                           &due_minute, &err), ST_INVALID);
 	assert_int_equal(limit_due(&l, NULL, EW, day_of("2026-06-01"), TIME_NONE, &due, &due_minute,
@@ -667,7 +722,7 @@ static void test_parse_errors(void **state)
 		  "[urgent stage N] or [categories]" },
 		{ HEAD STAGE1 "colour = red\n",
 		  "10: unknown key 'colour' in [stage 1]; expected name, ours, theirs, limit, then, "
-		  "record, notice or timed" },
+		  "record, notice, timed, parties, arbiter, then-limit, follow-up, response or formal" },
 		{ HEAD "scope = a\nscope = b\n" STAGE1,
 		  "8: scope: given twice in [protocol] (first at line 7)" },
 		{ "[protocol]\ntitle = T\n" STAGE1, "1: missing required key 'partnership' in [protocol]" },
@@ -744,7 +799,7 @@ static void test_parse_errors(void **state)
 		{ HEAD STAGE1 "[categories]\ncategory = a: x\ncategory = a: y\n",
 		  "12: category: key 'a' given twice" },
 		{ HEAD STAGE1 "[categories]\nlabel = x\n",
-		  "11: unknown key 'label' in [categories]; expected category or unclocked" },
+		  "11: unknown key 'label' in [categories]; expected category, unclocked or local" },
 		{ HEAD "[stage 1]\nname =\nlimit = none\n", "8: name: empty value" },
 		{ HEAD "notice =\n" STAGE1 CATS, "7: notice: empty value" },
 		/* timed runs a working-day limit from the hour; any other limit cannot be */
@@ -777,6 +832,47 @@ static void test_parse_errors(void **state)
 		  "11: unclocked: no category 'a' above this line" },
 		{ HEAD STAGE1 "[categories]\ncategory = a: A\nunclocked = a\nunclocked = a\n",
 		  "13: unclocked: 'a' given twice" },
+		/* the sides named by their agencies, or as raising and other: not both */
+		{ HEAD STAGE1 "parties = Social care and the other agency\narbiter = The Head of Safeguarding\n" CATS,
+		  "ok" },
+		{ HEAD STAGE1 "ours = Us\nparties = Social care and the other agency\n" CATS,
+		  "11: parties: [stage 1] names the sides already with 'ours'/'theirs'; give one or the other" },
+		/* a sub-deadline of the `then` step: in hours or working days, with the step it times */
+		{ HEAD STAGE1 "then = Line managers review\nthen-limit = 24 hours\n" CATS, "ok" },
+		{ HEAD STAGE1 "then-limit = 24 hours\n" CATS,
+		  "10: then-limit: [stage 1] has no 'then' saying who must act within it" },
+		{ HEAD STAGE1 "then = Line managers review\nthen-limit = without delay\n" CATS,
+		  "11: then-limit: expected 'N hours' or 'N working days', got 'without delay'" },
+		{ HEAD STAGE1 "then = Line managers review\nthen-limit = agreed, at most 2 working days\n" CATS,
+		  "11: then-limit: expected 'N hours' or 'N working days', got 'agreed, at most 2 working days'" },
+		/* a follow-up date is for a stage "without delay" */
+		{ HEAD "[stage 1]\nname = One\nlimit = without delay\nfollow-up = 2 working days\n" CATS, "ok" },
+		{ HEAD "[stage 1]\nname = One\nlimit = without delay\nfollow-up = none\n" CATS, "ok" },
+		{ HEAD STAGE1 "follow-up = 2 working days\n" CATS,
+		  "10: follow-up: only a stage 'without delay' has a follow-up date, and [stage 1] has "
+		  "'5 working days'" },
+		{ HEAD "[stage 1]\nname = One\nlimit = without delay\nfollow-up = 1 month\n" CATS,
+		  "10: follow-up: expected 'N working days' or 'none', got '1 month'" },
+		/* one stage is the formal challenge, at most */
+		{ HEAD STAGE1 "formal = yes\n" CATS, "ok" },
+		{ HEAD STAGE1 "formal = yes\n[stage 2]\nname = Two\nlimit = none\nformal = yes\n" CATS,
+		  "14: formal: only one stage can be the formal challenge (line 10 is already)" },
+		{ HEAD STAGE1 "response = The other side's answer\n" CATS, "ok" },
+		/* the partnership body and its other names */
+		{ HEAD "body = the SSCP\nalias = SSCP\nalias = partnership\n" STAGE1 CATS, "ok" },
+		{ HEAD "alias = SSCP\n" STAGE1 CATS, "7: alias: names the partnership 'body', and [protocol] has none" },
+		/* the urgent route: who is told, and where it returns to */
+		{ HEAD STAGE1 "[stage 2]\nname = Two\nlimit = none\n[urgent]\nname = U\nwhen = W\ninform = the Unit\n"
+		  "return = 2\n[urgent stage 1]\nname = A\nlimit = 1 working day\n" CATS, "ok" },
+		{ HEAD STAGE1 "[urgent]\nname = U\nwhen = W\nstages = normal\nreturn = 1\n" CATS,
+		  "14: return: the route runs the normal stages, so there is nothing to return from" },
+		{ HEAD STAGE1 "[urgent]\nname = U\nwhen = W\nreturn = 2-3\n[urgent stage 1]\nname = A\n"
+		  "limit = 1 working day\n" CATS,
+		  "13: return: 2-3 is out of range; the protocol has 1 stage" },
+		{ HEAD STAGE1 "[urgent]\nname = U\nwhen = W\nreturn = soon\n[urgent stage 1]\nname = A\n"
+		  "limit = 1 working day\n" CATS,
+		  "13: return: expected 'N' or 'N-M', got 'soon'" },
+		{ HEAD STAGE1 "[categories]\nlocal = yes\ncategory = c: C\n", "ok" },
 		/* the earliest problem is the one reported */
 		{ HEAD "[stage 1]\nname = One\nlimit = 5 days\ncolour = red\n",
 		  "9: limit: expected 'N working days', 'N hours', 'agreed, at most N working days', "
@@ -880,7 +976,8 @@ static void test_parse_quotes(void **state)
 		{ HEAD "[stage 1]\nname = One\nlimit = 5 working days\nkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk"
 		  "kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk\xC3\xA9 = x\n",
 		  "10: unknown key 'kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk...' in "
-		  "[stage 1]; expected name, ours, theirs, limit, then, record, notice or timed" },
+		  "[stage 1]; expected name, ours, theirs, limit, then, record, notice, timed, parties, "
+		  "arbiter, then-limit, follow-up, response or formal" },
 	};
 
 	(void)state;
@@ -929,6 +1026,84 @@ static void test_parse_division(void **state)
 
 /* The parser reads len bytes and not one more: what follows is not seen,
  * and a NUL inside is a problem of its line rather than the end. */
+/* The keys of the partnership body, the sides, the sub-deadlines, the
+ * second timescale, the formal stage and the urgent route's return, read
+ * into their places; a stage "without delay" comes back the next working
+ * day unless its file says otherwise. */
+static void test_parse_new_keys(void **state)
+{
+	static const char text[] =
+		HEAD
+		"body = the SSCP\n"
+		"alias = SSCP\n"
+		"alias = partnership\n"
+		"[stage 1]\n"
+		"name = One\n"
+		"limit = 1 working day\n"
+		"then = Line managers review\n"
+		"then-limit = 24 hours\n"
+		"[stage 2]\n"
+		"name = Two\n"
+		"limit = agreed, at most 5 working days\n"
+		"response = The other line manager's response\n"
+		"[stage 3]\n"
+		"name = Three\n"
+		"limit = without delay\n"
+		"parties = The Head of Service in social care, and the equivalent in the other agency\n"
+		"formal = yes\n"
+		"[stage 4]\n"
+		"name = Four\n"
+		"limit = without delay\n"
+		"arbiter = The Head of Safeguarding\n"
+		"follow-up = 3 working days\n"
+		"[stage 5]\n"
+		"name = Five\n"
+		"limit = without delay\n"
+		"follow-up = none\n"
+		"[urgent]\n"
+		"name = U\n"
+		"when = W\n"
+		"inform = the Business Unit\n"
+		"return = 4-5\n"
+		"[urgent stage 1]\n"
+		"name = Review\n"
+		"limit = 1 working day\n"
+		"[categories]\n"
+		"local = yes\n"
+		"category = c: C\n";
+	struct protocol *p = NULL;
+	struct error err;
+
+	(void)state;
+	if (protocol_parse("x", "x.ini", text, strlen(text), &shipped_cal, &p, &err) != ST_OK)
+		fail_msg("%s", err.msg);
+	assert_string_equal(p->body, "the SSCP");
+	assert_int_equal(p->naliases, 2);
+	assert_string_equal(p->aliases[0], "SSCP");
+	assert_string_equal(p->aliases[1], "partnership");
+	assert_int_equal(p->stages[0].then_limit.kind, LIMIT_HOURS);
+	assert_int_equal(p->stages[0].then_limit.n, 24);
+	assert_int_equal(p->stages[0].follow_up.kind, LIMIT_NONE);
+	assert_string_equal(p->stages[1].response, "The other line manager's response");
+	assert_null(p->stages[0].response);
+	assert_string_equal(p->stages[2].parties,
+	                    "The Head of Service in social care, and the equivalent in the other agency");
+	assert_true(p->stages[2].formal);
+	assert_false(p->stages[1].formal);
+	assert_int_equal(p->stages[2].follow_up.kind, LIMIT_WORKDAYS);      /* the default */
+	assert_int_equal(p->stages[2].follow_up.n, 1);
+	assert_string_equal(p->stages[3].arbiter, "The Head of Safeguarding");
+	assert_int_equal(p->stages[3].follow_up.kind, LIMIT_WORKDAYS);
+	assert_int_equal(p->stages[3].follow_up.n, 3);
+	assert_int_equal(p->stages[4].follow_up.kind, LIMIT_NONE);          /* "none" */
+	assert_string_equal(p->urgent->inform, "the Business Unit");
+	assert_int_equal(p->urgent->back_from, 4);
+	assert_int_equal(p->urgent->back_to, 5);
+	assert_int_equal(p->urgent->stages[0].follow_up.kind, LIMIT_NONE);  /* it has a limit */
+	assert_true(p->local_categories);
+	protocol_free(p);
+}
+
 static void test_parse_length(void **state)
 {
 	static const char nul[] = HEAD STAGE1 "[stage 2]\nname = Tw\0o\nlimit = none\n";
@@ -943,8 +1118,8 @@ static void test_parse_length(void **state)
 	protocol_free(p);
 	assert_int_equal(protocol_parse("cut", "cut.ini", text, strlen(text), &shipped_cal, &p, &err), ST_INVALID);
 	assert_null(p);
-	assert_string_equal(err.msg, "cut.ini:12: unknown key 'colour' in [categories]; expected category "
-	                    "or unclocked");
+	assert_string_equal(err.msg, "cut.ini:12: unknown key 'colour' in [categories]; expected category, "
+	                    "unclocked or local");
 	assert_int_equal(protocol_parse("nul", "nul.ini", nul, sizeof(nul) - 1, &shipped_cal, &p, &err), ST_INVALID);
 	assert_string_equal(err.msg, "nul.ini:11: control character U+0000");
 	assert_int_equal(protocol_parse("empty", "empty.ini", NULL, 0, &shipped_cal, &p, &err), ST_INVALID);
@@ -1239,7 +1414,8 @@ static void test_category_find(void **state)
 		  "cp-conference (Need for a Child Protection Conference) or conference-dissent "
 		  "(Dissent at a Child Protection Conference); the other categories are: "
 		  "thresholds (Levels of need / thresholds), referral-criteria (A referral (criteria for referrals)), "
-		  "assessment-plan (An assessment (outcome, adequacy of the plan)) and "
+		  "assessment-plan (An assessment (outcome, adequacy of the plan)), "
+		  "enquiry (An enquiry (such as a Section 47 Enquiry)) and "
 		  "action (Decisions, actions or lack of action (the need for action))" },
 		{ "rochdale-adults", "asse", NULL,
 		  "category \"asse\" is ambiguous in rochdale-adults: it could be assessment-plan (Outcomes of assessments) "
@@ -1457,6 +1633,7 @@ int main(void)
 		cmocka_unit_test(test_limit_due_shipped),
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_parse_syntax),
+		cmocka_unit_test(test_parse_new_keys),
 		cmocka_unit_test(test_parse_length),
 		cmocka_unit_test(test_parse_division),
 		cmocka_unit_test(test_parse_quotes),

@@ -373,7 +373,8 @@ static void test_new(void **state)
 	assert_fails(svc_new(&f->c, "newcastle", &a, ref, NULL, &err), err, ST_INVALID,
 	             "unknown category \"mental-capacity\" in newcastle; the categories are: "
 	             "thresholds (Levels of need / thresholds), referral-criteria (A referral (criteria for referrals)), "
-	             "assessment-plan (An assessment (outcome, adequacy of the plan)), action (Decisions, actions or "
+	             "assessment-plan (An assessment (outcome, adequacy of the plan)), enquiry (An enquiry (such as a "
+	             "Section 47 Enquiry)), action (Decisions, actions or "
 	             "lack of action (the need for action)), cp-conference (Need for a Child Protection Conference) "
 	             "and conference-dissent (Dissent at a Child Protection Conference)");
 	a = new_args("2027-01-18", false);
