@@ -57,8 +57,17 @@ const char *record_kind_name(enum record_kind k);
 /* Only the kinds a user may write (not RK_EVENT) parse. */
 bool record_kind_parse(const char *s, enum record_kind *out);
 
+/* Which stages a stage of a dispute follows. */
+enum stage_route {
+	ROUTE_DISPUTE,          /* the route the dispute's urgent flag gives (every stage of a dispute
+	                           that never changed route) */
+	ROUTE_NORMAL,           /* the protocol's normal stages */
+	ROUTE_URGENT            /* the urgent route's own stages */
+};
+
 struct stage {
-	int number;             /* 1-based */
+	int number;             /* 1-based: its place in the dispute's history (reopening or changing
+	                           route adds a stage); the journal and the store key it */
 	long started;           /* DATE_NONE until started */
 	long due;               /* DATE_NONE when no limit is set yet */
 	long limit_due;         /* the protocol's own deadline, kept when a later date is agreed, so a
@@ -70,6 +79,15 @@ struct stage {
 	enum stage_end how;
 	int sequence;           /* bumped whenever the deadline changes or ends (calendar invite SEQUENCE) */
 	long long contact_id;   /* the counterpart manager for this stage, or 0 */
+	int route;              /* enum stage_route */
+	int step;               /* its stage number on its route (what the user reads as "stage 3");
+	                           0: the same as number */
+	long response_due;      /* the second timescale agreed at the stage (the other line manager's
+	                           response), or DATE_NONE */
+	long then_due;          /* the `then` step's sub-deadline (the line managers' 24 hours), or DATE_NONE */
+	int then_minute;        /* its time of day, or TIME_NONE */
+	long follow_up;         /* a stage "without delay": back on the board this day until a date is
+	                           agreed, or DATE_NONE */
 };
 
 /* A dispute and its started stages, in memory.  Owned strings; free with
@@ -94,6 +112,13 @@ struct dispute {
 	bool has_draft;         /* a record is being written in the workbench (a kept draft) */
 	struct stage *stages;   /* stages[0..nstages) = stages 1..nstages that were started */
 	size_t nstages;
+	long process_due;       /* the protocol's limit across the stages it is at (Sunderland's month),
+	                           a deadline as a stage's is; DATE_NONE when none runs */
+	long inform_due;        /* the day the urgent route says who must be told (Rochdale's Business
+	                           Unit), or DATE_NONE */
+	long referred;          /* the day the information was passed to the partnership body (the
+	                           dispute stays open), or DATE_NONE */
+	char *referred_to;      /* to whom, as the user wrote it, or NULL */
 };
 
 void dispute_init(struct dispute *d);
@@ -103,6 +128,31 @@ void dispute_free(struct dispute *d);
 void dispute_copy(struct dispute *dst, const struct dispute *src);
 /* The current (last started) stage, or NULL if none. Borrowed. */
 struct stage *dispute_current(const struct dispute *d);
+
+/* A stage's number on its route: what the user reads as "stage 3". */
+int stage_step(const struct stage *st);
+/* Whether st follows the urgent route (as protocol_stages takes it: a
+ * protocol whose urgent route runs the normal stages gives them anyway). */
+bool stage_urgent(const struct dispute *d, const struct stage *st);
+/* Whether st runs the urgent route's own stages (Newcastle's immediate route). */
+bool stage_on_own_route(const struct protocol *p, const struct dispute *d, const struct stage *st);
+/* The rule st follows, or NULL when p is NULL or has no such stage.  Borrowed from p. */
+const struct stage_rule *dispute_rule(const struct protocol *p, const struct dispute *d, const struct stage *st);
+/* The stages of the route d's current stage follows; *n of them.  Borrowed from p. */
+const struct stage_rule *dispute_rules(const struct protocol *p, const struct dispute *d, size_t *n);
+/* "stage 3" or "urgent stage 1" for st; returns out. */
+char *stage_label(const struct protocol *p, const struct dispute *d, const struct stage *st, char *out, size_t outlen);
+/* The stage numbered (placed) n, or NULL. Borrowed. */
+const struct stage *dispute_stage(const struct dispute *d, int n);
+
+/* An urgent dispute under a protocol with no urgent limits of its own (an
+ * urgent route that runs the normal stages, or none): it is asked for an
+ * agreed date sooner than each stage's limit, which stays the outer bound. */
+bool dispute_asks_sooner(const struct protocol *p, const struct dispute *d);
+
+/* Whether text names the protocol's partnership body: its body or an
+ * alias as whole words, case and accents set aside.  False when p has no body. */
+bool protocol_names_body(const struct protocol *p, const char *text);
 
 /* A journal entry.  Owned strings; free with record_free. */
 struct record {
@@ -169,29 +219,107 @@ enum status dispute_set_counterpart(struct dispute *d, int number, long long con
 enum status dispute_resolve(struct dispute *d, long on, const char *outcome, const char *outstanding,
                             long today, struct error *err);
 enum status dispute_withdraw(struct dispute *d, long on, const char *reason, long today, struct error *err);
-/* Refers the dispute on (partnership, inspectorate, case review): to says where. */
+/* Refers the dispute on beyond the partnership (inspectorate, case review)
+ * and closes it: to says where. */
 enum status dispute_refer(struct dispute *d, long on, const char *to, long today, struct error *err);
+
+/* Refers the dispute to the protocol's partnership body (protocol_names_body
+ * says to does): the date the information was passed is recorded and the
+ * dispute stays open at its stage.  Refused when it is closed or already
+ * referred there. */
+enum status dispute_refer_partnership(struct dispute *d, const struct protocol *p, long on, const char *to,
+                                      long today, struct error *err);
+
+/* Reopens a closed dispute on `on` (not before it closed): it is open again
+ * at the stage it closed at, started afresh with its limit.  reason must be
+ * text (text_check); it goes into the journal, not the dispute. */
+enum status dispute_reopen(struct dispute *d, const struct protocol *p, const struct calendar *cal, long on,
+                           int minute, const char *reason, long today, struct error *err);
+
+/* Makes the dispute urgent (to_urgent) or takes it back, on `on` at `minute`.
+ * Under a protocol with an urgent route of its own, to_urgent ends the
+ * current stage and starts the route's first stage (from any stage of the
+ * normal route), and back ends the route's stage and starts normal stage
+ * `step`, one the route may return to (route.back_from..back_to).
+ * Elsewhere the stages go on as they are: the dispute is marked urgent (or
+ * not), and asks for sooner agreed dates.  The day urgency begins, the
+ * route's `inform` is due (inform_due). */
+enum status dispute_switch(struct dispute *d, const struct protocol *p, const struct calendar *cal, long on,
+                           int minute, bool to_urgent, int step, long today, struct error *err);
+
+/* Agrees the current stage's second timescale (its rule's `response`):
+ * the same rules as an agreed due date. */
+enum status dispute_set_response(struct dispute *d, const struct protocol *p, const struct calendar *cal,
+                                 long day, const char *reason, long today, struct error *err);
+
+/* Works out the dispute's whole-process deadline again (the binding spans
+ * of p running at its current stage): for a dispute stored before it was
+ * kept.  Returns true when it changed. */
+bool dispute_refresh_process(struct dispute *d, const struct protocol *p, const struct calendar *cal);
 
 /* Sets (set=true) or clears the formal-challenge flag. */
 enum status dispute_challenge(struct dispute *d, long on, bool set, long today, struct error *err);
+/* Refuses the flag set or cleared by hand under a protocol whose formal
+ * challenge is a stage (rule.formal): entering that stage sets it. */
+enum status dispute_challenge_allowed(const struct dispute *d, const struct protocol *p, struct error *err);
 
-/* True when the open dispute's current deadline has passed at `minute`
- * (TIME_NONE = any time) on `today`: a date before today, or today at a
- * time already gone for a timed deadline. */
+/* One running deadline of an open dispute. */
+enum deadline_kind {
+	DL_STAGE,               /* the current stage's due date */
+	DL_FOLLOW_UP,           /* a stage without delay, no date agreed yet: back on the board */
+	DL_RESPONSE,            /* the stage's second agreed timescale */
+	DL_THEN,                /* the `then` step's sub-deadline */
+	DL_PROCESS,             /* the limit across the stages (the whole process) */
+	DL_INFORM,              /* who the urgent route tells, the day urgency began */
+	DL_NONE,                /* (the board) an open dispute with none of the above running */
+	DL_COUNT
+};
+
+struct deadline {
+	enum deadline_kind kind;
+	long due;
+	int minute;             /* TIME_NONE: the whole day */
+};
+
+/* "stage", "follow-up", "response", "then", "process", "inform", "none":
+ * as the store's deadlines view names them. */
+const char *deadline_kind_name(enum deadline_kind k);
+bool deadline_kind_parse(const char *s, enum deadline_kind *out);
+
+/* The running deadlines of d (none once closed), in kind order; returns how many. */
+size_t dispute_deadlines(const struct dispute *d, struct deadline out[DL_COUNT]);
+
+/* What a deadline is, in the protocol's words where it has them:
+ * "stage 2", "follow up stage 3", "the other line manager's response",
+ * "line managers' contact", "Whole process", "inform the RBSAB Business
+ * Unit".  Short (for the board: "response", "then", "process", "inform")
+ * when short is set.  Returns out. */
+char *deadline_describe(const struct protocol *p, const struct dispute *d, const struct deadline *dl, bool short_form,
+                        char *out, size_t outlen);
+
+/* True when one of the open dispute's running deadlines (as dispute_left
+ * measures them) has passed at `minute` (TIME_NONE = any time) on `today`:
+ * a date before today, or today at a time already gone for a timed one. */
 bool dispute_overdue(const struct dispute *d, long today, int minute);
+/* The same for one deadline. */
+bool deadline_passed(const struct deadline *dl, long today, int minute);
 
 /* The rule's name of stage `number` of d on its route, or NULL when p is
  * NULL or has no such stage.  Borrowed from p. */
 const char *dispute_stage_name(const struct protocol *p, const struct dispute *d, int number);
 
-/* Where an open dispute's current deadline stands on `today` at `minute`:
- * the one answer behind every "5 wd", "today" and "overdue" that the
- * workbench and the commands show. */
+/* Where an open dispute's soonest running deadline (the stage's, or its
+ * second timescale, sub-deadline, follow-up or whole process, whichever
+ * comes first; not the day's `inform`) stands on `today` at `minute`: the
+ * one answer behind every "5 wd", "today" and "overdue" that the workbench
+ * and the commands show. */
 enum left_kind {
 	LEFT_CLOSED,            /* the dispute is closed */
 	LEFT_NO_LIMIT,          /* no due date set (a stage "without delay") */
 	LEFT_UNKNOWN,           /* the protocol is not installed: working days cannot be counted */
 	LEFT_DAYS,              /* days working days left */
+	LEFT_AHEAD,             /* after today, but no working day before it (a deadline in hours that
+	                           falls on a Saturday) */
 	LEFT_TODAY,             /* due today (at due_minute, when timed) */
 	LEFT_PASSED_TODAY,      /* a timed deadline earlier today has passed */
 	LEFT_OVERDUE            /* days working days overdue (at least 1) */
@@ -201,10 +329,15 @@ struct left {
 	enum left_kind kind;
 	int days;               /* LEFT_DAYS: left; LEFT_OVERDUE: over */
 	int due_minute;         /* the deadline's time of day, or TIME_NONE */
+	long due;               /* the deadline measured (the soonest running one), or DATE_NONE */
+	enum deadline_kind what;
 };
 
 struct left dispute_left(const struct dispute *d, const struct protocol *p, const struct calendar *cal, long today,
                          int minute);
+/* Where one deadline of d stands (the same words as dispute_left's). */
+struct left deadline_left(const struct dispute *d, const struct protocol *p, const struct calendar *cal,
+                          const struct deadline *dl, long today, int minute);
 
 /* The working days left as one signed number (negative when overdue, 0
  * due today), as in JSON; false when there is none (closed, no limit, unknown). */

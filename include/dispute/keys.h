@@ -97,6 +97,7 @@ enum key_context {
 	X(WITHDRAW,    "withdraw",    KC_MAIN,   "w",            'w',         0,          0,   11, "w withdraw", "Withdraw the dispute") \
 	X(SET_DUE,     "set-due",     KC_MAIN,   "d",            'd',         0,          0,   12, "d due date", "Set an agreed due date for the current stage") \
 	X(CHALLENGE,   "challenge",   KC_MAIN,   "c",            'c',         0,          0,   13, "c challenge", "Mark or clear a formal challenge") \
+	X(REOPEN,      "reopen",      KC_MAIN,   "o",            'o',         0,          0,    0, "",           "Reopen a closed dispute, with the reason (shows what will be written first)") \
 	X(INVITE,      "invite",      KC_MAIN,   "x",            'x',         0,          0,   14, "x invite",   "Calendar invite for the deadline (or its cancellation): preview, then write") \
 	X(REPORT,      "report",      KC_MAIN,   "R",            'R',         0,          0,   15, "R report",   "Report: the partnership statistics for a period, as bar charts") \
 	X(FILTER,      "filter",      KC_MAIN,   "f",            'f',         0,          0,   16, "f filter",   "Show open, closed or all disputes") \

@@ -38,6 +38,23 @@ void list_filter_init(struct list_filter *f);
  * the call; returns non-zero to stop. */
 typedef int (*dispute_fn)(const struct dispute *d, void *ctx);
 
+/* The running deadlines of the open disputes (dispute_deadlines), for the
+ * deadline board: those before `before` (DATE_NONE: all), soonest first
+ * (a time of day before the whole day, then by reference and kind); an
+ * `inform` only on or after `today`, the day it is for.  A window of
+ * offset, limit (0 = no limit). */
+struct deadline_filter {
+	long before;
+	long today;
+	int offset, limit;
+};
+
+void deadline_filter_init(struct deadline_filter *f, long today);
+
+/* Receives one deadline and its dispute (with its stages), borrowed for
+ * the call; returns non-zero to stop. */
+typedef int (*deadline_fn)(const struct dispute *d, const struct deadline *dl, void *ctx);
+
 /* Which disputes a report covers: those opened within [from, to], both
  * inclusive; DATE_NONE leaves that end open (so both DATE_NONE is all
  * time).  protocol NULL means every protocol, else the id (any case). */

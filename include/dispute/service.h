@@ -77,20 +77,30 @@ enum svc_change_kind {
 	SVC_REFER,
 	SVC_CHALLENGE,
 	SVC_UNCHALLENGE,
-	SVC_COUNTERPART
+	SVC_COUNTERPART,
+	SVC_REOPEN,             /* a closed dispute open again, with a reason (text) */
+	SVC_URGENT,             /* urgent: the urgent route's own stages, or marked urgent */
+	SVC_NORMAL              /* back to the normal stages (at stage `stage`), or no longer urgent */
 };
 
 /* Borrowed strings.  svc_change_init fills the defaults. */
 struct svc_change {
 	enum svc_change_kind kind;
-	int seen_stage;         /* the stage the user saw when deciding: refused if the dispute has
-	                           moved on since (another program escalated it); 0 = no check */
+	int seen_stage;         /* the stage the user saw when deciding (its number on its route):
+	                           refused if the dispute has moved on since (another program escalated
+	                           it); 0 = no check */
+	int seen_count;         /* with seen_stage: how many stages it had (a change of route or a
+	                           reopening keeps the number); 0 = no check */
 	long on;                /* the day it happened; DATE_NONE = today */
-	long due;               /* escalate: the agreed due date or DATE_NONE; set-due: the date */
-	const char *text;       /* the outcome, the reason, or whom it is referred to; escalate and
+	long due;               /* escalate: the agreed due date or DATE_NONE; set-due: the date (or
+	                           DATE_NONE with response alone) */
+	long response;          /* escalate, set-due: the second timescale agreed, or DATE_NONE */
+	const char *text;       /* the outcome, the reason, or whom it is referred to (the protocol's
+	                           partnership body keeps it open; anyone else closes it); escalate and
 	                           set-due: why the date is later than the protocol allows */
 	const char *text2;      /* resolve: how outstanding issues are pursued, or NULL */
-	int stage;              /* counterpart: the stage (0 = the current one) */
+	int stage;              /* counterpart: the stage (0 = the current one); normal: the stage
+	                           to return to */
 	long long contact_id;   /* counterpart: the contact */
 };
 
@@ -154,6 +164,9 @@ enum status svc_setting_set(struct ctx *c, const char *key, const char *value, s
  * call (with its stages, without its journal). */
 enum status svc_list(struct ctx *c, const struct list_filter *f, dispute_fn fn, void *arg, struct error *err);
 enum status svc_count(struct ctx *c, const struct list_filter *f, int *out, struct error *err);
+/* The running deadlines f selects, for the board (store_deadlines). */
+enum status svc_deadlines(struct ctx *c, const struct deadline_filter *f, deadline_fn fn, void *arg, struct error *err);
+enum status svc_deadline_count(struct ctx *c, const struct deadline_filter *f, int *out, struct error *err);
 /* The place (0-based) of dispute ref in f's list, or -1 when it is not in it. */
 enum status svc_list_index(struct ctx *c, const struct list_filter *f, const char *ref, int *out,
                            struct error *err);

@@ -79,6 +79,13 @@ enum status store_list_index(struct store *s, const struct list_filter *f, const
 /* Counts the disputes matching f (offset/limit ignored). */
 enum status store_count(struct store *s, const struct list_filter *f, int *out, struct error *err);
 
+/* Calls fn for each running deadline f selects, in its order and window
+ * (the deadlines view); stops early when fn returns non-zero. */
+enum status store_deadlines(struct store *s, const struct deadline_filter *f, deadline_fn fn, void *ctx,
+                            struct error *err);
+/* Counts them (offset/limit ignored). */
+enum status store_deadline_count(struct store *s, const struct deadline_filter *f, int *out, struct error *err);
+
 /* Returns the agency's id, creating it if new (case-insensitive match). */
 /* The agency's id, adding it when there is none of that name (matched
  * without regard to case); *spelling (when given; freed first) receives

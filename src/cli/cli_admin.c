@@ -32,7 +32,7 @@ static void stage_print(const struct stage_rule *s)
 	if (s->arbiter)
 		cli_say("       decides:        %s", s->arbiter);
 	if (s->then && s->then_limit.kind != LIMIT_NONE)
-		cli_say("       then:           %s (within %s of the stage starting)", s->then,
+		cli_say("       then:           %s (within %s of the end of the stage's own limit)", s->then,
 		        limit_describe(&s->then_limit, lim, sizeof(lim)));
 	else if (s->then)
 		cli_say("       then:           %s", s->then);

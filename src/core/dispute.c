@@ -70,6 +70,9 @@ void dispute_init(struct dispute *d)
 	d->opened = DATE_NONE;
 	d->closed = DATE_NONE;
 	d->challenged = DATE_NONE;
+	d->process_due = DATE_NONE;
+	d->inform_due = DATE_NONE;
+	d->referred = DATE_NONE;
 	d->status = DS_OPEN;
 }
 
@@ -83,6 +86,7 @@ void dispute_free(struct dispute *d)
 	free(d->summary);
 	free(d->outcome);
 	free(d->outstanding);
+	free(d->referred_to);
 	for (size_t i = 0; i < d->nstages; i++)
 		free(d->stages[i].due_reason);
 	free(d->stages);
@@ -106,6 +110,7 @@ void dispute_copy(struct dispute *dst, const struct dispute *src)
 	dst->summary = dup_or_null(src->summary);
 	dst->outcome = dup_or_null(src->outcome);
 	dst->outstanding = dup_or_null(src->outstanding);
+	dst->referred_to = dup_or_null(src->referred_to);
 	dst->stages = src->nstages ? xmalloc(src->nstages * sizeof(*dst->stages)) : NULL;
 	for (size_t i = 0; i < src->nstages; i++) {
 		dst->stages[i] = src->stages[i];
@@ -116,6 +121,84 @@ void dispute_copy(struct dispute *dst, const struct dispute *src)
 struct stage *dispute_current(const struct dispute *d)
 {
 	return d->nstages ? &d->stages[d->nstages - 1] : NULL;
+}
+
+int stage_step(const struct stage *st)
+{
+	return st->step ? st->step : st->number;
+}
+
+bool stage_urgent(const struct dispute *d, const struct stage *st)
+{
+	return st->route == ROUTE_URGENT || (st->route == ROUTE_DISPUTE && d->urgent);
+}
+
+bool stage_on_own_route(const struct protocol *p, const struct dispute *d, const struct stage *st)
+{
+	return p && p->urgent && !p->urgent->same_stages && stage_urgent(d, st);
+}
+
+const struct stage_rule *dispute_rule(const struct protocol *p, const struct dispute *d, const struct stage *st)
+{
+	return st ? protocol_stage_rule(p, stage_urgent(d, st), stage_step(st)) : NULL;
+}
+
+const struct stage_rule *dispute_rules(const struct protocol *p, const struct dispute *d, size_t *n)
+{
+	const struct stage *cur = dispute_current(d);
+
+	return protocol_stages(p, cur ? stage_urgent(d, cur) : d->urgent, n);
+}
+
+char *stage_label(const struct protocol *p, const struct dispute *d, const struct stage *st, char *out, size_t outlen)
+{
+	snprintf(out, outlen, "%sstage %d", stage_on_own_route(p, d, st) ? "urgent " : "", stage_step(st));
+	return out;
+}
+
+const struct stage *dispute_stage(const struct dispute *d, int n)
+{
+	for (size_t i = 0; i < d->nstages; i++)
+		if (d->stages[i].number == n)
+			return &d->stages[i];
+	return NULL;
+}
+
+bool dispute_asks_sooner(const struct protocol *p, const struct dispute *d)
+{
+	return p && d->urgent && (!p->urgent || p->urgent->same_stages);
+}
+
+/* Whether the folded words `want` stand, whole, inside the folded words of `text`. */
+static bool words_within(const char *text, const char *want)
+{
+	size_t n = strlen(want);
+
+	if (!n)
+		return false;
+	for (const char *t = text; (t = strstr(t, want)) != NULL; t++)
+		if ((t == text || t[-1] == ' ') && (t[n] == '\0' || t[n] == ' '))
+			return true;
+	return false;
+}
+
+bool protocol_names_body(const struct protocol *p, const char *text)
+{
+	char *folded, *name;
+	bool found = false;
+
+	if (!p || !p->body || !text)
+		return false;
+	folded = text_fold_words(text);
+	for (size_t i = 0; !found && i <= p->naliases; i++) {
+		name = text_fold_words(i == p->naliases ? p->body : p->aliases[i]);
+		/* "the SSCP (its Strategic Business Manager)" is named by its
+		 * words after a leading "the" */
+		found = words_within(folded, strncmp(name, "the ", 4) == 0 ? name + 4 : name);
+		free(name);
+	}
+	free(folded);
+	return found;
 }
 
 void record_init(struct record *r)
@@ -230,17 +313,80 @@ static enum status check_open(const struct dispute *d, const char *verb, struct 
 	return ST_OK;
 }
 
+/* Refuses an agreed day that is before the stage starts, or not a working
+ * day (a weekend, a bank holiday, a closure day).  what names it ("due date"). */
+static enum status check_agreed_day(const struct protocol *p, const struct calendar *cal, const char *what, long day,
+                                    long started, struct error *err)
+{
+	char a[11], b[11];
+	enum status rc;
+	bool workday;
+
+	if (day < started)
+		return error_set(err, ST_REFUSED, "%s %s is before the stage starts (%s)", what, date_format(day, a),
+		                 date_format(started, b));
+	if (!calendar_covers(cal, p->division, day))
+		return error_set(err, ST_INVALID, "%s %s is outside the years with bank holiday data", what,
+		                 date_format(day, a));
+	if ((rc = calendar_is_workday(cal, p->division, day, &workday, err)))
+		return rc;
+	if (!workday) {
+		const char *holiday = calendar_holiday(cal, p->division, day);
+
+		if (holiday)
+			return error_set(err, ST_REFUSED, "%s %s is %s, a bank holiday; agree a working day", what,
+			                 date_format(day, a), holiday);
+		if (date_weekday(day) >= 5)
+			return error_set(err, ST_REFUSED, "%s %s is a %s; agree a working day", what, date_format(day, a),
+			                 date_weekday(day) == 5 ? "Saturday" : "Sunday");
+		return error_set(err, ST_REFUSED, "%s %s is a closure day; agree a working day", what, date_format(day, a));
+	}
+	return ST_OK;
+}
+
+/* The binding span (not advisory) whose deadline is the dispute's whole
+ * process, or NULL. */
+static const struct span_rule *process_span(const struct protocol *p, const struct dispute *d)
+{
+	const struct stage *cur = dispute_current(d);
+
+	for (size_t i = 0; p && cur && i < p->nspans; i++)
+		if (!p->spans[i].advisory && stage_step(cur) >= p->spans[i].from && stage_step(cur) <= p->spans[i].to)
+			return &p->spans[i];
+	return NULL;
+}
+
+/* Refuses a day agreed later than `limit` (the stage's limit as the
+ * protocol gives it, cut to the whole process) without a reason, saying
+ * which limit it passes. */
+static enum status check_later(const struct protocol *p, const struct dispute *d, const struct stage_rule *rule,
+                               const char *what, long day, long limit, const char *reason, struct error *err)
+{
+	const struct span_rule *sp = process_span(p, d);
+	char a[11], b[11], lim[64];
+
+	if (limit == DATE_NONE || day <= limit || (reason && *reason))
+		return ST_OK;
+	if (sp && limit == d->process_due)
+		error_set(err, ST_REFUSED, "%s %s is later than %s allows (%s, %s); give a reason", what, date_format(day, a),
+		          sp->name, limit_describe(&sp->limit, lim, sizeof(lim)), date_format(limit, b));
+	else
+		error_set(err, ST_REFUSED, "%s %s is later than the protocol limit (%s, %s); give a reason", what,
+		          date_format(day, a), date_format(limit, b), limit_describe(&rule->limit, lim, sizeof(lim)));
+	return error_mend(err, MEND_REASON, NULL);
+}
+
 /* Sets the new stage's due date from the limit, or the agreed date when one
- * is given: earlier is fine, later than the protocol limit needs a reason. */
-static enum status stage_fix_due(struct stage *st, const struct stage_rule *rule, const struct protocol *p,
-                                 const struct calendar *cal, int minute, long agreed, const char *reason,
-                                 bool clocked, struct error *err)
+ * is given: earlier is fine, later than the protocol limit needs a reason.
+ * The limit is cut to the whole process's deadline when that comes first
+ * (and has not passed before the stage starts). */
+static enum status stage_fix_due(struct dispute *d, struct stage *st, const struct stage_rule *rule,
+                                 const struct protocol *p, const struct calendar *cal, int minute, long agreed,
+                                 const char *reason, bool clocked, struct error *err)
 {
 	long limit_day;
 	int limit_minute;
-	char a[11], b[11], lim[64];
 	enum status rc;
-	bool workday;
 
 	rc = limit_due(&rule->limit, cal, p->division, st->started, minute, &limit_day, &limit_minute, err);
 	if (rc != ST_OK)
@@ -255,6 +401,11 @@ static enum status stage_fix_due(struct stage *st, const struct stage_rule *rule
 		limit_day = DATE_NONE;
 		limit_minute = TIME_NONE;
 	}
+	if (clocked && d->process_due != DATE_NONE && d->process_due >= st->started &&
+	    (limit_day == DATE_NONE ? rule->limit.kind != LIMIT_NONE : d->process_due < limit_day)) {
+		limit_day = d->process_due;
+		limit_minute = TIME_NONE;
+	}
 	st->limit_due = limit_day;
 	if (agreed == DATE_NONE) {
 		st->due = limit_day;
@@ -262,31 +413,12 @@ static enum status stage_fix_due(struct stage *st, const struct stage_rule *rule
 		st->due_agreed = false;
 		return ST_OK;
 	}
-	if (agreed < st->started)
-		return error_set(err, ST_REFUSED, "due date %s is before the stage starts (%s)", date_format(agreed, a),
-		                 date_format(st->started, b));
-	if (!calendar_covers(cal, p->division, agreed))
-		return error_set(err, ST_INVALID, "due date %s is outside the years with bank holiday data",
-		                 date_format(agreed, a));
-	if ((rc = calendar_is_workday(cal, p->division, agreed, &workday, err)))
+	if ((rc = check_agreed_day(p, cal, "due date", agreed, st->started, err)))
 		return rc;
-	if (!workday) {
-		const char *holiday = calendar_holiday(cal, p->division, agreed);
-
-		if (holiday)
-			return error_set(err, ST_REFUSED, "due date %s is %s, a bank holiday; agree a working day",
-			                 date_format(agreed, a), holiday);
-		if (date_weekday(agreed) >= 5)
-			return error_set(err, ST_REFUSED, "due date %s is a %s; agree a working day", date_format(agreed, a),
-			                 date_weekday(agreed) == 5 ? "Saturday" : "Sunday");
-		return error_set(err, ST_REFUSED, "due date %s is a closure day; agree a working day",
-		                 date_format(agreed, a));
-	}
-	if (limit_day != DATE_NONE && agreed > limit_day && (!reason || !*reason)) {
-		error_set(err, ST_REFUSED, "due date %s is later than the protocol limit (%s, %s); give a reason",
-		          date_format(agreed, a), date_format(limit_day, b), limit_describe(&rule->limit, lim, sizeof(lim)));
-		return error_mend(err, MEND_REASON, NULL);
-	}
+	/* "Without delay" has no limit of its own, but the whole process does. */
+	if ((rc = check_later(p, d, rule, "due date", agreed, limit_day != DATE_NONE ? limit_day :
+	                      clocked && d->process_due >= st->started ? d->process_due : DATE_NONE, reason, err)))
+		return rc;
 	if (reason && *reason) {
 		rc = take_text(&st->due_reason, reason, false, LINE_MAX_LEN, "the reason", err);
 		if (rc != ST_OK)
@@ -298,15 +430,88 @@ static enum status stage_fix_due(struct stage *st, const struct stage_rule *rule
 	return ST_OK;
 }
 
-/* Whether the dispute's kind of disagreement runs through the stage clock. */
-static bool clocked(const struct protocol *p, const struct dispute *d)
+/* What a stage's rule adds when it starts: the `then` step's sub-deadline
+ * (from the end of the stage's own limit, at `minute`), the follow-up of a stage without
+ * delay, the second timescale (its limit until agreed), and the formal
+ * challenge of a formal stage. */
+static enum status stage_start_extras(struct dispute *d, struct stage *st, const struct stage_rule *rule,
+                                      const struct protocol *p, const struct calendar *cal, int minute,
+                                      bool clocked, struct error *err)
+{
+	enum status rc;
+	int m;
+
+	st->then_due = st->follow_up = st->response_due = DATE_NONE;
+	st->then_minute = TIME_NONE;
+	if (rule->formal && d->challenged == DATE_NONE)
+		d->challenged = st->started;
+	if (!clocked)
+		return ST_OK;
+	if (rule->then_limit.kind != LIMIT_NONE) {
+		/* The `then` step follows the stage's own limit: the line managers'
+		 * 24 hours run from the end of the practitioners' working day, at
+		 * the hour the stage started (09:00 when not known). */
+		long base = st->limit_due != DATE_NONE ? st->limit_due : st->started;
+
+		if ((rc = limit_due(&rule->then_limit, cal, p->division, base, minute, &st->then_due, &st->then_minute,
+		                    err)))
+			return rc;
+		/* working days from an hour keep the hour, as a timed stage does */
+		if (rule->then_limit.kind == LIMIT_WORKDAYS && minute != TIME_NONE)
+			st->then_minute = minute;
+	}
+	if (rule->limit.kind == LIMIT_NONE && rule->follow_up.kind == LIMIT_WORKDAYS &&
+	    (rc = limit_due(&rule->follow_up, cal, p->division, st->started, TIME_NONE, &st->follow_up, &m, err)))
+		return rc;
+	if (rule->response)
+		st->response_due = st->limit_due;
+	return ST_OK;
+}
+
+/* Whether stage st runs the stage clock: a kind of disagreement the
+ * protocol records without one (Newcastle's conference dissent) starts
+ * without it, and escalating takes it into the stages and their limits. */
+static bool clocked(const struct protocol *p, const struct dispute *d, const struct stage *st)
 {
 	const struct category *cat = protocol_category(p, d->category);
 
-	return !cat || !cat->unclocked;
+	return !cat || !cat->unclocked || stage_step(st) != 1 || stage_on_own_route(p, d, st);
 }
 
-static struct stage *stage_push(struct dispute *d)
+/* The day stage number `from` of the normal route first started, or DATE_NONE. */
+static long route_start(const struct protocol *p, const struct dispute *d, int from)
+{
+	for (size_t i = 0; i < d->nstages; i++)
+		if (!stage_on_own_route(p, d, &d->stages[i]) && stage_step(&d->stages[i]) == from &&
+		    d->stages[i].started != DATE_NONE)
+			return d->stages[i].started;
+	return DATE_NONE;
+}
+
+bool dispute_refresh_process(struct dispute *d, const struct protocol *p, const struct calendar *cal)
+{
+	const struct stage *cur = dispute_current(d);
+	long best = DATE_NONE, was = d->process_due;
+
+	/* Spans count the normal stages: an urgent route with stages of its
+	 * own (Newcastle's) is not measured by them. */
+	for (size_t i = 0; p && cur && !stage_on_own_route(p, d, cur) && i < p->nspans; i++) {
+		const struct span_rule *sp = &p->spans[i];
+		long start = route_start(p, d, sp->from), due;
+		int m;
+
+		if (sp->advisory || stage_step(cur) < sp->from || stage_step(cur) > sp->to || start == DATE_NONE)
+			continue;
+		if (limit_due(&sp->limit, cal, p->division, start, TIME_NONE, &due, &m, NULL) == ST_OK &&
+		    due != DATE_NONE && (best == DATE_NONE || due < best))
+			best = due;
+	}
+	d->process_due = best;
+	return best != was;
+}
+
+/* A new stage after the last, on `route` at `step` (step 0: the next place). */
+static struct stage *stage_push(struct dispute *d, int route, int step)
 {
 	struct stage *st;
 
@@ -315,16 +520,40 @@ static struct stage *stage_push(struct dispute *d)
 	memset(st, 0, sizeof(*st));
 	st->number = (int)d->nstages;
 	st->started = st->due = st->ended = st->limit_due = DATE_NONE;
-	st->due_minute = TIME_NONE;
+	st->response_due = st->then_due = st->follow_up = DATE_NONE;
+	st->due_minute = st->then_minute = TIME_NONE;
 	st->how = SE_NONE;
+	st->route = route;
+	/* The step is kept only where it is not the stage's place, so a
+	 * dispute that never changes route journals as it always did. */
+	st->step = step == st->number ? 0 : step;
 	d->current_stage = st->number;
 	return st;
+}
+
+/* Starts stage st on `on` at `minute`: the whole process, the due date, and
+ * what the rule adds. */
+static enum status stage_start(struct dispute *d, struct stage *st, const struct protocol *p,
+                               const struct calendar *cal, long on, int minute, long agreed, const char *reason,
+                               struct error *err)
+{
+	const struct stage_rule *rule = dispute_rule(p, d, st);
+	bool clock = clocked(p, d, st);
+	enum status rc;
+	char label[32];
+
+	if (!rule)
+		return error_set(err, ST_INVALID, "%s has no %s", p->id, stage_label(p, d, st, label, sizeof(label)));
+	st->started = on;
+	dispute_refresh_process(d, p, cal);
+	if ((rc = stage_fix_due(d, st, rule, p, cal, minute, agreed, reason, clock, err)))
+		return rc;
+	return stage_start_extras(d, st, rule, p, cal, minute, clock, err);
 }
 
 enum status dispute_open(struct dispute *d, const struct protocol *p, const struct calendar *cal,
                          const struct dispute_new *args, long today, struct error *err)
 {
-	const struct stage_rule *rules;
 	const struct category *cat;
 	struct stage *st;
 	size_t nrules;
@@ -346,7 +575,7 @@ enum status dispute_open(struct dispute *d, const struct protocol *p, const stru
 		return error_set(err, ST_INVALID, "the opening date is missing");
 	if (args->opened > today)
 		return error_set(err, ST_REFUSED, "opening date %s is after today", date_format(args->opened, a));
-	rules = protocol_stages(p, args->urgent, &nrules);
+	protocol_stages(p, args->urgent, &nrules);
 	if (!nrules)
 		return error_set(err, ST_INVALID, "protocol %s has no stages", p->id);
 
@@ -357,55 +586,49 @@ enum status dispute_open(struct dispute *d, const struct protocol *p, const stru
 	d->urgent = args->urgent;
 	d->opened = args->opened;
 	d->status = DS_OPEN;
-	st = stage_push(d);
-	st->started = args->opened;
-	return stage_fix_due(st, &rules[0], p, cal, args->minute, DATE_NONE, NULL, !cat->unclocked, err);
+	if (d->urgent && p->urgent && p->urgent->inform)
+		d->inform_due = d->opened;
+	st = stage_push(d, ROUTE_DISPUTE, 1);
+	return stage_start(d, st, p, cal, args->opened, args->minute, DATE_NONE, NULL, err);
 }
 
 enum status dispute_escalate(struct dispute *d, const struct protocol *p, const struct calendar *cal,
                              long on, int minute, long agreed_due, const char *reason,
                              long today, struct error *err)
 {
-	const struct stage_rule *rules;
 	struct stage *cur, *st;
+	struct dispute saved;
 	size_t nrules;
 	enum status rc;
 
 	if ((rc = check_open(d, "escalated", err)))
 		return rc;
-	rules = protocol_stages(p, d->urgent, &nrules);
+	dispute_rules(p, d, &nrules);
 	cur = dispute_current(d);
-	if ((size_t)cur->number >= nrules)
+	if ((size_t)stage_step(cur) >= nrules)
 		return error_set(err, ST_REFUSED,
 		                 "%s is at stage %d of %zu, the last stage of %s; resolve it, withdraw it or refer it on",
-		                 d->reference, cur->number, nrules, p->id);
+		                 d->reference, stage_step(cur), nrules, p->id);
 	if ((rc = check_day(on, cur->started, "the current stage started", today, "escalation date", err)))
 		return rc;
+	dispute_init(&saved);
+	dispute_copy(&saved, d);
 	cur->ended = on;
 	cur->how = SE_ESCALATED;
 	cur->sequence++;
-	st = stage_push(d);
-	st->started = on;
-	rc = stage_fix_due(st, &rules[st->number - 1], p, cal, minute, agreed_due, reason, clocked(p, d), err);
-	if (rc != ST_OK) {
-		/* leave the dispute as it was */
-		free(st->due_reason);
-		d->nstages--;
-		d->current_stage = (int)d->nstages;
-		cur = dispute_current(d);
-		cur->ended = DATE_NONE;
-		cur->how = SE_NONE;
-		cur->sequence--;
-	}
+	st = stage_push(d, cur->route, stage_step(cur) + 1);
+	rc = stage_start(d, st, p, cal, on, minute, agreed_due, reason, err);
+	if (rc != ST_OK)
+		dispute_copy(d, &saved);        /* leave the dispute as it was */
+	dispute_free(&saved);
 	return rc;
 }
 
 enum status dispute_set_due(struct dispute *d, const struct protocol *p, const struct calendar *cal,
                             long due, const char *reason, long today, struct error *err)
 {
-	const struct stage_rule *rules;
+	const struct stage_rule *rule;
 	struct stage *cur, saved;
-	size_t nrules;
 	enum status rc;
 
 	(void)today;
@@ -413,14 +636,13 @@ enum status dispute_set_due(struct dispute *d, const struct protocol *p, const s
 		return rc;
 	if (due == DATE_NONE)
 		return error_set(err, ST_INVALID, "the due date is missing");
-	rules = protocol_stages(p, d->urgent, &nrules);
 	cur = dispute_current(d);
-	if ((size_t)cur->number > nrules)
-		return error_set(err, ST_INVALID, "%s is at stage %d but %s has %zu stages", d->reference, cur->number,
-		                 p->id, nrules);
+	if (!(rule = dispute_rule(p, d, cur)))
+		return error_set(err, ST_INVALID, "%s is at stage %d but %s has no such stage", d->reference,
+		                 stage_step(cur), p->id);
 	saved = *cur;
 	saved.due_reason = xstrdup(cur->due_reason);
-	rc = stage_fix_due(cur, &rules[cur->number - 1], p, cal, TIME_NONE, due, reason, clocked(p, d), err);
+	rc = stage_fix_due(d, cur, rule, p, cal, TIME_NONE, due, reason, clocked(p, d, cur), err);
 	if (rc != ST_OK) {
 		free(cur->due_reason);
 		*cur = saved;
@@ -428,6 +650,34 @@ enum status dispute_set_due(struct dispute *d, const struct protocol *p, const s
 	}
 	free(saved.due_reason);
 	cur->sequence = saved.sequence + 1;
+	return ST_OK;
+}
+
+enum status dispute_set_response(struct dispute *d, const struct protocol *p, const struct calendar *cal,
+                                 long day, const char *reason, long today, struct error *err)
+{
+	const struct stage_rule *rule;
+	struct stage *cur;
+	enum status rc;
+	char label[32];
+
+	(void)today;
+	if ((rc = check_open(d, "given a second timescale", err)))
+		return rc;
+	if (day == DATE_NONE)
+		return error_set(err, ST_INVALID, "the response date is missing");
+	cur = dispute_current(d);
+	rule = dispute_rule(p, d, cur);
+	if (!rule || !rule->response)
+		return error_set(err, ST_REFUSED, "%s agrees no second timescale at %s", p->id,
+		                 stage_label(p, d, cur, label, sizeof(label)));
+	if ((rc = check_agreed_day(p, cal, "response date", day, cur->started, err)) ||
+	    (rc = check_later(p, d, rule, "response date", day, cur->limit_due, reason, err)))
+		return rc;
+	if (reason && *reason && (rc = take_text(&cur->due_reason, reason, false, LINE_MAX_LEN, "the reason", err)))
+		return rc;
+	cur->response_due = day;
+	cur->sequence++;
 	return ST_OK;
 }
 
@@ -494,6 +744,125 @@ enum status dispute_refer(struct dispute *d, long on, const char *to, long today
 	return dispute_close(d, DS_REFERRED, SE_REFERRED, on, to, "whom it is referred to", "referred on", today, err);
 }
 
+enum status dispute_refer_partnership(struct dispute *d, const struct protocol *p, long on, const char *to,
+                                      long today, struct error *err)
+{
+	char a[11];
+	enum status rc;
+
+	if ((rc = check_open(d, "referred", err)))
+		return rc;
+	if (d->referred != DATE_NONE)
+		return error_set(err, ST_REFUSED, "%s was referred to %s on %s already", d->reference, p->body,
+		                 date_format(d->referred, a));
+	if ((rc = check_day(on, d->opened, "the dispute was opened", today, "referral date", err)))
+		return rc;
+	if ((rc = take_text(&d->referred_to, to, false, LINE_MAX_LEN, "whom it is referred to", err)))
+		return rc;
+	d->referred = on;
+	return ST_OK;
+}
+
+enum status dispute_reopen(struct dispute *d, const struct protocol *p, const struct calendar *cal, long on,
+                           int minute, const char *reason, long today, struct error *err)
+{
+	struct dispute saved;
+	struct stage *last, *st;
+	char *why = NULL;
+	enum status rc;
+
+	if (d->status == DS_OPEN)
+		return error_set(err, ST_REFUSED, "%s is open; only a closed dispute can be reopened",
+		                 d->reference[0] ? d->reference : "the dispute");
+	if (!(last = dispute_current(d)))
+		return error_set(err, ST_REFUSED, "%s has no stage", d->reference);
+	if ((rc = take_text(&why, reason, true, TEXT_MAX, "the reason", err)))
+		return rc;
+	free(why);
+	if ((rc = check_day(on, d->closed, "it was closed", today, "reopening date", err)))
+		return rc;
+	dispute_init(&saved);
+	dispute_copy(&saved, d);
+	d->status = DS_OPEN;
+	d->closed = DATE_NONE;
+	free(d->outcome);
+	free(d->outstanding);
+	d->outcome = d->outstanding = NULL;
+	st = stage_push(d, last->route, stage_step(last));
+	rc = stage_start(d, st, p, cal, on, minute, DATE_NONE, NULL, err);
+	if (rc != ST_OK)
+		dispute_copy(d, &saved);
+	dispute_free(&saved);
+	return rc;
+}
+
+enum status dispute_switch(struct dispute *d, const struct protocol *p, const struct calendar *cal, long on,
+                           int minute, bool to_urgent, int step, long today, struct error *err)
+{
+	const struct route *r = p->urgent;
+	struct dispute saved;
+	struct stage *cur, *st;
+	enum status rc;
+	char label[32];
+
+	if ((rc = check_open(d, to_urgent ? "made urgent" : "taken off the urgent route", err)))
+		return rc;
+	cur = dispute_current(d);
+	if ((rc = check_day(on, cur->started, "the current stage started", today, "the date", err)))
+		return rc;
+	if (!r || r->same_stages) {
+		/* no route of its own: the stages go on, asked for sooner dates */
+		if (d->urgent == to_urgent)
+			return error_set(err, ST_REFUSED, "%s is %s already", d->reference, to_urgent ? "urgent" : "not urgent");
+		d->urgent = to_urgent;
+		d->inform_due = to_urgent && r && r->inform ? on : DATE_NONE;
+		return ST_OK;
+	}
+	if (to_urgent && stage_on_own_route(p, d, cur))
+		return error_set(err, ST_REFUSED, "%s is on %s already, at %s", d->reference, r->name,
+		                 stage_label(p, d, cur, label, sizeof(label)));
+	if (!to_urgent && !stage_on_own_route(p, d, cur))
+		return error_set(err, ST_REFUSED, "%s is not on %s", d->reference, r->name);
+	if (!to_urgent && (!r->back_from || step < r->back_from || step > r->back_to)) {
+		if (!r->back_from)
+			return error_set(err, ST_REFUSED, "%s names no stage to return to from %s", p->id, r->name);
+		if (r->back_from == r->back_to)
+			return error_set(err, ST_REFUSED, "%s returns from %s to stage %d only", p->id, r->name, r->back_from);
+		return error_set(err, ST_REFUSED, "%s returns from %s to stage %d to %d only", p->id, r->name,
+		                 r->back_from, r->back_to);
+	}
+	dispute_init(&saved);
+	dispute_copy(&saved, d);
+	/* The stages so far keep the route they followed, whatever the flag says now. */
+	for (size_t i = 0; i < d->nstages; i++)
+		if (d->stages[i].route == ROUTE_DISPUTE)
+			d->stages[i].route = stage_urgent(d, &d->stages[i]) ? ROUTE_URGENT : ROUTE_NORMAL;
+	cur->ended = on;
+	cur->how = SE_ESCALATED;
+	cur->sequence++;
+	if (to_urgent) {
+		d->urgent = true;
+		if (r->inform)
+			d->inform_due = on;
+	}
+	st = stage_push(d, to_urgent ? ROUTE_URGENT : ROUTE_NORMAL, to_urgent ? 1 : step);
+	rc = stage_start(d, st, p, cal, on, minute, DATE_NONE, NULL, err);
+	if (rc != ST_OK)
+		dispute_copy(d, &saved);
+	dispute_free(&saved);
+	return rc;
+}
+
+enum status dispute_challenge_allowed(const struct dispute *d, const struct protocol *p, struct error *err)
+{
+	for (size_t i = 0; p && i < p->nstages; i++)
+		if (p->stages[i].formal)
+			return error_set(err, ST_REFUSED, "under %s the formal challenge is stage %zu (%s): escalating to it "
+			                 "sets the flag%s", p->id, i + 1, p->stages[i].name,
+			                 d->challenged != DATE_NONE ? ", and it stays" : "");
+	return ST_OK;
+}
+
 enum status dispute_challenge(struct dispute *d, long on, bool set, long today, struct error *err)
 {
 	enum status rc;
@@ -516,16 +885,6 @@ enum status dispute_challenge(struct dispute *d, long on, bool set, long today, 
 	return ST_OK;
 }
 
-bool dispute_overdue(const struct dispute *d, long today, int minute)
-{
-	const struct stage *cur = dispute_current(d);
-
-	if (d->status != DS_OPEN || !cur || cur->due == DATE_NONE)
-		return false;
-	return cur->due < today ||
-	       (cur->due == today && cur->due_minute != TIME_NONE && minute != TIME_NONE && minute >= cur->due_minute);
-}
-
 enum status dispute_days_left(const struct dispute *d, const struct protocol *p, const struct calendar *cal,
                               long today, int *out, struct error *err)
 {
@@ -545,42 +904,177 @@ enum status dispute_days_left(const struct dispute *d, const struct protocol *p,
 
 const char *dispute_stage_name(const struct protocol *p, const struct dispute *d, int number)
 {
-	const struct stage_rule *rule = protocol_stage_rule(p, d->urgent, number);
+	const struct stage_rule *rule = dispute_rule(p, d, dispute_stage(d, number));
 
 	return rule ? rule->name : NULL;
 }
 
-struct left dispute_left(const struct dispute *d, const struct protocol *p, const struct calendar *cal, long today,
-                         int minute)
+static const char *const deadline_names[DL_COUNT] = {
+	"stage", "follow-up", "response", "then", "process", "inform", "none",
+};
+
+const char *deadline_kind_name(enum deadline_kind k)
+{
+	return (unsigned)k < DL_COUNT ? deadline_names[k] : "?";
+}
+
+bool deadline_kind_parse(const char *s, enum deadline_kind *out)
+{
+	for (int i = 0; s && i < DL_COUNT; i++)
+		if (strcmp(s, deadline_names[i]) == 0) {
+			*out = (enum deadline_kind)i;
+			return true;
+		}
+	return false;
+}
+
+size_t dispute_deadlines(const struct dispute *d, struct deadline out[DL_COUNT])
 {
 	const struct stage *cur = dispute_current(d);
-	struct left l = { LEFT_CLOSED, 0, TIME_NONE };
+	size_t n = 0;
+
+	if (d->status != DS_OPEN || !cur)
+		return 0;
+	if (cur->due != DATE_NONE)
+		out[n++] = (struct deadline){ DL_STAGE, cur->due, cur->due_minute };
+	else if (cur->follow_up != DATE_NONE)
+		out[n++] = (struct deadline){ DL_FOLLOW_UP, cur->follow_up, TIME_NONE };
+	if (cur->response_due != DATE_NONE)
+		out[n++] = (struct deadline){ DL_RESPONSE, cur->response_due, TIME_NONE };
+	if (cur->then_due != DATE_NONE)
+		out[n++] = (struct deadline){ DL_THEN, cur->then_due, cur->then_minute };
+	if (d->process_due != DATE_NONE)
+		out[n++] = (struct deadline){ DL_PROCESS, d->process_due, TIME_NONE };
+	if (d->inform_due != DATE_NONE)
+		out[n++] = (struct deadline){ DL_INFORM, d->inform_due, TIME_NONE };
+	return n;
+}
+
+char *deadline_describe(const struct protocol *p, const struct dispute *d, const struct deadline *dl, bool short_form,
+                        char *out, size_t outlen)
+{
+	const struct stage *cur = dispute_current(d);
+	const struct stage_rule *rule = dispute_rule(p, d, cur);
+	const struct span_rule *sp = process_span(p, d);
+	char label[32] = "stage";
+
+	if (cur)
+		stage_label(p, d, cur, label, sizeof(label));
+	switch (dl->kind) {
+	case DL_STAGE:
+		snprintf(out, outlen, "%s", label);
+		break;
+	case DL_FOLLOW_UP:
+		snprintf(out, outlen, short_form ? "follow up" : "follow up %s: no date agreed yet", label);
+		break;
+	case DL_RESPONSE:
+		snprintf(out, outlen, "%s", short_form || !rule || !rule->response ? "response" : rule->response);
+		break;
+	case DL_THEN:
+		snprintf(out, outlen, "%s", short_form || !rule || !rule->then ? "then" : rule->then);
+		break;
+	case DL_PROCESS:
+		snprintf(out, outlen, "%s", short_form || !sp ? "process" : sp->name);
+		break;
+	case DL_INFORM:
+		if (short_form || !p || !p->urgent || !p->urgent->inform)
+			snprintf(out, outlen, "inform");
+		else
+			snprintf(out, outlen, "inform %s", p->urgent->inform);
+		break;
+	case DL_NONE:
+		snprintf(out, outlen, "%s", short_form ? "" : "no limit set");
+		break;
+	case DL_COUNT:
+	default:
+		snprintf(out, outlen, "?");
+		break;
+	}
+	return out;
+}
+
+bool deadline_passed(const struct deadline *dl, long today, int minute)
+{
+	return dl->due < today ||
+	       (dl->due == today && dl->minute != TIME_NONE && minute != TIME_NONE && minute >= dl->minute);
+}
+
+/* The soonest running deadline that dispute_left measures (not the day's
+ * `inform`), or false when there is none. */
+static bool soonest(const struct dispute *d, struct deadline *out)
+{
+	struct deadline v[DL_COUNT];
+	size_t n = dispute_deadlines(d, v);
+	bool found = false;
+
+	for (size_t i = 0; i < n; i++) {
+		int a = v[i].minute == TIME_NONE ? 24 * 60 : v[i].minute, b = out->minute == TIME_NONE ? 24 * 60 : out->minute;
+
+		if (v[i].kind == DL_INFORM)
+			continue;
+		if (!found || v[i].due < out->due || (v[i].due == out->due && a < b)) {
+			*out = v[i];
+			found = true;
+		}
+	}
+	return found;
+}
+
+bool dispute_overdue(const struct dispute *d, long today, int minute)
+{
+	struct deadline v[DL_COUNT];
+	size_t n = dispute_deadlines(d, v);
+
+	for (size_t i = 0; i < n; i++)
+		if (v[i].kind != DL_INFORM && deadline_passed(&v[i], today, minute))
+			return true;
+	return false;
+}
+
+struct left deadline_left(const struct dispute *d, const struct protocol *p, const struct calendar *cal,
+                          const struct deadline *dl, long today, int minute)
+{
+	struct left l = { LEFT_CLOSED, 0, dl->minute, dl->due, dl->kind };
 	int days;
 
 	if (d->status != DS_OPEN)
 		return l;
-	if (!cur || cur->due == DATE_NONE) {
-		l.kind = LEFT_NO_LIMIT;
+	/* Without the calendar a date still says whether it has passed. */
+	if (!p || workdays_between(cal, p->division, today, dl->due, &days, NULL) != ST_OK) {
+		l.kind = deadline_passed(dl, today, minute) ? LEFT_PASSED_TODAY : LEFT_UNKNOWN;
 		return l;
 	}
-	l.due_minute = cur->due_minute;
-	if (!p || dispute_days_left(d, p, cal, today, &days, NULL) != ST_OK) {
-		/* Without the calendar a date still says whether it has passed. */
-		l.kind = dispute_overdue(d, today, minute) ? LEFT_PASSED_TODAY : LEFT_UNKNOWN;
-		return l;
-	}
+	/* The Saturday after a missed Friday deadline has no working day in
+	 * between, yet the deadline has passed: overdue is never 0. */
+	if (dl->due < today && days == 0)
+		days = -1;
 	if (days < 0) {
 		l.kind = LEFT_OVERDUE;
 		l.days = -days;
-	} else if (dispute_overdue(d, today, minute)) {
+	} else if (deadline_passed(dl, today, minute)) {
 		l.kind = LEFT_PASSED_TODAY;
 	} else if (days > 0) {
 		l.kind = LEFT_DAYS;
 		l.days = days;
 	} else {
-		l.kind = LEFT_TODAY;
+		l.kind = dl->due > today ? LEFT_AHEAD : LEFT_TODAY;
 	}
 	return l;
+}
+
+struct left dispute_left(const struct dispute *d, const struct protocol *p, const struct calendar *cal, long today,
+                         int minute)
+{
+	struct left l = { LEFT_CLOSED, 0, TIME_NONE, DATE_NONE, DL_STAGE };
+	struct deadline dl;
+
+	if (d->status != DS_OPEN)
+		return l;
+	if (!soonest(d, &dl)) {
+		l.kind = LEFT_NO_LIMIT;
+		return l;
+	}
+	return deadline_left(d, p, cal, &dl, today, minute);
 }
 
 bool left_days(const struct left *l, int *out)
@@ -591,6 +1085,7 @@ bool left_days(const struct left *l, int *out)
 		return true;
 	case LEFT_TODAY:
 	case LEFT_PASSED_TODAY:
+	case LEFT_AHEAD:
 		*out = 0;
 		return true;
 	case LEFT_OVERDUE:
@@ -629,6 +1124,10 @@ char *left_text(const struct left *l, bool long_form, char *out, size_t outlen)
 		else
 			snprintf(out, outlen, "today");
 		break;
+	case LEFT_AHEAD:
+		snprintf(out, outlen, long_form ? "due %s%s, before the next working day" : "%s%s",
+		         date_weekday_name(l->due), tm);
+		break;
 	case LEFT_PASSED_TODAY:
 		if (long_form && *tm)
 			snprintf(out, outlen, "OVERDUE since%s today", tm);
@@ -645,33 +1144,38 @@ char *left_text(const struct left *l, bool long_form, char *out, size_t outlen)
 	return out;
 }
 
-/* The stage numbered n, when it has started; NULL otherwise. */
-static const struct stage *stage_numbered(const struct dispute *d, int n)
+/* The first stage of the normal route at step n that started, or with
+ * last the last one; NULL when there is none. */
+static const struct stage *stage_at_step(const struct protocol *p, const struct dispute *d, int n, bool last)
 {
+	const struct stage *found = NULL;
+
 	for (size_t i = 0; i < d->nstages; i++)
-		if (d->stages[i].number == n && d->stages[i].started != DATE_NONE)
-			return &d->stages[i];
-	return NULL;
+		if (stage_step(&d->stages[i]) == n && d->stages[i].started != DATE_NONE &&
+		    !stage_on_own_route(p, d, &d->stages[i]) && (!found || last))
+			found = &d->stages[i];
+	return found;
 }
 
 struct span dispute_span(const struct dispute *d, const struct protocol *p, const struct calendar *cal,
                          const struct span_rule *sp, long today)
 {
 	struct span out = { SPAN_NONE, DATE_NONE, DATE_NONE, false };
-	const struct stage *from = stage_numbered(d, sp->from), *to = stage_numbered(d, sp->to);
+	const struct stage *from = stage_at_step(p, d, sp->from, false), *to = stage_at_step(p, d, sp->to, true);
+	const struct stage *cur = dispute_current(d);
 	int minute;
 
 	/* Spans count the normal stages: an urgent route with stages of its
 	 * own (Newcastle's) is not measured by them. */
-	if (!p || (d->urgent && p->urgent && !p->urgent->same_stages) || !from)
+	if (!p || !cur || stage_on_own_route(p, d, cur) || !from)
 		return out;
 	if (limit_due(&sp->limit, cal, p->division, from->started, TIME_NONE, &out.due, &minute, NULL) != ST_OK ||
 	    out.due == DATE_NONE) {
 		out.due = DATE_NONE;
 		return out;
 	}
-	out.current = d->status == DS_OPEN && d->current_stage >= sp->from && d->current_stage <= sp->to;
-	if (to && to->ended != DATE_NONE)
+	out.current = d->status == DS_OPEN && stage_step(cur) >= sp->from && stage_step(cur) <= sp->to;
+	if (!out.current && to && to->ended != DATE_NONE)
 		out.ended = to->ended;
 	else if (d->status != DS_OPEN)
 		out.ended = d->closed;

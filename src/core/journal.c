@@ -17,7 +17,8 @@ enum field_type {
 	F_INT,
 	F_ID,           /* long long, 0 when not set */
 	F_STATUS,       /* enum dispute_status */
-	F_HOW           /* enum stage_end, SE_NONE while running */
+	F_HOW,          /* enum stage_end, SE_NONE while running */
+	F_NUM           /* int, 0 when not set (a stage's route and step) */
 };
 
 struct field {
@@ -43,6 +44,10 @@ static const struct field dispute_fields[] = {
 	{ "outcome",     F_TEXT,   offsetof(struct dispute, outcome) },
 	{ "outstanding", F_TEXT,   offsetof(struct dispute, outstanding) },
 	{ "challenged",  F_DATE,   offsetof(struct dispute, challenged) },
+	{ "process_due", F_DATE,   offsetof(struct dispute, process_due) },
+	{ "inform_due",  F_DATE,   offsetof(struct dispute, inform_due) },
+	{ "referred",    F_DATE,   offsetof(struct dispute, referred) },
+	{ "referred_to", F_TEXT,   offsetof(struct dispute, referred_to) },
 };
 
 static const struct field stage_fields[] = {
@@ -56,6 +61,12 @@ static const struct field stage_fields[] = {
 	{ "how",         F_HOW,    offsetof(struct stage, how) },
 	{ "sequence",    F_INT,    offsetof(struct stage, sequence) },
 	{ "contact",     F_ID,     offsetof(struct stage, contact_id) },
+	{ "route",       F_NUM,    offsetof(struct stage, route) },
+	{ "step",        F_NUM,    offsetof(struct stage, step) },
+	{ "response_due", F_DATE,  offsetof(struct stage, response_due) },
+	{ "then_due",    F_DATE,   offsetof(struct stage, then_due) },
+	{ "then_minute", F_MINUTE, offsetof(struct stage, then_minute) },
+	{ "follow_up",   F_DATE,   offsetof(struct stage, follow_up) },
 };
 
 #define NFIELDS(t) (sizeof(t) / sizeof((t)[0]))
@@ -98,6 +109,13 @@ static bool field_get(const struct field *f, const void *base, struct sb *out)
 	case F_INT:
 		sb_printf(out, "%d", *(const int *)(const void *)p);
 		return true;
+	case F_NUM: {
+		int v = *(const int *)(const void *)p;
+		if (!v)
+			return false;
+		sb_printf(out, "%d", v);
+		return true;
+	}
 	case F_ID: {
 		long long id = *(const long long *)(const void *)p;
 		if (!id)
@@ -179,6 +197,15 @@ static bool field_set(const struct field *f, void *base, const char *value)
 		return true;
 	case F_INT:
 		if (!value || !parse_int(value, 0, 1000000, &n))
+			return false;
+		*(int *)(void *)p = (int)n;
+		return true;
+	case F_NUM:
+		if (!value) {
+			*(int *)(void *)p = 0;
+			return true;
+		}
+		if (!parse_int(value, 1, 99, &n))
 			return false;
 		*(int *)(void *)p = (int)n;
 		return true;
@@ -287,7 +314,8 @@ static struct stage *stage_get(struct dispute *d, int n)
 	memset(&d->stages[at], 0, sizeof(d->stages[at]));
 	d->stages[at].number = n;
 	d->stages[at].started = d->stages[at].due = d->stages[at].limit_due = d->stages[at].ended = DATE_NONE;
-	d->stages[at].due_minute = TIME_NONE;
+	d->stages[at].response_due = d->stages[at].then_due = d->stages[at].follow_up = DATE_NONE;
+	d->stages[at].due_minute = d->stages[at].then_minute = TIME_NONE;
 	d->stages[at].how = SE_NONE;
 	return &d->stages[at];
 }

@@ -17,6 +17,13 @@ void list_filter_init(struct list_filter *f)
 	f->order = ORDER_DUE;
 }
 
+void deadline_filter_init(struct deadline_filter *f, long today)
+{
+	memset(f, 0, sizeof(*f));
+	f->before = DATE_NONE;
+	f->today = today;
+}
+
 void report_filter_init(struct report_filter *f)
 {
 	f->from = DATE_NONE;

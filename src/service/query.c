@@ -24,6 +24,16 @@ enum status svc_count(struct ctx *c, const struct list_filter *f, int *out, stru
 	return store_count(c->store, f, out, err);
 }
 
+enum status svc_deadlines(struct ctx *c, const struct deadline_filter *f, deadline_fn fn, void *arg, struct error *err)
+{
+	return store_deadlines(c->store, f, fn, arg, err);
+}
+
+enum status svc_deadline_count(struct ctx *c, const struct deadline_filter *f, int *out, struct error *err)
+{
+	return store_deadline_count(c->store, f, out, err);
+}
+
 enum status svc_list_index(struct ctx *c, const struct list_filter *f, const char *ref, int *out,
                            struct error *err)
 {

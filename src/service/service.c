@@ -127,6 +127,21 @@ enum status ctx_init(struct ctx *c, long today, int minute, struct error *err)
 	return rc;
 }
 
+/* The ids of disputes, as collect_id gathers them. */
+struct id_list {
+	long long *v;
+	size_t n;
+};
+
+static int collect_id(const struct dispute *d, void *ctx)
+{
+	struct id_list *ids = ctx;
+
+	ids->v = xrealloc(ids->v, (ids->n + 1) * sizeof(*ids->v));
+	ids->v[ids->n++] = d->id;
+	return 0;
+}
+
 static int closure_add(long day, const char *reason, void *ctx)
 {
 	(void)reason;
@@ -154,6 +169,73 @@ static void open_warnings(struct ctx *c)
 	c->warnings = sb.s;
 }
 
+/* What the database upgrade left for the service, which reads the
+ * protocols: each open dispute's whole-process deadline (a dispute stored
+ * before it was kept), journalled, then marked done.  All or nothing; a
+ * crash leaves it pending for the next open. */
+static enum status upgrade_process(struct ctx *c, struct error *err)
+{
+	struct list_filter f;
+	struct id_list ids = { NULL, 0 };
+	char *pending = NULL;
+	enum status rc;
+
+	if ((rc = store_meta_get(c->store, "upgrade-process", &pending, err)) != ST_OK)
+		return rc;
+	if (!pending || strcmp(pending, "pending") != 0) {
+		free(pending);
+		return ST_OK;
+	}
+	free(pending);
+	if ((rc = store_begin(c->store, err)) != ST_OK)
+		return rc;
+	list_filter_init(&f);
+	f.which = LIST_OPEN;
+	rc = store_list(c->store, &f, collect_id, &ids, err);
+	for (size_t i = 0; rc == ST_OK && i < ids.n; i++) {
+		const struct protocol *p;
+		struct dispute d, before;
+		const struct span_rule *sp = NULL;
+		char day[11];
+
+		dispute_init(&d);
+		dispute_init(&before);
+		rc = store_dispute_load_id(c->store, ids.v[i], &d, err);
+		p = rc == ST_OK ? protocol_set_find(&c->protocols, d.protocol) : NULL;
+		if (p)
+			dispute_copy(&before, &d);
+		if (p && dispute_refresh_process(&d, p, &c->cal)) {
+			struct record r;
+
+			for (size_t k = 0; !sp && k < p->nspans; k++)
+				if (!p->spans[k].advisory)
+					sp = &p->spans[k];
+			record_init(&r);
+			r.dispute_id = d.id;
+			r.day = c->today;
+			r.kind = RK_EVENT;
+			r.stage = d.current_stage;
+			r.state = journal_delta(&before, &d);
+			r.text = xasprintf("%s: due %s, worked out from %s when the database was upgraded.",
+			                   sp ? sp->name : "Whole process", date_format(d.process_due, day), p->id);
+			rc = store_dispute_update(c->store, &d, err);
+			if (rc == ST_OK)
+				rc = store_record_insert(c->store, &r, err);
+			record_free(&r);
+		}
+		dispute_free(&before);
+		dispute_free(&d);
+	}
+	free(ids.v);
+	if (rc == ST_OK)
+		rc = store_meta_set(c->store, "upgrade-process", "done", err);
+	if (rc == ST_OK)
+		rc = store_commit(c->store, err);
+	if (rc != ST_OK)
+		store_rollback(c->store);
+	return rc;
+}
+
 enum status ctx_open(struct ctx *c, const char *db_path, enum open_mode mode, struct error *err)
 {
 	enum status rc;
@@ -179,7 +261,11 @@ enum status ctx_open(struct ctx *c, const char *db_path, enum open_mode mode, st
 	if (rc != ST_OK)
 		return rc;
 	open_warnings(c);
-	return store_closures(c->store, closure_add, &c->cal, err);
+	rc = store_closures(c->store, closure_add, &c->cal, err);
+	/* Only a write open upgrades; an altered database takes no write. */
+	if (rc == ST_OK && mode != OPEN_READ && !store_altered(c->store))
+		rc = upgrade_process(c, err);
+	return rc;
 }
 
 void ctx_free(struct ctx *c)
@@ -249,6 +335,54 @@ static const char *stage_or_unknown(const struct protocol *p, const struct dispu
 	return name ? name : "?";
 }
 
+/* A protocol's phrase inside a sentence: "The other line manager's
+ * response" as "the other line manager's response" (an initial capital
+ * followed by a small letter; "SSCP" and names stay).  Returns out. */
+static const char *lower_first(const char *s, char *out, size_t outlen)
+{
+	snprintf(out, outlen, "%s", s ? s : "");
+	if (out[0] >= 'A' && out[0] <= 'Z' && out[1] >= 'a' && out[1] <= 'z')
+		out[0] = (char)(out[0] - 'A' + 'a');
+	return out;
+}
+
+/* What starting the current stage brought besides its due date, as the
+ * journal says it: "; response due 2026-12-04; line managers' contact by
+ * 2026-11-28 10:00; follow up 2026-12-01 until a date is agreed". */
+static void describe_extras(const struct protocol *p, const struct dispute *d, struct sb *sb)
+{
+	const struct stage *st = dispute_current(d);
+	const struct stage_rule *rule = dispute_rule(p, d, st);
+	char a[17], what[512];
+
+	if (!st || !rule)
+		return;
+	if (st->response_due != DATE_NONE)
+		sb_printf(sb, "; %s due %s", lower_first(rule->response, what, sizeof(what)),
+		          date_format(st->response_due, a));
+	if (st->then_due != DATE_NONE)
+		sb_printf(sb, "; then by %s: %s", datetime_format(st->then_due, st->then_minute, a),
+		          lower_first(rule->then, what, sizeof(what)));
+	if (st->due == DATE_NONE && st->follow_up != DATE_NONE)
+		sb_printf(sb, "; back on the board %s until a date is agreed", date_format(st->follow_up, a));
+}
+
+/* "Escalated to stage 2 (Name), due 2026-12-04 (agreed); reason: ...; extras." */
+static char *describe_start(const struct protocol *p, const struct dispute *d, const char *verb)
+{
+	const struct stage *st = dispute_current(d);
+	struct sb sb = {0};
+	char due[64], label[32];
+
+	describe_due(st, due, sizeof(due));
+	sb_printf(&sb, "%s %s (%s), %s%s%s%s", verb, stage_label(p, d, st, label, sizeof(label)),
+	          stage_or_unknown(p, d, st->number), due, st->due_agreed ? " (agreed)" : "",
+	          st->due_reason ? "; reason: " : "", st->due_reason ? st->due_reason : "");
+	describe_extras(p, d, &sb);
+	sb_append(&sb, ".");
+	return sb_take(&sb);
+}
+
 enum status svc_new(struct ctx *c, const char *protocol, const struct dispute_new *args, char ref[16],
                     struct dispute *out, struct error *err)
 {
@@ -269,11 +403,21 @@ enum status svc_new(struct ctx *c, const char *protocol, const struct dispute_ne
 	}
 	rc = store_dispute_insert(c->store, &d, err);
 	if (rc == ST_OK) {
+		struct sb sb = {0};
+
 		describe_due(&d.stages[0], due, sizeof(due));
-		rc = journal_event(c, NULL, &d, d.opened,
-		                   xasprintf("Opened under %s%s at stage 1 (%s), %s.", p->title,
-		                             d.urgent ? " on the urgent route" : "", stage_or_unknown(p, &d, 1), due),
-		                   err);
+		sb_printf(&sb, "Opened under %s%s at stage 1 (%s), %s", p->title,
+		          d.urgent && p->urgent && !p->urgent->same_stages ? " on the urgent route" : "",
+		          stage_or_unknown(p, &d, 1), due);
+		describe_extras(p, &d, &sb);
+		sb_append(&sb, ".");
+		if (d.urgent && !(p->urgent && !p->urgent->same_stages))
+			sb_printf(&sb, " Urgent: %s; agree a date sooner than the limit at each stage.",
+			          p->urgent ? "the protocol's stages run as they are" : "the protocol names no urgent route of "
+			          "its own");
+		if (d.inform_due != DATE_NONE)
+			sb_printf(&sb, " Inform %s today.", p->urgent->inform);
+		rc = journal_event(c, NULL, &d, d.opened, sb_take(&sb), err);
 	}
 	if (rc == ST_OK)
 		rc = store_commit(c->store, err);
@@ -298,6 +442,7 @@ void svc_change_init(struct svc_change *ch, enum svc_change_kind kind)
 	ch->kind = kind;
 	ch->on = DATE_NONE;
 	ch->due = DATE_NONE;
+	ch->response = DATE_NONE;
 }
 
 /* Applies ch to d in memory; returns the journal text saying what happened
@@ -305,55 +450,133 @@ void svc_change_init(struct svc_change *ch, enum svc_change_kind kind)
 static char *change_apply(struct ctx *c, const struct protocol *p, struct dispute *d, const struct svc_change *ch,
                           enum status *rc, struct error *err)
 {
-	char a[11], due[64];
+	char a[11], due[64], label[32];
 	struct stage *st;
 	long on = ch->on == DATE_NONE ? c->today : ch->on;
+	int minute = on == c->today ? c->now_minute : TIME_NONE;
+	bool closed_seen = ch->kind == SVC_REOPEN;
 
-	if (ch->seen_stage && (d->current_stage != ch->seen_stage || d->status != DS_OPEN)) {
-		if (d->status != DS_OPEN)
+	st = dispute_current(d);
+	if (ch->seen_stage && (!st || stage_step(st) != ch->seen_stage || (d->status != DS_OPEN) != closed_seen ||
+	                       (ch->seen_count && (size_t)ch->seen_count != d->nstages))) {
+		if (d->status != DS_OPEN && !closed_seen)
 			*rc = error_set(err, ST_REFUSED, "%s is now %s; nothing changed", d->reference,
 			                dispute_status_name(d->status));
+		else if (d->status == DS_OPEN && closed_seen)
+			*rc = error_set(err, ST_REFUSED, "%s is open again; nothing changed", d->reference);
 		else
-			*rc = error_set(err, ST_REFUSED, "%s is now at stage %d; nothing changed", d->reference,
-			                d->current_stage);
+			*rc = error_set(err, ST_REFUSED, "%s is now at %s; nothing changed", d->reference,
+			                st ? stage_label(p, d, st, label, sizeof(label)) : "no stage");
 		return NULL;
 	}
 	switch (ch->kind) {
 	case SVC_ESCALATE:
-		*rc = dispute_escalate(d, p, &c->cal, on, on == c->today ? c->now_minute : TIME_NONE, ch->due,
-		                       ch->text, c->today, err);
+		*rc = dispute_escalate(d, p, &c->cal, on, minute, ch->due, ch->text, c->today, err);
+		if (!*rc && ch->response != DATE_NONE)
+			*rc = dispute_set_response(d, p, &c->cal, ch->response, ch->text, c->today, err);
+		return *rc ? NULL : describe_start(p, d, "Escalated to");
+	case SVC_SET_DUE: {
+		struct sb sb = {0};
+
+		if (ch->due == DATE_NONE && ch->response == DATE_NONE) {
+			*rc = error_set(err, ST_INVALID, "the due date is missing");
+			return NULL;
+		}
+		*rc = ch->due != DATE_NONE ? dispute_set_due(d, p, &c->cal, ch->due, ch->text, c->today, err) : ST_OK;
+		if (!*rc && ch->response != DATE_NONE)
+			*rc = dispute_set_response(d, p, &c->cal, ch->response, ch->text, c->today, err);
 		if (*rc)
 			return NULL;
 		st = dispute_current(d);
 		describe_due(st, due, sizeof(due));
-		return xasprintf("Escalated to stage %d (%s), %s%s%s%s.", st->number, stage_or_unknown(p, d, st->number), due,
-		                 st->due_agreed ? " (agreed)" : "", st->due_reason ? "; reason: " : "",
-		                 st->due_reason ? st->due_reason : "");
-	case SVC_SET_DUE:
-		*rc = dispute_set_due(d, p, &c->cal, ch->due, ch->text, c->today, err);
+		stage_label(p, d, st, label, sizeof(label));
+		label[0] = (char)(label[0] - ('a' - 'A'));
+		if (ch->due != DATE_NONE)
+			sb_printf(&sb, "%s deadline agreed: %s", label, due);
+		if (ch->response != DATE_NONE)
+		{
+			char what[512];
+
+			sb_printf(&sb, "%s%s agreed: due %s", sb.len ? "; " : "",
+			          sb.len ? lower_first(dispute_rule(p, d, st)->response, what, sizeof(what))
+			                 : dispute_rule(p, d, st)->response, date_format(st->response_due, a));
+		}
+		else if (ch->due == DATE_NONE)
+			sb_append(&sb, label);
+		sb_printf(&sb, "%s%s.", st->due_reason ? "; reason: " : "", st->due_reason ? st->due_reason : "");
+		return sb_take(&sb);
+	}
+	case SVC_REOPEN:
+		*rc = dispute_reopen(d, p, &c->cal, on, minute, ch->text, c->today, err);
+		if (*rc)
+			return NULL;
+		{
+			char *start = describe_start(p, d, "Reopened at"), *text = xasprintf("%s Reason: %s", start, ch->text);
+
+			free(start);
+			return text;
+		}
+	case SVC_URGENT:
+	case SVC_NORMAL: {
+		bool own = p->urgent && !p->urgent->same_stages;
+		struct sb sb = {0};
+
+		*rc = dispute_switch(d, p, &c->cal, on, minute, ch->kind == SVC_URGENT, ch->stage, c->today, err);
 		if (*rc)
 			return NULL;
 		st = dispute_current(d);
-		describe_due(st, due, sizeof(due));
-		return xasprintf("Stage %d deadline agreed: %s%s%s.", st->number, due, st->due_reason ? "; reason: " : "",
-		                 st->due_reason ? st->due_reason : "");
+		if (own) {
+			char *start = describe_start(p, d, ch->kind == SVC_URGENT ? "Switched to" : "Returned to");
+
+			sb_printf(&sb, "%s", start);
+			free(start);
+			if (ch->kind == SVC_URGENT)
+				sb_printf(&sb, " The urgent route: %s.", p->urgent->name);
+		} else if (ch->kind == SVC_URGENT) {
+			sb_printf(&sb, "Marked urgent at %s. ", stage_label(p, d, st, label, sizeof(label)));
+			if (!p->urgent)
+				sb_printf(&sb, "%s names no urgent route of its own: the stages go on, ", p->id);
+			else
+				sb_printf(&sb, "%s runs the normal stages: ", p->urgent->name);
+			describe_due(st, due, sizeof(due));
+			sb_printf(&sb, "agree a date sooner than the limit at each (%s is %s at the latest).",
+			          label, due);
+		} else {
+			sb_append(&sb, "No longer urgent.");
+		}
+		if (d->inform_due != DATE_NONE && ch->kind == SVC_URGENT)
+			sb_printf(&sb, " Inform %s today.", p->urgent->inform);
+		return sb_take(&sb);
+	}
 	case SVC_RESOLVE:
 		*rc = dispute_resolve(d, on, ch->text, ch->text2, c->today, err);
 		if (*rc)
 			return NULL;
-		return xasprintf("Resolved at stage %d. Agreed: %s%s%s", d->current_stage, d->outcome,
+		return xasprintf("Resolved at stage %d. Agreed: %s%s%s", stage_step(dispute_current(d)), d->outcome,
 		                 d->outstanding ? "\nOutstanding issues: " : "", d->outstanding ? d->outstanding : "");
 	case SVC_WITHDRAW:
 		*rc = dispute_withdraw(d, on, ch->text, c->today, err);
-		return *rc ? NULL : xasprintf("Withdrawn at stage %d. Reason: %s", d->current_stage, d->outcome);
+		return *rc ? NULL : xasprintf("Withdrawn at stage %d. Reason: %s", stage_step(dispute_current(d)),
+		                              d->outcome);
 	case SVC_REFER:
+		if (protocol_names_body(p, ch->text)) {
+			*rc = dispute_refer_partnership(d, p, on, ch->text, c->today, err);
+			return *rc ? NULL : xasprintf("Referred to %s on %s at %s (to: %s); it stays open while the "
+			                              "partnership works towards a resolution.", p->body,
+			                              date_format(on, a), stage_label(p, d, dispute_current(d), label,
+			                                                              sizeof(label)), d->referred_to);
+		}
 		*rc = dispute_refer(d, on, ch->text, c->today, err);
-		return *rc ? NULL : xasprintf("Referred on at stage %d to: %s", d->current_stage, d->outcome);
+		return *rc ? NULL : xasprintf("Referred on at stage %d to: %s", stage_step(dispute_current(d)), d->outcome);
 	case SVC_CHALLENGE:
+		if ((*rc = dispute_challenge_allowed(d, p, err)))
+			return NULL;
 		*rc = dispute_challenge(d, on, true, c->today, err);
 		return *rc ? NULL : xasprintf("Formal challenge: the protocol was formally invoked on %s.",
 		                              date_format(on, a));
 	case SVC_UNCHALLENGE:
+		if ((*rc = dispute_challenge_allowed(d, p, err)))
+			return NULL;
 		*rc = dispute_challenge(d, on, false, c->today, err);
 		return *rc ? NULL : xstrdup("Formal challenge flag cleared.");
 	case SVC_COUNTERPART: {

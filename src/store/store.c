@@ -34,6 +34,20 @@
 #define T_RECORDS_NO_DELETE \
 	"CREATE TRIGGER records_no_delete BEFORE DELETE ON records\n" \
 	"BEGIN SELECT RAISE(ABORT, 'records are append-only: add a correcting record instead'); END"
+/* Migration 6's derived columns (replaced by migration 8's: its text never changes). */
+#define T_DERIVE_ON_STAGE_INSERT_6 \
+	"CREATE TRIGGER disputes_derive_on_stage_insert AFTER INSERT ON stages BEGIN\n" \
+	"	UPDATE disputes SET " DERIVED_SET_6 " WHERE id = NEW.dispute_id;\n" \
+	"END"
+#define T_DERIVE_ON_STAGE_UPDATE_6 \
+	"CREATE TRIGGER disputes_derive_on_stage_update AFTER UPDATE ON stages BEGIN\n" \
+	"	UPDATE disputes SET " DERIVED_SET_6 " WHERE id = NEW.dispute_id;\n" \
+	"END"
+#define T_DERIVE_ON_CLOSE_6 \
+	"CREATE TRIGGER disputes_derive_on_close AFTER UPDATE OF status, closed ON disputes BEGIN\n" \
+	"	UPDATE disputes SET " DERIVED_SET_6 " WHERE id = NEW.id;\n" \
+	"END"
+/* The derived columns as migration 8 makes them: the soonest running deadline. */
 #define T_DERIVE_ON_STAGE_INSERT \
 	"CREATE TRIGGER disputes_derive_on_stage_insert AFTER INSERT ON stages BEGIN\n" \
 	"	UPDATE disputes SET " DERIVED_SET " WHERE id = NEW.dispute_id;\n" \
@@ -43,7 +57,7 @@
 	"	UPDATE disputes SET " DERIVED_SET " WHERE id = NEW.dispute_id;\n" \
 	"END"
 #define T_DERIVE_ON_CLOSE \
-	"CREATE TRIGGER disputes_derive_on_close AFTER UPDATE OF status, closed ON disputes BEGIN\n" \
+	"CREATE TRIGGER disputes_derive_on_close AFTER UPDATE OF status, closed, process_due ON disputes BEGIN\n" \
 	"	UPDATE disputes SET " DERIVED_SET " WHERE id = NEW.id;\n" \
 	"END"
 /* INSERT OR REPLACE deletes the old row without firing a delete trigger:
@@ -211,10 +225,10 @@ static const char *const migrations[] = {
 	 * stage, its running due date and the list's order key are derived
 	 * from the stages and the status by triggers, for the indexes to read;
 	 * nothing else writes them. */
-	T_DERIVE_ON_STAGE_INSERT ";\n"
-	T_DERIVE_ON_STAGE_UPDATE ";\n"
-	T_DERIVE_ON_CLOSE ";\n"
-	"UPDATE disputes SET " DERIVED_SET ";\n",
+	T_DERIVE_ON_STAGE_INSERT_6 ";\n"
+	T_DERIVE_ON_STAGE_UPDATE_6 ";\n"
+	T_DERIVE_ON_CLOSE_6 ";\n"
+	"UPDATE disputes SET " DERIVED_SET_6 ";\n",
 	/* 7: the journal as evidence.  Every record is sealed (store_chain.c)
 	 * and an event carries the state it changed (journal.h); records,
 	 * disputes and stages can be neither replaced nor deleted.  The
@@ -225,7 +239,64 @@ static const char *const migrations[] = {
 	"ALTER TABLE records ADD COLUMN hash BLOB;\n"
 	"CREATE UNIQUE INDEX records_hash ON records(hash);\n"
 	"DROP TRIGGER records_no_update;\n",
+	/* 8 (numbered 9 where another branch takes 8: the coordinator
+	 * renumbers it at the merge): protocols as the partnerships wrote
+	 * them.  A stage keeps the route it follows and its number on it (a
+	 * dispute can change route and be reopened, so its place in the
+	 * history is no longer its stage number), its second timescale, its
+	 * sub-deadline and its follow-up; a dispute keeps its whole-process
+	 * deadline, the day the urgent route's `inform` is due, and the day
+	 * it was referred to the partnership body.  Older stages follow the
+	 * dispute's route (0) at their place (0), as they always did.  The
+	 * derived due date becomes the soonest running deadline, and the
+	 * deadlines view lists them for the board.  The open disputes' whole
+	 * process is worked out from their protocols, which the store does not
+	 * read: meta 'upgrade-process' asks the service to, journalled, at
+	 * its first write open (svc_upgrade in service.c). */
+	"ALTER TABLE stages ADD COLUMN route INTEGER NOT NULL DEFAULT 0 CHECK (route IN (0, 1, 2));\n"
+	"ALTER TABLE stages ADD COLUMN step INTEGER NOT NULL DEFAULT 0 CHECK (step BETWEEN 0 AND 99);\n"
+	"ALTER TABLE stages ADD COLUMN response_due TEXT CHECK (response_due " ISO_DATE ");\n"
+	"ALTER TABLE stages ADD COLUMN then_due TEXT CHECK (then_due " ISO_DATE ");\n"
+	"ALTER TABLE stages ADD COLUMN then_minute INTEGER CHECK (then_minute BETWEEN 0 AND 1439);\n"
+	"ALTER TABLE stages ADD COLUMN follow_up TEXT CHECK (follow_up " ISO_DATE ");\n"
+	"ALTER TABLE disputes ADD COLUMN process_due TEXT CHECK (process_due " ISO_DATE ");\n"
+	"ALTER TABLE disputes ADD COLUMN inform_due TEXT CHECK (inform_due " ISO_DATE ");\n"
+	"ALTER TABLE disputes ADD COLUMN referred TEXT CHECK (referred " ISO_DATE ");\n"
+	"ALTER TABLE disputes ADD COLUMN referred_to TEXT;\n"
+	"DROP TRIGGER disputes_derive_on_stage_insert;\n"
+	"DROP TRIGGER disputes_derive_on_stage_update;\n"
+	"DROP TRIGGER disputes_derive_on_close;\n"
+	T_DERIVE_ON_STAGE_INSERT ";\n"
+	T_DERIVE_ON_STAGE_UPDATE ";\n"
+	T_DERIVE_ON_CLOSE ";\n"
+	"UPDATE disputes SET " DERIVED_SET ";\n"
+	/* Each running deadline of an open dispute, as dispute_deadlines
+	 * gives them (the running stage is the one not ended), and an open
+	 * dispute with none as 'none', with no date. */
+	"CREATE VIEW deadlines(dispute_id, kind, due, minute) AS\n"
+	"	SELECT g.dispute_id, 'stage', g.due, g.due_minute FROM stages g\n"
+	"		WHERE g.ended IS NULL AND g.due IS NOT NULL\n"
+	"	UNION ALL SELECT g.dispute_id, 'follow-up', g.follow_up, NULL FROM stages g\n"
+	"		WHERE g.ended IS NULL AND g.due IS NULL AND g.follow_up IS NOT NULL\n"
+	"	UNION ALL SELECT g.dispute_id, 'response', g.response_due, NULL FROM stages g\n"
+	"		WHERE g.ended IS NULL AND g.response_due IS NOT NULL\n"
+	"	UNION ALL SELECT g.dispute_id, 'then', g.then_due, g.then_minute FROM stages g\n"
+	"		WHERE g.ended IS NULL AND g.then_due IS NOT NULL\n"
+	"	UNION ALL SELECT d.id, 'process', d.process_due, NULL FROM disputes d\n"
+	"		WHERE d.status = 'open' AND d.process_due IS NOT NULL\n"
+	"	UNION ALL SELECT d.id, 'inform', d.inform_due, NULL FROM disputes d\n"
+	"		WHERE d.status = 'open' AND d.inform_due IS NOT NULL\n"
+	"	UNION ALL SELECT d.id, 'none', NULL, NULL FROM disputes d\n"
+	"		WHERE d.status = 'open' AND d.current_due IS NULL;\n"
+	"CREATE INDEX stages_running ON stages(due) WHERE ended IS NULL;\n"
+	"CREATE INDEX stages_follow_up ON stages(follow_up) WHERE ended IS NULL AND follow_up IS NOT NULL;\n"
+	"CREATE INDEX stages_response ON stages(response_due) WHERE ended IS NULL AND response_due IS NOT NULL;\n"
+	"CREATE INDEX stages_then ON stages(then_due) WHERE ended IS NULL AND then_due IS NOT NULL;\n"
+	"CREATE INDEX disputes_process ON disputes(process_due) WHERE status = 'open' AND process_due IS NOT NULL;\n"
+	"CREATE INDEX disputes_inform ON disputes(inform_due) WHERE status = 'open' AND inform_due IS NOT NULL;\n"
+	"INSERT INTO meta(key, value) VALUES ('upgrade-process', 'pending');\n",
 };
+
 
 /* SQL run after a migration's C step (NULL: none). */
 static const char migration_7_after[] =
@@ -507,6 +578,7 @@ static enum status migrate(struct store *s, struct error *err)
 			return change_end(s, true, ST_OK, err);
 		if (rc == ST_OK)
 			rc = db_exec(s, migrations[version], "cannot upgrade the database", err);
+		s->version = version + 1;
 		if (rc == ST_OK)
 			rc = migration_code(s, version, err);
 		if (rc == ST_OK) {
@@ -514,6 +586,7 @@ static enum status migrate(struct store *s, struct error *err)
 			rc = db_exec(s, bump, "cannot upgrade the database", err);
 		}
 		rc = change_end(s, true, rc, err);
+		s->version = SCHEMA_VERSION;
 		if (rc != ST_OK)
 			return rc;
 	}
@@ -604,6 +677,7 @@ enum status store_open(const char *path, enum open_mode mode, struct store **out
 	s = xcalloc(1, sizeof(*s));
 	s->path = xstrdup(path);
 	s->readonly = mode == OPEN_READ;
+	s->version = SCHEMA_VERSION;
 	rc = connect_db(s, err);
 	/* Nothing is written before the file has shown it is ours. */
 	if (rc == ST_OK)

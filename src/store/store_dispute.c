@@ -14,12 +14,15 @@ static enum status stages_write(struct store *s, const struct dispute *d, struct
 {
 	static const char sql[] =
 		"INSERT INTO stages(dispute_id, number, started, due, due_minute, due_agreed, due_reason,"
-		" ended, how, sequence, contact_id, limit_due)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+		" ended, how, sequence, contact_id, limit_due, route, step, response_due, then_due, then_minute,"
+		" follow_up)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"
 		" ON CONFLICT(dispute_id, number) DO UPDATE SET started = excluded.started,"
 		" due = excluded.due, due_minute = excluded.due_minute, due_agreed = excluded.due_agreed,"
 		" due_reason = excluded.due_reason, ended = excluded.ended, how = excluded.how,"
-		" sequence = excluded.sequence, contact_id = excluded.contact_id, limit_due = excluded.limit_due";
+		" sequence = excluded.sequence, contact_id = excluded.contact_id, limit_due = excluded.limit_due,"
+		" route = excluded.route, step = excluded.step, response_due = excluded.response_due,"
+		" then_due = excluded.then_due, then_minute = excluded.then_minute, follow_up = excluded.follow_up";
 	sqlite3_stmt *st = NULL;
 	enum status rc;
 
@@ -45,6 +48,12 @@ static enum status stages_write(struct store *s, const struct dispute *d, struct
 		else if (brc == SQLITE_OK)
 			brc = sqlite3_bind_null(st, 11);
 		bind_date(st, 12, g->limit_due, &brc);
+		bind_int(st, 13, g->route, &brc);
+		bind_int(st, 14, g->step, &brc);
+		bind_date(st, 15, g->response_due, &brc);
+		bind_date(st, 16, g->then_due, &brc);
+		bind_minute(st, 17, g->then_minute, &brc);
+		bind_date(st, 18, g->follow_up, &brc);
 		if ((rc = db_done(s, st, brc, "cannot save the stages", err)) != ST_OK)
 			goto out;
 	}
@@ -107,8 +116,9 @@ enum status store_dispute_insert(struct store *s, struct dispute *d, struct erro
 {
 	static const char sql[] =
 		"INSERT INTO disputes(reference, protocol, urgent, subject, raised_by, against, category,"
-		" summary, opened, status, closed, outcome, outstanding, challenged)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+		" summary, opened, status, closed, outcome, outstanding, challenged, process_due, inform_due,"
+		" referred, referred_to)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
 	sqlite3_stmt *st = NULL;
 	long long raised, against, saved_id = d->id;
 	char ref[16];
@@ -141,6 +151,10 @@ enum status store_dispute_insert(struct store *s, struct dispute *d, struct erro
 	bind_text(st, 12, d->outcome, &brc);
 	bind_text(st, 13, d->outstanding, &brc);
 	bind_date(st, 14, d->challenged, &brc);
+	bind_date(st, 15, d->process_due, &brc);
+	bind_date(st, 16, d->inform_due, &brc);
+	bind_date(st, 17, d->referred, &brc);
+	bind_text(st, 18, d->referred_to, &brc);
 	if ((rc = db_done(s, st, brc, "cannot save the dispute", err)) != ST_OK)
 		goto out;
 	d->id = sqlite3_last_insert_rowid(s->db);
@@ -159,7 +173,8 @@ enum status store_dispute_update(struct store *s, const struct dispute *d, struc
 {
 	static const char sql[] =
 		"UPDATE disputes SET status = ?2, closed = ?3, outcome = ?4, outstanding = ?5,"
-		" challenged = ?6 WHERE id = ?1";
+		" challenged = ?6, urgent = ?7, process_due = ?8, inform_due = ?9, referred = ?10, referred_to = ?11"
+		" WHERE id = ?1";
 	sqlite3_stmt *st = NULL;
 	enum status rc;
 	bool own;
@@ -175,6 +190,11 @@ enum status store_dispute_update(struct store *s, const struct dispute *d, struc
 	bind_text(st, 4, d->outcome, &brc);
 	bind_text(st, 5, d->outstanding, &brc);
 	bind_date(st, 6, d->challenged, &brc);
+	bind_int(st, 7, d->urgent, &brc);
+	bind_date(st, 8, d->process_due, &brc);
+	bind_date(st, 9, d->inform_due, &brc);
+	bind_date(st, 10, d->referred, &brc);
+	bind_text(st, 11, d->referred_to, &brc);
 	if ((rc = db_done(s, st, brc, "cannot save the dispute", err)) != ST_OK)
 		goto out;
 	if (sqlite3_changes(s->db) != 1) {
@@ -212,6 +232,10 @@ static enum status dispute_from_row(struct store *s, sqlite3_stmt *st, struct di
 	d->challenged = col_date(st, 14, &bad);
 	d->current_stage = sqlite3_column_int(st, 15);
 	d->has_draft = sqlite3_column_int(st, 16) != 0;
+	d->process_due = col_date(st, 17, &bad);
+	d->inform_due = col_date(st, 18, &bad);
+	d->referred = col_date(st, 19, &bad);
+	d->referred_to = col_dup(st, 20);
 	if (bad)
 		return error_set(err, ST_DB, "%s: dispute %s holds a value this program cannot read", s->path,
 		                 d->reference);
@@ -245,6 +269,12 @@ static enum status stages_load(struct store *s, sqlite3_stmt *st, struct dispute
 		g->sequence = sqlite3_column_int(st, 8);
 		g->contact_id = sqlite3_column_int64(st, 9);
 		g->limit_due = col_date(st, 10, &bad);
+		g->route = sqlite3_column_int(st, 11);
+		g->step = sqlite3_column_int(st, 12);
+		g->response_due = col_date(st, 13, &bad);
+		g->then_due = col_date(st, 14, &bad);
+		g->then_minute = col_minute(st, 15);
+		g->follow_up = col_date(st, 16, &bad);
 		if (bad) {
 			rc = error_set(err, ST_DB, "%s: stage %d of %s holds a value this program cannot read",
 			               s->path, g->number, d->reference);
@@ -283,7 +313,7 @@ static enum status dispute_load_by(struct store *s, const char *sql, const char 
 		goto out;
 	}
 	if ((rc = dispute_from_row(s, st, d, err)) != ST_OK ||
-	    (rc = db_prepare(s, STAGES_SELECT, &sst, err)) != ST_OK)
+	    (rc = db_prepare(s, s->version < SCHEMA_DEADLINES ? STAGES_SELECT_7 : STAGES_SELECT, &sst, err)) != ST_OK)
 		goto out;
 	rc = stages_load(s, sst, d, err);
 out:
@@ -302,6 +332,9 @@ enum status store_dispute_load(struct store *s, const char *reference, struct di
 
 enum status store_dispute_load_id(struct store *s, long long id, struct dispute *d, struct error *err)
 {
+	/* Migration 7's C step reads the disputes as its schema holds them. */
+	if (s->version < SCHEMA_DEADLINES)
+		return dispute_load_by(s, "SELECT " DISPUTE_COLS_7 DISPUTE_FROM " WHERE d.id = ?1", NULL, id, d, err);
 	return dispute_load_by(s, "SELECT " DISPUTE_COLS DISPUTE_FROM " WHERE d.id = ?1", NULL, id, d, err);
 }
 
@@ -320,8 +353,8 @@ static void filter_where(struct sb *sql, const struct list_filter *f)
 		sb_append(sql, " AND d.status = 'open' AND d.current_due < :due_before");
 	if (f->overdue_on != DATE_NONE)
 		sb_append(sql, " AND d.status = 'open' AND (d.current_due < :overdue_on OR (d.current_due = :overdue_on"
-		          " AND EXISTS (SELECT 1 FROM stages g WHERE g.dispute_id = d.id AND g.number = d.current_stage"
-		          " AND g.due_minute <= :overdue_minute)))");
+		          " AND EXISTS (SELECT 1 FROM deadlines x WHERE x.dispute_id = d.id AND x.kind <> 'inform'"
+		          " AND x.due = :overdue_on AND x.minute <= :overdue_minute)))");
 	if (f->protocol)
 		sb_append(sql, " AND d.protocol = :protocol COLLATE NOCASE");
 	/* instr() on case-folded text: a plain substring match, so "50%"
@@ -484,6 +517,104 @@ enum status store_list_index(struct store *s, const struct list_filter *f, const
 		*out = sqlite3_column_int(st, 0);
 	else if (src != SQLITE_DONE)
 		rc = db_fail(s, src, "cannot list the disputes", err);
+out:
+	sqlite3_finalize(st);
+	free(sql.s);
+	return rc;
+}
+
+/* ---- the deadline board ---- */
+
+/* The WHERE of the deadlines f selects; values are bound by name. */
+static void deadline_where(struct sb *sql, const struct deadline_filter *f)
+{
+	sb_append(sql, " WHERE (x.kind <> 'inform' OR x.due >= :today)");
+	if (f->before != DATE_NONE)
+		sb_append(sql, " AND x.due < :before");
+}
+
+static int deadline_bind(sqlite3_stmt *st, const struct deadline_filter *f)
+{
+	int brc = SQLITE_OK;
+
+	bind_named_date(st, ":today", f->today, &brc);
+	bind_named_date(st, ":before", f->before, &brc);
+	return brc;
+}
+
+enum status store_deadlines(struct store *s, const struct deadline_filter *f, deadline_fn fn, void *ctx,
+                            struct error *err)
+{
+	struct sb sql = {0};
+	sqlite3_stmt *st = NULL, *sst = NULL;
+	struct dispute d;
+	enum status rc;
+	int brc, src;
+
+	dispute_init(&d);
+	sb_append(&sql, "SELECT " DISPUTE_COLS ", x.kind, x.due, x.minute FROM deadlines x"
+	          " JOIN disputes d ON d.id = x.dispute_id JOIN agencies ra ON ra.id = d.raised_by"
+	          " JOIN agencies ag ON ag.id = d.against");
+	deadline_where(&sql, f);
+	/* soonest first; at one time, the order dispute_deadlines gives */
+	sb_append(&sql, " ORDER BY x.due IS NULL, x.due, coalesce(x.minute, 1440), d.reference, CASE x.kind"
+	          " WHEN 'stage' THEN 0 WHEN 'follow-up' THEN 1 WHEN 'response' THEN 2 WHEN 'then' THEN 3"
+	          " WHEN 'process' THEN 4 WHEN 'inform' THEN 5 ELSE 6 END"
+	          " LIMIT :limit OFFSET :offset");
+	if ((rc = db_prepare(s, sql.s, &st, err)) != ST_OK || (rc = db_prepare(s, STAGES_SELECT, &sst, err)) != ST_OK)
+		goto out;
+	brc = deadline_bind(st, f);
+	bind_int(st, sqlite3_bind_parameter_index(st, ":limit"), f->limit > 0 ? f->limit : -1, &brc);
+	bind_int(st, sqlite3_bind_parameter_index(st, ":offset"), f->offset > 0 ? f->offset : 0, &brc);
+	while ((src = brc == SQLITE_OK ? sqlite3_step(st) : brc) == SQLITE_ROW) {
+		struct deadline dl;
+		bool bad = false;
+		int stop;
+
+		if (!deadline_kind_parse((const char *)sqlite3_column_text(st, DISPUTE_NCOLS), &dl.kind))
+			bad = true;
+		dl.due = col_date(st, DISPUTE_NCOLS + 1, &bad);
+		bad |= dl.due == DATE_NONE && dl.kind != DL_NONE;
+		dl.minute = col_minute(st, DISPUTE_NCOLS + 2);
+		if (bad) {
+			rc = error_set(err, ST_DB, "%s: a deadline holds a value this program cannot read", s->path);
+			goto out;
+		}
+		if ((rc = dispute_from_row(s, st, &d, err)) != ST_OK || (rc = stages_load(s, sst, &d, err)) != ST_OK)
+			goto out;
+		stop = fn(&d, &dl, ctx);
+		dispute_free(&d);
+		if (stop)
+			goto out;
+	}
+	if (src != SQLITE_DONE)
+		rc = db_fail(s, src, "cannot read the deadlines", err);
+out:
+	dispute_free(&d);
+	sqlite3_finalize(sst);
+	sqlite3_finalize(st);
+	free(sql.s);
+	return rc;
+}
+
+enum status store_deadline_count(struct store *s, const struct deadline_filter *f, int *out, struct error *err)
+{
+	struct sb sql = {0};
+	sqlite3_stmt *st = NULL;
+	enum status rc;
+	int src;
+
+	*out = 0;
+	sb_append(&sql, "SELECT count(*) FROM deadlines x");
+	deadline_where(&sql, f);
+	if ((rc = db_prepare(s, sql.s, &st, err)) != ST_OK)
+		goto out;
+	src = db_step(st, deadline_bind(st, f));
+	if (src != SQLITE_ROW) {
+		rc = db_fail(s, src, "cannot count the deadlines", err);
+		goto out;
+	}
+	*out = sqlite3_column_int(st, 0);
 out:
 	sqlite3_finalize(st);
 	free(sql.s);

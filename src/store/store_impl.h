@@ -14,17 +14,37 @@ struct store {
 	bool readonly;
 	long long statements;   /* SQL statements run on the connection (for the benchmark) */
 	char *altered;          /* why the schema is not as dispute made it, or NULL: writes are refused */
+	int version;            /* the schema the file is at: the current one once open, an older one
+	                           while a migration's C step runs (it reads the columns of its time) */
 };
 
-/* What the derived columns of a dispute hold, from its stages (the last
- * started is the current one) and its status: open ones ordered by the
- * running due date (none last), then closed ones, most recently closed
- * first.  Part of migration 6 (DERIVED_SET's text is a trigger's: never
- * change it); verify holds the columns against the same expressions. */
+/* What the derived columns of a dispute held from migration 6: the running
+ * stage's due date.  Part of migration 6 (DERIVED_SET_6's text was a
+ * trigger's: never change it). */
 #define CURRENT_STAGE "(SELECT max(number) FROM stages g WHERE g.dispute_id = disputes.id)"
-#define CURRENT_DUE \
+#define CURRENT_DUE_6 \
 	"(SELECT due FROM stages g WHERE g.dispute_id = disputes.id ORDER BY number DESC LIMIT 1)"
 #define DERIVED_STAGE "coalesce(" CURRENT_STAGE ", 1)"
+#define DERIVED_DUE_6 "CASE WHEN status = 'open' THEN " CURRENT_DUE_6 " END"
+#define DERIVED_KEY_6 \
+	"CASE WHEN status = 'open' THEN '0' || coalesce(" CURRENT_DUE_6 ", '9999-12-31') " \
+	"ELSE '1' || (99999999 - CAST(replace(closed, '-', '') AS INTEGER)) END || reference"
+#define DERIVED_SET_6 \
+	"current_stage = " DERIVED_STAGE ", current_due = " DERIVED_DUE_6 ", list_key = " DERIVED_KEY_6
+
+/* What the derived columns of a dispute hold, from its stages (the last
+ * started is the current one), its status and its whole-process deadline:
+ * the soonest running deadline (the stage's due date, or its follow-up
+ * while none is agreed, its second timescale, its sub-deadline, the whole
+ * process; dispute_deadlines in C, the deadlines view in SQL, but for the
+ * day's `inform`), and the list's order: open ones by it (none last), then
+ * closed ones, most recently closed first.  Part of migration 8 (the
+ * triggers' text: never change it); verify holds the columns against the
+ * same expressions. */
+#define CURRENT_DUE \
+	"(SELECT nullif(min(coalesce(g.due, g.follow_up, '9999-12-31'), coalesce(g.response_due, '9999-12-31')," \
+	" coalesce(g.then_due, '9999-12-31'), coalesce(disputes.process_due, '9999-12-31')), '9999-12-31')" \
+	" FROM stages g WHERE g.dispute_id = disputes.id ORDER BY number DESC LIMIT 1)"
 #define DERIVED_DUE "CASE WHEN status = 'open' THEN " CURRENT_DUE " END"
 #define DERIVED_KEY \
 	"CASE WHEN status = 'open' THEN '0' || coalesce(" CURRENT_DUE ", '9999-12-31') " \
@@ -37,13 +57,26 @@ struct store {
 #define DISPUTE_COLS \
 	"d.id, d.reference, d.protocol, d.urgent, d.subject, ra.name, ag.name, d.category, " \
 	"d.summary, d.opened, d.status, d.closed, d.outcome, d.outstanding, d.challenged, " \
-	"d.current_stage, EXISTS (SELECT 1 FROM drafts k WHERE k.dispute_id = d.id)"
+	"d.current_stage, EXISTS (SELECT 1 FROM drafts k WHERE k.dispute_id = d.id), " \
+	"d.process_due, d.inform_due, d.referred, d.referred_to"
+#define DISPUTE_NCOLS 21
+/* The same before migration 8 (for migration 7's C step): its columns as NULL. */
+#define DISPUTE_COLS_7 \
+	"d.id, d.reference, d.protocol, d.urgent, d.subject, ra.name, ag.name, d.category, " \
+	"d.summary, d.opened, d.status, d.closed, d.outcome, d.outstanding, d.challenged, " \
+	"d.current_stage, EXISTS (SELECT 1 FROM drafts k WHERE k.dispute_id = d.id), NULL, NULL, NULL, NULL"
+/* The schema version from which the columns above are there. */
+#define SCHEMA_DEADLINES 8
 #define DISPUTE_FROM \
 	" FROM disputes d JOIN agencies ra ON ra.id = d.raised_by JOIN agencies ag ON ag.id = d.against"
 
 #define STAGES_SELECT \
 	"SELECT number, started, due, due_minute, due_agreed, due_reason, ended, how, sequence, " \
-	"coalesce(contact_id, 0), limit_due " \
+	"coalesce(contact_id, 0), limit_due, route, step, response_due, then_due, then_minute, follow_up " \
+	"FROM stages WHERE dispute_id = ?1 ORDER BY number"
+#define STAGES_SELECT_7 \
+	"SELECT number, started, due, due_minute, due_agreed, due_reason, ended, how, sequence, " \
+	"coalesce(contact_id, 0), limit_due, 0, 0, NULL, NULL, NULL, NULL " \
 	"FROM stages WHERE dispute_id = ?1 ORDER BY number"
 
 /* An SQLite result code as a status and a message naming the file; what

@@ -80,16 +80,34 @@ static void row_fill(struct app *a, struct list_row *r, const struct dispute *d)
 	r->against = text_sanitize(d->against ? d->against : "", false);
 	r->category = text_sanitize(d->category ? d->category : "", false);
 	if (p)
-		protocol_stages(p, d->urgent, &n);
-	r->stage = d->current_stage;
+		dispute_rules(p, d, &n);
+	r->stage = st ? stage_step(st) : d->current_stage;
 	r->nstages = (int)n;
-	r->due = st ? st->due : DATE_NONE;
-	r->due_minute = st ? st->due_minute : TIME_NONE;
 	r->urgent = d->urgent;
 	r->challenged = d->challenged != DATE_NONE;
 	r->draft = d->has_draft;
 	r->status = d->status;
+	/* the soonest of its deadlines: the stage's, or whichever comes first */
 	r->left = dispute_left(d, p, &a->c->cal, a->c->today, a->c->now_minute);
+	r->what = r->left.what;
+	r->due = d->status == DS_OPEN ? r->left.due : DATE_NONE;
+	r->due_minute = d->status == DS_OPEN ? r->left.due_minute : TIME_NONE;
+}
+
+/* A row of the board: one deadline of the dispute. */
+static void row_fill_deadline(struct app *a, struct list_row *r, const struct dispute *d, const struct deadline *dl)
+{
+	const struct protocol *p = app_protocol(a, d->protocol);
+
+	row_fill(a, r, d);
+	if (dl->kind == DL_NONE)
+		return;         /* no limit set: as the list says it */
+	r->what = dl->kind;
+	r->due = dl->due;
+	r->due_minute = dl->minute;
+	r->left = deadline_left(d, p, &a->c->cal, dl, a->c->today, a->c->now_minute);
+	if (dl->kind != DL_STAGE)
+		deadline_describe(p, d, dl, true, r->what_text, sizeof(r->what_text));
 }
 
 struct row_sink {
@@ -180,45 +198,62 @@ void app_reload_list(struct app *a)
 	list_load_page(a);
 }
 
-/* Counts open disputes due before `before` (DATE_NONE: all open ones). */
+/* Counts the running deadlines due before `before` (DATE_NONE: all of them). */
 static int count_due_before(struct app *a, long before)
 {
-	struct list_filter f;
+	struct deadline_filter f;
 	struct error err;
 	int n = 0;
 
 	error_clear(&err);
-	list_filter_init(&f);
-	f.which = LIST_OPEN;
-	f.due_before = before;
-	if (svc_count(a->c, &f, &n, &err) != ST_OK)
+	deadline_filter_init(&f, a->c->today);
+	f.before = before;
+	if (svc_deadline_count(a->c, &f, &n, &err) != ST_OK)
 		app_error(a, &err);
 	return n;
 }
 
-/* Sorts the disputes due today between the board's first two buckets. */
-struct today_sink {
+/* Puts the board's deadlines into their buckets as they are read. */
+struct board_sink {
 	struct app *a;
+	int bucket;             /* the bucket being loaded; BOARD_TODAY sorts each into two */
 	int want;               /* rows kept per bucket */
 	bool overdue_whole;     /* every overdue row is loaded, so passed ones may follow */
 };
 
-static int today_collect(const struct dispute *d, void *ctx)
+static void board_put(struct app *a, int i, const struct dispute *d, const struct deadline *dl)
 {
-	struct today_sink *k = ctx;
-	struct board_state *b = &k->a->board;
-	int i = dispute_overdue(d, k->a->c->today, k->a->c->now_minute) ? BOARD_OVERDUE : BOARD_TODAY;
+	struct board_state *b = &a->board;
 
+	b->rows[i] = xrealloc(b->rows[i], (size_t)(b->nrows[i] + 1) * sizeof(*b->rows[i]));
+	row_fill_deadline(a, &b->rows[i][b->nrows[i]++], d, dl);
+}
+
+static int board_collect(const struct dispute *d, const struct deadline *dl, void *ctx)
+{
+	struct board_sink *k = ctx;
+	struct board_state *b = &k->a->board;
+	int i = k->bucket;
+
+	if (i != BOARD_TODAY) {
+		board_put(k->a, i, d, dl);
+		return 0;
+	}
+	/* The store knows dates only: a timed deadline earlier today (an
+	 * urgent review due at 09:00) has passed. */
+	i = dl->kind != DL_NONE && deadline_passed(dl, k->a->c->today, k->a->c->now_minute) ? BOARD_OVERDUE
+	                                                                                     : BOARD_TODAY;
 	b->count[i]++;
 	/* Due today sorts after every earlier date: a passed one follows
 	 * the overdue rows only when none of those was left unloaded. */
-	if (b->nrows[i] < k->want && (i == BOARD_TODAY || k->overdue_whole)) {
-		b->rows[i] = xrealloc(b->rows[i], (size_t)(b->nrows[i] + 1) * sizeof(*b->rows[i]));
-		row_fill(k->a, &b->rows[i][b->nrows[i]++], d);
-	}
+	if (b->nrows[i] < k->want && (i == BOARD_TODAY || k->overdue_whole))
+		board_put(k->a, i, d, dl);
 	return 0;
 }
 
+/* The board: each running deadline of the open disputes (a stage's due
+ * date, a second timescale, a sub-deadline, a follow-up, the whole
+ * process, the day's `inform`), in buckets by when it falls. */
 static void app_reload_board(struct app *a)
 {
 	struct board_state *b = &a->board;
@@ -226,11 +261,27 @@ static void app_reload_board(struct app *a)
 	long bound[BOARD_COUNT] = { today, today + 1, today + 8, DATE_NONE };
 	int below[BOARD_COUNT + 1];
 	int want = a->pane_rect[PANE_BOARD].h > 0 ? a->pane_rect[PANE_BOARD].h : 20;
+	struct list_filter open;
+	struct error err;
 
+	error_clear(&err);
+	list_filter_init(&open);
+	open.which = LIST_OPEN;
+	if (svc_count(a->c, &open, &b->open_total, &err) != ST_OK)
+		app_error(a, &err);
+	/* The header counts disputes; the board below lists their deadlines. */
+	open.overdue_on = today;
+	open.overdue_minute = a->c->now_minute;
+	if (svc_count(a->c, &open, &b->overdue, &err) != ST_OK)
+		app_error(a, &err);
+	list_filter_init(&open);
+	open.due_before = today + 1;
+	if (svc_count(a->c, &open, &b->due_today, &err) != ST_OK)
+		app_error(a, &err);
+	b->due_today -= b->overdue;
 	below[0] = 0;
 	for (int i = 0; i < BOARD_COUNT; i++)
 		below[i + 1] = count_due_before(a, bound[i]);
-	b->open_total = below[BOARD_COUNT];
 	for (int i = 0; i < BOARD_COUNT; i++) {
 		rows_free(b->rows[i], b->nrows[i]);
 		b->rows[i] = NULL;
@@ -238,32 +289,23 @@ static void app_reload_board(struct app *a)
 		b->count[i] = below[i + 1] - below[i] > 0 ? below[i + 1] - below[i] : 0;
 	}
 	for (int i = 0; i < BOARD_COUNT; i++) {
-		struct list_filter f;
-		struct today_sink k = { a, want, false };
-		struct error err;
+		struct deadline_filter f;
+		struct board_sink k = { a, i, want, false };
 
 		if (below[i + 1] - below[i] <= 0)
 			continue;
 		/* Sorted by due date, the bucket is the slice after the
-		 * disputes of the earlier buckets. */
-		list_filter_init(&f);
-		f.which = LIST_OPEN;
-		f.order = ORDER_DUE;
-		f.due_before = bound[i];
+		 * deadlines of the earlier buckets. */
+		deadline_filter_init(&f, today);
+		f.before = bound[i];
 		f.offset = below[i];
-		if (i != BOARD_TODAY) {
-			f.limit = want;
-			b->nrows[i] = rows_load(a, &f, &b->rows[i]);
-			continue;
+		f.limit = i == BOARD_TODAY ? below[i + 1] - below[i] : want;
+		if (i == BOARD_TODAY) {
+			b->count[BOARD_TODAY] = 0;
+			k.overdue_whole = b->nrows[BOARD_OVERDUE] == b->count[BOARD_OVERDUE];
 		}
-		/* The store knows dates only: a timed deadline earlier today
-		 * (an urgent review due at 09:00) has passed, so the day's
-		 * disputes are each asked whether they are overdue. */
-		f.limit = below[i + 1] - below[i];
-		b->count[BOARD_TODAY] = 0;
-		k.overdue_whole = b->nrows[BOARD_OVERDUE] == b->count[BOARD_OVERDUE];
 		error_clear(&err);
-		if (svc_list(a->c, &f, today_collect, &k, &err) != ST_OK)
+		if (svc_deadlines(a->c, &f, board_collect, &k, &err) != ST_OK)
 			app_error(a, &err);
 	}
 }
@@ -750,6 +792,7 @@ static unsigned app_action(struct app *a, enum action act)
 	case ACT_SET_DUE:
 	case ACT_RESOLVE:
 	case ACT_WITHDRAW:
+	case ACT_REOPEN:
 	case ACT_CHALLENGE:
 		return flow_start(a, act);
 	case ACT_INVITE:
@@ -940,8 +983,7 @@ static void draw_header(struct app *a, struct screen *s)
 	app_date_text(a->c->today, day, sizeof(day));
 	col = screen_put(s, 0, 1, a->w - 1, attr | SA_BOLD, "dispute");
 	col += 1 + screen_printf(s, 0, col + 3, a->w - col - 3, attr, "%s · %d open · %d overdue · %d due today",
-	                         day, a->board.open_total, a->board.count[BOARD_OVERDUE],
-	                         a->board.count[BOARD_TODAY]);
+	                         day, a->board.open_total, a->board.overdue, a->board.due_today);
 	snprintf(right, sizeof(right), "? help  q quit ");
 	if (col + 6 + text_width(right) < a->w)
 		screen_put(s, 0, a->w - text_width(right), text_width(right), attr, right);

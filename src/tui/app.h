@@ -72,6 +72,8 @@ struct list_row {
 	long due;
 	int due_minute;
 	struct left left;       /* where its deadline stands (dispute_left) when loaded */
+	enum deadline_kind what;    /* the board: which of the dispute's deadlines this row is */
+	char what_text[24];     /* ... in a word or two ("response", "process"); "" for its stage's */
 	bool urgent;
 	bool challenged;
 	bool draft;             /* a record draft is kept for it */
@@ -103,6 +105,7 @@ struct board_state {
 	int nrows[BOARD_COUNT];
 	int sel;                /* index into the items as drawn */
 	int open_total;
+	int overdue, due_today; /* open disputes with a deadline passed, and with one due later today */
 };
 
 /* The selected dispute, loaded in full with its journal (sanitized). */
@@ -157,9 +160,12 @@ struct form_state {
 enum dialog_step {
 	DLG_NONE,
 	DLG_ESCALATE_DUE,       /* escalate into a stage whose date is agreed: the date */
+	DLG_ESCALATE_RESPONSE,  /* ... the stage's second timescale, when it has one */
 	DLG_ESCALATE_REASON,    /* ... and why, when it is later than the protocol allows */
 	DLG_DUE_DATE,
+	DLG_DUE_RESPONSE,
 	DLG_DUE_REASON,
+	DLG_REOPEN_REASON,
 	DLG_RESOLVE_OUTCOME,
 	DLG_RESOLVE_OUTSTANDING,
 	DLG_WITHDRAW_REASON,
@@ -184,6 +190,7 @@ struct dialog_state {
 	struct svc_change ch;   /* the change being put together; its strings point into answer[] */
 	char *answer[2];        /* answers of earlier steps, owned */
 	long limit_due;         /* DLG_ESCALATE_DUE: the latest date the protocol allows, or DATE_NONE */
+	const char *response;   /* the stage's second timescale (its rule's words), asked for next, or NULL */
 };
 
 struct draft_offer {

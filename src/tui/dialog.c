@@ -62,16 +62,20 @@ static void dialog_step(struct app *a, enum dialog_step step, bool prompt, bool 
 static void stage_line(struct app *a)
 {
 	const struct dispute *d = &a->detail.d;
-	const struct stage_rule *rule = protocol_stage_rule(a->detail.p, d->urgent, d->current_stage);
+	const struct stage *cur = dispute_current(d);
+	const struct stage_rule *rule = dispute_rule(a->detail.p, d, cur);
 	size_t n = 0;
+	char label[32];
 
 	if (a->detail.p)
-		protocol_stages(a->detail.p, d->urgent, &n);
+		dispute_rules(a->detail.p, d, &n);
 	if (rule)
-		dialog_line(a, "%s is at stage %d of %zu: %s.", d->reference, d->current_stage, n, rule->name);
+		dialog_line(a, "%s %s %s of %zu: %s.", d->reference, d->status == DS_OPEN ? "is at" : "closed at",
+		            stage_label(a->detail.p, d, cur, label, sizeof(label)), n, rule->name);
 }
 
 static unsigned escalate_open(struct app *a);
+static unsigned escalate_dates_done(struct app *a);
 
 /* Moves to the confirmation: what the service would write, exactly, from
  * its own preview.  A refusal keeps a prompt open with the reason in the
@@ -123,16 +127,17 @@ static unsigned confirm_open(struct app *a, void (*describe)(struct app *a, cons
 static void escalate_describe(struct app *a, const struct dispute *after)
 {
 	const struct stage *st = dispute_current(after);
-	const struct stage_rule *rule = st ? protocol_stage_rule(a->detail.p, after->urgent, st->number) : NULL;
-	char day[32], due[32], lim[96];
+	const struct stage_rule *rule = dispute_rule(a->detail.p, after, st);
+	char day[32], due[32], lim[96], label[32];
 	size_t n = 0;
 
 	stage_line(a);
 	app_date_text(a->c->today, day, sizeof(day));
 	if (!st || !rule)
 		return;
-	protocol_stages(a->detail.p, after->urgent, &n);
-	dialog_line(a, "Escalating today (%s) ends it and starts stage %d of %zu: %s.", day, st->number, n, rule->name);
+	dispute_rules(a->detail.p, after, &n);
+	dialog_line(a, "Escalating today (%s) ends it and starts %s of %zu: %s.", day,
+	            stage_label(a->detail.p, after, st, label, sizeof(label)), n, rule->name);
 	limit_describe(&rule->limit, lim, sizeof(lim));
 	if (st->due == DATE_NONE) {
 		dialog_line(a, "New due date: none set, the protocol says %s; agree one with d afterwards.", lim);
@@ -145,15 +150,25 @@ static void escalate_describe(struct app *a, const struct dispute *after)
 		dialog_line(a, "New due date: %s%s (%s%s).", due, tm, st->due_agreed ? "agreed; the protocol says " : "",
 		            lim);
 	}
+	if (st->response_due != DATE_NONE) {
+		app_date_text(st->response_due, due, sizeof(due));
+		dialog_line(a, "%s: due %s.", rule->response, due);
+	}
 	if (rule->ours && rule->theirs)
 		dialog_line(a, "Who: %s with %s.", rule->ours, rule->theirs);
+	else if (rule->parties)
+		dialog_line(a, "Who: %s.", rule->parties);
+	if (rule->arbiter)
+		dialog_line(a, "Decides: %s.", rule->arbiter);
 	if (rule->notice)
 		dialog_line(a, "%s", rule->notice);
 }
 
 /* Opens the escalate flow.  A stage whose date the agencies agree (no
- * protocol limit, or "agreed, at most n") asks for that date first; any
- * other goes straight to the confirmation with the protocol's due date. */
+ * protocol limit, or "agreed, at most n"), or any stage of an urgent
+ * dispute whose protocol sets no shorter limits, asks for that date first
+ * (and a second timescale, when the stage agrees one); any other goes
+ * straight to the confirmation with the protocol's due date. */
 static unsigned escalate_open(struct app *a)
 {
 	struct dialog_state *dl = &a->dlg;
@@ -163,7 +178,7 @@ static unsigned escalate_open(struct app *a)
 	struct svc_change plain = dl->ch;
 	struct dispute after;
 	struct error err;
-	char *event = NULL, iso[11], due[32], lim[96], day[32];
+	char *event = NULL, iso[11], due[32], lim[96], day[32], label[32];
 	size_t n = 0;
 
 	if (!a->detail.p) {
@@ -174,6 +189,7 @@ static unsigned escalate_open(struct app *a)
 	dispute_init(&after);
 	/* The stage as the protocol alone would start it. */
 	plain.due = DATE_NONE;
+	plain.response = DATE_NONE;
 	plain.text = NULL;
 	if (svc_preview(a->c, dl->ref, &plain, &event, &after, &err) != ST_OK) {
 		dispute_free(&after);
@@ -182,17 +198,22 @@ static unsigned escalate_open(struct app *a)
 	}
 	free(event);
 	st = dispute_current(&after);
-	rule = protocol_stage_rule(a->detail.p, after.urgent, st->number);
-	if (!rule || (rule->limit.kind != LIMIT_NONE && rule->limit.kind != LIMIT_AGREED)) {
+	rule = dispute_rule(a->detail.p, &after, st);
+	if (!rule || (rule->limit.kind != LIMIT_NONE && rule->limit.kind != LIMIT_AGREED && !rule->response &&
+	              !dispute_asks_sooner(a->detail.p, &after))) {
 		dispute_free(&after);
 		return confirm_open(a, escalate_describe);
 	}
 	dialog_step(a, DLG_ESCALATE_DUE, true, true, "Agreed due date (YYYY-MM-DD)");
 	dl->limit_due = st->limit_due;
+	dl->response = rule->response;
 	stage_line(a);
 	app_date_text(a->c->today, day, sizeof(day));
-	protocol_stages(a->detail.p, after.urgent, &n);
-	dialog_line(a, "Escalating today (%s) ends it and starts stage %d of %zu: %s.", day, st->number, n, rule->name);
+	dispute_rules(a->detail.p, &after, &n);
+	dialog_line(a, "Escalating today (%s) ends it and starts %s of %zu: %s.", day,
+	            stage_label(a->detail.p, &after, st, label, sizeof(label)), n, rule->name);
+	if (dispute_asks_sooner(a->detail.p, &after))
+		dialog_line(a, "Urgent: agree a date sooner than the protocol's limit, which stays the outer bound.");
 	limit_describe(&rule->limit, lim, sizeof(lim));
 	if (st->limit_due == DATE_NONE) {
 		dialog_line(a, "New due date: to be agreed between the agencies; the protocol says %s.", lim);
@@ -227,9 +248,33 @@ static unsigned escalate_date(struct app *a, const char *value)
 	 * than a date the agencies agreed. */
 	dl->ch.due = date == dl->limit_due ? DATE_NONE : date;
 	dl->ch.text = NULL;
-	if (dl->ch.due == DATE_NONE || dl->limit_due == DATE_NONE || dl->ch.due <= dl->limit_due)
+	if (dl->response) {
+		char iso[11];
+
+		dialog_step(a, DLG_ESCALATE_RESPONSE, true, true, "Response date (YYYY-MM-DD)");
+		dialog_line(a, "The stage agrees a second timescale: %s.", dl->response);
+		if (dl->limit_due != DATE_NONE) {
+			app_date_text(dl->limit_due, limit, sizeof(limit));
+			snprintf(dl->hint, sizeof(dl->hint), "Keep %s, or type the earlier date agreed; a later date needs "
+			         "a reason.", limit);
+			textedit_set(&dl->input, date_format(dl->limit_due, iso));
+		}
+		(void)day;
+		return APP_REDRAW;
+	}
+	return escalate_dates_done(a);
+}
+
+/* The agreed dates are in: a reason when one is later than the limit. */
+static unsigned escalate_dates_done(struct app *a)
+{
+	struct dialog_state *dl = &a->dlg;
+	long later = dl->ch.due != DATE_NONE && dl->ch.due > dl->limit_due ? dl->ch.due : dl->ch.response;
+	char day[32], limit[32];
+
+	if (later == DATE_NONE || dl->limit_due == DATE_NONE || later <= dl->limit_due)
 		return confirm_open(a, escalate_describe);
-	app_date_text(dl->ch.due, day, sizeof(day));
+	app_date_text(later, day, sizeof(day));
 	app_date_text(dl->limit_due, limit, sizeof(limit));
 	dialog_step(a, DLG_ESCALATE_REASON, true, false, "Reason");
 	dialog_line(a, "%s is later than the protocol allows for this stage (%s at the latest).", day, limit);
@@ -238,18 +283,60 @@ static unsigned escalate_date(struct app *a, const char *value)
 	return APP_REDRAW;
 }
 
+/* The second timescale typed in the escalate dialog ("" = the limit). */
+static unsigned escalate_response(struct app *a, const char *value)
+{
+	struct dialog_state *dl = &a->dlg;
+	long date = DATE_NONE;
+
+	if (*value && !date_parse(value, &date)) {
+		app_status(a, true, "Type the date as YYYY-MM-DD, e.g. 2026-12-04, or leave it empty");
+		return APP_REDRAW;
+	}
+	dl->ch.response = date == dl->limit_due ? DATE_NONE : date;
+	return escalate_dates_done(a);
+}
+
 /* ---- the other flows ---- */
 
 static void due_describe(struct app *a, const struct dispute *after)
 {
 	const struct stage *st = dispute_current(after);
-	char day[32];
+	const struct stage_rule *rule = dispute_rule(a->detail.p, after, st);
+	char day[32], label[32];
 
 	stage_line(a);
 	if (st) {
 		app_date_text(st->due, day, sizeof(day));
-		dialog_line(a, "Stage %d will be due %s.", st->number, day);
+		stage_label(a->detail.p, after, st, label, sizeof(label));
+		label[0] = (char)(label[0] - 'a' + 'A');
+		dialog_line(a, "%s will be due %s.", label, day);
+		if (rule && rule->response && st->response_due != DATE_NONE) {
+			app_date_text(st->response_due, day, sizeof(day));
+			dialog_line(a, "%s: due %s.", rule->response, day);
+		}
 	}
+}
+
+static void reopen_describe(struct app *a, const struct dispute *after)
+{
+	const struct stage *st = dispute_current(after);
+	const struct stage_rule *rule = dispute_rule(a->detail.p, after, st);
+	char day[32], due[32], label[32];
+
+	stage_line(a);
+	app_date_text(a->c->today, day, sizeof(day));
+	if (!st || !rule)
+		return;
+	dialog_line(a, "%s opens again today (%s), at %s: %s, started afresh.", after->reference, day,
+	            stage_label(a->detail.p, after, st, label, sizeof(label)), rule->name);
+	if (st->due == DATE_NONE) {
+		dialog_line(a, "New due date: none set; agree one with d afterwards.");
+	} else {
+		app_date_text(st->due, due, sizeof(due));
+		dialog_line(a, "New due date: %s.", due);
+	}
+	dialog_line(a, "What was recorded when it closed stays in the journal.");
 }
 
 static void close_describe(struct app *a, const struct dispute *after)
@@ -286,9 +373,13 @@ unsigned flow_start(struct app *a, enum action act)
 		app_status(a, true, "Select a dispute first (j/k in the list)");
 		return APP_REDRAW;
 	}
-	if (d->status != DS_OPEN) {
-		app_status(a, true, "%s is %s already: it cannot be changed", d->reference,
+	if (d->status != DS_OPEN && act != ACT_REOPEN) {
+		app_status(a, true, "%s is %s already: it cannot be changed (o reopens it)", d->reference,
 		           dispute_status_name(d->status));
+		return APP_REDRAW;
+	}
+	if (d->status == DS_OPEN && act == ACT_REOPEN) {
+		app_status(a, true, "%s is open: only a closed dispute can be reopened", d->reference);
 		return APP_REDRAW;
 	}
 	dialog_close(a);
@@ -319,6 +410,12 @@ unsigned flow_start(struct app *a, enum action act)
 		snprintf(dl->verb, sizeof(dl->verb), "withdraw");
 		snprintf(dl->done, sizeof(dl->done), "Withdrew %s", d->reference);
 		break;
+	case ACT_REOPEN:
+		svc_change_init(&dl->ch, SVC_REOPEN);
+		snprintf(dl->title, sizeof(dl->title), "Reopen %s", d->reference);
+		snprintf(dl->verb, sizeof(dl->verb), "reopen");
+		snprintf(dl->done, sizeof(dl->done), "Reopened %s", d->reference);
+		break;
 	case ACT_CHALLENGE:
 		svc_change_init(&dl->ch, d->challenged != DATE_NONE ? SVC_UNCHALLENGE : SVC_CHALLENGE);
 		snprintf(dl->title, sizeof(dl->title), d->challenged != DATE_NONE ? "Clear the formal challenge on %s?" :
@@ -333,20 +430,33 @@ unsigned flow_start(struct app *a, enum action act)
 	/* The stage the user sees now: if another program moves the dispute on
 	 * before Ctrl-S, the service refuses rather than act on a stage the
 	 * user never saw. */
-	dl->ch.seen_stage = d->current_stage;
+	st = dispute_current(d);
+	dl->ch.seen_stage = st ? stage_step(st) : d->current_stage;
+	dl->ch.seen_count = (int)d->nstages;
 	dl->ch.on = a->c->today;
+	dl->response = NULL;
 	switch (act) {
 	case ACT_ESCALATE:
 		return escalate_open(a);
-	case ACT_SET_DUE:
+	case ACT_SET_DUE: {
+		const struct stage_rule *rule = dispute_rule(a->detail.p, d, st);
+		char label[32];
+
 		dialog_step(a, DLG_DUE_DATE, true, false, "Due date (YYYY-MM-DD)");
-		dialog_line(a, "The agencies may agree a date for stage %d earlier than the protocol's limit; "
-		            "a later one needs a reason.", d->current_stage);
-		st = dispute_current(d);
+		dialog_line(a, "The agencies may agree a date for %s earlier than the protocol's limit; "
+		            "a later one needs a reason.", stage_label(a->detail.p, d, st, label, sizeof(label)));
 		if (st && st->due != DATE_NONE) {
 			app_date_text(st->due, day, sizeof(day));
 			dialog_line(a, "Currently due: %s.", day);
 		}
+		if (dispute_asks_sooner(a->detail.p, d))
+			dialog_line(a, "Urgent: a sooner date than the protocol's limit.");
+		dl->response = rule ? rule->response : NULL;
+		break;
+	}
+	case ACT_REOPEN:
+		dialog_step(a, DLG_REOPEN_REASON, true, false, "Reason");
+		dialog_line(a, "Why is %s reopened? The reason goes into the journal.", d->reference);
 		break;
 	case ACT_RESOLVE:
 		dialog_step(a, DLG_RESOLVE_OUTCOME, true, false, "Outcome");
@@ -378,6 +488,11 @@ static unsigned dialog_next(struct app *a, const char *value)
 	switch (dl->step) {
 	case DLG_ESCALATE_DUE:
 		return escalate_date(a, value);
+	case DLG_ESCALATE_RESPONSE:
+		return escalate_response(a, value);
+	case DLG_REOPEN_REASON:
+		dl->ch.text = answer_keep(dl, 0, value);
+		return confirm_open(a, reopen_describe);
 	case DLG_ESCALATE_REASON:
 		dl->ch.text = answer_keep(dl, 0, value);
 		return confirm_open(a, escalate_describe);
@@ -386,8 +501,23 @@ static unsigned dialog_next(struct app *a, const char *value)
 			app_status(a, true, "Type the date as YYYY-MM-DD, e.g. 2026-12-04");
 			return APP_REDRAW;
 		}
+		if (dl->response) {
+			dialog_step(a, DLG_DUE_RESPONSE, true, true, "Response date (YYYY-MM-DD)");
+			dialog_line(a, "The stage agrees a second timescale too: %s. Enter alone to leave it as it is.",
+			            dl->response);
+			return APP_REDRAW;
+		}
 		dialog_step(a, DLG_DUE_REASON, true, true, "Reason");
 		dialog_line(a, "Why this date? Needed when it is later than the protocol's limit; "
+		            "Enter alone to skip.");
+		return APP_REDRAW;
+	case DLG_DUE_RESPONSE:
+		if (*value && !date_parse(value, &dl->ch.response)) {
+			app_status(a, true, "Type the date as YYYY-MM-DD, e.g. 2026-12-04, or leave it empty");
+			return APP_REDRAW;
+		}
+		dialog_step(a, DLG_DUE_REASON, true, true, "Reason");
+		dialog_line(a, "Why these dates? Needed when one is later than the protocol's limit; "
 		            "Enter alone to skip.");
 		return APP_REDRAW;
 	case DLG_DUE_REASON:
@@ -431,11 +561,14 @@ static unsigned dialog_finish(struct app *a)
 		const struct stage *st = dispute_current(&a->detail.d);
 		char due[32];
 
+		char label[32];
+
 		app_date_text(st->due, due, sizeof(due));
+		stage_label(a->detail.p, &a->detail.d, st, label, sizeof(label));
 		if (st->due == DATE_NONE)
-			app_status(a, false, "%s: stage %d has no limit set (d sets the date once agreed)", done, st->number);
+			app_status(a, false, "%s: %s has no limit set (d sets the date once agreed)", done, label);
 		else
-			app_status(a, false, "%s: stage %d due %s", done, st->number, due);
+			app_status(a, false, "%s: %s due %s", done, label, due);
 	} else {
 		app_status(a, false, "%s", done);
 	}

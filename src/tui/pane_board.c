@@ -1,4 +1,4 @@
-/* The deadline board pane: open disputes overdue, due today, due this week and later, with counts. */
+/* The deadline board pane: the open disputes' running deadlines overdue, due today, due this week and later, with counts. */
 #include <stdio.h>
 #include <string.h>
 
@@ -87,6 +87,9 @@ static void board_draw(struct app *a, struct screen *s, struct rect r, bool focu
 			x += screen_put(s, y, x + 1, 11, attr, row->ref) + 2;
 			if (row->urgent)
 				x += screen_put(s, y, x, 4, sel ? attr : attr | SA_COLOUR(SC_URGENT) | SA_BOLD, "URG") + 1;
+			/* a deadline beside the stage's says which it is */
+			if (row->what_text[0])
+				x += screen_put(s, y, x, right - 2 - x, sel ? attr : attr | SA_BOLD, row->what_text) + 1;
 			if (dates && row->due != DATE_NONE) {
 				date_format(row->due, due);
 				screen_put(s, y, right - 11, 10, attr, due);

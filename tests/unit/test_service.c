@@ -490,10 +490,11 @@ static void test_close_event_texts(void **state)
 		const char *event;
 	} cases[] = {
 		{ "rochdale-adults", 0, "2027-01-04", "Raised in error", "Withdrawn at stage 1. Reason: Raised in error" },
-		{ "sunderland", 1, "2027-01-06", "Safeguarding Children Partnership",
-		  "Referred on at stage 1 to: Safeguarding Children Partnership" },
+		/* beyond the partnership: closed */
+		{ "sunderland", 1, "2027-01-06", "Ofsted", "Referred on at stage 1 to: Ofsted" },
 		{ "conflict-resolution", 2, "2026-12-29", NULL,
-		  "Escalated to stage 2 (Informal dispute procedure), no limit set." },
+		  "Escalated to stage 2 (Informal dispute procedure), no limit set; back on the board 2026-12-30 until a "
+		  "date is agreed." },
 		{ "newcastle", 2, "2027-01-04", NULL, "Escalated to stage 2 (Professional to professional), due 2027-01-11." },
 	};
 
