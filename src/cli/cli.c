@@ -303,8 +303,10 @@ static const struct optspec o_show[] = { { "json", false }, { NULL, false } };
 static const struct optspec o_record[] = {
 	{ "kind", true }, { "text", true }, { "at", true }, { "amends", true }, { NULL, false } };
 static const struct optspec o_escalate[] = {
-	{ "on", true }, { "due", true }, { "reason", true }, { "from-stage", true }, { NULL, false } };
-static const struct optspec o_due[] = { { "reason", true }, { "from-stage", true }, { NULL, false } };
+	{ "on", true }, { "due", true }, { "response", true }, { "reason", true }, { "from-stage", true }, { NULL, false } };
+static const struct optspec o_due[] = { { "response", true }, { "reason", true }, { "from-stage", true }, { NULL, false } };
+static const struct optspec o_reopen[] = { { "reason", true }, { "on", true }, { NULL, false } };
+static const struct optspec o_route[] = { { "stage", true }, { "on", true }, { "from-stage", true }, { NULL, false } };
 static const struct optspec o_resolve[] = {
 	{ "outcome", true }, { "outstanding", true }, { "on", true }, { "from-stage", true }, { NULL, false } };
 static const struct optspec o_withdraw[] = { { "reason", true }, { "on", true }, { "from-stage", true }, { NULL, false } };
@@ -338,16 +340,21 @@ static const struct command commands[] = {
 	  "record REF --kind call|meeting|email|decision|action|outcome|learning|note --text TEXT|- "
 	  "[--at DATETIME] [--amends N]",
 	  "add a record to the journal (--text - reads standard input)" },
-	{ "escalate", cmd_escalate, DB_SIGN, o_escalate, 1, 1, "escalate REF [--on DATE] [--due DATE --reason TEXT] [--from-stage N]",
+	{ "escalate", cmd_escalate, DB_SIGN, o_escalate, 1, 1,
+	  "escalate REF [--on DATE] [--due DATE] [--response DATE] [--reason TEXT] [--from-stage N]",
 	  "move to the next stage; its due date comes from the protocol" },
-	{ "due", cmd_due, DB_SIGN, o_due, 2, 2, "due REF DATE [--reason TEXT] [--from-stage N]",
-	  "record an agreed due date for the current stage" },
+	{ "due", cmd_due, DB_SIGN, o_due, 1, 2, "due REF [DATE] [--response DATE] [--reason TEXT] [--from-stage N]",
+	  "record an agreed due date (or second timescale) for the current stage" },
 	{ "resolve", cmd_resolve, DB_SIGN, o_resolve, 1, 1, "resolve REF --outcome TEXT [--outstanding TEXT] [--on DATE] [--from-stage N]",
 	  "close the dispute as resolved" },
 	{ "withdraw", cmd_withdraw, DB_SIGN, o_withdraw, 1, 1, "withdraw REF --reason TEXT [--on DATE] [--from-stage N]",
 	  "close the dispute as withdrawn" },
 	{ "refer", cmd_refer, DB_SIGN, o_refer, 1, 1, "refer REF --to TEXT [--on DATE] [--from-stage N]",
-	  "close the dispute as referred on (partnership, inspectorate, case review)" },
+	  "refer to the partnership (it stays open) or beyond it (inspectorate, case review: it closes)" },
+	{ "reopen", cmd_reopen, DB_SIGN, o_reopen, 1, 1, "reopen REF --reason TEXT [--on DATE]",
+	  "open a closed dispute again, at the stage it closed at" },
+	{ "route", cmd_route, DB_SIGN, o_route, 2, 2, "route REF urgent|normal [--stage N] [--on DATE] [--from-stage N]",
+	  "make a dispute urgent (its protocol's urgent route), or take it back to the normal stages" },
 	{ "challenge", cmd_challenge, DB_SIGN, o_challenge, 1, 1, "challenge REF [--on DATE] [--clear] [--from-stage N]",
 	  "set (or clear) the formal-challenge flag" },
 	{ "protocols", cmd_protocols, DB_NONE, o_none, 0, 2, "protocols [show ID]", "list protocols, or show one's stages" },

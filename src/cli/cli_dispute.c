@@ -39,17 +39,52 @@ static char *cli_read_stdin(size_t max, struct error *err)
 	return sb_take(&sb);
 }
 
-static void print_saved(const struct dispute *d)
+static void print_saved(struct ctx *c, const struct dispute *d)
+{
+	const struct protocol *p = protocol_set_find(&c->protocols, d->protocol);
+	const struct stage *cur = dispute_current(d);
+	char a[17], label[32];
+
+	stage_label(p, d, cur, label, sizeof(label));
+	if (d->status != DS_OPEN)
+		cli_say("%s %s at %s", d->reference, dispute_status_name(d->status), label);
+	else if (cur->due == DATE_NONE)
+		cli_say("%s at %s, no limit set", d->reference, label);
+	else
+		cli_say("%s at %s, due %s", d->reference, label, datetime_format(cur->due, cur->due_minute, a));
+	if (d->status == DS_OPEN && cur->response_due != DATE_NONE) {
+		const struct stage_rule *rule = dispute_rule(p, d, cur);
+
+		cli_say("%s: due %s", rule && rule->response ? rule->response : "second timescale",
+		        date_format(cur->response_due, a));
+	}
+}
+
+/* An urgent dispute under a protocol with no shorter limits: a sooner date. */
+static void print_sooner(const struct protocol *p, const struct dispute *d)
 {
 	const struct stage *cur = dispute_current(d);
-	char a[17];
+	char a[17], label[32];
 
-	if (d->status != DS_OPEN)
-		cli_say("%s %s at stage %d", d->reference, dispute_status_name(d->status), d->current_stage);
-	else if (cur->due == DATE_NONE)
-		cli_say("%s at stage %d, no limit set", d->reference, cur->number);
-	else
-		cli_say("%s at stage %d, due %s", d->reference, cur->number, datetime_format(cur->due, cur->due_minute, a));
+	if (dispute_asks_sooner(p, d) && cur && cur->due != DATE_NONE && !cur->due_agreed)
+		cli_error("notice: urgent: agree a date sooner than %s for %s (the protocol's limit stays the outer bound) "
+		          "with 'dispute due %s DATE'", datetime_format(cur->due, cur->due_minute, a),
+		          stage_label(p, d, cur, label, sizeof(label)), d->reference);
+}
+
+/* What becoming urgent asks (at opening, or marked later): the route's
+ * notice, sooner dates where the protocol sets no shorter limits, and who
+ * is told today. */
+static void print_urgent(const struct protocol *p, const struct dispute *d, long today)
+{
+	if (p->urgent && p->urgent->notice)
+		cli_error("notice: %s", p->urgent->notice);
+	if (!p->urgent)
+		cli_error("notice: %s has no urgent route of its own: %s is marked urgent and follows its stages",
+		          p->id, d->reference);
+	print_sooner(p, d);
+	if (d->inform_due == today && p->urgent && p->urgent->inform)
+		cli_error("notice: inform %s today", p->urgent->inform);
 }
 
 /* What the protocol says must happen on entering the current stage (and,
@@ -58,23 +93,29 @@ static void print_notices(struct ctx *c, const struct dispute *d, bool opening)
 {
 	const struct protocol *p = protocol_set_find(&c->protocols, d->protocol);
 	const struct stage_rule *rule;
-	const struct category *cat;
 	const struct stage *cur;
+	char a[11], label[32];
 
 	if (!p)
 		return;
-	if (opening && d->urgent && p->urgent && p->urgent->notice)
-		cli_error("notice: %s", p->urgent->notice);
-	rule = protocol_stage_rule(p, d->urgent, d->current_stage);
+	cur = dispute_current(d);
+	if (opening && d->urgent)
+		print_urgent(p, d, c->today);
+	rule = dispute_rule(p, d, cur);
 	if (rule && rule->notice)
 		cli_error("notice: %s", rule->notice);
 	/* "Without delay": the protocol sets no limit, so ask for the date the
 	 * parties agree (DOMAIN.md); a kind recorded without a clock is left be. */
-	cat = protocol_category(p, d->category);
-	cur = dispute_current(d);
-	if (rule && rule->limit.kind == LIMIT_NONE && cur && cur->due == DATE_NONE && !(cat && cat->unclocked))
-		cli_error("notice: stage %d has no time limit in the protocol (\"without delay\"); "
-		          "record the date you agree with 'dispute due %s DATE'", d->current_stage, d->reference);
+	if (rule && rule->limit.kind == LIMIT_NONE && cur && cur->due == DATE_NONE && cur->follow_up != DATE_NONE)
+		cli_error("notice: %s has no time limit in the protocol (\"without delay\"); record the date you agree "
+		          "with 'dispute due %s DATE' (it is back on the deadline board on %s until then)",
+		          stage_label(p, d, cur, label, sizeof(label)), d->reference, date_format(cur->follow_up, a));
+	else if (rule && rule->limit.kind == LIMIT_NONE && cur && cur->due == DATE_NONE && cur->number > 1)
+		cli_error("notice: %s has no time limit in the protocol (\"without delay\"); "
+		          "record the date you agree with 'dispute due %s DATE'",
+		          stage_label(p, d, cur, label, sizeof(label)), d->reference);
+	else if (!opening)
+		print_sooner(p, d);
 }
 
 static void print_category_taken(struct ctx *c, const char *typed, const struct dispute *d)
@@ -192,7 +233,7 @@ static int apply_print(struct ctx *c, const char *ref, const struct svc_change *
 	dispute_init(&d);
 	if (svc_apply(c, ref, ch, &d, &err) != ST_OK)
 		return cli_fail(&err);
-	print_saved(&d);
+	print_saved(c, &d);
 	if (notices)
 		print_notices(c, &d, false);
 	dispute_free(&d);
@@ -205,10 +246,10 @@ int cmd_escalate(struct ctx *c, struct args *a)
 
 	svc_change_init(&ch, SVC_ESCALATE);
 	if (!cli_date_opt(a, "on", c->today, &ch.on) || !cli_date_opt(a, "due", DATE_NONE, &ch.due) ||
-	    !from_stage_opt(a, &ch))
+	    !cli_date_opt(a, "response", DATE_NONE, &ch.response) || !from_stage_opt(a, &ch))
 		return EXIT_USAGE;
-	if (cli_opt(a, "reason") && ch.due == DATE_NONE) {
-		fputs("dispute: escalate: --reason goes with --due\n", stderr);
+	if (cli_opt(a, "reason") && ch.due == DATE_NONE && ch.response == DATE_NONE) {
+		fputs("dispute: escalate: --reason goes with --due or --response\n", stderr);
 		return EXIT_USAGE;
 	}
 	ch.text = cli_opt(a, "reason");
@@ -220,10 +261,68 @@ int cmd_due(struct ctx *c, struct args *a)
 	struct svc_change ch;
 
 	svc_change_init(&ch, SVC_SET_DUE);
-	if (!cli_date_arg(a->pos[1], "due date", &ch.due) || !from_stage_opt(a, &ch))
+	if ((a->npos > 1 && !cli_date_arg(a->pos[1], "due date", &ch.due)) ||
+	    !cli_date_opt(a, "response", DATE_NONE, &ch.response) || !from_stage_opt(a, &ch))
 		return EXIT_USAGE;
+	if (ch.due == DATE_NONE && ch.response == DATE_NONE) {
+		fprintf(stderr, "dispute: due needs a DATE or --response DATE\nusage: dispute %s\n", a->usage);
+		return EXIT_USAGE;
+	}
 	ch.text = cli_opt(a, "reason");
 	return apply_print(c, a->pos[0], &ch, false);
+}
+
+int cmd_reopen(struct ctx *c, struct args *a)
+{
+	struct svc_change ch;
+
+	svc_change_init(&ch, SVC_REOPEN);
+	if (cli_require(a, "reason") != EXIT_OK)
+		return EXIT_USAGE;
+	if (!cli_date_opt(a, "on", c->today, &ch.on))
+		return EXIT_USAGE;
+	ch.text = cli_opt(a, "reason");
+	return apply_print(c, a->pos[0], &ch, true);
+}
+
+int cmd_route(struct ctx *c, struct args *a)
+{
+	const char *to = a->pos[1], *step = cli_opt(a, "stage");
+	struct svc_change ch;
+	struct dispute d;
+	struct error err;
+	const struct protocol *p;
+	char *end;
+	long n = 0;
+
+	if (strcmp(to, "urgent") != 0 && strcmp(to, "normal") != 0) {
+		cli_error("route: '%s' is not a route; use urgent or normal", to);
+		return EXIT_USAGE;
+	}
+	if (step) {
+		errno = 0;
+		n = strtol(step, &end, 10);
+		if (errno || *end || end == step || n < 1 || n > 99 || strcmp(to, "urgent") == 0) {
+			cli_error(strcmp(to, "urgent") == 0 ? "--stage: the urgent route starts at its own first stage"
+			                                    : "--stage: '%s' is not a stage number", step);
+			return EXIT_USAGE;
+		}
+	}
+	svc_change_init(&ch, strcmp(to, "urgent") == 0 ? SVC_URGENT : SVC_NORMAL);
+	ch.stage = (int)n;
+	if (!cli_date_opt(a, "on", c->today, &ch.on) || !from_stage_opt(a, &ch))
+		return EXIT_USAGE;
+	dispute_init(&d);
+	if (svc_apply(c, a->pos[0], &ch, &d, &err) != ST_OK)
+		return cli_fail(&err);
+	print_saved(c, &d);
+	p = protocol_set_find(&c->protocols, d.protocol);
+	if (p && ch.kind == SVC_URGENT)
+		print_urgent(p, &d, c->today);
+	else if (p && !d.urgent)
+		cli_error("notice: %s is no longer urgent", d.reference);
+	dispute_free(&d);
+	return EXIT_OK;
 }
 
 /* resolve, withdraw and refer differ only in the option that carries the text. */
@@ -253,7 +352,32 @@ int cmd_withdraw(struct ctx *c, struct args *a)
 
 int cmd_refer(struct ctx *c, struct args *a)
 {
-	return close_common(c, a, SVC_REFER, "to");
+	const struct protocol *p;
+	struct svc_change ch;
+	struct dispute d;
+	struct error err;
+	char day[11];
+
+	svc_change_init(&ch, SVC_REFER);
+	if (cli_require(a, "to") != EXIT_OK)
+		return EXIT_USAGE;
+	if (!cli_date_opt(a, "on", c->today, &ch.on) || !from_stage_opt(a, &ch))
+		return EXIT_USAGE;
+	ch.text = cli_opt(a, "to");
+	dispute_init(&d);
+	if (svc_apply(c, a->pos[0], &ch, &d, &err) != ST_OK)
+		return cli_fail(&err);
+	p = protocol_set_find(&c->protocols, d.protocol);
+	/* Say which it was: the partnership keeps it open, anyone else closes it. */
+	if (d.status == DS_OPEN)
+		cli_say("%s referred to %s on %s: it stays open while the partnership works towards a resolution",
+		        d.reference, p && p->body ? p->body : "the partnership", date_format(d.referred, day));
+	else
+		cli_say("%s referred on beyond the partnership, to %s: closed on %s", d.reference, d.outcome,
+		        date_format(d.closed, day));
+	print_saved(c, &d);
+	dispute_free(&d);
+	return EXIT_OK;
 }
 
 int cmd_challenge(struct ctx *c, struct args *a)

@@ -83,6 +83,8 @@ int cmd_resolve(struct ctx *c, struct args *a);
 int cmd_withdraw(struct ctx *c, struct args *a);
 int cmd_refer(struct ctx *c, struct args *a);
 int cmd_challenge(struct ctx *c, struct args *a);
+int cmd_reopen(struct ctx *c, struct args *a);
+int cmd_route(struct ctx *c, struct args *a);
 int cmd_init(struct ctx *c, struct args *a);
 int cmd_protocols(struct ctx *c, struct args *a);
 int cmd_workdays(struct ctx *c, struct args *a);

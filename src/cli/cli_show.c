@@ -20,7 +20,7 @@ static void json_dispute(struct ctx *c, struct sb *sb, const struct dispute *d, 
 	char lim[80];
 
 	if (p)
-		protocol_stages(p, d->urgent, &nrules);
+		dispute_rules(p, d, &nrules);
 	sb_append(sb, "{\"reference\":");
 	text_json(sb, d->reference);
 	sb_append(sb, ",\"protocol\":");
@@ -47,19 +47,47 @@ static void json_dispute(struct ctx *c, struct sb *sb, const struct dispute *d, 
 	text_json(sb, d->outstanding);
 	sb_append(sb, ",\"formal_challenge\":");
 	text_json_date(sb, d->challenged);
-	sb_printf(sb, ",\"current_stage\":%d,\"stage_count\":%zu,\"due\":", d->current_stage, nrules);
+	sb_printf(sb, ",\"current_stage\":%d,\"urgent_route\":%s,\"stage_count\":%zu,\"due\":",
+	          cur ? stage_step(cur) : d->current_stage, cur && stage_on_own_route(p, d, cur) ? "true" : "false", nrules);
 	text_json_date(sb, d->status == DS_OPEN && cur ? cur->due : DATE_NONE);
+	sb_append(sb, ",\"next_deadline\":");
+	text_json_date(sb, left.due);
+	sb_append(sb, ",\"process_due\":");
+	text_json_date(sb, d->process_due);
+	sb_append(sb, ",\"referred\":");
+	text_json_date(sb, d->referred);
+	sb_append(sb, ",\"referred_to\":");
+	text_json(sb, d->referred_to);
 	sb_append(sb, ",\"working_days_left\":");
 	if (left_days(&left, &days))
 		sb_printf(sb, "%d", days);
 	else
 		sb_append(sb, "null");
-	sb_append(sb, ",\"stages\":[");
+	sb_append(sb, ",\"deadlines\":[");
+	{
+		struct deadline v[DL_COUNT];
+		size_t n = dispute_deadlines(d, v);
+		char what[512];
+
+		for (size_t i = 0; i < n; i++) {
+			sb_append(sb, i ? ",{\"kind\":" : "{\"kind\":");
+			text_json(sb, deadline_kind_name(v[i].kind));
+			sb_append(sb, ",\"what\":");
+			text_json(sb, deadline_describe(p, d, &v[i], false, what, sizeof(what)));
+			sb_append(sb, ",\"due\":");
+			text_json_date(sb, v[i].due);
+			sb_append(sb, ",\"time\":");
+			text_json_time(sb, v[i].minute);
+			sb_append(sb, "}");
+		}
+	}
+	sb_append(sb, "],\"stages\":[");
 	for (size_t i = 0; i < d->nstages; i++) {
 		const struct stage *st = &d->stages[i];
-		const struct stage_rule *rule = protocol_stage_rule(p, d->urgent, st->number);
+		const struct stage_rule *rule = dispute_rule(p, d, st);
 
-		sb_printf(sb, "%s{\"number\":%d,\"name\":", i ? "," : "", st->number);
+		sb_printf(sb, "%s{\"number\":%d,\"step\":%d,\"urgent_route\":%s,\"name\":", i ? "," : "", st->number,
+		          stage_step(st), stage_on_own_route(p, d, st) ? "true" : "false");
 		text_json(sb, rule ? rule->name : "?");
 		sb_append(sb, ",\"limit\":");
 		text_json(sb, rule ? limit_describe(&rule->limit, lim, sizeof(lim)) : NULL);
@@ -75,6 +103,14 @@ static void json_dispute(struct ctx *c, struct sb *sb, const struct dispute *d, 
 		text_json_date(sb, st->ended);
 		sb_append(sb, ",\"how\":");
 		text_json(sb, st->how == SE_NONE ? NULL : stage_end_name(st->how));
+		sb_append(sb, ",\"response_due\":");
+		text_json_date(sb, st->response_due);
+		sb_append(sb, ",\"then_due\":");
+		text_json_date(sb, st->then_due);
+		sb_append(sb, ",\"then_time\":");
+		text_json_time(sb, st->then_minute);
+		sb_append(sb, ",\"follow_up\":");
+		text_json_date(sb, st->follow_up);
 		sb_printf(sb, ",\"sequence\":%d}", st->sequence);
 	}
 	sb_append(sb, "],\"spans\":[");
@@ -88,7 +124,8 @@ static void json_dispute(struct ctx *c, struct sb *sb, const struct dispute *d, 
 		text_json(sb, limit_describe(&sp->limit, lim, sizeof(lim)));
 		sb_printf(sb, ",\"advisory\":%s,\"due\":", sp->advisory ? "true" : "false");
 		text_json_date(sb, span.due);
-		sb_printf(sb, ",\"running\":%s}", span.current ? "true" : "false");
+		sb_printf(sb, ",\"running\":%s,\"passed\":%s}", span.current ? "true" : "false",
+		          span.state == SPAN_PASSED || span.state == SPAN_MISSED ? "true" : "false");
 	}
 	sb_append(sb, "]");
 	if (recs) {
@@ -137,7 +174,7 @@ static int list_row(const struct dispute *d, void *arg)
 	const struct stage *cur = dispute_current(d);
 	struct left left = dispute_left(d, p, &l->c->cal, l->c->today, l->c->now_minute);
 	size_t nrules = 0;
-	char stage[16], due[17], words[48], flags[16];
+	char stage[24], due[17], words[48], flags[16];
 
 	if (l->as_json) {
 		l->line.len = 0;
@@ -148,14 +185,17 @@ static int list_row(const struct dispute *d, void *arg)
 		return 0;
 	}
 	if (p)
-		protocol_stages(p, d->urgent, &nrules);
-	snprintf(stage, sizeof(stage), "%d/%zu", d->current_stage, nrules);
-	if (d->status == DS_OPEN && cur && cur->due != DATE_NONE)
-		date_format(cur->due, due);
+		dispute_rules(p, d, &nrules);
+	snprintf(stage, sizeof(stage), "%s%d/%zu", cur && stage_on_own_route(p, d, cur) ? "U" : "",
+	         cur ? stage_step(cur) : d->current_stage, nrules);
+	/* the soonest running deadline, as LEFT measures it */
+	if (d->status == DS_OPEN && left.due != DATE_NONE)
+		date_format(left.due, due);
 	else
 		snprintf(due, sizeof(due), "-");
 	left_text(&left, false, words, sizeof(words));
-	snprintf(flags, sizeof(flags), "%s%s", d->urgent ? "U" : "", d->challenged != DATE_NONE ? "F" : "");
+	snprintf(flags, sizeof(flags), "%s%s%s", d->urgent ? "U" : "", d->challenged != DATE_NONE ? "F" : "",
+	         d->referred != DATE_NONE ? "R" : "");
 	cli_put_col(d->reference, list_widths[0]);
 	cli_put_col(dispute_status_name(d->status), list_widths[1]);
 	cli_put_col(stage, list_widths[2]);
@@ -220,22 +260,66 @@ int cmd_list(struct ctx *c, struct args *a)
 	return EXIT_OK;
 }
 
-/* "Now:" of an open dispute: its stage and where its deadline stands. */
+/* "Now:" of an open dispute: its stage and where its deadline stands; then
+ * each other running deadline on a line of its own. */
 static void show_now(struct ctx *c, const struct dispute *d, const struct protocol *p, size_t nrules)
 {
 	const struct stage *cur = dispute_current(d);
-	struct left left = dispute_left(d, p, &c->cal, c->today, c->now_minute);
-	char buf[256], when[17], words[64];
+	struct deadline v[DL_COUNT];
+	size_t n = dispute_deadlines(d, v);
+	char buf[512], when[17], words[80], label[32], what[512];
 
+	stage_label(p, d, cur, label, sizeof(label));
 	if (!cur || cur->due == DATE_NONE) {
-		snprintf(buf, sizeof(buf), "stage %d of %zu, no limit set (agree a date with 'dispute due')",
-		         d->current_stage, nrules);
+		snprintf(buf, sizeof(buf), "%s of %zu, no limit set (agree a date with 'dispute due')", label, nrules);
 	} else {
+		struct deadline dl = { DL_STAGE, cur->due, cur->due_minute };
+		struct left left = deadline_left(d, p, &c->cal, &dl, c->today, c->now_minute);
+
 		left.due_minute = TIME_NONE;    /* the time is in the date already */
-		snprintf(buf, sizeof(buf), "stage %d of %zu, due %s (%s)", d->current_stage, nrules,
+		snprintf(buf, sizeof(buf), "%s of %zu, due %s (%s)", label, nrules,
 		         datetime_format(cur->due, cur->due_minute, when), left_text(&left, true, words, sizeof(words)));
 	}
 	cli_line("Now:", buf);
+	for (size_t i = 0; i < n; i++) {
+		struct left left;
+
+		if (v[i].kind == DL_STAGE || (v[i].kind == DL_INFORM && v[i].due != c->today))
+			continue;
+		left = deadline_left(d, p, &c->cal, &v[i], c->today, c->now_minute);
+		left.due_minute = TIME_NONE;
+		snprintf(buf, sizeof(buf), "%s: %s (%s)", deadline_describe(p, d, &v[i], false, what, sizeof(what)),
+		         datetime_format(v[i].due, v[i].minute, when), left_text(&left, true, words, sizeof(words)));
+		cli_line("Also due:", buf);
+	}
+}
+
+/* One line of the stages: "> 2  Name   started ..., due ..." */
+static void show_stage(const struct protocol *p, const struct dispute *d, const struct stage *st,
+                       const struct stage_rule *rule, const char *mark, char current)
+{
+	char what[240], a1[17], a2[11], a3[11], lim[80];
+
+	if (!st)
+		snprintf(what, sizeof(what), "limit %s", limit_describe(&rule->limit, lim, sizeof(lim)));
+	else if (st->ended != DATE_NONE)
+		snprintf(what, sizeof(what), "%s to %s, %s", date_format(st->started, a2), date_format(st->ended, a3),
+		         stage_end_name(st->how));
+	else if (st->due == DATE_NONE)
+		snprintf(what, sizeof(what), "started %s, no limit set", date_format(st->started, a2));
+	else
+		snprintf(what, sizeof(what), "started %s, due %s%s", date_format(st->started, a2),
+		         datetime_format(st->due, st->due_minute, a1), st->due_agreed ? " (agreed)" : "");
+	printf("  %c %-3s ", current, mark);
+	cli_put_col(rule ? rule->name : "?", 48);
+	printf(" %s\n", what);
+	if (st && st->response_due != DATE_NONE && rule && rule->response) {
+		printf("         ");
+		cli_put_col(rule->response, 48);
+		printf(" due %s\n", date_format(st->response_due, a2));
+	}
+	(void)p;
+	(void)d;
 }
 
 static void show_text(struct ctx *c, const struct dispute *d, const struct record *recs, size_t nrecs)
@@ -243,11 +327,12 @@ static void show_text(struct ctx *c, const struct dispute *d, const struct recor
 	const struct protocol *p = protocol_set_find(&c->protocols, d->protocol);
 	const struct stage_rule *rules = NULL;
 	const struct category *cat = p ? protocol_category(p, d->category) : NULL;
+	const struct stage *cur = dispute_current(d);
 	size_t nrules = 0;
-	char buf[256], a1[17], a2[11], a3[11], lim[80];
+	char buf[512], a1[17], a2[11], a3[11], lim[80], mark[32];
 
 	if (p)
-		rules = protocol_stages(p, d->urgent, &nrules);
+		rules = dispute_rules(p, d, &nrules);
 	cli_put_col(d->reference, 0);
 	printf("  %s%s\n", dispute_status_name(d->status), d->urgent ? "  URGENT" : "");
 	snprintf(buf, sizeof(buf), "%s (%s)", p ? p->title : "unknown protocol", d->protocol);
@@ -259,43 +344,45 @@ static void show_text(struct ctx *c, const struct dispute *d, const struct recor
 	cli_line("Summary:", d->summary);
 	cli_line("Opened:", date_format(d->opened, a2));
 	cli_line("Formal challenge:", d->challenged == DATE_NONE ? "no" : date_format(d->challenged, a3));
+	if (d->referred != DATE_NONE) {
+		snprintf(buf, sizeof(buf), "%s on %s (to: %s)", p && p->body ? p->body : "the partnership",
+		         date_format(d->referred, a2), d->referred_to ? d->referred_to : "");
+		cli_line("Referred:", buf);
+	}
 	if (d->status != DS_OPEN) {
 		cli_line("Closed:", date_format(d->closed, a2));
-		cli_line(d->status == DS_RESOLVED ? "Outcome:" : d->status == DS_WITHDRAWN ? "Reason:" : "Referred to:",
+		cli_line(d->status == DS_RESOLVED ? "Outcome:" : d->status == DS_WITHDRAWN ? "Reason:" : "Referred on to:",
 		          d->outcome);
 		if (d->outstanding)
 			cli_line("Outstanding:", d->outstanding);
 	} else {
 		show_now(c, d, p, nrules);
 	}
+	/* The stages as they ran (a change of route or a reopening adds one),
+	 * then those still to come on the route the dispute is on. */
 	puts("\nStages");
-	for (size_t i = 0; i < nrules; i++) {
-		const struct stage *st = i < d->nstages ? &d->stages[i] : NULL;
-		char what[160];
+	for (size_t i = 0; i < d->nstages; i++) {
+		const struct stage *st = &d->stages[i];
 
-		if (!st)
-			snprintf(what, sizeof(what), "limit %s", limit_describe(&rules[i].limit, lim, sizeof(lim)));
-		else if (st->ended != DATE_NONE)
-			snprintf(what, sizeof(what), "%s to %s, %s", date_format(st->started, a2), date_format(st->ended, a3),
-			         stage_end_name(st->how));
-		else if (st->due == DATE_NONE)
-			snprintf(what, sizeof(what), "started %s, no limit set", date_format(st->started, a2));
-		else
-			snprintf(what, sizeof(what), "started %s, due %s%s", date_format(st->started, a2),
-			         datetime_format(st->due, st->due_minute, a1), st->due_agreed ? " (agreed)" : "");
-		printf("  %c %zu  ", st && st->ended == DATE_NONE && d->status == DS_OPEN ? '>' : ' ', i + 1);
-		cli_put_col(rules[i].name, 48);
-		printf(" %s\n", what);
+		snprintf(mark, sizeof(mark), "%s%d", stage_on_own_route(p, d, st) ? "U" : "", stage_step(st));
+		show_stage(p, d, st, dispute_rule(p, d, st), mark,
+		           st->ended == DATE_NONE && d->status == DS_OPEN ? '>' : ' ');
+	}
+	for (size_t i = cur ? (size_t)stage_step(cur) : 0; rules && i < nrules; i++) {
+		snprintf(mark, sizeof(mark), "%s%zu", cur && stage_on_own_route(p, d, cur) ? "U" : "", i + 1);
+		show_stage(p, d, NULL, &rules[i], mark, ' ');
 	}
 	for (size_t i = 0; p && i < p->nspans; i++) {
 		const struct span_rule *sp = &p->spans[i];
 		struct span span = dispute_span(d, p, &c->cal, sp, c->today);
+		bool passed = span.state == SPAN_PASSED || span.state == SPAN_MISSED;
 
 		if (i == 0)
 			puts("\nLimits across stages");
 		if (span.due != DATE_NONE)
 			snprintf(buf, sizeof(buf), ", due %s%s", date_format(span.due, a2),
-			         span.state == SPAN_PASSED ? " (passed)" : "");
+			         passed ? (sp->advisory ? " (passed)" : span.state == SPAN_MISSED ? " (missed)" : " (overdue)")
+			                : span.state == SPAN_MET ? " (met)" : "");
 		else
 			buf[0] = '\0';
 		cli_say("  stages %d-%d  %s: %s%s%s", sp->from, sp->to, sp->name, limit_describe(&sp->limit, lim, sizeof(lim)),
