@@ -32,8 +32,9 @@ bool report_format_parse(const char *s, enum report_format *out);
 
 /* One line of a count table: disputes per agency or category. */
 struct report_count {
-	char *key;              /* agency name, or category key */
-	char *label;            /* category label; NULL for agencies, and for a key two protocols label differently */
+	char *key;              /* agency name, or category label (its key only when its protocol is not
+	                           loaded): reports show what the user reads, never the key */
+	char *label;            /* NULL (kept for the tables' shape) */
 	int count;
 };
 
@@ -45,13 +46,15 @@ struct report_stage_row {
 	int total;
 };
 
-/* A stage that ended (or, still running, is as of today) after its due date. */
+/* A stage that ended (or, still running, is as of today) after its due
+ * date, or a limit across stages (the whole process) that did. */
 struct report_breach {
 	char reference[16];
 	char *protocol;
-	int stage;
-	char *name;             /* the stage's name, NULL when the protocol is not loaded */
-	long due;
+	int stage;              /* the stage's number on its route; 0 for a limit across stages */
+	char *name;             /* the stage's (or the span's) name, NULL when the protocol is not loaded */
+	long due;               /* the deadline in force: the protocol's own limit, or an earlier agreed date */
+	long agreed;            /* met_late: the later date agreed (with a reason); else DATE_NONE */
 	long ended;             /* DATE_NONE: still running, measured to today */
 	int days_over;          /* working days from due to ended (or today); 0 when it ended on a non-working day */
 };
@@ -72,6 +75,9 @@ struct report_stats {
 	int longest_days;
 	char longest_reference[16];
 	int breached_disputes;  /* disputes with at least one breach */
+	struct report_breach *met_late;   /* stages that went past the protocol's own limit but met a later
+	                                     date agreed with a reason: counted apart from the breaches */
+	size_t nmet_late;
 	struct report_count *raised_by, *against, *categories;
 	size_t nraised_by, nagainst, ncategories;
 	struct report_stage_row *stages;

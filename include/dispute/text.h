@@ -56,6 +56,12 @@ char *text_fold(const char *s);
  * gives "".  text_fold is left as it is: search relies on it. */
 char *text_fold_words(const char *s);
 
+/* A phrase as it reads inside a sentence: "The other line manager's
+ * response" as "the other line manager's response" (an initial capital
+ * followed by a small letter is made small; "SSCP" and "Ofsted" stay).
+ * Writes into out (outlen bytes, cut if need be); returns out. */
+char *text_in_sentence(const char *s, char *out, size_t outlen);
+
 /* Appends s as a JSON string ("null" for NULL): sanitised as by
  * text_sanitize(s, true), then every quote, backslash and control
  * character escaped, so the output parses whatever the database holds. */

@@ -1,4 +1,5 @@
 /* UTF-8 validation and decoding, terminal-safe sanitizing, folding for matching, and display width. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -544,4 +545,14 @@ bool text_email_ok(const char *email)
 		if (*p <= ' ' || *p == 0x7f || strchr("\"<>\\,;:()[]", *p))
 			return false;
 	return true;
+}
+
+char *text_in_sentence(const char *s, char *out, size_t outlen)
+{
+	if (!outlen)
+		return out;
+	snprintf(out, outlen, "%s", s ? s : "");
+	if (out[0] >= 'A' && out[0] <= 'Z' && out[1] >= 'a' && out[1] <= 'z')
+		out[0] = (char)(out[0] - 'A' + 'a');
+	return out;
 }

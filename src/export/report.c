@@ -171,6 +171,11 @@ void report_stats_free(struct report_stats *st)
 		free(st->breaches[i].name);
 	}
 	free(st->breaches);
+	for (size_t i = 0; i < st->nmet_late; i++) {
+		free(st->met_late[i].protocol);
+		free(st->met_late[i].name);
+	}
+	free(st->met_late);
 	free(st->protocol);
 	memset(st, 0, sizeof(*st));
 }
@@ -231,14 +236,17 @@ static void stage_add(struct report_stats *st, const struct dispute *d, const ch
 {
 	struct report_stage_row *row = NULL;
 
+	const struct stage *cur = dispute_current(d);
+	int step = cur ? stage_step(cur) : d->current_stage;
+
 	for (size_t i = 0; i < st->nstages; i++)
-		if (st->stages[i].stage == d->current_stage)
+		if (st->stages[i].stage == step)
 			row = &st->stages[i];
 	if (!row) {
 		st->stages = xrealloc(st->stages, (st->nstages + 1) * sizeof(*st->stages));
 		row = &st->stages[st->nstages++];
 		memset(row, 0, sizeof(*row));
-		row->stage = d->current_stage;
+		row->stage = step;
 		row->name = xstrdup(name);
 	} else if (row->name && (!name || strcmp(row->name, name) != 0)) {
 		free(row->name);
@@ -248,37 +256,77 @@ static void stage_add(struct report_stats *st, const struct dispute *d, const ch
 	row->total++;
 }
 
-/* Adds the dispute's breached stages; returns the status of the working-day count. */
+/* Appends one row to *v. */
+static struct report_breach *breach_push(struct report_breach **v, size_t *n, const struct dispute *d, int stage,
+                                         const char *name, long due, long ended, int over)
+{
+	struct report_breach *br;
+
+	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+	br = &(*v)[(*n)++];
+	memset(br, 0, sizeof(*br));
+	memcpy(br->reference, d->reference, sizeof(br->reference));
+	br->protocol = xstrdup(d->protocol);
+	br->stage = stage;
+	br->name = xstrdup(name);
+	br->due = due;
+	br->agreed = DATE_NONE;
+	br->ended = ended;
+	br->days_over = over;
+	return br;
+}
+
+/* Adds the dispute's breached stages, and its limits across stages
+ * (the whole process) gone past; a stage that went past the protocol's
+ * own limit but met a later date agreed with a reason is met_late, not a
+ * breach.  Returns the status of the working-day count. */
 static enum status breaches_add(struct report_stats *st, const struct dispute *d, const struct protocol *p,
                                 const char *division, bool *any)
 {
 	struct report_build *b = st->build;
+	enum status rc;
+	int over;
 
 	for (size_t i = 0; i < d->nstages; i++) {
 		const struct stage *g = &d->stages[i];
 		long end = g->ended != DATE_NONE ? g->ended : d->status == DS_OPEN ? b->w->today : DATE_NONE;
-		struct report_breach *br;
-		int over;
-		enum status rc;
-
 		/* The stage's deadline: the protocol's own, or an agreed earlier
-		 * date; agreeing a later date does not undo a breach. */
+		 * date; agreeing a later date does not undo a breach, but meeting
+		 * it is told apart. */
 		long due = g->limit_due != DATE_NONE && (g->due == DATE_NONE || g->limit_due < g->due) ? g->limit_due
 		                                                                                      : g->due;
+		/* met: ended, within the later date agreed; while it runs past the
+		 * protocol's limit it is a breach, whatever was agreed */
+		bool met_agreed = g->due_agreed && g->limit_due != DATE_NONE && g->due > g->limit_due &&
+		                  g->ended != DATE_NONE && g->ended <= g->due;
 
 		if (g->started == DATE_NONE || due == DATE_NONE || end == DATE_NONE || end <= due)
 			continue;
 		if ((rc = workdays_between(b->w->cal, division, due, end, &over, &b->err)) != ST_OK)
 			return rc;
-		st->breaches = xrealloc(st->breaches, (st->nbreaches + 1) * sizeof(*st->breaches));
-		br = &st->breaches[st->nbreaches++];
-		memcpy(br->reference, d->reference, sizeof(br->reference));
-		br->protocol = xstrdup(d->protocol);
-		br->stage = g->number;
-		br->name = xstrdup(dispute_stage_name(p, d, g->number));
-		br->due = due;
-		br->ended = g->ended;
-		br->days_over = over;
+		if (met_agreed) {
+			breach_push(&st->met_late, &st->nmet_late, d, stage_step(g), dispute_stage_name(p, d, g->number), due,
+			            g->ended, over)->agreed = g->due;
+			continue;
+		}
+		breach_push(&st->breaches, &st->nbreaches, d, stage_step(g), dispute_stage_name(p, d, g->number), due,
+		            g->ended, over);
+		*any = true;
+	}
+	for (size_t i = 0; p && i < p->nspans; i++) {
+		const struct span_rule *sp = &p->spans[i];
+		struct span span = dispute_span(d, p, b->w->cal, sp, b->w->today);
+		long end = span.state == SPAN_PASSED ? b->w->today : span.ended;
+		char *name;
+
+		if (sp->advisory || (span.state != SPAN_PASSED && span.state != SPAN_MISSED))
+			continue;
+		if ((rc = workdays_between(b->w->cal, division, span.due, end, &over, &b->err)) != ST_OK)
+			return rc;
+		name = xasprintf("%s (stages %d-%d)", sp->name, sp->from, sp->to);
+		breach_push(&st->breaches, &st->nbreaches, d, 0, name, span.due,
+		            span.state == SPAN_PASSED ? DATE_NONE : span.ended, over);
+		free(name);
 		*any = true;
 	}
 	return ST_OK;
@@ -302,8 +350,8 @@ int report_stats_add(const struct dispute *d, void *arg)
 		st->urgent++;
 	count_add(&st->raised_by, &st->nraised_by, d->raised_by ? d->raised_by : "", NULL);
 	count_add(&st->against, &st->nagainst, d->against ? d->against : "", NULL);
-	count_add(&st->categories, &st->ncategories, d->category ? d->category : "",
-	          cat ? cat->label : d->category);
+	/* by what the user reads: the label (the key only when the protocol is gone) */
+	count_add(&st->categories, &st->ncategories, cat ? cat->label : d->category ? d->category : "", NULL);
 	stage_add(st, d, dispute_stage_name(p, d, d->current_stage));
 	if (d->status == DS_RESOLVED && d->closed != DATE_NONE) {
 		int days;
@@ -371,6 +419,8 @@ enum status report_stats_end(struct report_stats *out, enum status rc, struct er
 		qsort(out->stages, out->nstages, sizeof(*out->stages), stage_cmp);
 	if (out->nbreaches)
 		qsort(out->breaches, out->nbreaches, sizeof(*out->breaches), breach_cmp);
+	if (out->nmet_late)
+		qsort(out->met_late, out->nmet_late, sizeof(*out->met_late), breach_cmp);
 	return ST_OK;
 }
 
@@ -442,7 +492,9 @@ void report_stats_text(const struct report_stats *st, const struct protocol *p, 
 	                  st->resolved_timed ? st->longest_reference : NULL);
 	snprintf(v, sizeof(v), "%zu", st->nbreaches);
 	snprintf(note, sizeof(note), "in %d dispute%s", st->breached_disputes, st->breached_disputes == 1 ? "" : "s");
-	text_summary_line(sb, "Stage deadlines breached", v, st->nbreaches ? note : NULL);
+	text_summary_line(sb, "Protocol limits breached", v, st->nbreaches ? note : NULL);
+	snprintf(v, sizeof(v), "%zu", st->nmet_late);
+	text_summary_line(sb, "Met by an agreed later date", v, NULL);
 
 	text_counts(sb, "By raising agency", "AGENCY", st->raised_by, st->nraised_by);
 	text_counts(sb, "By receiving agency", "AGENCY", st->against, st->nagainst);
@@ -459,7 +511,8 @@ void report_stats_text(const struct report_stats *st, const struct protocol *p, 
 		name_last(sb, r->name);
 	}
 
-	sb_append(sb, "\nStage deadlines breached (LATE: working days after the due date; to today while running)\n"
+	sb_append(sb, "\nProtocol limits breached (LATE: working days after the limit, or an earlier agreed date;"
+	              " to today while running)\n"
 	              "  REFERENCE    STAGE  DUE         ENDED       LATE  NAME\n");
 	if (!st->nbreaches)
 		sb_append(sb, "  (none)\n");
@@ -467,7 +520,26 @@ void report_stats_text(const struct report_stats *st, const struct protocol *p, 
 		const struct report_breach *r = &st->breaches[i];
 		sb_append(sb, "  ");
 		text_column(sb, r->reference, 13);
-		sb_printf(sb, "%5d  %s  %-10s  %4d", r->stage, date_format(r->due, a),
+		if (r->stage)
+			sb_printf(sb, "%5d", r->stage);
+		else
+			sb_append(sb, "  all");
+		sb_printf(sb, "  %s  %-10s  %4d", date_format(r->due, a),
+		          r->ended == DATE_NONE ? "running" : date_format(r->ended, b), r->days_over);
+		name_last(sb, r->name);
+	}
+	sb_append(sb, "\nMet by an agreed later date (past the protocol's limit by LATE working days, within a date"
+	              " agreed with a reason)\n"
+	              "  REFERENCE    STAGE  LIMIT       AGREED      ENDED       LATE  NAME\n");
+	if (!st->nmet_late)
+		sb_append(sb, "  (none)\n");
+	for (size_t i = 0; i < st->nmet_late; i++) {
+		const struct report_breach *r = &st->met_late[i];
+		char c[11];
+
+		sb_append(sb, "  ");
+		text_column(sb, r->reference, 13);
+		sb_printf(sb, "%5d  %s  %s  %-10s  %4d", r->stage, date_format(r->due, a), date_format(r->agreed, c),
 		          r->ended == DATE_NONE ? "running" : date_format(r->ended, b), r->days_over);
 		name_last(sb, r->name);
 	}
@@ -528,14 +600,15 @@ void report_stats_csv(const struct report_stats *st, struct sb *sb)
 	         st->resolved_timed ? v : NULL, DATE_NONE, DATE_NONE);
 	csv_line(sb, "summary", "longest_reference", "The dispute that took longest", 0,
 	         st->resolved_timed ? st->longest_reference : NULL, DATE_NONE, DATE_NONE);
-	csv_int(sb, "summary", "breaches", "Stage deadlines breached", 0, (int)st->nbreaches);
+	csv_int(sb, "summary", "breaches", "Protocol limits breached", 0, (int)st->nbreaches);
 	csv_int(sb, "summary", "breached_disputes", "Disputes with a deadline breached", 0, st->breached_disputes);
+	csv_int(sb, "summary", "met_late", "Met by an agreed later date", 0, (int)st->nmet_late);
 	for (size_t i = 0; i < st->nraised_by; i++)
 		csv_int(sb, "raised_by", st->raised_by[i].key, NULL, 0, st->raised_by[i].count);
 	for (size_t i = 0; i < st->nagainst; i++)
 		csv_int(sb, "against", st->against[i].key, NULL, 0, st->against[i].count);
 	for (size_t i = 0; i < st->ncategories; i++)
-		csv_int(sb, "category", st->categories[i].key, st->categories[i].label, 0, st->categories[i].count);
+		csv_int(sb, "category", st->categories[i].key, NULL, 0, st->categories[i].count);
 	for (size_t i = 0; i < st->nstages; i++)
 		for (size_t j = 0; j < 4; j++)
 			csv_int(sb, "stage_outcome", dispute_status_name(status_order[j]), st->stages[i].name,
@@ -544,6 +617,13 @@ void report_stats_csv(const struct report_stats *st, struct sb *sb)
 		const struct report_breach *r = &st->breaches[i];
 		snprintf(v, sizeof(v), "%d", r->days_over);
 		csv_line(sb, "breach", r->reference, r->name, r->stage, v, r->due, r->ended);
+	}
+	/* the value is the working days past the protocol's limit (due); the
+	 * agreed date itself is in the text export of the stages */
+	for (size_t i = 0; i < st->nmet_late; i++) {
+		const struct report_breach *r = &st->met_late[i];
+		snprintf(v, sizeof(v), "%d", r->days_over);
+		csv_line(sb, "met_late", r->reference, r->name, r->stage, v, r->due, r->ended);
 	}
 }
 
@@ -585,7 +665,7 @@ void report_stats_json(const struct report_stats *st, struct sb *sb)
 		sb_append(sb, "null,\"longest\":null,\"longest_reference\":null}");
 	json_counts(sb, "raised_by", "agency", st->raised_by, st->nraised_by);
 	json_counts(sb, "against", "agency", st->against, st->nagainst);
-	json_counts(sb, "categories", "category", st->categories, st->ncategories);
+	json_counts(sb, "categories", "label", st->categories, st->ncategories);
 	sb_append(sb, ",\n\"stages\":[");
 	for (size_t i = 0; i < st->nstages; i++) {
 		const struct report_stage_row *r = &st->stages[i];
@@ -609,6 +689,24 @@ void report_stats_json(const struct report_stats *st, struct sb *sb)
 		sb_append(sb, ",\"ended\":");
 		text_json_date(sb, r->ended);
 		sb_printf(sb, ",\"running\":%s,\"working_days_over\":%d}", r->ended == DATE_NONE ? "true" : "false",
+		          r->days_over);
+	}
+	sb_append(sb, "],\n\"met_by_agreed_later_date\":[");
+	for (size_t i = 0; i < st->nmet_late; i++) {
+		const struct report_breach *r = &st->met_late[i];
+		sb_printf(sb, "%s\n{\"reference\":", i ? "," : "");
+		text_json(sb, r->reference);
+		sb_append(sb, ",\"protocol\":");
+		text_json(sb, r->protocol);
+		sb_printf(sb, ",\"stage\":%d,\"name\":", r->stage);
+		text_json(sb, r->name);
+		sb_append(sb, ",\"limit\":");
+		text_json_date(sb, r->due);
+		sb_append(sb, ",\"agreed\":");
+		text_json_date(sb, r->agreed);
+		sb_append(sb, ",\"ended\":");
+		text_json_date(sb, r->ended);
+		sb_printf(sb, ",\"running\":%s,\"working_days_past_limit\":%d}", r->ended == DATE_NONE ? "true" : "false",
 		          r->days_over);
 	}
 	sb_append(sb, "]}\n");

@@ -223,8 +223,9 @@ static char *record_entry(const struct record *r)
 	                 r->author ? r->author : "unknown", r->text ? r->text : "");
 }
 
-/* Lists the stage's records of the given kinds; returns how many. */
-static int stage_records(struct pf *f, const struct journal *j, int stage, const enum record_kind *kinds,
+/* Lists the records of the given kinds written at the stage placed
+ * `number` in the dispute's history; returns how many. */
+static int stage_records(struct pf *f, const struct journal *j, int number, const enum record_kind *kinds,
                          size_t nkinds)
 {
 	int n = 0;
@@ -235,7 +236,7 @@ static int stage_records(struct pf *f, const struct journal *j, int stage, const
 
 		for (size_t k = 0; k < nkinds; k++)
 			want |= r->kind == kinds[k];
-		if (!want || r->stage != stage)
+		if (!want || r->stage != number)
 			continue;
 		char *entry = record_entry(r);
 		pf_item(f, entry);
@@ -251,9 +252,12 @@ static char *stage_ending(const struct dispute *d, const struct stage *g)
 	char a[11];
 	const char *day = date_format(g->ended, a);
 
+	const struct stage *next = dispute_stage(d, g->number + 1);
+
 	switch (g->how) {
 	case SE_ESCALATED:
-		return xasprintf("Not resolved at this step: escalated to step %d on %s.", g->number + 1, day);
+		return xasprintf("Not resolved at this step: escalated to step %d on %s.", next ? stage_step(next) :
+		                 stage_step(g) + 1, day);
 	case SE_RESOLVED:
 		return xasprintf("Resolved on %s. Agreed: %s%s%s", day, d->outcome ? d->outcome : "",
 		                 d->outstanding ? "\nOutstanding issues: " : "", d->outstanding ? d->outstanding : "");
@@ -267,47 +271,66 @@ static char *stage_ending(const struct dispute *d, const struct stage *g)
 	return NULL;
 }
 
-static void step_write(struct pf *f, const struct journal *j, int number, const char *name)
+/* One step: the stage g as it ran (its records are those written at its
+ * place), or, g NULL, step `number` of the route (urgent: the urgent
+ * route's own) not reached. */
+static void step_write(struct pf *f, const struct journal *j, const struct stage *g, int number, const char *name,
+                       bool urgent)
 {
 	static const enum record_kind actions[] = { RK_CALL, RK_MEETING, RK_EMAIL, RK_ACTION, RK_NOTE };
 	static const enum record_kind outcomes[] = { RK_DECISION, RK_OUTCOME };
 	static const enum record_kind learning[] = { RK_LEARNING };
-	const struct stage *g = NULL;
+	const struct stage_rule *rule;
+	const char *route = (g ? stage_on_own_route(j->p, j->d, g) : urgent) ? "Urgent step" : "Step";
 	char a[11], b[11], c[17];
 	char *title, *line;
 	int n;
 
-	for (size_t i = 0; i < j->d->nstages; i++)
-		if (j->d->stages[i].number == number && j->d->stages[i].started != DATE_NONE)
-			g = &j->d->stages[i];
 	if (!g) {
-		title = xasprintf("Step %d - %s: not reached", number, name ? name : "?");
+		title = xasprintf("%s %d - %s: not reached", route, number, name ? name : "?");
 		pf_section(f, title);
 		free(title);
 		return;
 	}
+	number = stage_step(g);
+	name = dispute_stage_name(j->p, j->d, g->number);
 	if (g->ended != DATE_NONE)
-		title = xasprintf("Step %d - %s (%s to %s, %s)", number, name ? name : "?", date_format(g->started, a),
+		title = xasprintf("%s %d - %s (%s to %s, %s)", route, number, name ? name : "?", date_format(g->started, a),
 		                  date_format(g->ended, b), stage_end_name(g->how));
 	else
-		title = xasprintf("Step %d - %s (from %s, %s)", number, name ? name : "?", date_format(g->started, a),
+		title = xasprintf("%s %d - %s (from %s, %s)", route, number, name ? name : "?", date_format(g->started, a),
 		                  j->d->status == DS_OPEN ? "current" : "closed");
 	pf_section(f, title);
 	free(title);
 
 	pf_subsection(f, "Actions taken");
+	rule = dispute_rule(j->p, j->d, g);
+	/* A step that agrees two timescales (Sunderland's step 2) says whose is which. */
 	if (g->due == DATE_NONE)
 		line = xstrdup("No timescale agreed.");
 	else
-		line = xasprintf("Timescale: due %s (%s)%s%s", datetime_format(g->due, g->due_minute, c),
+		line = xasprintf("%s: due %s (%s)%s%s", rule && rule->response ? "Timescale agreed with the practitioner"
+		                 : "Timescale", datetime_format(g->due, g->due_minute, c),
 		                 g->due_agreed ? "agreed" : "protocol limit", g->due_reason ? "; reason: " : "",
 		                 g->due_reason ? g->due_reason : "");
 	pf_item(f, line);
 	free(line);
-	stage_records(f, j, number, actions, sizeof(actions) / sizeof(actions[0]));
+	if (rule && rule->response) {
+		char what[512];
+
+		text_in_sentence(rule->response, what, sizeof(what));
+		if (g->response_due == DATE_NONE)
+			line = xasprintf("Timescale for %s: not agreed.", what);
+		else
+			line = xasprintf("Timescale for %s: due %s (%s)", what, date_format(g->response_due, c),
+			                 g->limit_due != DATE_NONE && g->response_due == g->limit_due ? "protocol limit" : "agreed");
+		pf_item(f, line);
+		free(line);
+	}
+	stage_records(f, j, g->number, actions, sizeof(actions) / sizeof(actions[0]));
 
 	pf_subsection(f, "Outcome");
-	n = stage_records(f, j, number, outcomes, sizeof(outcomes) / sizeof(outcomes[0]));
+	n = stage_records(f, j, g->number, outcomes, sizeof(outcomes) / sizeof(outcomes[0]));
 	line = stage_ending(j->d, g);
 	if (line) {
 		pf_item(f, line);
@@ -318,7 +341,7 @@ static void step_write(struct pf *f, const struct journal *j, int number, const 
 		pf_blank(f);
 
 	pf_subsection(f, "Has any learning been identified?");
-	if (!stage_records(f, j, number, learning, 1))
+	if (!stage_records(f, j, g->number, learning, 1))
 		pf_blank(f);
 }
 
@@ -330,8 +353,9 @@ static void proforma_write(struct pf *f, const struct journal *j, bool include_s
 	char a[11], b[11];
 	char *s;
 	size_t nrules = 0;
-	const struct stage_rule *rules = p ? protocol_stages(p, d->urgent, &nrules) : NULL;
-	int last = d->current_stage;
+	const struct stage_rule *rules = p ? dispute_rules(p, d, &nrules) : NULL;
+	const struct stage *cur = dispute_current(d);
+	int last = cur ? stage_step(cur) : d->current_stage;
 
 	s = xasprintf("Dispute resolution: referral to %s", p && p->partnership ? p->partnership : "the partnership");
 	pf_title(f, s);
@@ -347,10 +371,9 @@ static void proforma_write(struct pf *f, const struct journal *j, bool include_s
 	pf_field(f, "With", d->against);
 	pf_field(f, "Opened", date_format(d->opened, a));
 	if (d->status == DS_OPEN)
-		s = xasprintf("open at step %d", d->current_stage);
+		s = xasprintf("open at step %d", last);
 	else
-		s = xasprintf("%s at step %d on %s", dispute_status_name(d->status), d->current_stage,
-		              date_format(d->closed, b));
+		s = xasprintf("%s at step %d on %s", dispute_status_name(d->status), last, date_format(d->closed, b));
 	pf_field(f, "Status", s);
 	free(s);
 
@@ -369,7 +392,12 @@ static void proforma_write(struct pf *f, const struct journal *j, bool include_s
 	}
 
 	pf_section(f, "Date information passed to the partnership's strategic business manager");
-	if (d->status == DS_REFERRED) {
+	if (d->referred != DATE_NONE) {
+		s = xasprintf("%s (referred to: %s)", date_format(d->referred, a), d->referred_to ? d->referred_to : "");
+		pf_text(f, s);
+		free(s);
+	} else if (d->status == DS_REFERRED) {
+		/* referred and closed, as a dispute referred before the partnership kept it open */
 		s = xasprintf("%s (referred to: %s)", date_format(d->closed, a), d->outcome ? d->outcome : "");
 		pf_text(f, s);
 		free(s);
@@ -382,10 +410,11 @@ static void proforma_write(struct pf *f, const struct journal *j, bool include_s
 	pf_field(f, "Summary", d->summary);
 	pf_field(f, "Formal challenge", d->challenged == DATE_NONE ? "not recorded" : date_format(d->challenged, a));
 
-	if ((size_t)last < nrules)
-		last = (int)nrules;
-	for (int i = 1; i <= last; i++)
-		step_write(f, j, i, rules && (size_t)i <= nrules ? rules[i - 1].name : NULL);
+	/* the steps as they ran, then those of its route not reached */
+	for (size_t i = 0; i < d->nstages; i++)
+		step_write(f, j, &d->stages[i], 0, NULL, false);
+	for (int i = last + 1; rules && i <= (int)nrules; i++)
+		step_write(f, j, NULL, i, rules[i - 1].name, cur && stage_on_own_route(p, d, cur));
 
 	pf_section(f, "Date complete");
 	if (d->status == DS_OPEN)

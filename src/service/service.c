@@ -335,17 +335,6 @@ static const char *stage_or_unknown(const struct protocol *p, const struct dispu
 	return name ? name : "?";
 }
 
-/* A protocol's phrase inside a sentence: "The other line manager's
- * response" as "the other line manager's response" (an initial capital
- * followed by a small letter; "SSCP" and names stay).  Returns out. */
-static const char *lower_first(const char *s, char *out, size_t outlen)
-{
-	snprintf(out, outlen, "%s", s ? s : "");
-	if (out[0] >= 'A' && out[0] <= 'Z' && out[1] >= 'a' && out[1] <= 'z')
-		out[0] = (char)(out[0] - 'A' + 'a');
-	return out;
-}
-
 /* What starting the current stage brought besides its due date, as the
  * journal says it: "; response due 2026-12-04; line managers' contact by
  * 2026-11-28 10:00; follow up 2026-12-01 until a date is agreed". */
@@ -358,11 +347,11 @@ static void describe_extras(const struct protocol *p, const struct dispute *d, s
 	if (!st || !rule)
 		return;
 	if (st->response_due != DATE_NONE)
-		sb_printf(sb, "; %s due %s", lower_first(rule->response, what, sizeof(what)),
+		sb_printf(sb, "; %s due %s", text_in_sentence(rule->response, what, sizeof(what)),
 		          date_format(st->response_due, a));
 	if (st->then_due != DATE_NONE)
 		sb_printf(sb, "; then by %s: %s", datetime_format(st->then_due, st->then_minute, a),
-		          lower_first(rule->then, what, sizeof(what)));
+		          text_in_sentence(rule->then, what, sizeof(what)));
 	if (st->due == DATE_NONE && st->follow_up != DATE_NONE)
 		sb_printf(sb, "; back on the board %s until a date is agreed", date_format(st->follow_up, a));
 }
@@ -498,7 +487,7 @@ static char *change_apply(struct ctx *c, const struct protocol *p, struct disput
 			char what[512];
 
 			sb_printf(&sb, "%s%s agreed: due %s", sb.len ? "; " : "",
-			          sb.len ? lower_first(dispute_rule(p, d, st)->response, what, sizeof(what))
+			          sb.len ? text_in_sentence(dispute_rule(p, d, st)->response, what, sizeof(what))
 			                 : dispute_rule(p, d, st)->response, date_format(st->response_due, a));
 		}
 		else if (ch->due == DATE_NONE)

@@ -506,7 +506,10 @@ static void breach_chart(struct rows *r, const struct report_stats *st)
 		struct row *w;
 		int k = b->ended == DATE_NONE ? 3 : 0;
 
-		snprintf(label, sizeof(label), "%s stage %d", b->reference, b->stage);
+		if (b->stage)
+			snprintf(label, sizeof(label), "%s stage %d", b->reference, b->stage);
+		else
+			snprintf(label, sizeof(label), "%s whole process", b->reference);
 		w = row_push(r, ROW_BAR, 0, 3, label);
 		w->value = b->days_over;
 		w->pct = -1;
