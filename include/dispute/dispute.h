@@ -144,6 +144,9 @@ const struct stage_rule *dispute_rules(const struct protocol *p, const struct di
 char *stage_label(const struct protocol *p, const struct dispute *d, const struct stage *st, char *out, size_t outlen);
 /* The stage numbered (placed) n, or NULL. Borrowed. */
 const struct stage *dispute_stage(const struct dispute *d, int n);
+/* stage_label of the stage placed n (a record's stage), or "stage n" when
+ * there is none; returns out. */
+char *dispute_stage_text(const struct protocol *p, const struct dispute *d, int n, char *out, size_t outlen);
 
 /* An urgent dispute under a protocol with no urgent limits of its own (an
  * urgent route that runs the normal stages, or none): it is asked for an

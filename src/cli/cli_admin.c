@@ -43,6 +43,8 @@ static void stage_print(const struct stage_rule *s)
 		        limit_describe(&s->follow_up, lim, sizeof(lim)));
 	if (s->formal)
 		puts("       formal:         entering this stage is the formal challenge");
+	if (s->timed)
+		puts("       timed:          due at the hour the stage started");
 	if (s->record)
 		cli_say("       record:         %s", s->record);
 	if (s->notice)
@@ -122,9 +124,10 @@ static void protocol_print(struct ctx *c, const struct protocol *p)
 		else
 			puts("  a dispute may switch to it at any stage");
 		if (p->urgent->back_from == p->urgent->back_to && p->urgent->back_from)
-			printf("  return: from the route to stage %d\n", p->urgent->back_from);
+			printf("  return: after the route's stages, back to stage %d\n", p->urgent->back_from);
 		else if (p->urgent->back_from)
-			printf("  return: from the route to stage %d to %d\n", p->urgent->back_from, p->urgent->back_to);
+			printf("  return: after the route's stages, back to stage %d %s %d\n", p->urgent->back_from,
+			       p->urgent->back_to == p->urgent->back_from + 1 ? "or" : "to", p->urgent->back_to);
 		if (!p->urgent->same_stages)
 			stages_print(p->urgent->stages, p->urgent->nstages, true);
 	}

@@ -300,7 +300,9 @@ static void show_stage(const struct protocol *p, const struct dispute *d, const 
 {
 	char what[240], a1[17], a2[11], a3[11], lim[80];
 
-	if (!st)
+	if (!st && rule->limit.kind == LIMIT_NONE)
+		snprintf(what, sizeof(what), "without delay");
+	else if (!st)
 		snprintf(what, sizeof(what), "limit %s", limit_describe(&rule->limit, lim, sizeof(lim)));
 	else if (st->ended != DATE_NONE)
 		snprintf(what, sizeof(what), "%s to %s, %s", date_format(st->started, a2), date_format(st->ended, a3),
@@ -396,8 +398,8 @@ static void show_text(struct ctx *c, const struct dispute *d, const struct recor
 		long long by = record_corrected_by(recs, nrecs, recs[i].id);
 		char *line, *save = NULL;
 
-		printf("  #%lld %s [stage %d] %s, ", recs[i].id, datetime_format(recs[i].day, recs[i].minute, a1),
-		       recs[i].stage, record_kind_name(recs[i].kind));
+		printf("  #%lld %s [%s] %s, ", recs[i].id, datetime_format(recs[i].day, recs[i].minute, a1),
+		       dispute_stage_text(p, d, recs[i].stage, mark, sizeof(mark)), record_kind_name(recs[i].kind));
 		cli_put_col(recs[i].author, 0);
 		if (recs[i].amends)
 			printf(", corrects #%lld", recs[i].amends);

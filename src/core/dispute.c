@@ -164,6 +164,16 @@ const struct stage *dispute_stage(const struct dispute *d, int n)
 	return NULL;
 }
 
+char *dispute_stage_text(const struct protocol *p, const struct dispute *d, int n, char *out, size_t outlen)
+{
+	const struct stage *st = dispute_stage(d, n);
+
+	if (st)
+		return stage_label(p, d, st, out, outlen);
+	snprintf(out, outlen, "stage %d", n);
+	return out;
+}
+
 bool dispute_asks_sooner(const struct protocol *p, const struct dispute *d)
 {
 	return p && d->urgent && (!p->urgent || p->urgent->same_stages);
@@ -828,8 +838,8 @@ enum status dispute_switch(struct dispute *d, const struct protocol *p, const st
 			return error_set(err, ST_REFUSED, "%s names no stage to return to from %s", p->id, r->name);
 		if (r->back_from == r->back_to)
 			return error_set(err, ST_REFUSED, "%s returns from %s to stage %d only", p->id, r->name, r->back_from);
-		return error_set(err, ST_REFUSED, "%s returns from %s to stage %d to %d only", p->id, r->name,
-		                 r->back_from, r->back_to);
+		return error_set(err, ST_REFUSED, "%s returns from %s to stage %d %s %d only", p->id, r->name,
+		                 r->back_from, r->back_to == r->back_from + 1 ? "or" : "to", r->back_to);
 	}
 	dispute_init(&saved);
 	dispute_copy(&saved, d);

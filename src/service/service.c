@@ -541,12 +541,13 @@ static char *change_apply(struct ctx *c, const struct protocol *p, struct disput
 		*rc = dispute_resolve(d, on, ch->text, ch->text2, c->today, err);
 		if (*rc)
 			return NULL;
-		return xasprintf("Resolved at stage %d. Agreed: %s%s%s", stage_step(dispute_current(d)), d->outcome,
+		return xasprintf("Resolved at %s. Agreed: %s%s%s", stage_label(p, d, dispute_current(d), label, sizeof(label)),
+		                 d->outcome,
 		                 d->outstanding ? "\nOutstanding issues: " : "", d->outstanding ? d->outstanding : "");
 	case SVC_WITHDRAW:
 		*rc = dispute_withdraw(d, on, ch->text, c->today, err);
-		return *rc ? NULL : xasprintf("Withdrawn at stage %d. Reason: %s", stage_step(dispute_current(d)),
-		                              d->outcome);
+		return *rc ? NULL : xasprintf("Withdrawn at %s. Reason: %s",
+		                              stage_label(p, d, dispute_current(d), label, sizeof(label)), d->outcome);
 	case SVC_REFER:
 		if (protocol_names_body(p, ch->text)) {
 			*rc = dispute_refer_partnership(d, p, on, ch->text, c->today, err);
@@ -556,7 +557,8 @@ static char *change_apply(struct ctx *c, const struct protocol *p, struct disput
 			                                                              sizeof(label)), d->referred_to);
 		}
 		*rc = dispute_refer(d, on, ch->text, c->today, err);
-		return *rc ? NULL : xasprintf("Referred on at stage %d to: %s", stage_step(dispute_current(d)), d->outcome);
+		return *rc ? NULL : xasprintf("Referred on at %s to: %s",
+		                              stage_label(p, d, dispute_current(d), label, sizeof(label)), d->outcome);
 	case SVC_CHALLENGE:
 		if ((*rc = dispute_challenge_allowed(d, p, err)))
 			return NULL;

@@ -344,8 +344,10 @@ static void close_describe(struct app *a, const struct dispute *after)
 	char day[32];
 
 	app_date_text(a->c->today, day, sizeof(day));
-	dialog_line(a, "%s closes as %s at stage %d today (%s).", after->reference, dispute_status_name(after->status),
-	            after->current_stage, day);
+	char label[32];
+
+	dialog_line(a, "%s closes as %s at %s today (%s).", after->reference, dispute_status_name(after->status),
+	            dispute_stage_text(a->detail.p, after, after->current_stage, label, sizeof(label)), day);
 	dialog_line(a, "Nothing is deleted: the journal stays and records can still be added.");
 }
 

@@ -9,9 +9,9 @@
 #include "lines.h"
 #include "pane.h"
 
-static void add_record(struct lines *l, const struct record *r, long long by)
+static void add_record(struct lines *l, const struct detail_state *dt, const struct record *r, long long by)
 {
-	char day[11], tm[16] = "", amends[32] = "", fixed[32] = "", head[1024];
+	char day[11], tm[16] = "", amends[32] = "", fixed[32] = "", head[1024], stage[32];
 
 	if (r->day != DATE_NONE)
 		date_format(r->day, day);
@@ -23,8 +23,10 @@ static void add_record(struct lines *l, const struct record *r, long long by)
 		snprintf(amends, sizeof(amends), " · corrects #%lld", r->amends);
 	if (by)
 		snprintf(fixed, sizeof(fixed), " · corrected by #%lld", by);
-	snprintf(head, sizeof(head), "#%lld %s%s %s%s%s · stage %d · %s", r->id, day, tm, record_kind_name(r->kind),
-	         amends, fixed, r->stage, r->author ? r->author : "");
+	/* a record keeps the stage's place; it reads as the stage's number on its route */
+	dispute_stage_text(dt->p, &dt->d, r->stage, stage, sizeof(stage));
+	snprintf(head, sizeof(head), "#%lld %s%s %s%s%s · %s · %s", r->id, day, tm, record_kind_name(r->kind),
+	         amends, fixed, stage, r->author ? r->author : "");
 	lines_add_clip(l, r->kind == RK_EVENT ? SA_DIM | SA_BOLD : SA_BOLD, 0, head);
 	lines_add(l, r->kind == RK_EVENT ? SA_DIM : 0, 2, 0, r->text ? r->text : "");
 }
@@ -42,7 +44,7 @@ static const struct lines *journal_lines(struct detail_state *dt, int width)
 	dt->rec_line = xcalloc(dt->nrecords + 1, sizeof(*dt->rec_line));
 	for (size_t i = 0; i < dt->nrecords; i++) {
 		dt->rec_line[i] = dt->journal.n;
-		add_record(&dt->journal, &dt->records[i], record_corrected_by(dt->records, dt->nrecords, dt->records[i].id));
+		add_record(&dt->journal, dt, &dt->records[i], record_corrected_by(dt->records, dt->nrecords, dt->records[i].id));
 	}
 	dt->rec_line[dt->nrecords] = dt->journal.n;
 	if (dt->nrecords == 0)
