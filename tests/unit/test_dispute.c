@@ -1211,6 +1211,321 @@ static void test_journal_replay(void **state)
 	dispute_free(&replayed);
 }
 
+
+/* ---- protocols as the partnerships wrote them ---- */
+
+/* The partnership body is named by its body or an alias, as whole words. */
+static void test_names_body(void **state)
+{
+	static const struct {
+		const char *id, *text;
+		bool body;
+	} cases[] = {
+		{ "sunderland", "SSCP", true },
+		{ "sunderland", "the SSCP Strategic Business Manager", true },
+		{ "sunderland", "Sunderland Safeguarding Children Partnership", true },
+		{ "sunderland", "the partnership", true },
+		{ "sunderland", "Ofsted", false },
+		{ "sunderland", "CQC", false },
+		{ "sunderland", "SSCPs", false },
+		{ "rochdale-adults", "RBSAB Business Unit", true },
+		{ "rochdale-adults", "business unit", true },
+		{ "rochdale-adults", "the Court of Protection", false },
+		{ "newcastle", "the Partnership Coordinator", true },
+		{ "newcastle", "the Local Authority Designated Officer", false },
+		{ "conflict-resolution", "the Safeguarding Children Board Chair", true },
+		{ "conflict-resolution", "a multi-agency case review", false },
+		{ "north-wales", "NWSB", true },
+		{ "north-wales", "Care Inspectorate Wales", false },
+	};
+	const struct fx *f = *state;
+
+	for (size_t i = 0; i < N(cases); i++)
+		if (protocol_names_body(proto(f, cases[i].id), cases[i].text) != cases[i].body)
+			fail_msg("%s: \"%s\" should %sname the partnership body", cases[i].id, cases[i].text,
+			         cases[i].body ? "" : "not ");
+	assert_false(protocol_names_body(NULL, "SSCP"));
+	assert_false(protocol_names_body(proto(f, "sunderland"), NULL));
+}
+
+/* Referral to the partnership keeps a dispute open; beyond it closes it;
+ * a closed dispute reopens at its stage, afresh. */
+static void test_refer_and_reopen(void **state)
+{
+	const struct fx *f = *state;
+	const struct protocol *p = proto(f, "sunderland");
+	struct dispute d;
+	struct error err;
+
+	open_ok(f, &d, "sunderland", false, "2026-11-02", "2026-11-02");
+	assert_fails(dispute_reopen(&d, p, &f->cal, D("2026-11-03"), TIME_NONE, "why", D("2026-11-03"), &err), err,
+	             ST_REFUSED, "D-2026-0001 is open; only a closed dispute can be reopened");
+	assert_ok(dispute_refer_partnership(&d, p, D("2026-11-04"), "the SSCP", D("2026-11-04"), &err), err);
+	assert_int_equal(d.status, DS_OPEN);
+	assert_day(d.referred, D("2026-11-04"));
+	assert_string_equal(d.referred_to, "the SSCP");
+	assert_fails(dispute_refer_partnership(&d, p, D("2026-11-05"), "SSCP", D("2026-11-05"), &err), err, ST_REFUSED,
+	             "D-2026-0001 was referred to the SSCP (its Strategic Business Manager) on 2026-11-04 already");
+	assert_ok(dispute_refer(&d, D("2026-11-06"), "Ofsted", D("2026-11-06"), &err), err);
+	assert_int_equal(d.status, DS_REFERRED);
+	assert_fails(dispute_refer_partnership(&d, p, D("2026-11-06"), "SSCP", D("2026-11-06"), &err), err, ST_REFUSED,
+	             "D-2026-0001 is referred; it cannot be referred");
+	assert_fails(dispute_reopen(&d, p, &f->cal, D("2026-11-09"), TIME_NONE, " ", D("2026-11-09"), &err), err,
+	             ST_INVALID, "the reason is empty");
+	assert_fails(dispute_reopen(&d, p, &f->cal, D("2026-11-05"), TIME_NONE, "why", D("2026-11-09"), &err), err,
+	             ST_REFUSED, "reopening date 2026-11-05 is before it was closed (2026-11-06)");
+	assert_ok(dispute_reopen(&d, p, &f->cal, D("2026-11-09"), TIME_NONE, "Ofsted sent it back", D("2026-11-09"), &err),
+	          err);
+	assert_int_equal(d.status, DS_OPEN);
+	assert_day(d.closed, DATE_NONE);
+	assert_null(d.outcome);
+	assert_int_equal(d.nstages, 2);
+	assert_int_equal(d.stages[0].how, SE_REFERRED);
+	assert_int_equal(d.stages[1].number, 2);
+	assert_int_equal(stage_step(&d.stages[1]), 1);
+	assert_int_equal(d.stages[1].step, 1);          /* kept: it differs from its place */
+	assert_day(d.stages[1].started, D("2026-11-09"));
+	assert_day(d.stages[1].due, D("2026-11-16"));
+	assert_day(d.referred, D("2026-11-04"));        /* the referral stays on record */
+	dispute_free(&d);
+}
+
+/* Newcastle: to the immediate route from any step, back to step 5 or 6. */
+static void test_switch_route(void **state)
+{
+	const struct fx *f = *state;
+	const struct protocol *p = proto(f, "newcastle");
+	struct dispute d;
+	struct error err;
+	char label[32];
+
+	open_ok(f, &d, "newcastle", false, "2026-11-02", "2026-11-02");
+	assert_ok(dispute_escalate(&d, p, &f->cal, D("2026-11-04"), TIME_NONE, DATE_NONE, NULL, D("2026-11-04"), &err), err);
+	assert_fails(dispute_switch(&d, p, &f->cal, D("2026-11-05"), 600, false, 5, D("2026-11-05"), &err), err,
+	             ST_REFUSED, "D-2026-0001 is not on Immediate/24-hour escalation");
+	assert_ok(dispute_switch(&d, p, &f->cal, D("2026-11-05"), 14 * 60 + 30, true, 0, D("2026-11-05"), &err), err);
+	assert_true(d.urgent);
+	assert_int_equal(d.nstages, 3);
+	/* the stages before keep the route they followed */
+	assert_int_equal(d.stages[0].route, ROUTE_NORMAL);
+	assert_int_equal(d.stages[1].route, ROUTE_NORMAL);
+	assert_int_equal(d.stages[1].how, SE_ESCALATED);
+	assert_day(d.stages[1].ended, D("2026-11-05"));
+	assert_int_equal(d.stages[2].route, ROUTE_URGENT);
+	assert_string_equal(stage_label(p, &d, &d.stages[2], label, sizeof(label)), "urgent stage 1");
+	assert_string_equal(dispute_stage_name(p, &d, 3), "Urgent review by the Service Manager");
+	assert_string_equal(dispute_stage_name(p, &d, 2), "Professional to professional");
+	assert_day(d.stages[2].due, D("2026-11-06"));
+	assert_int_equal(d.stages[2].due_minute, 14 * 60 + 30);
+	assert_fails(dispute_switch(&d, p, &f->cal, D("2026-11-05"), 600, true, 0, D("2026-11-05"), &err), err, ST_REFUSED,
+	             "D-2026-0001 is on Immediate/24-hour escalation already, at urgent stage 1");
+	assert_fails(dispute_switch(&d, p, &f->cal, D("2026-11-06"), 600, false, 4, D("2026-11-06"), &err), err,
+	             ST_REFUSED, "newcastle returns from Immediate/24-hour escalation to stage 5 or 6 only");
+	assert_ok(dispute_switch(&d, p, &f->cal, D("2026-11-06"), 600, false, 6, D("2026-11-06"), &err), err);
+	assert_int_equal(d.stages[3].route, ROUTE_NORMAL);
+	assert_int_equal(stage_step(&d.stages[3]), 6);
+	assert_day(d.stages[3].due, D("2026-11-26"));   /* fourteen working days */
+	assert_fails(dispute_escalate(&d, p, &f->cal, D("2026-11-09"), TIME_NONE, DATE_NONE, NULL, D("2026-11-09"), &err),
+	             err, ST_REFUSED,
+	             "D-2026-0001 is at stage 6 of 6, the last stage of newcastle; resolve it, withdraw it or refer it on");
+	dispute_free(&d);
+
+	/* Rochdale runs its stages: urgency marks it, and the Business Unit is told that day */
+	p = proto(f, "rochdale-adults");
+	open_ok(f, &d, "rochdale-adults", false, "2026-11-02", "2026-11-02");
+	assert_false(dispute_asks_sooner(p, &d));
+	assert_ok(dispute_switch(&d, p, &f->cal, D("2026-11-03"), TIME_NONE, true, 0, D("2026-11-03"), &err), err);
+	assert_true(d.urgent);
+	assert_int_equal(d.nstages, 1);
+	assert_day(d.inform_due, D("2026-11-03"));
+	assert_true(dispute_asks_sooner(p, &d));
+	assert_ok(dispute_switch(&d, p, &f->cal, D("2026-11-04"), TIME_NONE, false, 0, D("2026-11-04"), &err), err);
+	assert_false(d.urgent);
+	assert_day(d.inform_due, DATE_NONE);
+	assert_fails(dispute_switch(&d, p, &f->cal, D("2026-11-04"), TIME_NONE, false, 0, D("2026-11-04"), &err), err,
+	             ST_REFUSED, "D-2026-0001 is not urgent already");
+	dispute_free(&d);
+}
+
+/* Sunderland: the month is a deadline, a stage's limit is cut to it, a
+ * date beyond it needs a reason; step 2 agrees two timescales. */
+static void test_process_and_response(void **state)
+{
+	const struct fx *f = *state;
+	const struct protocol *p = proto(f, "sunderland");
+	struct deadline v[DL_COUNT];
+	struct dispute d;
+	struct error err;
+	struct left l;
+
+	open_ok(f, &d, "sunderland", false, "2026-11-02", "2026-11-02");
+	assert_day(d.process_due, D("2026-12-02"));
+	assert_fails(dispute_set_response(&d, p, &f->cal, D("2026-11-05"), NULL, D("2026-11-02"), &err), err, ST_REFUSED,
+	             "sunderland agrees no second timescale at stage 1");
+	assert_ok(dispute_escalate(&d, p, &f->cal, D("2026-11-04"), TIME_NONE, D("2026-11-06"), NULL, D("2026-11-04"), &err),
+	          err);
+	assert_day(d.stages[1].response_due, D("2026-11-11"));  /* its limit until agreed */
+	assert_fails(dispute_set_response(&d, p, &f->cal, D("2026-11-12"), NULL, D("2026-11-04"), &err), err, ST_REFUSED,
+	             "response date 2026-11-12 is later than the protocol limit (2026-11-11, agreed, at most 5 working "
+	             "days); give a reason");
+	assert_fails(dispute_set_response(&d, p, &f->cal, D("2026-11-07"), NULL, D("2026-11-04"), &err), err, ST_REFUSED,
+	             "response date 2026-11-07 is a Saturday; agree a working day");
+	assert_ok(dispute_set_response(&d, p, &f->cal, D("2026-11-09"), NULL, D("2026-11-04"), &err), err);
+	assert_day(d.stages[1].response_due, D("2026-11-09"));
+	assert_int_equal(dispute_deadlines(&d, v), 3);
+	assert_int_equal(v[0].kind, DL_STAGE);
+	assert_day(v[0].due, D("2026-11-06"));
+	assert_int_equal(v[1].kind, DL_RESPONSE);
+	assert_day(v[1].due, D("2026-11-09"));
+	assert_int_equal(v[2].kind, DL_PROCESS);
+	assert_day(v[2].due, D("2026-12-02"));
+	/* the stage's own comes first; once it has passed, the list says so */
+	l = dispute_left(&d, p, &f->cal, D("2026-11-10"), TIME_NONE);
+	assert_int_equal(l.kind, LEFT_OVERDUE);
+	assert_int_equal(l.what, DL_STAGE);
+	assert_int_equal(l.days, 2);
+
+	/* step 4 from 25 November: five working days run to 2 December, the month's end */
+	assert_ok(dispute_escalate(&d, p, &f->cal, D("2026-11-11"), TIME_NONE, DATE_NONE, NULL, D("2026-11-11"), &err), err);
+	assert_fails(dispute_escalate(&d, p, &f->cal, D("2026-11-25"), TIME_NONE, D("2026-12-03"), NULL, D("2026-11-25"),
+	                              &err), err, ST_REFUSED,
+	             "due date 2026-12-03 is later than Whole process allows (1 month, 2026-12-02); give a reason");
+	assert_int_equal(d.nstages, 3);
+	assert_ok(dispute_escalate(&d, p, &f->cal, D("2026-11-27"), TIME_NONE, DATE_NONE, NULL, D("2026-11-27"), &err), err);
+	assert_day(d.stages[3].limit_due, D("2026-12-02"));     /* 4 December, cut to the month */
+	assert_day(d.stages[3].due, D("2026-12-02"));
+	/* after the month, the stage's own limit stands, the month overdue */
+	l = dispute_left(&d, p, &f->cal, D("2026-12-03"), TIME_NONE);
+	assert_int_equal(l.kind, LEFT_OVERDUE);
+	dispute_free(&d);
+}
+
+/* The Conflict Resolution Policy: the line managers' twenty-four hours
+ * after the practitioners' day; "without delay" comes back the next
+ * working day; stage 3 is the formal challenge. */
+static void test_then_follow_up_formal(void **state)
+{
+	const struct fx *f = *state;
+	const struct protocol *p = proto(f, "conflict-resolution");
+	struct dispute_new a = new_args("2026-11-26", false);
+	struct deadline v[DL_COUNT];
+	struct dispute d;
+	struct error err;
+	struct left l;
+	char words[64];
+
+	a.minute = 10 * 60 + 30;
+	dispute_init(&d);
+	assert_ok(dispute_open(&d, p, &f->cal, &a, D("2026-11-26"), &err), err);
+	assert_day(d.stages[0].due, D("2026-11-27"));
+	assert_day(d.stages[0].then_due, D("2026-11-28"));
+	assert_int_equal(d.stages[0].then_minute, 10 * 60 + 30);
+	assert_int_equal(dispute_deadlines(&d, v), 2);
+	assert_int_equal(v[1].kind, DL_THEN);
+	/* Saturday 10:30: after today, but no working day before it */
+	l = deadline_left(&d, p, &f->cal, &v[1], D("2026-11-27"), 12 * 60);
+	assert_int_equal(l.kind, LEFT_AHEAD);
+	assert_string_equal(left_text(&l, false, words, sizeof(words)), "Sat 10:30");
+	assert_fails(dispute_challenge_allowed(&d, p, &err), err, ST_REFUSED,
+	             "under conflict-resolution the formal challenge is stage 3 (Formal dispute procedure (the formal "
+	             "challenge)): escalating to it sets the flag");
+	assert_ok(dispute_escalate(&d, p, &f->cal, D("2026-11-27"), TIME_NONE, DATE_NONE, NULL, D("2026-11-27"), &err), err);
+	assert_day(d.stages[1].due, DATE_NONE);
+	assert_day(d.stages[1].follow_up, D("2026-11-30"));
+	assert_int_equal(dispute_deadlines(&d, v), 1);
+	assert_int_equal(v[0].kind, DL_FOLLOW_UP);
+	l = dispute_left(&d, p, &f->cal, D("2026-12-01"), TIME_NONE);
+	assert_int_equal(l.kind, LEFT_OVERDUE);
+	assert_int_equal(l.what, DL_FOLLOW_UP);
+	assert_ok(dispute_set_due(&d, p, &f->cal, D("2026-12-04"), NULL, D("2026-11-27"), &err), err);
+	assert_int_equal(dispute_deadlines(&d, v), 1);
+	assert_int_equal(v[0].kind, DL_STAGE);      /* agreed: the follow-up is done with */
+	assert_day(d.challenged, DATE_NONE);
+	assert_ok(dispute_escalate(&d, p, &f->cal, D("2026-12-01"), TIME_NONE, DATE_NONE, NULL, D("2026-12-01"), &err), err);
+	assert_day(d.challenged, D("2026-12-01"));
+	dispute_free(&d);
+}
+
+/* Newcastle's conference dissent: no clock at first, the steps' limits once
+ * taken further. */
+static void test_unclocked_into_steps(void **state)
+{
+	const struct fx *f = *state;
+	const struct protocol *p = proto(f, "newcastle");
+	struct dispute_new a = new_args("2026-11-30", false);
+	struct deadline v[DL_COUNT];
+	struct dispute d;
+	struct error err;
+
+	a.category = "conference-dissent";
+	dispute_init(&d);
+	assert_ok(dispute_open(&d, p, &f->cal, &a, D("2026-11-30"), &err), err);
+	assert_day(d.stages[0].due, DATE_NONE);
+	assert_day(d.stages[0].follow_up, DATE_NONE);
+	assert_int_equal(dispute_deadlines(&d, v), 0);
+	assert_int_equal(dispute_left(&d, p, &f->cal, D("2026-12-01"), TIME_NONE).kind, LEFT_NO_LIMIT);
+	assert_ok(dispute_escalate(&d, p, &f->cal, D("2026-12-02"), TIME_NONE, DATE_NONE, NULL, D("2026-12-02"), &err), err);
+	assert_day(d.stages[1].due, D("2026-12-09"));
+	dispute_free(&d);
+}
+
+/* Every new field is journalled and replays: a dispute taken through a
+ * route change, a second timescale, a referral and a reopening is the same
+ * again from its deltas alone. */
+static void test_journal_new_fields(void **state)
+{
+	const struct fx *f = *state;
+	const struct protocol *p = proto(f, "newcastle"), *s = proto(f, "sunderland");
+	struct dispute d, before, replay;
+	struct error err;
+	char diff[256], *delta;
+
+	dispute_init(&replay);
+	open_ok(f, &d, "newcastle", false, "2026-11-02", "2026-11-02");
+	delta = journal_delta(NULL, &d);
+	assert_ok(journal_apply(&replay, delta, &err), err);
+	free(delta);
+	dispute_init(&before);
+	dispute_copy(&before, &d);
+	assert_ok(dispute_switch(&d, p, &f->cal, D("2026-11-03"), 600, true, 0, D("2026-11-03"), &err), err);
+	delta = journal_delta(&before, &d);
+	assert_string_equal(delta, "urgent=1\nstage.1.ended=2026-11-03\nstage.1.how=escalated\nstage.1.sequence=1\n"
+	                           "stage.1.route=1\nstage.2.started=2026-11-03\nstage.2.due=2026-11-04\n"
+	                           "stage.2.due_minute=600\nstage.2.limit_due=2026-11-04\nstage.2.due_agreed=0\n"
+	                           "stage.2.sequence=0\nstage.2.route=2\nstage.2.step=1\n");
+	assert_ok(journal_apply(&replay, delta, &err), err);
+	free(delta);
+	assert_true(journal_same(&d, &replay, "here", "replayed", diff, sizeof(diff)));
+	dispute_free(&before);
+	dispute_free(&d);
+	dispute_free(&replay);
+
+	dispute_init(&replay);
+	open_ok(f, &d, "sunderland", false, "2026-11-02", "2026-11-02");
+	delta = journal_delta(NULL, &d);
+	assert_non_null(strstr(delta, "process_due=2026-12-02\n"));
+	assert_ok(journal_apply(&replay, delta, &err), err);
+	free(delta);
+	dispute_init(&before);
+	dispute_copy(&before, &d);
+	assert_ok(dispute_escalate(&d, s, &f->cal, D("2026-11-04"), TIME_NONE, DATE_NONE, NULL, D("2026-11-04"), &err), err);
+	assert_ok(dispute_set_response(&d, s, &f->cal, D("2026-11-09"), NULL, D("2026-11-04"), &err), err);
+	assert_ok(dispute_refer_partnership(&d, s, D("2026-11-05"), "SSCP", D("2026-11-05"), &err), err);
+	assert_ok(dispute_resolve(&d, D("2026-11-06"), "Agreed", NULL, D("2026-11-06"), &err), err);
+	assert_ok(dispute_reopen(&d, s, &f->cal, D("2026-11-09"), TIME_NONE, "Not done", D("2026-11-09"), &err), err);
+	delta = journal_delta(&before, &d);
+	assert_non_null(strstr(delta, "referred=2026-11-05\nreferred_to=SSCP\n"));
+	assert_non_null(strstr(delta, "stage.2.response_due=2026-11-09\n"));
+	assert_non_null(strstr(delta, "stage.3.step=2\n"));
+	assert_ok(journal_apply(&replay, delta, &err), err);
+	free(delta);
+	if (!journal_same(&d, &replay, "here", "replayed", diff, sizeof(diff)))
+		fail_msg("%s", diff);
+	dispute_free(&before);
+	dispute_free(&d);
+	dispute_free(&replay);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1234,6 +1549,13 @@ int main(void)
 		cmocka_unit_test(test_days_left),
 		cmocka_unit_test(test_closures_move_due_dates),
 		cmocka_unit_test(test_journal_replay),
+		cmocka_unit_test(test_names_body),
+		cmocka_unit_test(test_refer_and_reopen),
+		cmocka_unit_test(test_switch_route),
+		cmocka_unit_test(test_process_and_response),
+		cmocka_unit_test(test_then_follow_up_formal),
+		cmocka_unit_test(test_unclocked_into_steps),
+		cmocka_unit_test(test_journal_new_fields),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -951,6 +951,229 @@ static void test_closures(void **state)
 	dispute_free(&d);
 }
 
+
+
+/* ---- the deadline board ---- */
+
+struct deadline_seen {
+	char lines[2048];
+};
+
+static int deadline_line(const struct dispute *d, const struct deadline *dl, void *ctx)
+{
+	struct deadline_seen *k = ctx;
+	size_t len = strlen(k->lines);
+	char a[11];
+
+	snprintf(k->lines + len, sizeof(k->lines) - len, "%s %s %s %d\n", d->reference, deadline_kind_name(dl->kind),
+	         dl->due == DATE_NONE ? "-" : date_format(dl->due, a), dl->minute);
+	return 0;
+}
+
+/* The store's deadlines view lists what dispute_deadlines gives, soonest
+ * first, each `inform` only from its day, and an open dispute with none as
+ * "none"; the derived due date is the soonest of them. */
+static void test_deadlines_view(void **state)
+{
+	struct fx *f = *state;
+	struct deadline_filter df;
+	struct deadline_seen seen = { "" };
+	struct dispute d;
+	struct error err;
+	char ref[16];
+	int n;
+
+	new_ok(f, "sunderland", false, "2027-01-04", ref);                 /* D-2027-0001 */
+	assert_ok(svc_escalate(&f->c, ref, D("2027-01-06"), DATE_NONE, NULL, NULL, &err), err);
+	new_ok(f, "rochdale-adults", true, "2027-01-15", ref);             /* D-2027-0002: inform today */
+	new_ok(f, "conflict-resolution", false, "2027-01-13", ref);        /* D-2027-0003 */
+	assert_ok(svc_escalate(&f->c, ref, D("2027-01-14"), DATE_NONE, NULL, NULL, &err), err);
+	{
+		struct dispute_new a = new_args("2027-01-15", false);
+
+		a.category = "cp-conference";
+		assert_ok(svc_new(&f->c, "newcastle", &a, ref, NULL, &err), err);   /* D-2027-0004: none */
+	}
+	deadline_filter_init(&df, D(TODAY));
+	assert_ok(svc_deadlines(&f->c, &df, deadline_line, &seen, &err), err);
+	assert_string_equal(seen.lines,
+	                    "D-2027-0001 stage 2027-01-13 -1\n"
+	                    "D-2027-0001 response 2027-01-13 -1\n"
+	                    "D-2027-0002 inform 2027-01-15 -1\n"
+	                    "D-2027-0003 follow-up 2027-01-15 -1\n"
+	                    "D-2027-0002 stage 2027-01-22 -1\n"
+	                    "D-2027-0001 process 2027-02-04 -1\n"
+	                    "D-2027-0004 none - -1\n");
+	/* sorted as dispute_deadlines orders one dispute's */
+	load_ok(f, "D-2027-0001", &d);
+	{
+		struct deadline v[DL_COUNT];
+
+		assert_int_equal(dispute_deadlines(&d, v), 3);
+		assert_int_equal(v[0].kind, DL_STAGE);
+		assert_int_equal(v[1].kind, DL_RESPONSE);
+		assert_int_equal(v[2].kind, DL_PROCESS);
+	}
+	dispute_free(&d);
+	df.before = D(TODAY);
+	assert_ok(svc_deadline_count(&f->c, &df, &n, &err), err);
+	assert_int_equal(n, 2);
+	/* the day after, the inform is gone from the board */
+	deadline_filter_init(&df, D("2027-01-18"));
+	assert_ok(svc_deadline_count(&f->c, &df, &n, &err), err);
+	assert_int_equal(n, 6);
+}
+
+/* ---- databases from earlier releases ---- */
+
+/* Replaces the fixture's database with the SQL dump at path (a database as
+ * an earlier release wrote it) and opens it as the program does. */
+static void open_old(struct fx *f, const char *path)
+{
+	FILE *in = fopen(path, "rb");
+	struct sb sql = {0};
+	char buf[4096];
+	size_t n;
+	sqlite3 *db;
+	struct error err;
+
+	assert_non_null(in);
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		sb_appendn(&sql, buf, n);
+	fclose(in);
+	ctx_free(&f->c);
+	unlink(f->db);
+	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, sql.s, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	free(sql.s);
+	chmod(f->db, 0600);
+	assert_ok(ctx_init(&f->c, D(TODAY), NOW, &err), err);
+	assert_ok(ctx_open(&f->c, f->db, OPEN_WRITE, &err), err);
+}
+
+static int sql_int(struct fx *f, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int v = -1;
+
+	assert_int_equal(sqlite3_open_v2(f->db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+/* A database written by the release at schema `from` (4: commit 5f06e5b,
+ * 7: 2b6e406; tests/unit/fixtures/make-old-db made both) comes forward
+ * whole: every dispute, stage, record, contact and closure as it was, the
+ * journal verifying, the older stages following the route they always did,
+ * and the open Sunderland dispute's month worked out from its protocol,
+ * journalled once. */
+static void migrate_from(struct fx *f, const char *fixture, int records_before)
+{
+	struct verify_result vr;
+	struct dispute d;
+	struct record *r;
+	struct error err;
+	size_t n;
+
+	open_old(f, fixture);
+	assert_int_equal(sql_int(f, "PRAGMA user_version"), svc_schema_version());
+	assert_int_equal(dispute_count(f), 5);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM stages"), 8);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM contacts"), 1);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM closures WHERE day = '2026-12-24'"), 1);
+	/* the records kept, the schema-7 baselines where the release had none, and one upgrade event */
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM records"), records_before + 1);
+
+	/* Sunderland, open at step 2: its month, from its protocol, journalled */
+	load_ok(f, "D-2026-0001", &d);
+	assert_int_equal(d.nstages, 2);
+	assert_day(d.stages[1].due, D("2026-11-11"));
+	assert_day(d.stages[1].limit_due, D("2026-11-13"));
+	assert_true(d.stages[1].due_agreed);
+	assert_int_equal(stage_step(&d.stages[1]), 2);
+	assert_day(d.process_due, D("2026-12-02"));
+	assert_day(d.stages[1].response_due, DATE_NONE);
+	dispute_free(&d);
+	r = records_of(f, "D-2026-0001", &n);
+	assert_string_equal(r[n - 1].text, "Whole process: due 2026-12-02, worked out from sunderland when the database "
+	                                   "was upgraded.");
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM records WHERE state = 'process_due=2026-12-02' || char(10)"), 1);
+	assert_day(r[n - 1].day, D(TODAY));
+	records_free(r, n);
+
+	/* Newcastle's immediate route, to the hour: still its own route */
+	load_ok(f, "D-2026-0002", &d);
+	assert_true(d.urgent);
+	assert_day(d.stages[0].due, D("2026-11-10"));
+	assert_int_equal(d.stages[0].due_minute, 615);
+	assert_int_equal(d.stages[0].route, ROUTE_DISPUTE);
+	assert_true(stage_on_own_route(protocol_set_find(&f->c.protocols, "newcastle"), &d, &d.stages[0]));
+	assert_day(d.process_due, DATE_NONE);
+	dispute_free(&d);
+
+	/* the closed ones as they were */
+	load_ok(f, "D-2026-0004", &d);
+	assert_int_equal(d.status, DS_RESOLVED);
+	assert_string_equal(d.stages[0].due_reason, "Manager on leave");
+	assert_string_equal(d.outstanding, "Review at the next meeting");
+	dispute_free(&d);
+	load_ok(f, "D-2026-0005", &d);
+	assert_int_equal(d.status, DS_REFERRED);
+	assert_string_equal(d.outcome, "RBSAB Safeguarding Business Unit");
+	assert_day(d.challenged, D("2026-11-04"));
+	dispute_free(&d);
+
+	assert_ok(svc_verify(&f->c, NULL, NULL, &vr, &err), err);
+	assert_int_equal(vr.findings, 0);
+	assert_int_equal(vr.disputes, 5);
+
+	/* opened again, nothing more is worked out */
+	ctx_free(&f->c);
+	assert_ok(ctx_init(&f->c, D(TODAY), NOW, &err), err);
+	assert_ok(ctx_open(&f->c, f->db, OPEN_WRITE, &err), err);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM records"), records_before + 1);
+
+	/* and the old disputes take the new changes: the immediate route's
+	 * second stage, and a reopening */
+	assert_ok(svc_escalate(&f->c, "D-2026-0002", D(TODAY), DATE_NONE, NULL, &d, &err), err);
+	assert_int_equal(stage_step(dispute_current(&d)), 2);
+	assert_string_equal(dispute_stage_name(protocol_set_find(&f->c.protocols, "newcastle"), &d, d.current_stage),
+	                    "Head of Service");
+	dispute_free(&d);
+	{
+		struct svc_change ch;
+
+		svc_change_init(&ch, SVC_REOPEN);
+		ch.text = "Referred back by the Business Unit";
+		dispute_init(&d);
+		assert_ok(svc_apply(&f->c, "D-2026-0005", &ch, &d, &err), err);
+		assert_int_equal(d.status, DS_OPEN);
+		assert_int_equal(d.nstages, 3);
+		assert_int_equal(stage_step(&d.stages[2]), 2);
+		assert_day(d.stages[2].due, D("2027-01-22"));
+		dispute_free(&d);
+	}
+	assert_ok(svc_verify(&f->c, NULL, NULL, &vr, &err), err);
+	assert_int_equal(vr.findings, 0);
+}
+
+static void test_migrate_from_4(void **state)
+{
+	/* 15 records, and migration 7's five baselines */
+	migrate_from(*state, "tests/unit/fixtures/schema4.sql", 15 + 5);
+}
+
+static void test_migrate_from_7(void **state)
+{
+	migrate_from(*state, "tests/unit/fixtures/schema7.sql", 15);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -965,6 +1188,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_all_or_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_closures, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_deadlines_view, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_from_4, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_from_7, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
