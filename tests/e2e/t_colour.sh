@@ -5,7 +5,7 @@
 fixture
 start 120 40
 has "10 wd over"
-has "OVERDUE (1)"
+has "OVERDUE (2)"
 t capture-pane -e -p -t e2e | grep -q "$(printf '\033')\[[0-9;]*31m" || fail "no red on the overdue row"
 keys q
 tries=50
@@ -13,6 +13,6 @@ while [ "$(pane_dead)" != 1 ] && [ $tries -gt 0 ]; do sleep 0.1; tries=$((tries 
 restart NO_COLOR=1
 wait_for "? help"
 has "10 wd over"
-has "OVERDUE (1)"
+has "OVERDUE (2)"
 t capture-pane -e -p -t e2e | grep -q "$(printf '\033')\[[0-9;]*3[0-7]m" && fail "colour despite NO_COLOR"
 finish

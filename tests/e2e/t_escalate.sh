@@ -18,14 +18,14 @@ keys y n Enter
 wait_for "Only Ctrl-S escalates (Esc cancels); nothing is written until then"
 keys Escape
 wait_for "Cancelled: nothing changed"
-line 5 "│> D-2026-0001 Conwy Children… thresholds    2/4   2026-11-27 today            ││ DUE TODAY (1)                        │"
+line 5 "│> D-2026-0001 Conwy Children… thresholds    2/4   2026-11-27 today            ││  D-2026-0002 response Tog… 10 wd over│"
 sleep 1.1
 keys e
 wait_for "Escalate D-2026-0001?"
 keys C-s
 wait_for "Escalated D-2026-0001"
 line 1 " dispute  Fri 2026-11-27 · 3 open · 1 overdue · 0 due today                                              ? help  q quit"
-line 6 "│> D-2026-0001 Conwy Children… thresholds    3/4   2026-12-04 5 wd             ││ DUE THIS WEEK (next 7 days) (2)      │"
+line 6 "│> D-2026-0001 Conwy Children… thresholds    3/4   2026-12-04 5 wd             ││ DUE TODAY (0)                        │"
 line 24 "│ ✓ 2 Line manager to line manager             ││ #2 2026-11-20 event · stage 2 · Siân Roberts                         │"
 line 25 "│     2026-11-20 → 2026-11-27 · escalated      ││   Escalated to stage 2 (Line manager to line manager), due           │"
 line 26 "│ ● 3 Named or designated safeguarding         ││   2026-11-27.                                                        │"

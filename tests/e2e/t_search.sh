@@ -11,7 +11,7 @@ keys Enter
 wait_for "1 dispute matches"
 line 2 "┌─ Disputes: open by due date, matching \"Łukasz\" (1) ──────────────────────────┐┌─ Deadlines ──────────────────────────┐"
 line 4 "│> D-2026-0002 Together for C… roles         2/4   2026-11-13 10 wd over       ││  D-2026-0002 Together for… 10 wd over│"
-line 5 "│                                                                              ││ DUE TODAY (1)                        │"
+line 5 "│                                                                              ││  D-2026-0002 response Tog… 10 wd over│"
 line 40 "1 dispute matches \"Łukasz\" (Esc clears the search)"
 # Keys straight after the search line closes are dropped as the end of the typing.
 sleep 1.1
