@@ -167,7 +167,7 @@ static enum status alarm_add(const char *item, void *arg)
 
 static const struct stage_rule *stage_rule_of(const struct ics_item *it)
 {
-	return protocol_stage_rule(it->p, it->d->urgent, it->st->number);
+	return dispute_rule(it->p, it->d, it->st);
 }
 
 /* The stage's name (or NULL) and how many stages the route has. */
@@ -175,7 +175,7 @@ static const char *stage_title(const struct ics_item *it, size_t *nstages)
 {
 	*nstages = 0;
 	if (it->p)
-		protocol_stages(it->p, it->d->urgent, nstages);
+		protocol_stages(it->p, stage_urgent(it->d, it->st), nstages);
 	return dispute_stage_name(it->p, it->d, it->st->number);
 }
 
@@ -193,17 +193,18 @@ static char *description(const struct ics_writer *w, const struct ics_settings *
 
 	datetime_format(st->due, st->due_minute, due);
 	if (w->cancel) {
-		sb_printf(&sb, "The deadline for stage %d of dispute %s (due %s) no longer applies: ", st->number,
+		sb_printf(&sb, "The deadline for stage %d of dispute %s (due %s) no longer applies: ", stage_step(st),
 		          d->reference, due);
 		if (d->status != DS_OPEN && st->how != SE_ESCALATED)
 			sb_printf(&sb, "the dispute was %s on %s.\n", dispute_status_name(d->status),
 			          date_format(d->closed, a));
 		else if (st->how == SE_ESCALATED)
-			sb_printf(&sb, "the dispute moved to stage %d on %s.\n", st->number + 1, date_format(st->ended, a));
+			sb_printf(&sb, "the dispute moved to stage %d on %s.\n", dispute_stage(d, st->number + 1) ?
+			          stage_step(dispute_stage(d, st->number + 1)) : stage_step(st) + 1, date_format(st->ended, a));
 		else
 			sb_append(&sb, "it was withdrawn by the sender.\n");
 	} else {
-		sb_printf(&sb, "Dispute %s is at stage %d", d->reference, st->number);
+		sb_printf(&sb, "Dispute %s is at stage %d", d->reference, stage_step(st));
 		if (nstages)
 			sb_printf(&sb, " of %zu", nstages);
 		if (title)
@@ -262,7 +263,7 @@ enum status ics_event(struct ics_writer *w, const struct ics_settings *set, cons
 		icalcomponent_add_property(ev, icalproperty_new_dtend(start));
 	}
 	summary = xasprintf("%s%s: stage %d deadline%s%s%s", w->cancel ? "Cancelled: " : "", it->d->reference,
-	                    st->number, title ? " (" : "", title ? title : "", title ? ")" : "");
+	                    stage_step(st), title ? " (" : "", title ? title : "", title ? ")" : "");
 	text = clean(summary, false);
 	icalcomponent_add_property(ev, icalproperty_new_summary(text));
 	free(text);
