@@ -638,9 +638,11 @@ void store_close(struct store *s)
 {
 	if (!s)
 		return;
-	/* Every statement is finalized where it was prepared, so this cannot
-	 * fail with SQLITE_BUSY. */
+	/* Every statement is finalized where it was prepared, or kept in the
+	 * cache and finalized here, so this cannot fail with SQLITE_BUSY. */
+	db_cache_clear(s);
 	sqlite3_close(s->db);
+	free(s->anchor.sig);
 	free(s->path);
 	free(s->altered);
 	free(s);

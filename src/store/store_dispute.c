@@ -23,7 +23,7 @@ static enum status stages_write(struct store *s, const struct dispute *d, struct
 	sqlite3_stmt *st = NULL;
 	enum status rc;
 
-	if ((rc = db_prepare(s, sql, &st, err)) != ST_OK)
+	if ((rc = db_cached(s, sql, &st, err)) != ST_OK)
 		goto out;
 	for (size_t i = 0; i < d->nstages; i++) {
 		const struct stage *g = &d->stages[i];
@@ -49,7 +49,7 @@ static enum status stages_write(struct store *s, const struct dispute *d, struct
 			goto out;
 	}
 out:
-	sqlite3_finalize(st);
+	db_keep(s, st);
 	return rc;
 }
 
@@ -76,7 +76,7 @@ static enum status next_reference(struct store *s, long opened, char ref[16], st
 	date_to_ymd(opened, &y, &m, &dd);
 	snprintf(lo, sizeof(lo), "D-%04d-", y);
 	snprintf(hi, sizeof(hi), "D-%04d.", y);       /* '.' sorts just after '-' */
-	if ((rc = db_prepare(s, sql, &st, err)) != ST_OK)
+	if ((rc = db_cached(s, sql, &st, err)) != ST_OK)
 		goto out;
 	bind_text(st, 1, lo, &brc);
 	bind_text(st, 2, hi, &brc);
@@ -91,15 +91,15 @@ static enum status next_reference(struct store *s, long opened, char ref[16], st
 		goto out;
 	}
 	snprintf(ref, 16, "D-%04d-%04lld", y, next);
-	sqlite3_finalize(st);
+	db_keep(s, st);
 	st = NULL;
-	if ((rc = db_prepare(s, bump, &st, err)) != ST_OK)
+	if ((rc = db_cached(s, bump, &st, err)) != ST_OK)
 		goto out;
 	bind_text(st, 1, lo, &brc);
 	bind_int(st, 2, next + 1, &brc);
 	rc = db_done(s, st, brc, "cannot number the dispute", err);
 out:
-	sqlite3_finalize(st);
+	db_keep(s, st);
 	return rc;
 }
 
@@ -125,7 +125,7 @@ enum status store_dispute_insert(struct store *s, struct dispute *d, struct erro
 	if ((rc = store_agency_ensure(s, d->raised_by, &raised, &d->raised_by, err)) != ST_OK ||
 	    (rc = store_agency_ensure(s, d->against, &against, &d->against, err)) != ST_OK ||
 	    (rc = next_reference(s, d->opened, ref, err)) != ST_OK ||
-	    (rc = db_prepare(s, sql, &st, err)) != ST_OK)
+	    (rc = db_cached(s, sql, &st, err)) != ST_OK)
 		goto out;
 	bind_text(st, 1, ref, &brc);
 	bind_text(st, 2, d->protocol, &brc);
@@ -146,7 +146,7 @@ enum status store_dispute_insert(struct store *s, struct dispute *d, struct erro
 	d->id = sqlite3_last_insert_rowid(s->db);
 	rc = stages_write(s, d, err);
 out:
-	sqlite3_finalize(st);
+	db_keep(s, st);
 	rc = change_end(s, own, rc, err);
 	if (rc == ST_OK)
 		memcpy(d->reference, ref, sizeof(d->reference));
@@ -167,7 +167,7 @@ enum status store_dispute_update(struct store *s, const struct dispute *d, struc
 
 	if ((rc = change_begin(s, &own, err)) != ST_OK)
 		return rc;
-	if ((rc = db_prepare(s, sql, &st, err)) != ST_OK)
+	if ((rc = db_cached(s, sql, &st, err)) != ST_OK)
 		goto out;
 	bind_int(st, 1, d->id, &brc);
 	bind_text(st, 2, dispute_status_name(d->status), &brc);
@@ -183,7 +183,7 @@ enum status store_dispute_update(struct store *s, const struct dispute *d, struc
 	}
 	rc = stages_write(s, d, err);
 out:
-	sqlite3_finalize(st);
+	db_keep(s, st);
 	return change_end(s, own, rc, err);
 }
 
@@ -218,6 +218,34 @@ static enum status dispute_from_row(struct store *s, sqlite3_stmt *st, struct di
 	return ST_OK;
 }
 
+/* STAGES_SELECT as one string, known by its address to db_cached. */
+static const char stages_select[] = STAGES_SELECT;
+
+/* Fills g from the stage columns of a row, starting at column c. */
+static bool stage_from_row(sqlite3_stmt *st, int c, struct stage *g)
+{
+	bool bad = false;
+
+	g->number = sqlite3_column_int(st, c);
+	g->started = col_date(st, c + 1, &bad);
+	g->due = col_date(st, c + 2, &bad);
+	g->due_minute = col_minute(st, c + 3);
+	g->due_agreed = sqlite3_column_int(st, c + 4) != 0;
+	g->due_reason = col_dup(st, c + 5);
+	g->ended = col_date(st, c + 6, &bad);
+	if (!stage_end_parse((const char *)sqlite3_column_text(st, c + 7), &g->how))
+		bad = true;
+	g->sequence = sqlite3_column_int(st, c + 8);
+	g->contact_id = sqlite3_column_int64(st, c + 9);
+	g->limit_due = col_date(st, c + 10, &bad);
+	return !bad;
+}
+
+#define STAGE_COLS \
+	"g.number, g.started, g.due, g.due_minute, g.due_agreed, g.due_reason, g.ended, g.how, g.sequence, " \
+	"coalesce(g.contact_id, 0), g.limit_due"
+#define STAGE_FIRST 17          /* the first stage column after DISPUTE_COLS */
+
 /* Loads d's stages with st, a prepared STAGES_SELECT reused across calls. */
 static enum status stages_load(struct store *s, sqlite3_stmt *st, struct dispute *d, struct error *err)
 {
@@ -228,24 +256,10 @@ static enum status stages_load(struct store *s, sqlite3_stmt *st, struct dispute
 	bind_int(st, 1, d->id, &brc);
 	while ((src = brc == SQLITE_OK ? sqlite3_step(st) : brc) == SQLITE_ROW) {
 		struct stage *g;
-		const char *how = (const char *)sqlite3_column_text(st, 7);
-		bool bad = false;
 
 		d->stages = xrealloc(d->stages, (d->nstages + 1) * sizeof(*d->stages));
 		g = &d->stages[d->nstages++];
-		g->number = sqlite3_column_int(st, 0);
-		g->started = col_date(st, 1, &bad);
-		g->due = col_date(st, 2, &bad);
-		g->due_minute = col_minute(st, 3);
-		g->due_agreed = sqlite3_column_int(st, 4) != 0;
-		g->due_reason = col_dup(st, 5);
-		g->ended = col_date(st, 6, &bad);
-		if (!stage_end_parse(how, &g->how))
-			bad = true;
-		g->sequence = sqlite3_column_int(st, 8);
-		g->contact_id = sqlite3_column_int64(st, 9);
-		g->limit_due = col_date(st, 10, &bad);
-		if (bad) {
+		if (!stage_from_row(st, 0, g)) {
 			rc = error_set(err, ST_DB, "%s: stage %d of %s holds a value this program cannot read",
 			               s->path, g->number, d->reference);
 			break;
@@ -266,7 +280,7 @@ static enum status dispute_load_by(struct store *s, const char *sql, const char 
 	enum status rc;
 	int brc = SQLITE_OK, src;
 
-	if ((rc = db_prepare(s, sql, &st, err)) != ST_OK)
+	if ((rc = db_cached(s, sql, &st, err)) != ST_OK)
 		goto out;
 	if (key_text)
 		bind_text(st, 1, key_text, &brc);
@@ -283,12 +297,12 @@ static enum status dispute_load_by(struct store *s, const char *sql, const char 
 		goto out;
 	}
 	if ((rc = dispute_from_row(s, st, d, err)) != ST_OK ||
-	    (rc = db_prepare(s, STAGES_SELECT, &sst, err)) != ST_OK)
+	    (rc = db_cached(s, stages_select, &sst, err)) != ST_OK)
 		goto out;
 	rc = stages_load(s, sst, d, err);
 out:
-	sqlite3_finalize(sst);
-	sqlite3_finalize(st);
+	db_keep(s, sst);
+	db_keep(s, st);
 	if (rc != ST_OK)
 		dispute_free(d);
 	return rc;
@@ -307,19 +321,77 @@ enum status store_dispute_load_id(struct store *s, long long id, struct dispute 
 
 /* ---- listing ---- */
 
-/* Appends the WHERE clause for f; the SQL is only ever these fixed
- * fragments, every value is bound by bind_filter. */
-static void filter_where(struct sb *sql, const struct list_filter *f)
+/* Every filter on a dispute's status and running due date is a slice
+ * [lo, hi) of the list's order key (disputes.list_key: '0' and the due date
+ * for open ones, none last; '1' and the inverted closing date for closed
+ * ones), so a page of the list or the board reads one slice of the index
+ * disputes_list, in order, and stops at its LIMIT. */
+struct key_range {
+	char lo[16], hi[16];
+};
+
+static void range_raise(char *lo, const char *v)
 {
-	sb_append(sql, " WHERE 1");
-	if (f->which == LIST_OPEN)
-		sb_append(sql, " AND d.status = 'open'");
-	else if (f->which == LIST_CLOSED)
-		sb_append(sql, " AND d.status <> 'open'");
-	if (f->due_before != DATE_NONE)
-		sb_append(sql, " AND d.status = 'open' AND d.current_due < :due_before");
+	if (strcmp(v, lo) > 0)
+		snprintf(lo, 16, "%s", v);
+}
+
+static void range_lower(char *hi, const char *v)
+{
+	if (strcmp(v, hi) < 0)
+		snprintf(hi, 16, "%s", v);
+}
+
+static void range_day(char out[16], long day)
+{
+	char d[11];
+
+	snprintf(out, 16, "0%s", date_format(day, d));
+}
+
+static void key_range(const struct list_filter *f, struct key_range *r)
+{
+	char b[16];
+
+	snprintf(r->lo, sizeof(r->lo), "0");
+	snprintf(r->hi, sizeof(r->hi), "2");
+	if (f->which == LIST_OPEN || f->due_from != DATE_NONE || f->due_before != DATE_NONE ||
+	    f->overdue_on != DATE_NONE)
+		range_lower(r->hi, "1");
+	if (f->which == LIST_CLOSED)
+		range_raise(r->lo, "1");
+	if (f->due_from != DATE_NONE) {
+		range_day(b, f->due_from);
+		range_raise(r->lo, b);
+	}
+	if (f->due_before != DATE_NONE) {
+		range_day(b, f->due_before);
+		range_lower(r->hi, b);
+	}
+	if (f->overdue_on != DATE_NONE && !f->overdue_not) {
+		range_day(b, f->overdue_on + 1);
+		range_lower(r->hi, b);
+	}
+}
+
+/* Whether the filter needs the agencies' names (a search, the agency order). */
+static bool needs_agencies(const struct list_filter *f)
+{
+	return (f->search && *f->search) || f->order == ORDER_AGENCY;
+}
+
+/* Appends the WHERE clause for f on disputes d (and agencies ra and ag
+ * for a search); the SQL is only ever these fixed fragments, every value
+ * is bound by bind_filter.  filter_where: with the FROM clause it needs. */
+static void filter_cond(struct sb *sql, const struct list_filter *f)
+{
+	sb_append(sql, " WHERE d.list_key >= :lo AND d.list_key < :hi");
+	/* A timed deadline earlier on the day has passed too (an urgent
+	 * review due at 09:00). */
 	if (f->overdue_on != DATE_NONE)
-		sb_append(sql, " AND d.status = 'open' AND (d.current_due < :overdue_on OR (d.current_due = :overdue_on"
+		sb_append(sql, f->overdue_not ? " AND NOT" : " AND");
+	if (f->overdue_on != DATE_NONE)
+		sb_append(sql, " (d.current_due < :overdue_on OR (d.current_due = :overdue_on"
 		          " AND EXISTS (SELECT 1 FROM stages g WHERE g.dispute_id = d.id AND g.number = d.current_stage"
 		          " AND g.due_minute <= :overdue_minute)))");
 	if (f->protocol)
@@ -332,6 +404,12 @@ static void filter_where(struct sb *sql, const struct list_filter *f)
 		          " OR instr(dispute_fold(d.summary), :pat)"
 		          " OR EXISTS (SELECT 1 FROM records r WHERE r.dispute_id = d.id"
 		          " AND instr(dispute_fold(r.text), :pat)))");
+}
+
+static void filter_where(struct sb *sql, const struct list_filter *f)
+{
+	sb_append(sql, needs_agencies(f) ? DISPUTE_FROM : " FROM disputes d");
+	filter_cond(sql, f);
 }
 
 /* SQL function dispute_fold(text): text_fold for searches. */
@@ -352,9 +430,12 @@ void sql_fold(sqlite3_context *cx, int argc, sqlite3_value **argv)
 
 static int bind_filter(sqlite3_stmt *st, const struct list_filter *f)
 {
+	struct key_range r;
 	int brc = SQLITE_OK;
 
-	bind_named_date(st, ":due_before", f->due_before, &brc);
+	key_range(f, &r);
+	bind_named_text(st, ":lo", r.lo, &brc);
+	bind_named_text(st, ":hi", r.hi, &brc);
 	bind_named_date(st, ":overdue_on", f->overdue_on, &brc);
 	if (f->overdue_on != DATE_NONE)
 		bind_minute(st, sqlite3_bind_parameter_index(st, ":overdue_minute"), f->overdue_minute, &brc);
@@ -385,14 +466,116 @@ static const char *order_sql(enum list_order order)
 	}
 }
 
+/* What identifies a filter's list, for the anchor: the same text, the same
+ * list. */
+static char *filter_sig(const struct list_filter *f)
+{
+	return xasprintf("%d %ld %ld %ld %d %d %d %s %s", (int)f->which, f->due_from, f->due_before, f->overdue_on,
+	                 f->overdue_minute, (int)f->overdue_not, (int)f->order, f->protocol ? f->protocol : "",
+	                 f->search ? f->search : "");
+}
+
+/* Whether nothing has been written to the file since the anchor was set,
+ * by this connection or another: positions in the list are as they were. */
+static bool anchor_valid(struct store *s, const char *sig)
+{
+	static const char sql[] = "PRAGMA data_version";
+	sqlite3_stmt *st = NULL;
+	struct error ignored;
+	long long version = -1;
+
+	if (!s->anchor.sig || strcmp(s->anchor.sig, sig) != 0 ||
+	    s->anchor.changes != sqlite3_total_changes64(s->db))
+		return false;
+	if (db_cached(s, sql, &st, &ignored) != ST_OK)
+		return false;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		version = sqlite3_column_int64(st, 0);
+	db_keep(s, st);
+	return version == s->anchor.version;
+}
+
+static void anchor_set(struct store *s, char *sig, const char *key, int at)
+{
+	static const char sql[] = "PRAGMA data_version";
+	sqlite3_stmt *st = NULL;
+	struct error ignored;
+
+	free(s->anchor.sig);
+	s->anchor.sig = sig;
+	snprintf(s->anchor.key, sizeof(s->anchor.key), "%s", key);
+	s->anchor.at = at;
+	s->anchor.changes = sqlite3_total_changes64(s->db);
+	s->anchor.version = -1;
+	if (db_cached(s, sql, &st, &ignored) == ST_OK && sqlite3_step(st) == SQLITE_ROW)
+		s->anchor.version = sqlite3_column_int64(st, 0);
+	db_keep(s, st);
+}
+
+/* The order key of the dispute at position `at` of f's list (sorted by
+ * due date), counted from the nearer of the list's start and the anchor
+ * (the first row of the window read last, when nothing has been written
+ * since): a move through the list costs the rows moved over, read from
+ * the index alone, not every row before them.  *key is "" when there is
+ * no such row. */
+static enum status window_start(struct store *s, const struct list_filter *f, int at, char key[48],
+                                struct error *err)
+{
+	struct sb sql = {0};
+	sqlite3_stmt *st = NULL;
+	char *sig = filter_sig(f);
+	const char *from = NULL;
+	enum status rc = ST_OK;
+	int skip = at, brc, src;
+	bool back = false;
+
+	key[0] = '\0';
+	if (anchor_valid(s, sig) && abs(at - s->anchor.at) < at) {
+		from = s->anchor.key;
+		back = at < s->anchor.at;
+		skip = back ? s->anchor.at - at - 1 : at - s->anchor.at;
+	}
+	sb_append(&sql, "SELECT d.list_key");
+	filter_where(&sql, f);
+	if (from)
+		sb_append(&sql, back ? " AND d.list_key < :from ORDER BY d.list_key DESC"
+		                     : " AND d.list_key >= :from ORDER BY d.list_key");
+	else
+		sb_append(&sql, " ORDER BY d.list_key");
+	sb_append(&sql, " LIMIT 1 OFFSET :skip");
+	if ((rc = db_prepare(s, sql.s, &st, err)) != ST_OK)
+		goto out;
+	brc = bind_filter(st, f);
+	bind_named_text(st, ":from", from, &brc);
+	bind_int(st, sqlite3_bind_parameter_index(st, ":skip"), skip, &brc);
+	src = db_step(st, brc);
+	if (src == SQLITE_ROW) {
+		snprintf(key, 48, "%s", (const char *)sqlite3_column_text(st, 0));
+		anchor_set(s, sig, key, at);
+		sig = NULL;
+	} else if (src != SQLITE_DONE) {
+		rc = db_fail(s, src, "cannot list the disputes", err);
+	}
+out:
+	sqlite3_finalize(st);
+	free(sql.s);
+	free(sig);
+	return rc;
+}
+
+
+/* The disputes of f with their stages, in one read: each row is a dispute
+ * with one of its stages (or none), in the list's order, then by stage. */
 enum status store_list(struct store *s, const struct list_filter *f, dispute_fn fn, void *ctx,
                        struct error *err)
 {
 	struct list_filter all;
 	struct sb sql = {0};
-	sqlite3_stmt *st = NULL, *sst = NULL;
+	sqlite3_stmt *st = NULL;
 	struct dispute d;
-	enum status rc;
+	char start[48] = "";
+	enum status rc = ST_OK;
+	bool have = false, windowed, keyed;
 	int brc, src;
 
 	if (!f) {
@@ -400,32 +583,78 @@ enum status store_list(struct store *s, const struct list_filter *f, dispute_fn 
 		f = &all;
 	}
 	dispute_init(&d);
-	sb_append(&sql, "SELECT " DISPUTE_COLS DISPUTE_FROM);
-	filter_where(&sql, f);
+	windowed = f->limit > 0 || f->offset > 0;
+	keyed = f->order == ORDER_DUE && f->offset > 0;
+	if (keyed) {
+		if ((rc = window_start(s, f, f->offset, start, err)) != ST_OK)
+			goto out;
+		if (!*start)
+			goto out;       /* past the end */
+	}
+	sb_append(&sql, "SELECT " DISPUTE_COLS ", " STAGE_COLS);
+	if (windowed) {
+		/* The window's disputes first, from the index (order and
+		 * LIMIT there), then their names and stages. */
+		sb_append(&sql, " FROM (SELECT d.id");
+		filter_where(&sql, f);
+		if (keyed)
+			sb_append(&sql, " AND d.list_key >= :start");
+		sb_append(&sql, order_sql(f->order));
+		sb_append(&sql, keyed ? " LIMIT :limit) w" : " LIMIT :limit OFFSET :offset) w");
+		sb_append(&sql, " JOIN disputes d ON d.id = w.id JOIN agencies ra ON ra.id = d.raised_by"
+		          " JOIN agencies ag ON ag.id = d.against");
+	} else {
+		sb_append(&sql, DISPUTE_FROM);
+	}
+	sb_append(&sql, " LEFT JOIN stages g ON g.dispute_id = d.id");
+	if (!windowed)
+		filter_cond(&sql, f);
 	sb_append(&sql, order_sql(f->order));
-	sb_append(&sql, " LIMIT :limit OFFSET :offset");
-	if ((rc = db_prepare(s, sql.s, &st, err)) != ST_OK ||
-	    (rc = db_prepare(s, STAGES_SELECT, &sst, err)) != ST_OK)
+	sb_append(&sql, ", g.number");
+	if ((rc = db_prepare(s, sql.s, &st, err)) != ST_OK)
 		goto out;
 	brc = bind_filter(st, f);
-	bind_int(st, sqlite3_bind_parameter_index(st, ":limit"), f->limit > 0 ? f->limit : -1, &brc);
-	bind_int(st, sqlite3_bind_parameter_index(st, ":offset"), f->offset > 0 ? f->offset : 0, &brc);
+	bind_named_text(st, ":start", keyed ? start : NULL, &brc);
+	if (windowed)
+		bind_int(st, sqlite3_bind_parameter_index(st, ":limit"), f->limit > 0 ? f->limit : -1, &brc);
+	if (windowed && !keyed)
+		bind_int(st, sqlite3_bind_parameter_index(st, ":offset"), f->offset > 0 ? f->offset : 0, &brc);
 	while ((src = brc == SQLITE_OK ? sqlite3_step(st) : brc) == SQLITE_ROW) {
-		int stop;
+		long long id = sqlite3_column_int64(st, 0);
 
-		if ((rc = dispute_from_row(s, st, &d, err)) != ST_OK ||
-		    (rc = stages_load(s, sst, &d, err)) != ST_OK)
-			goto out;
-		stop = fn(&d, ctx);
-		dispute_free(&d);
-		if (stop)
-			goto out;
+		if (have && id != d.id) {
+			int stop = fn(&d, ctx);
+
+			dispute_free(&d);
+			have = false;
+			if (stop)
+				goto out;
+		}
+		if (!have) {
+			if ((rc = dispute_from_row(s, st, &d, err)) != ST_OK)
+				goto out;
+			have = true;
+		}
+		if (sqlite3_column_type(st, STAGE_FIRST) != SQLITE_NULL) {
+			struct stage *g;
+
+			d.stages = xrealloc(d.stages, (d.nstages + 1) * sizeof(*d.stages));
+			g = &d.stages[d.nstages++];
+			if (!stage_from_row(st, STAGE_FIRST, g)) {
+				rc = error_set(err, ST_DB, "%s: stage %d of %s holds a value this program cannot read",
+				               s->path, g->number, d.reference);
+				goto out;
+			}
+		}
 	}
-	if (src != SQLITE_DONE)
+	if (src != SQLITE_DONE) {
 		rc = db_fail(s, src, "cannot list the disputes", err);
+		goto out;
+	}
+	if (have)
+		fn(&d, ctx);
 out:
 	dispute_free(&d);
-	sqlite3_finalize(sst);
 	sqlite3_finalize(st);
 	free(sql.s);
 	return rc;
@@ -444,7 +673,7 @@ enum status store_count(struct store *s, const struct list_filter *f, int *out, 
 		list_filter_init(&all);
 		f = &all;
 	}
-	sb_append(&sql, "SELECT count(*)" DISPUTE_FROM);
+	sb_append(&sql, "SELECT count(*)");
 	filter_where(&sql, f);
 	if ((rc = db_prepare(s, sql.s, &st, err)) != ST_OK)
 		goto out;
@@ -461,6 +690,9 @@ out:
 	return rc;
 }
 
+/* The position of reference in f's list: in the due order, the disputes
+ * of the list before its key, counted from the index; in the others, its
+ * row number. */
 enum status store_list_index(struct store *s, const struct list_filter *f, const char *reference, int *out,
                              struct error *err)
 {
@@ -470,11 +702,20 @@ enum status store_list_index(struct store *s, const struct list_filter *f, const
 	int brc, src;
 
 	*out = -1;
-	sb_append(&sql, "SELECT rn FROM (SELECT d.reference AS ref, row_number() OVER (");
-	sb_append(&sql, order_sql(f->order));
-	sb_append(&sql, ") - 1 AS rn" DISPUTE_FROM);
-	filter_where(&sql, f);
-	sb_append(&sql, ") WHERE ref = :ref");
+	if (f->order == ORDER_DUE) {
+		sb_append(&sql, "SELECT (SELECT count(*)");
+		filter_where(&sql, f);
+		sb_append(&sql, " AND d.list_key < x.list_key) FROM disputes x WHERE x.reference = :ref"
+		          " AND x.id IN (SELECT d.id");
+		filter_where(&sql, f);
+		sb_append(&sql, " AND d.list_key = x.list_key)");
+	} else {
+		sb_append(&sql, "SELECT rn FROM (SELECT d.reference AS ref, row_number() OVER (");
+		sb_append(&sql, order_sql(f->order));
+		sb_append(&sql, ") - 1 AS rn");
+		filter_where(&sql, f);
+		sb_append(&sql, ") WHERE ref = :ref");
+	}
 	if ((rc = db_prepare(s, sql.s, &st, err)) != ST_OK)
 		goto out;
 	brc = bind_filter(st, f);

@@ -8,12 +8,26 @@
 
 #include "dispute/store.h"
 
+#define STORE_CACHE 24
+
 struct store {
 	sqlite3 *db;
 	char *path;
 	bool readonly;
 	long long statements;   /* SQL statements run on the connection (for the benchmark) */
 	char *altered;          /* why the schema is not as dispute made it, or NULL: writes are refused */
+	/* Statements run once a row (a dispute's stages, a record's insert),
+	 * prepared once for the connection: db_cached, db_keep. */
+	struct { const char *sql; sqlite3_stmt *st; } cache[STORE_CACHE];
+	int ncache;
+	/* The first row of the list's window read last (store_list), so the
+	 * next window is found from it instead of from the list's start. */
+	struct {
+		char *sig;              /* the filter it belongs to */
+		char key[48];           /* its order key */
+		int at;                 /* its position */
+		long long changes, version;     /* the file as it was then */
+	} anchor;
 };
 
 /* What the derived columns of a dispute hold, from its stages (the last
@@ -54,6 +68,17 @@ enum status store_refuse_altered(struct store *s, struct error *err);
 /* sqlite3_exec and sqlite3_prepare_v2 with db_fail's messages. */
 enum status db_exec(struct store *s, const char *sql, const char *what, struct error *err);
 enum status db_prepare(struct store *s, const char *sql, sqlite3_stmt **st, struct error *err);
+/* As db_prepare, for a statement run again and again: sql must be a static
+ * string (it is known by its address), and the statement is prepared once
+ * for the connection (SQLITE_PREPARE_PERSISTENT) and handed out reset.
+ * While it is in use a second caller gets a statement of its own.  Give
+ * either back with db_keep, never sqlite3_finalize. */
+enum status db_cached(struct store *s, const char *sql, sqlite3_stmt **st, struct error *err);
+/* Resets a statement from db_cached (its bindings cleared) for the next
+ * caller, or finalizes one that is not kept; NULL is ignored. */
+void db_keep(struct store *s, sqlite3_stmt *st);
+/* Finalizes every kept statement (before the connection closes). */
+void db_cache_clear(struct store *s);
 /* Steps st once, unless the binds before it failed (brc): SQLITE_ROW,
  * SQLITE_DONE, or the error. */
 int db_step(sqlite3_stmt *st, int brc);
