@@ -202,7 +202,13 @@ build/tests/bench: tests/bench/bench.c $(BASE_OBJ) $(EXPORT_OBJ)
 	$(Q)$(CC) $(CPPFLAGS) $(TEST_FLAGS) $(CFLAGS) -o $@ $< $(BASE_OBJ) $(EXPORT_OBJ) $(PC_LIBS_APP) $(PC_LIBS_CORE) \
 	    $(LDFLAGS) -lm
 
-bench: dispute build/tests/bench $(SCREEN_BIN)
+build/tests/bench_tui: tests/bench/bench_tui.c $(BASE_OBJ) $(SCREEN_OBJ)
+	@mkdir -p $(@D)
+	$(E) CC $<
+	$(Q)$(CC) $(CPPFLAGS) $(TEST_FLAGS) $(CFLAGS) -o $@ $< $(SCREEN_OBJ) $(BASE_OBJ) $(PC_LIBS_APP) $(PC_LIBS_CORE) \
+	    $(LDFLAGS) -lm
+
+bench: dispute build/tests/bench build/tests/bench_tui $(SCREEN_BIN)
 	sh scripts/bench
 
 install: dispute

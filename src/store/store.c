@@ -77,6 +77,22 @@
 	"CREATE TRIGGER stages_no_delete BEFORE DELETE ON stages\n" \
 	"BEGIN SELECT RAISE(ABORT, 'stages are never deleted'); END"
 
+/* The list's counts follow every change of a list key (migration 8). */
+#define T_LIST_COUNTS_ON_INSERT \
+	"CREATE TRIGGER list_counts_on_insert AFTER INSERT ON disputes\n" \
+	"WHEN NEW.list_key IS NOT NULL BEGIN\n" \
+	"	INSERT INTO list_counts(prefix, n) VALUES (" LIST_PREFIX("NEW.list_key") ", 1)\n" \
+	"		ON CONFLICT(prefix) DO UPDATE SET n = n + 1;\n" \
+	"END"
+#define T_LIST_COUNTS_ON_UPDATE \
+	"CREATE TRIGGER list_counts_on_update AFTER UPDATE OF list_key ON disputes\n" \
+	"WHEN NEW.list_key IS NOT OLD.list_key BEGIN\n" \
+	"	UPDATE list_counts SET n = n - 1\n" \
+	"		WHERE OLD.list_key IS NOT NULL AND prefix = " LIST_PREFIX("OLD.list_key") ";\n" \
+	"	INSERT INTO list_counts(prefix, n) SELECT " LIST_PREFIX("NEW.list_key") ", 1\n" \
+	"		WHERE NEW.list_key IS NOT NULL ON CONFLICT(prefix) DO UPDATE SET n = n + 1;\n" \
+	"END"
+
 static const struct {
 	const char *name, *sql;
 } triggers[] = {
@@ -93,6 +109,8 @@ static const struct {
 	{ "stages_no_delete", T_STAGES_NO_DELETE },
 	{ "disputes_keep_key", T_DISPUTES_KEEP_KEY },
 	{ "stages_keep_key", T_STAGES_KEEP_KEY },
+	{ "list_counts_on_insert", T_LIST_COUNTS_ON_INSERT },
+	{ "list_counts_on_update", T_LIST_COUNTS_ON_UPDATE },
 };
 
 /* The schema, one migration per version: migrations[i] takes version i to
@@ -225,6 +243,17 @@ static const char *const migrations[] = {
 	"ALTER TABLE records ADD COLUMN hash BLOB;\n"
 	"CREATE UNIQUE INDEX records_hash ON records(hash);\n"
 	"DROP TRIGGER records_no_update;\n",
+	/* 8: how many disputes the list holds on each day of its order, kept
+	 * by triggers, so the board's and the list's counts add up a few
+	 * days instead of reading every open dispute (store_count). */
+	"CREATE TABLE list_counts (\n"
+	"	prefix TEXT PRIMARY KEY,\n"
+	"	n INTEGER NOT NULL CHECK (n >= 0)\n"
+	") WITHOUT ROWID;\n"
+	"INSERT INTO list_counts(prefix, n) SELECT " LIST_PREFIX("list_key") ", count(*) FROM disputes\n"
+	"	WHERE list_key IS NOT NULL GROUP BY 1;\n"
+	T_LIST_COUNTS_ON_INSERT ";\n"
+	T_LIST_COUNTS_ON_UPDATE ";\n",
 };
 
 /* SQL run after a migration's C step (NULL: none). */

@@ -387,13 +387,14 @@ static void filter_cond(struct sb *sql, const struct list_filter *f)
 {
 	sb_append(sql, " WHERE d.list_key >= :lo AND d.list_key < :hi");
 	/* A timed deadline earlier on the day has passed too (an urgent
-	 * review due at 09:00). */
+	 * review due at 09:00): the running stage (the one not ended) of a
+	 * dispute due that day.  Read from the index and the stages alone. */
 	if (f->overdue_on != DATE_NONE)
 		sb_append(sql, f->overdue_not ? " AND NOT" : " AND");
 	if (f->overdue_on != DATE_NONE)
-		sb_append(sql, " (d.current_due < :overdue_on OR (d.current_due = :overdue_on"
-		          " AND EXISTS (SELECT 1 FROM stages g WHERE g.dispute_id = d.id AND g.number = d.current_stage"
-		          " AND g.due_minute <= :overdue_minute)))");
+		sb_append(sql, " (d.list_key < :overdue_key OR EXISTS (SELECT 1 FROM stages g"
+		          " WHERE g.dispute_id = d.id AND g.ended IS NULL AND g.due = :overdue_on"
+		          " AND g.due_minute <= :overdue_minute))");
 	if (f->protocol)
 		sb_append(sql, " AND d.protocol = :protocol COLLATE NOCASE");
 	/* instr() on case-folded text: a plain substring match, so "50%"
@@ -437,8 +438,14 @@ static int bind_filter(sqlite3_stmt *st, const struct list_filter *f)
 	bind_named_text(st, ":lo", r.lo, &brc);
 	bind_named_text(st, ":hi", r.hi, &brc);
 	bind_named_date(st, ":overdue_on", f->overdue_on, &brc);
-	if (f->overdue_on != DATE_NONE)
+	if (f->overdue_on != DATE_NONE) {
+		char key[16];
+
+		/* Due before the day: the key alone says so, from the index. */
+		range_day(key, f->overdue_on);
+		bind_named_text(st, ":overdue_key", key, &brc);
 		bind_minute(st, sqlite3_bind_parameter_index(st, ":overdue_minute"), f->overdue_minute, &brc);
+	}
 	bind_named_text(st, ":protocol", f->protocol, &brc);
 	if (f->search && *f->search) {
 		char *pat = text_fold(f->search);
@@ -660,19 +667,14 @@ out:
 	return rc;
 }
 
-enum status store_count(struct store *s, const struct list_filter *f, int *out, struct error *err)
+/* Counts f's disputes from the index. */
+static enum status count_index(struct store *s, const struct list_filter *f, int *out, struct error *err)
 {
-	struct list_filter all;
 	struct sb sql = {0};
 	sqlite3_stmt *st = NULL;
 	enum status rc;
 	int brc, src;
 
-	*out = 0;
-	if (!f) {
-		list_filter_init(&all);
-		f = &all;
-	}
 	sb_append(&sql, "SELECT count(*)");
 	filter_where(&sql, f);
 	if ((rc = db_prepare(s, sql.s, &st, err)) != ST_OK)
@@ -683,11 +685,75 @@ enum status store_count(struct store *s, const struct list_filter *f, int *out, 
 		rc = db_fail(s, src, "cannot count the disputes", err);
 		goto out;
 	}
-	*out = sqlite3_column_int(st, 0);
+	*out += sqlite3_column_int(st, 0);
 out:
 	sqlite3_finalize(st);
 	free(sql.s);
 	return rc;
+}
+
+/* Adds the disputes whose list key is in [lo, hi), from the kept counts. */
+static enum status count_kept(struct store *s, const char *lo, const char *hi, int *out, struct error *err)
+{
+	static const char sql[] = "SELECT coalesce(sum(n), 0) FROM list_counts WHERE prefix >= ?1 AND prefix < ?2";
+	sqlite3_stmt *st = NULL;
+	enum status rc;
+	int brc = SQLITE_OK, src;
+
+	if (strcmp(lo, hi) >= 0)
+		return ST_OK;
+	if ((rc = db_cached(s, sql, &st, err)) != ST_OK)
+		return rc;
+	bind_text(st, 1, lo, &brc);
+	bind_text(st, 2, hi, &brc);
+	src = db_step(st, brc);
+	if (src == SQLITE_ROW)
+		*out += sqlite3_column_int(st, 0);
+	else
+		rc = db_fail(s, src, "cannot count the disputes", err);
+	db_keep(s, st);
+	return rc;
+}
+
+/* A filter on status and due date alone is counted from list_counts, a
+ * few rows a day of the range, whatever the number of disputes: only the
+ * disputes due on the overdue day itself, whose time of day decides, are
+ * read from the index.  A protocol or a search reads the index. */
+enum status store_count(struct store *s, const struct list_filter *f, int *out, struct error *err)
+{
+	struct list_filter all, day;
+	struct key_range r;
+	char okey[16], onext[16], a[16], b[16];
+	enum status rc;
+
+	*out = 0;
+	if (!f) {
+		list_filter_init(&all);
+		f = &all;
+	}
+	if (f->protocol || (f->search && *f->search))
+		return count_index(s, f, out, err);
+	key_range(f, &r);
+	if (f->overdue_on == DATE_NONE)
+		return count_kept(s, r.lo, r.hi, out, err);
+	range_day(okey, f->overdue_on);
+	range_day(onext, f->overdue_on + 1);
+	/* Before the day: overdue.  After it: not.  On it: as the time says. */
+	snprintf(a, sizeof(a), "%s", f->overdue_not ? onext : r.lo);
+	snprintf(b, sizeof(b), "%s", f->overdue_not ? r.hi : okey);
+	if (f->overdue_not)
+		range_raise(a, r.lo);
+	else
+		range_lower(b, r.hi);
+	if ((rc = count_kept(s, a, b, out, err)) != ST_OK)
+		return rc;
+	day = *f;
+	day.due_from = f->overdue_on;
+	day.due_before = f->overdue_on + 1;
+	key_range(&day, &r);
+	if (strcmp(r.lo, r.hi) >= 0)
+		return ST_OK;
+	return count_index(s, &day, out, err);
 }
 
 /* The position of reference in f's list: in the due order, the disputes

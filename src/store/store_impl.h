@@ -46,6 +46,14 @@ struct store {
 #define DERIVED_SET \
 	"current_stage = " DERIVED_STAGE ", current_due = " DERIVED_DUE ", list_key = " DERIVED_KEY
 
+/* The part of a list key that the list's counts are kept by
+ * (list_counts, migration 8): '0' and the due date of an open dispute
+ * ('09999-12-31' with none), '1' and the inverted closing date of a closed
+ * one.  Every range a list filter reads (store_dispute.c, key_range) starts
+ * and ends on such a prefix, so a count of the disputes in a range is a sum
+ * over the days in it.  Part of migration 8: never change it. */
+#define LIST_PREFIX(k) "CASE WHEN " k " < '1' THEN substr(" k ", 1, 11) ELSE substr(" k ", 1, 9) END"
+
 #define UTC_NOW "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 
 #define DISPUTE_COLS \
