@@ -253,7 +253,10 @@ static const char *const migrations[] = {
 	"INSERT INTO list_counts(prefix, n) SELECT " LIST_PREFIX("list_key") ", count(*) FROM disputes\n"
 	"	WHERE list_key IS NOT NULL GROUP BY 1;\n"
 	T_LIST_COUNTS_ON_INSERT ";\n"
-	T_LIST_COUNTS_ON_UPDATE ";\n",
+	T_LIST_COUNTS_ON_UPDATE ";\n"
+	/* The running stages with a time of day (an urgent review due at
+	 * 16:30): which of a day's deadlines have passed at a given minute. */
+	"CREATE INDEX stages_timed ON stages(due, due_minute) WHERE due_minute IS NOT NULL AND ended IS NULL;\n",
 };
 
 /* SQL run after a migration's C step (NULL: none). */

@@ -715,16 +715,43 @@ static enum status count_kept(struct store *s, const char *lo, const char *hi, i
 	return rc;
 }
 
+/* The running stages due on `day` whose time of day has come by minute
+ * (TIME_NONE: none), from the index of timed stages. */
+static enum status count_passed(struct store *s, long day, int minute, int *out, struct error *err)
+{
+	static const char sql[] = "SELECT count(*) FROM stages WHERE due_minute IS NOT NULL AND ended IS NULL"
+	                          " AND due = ?1 AND due_minute <= ?2";
+	sqlite3_stmt *st = NULL;
+	enum status rc;
+	int brc = SQLITE_OK, src;
+
+	*out = 0;
+	if (minute == TIME_NONE)
+		return ST_OK;
+	if ((rc = db_cached(s, sql, &st, err)) != ST_OK)
+		return rc;
+	bind_date(st, 1, day, &brc);
+	bind_minute(st, 2, minute, &brc);
+	src = db_step(st, brc);
+	if (src == SQLITE_ROW)
+		*out = sqlite3_column_int(st, 0);
+	else
+		rc = db_fail(s, src, "cannot count the disputes", err);
+	db_keep(s, st);
+	return rc;
+}
+
 /* A filter on status and due date alone is counted from list_counts, a
- * few rows a day of the range, whatever the number of disputes: only the
- * disputes due on the overdue day itself, whose time of day decides, are
- * read from the index.  A protocol or a search reads the index. */
+ * few rows a day of the range, whatever the number of disputes; on the
+ * overdue day itself the timed deadlines already passed are counted from
+ * their own small index.  A protocol or a search reads the index. */
 enum status store_count(struct store *s, const struct list_filter *f, int *out, struct error *err)
 {
-	struct list_filter all, day;
+	struct list_filter all;
 	struct key_range r;
 	char okey[16], onext[16], a[16], b[16];
 	enum status rc;
+	int passed = 0, day;
 
 	*out = 0;
 	if (!f) {
@@ -747,13 +774,23 @@ enum status store_count(struct store *s, const struct list_filter *f, int *out, 
 		range_lower(b, r.hi);
 	if ((rc = count_kept(s, a, b, out, err)) != ST_OK)
 		return rc;
-	day = *f;
-	day.due_from = f->overdue_on;
-	day.due_before = f->overdue_on + 1;
-	key_range(&day, &r);
-	if (strcmp(r.lo, r.hi) >= 0)
+	snprintf(a, sizeof(a), "%s", okey);
+	snprintf(b, sizeof(b), "%s", onext);
+	range_raise(a, r.lo);
+	range_lower(b, r.hi);
+	if (strcmp(a, b) >= 0)
+		return ST_OK;           /* the day itself is outside the filter */
+	if ((rc = count_passed(s, f->overdue_on, f->overdue_minute, &passed, err)) != ST_OK)
+		return rc;
+	if (!f->overdue_not) {
+		*out += passed;
 		return ST_OK;
-	return count_index(s, &day, out, err);
+	}
+	day = 0;
+	if ((rc = count_kept(s, a, b, &day, err)) != ST_OK)
+		return rc;
+	*out += day - passed;
+	return ST_OK;
 }
 
 /* The position of reference in f's list: in the due order, the disputes

@@ -708,6 +708,55 @@ static void test_list_windows(void **state)
 		assert_int_equal(e, 2);
 		assert_true(b > 0 && c > 0 && dd > 0 && a > 0);
 	}
+	/* A timed deadline on the day: due today until its minute, then
+	 * overdue, in the counts and in the rows alike. */
+	{
+		struct dispute d;
+		int before[2], after[2];
+
+		for (int k = 0; k < 2; k++) {
+			list_filter_init(&lf);
+			lf.overdue_on = day_of("2026-03-20");
+			lf.overdue_minute = k ? 630 : 629;
+			assert_int_equal(store_count(f->s, &lf, &before[k], &err), ST_OK);
+			lf.overdue_not = true;
+			lf.due_from = day_of("2026-03-20");
+			lf.due_before = day_of("2026-03-21");
+			assert_int_equal(store_count(f->s, &lf, &after[k], &err), ST_OK);
+		}
+		dispute_fill(&d, "2026-03-19", "School", "Police", "2026-03-20");
+		d.stages[0].due_minute = 630;
+		assert_int_equal(store_dispute_insert(f->s, &d, &err), ST_OK);
+		snprintf(ref, sizeof(ref), "%s", d.reference);
+		dispute_free(&d);
+		for (int k = 0; k < 2; k++) {
+			struct refs r = {0};
+			bool listed = false;
+			int now;
+
+			list_filter_init(&lf);
+			lf.overdue_on = day_of("2026-03-20");
+			lf.overdue_minute = k ? 630 : 629;
+			assert_int_equal(store_count(f->s, &lf, &now, &err), ST_OK);
+			assert_int_equal(now, before[k] + k);
+			lf.offset = now - 1;
+			lf.limit = 16;
+			assert_int_equal(store_list(f->s, &lf, collect, &r, &err), ST_OK);
+			for (int i = 0; i < r.n; i++)
+				listed |= strcmp(r.ref[i], ref) == 0;
+			assert_int_equal(listed, k == 1);
+			lf.offset = 0;
+			lf.limit = 0;
+			lf.overdue_not = true;
+			lf.due_from = day_of("2026-03-20");
+			lf.due_before = day_of("2026-03-21");
+			assert_int_equal(store_count(f->s, &lf, &now, &err), ST_OK);
+			assert_int_equal(now, after[k] + 1 - k);
+			memset(&r, 0, sizeof(r));
+			assert_int_equal(store_list(f->s, &lf, collect, &r, &err), ST_OK);
+			assert_int_equal(r.n, now);
+		}
+	}
 }
 
 static void test_list(void **state)
