@@ -241,10 +241,6 @@ static bool stage_from_row(sqlite3_stmt *st, int c, struct stage *g)
 	return !bad;
 }
 
-#define STAGE_COLS \
-	"g.number, g.started, g.due, g.due_minute, g.due_agreed, g.due_reason, g.ended, g.how, g.sequence, " \
-	"coalesce(g.contact_id, 0), g.limit_due"
-#define STAGE_FIRST 17          /* the first stage column after DISPUTE_COLS */
 
 /* Loads d's stages with st, a prepared STAGES_SELECT reused across calls. */
 static enum status stages_load(struct store *s, sqlite3_stmt *st, struct dispute *d, struct error *err)
@@ -571,61 +567,18 @@ out:
 }
 
 
-/* The disputes of f with their stages, in one read: each row is a dispute
- * with one of its stages (or none), in the list's order, then by stage. */
-enum status store_list(struct store *s, const struct list_filter *f, dispute_fn fn, void *ctx,
-                       struct error *err)
+/* Steps st, a statement of DISPUTE_COLS and STAGE_COLS (the binds before
+ * it gave brc), handing fn each dispute with its stages: the rows of a
+ * dispute come together, one a stage (or one with NULL stage columns). */
+enum status disputes_stream(struct store *s, sqlite3_stmt *st, int brc, dispute_fn fn, void *ctx,
+                            struct error *err)
 {
-	struct list_filter all;
-	struct sb sql = {0};
-	sqlite3_stmt *st = NULL;
 	struct dispute d;
-	char start[48] = "";
 	enum status rc = ST_OK;
-	bool have = false, windowed, keyed;
-	int brc, src;
+	bool have = false;
+	int src;
 
-	if (!f) {
-		list_filter_init(&all);
-		f = &all;
-	}
 	dispute_init(&d);
-	windowed = f->limit > 0 || f->offset > 0;
-	keyed = f->order == ORDER_DUE && f->offset > 0;
-	if (keyed) {
-		if ((rc = window_start(s, f, f->offset, start, err)) != ST_OK)
-			goto out;
-		if (!*start)
-			goto out;       /* past the end */
-	}
-	sb_append(&sql, "SELECT " DISPUTE_COLS ", " STAGE_COLS);
-	if (windowed) {
-		/* The window's disputes first, from the index (order and
-		 * LIMIT there), then their names and stages. */
-		sb_append(&sql, " FROM (SELECT d.id");
-		filter_where(&sql, f);
-		if (keyed)
-			sb_append(&sql, " AND d.list_key >= :start");
-		sb_append(&sql, order_sql(f->order));
-		sb_append(&sql, keyed ? " LIMIT :limit) w" : " LIMIT :limit OFFSET :offset) w");
-		sb_append(&sql, " JOIN disputes d ON d.id = w.id JOIN agencies ra ON ra.id = d.raised_by"
-		          " JOIN agencies ag ON ag.id = d.against");
-	} else {
-		sb_append(&sql, DISPUTE_FROM);
-	}
-	sb_append(&sql, " LEFT JOIN stages g ON g.dispute_id = d.id");
-	if (!windowed)
-		filter_cond(&sql, f);
-	sb_append(&sql, order_sql(f->order));
-	sb_append(&sql, ", g.number");
-	if ((rc = db_prepare(s, sql.s, &st, err)) != ST_OK)
-		goto out;
-	brc = bind_filter(st, f);
-	bind_named_text(st, ":start", keyed ? start : NULL, &brc);
-	if (windowed)
-		bind_int(st, sqlite3_bind_parameter_index(st, ":limit"), f->limit > 0 ? f->limit : -1, &brc);
-	if (windowed && !keyed)
-		bind_int(st, sqlite3_bind_parameter_index(st, ":offset"), f->offset > 0 ? f->offset : 0, &brc);
 	while ((src = brc == SQLITE_OK ? sqlite3_step(st) : brc) == SQLITE_ROW) {
 		long long id = sqlite3_column_int64(st, 0);
 
@@ -662,6 +615,64 @@ enum status store_list(struct store *s, const struct list_filter *f, dispute_fn 
 		fn(&d, ctx);
 out:
 	dispute_free(&d);
+	return rc;
+}
+
+/* The disputes of f with their stages, in one read: each row is a dispute
+ * with one of its stages (or none), in the list's order, then by stage. */
+enum status store_list(struct store *s, const struct list_filter *f, dispute_fn fn, void *ctx,
+                       struct error *err)
+{
+	struct list_filter all;
+	struct sb sql = {0};
+	sqlite3_stmt *st = NULL;
+	char start[48] = "";
+	enum status rc = ST_OK;
+	bool windowed, keyed;
+	int brc;
+
+	if (!f) {
+		list_filter_init(&all);
+		f = &all;
+	}
+	windowed = f->limit > 0 || f->offset > 0;
+	keyed = f->order == ORDER_DUE && f->offset > 0;
+	if (keyed) {
+		if ((rc = window_start(s, f, f->offset, start, err)) != ST_OK)
+			goto out;
+		if (!*start)
+			goto out;       /* past the end */
+	}
+	sb_append(&sql, "SELECT " DISPUTE_COLS ", " STAGE_COLS);
+	if (windowed) {
+		/* The window's disputes first, from the index (order and
+		 * LIMIT there), then their names and stages. */
+		sb_append(&sql, " FROM (SELECT d.id");
+		filter_where(&sql, f);
+		if (keyed)
+			sb_append(&sql, " AND d.list_key >= :start");
+		sb_append(&sql, order_sql(f->order));
+		sb_append(&sql, keyed ? " LIMIT :limit) w" : " LIMIT :limit OFFSET :offset) w");
+		sb_append(&sql, " JOIN disputes d ON d.id = w.id JOIN agencies ra ON ra.id = d.raised_by"
+		          " JOIN agencies ag ON ag.id = d.against");
+	} else {
+		sb_append(&sql, DISPUTE_FROM);
+	}
+	sb_append(&sql, " LEFT JOIN stages g ON g.dispute_id = d.id");
+	if (!windowed)
+		filter_cond(&sql, f);
+	sb_append(&sql, order_sql(f->order));
+	sb_append(&sql, ", g.number");
+	if ((rc = db_prepare(s, sql.s, &st, err)) != ST_OK)
+		goto out;
+	brc = bind_filter(st, f);
+	bind_named_text(st, ":start", keyed ? start : NULL, &brc);
+	if (windowed)
+		bind_int(st, sqlite3_bind_parameter_index(st, ":limit"), f->limit > 0 ? f->limit : -1, &brc);
+	if (windowed && !keyed)
+		bind_int(st, sqlite3_bind_parameter_index(st, ":offset"), f->offset > 0 ? f->offset : 0, &brc);
+	rc = disputes_stream(s, st, brc, fn, ctx, err);
+out:
 	sqlite3_finalize(st);
 	free(sql.s);
 	return rc;

@@ -56,17 +56,31 @@ struct store {
 
 #define UTC_NOW "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 
-#define DISPUTE_COLS \
+#define DISPUTE_COLS_BASE \
 	"d.id, d.reference, d.protocol, d.urgent, d.subject, ra.name, ag.name, d.category, " \
 	"d.summary, d.opened, d.status, d.closed, d.outcome, d.outstanding, d.challenged, " \
-	"d.current_stage, EXISTS (SELECT 1 FROM drafts k WHERE k.dispute_id = d.id)"
+	"d.current_stage"
+#define DISPUTE_COLS DISPUTE_COLS_BASE ", EXISTS (SELECT 1 FROM drafts k WHERE k.dispute_id = d.id)"
+/* The same for reads that do not ask about drafts (reports). */
+#define DISPUTE_COLS_NO_DRAFT DISPUTE_COLS_BASE ", 0"
 #define DISPUTE_FROM \
 	" FROM disputes d JOIN agencies ra ON ra.id = d.raised_by JOIN agencies ag ON ag.id = d.against"
+
+#define STAGE_COLS \
+	"g.number, g.started, g.due, g.due_minute, g.due_agreed, g.due_reason, g.ended, g.how, g.sequence, " \
+	"coalesce(g.contact_id, 0), g.limit_due"
+#define STAGE_FIRST 17          /* the first stage column after DISPUTE_COLS */
 
 #define STAGES_SELECT \
 	"SELECT number, started, due, due_minute, due_agreed, due_reason, ended, how, sequence, " \
 	"coalesce(contact_id, 0), limit_due " \
 	"FROM stages WHERE dispute_id = ?1 ORDER BY number"
+
+/* Steps st, a statement of DISPUTE_COLS and STAGE_COLS ordered by dispute
+ * then stage (the binds before it gave brc), handing fn each dispute with
+ * its stages. */
+enum status disputes_stream(struct store *s, sqlite3_stmt *st, int brc, dispute_fn fn, void *ctx,
+                            struct error *err);
 
 /* An SQLite result code as a status and a message naming the file; what
  * says what was being done ("cannot save the dispute"). */
