@@ -208,7 +208,12 @@ build/tests/bench_tui: tests/bench/bench_tui.c $(BASE_OBJ) $(SCREEN_OBJ)
 	$(Q)$(CC) $(CPPFLAGS) $(TEST_FLAGS) $(CFLAGS) -o $@ $< $(SCREEN_OBJ) $(BASE_OBJ) $(PC_LIBS_APP) $(PC_LIBS_CORE) \
 	    $(LDFLAGS) -lm
 
-bench: dispute build/tests/bench build/tests/bench_tui $(SCREEN_BIN)
+build/tests/ics_floor: tests/bench/ics_floor.c
+	@mkdir -p $(@D)
+	$(E) CC $<
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(PC_LIBS_APP) $(LDFLAGS)
+
+bench: dispute build/tests/bench build/tests/bench_tui build/tests/ics_floor $(SCREEN_BIN)
 	sh scripts/bench
 
 install: dispute

@@ -1,4 +1,4 @@
-/* Benchmark driver: fills a database, then times the windowed list, search, working days and invite streaming. */
+/* Benchmark driver: fills a database for scripts/bench, and times two inner functions (working days, invite streaming). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,57 +175,6 @@ static void fill(const char *db, long n, long nrec)
 	ctx_free(&c);
 }
 
-static int count_row(const struct dispute *d, void *ctx)
-{
-	(void)d;
-	++*(int *)ctx;
-	return 0;
-}
-
-/* One screen's worth of the list, at the top and at the bottom, as the workbench asks for it. */
-static void list(const char *db, int pages)
-{
-	struct ctx c;
-	struct list_filter f;
-	struct error err;
-	int total = 0, rows = 0;
-	double t0;
-
-	ctx_up(&c, db, OPEN_READ);
-	list_filter_init(&f);
-	f.limit = 30;
-	t0 = now_ms();
-	if (store_count(c.store, &f, &total, &err))
-		die(&err);
-	for (int i = 0; i < pages; i++) {
-		f.offset = (i * 30) % (total > 30 ? total - 30 : 1);
-		if (store_list(c.store, &f, count_row, &rows, &err))
-			die(&err);
-	}
-	printf("list: %d pages of 30 rows out of %d disputes in %.1f ms (%.2f ms a page)\n", pages, total,
-	       now_ms() - t0, (now_ms() - t0) / pages);
-	ctx_free(&c);
-}
-
-static void search(const char *db, const char *text)
-{
-	struct ctx c;
-	struct list_filter f;
-	struct error err;
-	int rows = 0;
-	double t0;
-
-	ctx_up(&c, db, OPEN_READ);
-	list_filter_init(&f);
-	f.search = text;
-	f.limit = 30;
-	t0 = now_ms();
-	if (store_list(c.store, &f, count_row, &rows, &err))
-		die(&err);
-	printf("search '%s' over disputes and records: first %d hits in %.1f ms\n", text, rows, now_ms() - t0);
-	ctx_free(&c);
-}
-
 static void workdays(int n)
 {
 	struct ctx c;
@@ -288,16 +237,12 @@ int main(int argc, char **argv)
 {
 	if (argc == 5 && strcmp(argv[1], "fill") == 0)
 		fill(argv[2], atol(argv[3]), atol(argv[4]));
-	else if (argc == 4 && strcmp(argv[1], "list") == 0)
-		list(argv[2], atoi(argv[3]));
-	else if (argc == 4 && strcmp(argv[1], "search") == 0)
-		search(argv[2], argv[3]);
 	else if (argc == 3 && strcmp(argv[1], "workdays") == 0)
 		workdays(atoi(argv[2]));
 	else if (argc == 3 && strcmp(argv[1], "ics") == 0)
 		ics(atoi(argv[2]));
 	else {
-		fputs("usage: bench fill DB DISPUTES RECORDS | list DB PAGES | search DB TEXT | workdays N | ics N\n", stderr);
+		fputs("usage: bench fill DB DISPUTES RECORDS | workdays N | ics N\n", stderr);
 		return 2;
 	}
 	return 0;
