@@ -157,6 +157,12 @@ size_t utf8_decode(const char *s, size_t len, unsigned *cp)
 	return 1;
 }
 
+/* A byte that is a printable ASCII character, one column wide. */
+static bool ascii_printable(char c)
+{
+	return (unsigned char)c >= 0x20 && (unsigned char)c < 0x7f;
+}
+
 char *text_sanitize(const char *s, bool keep_newlines)
 {
 	struct sb sb = {0};
@@ -165,8 +171,19 @@ char *text_sanitize(const char *s, bool keep_newlines)
 
 	for (size_t i = 0; i < len;) {
 		unsigned cp;
-		size_t n = decode_one(s + i, len - i, &cp);
+		size_t n;
 
+		/* A run of printable ASCII, most text, is kept as it is. */
+		if (ascii_printable(s[i])) {
+			size_t j = i + 1;
+
+			while (j < len && ascii_printable(s[j]))
+				j++;
+			sb_appendn(&sb, s + i, j - i);
+			i = j;
+			continue;
+		}
+		n = decode_one(s + i, len - i, &cp);
 		if (!n) {
 			sb_append(&sb, REPLACEMENT);
 			i++;
@@ -257,8 +274,17 @@ static size_t fit_span(const char *s, size_t len, int cols, size_t room, char *o
 
 	while (i < len) {
 		unsigned cp;
-		size_t n = decode_one(s + i, len - i, &cp);
+		size_t n;
 		char shown[TEXT_BIDI_SHOWN + 1];
+
+		if (ascii_printable(s[i])) {
+			if (*w + 1 > cols || *o + 1 > room)
+				break;
+			out[(*o)++] = s[i++];
+			++*w;
+			continue;
+		}
+		n = decode_one(s + i, len - i, &cp);
 		bool replace = !n || is_control(cp), bidi = !replace && text_bidi_shown(cp, shown);
 		size_t bytes = replace ? 3 : bidi ? TEXT_BIDI_SHOWN : n;
 		int cw = replace ? 1 : cp_width(cp);
@@ -513,9 +539,20 @@ void text_json_id(struct sb *sb, long long id)
 
 void text_column(struct sb *sb, const char *s, int cols)
 {
-	char *clean = text_sanitize(s ? s : "", false);
-	char *buf;
+	char *clean, *buf;
+	size_t len = s ? strlen(s) : 0, i = 0;
 	int w;
+
+	/* Printable ASCII that fits, most of a list: as it is. */
+	while (i < len && ascii_printable(s[i]))
+		i++;
+	if (i == len && (cols <= 0 || len <= (size_t)cols)) {
+		sb_appendn(sb, s ? s : "", len);
+		for (w = (int)len; w < cols; w++)
+			sb_appendn(sb, " ", 1);
+		return;
+	}
+	clean = text_sanitize(s ? s : "", false);
 
 	if (cols <= 0) {
 		sb_append(sb, clean);
@@ -525,8 +562,13 @@ void text_column(struct sb *sb, const char *s, int cols)
 	buf = xmalloc(strlen(clean) + 8);
 	w = text_fit(clean, cols, buf, strlen(clean) + 8);
 	sb_append(sb, buf);
-	for (; w < cols; w++)
-		sb_append(sb, " ");
+	while (w < cols) {
+		static const char spaces[] = "                                ";
+		int k = cols - w < (int)sizeof(spaces) - 1 ? cols - w : (int)sizeof(spaces) - 1;
+
+		sb_appendn(sb, spaces, (size_t)k);
+		w += k;
+	}
 	free(buf);
 	free(clean);
 }
