@@ -15,6 +15,12 @@ struct cal_division {
 	char **titles;          /* parallel to days */
 	size_t n, cap;
 	int first_year, last_year;
+	/* Working days counted from the first covered day: cum[i] is how
+	 * many there are in [first, first + i], closure days left out, so
+	 * the working days between two dates is one subtraction. */
+	int *cum;
+	long cum_first;
+	size_t ncum;
 };
 
 /* The calendar owns everything it points at; calendar_free releases it.

@@ -329,6 +329,19 @@ static void test_closures(void **state)
 	assert_int_equal(n, 3);
 	assert_int_equal(calendar_is_workday(cal, NI, D("2026-12-24"), &work, NULL), ST_OK);
 	assert_false(work);
+	/* The counts kept for constant-time answers follow the closures:
+	 * every span around them agrees with a count day by day. */
+	for (long a = D("2026-12-01"); a <= D("2027-01-15"); a++)
+		for (long b = a; b <= D("2027-01-15"); b += 3) {
+			int want = 0;
+
+			for (long d = a + 1; d <= b; d++) {
+				assert_int_equal(calendar_is_workday(cal, EW, d, &work, NULL), ST_OK);
+				want += work;
+			}
+			assert_int_equal(workdays_between(cal, EW, a, b, &n, NULL), ST_OK);
+			assert_int_equal(n, want);
+		}
 	free_shipped(cal);
 }
 
