@@ -123,9 +123,10 @@ enum status store_meta_set(struct store *s, const char *key, const char *value, 
 /* ---- many disputes at once (store_import.c) ---- */
 
 /* Statements prepared once and reused for every row of an import.  With
- * write, the caller has begun the transaction (store_begin) and the
- * journal's tip is read now: records follow it one by one.  Caller ends
- * it with store_bulk_end (before the commit or rollback). */
+ * write, the transaction begins here (as store_begin) and the journal's
+ * tip is read in it: records follow it one by one; the caller commits or
+ * rolls back after store_bulk_end (store_rollback, also when
+ * store_bulk_begin failed). */
 struct store_bulk;
 enum status store_bulk_begin(struct store *s, bool write, struct store_bulk **out, struct error *err);
 void store_bulk_end(struct store_bulk *b);

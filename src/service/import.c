@@ -239,6 +239,7 @@ static void row_read(struct run *r, struct row *w, const struct protocol **p, bo
 	struct error err;
 	const char *v;
 	char a[11], b[11];
+	bool status_known = true;
 
 	*p = NULL;
 	*urgent = false;
@@ -270,9 +271,11 @@ static void row_read(struct run *r, struct row *w, const struct protocol **p, bo
 		problem(r, w, IF_PROTOCOL, "%s (see 'dispute protocols')", err.msg);
 	if ((v = w->v[IF_URGENT]) && !import_bool(v, urgent))
 		problem(r, w, IF_URGENT, "'%s' is neither yes nor no (true, false, yes, no, 1, 0)", v);
-	if ((v = w->v[IF_STATUS]) && !import_status(r->map, v, status))
+	if ((v = w->v[IF_STATUS]) && !import_status(r->map, v, status)) {
 		problem(r, w, IF_STATUS, "'%s' is not a status: open, resolved, withdrawn or referred%s", v,
 		        r->map ? " (or a word the map's [status] gives)" : "");
+		status_known = false;
+	}
 	take_text(r, w, IF_SUBJECT, false, LINE_MAX_LEN);
 	take_text(r, w, IF_RAISED_BY, false, LINE_MAX_LEN);
 	take_text(r, w, IF_AGAINST, false, LINE_MAX_LEN);
@@ -315,7 +318,9 @@ static void row_read(struct run *r, struct row *w, const struct protocol **p, bo
 	if (w->day[IF_OPENED] != DATE_NONE && w->day[IF_OPENED] > c->today)
 		problem(r, w, IF_OPENED, "%s is after today (%s)", date_format(w->day[IF_OPENED], a),
 		        date_format(c->today, b));
-	if (*status == DS_OPEN) {
+	if (!status_known) {
+		/* what the closing fields need is not known */
+	} else if (*status == DS_OPEN) {
 		if (w->v[IF_CLOSED])
 			problem(r, w, IF_CLOSED, "an open dispute has no closing date (its status is open)");
 		if (w->v[IF_OUTCOME])
@@ -329,7 +334,7 @@ static void row_read(struct run *r, struct row *w, const struct protocol **p, bo
 		if (!w->v[IF_OUTCOME])
 			problem(r, w, IF_OUTCOME, "empty: a %s dispute needs %s", dispute_status_name(*status), what[*status]);
 	}
-	if (w->v[IF_OUTSTANDING] && *status != DS_RESOLVED)
+	if (status_known && w->v[IF_OUTSTANDING] && *status != DS_RESOLVED)
 		problem(r, w, IF_OUTSTANDING, "only a resolved dispute has outstanding issues");
 }
 
@@ -758,14 +763,11 @@ enum status svc_import(struct ctx *c, const char *csv_path, const char *map_path
 	r.arg = arg;
 	r.out = out;
 	r.err = err;
-	/* The write lock first, so that nothing changes between the check
-	 * and the write. */
-	if (!dry_run) {
-		if ((rc = store_begin(c->store, err)) != ST_OK)
-			goto out;
-		began = true;
-	}
-	if ((rc = store_bulk_begin(c->store, !dry_run, &r.bulk, err)) != ST_OK)
+	/* The write lock first (store_bulk_begin takes it), so that nothing
+	 * changes between the check and the write. */
+	rc = store_bulk_begin(c->store, !dry_run, &r.bulk, err);
+	began = !dry_run;       /* store_rollback does nothing outside a transaction */
+	if (rc != ST_OK)
 		goto out;
 	if ((rc = pass_run(&r, PASS_SCAN, text, len)) != ST_OK)
 		goto out;
