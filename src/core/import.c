@@ -264,6 +264,7 @@ enum status import_columns_read(const struct import_map *m, char *const *cells, 
 	struct sb unknown = {0}, twice = {0}, missing = {0}, absent = {0}, all = {0};
 	int nunknown = 0, ntwice = 0, nmissing = 0, nabsent = 0;
 	enum status rc = ST_OK;
+	int order_last = 0;
 
 	memset(out, 0, sizeof(*out));
 	for (int i = 0; i < IMPORT_SLOTS; i++) {
@@ -274,12 +275,19 @@ enum status import_columns_read(const struct import_map *m, char *const *cells, 
 	out->ncols = n;
 	for (size_t i = 0; i < n; i++)
 		out->heading[i] = xstrdup(cells[i]);
-	/* The map's headings first: they say where their fields are. */
-	for (int s = 0; m && s < IMPORT_SLOTS; s++) {
+	/* The map's headings first, in the map's order: they say where their
+	 * fields are. */
+	for (int k = 0; m && k < IMPORT_SLOTS; k++) {
+		int s = -1;
 		size_t i;
 
-		if (!m->column[s])
-			continue;
+		for (int t = 0; t < IMPORT_SLOTS; t++)
+			if (m->column[t] && m->column_line[t] > (k ? m->column_line[order_last] : 0) &&
+			    (s < 0 || m->column_line[t] < m->column_line[s]))
+				s = t;
+		if (s < 0)
+			break;
+		order_last = s;
 		for (i = 0; i < n; i++)
 			if (ascii_casecmp(cells[i], m->column[s]) == 0)
 				break;
@@ -313,7 +321,7 @@ enum status import_columns_read(const struct import_map *m, char *const *cells, 
 			out->col[slot] = (int)i;
 	}
 	for (size_t i = 0; i < COUNT(needed); i++)
-		if (out->col[needed[i]] < 0 && !out->dflt[needed[i]])
+		if (out->col[needed[i]] < 0 && !out->dflt[needed[i]] && !(m && m->column[needed[i]]))
 			list_add(&missing, &nmissing, field_names[needed[i]]);
 	for (int s = IF_COUNT; s < IMPORT_SLOTS; s++)
 		if (out->col[s] >= 0 || out->dflt[s])
