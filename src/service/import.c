@@ -37,7 +37,7 @@ struct year_next {
 	long long next;         /* the number the next row without a reference takes */
 };
 
-enum pass { PASS_SCAN, PASS_CHECK, PASS_WRITE };
+enum pass { PASS_SCAN, PASS_ROWS };
 
 struct run {
 	struct ctx *c;
@@ -45,6 +45,7 @@ struct run {
 	struct import_columns cols;
 	bool have_header;
 	enum pass pass;
+	bool write;             /* not a dry run: good rows are written while no row has been refused */
 	struct store_bulk *bulk;
 	const char *path;
 	char *file;             /* the file's base name, as the journal says it */
@@ -583,18 +584,21 @@ static void row_run(struct run *r, struct row *w)
 			memcpy(d.reference, ref, sizeof(d.reference));
 			for (int i = 0; i < nsteps; i++)
 				memcpy(steps[i].after.reference, ref, sizeof(ref));
-			/* The agencies as they are spelt in the database already. */
-			if (r->pass == PASS_CHECK) {
+			/* The agencies as they are spelt in the database already
+			 * (a write takes the spelling as it adds them). */
+			if (!r->write) {
 				r->rc = store_bulk_agency(r->bulk, d.raised_by, false, &id, &d.raised_by, r->err);
 				if (r->rc == ST_OK)
 					r->rc = store_bulk_agency(r->bulk, d.against, false, &id, &d.against, r->err);
 			}
 		}
-		if (r->rc == ST_OK && r->pass == PASS_WRITE)
+		/* Once a row is refused nothing more is written: the whole
+		 * transaction is rolled back, the rows are only checked. */
+		if (r->rc == ST_OK && r->write && !r->out->refused)
 			r->rc = row_write(r, w, &d, steps, nsteps, r->err);
 		if (r->rc == ST_OK) {
 			r->out->created++;
-			if (r->pass == PASS_CHECK && r->fn) {
+			if (!r->write && r->fn) {
 				struct import_note n;
 
 				memset(&n, 0, sizeof(n));
@@ -772,7 +776,9 @@ enum status svc_import(struct ctx *c, const char *csv_path, const char *map_path
 	if ((rc = pass_run(&r, PASS_SCAN, text, len)) != ST_OK)
 		goto out;
 	qsort(r.refs, r.nrefs, sizeof(*r.refs), ref_cmp);
-	if ((rc = pass_run(&r, PASS_CHECK, text, len)) != ST_OK)
+	/* Each row checked, and written while every row before it was good. */
+	r.write = !dry_run;
+	if ((rc = pass_run(&r, PASS_ROWS, text, len)) != ST_OK)
 		goto out;
 	if (out->refused) {
 		rc = error_set(err, ST_INVALID, "%s: %zu of %zu rows refused; nothing was %s", csv_path, out->refused,
@@ -781,12 +787,7 @@ enum status svc_import(struct ctx *c, const char *csv_path, const char *map_path
 	}
 	if (dry_run)
 		goto out;
-	/* Every row is good: the same again, written this time, numbered as checked. */
-	out->created = 0;
-	for (size_t i = 0; i < r.nyears; i++)
-		r.years[i].next = r.years[i].first;
-	if ((rc = pass_run(&r, PASS_WRITE, text, len)) == ST_OK)
-		rc = years_mark(&r, err);
+	rc = years_mark(&r, err);
 	store_bulk_end(r.bulk);
 	r.bulk = NULL;
 	if (rc == ST_OK) {
