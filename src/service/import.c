@@ -99,12 +99,10 @@ static void problem(struct run *r, struct row *w, int slot, const char *fmt, ...
 	n.message = msg;
 	if (slot >= 0) {
 		n.field = import_slot_name(slot, field, sizeof(field));
-		if (r->cols.col[slot] >= 0 && w->v[slot] == NULL && r->cols.dflt[slot])
+		if (r->cols.dflt[slot] && w->v[slot] == r->cols.dflt[slot])
 			n.from_default = true;
 		else if (r->cols.col[slot] >= 0)
 			n.column = r->cols.heading[r->cols.col[slot]];
-		else
-			n.from_default = r->cols.dflt[slot] != NULL;
 	}
 	w->problems++;
 	r->out->problems++;
@@ -775,7 +773,8 @@ enum status svc_import(struct ctx *c, const char *csv_path, const char *map_path
 		goto out;
 	if ((rc = pass_run(&r, PASS_SCAN, text, len)) != ST_OK)
 		goto out;
-	qsort(r.refs, r.nrefs, sizeof(*r.refs), ref_cmp);
+	if (r.nrefs)
+		qsort(r.refs, r.nrefs, sizeof(*r.refs), ref_cmp);
 	/* Each row checked, and written while every row before it was good. */
 	r.write = !dry_run;
 	if ((rc = pass_run(&r, PASS_ROWS, text, len)) != ST_OK)
