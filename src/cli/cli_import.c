@@ -74,7 +74,7 @@ int cmd_import(struct ctx *c, struct args *a)
 		return ec;
 	rc = svc_import(c, say.path, cli_opt(a, "map"), say.dry_run, import_note, &say, &res, &err);
 	if (rc == ST_INVALID) {
-		if (say.dry_run && res.rows)
+		if (say.dry_run && res.refused)
 			cli_say("dry run: %zu dispute%s would be created, %zu row%s refused; nothing was written",
 			        res.created, res.created == 1 ? "" : "s", res.refused, res.refused == 1 ? "" : "s");
 		else
