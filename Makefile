@@ -14,6 +14,8 @@ endif
 PKGS_CORE = sqlite3 inih libcrypto
 PKGS_APP  = ncursesw libical
 PKGS_TEST = cmocka
+# libcsv (libcsv-dev) has no pkg-config file: its header is looked for instead.
+LIBS_CSV  = -lcsv
 
 WERROR    ?= -Werror
 CFLAGS    ?= -O2 -g
@@ -40,6 +42,7 @@ endif
 ifeq ($(filter deps clean,$(MAKECMDGOALS)),)
 MISSING := $(shell for p in $(PKGS_CORE) $(PKGS_APP) $(PKGS_TEST); do \
               $(PKG_CONFIG) --exists $$p || echo $$p; done)
+MISSING += $(shell printf '\043include <csv.h>\n' | $(CC) -E -x c - >/dev/null 2>&1 || echo libcsv)
 ifneq ($(MISSING),)
 $(info dispute: missing packages ($(MISSING)); installing them with scripts/deps)
 DEPS_RC := $(shell sh scripts/deps >&2; echo $$?)
@@ -48,7 +51,7 @@ $(error scripts/deps could not install $(MISSING))
 endif
 endif
 PC_CFLAGS    := $(shell $(PKG_CONFIG) --cflags $(PKGS_CORE) $(PKGS_APP))
-PC_LIBS_CORE := $(shell $(PKG_CONFIG) --libs $(PKGS_CORE))
+PC_LIBS_CORE := $(shell $(PKG_CONFIG) --libs $(PKGS_CORE)) $(LIBS_CSV)
 PC_LIBS_APP  := $(shell $(PKG_CONFIG) --libs $(PKGS_APP))
 PC_TEST      := $(shell $(PKG_CONFIG) --cflags --libs $(PKGS_TEST))
 PC_LIBS_ICAL := $(shell $(PKG_CONFIG) --libs libical)

@@ -205,6 +205,42 @@ enum status svc_export_tables(struct ctx *c, const char *dir, bool include_subje
                               void (*row)(struct sb *line, int n, const char *const *cells), int rows[TABLE_COUNT],
                               struct journal_head *head, struct error *err);
 
+/* ---- importing an escalation log (import.c) ---- */
+
+/* What an import says of one row: a problem (a row may have several), or
+ * in a dry run the dispute it would create. */
+struct import_note {
+	long line;              /* the line of the file the row starts on */
+	bool refused;
+	const char *field;      /* refused: the field at fault ("opened", "stage.2.started"), NULL for the row */
+	const char *column;     /* the heading of the column that gave it, or NULL */
+	bool from_default;      /* the value came from the map's [defaults] */
+	const char *message;    /* refused: why */
+	const struct dispute *dispute;  /* not refused: the dispute, its reference given */
+};
+typedef int (*import_fn)(const struct import_note *n, void *arg);
+
+struct import_result {
+	char file[256];         /* the file's base name, as the journal gives it */
+	char sha256[65];        /* of the file's bytes, in hex */
+	size_t rows;            /* rows below the header (blank ones not counted) */
+	size_t created;         /* disputes created (a dry run: that would be) */
+	size_t refused;         /* rows refused */
+	size_t problems;
+};
+
+/* Reads the CSV file at csv_path, its header naming the fields as `list
+ * --json` does or as the map file at map_path (or NULL) says, checks
+ * every row by the rules of `new` and of the changes, and (unless
+ * dry_run) writes every dispute in one transaction, each with its events
+ * (opened, escalated, ..., closed) saying that it was imported, from which
+ * file (base name and SHA-256) and line; or nothing at all.  fn receives
+ * each problem and, when checking, each dispute a good row gives.
+ * ST_INVALID: the file was refused (its rows, header, map or CSV), err
+ * saying how much; anything else: it could not be read or written. */
+enum status svc_import(struct ctx *c, const char *csv_path, const char *map_path, bool dry_run, import_fn fn,
+                       void *arg, struct import_result *out, struct error *err);
+
 /* ---- the journal as evidence (verify.c) ---- */
 
 struct verify_result {

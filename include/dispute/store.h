@@ -120,6 +120,34 @@ enum status store_draft_any(struct store *s, long long *dispute_id, struct error
  * string or NULL (caller frees). */
 enum status store_meta_set(struct store *s, const char *key, const char *value, struct error *err);
 
+/* ---- many disputes at once (store_import.c) ---- */
+
+/* Statements prepared once and reused for every row of an import.  With
+ * write, the transaction begins here (as store_begin) and the journal's
+ * tip is read in it: records follow it one by one; the caller commits or
+ * rolls back after store_bulk_end (store_rollback, also when
+ * store_bulk_begin failed). */
+struct store_bulk;
+enum status store_bulk_begin(struct store *s, bool write, struct store_bulk **out, struct error *err);
+void store_bulk_end(struct store_bulk *b);
+/* The agency's id and stored spelling (*spelling freed first, when
+ * given); with add, a new agency is added; without, *id is 0 for one
+ * not there. */
+enum status store_bulk_agency(struct store_bulk *b, const char *name, bool add, long long *id, char **spelling,
+                              struct error *err);
+/* Whether a dispute has the reference (case-insensitive). */
+enum status store_bulk_reference_taken(struct store_bulk *b, const char *ref, bool *taken, struct error *err);
+/* The number the next dispute opened in year would take (D-YYYY-NNNN). */
+enum status store_bulk_reference_next(struct store_bulk *b, int year, long long *next, struct error *err);
+/* Moves the year's counter on to next when it is behind, so that a
+ * dispute opened later does not take an imported reference. */
+enum status store_bulk_reference_mark(struct store_bulk *b, int year, long long next, struct error *err);
+/* Inserts d with the reference it holds and its stages; sets d->id and
+ * takes the agencies' stored spelling (added when new). */
+enum status store_bulk_dispute(struct store_bulk *b, struct dispute *d, struct error *err);
+/* Appends an event record (no amends) to the chain; sets r->id and r->created. */
+enum status store_bulk_record(struct store_bulk *b, struct record *r, struct error *err);
+
 /* ---- reads for reports ---- */
 
 /* Starts a read transaction so that several reads see one state of the

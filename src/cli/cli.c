@@ -321,6 +321,7 @@ static const struct optspec o_config[] = {
 	{ "alarms", true }, { "backup-days", true }, { NULL, false } };
 static const struct optspec o_verify[] = { { "json", false }, { "head", true }, { NULL, false } };
 static const struct optspec o_backup[] = { { "force", false }, { NULL, false } };
+static const struct optspec o_import[] = { { "csv", true }, { "map", true }, { "dry-run", false }, { NULL, false } };
 static const struct optspec o_contact[] = {
 	{ "agency", true }, { "name", true }, { "role", true }, { "email", true }, { "phone", true }, { NULL, false } };
 
@@ -385,6 +386,8 @@ static const struct command commands[] = {
 	  "check the backup FILE with verify, keep the database beside it, and put the backup in its place" },
 	{ "export", cmd_export, DB_READ, cli_export_opts, 0, 0, "export --csv DIR [--force] [--include-subject]",
 	  "one CSV file per table, for spreadsheets" },
+	{ "import", cmd_import, DB_SIGN, o_import, 0, 0, "import --csv FILE [--map MAPFILE] [--dry-run]",
+	  "bring in an escalation log saved as CSV: every row, or none (--dry-run: say what it would do)" },
 	{ NULL, NULL, DB_NONE, NULL, 0, 0, NULL, NULL }
 };
 
@@ -404,7 +407,8 @@ static void print_help(void)
 	       "After a lone \"--\" following the command, every word is an argument (such as -1).\n"
 	       "--to FILE writes a new file, or with --force replaces a regular one; never a device,\n"
 	       "a directory or a FIFO.  --to - is standard output.\n\n"
-	       "Exit status: 0 done, 1 refused or failed (nothing changed), 2 bad command line.\n"
+	       "Exit status: 0 done, 1 refused or failed (nothing changed), 2 bad command line,\n"
+	       "3 an import's file refused (nothing changed).\n"
 	       "See dispute(1) and dispute-protocol(5).\n");
 }
 
@@ -436,6 +440,9 @@ static int run_command(const struct command *cmd, int argc, char **argv, long to
 	}
 	if (c.config_problem)
 		cli_error("warning: %s (settings ignored; 'dispute config' rewrites the file)", c.config_problem);
+	/* A dry run writes nothing: it reads the database and signs nothing. */
+	if (need == DB_SIGN && cli_flag(&a, "dry-run"))
+		need = DB_READ;
 	if (need == DB_SIGN && !c.author) {
 		fputs("dispute: no name is set to sign the journal with; set yours once with\n"
 		      "  dispute config --name \"YOUR NAME\" --role \"YOUR ROLE\"\n"

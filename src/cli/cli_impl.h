@@ -99,6 +99,7 @@ int cmd_export(struct ctx *c, struct args *a);
 int cmd_verify(struct ctx *c, struct args *a);
 int cmd_backup(struct ctx *c, struct args *a);
 int cmd_restore(struct ctx *c, struct args *a);
+int cmd_import(struct ctx *c, struct args *a);
 /* Their options, defined beside them in src/cli/cli_report.c. */
 extern const struct optspec cli_report_opts[], cli_learning_opts[], cli_proforma_opts[], cli_export_opts[];
 

@@ -11,6 +11,7 @@
 #include "dispute/service.h"
 #include "dispute/store.h"
 #include "dispute/text.h"
+#include "service_impl.h"
 
 /* Bank holiday data is small (a few hundred lines); anything larger is not ours. */
 #define HOLIDAYS_MAX (1024 * 1024)
@@ -249,13 +250,21 @@ static const char *stage_or_unknown(const struct protocol *p, const struct dispu
 	return name ? name : "?";
 }
 
+char *svc_opened_text(const struct protocol *p, const struct dispute *d)
+{
+	char due[64];
+
+	describe_due(&d->stages[0], due, sizeof(due));
+	return xasprintf("Opened under %s%s at stage 1 (%s), %s.", p->title, d->urgent ? " on the urgent route" : "",
+	                 stage_or_unknown(p, d, 1), due);
+}
+
 enum status svc_new(struct ctx *c, const char *protocol, const struct dispute_new *args, char ref[16],
                     struct dispute *out, struct error *err)
 {
 	const struct protocol *p;
 	struct dispute d;
 	enum status rc;
-	char due[64];
 
 	if ((rc = author_check(c, err)) || (rc = ctx_protocol(c, protocol, &p, err)))
 		return rc;
@@ -268,13 +277,8 @@ enum status svc_new(struct ctx *c, const char *protocol, const struct dispute_ne
 		return rc;
 	}
 	rc = store_dispute_insert(c->store, &d, err);
-	if (rc == ST_OK) {
-		describe_due(&d.stages[0], due, sizeof(due));
-		rc = journal_event(c, NULL, &d, d.opened,
-		                   xasprintf("Opened under %s%s at stage 1 (%s), %s.", p->title,
-		                             d.urgent ? " on the urgent route" : "", stage_or_unknown(p, &d, 1), due),
-		                   err);
-	}
+	if (rc == ST_OK)
+		rc = journal_event(c, NULL, &d, d.opened, svc_opened_text(p, &d), err);
 	if (rc == ST_OK)
 		rc = store_commit(c->store, err);
 	if (rc != ST_OK) {
@@ -300,10 +304,8 @@ void svc_change_init(struct svc_change *ch, enum svc_change_kind kind)
 	ch->due = DATE_NONE;
 }
 
-/* Applies ch to d in memory; returns the journal text saying what happened
- * (caller frees), or NULL with *rc and err set. */
-static char *change_apply(struct ctx *c, const struct protocol *p, struct dispute *d, const struct svc_change *ch,
-                          enum status *rc, struct error *err)
+char *svc_change_text(struct ctx *c, const struct protocol *p, struct dispute *d, const struct svc_change *ch,
+                      enum status *rc, struct error *err)
 {
 	char a[11], due[64];
 	struct stage *st;
@@ -389,7 +391,7 @@ static enum status change_load(struct ctx *c, const char *ref, const struct svc_
 	if (rc == ST_OK && before)
 		dispute_copy(before, d);
 	if (rc == ST_OK)
-		*event = change_apply(c, p, d, ch, &rc, err);
+		*event = svc_change_text(c, p, d, ch, &rc, err);
 	return rc;
 }
 
