@@ -48,6 +48,8 @@ enum status invite_write(const struct invite_setup *s, const struct dispute *d, 
 
 	if (!n)
 		return error_set(err, ST_REFUSED, "%s: no invite to write", d->reference);
+	if (p && (rc = ics_zone_check(p->timezone, p->id, err)) != ST_OK)
+		return rc;
 	/* The zone's rules are written from the year of the first timed deadline on. */
 	for (size_t i = 0; i < n; i++)
 		if (m[i].due_minute != TIME_NONE && m[i].due != DATE_NONE && (tz_from == DATE_NONE || m[i].due < tz_from))
