@@ -291,10 +291,14 @@ static enum status target_fits(const struct target *t, const char *ref, const st
 {
 	int groups = plan_groups(plan);
 
-	if (groups > 1 && (t->kind == TO_STDOUT || t->kind == TO_FILE || t->kind == TO_EML))
+	if (groups > 1 && t->kind == TO_EML)
 		return error_set(err, ST_REFUSED, "%s: these %zu invites go to %d people or are both requests and "
-		                 "cancellations, so they cannot share one %s; write them into a directory with --to DIR",
-		                 ref, plan->n, groups, t->kind == TO_EML ? "mail" : "file");
+		                 "cancellations, so they cannot share one mail: send them without --eml, or one stage at "
+		                 "a time with --stage N", ref, plan->n, groups);
+	if (groups > 1 && (t->kind == TO_STDOUT || t->kind == TO_FILE))
+		return error_set(err, ST_REFUSED, "%s: these %zu invites go to %d people or are both requests and "
+		                 "cancellations, so they cannot share one file: write those owed with --owed --to DIR, or "
+		                 "send them with 'dispute send %s'", ref, plan->n, groups, ref);
 	return ST_OK;
 }
 
