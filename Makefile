@@ -12,7 +12,7 @@ CC = gcc
 endif
 
 PKGS_CORE = sqlite3 inih libcrypto
-PKGS_APP  = ncursesw libical
+PKGS_APP  = ncursesw libical gmime-3.0
 PKGS_TEST = cmocka
 # libcsv (libcsv-dev) has no pkg-config file: its header is looked for instead.
 LIBS_CSV  = -lcsv
@@ -55,6 +55,7 @@ PC_LIBS_CORE := $(shell $(PKG_CONFIG) --libs $(PKGS_CORE)) $(LIBS_CSV)
 PC_LIBS_APP  := $(shell $(PKG_CONFIG) --libs $(PKGS_APP))
 PC_TEST      := $(shell $(PKG_CONFIG) --cflags --libs $(PKGS_TEST))
 PC_LIBS_ICAL := $(shell $(PKG_CONFIG) --libs libical)
+PC_LIBS_EXPORT := $(shell $(PKG_CONFIG) --libs libical gmime-3.0)
 endif
 CPPFLAGS += $(PC_CFLAGS)
 
@@ -134,7 +135,7 @@ build/tests/test_input: tests/unit/test_input.c $(BASE_OBJ) build/tui/input.o
 $(SCREEN_BIN): tests/screen/screen_test.c $(BASE_OBJ) $(SCREEN_OBJ)
 	@mkdir -p $(@D)
 	$(E) CC $<
-	$(Q)$(CC) $(CPPFLAGS) $(TEST_FLAGS) $(CFLAGS) -MMD -MP -o $@ $< $(BASE_OBJ) $(SCREEN_OBJ) $(PC_LIBS_ICAL) \
+	$(Q)$(CC) $(CPPFLAGS) $(TEST_FLAGS) $(CFLAGS) -MMD -MP -o $@ $< $(BASE_OBJ) $(SCREEN_OBJ) $(PC_LIBS_EXPORT) \
 	    $(PC_LIBS_CORE) $(LDFLAGS) -lm
 
 # Test tools that need libical; never linked into the core.

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "dispute/dispute.h"
+#include "dispute/itip.h"
 #include "dispute/layer.h"
 #include "dispute/query.h"
 #include "dispute/util.h"
@@ -147,6 +148,23 @@ enum status store_bulk_reference_mark(struct store_bulk *b, int year, long long 
 enum status store_bulk_dispute(struct store_bulk *b, struct dispute *d, struct error *err);
 /* Appends an event record (no amends) to the chain; sets r->id and r->created. */
 enum status store_bulk_record(struct store_bulk *b, struct record *r, struct error *err);
+
+/* ---- the invite lifecycle (store_invite.c) ---- */
+
+/* The rows of one dispute, by stage then attendee, into out (the caller
+ * frees it with itip_log_free). */
+enum status store_invites_load(struct store *s, long long dispute_id, struct itip_log *out, struct error *err);
+/* The row that sent uid to attendee, into row (itip_sent_init'ed; freed
+ * first), and its dispute; *dispute_id is 0 when there is none. */
+enum status store_invite_find(struct store *s, const char *uid, const char *attendee, long long *dispute_id,
+                              struct itip_sent *row, struct error *err);
+/* Whether any invite went out under uid. */
+enum status store_invite_uid_known(struct store *s, const char *uid, bool *known, struct error *err);
+/* Writes row as the (dispute, stage, attendee) row, new or changed. */
+enum status store_invite_put(struct store *s, long long dispute_id, const struct itip_sent *row, struct error *err);
+/* The disputes where an invite may be owed (a REQUEST out, or a current
+ * stage with a counterpart), by reference: a new array (caller frees). */
+enum status store_invites_owed_disputes(struct store *s, long long **ids, size_t *n, struct error *err);
 
 /* ---- reads for reports ---- */
 

@@ -82,7 +82,7 @@ enum status ctx_config_save(struct ctx *c, struct error *err)
 
 /* The name that signs a change, read afresh when the settings changed;
  * refused while the user has not said who they are. */
-static enum status author_check(struct ctx *c, struct error *err)
+enum status author_check(struct ctx *c, struct error *err)
 {
 	ctx_config_refresh(c);
 	if (!c->author)
@@ -376,10 +376,8 @@ char *svc_change_text(struct ctx *c, const struct protocol *p, struct dispute *d
 	return NULL;
 }
 
-/* Loads ref and applies ch to it in memory: the part svc_apply and
- * svc_preview share.  *event is the journal text (caller frees); before,
- * when given, receives the dispute as it was. */
-static enum status change_load(struct ctx *c, const char *ref, const struct svc_change *ch, struct dispute *d,
+/* The part svc_apply and svc_preview share (service_impl.h). */
+enum status change_load(struct ctx *c, const char *ref, const struct svc_change *ch, struct dispute *d,
                                struct dispute *before, char **event, struct error *err)
 {
 	const struct protocol *p;

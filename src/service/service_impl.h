@@ -1,4 +1,4 @@
-/* What the service's files share and the front ends do not see: the journal texts of the changes, so an import words them as the commands do (only for src/service/). */
+/* What the service's own files share and the front ends do not see: the steps of a change, and its journal texts so an import words them as the commands do (only for src/service/). */
 #ifndef DISPUTE_SERVICE_IMPL_H
 #define DISPUTE_SERVICE_IMPL_H
 
@@ -12,5 +12,15 @@ char *svc_change_text(struct ctx *c, const struct protocol *p, struct dispute *d
 
 /* The journal text of a dispute just opened under p (caller frees). */
 char *svc_opened_text(const struct protocol *p, const struct dispute *d);
+
+/* Refuses a change while the user has not said who signs it (the settings
+ * are read again first). */
+enum status author_check(struct ctx *c, struct error *err);
+
+/* Loads ref and applies ch to it in memory, as svc_apply and svc_preview
+ * do: *event is the journal text (caller frees); before, when given,
+ * receives the dispute as it was. */
+enum status change_load(struct ctx *c, const char *ref, const struct svc_change *ch, struct dispute *d,
+                        struct dispute *before, char **event, struct error *err);
 
 #endif

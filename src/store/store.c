@@ -73,6 +73,12 @@
 	"CREATE TRIGGER stages_keep_key BEFORE UPDATE OF dispute_id, number ON stages\n" \
 	"WHEN NEW.dispute_id IS NOT OLD.dispute_id OR NEW.number IS NOT OLD.number\n" \
 	"BEGIN SELECT RAISE(ABORT, 'a stage keeps its dispute and number'); END"
+/* The invite lifecycle (migration 9): a message's SEQUENCE never goes
+ * down, and a UID once cancelled for someone is never requested again. */
+#define T_INVITES_FORWARD \
+	"CREATE TRIGGER invites_forward BEFORE UPDATE OF uid, sequence, method ON invites\n" \
+	"WHEN NEW.sequence < OLD.sequence OR (NEW.uid = OLD.uid AND OLD.method = 'CANCEL' AND NEW.method = 'REQUEST')\n" \
+	"BEGIN SELECT RAISE(ABORT, 'an invite''s SEQUENCE only goes up, and a cancelled invite is not requested again'); END"
 #define T_STAGES_NO_DELETE \
 	"CREATE TRIGGER stages_no_delete BEFORE DELETE ON stages\n" \
 	"BEGIN SELECT RAISE(ABORT, 'stages are never deleted'); END"
@@ -111,6 +117,7 @@ static const struct {
 	{ "stages_keep_key", T_STAGES_KEEP_KEY },
 	{ "list_counts_on_insert", T_LIST_COUNTS_ON_INSERT },
 	{ "list_counts_on_update", T_LIST_COUNTS_ON_UPDATE },
+	{ "invites_forward", T_INVITES_FORWARD },
 };
 
 /* The schema, one migration per version: migrations[i] takes version i to
@@ -259,6 +266,28 @@ static const char *const migrations[] = {
 	"CREATE INDEX stages_timed ON stages(due, due_minute) WHERE due_minute IS NOT NULL AND ended IS NULL;\n"
 	/* Reports read the disputes opened in a period, in that order. */
 	"CREATE INDEX disputes_opened ON disputes(opened, reference);\n",
+	/* 9: the invite lifecycle: what each attendee of each stage was last
+	 * sent (UID, SEQUENCE, REQUEST or CANCEL, the deadline it carried) and
+	 * their last answer.  Derived from the journal: every row is the sum
+	 * of the "invite." lines of the events that sent an invite or took in
+	 * a reply, and verify replays it. */
+	"CREATE TABLE invites (\n"
+	"	dispute_id INTEGER NOT NULL REFERENCES disputes(id),\n"
+	"	stage INTEGER NOT NULL CHECK (stage >= 1),\n"
+	"	attendee TEXT NOT NULL COLLATE NOCASE CHECK (attendee <> ''),\n"
+	"	contact_id INTEGER REFERENCES contacts(id),\n"
+	"	uid TEXT NOT NULL CHECK (uid <> ''),\n"
+	"	sequence INTEGER NOT NULL CHECK (sequence >= 0),\n"
+	"	method TEXT NOT NULL CHECK (method IN ('REQUEST', 'CANCEL')),\n"
+	"	due TEXT CHECK (due " ISO_DATE "),\n"
+	"	due_minute INTEGER CHECK (due_minute BETWEEN 0 AND 1439),\n"
+	"	partstat TEXT CHECK (partstat IN ('ACCEPTED', 'DECLINED', 'TENTATIVE')),\n"
+	"	proposed TEXT CHECK (proposed " ISO_DATE "),\n"
+	"	proposed_minute INTEGER CHECK (proposed_minute BETWEEN 0 AND 1439),\n"
+	"	PRIMARY KEY (dispute_id, stage, attendee)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE INDEX invites_uid ON invites(uid);\n"
+	T_INVITES_FORWARD ";\n",
 };
 
 /* SQL run after a migration's C step (NULL: none). */

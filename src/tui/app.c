@@ -34,7 +34,9 @@ void app_status(struct app *a, bool error, const char *fmt, ...)
 void app_error(struct app *a, const struct error *err)
 {
 	app_status(a, true, "%s%s", err->msg[0] ? err->msg : status_name(err->code),
-	           err->mend == MEND_VERIFY ? ": run dispute verify in a shell" : "");
+	           err->mend == MEND_VERIFY ? ": run dispute verify in a shell"
+	           : err->mend == MEND_SENDMAIL ? ": set one with dispute config --sendmail 'msmtp -t', or w writes files"
+	           : "");
 }
 
 static const struct protocol *app_protocol(struct app *a, const char *id)

@@ -184,6 +184,8 @@ struct dialog_state {
 	struct svc_change ch;   /* the change being put together; its strings point into answer[] */
 	char *answer[2];        /* answers of earlier steps, owned */
 	long limit_due;         /* DLG_ESCALATE_DUE: the latest date the protocol allows, or DATE_NONE */
+	long proposed;          /* set-due: a counterpart's counter-proposal for the stage, or DATE_NONE */
+	char proposer[256];     /* whose it is (their address) */
 };
 
 struct draft_offer {

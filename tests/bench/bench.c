@@ -200,7 +200,8 @@ static void workdays(int n)
 static void ics(int n)
 {
 	struct ics_settings set = { { "Siân Jones", "sian@example.org" }, "01234 567890", INVITE_DEFAULT_ALARMS,
-	                            false, "20261127T090000Z", "0123456789abcdef" };
+	                            false, "20261127T090000Z" };
+	struct itip_msg m;
 	struct dispute d;
 	struct stage st;
 	struct ics_writer *w;
@@ -208,6 +209,7 @@ static void ics(int n)
 	FILE *out = fopen("/dev/null", "w");
 	long before = maxrss_kb();
 	double t0 = now_ms();
+	char uid[80];
 
 	dispute_init(&d);
 	d.raised_by = "Hillside Primary";
@@ -216,13 +218,21 @@ static void ics(int n)
 	st.number = 1;
 	st.due_minute = TIME_NONE;
 	date_parse("2026-12-04", &st.due);
-	if (!out || ics_begin(out, false, &w, &err))
+	memset(&m, 0, sizeof(m));
+	m.method = ITIP_REQUEST;
+	m.name = "Zoë O'Brien";
+	m.email = "zoe@example.org";
+	m.uid = uid;
+	m.due = st.due;
+	m.due_minute = TIME_NONE;
+	if (!out || ics_begin(out, ITIP_REQUEST, PROTOCOL_TIMEZONE, DATE_NONE, &w, &err))
 		die(&err);
 	for (int i = 0; i < n; i++) {
-		struct ics_item it = { &d, NULL, &st, { "Zoë O'Brien", "zoe@example.org" } };
+		struct ics_item it = { &d, NULL, &st, &m };
 
 		snprintf(d.reference, sizeof(d.reference), "D-2026-%04d", i % 10000);
-		st.number = 1 + i / 10000;
+		st.number = m.stage = 1 + i / 10000;
+		snprintf(uid, sizeof(uid), "%s.stage%d.0123456789abcdef@dispute", d.reference, st.number);
 		if (ics_event(w, &set, &it, &err))
 			die(&err);
 	}
