@@ -283,6 +283,10 @@ struct svc_delivery {
 	svc_deliver_fn deliver;
 	void (*settle)(void *ctx, bool kept);
 	void *ctx;
+	/* May be NULL: called once everything is delivered, before the
+	 * journal commits (files written without a sync each are synced
+	 * here, all at once); a failure undoes the change. */
+	enum status (*ready)(void *ctx, struct error *err);
 };
 
 /* Plans `which` again under the write lock (another program cannot send
@@ -298,6 +302,16 @@ struct svc_delivery {
 enum status svc_invite_issue(struct ctx *c, const char *ref, enum itip_which which, int stage,
                              const struct itip_msg *only, const struct svc_delivery *dl, int *done,
                              struct error *err);
+
+/* svc_invite_issue for each of n disputes (export-ics --open, --owed), in
+ * one change: one commit and one settle for all.  A dispute that cannot
+ * be issued (no counterpart, no due date) is handed to skipped (may be
+ * NULL) and passed over; the first other failure stops the run, keeping
+ * what went out before it. */
+enum status svc_invite_issue_each(struct ctx *c, const char (*refs)[16], size_t n, enum itip_which which,
+                                  const struct svc_delivery *dl,
+                                  void (*skipped)(const char *ref, const struct error *why, void *arg), void *arg,
+                                  int *done, struct error *err);
 
 /* The dispute a reply is about, found by the UID and attendee it answers
  * (d dispute_init'ed by the caller), and the lifecycle row it answers

@@ -129,7 +129,9 @@ static enum status write_pending(struct target *t, const char *path, const char 
 		return err->code;
 	if (fwrite(bytes, 1, len, f) != len)
 		rc = error_set(err, ST_IO, "cannot write %s: %s", path, strerror(errno));
-	if ((rc = paths_tmp_sync(f, tmp, path, rc, err)) != ST_OK) {
+	/* A directory of files is synced once, all together (ready). */
+	rc = t->kind == TO_DIR ? paths_tmp_flush(f, tmp, path, rc, err) : paths_tmp_sync(f, tmp, path, rc, err);
+	if (rc != ST_OK) {
 		free(tmp);
 		return rc;
 	}
@@ -150,9 +152,14 @@ static void settle(void *arg, bool kept)
 
 		if (!kept)
 			unlink(t->pending[i].tmp);
-		else if (paths_tmp_commit(t->pending[i].tmp, t->pending[i].path, t->mode, &err) != ST_OK &&
+		else if (paths_tmp_place(t->pending[i].tmp, t->pending[i].path, t->mode, &err) != ST_OK &&
 		         t->settled.code == ST_OK)
 			t->settled = err;
+	}
+	/* The new names reach the disk with their directory (one for all). */
+	if (kept && t->npending)
+		paths_dir_sync(t->pending[0].path);
+	for (size_t i = 0; i < t->npending; i++) {
 		free(t->pending[i].tmp);
 		free(t->pending[i].path);
 	}
@@ -168,6 +175,15 @@ static void settle(void *arg, bool kept)
 		t->messages += t->round_messages;
 	}
 	t->round = t->round_messages = 0;
+}
+
+/* The delivery's ready: a directory's files, written without a sync
+ * each, reach the disk together before the journal says they were written. */
+static enum status ready(void *arg, struct error *err)
+{
+	struct target *t = arg;
+
+	return t->kind == TO_DIR && t->npending ? paths_sync_all(t->path, err) : ST_OK;
 }
 
 static enum status put_stdout(const char *bytes, size_t len, struct error *err)
@@ -336,34 +352,35 @@ static int ref_add_owed(const struct dispute *d, const struct itip_plan *plan, v
 	return ref_add(d, arg);
 }
 
-/* Issues `which` for every dispute of refs into t; a dispute refused
- * (no counterpart, no due date) is a warning, not a failure.  The first
- * failure (a file, a mail, the journal) stops the run: what went out
- * before it is journalled and in place. */
+/* A dispute passed over (no counterpart, no due date): a warning. */
+static void skipped(const char *ref, const struct error *why, void *arg)
+{
+	struct sb sb = {0};
+
+	(void)ref;
+	(void)arg;
+	sb_append(&sb, why->msg);
+	cli_mend(why, &sb);
+	cli_error("warning: skipped: %s", sb.s);
+	free(sb.s);
+}
+
+/* Issues `which` for every dispute of refs into t, in one change (one
+ * commit, the files synced together); a dispute refused (no counterpart,
+ * no due date) is a warning, not a failure.  The first failure (a file,
+ * a mail, the journal) stops the run: what went out before it is
+ * journalled and in place. */
 static enum status issue_each(struct ctx *c, struct target *t, const struct refs *refs, enum itip_which which,
                               struct error *err)
 {
-	for (size_t i = 0; i < refs->n; i++) {
-		struct svc_delivery dl = { deliver, settle, t };
-		enum status rc = svc_invite_issue(c, refs->v[i], which, 0, NULL, &dl, NULL, err);
+	struct svc_delivery dl = { deliver, settle, t, ready };
+	enum status rc = svc_invite_issue_each(c, (const char (*)[16])refs->v, refs->n, which, &dl, skipped, NULL,
+	                                       NULL, err);
 
-		if (rc == ST_OK)
-			continue;
-		if (rc == ST_REFUSED || rc == ST_INVALID) {
-			struct sb sb = {0};
-
-			sb_append(&sb, err->msg);
-			cli_mend(err, &sb);
-			cli_error("warning: skipped: %s", sb.s);
-			free(sb.s);
-			continue;
-		}
-		if (t->messages)
-			cli_error("%d invite%s written before this; %s and the disputes after it were not", t->messages,
-			          t->messages == 1 ? " was" : "s were", refs->v[i]);
-		return rc;
-	}
-	return ST_OK;
+	if (rc != ST_OK && t->messages)
+		cli_error("%d invite%s written before this; the disputes after it were not", t->messages,
+		          t->messages == 1 ? " was" : "s were");
+	return rc;
 }
 
 int cmd_export_ics(struct ctx *c, struct args *a)
@@ -443,7 +460,7 @@ int cmd_export_ics(struct ctx *c, struct args *a)
 	if (t.setup.set.include_subject)
 		fputs("dispute: warning: the invite names the subject; it leaves this machine with it\n", stderr);
 	if (rc == ST_OK && ref) {
-		struct svc_delivery dl = { deliver, settle, &t };
+		struct svc_delivery dl = { deliver, settle, &t, ready };
 
 		rc = svc_invite_issue(c, d.reference, which, 0, NULL, &dl, NULL, &err);
 	} else if (rc == ST_OK) {
@@ -533,7 +550,7 @@ int cmd_send(struct ctx *c, struct args *a)
 	if (rc == ST_OK && t.setup.set.include_subject)
 		fputs("dispute: warning: the invite names the subject; it leaves this machine with it\n", stderr);
 	if (rc == ST_OK) {
-		struct svc_delivery dl = { deliver, settle, &t };
+		struct svc_delivery dl = { deliver, settle, &t, ready };
 
 		rc = svc_invite_issue(c, d.reference, which, (int)stage, NULL, &dl, NULL, &err);
 	}
@@ -652,7 +669,7 @@ int cmd_accept(struct ctx *c, struct args *a)
 	cli_say("%s: stage %d due %s, as proposed (recorded in the journal)", d.reference, st->number,
 	        datetime_format(st->due, st->due_minute, due));
 	{
-		struct svc_delivery dl = { deliver, settle, &t };
+		struct svc_delivery dl = { deliver, settle, &t, ready };
 
 		rc = svc_invite_issue(c, d.reference, ITIP_FOR_OWED, 0, NULL, &dl, NULL, &err);
 	}

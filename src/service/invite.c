@@ -201,25 +201,19 @@ static void plan_group(struct itip_plan *plan)
 	}
 }
 
-enum status svc_invite_issue(struct ctx *c, const char *ref, enum itip_which which, int stage,
-                             const struct itip_msg *only, const struct svc_delivery *dl, int *done,
-                             struct error *err)
+/* Plans and delivers `which` of ref inside the caller's change, and
+ * journals what went out (svc_invite_issue).  *sent counts the messages
+ * journalled; a delivery that fails after some went out leaves rc ST_OK
+ * with the failure in *keep_rc and *keep, so what went out is kept. */
+static enum status issue_one(struct ctx *c, const char *ref, enum itip_which which, int stage,
+                             const struct itip_msg *only, const struct svc_delivery *dl, int *sent,
+                             enum status *keep_rc, struct error *keep, struct error *err)
 {
 	struct dispute d;
 	struct itip_log log = { NULL, 0 };
 	struct itip_plan plan = { NULL, 0 };
-	enum status rc, keep_rc = ST_OK;
-	struct error keep;
-	int sent = 0;
+	enum status rc;
 
-	if (done)
-		*done = 0;
-	if ((rc = author_check(c, err)) != ST_OK)
-		return rc;
-	/* Planned under the write lock, so two programs cannot both send
-	 * sequence 1 for the same change. */
-	if ((rc = store_begin(c->store, err)) != ST_OK)
-		return rc;
 	dispute_init(&d);
 	rc = plan_load(c, ref, 0, which, stage, &d, &log, &plan, err);
 	if (rc == ST_OK)
@@ -233,10 +227,10 @@ enum status svc_invite_issue(struct ctx *c, const char *ref, enum itip_which whi
 			continue;
 		}
 		rc = dl->deliver(dl->ctx, &d, &plan.v[i], end - i, how, sizeof(how), err);
-		if (rc != ST_OK && sent) {
+		if (rc != ST_OK && *sent) {
 			/* What went out before stays journalled; the error says what did not. */
-			keep_rc = rc;
-			keep = *err;
+			*keep_rc = rc;
+			*keep = *err;
 			rc = ST_OK;
 			break;
 		}
@@ -251,7 +245,7 @@ enum status svc_invite_issue(struct ctx *c, const char *ref, enum itip_which whi
 
 				itip_sent_free(row);
 				*row = after;
-				sent++;
+				++*sent;
 			} else {
 				char why[sizeof(err->msg)];
 
@@ -262,23 +256,85 @@ enum status svc_invite_issue(struct ctx *c, const char *ref, enum itip_which whi
 			}
 		}
 	}
+	itip_plan_free(&plan);
+	itip_log_free(&log);
+	dispute_free(&d);
+	return rc;
+}
+
+/* Ends the change of an issue: ready, commit, settle; a failure of a
+ * delivery kept for after the commit is the one reported. */
+static enum status issue_end(struct ctx *c, const struct svc_delivery *dl, enum status rc, int *sent,
+                             enum status keep_rc, const struct error *keep, struct error *err)
+{
+	if (rc == ST_OK && dl->ready)
+		rc = dl->ready(dl->ctx, err);
 	if (rc == ST_OK)
 		rc = store_commit(c->store, err);
 	if (rc != ST_OK) {
 		store_rollback(c->store);
-		sent = 0;
+		*sent = 0;
 	}
 	if (dl->settle)
 		dl->settle(dl->ctx, rc == ST_OK);
 	if (rc == ST_OK && keep_rc != ST_OK) {
-		*err = keep;
+		*err = *keep;
 		rc = keep_rc;
 	}
+	return rc;
+}
+
+enum status svc_invite_issue(struct ctx *c, const char *ref, enum itip_which which, int stage,
+                             const struct itip_msg *only, const struct svc_delivery *dl, int *done,
+                             struct error *err)
+{
+	enum status rc, keep_rc = ST_OK;
+	struct error keep;
+	int sent = 0;
+
+	if (done)
+		*done = 0;
+	if ((rc = author_check(c, err)) != ST_OK)
+		return rc;
+	/* Planned under the write lock, so two programs cannot both send
+	 * sequence 1 for the same change. */
+	if ((rc = store_begin(c->store, err)) != ST_OK)
+		return rc;
+	rc = issue_one(c, ref, which, stage, only, dl, &sent, &keep_rc, &keep, err);
+	rc = issue_end(c, dl, rc, &sent, keep_rc, &keep, err);
 	if (done)
 		*done = sent;
-	itip_plan_free(&plan);
-	itip_log_free(&log);
-	dispute_free(&d);
+	return rc;
+}
+
+enum status svc_invite_issue_each(struct ctx *c, const char (*refs)[16], size_t n, enum itip_which which,
+                                  const struct svc_delivery *dl,
+                                  void (*skipped)(const char *ref, const struct error *why, void *arg), void *arg,
+                                  int *done, struct error *err)
+{
+	enum status rc = ST_OK, keep_rc = ST_OK;
+	struct error keep;
+	int sent = 0;
+
+	if (done)
+		*done = 0;
+	if ((rc = author_check(c, err)) != ST_OK)
+		return rc;
+	if ((rc = store_begin(c->store, err)) != ST_OK)
+		return rc;
+	for (size_t i = 0; rc == ST_OK && keep_rc == ST_OK && i < n; i++) {
+		rc = issue_one(c, refs[i], which, 0, NULL, dl, &sent, &keep_rc, &keep, err);
+		/* A dispute that cannot be issued (no counterpart, no due date)
+		 * is passed over, with what it lacks; nothing of it was written. */
+		if (rc == ST_REFUSED || rc == ST_INVALID) {
+			if (skipped)
+				skipped(refs[i], err, arg);
+			rc = ST_OK;
+		}
+	}
+	rc = issue_end(c, dl, rc, &sent, keep_rc, &keep, err);
+	if (done)
+		*done = sent;
 	return rc;
 }
 

@@ -8,7 +8,7 @@
 
 #include "dispute/store.h"
 
-#define STORE_CACHE 24
+#define STORE_CACHE 32
 
 struct store {
 	sqlite3 *db;

@@ -43,7 +43,7 @@ enum status store_invites_load(struct store *s, long long dispute_id, struct iti
 
 	out->v = NULL;
 	out->n = 0;
-	if ((rc = db_prepare(s, sql, &st, err)) != ST_OK)
+	if ((rc = db_cached(s, sql, &st, err)) != ST_OK)
 		return rc;
 	bind_int(st, 1, dispute_id, &brc);
 	while ((src = db_step(st, brc)) == SQLITE_ROW) {
@@ -59,7 +59,7 @@ enum status store_invites_load(struct store *s, long long dispute_id, struct iti
 	}
 	if (rc == ST_OK && src != SQLITE_DONE)
 		rc = db_fail(s, src, "cannot read the invites", err);
-	sqlite3_finalize(st);
+	db_keep(s, st);
 	if (rc != ST_OK)
 		itip_log_free(out);
 	return rc;
@@ -74,7 +74,7 @@ enum status store_invite_find(struct store *s, const char *uid, const char *atte
 	int brc = SQLITE_OK, src;
 
 	*dispute_id = 0;
-	if ((rc = db_prepare(s, sql, &st, err)) != ST_OK)
+	if ((rc = db_cached(s, sql, &st, err)) != ST_OK)
 		return rc;
 	bind_text(st, 1, uid, &brc);
 	bind_text(st, 2, attendee, &brc);
@@ -88,7 +88,7 @@ enum status store_invite_find(struct store *s, const char *uid, const char *atte
 	} else if (src != SQLITE_DONE) {
 		rc = db_fail(s, src, "cannot read the invites", err);
 	}
-	sqlite3_finalize(st);
+	db_keep(s, st);
 	return rc;
 }
 
@@ -126,7 +126,7 @@ enum status store_invite_put(struct store *s, long long dispute_id, const struct
 	enum status rc;
 	int brc = SQLITE_OK;
 
-	if ((rc = db_prepare(s, sql, &st, err)) != ST_OK)
+	if ((rc = db_cached(s, sql, &st, err)) != ST_OK)
 		return rc;
 	bind_int(st, 1, dispute_id, &brc);
 	bind_int(st, 2, row->stage, &brc);
@@ -143,7 +143,7 @@ enum status store_invite_put(struct store *s, long long dispute_id, const struct
 	bind_date(st, 11, row->proposed, &brc);
 	bind_minute(st, 12, row->proposed_minute, &brc);
 	rc = db_done(s, st, brc, "cannot save the invite", err);
-	sqlite3_finalize(st);
+	db_keep(s, st);
 	return rc;
 }
 

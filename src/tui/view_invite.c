@@ -751,7 +751,7 @@ static unsigned preview_write(struct app *a, enum paths_mode mode)
 {
 	struct invite_view *v = a->invite;
 	struct delivery dl = { a, NULL, NULL, mode, true, 0, NULL, { ST_OK, MEND_NONE, "", "" } };
-	struct svc_delivery how = { tui_deliver, tui_settle, &dl };
+	struct svc_delivery how = { tui_deliver, tui_settle, &dl, NULL };
 	char *full = NULL, *shown = NULL, due[17];
 	struct error err;
 	int stage = v->stage, more;
@@ -829,7 +829,7 @@ static unsigned owed_key(struct app *a, int key)
 {
 	struct invite_view *v = a->invite;
 	struct delivery dl = { a, NULL, NULL, PATHS_NEW, false, 0, NULL, { ST_OK, MEND_NONE, "", "" } };
-	struct svc_delivery how = { tui_deliver, tui_settle, &dl };
+	struct svc_delivery how = { tui_deliver, tui_settle, &dl, NULL };
 	struct error err;
 	char ref[16];
 

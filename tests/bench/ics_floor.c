@@ -1,6 +1,6 @@
-/* The floor for `dispute export-ics --open`: N invites of the same shape (all-day deadline, organizer, attendee, description of the same length, two reminders) built with libical alone and streamed to a file, one event at a time.
+/* The floor for `dispute export-ics --open --to DIR`: N invites of the same shape (all-day deadline, organizer, attendee, description of the same length, a reminder) built with libical alone, one calendar file each in DIR.
  *
- * usage: ics_floor N FILE */
+ * usage: ics_floor N DIR */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -34,15 +34,15 @@ static void alarm(icalcomponent *ev, const char *text, const char *when)
 
 int main(int argc, char **argv)
 {
-	FILE *out;
 	long n;
 
-	if (argc != 3 || (n = atol(argv[1])) < 0 || !(out = fopen(argv[2], "w"))) {
-		fputs("usage: ics_floor N FILE\n", stderr);
+	if (argc != 3 || (n = atol(argv[1])) < 0) {
+		fputs("usage: ics_floor N DIR\n", stderr);
 		return 2;
 	}
-	fputs("BEGIN:VCALENDAR\r\nPRODID:-//floor//EN\r\nVERSION:2.0\r\nCALSCALE:GREGORIAN\r\nMETHOD:REQUEST\r\n", out);
 	for (long i = 0; i < n; i++) {
+		FILE *out;
+		char path[4096];
 		icalcomponent *ev = icalcomponent_new_vevent();
 		struct icaltimetype day = icaltime_null_date(), next;
 		char uid[64], summary[96], desc[640];
@@ -74,12 +74,20 @@ int main(int argc, char **argv)
 		icalcomponent_add_property(ev, icalproperty_new_class(ICAL_CLASS_CONFIDENTIAL));
 		icalcomponent_add_property(ev, icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT));
 		alarm(ev, summary, "-PT15H");
-		alarm(ev, summary, "PT9H");
+		snprintf(path, sizeof(path), "%s/D-2026-%04ld-stage1.ics", argv[2], i);
+		if (!(out = fopen(path, "w"))) {
+			perror(path);
+			return 1;
+		}
+		fputs("BEGIN:VCALENDAR\r\nPRODID:-//floor//EN\r\nVERSION:2.0\r\nCALSCALE:GREGORIAN\r\n"
+		      "METHOD:REQUEST\r\n", out);
 		text = icalcomponent_as_ical_string_r(ev);
 		fputs(text, out);
+		fputs("END:VCALENDAR\r\n", out);
 		free(text);
 		icalcomponent_free(ev);
+		if (fclose(out) != 0)
+			return 1;
 	}
-	fputs("END:VCALENDAR\r\n", out);
-	return fclose(out) == 0 ? 0 : 1;
+	return 0;
 }

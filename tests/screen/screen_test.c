@@ -808,7 +808,7 @@ static void directive(struct run *r, char *line)
 	} else if (!strcmp(line, "uid")) {
 		pin_uid(r, arg);
 	} else if (!strcmp(line, "issued")) {
-		struct svc_delivery dl = { by_hand, NULL, NULL };
+		struct svc_delivery dl = { by_hand, NULL, NULL, NULL };
 		if (!ctx_ready(r))
 			return;
 		check(r, svc_invite_issue(&r->c, arg, ITIP_FOR_OWED, 0, NULL, &dl, NULL, &err), &err);

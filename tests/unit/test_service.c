@@ -1000,7 +1000,7 @@ static void test_invite_issue(void **state)
 	struct contact zoe = { 0, "Children's Social Care", "Zo\xC3\xAB O'Brien", NULL, "zoe@csc.example.org", NULL };
 	struct contact bob = { 0, "Children's Social Care", "Bob Ndlovu", NULL, "bob@csc.example.org", NULL };
 	struct hand h = { 0, 0, { "" }, 0 };
-	struct svc_delivery dl = { hand_over, hand_settle, &h };
+	struct svc_delivery dl = { hand_over, hand_settle, &h, NULL };
 	struct verify_result vr;
 	struct error err;
 	char ref[16];
