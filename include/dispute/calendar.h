@@ -25,6 +25,14 @@ struct cal_division {
 	int first_year, last_year;
 	int rules;              /* which standing rules (calendar.c), 0 for none */
 	struct cal_rule_cache *cache;   /* the rule years worked out so far (owned) */
+	/* Working days counted over a window of years (the table's, and
+	 * with rules some years either side of it): cum[i] is how many
+	 * there are in [cum_first, cum_first + i], closure days left out,
+	 * so the working days between two dates in it is one subtraction;
+	 * outside it the rules are worked out a year at a time. */
+	int *cum;
+	long cum_first;
+	size_t ncum;
 };
 
 /* The calendar owns everything it points at; calendar_free releases it.

@@ -22,10 +22,12 @@ enum list_order { ORDER_DUE, ORDER_REFERENCE, ORDER_OPENED, ORDER_AGENCY };
 
 struct list_filter {
 	enum list_which which;
+	long due_from;          /* open disputes due on or after this (or with no due date), or DATE_NONE */
 	long due_before;        /* open disputes with current due date < this, or DATE_NONE */
 	long overdue_on;        /* open disputes whose deadline has passed on this day, or DATE_NONE */
 	int overdue_minute;     /* with overdue_on: the time of day, so a timed deadline earlier
 	                           today counts too (TIME_NONE: dates only) */
+	bool overdue_not;       /* with overdue_on: the open disputes whose deadline has not passed */
 	const char *search;     /* substring of reference, agencies, summary, category or record text */
 	const char *protocol;
 	enum list_order order;
@@ -39,14 +41,20 @@ void list_filter_init(struct list_filter *f);
 typedef int (*dispute_fn)(const struct dispute *d, void *ctx);
 
 /* The running deadlines of the open disputes (dispute_deadlines), for the
- * deadline board: those before `before` (DATE_NONE: all), soonest first
- * (a time of day before the whole day, then by reference and kind); an
- * `inform` only on or after `today`, the day it is for.  A window of
- * offset, limit (0 = no limit). */
+ * deadline board: those due in [from, before) (DATE_NONE: no bound),
+ * soonest first (a time of day before the whole day, then by reference and
+ * kind); an `inform` only on or after `today`, the day it is for.  With no
+ * `before`, the open disputes with no deadline at all come last ("none").
+ * With passed_on, only those passed by passed_minute on that day (as
+ * deadline_passed says), or with passed_not only those not passed.  At
+ * most limit of them (0 = no limit). */
 struct deadline_filter {
-	long before;
 	long today;
-	int offset, limit;
+	long from, before;
+	long passed_on;
+	int passed_minute;      /* TIME_NONE: dates only */
+	bool passed_not;
+	int limit;
 };
 
 void deadline_filter_init(struct deadline_filter *f, long today);

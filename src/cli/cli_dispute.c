@@ -236,6 +236,7 @@ static int apply_print(struct ctx *c, const char *ref, const struct svc_change *
 	print_saved(c, &d);
 	if (notices)
 		print_notices(c, &d, false);
+	cli_owed_hint(c, d.reference);
 	dispute_free(&d);
 	return EXIT_OK;
 }

@@ -93,6 +93,11 @@ int cmd_agency(struct ctx *c, struct args *a);
 int cmd_contact(struct ctx *c, struct args *a);
 int cmd_export_ics(struct ctx *c, struct args *a);
 int cmd_counterpart(struct ctx *c, struct args *a);
+int cmd_send(struct ctx *c, struct args *a);
+int cmd_reply(struct ctx *c, struct args *a);
+int cmd_accept(struct ctx *c, struct args *a);
+/* After a change of ref: "2 invites owed: send them?" on standard error, when any are. */
+void cli_owed_hint(struct ctx *c, const char *ref);
 int cmd_config(struct ctx *c, struct args *a);
 int cmd_report(struct ctx *c, struct args *a);
 int cmd_learning(struct ctx *c, struct args *a);
@@ -101,6 +106,7 @@ int cmd_export(struct ctx *c, struct args *a);
 int cmd_verify(struct ctx *c, struct args *a);
 int cmd_backup(struct ctx *c, struct args *a);
 int cmd_restore(struct ctx *c, struct args *a);
+int cmd_import(struct ctx *c, struct args *a);
 /* Their options, defined beside them in src/cli/cli_report.c. */
 extern const struct optspec cli_report_opts[], cli_learning_opts[], cli_proforma_opts[], cli_export_opts[];
 

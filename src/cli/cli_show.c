@@ -196,15 +196,18 @@ static int list_row(const struct dispute *d, void *arg)
 	left_text(&left, false, words, sizeof(words));
 	snprintf(flags, sizeof(flags), "%s%s%s", d->urgent ? "U" : "", d->challenged != DATE_NONE ? "F" : "",
 	         d->referred != DATE_NONE ? "R" : "");
-	cli_put_col(d->reference, list_widths[0]);
-	cli_put_col(dispute_status_name(d->status), list_widths[1]);
-	cli_put_col(stage, list_widths[2]);
-	cli_put_col(due, list_widths[3]);
-	cli_put_col(*words ? words : "-", list_widths[4]);
-	cli_put_col(flags, list_widths[5]);
-	cli_put_col(d->against, list_widths[6]);
-	cli_put_col(d->category, 0);
-	putchar('\n');
+	/* One line built in one buffer, written once. */
+	l->line.len = 0;
+	text_column(&l->line, d->reference, list_widths[0]);
+	text_column(&l->line, dispute_status_name(d->status), list_widths[1]);
+	text_column(&l->line, stage, list_widths[2]);
+	text_column(&l->line, due, list_widths[3]);
+	text_column(&l->line, *words ? words : "-", list_widths[4]);
+	text_column(&l->line, flags, list_widths[5]);
+	text_column(&l->line, d->against, list_widths[6]);
+	text_column(&l->line, d->category, 0);
+	sb_append(&l->line, "\n");
+	fputs(l->line.s, stdout);
 	l->n++;
 	return 0;
 }

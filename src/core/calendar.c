@@ -161,12 +161,15 @@ void calendar_init(struct calendar *cal)
 	memset(cal, 0, sizeof(*cal));
 }
 
+static void count_workdays(const struct calendar *cal, struct cal_division *dv);
+
 static void division_free(struct cal_division *dv)
 {
 	for (size_t i = 0; i < dv->n; i++)
 		free(dv->titles[i]);
 	free(dv->titles);
 	free(dv->days);
+	free(dv->cum);
 	free(dv->name);
 	if (dv->cache)
 		free(dv->cache->v);
@@ -386,6 +389,8 @@ enum status calendar_load_csv(struct calendar *cal, const char *text, size_t len
 		}
 		division_finish(division_find(cal, dv->name));
 	}
+	for (i = 0; i < cal->ndiv; i++)
+		count_workdays(cal, &cal->div[i]);
 out:
 	calendar_free(&tmp);
 	return rc;
@@ -423,6 +428,8 @@ void calendar_add_closure(struct calendar *cal, long day)
 	        (cal->nclosures - i) * sizeof(*cal->closures));
 	cal->closures[i] = day;
 	cal->nclosures++;
+	for (size_t k = 0; k < cal->ndiv; k++)
+		count_workdays(cal, &cal->div[k]);
 }
 
 const struct cal_division *calendar_division(const struct calendar *cal, const char *division)
@@ -565,6 +572,154 @@ static bool is_workday(const struct calendar *cal, const struct cal_division *dv
 	return date_weekday(day) < 5 && !holiday_on(dv, day) && !day_in(cal->closures, cal->nclosures, day);
 }
 
+/* The years either side of the table that a division with standing rules
+ * keeps counted: the dates a dispute is likely to meet, at about 12,000
+ * days a division; a day beyond them is counted from the rules as asked. */
+#define CUM_YEARS 10
+
+/* The first and last day kept counted: the table's years, widened by
+ * CUM_YEARS for a division with rules (never past what it covers). */
+static long cum_window_first(const struct cal_division *dv)
+{
+	long day = 0;
+	int y = dv->first_year - (dv->rules ? CUM_YEARS : 0);
+
+	date_from_ymd(y < 1 ? 1 : y, 1, 1, &day);
+	return day;
+}
+
+static long cum_window_last(const struct cal_division *dv)
+{
+	long day = 0;
+	int y = dv->last_year + (dv->rules ? CUM_YEARS : 0);
+
+	date_from_ymd(y > 9999 ? 9999 : y, 12, 31, &day);
+	return day;
+}
+
+/* Clears cum[day - first] when day lies in the window. */
+static void cum_clear(struct cal_division *dv, long day)
+{
+	if (day >= dv->cum_first && day < dv->cum_first + (long)dv->ncum)
+		dv->cum[day - dv->cum_first] = 0;
+}
+
+/* (Re)counts the division's working days over its window: the weekdays
+ * marked, the holidays (the table's, or the rules' for the years the table
+ * does not hold) and the closures cleared, then summed. */
+static void count_workdays(const struct calendar *cal, struct cal_division *dv)
+{
+	long first = cum_window_first(dv), last = cum_window_last(dv);
+	int wd = date_weekday(first), y0, y1, y, m, d;
+	size_t i;
+
+	dv->ncum = (size_t)(last - first + 1);
+	dv->cum_first = first;
+	dv->cum = xrealloc(dv->cum, dv->ncum * sizeof(*dv->cum));
+	for (i = 0; i < dv->ncum; i++) {
+		dv->cum[i] = wd < 5;
+		wd = wd == 6 ? 0 : wd + 1;
+	}
+	for (i = 0; i < dv->n; i++)
+		cum_clear(dv, dv->days[i]);
+	date_to_ymd(first, &y0, &m, &d);
+	date_to_ymd(last, &y1, &m, &d);
+	for (y = y0; dv->rules && y <= y1; y++) {
+		const struct cal_rule_year *ry;
+
+		if (in_table(dv, y))
+			continue;
+		ry = rule_year(dv, y);
+		for (int k = 0; k < ry->n; k++)
+			cum_clear(dv, ry->days[k]);
+	}
+	for (i = 0; i < cal->nclosures; i++)
+		cum_clear(dv, cal->closures[i]);
+	for (i = 1; i < dv->ncum; i++)
+		dv->cum[i] += dv->cum[i - 1];
+}
+
+/* The working days in [window's first day, day], day in the window or
+ * the day before it (0). */
+static int cum_at(const struct cal_division *dv, long day)
+{
+	return day < dv->cum_first ? 0 : dv->cum[day - dv->cum_first];
+}
+
+static long cum_last(const struct cal_division *dv)
+{
+	return dv->cum_first + (long)dv->ncum - 1;
+}
+
+/* The working days of year y, a year outside the window, worked out from
+ * the rules without keeping them: the weekdays, less the rules' holidays
+ * on weekdays and the closures on other weekdays. */
+static int year_workdays(const struct calendar *cal, const struct cal_division *dv, int y)
+{
+	struct cal_rule_year ry;
+	long jan1 = 0, dec31 = 0, day;
+	int count, wd;
+	size_t lo = 0, hi = cal->nclosures;
+
+	date_from_ymd(y, 1, 1, &jan1);
+	date_from_ymd(y, 12, 31, &dec31);
+	count = (int)((dec31 - jan1 + 1) / 7) * 5;
+	day = jan1 + (dec31 - jan1 + 1) / 7 * 7;
+	for (wd = date_weekday(day); day <= dec31; day++, wd = wd == 6 ? 0 : wd + 1)
+		count += wd < 5;
+	rules_compute((enum cal_rules)dv->rules, y, &ry);
+	for (int k = 0; k < ry.n; k++)
+		count -= date_weekday(ry.days[k]) < 5 && (k == 0 || ry.days[k] != ry.days[k - 1]);
+	/* the first closure on or after 1 January */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cal->closures[mid] < jan1)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < cal->nclosures && cal->closures[lo] <= dec31; lo++)
+		count -= date_weekday(cal->closures[lo]) < 5 && !rule_taken(&ry, cal->closures[lo]);
+	return count;
+}
+
+/* Whether day + 1 begins a year (every year outside the window is whole:
+ * the window runs from a 1 January to a 31 December); *dec31 is its last. */
+static bool year_starts_after(long day, long *dec31)
+{
+	int y, m, d;
+
+	date_to_ymd(day + 1, &y, &m, &d);
+	return m == 1 && d == 1 && date_from_ymd(y, 12, 31, dec31);
+}
+
+/* The working days in (a, b], a <= b, both covered: the window's count for
+ * the part inside it; outside, a whole year at a time from the rules, and
+ * the days of a year cut by a or b one by one. */
+static int count_span(const struct calendar *cal, const struct cal_division *dv, long a, long b)
+{
+	long wl = cum_last(dv), dec31;
+	int count = 0, y, m, d;
+
+	while (a < b) {
+		if (a + 1 >= dv->cum_first && a < wl) {
+			long e = b < wl ? b : wl;
+
+			count += cum_at(dv, e) - cum_at(dv, a);
+			a = e;
+		} else if (year_starts_after(a, &dec31) && dec31 <= b) {
+			date_to_ymd(dec31, &y, &m, &d);
+			count += year_workdays(cal, dv, y);
+			a = dec31;
+		} else {
+			a++;
+			count += is_workday(cal, dv, a);
+		}
+	}
+	return count;
+}
+
 /* Resolves the division and checks that day lies in its covered years. */
 static enum status check_day(const struct calendar *cal, const char *division, long day,
                              const struct cal_division **dv, struct error *err)
@@ -602,8 +757,8 @@ enum status workdays_add(const struct calendar *cal, const char *division,
 {
 	const struct cal_division *dv;
 	enum status rc = check_day(cal, division, from, &dv, err);
-	long day = from, last;
-	int left = n;
+	long day = from, last, wl, dec31;
+	int left = n, y, m, d, whole;
 	char a[11], b[11];
 
 	if (rc)
@@ -612,6 +767,7 @@ enum status workdays_add(const struct calendar *cal, const char *division,
 		return error_set(err, ST_INVALID,
 		                 "cannot add a negative number of working days (%d)", n);
 	last = cover_last(dv);
+	wl = cum_last(dv);
 	while (left > 0) {
 		if (day >= last)
 			return error_set(err, ST_INVALID,
@@ -620,9 +776,39 @@ enum status workdays_add(const struct calendar *cal, const char *division,
 			                 n, n == 1 ? "" : "s", date_format(from, a),
 			                 date_format(last, b), dv->name, dv->first_year,
 			                 dv->last_year);
+		if (day + 1 >= dv->cum_first && day < wl) {
+			/* in the window: the first day after day on which the
+			 * count reaches want, or on past the window */
+			int want = cum_at(dv, day) + left;
+			size_t lo = (size_t)(day + 1 - dv->cum_first), hi = dv->ncum - 1;
+
+			if (want > dv->cum[hi]) {
+				left = want - dv->cum[hi];
+				day = wl;
+				continue;
+			}
+			while (lo < hi) {
+				size_t mid = lo + (hi - lo) / 2;
+
+				if (dv->cum[mid] >= want)
+					hi = mid;
+				else
+					lo = mid + 1;
+			}
+			day = dv->cum_first + (long)lo;
+			break;
+		}
+		if (year_starts_after(day, &dec31)) {
+			date_to_ymd(dec31, &y, &m, &d);
+			whole = year_workdays(cal, dv, y);
+			if (whole < left) {
+				left -= whole;
+				day = dec31;
+				continue;
+			}
+		}
 		day++;
-		if (is_workday(cal, dv, day))
-			left--;
+		left -= is_workday(cal, dv, day);
 	}
 	*out = day;
 	return ST_OK;
@@ -633,15 +819,11 @@ enum status workdays_between(const struct calendar *cal, const char *division,
 {
 	const struct cal_division *dv;
 	enum status rc = check_day(cal, division, a, &dv, err);
-	long lo = a < b ? a : b, hi = a < b ? b : a;
-	int count = 0;
 
 	if (!rc)
 		rc = check_day(cal, division, b, &dv, err);
 	if (rc)
 		return rc;
-	for (long day = lo + 1; day <= hi; day++)
-		count += is_workday(cal, dv, day);
-	*out = b < a ? -count : count;
+	*out = b < a ? -count_span(cal, dv, b, a) : count_span(cal, dv, a, b);
 	return ST_OK;
 }

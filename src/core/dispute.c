@@ -435,7 +435,10 @@ static enum status stage_fix_due(struct dispute *d, struct stage *st, const stru
 			return rc;
 	}
 	st->due = agreed;
-	st->due_minute = (limit_day == agreed) ? limit_minute : TIME_NONE;
+	/* A timed stage keeps its time of day on the agreed date: a one-day
+	 * urgent review agreed for Thursday is due Thursday at the hour it
+	 * would have been due, not all day. */
+	st->due_minute = (limit_day == agreed || rule->timed) ? limit_minute : TIME_NONE;
 	st->due_agreed = true;
 	return ST_OK;
 }
@@ -652,7 +655,10 @@ enum status dispute_set_due(struct dispute *d, const struct protocol *p, const s
 		                 stage_step(cur), p->id);
 	saved = *cur;
 	saved.due_reason = xstrdup(cur->due_reason);
-	rc = stage_fix_due(d, cur, rule, p, cal, TIME_NONE, due, reason, clocked(p, d, cur), err);
+	/* A timed stage's limit runs from the time of day it started, which
+	 * is the time of day it is due. */
+	rc = stage_fix_due(d, cur, rule, p, cal, rule->timed ? cur->due_minute : TIME_NONE, due, reason,
+	                   clocked(p, d, cur), err);
 	if (rc != ST_OK) {
 		free(cur->due_reason);
 		*cur = saved;

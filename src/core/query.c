@@ -11,6 +11,7 @@ void list_filter_init(struct list_filter *f)
 {
 	memset(f, 0, sizeof(*f));
 	f->which = LIST_ALL;
+	f->due_from = DATE_NONE;
 	f->due_before = DATE_NONE;
 	f->overdue_on = DATE_NONE;
 	f->overdue_minute = TIME_NONE;
@@ -20,8 +21,11 @@ void list_filter_init(struct list_filter *f)
 void deadline_filter_init(struct deadline_filter *f, long today)
 {
 	memset(f, 0, sizeof(*f));
-	f->before = DATE_NONE;
 	f->today = today;
+	f->from = DATE_NONE;
+	f->before = DATE_NONE;
+	f->passed_on = DATE_NONE;
+	f->passed_minute = TIME_NONE;
 }
 
 void report_filter_init(struct report_filter *f)

@@ -11,6 +11,7 @@
 #include "dispute/service.h"
 #include "dispute/store.h"
 #include "dispute/text.h"
+#include "service_impl.h"
 
 /* Bank holiday data is small (a few hundred lines); anything larger is not ours. */
 #define HOLIDAYS_MAX (1024 * 1024)
@@ -81,7 +82,7 @@ enum status ctx_config_save(struct ctx *c, struct error *err)
 
 /* The name that signs a change, read afresh when the settings changed;
  * refused while the user has not said who they are. */
-static enum status author_check(struct ctx *c, struct error *err)
+enum status author_check(struct ctx *c, struct error *err)
 {
 	ctx_config_refresh(c);
 	if (!c->author)
@@ -372,13 +373,32 @@ static char *describe_start(const struct protocol *p, const struct dispute *d, c
 	return sb_take(&sb);
 }
 
+char *svc_opened_text(const struct protocol *p, const struct dispute *d)
+{
+	struct sb sb = {0};
+	char due[64];
+
+	describe_due(&d->stages[0], due, sizeof(due));
+	sb_printf(&sb, "Opened under %s%s at stage 1 (%s), %s", p->title,
+	          d->urgent && p->urgent && !p->urgent->same_stages ? " on the urgent route" : "",
+	          stage_or_unknown(p, d, 1), due);
+	describe_extras(p, d, &sb);
+	sb_append(&sb, ".");
+	if (d->urgent && !(p->urgent && !p->urgent->same_stages))
+		sb_printf(&sb, " Urgent: %s; agree a date sooner than the limit at each stage.",
+		          p->urgent ? "the protocol's stages run as they are" : "the protocol names no urgent route of "
+		          "its own");
+	if (d->inform_due != DATE_NONE)
+		sb_printf(&sb, " Inform %s today.", p->urgent->inform);
+	return sb_take(&sb);
+}
+
 enum status svc_new(struct ctx *c, const char *protocol, const struct dispute_new *args, char ref[16],
                     struct dispute *out, struct error *err)
 {
 	const struct protocol *p;
 	struct dispute d;
 	enum status rc;
-	char due[64];
 
 	if ((rc = author_check(c, err)) || (rc = ctx_protocol(c, protocol, &p, err)))
 		return rc;
@@ -391,23 +411,8 @@ enum status svc_new(struct ctx *c, const char *protocol, const struct dispute_ne
 		return rc;
 	}
 	rc = store_dispute_insert(c->store, &d, err);
-	if (rc == ST_OK) {
-		struct sb sb = {0};
-
-		describe_due(&d.stages[0], due, sizeof(due));
-		sb_printf(&sb, "Opened under %s%s at stage 1 (%s), %s", p->title,
-		          d.urgent && p->urgent && !p->urgent->same_stages ? " on the urgent route" : "",
-		          stage_or_unknown(p, &d, 1), due);
-		describe_extras(p, &d, &sb);
-		sb_append(&sb, ".");
-		if (d.urgent && !(p->urgent && !p->urgent->same_stages))
-			sb_printf(&sb, " Urgent: %s; agree a date sooner than the limit at each stage.",
-			          p->urgent ? "the protocol's stages run as they are" : "the protocol names no urgent route of "
-			          "its own");
-		if (d.inform_due != DATE_NONE)
-			sb_printf(&sb, " Inform %s today.", p->urgent->inform);
-		rc = journal_event(c, NULL, &d, d.opened, sb_take(&sb), err);
-	}
+	if (rc == ST_OK)
+		rc = journal_event(c, NULL, &d, d.opened, svc_opened_text(p, &d), err);
 	if (rc == ST_OK)
 		rc = store_commit(c->store, err);
 	if (rc != ST_OK) {
@@ -434,10 +439,8 @@ void svc_change_init(struct svc_change *ch, enum svc_change_kind kind)
 	ch->response = DATE_NONE;
 }
 
-/* Applies ch to d in memory; returns the journal text saying what happened
- * (caller frees), or NULL with *rc and err set. */
-static char *change_apply(struct ctx *c, const struct protocol *p, struct dispute *d, const struct svc_change *ch,
-                          enum status *rc, struct error *err)
+char *svc_change_text(struct ctx *c, const struct protocol *p, struct dispute *d, const struct svc_change *ch,
+                      enum status *rc, struct error *err)
 {
 	char a[11], due[64], label[32];
 	struct stage *st;
@@ -588,10 +591,8 @@ static char *change_apply(struct ctx *c, const struct protocol *p, struct disput
 	return NULL;
 }
 
-/* Loads ref and applies ch to it in memory: the part svc_apply and
- * svc_preview share.  *event is the journal text (caller frees); before,
- * when given, receives the dispute as it was. */
-static enum status change_load(struct ctx *c, const char *ref, const struct svc_change *ch, struct dispute *d,
+/* The part svc_apply and svc_preview share (service_impl.h). */
+enum status change_load(struct ctx *c, const char *ref, const struct svc_change *ch, struct dispute *d,
                                struct dispute *before, char **event, struct error *err)
 {
 	const struct protocol *p;
@@ -603,7 +604,7 @@ static enum status change_load(struct ctx *c, const char *ref, const struct svc_
 	if (rc == ST_OK && before)
 		dispute_copy(before, d);
 	if (rc == ST_OK)
-		*event = change_apply(c, p, d, ch, &rc, err);
+		*event = svc_change_text(c, p, d, ch, &rc, err);
 	return rc;
 }
 

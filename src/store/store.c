@@ -34,7 +34,7 @@
 #define T_RECORDS_NO_DELETE \
 	"CREATE TRIGGER records_no_delete BEFORE DELETE ON records\n" \
 	"BEGIN SELECT RAISE(ABORT, 'records are append-only: add a correcting record instead'); END"
-/* Migration 6's derived columns (replaced by migration 8's: its text never changes). */
+/* Migration 6's derived columns (replaced by migration 10's: its text never changes). */
 #define T_DERIVE_ON_STAGE_INSERT_6 \
 	"CREATE TRIGGER disputes_derive_on_stage_insert AFTER INSERT ON stages BEGIN\n" \
 	"	UPDATE disputes SET " DERIVED_SET_6 " WHERE id = NEW.dispute_id;\n" \
@@ -47,7 +47,7 @@
 	"CREATE TRIGGER disputes_derive_on_close AFTER UPDATE OF status, closed ON disputes BEGIN\n" \
 	"	UPDATE disputes SET " DERIVED_SET_6 " WHERE id = NEW.id;\n" \
 	"END"
-/* The derived columns as migration 8 makes them: the soonest running deadline. */
+/* The derived columns as migration 10 makes them: the soonest running deadline. */
 #define T_DERIVE_ON_STAGE_INSERT \
 	"CREATE TRIGGER disputes_derive_on_stage_insert AFTER INSERT ON stages BEGIN\n" \
 	"	UPDATE disputes SET " DERIVED_SET " WHERE id = NEW.dispute_id;\n" \
@@ -87,9 +87,84 @@
 	"CREATE TRIGGER stages_keep_key BEFORE UPDATE OF dispute_id, number ON stages\n" \
 	"WHEN NEW.dispute_id IS NOT OLD.dispute_id OR NEW.number IS NOT OLD.number\n" \
 	"BEGIN SELECT RAISE(ABORT, 'a stage keeps its dispute and number'); END"
+/* The invite lifecycle (migration 9): a message's SEQUENCE never goes
+ * down, and a UID once cancelled for someone is never requested again. */
+#define T_INVITES_FORWARD \
+	"CREATE TRIGGER invites_forward BEFORE UPDATE OF uid, sequence, method ON invites\n" \
+	"WHEN NEW.sequence < OLD.sequence OR (NEW.uid = OLD.uid AND OLD.method = 'CANCEL' AND NEW.method = 'REQUEST')\n" \
+	"BEGIN SELECT RAISE(ABORT, 'an invite''s SEQUENCE only goes up, and a cancelled invite is not requested again'); END"
 #define T_STAGES_NO_DELETE \
 	"CREATE TRIGGER stages_no_delete BEFORE DELETE ON stages\n" \
 	"BEGIN SELECT RAISE(ABORT, 'stages are never deleted'); END"
+
+/* The list's counts follow every change of a list key (migration 8). */
+#define T_LIST_COUNTS_ON_INSERT \
+	"CREATE TRIGGER list_counts_on_insert AFTER INSERT ON disputes\n" \
+	"WHEN NEW.list_key IS NOT NULL BEGIN\n" \
+	"	INSERT INTO list_counts(prefix, n) VALUES (" LIST_PREFIX("NEW.list_key") ", 1)\n" \
+	"		ON CONFLICT(prefix) DO UPDATE SET n = n + 1;\n" \
+	"END"
+#define T_LIST_COUNTS_ON_UPDATE \
+	"CREATE TRIGGER list_counts_on_update AFTER UPDATE OF list_key ON disputes\n" \
+	"WHEN NEW.list_key IS NOT OLD.list_key BEGIN\n" \
+	"	UPDATE list_counts SET n = n - 1\n" \
+	"		WHERE OLD.list_key IS NOT NULL AND prefix = " LIST_PREFIX("OLD.list_key") ";\n" \
+	"	INSERT INTO list_counts(prefix, n) SELECT " LIST_PREFIX("NEW.list_key") ", 1\n" \
+	"		WHERE NEW.list_key IS NOT NULL ON CONFLICT(prefix) DO UPDATE SET n = n + 1;\n" \
+	"END"
+
+/* The board's counts of deadlines by day follow every change of a running
+ * deadline (migration 10): what leaves a day is taken off, what comes is
+ * added, as the deadlines view lists them (a stage's while it runs; the
+ * whole process and the day's `inform` while the dispute is open). */
+#define DL_COUNT_ADD(day, minute, kind, when) \
+	"	INSERT INTO deadline_counts(day, minute, kind, n) SELECT " day ", " minute ", '" kind "', 1\n" \
+	"		WHERE " when " ON CONFLICT(day, minute, kind) DO UPDATE SET n = n + 1;\n"
+#define DL_COUNT_TAKE(day, minute, kind, when) \
+	"	UPDATE deadline_counts SET n = n - 1\n" \
+	"		WHERE " when " AND day = " day " AND minute = " minute " AND kind = '" kind "';\n"
+#define T_DEADLINE_COUNTS_ON_STAGE_INSERT \
+	"CREATE TRIGGER deadline_counts_on_stage_insert AFTER INSERT ON stages\n" \
+	"WHEN NEW.ended IS NULL BEGIN\n" \
+	DL_COUNT_ADD("NEW.due", "coalesce(NEW.due_minute, 1440)", "stage", "NEW.due IS NOT NULL") \
+	DL_COUNT_ADD("NEW.follow_up", "1440", "follow-up", "NEW.due IS NULL AND NEW.follow_up IS NOT NULL") \
+	DL_COUNT_ADD("NEW.response_due", "1440", "response", "NEW.response_due IS NOT NULL") \
+	DL_COUNT_ADD("NEW.then_due", "coalesce(NEW.then_minute, 1440)", "then", "NEW.then_due IS NOT NULL") \
+	"END"
+#define T_DEADLINE_COUNTS_ON_STAGE_UPDATE \
+	"CREATE TRIGGER deadline_counts_on_stage_update\n" \
+	"AFTER UPDATE OF due, due_minute, follow_up, response_due, then_due, then_minute, ended ON stages BEGIN\n" \
+	DL_COUNT_TAKE("OLD.due", "coalesce(OLD.due_minute, 1440)", "stage", "OLD.ended IS NULL") \
+	DL_COUNT_TAKE("OLD.follow_up", "1440", "follow-up", "OLD.ended IS NULL AND OLD.due IS NULL") \
+	DL_COUNT_TAKE("OLD.response_due", "1440", "response", "OLD.ended IS NULL") \
+	DL_COUNT_TAKE("OLD.then_due", "coalesce(OLD.then_minute, 1440)", "then", "OLD.ended IS NULL") \
+	DL_COUNT_ADD("NEW.due", "coalesce(NEW.due_minute, 1440)", "stage", "NEW.ended IS NULL AND NEW.due IS NOT NULL") \
+	DL_COUNT_ADD("NEW.follow_up", "1440", "follow-up", \
+	             "NEW.ended IS NULL AND NEW.due IS NULL AND NEW.follow_up IS NOT NULL") \
+	DL_COUNT_ADD("NEW.response_due", "1440", "response", "NEW.ended IS NULL AND NEW.response_due IS NOT NULL") \
+	DL_COUNT_ADD("NEW.then_due", "coalesce(NEW.then_minute, 1440)", "then", \
+	             "NEW.ended IS NULL AND NEW.then_due IS NOT NULL") \
+	"END"
+#define T_DEADLINE_COUNTS_ON_DISPUTE_INSERT \
+	"CREATE TRIGGER deadline_counts_on_dispute_insert AFTER INSERT ON disputes\n" \
+	"WHEN NEW.status = 'open' BEGIN\n" \
+	DL_COUNT_ADD("NEW.process_due", "1440", "process", "NEW.process_due IS NOT NULL") \
+	DL_COUNT_ADD("NEW.inform_due", "1440", "inform", "NEW.inform_due IS NOT NULL") \
+	"END"
+#define T_DEADLINE_COUNTS_ON_DISPUTE_UPDATE \
+	"CREATE TRIGGER deadline_counts_on_dispute_update AFTER UPDATE OF status, process_due, inform_due ON disputes\n" \
+	"BEGIN\n" \
+	DL_COUNT_TAKE("OLD.process_due", "1440", "process", "OLD.status = 'open'") \
+	DL_COUNT_TAKE("OLD.inform_due", "1440", "inform", "OLD.status = 'open'") \
+	DL_COUNT_ADD("NEW.process_due", "1440", "process", "NEW.status = 'open' AND NEW.process_due IS NOT NULL") \
+	DL_COUNT_ADD("NEW.inform_due", "1440", "inform", "NEW.status = 'open' AND NEW.inform_due IS NOT NULL") \
+	"END"
+/* A day no deadline falls on any more is not kept. */
+#define T_DEADLINE_COUNTS_DROP \
+	"CREATE TRIGGER deadline_counts_drop AFTER UPDATE OF n ON deadline_counts\n" \
+	"WHEN NEW.n = 0 BEGIN\n" \
+	"	DELETE FROM deadline_counts WHERE day = NEW.day AND minute = NEW.minute AND kind = NEW.kind;\n" \
+	"END"
 
 static const struct {
 	const char *name, *sql;
@@ -107,6 +182,14 @@ static const struct {
 	{ "stages_no_delete", T_STAGES_NO_DELETE },
 	{ "disputes_keep_key", T_DISPUTES_KEEP_KEY },
 	{ "stages_keep_key", T_STAGES_KEEP_KEY },
+	{ "list_counts_on_insert", T_LIST_COUNTS_ON_INSERT },
+	{ "list_counts_on_update", T_LIST_COUNTS_ON_UPDATE },
+	{ "invites_forward", T_INVITES_FORWARD },
+	{ "deadline_counts_on_stage_insert", T_DEADLINE_COUNTS_ON_STAGE_INSERT },
+	{ "deadline_counts_on_stage_update", T_DEADLINE_COUNTS_ON_STAGE_UPDATE },
+	{ "deadline_counts_on_dispute_insert", T_DEADLINE_COUNTS_ON_DISPUTE_INSERT },
+	{ "deadline_counts_on_dispute_update", T_DEADLINE_COUNTS_ON_DISPUTE_UPDATE },
+	{ "deadline_counts_drop", T_DEADLINE_COUNTS_DROP },
 };
 
 /* The schema, one migration per version: migrations[i] takes version i to
@@ -239,17 +322,53 @@ static const char *const migrations[] = {
 	"ALTER TABLE records ADD COLUMN hash BLOB;\n"
 	"CREATE UNIQUE INDEX records_hash ON records(hash);\n"
 	"DROP TRIGGER records_no_update;\n",
-	/* 8 (numbered 9 where another branch takes 8: the coordinator
-	 * renumbers it at the merge): protocols as the partnerships wrote
-	 * them.  A stage keeps the route it follows and its number on it (a
+	/* 8: how many disputes the list holds on each day of its order, kept
+	 * by triggers, so the board's and the list's counts add up a few
+	 * days instead of reading every open dispute (store_count). */
+	"CREATE TABLE list_counts (\n"
+	"	prefix TEXT PRIMARY KEY,\n"
+	"	n INTEGER NOT NULL CHECK (n >= 0)\n"
+	") WITHOUT ROWID;\n"
+	"INSERT INTO list_counts(prefix, n) SELECT " LIST_PREFIX("list_key") ", count(*) FROM disputes\n"
+	"	WHERE list_key IS NOT NULL GROUP BY 1;\n"
+	T_LIST_COUNTS_ON_INSERT ";\n"
+	T_LIST_COUNTS_ON_UPDATE ";\n"
+	/* The running stages with a time of day (an urgent review due at
+	 * 16:30): which of a day's deadlines have passed at a given minute. */
+	"CREATE INDEX stages_timed ON stages(due, due_minute) WHERE due_minute IS NOT NULL AND ended IS NULL;\n"
+	/* Reports read the disputes opened in a period, in that order. */
+	"CREATE INDEX disputes_opened ON disputes(opened, reference);\n",
+	/* 9: the invite lifecycle: what each attendee of each stage was last
+	 * sent (UID, SEQUENCE, REQUEST or CANCEL, the deadline it carried) and
+	 * their last answer.  Derived from the journal: every row is the sum
+	 * of the "invite." lines of the events that sent an invite or took in
+	 * a reply, and verify replays it. */
+	"CREATE TABLE invites (\n"
+	"	dispute_id INTEGER NOT NULL REFERENCES disputes(id),\n"
+	"	stage INTEGER NOT NULL CHECK (stage >= 1),\n"
+	"	attendee TEXT NOT NULL COLLATE NOCASE CHECK (attendee <> ''),\n"
+	"	contact_id INTEGER REFERENCES contacts(id),\n"
+	"	uid TEXT NOT NULL CHECK (uid <> ''),\n"
+	"	sequence INTEGER NOT NULL CHECK (sequence >= 0),\n"
+	"	method TEXT NOT NULL CHECK (method IN ('REQUEST', 'CANCEL')),\n"
+	"	due TEXT CHECK (due " ISO_DATE "),\n"
+	"	due_minute INTEGER CHECK (due_minute BETWEEN 0 AND 1439),\n"
+	"	partstat TEXT CHECK (partstat IN ('ACCEPTED', 'DECLINED', 'TENTATIVE')),\n"
+	"	proposed TEXT CHECK (proposed " ISO_DATE "),\n"
+	"	proposed_minute INTEGER CHECK (proposed_minute BETWEEN 0 AND 1439),\n"
+	"	PRIMARY KEY (dispute_id, stage, attendee)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE INDEX invites_uid ON invites(uid);\n"
+	T_INVITES_FORWARD ";\n",
+	/* 10: protocols as the partnerships wrote them.  A stage keeps the route it follows and its number on it (a
 	 * dispute can change route and be reopened, so its place in the
 	 * history is no longer its stage number), its second timescale, its
 	 * sub-deadline and its follow-up; a dispute keeps its whole-process
 	 * deadline, the day the urgent route's `inform` is due, and the day
 	 * it was referred to the partnership body.  Older stages follow the
 	 * dispute's route (0) at their place (0), as they always did.  The
-	 * derived due date becomes the soonest running deadline, and the
-	 * deadlines view lists them for the board.  The open disputes' whole
+	 * derived due date becomes the soonest running deadline, with its time
+	 * of day (current_minute), and the deadlines view lists them.  The open disputes' whole
 	 * process is worked out from their protocols, which the store does not
 	 * read: meta 'upgrade-process' asks the service to, journalled, at
 	 * its first write open (svc_upgrade in service.c). */
@@ -263,6 +382,7 @@ static const char *const migrations[] = {
 	"ALTER TABLE disputes ADD COLUMN inform_due TEXT CHECK (inform_due " ISO_DATE ");\n"
 	"ALTER TABLE disputes ADD COLUMN referred TEXT CHECK (referred " ISO_DATE ");\n"
 	"ALTER TABLE disputes ADD COLUMN referred_to TEXT;\n"
+	"ALTER TABLE disputes ADD COLUMN current_minute INTEGER CHECK (current_minute BETWEEN 0 AND 1439);\n"
 	"DROP TRIGGER disputes_derive_on_stage_insert;\n"
 	"DROP TRIGGER disputes_derive_on_stage_update;\n"
 	"DROP TRIGGER disputes_derive_on_close;\n"
@@ -288,15 +408,40 @@ static const char *const migrations[] = {
 	"		WHERE d.status = 'open' AND d.inform_due IS NOT NULL\n"
 	"	UNION ALL SELECT d.id, 'none', NULL, NULL FROM disputes d\n"
 	"		WHERE d.status = 'open' AND d.current_due IS NULL;\n"
-	"CREATE INDEX stages_running ON stages(due) WHERE ended IS NULL;\n"
+	/* An index a kind, in the board's order: by date, a time of day
+	 * before the whole day, then by dispute (the key that follows); and
+	 * the open disputes whose soonest deadline has a time of day, so that
+	 * those passed today are counted from it (replacing migration 8's
+	 * stages_timed, which knew the stages' times alone). */
+	"CREATE INDEX stages_running ON stages(due, coalesce(due_minute, 1440)) WHERE ended IS NULL;\n"
 	"CREATE INDEX stages_follow_up ON stages(follow_up) WHERE ended IS NULL AND follow_up IS NOT NULL;\n"
 	"CREATE INDEX stages_response ON stages(response_due) WHERE ended IS NULL AND response_due IS NOT NULL;\n"
-	"CREATE INDEX stages_then ON stages(then_due) WHERE ended IS NULL AND then_due IS NOT NULL;\n"
+	"CREATE INDEX stages_then ON stages(then_due, coalesce(then_minute, 1440))\n"
+	"	WHERE ended IS NULL AND then_due IS NOT NULL;\n"
 	"CREATE INDEX disputes_process ON disputes(process_due) WHERE status = 'open' AND process_due IS NOT NULL;\n"
 	"CREATE INDEX disputes_inform ON disputes(inform_due) WHERE status = 'open' AND inform_due IS NOT NULL;\n"
+	"CREATE INDEX disputes_timed ON disputes(current_due, current_minute) WHERE current_minute IS NOT NULL;\n"
+	"DROP INDEX stages_timed;\n"
+	/* How many running deadlines fall at each time, by kind: the day and
+	 * the time of day (1440: the whole day), kept by triggers (none kept
+	 * at zero).  The board counts each of its buckets from a few rows of
+	 * it, never from every open dispute. */
+	"CREATE TABLE deadline_counts (\n"
+	"	day TEXT NOT NULL CHECK (day " ISO_DATE "),\n"
+	"	minute INTEGER NOT NULL CHECK (minute BETWEEN 0 AND 1440),\n"
+	"	kind TEXT NOT NULL CHECK (kind IN ('stage', 'follow-up', 'response', 'then', 'process', 'inform')),\n"
+	"	n INTEGER NOT NULL CHECK (n >= 0),\n"
+	"	PRIMARY KEY (day, minute, kind)\n"
+	") WITHOUT ROWID;\n"
+	"INSERT INTO deadline_counts(day, minute, kind, n) SELECT due, coalesce(minute, 1440), kind, count(*)\n"
+	"	FROM deadlines WHERE due IS NOT NULL GROUP BY 1, 2, 3;\n"
+	T_DEADLINE_COUNTS_ON_STAGE_INSERT ";\n"
+	T_DEADLINE_COUNTS_ON_STAGE_UPDATE ";\n"
+	T_DEADLINE_COUNTS_ON_DISPUTE_INSERT ";\n"
+	T_DEADLINE_COUNTS_ON_DISPUTE_UPDATE ";\n"
+	T_DEADLINE_COUNTS_DROP ";\n"
 	"INSERT INTO meta(key, value) VALUES ('upgrade-process', 'pending');\n",
 };
-
 
 /* SQL run after a migration's C step (NULL: none). */
 static const char migration_7_after[] =
@@ -423,7 +568,8 @@ long long store_statements(const struct store *s)
 
 static enum status connect_db(struct store *s, struct error *err)
 {
-	int flags = s->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+	/* One connection, one thread: SQLite's own mutexes are not needed. */
+	int flags = (s->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX;
 	char *name = s->path;
 	int rc;
 
@@ -712,9 +858,11 @@ void store_close(struct store *s)
 {
 	if (!s)
 		return;
-	/* Every statement is finalized where it was prepared, so this cannot
-	 * fail with SQLITE_BUSY. */
+	/* Every statement is finalized where it was prepared, or kept in the
+	 * cache and finalized here, so this cannot fail with SQLITE_BUSY. */
+	db_cache_clear(s);
 	sqlite3_close(s->db);
+	free(s->anchor.sig);
 	free(s->path);
 	free(s->altered);
 	free(s);

@@ -26,7 +26,7 @@ static enum status stages_write(struct store *s, const struct dispute *d, struct
 	sqlite3_stmt *st = NULL;
 	enum status rc;
 
-	if ((rc = db_prepare(s, sql, &st, err)) != ST_OK)
+	if ((rc = db_cached(s, sql, &st, err)) != ST_OK)
 		goto out;
 	for (size_t i = 0; i < d->nstages; i++) {
 		const struct stage *g = &d->stages[i];
@@ -58,7 +58,7 @@ static enum status stages_write(struct store *s, const struct dispute *d, struct
 			goto out;
 	}
 out:
-	sqlite3_finalize(st);
+	db_keep(s, st);
 	return rc;
 }
 
@@ -85,7 +85,7 @@ static enum status next_reference(struct store *s, long opened, char ref[16], st
 	date_to_ymd(opened, &y, &m, &dd);
 	snprintf(lo, sizeof(lo), "D-%04d-", y);
 	snprintf(hi, sizeof(hi), "D-%04d.", y);       /* '.' sorts just after '-' */
-	if ((rc = db_prepare(s, sql, &st, err)) != ST_OK)
+	if ((rc = db_cached(s, sql, &st, err)) != ST_OK)
 		goto out;
 	bind_text(st, 1, lo, &brc);
 	bind_text(st, 2, hi, &brc);
@@ -100,15 +100,15 @@ static enum status next_reference(struct store *s, long opened, char ref[16], st
 		goto out;
 	}
 	snprintf(ref, 16, "D-%04d-%04lld", y, next);
-	sqlite3_finalize(st);
+	db_keep(s, st);
 	st = NULL;
-	if ((rc = db_prepare(s, bump, &st, err)) != ST_OK)
+	if ((rc = db_cached(s, bump, &st, err)) != ST_OK)
 		goto out;
 	bind_text(st, 1, lo, &brc);
 	bind_int(st, 2, next + 1, &brc);
 	rc = db_done(s, st, brc, "cannot number the dispute", err);
 out:
-	sqlite3_finalize(st);
+	db_keep(s, st);
 	return rc;
 }
 
@@ -135,7 +135,7 @@ enum status store_dispute_insert(struct store *s, struct dispute *d, struct erro
 	if ((rc = store_agency_ensure(s, d->raised_by, &raised, &d->raised_by, err)) != ST_OK ||
 	    (rc = store_agency_ensure(s, d->against, &against, &d->against, err)) != ST_OK ||
 	    (rc = next_reference(s, d->opened, ref, err)) != ST_OK ||
-	    (rc = db_prepare(s, sql, &st, err)) != ST_OK)
+	    (rc = db_cached(s, sql, &st, err)) != ST_OK)
 		goto out;
 	bind_text(st, 1, ref, &brc);
 	bind_text(st, 2, d->protocol, &brc);
@@ -160,7 +160,7 @@ enum status store_dispute_insert(struct store *s, struct dispute *d, struct erro
 	d->id = sqlite3_last_insert_rowid(s->db);
 	rc = stages_write(s, d, err);
 out:
-	sqlite3_finalize(st);
+	db_keep(s, st);
 	rc = change_end(s, own, rc, err);
 	if (rc == ST_OK)
 		memcpy(d->reference, ref, sizeof(d->reference));
@@ -182,7 +182,7 @@ enum status store_dispute_update(struct store *s, const struct dispute *d, struc
 
 	if ((rc = change_begin(s, &own, err)) != ST_OK)
 		return rc;
-	if ((rc = db_prepare(s, sql, &st, err)) != ST_OK)
+	if ((rc = db_cached(s, sql, &st, err)) != ST_OK)
 		goto out;
 	bind_int(st, 1, d->id, &brc);
 	bind_text(st, 2, dispute_status_name(d->status), &brc);
@@ -203,7 +203,7 @@ enum status store_dispute_update(struct store *s, const struct dispute *d, struc
 	}
 	rc = stages_write(s, d, err);
 out:
-	sqlite3_finalize(st);
+	db_keep(s, st);
 	return change_end(s, own, rc, err);
 }
 
@@ -242,6 +242,37 @@ static enum status dispute_from_row(struct store *s, sqlite3_stmt *st, struct di
 	return ST_OK;
 }
 
+/* STAGES_SELECT as one string, known by its address to db_cached; and
+ * as migration 7's C step reads the stages, before migration 10. */
+static const char stages_select[] = STAGES_SELECT;
+static const char stages_select_7[] = STAGES_SELECT_7;
+
+/* Fills g from the stage columns of a row, starting at column c. */
+static bool stage_from_row(sqlite3_stmt *st, int c, struct stage *g)
+{
+	bool bad = false;
+
+	g->number = sqlite3_column_int(st, c);
+	g->started = col_date(st, c + 1, &bad);
+	g->due = col_date(st, c + 2, &bad);
+	g->due_minute = col_minute(st, c + 3);
+	g->due_agreed = sqlite3_column_int(st, c + 4) != 0;
+	g->due_reason = col_dup(st, c + 5);
+	g->ended = col_date(st, c + 6, &bad);
+	if (!stage_end_parse((const char *)sqlite3_column_text(st, c + 7), &g->how))
+		bad = true;
+	g->sequence = sqlite3_column_int(st, c + 8);
+	g->contact_id = sqlite3_column_int64(st, c + 9);
+	g->limit_due = col_date(st, c + 10, &bad);
+	g->route = sqlite3_column_int(st, c + 11);
+	g->step = sqlite3_column_int(st, c + 12);
+	g->response_due = col_date(st, c + 13, &bad);
+	g->then_due = col_date(st, c + 14, &bad);
+	g->then_minute = col_minute(st, c + 15);
+	g->follow_up = col_date(st, c + 16, &bad);
+	return !bad;
+}
+
 /* Loads d's stages with st, a prepared STAGES_SELECT reused across calls. */
 static enum status stages_load(struct store *s, sqlite3_stmt *st, struct dispute *d, struct error *err)
 {
@@ -252,30 +283,10 @@ static enum status stages_load(struct store *s, sqlite3_stmt *st, struct dispute
 	bind_int(st, 1, d->id, &brc);
 	while ((src = brc == SQLITE_OK ? sqlite3_step(st) : brc) == SQLITE_ROW) {
 		struct stage *g;
-		const char *how = (const char *)sqlite3_column_text(st, 7);
-		bool bad = false;
 
 		d->stages = xrealloc(d->stages, (d->nstages + 1) * sizeof(*d->stages));
 		g = &d->stages[d->nstages++];
-		g->number = sqlite3_column_int(st, 0);
-		g->started = col_date(st, 1, &bad);
-		g->due = col_date(st, 2, &bad);
-		g->due_minute = col_minute(st, 3);
-		g->due_agreed = sqlite3_column_int(st, 4) != 0;
-		g->due_reason = col_dup(st, 5);
-		g->ended = col_date(st, 6, &bad);
-		if (!stage_end_parse(how, &g->how))
-			bad = true;
-		g->sequence = sqlite3_column_int(st, 8);
-		g->contact_id = sqlite3_column_int64(st, 9);
-		g->limit_due = col_date(st, 10, &bad);
-		g->route = sqlite3_column_int(st, 11);
-		g->step = sqlite3_column_int(st, 12);
-		g->response_due = col_date(st, 13, &bad);
-		g->then_due = col_date(st, 14, &bad);
-		g->then_minute = col_minute(st, 15);
-		g->follow_up = col_date(st, 16, &bad);
-		if (bad) {
+		if (!stage_from_row(st, 0, g)) {
 			rc = error_set(err, ST_DB, "%s: stage %d of %s holds a value this program cannot read",
 			               s->path, g->number, d->reference);
 			break;
@@ -296,7 +307,7 @@ static enum status dispute_load_by(struct store *s, const char *sql, const char 
 	enum status rc;
 	int brc = SQLITE_OK, src;
 
-	if ((rc = db_prepare(s, sql, &st, err)) != ST_OK)
+	if ((rc = db_cached(s, sql, &st, err)) != ST_OK)
 		goto out;
 	if (key_text)
 		bind_text(st, 1, key_text, &brc);
@@ -313,12 +324,12 @@ static enum status dispute_load_by(struct store *s, const char *sql, const char 
 		goto out;
 	}
 	if ((rc = dispute_from_row(s, st, d, err)) != ST_OK ||
-	    (rc = db_prepare(s, s->version < SCHEMA_DEADLINES ? STAGES_SELECT_7 : STAGES_SELECT, &sst, err)) != ST_OK)
+	    (rc = db_cached(s, s->version < SCHEMA_DEADLINES ? stages_select_7 : stages_select, &sst, err)) != ST_OK)
 		goto out;
 	rc = stages_load(s, sst, d, err);
 out:
-	sqlite3_finalize(sst);
-	sqlite3_finalize(st);
+	db_keep(s, sst);
+	db_keep(s, st);
 	if (rc != ST_OK)
 		dispute_free(d);
 	return rc;
@@ -340,21 +351,79 @@ enum status store_dispute_load_id(struct store *s, long long id, struct dispute 
 
 /* ---- listing ---- */
 
-/* Appends the WHERE clause for f; the SQL is only ever these fixed
- * fragments, every value is bound by bind_filter. */
-static void filter_where(struct sb *sql, const struct list_filter *f)
+/* Every filter on a dispute's status and running due date is a slice
+ * [lo, hi) of the list's order key (disputes.list_key: '0' and the due date
+ * for open ones, none last; '1' and the inverted closing date for closed
+ * ones), so a page of the list or the board reads one slice of the index
+ * disputes_list, in order, and stops at its LIMIT. */
+struct key_range {
+	char lo[16], hi[16];
+};
+
+static void range_raise(char *lo, const char *v)
 {
-	sb_append(sql, " WHERE 1");
-	if (f->which == LIST_OPEN)
-		sb_append(sql, " AND d.status = 'open'");
-	else if (f->which == LIST_CLOSED)
-		sb_append(sql, " AND d.status <> 'open'");
-	if (f->due_before != DATE_NONE)
-		sb_append(sql, " AND d.status = 'open' AND d.current_due < :due_before");
+	if (strcmp(v, lo) > 0)
+		snprintf(lo, 16, "%s", v);
+}
+
+static void range_lower(char *hi, const char *v)
+{
+	if (strcmp(v, hi) < 0)
+		snprintf(hi, 16, "%s", v);
+}
+
+static void range_day(char out[16], long day)
+{
+	char d[11];
+
+	snprintf(out, 16, "0%s", date_format(day, d));
+}
+
+static void key_range(const struct list_filter *f, struct key_range *r)
+{
+	char b[16];
+
+	snprintf(r->lo, sizeof(r->lo), "0");
+	snprintf(r->hi, sizeof(r->hi), "2");
+	if (f->which == LIST_OPEN || f->due_from != DATE_NONE || f->due_before != DATE_NONE ||
+	    f->overdue_on != DATE_NONE)
+		range_lower(r->hi, "1");
+	if (f->which == LIST_CLOSED)
+		range_raise(r->lo, "1");
+	if (f->due_from != DATE_NONE) {
+		range_day(b, f->due_from);
+		range_raise(r->lo, b);
+	}
+	if (f->due_before != DATE_NONE) {
+		range_day(b, f->due_before);
+		range_lower(r->hi, b);
+	}
+	if (f->overdue_on != DATE_NONE && !f->overdue_not) {
+		range_day(b, f->overdue_on + 1);
+		range_lower(r->hi, b);
+	}
+}
+
+/* Whether the filter needs the agencies' names (a search, the agency order). */
+static bool needs_agencies(const struct list_filter *f)
+{
+	return (f->search && *f->search) || f->order == ORDER_AGENCY;
+}
+
+/* Appends the WHERE clause for f on disputes d (and agencies ra and ag
+ * for a search); the SQL is only ever these fixed fragments, every value
+ * is bound by bind_filter.  filter_where: with the FROM clause it needs. */
+static void filter_cond(struct sb *sql, const struct list_filter *f)
+{
+	sb_append(sql, " WHERE d.list_key >= :lo AND d.list_key < :hi");
+	/* A timed deadline earlier on the day has passed too (an urgent
+	 * review due at 09:00, the line managers' 24 hours of a `then`
+	 * step): the soonest deadline's time of day, kept beside its date. */
 	if (f->overdue_on != DATE_NONE)
-		sb_append(sql, " AND d.status = 'open' AND (d.current_due < :overdue_on OR (d.current_due = :overdue_on"
-		          " AND EXISTS (SELECT 1 FROM deadlines x WHERE x.dispute_id = d.id AND x.kind <> 'inform'"
-		          " AND x.due = :overdue_on AND x.minute <= :overdue_minute)))");
+		sb_append(sql, f->overdue_not ? " AND NOT" : " AND");
+	if (f->overdue_on != DATE_NONE)
+		sb_append(sql, " (d.list_key < :overdue_key OR (d.current_due = :overdue_on"
+		          " AND coalesce(d.current_minute, 1440) <= coalesce(:overdue_minute, -1)))");
 	if (f->protocol)
 		sb_append(sql, " AND d.protocol = :protocol COLLATE NOCASE");
 	/* instr() on case-folded text: a plain substring match, so "50%"
@@ -365,6 +434,12 @@ static void filter_where(struct sb *sql, const struct list_filter *f)
 		          " OR instr(dispute_fold(d.summary), :pat)"
 		          " OR EXISTS (SELECT 1 FROM records r WHERE r.dispute_id = d.id"
 		          " AND instr(dispute_fold(r.text), :pat)))");
+}
+
+static void filter_where(struct sb *sql, const struct list_filter *f)
+{
+	sb_append(sql, needs_agencies(f) ? DISPUTE_FROM : " FROM disputes d");
+	filter_cond(sql, f);
 }
 
 /* SQL function dispute_fold(text): text_fold for searches. */
@@ -385,12 +460,21 @@ void sql_fold(sqlite3_context *cx, int argc, sqlite3_value **argv)
 
 static int bind_filter(sqlite3_stmt *st, const struct list_filter *f)
 {
+	struct key_range r;
 	int brc = SQLITE_OK;
 
-	bind_named_date(st, ":due_before", f->due_before, &brc);
+	key_range(f, &r);
+	bind_named_text(st, ":lo", r.lo, &brc);
+	bind_named_text(st, ":hi", r.hi, &brc);
 	bind_named_date(st, ":overdue_on", f->overdue_on, &brc);
-	if (f->overdue_on != DATE_NONE)
+	if (f->overdue_on != DATE_NONE) {
+		char key[16];
+
+		/* Due before the day: the key alone says so, from the index. */
+		range_day(key, f->overdue_on);
+		bind_named_text(st, ":overdue_key", key, &brc);
 		bind_minute(st, sqlite3_bind_parameter_index(st, ":overdue_minute"), f->overdue_minute, &brc);
+	}
 	bind_named_text(st, ":protocol", f->protocol, &brc);
 	if (f->search && *f->search) {
 		char *pat = text_fold(f->search);
@@ -418,66 +502,224 @@ static const char *order_sql(enum list_order order)
 	}
 }
 
+/* What identifies a filter's list, for the anchor: the same text, the same
+ * list. */
+static char *filter_sig(const struct list_filter *f)
+{
+	return xasprintf("%d %ld %ld %ld %d %d %d %s %s", (int)f->which, f->due_from, f->due_before, f->overdue_on,
+	                 f->overdue_minute, (int)f->overdue_not, (int)f->order, f->protocol ? f->protocol : "",
+	                 f->search ? f->search : "");
+}
+
+/* Whether nothing has been written to the file since the anchor was set,
+ * by this connection or another: positions in the list are as they were. */
+static bool anchor_valid(struct store *s, const char *sig)
+{
+	static const char sql[] = "PRAGMA data_version";
+	sqlite3_stmt *st = NULL;
+	struct error ignored;
+	long long version = -1;
+
+	if (!s->anchor.sig || strcmp(s->anchor.sig, sig) != 0 ||
+	    s->anchor.changes != sqlite3_total_changes64(s->db))
+		return false;
+	if (db_cached(s, sql, &st, &ignored) != ST_OK)
+		return false;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		version = sqlite3_column_int64(st, 0);
+	db_keep(s, st);
+	return version == s->anchor.version;
+}
+
+static void anchor_set(struct store *s, char *sig, const char *key, int at)
+{
+	static const char sql[] = "PRAGMA data_version";
+	sqlite3_stmt *st = NULL;
+	struct error ignored;
+
+	free(s->anchor.sig);
+	s->anchor.sig = sig;
+	snprintf(s->anchor.key, sizeof(s->anchor.key), "%s", key);
+	s->anchor.at = at;
+	s->anchor.changes = sqlite3_total_changes64(s->db);
+	s->anchor.version = -1;
+	if (db_cached(s, sql, &st, &ignored) == ST_OK && sqlite3_step(st) == SQLITE_ROW)
+		s->anchor.version = sqlite3_column_int64(st, 0);
+	db_keep(s, st);
+}
+
+/* The order key of the dispute at position `at` of f's list (sorted by
+ * due date), counted from the nearer of the list's start and the anchor
+ * (the first row of the window read last, when nothing has been written
+ * since): a move through the list costs the rows moved over, read from
+ * the index alone, not every row before them.  *key is "" when there is
+ * no such row. */
+static enum status window_start(struct store *s, const struct list_filter *f, int at, char key[48],
+                                struct error *err)
+{
+	struct sb sql = {0};
+	sqlite3_stmt *st = NULL;
+	char *sig = filter_sig(f);
+	const char *from = NULL;
+	enum status rc = ST_OK;
+	int skip = at, brc, src;
+	bool back = false;
+
+	key[0] = '\0';
+	if (anchor_valid(s, sig) && abs(at - s->anchor.at) < at) {
+		from = s->anchor.key;
+		back = at < s->anchor.at;
+		skip = back ? s->anchor.at - at - 1 : at - s->anchor.at;
+	}
+	sb_append(&sql, "SELECT d.list_key");
+	filter_where(&sql, f);
+	if (from)
+		sb_append(&sql, back ? " AND d.list_key < :from ORDER BY d.list_key DESC"
+		                     : " AND d.list_key >= :from ORDER BY d.list_key");
+	else
+		sb_append(&sql, " ORDER BY d.list_key");
+	sb_append(&sql, " LIMIT 1 OFFSET :skip");
+	if ((rc = db_prepare(s, sql.s, &st, err)) != ST_OK)
+		goto out;
+	brc = bind_filter(st, f);
+	bind_named_text(st, ":from", from, &brc);
+	bind_int(st, sqlite3_bind_parameter_index(st, ":skip"), skip, &brc);
+	src = db_step(st, brc);
+	if (src == SQLITE_ROW) {
+		snprintf(key, 48, "%s", (const char *)sqlite3_column_text(st, 0));
+		anchor_set(s, sig, key, at);
+		sig = NULL;
+	} else if (src != SQLITE_DONE) {
+		rc = db_fail(s, src, "cannot list the disputes", err);
+	}
+out:
+	sqlite3_finalize(st);
+	free(sql.s);
+	free(sig);
+	return rc;
+}
+
+
+/* Steps st, a statement of DISPUTE_COLS and STAGE_COLS (the binds before
+ * it gave brc), handing fn each dispute with its stages: the rows of a
+ * dispute come together, one a stage (or one with NULL stage columns). */
+enum status disputes_stream(struct store *s, sqlite3_stmt *st, int brc, dispute_fn fn, void *ctx,
+                            struct error *err)
+{
+	struct dispute d;
+	enum status rc = ST_OK;
+	bool have = false;
+	int src;
+
+	dispute_init(&d);
+	while ((src = brc == SQLITE_OK ? sqlite3_step(st) : brc) == SQLITE_ROW) {
+		long long id = sqlite3_column_int64(st, 0);
+
+		if (have && id != d.id) {
+			int stop = fn(&d, ctx);
+
+			dispute_free(&d);
+			have = false;
+			if (stop)
+				goto out;
+		}
+		if (!have) {
+			if ((rc = dispute_from_row(s, st, &d, err)) != ST_OK)
+				goto out;
+			have = true;
+		}
+		if (sqlite3_column_type(st, STAGE_FIRST) != SQLITE_NULL) {
+			struct stage *g;
+
+			d.stages = xrealloc(d.stages, (d.nstages + 1) * sizeof(*d.stages));
+			g = &d.stages[d.nstages++];
+			if (!stage_from_row(st, STAGE_FIRST, g)) {
+				rc = error_set(err, ST_DB, "%s: stage %d of %s holds a value this program cannot read",
+				               s->path, g->number, d.reference);
+				goto out;
+			}
+		}
+	}
+	if (src != SQLITE_DONE) {
+		rc = db_fail(s, src, "cannot list the disputes", err);
+		goto out;
+	}
+	if (have)
+		fn(&d, ctx);
+out:
+	dispute_free(&d);
+	return rc;
+}
+
+/* The disputes of f with their stages, in one read: each row is a dispute
+ * with one of its stages (or none), in the list's order, then by stage. */
 enum status store_list(struct store *s, const struct list_filter *f, dispute_fn fn, void *ctx,
                        struct error *err)
 {
 	struct list_filter all;
 	struct sb sql = {0};
-	sqlite3_stmt *st = NULL, *sst = NULL;
-	struct dispute d;
-	enum status rc;
-	int brc, src;
+	sqlite3_stmt *st = NULL;
+	char start[48] = "";
+	enum status rc = ST_OK;
+	bool windowed, keyed;
+	int brc;
 
 	if (!f) {
 		list_filter_init(&all);
 		f = &all;
 	}
-	dispute_init(&d);
-	sb_append(&sql, "SELECT " DISPUTE_COLS DISPUTE_FROM);
-	filter_where(&sql, f);
+	windowed = f->limit > 0 || f->offset > 0;
+	keyed = f->order == ORDER_DUE && f->offset > 0;
+	if (keyed) {
+		if ((rc = window_start(s, f, f->offset, start, err)) != ST_OK)
+			goto out;
+		if (!*start)
+			goto out;       /* past the end */
+	}
+	sb_append(&sql, "SELECT " DISPUTE_COLS ", " STAGE_COLS);
+	if (windowed) {
+		/* The window's disputes first, from the index (order and
+		 * LIMIT there), then their names and stages. */
+		sb_append(&sql, " FROM (SELECT d.id");
+		filter_where(&sql, f);
+		if (keyed)
+			sb_append(&sql, " AND d.list_key >= :start");
+		sb_append(&sql, order_sql(f->order));
+		sb_append(&sql, keyed ? " LIMIT :limit) w" : " LIMIT :limit OFFSET :offset) w");
+		sb_append(&sql, " JOIN disputes d ON d.id = w.id JOIN agencies ra ON ra.id = d.raised_by"
+		          " JOIN agencies ag ON ag.id = d.against");
+	} else {
+		sb_append(&sql, DISPUTE_FROM);
+	}
+	sb_append(&sql, " LEFT JOIN stages g ON g.dispute_id = d.id");
+	if (!windowed)
+		filter_cond(&sql, f);
 	sb_append(&sql, order_sql(f->order));
-	sb_append(&sql, " LIMIT :limit OFFSET :offset");
-	if ((rc = db_prepare(s, sql.s, &st, err)) != ST_OK ||
-	    (rc = db_prepare(s, STAGES_SELECT, &sst, err)) != ST_OK)
+	sb_append(&sql, ", g.number");
+	if ((rc = db_prepare(s, sql.s, &st, err)) != ST_OK)
 		goto out;
 	brc = bind_filter(st, f);
-	bind_int(st, sqlite3_bind_parameter_index(st, ":limit"), f->limit > 0 ? f->limit : -1, &brc);
-	bind_int(st, sqlite3_bind_parameter_index(st, ":offset"), f->offset > 0 ? f->offset : 0, &brc);
-	while ((src = brc == SQLITE_OK ? sqlite3_step(st) : brc) == SQLITE_ROW) {
-		int stop;
-
-		if ((rc = dispute_from_row(s, st, &d, err)) != ST_OK ||
-		    (rc = stages_load(s, sst, &d, err)) != ST_OK)
-			goto out;
-		stop = fn(&d, ctx);
-		dispute_free(&d);
-		if (stop)
-			goto out;
-	}
-	if (src != SQLITE_DONE)
-		rc = db_fail(s, src, "cannot list the disputes", err);
+	bind_named_text(st, ":start", keyed ? start : NULL, &brc);
+	if (windowed)
+		bind_int(st, sqlite3_bind_parameter_index(st, ":limit"), f->limit > 0 ? f->limit : -1, &brc);
+	if (windowed && !keyed)
+		bind_int(st, sqlite3_bind_parameter_index(st, ":offset"), f->offset > 0 ? f->offset : 0, &brc);
+	rc = disputes_stream(s, st, brc, fn, ctx, err);
 out:
-	dispute_free(&d);
-	sqlite3_finalize(sst);
 	sqlite3_finalize(st);
 	free(sql.s);
 	return rc;
 }
 
-enum status store_count(struct store *s, const struct list_filter *f, int *out, struct error *err)
+/* Counts f's disputes from the index. */
+static enum status count_index(struct store *s, const struct list_filter *f, int *out, struct error *err)
 {
-	struct list_filter all;
 	struct sb sql = {0};
 	sqlite3_stmt *st = NULL;
 	enum status rc;
 	int brc, src;
 
-	*out = 0;
-	if (!f) {
-		list_filter_init(&all);
-		f = &all;
-	}
-	sb_append(&sql, "SELECT count(*)" DISPUTE_FROM);
+	sb_append(&sql, "SELECT count(*)");
 	filter_where(&sql, f);
 	if ((rc = db_prepare(s, sql.s, &st, err)) != ST_OK)
 		goto out;
@@ -487,13 +729,118 @@ enum status store_count(struct store *s, const struct list_filter *f, int *out, 
 		rc = db_fail(s, src, "cannot count the disputes", err);
 		goto out;
 	}
-	*out = sqlite3_column_int(st, 0);
+	*out += sqlite3_column_int(st, 0);
 out:
 	sqlite3_finalize(st);
 	free(sql.s);
 	return rc;
 }
 
+/* Adds the disputes whose list key is in [lo, hi), from the kept counts. */
+static enum status count_kept(struct store *s, const char *lo, const char *hi, int *out, struct error *err)
+{
+	static const char sql[] = "SELECT coalesce(sum(n), 0) FROM list_counts WHERE prefix >= ?1 AND prefix < ?2";
+	sqlite3_stmt *st = NULL;
+	enum status rc;
+	int brc = SQLITE_OK, src;
+
+	if (strcmp(lo, hi) >= 0)
+		return ST_OK;
+	if ((rc = db_cached(s, sql, &st, err)) != ST_OK)
+		return rc;
+	bind_text(st, 1, lo, &brc);
+	bind_text(st, 2, hi, &brc);
+	src = db_step(st, brc);
+	if (src == SQLITE_ROW)
+		*out += sqlite3_column_int(st, 0);
+	else
+		rc = db_fail(s, src, "cannot count the disputes", err);
+	db_keep(s, st);
+	return rc;
+}
+
+/* The open disputes whose soonest deadline is on `day` at a time of day
+ * that has come by minute (TIME_NONE: none), from the index of them. */
+static enum status count_passed(struct store *s, long day, int minute, int *out, struct error *err)
+{
+	static const char sql[] = "SELECT count(*) FROM disputes WHERE current_minute IS NOT NULL AND current_due = ?1"
+	                          " AND current_minute <= ?2";
+	sqlite3_stmt *st = NULL;
+	enum status rc;
+	int brc = SQLITE_OK, src;
+
+	*out = 0;
+	if (minute == TIME_NONE)
+		return ST_OK;
+	if ((rc = db_cached(s, sql, &st, err)) != ST_OK)
+		return rc;
+	bind_date(st, 1, day, &brc);
+	bind_minute(st, 2, minute, &brc);
+	src = db_step(st, brc);
+	if (src == SQLITE_ROW)
+		*out = sqlite3_column_int(st, 0);
+	else
+		rc = db_fail(s, src, "cannot count the disputes", err);
+	db_keep(s, st);
+	return rc;
+}
+
+/* A filter on status and due date alone is counted from list_counts, a
+ * few rows a day of the range, whatever the number of disputes; on the
+ * overdue day itself the disputes whose soonest deadline's time has come
+ * are counted from their own small index.  A protocol or a search reads
+ * the index. */
+enum status store_count(struct store *s, const struct list_filter *f, int *out, struct error *err)
+{
+	struct list_filter all;
+	struct key_range r;
+	char okey[16], onext[16], a[16], b[16];
+	enum status rc;
+	int passed = 0, day;
+
+	*out = 0;
+	if (!f) {
+		list_filter_init(&all);
+		f = &all;
+	}
+	if (f->protocol || (f->search && *f->search))
+		return count_index(s, f, out, err);
+	key_range(f, &r);
+	if (f->overdue_on == DATE_NONE)
+		return count_kept(s, r.lo, r.hi, out, err);
+	range_day(okey, f->overdue_on);
+	range_day(onext, f->overdue_on + 1);
+	/* Before the day: overdue.  After it: not.  On it: as the time says. */
+	snprintf(a, sizeof(a), "%s", f->overdue_not ? onext : r.lo);
+	snprintf(b, sizeof(b), "%s", f->overdue_not ? r.hi : okey);
+	if (f->overdue_not)
+		range_raise(a, r.lo);
+	else
+		range_lower(b, r.hi);
+	if ((rc = count_kept(s, a, b, out, err)) != ST_OK)
+		return rc;
+	snprintf(a, sizeof(a), "%s", okey);
+	snprintf(b, sizeof(b), "%s", onext);
+	range_raise(a, r.lo);
+	range_lower(b, r.hi);
+	if (strcmp(a, b) >= 0)
+		return ST_OK;           /* the day itself is outside the filter */
+	if ((rc = count_passed(s, f->overdue_on, f->overdue_minute, &passed, err)) != ST_OK)
+		return rc;
+	if (!f->overdue_not) {
+		*out += passed;
+		return ST_OK;
+	}
+	day = 0;
+	if ((rc = count_kept(s, a, b, &day, err)) != ST_OK)
+		return rc;
+	*out += day - passed;
+	return ST_OK;
+}
+
+/* The position of reference in f's list: in the due order, the disputes
+ * of the list before its key, counted from the index; in the others, its
+ * row number. */
 enum status store_list_index(struct store *s, const struct list_filter *f, const char *reference, int *out,
                              struct error *err)
 {
@@ -503,11 +850,20 @@ enum status store_list_index(struct store *s, const struct list_filter *f, const
 	int brc, src;
 
 	*out = -1;
-	sb_append(&sql, "SELECT rn FROM (SELECT d.reference AS ref, row_number() OVER (");
-	sb_append(&sql, order_sql(f->order));
-	sb_append(&sql, ") - 1 AS rn" DISPUTE_FROM);
-	filter_where(&sql, f);
-	sb_append(&sql, ") WHERE ref = :ref");
+	if (f->order == ORDER_DUE) {
+		sb_append(&sql, "SELECT (SELECT count(*)");
+		filter_where(&sql, f);
+		sb_append(&sql, " AND d.list_key < x.list_key) FROM disputes x WHERE x.reference = :ref"
+		          " AND x.id IN (SELECT d.id");
+		filter_where(&sql, f);
+		sb_append(&sql, " AND d.list_key = x.list_key)");
+	} else {
+		sb_append(&sql, "SELECT rn FROM (SELECT d.reference AS ref, row_number() OVER (");
+		sb_append(&sql, order_sql(f->order));
+		sb_append(&sql, ") - 1 AS rn");
+		filter_where(&sql, f);
+		sb_append(&sql, ") WHERE ref = :ref");
+	}
 	if ((rc = db_prepare(s, sql.s, &st, err)) != ST_OK)
 		goto out;
 	brc = bind_filter(st, f);
@@ -525,47 +881,143 @@ out:
 
 /* ---- the deadline board ---- */
 
-/* The WHERE of the deadlines f selects; values are bound by name. */
-static void deadline_where(struct sb *sql, const struct deadline_filter *f)
+/* A deadline of the board is a point in time: its day and its time of
+ * day, the whole day counting as 1440 (after every time of it).  A filter
+ * is a span of such points, [lo, hi): what has passed by 09:00 today is
+ * everything before (today, 541).  Only one day is ever cut at a time of
+ * day (passed_on): a filter is whole days and, on that day, a span of
+ * minutes.  The dates are bound as :from and :before (a kind without a
+ * time of day is all of the cut day or none of it: 1440 is never before
+ * the cut, and always from it); the whole days of a timed kind as :tfrom
+ * and :before, the cut day as :cut with its minutes [:cut_lo, :cut_hi).
+ *
+ * Each kind of running deadline is read in the order of the board (by that
+ * point, then by dispute) from the partial index of its kind, which holds
+ * that order (named: the planner would take an index of every open
+ * dispute for some): at most :limit of them, so a bucket's first rows cost
+ * the same however many open disputes there are. */
+#define DL_DAYS(due) due " >= :from AND " due " < :before"
+#define DL_TIMED_DAYS(due) due " >= :tfrom AND " due " < :before"
+#define DL_TIMED_CUT(due, minute) \
+	due " = :cut AND coalesce(" minute ", 1440) >= :cut_lo AND coalesce(" minute ", 1440) < :cut_hi"
+#define DL_ARM(kind, id, due, minute, from, running, span, order) \
+	"SELECT * FROM (SELECT " id " AS id, '" kind "' AS kind, " due " AS due, " minute " AS minute," \
+	" NULL AS ref FROM " from " WHERE " running " AND " span " AND ('" kind "' <> 'inform' OR " due " >= :today)" \
+	" ORDER BY " order " LIMIT :limit)"
+#define DL_STAGES(index) "stages g INDEXED BY " index
+#define DL_DISPUTES(index) "disputes d INDEXED BY " index
+#define DL_STAGE_ARM(span) \
+	DL_ARM("stage", "g.dispute_id", "g.due", "g.due_minute", DL_STAGES("stages_running"), \
+	       "g.ended IS NULL AND g.due IS NOT NULL", span, "g.due, coalesce(g.due_minute, 1440), g.dispute_id")
+#define DL_THEN_ARM(span) \
+	DL_ARM("then", "g.dispute_id", "g.then_due", "g.then_minute", DL_STAGES("stages_then"), \
+	       "g.ended IS NULL AND g.then_due IS NOT NULL", span, \
+	       "g.then_due, coalesce(g.then_minute, 1440), g.dispute_id")
+
+/* The deadlines view, kind by kind (the store's migration 10 lists the
+ * same), and the open disputes with none (by reference); then the dispute
+ * of each. */
+static const char deadlines_sql[] =
+	"SELECT " DISPUTE_COLS ", x.kind, x.due, x.minute FROM ("
+	DL_STAGE_ARM(DL_TIMED_DAYS("g.due"))
+	" UNION ALL " DL_STAGE_ARM(DL_TIMED_CUT("g.due", "g.due_minute"))
+	" UNION ALL " DL_ARM("follow-up", "g.dispute_id", "g.follow_up", "NULL", DL_STAGES("stages_follow_up"),
+	                     "g.ended IS NULL AND g.follow_up IS NOT NULL AND g.due IS NULL", DL_DAYS("g.follow_up"),
+	                     "g.follow_up, g.dispute_id")
+	" UNION ALL " DL_ARM("response", "g.dispute_id", "g.response_due", "NULL", DL_STAGES("stages_response"),
+	                     "g.ended IS NULL AND g.response_due IS NOT NULL", DL_DAYS("g.response_due"),
+	                     "g.response_due, g.dispute_id")
+	" UNION ALL " DL_THEN_ARM(DL_TIMED_DAYS("g.then_due"))
+	" UNION ALL " DL_THEN_ARM(DL_TIMED_CUT("g.then_due", "g.then_minute"))
+	" UNION ALL " DL_ARM("process", "d.id", "d.process_due", "NULL", DL_DISPUTES("disputes_process"),
+	                     "d.status = 'open' AND d.process_due IS NOT NULL", DL_DAYS("d.process_due"),
+	                     "d.process_due, d.id")
+	" UNION ALL " DL_ARM("inform", "d.id", "d.inform_due", "NULL", DL_DISPUTES("disputes_inform"),
+	                     "d.status = 'open' AND d.inform_due IS NOT NULL", DL_DAYS("d.inform_due"),
+	                     "d.inform_due, d.id")
+	" UNION ALL SELECT * FROM (SELECT d.id, 'none', NULL, NULL, d.list_key FROM disputes d"
+	" WHERE :none AND d.list_key >= '09999-12-31' AND d.list_key < '09999-12-32' ORDER BY d.list_key LIMIT :limit)"
+	") x JOIN disputes d ON d.id = x.id JOIN agencies ra ON ra.id = d.raised_by JOIN agencies ag ON ag.id = d.against"
+	/* soonest first; at one time, the order dispute_deadlines gives */
+	" ORDER BY x.due IS NULL, x.due, coalesce(x.minute, 1440), x.ref, x.id, CASE x.kind"
+	" WHEN 'stage' THEN 0 WHEN 'follow-up' THEN 1 WHEN 'response' THEN 2 WHEN 'then' THEN 3"
+	" WHEN 'process' THEN 4 WHEN 'inform' THEN 5 ELSE 6 END LIMIT :limit";
+
+/* The span of f: [lo, hi) as dates, the whole days of a timed kind from
+ * *tfrom, and the cut day (DATE_NONE: none) with its minutes [*cut_lo,
+ * *cut_hi). */
+struct dl_span {
+	char from[11], tfrom[11], before[11];
+	long cut;
+	int cut_lo, cut_hi;
+};
+
+static void deadline_span(const struct deadline_filter *f, struct dl_span *sp)
 {
-	sb_append(sql, " WHERE (x.kind <> 'inform' OR x.due >= :today)");
-	if (f->before != DATE_NONE)
-		sb_append(sql, " AND x.due < :before");
+	long from = f->from, before = f->before;
+	int minute = f->passed_minute == TIME_NONE ? 0 : f->passed_minute + 1;
+
+	sp->cut = DATE_NONE;
+	sp->cut_lo = 0;
+	sp->cut_hi = 1441;
+	/* Passed by then: before the day, and on it before the minute after;
+	 * not passed: the rest. */
+	if (f->passed_on != DATE_NONE && f->passed_not && (from == DATE_NONE || from <= f->passed_on)) {
+		from = f->passed_on;
+		sp->cut = minute > 0 ? f->passed_on : DATE_NONE;
+		sp->cut_lo = minute;
+	} else if (f->passed_on != DATE_NONE && !f->passed_not && (before == DATE_NONE || before > f->passed_on)) {
+		before = f->passed_on;
+		sp->cut = minute > 0 ? f->passed_on : DATE_NONE;
+		sp->cut_hi = minute;
+	}
+	if (from != DATE_NONE)
+		date_format(from, sp->from);
+	else
+		snprintf(sp->from, sizeof(sp->from), "0000-01-01");
+	if (before != DATE_NONE)
+		date_format(before, sp->before);
+	else
+		snprintf(sp->before, sizeof(sp->before), "9999-12-32");
+	if (sp->cut != DATE_NONE && sp->cut == from)
+		date_format(from + 1, sp->tfrom);
+	else
+		snprintf(sp->tfrom, sizeof(sp->tfrom), "%s", sp->from);
+	if (sp->cut != DATE_NONE && (strcmp(sp->from, sp->before) > 0 || (f->from != DATE_NONE && f->from > sp->cut) ||
+	                             (f->before != DATE_NONE && f->before <= sp->cut)))
+		sp->cut = DATE_NONE;
 }
 
-static int deadline_bind(sqlite3_stmt *st, const struct deadline_filter *f)
+/* Whether f takes the open disputes with no deadline: they have no date,
+ * so they come after every date, and none of them has passed. */
+static bool deadline_none(const struct deadline_filter *f)
 {
-	int brc = SQLITE_OK;
-
-	bind_named_date(st, ":today", f->today, &brc);
-	bind_named_date(st, ":before", f->before, &brc);
-	return brc;
+	return f->before == DATE_NONE && (f->passed_on == DATE_NONE || f->passed_not);
 }
 
 enum status store_deadlines(struct store *s, const struct deadline_filter *f, deadline_fn fn, void *ctx,
                             struct error *err)
 {
-	struct sb sql = {0};
 	sqlite3_stmt *st = NULL, *sst = NULL;
 	struct dispute d;
+	struct dl_span sp;
 	enum status rc;
-	int brc, src;
+	int brc = SQLITE_OK, src;
 
 	dispute_init(&d);
-	sb_append(&sql, "SELECT " DISPUTE_COLS ", x.kind, x.due, x.minute FROM deadlines x"
-	          " JOIN disputes d ON d.id = x.dispute_id JOIN agencies ra ON ra.id = d.raised_by"
-	          " JOIN agencies ag ON ag.id = d.against");
-	deadline_where(&sql, f);
-	/* soonest first; at one time, the order dispute_deadlines gives */
-	sb_append(&sql, " ORDER BY x.due IS NULL, x.due, coalesce(x.minute, 1440), d.reference, CASE x.kind"
-	          " WHEN 'stage' THEN 0 WHEN 'follow-up' THEN 1 WHEN 'response' THEN 2 WHEN 'then' THEN 3"
-	          " WHEN 'process' THEN 4 WHEN 'inform' THEN 5 ELSE 6 END"
-	          " LIMIT :limit OFFSET :offset");
-	if ((rc = db_prepare(s, sql.s, &st, err)) != ST_OK || (rc = db_prepare(s, STAGES_SELECT, &sst, err)) != ST_OK)
+	if ((rc = db_cached(s, deadlines_sql, &st, err)) != ST_OK ||
+	    (rc = db_cached(s, stages_select, &sst, err)) != ST_OK)
 		goto out;
-	brc = deadline_bind(st, f);
+	deadline_span(f, &sp);
+	bind_named_text(st, ":from", sp.from, &brc);
+	bind_named_text(st, ":tfrom", sp.tfrom, &brc);
+	bind_named_text(st, ":before", sp.before, &brc);
+	bind_named_date(st, ":cut", sp.cut, &brc);
+	bind_int(st, sqlite3_bind_parameter_index(st, ":cut_lo"), sp.cut_lo, &brc);
+	bind_int(st, sqlite3_bind_parameter_index(st, ":cut_hi"), sp.cut_hi, &brc);
+	bind_named_date(st, ":today", f->today, &brc);
+	bind_int(st, sqlite3_bind_parameter_index(st, ":none"), deadline_none(f), &brc);
 	bind_int(st, sqlite3_bind_parameter_index(st, ":limit"), f->limit > 0 ? f->limit : -1, &brc);
-	bind_int(st, sqlite3_bind_parameter_index(st, ":offset"), f->offset > 0 ? f->offset : 0, &brc);
 	while ((src = brc == SQLITE_OK ? sqlite3_step(st) : brc) == SQLITE_ROW) {
 		struct deadline dl;
 		bool bad = false;
@@ -591,32 +1043,43 @@ enum status store_deadlines(struct store *s, const struct deadline_filter *f, de
 		rc = db_fail(s, src, "cannot read the deadlines", err);
 out:
 	dispute_free(&d);
-	sqlite3_finalize(sst);
-	sqlite3_finalize(st);
-	free(sql.s);
+	db_keep(s, sst);
+	db_keep(s, st);
 	return rc;
 }
 
+/* The deadlines f selects, from those kept by day and time of day (an
+ * `inform` only from `today`): the whole days, and the minutes of the cut
+ * day.  A few rows a day; never the deadlines themselves. */
 enum status store_deadline_count(struct store *s, const struct deadline_filter *f, int *out, struct error *err)
 {
-	struct sb sql = {0};
+	static const char sql[] =
+		"SELECT (SELECT coalesce(sum(n), 0) FROM deadline_counts WHERE day >= ?1 AND day < ?2"
+		" AND (kind <> 'inform' OR day >= ?6)) + (SELECT coalesce(sum(n), 0) FROM deadline_counts"
+		" WHERE day = ?3 AND minute >= ?4 AND minute < ?5 AND (kind <> 'inform' OR day >= ?6))";
 	sqlite3_stmt *st = NULL;
+	struct dl_span sp;
 	enum status rc;
-	int src;
+	int brc = SQLITE_OK, src;
 
 	*out = 0;
-	sb_append(&sql, "SELECT count(*) FROM deadlines x");
-	deadline_where(&sql, f);
-	if ((rc = db_prepare(s, sql.s, &st, err)) != ST_OK)
-		goto out;
-	src = db_step(st, deadline_bind(st, f));
-	if (src != SQLITE_ROW) {
+	if (deadline_none(f) && (rc = count_kept(s, "09999-12-31", "09999-12-32", out, err)) != ST_OK)
+		return rc;
+	deadline_span(f, &sp);
+	if ((rc = db_cached(s, sql, &st, err)) != ST_OK)
+		return rc;
+	/* whole days: from the day after a cut at the start */
+	bind_text(st, 1, sp.tfrom, &brc);
+	bind_text(st, 2, sp.before, &brc);
+	bind_date(st, 3, sp.cut, &brc);
+	bind_int(st, 4, sp.cut_lo, &brc);
+	bind_int(st, 5, sp.cut_hi, &brc);
+	bind_date(st, 6, f->today, &brc);
+	src = db_step(st, brc);
+	if (src == SQLITE_ROW)
+		*out += sqlite3_column_int(st, 0);
+	else
 		rc = db_fail(s, src, "cannot count the deadlines", err);
-		goto out;
-	}
-	*out = sqlite3_column_int(st, 0);
-out:
-	sqlite3_finalize(st);
-	free(sql.s);
+	db_keep(s, st);
 	return rc;
 }

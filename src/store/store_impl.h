@@ -8,6 +8,8 @@
 
 #include "dispute/store.h"
 
+#define STORE_CACHE 32
+
 struct store {
 	sqlite3 *db;
 	char *path;
@@ -16,6 +18,18 @@ struct store {
 	char *altered;          /* why the schema is not as dispute made it, or NULL: writes are refused */
 	int version;            /* the schema the file is at: the current one once open, an older one
 	                           while a migration's C step runs (it reads the columns of its time) */
+	/* Statements run once a row (a dispute's stages, a record's insert),
+	 * prepared once for the connection: db_cached, db_keep. */
+	struct { const char *sql; sqlite3_stmt *st; } cache[STORE_CACHE];
+	int ncache;
+	/* The first row of the list's window read last (store_list), so the
+	 * next window is found from it instead of from the list's start. */
+	struct {
+		char *sig;              /* the filter it belongs to */
+		char key[48];           /* its order key */
+		int at;                 /* its position */
+		long long changes, version;     /* the file as it was then */
+	} anchor;
 };
 
 /* What the derived columns of a dispute held from migration 6: the running
@@ -37,38 +51,65 @@ struct store {
  * the soonest running deadline (the stage's due date, or its follow-up
  * while none is agreed, its second timescale, its sub-deadline, the whole
  * process; dispute_deadlines in C, the deadlines view in SQL, but for the
- * day's `inform`), and the list's order: open ones by it (none last), then
- * closed ones, most recently closed first.  Part of migration 8 (the
- * triggers' text: never change it); verify holds the columns against the
- * same expressions. */
-#define CURRENT_DUE \
-	"(SELECT nullif(min(coalesce(g.due, g.follow_up, '9999-12-31'), coalesce(g.response_due, '9999-12-31')," \
-	" coalesce(g.then_due, '9999-12-31'), coalesce(disputes.process_due, '9999-12-31')), '9999-12-31')" \
+ * day's `inform`) as its date and its time of day (NULL for the whole
+ * day), and the list's order: open ones by its date (none last), then
+ * closed ones, most recently closed first.  The soonest is the least of
+ * the deadlines as points, "YYYY-MM-DD" and the minute in four digits
+ * (1440 for the whole day, after every time of it; "9999-12-321440" for
+ * none).  Part of migration 10 (the triggers' text: never change it);
+ * verify holds the columns against the same expressions. */
+#define CURRENT_POINT \
+	"(SELECT min(CASE WHEN g.due IS NOT NULL THEN g.due || printf('%04d', coalesce(g.due_minute, 1440))" \
+	" ELSE coalesce(g.follow_up || '1440', '9999-12-321440') END," \
+	" coalesce(g.response_due || '1440', '9999-12-321440')," \
+	" coalesce(g.then_due || printf('%04d', coalesce(g.then_minute, 1440)), '9999-12-321440')," \
+	" coalesce(disputes.process_due || '1440', '9999-12-321440'))" \
 	" FROM stages g WHERE g.dispute_id = disputes.id ORDER BY number DESC LIMIT 1)"
+#define CURRENT_DUE "nullif(substr(" CURRENT_POINT ", 1, 10), '9999-12-32')"
+#define CURRENT_MINUTE "nullif(CAST(substr(" CURRENT_POINT ", 11) AS INTEGER), 1440)"
 #define DERIVED_DUE "CASE WHEN status = 'open' THEN " CURRENT_DUE " END"
+#define DERIVED_MINUTE "CASE WHEN status = 'open' THEN " CURRENT_MINUTE " END"
 #define DERIVED_KEY \
 	"CASE WHEN status = 'open' THEN '0' || coalesce(" CURRENT_DUE ", '9999-12-31') " \
 	"ELSE '1' || (99999999 - CAST(replace(closed, '-', '') AS INTEGER)) END || reference"
 #define DERIVED_SET \
-	"current_stage = " DERIVED_STAGE ", current_due = " DERIVED_DUE ", list_key = " DERIVED_KEY
+	"current_stage = " DERIVED_STAGE ", current_due = " DERIVED_DUE ", current_minute = " DERIVED_MINUTE \
+	", list_key = " DERIVED_KEY
+
+/* The part of a list key that the list's counts are kept by
+ * (list_counts, migration 8): '0' and the due date of an open dispute
+ * ('09999-12-31' with none), '1' and the inverted closing date of a closed
+ * one.  Every range a list filter reads (store_dispute.c, key_range) starts
+ * and ends on such a prefix, so a count of the disputes in a range is a sum
+ * over the days in it.  Part of migration 8: never change it. */
+#define LIST_PREFIX(k) "CASE WHEN " k " < '1' THEN substr(" k ", 1, 11) ELSE substr(" k ", 1, 9) END"
 
 #define UTC_NOW "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 
+#define DISPUTE_COLS_BASE \
+	"d.id, d.reference, d.protocol, d.urgent, d.subject, ra.name, ag.name, d.category, " \
+	"d.summary, d.opened, d.status, d.closed, d.outcome, d.outstanding, d.challenged, " \
+	"d.current_stage"
+/* The columns a dispute gained with migration 10 (SCHEMA_DEADLINES). */
+#define DISPUTE_COLS_10 "d.process_due, d.inform_due, d.referred, d.referred_to"
 #define DISPUTE_COLS \
-	"d.id, d.reference, d.protocol, d.urgent, d.subject, ra.name, ag.name, d.category, " \
-	"d.summary, d.opened, d.status, d.closed, d.outcome, d.outstanding, d.challenged, " \
-	"d.current_stage, EXISTS (SELECT 1 FROM drafts k WHERE k.dispute_id = d.id), " \
-	"d.process_due, d.inform_due, d.referred, d.referred_to"
+	DISPUTE_COLS_BASE ", EXISTS (SELECT 1 FROM drafts k WHERE k.dispute_id = d.id), " DISPUTE_COLS_10
+/* The same for reads that do not ask about drafts (reports). */
+#define DISPUTE_COLS_NO_DRAFT DISPUTE_COLS_BASE ", 0, " DISPUTE_COLS_10
 #define DISPUTE_NCOLS 21
-/* The same before migration 8 (for migration 7's C step): its columns as NULL. */
+/* The same before migration 10 (for migration 7's C step): its columns as NULL. */
 #define DISPUTE_COLS_7 \
-	"d.id, d.reference, d.protocol, d.urgent, d.subject, ra.name, ag.name, d.category, " \
-	"d.summary, d.opened, d.status, d.closed, d.outcome, d.outstanding, d.challenged, " \
-	"d.current_stage, EXISTS (SELECT 1 FROM drafts k WHERE k.dispute_id = d.id), NULL, NULL, NULL, NULL"
+	DISPUTE_COLS_BASE ", EXISTS (SELECT 1 FROM drafts k WHERE k.dispute_id = d.id), NULL, NULL, NULL, NULL"
 /* The schema version from which the columns above are there. */
-#define SCHEMA_DEADLINES 8
+#define SCHEMA_DEADLINES 10
 #define DISPUTE_FROM \
 	" FROM disputes d JOIN agencies ra ON ra.id = d.raised_by JOIN agencies ag ON ag.id = d.against"
+
+#define STAGE_COLS \
+	"g.number, g.started, g.due, g.due_minute, g.due_agreed, g.due_reason, g.ended, g.how, g.sequence, " \
+	"coalesce(g.contact_id, 0), g.limit_due, g.route, g.step, g.response_due, g.then_due, g.then_minute, " \
+	"g.follow_up"
+#define STAGE_FIRST DISPUTE_NCOLS       /* the first stage column after DISPUTE_COLS */
 
 #define STAGES_SELECT \
 	"SELECT number, started, due, due_minute, due_agreed, due_reason, ended, how, sequence, " \
@@ -79,6 +120,12 @@ struct store {
 	"coalesce(contact_id, 0), limit_due, 0, 0, NULL, NULL, NULL, NULL " \
 	"FROM stages WHERE dispute_id = ?1 ORDER BY number"
 
+/* Steps st, a statement of DISPUTE_COLS and STAGE_COLS ordered by dispute
+ * then stage (the binds before it gave brc), handing fn each dispute with
+ * its stages. */
+enum status disputes_stream(struct store *s, sqlite3_stmt *st, int brc, dispute_fn fn, void *ctx,
+                            struct error *err);
+
 /* An SQLite result code as a status and a message naming the file; what
  * says what was being done ("cannot save the dispute"). */
 enum status db_fail(struct store *s, int rc, const char *what, struct error *err);
@@ -87,6 +134,17 @@ enum status store_refuse_altered(struct store *s, struct error *err);
 /* sqlite3_exec and sqlite3_prepare_v2 with db_fail's messages. */
 enum status db_exec(struct store *s, const char *sql, const char *what, struct error *err);
 enum status db_prepare(struct store *s, const char *sql, sqlite3_stmt **st, struct error *err);
+/* As db_prepare, for a statement run again and again: sql must be a static
+ * string (it is known by its address), and the statement is prepared once
+ * for the connection (SQLITE_PREPARE_PERSISTENT) and handed out reset.
+ * While it is in use a second caller gets a statement of its own.  Give
+ * either back with db_keep, never sqlite3_finalize. */
+enum status db_cached(struct store *s, const char *sql, sqlite3_stmt **st, struct error *err);
+/* Resets a statement from db_cached (its bindings cleared) for the next
+ * caller, or finalizes one that is not kept; NULL is ignored. */
+void db_keep(struct store *s, sqlite3_stmt *st);
+/* Finalizes every kept statement (before the connection closes). */
+void db_cache_clear(struct store *s);
 /* Steps st once, unless the binds before it failed (brc): SQLITE_ROW,
  * SQLITE_DONE, or the error. */
 int db_step(sqlite3_stmt *st, int brc);

@@ -38,14 +38,47 @@ enum status store_check_file(struct store *s, finding_fn fn, void *ctx, struct e
 	return rc;
 }
 
+/* The disputes a list_counts prefix stands for, in words. */
+static const char *prefix_words(const char *p, char *out, size_t n)
+{
+	long inverted;
+
+	if (!p)
+		p = "";
+	if (strcmp(p, "09999-12-31") == 0)
+		snprintf(out, n, "open disputes with no due date");
+	else if (p[0] == '0')
+		snprintf(out, n, "open disputes due %.10s", p + 1);
+	else if (p[0] == '1' && strlen(p) == 9 && (inverted = 99999999 - strtol(p + 1, NULL, 10)) > 0)
+		snprintf(out, n, "disputes closed on %04ld-%02ld-%02ld", inverted / 10000, inverted / 100 % 100,
+		         inverted % 100);
+	else
+		snprintf(out, n, "disputes under '%.20s'", p);
+	return out;
+}
+
 enum status store_check_derived(struct store *s, finding_fn fn, void *ctx, struct error *err)
 {
 	/* The columns the list and the board read, which triggers keep: one
 	 * set by hand could hide an overdue dispute from both. */
 	static const char sql[] =
 		"SELECT reference, current_stage IS NOT " DERIVED_STAGE ", current_due IS NOT (" DERIVED_DUE "),"
-		" list_key IS NOT (" DERIVED_KEY ") FROM disputes WHERE current_stage IS NOT " DERIVED_STAGE
-		" OR current_due IS NOT (" DERIVED_DUE ") OR list_key IS NOT (" DERIVED_KEY ") ORDER BY id";
+		" current_minute IS NOT (" DERIVED_MINUTE ") FROM disputes WHERE current_stage IS NOT " DERIVED_STAGE
+		" OR current_due IS NOT (" DERIVED_DUE ") OR current_minute IS NOT (" DERIVED_MINUTE ")"
+		" OR list_key IS NOT (" DERIVED_KEY ") ORDER BY id";
+	static const char counts_sql[] =
+		"SELECT coalesce(k.prefix, c.prefix), coalesce(k.n, 0), coalesce(c.n, 0)"
+		" FROM list_counts k FULL JOIN (SELECT " LIST_PREFIX("list_key") " AS prefix, count(*) AS n"
+		" FROM disputes WHERE list_key IS NOT NULL GROUP BY 1) c ON c.prefix = k.prefix"
+		" WHERE coalesce(k.n, 0) <> coalesce(c.n, 0) ORDER BY 1";
+	static const char deadlines_sql[] =
+		"SELECT coalesce(k.day, c.day) || CASE coalesce(k.minute, c.minute) WHEN 1440 THEN '' ELSE"
+		" printf(' %02d:%02d', coalesce(k.minute, c.minute) / 60, coalesce(k.minute, c.minute) % 60) END,"
+		" coalesce(k.kind, c.kind), coalesce(k.n, 0), coalesce(c.n, 0)"
+		" FROM deadline_counts k FULL JOIN (SELECT due AS day, coalesce(minute, 1440) AS minute, kind,"
+		" count(*) AS n FROM deadlines WHERE due IS NOT NULL GROUP BY 1, 2, 3) c"
+		" ON c.day = k.day AND c.minute = k.minute AND c.kind = k.kind"
+		" WHERE coalesce(k.n, 0) <> coalesce(c.n, 0) ORDER BY 1, 2";
 	sqlite3_stmt *st = NULL;
 	enum status rc;
 	int src, stop = 0;
@@ -58,8 +91,40 @@ enum status store_check_derived(struct store *s, finding_fn fn, void *ctx, struc
 		stop = finding_say(fn, ctx, FIND_REPLAY, 0, ref, "%s: its %s does not follow from its stages: the "
 		                   "list and the board read it", ref ? ref : "?",
 		                   sqlite3_column_int(st, 1) ? "current stage" :
-		                   sqlite3_column_int(st, 2) ? "running due date" : "place in the list");
+		                   sqlite3_column_int(st, 2) ? "running due date" :
+		                   sqlite3_column_int(st, 3) ? "running due time" : "place in the list");
 	}
+	if (!stop && src != SQLITE_DONE)
+		rc = db_fail(s, src, "cannot check the database", err);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (stop || rc != ST_OK)
+		return rc;
+	/* The counts the board and the list show, against the disputes. */
+	if ((rc = db_prepare(s, counts_sql, &st, err)) != ST_OK)
+		return rc;
+	while (!stop && (src = sqlite3_step(st)) == SQLITE_ROW) {
+		char what[64];
+
+		stop = finding_say(fn, ctx, FIND_REPLAY, 0, NULL, "the list counts %d %s, but %d are there: the "
+		                   "board and the list show the count", sqlite3_column_int(st, 1),
+		                   prefix_words((const char *)sqlite3_column_text(st, 0), what, sizeof(what)),
+		                   sqlite3_column_int(st, 2));
+	}
+	if (!stop && src != SQLITE_DONE)
+		rc = db_fail(s, src, "cannot check the database", err);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (stop || rc != ST_OK)
+		return rc;
+	/* The board's counts of deadlines by day, against the deadlines. */
+	if ((rc = db_prepare(s, deadlines_sql, &st, err)) != ST_OK)
+		return rc;
+	while (!stop && (src = sqlite3_step(st)) == SQLITE_ROW)
+		stop = finding_say(fn, ctx, FIND_REPLAY, 0, NULL, "the board counts %d deadline%s (%s) due %s, but %d "
+		                   "are there: the board shows the count", sqlite3_column_int(st, 2),
+		                   sqlite3_column_int(st, 2) == 1 ? "" : "s", (const char *)sqlite3_column_text(st, 1),
+		                   (const char *)sqlite3_column_text(st, 0), sqlite3_column_int(st, 3));
 	if (!stop && src != SQLITE_DONE)
 		rc = db_fail(s, src, "cannot check the database", err);
 	sqlite3_finalize(st);

@@ -34,7 +34,9 @@ void app_status(struct app *a, bool error, const char *fmt, ...)
 void app_error(struct app *a, const struct error *err)
 {
 	app_status(a, true, "%s%s", err->msg[0] ? err->msg : status_name(err->code),
-	           err->mend == MEND_VERIFY ? ": run dispute verify in a shell" : "");
+	           err->mend == MEND_VERIFY ? ": run dispute verify in a shell"
+	           : err->mend == MEND_SENDMAIL ? ": set one with dispute config --sendmail 'msmtp -t', or w writes files"
+	           : "");
 }
 
 static const struct protocol *app_protocol(struct app *a, const char *id)
@@ -198,68 +200,65 @@ void app_reload_list(struct app *a)
 	list_load_page(a);
 }
 
-/* Counts the running deadlines due before `before` (DATE_NONE: all of them). */
-static int count_due_before(struct app *a, long before)
-{
-	struct deadline_filter f;
-	struct error err;
-	int n = 0;
-
-	error_clear(&err);
-	deadline_filter_init(&f, a->c->today);
-	f.before = before;
-	if (svc_deadline_count(a->c, &f, &n, &err) != ST_OK)
-		app_error(a, &err);
-	return n;
-}
-
-/* Puts the board's deadlines into their buckets as they are read. */
+/* Puts the board's deadlines into their bucket as they are read. */
 struct board_sink {
 	struct app *a;
-	int bucket;             /* the bucket being loaded; BOARD_TODAY sorts each into two */
-	int want;               /* rows kept per bucket */
-	bool overdue_whole;     /* every overdue row is loaded, so passed ones may follow */
+	int bucket;
 };
 
-static void board_put(struct app *a, int i, const struct dispute *d, const struct deadline *dl)
+/* The running deadlines of one bucket of the board, as a filter: passed
+ * (a timed deadline earlier today included), due today and not yet
+ * passed, due in the next seven days, later (and the open disputes with no
+ * limit).  The store counts each from its kept counts by day and reads its
+ * first rows from the indexes of each kind of deadline. */
+static void board_filter(struct app *a, int bucket, struct deadline_filter *f)
 {
-	struct board_state *b = &a->board;
+	long today = a->c->today;
 
-	b->rows[i] = xrealloc(b->rows[i], (size_t)(b->nrows[i] + 1) * sizeof(*b->rows[i]));
-	row_fill_deadline(a, &b->rows[i][b->nrows[i]++], d, dl);
+	deadline_filter_init(f, today);
+	switch (bucket) {
+	case BOARD_OVERDUE:
+		f->before = today + 1;
+		f->passed_on = today;
+		f->passed_minute = a->c->now_minute;
+		break;
+	case BOARD_TODAY:
+		f->from = today;
+		f->before = today + 1;
+		f->passed_on = today;
+		f->passed_minute = a->c->now_minute;
+		f->passed_not = true;
+		break;
+	case BOARD_WEEK:
+		f->from = today + 1;
+		f->before = today + 8;
+		break;
+	default:
+		f->from = today + 8;
+		break;
+	}
 }
 
 static int board_collect(const struct dispute *d, const struct deadline *dl, void *ctx)
 {
 	struct board_sink *k = ctx;
 	struct board_state *b = &k->a->board;
-	int i = k->bucket;
 
-	if (i != BOARD_TODAY) {
-		board_put(k->a, i, d, dl);
-		return 0;
-	}
-	/* The store knows dates only: a timed deadline earlier today (an
-	 * urgent review due at 09:00) has passed. */
-	i = dl->kind != DL_NONE && deadline_passed(dl, k->a->c->today, k->a->c->now_minute) ? BOARD_OVERDUE
-	                                                                                     : BOARD_TODAY;
-	b->count[i]++;
-	/* Due today sorts after every earlier date: a passed one follows
-	 * the overdue rows only when none of those was left unloaded. */
-	if (b->nrows[i] < k->want && (i == BOARD_TODAY || k->overdue_whole))
-		board_put(k->a, i, d, dl);
+	b->rows[k->bucket] = xrealloc(b->rows[k->bucket], (size_t)(b->nrows[k->bucket] + 1) * sizeof(**b->rows));
+	row_fill_deadline(k->a, &b->rows[k->bucket][b->nrows[k->bucket]++], d, dl);
 	return 0;
 }
 
 /* The board: each running deadline of the open disputes (a stage's due
  * date, a second timescale, a sub-deadline, a follow-up, the whole
- * process, the day's `inform`), in buckets by when it falls. */
+ * process, the day's `inform`), in buckets by when it falls; the header
+ * counts the disputes.  Every count comes from kept counts and small
+ * indexes, and no more rows are read than the pane shows: the first
+ * screen reads the same whatever the number of open disputes. */
 static void app_reload_board(struct app *a)
 {
 	struct board_state *b = &a->board;
 	long today = a->c->today;
-	long bound[BOARD_COUNT] = { today, today + 1, today + 8, DATE_NONE };
-	int below[BOARD_COUNT + 1];
 	int want = a->pane_rect[PANE_BOARD].h > 0 ? a->pane_rect[PANE_BOARD].h : 20;
 	struct list_filter open;
 	struct error err;
@@ -269,7 +268,6 @@ static void app_reload_board(struct app *a)
 	open.which = LIST_OPEN;
 	if (svc_count(a->c, &open, &b->open_total, &err) != ST_OK)
 		app_error(a, &err);
-	/* The header counts disputes; the board below lists their deadlines. */
 	open.overdue_on = today;
 	open.overdue_minute = a->c->now_minute;
 	if (svc_count(a->c, &open, &b->overdue, &err) != ST_OK)
@@ -279,31 +277,22 @@ static void app_reload_board(struct app *a)
 	if (svc_count(a->c, &open, &b->due_today, &err) != ST_OK)
 		app_error(a, &err);
 	b->due_today -= b->overdue;
-	below[0] = 0;
-	for (int i = 0; i < BOARD_COUNT; i++)
-		below[i + 1] = count_due_before(a, bound[i]);
 	for (int i = 0; i < BOARD_COUNT; i++) {
+		struct deadline_filter f;
+		struct board_sink k = { a, i };
+
 		rows_free(b->rows[i], b->nrows[i]);
 		b->rows[i] = NULL;
 		b->nrows[i] = 0;
-		b->count[i] = below[i + 1] - below[i] > 0 ? below[i + 1] - below[i] : 0;
-	}
-	for (int i = 0; i < BOARD_COUNT; i++) {
-		struct deadline_filter f;
-		struct board_sink k = { a, i, want, false };
-
-		if (below[i + 1] - below[i] <= 0)
+		b->count[i] = 0;
+		board_filter(a, i, &f);
+		error_clear(&err);
+		if (svc_deadline_count(a->c, &f, &b->count[i], &err) != ST_OK)
+			app_error(a, &err);
+		if (b->count[i] == 0)
 			continue;
-		/* Sorted by due date, the bucket is the slice after the
-		 * deadlines of the earlier buckets. */
-		deadline_filter_init(&f, today);
-		f.before = bound[i];
-		f.offset = below[i];
-		f.limit = i == BOARD_TODAY ? below[i + 1] - below[i] : want;
-		if (i == BOARD_TODAY) {
-			b->count[BOARD_TODAY] = 0;
-			k.overdue_whole = b->nrows[BOARD_OVERDUE] == b->count[BOARD_OVERDUE];
-		}
+		/* No more rows than the pane can show. */
+		f.limit = want;
 		error_clear(&err);
 		if (svc_deadlines(a->c, &f, board_collect, &k, &err) != ST_OK)
 			app_error(a, &err);

@@ -191,6 +191,8 @@ struct dialog_state {
 	char *answer[2];        /* answers of earlier steps, owned */
 	long limit_due;         /* DLG_ESCALATE_DUE: the latest date the protocol allows, or DATE_NONE */
 	const char *response;   /* the stage's second timescale (its rule's words), asked for next, or NULL */
+	long proposed;          /* set-due: a counterpart's counter-proposal for the stage, or DATE_NONE */
+	char proposer[256];     /* whose it is (their address) */
 };
 
 struct draft_offer {

@@ -329,6 +329,19 @@ static void test_closures(void **state)
 	assert_int_equal(n, 3);
 	assert_int_equal(calendar_is_workday(cal, NI, D("2026-12-24"), &work, NULL), ST_OK);
 	assert_false(work);
+	/* The counts kept for constant-time answers follow the closures:
+	 * every span around them agrees with a count day by day. */
+	for (long a = D("2026-12-01"); a <= D("2027-01-15"); a++)
+		for (long b = a; b <= D("2027-01-15"); b += 3) {
+			int want = 0;
+
+			for (long d = a + 1; d <= b; d++) {
+				assert_int_equal(calendar_is_workday(cal, EW, d, &work, NULL), ST_OK);
+				want += work;
+			}
+			assert_int_equal(workdays_between(cal, EW, a, b, &n, NULL), ST_OK);
+			assert_int_equal(n, want);
+		}
 	free_shipped(cal);
 }
 
@@ -636,6 +649,79 @@ static void test_load_merges(void **state)
 	free_shipped(cal);
 }
 
+/* Working days counted day by day with calendar_is_workday, in (a, b]. */
+static int count_by_day(const struct calendar *cal, const char *division, long a, long b)
+{
+	int want = 0;
+	bool work;
+
+	for (long d = a + 1; d <= b; d++) {
+		assert_int_equal(calendar_is_workday(cal, division, d, &work, NULL), ST_OK);
+		want += work;
+	}
+	return want;
+}
+
+/* The running count is kept for a window of years around the table (a
+ * few thousand days a division, not the 3.65 million its rules cover);
+ * beyond it the rules are worked out a year at a time.  Across the
+ * window's edges, far beyond them and with closures out there, between
+ * and add agree with a count day by day. */
+static void test_window(void **state)
+{
+	static const char *const divisions[] = { EW, SC, NI };
+	static const struct {
+		const char *a, *b;
+	} spans[] = {
+		{ "2007-11-20", "2008-02-10" },     /* into the window from before it */
+		{ "2040-11-20", "2041-02-10" },     /* out of it after */
+		{ "2039-12-20", "2043-01-10" },     /* whole years beyond it */
+		{ "1990-03-01", "2026-06-30" },     /* from far before into the table */
+		{ "2026-01-02", "2400-12-31" },     /* centuries on */
+		{ "9990-01-01", "9999-12-31" },     /* to the last day covered */
+		{ "0001-01-01", "0003-06-30" },     /* from the first */
+	};
+	struct calendar *cal = load_shipped();
+	long out;
+	int n;
+
+	(void)state;
+	calendar_add_closure(cal, D("2045-06-01"));      /* a Thursday */
+	calendar_add_closure(cal, D("2045-06-03"));      /* a Saturday */
+	calendar_add_closure(cal, D("2045-12-25"));      /* Christmas Day */
+	calendar_add_closure(cal, D("2003-03-04"));      /* a Tuesday */
+	for (size_t i = 0; i < N(divisions); i++) {
+		const struct cal_division *dv = calendar_division(cal, divisions[i]);
+
+		assert_non_null(dv);
+		assert_true(dv->ncum <= 33 * 366);
+		for (size_t k = 0; k < N(spans); k++) {
+			long a = D(spans[k].a), b = D(spans[k].b), last = b;
+			int want = count_by_day(cal, divisions[i], a, b);
+			bool work = false;
+
+			assert_int_equal(workdays_between(cal, divisions[i], a, b, &n, NULL), ST_OK);
+			if (n != want)
+				fail_msg("%s %s to %s: %d working days, by day %d", divisions[i], spans[k].a, spans[k].b, n,
+				         want);
+			assert_int_equal(workdays_between(cal, divisions[i], b, a, &n, NULL), ST_OK);
+			assert_int_equal(n, -want);
+			/* add lands on the last working day on or before b */
+			while (calendar_is_workday(cal, divisions[i], last, &work, NULL) == ST_OK && !work)
+				last--;
+			assert_int_equal(workdays_add(cal, divisions[i], a, want, &out, NULL), ST_OK);
+			if (want > 0 && out != last)
+				fail_msg("%s %s + %d: got day %ld, want %ld", divisions[i], spans[k].a, want, out, last);
+		}
+	}
+	/* the closures beyond the window count */
+	assert_int_equal(workdays_between(cal, EW, D("2045-05-31"), D("2045-06-05"), &n, NULL), ST_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(workdays_add(cal, EW, D("2045-05-31"), 2, &out, NULL), ST_OK);
+	assert_int_equal(out, D("2045-06-05"));
+	free_shipped(cal);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -646,6 +732,7 @@ int main(void)
 		cmocka_unit_test(test_workdays_between),
 		cmocka_unit_test(test_add_between_agree),
 		cmocka_unit_test(test_closures),
+		cmocka_unit_test(test_window),
 		cmocka_unit_test(test_beyond_the_table),
 		cmocka_unit_test(test_rule_holidays),
 		cmocka_unit_test(test_rules_agree_with_table),
