@@ -77,6 +77,42 @@
 	"CREATE TRIGGER stages_no_delete BEFORE DELETE ON stages\n" \
 	"BEGIN SELECT RAISE(ABORT, 'stages are never deleted'); END"
 
+/* The search index follows what it indexes within the same transaction.
+ * Records are only ever added; a dispute's particulars and an agency's
+ * name are never changed by dispute, but when they are the index follows
+ * them too: a 'delete' with the values as indexed, then the new ones. */
+#define T_SEARCH_RECORDS_ADD \
+	"CREATE TRIGGER search_records_add AFTER INSERT ON records BEGIN\n" \
+	"	INSERT INTO records_fts(rowid, text) SELECT " SEARCH_RECORD_OUTER "\n" \
+	"	FROM (SELECT " SEARCH_RECORD_INNER(SEARCH_RECORD_KEY("NEW."), "NEW.text") ");\n" \
+	"END"
+#define T_SEARCH_DISPUTES_ADD \
+	"CREATE TRIGGER search_disputes_add AFTER INSERT ON disputes BEGIN\n" \
+	"	INSERT INTO disputes_fts(rowid, " SEARCH_DISPUTE_COLUMNS ") SELECT * FROM search_disputes WHERE id = NEW.id;\n" \
+	"END"
+#define T_SEARCH_DISPUTES_CHANGE \
+	"CREATE TRIGGER search_disputes_change AFTER UPDATE OF reference, protocol, subject, raised_by, against,\n" \
+	"	category, summary ON disputes BEGIN\n" \
+	"	INSERT INTO disputes_fts(disputes_fts, rowid, " SEARCH_DISPUTE_COLUMNS ")\n" \
+	"	SELECT 'delete', " SEARCH_DISPUTE_OUTER "\n" \
+	"	FROM (SELECT " SEARCH_DISPUTE_INNER("OLD.id", "OLD.reference", "OLD.subject", "ra.name", "ag.name", \
+	                                        "OLD.category", "OLD.summary", "OLD.protocol") "\n" \
+	"	FROM agencies ra, agencies ag WHERE ra.id = OLD.raised_by AND ag.id = OLD.against);\n" \
+	"	INSERT INTO disputes_fts(rowid, " SEARCH_DISPUTE_COLUMNS ") SELECT * FROM search_disputes WHERE id = NEW.id;\n" \
+	"END"
+#define T_SEARCH_AGENCIES_RENAME \
+	"CREATE TRIGGER search_agencies_rename AFTER UPDATE OF name ON agencies BEGIN\n" \
+	"	INSERT INTO disputes_fts(disputes_fts, rowid, " SEARCH_DISPUTE_COLUMNS ")\n" \
+	"	SELECT 'delete', " SEARCH_DISPUTE_OUTER "\n" \
+	"	FROM (SELECT " SEARCH_DISPUTE_INNER("d.id", "d.reference", "d.subject", \
+	        "CASE WHEN d.raised_by = OLD.id THEN OLD.name ELSE ra.name END", \
+	        "CASE WHEN d.against = OLD.id THEN OLD.name ELSE ag.name END", "d.category", "d.summary", "d.protocol") "\n" \
+	"	FROM disputes d JOIN agencies ra ON ra.id = d.raised_by JOIN agencies ag ON ag.id = d.against\n" \
+	"	WHERE d.raised_by = OLD.id OR d.against = OLD.id);\n" \
+	"	INSERT INTO disputes_fts(rowid, " SEARCH_DISPUTE_COLUMNS ") SELECT s.* FROM search_disputes s\n" \
+	"	JOIN disputes d ON d.id = s.id WHERE d.raised_by = NEW.id OR d.against = NEW.id;\n" \
+	"END"
+
 static const struct {
 	const char *name, *sql;
 } triggers[] = {
@@ -93,6 +129,10 @@ static const struct {
 	{ "stages_no_delete", T_STAGES_NO_DELETE },
 	{ "disputes_keep_key", T_DISPUTES_KEEP_KEY },
 	{ "stages_keep_key", T_STAGES_KEEP_KEY },
+	{ "search_records_add", T_SEARCH_RECORDS_ADD },
+	{ "search_disputes_add", T_SEARCH_DISPUTES_ADD },
+	{ "search_disputes_change", T_SEARCH_DISPUTES_CHANGE },
+	{ "search_agencies_rename", T_SEARCH_AGENCIES_RENAME },
 };
 
 /* The schema, one migration per version: migrations[i] takes version i to
@@ -225,6 +265,26 @@ static const char *const migrations[] = {
 	"ALTER TABLE records ADD COLUMN hash BLOB;\n"
 	"CREATE UNIQUE INDEX records_hash ON records(hash);\n"
 	"DROP TRIGGER records_no_update;\n",
+	/* 8: search with an index (FTS5): the words of every record, and of
+	 * each dispute's particulars, without a copy of their text (external
+	 * content: the views say what is indexed, folded by SEARCH_FOLD).
+	 * Built here from what is there; triggers keep it in step. */
+	"CREATE VIEW search_records(key, text) AS SELECT " SEARCH_RECORD_OUTER "\n"
+	"	FROM (SELECT " SEARCH_RECORD_INNER(SEARCH_RECORD_KEY(""), "text") " FROM records);\n"
+	"CREATE VIEW search_disputes(id, " SEARCH_DISPUTE_COLUMNS ") AS SELECT " SEARCH_DISPUTE_OUTER "\n"
+	"	FROM (SELECT " SEARCH_DISPUTE_INNER("d.id", "d.reference", "d.subject", "ra.name", "ag.name", "d.category",
+	                                      "d.summary", "d.protocol") "\n"
+	"	FROM disputes d JOIN agencies ra ON ra.id = d.raised_by JOIN agencies ag ON ag.id = d.against);\n"
+	"CREATE VIRTUAL TABLE records_fts USING fts5(text, content='search_records', content_rowid='key',\n"
+	"	tokenize='unicode61 remove_diacritics 2');\n"
+	"CREATE VIRTUAL TABLE disputes_fts USING fts5(" SEARCH_DISPUTE_COLUMNS ", content='search_disputes',\n"
+	"	content_rowid='id', tokenize='unicode61 remove_diacritics 2');\n"
+	"INSERT INTO records_fts(records_fts) VALUES ('rebuild');\n"
+	"INSERT INTO disputes_fts(disputes_fts) VALUES ('rebuild');\n"
+	T_SEARCH_RECORDS_ADD ";\n"
+	T_SEARCH_DISPUTES_ADD ";\n"
+	T_SEARCH_DISPUTES_CHANGE ";\n"
+	T_SEARCH_AGENCIES_RENAME ";\n",
 };
 
 /* SQL run after a migration's C step (NULL: none). */
@@ -370,14 +430,9 @@ static enum status connect_db(struct store *s, struct error *err)
 	}
 	sqlite3_busy_timeout(s->db, busy_timeout_ms());
 	sqlite3_trace_v2(s->db, SQLITE_TRACE_STMT, count_statement, s);
-	rc = sqlite3_create_function_v2(s->db, "dispute_fold", 1,
-	                                SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, sql_fold,
-	                                NULL, NULL, NULL);
-	if (rc != SQLITE_OK)
-		return db_fail(s, rc, "cannot set up the database", err);
 	if (!s->readonly && sqlite3_db_readonly(s->db, "main") == 1)
 		return error_set(err, ST_IO, "%s is read-only", s->path);
-	return ST_OK;
+	return search_connect(s, err);
 }
 
 /* Reads what the file says it is, without writing: application id, schema
@@ -640,6 +695,7 @@ void store_close(struct store *s)
 		return;
 	/* Every statement is finalized where it was prepared, so this cannot
 	 * fail with SQLITE_BUSY. */
+	search_disconnect(s);
 	sqlite3_close(s->db);
 	free(s->path);
 	free(s->altered);

@@ -307,9 +307,10 @@ enum status store_dispute_load_id(struct store *s, long long id, struct dispute 
 
 /* ---- listing ---- */
 
-/* Appends the WHERE clause for f; the SQL is only ever these fixed
- * fragments, every value is bound by bind_filter. */
-static void filter_where(struct sb *sql, const struct list_filter *f)
+/* Appends the WHERE clause for f (and the plan of its search); the SQL
+ * is only ever these fixed fragments, every value is bound by
+ * bind_filter. */
+static void filter_where(struct sb *sql, const struct list_filter *f, const struct search_plan *plan)
 {
 	sb_append(sql, " WHERE 1");
 	if (f->which == LIST_OPEN)
@@ -324,33 +325,12 @@ static void filter_where(struct sb *sql, const struct list_filter *f)
 		          " AND g.due_minute <= :overdue_minute)))");
 	if (f->protocol)
 		sb_append(sql, " AND d.protocol = :protocol COLLATE NOCASE");
-	/* instr() on case-folded text: a plain substring match, so "50%"
-	 * means 50%, and "łukasz" finds "Łukasz" (LIKE folds ASCII only). */
-	if (f->search && *f->search)
-		sb_append(sql, " AND (instr(dispute_fold(d.reference), :pat) OR instr(dispute_fold(ra.name), :pat)"
-		          " OR instr(dispute_fold(ag.name), :pat) OR instr(dispute_fold(d.category), :pat)"
-		          " OR instr(dispute_fold(d.summary), :pat)"
-		          " OR EXISTS (SELECT 1 FROM records r WHERE r.dispute_id = d.id"
-		          " AND instr(dispute_fold(r.text), :pat)))");
+	/* The search index: a search with no word in it finds nothing. */
+	if (plan->active)
+		sb_append(sql, plan->none ? " AND 0" : " AND " SEARCH_MATCHES);
 }
 
-/* SQL function dispute_fold(text): text_fold for searches. */
-void sql_fold(sqlite3_context *cx, int argc, sqlite3_value **argv)
-{
-	const unsigned char *v;
-	char *folded;
-
-	(void)argc;
-	v = sqlite3_value_text(argv[0]);
-	if (!v) {
-		sqlite3_result_null(cx);
-		return;
-	}
-	folded = text_fold((const char *)v);
-	sqlite3_result_text(cx, folded, -1, free);
-}
-
-static int bind_filter(sqlite3_stmt *st, const struct list_filter *f)
+static int bind_filter(sqlite3_stmt *st, const struct list_filter *f, const struct search_plan *plan)
 {
 	int brc = SQLITE_OK;
 
@@ -359,13 +339,15 @@ static int bind_filter(sqlite3_stmt *st, const struct list_filter *f)
 	if (f->overdue_on != DATE_NONE)
 		bind_minute(st, sqlite3_bind_parameter_index(st, ":overdue_minute"), f->overdue_minute, &brc);
 	bind_named_text(st, ":protocol", f->protocol, &brc);
-	if (f->search && *f->search) {
-		char *pat = text_fold(f->search);
-
-		bind_named_text(st, ":pat", pat, &brc);
-		free(pat);
-	}
+	search_plan_bind(st, plan, &brc);
 	return brc;
+}
+
+/* The plan of f's search, for filter_where and bind_filter. */
+static enum status filter_plan(struct store *s, const struct list_filter *f, struct search_plan *plan,
+                               struct error *err)
+{
+	return search_plan_make(s, f->search, f->labels, f->nlabels, plan, err);
 }
 
 static const char *order_sql(enum list_order order)
@@ -389,6 +371,7 @@ enum status store_list(struct store *s, const struct list_filter *f, dispute_fn 
                        struct error *err)
 {
 	struct list_filter all;
+	struct search_plan plan;
 	struct sb sql = {0};
 	sqlite3_stmt *st = NULL, *sst = NULL;
 	struct dispute d;
@@ -400,14 +383,16 @@ enum status store_list(struct store *s, const struct list_filter *f, dispute_fn 
 		f = &all;
 	}
 	dispute_init(&d);
+	if ((rc = filter_plan(s, f, &plan, err)) != ST_OK)
+		return rc;
 	sb_append(&sql, "SELECT " DISPUTE_COLS DISPUTE_FROM);
-	filter_where(&sql, f);
+	filter_where(&sql, f, &plan);
 	sb_append(&sql, order_sql(f->order));
 	sb_append(&sql, " LIMIT :limit OFFSET :offset");
 	if ((rc = db_prepare(s, sql.s, &st, err)) != ST_OK ||
 	    (rc = db_prepare(s, STAGES_SELECT, &sst, err)) != ST_OK)
 		goto out;
-	brc = bind_filter(st, f);
+	brc = bind_filter(st, f, &plan);
 	bind_int(st, sqlite3_bind_parameter_index(st, ":limit"), f->limit > 0 ? f->limit : -1, &brc);
 	bind_int(st, sqlite3_bind_parameter_index(st, ":offset"), f->offset > 0 ? f->offset : 0, &brc);
 	while ((src = brc == SQLITE_OK ? sqlite3_step(st) : brc) == SQLITE_ROW) {
@@ -428,12 +413,14 @@ out:
 	sqlite3_finalize(sst);
 	sqlite3_finalize(st);
 	free(sql.s);
+	search_plan_free(&plan);
 	return rc;
 }
 
 enum status store_count(struct store *s, const struct list_filter *f, int *out, struct error *err)
 {
 	struct list_filter all;
+	struct search_plan plan;
 	struct sb sql = {0};
 	sqlite3_stmt *st = NULL;
 	enum status rc;
@@ -444,11 +431,13 @@ enum status store_count(struct store *s, const struct list_filter *f, int *out, 
 		list_filter_init(&all);
 		f = &all;
 	}
+	if ((rc = filter_plan(s, f, &plan, err)) != ST_OK)
+		return rc;
 	sb_append(&sql, "SELECT count(*)" DISPUTE_FROM);
-	filter_where(&sql, f);
+	filter_where(&sql, f, &plan);
 	if ((rc = db_prepare(s, sql.s, &st, err)) != ST_OK)
 		goto out;
-	brc = bind_filter(st, f);
+	brc = bind_filter(st, f, &plan);
 	src = db_step(st, brc);
 	if (src != SQLITE_ROW) {
 		rc = db_fail(s, src, "cannot count the disputes", err);
@@ -458,26 +447,30 @@ enum status store_count(struct store *s, const struct list_filter *f, int *out, 
 out:
 	sqlite3_finalize(st);
 	free(sql.s);
+	search_plan_free(&plan);
 	return rc;
 }
 
 enum status store_list_index(struct store *s, const struct list_filter *f, const char *reference, int *out,
                              struct error *err)
 {
+	struct search_plan plan;
 	struct sb sql = {0};
 	sqlite3_stmt *st = NULL;
 	enum status rc;
 	int brc, src;
 
 	*out = -1;
+	if ((rc = filter_plan(s, f, &plan, err)) != ST_OK)
+		return rc;
 	sb_append(&sql, "SELECT rn FROM (SELECT d.reference AS ref, row_number() OVER (");
 	sb_append(&sql, order_sql(f->order));
 	sb_append(&sql, ") - 1 AS rn" DISPUTE_FROM);
-	filter_where(&sql, f);
+	filter_where(&sql, f, &plan);
 	sb_append(&sql, ") WHERE ref = :ref");
 	if ((rc = db_prepare(s, sql.s, &st, err)) != ST_OK)
 		goto out;
-	brc = bind_filter(st, f);
+	brc = bind_filter(st, f, &plan);
 	bind_named_text(st, ":ref", reference, &brc);
 	src = db_step(st, brc);
 	if (src == SQLITE_ROW)
@@ -487,5 +480,6 @@ enum status store_list_index(struct store *s, const struct list_filter *f, const
 out:
 	sqlite3_finalize(st);
 	free(sql.s);
+	search_plan_free(&plan);
 	return rc;
 }
