@@ -535,12 +535,14 @@ static enum status hits_particulars(struct store *s, const struct search_plan *p
 			const char *text = (const char *)sqlite3_column_text(st, i == 6 ? 4 : i);
 			struct search_hit h = { 0, DATE_NONE, TIME_NONE, RK_NOTE, fields[i == 6 ? 4 : i], text, NULL, 0 };
 
-			spans_parse((const char *)sqlite3_column_text(st, 7 + i), text ? strlen(text) : 0, &sp);
+			const char *list = (const char *)sqlite3_column_text(st, 7 + i);
+
+			spans_parse(list, text ? strlen(text) : 0, &sp);
 			if (i == 6) {
 				/* The label matched: the hit is the label, as the protocol gives it. */
 				const char *protocol = (const char *)sqlite3_column_text(st, 6);
 
-				if (!sp.n || !text || !protocol)
+				if (!list || !*list || !text || !protocol)
 					continue;
 				for (size_t k = 0; k < nlabels; k++)
 					if (labels[k].protocol && labels[k].key && labels[k].label &&
