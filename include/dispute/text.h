@@ -56,7 +56,8 @@ char *text_clean_paste(const char *s, size_t n, bool multiline);
 
 /* Returns a new string (caller frees): s lower-cased for matching without
  * regard to case, in ASCII, Latin-1, Latin Extended-A, Greek and Cyrillic,
- * so a search for "łukasz" finds "Łukasz".  Other characters are kept. */
+ * so that "łukasz" matches "Łukasz".  Other characters are kept.  (Search
+ * has its own folding, in the store's index.) */
 char *text_fold(const char *s);
 
 /* Returns a new string (caller frees): s reduced to its words for loose
@@ -66,7 +67,7 @@ char *text_fold(const char *s);
  * "Children's" is "childrens"; every run of spaces, punctuation and symbols
  * becomes one space, none leading or trailing.  "Levels of need / thresholds"
  * gives "levels of need thresholds"; NULL or text with no letters or digits
- * gives "".  text_fold is left as it is: search relies on it. */
+ * gives "".  text_fold is left as it is. */
 char *text_fold_words(const char *s);
 
 /* Appends s as a JSON string ("null" for NULL): sanitised as by
