@@ -256,7 +256,8 @@ static int hit_keep(const struct search_hit *h, void *arg)
 	c->field = h->field ? xstrdup(h->field) : NULL;
 	c->text = xstrdup(h->text ? h->text : "");
 	c->spans = xmalloc((h->nspans + 1) * sizeof(*c->spans));
-	memcpy(c->spans, h->spans, h->nspans * sizeof(*c->spans));
+	if (h->nspans)
+		memcpy(c->spans, h->spans, h->nspans * sizeof(*c->spans));
 	c->nspans = h->nspans;
 	return 0;
 }

@@ -77,40 +77,48 @@
 	"CREATE TRIGGER stages_no_delete BEFORE DELETE ON stages\n" \
 	"BEGIN SELECT RAISE(ABORT, 'stages are never deleted'); END"
 
-/* The search index follows what it indexes within the same transaction.
- * Records are only ever added; a dispute's particulars and an agency's
- * name are never changed by dispute, but when they are the index follows
- * them too: a 'delete' with the values as indexed, then the new ones. */
+/* The search index follows what it indexes within the same transaction,
+ * with the values the views of migration 8 give (the same macros), from
+ * which FTS5 rebuilds and checks it.  Records are only ever added; a
+ * dispute's particulars and an agency's name are never changed by
+ * dispute, but when they are the index follows them too: a 'delete' with
+ * the values as indexed, then the new ones. */
 #define T_SEARCH_RECORDS_ADD \
 	"CREATE TRIGGER search_records_add AFTER INSERT ON records BEGIN\n" \
-	"	INSERT INTO records_fts(rowid, text) SELECT " SEARCH_RECORD_OUTER "\n" \
-	"	FROM (SELECT " SEARCH_RECORD_INNER(SEARCH_RECORD_KEY("NEW."), "NEW.text") ");\n" \
+	"	INSERT INTO records_fts(rowid, text) VALUES (" SEARCH_RECORD_KEY("NEW.") ", " SEARCH_FOLD("NEW.text") ");\n" \
 	"END"
 #define T_SEARCH_DISPUTES_ADD \
 	"CREATE TRIGGER search_disputes_add AFTER INSERT ON disputes BEGIN\n" \
-	"	INSERT INTO disputes_fts(rowid, " SEARCH_DISPUTE_COLUMNS ") SELECT * FROM search_disputes WHERE id = NEW.id;\n" \
+	"	INSERT INTO disputes_fts(rowid, " SEARCH_DISPUTE_COLUMNS ")\n" \
+	"	SELECT " SEARCH_DISPUTE_VALUES("NEW.id", "NEW.reference", "NEW.subject", "ra.name", "ag.name", "NEW.category", \
+	                                  "NEW.summary", "NEW.protocol") "\n" \
+	"	FROM agencies ra, agencies ag WHERE ra.id = NEW.raised_by AND ag.id = NEW.against;\n" \
 	"END"
 #define T_SEARCH_DISPUTES_CHANGE \
 	"CREATE TRIGGER search_disputes_change AFTER UPDATE OF reference, protocol, subject, raised_by, against,\n" \
 	"	category, summary ON disputes BEGIN\n" \
 	"	INSERT INTO disputes_fts(disputes_fts, rowid, " SEARCH_DISPUTE_COLUMNS ")\n" \
-	"	SELECT 'delete', " SEARCH_DISPUTE_OUTER "\n" \
-	"	FROM (SELECT " SEARCH_DISPUTE_INNER("OLD.id", "OLD.reference", "OLD.subject", "ra.name", "ag.name", \
-	                                        "OLD.category", "OLD.summary", "OLD.protocol") "\n" \
-	"	FROM agencies ra, agencies ag WHERE ra.id = OLD.raised_by AND ag.id = OLD.against);\n" \
-	"	INSERT INTO disputes_fts(rowid, " SEARCH_DISPUTE_COLUMNS ") SELECT * FROM search_disputes WHERE id = NEW.id;\n" \
+	"	SELECT 'delete', " SEARCH_DISPUTE_VALUES("OLD.id", "OLD.reference", "OLD.subject", "ra.name", "ag.name", \
+	                                            "OLD.category", "OLD.summary", "OLD.protocol") "\n" \
+	"	FROM agencies ra, agencies ag WHERE ra.id = OLD.raised_by AND ag.id = OLD.against;\n" \
+	"	INSERT INTO disputes_fts(rowid, " SEARCH_DISPUTE_COLUMNS ")\n" \
+	"	SELECT " SEARCH_DISPUTE_VALUES("NEW.id", "NEW.reference", "NEW.subject", "ra.name", "ag.name", "NEW.category", \
+	                                  "NEW.summary", "NEW.protocol") "\n" \
+	"	FROM agencies ra, agencies ag WHERE ra.id = NEW.raised_by AND ag.id = NEW.against;\n" \
 	"END"
 #define T_SEARCH_AGENCIES_RENAME \
 	"CREATE TRIGGER search_agencies_rename AFTER UPDATE OF name ON agencies BEGIN\n" \
 	"	INSERT INTO disputes_fts(disputes_fts, rowid, " SEARCH_DISPUTE_COLUMNS ")\n" \
-	"	SELECT 'delete', " SEARCH_DISPUTE_OUTER "\n" \
-	"	FROM (SELECT " SEARCH_DISPUTE_INNER("d.id", "d.reference", "d.subject", \
+	"	SELECT 'delete', " SEARCH_DISPUTE_VALUES("d.id", "d.reference", "d.subject", \
 	        "CASE WHEN d.raised_by = OLD.id THEN OLD.name ELSE ra.name END", \
 	        "CASE WHEN d.against = OLD.id THEN OLD.name ELSE ag.name END", "d.category", "d.summary", "d.protocol") "\n" \
 	"	FROM disputes d JOIN agencies ra ON ra.id = d.raised_by JOIN agencies ag ON ag.id = d.against\n" \
-	"	WHERE d.raised_by = OLD.id OR d.against = OLD.id);\n" \
-	"	INSERT INTO disputes_fts(rowid, " SEARCH_DISPUTE_COLUMNS ") SELECT s.* FROM search_disputes s\n" \
-	"	JOIN disputes d ON d.id = s.id WHERE d.raised_by = NEW.id OR d.against = NEW.id;\n" \
+	"	WHERE d.raised_by = OLD.id OR d.against = OLD.id;\n" \
+	"	INSERT INTO disputes_fts(rowid, " SEARCH_DISPUTE_COLUMNS ")\n" \
+	"	SELECT " SEARCH_DISPUTE_VALUES("d.id", "d.reference", "d.subject", "ra.name", "ag.name", "d.category", \
+	                                  "d.summary", "d.protocol") "\n" \
+	"	FROM disputes d JOIN agencies ra ON ra.id = d.raised_by JOIN agencies ag ON ag.id = d.against\n" \
+	"	WHERE d.raised_by = NEW.id OR d.against = NEW.id;\n" \
 	"END"
 
 static const struct {
@@ -269,12 +277,12 @@ static const char *const migrations[] = {
 	 * each dispute's particulars, without a copy of their text (external
 	 * content: the views say what is indexed, folded by SEARCH_FOLD).
 	 * Built here from what is there; triggers keep it in step. */
-	"CREATE VIEW search_records(key, text) AS SELECT " SEARCH_RECORD_OUTER "\n"
-	"	FROM (SELECT " SEARCH_RECORD_INNER(SEARCH_RECORD_KEY(""), "text") " FROM records);\n"
-	"CREATE VIEW search_disputes(id, " SEARCH_DISPUTE_COLUMNS ") AS SELECT " SEARCH_DISPUTE_OUTER "\n"
-	"	FROM (SELECT " SEARCH_DISPUTE_INNER("d.id", "d.reference", "d.subject", "ra.name", "ag.name", "d.category",
-	                                      "d.summary", "d.protocol") "\n"
-	"	FROM disputes d JOIN agencies ra ON ra.id = d.raised_by JOIN agencies ag ON ag.id = d.against);\n"
+	"CREATE VIEW search_records(key, text) AS\n"
+	"	SELECT " SEARCH_RECORD_KEY("") ", " SEARCH_FOLD("text") " FROM records;\n"
+	"CREATE VIEW search_disputes(id, " SEARCH_DISPUTE_COLUMNS ") AS\n"
+	"	SELECT " SEARCH_DISPUTE_VALUES("d.id", "d.reference", "d.subject", "ra.name", "ag.name", "d.category",
+	                                  "d.summary", "d.protocol") "\n"
+	"	FROM disputes d JOIN agencies ra ON ra.id = d.raised_by JOIN agencies ag ON ag.id = d.against;\n"
 	"CREATE VIRTUAL TABLE records_fts USING fts5(text, content='search_records', content_rowid='key',\n"
 	"	tokenize='unicode61 remove_diacritics 2');\n"
 	"CREATE VIRTUAL TABLE disputes_fts USING fts5(" SEARCH_DISPUTE_COLUMNS ", content='search_disputes',\n"

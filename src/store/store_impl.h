@@ -116,38 +116,23 @@ enum status chain_seal_existing(struct store *s, struct error *err);
 
 /* ---- the search index (store_search.c) ---- */
 
-/* The Latin letters that the index's tokenizer leaves as they are, spelt
- * in plain letters: unicode61's remove_diacritics folds the letters that
- * Unicode decomposes (é, â, ŵ, Ś), not ł, ø, æ, ß, đ and their like, so
- * without this "lukasz" would not find "Łukasz".  Plain SQL, so that a
+/* x with the Latin letters that the index's tokenizer leaves as they are
+ * spelt in plain letters: unicode61's remove_diacritics folds the letters
+ * that Unicode decomposes (é, â, ŵ, Ś), not ł, ø, æ, ß, đ and their like,
+ * so without this "lukasz" would not find "Łukasz".  Plain SQL, so that a
  * program writing the file without dispute keeps the index in step.  Each
  * replacement is letters for a letter, so the words of the folded text
  * are the words of x, in the same places: a match's position in the index
- * is a position among the stored text's own words.  In two halves, the
- * second applied to what the first gives in a query around it, since
- * SQLite's parser takes only so many calls one inside another.  Part of
- * migration 8 (views and triggers hold their text): never change them. */
-#define SEARCH_REPLACE8 "replace(replace(replace(replace(replace(replace(replace(replace("
-#define SEARCH_FOLD_1(x) \
-	SEARCH_REPLACE8 SEARCH_REPLACE8 x \
-	", char(170), 'a'), char(186), 'o')"           /* ª º */ \
-	", char(198), 'ae'), char(230), 'ae')"         /* Æ æ */ \
-	", char(208), 'd'), char(240), 'd')"           /* Ð ð */ \
-	", char(216), 'o'), char(248), 'o')"           /* Ø ø */ \
-	", char(222), 'th'), char(254), 'th')"         /* Þ þ */ \
-	", char(223), 'ss'), char(7838), 'ss')"        /* ß ẞ */ \
-	", char(272), 'd'), char(273), 'd')"           /* Đ đ */ \
-	", char(294), 'h'), char(295), 'h')"           /* Ħ ħ */
-#define SEARCH_FOLD_2(x) \
-	SEARCH_REPLACE8 "replace(replace(replace(replace(replace(replace(replace(" x \
-	", char(305), 'i'), char(312), 'k')"           /* ı ĸ */ \
-	", char(306), 'ij'), char(307), 'ij')"         /* Ĳ ĳ */ \
-	", char(319), 'l'), char(320), 'l')"           /* Ŀ ŀ */ \
-	", char(321), 'l'), char(322), 'l')"           /* Ł ł */ \
-	", char(329), 'n'), char(330), 'n')"           /* ŉ Ŋ */ \
-	", char(331), 'n'), char(338), 'oe')"          /* ŋ Œ */ \
-	", char(339), 'oe'), char(358), 't')"          /* œ Ŧ */ \
-	", char(359), 't')"                            /* ŧ */
+ * is a position among the stored text's own words.  The letters of names
+ * in use; rarer ones (ŀ, ĳ, ŋ, ŧ, ĸ, ª) are left for SQLite's parser,
+ * which takes only so many calls one inside another.  Part of migration 8
+ * (views and triggers hold its text): never change it. */
+#define SEARCH_FOLD(x) \
+	"replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(" \
+	"replace(replace(replace(replace(replace(replace(replace(replace(replace(" x \
+	", 'Æ', 'ae'), 'æ', 'ae'), 'Ð', 'd'), 'ð', 'd'), 'Ø', 'o'), 'ø', 'o'), 'Þ', 'th'), 'þ', 'th')" \
+	", 'ß', 'ss'), 'ẞ', 'ss'), 'Đ', 'd'), 'đ', 'd'), 'Ħ', 'h'), 'ħ', 'h'), 'ı', 'i')" \
+	", 'Ł', 'l'), 'ł', 'l'), 'Œ', 'oe'), 'œ', 'oe')"
 
 /* The key of a record in the index, from its columns (prefix "NEW." in a
  * trigger, "" in the view): the dispute's id in the high 32 bits and the
@@ -156,27 +141,19 @@ enum status chain_seal_existing(struct store *s, struct error *err);
  * keys.  Record ids stay below 2^32 and dispute ids below 2^31. */
 #define SEARCH_RECORD_KEY(p) "((" p "dispute_id << 32) | " p "id)"
 #define SEARCH_RECORD_ID_BITS 0xffffffffLL
-/* The indexed values of a record: "SELECT" this "FROM (SELECT"
- * SEARCH_RECORD_INNER(...) "FROM ...)". */
-#define SEARCH_RECORD_INNER(key, text) key " AS key, " SEARCH_FOLD_1(text) " AS t"
-#define SEARCH_RECORD_OUTER "key, " SEARCH_FOLD_2("t")
 
-/* The indexed values of a dispute's particulars: "SELECT"
- * SEARCH_DISPUTE_OUTER "FROM (SELECT" SEARCH_DISPUTE_INNER(...) "FROM
- * ...)", with expressions for its id, reference, subject, agencies
- * (raising, and disagreed with), category, summary and protocol.  The
- * last column (tag) is the category as one word that only a search for
- * its label asks for: the database holds the key, the protocol files the
+/* The indexed values of a dispute's particulars, from expressions for
+ * its id, reference, subject, agencies (raising, and disagreed with),
+ * category, summary and protocol.  The reference (D-YYYY-NNNN) and the
+ * category's key are the program's own words, not folded.  The last
+ * column (tag) is the category as one word that only a search for its
+ * label asks for: the database holds the key, the protocol files the
  * label. */
 #define SEARCH_DISPUTE_COLUMNS "reference, subject, raised_by, against, category, summary, tag"
 #define SEARCH_TAG(protocol, category) "hex(lower(" protocol ") || ':' || lower(" category "))"
-#define SEARCH_DISPUTE_INNER(id, ref, subject, raised, against, category, summary, protocol) \
-	id " AS id, " SEARCH_FOLD_1(ref) " AS f1, " SEARCH_FOLD_1(subject) " AS f2, " SEARCH_FOLD_1(raised) \
-	" AS f3, " SEARCH_FOLD_1(against) " AS f4, " SEARCH_FOLD_1(category) " AS f5, " SEARCH_FOLD_1(summary) \
-	" AS f6, " SEARCH_TAG(protocol, category) " AS f7"
-#define SEARCH_DISPUTE_OUTER \
-	"id, " SEARCH_FOLD_2("f1") ", " SEARCH_FOLD_2("f2") ", " SEARCH_FOLD_2("f3") ", " SEARCH_FOLD_2("f4") ", " \
-	SEARCH_FOLD_2("f5") ", " SEARCH_FOLD_2("f6") ", f7"
+#define SEARCH_DISPUTE_VALUES(id, ref, subject, raised, against, category, summary, protocol) \
+	id ", " ref ", " SEARCH_FOLD(subject) ", " SEARCH_FOLD(raised) ", " SEARCH_FOLD(against) ", " category ", " \
+	SEARCH_FOLD(summary) ", " SEARCH_TAG(protocol, category)
 
 /* Connects the connection to the search index: its tokenizer (for what a
  * user types) and the dispute_spans() function (where words matched). */

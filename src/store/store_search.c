@@ -332,7 +332,7 @@ static void tag_append(struct sb *sb, const char *protocol, const char *key)
 static enum status fold_all(struct store *s, const char *text, const struct search_label *labels, size_t nlabels,
                             char **folded, struct error *err)
 {
-	static const char sql[] = "SELECT " SEARCH_FOLD_2("t") " FROM (SELECT " SEARCH_FOLD_1("?1") " AS t)";
+	static const char sql[] = "SELECT " SEARCH_FOLD("?1");
 	struct sb joined = {0};
 	sqlite3_stmt *st = NULL;
 	enum status rc;
