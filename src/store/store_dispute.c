@@ -327,7 +327,7 @@ static void filter_where(struct sb *sql, const struct list_filter *f, const stru
 		sb_append(sql, " AND d.protocol = :protocol COLLATE NOCASE");
 	/* The search index: a search with no word in it finds nothing. */
 	if (plan->active)
-		sb_append(sql, plan->none ? " AND 0" : " AND " SEARCH_MATCHES);
+		sb_append(sql, plan->none ? " AND 0" : plan->found ? " AND " SEARCH_FOUND : " AND " SEARCH_MATCHES);
 }
 
 static int bind_filter(sqlite3_stmt *st, const struct list_filter *f, const struct search_plan *plan)

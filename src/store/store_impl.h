@@ -16,6 +16,7 @@ struct store {
 	char *altered;          /* why the schema is not as dispute made it, or NULL: writes are refused */
 	fts5_tokenizer words;   /* the search index's tokenizer (store_search.c) ... */
 	Fts5Tokenizer *tokenizer;   /* ... made with the index's options, or NULL before search_connect */
+	struct search_cache *search;    /* the last search's queries for one dispute (store_search.c), or NULL */
 };
 
 /* What the derived columns of a dispute hold, from its stages (the last
@@ -166,6 +167,7 @@ void search_disconnect(struct store *s);
 struct search_plan {
 	bool active;            /* the filter searches */
 	bool none;              /* ... for nothing that is a word: it matches no dispute */
+	bool found;             /* temp.search_found holds the disputes it finds (SEARCH_FOUND) */
 	char *records;          /* the query of records_fts */
 	char *disputes;         /* the query of disputes_fts */
 };
@@ -175,9 +177,11 @@ struct search_plan {
 enum status search_plan_make(struct store *s, const char *text, const struct search_label *labels, size_t nlabels,
                              struct search_plan *out, struct error *err);
 void search_plan_free(struct search_plan *p);
-/* The disputes the plan finds, as an SQL fragment "d.id IN (...)" with
- * the parameters :search_records and :search_disputes, which
+/* The disputes the plan finds, as an SQL fragment: the ones found once
+ * and kept (SEARCH_FOUND, when plan.found), or "d.id IN (...)" with the
+ * parameters :search_records and :search_disputes, which
  * search_plan_bind binds. */
+#define SEARCH_FOUND "d.id IN temp.search_found"
 #define SEARCH_MATCHES \
 	"d.id IN (SELECT rowid >> 32 FROM records_fts WHERE records_fts MATCH :search_records" \
 	" UNION SELECT rowid FROM disputes_fts WHERE disputes_fts MATCH :search_disputes)"

@@ -164,11 +164,16 @@ enum status search_connect(struct store *s, struct error *err)
 	return ST_OK;
 }
 
+struct search_cache;
+static void cache_free(struct search_cache *c);
+
 void search_disconnect(struct store *s)
 {
 	if (s->tokenizer)
 		s->words.xDelete(s->tokenizer);
 	s->tokenizer = NULL;
+	cache_free(s->search);
+	s->search = NULL;
 }
 
 /* ---- what a user types, as FTS5 queries ---- */
@@ -416,37 +421,255 @@ static void tags_free(char **tags, size_t n)
 	free(tags);
 }
 
+/* ---- the queries of a search, kept ---- */
+
+/* A prefix query makes FTS5 gather every row of every word with that
+ * prefix before it can look at one dispute's rows: for a common word, a
+ * whole pass over the index for each dispute.  For the rows of one
+ * dispute, each prefix is spelt out as the words the index holds that
+ * start with it (up to SEEK_WORDS; more, and it stays a prefix), which
+ * FTS5 can seek to. */
+#define SEEK_WORDS 64
+
+/* A search's queries and what they found, kept from one call to the next
+ * while the text, the labels and the database stay the same: the
+ * workbench counts, pages and marks with the same search, and a list of
+ * disputes asks for the hits of each in turn. */
+struct search_cache {
+	char *key;              /* the text and the labels */
+	sqlite3_int64 changes;  /* this connection's changes when checked (sqlite3_total_changes64) */
+	int version;            /* PRAGMA data_version (other connections' commits) when made */
+	struct terms terms;     /* what the text asks for ... */
+	char **tags;            /* ... and, for each term, the labels' tags that hold it */
+	char *records, *disputes;   /* the list's queries */
+	bool found, found_tried;    /* temp.search_found holds the disputes they find */
+	bool seek_made;
+	char *one_records, *one_disputes;   /* for one dispute's rows; NULL: none can match there */
+};
+
+static void cache_free(struct search_cache *c)
+{
+	if (!c)
+		return;
+	free(c->key);
+	tags_free(c->tags, c->terms.n);
+	terms_free(&c->terms);
+	free(c->records);
+	free(c->disputes);
+	free(c->one_records);
+	free(c->one_disputes);
+	free(c);
+}
+
+/* The key of a search in the cache: its text and the labels. */
+static char *cache_key(const char *text, const struct search_label *labels, size_t nlabels)
+{
+	struct sb sb = {0};
+
+	sb_append(&sb, text);
+	for (size_t i = 0; i < nlabels; i++)
+		sb_printf(&sb, "\x1e%s\x1f%s\x1f%s", labels[i].protocol ? labels[i].protocol : "",
+		          labels[i].key ? labels[i].key : "", labels[i].label ? labels[i].label : "");
+	return sb_take(&sb);
+}
+
+static int data_version(struct store *s)
+{
+	sqlite3_stmt *st = NULL;
+	int v = -1;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA data_version", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* The search for text, from the cache or made now (borrowed from s until
+ * the next search for another text). */
+static enum status cache_get(struct store *s, const char *text, const struct search_label *labels, size_t nlabels,
+                             struct search_cache **out, struct error *err)
+{
+	struct search_cache *c = s->search;
+	char *key = cache_key(text, labels, nlabels);
+	int version = data_version(s);
+	struct sb rq = {0}, dq = {0};
+	enum status rc;
+
+	if (c && !strcmp(c->key, key) && c->changes == sqlite3_total_changes64(s->db) && c->version == version) {
+		free(key);
+		*out = c;
+		return ST_OK;
+	}
+	cache_free(s->search);
+	s->search = NULL;
+	c = xcalloc(1, sizeof(*c));
+	c->key = key;
+	c->version = version;
+	if ((rc = terms_make(s, text, labels, nlabels, &c->terms, &c->tags, err)) != ST_OK) {
+		cache_free(c);
+		return rc;
+	}
+	/* Every term in one record, or every term among the particulars. */
+	for (size_t i = 0; i < c->terms.n; i++) {
+		sb_append(&rq, i ? " AND " : "");
+		phrase_append(&rq, &c->terms.v[i]);
+		sb_append(&dq, i ? " AND (" TYPED_COLUMNS " : " : "(" TYPED_COLUMNS " : ");
+		phrase_append(&dq, &c->terms.v[i]);
+		if (c->tags[i]) {
+			sb_append(&dq, " OR ");
+			sb_append(&dq, c->tags[i]);
+		}
+		sb_append(&dq, ")");
+	}
+	c->records = rq.s;
+	c->disputes = dq.s;
+	c->changes = sqlite3_total_changes64(s->db);
+	s->search = c;
+	*out = c;
+	return ST_OK;
+}
+
+/* Fills temp.search_found with the disputes c finds, so that counting
+ * and paging the list read them rather than search again.  An altered
+ * database takes no write at all, not even to temp: there the list
+ * searches in each query. */
+static void found_fill(struct store *s, struct search_cache *c)
+{
+	static const char sql[] =
+		"INSERT INTO temp.search_found(id) SELECT rowid >> 32 FROM records_fts WHERE records_fts MATCH ?1"
+		" UNION SELECT rowid FROM disputes_fts WHERE disputes_fts MATCH ?2";
+	sqlite3_stmt *st = NULL;
+
+	c->found_tried = true;
+	if (sqlite3_exec(s->db, "CREATE TEMP TABLE IF NOT EXISTS search_found(id INTEGER PRIMARY KEY);"
+	                 " DELETE FROM temp.search_found", NULL, NULL, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 1, c->records, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 2, c->disputes, -1, SQLITE_STATIC) == SQLITE_OK)
+		c->found = sqlite3_step(st) == SQLITE_DONE;
+	sqlite3_finalize(st);
+	/* Its own writes to temp are no change to what it found. */
+	c->changes = sqlite3_total_changes64(s->db);
+}
+
+/* The words of the index that start with prefix, by the fts5vocab table
+ * vocab; false (and nothing in out) when there are more than SEEK_WORDS
+ * or they cannot be read. */
+static bool index_words(struct store *s, const char *vocab, const char *prefix, struct words *out)
+{
+	char *sql = xasprintf("SELECT term FROM temp.%s WHERE term >= ?1 AND term < ?1 || char(1114111) LIMIT %d",
+	                      vocab, SEEK_WORDS + 1);
+	sqlite3_stmt *st = NULL;
+	int src = SQLITE_ERROR;
+
+	memset(out, 0, sizeof(*out));
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC) == SQLITE_OK)
+		while ((src = sqlite3_step(st)) == SQLITE_ROW && out->n <= SEEK_WORDS) {
+			const char *w = (const char *)sqlite3_column_text(st, 0);
+
+			words_token(out, 0, w ? w : "", w ? (int)strlen(w) : 0, 0, 0);
+		}
+	sqlite3_finalize(st);
+	free(sql);
+	if (src != SQLITE_DONE || out->n > SEEK_WORDS) {
+		words_free(out);
+		return false;
+	}
+	return true;
+}
+
+/* Appends term t as one FTS5 expression of the index vocab names: its
+ * phrase, or the phrases with its last word spelt out.  Returns false
+ * when the index holds no word that could complete it. */
+static bool term_seek(struct store *s, const char *vocab, const struct term *t, struct sb *sb)
+{
+	struct words found;
+	struct term one = *t;
+	char **v;
+
+	if (!t->prefix || !index_words(s, vocab, t->words.v[t->words.n - 1], &found)) {
+		phrase_append(sb, t);
+		return true;
+	}
+	if (!found.n)
+		return false;
+	v = xmalloc(t->words.n * sizeof(*v));
+	memcpy(v, t->words.v, t->words.n * sizeof(*v));
+	one.words.v = v;
+	one.prefix = false;
+	sb_append(sb, "(");
+	for (size_t i = 0; i < found.n; i++) {
+		v[t->words.n - 1] = found.v[i];
+		sb_append(sb, i ? " OR " : "");
+		phrase_append(sb, &one);
+	}
+	sb_append(sb, ")");
+	free(v);
+	words_free(&found);
+	return true;
+}
+
+/* Makes c's queries for one dispute's rows. */
+static void seek_make(struct store *s, struct search_cache *c)
+{
+	struct sb rq = {0}, dq = {0};
+	bool records = c->terms.n > 0, disputes = c->terms.n > 0;
+
+	c->seek_made = true;
+	/* The words of the index, through fts5vocab tables of this connection
+	 * (temp: nothing is written to the file).  Where they cannot be made,
+	 * the prefixes stay prefixes. */
+	sqlite3_exec(s->db, "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_records_words"
+	             " USING fts5vocab(main, records_fts, row);"
+	             "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_disputes_words"
+	             " USING fts5vocab(main, disputes_fts, row)", NULL, NULL, NULL);
+	for (size_t i = 0; i < c->terms.n; i++) {
+		const struct term *t = &c->terms.v[i];
+		struct sb typed = {0};
+
+		sb_append(&rq, i ? " AND " : "");
+		records = records && term_seek(s, "search_records_words", t, &rq);
+		if (term_seek(s, "search_disputes_words", t, &typed)) {
+			sb_append(&dq, i ? " AND (" TYPED_COLUMNS " : " : "(" TYPED_COLUMNS " : ");
+			sb_append(&dq, typed.s);
+			sb_append(&dq, c->tags[i] ? " OR " : ")");
+		} else {
+			sb_append(&dq, i ? " AND (" : "(");
+			disputes = disputes && c->tags[i];
+		}
+		if (c->tags[i]) {
+			sb_append(&dq, c->tags[i]);
+			sb_append(&dq, ")");
+		}
+		free(typed.s);
+	}
+	c->one_records = records ? sb_take(&rq) : NULL;
+	c->one_disputes = disputes ? sb_take(&dq) : NULL;
+	free(rq.s);
+	free(dq.s);
+	c->changes = sqlite3_total_changes64(s->db);
+}
+
 enum status search_plan_make(struct store *s, const char *text, const struct search_label *labels, size_t nlabels,
                              struct search_plan *out, struct error *err)
 {
-	struct terms terms;
-	struct sb rq = {0}, dq = {0};
-	char **tags;
+	struct search_cache *c;
 	enum status rc;
 
 	memset(out, 0, sizeof(*out));
 	if (!text || !*text)
 		return ST_OK;
 	out->active = true;
-	if ((rc = terms_make(s, text, labels, nlabels, &terms, &tags, err)) != ST_OK)
+	if ((rc = cache_get(s, text, labels, nlabels, &c, err)) != ST_OK)
 		return rc;
-	out->none = terms.n == 0;
-	/* Every term in one record, or every term among the particulars. */
-	for (size_t i = 0; i < terms.n; i++) {
-		sb_append(&rq, i ? " AND " : "");
-		phrase_append(&rq, &terms.v[i]);
-		sb_append(&dq, i ? " AND (" TYPED_COLUMNS " : " : "(" TYPED_COLUMNS " : ");
-		phrase_append(&dq, &terms.v[i]);
-		if (tags[i]) {
-			sb_append(&dq, " OR ");
-			sb_append(&dq, tags[i]);
-		}
-		sb_append(&dq, ")");
-	}
-	out->records = rq.s;
-	out->disputes = dq.s;
-	tags_free(tags, terms.n);
-	terms_free(&terms);
+	out->none = c->terms.n == 0;
+	if (!out->none && !c->found_tried)
+		found_fill(s, c);
+	out->found = c->found;
+	out->records = xstrdup(c->records ? c->records : "");
+	out->disputes = xstrdup(c->disputes ? c->disputes : "");
 	return ST_OK;
 }
 
@@ -506,9 +729,9 @@ static void spans_parse(const char *list, size_t len, struct spans *out)
 }
 
 /* The particulars of the dispute that matched: one hit per field. */
-static enum status hits_particulars(struct store *s, const struct search_plan *plan,
-                                    const struct search_label *labels, size_t nlabels, long long id,
-                                    search_hit_fn fn, void *ctx, int *stop, struct error *err)
+static enum status hits_particulars(struct store *s, const char *query, const struct search_label *labels,
+                                    size_t nlabels, long long id, search_hit_fn fn, void *ctx, int *stop,
+                                    struct error *err)
 {
 	static const char *const fields[] = { "reference", "subject", "raised_by", "against", "category", "summary" };
 	static const char sql[] =
@@ -527,7 +750,7 @@ static enum status hits_particulars(struct store *s, const struct search_plan *p
 
 	if ((rc = db_prepare(s, sql, &st, err)) != ST_OK)
 		return rc;
-	bind_text(st, 1, plan->disputes, &brc);
+	bind_text(st, 1, query, &brc);
 	bind_int(st, 2, id, &brc);
 	src = db_step(st, brc);
 	if (src == SQLITE_ROW) {
@@ -565,8 +788,8 @@ static enum status hits_particulars(struct store *s, const struct search_plan *p
 }
 
 /* The records of the dispute that matched, oldest first. */
-static enum status hits_records(struct store *s, const struct search_plan *plan, long long id, search_hit_fn fn,
-                                void *ctx, int *stop, struct error *err)
+static enum status hits_records(struct store *s, const char *query, long long id, search_hit_fn fn, void *ctx,
+                                int *stop, struct error *err)
 {
 	static const char sql[] =
 		"SELECT r.id, r.day, r.minute, r.kind, r.text, dispute_spans(records_fts, 0, r.text)"
@@ -579,7 +802,7 @@ static enum status hits_records(struct store *s, const struct search_plan *plan,
 
 	if ((rc = db_prepare(s, sql, &st, err)) != ST_OK)
 		return rc;
-	bind_text(st, 1, plan->records, &brc);
+	bind_text(st, 1, query, &brc);
 	bind_int(st, 2, id << 32, &brc);
 	bind_int(st, 3, (id << 32) | SEARCH_RECORD_ID_BITS, &brc);
 	while (!*stop && (src = db_step(st, brc)) == SQLITE_ROW) {
@@ -610,25 +833,24 @@ static enum status hits_records(struct store *s, const struct search_plan *plan,
 enum status store_search_hits(struct store *s, const char *text, const struct search_label *labels, size_t nlabels,
                               long long dispute_id, search_hit_fn fn, void *ctx, struct error *err)
 {
-	struct search_plan plan;
+	struct search_cache *c;
 	enum status rc;
 	int stop = 0;
 	bool own = false;
 
-	if ((rc = search_plan_make(s, text, labels, nlabels, &plan, err)) != ST_OK)
-		return rc;
-	if (!plan.active || plan.none) {
-		search_plan_free(&plan);
+	if (!text || !*text)
 		return ST_OK;
-	}
-	/* One snapshot for the particulars and the records. */
-	rc = store_snapshot_begin(s, &own, err);
-	if (rc == ST_OK)
-		rc = hits_particulars(s, &plan, labels, nlabels, dispute_id, fn, ctx, &stop, err);
-	if (rc == ST_OK && !stop)
-		rc = hits_records(s, &plan, dispute_id, fn, ctx, &stop, err);
+	/* One snapshot for the queries, the particulars and the records. */
+	if ((rc = store_snapshot_begin(s, &own, err)) != ST_OK)
+		return rc;
+	rc = cache_get(s, text, labels, nlabels, &c, err);
+	if (rc == ST_OK && !c->seek_made)
+		seek_make(s, c);
+	if (rc == ST_OK && c->one_disputes)
+		rc = hits_particulars(s, c->one_disputes, labels, nlabels, dispute_id, fn, ctx, &stop, err);
+	if (rc == ST_OK && !stop && c->one_records)
+		rc = hits_records(s, c->one_records, dispute_id, fn, ctx, &stop, err);
 	store_snapshot_end(s, own);
-	search_plan_free(&plan);
 	return rc;
 }
 
