@@ -397,7 +397,9 @@ static void test_follows_changes(void **state)
 	assert_found(f->s, "ore", "0002");
 	assert_int_equal(raw_exec(f->db, "INSERT INTO records_fts(records_fts, rank) VALUES ('integrity-check', 1);"
 	                          " INSERT INTO disputes_fts(disputes_fts, rank) VALUES ('integrity-check', 1)"), SQLITE_OK);
-	/* A record written by dispute is found at once. */
+	/* A record written by dispute is found at once, in the list and in
+	 * its dispute, though the search was made before it was written. */
+	assert_hits(f->s, "aero", 2, "");
 	{
 		struct record r;
 		struct error err;
@@ -412,9 +414,34 @@ static void test_follows_changes(void **state)
 		record_free(&r);
 	}
 	assert_found(f->s, "aeroskobing", "0002");
+	assert_hits(f->s, "aero", 2, "#14 note [Ærøskøbing]\n");
+	/* So is a change another program commits. */
+	assert_hits(f->s, "zeb", 4, "summary [Zebra]\n");
+	assert_int_equal(raw_exec(f->db, "UPDATE disputes SET summary = 'Zebedee at the gate' WHERE id = 4"), SQLITE_OK);
+	assert_hits(f->s, "zeb", 4, "summary [Zebedee]\n");
+	assert_found(f->s, "zeb", "0004");
 	got = raw_rows(f->db, NULL, "SELECT rowid >> 32, rowid & 4294967295 FROM records_fts WHERE records_fts MATCH 'ferry'");
 	assert_string_equal(got, "2|14\n");
 	free(got);
+}
+
+/* A database altered outside dispute takes no write, not even to temp:
+ * searches go on, searching in each query. */
+static void test_altered_database(void **state)
+{
+	struct fx *f = *state;
+	struct error err;
+
+	store_close(f->s);
+	f->s = NULL;
+	assert_int_equal(raw_exec(f->db, "DROP TRIGGER stages_keep_key"), SQLITE_OK);
+	assert_int_equal(store_open(f->db, OPEN_WRITE, &f->s, &err), ST_OK);
+	assert_non_null(store_altered(f->s));
+	assert_found(f->s, "lukasz", "0001");
+	assert_found_in(f->s, "agreed", LIST_OPEN, "0001 0004");
+	assert_found(f->s, "*", "");
+	assert_hits(f->s, "\"head of service\" agr", 1, "#3 meeting [Agreed] [Head of Service]\n");
+	assert_hits(f->s, "support", 3, "category (Level of support needed)\n");
 }
 
 static int count_finding(const struct finding *fd, void *ctx)
@@ -497,6 +524,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_typed_text_is_never_syntax, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_where_it_matched, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_follows_changes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_altered_database, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migration_builds_what_triggers_build, setup, teardown),
 	};
 
