@@ -75,8 +75,9 @@ static void list_draw(struct app *a, struct screen *s, struct rect r, bool focus
 	const struct list_state *l = &a->list;
 	struct rect in = rect_inner(r);
 	struct columns c = columns_for(in.w);
-	char title[160], more[96];
+	char title[160], more[96], pos[48];
 	unsigned head = SA_BOLD | SA_UNDERLINE;
+	int pw = 0;
 
 	if (l->search)
 		snprintf(title, sizeof(title), "Disputes: %s %s, matching \"%s\" (%d)", which_title[l->which],
@@ -113,19 +114,20 @@ static void list_draw(struct app *a, struct screen *s, struct rect r, bool focus
 		           strcmp(a->detail.d.reference, row->ref) == 0;
 		draw_row(s, in.y + 1 + i, in.x, in.w, &c, row, sel, focused);
 	}
-	/* What the search finds beyond the filter: under the rows, or in the
-	 * frame when they fill the pane. */
-	if (*more && l->nrows + 1 < in.h)
-		screen_put_fit(s, in.y + 1 + l->nrows, in.x + 2, in.w - 2, SA_BOLD, more);
-	else if (*more)
-		screen_printf(s, r.y + r.h - 1, r.x + 2, r.w / 2, SA_BOLD, " %s ", more);
 	if (l->total > l->page) {
-		char pos[48];
-		int pw;
-
 		snprintf(pos, sizeof(pos), " %d-%d of %d ", l->top + 1, l->top + l->nrows, l->total);
 		pw = text_width(pos);
 		screen_put(s, r.y + r.h - 1, r.x + r.w - pw - 2, pw, SA_DIM, pos);
+	}
+	/* What the search finds beyond the filter: under the rows, or in the
+	 * frame, beside the position, when they fill the pane. */
+	if (*more && l->nrows + 1 < in.h) {
+		screen_put_fit(s, in.y + 1 + l->nrows, in.x + 2, in.w - 2, SA_BOLD, more);
+	} else if (*more) {
+		char framed[100];
+
+		snprintf(framed, sizeof(framed), " %s ", more);
+		screen_put_fit(s, r.y + r.h - 1, r.x + 2, r.w - pw - 6, SA_BOLD, framed);
 	}
 }
 
