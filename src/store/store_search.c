@@ -118,7 +118,9 @@ static void spans_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_cont
 		if ((rc = api->xInst(fts, i, &phrase, &icol, &off)) != SQLITE_OK)
 			break;
 		size = api->xPhraseSize(fts, phrase);
-		if (icol != col || off < 0 || size <= 0)
+		/* A text of n bytes has fewer than n words: an index that says
+		 * otherwise (edited by another program) marks nothing. */
+		if (icol != col || off < 0 || size <= 0 || off >= text_len || size > text_len - off)
 			continue;
 		if (off + size > w.nhit) {
 			w.hit = xrealloc(w.hit, (size_t)(off + size));
