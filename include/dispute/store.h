@@ -89,6 +89,17 @@ enum status store_deadlines(struct store *s, const struct deadline_filter *f, de
  * indexes of timed deadlines: never every open dispute. */
 enum status store_deadline_count(struct store *s, const struct deadline_filter *f, int *out, struct error *err);
 
+/* ---- search (store_search.c) ---- */
+
+/* How many words and phrases the search text holds (0: nothing a search
+ * can look for, such as "*" or "-"). */
+enum status store_search_terms(struct store *s, const char *text, int *out, struct error *err);
+/* Calls fn for each place the search text (with the categories' labels)
+ * matches in the dispute dispute_id: the fields of its particulars first,
+ * then its records, oldest first.  Stops early when fn returns non-zero. */
+enum status store_search_hits(struct store *s, const char *text, const struct search_label *labels, size_t nlabels,
+                              long long dispute_id, search_hit_fn fn, void *ctx, struct error *err);
+
 /* Returns the agency's id, creating it if new (case-insensitive match). */
 /* The agency's id, adding it when there is none of that name (matched
  * without regard to case); *spelling (when given; freed first) receives
@@ -222,6 +233,10 @@ enum status store_head_find(struct store *s, const char *hex, struct head_place 
  * stage, running due date, order key): one finding per dispute where they
  * do not follow. */
 enum status store_check_derived(struct store *s, finding_fn fn, void *ctx, struct error *err);
+/* The search index against what it indexes: one finding for a record or
+ * dispute it leaves out or holds and should not (the index is kept by
+ * triggers; a file written by a program that dropped them falls behind). */
+enum status store_check_search(struct store *s, finding_fn fn, void *ctx, struct error *err);
 /* Every dispute's events that hold state, per dispute in the order written. */
 enum status store_events_each(struct store *s, event_fn fn, void *ctx, struct error *err);
 

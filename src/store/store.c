@@ -34,7 +34,7 @@
 #define T_RECORDS_NO_DELETE \
 	"CREATE TRIGGER records_no_delete BEFORE DELETE ON records\n" \
 	"BEGIN SELECT RAISE(ABORT, 'records are append-only: add a correcting record instead'); END"
-/* Migration 6's derived columns (replaced by migration 10's: its text never changes). */
+/* Migration 6's derived columns (replaced by migration 11's: its text never changes). */
 #define T_DERIVE_ON_STAGE_INSERT_6 \
 	"CREATE TRIGGER disputes_derive_on_stage_insert AFTER INSERT ON stages BEGIN\n" \
 	"	UPDATE disputes SET " DERIVED_SET_6 " WHERE id = NEW.dispute_id;\n" \
@@ -47,7 +47,7 @@
 	"CREATE TRIGGER disputes_derive_on_close AFTER UPDATE OF status, closed ON disputes BEGIN\n" \
 	"	UPDATE disputes SET " DERIVED_SET_6 " WHERE id = NEW.id;\n" \
 	"END"
-/* The derived columns as migration 10 makes them: the soonest running deadline. */
+/* The derived columns as migration 11 makes them: the soonest running deadline. */
 #define T_DERIVE_ON_STAGE_INSERT \
 	"CREATE TRIGGER disputes_derive_on_stage_insert AFTER INSERT ON stages BEGIN\n" \
 	"	UPDATE disputes SET " DERIVED_SET " WHERE id = NEW.dispute_id;\n" \
@@ -114,7 +114,7 @@
 	"END"
 
 /* The board's counts of deadlines by day follow every change of a running
- * deadline (migration 10): what leaves a day is taken off, what comes is
+ * deadline (migration 11): what leaves a day is taken off, what comes is
  * added, as the deadlines view lists them (a stage's while it runs; the
  * whole process and the day's `inform` while the dispute is open). */
 #define DL_COUNT_ADD(day, minute, kind, when) \
@@ -165,6 +165,49 @@
 	"WHEN NEW.n = 0 BEGIN\n" \
 	"	DELETE FROM deadline_counts WHERE day = NEW.day AND minute = NEW.minute AND kind = NEW.kind;\n" \
 	"END"
+/* The search index follows what it indexes within the same transaction,
+ * with the values the views of migration 10 give (the same macros), from
+ * which FTS5 rebuilds and checks it.  Records are only ever added; a
+ * dispute's particulars and an agency's name are never changed by
+ * dispute, but when they are the index follows them too: a 'delete' with
+ * the values as indexed, then the new ones. */
+#define T_SEARCH_RECORDS_ADD \
+	"CREATE TRIGGER search_records_add AFTER INSERT ON records BEGIN\n" \
+	"	INSERT INTO records_fts(rowid, text) VALUES (" SEARCH_RECORD_KEY("NEW.") ", " SEARCH_FOLD("NEW.text") ");\n" \
+	"END"
+#define T_SEARCH_DISPUTES_ADD \
+	"CREATE TRIGGER search_disputes_add AFTER INSERT ON disputes BEGIN\n" \
+	"	INSERT INTO disputes_fts(rowid, " SEARCH_DISPUTE_COLUMNS ")\n" \
+	"	SELECT " SEARCH_DISPUTE_VALUES("NEW.id", "NEW.reference", "NEW.subject", "ra.name", "ag.name", "NEW.category", \
+	                                  "NEW.summary", "NEW.protocol") "\n" \
+	"	FROM agencies ra, agencies ag WHERE ra.id = NEW.raised_by AND ag.id = NEW.against;\n" \
+	"END"
+#define T_SEARCH_DISPUTES_CHANGE \
+	"CREATE TRIGGER search_disputes_change AFTER UPDATE OF reference, protocol, subject, raised_by, against,\n" \
+	"	category, summary ON disputes BEGIN\n" \
+	"	INSERT INTO disputes_fts(disputes_fts, rowid, " SEARCH_DISPUTE_COLUMNS ")\n" \
+	"	SELECT 'delete', " SEARCH_DISPUTE_VALUES("OLD.id", "OLD.reference", "OLD.subject", "ra.name", "ag.name", \
+	                                            "OLD.category", "OLD.summary", "OLD.protocol") "\n" \
+	"	FROM agencies ra, agencies ag WHERE ra.id = OLD.raised_by AND ag.id = OLD.against;\n" \
+	"	INSERT INTO disputes_fts(rowid, " SEARCH_DISPUTE_COLUMNS ")\n" \
+	"	SELECT " SEARCH_DISPUTE_VALUES("NEW.id", "NEW.reference", "NEW.subject", "ra.name", "ag.name", "NEW.category", \
+	                                  "NEW.summary", "NEW.protocol") "\n" \
+	"	FROM agencies ra, agencies ag WHERE ra.id = NEW.raised_by AND ag.id = NEW.against;\n" \
+	"END"
+#define T_SEARCH_AGENCIES_RENAME \
+	"CREATE TRIGGER search_agencies_rename AFTER UPDATE OF name ON agencies BEGIN\n" \
+	"	INSERT INTO disputes_fts(disputes_fts, rowid, " SEARCH_DISPUTE_COLUMNS ")\n" \
+	"	SELECT 'delete', " SEARCH_DISPUTE_VALUES("d.id", "d.reference", "d.subject", \
+	        "CASE WHEN d.raised_by = OLD.id THEN OLD.name ELSE ra.name END", \
+	        "CASE WHEN d.against = OLD.id THEN OLD.name ELSE ag.name END", "d.category", "d.summary", "d.protocol") "\n" \
+	"	FROM disputes d JOIN agencies ra ON ra.id = d.raised_by JOIN agencies ag ON ag.id = d.against\n" \
+	"	WHERE d.raised_by = OLD.id OR d.against = OLD.id;\n" \
+	"	INSERT INTO disputes_fts(rowid, " SEARCH_DISPUTE_COLUMNS ")\n" \
+	"	SELECT " SEARCH_DISPUTE_VALUES("d.id", "d.reference", "d.subject", "ra.name", "ag.name", "d.category", \
+	                                  "d.summary", "d.protocol") "\n" \
+	"	FROM disputes d JOIN agencies ra ON ra.id = d.raised_by JOIN agencies ag ON ag.id = d.against\n" \
+	"	WHERE d.raised_by = NEW.id OR d.against = NEW.id;\n" \
+	"END"
 
 static const struct {
 	const char *name, *sql;
@@ -185,6 +228,10 @@ static const struct {
 	{ "list_counts_on_insert", T_LIST_COUNTS_ON_INSERT },
 	{ "list_counts_on_update", T_LIST_COUNTS_ON_UPDATE },
 	{ "invites_forward", T_INVITES_FORWARD },
+	{ "search_records_add", T_SEARCH_RECORDS_ADD },
+	{ "search_disputes_add", T_SEARCH_DISPUTES_ADD },
+	{ "search_disputes_change", T_SEARCH_DISPUTES_CHANGE },
+	{ "search_agencies_rename", T_SEARCH_AGENCIES_RENAME },
 	{ "deadline_counts_on_stage_insert", T_DEADLINE_COUNTS_ON_STAGE_INSERT },
 	{ "deadline_counts_on_stage_update", T_DEADLINE_COUNTS_ON_STAGE_UPDATE },
 	{ "deadline_counts_on_dispute_insert", T_DEADLINE_COUNTS_ON_DISPUTE_INSERT },
@@ -360,18 +407,39 @@ static const char *const migrations[] = {
 	") WITHOUT ROWID;\n"
 	"CREATE INDEX invites_uid ON invites(uid);\n"
 	T_INVITES_FORWARD ";\n",
-	/* 10: protocols as the partnerships wrote them.  A stage keeps the route it follows and its number on it (a
-	 * dispute can change route and be reopened, so its place in the
-	 * history is no longer its stage number), its second timescale, its
-	 * sub-deadline and its follow-up; a dispute keeps its whole-process
-	 * deadline, the day the urgent route's `inform` is due, and the day
-	 * it was referred to the partnership body.  Older stages follow the
-	 * dispute's route (0) at their place (0), as they always did.  The
-	 * derived due date becomes the soonest running deadline, with its time
-	 * of day (current_minute), and the deadlines view lists them.  The open disputes' whole
-	 * process is worked out from their protocols, which the store does not
-	 * read: meta 'upgrade-process' asks the service to, journalled, at
-	 * its first write open (svc_upgrade in service.c). */
+	/* 10: search with an index (FTS5): the words of every record, and of
+	 * each dispute's particulars, without a copy of their text (external
+	 * content: the views say what is indexed, folded by SEARCH_FOLD).
+	 * Built here from what is there; triggers keep it in step. */
+	"CREATE VIEW search_records(key, text) AS\n"
+	"	SELECT " SEARCH_RECORD_KEY("") ", " SEARCH_FOLD("text") " FROM records;\n"
+	"CREATE VIEW search_disputes(id, " SEARCH_DISPUTE_COLUMNS ") AS\n"
+	"	SELECT " SEARCH_DISPUTE_VALUES("d.id", "d.reference", "d.subject", "ra.name", "ag.name", "d.category",
+	                                  "d.summary", "d.protocol") "\n"
+	"	FROM disputes d JOIN agencies ra ON ra.id = d.raised_by JOIN agencies ag ON ag.id = d.against;\n"
+	"CREATE VIRTUAL TABLE records_fts USING fts5(text, content='search_records', content_rowid='key',\n"
+	"	tokenize='unicode61 remove_diacritics 2');\n"
+	"CREATE VIRTUAL TABLE disputes_fts USING fts5(" SEARCH_DISPUTE_COLUMNS ", content='search_disputes',\n"
+	"	content_rowid='id', tokenize='unicode61 remove_diacritics 2');\n"
+	"INSERT INTO records_fts(records_fts) VALUES ('rebuild');\n"
+	"INSERT INTO disputes_fts(disputes_fts) VALUES ('rebuild');\n"
+	T_SEARCH_RECORDS_ADD ";\n"
+	T_SEARCH_DISPUTES_ADD ";\n"
+	T_SEARCH_DISPUTES_CHANGE ";\n"
+	T_SEARCH_AGENCIES_RENAME ";\n",
+	/* 11: protocols as the partnerships wrote them.  A stage keeps the
+	 * route it follows and its number on it (a dispute can change route
+	 * and be reopened, so its place in the history is no longer its stage
+	 * number), its second timescale, its sub-deadline and its follow-up;
+	 * a dispute keeps its whole-process deadline, the day the urgent
+	 * route's `inform` is due, and the day it was referred to the
+	 * partnership body.  Older stages follow the dispute's route (0) at
+	 * their place (0), as they always did.  The derived due date becomes
+	 * the soonest running deadline, with its time of day (current_minute),
+	 * and the deadlines view lists them.  The open disputes' whole process
+	 * is worked out from their protocols, which the store does not read:
+	 * meta 'upgrade-process' asks the service to, journalled, at its first
+	 * write open (svc_upgrade in service.c). */
 	"ALTER TABLE stages ADD COLUMN route INTEGER NOT NULL DEFAULT 0 CHECK (route IN (0, 1, 2));\n"
 	"ALTER TABLE stages ADD COLUMN step INTEGER NOT NULL DEFAULT 0 CHECK (step BETWEEN 0 AND 99);\n"
 	"ALTER TABLE stages ADD COLUMN response_due TEXT CHECK (response_due " ISO_DATE ");\n"
@@ -587,14 +655,9 @@ static enum status connect_db(struct store *s, struct error *err)
 	}
 	sqlite3_busy_timeout(s->db, busy_timeout_ms());
 	sqlite3_trace_v2(s->db, SQLITE_TRACE_STMT, count_statement, s);
-	rc = sqlite3_create_function_v2(s->db, "dispute_fold", 1,
-	                                SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, sql_fold,
-	                                NULL, NULL, NULL);
-	if (rc != SQLITE_OK)
-		return db_fail(s, rc, "cannot set up the database", err);
 	if (!s->readonly && sqlite3_db_readonly(s->db, "main") == 1)
 		return error_set(err, ST_IO, "%s is read-only", s->path);
-	return ST_OK;
+	return search_connect(s, err);
 }
 
 /* Reads what the file says it is, without writing: application id, schema
@@ -861,6 +924,7 @@ void store_close(struct store *s)
 	/* Every statement is finalized where it was prepared, or kept in the
 	 * cache and finalized here, so this cannot fail with SQLITE_BUSY. */
 	db_cache_clear(s);
+	search_disconnect(s);
 	sqlite3_close(s->db);
 	free(s->anchor.sig);
 	free(s->path);

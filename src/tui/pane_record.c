@@ -9,7 +9,8 @@
 #include "lines.h"
 #include "pane.h"
 
-static void add_record(struct lines *l, const struct detail_state *dt, const struct record *r, long long by)
+static void add_record(struct lines *l, const struct detail_state *dt, const struct record *r, long long by,
+                       const struct text_span *marks, size_t nmarks)
 {
 	char day[11], tm[16] = "", amends[32] = "", fixed[32] = "", head[1024], stage[32];
 
@@ -28,7 +29,7 @@ static void add_record(struct lines *l, const struct detail_state *dt, const str
 	snprintf(head, sizeof(head), "#%lld %s%s %s%s%s · %s · %s", r->id, day, tm, record_kind_name(r->kind),
 	         amends, fixed, stage, r->author ? r->author : "");
 	lines_add_clip(l, r->kind == RK_EVENT ? SA_DIM | SA_BOLD : SA_BOLD, 0, head);
-	lines_add(l, r->kind == RK_EVENT ? SA_DIM : 0, 2, 0, r->text ? r->text : "");
+	lines_add_marked(l, r->kind == RK_EVENT ? SA_DIM : 0, 2, 0, r->text ? r->text : "", marks, nmarks);
 }
 
 /* The journal wrapped to width, from the cache when it still fits. Borrowed. */
@@ -44,7 +45,8 @@ static const struct lines *journal_lines(struct detail_state *dt, int width)
 	dt->rec_line = xcalloc(dt->nrecords + 1, sizeof(*dt->rec_line));
 	for (size_t i = 0; i < dt->nrecords; i++) {
 		dt->rec_line[i] = dt->journal.n;
-		add_record(&dt->journal, dt, &dt->records[i], record_corrected_by(dt->records, dt->nrecords, dt->records[i].id));
+		add_record(&dt->journal, dt, &dt->records[i], record_corrected_by(dt->records, dt->nrecords, dt->records[i].id),
+		           dt->rec_marks ? dt->rec_marks[i] : NULL, dt->rec_nmarks ? dt->rec_nmarks[i] : 0);
 	}
 	dt->rec_line[dt->nrecords] = dt->journal.n;
 	if (dt->nrecords == 0)
@@ -79,7 +81,7 @@ static void records_draw(struct app *a, struct screen *s, struct rect r, bool fo
 	lines_init(&head, in.w);
 	lines_addf(&head, SA_BOLD, 0, "%s → %s · %s", d->raised_by ? d->raised_by : "", d->against ? d->against : "",
 	           d->category ? d->category : "");
-	lines_add(&head, 0, 0, 2, d->summary ? d->summary : "");
+	lines_add_marked(&head, 0, 0, 2, d->summary ? d->summary : "", dt->summary_marks, dt->nsummary_marks);
 	if ((int)head.n > in.h / 3)
 		head.n = (size_t)(in.h / 3 > 1 ? in.h / 3 : 1);
 	lines_draw(&head, s, in, 0);

@@ -1414,7 +1414,7 @@ static void test_migrate_from_4(void **state)
 
 static void test_migrate_from_7(void **state)
 {
-	migrate_from(*state, "tests/unit/fixtures/schema7.sql", 15);
+	migrate_from(*state, "tests/unit/fixtures/schema7-release.sql", 15);
 }
 
 int main(void)
