@@ -36,6 +36,8 @@ struct ics_item {
 	const struct protocol *p;      /* may be NULL if the protocol file is gone */
 	const struct stage *st;
 	struct ics_person attendee;    /* the counterpart manager */
+	int party;                     /* whose counterpart: 1 (or 0) the first other agency; from 2 a
+	                                  further one, whose event has a UID of its own */
 };
 
 struct ics_writer;

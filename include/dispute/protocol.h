@@ -40,6 +40,8 @@ struct stage_rule {
 	char *notice;     /* something the user must be told on entering the stage */
 	bool timed;       /* a working-day limit runs from the time of day the stage starts
 	                     (Newcastle's one-working-day urgent review), not from the date */
+	char **actions;   /* what must be done at this stage: the stage's checklist */
+	size_t nactions;
 };
 
 /* A limit that runs across several stages (Sunderland's month for the whole
@@ -86,6 +88,8 @@ struct protocol {
 	size_t ncategories;
 	char **notices;         /* general notices (complaints, learning, ...) */
 	size_t nnotices;
+	char **actions;         /* what must be done at every stage: on every stage's checklist */
+	size_t nactions;
 };
 
 /* A set of loaded protocols.  Protocol files that fail to load are left out

@@ -30,6 +30,9 @@ struct list_filter {
 	const char *protocol;
 	enum list_order order;
 	int offset, limit;      /* windowed reads; limit 0 = no limit */
+	const char *mine;       /* a lead's name: the disputes they hold, and those no one holds yet */
+	long attention_before;  /* open disputes with a stage deadline or a follow-up still to do due
+	                           before this, or DATE_NONE */
 };
 
 void list_filter_init(struct list_filter *f);
@@ -37,6 +40,18 @@ void list_filter_init(struct list_filter *f);
 /* Receives one dispute (with its stages, without records), borrowed for
  * the call; returns non-zero to stop. */
 typedef int (*dispute_fn)(const struct dispute *d, void *ctx);
+
+/* One thing due: a dispute's stage deadline, or a follow-up set on one of
+ * its records.  Borrowed for the call. */
+struct due_item {
+	const struct dispute *d;                /* with its stages and lists */
+	long due;
+	int due_minute;                         /* TIME_NONE unless the deadline is timed */
+	const struct record_detail *followup;   /* the follow-up, or NULL for the stage deadline */
+};
+
+/* Receives one thing due; returns non-zero to stop. */
+typedef int (*due_fn)(const struct due_item *it, void *ctx);
 
 /* Which disputes a report covers: those opened within [from, to], both
  * inclusive; DATE_NONE leaves that end open (so both DATE_NONE is all

@@ -37,6 +37,8 @@ struct ctx {
 	long long config_stamp; /* the settings file's mtime and size when read, to see it change */
 	char *warnings;         /* what the user should hear about the database once it is open, one
 	                           line each (others can read it; it was altered), or NULL */
+	char *lead;             /* the user's name as the owner of what they open and the "mine" of
+	                           the list: $DISPUTE_AUTHOR, else the settings' name; NULL until set */
 };
 
 /* Loads the shipped bank holidays and protocols, the user's settings and
@@ -77,7 +79,9 @@ enum svc_change_kind {
 	SVC_REFER,
 	SVC_CHALLENGE,
 	SVC_UNCHALLENGE,
-	SVC_COUNTERPART
+	SVC_COUNTERPART,
+	SVC_TICK,               /* an item of a stage's checklist done (an action, or a follow-up) */
+	SVC_OWNER               /* handed over to another lead */
 };
 
 /* Borrowed strings.  svc_change_init fills the defaults. */
@@ -90,8 +94,10 @@ struct svc_change {
 	const char *text;       /* the outcome, the reason, or whom it is referred to; escalate and
 	                           set-due: why the date is later than the protocol allows */
 	const char *text2;      /* resolve: how outstanding issues are pursued, or NULL */
-	int stage;              /* counterpart: the stage (0 = the current one) */
+	int stage;              /* counterpart, tick: the stage (0 = the current one) */
 	long long contact_id;   /* counterpart: the contact */
+	int item;               /* tick: the item, numbered as dispute_checklist numbers them; owner: -,
+	                           and text is the new owner's name */
 };
 
 void svc_change_init(struct svc_change *ch, enum svc_change_kind kind);
@@ -126,7 +132,39 @@ enum status svc_record(struct ctx *c, const char *ref, struct record *r, struct 
  * from the editor is never offered back. */
 enum status svc_record_draft(struct ctx *c, long long dispute_id, struct record *r, struct error *err);
 
+/* What a record names besides its text.  Borrowed. */
+struct record_extra {
+	long long contact_id;           /* the contact spoken to, or 0 */
+	struct contact *new_contact;    /* or a contact added with the record (its id is set), or NULL */
+	const char *next;               /* the next action, or NULL */
+	long next_due;                  /* its date (DATE_NONE without one) */
+};
+
+/* svc_record and svc_record_draft with what the record names: the record
+ * and an event holding its contact and follow-up (dispute_set_detail's
+ * rules), and a new contact when asked, in one transaction.  x may be
+ * NULL (or name nothing): then they are svc_record and svc_record_draft. */
+enum status svc_record_extra(struct ctx *c, const char *ref, struct record *r, const struct record_extra *x,
+                             struct error *err);
+enum status svc_record_draft_extra(struct ctx *c, long long dispute_id, struct record *r,
+                                   const struct record_extra *x, struct error *err);
+
 /* ---- other writes, each with its one validation ---- */
+
+/* Closure days of one agency, from `from` to `to` (DATE_NONE: the one
+ * day; weekends in a run are left out): not working days for the
+ * deadlines that agency must meet.  agency NULL is the user's own (the
+ * settings' agency; refused with MEND_OWN_AGENCY while none is set).
+ * *days receives how many were added and *whose the agency's name as
+ * stored (caller frees). */
+enum status svc_closure_add_for(struct ctx *c, long from, long to, const char *agency, const char *reason,
+                                int *days, char **whose, struct error *err);
+/* Removes agency's closure on day (agency NULL: the user's own, else the
+ * closure of every agency kept from before closures had agencies). */
+enum status svc_closure_remove_for(struct ctx *c, long day, const char *agency, char **whose, struct error *err);
+/* Every closure day by date: agency NULL for a closure of every agency. */
+enum status svc_closures_each(struct ctx *c, int (*fn)(long day, const char *agency, const char *reason, void *arg),
+                              void *arg, struct error *err);
 
 /* Closure days (offices closed): no working days, in every division. */
 enum status svc_closure_add(struct ctx *c, long day, const char *reason, struct error *err);
@@ -154,6 +192,12 @@ enum status svc_setting_set(struct ctx *c, const char *key, const char *value, s
  * call (with its stages, without its journal). */
 enum status svc_list(struct ctx *c, const struct list_filter *f, dispute_fn fn, void *arg, struct error *err);
 enum status svc_count(struct ctx *c, const struct list_filter *f, int *out, struct error *err);
+/* What is due before `before` among the disputes f selects (its which,
+ * window and order are not used): open disputes' stage deadlines and the
+ * follow-ups still to do, soonest first (then by reference and record). */
+enum status svc_due(struct ctx *c, const struct list_filter *f, long before, due_fn fn, void *arg,
+                    struct error *err);
+
 /* The place (0-based) of dispute ref in f's list, or -1 when it is not in it. */
 enum status svc_list_index(struct ctx *c, const struct list_filter *f, const char *ref, int *out,
                            struct error *err);

@@ -50,6 +50,7 @@ void cli_mend(const struct error *err, struct sb *out)
 		[MEND_VERIFY] = ": run 'dispute verify'",
 		[MEND_UPGRADE] = ": run 'dispute init' to bring it up to date",
 		[MEND_FORCE] = ": add --force to replace it",
+		[MEND_OWN_AGENCY] = ": name it with --agency, or set yours once with 'dispute config --agency AGENCY'",
 	};
 
 	if (err->mend == MEND_COUNTERPART)
@@ -148,6 +149,19 @@ const char *cli_opt(const struct args *a, const char *name)
 	return NULL;
 }
 
+const char **cli_opts(const struct args *a, const char *name, size_t *n)
+{
+	const char **v = NULL;
+
+	*n = 0;
+	for (int i = 0; i < a->nopts; i++)
+		if (strcmp(a->names[i], name) == 0) {
+			v = xrealloc(v, (*n + 1) * sizeof(*v));
+			v[(*n)++] = a->vals[i];
+		}
+	return v;
+}
+
 bool cli_flag(const struct args *a, const char *name)
 {
 	return cli_opt(a, name) != NULL;
@@ -229,7 +243,7 @@ static int args_parse(const struct command *cmd, int argc, char **argv, struct a
 		}
 		if (a->nopts >= MAX_OPTS)
 			return usage_error(cmd, "too many options at", arg);
-		for (int j = 0; j < a->nopts; j++)
+		for (int j = 0; j < a->nopts && s->has_arg != OPT_REPEAT; j++)
 			if (strcmp(a->names[j], s->name) == 0)
 				return usage_error(cmd, "this option is given twice:", arg);
 		a->names[a->nopts] = s->name;
@@ -294,14 +308,17 @@ void cli_line(const char *label, const char *value)
 
 static const struct optspec o_none[] = { { NULL, false } };
 static const struct optspec o_new[] = {
-	{ "protocol", true }, { "subject", true }, { "raised-by", true }, { "against", true },
+	{ "protocol", true }, { "subject", OPT_REPEAT }, { "raised-by", true }, { "against", OPT_REPEAT },
 	{ "category", true }, { "summary", true }, { "urgent", false }, { "opened", true }, { NULL, false } };
 static const struct optspec o_list[] = {
 	{ "open", false }, { "closed", false }, { "overdue", false }, { "due-before", true },
-	{ "json", false }, { "search", true }, { "protocol", true }, { NULL, false } };
+	{ "json", false }, { "search", true }, { "protocol", true }, { "due", false }, { "before", true },
+	{ "mine", false }, { NULL, false } };
 static const struct optspec o_show[] = { { "json", false }, { NULL, false } };
 static const struct optspec o_record[] = {
-	{ "kind", true }, { "text", true }, { "at", true }, { "amends", true }, { NULL, false } };
+	{ "kind", true }, { "text", true }, { "at", true }, { "amends", true }, { "contact", true }, { "next", true },
+	{ "next-due", true }, { NULL, false } };
+static const struct optspec o_action[] = { { "on", true }, { "stage", true }, { "json", false }, { NULL, false } };
 static const struct optspec o_escalate[] = {
 	{ "on", true }, { "due", true }, { "reason", true }, { "from-stage", true }, { NULL, false } };
 static const struct optspec o_due[] = { { "reason", true }, { "from-stage", true }, { NULL, false } };
@@ -311,14 +328,14 @@ static const struct optspec o_withdraw[] = { { "reason", true }, { "on", true },
 static const struct optspec o_refer[] = { { "to", true }, { "on", true }, { "from-stage", true }, { NULL, false } };
 static const struct optspec o_challenge[] = { { "on", true }, { "clear", false }, { "from-stage", true }, { NULL, false } };
 static const struct optspec o_workdays[] = { { "division", true }, { NULL, false } };
-static const struct optspec o_closure[] = { { "reason", true }, { NULL, false } };
+static const struct optspec o_closure[] = { { "reason", true }, { "to", true }, { "agency", true }, { NULL, false } };
 static const struct optspec o_export_ics[] = {
 	{ "to", true }, { "all-stages", false }, { "cancel", false }, { "include-subject", false }, { "open", false },
 	{ "force", false }, { NULL, false } };
 static const struct optspec o_counterpart[] = { { "stage", true }, { NULL, false } };
 static const struct optspec o_config[] = {
 	{ "name", true }, { "role", true }, { "email", true }, { "phone", true }, { "protocol", true },
-	{ "alarms", true }, { "backup-days", true }, { NULL, false } };
+	{ "alarms", true }, { "backup-days", true }, { "agency", true }, { NULL, false } };
 static const struct optspec o_verify[] = { { "json", false }, { "head", true }, { NULL, false } };
 static const struct optspec o_backup[] = { { "force", false }, { NULL, false } };
 static const struct optspec o_contact[] = {
@@ -327,17 +344,22 @@ static const struct optspec o_contact[] = {
 static const struct command commands[] = {
 	{ "init", cmd_init, DB_CREATE, o_none, 0, 0, "init", "create the database (mode 0600) if it does not exist" },
 	{ "new", cmd_new, DB_SIGN, o_new, 0, 0,
-	  "new --protocol ID --subject REF --raised-by AGENCY --against AGENCY --category CAT --summary TEXT "
-	  "[--urgent] [--opened DATE]",
+	  "new --protocol ID --subject REF [--subject REF ...] --raised-by AGENCY --against AGENCY "
+	  "[--against AGENCY ...] --category CAT --summary TEXT [--urgent] [--opened DATE]",
 	  "open a dispute; prints its reference" },
 	{ "list", cmd_list, DB_READ, o_list, 0, 0,
-	  "list [--open|--closed|--overdue|--due-before DATE] [--search TEXT] [--protocol ID] [--json]",
-	  "list disputes, soonest deadline first" },
+	  "list [--open|--closed|--overdue|--due-before DATE] [--mine] [--search TEXT] [--protocol ID] [--json] | "
+	  "list --due [--before DATE] [--mine] [--json]",
+	  "list disputes, soonest deadline first; or what is due: deadlines and follow-ups" },
 	{ "show", cmd_show, DB_READ, o_show, 1, 1, "show REF [--json]", "show a dispute, its stages and its records" },
 	{ "record", cmd_record, DB_SIGN, o_record, 1, 1,
 	  "record REF --kind call|meeting|email|decision|action|outcome|learning|note --text TEXT|- "
-	  "[--at DATETIME] [--amends N]",
-	  "add a record to the journal (--text - reads standard input)" },
+	  "[--at DATETIME] [--amends N] [--contact N] [--next TEXT --next-due DATE]",
+	  "add a record to the journal (--text - reads standard input): whom you spoke to, what is next" },
+	{ "action", cmd_action, DB_WRITE, o_action, 1, 3, "action REF [--stage N] [--json] | action REF done N [--on DATE] "
+	  "[--stage N]",
+	  "the stage's checklist: what the protocol asks for, and the follow-ups; tick one done" },
+	{ "owner", cmd_owner, DB_SIGN, o_none, 2, 2, "owner REF NAME", "hand the dispute over to another lead" },
 	{ "escalate", cmd_escalate, DB_SIGN, o_escalate, 1, 1, "escalate REF [--on DATE] [--due DATE --reason TEXT] [--from-stage N]",
 	  "move to the next stage; its due date comes from the protocol" },
 	{ "due", cmd_due, DB_SIGN, o_due, 2, 2, "due REF DATE [--reason TEXT] [--from-stage N]",
@@ -354,8 +376,9 @@ static const struct command commands[] = {
 	{ "workdays", cmd_workdays, DB_IF_EXISTS, o_workdays, 3, 3,
 	  "workdays add DATE N [--division D] | workdays between DATE DATE [--division D]",
 	  "working-day arithmetic with bank holidays and closure days" },
-	{ "closure", cmd_closure, DB_WRITE, o_closure, 1, 2, "closure add DATE [--reason TEXT] | closure remove DATE | closure list",
-	  "closure days that are not working days" },
+	{ "closure", cmd_closure, DB_WRITE, o_closure, 1, 2,
+	  "closure add DATE [--to DATE] [--agency A] [--reason TEXT] | closure remove DATE [--agency A] | closure list",
+	  "closure days of an agency (yours unless --agency): not working days for its deadlines" },
 	{ "agency", cmd_agency, DB_WRITE, o_none, 1, 2, "agency add NAME | agency list", "agencies" },
 	{ "contact", cmd_contact, DB_WRITE, o_contact, 1, 1,
 	  "contact add --agency A --name N [--role R] [--email E] [--phone P] | contact list [--agency A]",
@@ -367,8 +390,8 @@ static const struct command commands[] = {
 	  "export-ics --open --to FILE|- [--force]",
 	  "calendar invites for stage deadlines (iCalendar REQUEST or CANCEL)" },
 	{ "config", cmd_config, DB_NONE, o_config, 0, 0, "config [--name NAME] [--role ROLE] [--email ADDRESS] [--phone NUMBER] [--protocol ID] "
-	  "[--alarms DURATIONS] [--backup-days N]",
-	  "show or set your name and role (they sign the journal), email, phone, usual protocol and reminders" },
+	  "[--alarms DURATIONS] [--backup-days N] [--agency AGENCY]",
+	  "show or set your name and role (they sign the journal), email, phone, agency, usual protocol and reminders" },
 	{ "report", cmd_report, DB_READ, cli_report_opts, 0, 0,
 	  "report [--from DATE] [--to DATE] [--protocol ID] [--format text|csv|json]",
 	  "statistics for the partnership: disputes opened in a period" },
@@ -408,6 +431,14 @@ static void print_help(void)
 	       "See dispute(1) and dispute-protocol(5).\n");
 }
 
+int cli_no_author(void)
+{
+	fputs("dispute: no name is set to sign the journal with; set yours once with\n"
+	      "  dispute config --name \"YOUR NAME\" --role \"YOUR ROLE\"\n"
+	      "(or set DISPUTE_AUTHOR); nothing was changed\n", stderr);
+	return EXIT_REFUSED;
+}
+
 static int run_command(const struct command *cmd, int argc, char **argv, long today, int minute)
 {
 	struct args a;
@@ -437,11 +468,8 @@ static int run_command(const struct command *cmd, int argc, char **argv, long to
 	if (c.config_problem)
 		cli_error("warning: %s (settings ignored; 'dispute config' rewrites the file)", c.config_problem);
 	if (need == DB_SIGN && !c.author) {
-		fputs("dispute: no name is set to sign the journal with; set yours once with\n"
-		      "  dispute config --name \"YOUR NAME\" --role \"YOUR ROLE\"\n"
-		      "(or set DISPUTE_AUTHOR); nothing was changed\n", stderr);
 		ctx_free(&c);
-		return EXIT_REFUSED;
+		return cli_no_author();
 	}
 	if (need != DB_NONE) {
 		enum open_mode mode = need == DB_READ ? OPEN_READ : need == DB_CREATE ? OPEN_INIT :

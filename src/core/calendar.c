@@ -21,10 +21,15 @@ static void division_free(struct cal_division *dv)
 
 void calendar_free(struct calendar *cal)
 {
-	for (size_t i = 0; i < cal->ndiv; i++)
-		division_free(&cal->div[i]);
-	free(cal->div);
+	if (!cal->view) {
+		for (size_t i = 0; i < cal->ndiv; i++)
+			division_free(&cal->div[i]);
+		free(cal->div);
+	}
 	free(cal->closures);
+	for (size_t i = 0; i < cal->nagency_closures; i++)
+		free(cal->agency_closures[i].agency);
+	free(cal->agency_closures);
 	calendar_init(cal);
 }
 
@@ -267,6 +272,40 @@ void calendar_add_closure(struct calendar *cal, long day)
 	        (cal->nclosures - i) * sizeof(*cal->closures));
 	cal->closures[i] = day;
 	cal->nclosures++;
+}
+
+void calendar_add_agency_closure(struct calendar *cal, long day, const char *agency)
+{
+	size_t i = 0;
+
+	while (i < cal->nagency_closures && cal->agency_closures[i].day < day)
+		i++;
+	for (size_t j = i; j < cal->nagency_closures && cal->agency_closures[j].day == day; j++)
+		if (!ascii_casecmp(cal->agency_closures[j].agency, agency))
+			return;
+	if (cal->nagency_closures == cal->agency_closures_cap) {
+		cal->agency_closures_cap = cal->agency_closures_cap ? cal->agency_closures_cap * 2 : 16;
+		cal->agency_closures = xrealloc(cal->agency_closures,
+		                                cal->agency_closures_cap * sizeof(*cal->agency_closures));
+	}
+	memmove(cal->agency_closures + i + 1, cal->agency_closures + i,
+	        (cal->nagency_closures - i) * sizeof(*cal->agency_closures));
+	cal->agency_closures[i].day = day;
+	cal->agency_closures[i].agency = xstrdup(agency);
+	cal->nagency_closures++;
+}
+
+void calendar_view(const struct calendar *cal, struct calendar *view)
+{
+	calendar_init(view);
+	view->view = true;
+	view->div = cal->div;
+	view->ndiv = cal->ndiv;
+	if (cal->nclosures) {
+		view->closures = xmalloc(cal->nclosures * sizeof(*view->closures));
+		memcpy(view->closures, cal->closures, cal->nclosures * sizeof(*view->closures));
+		view->nclosures = view->closures_cap = cal->nclosures;
+	}
 }
 
 const struct cal_division *calendar_division(const struct calendar *cal, const char *division)

@@ -244,6 +244,9 @@ static void stage_rule_free(struct stage_rule *s)
 	free(s->then);
 	free(s->record);
 	free(s->notice);
+	for (size_t i = 0; i < s->nactions; i++)
+		free(s->actions[i]);
+	free(s->actions);
 }
 
 static void route_free(struct route *r)
@@ -286,6 +289,9 @@ void protocol_free(struct protocol *p)
 	for (size_t i = 0; i < p->nnotices; i++)
 		free(p->notices[i]);
 	free(p->notices);
+	for (size_t i = 0; i < p->nactions; i++)
+		free(p->actions[i]);
+	free(p->actions);
 	free(p);
 }
 

@@ -22,7 +22,11 @@
 #define MAX_FILE (1024 * 1024)
 
 /* Keys per section, at most (the stage sections have the most). */
-#define MAX_KEYS 8
+#define MAX_KEYS 9
+
+/* A checklist: at most this many actions a section, each one short line. */
+#define MAX_ACTIONS 20
+#define ACTION_MAX 300
 
 /* The most of a file's text a message quotes, and the room a quote takes
  * (with "..." and the NUL). */
@@ -49,7 +53,8 @@ enum key_type {
 	K_YESNO,        /* yes or no into a bool */
 	K_ROUTE,        /* "normal" or "own" into route.same_stages */
 	K_CATEGORY,     /* repeatable: "key: Label" */
-	K_UNCLOCKED     /* repeatable: the key of a category that does not run the stage clock */
+	K_UNCLOCKED,    /* repeatable: the key of a category that does not run the stage clock */
+	K_ACTION        /* repeatable: one more item of the checklist */
 };
 
 struct key_def {
@@ -67,6 +72,7 @@ static const struct key_def protocol_keys[] = {
 	{ "division", K_DIVISION, offsetof(struct protocol, division), true },
 	{ "scope", K_TEXT, offsetof(struct protocol, scope), false },
 	{ "notice", K_NOTICES, 0, false },
+	{ "action", K_ACTION, 0, false },
 	{ NULL, K_TEXT, 0, false }
 };
 
@@ -79,6 +85,7 @@ static const struct key_def stage_keys[] = {
 	{ "record", K_TEXT, offsetof(struct stage_rule, record), false },
 	{ "notice", K_TEXT, offsetof(struct stage_rule, notice), false },
 	{ "timed", K_YESNO, offsetof(struct stage_rule, timed), false },
+	{ "action", K_ACTION, 0, false },
 	{ NULL, K_TEXT, 0, false }
 };
 
@@ -137,6 +144,10 @@ struct loader {
 	int pline;
 	char pname[QUOTE_SIZE];
 	struct sb pval;
+
+	/* Where each action was given: [0] the protocol's (every stage), [1]
+	 * the stages', [2] the urgent stages'; by section number and place. */
+	int action_line[3][MAX_NUMBERED + 1][MAX_ACTIONS];
 
 	/* The first problem by line number. */
 	int errline;
@@ -519,6 +530,42 @@ static void add_notice(struct protocol *p, const char *v)
 	p->notices[p->nnotices++] = xstrdup(v);
 }
 
+/* Which row of ld->action_line a section's actions are kept in. */
+static int action_row(enum sec_kind k)
+{
+	return k == SEC_PROTOCOL ? 0 : k == SEC_STAGE ? 1 : 2;
+}
+
+/* One more item of a checklist: the protocol's (asked for at every stage)
+ * or a stage's.  Each is one short line, given once in its section. */
+static void add_action(struct loader *ld, void *base, const char *v)
+{
+	char ***list = ld->psec == SEC_PROTOCOL ? &ld->p->actions : &((struct stage_rule *)base)->actions;
+	size_t *n = ld->psec == SEC_PROTOCOL ? &ld->p->nactions : &((struct stage_rule *)base)->nactions;
+	int *lines = ld->action_line[action_row(ld->psec)][ld->pnum];
+	char label[32], q[QUOTE_SIZE];
+
+	sec_label(ld->psec, ld->pnum, label, sizeof(label));
+	if (strlen(v) > ACTION_MAX) {
+		fail(ld, ld->pline, "action: longer than %d bytes; a checklist item is one short line", ACTION_MAX);
+		return;
+	}
+	for (size_t i = 0; i < *n; i++) {
+		if (strcmp((*list)[i], v) == 0) {
+			fail(ld, ld->pline, "action: '%s' given twice in %s (first at line %d)", quote(q, v, strlen(v)),
+			     label, lines[i]);
+			return;
+		}
+	}
+	if (*n == MAX_ACTIONS) {
+		fail(ld, ld->pline, "action: more than %d in %s", MAX_ACTIONS, label);
+		return;
+	}
+	*list = xrealloc(*list, (*n + 1) * sizeof(**list));
+	(*list)[*n] = xstrdup(v);
+	lines[(*n)++] = ld->pline;
+}
+
 /* "key: Label" */
 static void add_category(struct loader *ld, const char *v)
 {
@@ -685,7 +732,7 @@ static void commit(struct loader *ld)
 		return;
 	}
 	if (seen->key[idx] && def->type != K_NOTICES && def->type != K_CATEGORY &&
-	    def->type != K_UNCLOCKED) {
+	    def->type != K_UNCLOCKED && def->type != K_ACTION) {
 		fail(ld, ld->pline, "%s: given twice in %s (first at line %d)", def->name, label,
 		     seen->key[idx]);
 		return;
@@ -740,6 +787,9 @@ static void commit(struct loader *ld)
 		break;
 	case K_UNCLOCKED:
 		set_unclocked(ld, v);
+		break;
+	case K_ACTION:
+		add_action(ld, base, v);
 		break;
 	default:
 		break;
@@ -849,6 +899,22 @@ static void check_timed(struct loader *ld, enum sec_kind k, const struct stage_r
 	}
 }
 
+/* A stage asking for an action the protocol asks for at every stage
+ * would put it twice on one checklist. */
+static void check_actions(struct loader *ld, enum sec_kind k, const struct stage_rule *stages, size_t n)
+{
+	char label[32], q[QUOTE_SIZE];
+
+	for (size_t i = 0; i < n; i++)
+		for (size_t a = 0; a < stages[i].nactions; a++)
+			for (size_t e = 0; e < ld->p->nactions; e++)
+				if (strcmp(stages[i].actions[a], ld->p->actions[e]) == 0)
+					fail(ld, ld->action_line[action_row(k)][i + 1][a], "action: '%s' in %s is asked for "
+					     "at every stage already ([protocol], line %d)",
+					     quote(q, stages[i].actions[a], strlen(stages[i].actions[a])),
+					     sec_label(k, (int)i + 1, label, sizeof(label)), ld->action_line[0][0][e]);
+}
+
 /* Shrinks an array allocated at MAX_NUMBERED entries to n. */
 static void *trim(void *v, size_t n, size_t size)
 {
@@ -874,6 +940,7 @@ static void finish(struct loader *ld)
 		fail(ld, head, "no stages; a protocol needs [stage 1] at least");
 	check_numbered(ld, SEC_STAGE, p->nstages);
 	check_timed(ld, SEC_STAGE, p->stages, p->nstages);
+	check_actions(ld, SEC_STAGE, p->stages, p->nstages);
 	check_numbered(ld, SEC_SPAN, p->nspans);
 	for (size_t i = 0; i < p->nspans; i++) {
 		struct span_rule *sp = &p->spans[i];
@@ -900,6 +967,7 @@ static void finish(struct loader *ld)
 		}
 		check_numbered(ld, SEC_URGENT_STAGE, r->nstages);
 		check_timed(ld, SEC_URGENT_STAGE, r->stages, r->nstages);
+		check_actions(ld, SEC_URGENT_STAGE, r->stages, r->nstages);
 		r->stages = trim(r->stages, r->nstages, sizeof(*r->stages));
 	}
 	/* Every dispute is filed under a category, so a protocol without one

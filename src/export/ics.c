@@ -215,7 +215,10 @@ static char *description(const struct ics_writer *w, const struct ics_settings *
 	}
 	if (it->p)
 		sb_printf(&sb, "Protocol: %s, %s.\n", it->p->title, it->p->partnership);
-	sb_printf(&sb, "Agencies: %s and %s.\n", d->raised_by, d->against);
+	sb_printf(&sb, "Agencies: %s", d->raised_by);
+	for (size_t i = 0; i < dispute_agency_count(d); i++)
+		sb_printf(&sb, "%s%s", i + 1 < dispute_agency_count(d) ? ", " : " and ", dispute_agency(d, i));
+	sb_append(&sb, ".\n");
 	sb_printf(&sb, "Call back: %s", set->organizer.name ? set->organizer.name : set->organizer.email);
 	sb_printf(&sb, ", %s", set->organizer.email);
 	if (set->phone && *set->phone)
@@ -247,7 +250,12 @@ enum status ics_event(struct ics_writer *w, const struct ics_settings *set, cons
 		                 st->number, it->d->reference);
 
 	ev = icalcomponent_new_vevent();
-	uid = xasprintf("%s.stage%d.%s@dispute", it->d->reference, st->number, set->uid_host);
+	/* The first other agency's counterpart keeps the UID invites had
+	 * before there were several: a calendar that has it updates it. */
+	if (it->party > 1)
+		uid = xasprintf("%s.stage%d.agency%d.%s@dispute", it->d->reference, st->number, it->party, set->uid_host);
+	else
+		uid = xasprintf("%s.stage%d.%s@dispute", it->d->reference, st->number, set->uid_host);
 	icalcomponent_add_property(ev, icalproperty_new_uid(uid));
 	icalcomponent_add_property(ev, icalproperty_new_dtstamp(icaltime_from_string(set->dtstamp)));
 	icalcomponent_add_property(ev, icalproperty_new_sequence(st->sequence));

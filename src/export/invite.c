@@ -69,27 +69,43 @@ enum status invite_scope(const struct dispute *d, bool cancel, bool all_stages, 
 	return ST_OK;
 }
 
+/* One event for each counterpart named at the stage, one for each other
+ * agency that has one: *written (may be NULL) counts them. */
 static enum status invite_stage(struct ics_writer *w, const struct ics_settings *set, const struct dispute *d,
                          const struct protocol *p, const struct stage *st, const struct invite_people *pp,
-                         struct error *err)
+                         int *written, struct error *err)
 {
-	struct ics_item it = { d, p, st, { NULL, NULL } };
+	struct ics_item it = { d, p, st, { NULL, NULL }, 1 };
+	size_t parties = dispute_agency_count(d);
 	const struct contact *ct;
+	enum status rc = ST_OK;
+	bool any = false;
 
 	if (st->due == DATE_NONE) {
 		error_set(err, ST_REFUSED, "stage %d of %s has no due date yet", st->number, d->reference);
 		return error_mend(err, MEND_AGREE_DATE, d->reference);
 	}
-	if (!st->contact_id) {
+	for (size_t k = 1; k <= parties || k == 1; k++)
+		any = any || dispute_counterpart(d, st->number, (int)k);
+	if (!any) {
 		error_set(err, ST_REFUSED, "stage %d of %s has no counterpart manager", st->number, d->reference);
 		return error_mend(err, MEND_COUNTERPART, d->reference);
 	}
-	if (!(ct = invite_person(pp, st->contact_id)))
-		return error_set(err, ST_NOTFOUND, "no contact %lld, the counterpart of stage %d of %s", st->contact_id,
-		                 st->number, d->reference);
-	it.attendee.name = ct->name;
-	it.attendee.email = ct->email;
-	return ics_event(w, set, &it, err);
+	for (size_t k = 1; rc == ST_OK && (k <= parties || k == 1); k++) {
+		long long id = dispute_counterpart(d, st->number, (int)k);
+
+		if (!id)
+			continue;
+		if (!(ct = invite_person(pp, id)))
+			return error_set(err, ST_NOTFOUND, "no contact %lld, the counterpart of stage %d of %s", id,
+			                 st->number, d->reference);
+		it.attendee.name = ct->name;
+		it.attendee.email = ct->email;
+		it.party = (int)k;
+		if ((rc = ics_event(w, set, &it, err)) == ST_OK && written)
+			(*written)++;
+	}
+	return rc;
 }
 
 enum status invite_dispute(struct ics_writer *w, const struct ics_settings *set, const struct dispute *d,
@@ -103,10 +119,9 @@ enum status invite_dispute(struct ics_writer *w, const struct ics_settings *set,
 
 		if (all_stages && st->due == DATE_NONE)
 			continue;
-		rc = invite_stage(w, set, d, p, st, pp, err);
+		rc = invite_stage(w, set, d, p, st, pp, written, err);
 		if (rc == ST_OK) {
-			if (written)
-				(*written)++;
+			/* counted by invite_stage, one for each counterpart */
 		} else if (skip && rc == ST_REFUSED) {
 			skip(err, skip_ctx);
 			if (skipped)

@@ -32,6 +32,22 @@ static char *author_from(const struct config *cfg)
 	return name;
 }
 
+/* The user's name as a lead who holds disputes: as the author, without
+ * the role (a handover names a person, not a post). */
+static char *lead_from(const struct config *cfg)
+{
+	const char *env = getenv("DISPUTE_AUTHOR");
+	const char *raw = env && *env ? env : cfg->name;
+	char *name;
+
+	if (!raw)
+		return NULL;
+	name = text_sanitize(raw, false);
+	if (strlen(name) > LINE_MAX_LEN)
+		name[LINE_MAX_LEN] = '\0';
+	return name;
+}
+
 /* The settings file's modification time and size folded into one number,
  * or 0 when it does not exist. */
 static long long config_stamp(const struct config *cfg)
@@ -57,6 +73,8 @@ static void config_read(struct ctx *c)
 	c->config_stamp = config_stamp(&c->config);
 	free(c->author);
 	c->author = author_from(&c->config);
+	free(c->lead);
+	c->lead = lead_from(&c->config);
 }
 
 bool ctx_config_refresh(struct ctx *c)
@@ -75,6 +93,8 @@ enum status ctx_config_save(struct ctx *c, struct error *err)
 		c->config_stamp = config_stamp(&c->config);
 		free(c->author);
 		c->author = author_from(&c->config);
+		free(c->lead);
+		c->lead = lead_from(&c->config);
 	}
 	return rc;
 }
@@ -134,6 +154,13 @@ static int closure_add(long day, const char *reason, void *ctx)
 	return 0;
 }
 
+static int agency_closure_add(long day, const char *agency, const char *reason, void *ctx)
+{
+	(void)reason;
+	calendar_add_agency_closure(ctx, day, agency);
+	return 0;
+}
+
 /* What the user is told once the database is open: it is about children
  * and adults at risk, so a file others can read is said every time until
  * it is mended, and so is a schema altered outside dispute. */
@@ -179,7 +206,10 @@ enum status ctx_open(struct ctx *c, const char *db_path, enum open_mode mode, st
 	if (rc != ST_OK)
 		return rc;
 	open_warnings(c);
-	return store_closures(c->store, closure_add, &c->cal, err);
+	rc = store_closures(c->store, closure_add, &c->cal, err);
+	if (rc == ST_OK)
+		rc = store_agency_closures(c->store, agency_closure_add, &c->cal, err);
+	return rc;
 }
 
 void ctx_free(struct ctx *c)
@@ -191,6 +221,7 @@ void ctx_free(struct ctx *c)
 	free(c->data_dir);
 	free(c->config_dir);
 	free(c->author);
+	free(c->lead);
 	free(c->config_problem);
 	free(c->warnings);
 	config_free(&c->config);
@@ -257,10 +288,16 @@ enum status svc_new(struct ctx *c, const char *protocol, const struct dispute_ne
 	enum status rc;
 	char due[64];
 
+	struct dispute_new held;
+
 	if ((rc = author_check(c, err)) || (rc = ctx_protocol(c, protocol, &p, err)))
 		return rc;
+	/* The lead who opens a dispute holds it until it is handed over. */
+	held = *args;
+	if (!held.owner)
+		held.owner = c->lead;
 	dispute_init(&d);
-	rc = dispute_open(&d, p, &c->cal, args, c->today, err);
+	rc = dispute_open(&d, p, &c->cal, &held, c->today, err);
 	if (rc == ST_OK)
 		rc = store_begin(c->store, err);
 	if (rc != ST_OK) {
@@ -269,11 +306,23 @@ enum status svc_new(struct ctx *c, const char *protocol, const struct dispute_ne
 	}
 	rc = store_dispute_insert(c->store, &d, err);
 	if (rc == ST_OK) {
+		struct sb more = {0};
+
 		describe_due(&d.stages[0], due, sizeof(due));
+		/* The first other agency and subject are in the dispute's own
+		 * lines; the further ones are said, as every other change is. */
+		for (size_t i = 0; i < d.nothers; i++)
+			sb_printf(&more, "%s%s", i ? (i + 1 < d.nothers ? ", " : " and ") : " Also against: ", d.others[i]);
+		if (d.nothers)
+			sb_append(&more, ".");
+		if (d.nsubjects)
+			sb_printf(&more, " %zu subjects.", dispute_subject_count(&d));
 		rc = journal_event(c, NULL, &d, d.opened,
-		                   xasprintf("Opened under %s%s at stage 1 (%s), %s.", p->title,
-		                             d.urgent ? " on the urgent route" : "", stage_or_unknown(p, &d, 1), due),
+		                   xasprintf("Opened under %s%s at stage 1 (%s), %s.%s", p->title,
+		                             d.urgent ? " on the urgent route" : "", stage_or_unknown(p, &d, 1), due,
+		                             more.s ? more.s : ""),
 		                   err);
+		free(more.s);
 	}
 	if (rc == ST_OK)
 		rc = store_commit(c->store, err);
@@ -298,6 +347,27 @@ void svc_change_init(struct svc_change *ch, enum svc_change_kind kind)
 	ch->kind = kind;
 	ch->on = DATE_NONE;
 	ch->due = DATE_NONE;
+}
+
+/* An item of a checklist done: the journal says which, where and when. */
+static char *change_tick(struct ctx *c, const struct protocol *p, struct dispute *d, const struct svc_change *ch,
+                         long on, enum status *rc, struct error *err)
+{
+	struct check_item items[CHECKLIST_MAX];
+	int stage = ch->stage ? ch->stage : d->current_stage;
+	size_t n = dispute_checklist(p, d, stage, items, CHECKLIST_MAX);
+	/* Which follow-up, if it is one: read before the tick changes d. */
+	long long record = ch->item >= 1 && (size_t)ch->item <= n && items[ch->item - 1].followup ?
+	                   items[ch->item - 1].followup->record : 0;
+	char a[11];
+
+	if ((*rc = dispute_tick(d, p, stage, ch->item, on, c->author, c->today, err)))
+		return NULL;
+	if (record)
+		return xasprintf("Follow-up from #%lld done on %s: %s", record, date_format(on, a),
+		                 dispute_detail(d, record)->next);
+	return xasprintf("Done at stage %d on %s: %s", d->done[d->ndone - 1].stage, date_format(on, a),
+	                 d->done[d->ndone - 1].text);
 }
 
 /* Applies ch to d in memory; returns the journal text saying what happened
@@ -359,14 +429,34 @@ static char *change_apply(struct ctx *c, const struct protocol *p, struct disput
 	case SVC_COUNTERPART: {
 		struct contact ct;
 		char *text;
+		int party;
 
 		if ((*rc = store_contact_get(c->store, ch->contact_id, &ct, err)))
 			return NULL;
-		*rc = dispute_set_counterpart(d, ch->stage, ch->contact_id, err);
+		/* Each other agency has its counterpart: the contact's agency
+		 * says whose it is (the first other agency's when it is none
+		 * of them, as before there were several). */
+		party = dispute_party(d, ct.agency);
+		*rc = dispute_set_party_counterpart(d, ch->stage, party ? party : 1, ch->contact_id, err);
 		text = *rc ? NULL : xasprintf("Counterpart manager for stage %d: %s%s%s, %s.",
 		                              ch->stage ? ch->stage : d->current_stage, ct.name, ct.role ? ", " : "",
 		                              ct.role ? ct.role : "", ct.agency);
 		contact_free(&ct);
+		return text;
+	}
+	case SVC_TICK:
+		return change_tick(c, p, d, ch, on, rc, err);
+	case SVC_OWNER: {
+		char *was = d->owner ? xstrdup(d->owner) : NULL, *text;
+
+		*rc = dispute_set_owner(d, ch->text, err);
+		if (*rc)
+			text = NULL;
+		else if (was)
+			text = xasprintf("Handed over from %s to %s.", was, d->owner);
+		else
+			text = xasprintf("Now held by %s.", d->owner);
+		free(was);
 		return text;
 	}
 	}
@@ -469,10 +559,61 @@ static int stage_on(const struct dispute *d, long day)
 	return n;
 }
 
-/* svc_record and svc_record_draft: the record, and the draft cleared in the
- * same transaction when clear_draft is set. */
-static enum status record_add(struct ctx *c, const char *ref, long long id, struct record *r, bool clear_draft,
-                              struct error *err)
+/* Whether x names anything. */
+static bool extra_given(const struct record_extra *x)
+{
+	return x && (x->contact_id || x->new_contact || x->next || x->next_due != DATE_NONE);
+}
+
+/* What record r names, after r is stored: a new contact when asked, the
+ * detail on d, and an event holding it, saying it in words. */
+static enum status record_detail_add(struct ctx *c, struct dispute *d, const struct record *r,
+                                     const struct record_extra *x, struct error *err)
+{
+	struct dispute before;
+	struct contact ct;
+	long long contact = x->contact_id;
+	const struct record_detail *rd;
+	struct sb text = {0};
+	enum status rc = ST_OK;
+	char a[11];
+
+	memset(&ct, 0, sizeof(ct));
+	if (x->new_contact) {
+		if ((rc = svc_contact_add(c, x->new_contact, err)))
+			return rc;
+		contact = x->new_contact->id;
+	}
+	if (contact && (rc = store_contact_get(c->store, contact, &ct, err)))
+		return rc;
+	dispute_init(&before);
+	dispute_copy(&before, d);
+	rc = dispute_set_detail(d, r->id, r->day, contact, x->next, x->next_due, err);
+	if (rc == ST_OK) {
+		rd = dispute_detail(d, r->id);
+		sb_printf(&text, "Record #%lld", r->id);
+		if (contact)
+			sb_printf(&text, ": spoke to %s%s%s (%s)", ct.name, ct.role ? ", " : "", ct.role ? ct.role : "",
+			          ct.agency);
+		sb_append(&text, ".");
+		if (rd->next)
+			sb_printf(&text, " Next: %s, by %s.", rd->next, date_format(rd->due, a));
+		rc = store_dispute_update(c->store, d, err);
+	}
+	if (rc == ST_OK)
+		rc = journal_event(c, &before, d, r->day, sb_take(&text), err);
+	else
+		free(text.s);
+	dispute_free(&before);
+	contact_free(&ct);
+	return rc;
+}
+
+/* svc_record and svc_record_draft: the record, what it names (x, may be
+ * NULL), and the draft cleared in the same transaction when clear_draft
+ * is set. */
+static enum status record_add(struct ctx *c, const char *ref, long long id, struct record *r,
+                              const struct record_extra *x, bool clear_draft, struct error *err)
 {
 	struct dispute d;
 	enum status rc;
@@ -505,6 +646,8 @@ static enum status record_add(struct ctx *c, const char *ref, long long id, stru
 		r->author = xstrdup(c->author);
 		rc = store_record_insert(c->store, r, err);
 	}
+	if (rc == ST_OK && extra_given(x))
+		rc = record_detail_add(c, &d, r, x, err);
 	if (rc == ST_OK && clear_draft)
 		rc = store_draft_clear(c->store, d.id, err);
 	if (rc == ST_OK)
@@ -517,10 +660,22 @@ static enum status record_add(struct ctx *c, const char *ref, long long id, stru
 
 enum status svc_record(struct ctx *c, const char *ref, struct record *r, struct error *err)
 {
-	return record_add(c, ref ? ref : "", 0, r, false, err);
+	return record_add(c, ref ? ref : "", 0, r, NULL, false, err);
 }
 
 enum status svc_record_draft(struct ctx *c, long long dispute_id, struct record *r, struct error *err)
 {
-	return record_add(c, NULL, dispute_id, r, true, err);
+	return record_add(c, NULL, dispute_id, r, NULL, true, err);
+}
+
+enum status svc_record_extra(struct ctx *c, const char *ref, struct record *r, const struct record_extra *x,
+                             struct error *err)
+{
+	return record_add(c, ref ? ref : "", 0, r, x, false, err);
+}
+
+enum status svc_record_draft_extra(struct ctx *c, long long dispute_id, struct record *r,
+                                   const struct record_extra *x, struct error *err)
+{
+	return record_add(c, NULL, dispute_id, r, x, true, err);
 }

@@ -225,6 +225,63 @@ static const char *const migrations[] = {
 	"ALTER TABLE records ADD COLUMN hash BLOB;\n"
 	"CREATE UNIQUE INDEX records_hash ON records(hash);\n"
 	"DROP TRIGGER records_no_update;\n",
+	/* 10 (numbered at merge): what a lead needs every day.  A dispute
+	 * has an owner (NULL for those opened before), further other agencies
+	 * and subjects after the first, a counterpart per stage for each
+	 * further agency, the checklist items done, and what a record names
+	 * (the contact spoken to, a next action and its date).  All of it is
+	 * journalled and replayed by verify; a database from before has none
+	 * of it, so nothing is carried but the new empty tables.  Closure
+	 * days of one agency go beside the closures of every agency. */
+	"ALTER TABLE disputes ADD COLUMN owner TEXT;\n"
+	"CREATE TABLE dispute_agencies (\n"
+	"	dispute_id INTEGER NOT NULL REFERENCES disputes(id),\n"
+	"	position INTEGER NOT NULL CHECK (position BETWEEN 2 AND 99),\n"
+	"	agency_id INTEGER NOT NULL REFERENCES agencies(id),\n"
+	"	PRIMARY KEY (dispute_id, position)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE INDEX dispute_agencies_agency ON dispute_agencies(agency_id);\n"
+	"CREATE TABLE dispute_subjects (\n"
+	"	dispute_id INTEGER NOT NULL REFERENCES disputes(id),\n"
+	"	position INTEGER NOT NULL CHECK (position BETWEEN 2 AND 99),\n"
+	"	subject TEXT NOT NULL CHECK (subject <> ''),\n"
+	"	PRIMARY KEY (dispute_id, position)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TABLE stage_counterparts (\n"
+	"	dispute_id INTEGER NOT NULL,\n"
+	"	stage INTEGER NOT NULL,\n"
+	"	position INTEGER NOT NULL CHECK (position BETWEEN 2 AND 99),\n"
+	"	contact_id INTEGER NOT NULL REFERENCES contacts(id),\n"
+	"	PRIMARY KEY (dispute_id, stage, position),\n"
+	"	FOREIGN KEY (dispute_id, stage) REFERENCES stages(dispute_id, number)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TABLE actions_done (\n"
+	"	dispute_id INTEGER NOT NULL REFERENCES disputes(id),\n"
+	"	seq INTEGER NOT NULL CHECK (seq >= 1),\n"
+	"	stage INTEGER NOT NULL CHECK (stage >= 1),\n"
+	"	text TEXT NOT NULL CHECK (text <> ''),\n"
+	"	done TEXT NOT NULL CHECK (done " ISO_DATE "),\n"
+	"	done_by TEXT,\n"
+	"	PRIMARY KEY (dispute_id, seq)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TABLE record_details (\n"
+	"	record_id INTEGER PRIMARY KEY REFERENCES records(id),\n"
+	"	dispute_id INTEGER NOT NULL REFERENCES disputes(id),\n"
+	"	contact_id INTEGER REFERENCES contacts(id),\n"
+	"	next TEXT,\n"
+	"	next_due TEXT CHECK (next_due " ISO_DATE "),\n"
+	"	done TEXT CHECK (done " ISO_DATE "),\n"
+	"	done_by TEXT,\n"
+	"	CHECK ((next IS NULL) = (next_due IS NULL))\n"
+	");\n"
+	"CREATE INDEX record_details_dispute ON record_details(dispute_id, record_id);\n"
+	"CREATE INDEX record_details_due ON record_details(next_due) WHERE next IS NOT NULL AND done IS NULL;\n"
+	"CREATE TABLE agency_closures (\n"
+	"	agency_id INTEGER NOT NULL REFERENCES agencies(id),\n"
+	"	day TEXT NOT NULL CHECK (day " ISO_DATE "),\n"
+	"	reason TEXT,\n"
+	"	PRIMARY KEY (agency_id, day)\n"
+	") WITHOUT ROWID;\n",
 };
 
 /* SQL run after a migration's C step (NULL: none). */
@@ -243,6 +300,16 @@ static const char migration_7_after[] =
 int store_schema_version(void)
 {
 	return SCHEMA_VERSION;
+}
+
+int store_extras_version(void)
+{
+	/* Found by what the migration makes rather than by its number, which
+	 * changes when migrations are put in order. */
+	for (int i = 0; i < SCHEMA_VERSION; i++)
+		if (strstr(migrations[i], "CREATE TABLE dispute_agencies"))
+			return i + 1;
+	return SCHEMA_VERSION + 1;
 }
 
 /* ---- opening ---- */
@@ -503,8 +570,11 @@ static enum status migrate(struct store *s, struct error *err)
 			rc = error_set(err, ST_REFUSED,
 			               "%s was written by a newer dispute (schema %d; this program knows %d)",
 			               s->path, version, SCHEMA_VERSION);
-		if (rc == ST_OK && version == SCHEMA_VERSION)
+		if (rc == ST_OK && version == SCHEMA_VERSION) {
+			s->version = version;
 			return change_end(s, true, ST_OK, err);
+		}
+		s->version = version;
 		if (rc == ST_OK)
 			rc = db_exec(s, migrations[version], "cannot upgrade the database", err);
 		if (rc == ST_OK)
@@ -608,6 +678,7 @@ enum status store_open(const char *path, enum open_mode mode, struct store **out
 	/* Nothing is written before the file has shown it is ours. */
 	if (rc == ST_OK)
 		rc = schema_check(s, &version, err);
+	s->version = version;
 	if (rc == ST_OK)
 		rc = pragmas(s, err);
 	if (rc == ST_OK && version < SCHEMA_VERSION) {

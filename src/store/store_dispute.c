@@ -53,6 +53,204 @@ out:
 	return rc;
 }
 
+/* ---- what a dispute holds besides its row and its stages ---- */
+
+static const char *const extras_sql[EXTRAS_N] = {
+	"SELECT owner FROM disputes WHERE id = ?1",
+	"SELECT x.position, a.name FROM dispute_agencies x JOIN agencies a ON a.id = x.agency_id"
+	" WHERE x.dispute_id = ?1 ORDER BY x.position",
+	"SELECT position, subject FROM dispute_subjects WHERE dispute_id = ?1 ORDER BY position",
+	"SELECT stage, position, contact_id FROM stage_counterparts WHERE dispute_id = ?1 ORDER BY stage, position",
+	"SELECT seq, stage, text, done, done_by FROM actions_done WHERE dispute_id = ?1 ORDER BY seq",
+	"SELECT record_id, coalesce(contact_id, 0), next, next_due, done, done_by FROM record_details"
+	" WHERE dispute_id = ?1 ORDER BY record_id",
+};
+
+enum status extras_begin(struct store *s, struct extras *x, struct error *err)
+{
+	enum status rc = ST_OK;
+
+	memset(x, 0, sizeof(*x));
+	if (s->version < store_extras_version())
+		return ST_OK;
+	for (int i = 0; i < EXTRAS_N && rc == ST_OK; i++)
+		rc = db_prepare(s, extras_sql[i], &x->st[i], err);
+	if (rc != ST_OK)
+		extras_end(x);
+	return rc;
+}
+
+void extras_end(struct extras *x)
+{
+	for (int i = 0; i < EXTRAS_N; i++) {
+		sqlite3_finalize(x->st[i]);
+		x->st[i] = NULL;
+	}
+}
+
+/* Reads one extra of d, a row at a time into d. */
+static enum status extras_rows(struct store *s, sqlite3_stmt *st, int which, struct dispute *d, struct error *err)
+{
+	int brc = SQLITE_OK, src;
+	bool bad = false;
+
+	sqlite3_reset(st);
+	bind_int(st, 1, d->id, &brc);
+	while (!bad && (src = brc == SQLITE_OK ? sqlite3_step(st) : brc) == SQLITE_ROW) {
+		switch (which) {
+		case 0:
+			free(d->owner);
+			d->owner = col_dup(st, 0);
+			break;
+		case 1:
+		case 2: {
+			char ***v = which == 1 ? &d->others : &d->subjects;
+			size_t *n = which == 1 ? &d->nothers : &d->nsubjects;
+			char *text = col_dup(st, 1);
+
+			if (!text) {
+				bad = true;
+				break;
+			}
+			*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+			(*v)[(*n)++] = text;
+			break;
+		}
+		case 3: {
+			struct counterpart *c;
+
+			d->counterparts = xrealloc(d->counterparts, (d->ncounterparts + 1) * sizeof(*d->counterparts));
+			c = &d->counterparts[d->ncounterparts++];
+			c->stage = sqlite3_column_int(st, 0);
+			c->party = sqlite3_column_int(st, 1);
+			c->contact_id = sqlite3_column_int64(st, 2);
+			break;
+		}
+		case 4: {
+			struct action_done *a;
+
+			d->done = xrealloc(d->done, (d->ndone + 1) * sizeof(*d->done));
+			a = &d->done[d->ndone++];
+			a->stage = sqlite3_column_int(st, 1);
+			a->text = col_dup(st, 2);
+			a->on = col_date(st, 3, &bad);
+			a->by = col_dup(st, 4);
+			break;
+		}
+		default: {
+			struct record_detail *r;
+
+			d->details = xrealloc(d->details, (d->ndetails + 1) * sizeof(*d->details));
+			r = &d->details[d->ndetails++];
+			r->record = sqlite3_column_int64(st, 0);
+			r->contact_id = sqlite3_column_int64(st, 1);
+			r->next = col_dup(st, 2);
+			r->due = col_date(st, 3, &bad);
+			r->done = col_date(st, 4, &bad);
+			r->done_by = col_dup(st, 5);
+			break;
+		}
+		}
+	}
+	sqlite3_reset(st);
+	if (bad)
+		return error_set(err, ST_DB, "%s: %s holds a value this program cannot read", s->path, d->reference);
+	if (src != SQLITE_DONE)
+		return db_fail(s, src, "cannot read the dispute", err);
+	return ST_OK;
+}
+
+enum status extras_load(struct store *s, struct extras *x, struct dispute *d, struct error *err)
+{
+	enum status rc = ST_OK;
+
+	for (int i = 0; i < EXTRAS_N && rc == ST_OK && x->st[i]; i++)
+		rc = extras_rows(s, x->st[i], i, d, err);
+	return rc;
+}
+
+/* Writes what a dispute holds besides its row and its stages: every list
+ * as it is in memory (they only grow: nothing is taken out of them).  The
+ * other agencies take their names as stored. */
+static enum status extras_write(struct store *s, struct dispute *d, struct error *err)
+{
+	static const char *const sql[] = {
+		"INSERT INTO dispute_agencies(dispute_id, position, agency_id) VALUES (?1, ?2, ?3)"
+		" ON CONFLICT(dispute_id, position) DO UPDATE SET agency_id = excluded.agency_id",
+		"INSERT INTO dispute_subjects(dispute_id, position, subject) VALUES (?1, ?2, ?3)"
+		" ON CONFLICT(dispute_id, position) DO UPDATE SET subject = excluded.subject",
+		"INSERT INTO stage_counterparts(dispute_id, stage, position, contact_id) VALUES (?1, ?2, ?3, ?4)"
+		" ON CONFLICT(dispute_id, stage, position) DO UPDATE SET contact_id = excluded.contact_id",
+		"INSERT INTO actions_done(dispute_id, seq, stage, text, done, done_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+		" ON CONFLICT(dispute_id, seq) DO UPDATE SET stage = excluded.stage, text = excluded.text,"
+		" done = excluded.done, done_by = excluded.done_by",
+		"INSERT INTO record_details(record_id, dispute_id, contact_id, next, next_due, done, done_by)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(record_id) DO UPDATE SET"
+		" contact_id = excluded.contact_id, next = excluded.next, next_due = excluded.next_due,"
+		" done = excluded.done, done_by = excluded.done_by",
+	};
+	size_t counts[5] = { d->nothers, d->nsubjects, d->ncounterparts, d->ndone, d->ndetails };
+	sqlite3_stmt *st = NULL;
+	enum status rc = ST_OK;
+
+	for (int k = 0; k < 5 && rc == ST_OK; k++) {
+		if (!counts[k])
+			continue;
+		if ((rc = db_prepare(s, sql[k], &st, err)) != ST_OK)
+			break;
+		for (size_t i = 0; i < counts[k] && rc == ST_OK; i++) {
+			int brc = SQLITE_OK;
+			long long agency;
+
+			sqlite3_reset(st);
+			switch (k) {
+			case 0:
+				if ((rc = store_agency_ensure(s, d->others[i], &agency, &d->others[i], err)) != ST_OK)
+					continue;
+				bind_int(st, 1, d->id, &brc);
+				bind_int(st, 2, (long long)i + 2, &brc);
+				bind_int(st, 3, agency, &brc);
+				break;
+			case 1:
+				bind_int(st, 1, d->id, &brc);
+				bind_int(st, 2, (long long)i + 2, &brc);
+				bind_text(st, 3, d->subjects[i], &brc);
+				break;
+			case 2:
+				bind_int(st, 1, d->id, &brc);
+				bind_int(st, 2, d->counterparts[i].stage, &brc);
+				bind_int(st, 3, d->counterparts[i].party, &brc);
+				bind_int(st, 4, d->counterparts[i].contact_id, &brc);
+				break;
+			case 3:
+				bind_int(st, 1, d->id, &brc);
+				bind_int(st, 2, (long long)i + 1, &brc);
+				bind_int(st, 3, d->done[i].stage, &brc);
+				bind_text(st, 4, d->done[i].text, &brc);
+				bind_date(st, 5, d->done[i].on, &brc);
+				bind_text(st, 6, d->done[i].by, &brc);
+				break;
+			default:
+				bind_int(st, 1, d->details[i].record, &brc);
+				bind_int(st, 2, d->id, &brc);
+				if (d->details[i].contact_id)
+					bind_int(st, 3, d->details[i].contact_id, &brc);
+				else if (brc == SQLITE_OK)
+					brc = sqlite3_bind_null(st, 3);
+				bind_text(st, 4, d->details[i].next, &brc);
+				bind_date(st, 5, d->details[i].due, &brc);
+				bind_date(st, 6, d->details[i].done, &brc);
+				bind_text(st, 7, d->details[i].done_by, &brc);
+				break;
+			}
+			rc = db_done(s, st, brc, "cannot save the dispute", err);
+		}
+		sqlite3_finalize(st);
+		st = NULL;
+	}
+	return rc;
+}
+
 /* The next reference number in the opening year: max + 1, read inside the
  * change's transaction so two programs cannot take the same one. */
 static enum status next_reference(struct store *s, long opened, char ref[16], struct error *err)
@@ -107,8 +305,8 @@ enum status store_dispute_insert(struct store *s, struct dispute *d, struct erro
 {
 	static const char sql[] =
 		"INSERT INTO disputes(reference, protocol, urgent, subject, raised_by, against, category,"
-		" summary, opened, status, closed, outcome, outstanding, challenged)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+		" summary, opened, status, closed, outcome, outstanding, challenged, owner)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
 	sqlite3_stmt *st = NULL;
 	long long raised, against, saved_id = d->id;
 	char ref[16];
@@ -141,10 +339,13 @@ enum status store_dispute_insert(struct store *s, struct dispute *d, struct erro
 	bind_text(st, 12, d->outcome, &brc);
 	bind_text(st, 13, d->outstanding, &brc);
 	bind_date(st, 14, d->challenged, &brc);
+	bind_text(st, 15, d->owner, &brc);
 	if ((rc = db_done(s, st, brc, "cannot save the dispute", err)) != ST_OK)
 		goto out;
 	d->id = sqlite3_last_insert_rowid(s->db);
 	rc = stages_write(s, d, err);
+	if (rc == ST_OK)
+		rc = extras_write(s, d, err);
 out:
 	sqlite3_finalize(st);
 	rc = change_end(s, own, rc, err);
@@ -155,11 +356,11 @@ out:
 	return rc;
 }
 
-enum status store_dispute_update(struct store *s, const struct dispute *d, struct error *err)
+enum status store_dispute_update(struct store *s, struct dispute *d, struct error *err)
 {
 	static const char sql[] =
 		"UPDATE disputes SET status = ?2, closed = ?3, outcome = ?4, outstanding = ?5,"
-		" challenged = ?6 WHERE id = ?1";
+		" challenged = ?6, owner = ?7 WHERE id = ?1";
 	sqlite3_stmt *st = NULL;
 	enum status rc;
 	bool own;
@@ -175,6 +376,7 @@ enum status store_dispute_update(struct store *s, const struct dispute *d, struc
 	bind_text(st, 4, d->outcome, &brc);
 	bind_text(st, 5, d->outstanding, &brc);
 	bind_date(st, 6, d->challenged, &brc);
+	bind_text(st, 7, d->owner, &brc);
 	if ((rc = db_done(s, st, brc, "cannot save the dispute", err)) != ST_OK)
 		goto out;
 	if (sqlite3_changes(s->db) != 1) {
@@ -182,6 +384,8 @@ enum status store_dispute_update(struct store *s, const struct dispute *d, struc
 		goto out;
 	}
 	rc = stages_write(s, d, err);
+	if (rc == ST_OK)
+		rc = extras_write(s, d, err);
 out:
 	sqlite3_finalize(st);
 	return change_end(s, own, rc, err);
@@ -263,6 +467,7 @@ static enum status dispute_load_by(struct store *s, const char *sql, const char 
                                    struct dispute *d, struct error *err)
 {
 	sqlite3_stmt *st = NULL, *sst = NULL;
+	struct extras x;
 	enum status rc;
 	int brc = SQLITE_OK, src;
 
@@ -286,6 +491,10 @@ static enum status dispute_load_by(struct store *s, const char *sql, const char 
 	    (rc = db_prepare(s, STAGES_SELECT, &sst, err)) != ST_OK)
 		goto out;
 	rc = stages_load(s, sst, d, err);
+	if (rc == ST_OK && (rc = extras_begin(s, &x, err)) == ST_OK) {
+		rc = extras_load(s, &x, d, err);
+		extras_end(&x);
+	}
 out:
 	sqlite3_finalize(sst);
 	sqlite3_finalize(st);
@@ -318,18 +527,28 @@ static void filter_where(struct sb *sql, const struct list_filter *f)
 		sb_append(sql, " AND d.status <> 'open'");
 	if (f->due_before != DATE_NONE)
 		sb_append(sql, " AND d.status = 'open' AND d.current_due < :due_before");
+	if (f->attention_before != DATE_NONE)
+		sb_append(sql, " AND d.status = 'open' AND (d.current_due < :attention_before OR EXISTS (SELECT 1"
+		          " FROM record_details rd WHERE rd.dispute_id = d.id AND rd.next IS NOT NULL AND rd.done IS NULL"
+		          " AND rd.next_due < :attention_before))");
 	if (f->overdue_on != DATE_NONE)
 		sb_append(sql, " AND d.status = 'open' AND (d.current_due < :overdue_on OR (d.current_due = :overdue_on"
 		          " AND EXISTS (SELECT 1 FROM stages g WHERE g.dispute_id = d.id AND g.number = d.current_stage"
 		          " AND g.due_minute <= :overdue_minute)))");
 	if (f->protocol)
 		sb_append(sql, " AND d.protocol = :protocol COLLATE NOCASE");
+	/* A dispute opened before owners were kept is no one's yet: it
+	 * shows for every lead until one takes it. */
+	if (f->mine)
+		sb_append(sql, " AND (d.owner IS NULL OR d.owner = :mine COLLATE NOCASE)");
 	/* instr() on case-folded text: a plain substring match, so "50%"
 	 * means 50%, and "łukasz" finds "Łukasz" (LIKE folds ASCII only). */
 	if (f->search && *f->search)
 		sb_append(sql, " AND (instr(dispute_fold(d.reference), :pat) OR instr(dispute_fold(ra.name), :pat)"
 		          " OR instr(dispute_fold(ag.name), :pat) OR instr(dispute_fold(d.category), :pat)"
 		          " OR instr(dispute_fold(d.summary), :pat)"
+		          " OR EXISTS (SELECT 1 FROM dispute_agencies x JOIN agencies xa ON xa.id = x.agency_id"
+		          " WHERE x.dispute_id = d.id AND instr(dispute_fold(xa.name), :pat))"
 		          " OR EXISTS (SELECT 1 FROM records r WHERE r.dispute_id = d.id"
 		          " AND instr(dispute_fold(r.text), :pat)))");
 }
@@ -355,10 +574,12 @@ static int bind_filter(sqlite3_stmt *st, const struct list_filter *f)
 	int brc = SQLITE_OK;
 
 	bind_named_date(st, ":due_before", f->due_before, &brc);
+	bind_named_date(st, ":attention_before", f->attention_before, &brc);
 	bind_named_date(st, ":overdue_on", f->overdue_on, &brc);
 	if (f->overdue_on != DATE_NONE)
 		bind_minute(st, sqlite3_bind_parameter_index(st, ":overdue_minute"), f->overdue_minute, &brc);
 	bind_named_text(st, ":protocol", f->protocol, &brc);
+	bind_named_text(st, ":mine", f->mine, &brc);
 	if (f->search && *f->search) {
 		char *pat = text_fold(f->search);
 
@@ -391,6 +612,7 @@ enum status store_list(struct store *s, const struct list_filter *f, dispute_fn 
 	struct list_filter all;
 	struct sb sql = {0};
 	sqlite3_stmt *st = NULL, *sst = NULL;
+	struct extras x;
 	struct dispute d;
 	enum status rc;
 	int brc, src;
@@ -404,8 +626,10 @@ enum status store_list(struct store *s, const struct list_filter *f, dispute_fn 
 	filter_where(&sql, f);
 	sb_append(&sql, order_sql(f->order));
 	sb_append(&sql, " LIMIT :limit OFFSET :offset");
+	memset(&x, 0, sizeof(x));
 	if ((rc = db_prepare(s, sql.s, &st, err)) != ST_OK ||
-	    (rc = db_prepare(s, STAGES_SELECT, &sst, err)) != ST_OK)
+	    (rc = db_prepare(s, STAGES_SELECT, &sst, err)) != ST_OK ||
+	    (rc = extras_begin(s, &x, err)) != ST_OK)
 		goto out;
 	brc = bind_filter(st, f);
 	bind_int(st, sqlite3_bind_parameter_index(st, ":limit"), f->limit > 0 ? f->limit : -1, &brc);
@@ -414,7 +638,8 @@ enum status store_list(struct store *s, const struct list_filter *f, dispute_fn 
 		int stop;
 
 		if ((rc = dispute_from_row(s, st, &d, err)) != ST_OK ||
-		    (rc = stages_load(s, sst, &d, err)) != ST_OK)
+		    (rc = stages_load(s, sst, &d, err)) != ST_OK ||
+		    (rc = extras_load(s, &x, &d, err)) != ST_OK)
 			goto out;
 		stop = fn(&d, ctx);
 		dispute_free(&d);
@@ -425,6 +650,7 @@ enum status store_list(struct store *s, const struct list_filter *f, dispute_fn 
 		rc = db_fail(s, src, "cannot list the disputes", err);
 out:
 	dispute_free(&d);
+	extras_end(&x);
 	sqlite3_finalize(sst);
 	sqlite3_finalize(st);
 	free(sql.s);

@@ -14,7 +14,13 @@ struct store {
 	bool readonly;
 	long long statements;   /* SQL statements run on the connection (for the benchmark) */
 	char *altered;          /* why the schema is not as dispute made it, or NULL: writes are refused */
+	int version;            /* the file's schema version as it stands (rising while it migrates) */
 };
+
+/* The schema version from which a dispute has an owner and its lists
+ * (extras): a migration's C step run on an older file reads disputes
+ * without them. */
+int store_extras_version(void);
 
 /* What the derived columns of a dispute hold, from its stages (the last
  * started is the current one) and its status: open ones ordered by the
@@ -45,6 +51,21 @@ struct store {
 	"SELECT number, started, due, due_minute, due_agreed, due_reason, ended, how, sequence, " \
 	"coalesce(contact_id, 0), limit_due " \
 	"FROM stages WHERE dispute_id = ?1 ORDER BY number"
+
+/* What a dispute holds besides its row and its stages (several agencies
+ * and subjects, counterparts, checklist items done, what records name),
+ * read with statements prepared once for a run of disputes. */
+#define EXTRAS_N 6
+struct extras {
+	sqlite3_stmt *st[EXTRAS_N];
+};
+
+/* Prepares x (all NULL after a failure, and for a file older than
+ * store_extras_version, which has none to read); extras_end finalizes it. */
+enum status extras_begin(struct store *s, struct extras *x, struct error *err);
+void extras_end(struct extras *x);
+/* Reads d's extras (d->id set) into d. */
+enum status extras_load(struct store *s, struct extras *x, struct dispute *d, struct error *err);
 
 /* An SQLite result code as a status and a message naming the file; what
  * says what was being done ("cannot save the dispute"). */

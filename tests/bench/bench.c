@@ -193,7 +193,7 @@ static void ics(int n)
 	if (!out || ics_begin(out, false, &w, &err))
 		die(&err);
 	for (int i = 0; i < n; i++) {
-		struct ics_item it = { &d, NULL, &st, { "Zoë O'Brien", "zoe@example.org" } };
+		struct ics_item it = { &d, NULL, &st, { "Zoë O'Brien", "zoe@example.org" }, 1 };
 
 		snprintf(d.reference, sizeof(d.reference), "D-2026-%04d", i % 10000);
 		st.number = 1 + i / 10000;
