@@ -108,7 +108,12 @@ typedef int (*learning_fn)(const struct learning_row *r, void *ctx);
 	X(DISPUTES, "disputes") \
 	X(STAGES,   "stages") \
 	X(RECORDS,  "records") \
-	X(CLOSURES, "closures")
+	X(CLOSURES, "closures") \
+	X(DISPUTE_AGENCIES, "dispute_agencies") \
+	X(DISPUTE_SUBJECTS, "dispute_subjects") \
+	X(STAGE_COUNTERPARTS, "stage_counterparts") \
+	X(ACTIONS_DONE, "actions_done") \
+	X(RECORD_DETAILS, "record_details")
 
 enum export_table {
 #define EXPORT_TABLE_ENUM(name, str) TABLE_##name,

@@ -122,9 +122,8 @@ static void json_dispute(struct ctx *c, struct sb *sb, const struct dispute *d, 
 	sb_append(sb, "}");
 }
 
-/* Column widths of the text list, shared by the header and the rows; the
- * other agencies, as many as there are, come last. */
-static const int list_widths[] = { 13, 10, 6, 11, 11, 6, 20 };
+/* Column widths of the text list, shared by the header and the rows. */
+static const int list_widths[] = { 13, 10, 6, 11, 11, 6, 26 };
 
 struct list_ctx {
 	struct ctx *c;
@@ -165,11 +164,14 @@ static int list_row(const struct dispute *d, void *arg)
 	cli_put_col(due, list_widths[3]);
 	cli_put_col(*words ? words : "-", list_widths[4]);
 	cli_put_col(flags, list_widths[5]);
-	cli_put_col(d->category, list_widths[6]);
+	cli_put_col(d->against, list_widths[6]);
+	cli_put_col(d->category, 0);
+	/* Further other agencies follow the row, whole, where no column cuts them. */
 	l->line.len = 0;
-	for (size_t i = 0; i < dispute_agency_count(d); i++)
-		sb_printf(&l->line, "%s%s", i ? ", " : "", dispute_agency(d, i));
-	cli_put_col(l->line.s, 0);
+	for (size_t i = 0; i < d->nothers; i++)
+		sb_printf(&l->line, "%s%s", i ? ", " : "  also against: ", d->others[i]);
+	if (d->nothers)
+		cli_put_col(l->line.s, 0);
 	putchar('\n');
 	l->n++;
 	return 0;
@@ -177,11 +179,11 @@ static int list_row(const struct dispute *d, void *arg)
 
 static void list_header(void)
 {
-	static const char *const head[] = { "REFERENCE", "STATUS", "STAGE", "DUE", "LEFT", "FLAGS", "CATEGORY" };
+	static const char *const head[] = { "REFERENCE", "STATUS", "STAGE", "DUE", "LEFT", "FLAGS", "AGAINST" };
 
 	for (size_t i = 0; i < sizeof(head) / sizeof(head[0]); i++)
 		cli_put_col(head[i], list_widths[i]);
-	puts("AGAINST");
+	puts("CATEGORY");
 }
 
 int cmd_list(struct ctx *c, struct args *a)

@@ -89,8 +89,18 @@ enum status svc_restore(struct ctx *c, const char *path, char **kept, struct ver
 		return error_set(err, ST_USAGE, "a restore needs the backup to restore");
 	if (strcmp(path, c->db_path) == 0)
 		return error_set(err, ST_REFUSED, "%s is the database itself", path);
-	if ((rc = svc_verify_file(path, out, first, err)) != ST_OK)
+	if ((rc = svc_verify_file(path, out, first, err)) != ST_OK) {
+		/* A file too damaged to read does not verify either: said so,
+		 * with why, and that nothing was touched. */
+		if (rc == ST_DB) {
+			char *why = xstrdup(err->msg);
+
+			error_set(err, ST_REFUSED, "%s does not verify (%s); nothing was replaced", path, why);
+			free(why);
+			return ST_REFUSED;
+		}
 		return rc;
+	}
 	if (out->findings)
 		return error_set(err, ST_REFUSED, "%s does not verify (%s); nothing was replaced", path, first);
 

@@ -188,7 +188,21 @@ enum status store_table_rows(struct store *s, enum export_table t, bool include_
 		[TABLE_RECORDS] = "SELECT t.id, t.dispute_id, t.day, t.minute, t.kind, t.stage, t.author, t.text,"
 		                  " t.amends, t.created, t.state, lower(hex(t.prev)) AS prev, lower(hex(t.hash)) AS hash,"
 		                  " d.reference FROM records t JOIN disputes d ON d.id = t.dispute_id ORDER BY t.id",
-		[TABLE_CLOSURES] = "SELECT t.* FROM closures t ORDER BY t.day",
+		/* The closures of every agency (agency empty), then of one. */
+		[TABLE_CLOSURES] = "SELECT t.day, t.reason, NULL AS agency FROM closures t UNION ALL"
+		                   " SELECT t.day, t.reason, a.name FROM agency_closures t JOIN agencies a"
+		                   " ON a.id = t.agency_id ORDER BY 1, 3",
+		[TABLE_DISPUTE_AGENCIES] = "SELECT t.*, d.reference, a.name AS agency FROM dispute_agencies t"
+		                           " JOIN disputes d ON d.id = t.dispute_id JOIN agencies a ON a.id = t.agency_id"
+		                           " ORDER BY t.dispute_id, t.position",
+		[TABLE_DISPUTE_SUBJECTS] = "SELECT t.*, d.reference FROM dispute_subjects t JOIN disputes d"
+		                           " ON d.id = t.dispute_id ORDER BY t.dispute_id, t.position",
+		[TABLE_STAGE_COUNTERPARTS] = "SELECT t.*, d.reference FROM stage_counterparts t JOIN disputes d"
+		                             " ON d.id = t.dispute_id ORDER BY t.dispute_id, t.stage, t.position",
+		[TABLE_ACTIONS_DONE] = "SELECT t.*, d.reference FROM actions_done t JOIN disputes d ON d.id = t.dispute_id"
+		                       " ORDER BY t.dispute_id, t.seq",
+		[TABLE_RECORD_DETAILS] = "SELECT t.*, d.reference FROM record_details t JOIN disputes d"
+		                         " ON d.id = t.dispute_id ORDER BY t.record_id",
 	};
 	sqlite3 *db = s->db;
 	sqlite3_stmt *st = NULL;
@@ -208,7 +222,8 @@ enum status store_table_rows(struct store *s, enum export_table t, bool include_
 	cells = xcalloc((size_t)ncols + 1, sizeof(*cells));
 	for (int i = 0; i < ncols; i++) {
 		const char *name = sqlite3_column_name(st, i);
-		if (t == TABLE_DISPUTES && !include_subject && name && strcmp(name, "subject") == 0)
+		if ((t == TABLE_DISPUTES || t == TABLE_DISPUTE_SUBJECTS) && !include_subject && name &&
+		    strcmp(name, "subject") == 0)
 			skip = i;
 		else if (t == TABLE_DISPUTES && name && strcmp(name, "list_key") == 0)
 			skip_key = i;   /* the list's internal order key */

@@ -675,7 +675,7 @@ static void directive(struct run *r, char *line)
 		if (r->started)
 			r->last = app_clock(&r->a, r->today, r->minute);
 	} else if (!strcmp(line, "new")) {
-		struct dispute_new a;
+		struct dispute_new a = {0};
 		n = split(arg, f, 8);
 		if (n < 7 || !ctx_ready(r) || !datetime_parse(f[6], &a.opened, &a.minute)) {
 			fail(r, "new needs 7 fields, the last a date");
