@@ -81,7 +81,8 @@ enum svc_change_kind {
 	SVC_UNCHALLENGE,
 	SVC_COUNTERPART,
 	SVC_TICK,               /* an item of a stage's checklist done (an action, or a follow-up) */
-	SVC_OWNER               /* handed over to another lead */
+	SVC_OWNER,              /* handed over to another lead */
+	SVC_DETAIL              /* what a record written before names: its contact and follow-up */
 };
 
 /* Borrowed strings.  svc_change_init fills the defaults. */
@@ -98,6 +99,10 @@ struct svc_change {
 	long long contact_id;   /* counterpart: the contact */
 	int item;               /* tick: the item, numbered as dispute_checklist numbers them; owner: -,
 	                           and text is the new owner's name */
+	long long record;       /* detail: the record; contact_id the contact spoken to (or 0), text the
+	                           next action (or NULL) and due its date */
+	const struct contact *new_contact;  /* detail: or a contact added with it (agency and name at least);
+	                                       svc_preview adds nothing and says it would */
 };
 
 void svc_change_init(struct svc_change *ch, enum svc_change_kind kind);

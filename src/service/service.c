@@ -349,6 +349,91 @@ void svc_change_init(struct svc_change *ch, enum svc_change_kind kind)
 	ch->due = DATE_NONE;
 }
 
+/* What the journal says a record names: "Record #12: spoke to Zoë
+ * O'Brien, Team Manager (Children's Social Care). Next: ..., by ...".
+ * ct (or NULL) is the contact; caller frees. */
+static char *detail_text(long long record, const struct contact *ct, bool new_contact, const struct record_detail *rd)
+{
+	struct sb text = {0};
+	char a[11];
+
+	sb_printf(&text, "Record #%lld", record);
+	if (ct)
+		sb_printf(&text, ": spoke to %s%s%s (%s)%s", ct->name, ct->role ? ", " : "", ct->role ? ct->role : "",
+		          ct->agency, new_contact ? ", a new contact" : "");
+	sb_append(&text, ".");
+	if (rd && rd->next)
+		sb_printf(&text, " Next: %s, by %s.", rd->next, date_format(rd->due, a));
+	return sb_take(&text);
+}
+
+/* What a record written before names: its contact (one known, or one
+ * added with it: added only when writing) and a follow-up. */
+static char *change_detail(struct ctx *c, struct dispute *d, const struct svc_change *ch, bool writing,
+                           enum status *rc, struct error *err)
+{
+	struct record *recs = NULL;
+	struct contact ct, add;
+	const struct record *r = NULL;
+	long long contact = ch->contact_id;
+	size_t n = 0;
+	char *text = NULL;
+
+	memset(&ct, 0, sizeof(ct));
+	memset(&add, 0, sizeof(add));
+	if ((*rc = store_records_load(c->store, d->id, &recs, &n, err)))
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		if (recs[i].id == ch->record)
+			r = &recs[i];
+	if (!r || r->kind == RK_EVENT) {
+		*rc = r ? error_set(err, ST_REFUSED, "record #%lld was written by the program: it names no contact",
+		                    ch->record)
+		        : error_set(err, ST_NOTFOUND, "record %lld is not a record of %s", ch->record, d->reference);
+		goto out;
+	}
+	if (ch->new_contact) {
+		if (!ch->new_contact->name || !*ch->new_contact->name || !ch->new_contact->agency ||
+		    !*ch->new_contact->agency) {
+			*rc = error_set(err, ST_INVALID, "a new contact needs a name and an agency");
+			goto out;
+		}
+		add.agency = xstrdup(ch->new_contact->agency);
+		add.name = xstrdup(ch->new_contact->name);
+		add.role = xstrdup(ch->new_contact->role);
+		add.email = xstrdup(ch->new_contact->email);
+		add.phone = xstrdup(ch->new_contact->phone);
+		if (writing) {
+			if ((*rc = svc_contact_add(c, &add, err)))
+				goto out;
+			contact = add.id;
+		} else if ((*rc = text_check(add.name, false, LINE_MAX_LEN, "the name", err)) ||
+		           (*rc = text_check(add.agency, false, LINE_MAX_LEN, "the agency", err))) {
+			/* checked as svc_contact_add will check it */
+			goto out;
+		}
+	}
+	if (contact && (*rc = store_contact_get(c->store, contact, &ct, err)))
+		goto out;
+	/* The preview has no id for a contact still to be added: it stands
+	 * in as one (the rules only ask whether there is a contact), and the
+	 * dispute shown has none. */
+	if ((*rc = dispute_set_detail(d, r->id, r->day, contact ? contact : ch->new_contact ? 1 : 0, ch->text, ch->due,
+	                              err)))
+		goto out;
+	if (!contact && ch->new_contact)
+		((struct record_detail *)dispute_detail(d, r->id))->contact_id = 0;
+	text = detail_text(r->id, contact ? &ct : ch->new_contact ? &add : NULL, ch->new_contact != NULL,
+	                   dispute_detail(d, r->id));
+out:
+	for (size_t i = 0; i < n; i++)
+		record_free(&recs[i]);
+	free(recs);
+	contact_free(&ct);
+	contact_free(&add);
+	return text;
+}
+
 /* An item of a checklist done: the journal says which, where and when. */
 static char *change_tick(struct ctx *c, const struct protocol *p, struct dispute *d, const struct svc_change *ch,
                          long on, enum status *rc, struct error *err)
@@ -373,7 +458,7 @@ static char *change_tick(struct ctx *c, const struct protocol *p, struct dispute
 /* Applies ch to d in memory; returns the journal text saying what happened
  * (caller frees), or NULL with *rc and err set. */
 static char *change_apply(struct ctx *c, const struct protocol *p, struct dispute *d, const struct svc_change *ch,
-                          enum status *rc, struct error *err)
+                          bool writing, enum status *rc, struct error *err)
 {
 	char a[11], due[64];
 	struct stage *st;
@@ -446,6 +531,8 @@ static char *change_apply(struct ctx *c, const struct protocol *p, struct disput
 	}
 	case SVC_TICK:
 		return change_tick(c, p, d, ch, on, rc, err);
+	case SVC_DETAIL:
+		return change_detail(c, d, ch, writing, rc, err);
 	case SVC_OWNER: {
 		char *was = d->owner ? xstrdup(d->owner) : NULL, *text;
 
@@ -468,7 +555,7 @@ static char *change_apply(struct ctx *c, const struct protocol *p, struct disput
  * svc_preview share.  *event is the journal text (caller frees); before,
  * when given, receives the dispute as it was. */
 static enum status change_load(struct ctx *c, const char *ref, const struct svc_change *ch, struct dispute *d,
-                               struct dispute *before, char **event, struct error *err)
+                               struct dispute *before, char **event, bool writing, struct error *err)
 {
 	const struct protocol *p;
 	enum status rc = store_dispute_load(c->store, ref, d, err);
@@ -479,7 +566,7 @@ static enum status change_load(struct ctx *c, const char *ref, const struct svc_
 	if (rc == ST_OK && before)
 		dispute_copy(before, d);
 	if (rc == ST_OK)
-		*event = change_apply(c, p, d, ch, &rc, err);
+		*event = change_apply(c, p, d, ch, writing, &rc, err);
 	return rc;
 }
 
@@ -498,7 +585,7 @@ enum status svc_apply(struct ctx *c, const char *ref, const struct svc_change *c
 		return rc;
 	dispute_init(&d);
 	dispute_init(&before);
-	rc = change_load(c, ref, ch, &d, &before, &event, err);
+	rc = change_load(c, ref, ch, &d, &before, &event, true, err);
 	if (rc == ST_OK)
 		rc = store_dispute_update(c->store, &d, err);
 	if (rc == ST_OK) {
@@ -527,7 +614,7 @@ enum status svc_preview(struct ctx *c, const char *ref, const struct svc_change 
 	enum status rc;
 
 	dispute_init(&d);
-	rc = change_load(c, ref, ch, &d, NULL, event, err);
+	rc = change_load(c, ref, ch, &d, NULL, event, false, err);
 	if (rc == ST_OK && out) {
 		dispute_free(out);
 		*out = d;
@@ -573,10 +660,7 @@ static enum status record_detail_add(struct ctx *c, struct dispute *d, const str
 	struct dispute before;
 	struct contact ct;
 	long long contact = x->contact_id;
-	const struct record_detail *rd;
-	struct sb text = {0};
 	enum status rc = ST_OK;
-	char a[11];
 
 	memset(&ct, 0, sizeof(ct));
 	if (x->new_contact) {
@@ -589,21 +673,11 @@ static enum status record_detail_add(struct ctx *c, struct dispute *d, const str
 	dispute_init(&before);
 	dispute_copy(&before, d);
 	rc = dispute_set_detail(d, r->id, r->day, contact, x->next, x->next_due, err);
-	if (rc == ST_OK) {
-		rd = dispute_detail(d, r->id);
-		sb_printf(&text, "Record #%lld", r->id);
-		if (contact)
-			sb_printf(&text, ": spoke to %s%s%s (%s)", ct.name, ct.role ? ", " : "", ct.role ? ct.role : "",
-			          ct.agency);
-		sb_append(&text, ".");
-		if (rd->next)
-			sb_printf(&text, " Next: %s, by %s.", rd->next, date_format(rd->due, a));
-		rc = store_dispute_update(c->store, d, err);
-	}
 	if (rc == ST_OK)
-		rc = journal_event(c, &before, d, r->day, sb_take(&text), err);
-	else
-		free(text.s);
+		rc = store_dispute_update(c->store, d, err);
+	if (rc == ST_OK)
+		rc = journal_event(c, &before, d, r->day,
+		                   detail_text(r->id, contact ? &ct : NULL, false, dispute_detail(d, r->id)), err);
 	dispute_free(&before);
 	contact_free(&ct);
 	return rc;

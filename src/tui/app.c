@@ -58,6 +58,7 @@ static void row_free(struct list_row *r)
 {
 	free(r->against);
 	free(r->category);
+	free(r->next);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -90,6 +91,32 @@ static void row_fill(struct app *a, struct list_row *r, const struct dispute *d)
 	r->draft = d->has_draft;
 	r->status = d->status;
 	r->left = dispute_left(d, p, &a->c->cal, a->c->today, a->c->now_minute);
+	r->nagainst = (int)dispute_agency_count(d);
+}
+
+/* A follow-up on the board: its dispute's row, with the follow-up's date,
+ * where it stands and what it is. */
+static int followup_collect(const struct due_item *it, void *ctx)
+{
+	struct app *a = ctx;
+	struct board_state *b = &a->board;
+	const struct protocol *p;
+	struct list_row *r;
+
+	if (!it->followup)
+		return 0;
+	b->count[BOARD_FOLLOWUP]++;
+	b->rows[BOARD_FOLLOWUP] = xrealloc(b->rows[BOARD_FOLLOWUP],
+	                                   (size_t)(b->nrows[BOARD_FOLLOWUP] + 1) * sizeof(*b->rows[BOARD_FOLLOWUP]));
+	r = &b->rows[BOARD_FOLLOWUP][b->nrows[BOARD_FOLLOWUP]++];
+	row_fill(a, r, it->d);
+	p = app_protocol(a, it->d->protocol);
+	r->due = it->due;
+	r->due_minute = TIME_NONE;
+	r->left = dispute_left_at(it->d, p, &a->c->cal, it->due, TIME_NONE, a->c->today, a->c->now_minute);
+	r->record = it->followup->record;
+	r->next = text_sanitize(it->followup->next, false);
+	return 0;
 }
 
 struct row_sink {
@@ -223,21 +250,29 @@ static void app_reload_board(struct app *a)
 {
 	struct board_state *b = &a->board;
 	long today = a->c->today;
-	long bound[BOARD_COUNT] = { today, today + 1, today + 8, DATE_NONE };
-	int below[BOARD_COUNT + 1];
+	long bound[BOARD_FOLLOWUP] = { today, today + 1, today + 8, DATE_NONE };
+	int below[BOARD_FOLLOWUP + 1];
 	int want = a->pane_rect[PANE_BOARD].h > 0 ? a->pane_rect[PANE_BOARD].h : 20;
 
 	below[0] = 0;
-	for (int i = 0; i < BOARD_COUNT; i++)
+	for (int i = 0; i < BOARD_FOLLOWUP; i++)
 		below[i + 1] = count_due_before(a, bound[i]);
-	b->open_total = below[BOARD_COUNT];
+	b->open_total = below[BOARD_FOLLOWUP];
 	for (int i = 0; i < BOARD_COUNT; i++) {
 		rows_free(b->rows[i], b->nrows[i]);
 		b->rows[i] = NULL;
 		b->nrows[i] = 0;
-		b->count[i] = below[i + 1] - below[i] > 0 ? below[i + 1] - below[i] : 0;
+		b->count[i] = i < BOARD_FOLLOWUP && below[i + 1] - below[i] > 0 ? below[i + 1] - below[i] : 0;
 	}
-	for (int i = 0; i < BOARD_COUNT; i++) {
+	/* Follow-ups due today or before, in their own section. */
+	{
+		struct error err;
+
+		error_clear(&err);
+		if (svc_due(a->c, NULL, today + 1, followup_collect, a, &err) != ST_OK)
+			app_error(a, &err);
+	}
+	for (int i = 0; i < BOARD_FOLLOWUP; i++) {
 		struct list_filter f;
 		struct today_sink k = { a, want, false };
 		struct error err;
@@ -324,6 +359,19 @@ static void detail_fill(struct app *a, struct dispute *d, struct record *recs, s
 	sanitize_field(&dt->d.summary, false);
 	sanitize_field(&dt->d.outcome, false);
 	sanitize_field(&dt->d.outstanding, false);
+	sanitize_field(&dt->d.owner, false);
+	for (size_t i = 0; i < dt->d.nothers; i++)
+		sanitize_field(&dt->d.others[i], false);
+	for (size_t i = 0; i < dt->d.nsubjects; i++)
+		sanitize_field(&dt->d.subjects[i], false);
+	for (size_t i = 0; i < dt->d.ndone; i++) {
+		sanitize_field(&dt->d.done[i].text, false);
+		sanitize_field(&dt->d.done[i].by, false);
+	}
+	for (size_t i = 0; i < dt->d.ndetails; i++) {
+		sanitize_field(&dt->d.details[i].next, false);
+		sanitize_field(&dt->d.details[i].done_by, false);
+	}
 	for (size_t i = 0; i < dt->d.nstages; i++)
 		sanitize_field(&dt->d.stages[i].due_reason, false);
 	for (size_t i = 0; i < dt->nrecords; i++) {
@@ -751,6 +799,9 @@ static unsigned app_action(struct app *a, enum action act)
 	case ACT_RESOLVE:
 	case ACT_WITHDRAW:
 	case ACT_CHALLENGE:
+	case ACT_CHECKLIST:
+	case ACT_OWNER:
+	case ACT_DETAIL:
 		return flow_start(a, act);
 	case ACT_INVITE:
 		return invite_open(a);
@@ -942,6 +993,9 @@ static void draw_header(struct app *a, struct screen *s)
 	col += 1 + screen_printf(s, 0, col + 3, a->w - col - 3, attr, "%s · %d open · %d overdue · %d due today",
 	                         day, a->board.open_total, a->board.count[BOARD_OVERDUE],
 	                         a->board.count[BOARD_TODAY]);
+	if (a->board.count[BOARD_FOLLOWUP])
+		col += screen_printf(s, 0, col + 2, a->w - col - 2, attr, " · %d follow-up%s due",
+		                     a->board.count[BOARD_FOLLOWUP], a->board.count[BOARD_FOLLOWUP] == 1 ? "" : "s") + 1;
 	snprintf(right, sizeof(right), "? help  q quit ");
 	if (col + 6 + text_width(right) < a->w)
 		screen_put(s, 0, a->w - text_width(right), text_width(right), attr, right);

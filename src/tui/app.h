@@ -76,6 +76,9 @@ struct list_row {
 	bool challenged;
 	bool draft;             /* a record draft is kept for it */
 	enum dispute_status status;
+	long long record;       /* a follow-up on the board: the record that set it, else 0 */
+	char *next;             /* ... and its next action (sanitised, owned), else NULL */
+	int nagainst;           /* how many other agencies the dispute has */
 };
 
 /* The dispute list: a window of rows [top, top + nrows) of total. */
@@ -94,6 +97,7 @@ enum board_bucket {
 	BOARD_TODAY,
 	BOARD_WEEK,
 	BOARD_LATER,
+	BOARD_FOLLOWUP,         /* follow-ups due today or before: shown after DUE TODAY, when there are any */
 	BOARD_COUNT
 };
 
@@ -163,6 +167,12 @@ enum dialog_step {
 	DLG_RESOLVE_OUTCOME,
 	DLG_RESOLVE_OUTSTANDING,
 	DLG_WITHDRAW_REASON,
+	DLG_TICK_ITEM,          /* the checklist shown: which item is done */
+	DLG_TICK_DAY,           /* ... and on which day */
+	DLG_OWNER_NAME,         /* the lead it is handed to */
+	DLG_DETAIL_CONTACT,     /* a record's contact: a number from the list, or a new one */
+	DLG_DETAIL_NEXT,        /* ... its next action */
+	DLG_DETAIL_DUE,         /* ... and that action's date */
 	DLG_CONFIRM             /* what will be written, waiting for Ctrl-S */
 };
 
@@ -184,6 +194,7 @@ struct dialog_state {
 	struct svc_change ch;   /* the change being put together; its strings point into answer[] */
 	char *answer[2];        /* answers of earlier steps, owned */
 	long limit_due;         /* DLG_ESCALATE_DUE: the latest date the protocol allows, or DATE_NONE */
+	struct contact contact; /* DLG_DETAIL_*: a contact added with the record's detail (owned), or none */
 };
 
 struct draft_offer {

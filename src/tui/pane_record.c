@@ -9,8 +9,9 @@
 #include "lines.h"
 #include "pane.h"
 
-static void add_record(struct lines *l, const struct record *r, long long by)
+static void add_record(struct lines *l, const struct dispute *d, const struct record *r, long long by)
 {
+	const struct record_detail *rd = dispute_detail(d, r->id);
 	char day[11], tm[16] = "", amends[32] = "", fixed[32] = "", head[1024];
 
 	if (r->day != DATE_NONE)
@@ -27,6 +28,17 @@ static void add_record(struct lines *l, const struct record *r, long long by)
 	         amends, fixed, r->stage, r->author ? r->author : "");
 	lines_add_clip(l, r->kind == RK_EVENT ? SA_DIM | SA_BOLD : SA_BOLD, 0, head);
 	lines_add(l, r->kind == RK_EVENT ? SA_DIM : 0, 2, 0, r->text ? r->text : "");
+	/* The follow-up the record set, as it stands (whom it names is in the
+	 * journal entry that follows it). */
+	if (rd && rd->next) {
+		char due[11], done[11];
+
+		date_format(rd->due, due);
+		if (rd->done != DATE_NONE)
+			lines_addf(l, SA_DIM, 2, "→ next: %s, by %s · done %s", rd->next, due, date_format(rd->done, done));
+		else
+			lines_addf(l, SA_BOLD, 2, "→ next: %s, by %s", rd->next, due);
+	}
 }
 
 /* The journal wrapped to width, from the cache when it still fits. Borrowed. */
@@ -42,7 +54,8 @@ static const struct lines *journal_lines(struct detail_state *dt, int width)
 	dt->rec_line = xcalloc(dt->nrecords + 1, sizeof(*dt->rec_line));
 	for (size_t i = 0; i < dt->nrecords; i++) {
 		dt->rec_line[i] = dt->journal.n;
-		add_record(&dt->journal, &dt->records[i], record_corrected_by(dt->records, dt->nrecords, dt->records[i].id));
+		add_record(&dt->journal, &dt->d, &dt->records[i],
+		           record_corrected_by(dt->records, dt->nrecords, dt->records[i].id));
 	}
 	dt->rec_line[dt->nrecords] = dt->journal.n;
 	if (dt->nrecords == 0)
@@ -75,8 +88,15 @@ static void records_draw(struct app *a, struct screen *s, struct rect r, bool fo
 	in.x += 1;
 	in.w -= 1;
 	lines_init(&head, in.w);
-	lines_addf(&head, SA_BOLD, 0, "%s → %s · %s", d->raised_by ? d->raised_by : "", d->against ? d->against : "",
-	           d->category ? d->category : "");
+	{
+		struct sb against = {0};
+
+		for (size_t i = 0; i < dispute_agency_count(d); i++)
+			sb_printf(&against, "%s%s", i ? ", " : "", dispute_agency(d, i));
+		lines_addf(&head, SA_BOLD, 0, "%s → %s · %s", d->raised_by ? d->raised_by : "", against.s ? against.s : "",
+		           d->category ? d->category : "");
+		free(against.s);
+	}
 	lines_add(&head, 0, 0, 2, d->summary ? d->summary : "");
 	if ((int)head.n > in.h / 3)
 		head.n = (size_t)(in.h / 3 > 1 ? in.h / 3 : 1);
