@@ -981,6 +981,24 @@ unsigned app_row_attr(const struct list_row *r)
 	return 0;
 }
 
+void app_put_agency(struct screen *s, int y, int x, int w, unsigned attr, const struct list_row *r)
+{
+	char more[16];
+	int mw;
+
+	if (r->nagainst <= 1) {
+		screen_put_fit(s, y, x, w, attr, r->against);
+		return;
+	}
+	mw = snprintf(more, sizeof(more), " +%d", r->nagainst - 1);
+	if (mw >= w) {
+		screen_put_fit(s, y, x, w, attr, r->against);
+		return;
+	}
+	screen_put_fit(s, y, x, w - mw, attr, r->against);
+	screen_put(s, y, x + w - mw, mw, attr, more);
+}
+
 static void draw_header(struct app *a, struct screen *s)
 {
 	unsigned attr = SA_COLOUR(SC_HEADER) | SA_REVERSE;

@@ -286,6 +286,10 @@ void app_list_find(struct app *a, const char *ref);
 /* Moves the list selection to index i (clamped), paging the window. */
 void app_list_move(struct app *a, int i);
 
+/* A row's other agency in w columns at (y, x): the first, cut to fit,
+ * and "+N" for the N others a dispute has besides it. */
+void app_put_agency(struct screen *s, int y, int x, int w, unsigned attr, const struct list_row *r);
+
 /* A row's LEFT column: dispute_left's words, or the status once closed. */
 void app_left_text(const struct list_row *r, char *out, size_t outlen);
 /* "Fri 2026-11-27" or "—". */

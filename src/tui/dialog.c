@@ -496,19 +496,19 @@ unsigned flow_start(struct app *a, enum action act)
 	case ACT_CHECKLIST:
 		svc_change_init(&dl->ch, SVC_TICK);
 		snprintf(dl->title, sizeof(dl->title), "Checklist of %s", d->reference);
-		snprintf(dl->verb, sizeof(dl->verb), "tick it");
+		snprintf(dl->verb, sizeof(dl->verb), "tick");
 		snprintf(dl->done, sizeof(dl->done), "Ticked on %s", d->reference);
 		break;
 	case ACT_OWNER:
 		svc_change_init(&dl->ch, SVC_OWNER);
 		snprintf(dl->title, sizeof(dl->title), "Hand %s over", d->reference);
-		snprintf(dl->verb, sizeof(dl->verb), "hand it over");
+		snprintf(dl->verb, sizeof(dl->verb), "transfer");
 		snprintf(dl->done, sizeof(dl->done), "Handed over %s", d->reference);
 		break;
 	case ACT_DETAIL:
 		svc_change_init(&dl->ch, SVC_DETAIL);
 		snprintf(dl->title, sizeof(dl->title), "Contact and next action, %s", d->reference);
-		snprintf(dl->verb, sizeof(dl->verb), "add it");
+		snprintf(dl->verb, sizeof(dl->verb), "add");
 		snprintf(dl->done, sizeof(dl->done), "Added to a record of %s", d->reference);
 		break;
 	default:

@@ -117,9 +117,9 @@ static void board_draw(struct app *a, struct screen *s, struct rect r, bool focu
 			} else if (dates && row->due != DATE_NONE) {
 				date_format(row->due, due);
 				screen_put(s, y, right - 11, 10, attr, due);
-				screen_put_fit(s, y, x, right - 12 - x, attr, row->against);
+				app_put_agency(s, y, x, right - 12 - x, attr, row);
 			} else {
-				screen_put_fit(s, y, x, right - 1 - x, attr, row->against);
+				app_put_agency(s, y, x, right - 1 - x, attr, row);
 			}
 			screen_put(s, y, right, 10, attr, left);
 			y++;
