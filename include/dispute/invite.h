@@ -65,7 +65,8 @@ enum status invite_scope(const struct dispute *d, bool cancel, bool all_stages, 
 typedef void (*invite_skip_fn)(const struct error *why, void *ctx);
 
 /* Writes the events of d's first n stages: the last one, or every one with
- * a due date when all_stages.  When skip is not NULL a refused stage is
+ * a due date when all_stages; one event for each counterpart named at a
+ * stage (each other agency's).  When skip is not NULL a refused stage is
  * passed to it and left out instead of failing the export.  *written and
  * *skipped (either may be NULL) are increased by the stages written and
  * left out. */
