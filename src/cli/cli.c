@@ -22,7 +22,8 @@ enum db_need {
 	DB_WRITE,
 	DB_SIGN,          /* writes the journal: needs the user's name as well */
 	DB_CREATE,
-	DB_IF_EXISTS
+	DB_IF_EXISTS,
+	DB_SIGN_IF_ARGS   /* reads with one argument, writes and signs with more (action REF [done N]) */
 };
 
 struct command {
@@ -356,7 +357,7 @@ static const struct command commands[] = {
 	  "record REF --kind call|meeting|email|decision|action|outcome|learning|note --text TEXT|- "
 	  "[--at DATETIME] [--amends N] [--contact N] [--next TEXT --next-due DATE]",
 	  "add a record to the journal (--text - reads standard input): whom you spoke to, what is next" },
-	{ "action", cmd_action, DB_WRITE, o_action, 1, 3, "action REF [--stage N] [--json] | action REF done N [--on DATE] "
+	{ "action", cmd_action, DB_SIGN_IF_ARGS, o_action, 1, 3, "action REF [--stage N] [--json] | action REF done N [--on DATE] "
 	  "[--stage N]",
 	  "the stage's checklist: what the protocol asks for, and the follow-ups; tick one done" },
 	{ "owner", cmd_owner, DB_SIGN, o_none, 2, 2, "owner REF NAME", "hand the dispute over to another lead" },
@@ -431,7 +432,9 @@ static void print_help(void)
 	       "See dispute(1) and dispute-protocol(5).\n");
 }
 
-int cli_no_author(void)
+/* Says that nothing is written without the user's name, and how to give
+ * it; returns EXIT_REFUSED. */
+static int cli_no_author(void)
 {
 	fputs("dispute: no name is set to sign the journal with; set yours once with\n"
 	      "  dispute config --name \"YOUR NAME\" --role \"YOUR ROLE\"\n"
@@ -452,6 +455,8 @@ static int run_command(const struct command *cmd, int argc, char **argv, long to
 	a.usage = cmd->usage;
 	if ((rc = args_parse(cmd, argc, argv, &a)))
 		return rc;
+	if (need == DB_SIGN_IF_ARGS)
+		need = a.npos > 1 ? DB_SIGN : DB_READ;
 	if (cli_flag(&a, "help")) {
 		printf("usage: dispute %s\n  %s\n", cmd->usage, cmd->help);
 		return EXIT_OK;

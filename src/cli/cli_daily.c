@@ -156,8 +156,6 @@ int cmd_action(struct ctx *c, struct args *a)
 		fputs("dispute: action: --json goes with the list, not with 'done N'\n", stderr);
 		return EXIT_USAGE;
 	}
-	if (!c->author)
-		return cli_no_author();
 	svc_change_init(&ch, SVC_TICK);
 	ch.stage = stage;
 	ch.item = (int)n;

@@ -108,10 +108,6 @@ int cmd_restore(struct ctx *c, struct args *a);
 int cmd_action(struct ctx *c, struct args *a);
 int cmd_owner(struct ctx *c, struct args *a);
 
-/* Says that nothing is written without the user's name, and how to give
- * it; returns EXIT_REFUSED. */
-int cli_no_author(void);
-
 /* cli_daily.c: list --due (f: the list's other filters), the stage's own
  * actions said on entering it, and what show says of the owner, the
  * agencies, subjects, counterparts, checklists and what records name. */

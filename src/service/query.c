@@ -39,6 +39,7 @@ struct due_collect {
 	size_t nd;
 	struct due_slot {
 		size_t dispute;     /* index into d */
+		char reference[16];
 		long due;
 		int due_minute;
 		long long record;   /* the follow-up's record, 0 for the stage deadline */
@@ -48,8 +49,15 @@ struct due_collect {
 
 static void due_push(struct due_collect *dc, size_t dispute, long due, int minute, long long record)
 {
+	struct due_slot *slot;
+
 	dc->v = xrealloc(dc->v, (dc->n + 1) * sizeof(*dc->v));
-	dc->v[dc->n++] = (struct due_slot){ dispute, due, minute, record };
+	slot = &dc->v[dc->n++];
+	slot->dispute = dispute;
+	memcpy(slot->reference, dc->d[dispute].reference, sizeof(slot->reference));
+	slot->due = due;
+	slot->due_minute = minute;
+	slot->record = record;
 }
 
 static int due_take(const struct dispute *d, void *arg)
@@ -71,8 +79,6 @@ static int due_take(const struct dispute *d, void *arg)
 
 /* Soonest first; a day's timed deadline before its all-day ones; then by
  * reference, the stage deadline before the follow-ups, and by record. */
-static const struct due_collect *due_sorting;
-
 static int due_cmp(const void *pa, const void *pb)
 {
 	const struct due_slot *a = pa, *b = pb;
@@ -82,7 +88,7 @@ static int due_cmp(const void *pa, const void *pb)
 		return a->due < b->due ? -1 : 1;
 	if (a->due_minute != b->due_minute)
 		return a->due_minute == TIME_NONE ? 1 : b->due_minute == TIME_NONE ? -1 : a->due_minute - b->due_minute;
-	if ((c = strcmp(due_sorting->d[a->dispute].reference, due_sorting->d[b->dispute].reference)))
+	if ((c = strcmp(a->reference, b->reference)))
 		return c;
 	return (a->record > b->record) - (a->record < b->record);
 }
@@ -103,11 +109,8 @@ enum status svc_due(struct ctx *c, const struct list_filter *f, long before, due
 	lf.which = LIST_OPEN;
 	lf.attention_before = before;
 	rc = store_list(c->store, &lf, due_take, &dc, err);
-	if (rc == ST_OK && dc.n) {
-		due_sorting = &dc;
+	if (rc == ST_OK && dc.n)
 		qsort(dc.v, dc.n, sizeof(*dc.v), due_cmp);
-		due_sorting = NULL;
-	}
 	for (size_t i = 0; rc == ST_OK && i < dc.n; i++) {
 		const struct dispute *d = &dc.d[dc.v[i].dispute];
 		struct due_item it = { d, dc.v[i].due, dc.v[i].due_minute,
