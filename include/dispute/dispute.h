@@ -135,6 +135,7 @@ struct dispute {
 	size_t ndone;
 	struct record_detail *details;      /* by record */
 	size_t ndetails;
+	bool has_lists;         /* as read: the store holds some of the lists above for it */
 };
 
 void dispute_init(struct dispute *d);
@@ -368,8 +369,10 @@ struct left dispute_left_at(const struct dispute *d, const struct protocol *p, c
 
 /* The calendar d's deadlines are counted in: cal, and the closure days of
  * the agencies that must act on them, the other agencies (a day when every
- * one of them is closed).  view is calendar_free'd by the caller; it
+ * one of them is closed).  Returns cal itself when no such day adds to it
+ * (most disputes), else view made into that calendar; view is
+ * calendar_init'ed either way and calendar_free'd by the caller.  A view
  * borrows cal's bank holidays, so cal must outlive it. */
-void dispute_calendar(const struct calendar *cal, const struct dispute *d, struct calendar *view);
+const struct calendar *dispute_calendar(const struct calendar *cal, const struct dispute *d, struct calendar *view);
 
 #endif

@@ -275,17 +275,8 @@ static enum status check_open(const struct dispute *d, const char *verb, struct 
 #define MAX_AGENCIES 20
 #define MAX_SUBJECTS 20
 
-/* The calendar d's deadlines are counted in: cal itself while no agency
- * has closure days of its own, else a view made in *view.  *view is
- * calendar_init'ed either way, so calendar_free(view) is always right. */
-static const struct calendar *cal_for(const struct calendar *cal, const struct dispute *d, struct calendar *view)
-{
-	calendar_init(view);
-	if (!cal || !cal->nagency_closures)
-		return cal;
-	dispute_calendar(cal, d, view);
-	return view;
-}
+/* The calendar d's deadlines are counted in (dispute_calendar). */
+#define cal_for dispute_calendar
 
 /* Sets the new stage's due date from the limit, or the agreed date when one
  * is given: earlier is fine, later than the protocol limit needs a reason. */
@@ -1098,13 +1089,13 @@ static bool agency_closed(const struct calendar *cal, long day, const char *agen
 	return false;
 }
 
-void dispute_calendar(const struct calendar *cal, const struct dispute *d, struct calendar *view)
+const struct calendar *dispute_calendar(const struct calendar *cal, const struct dispute *d, struct calendar *view)
 {
 	size_t n = dispute_agency_count(d);
 
-	calendar_view(cal, view);
-	if (!n)
-		return;
+	calendar_init(view);
+	if (!cal || !cal->nagency_closures || !n)
+		return cal;
 	/* A deadline is the other agencies' to meet: a day they are all
 	 * closed does not count; the raising agency's closures never do. */
 	for (size_t i = 0; i < cal->nagency_closures; i++) {
@@ -1113,9 +1104,13 @@ void dispute_calendar(const struct calendar *cal, const struct dispute *d, struc
 
 		for (size_t k = 1; all && k < n; k++)
 			all = agency_closed(cal, c->day, dispute_agency(d, k));
-		if (all)
-			calendar_add_closure(view, c->day);
+		if (!all)
+			continue;
+		if (!view->view)
+			calendar_view(cal, view);
+		calendar_add_closure(view, c->day);
 	}
+	return view->view ? view : cal;
 }
 
 struct left dispute_left_at(const struct dispute *d, const struct protocol *p, const struct calendar *cal, long due,

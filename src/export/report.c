@@ -322,8 +322,7 @@ static enum status breaches_add(struct report_stats *st, const struct dispute *d
 			struct calendar view;
 
 			/* Counted in the days the dispute's other agencies work. */
-			dispute_calendar(b->w->cal, d, &view);
-			rc = workdays_between(&view, division, due, end, &over, &b->err);
+			rc = workdays_between(dispute_calendar(b->w->cal, d, &view), division, due, end, &over, &b->err);
 			calendar_free(&view);
 		}
 		if (rc != ST_OK)
@@ -371,8 +370,8 @@ int report_stats_add(const struct dispute *d, void *arg)
 		struct calendar view;
 		int days;
 
-		dispute_calendar(b->w->cal, d, &view);
-		b->rc = workdays_between(&view, division, d->opened, d->closed, &days, &b->err);
+		b->rc = workdays_between(dispute_calendar(b->w->cal, d, &view), division, d->opened, d->closed, &days,
+		                         &b->err);
 		calendar_free(&view);
 		if (b->rc != ST_OK)
 			return 1;

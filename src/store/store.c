@@ -231,9 +231,13 @@ static const char *const migrations[] = {
 	 * further agency, the checklist items done, and what a record names
 	 * (the contact spoken to, a next action and its date).  All of it is
 	 * journalled and replayed by verify; a database from before has none
-	 * of it, so nothing is carried but the new empty tables.  Closure
+	 * of it, so nothing is carried but the new empty tables (and no lists
+	 * to read).  Closure
 	 * days of one agency go beside the closures of every agency. */
 	"ALTER TABLE disputes ADD COLUMN owner TEXT;\n"
+	/* Whether the dispute has anything in the lists below: a list reads
+	 * them only for the disputes that do. */
+	"ALTER TABLE disputes ADD COLUMN lists INTEGER NOT NULL DEFAULT 0 CHECK (lists IN (0, 1));\n"
 	"CREATE TABLE dispute_agencies (\n"
 	"	dispute_id INTEGER NOT NULL REFERENCES disputes(id),\n"
 	"	position INTEGER NOT NULL CHECK (position BETWEEN 2 AND 99),\n"

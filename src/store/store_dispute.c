@@ -55,118 +55,125 @@ out:
 
 /* ---- what a dispute holds besides its row and its stages ---- */
 
-static const char *const extras_sql[EXTRAS_N] = {
-	"SELECT owner FROM disputes WHERE id = ?1",
-	"SELECT x.position, a.name FROM dispute_agencies x JOIN agencies a ON a.id = x.agency_id"
-	" WHERE x.dispute_id = ?1 ORDER BY x.position",
-	"SELECT position, subject FROM dispute_subjects WHERE dispute_id = ?1 ORDER BY position",
-	"SELECT stage, position, contact_id FROM stage_counterparts WHERE dispute_id = ?1 ORDER BY stage, position",
-	"SELECT seq, stage, text, done, done_by FROM actions_done WHERE dispute_id = ?1 ORDER BY seq",
-	"SELECT record_id, coalesce(contact_id, 0), next, next_due, done, done_by FROM record_details"
-	" WHERE dispute_id = ?1 ORDER BY record_id",
-};
+/* Whether d has anything in its lists (the flag that spares a list the
+ * reads of those that have none). */
+static bool dispute_has_lists(const struct dispute *d)
+{
+	return d->nothers || d->nsubjects || d->ncounterparts || d->ndone || d->ndetails;
+}
+
+/* Every list in one statement, one row an item: which list (k), its
+ * numbers (a, b, c) and texts (t1..t4), in the order each list is kept;
+ * run only for a dispute whose lists flag says it has any. */
+static const char extras_sql[] =
+	"SELECT 1 AS k, x.position AS a, 0 AS b, 0 AS c, a.name AS t1, NULL AS t2, NULL AS t3, NULL AS t4"
+	" FROM dispute_agencies x"
+	" JOIN agencies a ON a.id = x.agency_id WHERE x.dispute_id = ?1"
+	" UNION ALL SELECT 2, position, 0, 0, subject, NULL, NULL, NULL FROM dispute_subjects WHERE dispute_id = ?1"
+	" UNION ALL SELECT 3, stage, position, contact_id, NULL, NULL, NULL, NULL FROM stage_counterparts"
+	" WHERE dispute_id = ?1"
+	" UNION ALL SELECT 4, seq, stage, 0, text, done, done_by, NULL FROM actions_done WHERE dispute_id = ?1"
+	" UNION ALL SELECT 5, record_id, 0, coalesce(contact_id, 0), next, next_due, done, done_by FROM record_details"
+	" WHERE dispute_id = ?1"
+	" ORDER BY 1, 2, 3";
 
 enum status extras_begin(struct store *s, struct extras *x, struct error *err)
 {
-	enum status rc = ST_OK;
-
+	(void)err;
 	memset(x, 0, sizeof(*x));
-	if (s->version < store_extras_version())
-		return ST_OK;
-	for (int i = 0; i < EXTRAS_N && rc == ST_OK; i++)
-		rc = db_prepare(s, extras_sql[i], &x->st[i], err);
-	if (rc != ST_OK)
-		extras_end(x);
-	return rc;
+	x->none = s->version < store_extras_version();
+	return ST_OK;
 }
 
 void extras_end(struct extras *x)
 {
-	for (int i = 0; i < EXTRAS_N; i++) {
-		sqlite3_finalize(x->st[i]);
-		x->st[i] = NULL;
-	}
+	sqlite3_finalize(x->st);
+	x->st = NULL;
 }
 
-/* Reads one extra of d, a row at a time into d. */
-static enum status extras_rows(struct store *s, sqlite3_stmt *st, int which, struct dispute *d, struct error *err)
+/* Adds the item of the row st holds to d; false for a value that cannot be read. */
+static bool extras_item(sqlite3_stmt *st, struct dispute *d)
+{
+	bool bad = false;
+
+	switch (sqlite3_column_int(st, 0)) {
+	case 1:
+	case 2: {
+		bool others = sqlite3_column_int(st, 0) == 1;
+		char ***v = others ? &d->others : &d->subjects;
+		size_t *n = others ? &d->nothers : &d->nsubjects;
+		char *text = col_dup(st, 4);
+
+		if (!text)
+			return false;
+		*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+		(*v)[(*n)++] = text;
+		break;
+	}
+	case 3: {
+		struct counterpart *c;
+
+		d->counterparts = xrealloc(d->counterparts, (d->ncounterparts + 1) * sizeof(*d->counterparts));
+		c = &d->counterparts[d->ncounterparts++];
+		c->stage = sqlite3_column_int(st, 1);
+		c->party = sqlite3_column_int(st, 2);
+		c->contact_id = sqlite3_column_int64(st, 3);
+		break;
+	}
+	case 4: {
+		struct action_done *a;
+
+		d->done = xrealloc(d->done, (d->ndone + 1) * sizeof(*d->done));
+		a = &d->done[d->ndone++];
+		a->stage = sqlite3_column_int(st, 2);
+		a->text = col_dup(st, 4);
+		a->on = col_date(st, 5, &bad);
+		a->by = col_dup(st, 6);
+		break;
+	}
+	default: {
+		struct record_detail *r;
+
+		d->details = xrealloc(d->details, (d->ndetails + 1) * sizeof(*d->details));
+		r = &d->details[d->ndetails++];
+		r->record = sqlite3_column_int64(st, 1);
+		r->contact_id = sqlite3_column_int64(st, 3);
+		r->next = col_dup(st, 4);
+		r->due = col_date(st, 5, &bad);
+		r->done = col_date(st, 6, &bad);
+		r->done_by = col_dup(st, 7);
+		break;
+	}
+	}
+	return !bad;
+}
+
+const char *dispute_cols(const struct store *s)
+{
+	return s->version < store_extras_version() ? DISPUTE_COLS : DISPUTE_COLS_LISTS;
+}
+
+enum status extras_load(struct store *s, struct extras *x, struct dispute *d, struct error *err)
 {
 	int brc = SQLITE_OK, src;
 	bool bad = false;
 
-	sqlite3_reset(st);
-	bind_int(st, 1, d->id, &brc);
-	while (!bad && (src = brc == SQLITE_OK ? sqlite3_step(st) : brc) == SQLITE_ROW) {
-		switch (which) {
-		case 0:
-			free(d->owner);
-			d->owner = col_dup(st, 0);
-			break;
-		case 1:
-		case 2: {
-			char ***v = which == 1 ? &d->others : &d->subjects;
-			size_t *n = which == 1 ? &d->nothers : &d->nsubjects;
-			char *text = col_dup(st, 1);
+	enum status rc;
 
-			if (!text) {
-				bad = true;
-				break;
-			}
-			*v = xrealloc(*v, (*n + 1) * sizeof(**v));
-			(*v)[(*n)++] = text;
-			break;
-		}
-		case 3: {
-			struct counterpart *c;
-
-			d->counterparts = xrealloc(d->counterparts, (d->ncounterparts + 1) * sizeof(*d->counterparts));
-			c = &d->counterparts[d->ncounterparts++];
-			c->stage = sqlite3_column_int(st, 0);
-			c->party = sqlite3_column_int(st, 1);
-			c->contact_id = sqlite3_column_int64(st, 2);
-			break;
-		}
-		case 4: {
-			struct action_done *a;
-
-			d->done = xrealloc(d->done, (d->ndone + 1) * sizeof(*d->done));
-			a = &d->done[d->ndone++];
-			a->stage = sqlite3_column_int(st, 1);
-			a->text = col_dup(st, 2);
-			a->on = col_date(st, 3, &bad);
-			a->by = col_dup(st, 4);
-			break;
-		}
-		default: {
-			struct record_detail *r;
-
-			d->details = xrealloc(d->details, (d->ndetails + 1) * sizeof(*d->details));
-			r = &d->details[d->ndetails++];
-			r->record = sqlite3_column_int64(st, 0);
-			r->contact_id = sqlite3_column_int64(st, 1);
-			r->next = col_dup(st, 2);
-			r->due = col_date(st, 3, &bad);
-			r->done = col_date(st, 4, &bad);
-			r->done_by = col_dup(st, 5);
-			break;
-		}
-		}
-	}
-	sqlite3_reset(st);
+	if (x->none || !d->has_lists)
+		return ST_OK;
+	if (!x->st && (rc = db_prepare(s, extras_sql, &x->st, err)) != ST_OK)
+		return rc;
+	sqlite3_reset(x->st);
+	bind_int(x->st, 1, d->id, &brc);
+	while (!bad && (src = brc == SQLITE_OK ? sqlite3_step(x->st) : brc) == SQLITE_ROW)
+		bad = !extras_item(x->st, d);
+	sqlite3_reset(x->st);
 	if (bad)
 		return error_set(err, ST_DB, "%s: %s holds a value this program cannot read", s->path, d->reference);
 	if (src != SQLITE_DONE)
 		return db_fail(s, src, "cannot read the dispute", err);
 	return ST_OK;
-}
-
-enum status extras_load(struct store *s, struct extras *x, struct dispute *d, struct error *err)
-{
-	enum status rc = ST_OK;
-
-	for (int i = 0; i < EXTRAS_N && rc == ST_OK && x->st[i]; i++)
-		rc = extras_rows(s, x->st[i], i, d, err);
-	return rc;
 }
 
 /* Writes what a dispute holds besides its row and its stages: every list
@@ -305,8 +312,8 @@ enum status store_dispute_insert(struct store *s, struct dispute *d, struct erro
 {
 	static const char sql[] =
 		"INSERT INTO disputes(reference, protocol, urgent, subject, raised_by, against, category,"
-		" summary, opened, status, closed, outcome, outstanding, challenged, owner)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
+		" summary, opened, status, closed, outcome, outstanding, challenged, owner, lists)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
 	sqlite3_stmt *st = NULL;
 	long long raised, against, saved_id = d->id;
 	char ref[16];
@@ -340,6 +347,7 @@ enum status store_dispute_insert(struct store *s, struct dispute *d, struct erro
 	bind_text(st, 13, d->outstanding, &brc);
 	bind_date(st, 14, d->challenged, &brc);
 	bind_text(st, 15, d->owner, &brc);
+	bind_int(st, 16, dispute_has_lists(d), &brc);
 	if ((rc = db_done(s, st, brc, "cannot save the dispute", err)) != ST_OK)
 		goto out;
 	d->id = sqlite3_last_insert_rowid(s->db);
@@ -360,7 +368,7 @@ enum status store_dispute_update(struct store *s, struct dispute *d, struct erro
 {
 	static const char sql[] =
 		"UPDATE disputes SET status = ?2, closed = ?3, outcome = ?4, outstanding = ?5,"
-		" challenged = ?6, owner = ?7 WHERE id = ?1";
+		" challenged = ?6, owner = ?7, lists = ?8 WHERE id = ?1";
 	sqlite3_stmt *st = NULL;
 	enum status rc;
 	bool own;
@@ -377,6 +385,7 @@ enum status store_dispute_update(struct store *s, struct dispute *d, struct erro
 	bind_text(st, 5, d->outstanding, &brc);
 	bind_date(st, 6, d->challenged, &brc);
 	bind_text(st, 7, d->owner, &brc);
+	bind_int(st, 8, dispute_has_lists(d), &brc);
 	if ((rc = db_done(s, st, brc, "cannot save the dispute", err)) != ST_OK)
 		goto out;
 	if (sqlite3_changes(s->db) != 1) {
@@ -416,6 +425,10 @@ static enum status dispute_from_row(struct store *s, sqlite3_stmt *st, struct di
 	d->challenged = col_date(st, 14, &bad);
 	d->current_stage = sqlite3_column_int(st, 15);
 	d->has_draft = sqlite3_column_int(st, 16) != 0;
+	if (sqlite3_column_count(st) > 18) {
+		d->owner = col_dup(st, 17);
+		d->has_lists = sqlite3_column_int(st, 18) != 0;
+	}
 	if (bad)
 		return error_set(err, ST_DB, "%s: dispute %s holds a value this program cannot read", s->path,
 		                 d->reference);
@@ -505,13 +518,20 @@ out:
 
 enum status store_dispute_load(struct store *s, const char *reference, struct dispute *d, struct error *err)
 {
-	return dispute_load_by(s, "SELECT " DISPUTE_COLS DISPUTE_FROM " WHERE d.reference = ?1",
-	                       reference ? reference : "", 0, d, err);
+	char *sql = xasprintf("SELECT %s" DISPUTE_FROM " WHERE d.reference = ?1", dispute_cols(s));
+	enum status rc = dispute_load_by(s, sql, reference ? reference : "", 0, d, err);
+
+	free(sql);
+	return rc;
 }
 
 enum status store_dispute_load_id(struct store *s, long long id, struct dispute *d, struct error *err)
 {
-	return dispute_load_by(s, "SELECT " DISPUTE_COLS DISPUTE_FROM " WHERE d.id = ?1", NULL, id, d, err);
+	char *sql = xasprintf("SELECT %s" DISPUTE_FROM " WHERE d.id = ?1", dispute_cols(s));
+	enum status rc = dispute_load_by(s, sql, NULL, id, d, err);
+
+	free(sql);
+	return rc;
 }
 
 /* ---- listing ---- */
@@ -622,7 +642,7 @@ enum status store_list(struct store *s, const struct list_filter *f, dispute_fn 
 		f = &all;
 	}
 	dispute_init(&d);
-	sb_append(&sql, "SELECT " DISPUTE_COLS DISPUTE_FROM);
+	sb_printf(&sql, "SELECT %s" DISPUTE_FROM, dispute_cols(s));
 	filter_where(&sql, f);
 	sb_append(&sql, order_sql(f->order));
 	sb_append(&sql, " LIMIT :limit OFFSET :offset");

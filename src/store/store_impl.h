@@ -44,6 +44,9 @@ int store_extras_version(void);
 	"d.id, d.reference, d.protocol, d.urgent, d.subject, ra.name, ag.name, d.category, " \
 	"d.summary, d.opened, d.status, d.closed, d.outcome, d.outstanding, d.challenged, " \
 	"d.current_stage, EXISTS (SELECT 1 FROM drafts k WHERE k.dispute_id = d.id)"
+/* The same with what schema 10 (numbered at merge) added: the owner, and
+ * whether the dispute's lists hold anything (store_extras_version). */
+#define DISPUTE_COLS_LISTS DISPUTE_COLS ", d.owner, d.lists"
 #define DISPUTE_FROM \
 	" FROM disputes d JOIN agencies ra ON ra.id = d.raised_by JOIN agencies ag ON ag.id = d.against"
 
@@ -55,13 +58,19 @@ int store_extras_version(void);
 /* What a dispute holds besides its row and its stages (several agencies
  * and subjects, counterparts, checklist items done, what records name),
  * read with statements prepared once for a run of disputes. */
-#define EXTRAS_N 6
 struct extras {
-	sqlite3_stmt *st[EXTRAS_N];
+	sqlite3_stmt *st;       /* prepared at the first dispute that has lists */
+	bool none;              /* the file is older than store_extras_version: nothing to read */
 };
 
+/* The columns a dispute is read with on this file: DISPUTE_COLS, or
+ * DISPUTE_COLS_LISTS from store_extras_version on. */
+const char *dispute_cols(const struct store *s);
+
 /* Prepares x (all NULL after a failure, and for a file older than
- * store_extras_version, which has none to read); extras_end finalizes it. */
+ * store_extras_version, which has none to read); extras_end finalizes it.
+ * extras_load reads nothing for a dispute whose lists flag (read with
+ * DISPUTE_COLS_LISTS into d) says they are empty. */
 enum status extras_begin(struct store *s, struct extras *x, struct error *err);
 void extras_end(struct extras *x);
 /* Reads d's extras (d->id set) into d. */

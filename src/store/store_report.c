@@ -208,7 +208,7 @@ enum status store_table_rows(struct store *s, enum export_table t, bool include_
 	sqlite3_stmt *st = NULL;
 	const char **cells = NULL;
 	enum status rc = ST_OK;
-	int src, ncols, n = 0, skip = -1, skip_key = -1, state = -1;
+	int src, ncols, n = 0, skip = -1, skip_key = -1, skip_lists = -1, state = -1;
 	char *redacted = NULL;
 
 	if ((unsigned)t >= TABLE_COUNT)
@@ -227,6 +227,8 @@ enum status store_table_rows(struct store *s, enum export_table t, bool include_
 			skip = i;
 		else if (t == TABLE_DISPUTES && name && strcmp(name, "list_key") == 0)
 			skip_key = i;   /* the list's internal order key */
+		else if (t == TABLE_DISPUTES && name && strcmp(name, "lists") == 0)
+			skip_lists = i; /* whether the list tables hold anything: internal too */
 		else
 			cells[n++] = name;
 		if (t == TABLE_RECORDS && !include_subject && name && strcmp(name, "state") == 0)
@@ -237,7 +239,7 @@ enum status store_table_rows(struct store *s, enum export_table t, bool include_
 	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
 		n = 0;
 		for (int i = 0; i < ncols; i++)
-			if (i != skip && i != skip_key)
+			if (i != skip && i != skip_key && i != skip_lists)
 				cells[n++] = col_text(st, i);
 		if (state >= 0) {
 			free(redacted);

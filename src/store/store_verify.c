@@ -38,6 +38,8 @@ enum status store_check_file(struct store *s, finding_fn fn, void *ctx, struct e
 	return rc;
 }
 
+static enum status check_lists_flag(struct store *s, finding_fn fn, void *ctx, struct error *err);
+
 enum status store_check_derived(struct store *s, finding_fn fn, void *ctx, struct error *err)
 {
 	/* The columns the list and the board read, which triggers keep: one
@@ -59,6 +61,37 @@ enum status store_check_derived(struct store *s, finding_fn fn, void *ctx, struc
 		                   "list and the board read it", ref ? ref : "?",
 		                   sqlite3_column_int(st, 1) ? "current stage" :
 		                   sqlite3_column_int(st, 2) ? "running due date" : "place in the list");
+	}
+	if (!stop && src != SQLITE_DONE)
+		rc = db_fail(s, src, "cannot check the database", err);
+	sqlite3_finalize(st);
+	if (rc == ST_OK && !stop && s->version >= store_extras_version())
+		rc = check_lists_flag(s, fn, ctx, err);
+	return rc;
+}
+
+/* The flag that tells a list which disputes have lists to read: one
+ * cleared by hand would hide what they hold from the list and the board
+ * (replay finds it too, as the tables then disagree with the journal). */
+static enum status check_lists_flag(struct store *s, finding_fn fn, void *ctx, struct error *err)
+{
+	static const char sql[] =
+		"SELECT reference FROM disputes d WHERE lists IS NOT (EXISTS (SELECT 1 FROM dispute_agencies x WHERE"
+		" x.dispute_id = d.id) OR EXISTS (SELECT 1 FROM dispute_subjects x WHERE x.dispute_id = d.id) OR EXISTS"
+		" (SELECT 1 FROM stage_counterparts x WHERE x.dispute_id = d.id) OR EXISTS (SELECT 1 FROM actions_done x"
+		" WHERE x.dispute_id = d.id) OR EXISTS (SELECT 1 FROM record_details x WHERE x.dispute_id = d.id))"
+		" ORDER BY id";
+	sqlite3_stmt *st = NULL;
+	enum status rc;
+	int src, stop = 0;
+
+	if ((rc = db_prepare(s, sql, &st, err)) != ST_OK)
+		return rc;
+	while (!stop && (src = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *ref = (const char *)sqlite3_column_text(st, 0);
+
+		stop = finding_say(fn, ctx, FIND_REPLAY, 0, ref, "%s: its mark of having lists does not follow from "
+		                   "them: the list and the board read it", ref ? ref : "?");
 	}
 	if (!stop && src != SQLITE_DONE)
 		rc = db_fail(s, src, "cannot check the database", err);
