@@ -12,8 +12,10 @@ CC = gcc
 endif
 
 PKGS_CORE = sqlite3 inih libcrypto
-PKGS_APP  = ncursesw libical
+PKGS_APP  = ncursesw libical gmime-3.0
 PKGS_TEST = cmocka
+# libcsv (libcsv-dev) has no pkg-config file: its header is looked for instead.
+LIBS_CSV  = -lcsv
 
 WERROR    ?= -Werror
 CFLAGS    ?= -O2 -g
@@ -40,6 +42,7 @@ endif
 ifeq ($(filter deps clean,$(MAKECMDGOALS)),)
 MISSING := $(shell for p in $(PKGS_CORE) $(PKGS_APP) $(PKGS_TEST); do \
               $(PKG_CONFIG) --exists $$p || echo $$p; done)
+MISSING += $(shell printf '\043include <csv.h>\n' | $(CC) -E -x c - >/dev/null 2>&1 || echo libcsv)
 ifneq ($(MISSING),)
 $(info dispute: missing packages ($(MISSING)); installing them with scripts/deps)
 DEPS_RC := $(shell sh scripts/deps >&2; echo $$?)
@@ -48,10 +51,11 @@ $(error scripts/deps could not install $(MISSING))
 endif
 endif
 PC_CFLAGS    := $(shell $(PKG_CONFIG) --cflags $(PKGS_CORE) $(PKGS_APP))
-PC_LIBS_CORE := $(shell $(PKG_CONFIG) --libs $(PKGS_CORE))
+PC_LIBS_CORE := $(shell $(PKG_CONFIG) --libs $(PKGS_CORE)) $(LIBS_CSV)
 PC_LIBS_APP  := $(shell $(PKG_CONFIG) --libs $(PKGS_APP))
 PC_TEST      := $(shell $(PKG_CONFIG) --cflags --libs $(PKGS_TEST))
 PC_LIBS_ICAL := $(shell $(PKG_CONFIG) --libs libical)
+PC_LIBS_EXPORT := $(shell $(PKG_CONFIG) --libs libical gmime-3.0)
 endif
 CPPFLAGS += $(PC_CFLAGS)
 
@@ -131,7 +135,7 @@ build/tests/test_input: tests/unit/test_input.c $(BASE_OBJ) build/tui/input.o
 $(SCREEN_BIN): tests/screen/screen_test.c $(BASE_OBJ) $(SCREEN_OBJ)
 	@mkdir -p $(@D)
 	$(E) CC $<
-	$(Q)$(CC) $(CPPFLAGS) $(TEST_FLAGS) $(CFLAGS) -MMD -MP -o $@ $< $(BASE_OBJ) $(SCREEN_OBJ) $(PC_LIBS_ICAL) \
+	$(Q)$(CC) $(CPPFLAGS) $(TEST_FLAGS) $(CFLAGS) -MMD -MP -o $@ $< $(BASE_OBJ) $(SCREEN_OBJ) $(PC_LIBS_EXPORT) \
 	    $(PC_LIBS_CORE) $(LDFLAGS) -lm
 
 # Test tools that need libical; never linked into the core.
@@ -202,7 +206,18 @@ build/tests/bench: tests/bench/bench.c $(BASE_OBJ) $(EXPORT_OBJ)
 	$(Q)$(CC) $(CPPFLAGS) $(TEST_FLAGS) $(CFLAGS) -o $@ $< $(BASE_OBJ) $(EXPORT_OBJ) $(PC_LIBS_APP) $(PC_LIBS_CORE) \
 	    $(LDFLAGS) -lm
 
-bench: dispute build/tests/bench $(SCREEN_BIN)
+build/tests/bench_tui: tests/bench/bench_tui.c $(BASE_OBJ) $(SCREEN_OBJ)
+	@mkdir -p $(@D)
+	$(E) CC $<
+	$(Q)$(CC) $(CPPFLAGS) $(TEST_FLAGS) $(CFLAGS) -o $@ $< $(SCREEN_OBJ) $(BASE_OBJ) $(PC_LIBS_APP) $(PC_LIBS_CORE) \
+	    $(LDFLAGS) -lm
+
+build/tests/ics_floor: tests/bench/ics_floor.c
+	@mkdir -p $(@D)
+	$(E) CC $<
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(PC_LIBS_APP) $(LDFLAGS)
+
+bench: dispute build/tests/bench build/tests/bench_tui build/tests/ics_floor $(SCREEN_BIN)
 	sh scripts/bench
 
 install: dispute

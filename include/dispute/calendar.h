@@ -15,12 +15,27 @@ struct cal_division {
 	char **titles;          /* parallel to days */
 	size_t n, cap;
 	int first_year, last_year;
+	/* Working days counted from the first covered day: cum[i] is how
+	 * many there are in [first, first + i], closure days left out, so
+	 * the working days between two dates is one subtraction. */
+	int *cum;
+	long cum_first;
+	size_t ncum;
 };
 
 /* A closure day of one agency (its own offices closed). */
 struct cal_closure {
 	long day;
 	char *agency;
+};
+
+/* A view's closure days that the calendar it borrows its divisions from
+ * counts as working days in one division (sorted): the borrowed cum[] counts
+ * them, so the view's count up to a day is cum[] less how many of these
+ * come on or before it. */
+struct cal_extra {
+	long *days;
+	size_t n, cap;
 };
 
 /* The calendar owns everything it points at; calendar_free releases it.
@@ -33,6 +48,7 @@ struct calendar {
 	struct cal_closure *agency_closures;    /* closure days of one agency each, by day */
 	size_t nagency_closures, agency_closures_cap;
 	bool view;              /* div is borrowed from another calendar (calendar_view) */
+	struct cal_extra *extra;        /* a view's: parallel to div; NULL otherwise */
 };
 
 void calendar_init(struct calendar *cal);
@@ -53,8 +69,12 @@ void calendar_add_closure(struct calendar *cal, long day);
 void calendar_add_agency_closure(struct calendar *cal, long day, const char *agency);
 
 /* Makes view a calendar with cal's bank holidays (borrowed: cal must
- * outlive it) and a copy of its closure days of every agency, to which a
- * caller adds more; no agency closures.  Free it with calendar_free. */
+ * outlive it, and get no closure days while it lives) and a copy of its
+ * closure days of every agency, to which a caller adds more; no agency
+ * closures.  The view keeps cal's constant-time counts and corrects them
+ * for the days it adds (a binary search among those), so a view costs
+ * the days it adds, not a recount of the years covered.  Free it with
+ * calendar_free. */
 void calendar_view(const struct calendar *cal, struct calendar *view);
 
 /* Returns the division, or NULL if the calendar has no such division. */

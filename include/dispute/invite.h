@@ -17,9 +17,10 @@
 #error "invite.h is for the exports and the front ends that call them"
 #endif
 
-/* Reminders on each invite unless the settings say otherwise: 09:00 the
- * day before and 09:00 on the day, as durations from the deadline day's start. */
-#define INVITE_DEFAULT_ALARMS "-PT15H,PT9H"
+/* The reminder on each invite unless the settings say otherwise: one
+ * (Outlook keeps only one), at 09:00 the day before the deadline's day,
+ * as a duration from that day's start. */
+#define INVITE_DEFAULT_ALARMS "-PT15H"
 
 /* Who the invites come from and how they remind; borrowed strings. */
 struct invite_organizer {
@@ -28,8 +29,8 @@ struct invite_organizer {
 };
 
 /* What every event of one export shares.  set borrows from the organizer
- * and uid given to invite_setup_init, and from stamp here, so it lives no
- * longer than those. */
+ * given to invite_setup_init, and from stamp here, so it lives no longer
+ * than those. */
 struct invite_setup {
 	struct ics_settings set;
 	char stamp[17];         /* DTSTAMP */
@@ -40,46 +41,27 @@ struct invite_setup {
 bool invite_organizer_ok(const struct invite_organizer *o);
 
 /* Fills s: o's details (taken as they are: check them first with
- * invite_organizer_ok or ask for them), uid (this database's identity, or
- * NULL) and stamp ("YYYYMMDDTHHMMSSZ", the time of export).  Fails when
- * the alarms are not RFC 5545 durations. */
-enum status invite_setup_init(struct invite_setup *s, const struct invite_organizer *o, const char *uid,
-                              const char *stamp, bool include_subject, struct error *err);
+ * invite_organizer_ok or ask for them) and stamp ("YYYYMMDDTHHMMSSZ", the
+ * time of export).  Fails when the alarms are not RFC 5545 durations. */
+enum status invite_setup_init(struct invite_setup *s, const struct invite_organizer *o, const char *stamp,
+                              bool include_subject, struct error *err);
 
-/* The people invites may go to: contacts by id (sorted here on the way in). */
-struct invite_people {
-	struct contact *v;      /* borrowed; sorted by id in place by invite_people_init */
-	size_t n;
-};
+/* Writes one calendar holding the messages m[0..n) about dispute d: one
+ * attendee and one method, as svc_invite_issue hands them over (METHOD
+ * REQUEST or CANCEL), timed deadlines in p's time zone (PROTOCOL_TIMEZONE
+ * when p is NULL).  On failure out may hold part of a calendar: build
+ * into memory or a temporary file. */
+enum status invite_write(const struct invite_setup *s, const struct dispute *d, const struct protocol *p,
+                         const struct itip_msg *m, size_t n, FILE *out, struct error *err);
 
-void invite_people_init(struct invite_people *pp, struct contact *v, size_t n);
-
-/* How many of d's stages an export covers (*n: the first n, of which the
- * last one, or all with a due date when all_stages).  A cancel covers the
- * stages that ended: refused for an open dispute unless all_stages (its
- * deadline stands), and when no stage has ended yet. */
-enum status invite_scope(const struct dispute *d, bool cancel, bool all_stages, size_t *n, struct error *err);
-
-
-/* Receives the reason a stage was left out of a bulk export. */
-typedef void (*invite_skip_fn)(const struct error *why, void *ctx);
-
-/* Writes the events of d's first n stages: the last one, or every one with
- * a due date when all_stages; one event for each counterpart named at a
- * stage (each other agency's).  When skip is not NULL a refused stage is
- * passed to it and left out instead of failing the export.  *written and
- * *skipped (either may be NULL) are increased by the stages written and
- * left out. */
-enum status invite_dispute(struct ics_writer *w, const struct ics_settings *set, const struct dispute *d,
-                           const struct protocol *p, const struct invite_people *pp, size_t n, bool all_stages,
-                           invite_skip_fn skip, void *skip_ctx, int *written, int *skipped, struct error *err);
-
-/* Builds one dispute's invites as a whole calendar (METHOD:REQUEST, or
- * METHOD:CANCEL when cancel) into out, for the stages invite_scope picks.
- * *written (may be NULL) receives the number of events.  On failure out
- * may hold part of a calendar: build into memory or a temporary file. */
+/* The same into a new buffer (*out, caller frees; *len its length). */
 enum status invite_build(const struct invite_setup *s, const struct dispute *d, const struct protocol *p,
-                         const struct invite_people *pp, bool cancel, bool all_stages, FILE *out, int *written,
-                         struct error *err);
+                         const struct itip_msg *m, size_t n, char **out, size_t *len, struct error *err);
+
+/* The file name for the messages to m's attendee, m the first of them:
+ * "D-2026-0001-stage2-seq1-zoe.obrien@csc.example.org.ics", with "-cancel"
+ * before ".ics" for a CANCEL, so that each message sent has a name of its
+ * own.  Addresses hold no '/' (text_email_check).  Caller frees. */
+char *invite_file_name(const struct dispute *d, const struct itip_msg *m);
 
 #endif

@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "dispute/dispute.h"
+#include "dispute/itip.h"
 #include "dispute/layer.h"
 #include "dispute/util.h"
 
@@ -27,6 +28,17 @@
  * times minutes since midnight, flags 0 or 1.  Derived columns (the
  * current stage, the list's order) are not state: they follow from it. */
 
+/* Lines that start "invite." belong to the lifecycle of invites (itip.h):
+ * an event that sent an invite or took in a reply names the row it
+ * changed, one stage and one attendee, and then its fields:
+ *
+ *     invite.2.to=zoe.obrien@csc.example.org
+ *     invite.2.uid=D-2026-0001.stage2.0123456789abcdef@dispute
+ *     invite.2.sequence=1
+ *     invite.2.method=REQUEST
+ *
+ * journal_apply passes over them; journal_invite_apply replays them. */
+
 /* The lines for every field that differs between before and after
  * (before NULL: a new dispute, every field that is set).  Caller frees;
  * "" when nothing differs. */
@@ -42,5 +54,18 @@ enum status journal_apply(struct dispute *d, const char *delta, struct error *er
  * when they are the same. */
 bool journal_same(const struct dispute *a, const struct dispute *b, const char *a_name, const char *b_name,
                   char *out, size_t outlen);
+
+/* The lines of a lifecycle row that changed from before (NULL: a new row)
+ * to after: its "to" line, then each field that differs.  Caller frees. */
+char *journal_invite_delta(const struct itip_sent *before, const struct itip_sent *after);
+
+/* Applies the "invite." lines of delta to log (other lines are passed
+ * over).  ST_INVALID names a line that cannot be read. */
+enum status journal_invite_apply(struct itip_log *log, const char *delta, struct error *err);
+
+/* Whether two rows of the same (stage, attendee) hold the same; as
+ * journal_same. */
+bool journal_invite_same(const struct itip_sent *a, const struct itip_sent *b, const char *a_name,
+                         const char *b_name, char *out, size_t outlen);
 
 #endif

@@ -139,6 +139,7 @@ enum key_context {
 	X(IV_PATH,     "invite-path", KC_INVITE, "p",            'p',         0,          0,    2, "p path",     "Change where the file is written") \
 	X(IV_SUBJECT,  "invite-subject", KC_INVITE, "s",         's',         0,          0,    3, "s subject",  "Include the subject, or leave it out (the default)") \
 	X(IV_CANCEL,   "invite-cancel", KC_INVITE, "Esc",        K_ESC,       0,          0,    4, "Esc cancel", "Close without writing anything") \
+	X(IV_MAIL,     "invite-mail", KC_INVITE, "m",            'm',         0,          0,    5, "m mail",     "Send it by mail as an invitation (the mail command in the settings), or write the file") \
 	X(RP_MONTH,    "report-month", KC_REPORT, "m",           'm',         0,          0,    1, "m/Q/y/a period", "This calendar month") \
 	X(RP_QUARTER,  "report-quarter", KC_REPORT, "Q",         'Q',         0,          0,    0, "",           "This quarter (January, April, July, October)") \
 	X(RP_YEAR,     "report-year", KC_REPORT, "y",            'y',         0,          0,    0, "",           "This calendar year (the default)") \

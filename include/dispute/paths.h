@@ -78,6 +78,16 @@ enum status paths_tmp_sync(FILE *f, const char *tmp, const char *path, enum stat
  * with paths_target_check and renames over it; PATHS_OWN renames. */
 enum status paths_tmp_commit(const char *tmp, const char *path, enum paths_mode mode, struct error *err);
 
+/* For many files at once (a directory of invites): paths_tmp_flush is
+ * paths_tmp_sync without the sync of each file, paths_sync_all then makes
+ * every file written on dir's file system durable in one call (syncfs),
+ * paths_tmp_place is paths_tmp_commit without the sync of the directory,
+ * and paths_dir_sync syncs the directory once for all the names. */
+enum status paths_tmp_flush(FILE *f, const char *tmp, const char *path, enum status rc, struct error *err);
+enum status paths_sync_all(const char *dir, struct error *err);
+enum status paths_tmp_place(const char *tmp, const char *path, enum paths_mode mode, struct error *err);
+void paths_dir_sync(const char *path);
+
 /* Writes text[0..len) to path as paths_target_check, paths_tmp_open and
  * paths_tmp_close do in mode, creating path's directory (0700) when it is
  * missing. */

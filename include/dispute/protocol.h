@@ -90,7 +90,20 @@ struct protocol {
 	size_t nnotices;
 	char **actions;         /* what must be done at every stage: on every stage's checklist */
 	size_t nactions;
+	char *timezone;         /* the jurisdiction's time zone (IANA name) that timed deadlines are
+	                           kept in and invites written in; PROTOCOL_TIMEZONE unless the file
+	                           names one */
 };
+
+/* The time zone of a protocol that names none. */
+#define PROTOCOL_TIMEZONE "Europe/London"
+
+/* Whether name has the form of an IANA time zone name ("Europe/London",
+ * "America/Argentina/Buenos_Aires", "UTC"): parts of letters, digits, '_',
+ * '-' and '+', joined by '/', none starting with '.', at most 64 bytes.
+ * Whether the zone exists is for the zone data to say, when an invite is
+ * written. */
+bool protocol_timezone_ok(const char *name);
 
 /* A set of loaded protocols.  Protocol files that fail to load are left out
  * and their errors ("file:line: reason") kept in problems. */

@@ -22,10 +22,12 @@ enum list_order { ORDER_DUE, ORDER_REFERENCE, ORDER_OPENED, ORDER_AGENCY };
 
 struct list_filter {
 	enum list_which which;
+	long due_from;          /* open disputes due on or after this (or with no due date), or DATE_NONE */
 	long due_before;        /* open disputes with current due date < this, or DATE_NONE */
 	long overdue_on;        /* open disputes whose deadline has passed on this day, or DATE_NONE */
 	int overdue_minute;     /* with overdue_on: the time of day, so a timed deadline earlier
 	                           today counts too (TIME_NONE: dates only) */
+	bool overdue_not;       /* with overdue_on: the open disputes whose deadline has not passed */
 	const char *search;     /* substring of reference, agencies, summary, category or record text */
 	const char *protocol;
 	enum list_order order;

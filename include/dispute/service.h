@@ -8,6 +8,7 @@
 #include "dispute/calendar.h"
 #include "dispute/config.h"
 #include "dispute/dispute.h"
+#include "dispute/itip.h"
 #include "dispute/layer.h"
 #include "dispute/protocol.h"
 #include "dispute/query.h"
@@ -197,6 +198,11 @@ enum status svc_setting_set(struct ctx *c, const char *key, const char *value, s
  * call (with its stages, without its journal). */
 enum status svc_list(struct ctx *c, const struct list_filter *f, dispute_fn fn, void *arg, struct error *err);
 enum status svc_count(struct ctx *c, const struct list_filter *f, int *out, struct error *err);
+/* The follow-ups still to do on open disputes, due before `before`:
+ * *count (all of them) and the first `limit` (0: all) handed to fn,
+ * soonest first.  Reads the follow-ups, not the open disputes. */
+enum status svc_followups_due(struct ctx *c, long before, int limit, due_fn fn, void *arg, int *count,
+                              struct error *err);
 /* What is due before `before` among the disputes f selects (its which,
  * window and order are not used): open disputes' stage deadlines and the
  * follow-ups still to do, soonest first (then by reference and record). */
@@ -224,6 +230,13 @@ enum status svc_draft_any(struct ctx *c, long long *dispute_id, struct error *er
  * name; one by id.  The caller frees them with contact_free. */
 enum status svc_contacts(struct ctx *c, const char *agency, struct contact **out, size_t *n, struct error *err);
 enum status svc_contact(struct ctx *c, long long id, struct contact *out, struct error *err);
+/* The contact text names: its number, or its name (case, accents and
+ * punctuation not mattering), whole or a part of it; where several are
+ * called that, the one at one of d's other agencies (d may be NULL).
+ * Refuses a name that could be several contacts, naming them with their
+ * numbers. */
+enum status svc_contact_find(struct ctx *c, const char *text, const struct dispute *d, long long *id,
+                             struct error *err);
 
 /* Agencies by name, closure days by date; each borrowed for the call. */
 enum status svc_agencies(struct ctx *c, int (*fn)(const char *name, void *arg), void *arg, struct error *err);
@@ -253,6 +266,142 @@ enum status svc_report_learning(struct ctx *c, const struct report_filter *f, le
 enum status svc_export_tables(struct ctx *c, const char *dir, bool include_subject, bool replace,
                               void (*row)(struct sb *line, int n, const char *const *cells), int rows[TABLE_COUNT],
                               struct journal_head *head, struct error *err);
+
+/* ---- importing an escalation log (import.c) ---- */
+
+/* What an import says of one row: a problem (a row may have several), or
+ * in a dry run the dispute it would create. */
+struct import_note {
+	long line;              /* the line of the file the row starts on */
+	bool refused;
+	const char *field;      /* refused: the field at fault ("opened", "stage.2.started"), NULL for the row */
+	const char *column;     /* the heading of the column that gave it, or NULL */
+	bool from_default;      /* the value came from the map's [defaults] */
+	const char *message;    /* refused: why */
+	const struct dispute *dispute;  /* not refused: the dispute, its reference given */
+};
+typedef int (*import_fn)(const struct import_note *n, void *arg);
+
+struct import_result {
+	char file[256];         /* the file's base name, as the journal gives it */
+	char sha256[65];        /* of the file's bytes, in hex */
+	size_t rows;            /* rows below the header (blank ones not counted) */
+	size_t created;         /* disputes created (a dry run: that would be) */
+	size_t refused;         /* rows refused */
+	size_t problems;
+};
+
+/* Reads the CSV file at csv_path, its header naming the fields as `list
+ * --json` does or as the map file at map_path (or NULL) says, checks
+ * every row by the rules of `new` and of the changes, and (unless
+ * dry_run) writes every dispute in one transaction, each with its events
+ * (opened, escalated, ..., closed) saying that it was imported, from which
+ * file (base name and SHA-256) and line; or nothing at all.  fn receives
+ * each problem and, when checking, each dispute a good row gives.
+ * ST_INVALID: the file was refused (its rows, header, map or CSV), err
+ * saying how much; anything else: it could not be read or written. */
+enum status svc_import(struct ctx *c, const char *csv_path, const char *map_path, bool dry_run, import_fn fn,
+                       void *arg, struct import_result *out, struct error *err);
+
+/* ---- calendar invites: the lifecycle (invite.c) and mail (mail.c) ---- */
+
+/* The messages `which` (and stage, for ITIP_FOR_STAGE) asks of dispute ref
+ * (itip_plan): the dispute as it stands into d (dispute_init'ed and freed
+ * by the caller) and the messages into plan (itip_plan_free), read in one
+ * snapshot.  Nothing is written. */
+enum status svc_invite_plan(struct ctx *c, const char *ref, enum itip_which which, int stage, struct dispute *d,
+                            struct itip_plan *plan, struct error *err);
+
+/* How many messages ref's counterparts are owed (REQUESTs they have not
+ * had, CANCELs of what has ended or moved to someone else). */
+enum status svc_invites_owed(struct ctx *c, const char *ref, int *n, struct error *err);
+
+/* Every dispute whose counterparts are owed messages, by reference: fn
+ * receives it with what is owed (both borrowed for the call); returns
+ * non-zero to stop. */
+enum status svc_invites_owed_each(struct ctx *c, int (*fn)(const struct dispute *d, const struct itip_plan *plan,
+                                                           void *arg),
+                                  void *arg, struct error *err);
+
+/* Delivers one group of messages (the same attendee and method: one
+ * calendar, one mail) built from d: sends the mail, writes the calendar
+ * where it goes.  how receives the words the journal says it with ("sent
+ * by mail to", "written to d1.ics for").  ST_OK once it is out; nothing is
+ * journalled for a group that fails. */
+typedef enum status (*svc_deliver_fn)(void *ctx, const struct dispute *d, const struct itip_msg *m, size_t n,
+                                      char *how, size_t howlen, struct error *err);
+
+/* How a front end delivers: deliver for each group, inside the change;
+ * then settle (may be NULL) once it is known whether the journal kept
+ * what was delivered (kept) or not, so that a file written under a
+ * temporary name is put in place, or removed, with the journal. */
+struct svc_delivery {
+	svc_deliver_fn deliver;
+	void (*settle)(void *ctx, bool kept);
+	void *ctx;
+	/* May be NULL: called once everything is delivered, before the
+	 * journal commits (files written without a sync each are synced
+	 * here, all at once); a failure undoes the change. */
+	enum status (*ready)(void *ctx, struct error *err);
+};
+
+/* Plans `which` again under the write lock (another program cannot send
+ * the same SEQUENCE meanwhile), hands each group to the delivery, and
+ * journals every message delivered ("Invite for stage 2 sent by mail to
+ * Zoë <zoe@...>: REQUEST, sequence 1.") on its stage, with the lifecycle
+ * row it changes, signed by the user.  One transaction: a failure keeps
+ * what went out before it and says what did not.  With only, just the
+ * group of only's attendee and method goes (the one a preview showed).
+ * *done (may be NULL) receives how many messages went out; nothing to send
+ * is ST_OK with 0.  A mail that went out cannot be called back: should the
+ * journal fail to keep it after that, the error says so. */
+enum status svc_invite_issue(struct ctx *c, const char *ref, enum itip_which which, int stage,
+                             const struct itip_msg *only, const struct svc_delivery *dl, int *done,
+                             struct error *err);
+
+/* svc_invite_issue for each of n disputes (export-ics --open, --owed), in
+ * one change: one commit and one settle for all.  A dispute that cannot
+ * be issued (no counterpart, no due date) is handed to skipped (may be
+ * NULL) and passed over; the first other failure stops the run, keeping
+ * what went out before it. */
+enum status svc_invite_issue_each(struct ctx *c, const char (*refs)[16], size_t n, enum itip_which which,
+                                  const struct svc_delivery *dl,
+                                  void (*skipped)(const char *ref, const struct error *why, void *arg), void *arg,
+                                  int *done, struct error *err);
+
+/* The dispute a reply is about, found by the UID and attendee it answers
+ * (d dispute_init'ed by the caller), and the lifecycle row it answers
+ * (row itip_sent_init'ed).  An unknown UID, or one that did not go to
+ * that attendee, is refused with a message that says so. */
+enum status svc_invite_lookup(struct ctx *c, const char *uid, const char *attendee, struct dispute *d,
+                              struct itip_sent *row, struct error *err);
+
+/* Journals a reply on the stage it answers (itip_reply_check): "Zoë
+ * O'Brien <zoe@...> accepted the invite for stage 2 (sequence 1)." or the
+ * counter-proposal, which stays pending until taken up.  ref and *stage
+ * receive where it went. */
+enum status svc_invite_reply(struct ctx *c, const struct itip_reply *r, char ref[16], int *stage,
+                             struct error *err);
+
+/* The counter-proposal pending on ref's current stage (from attendee, or
+ * the only one there is) into out (itip_sent_init'ed); ST_NOTFOUND when
+ * there is none. */
+enum status svc_invite_proposal(struct ctx *c, const char *ref, const char *attendee, struct itip_sent *out,
+                                struct error *err);
+
+/* Takes up that proposal: its date becomes the current stage's agreed due
+ * date, with every check of an agreed date (a working day; a reason when
+ * it is later than the protocol allows), journalled with the proposal
+ * marked as taken, in one transaction.  The updated REQUEST is then owed
+ * (svc_invite_issue).  out, when given, receives the dispute as saved. */
+enum status svc_invite_accept(struct ctx *c, const char *ref, const char *attendee, const char *reason,
+                              struct dispute *out, struct error *err);
+
+/* Runs the mail command of the settings (config.mail_command, through
+ * /bin/sh -c) with msg on its standard input: the command finds the
+ * recipients in the message ("msmtp -t", "sendmail -t").  Refused with
+ * MEND_SENDMAIL when none is set; a failure quotes what it said. */
+enum status svc_mail_send(struct ctx *c, const char *msg, size_t len, struct error *err);
 
 /* ---- the journal as evidence (verify.c) ---- */
 

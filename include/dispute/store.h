@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "dispute/dispute.h"
+#include "dispute/itip.h"
 #include "dispute/layer.h"
 #include "dispute/query.h"
 #include "dispute/util.h"
@@ -81,6 +82,13 @@ enum status store_list_index(struct store *s, const struct list_filter *f, const
 /* Counts the disputes matching f (offset/limit ignored). */
 enum status store_count(struct store *s, const struct list_filter *f, int *out, struct error *err);
 
+/* The follow-ups still to do on open disputes, due before `before`,
+ * soonest first (then by reference and record), from the index of those
+ * still to do: *count receives how many there are, and fn each of the
+ * first `limit` (0: all) with its dispute (stages and lists). */
+enum status store_followups_due(struct store *s, long before, int limit, due_fn fn, void *ctx, int *count,
+                                struct error *err);
+
 /* Returns the agency's id, creating it if new (case-insensitive match). */
 /* The agency's id, adding it when there is none of that name (matched
  * without regard to case); *spelling (when given; freed first) receives
@@ -133,6 +141,51 @@ enum status store_draft_any(struct store *s, long long *dispute_id, struct error
 /* Reads and writes a database setting (meta table).  *value is a new
  * string or NULL (caller frees). */
 enum status store_meta_set(struct store *s, const char *key, const char *value, struct error *err);
+
+/* ---- many disputes at once (store_import.c) ---- */
+
+/* Statements prepared once and reused for every row of an import.  With
+ * write, the transaction begins here (as store_begin) and the journal's
+ * tip is read in it: records follow it one by one; the caller commits or
+ * rolls back after store_bulk_end (store_rollback, also when
+ * store_bulk_begin failed). */
+struct store_bulk;
+enum status store_bulk_begin(struct store *s, bool write, struct store_bulk **out, struct error *err);
+void store_bulk_end(struct store_bulk *b);
+/* The agency's id and stored spelling (*spelling freed first, when
+ * given); with add, a new agency is added; without, *id is 0 for one
+ * not there. */
+enum status store_bulk_agency(struct store_bulk *b, const char *name, bool add, long long *id, char **spelling,
+                              struct error *err);
+/* Whether a dispute has the reference (case-insensitive). */
+enum status store_bulk_reference_taken(struct store_bulk *b, const char *ref, bool *taken, struct error *err);
+/* The number the next dispute opened in year would take (D-YYYY-NNNN). */
+enum status store_bulk_reference_next(struct store_bulk *b, int year, long long *next, struct error *err);
+/* Moves the year's counter on to next when it is behind, so that a
+ * dispute opened later does not take an imported reference. */
+enum status store_bulk_reference_mark(struct store_bulk *b, int year, long long next, struct error *err);
+/* Inserts d with the reference it holds and its stages; sets d->id and
+ * takes the agencies' stored spelling (added when new). */
+enum status store_bulk_dispute(struct store_bulk *b, struct dispute *d, struct error *err);
+/* Appends an event record (no amends) to the chain; sets r->id and r->created. */
+enum status store_bulk_record(struct store_bulk *b, struct record *r, struct error *err);
+
+/* ---- the invite lifecycle (store_invite.c) ---- */
+
+/* The rows of one dispute, by stage then attendee, into out (the caller
+ * frees it with itip_log_free). */
+enum status store_invites_load(struct store *s, long long dispute_id, struct itip_log *out, struct error *err);
+/* The row that sent uid to attendee, into row (itip_sent_init'ed; freed
+ * first), and its dispute; *dispute_id is 0 when there is none. */
+enum status store_invite_find(struct store *s, const char *uid, const char *attendee, long long *dispute_id,
+                              struct itip_sent *row, struct error *err);
+/* Whether any invite went out under uid. */
+enum status store_invite_uid_known(struct store *s, const char *uid, bool *known, struct error *err);
+/* Writes row as the (dispute, stage, attendee) row, new or changed. */
+enum status store_invite_put(struct store *s, long long dispute_id, const struct itip_sent *row, struct error *err);
+/* The disputes where an invite may be owed (a REQUEST out, or a current
+ * stage with a counterpart), by reference: a new array (caller frees). */
+enum status store_invites_owed_disputes(struct store *s, long long **ids, size_t *n, struct error *err);
 
 /* ---- reads for reports ---- */
 

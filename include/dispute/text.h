@@ -82,9 +82,15 @@ int text_width(const char *s);
  * Returns the columns used. */
 int text_fit(const char *s, int cols, char *out, size_t outlen);
 
-/* True when email can be an address in a mailto: URI: one '@' with text on
- * both sides, at most 254 bytes, no spaces, controls or the characters that
- * end or quote an address. */
+/* True when email is an address an invite and a mail can carry: an
+ * RFC 5322 addr-spec in its dot-atom form (no quoted local part, comment
+ * or domain literal), ASCII only (internationalised addresses, RFC 6531,
+ * are refused: the ASCII form is asked for), at most 254 bytes (64 before
+ * the '@'), a domain of letter-digit-hyphen labels, and no character that
+ * a mailto: URI (RFC 6068) would have to escape: never '?', '#', '%',
+ * spaces or controls.  When it is not, why (may be NULL) receives the
+ * reason ("'?' cannot go in an invite's mailto: address"). */
+bool text_email_check(const char *email, char *why, size_t whylen);
 bool text_email_ok(const char *email);
 
 #endif

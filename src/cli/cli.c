@@ -51,6 +51,7 @@ void cli_mend(const struct error *err, struct sb *out)
 		[MEND_VERIFY] = ": run 'dispute verify'",
 		[MEND_UPGRADE] = ": run 'dispute init' to bring it up to date",
 		[MEND_FORCE] = ": add --force to replace it",
+		[MEND_SENDMAIL] = ": dispute config --sendmail 'msmtp -t' (or write it with --eml FILE)",
 		[MEND_OWN_AGENCY] = ": name it with --agency, or set yours once with 'dispute config --agency AGENCY'",
 	};
 
@@ -332,13 +333,18 @@ static const struct optspec o_workdays[] = { { "division", true }, { NULL, false
 static const struct optspec o_closure[] = { { "reason", true }, { "to", true }, { "agency", true }, { NULL, false } };
 static const struct optspec o_export_ics[] = {
 	{ "to", true }, { "all-stages", false }, { "cancel", false }, { "include-subject", false }, { "open", false },
-	{ "force", false }, { NULL, false } };
+	{ "owed", false }, { "force", false }, { NULL, false } };
+static const struct optspec o_send[] = {
+	{ "stage", true }, { "eml", true }, { "force", false }, { "include-subject", false }, { NULL, false } };
+static const struct optspec o_accept[] = {
+	{ "from", true }, { "reason", true }, { "eml", true }, { "force", false }, { NULL, false } };
 static const struct optspec o_counterpart[] = { { "stage", true }, { NULL, false } };
 static const struct optspec o_config[] = {
 	{ "name", true }, { "role", true }, { "email", true }, { "phone", true }, { "protocol", true },
-	{ "alarms", true }, { "backup-days", true }, { "agency", true }, { NULL, false } };
+	{ "alarms", true }, { "backup-days", true }, { "sendmail", true }, { "agency", true }, { NULL, false } };
 static const struct optspec o_verify[] = { { "json", false }, { "head", true }, { NULL, false } };
 static const struct optspec o_backup[] = { { "force", false }, { NULL, false } };
+static const struct optspec o_import[] = { { "csv", true }, { "map", true }, { "dry-run", false }, { NULL, false } };
 static const struct optspec o_contact[] = {
 	{ "agency", true }, { "name", true }, { "role", true }, { "email", true }, { "phone", true }, { NULL, false } };
 
@@ -385,14 +391,21 @@ static const struct command commands[] = {
 	  "contact add --agency A --name N [--role R] [--email E] [--phone P] | contact list [--agency A]",
 	  "contacts in other agencies" },
 	{ "counterpart", cmd_counterpart, DB_SIGN, o_counterpart, 2, 2, "counterpart REF CONTACT [--stage N]",
-	  "name the counterpart manager for a stage (the invite's attendee)" },
-	{ "export-ics", cmd_export_ics, DB_READ, o_export_ics, 0, 1,
-	  "export-ics REF [--to FILE|-] [--force] [--all-stages] [--cancel] [--include-subject] | "
-	  "export-ics --open --to FILE|- [--force]",
-	  "calendar invites for stage deadlines (iCalendar REQUEST or CANCEL)" },
+	  "name the counterpart manager for a stage (the invite's attendee): a contact's number or name" },
+	{ "export-ics", cmd_export_ics, DB_SIGN, o_export_ics, 0, 1,
+	  "export-ics REF [--to FILE|DIR|-] [--force] [--all-stages|--cancel|--owed] [--include-subject] | "
+	  "export-ics --open|--owed --to DIR [--force]",
+	  "calendar invites for stage deadlines (iCalendar REQUEST or CANCEL), journalled" },
+	{ "send", cmd_send, DB_SIGN, o_send, 1, 1, "send REF [--stage N] [--eml FILE [--force]] [--include-subject]",
+	  "send the invites owed (or the current one again) by mail, as invitations (RFC 6047)" },
+	{ "reply", cmd_reply, DB_SIGN, o_none, 1, 1, "reply FILE|-",
+	  "take in a counterpart's answer to an invite (.ics or .eml): accepted, declined, or a new date proposed" },
+	{ "accept", cmd_accept, DB_SIGN, o_accept, 1, 1, "accept REF [--from ADDRESS] [--reason TEXT] [--eml FILE [--force]]",
+	  "agree the date a counterpart proposed, and send the updated invite" },
 	{ "config", cmd_config, DB_NONE, o_config, 0, 0, "config [--name NAME] [--role ROLE] [--email ADDRESS] [--phone NUMBER] [--protocol ID] "
-	  "[--alarms DURATIONS] [--backup-days N] [--agency AGENCY]",
-	  "show or set your name and role (they sign the journal), email, phone, agency, usual protocol and reminders" },
+	  "[--alarms DURATIONS] [--backup-days N] [--sendmail COMMAND] [--agency AGENCY]",
+	  "show or set your name and role (they sign the journal), email, phone, agency, usual protocol, reminders "
+	  "and the mail command" },
 	{ "report", cmd_report, DB_READ, cli_report_opts, 0, 0,
 	  "report [--from DATE] [--to DATE] [--protocol ID] [--format text|csv|json]",
 	  "statistics for the partnership: disputes opened in a period" },
@@ -409,6 +422,8 @@ static const struct command commands[] = {
 	  "check the backup FILE with verify, keep the database beside it, and put the backup in its place" },
 	{ "export", cmd_export, DB_READ, cli_export_opts, 0, 0, "export --csv DIR [--force] [--include-subject]",
 	  "one CSV file per table, for spreadsheets" },
+	{ "import", cmd_import, DB_SIGN, o_import, 0, 0, "import --csv FILE [--map MAPFILE] [--dry-run]",
+	  "bring in an escalation log saved as CSV: every row, or none (--dry-run: say what it would do)" },
 	{ NULL, NULL, DB_NONE, NULL, 0, 0, NULL, NULL }
 };
 
@@ -428,7 +443,8 @@ static void print_help(void)
 	       "After a lone \"--\" following the command, every word is an argument (such as -1).\n"
 	       "--to FILE writes a new file, or with --force replaces a regular one; never a device,\n"
 	       "a directory or a FIFO.  --to - is standard output.\n\n"
-	       "Exit status: 0 done, 1 refused or failed (nothing changed), 2 bad command line.\n"
+	       "Exit status: 0 done, 1 refused or failed (nothing changed), 2 bad command line,\n"
+	       "3 an import's file refused (nothing changed).\n"
 	       "See dispute(1) and dispute-protocol(5).\n");
 }
 
@@ -472,6 +488,9 @@ static int run_command(const struct command *cmd, int argc, char **argv, long to
 	}
 	if (c.config_problem)
 		cli_error("warning: %s (settings ignored; 'dispute config' rewrites the file)", c.config_problem);
+	/* A dry run writes nothing: it reads the database and signs nothing. */
+	if (need == DB_SIGN && cli_flag(&a, "dry-run"))
+		need = DB_READ;
 	if (need == DB_SIGN && !c.author) {
 		ctx_free(&c);
 		return cli_no_author();

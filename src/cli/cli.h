@@ -6,7 +6,8 @@
 enum {
 	EXIT_OK = 0,
 	EXIT_REFUSED = 1,     /* the action was refused or failed; nothing was changed */
-	EXIT_USAGE = 2        /* the command line itself is wrong */
+	EXIT_USAGE = 2,       /* the command line itself is wrong */
+	EXIT_INPUT = 3        /* import: the file was refused (its rows, header or map); nothing was changed */
 };
 
 /* Runs `dispute ARGS...` (argv[0] is the program name).  today/minute are

@@ -255,11 +255,12 @@ int cmd_contact(struct ctx *c, struct args *a)
 int cmd_config(struct ctx *c, struct args *a)
 {
 	static const char *const keys[] = { "name", "role", "email", "phone", "protocol", "alarms", "backup-days",
-	                                    "agency" };
+	                                    "sendmail", "agency" };
 	struct config *cfg = &c->config;
 	char **slots[] = { &cfg->name, &cfg->role, &cfg->email, &cfg->phone, &cfg->protocol, &cfg->alarms,
-	                   &cfg->backup_days, &cfg->agency };
+	                   &cfg->backup_days, &cfg->mail_command, &cfg->agency };
 	struct error err;
+	char why[256];
 	bool changed = false;
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
@@ -270,8 +271,8 @@ int cmd_config(struct ctx *c, struct args *a)
 		*slots[i] = *v ? xstrdup(v) : NULL;
 		changed = true;
 	}
-	if (cfg->email && cli_opt(a, "email") && !text_email_ok(cfg->email)) {
-		cli_error("--email: '%s' is not an email address", cfg->email);
+	if (cfg->email && cli_opt(a, "email") && !text_email_check(cfg->email, why, sizeof(why))) {
+		cli_error("--email: '%s' is not an email address an invite can carry: %s", cfg->email, why);
 		return EXIT_REFUSED;
 	}
 	if (cfg->alarms && ics_alarms_check(cfg->alarms, &err) != ST_OK)
@@ -304,6 +305,9 @@ int cmd_config(struct ctx *c, struct args *a)
 		else
 			printf("backup:   remind after %d days without one%s\n", config_backup_days(cfg),
 			       cfg->backup_days ? "" : " (default)");
+		fputs("sendmail: ", stdout);
+		cli_put_col(cfg->mail_command ? cfg->mail_command : "(not set: dispute send needs one, or --eml FILE)", 0);
+		putchar('\n');
 		/* Said once set: closure days without --agency are its own. */
 		if (cfg->agency)
 			cli_say("agency:   %s", cfg->agency);

@@ -233,6 +233,7 @@ static int apply_print(struct ctx *c, const char *ref, const struct svc_change *
 		print_notices(c, &d, false);
 		cli_stage_actions(c, &d);
 	}
+	cli_owed_hint(c, d.reference);
 	dispute_free(&d);
 	return EXIT_OK;
 }

@@ -97,6 +97,11 @@ int cmd_agency(struct ctx *c, struct args *a);
 int cmd_contact(struct ctx *c, struct args *a);
 int cmd_export_ics(struct ctx *c, struct args *a);
 int cmd_counterpart(struct ctx *c, struct args *a);
+int cmd_send(struct ctx *c, struct args *a);
+int cmd_reply(struct ctx *c, struct args *a);
+int cmd_accept(struct ctx *c, struct args *a);
+/* After a change of ref: "2 invites owed: send them?" on standard error, when any are. */
+void cli_owed_hint(struct ctx *c, const char *ref);
 int cmd_config(struct ctx *c, struct args *a);
 int cmd_report(struct ctx *c, struct args *a);
 int cmd_learning(struct ctx *c, struct args *a);
@@ -118,6 +123,7 @@ void cli_show_record_detail(struct ctx *c, const struct dispute *d, const struct
 void cli_json_daily(struct ctx *c, struct sb *sb, const struct dispute *d);
 void cli_json_record_detail(struct sb *sb, const struct dispute *d, const struct record *r);
 
+int cmd_import(struct ctx *c, struct args *a);
 /* Their options, defined beside them in src/cli/cli_report.c. */
 extern const struct optspec cli_report_opts[], cli_learning_opts[], cli_proforma_opts[], cli_export_opts[];
 

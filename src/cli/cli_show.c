@@ -158,21 +158,23 @@ static int list_row(const struct dispute *d, void *arg)
 		snprintf(due, sizeof(due), "-");
 	left_text(&left, false, words, sizeof(words));
 	snprintf(flags, sizeof(flags), "%s%s", d->urgent ? "U" : "", d->challenged != DATE_NONE ? "F" : "");
-	cli_put_col(d->reference, list_widths[0]);
-	cli_put_col(dispute_status_name(d->status), list_widths[1]);
-	cli_put_col(stage, list_widths[2]);
-	cli_put_col(due, list_widths[3]);
-	cli_put_col(*words ? words : "-", list_widths[4]);
-	cli_put_col(flags, list_widths[5]);
-	cli_put_col(d->against, list_widths[6]);
-	cli_put_col(d->category, 0);
-	/* Further other agencies follow the row, whole, where no column cuts them. */
+	/* One line built in one buffer, written once. */
 	l->line.len = 0;
-	for (size_t i = 0; i < d->nothers; i++)
-		sb_printf(&l->line, "%s%s", i ? ", " : "  also against: ", d->others[i]);
-	if (d->nothers)
-		cli_put_col(l->line.s, 0);
-	putchar('\n');
+	text_column(&l->line, d->reference, list_widths[0]);
+	text_column(&l->line, dispute_status_name(d->status), list_widths[1]);
+	text_column(&l->line, stage, list_widths[2]);
+	text_column(&l->line, due, list_widths[3]);
+	text_column(&l->line, *words ? words : "-", list_widths[4]);
+	text_column(&l->line, flags, list_widths[5]);
+	text_column(&l->line, d->against, list_widths[6]);
+	text_column(&l->line, d->category, 0);
+	/* Further other agencies follow the row, whole, where no column cuts them. */
+	for (size_t i = 0; i < d->nothers; i++) {
+		sb_append(&l->line, i ? ", " : "  also against: ");
+		text_column(&l->line, d->others[i], 0);
+	}
+	sb_append(&l->line, "\n");
+	fputs(l->line.s, stdout);
 	l->n++;
 	return 0;
 }

@@ -10,12 +10,15 @@ void calendar_init(struct calendar *cal)
 	memset(cal, 0, sizeof(*cal));
 }
 
+static void count_workdays(const struct calendar *cal, struct cal_division *dv);
+
 static void division_free(struct cal_division *dv)
 {
 	for (size_t i = 0; i < dv->n; i++)
 		free(dv->titles[i]);
 	free(dv->titles);
 	free(dv->days);
+	free(dv->cum);
 	free(dv->name);
 }
 
@@ -27,6 +30,9 @@ void calendar_free(struct calendar *cal)
 		free(cal->div);
 	}
 	free(cal->closures);
+	for (size_t i = 0; cal->extra && i < cal->ndiv; i++)
+		free(cal->extra[i].days);
+	free(cal->extra);
 	for (size_t i = 0; i < cal->nagency_closures; i++)
 		free(cal->agency_closures[i].agency);
 	free(cal->agency_closures);
@@ -235,6 +241,8 @@ enum status calendar_load_csv(struct calendar *cal, const char *text, size_t len
 		}
 		division_finish(division_find(cal, dv->name));
 	}
+	for (i = 0; i < cal->ndiv; i++)
+		count_workdays(cal, &cal->div[i]);
 out:
 	calendar_free(&tmp);
 	return rc;
@@ -272,6 +280,31 @@ void calendar_add_closure(struct calendar *cal, long day)
 	        (cal->nclosures - i) * sizeof(*cal->closures));
 	cal->closures[i] = day;
 	cal->nclosures++;
+	if (!cal->view) {
+		for (size_t k = 0; k < cal->ndiv; k++)
+			count_workdays(cal, &cal->div[k]);
+		return;
+	}
+	/* A view's divisions and their counts are borrowed: the day goes
+	 * among the corrections of each division that counts it. */
+	for (size_t k = 0; k < cal->ndiv; k++) {
+		const struct cal_division *dv = &cal->div[k];
+		struct cal_extra *x = &cal->extra[k];
+		size_t at = 0;
+
+		if (date_weekday(day) >= 5 || day_in(dv->days, dv->n, day) || day < dv->cum_first ||
+		    day >= dv->cum_first + (long)dv->ncum)
+			continue;
+		while (at < x->n && x->days[at] < day)
+			at++;
+		if (x->n == x->cap) {
+			x->cap = x->cap ? x->cap * 2 : 16;
+			x->days = xrealloc(x->days, x->cap * sizeof(*x->days));
+		}
+		memmove(x->days + at + 1, x->days + at, (x->n - at) * sizeof(*x->days));
+		x->days[at] = day;
+		x->n++;
+	}
 }
 
 void calendar_add_agency_closure(struct calendar *cal, long day, const char *agency)
@@ -301,6 +334,15 @@ void calendar_view(const struct calendar *cal, struct calendar *view)
 	view->view = true;
 	view->div = cal->div;
 	view->ndiv = cal->ndiv;
+	view->extra = xcalloc(cal->ndiv ? cal->ndiv : 1, sizeof(*view->extra));
+	for (size_t k = 0; cal->extra && k < cal->ndiv; k++)
+		if (cal->extra[k].n) {
+			struct cal_extra *x = &view->extra[k];
+
+			x->days = xmalloc(cal->extra[k].n * sizeof(*x->days));
+			memcpy(x->days, cal->extra[k].days, cal->extra[k].n * sizeof(*x->days));
+			x->n = x->cap = cal->extra[k].n;
+		}
 	if (cal->nclosures) {
 		view->closures = xmalloc(cal->nclosures * sizeof(*view->closures));
 		memcpy(view->closures, cal->closures, cal->nclosures * sizeof(*view->closures));
@@ -371,6 +413,21 @@ static bool is_workday(const struct calendar *cal, const struct cal_division *dv
 	       !day_in(cal->closures, cal->nclosures, day);
 }
 
+/* (Re)counts the division's working days over its covered years. */
+static void count_workdays(const struct calendar *cal, struct cal_division *dv)
+{
+	long first = cover_first(dv), last = cover_last(dv);
+	int total = 0;
+
+	dv->ncum = (size_t)(last - first + 1);
+	dv->cum_first = first;
+	dv->cum = xrealloc(dv->cum, dv->ncum * sizeof(*dv->cum));
+	for (size_t i = 0; i < dv->ncum; i++) {
+		total += is_workday(cal, dv, first + (long)i);
+		dv->cum[i] = total;
+	}
+}
+
 /* Resolves the division and checks that day lies in its covered years. */
 static enum status check_day(const struct calendar *cal, const char *division, long day,
                              const struct cal_division **dv, struct error *err)
@@ -416,13 +473,37 @@ const char *calendar_holiday(const struct calendar *cal, const char *division, l
 	return NULL;
 }
 
+/* The working days in [first covered day, day]: the division's count,
+ * less (in a view) the view's own closure days up to day. */
+static int cum_at(const struct calendar *cal, const struct cal_division *dv, long day)
+{
+	int n = dv->cum[day - dv->cum_first];
+
+	if (cal->extra) {
+		const struct cal_extra *x = &cal->extra[dv - cal->div];
+		size_t lo = 0, hi = x->n;
+
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (x->days[mid] <= day)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		n -= (int)lo;
+	}
+	return n;
+}
+
 enum status workdays_add(const struct calendar *cal, const char *division,
                          long from, int n, long *out, struct error *err)
 {
 	const struct cal_division *dv;
 	enum status rc = check_day(cal, division, from, &dv, err);
-	long day = from, last;
-	int left = n;
+	long last;
+	size_t lo, hi;
+	int want;
 	char a[11], b[11];
 
 	if (rc)
@@ -431,19 +512,30 @@ enum status workdays_add(const struct calendar *cal, const char *division,
 		return error_set(err, ST_INVALID,
 		                 "cannot add a negative number of working days (%d)", n);
 	last = cover_last(dv);
-	while (left > 0) {
-		if (day >= last)
-			return error_set(err, ST_INVALID,
-			                 "%d working day%s after %s falls after %s, outside the years "
-			                 "with bank holiday data for %s (%d\u2013%d)",
-			                 n, n == 1 ? "" : "s", date_format(from, a),
-			                 date_format(last, b), dv->name, dv->first_year,
-			                 dv->last_year);
-		day++;
-		if (is_workday(cal, dv, day))
-			left--;
+	want = cum_at(cal, dv, from) + n;
+	if (want > cum_at(cal, dv, last))
+		return error_set(err, ST_INVALID,
+		                 "%d working day%s after %s falls after %s, outside the years "
+		                 "with bank holiday data for %s (%d\u2013%d)",
+		                 n, n == 1 ? "" : "s", date_format(from, a),
+		                 date_format(last, b), dv->name, dv->first_year,
+		                 dv->last_year);
+	if (n == 0) {
+		*out = from;
+		return ST_OK;
 	}
-	*out = day;
+	/* The first day after from on which the count reaches want. */
+	lo = (size_t)(from - dv->cum_first) + 1;
+	hi = dv->ncum - 1;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cum_at(cal, dv, dv->cum_first + (long)mid) >= want)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	*out = dv->cum_first + (long)lo;
 	return ST_OK;
 }
 
@@ -452,15 +544,11 @@ enum status workdays_between(const struct calendar *cal, const char *division,
 {
 	const struct cal_division *dv;
 	enum status rc = check_day(cal, division, a, &dv, err);
-	long lo = a < b ? a : b, hi = a < b ? b : a;
-	int count = 0;
 
 	if (!rc)
 		rc = check_day(cal, division, b, &dv, err);
 	if (rc)
 		return rc;
-	for (long day = lo + 1; day <= hi; day++)
-		count += is_workday(cal, dv, day);
-	*out = b < a ? -count : count;
+	*out = cum_at(cal, dv, b) - cum_at(cal, dv, a);
 	return ST_OK;
 }

@@ -99,7 +99,19 @@ char *date_format(long day, char out[11])
 	date_to_ymd(day, &y, &m, &d);
 	if (y < 0 || y > 9999)
 		y = y < 0 ? 0 : 9999;
-	snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+	/* By hand rather than snprintf: journals and binds format dates by
+	 * the hundred thousand (an import). */
+	out[0] = (char)('0' + y / 1000);
+	out[1] = (char)('0' + y / 100 % 10);
+	out[2] = (char)('0' + y / 10 % 10);
+	out[3] = (char)('0' + y % 10);
+	out[4] = '-';
+	out[5] = (char)('0' + m / 10);
+	out[6] = (char)('0' + m % 10);
+	out[7] = '-';
+	out[8] = (char)('0' + d / 10);
+	out[9] = (char)('0' + d % 10);
+	out[10] = '\0';
 	return out;
 }
 

@@ -341,7 +341,10 @@ static enum status stage_fix_due(struct stage *st, const struct stage_rule *rule
 			return rc;
 	}
 	st->due = agreed;
-	st->due_minute = (limit_day == agreed) ? limit_minute : TIME_NONE;
+	/* A timed stage keeps its time of day on the agreed date: a one-day
+	 * urgent review agreed for Thursday is due Thursday at the hour it
+	 * would have been due, not all day. */
+	st->due_minute = (limit_day == agreed || rule->timed) ? limit_minute : TIME_NONE;
 	st->due_agreed = true;
 	return ST_OK;
 }
@@ -535,11 +538,14 @@ enum status dispute_set_due(struct dispute *d, const struct protocol *p, const s
 		                 p->id, nrules);
 	saved = *cur;
 	saved.due_reason = xstrdup(cur->due_reason);
+	/* A timed stage's limit runs from the time of day it started, which
+	 * is the time of day it is due. */
 	{
 		struct calendar view;
 
-		rc = stage_fix_due(cur, &rules[cur->number - 1], p, cal_for(cal, d, &view), TIME_NONE, due, reason,
-		                   clocked(p, d), err);
+		rc = stage_fix_due(cur, &rules[cur->number - 1], p, cal_for(cal, d, &view),
+		                   rules[cur->number - 1].timed ? cur->due_minute : TIME_NONE, due, reason, clocked(p, d),
+		                   err);
 		calendar_free(&view);
 	}
 	if (rc != ST_OK) {

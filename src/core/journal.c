@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "dispute/date.h"
+#include "dispute/itip.h"
 #include "dispute/journal.h"
 
 enum field_type {
@@ -18,7 +19,9 @@ enum field_type {
 	F_INT,
 	F_ID,           /* long long, 0 when not set */
 	F_STATUS,       /* enum dispute_status */
-	F_HOW           /* enum stage_end, SE_NONE while running */
+	F_HOW,          /* enum stage_end, SE_NONE while running */
+	F_METHOD,       /* enum itip_method */
+	F_PARTSTAT      /* enum itip_partstat, ITIP_NEEDS_ACTION when not answered */
 };
 
 struct field {
@@ -60,7 +63,37 @@ static const struct field stage_fields[] = {
 	{ "contact",     F_ID,     offsetof(struct stage, contact_id) },
 };
 
+/* An invite sent or answered: the row of the lifecycle it changed (one
+ * stage, one attendee), after its "invite.N.to=ADDRESS" line. */
+static const struct field invite_fields[] = {
+	{ "contact",         F_ID,       offsetof(struct itip_sent, contact_id) },
+	{ "uid",             F_TEXT,     offsetof(struct itip_sent, uid) },
+	{ "sequence",        F_INT,      offsetof(struct itip_sent, sequence) },
+	{ "method",          F_METHOD,   offsetof(struct itip_sent, method) },
+	{ "due",             F_DATE,     offsetof(struct itip_sent, due) },
+	{ "due_minute",      F_MINUTE,   offsetof(struct itip_sent, due_minute) },
+	{ "partstat",        F_PARTSTAT, offsetof(struct itip_sent, partstat) },
+	{ "proposed",        F_DATE,     offsetof(struct itip_sent, proposed) },
+	{ "proposed_minute", F_MINUTE,   offsetof(struct itip_sent, proposed_minute) },
+};
+
 #define NFIELDS(t) (sizeof(t) / sizeof((t)[0]))
+
+/* Appends v in decimal: by hand, as a journal of many disputes (an
+ * import) formats numbers by the hundred thousand. */
+static void put_int(struct sb *out, long long v)
+{
+	char buf[24], *p = buf + sizeof(buf);
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	sb_appendn(out, p, (size_t)(buf + sizeof(buf) - p));
+}
 
 /* Writes the field's value into out (as text, unescaped); returns false
  * when the field holds nothing (NULL, DATE_NONE, ...). */
@@ -94,17 +127,17 @@ static bool field_get(const struct field *f, const void *base, struct sb *out)
 		int m = *(const int *)(const void *)p;
 		if (m == TIME_NONE)
 			return false;
-		sb_printf(out, "%d", m);
+		put_int(out, m);
 		return true;
 	}
 	case F_INT:
-		sb_printf(out, "%d", *(const int *)(const void *)p);
+		put_int(out, *(const int *)(const void *)p);
 		return true;
 	case F_ID: {
 		long long id = *(const long long *)(const void *)p;
 		if (!id)
 			return false;
-		sb_printf(out, "%lld", id);
+		put_int(out, id);
 		return true;
 	}
 	case F_STATUS:
@@ -115,6 +148,16 @@ static bool field_get(const struct field *f, const void *base, struct sb *out)
 		if (e == SE_NONE)
 			return false;
 		sb_append(out, stage_end_name(e));
+		return true;
+	}
+	case F_METHOD:
+		sb_append(out, itip_method_name(*(const enum itip_method *)(const void *)p));
+		return true;
+	case F_PARTSTAT: {
+		enum itip_partstat ps = *(const enum itip_partstat *)(const void *)p;
+		if (ps == ITIP_NEEDS_ACTION)
+			return false;
+		sb_append(out, itip_partstat_name(ps));
 		return true;
 	}
 	}
@@ -198,6 +241,15 @@ static bool field_set(const struct field *f, void *base, const char *value)
 			return true;
 		}
 		return stage_end_parse(value, (enum stage_end *)(void *)p) && *(enum stage_end *)(void *)p != SE_NONE;
+	case F_METHOD:
+		return value && itip_method_parse(value, (enum itip_method *)(void *)p);
+	case F_PARTSTAT:
+		if (!value) {
+			*(enum itip_partstat *)(void *)p = ITIP_NEEDS_ACTION;
+			return true;
+		}
+		return itip_partstat_parse(value, (enum itip_partstat *)(void *)p) &&
+		       *(enum itip_partstat *)(void *)p != ITIP_NEEDS_ACTION;
 	}
 	return false;
 }
@@ -691,6 +743,9 @@ static enum status apply_line(struct dispute *d, char *line, struct error *err)
 
 	if (value && !unescape(value))
 		return error_set(err, ST_INVALID, "journal state line \"%.40s\": a broken escape", line);
+	/* The lifecycle of invites has a replay of its own (journal_invite_apply). */
+	if (strncmp(name, "invite.", 7) == 0)
+		return ST_OK;
 	if (strncmp(name, "stage.", 6) == 0) {
 		char *end;
 		long n;
@@ -855,4 +910,83 @@ bool journal_same(const struct dispute *a, const struct dispute *b, const char *
 	       same_strings("subject", a->subjects, a->nsubjects, b->subjects, b->nsubjects, a_name, b_name, out,
 	                    outlen) &&
 	       same_counterparts(a, b, a_name, b_name, out, outlen) && same_lists(a, b, a_name, b_name, out, outlen);
+}
+
+/* ---- the invite lifecycle ---- */
+
+char *journal_invite_delta(const struct itip_sent *before, const struct itip_sent *after)
+{
+	struct sb out = {0};
+	char prefix[32];
+
+	snprintf(prefix, sizeof(prefix), "invite.%d.", after->stage);
+	sb_printf(&out, "%sto=", prefix);
+	put_escaped(&out, after->attendee ? after->attendee : "");
+	sb_append(&out, "\n");
+	for (size_t i = 0; i < NFIELDS(invite_fields); i++)
+		delta_field(&out, prefix, &invite_fields[i], before, after, false);
+	return sb_take(&out);
+}
+
+/* Applies one "invite.N.name[=value]" line; *row is the row its "to" line
+ * chose, NULL before one. */
+static enum status invite_line(struct itip_log *log, struct itip_sent **row, char *line, struct error *err)
+{
+	char *eq = strchr(line, '='), *value = eq ? eq + 1 : NULL, *name, *end;
+	size_t len;
+	const struct field *f;
+	long n;
+
+	if (value && !unescape(value))
+		return error_set(err, ST_INVALID, "journal state line \"%.40s\": a broken escape", line);
+	errno = 0;
+	n = strtol(line + 7, &end, 10);
+	if (errno || end == line + 7 || *end != '.' || n < 1 || n > 99)
+		return error_set(err, ST_INVALID, "journal state line \"%.40s\": not a stage", line);
+	name = end + 1;
+	len = eq ? (size_t)(eq - name) : strlen(name);
+	if (len == 2 && memcmp(name, "to", 2) == 0) {
+		if (!value || !*value)
+			return error_set(err, ST_INVALID, "journal state line \"%.40s\": no attendee", line);
+		*row = itip_log_get(log, (int)n, value);
+		return ST_OK;
+	}
+	if (!*row || (*row)->stage != n)
+		return error_set(err, ST_INVALID, "journal state line \"%.40s\": no invite.%ld.to line before it", line, n);
+	if (!(f = field_find(invite_fields, NFIELDS(invite_fields), name, len)))
+		return error_set(err, ST_INVALID, "journal state line \"%.40s\": no such field", line);
+	if (!field_set(f, *row, value))
+		return error_set(err, ST_INVALID, "journal state line \"%.40s\": the value cannot be read", line);
+	return ST_OK;
+}
+
+enum status journal_invite_apply(struct itip_log *log, const char *delta, struct error *err)
+{
+	char *copy = xstrdup(delta), *line = copy, *nl;
+	struct itip_sent *row = NULL;
+	enum status rc = ST_OK;
+
+	for (; rc == ST_OK && *line; line = nl + 1) {
+		if (!(nl = strchr(line, '\n'))) {
+			rc = error_set(err, ST_INVALID, "journal state line \"%.40s\": not ended", line);
+			break;
+		}
+		*nl = '\0';
+		if (strncmp(line, "invite.", 7) == 0)
+			rc = invite_line(log, &row, line, err);
+	}
+	free(copy);
+	return rc;
+}
+
+bool journal_invite_same(const struct itip_sent *a, const struct itip_sent *b, const char *a_name,
+                         const char *b_name, char *out, size_t outlen)
+{
+	char prefix[300];
+
+	snprintf(prefix, sizeof(prefix), "invite for stage %d to %s: ", a->stage, a->attendee ? a->attendee : "?");
+	for (size_t i = 0; i < NFIELDS(invite_fields); i++)
+		if (!same_field(prefix, &invite_fields[i], a, b, a_name, b_name, out, outlen))
+			return false;
+	return true;
 }

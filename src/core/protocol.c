@@ -274,6 +274,7 @@ void protocol_free(struct protocol *p)
 	free(p->population);
 	free(p->division);
 	free(p->scope);
+	free(p->timezone);
 	for (size_t i = 0; i < p->nstages; i++)
 		stage_rule_free(&p->stages[i]);
 	free(p->stages);
@@ -309,6 +310,27 @@ void protocol_set_free(struct protocol_set *set)
 		free(set->problems[i]);
 	free(set->problems);
 	protocol_set_init(set);
+}
+
+bool protocol_timezone_ok(const char *name)
+{
+	const char *part = name;
+
+	if (!name || !*name || strlen(name) > 64)
+		return false;
+	for (const char *p = name;; p++) {
+		if (*p == '/' || !*p) {
+			/* No empty part, and none that could be "." or ".." of a path. */
+			if (p == part || *part == '.' || *part == '-')
+				return false;
+			if (!*p)
+				return true;
+			part = p + 1;
+		} else if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		             *p == '_' || *p == '-' || *p == '+' || *p == '.')) {
+			return false;
+		}
+	}
 }
 
 const struct protocol *protocol_set_find(const struct protocol_set *set, const char *id)

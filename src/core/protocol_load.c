@@ -47,6 +47,7 @@ enum key_type {
 	K_TEXT,         /* free text into a char * */
 	K_POPULATION,   /* children, adults or both */
 	K_DIVISION,     /* a bank-holiday division of the calendar */
+	K_TIMEZONE,     /* an IANA time zone name */
 	K_NOTICES,      /* repeatable: one more general notice */
 	K_LIMIT,        /* a limit phrase into a struct limit */
 	K_RANGE,        /* "N" or "N-M" into a span's from and to */
@@ -73,6 +74,7 @@ static const struct key_def protocol_keys[] = {
 	{ "scope", K_TEXT, offsetof(struct protocol, scope), false },
 	{ "notice", K_NOTICES, 0, false },
 	{ "action", K_ACTION, 0, false },
+	{ "timezone", K_TIMEZONE, offsetof(struct protocol, timezone), false },
 	{ NULL, K_TEXT, 0, false }
 };
 
@@ -758,6 +760,14 @@ static void commit(struct loader *ld)
 	case K_DIVISION:
 		set_division(ld, (char **)(void *)(base + def->off), v);
 		break;
+	case K_TIMEZONE:
+		if (!protocol_timezone_ok(v)) {
+			fail(ld, ld->pline, "%s: expected a time zone name such as 'Europe/London', got '%s'", def->name,
+			     quote(q, v, strlen(v)));
+			return;
+		}
+		*(char **)(void *)(base + def->off) = xstrdup(v);
+		break;
 	case K_NOTICES:
 		add_notice(ld->p, v);
 		break;
@@ -983,6 +993,8 @@ static void finish(struct loader *ld)
 	}
 	p->stages = trim(p->stages, p->nstages, sizeof(*p->stages));
 	p->spans = trim(p->spans, p->nspans, sizeof(*p->spans));
+	if (!p->timezone)
+		p->timezone = xstrdup(PROTOCOL_TIMEZONE);
 }
 
 /* An id comes from a file name, which may hold any byte but '/' and NUL:

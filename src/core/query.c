@@ -11,6 +11,7 @@ void list_filter_init(struct list_filter *f)
 {
 	memset(f, 0, sizeof(*f));
 	f->which = LIST_ALL;
+	f->due_from = DATE_NONE;
 	f->due_before = DATE_NONE;
 	f->overdue_on = DATE_NONE;
 	f->overdue_minute = TIME_NONE;

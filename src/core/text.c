@@ -1,4 +1,5 @@
 /* UTF-8 validation and decoding, terminal-safe sanitizing, folding for matching, and display width. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -157,6 +158,12 @@ size_t utf8_decode(const char *s, size_t len, unsigned *cp)
 	return 1;
 }
 
+/* A byte that is a printable ASCII character, one column wide. */
+static bool ascii_printable(char c)
+{
+	return (unsigned char)c >= 0x20 && (unsigned char)c < 0x7f;
+}
+
 char *text_sanitize(const char *s, bool keep_newlines)
 {
 	struct sb sb = {0};
@@ -165,8 +172,19 @@ char *text_sanitize(const char *s, bool keep_newlines)
 
 	for (size_t i = 0; i < len;) {
 		unsigned cp;
-		size_t n = decode_one(s + i, len - i, &cp);
+		size_t n;
 
+		/* A run of printable ASCII, most text, is kept as it is. */
+		if (ascii_printable(s[i])) {
+			size_t j = i + 1;
+
+			while (j < len && ascii_printable(s[j]))
+				j++;
+			sb_appendn(&sb, s + i, j - i);
+			i = j;
+			continue;
+		}
+		n = decode_one(s + i, len - i, &cp);
 		if (!n) {
 			sb_append(&sb, REPLACEMENT);
 			i++;
@@ -257,8 +275,17 @@ static size_t fit_span(const char *s, size_t len, int cols, size_t room, char *o
 
 	while (i < len) {
 		unsigned cp;
-		size_t n = decode_one(s + i, len - i, &cp);
+		size_t n;
 		char shown[TEXT_BIDI_SHOWN + 1];
+
+		if (ascii_printable(s[i])) {
+			if (*w + 1 > cols || *o + 1 > room)
+				break;
+			out[(*o)++] = s[i++];
+			++*w;
+			continue;
+		}
+		n = decode_one(s + i, len - i, &cp);
 		bool replace = !n || is_control(cp), bidi = !replace && text_bidi_shown(cp, shown);
 		size_t bytes = replace ? 3 : bidi ? TEXT_BIDI_SHOWN : n;
 		int cw = replace ? 1 : cp_width(cp);
@@ -513,9 +540,20 @@ void text_json_id(struct sb *sb, long long id)
 
 void text_column(struct sb *sb, const char *s, int cols)
 {
-	char *clean = text_sanitize(s ? s : "", false);
-	char *buf;
+	char *clean, *buf;
+	size_t len = s ? strlen(s) : 0, i = 0;
 	int w;
+
+	/* Printable ASCII that fits, most of a list: as it is. */
+	while (i < len && ascii_printable(s[i]))
+		i++;
+	if (i == len && (cols <= 0 || len <= (size_t)cols)) {
+		sb_appendn(sb, s ? s : "", len);
+		for (w = (int)len; w < cols; w++)
+			sb_appendn(sb, " ", 1);
+		return;
+	}
+	clean = text_sanitize(s ? s : "", false);
 
 	if (cols <= 0) {
 		sb_append(sb, clean);
@@ -525,23 +563,91 @@ void text_column(struct sb *sb, const char *s, int cols)
 	buf = xmalloc(strlen(clean) + 8);
 	w = text_fit(clean, cols, buf, strlen(clean) + 8);
 	sb_append(sb, buf);
-	for (; w < cols; w++)
-		sb_append(sb, " ");
+	while (w < cols) {
+		static const char spaces[] = "                                ";
+		int k = cols - w < (int)sizeof(spaces) - 1 ? cols - w : (int)sizeof(spaces) - 1;
+
+		sb_appendn(sb, spaces, (size_t)k);
+		w += k;
+	}
 	free(buf);
 	free(clean);
 }
 
+/* What a character of the local part (RFC 5322 atext) needs in a mailto:
+ * URI (RFC 6068): NULL when it goes in as it is, else why it is refused.
+ * These are legal in an address but would have to be percent-encoded in
+ * the URI, and calendar programs decode that unevenly: one of them
+ * ('?', '#') would otherwise turn the rest into a query or a fragment. */
+static const char *local_char_problem(unsigned char ch)
+{
+	if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+	    strchr("!$'*+-._~", ch))
+		return NULL;
+	if (strchr("#%&/=?^`{|}", ch))
+		return "cannot go in an invite's mailto: address";
+	return "is not allowed in an email address";
+}
+
+bool text_email_check(const char *email, char *why, size_t whylen)
+{
+	const unsigned char *p, *at, *label;
+	size_t local_len, len;
+
+#define EMAIL_NO(...) do { if (why && whylen) snprintf(why, whylen, __VA_ARGS__); return false; } while (0)
+	if (!email || !*email)
+		EMAIL_NO("no address is given");
+	len = strlen(email);
+	if (len > 254)
+		EMAIL_NO("it is longer than 254 characters");
+	for (p = (const unsigned char *)email; *p; p++) {
+		if (*p >= 0x80)
+			EMAIL_NO("it has a character beyond ASCII: internationalised addresses (RFC 6531) are not "
+			         "supported; give the ASCII address (a domain in its xn-- form)");
+		if (*p <= ' ' || *p == 0x7f)
+			EMAIL_NO("it has a space or a control character");
+		if (*p == '"' || *p == '(' || *p == '[' || *p == '<' || *p == '\\')
+			EMAIL_NO("quoted local parts, comments, domain literals and display names are not supported: "
+			         "give the plain address, name@example.org");
+	}
+	at = (const unsigned char *)strrchr(email, '@');
+	if (!at || (const char *)at == email || !at[1])
+		EMAIL_NO("it is not of the form name@domain");
+	local_len = (size_t)(at - (const unsigned char *)email);
+	if (local_len > 64)
+		EMAIL_NO("the part before '@' is longer than 64 characters");
+	for (p = (const unsigned char *)email; p < at; p++) {
+		const char *problem = *p == '@' ? "appears twice" : local_char_problem(*p);
+
+		if (problem)
+			EMAIL_NO("'%c' %s", *p, problem);
+		if (*p == '.' && (p == (const unsigned char *)email || p + 1 == at || p[1] == '.'))
+			EMAIL_NO("a dot cannot start or end the part before '@', or follow another dot");
+	}
+	/* The domain: dot-separated labels of letters, digits and hyphens. */
+	for (label = at + 1, p = at + 1;; p++) {
+		if (*p == '.' || !*p) {
+			size_t n = (size_t)(p - label);
+
+			if (n == 0)
+				EMAIL_NO("the domain has an empty part");
+			if (n > 63)
+				EMAIL_NO("a part of the domain is longer than 63 characters");
+			if (*label == '-' || p[-1] == '-')
+				EMAIL_NO("a part of the domain starts or ends with '-'");
+			if (!*p)
+				break;
+			label = p + 1;
+		} else if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		             *p == '-')) {
+			EMAIL_NO("'%c' is not allowed in the domain", *p);
+		}
+	}
+#undef EMAIL_NO
+	return true;
+}
+
 bool text_email_ok(const char *email)
 {
-	const char *at;
-
-	if (!email || !*email || strlen(email) > 254)
-		return false;
-	at = strchr(email, '@');
-	if (!at || at == email || !at[1] || strchr(at + 1, '@'))
-		return false;
-	for (const unsigned char *p = (const unsigned char *)email; *p; p++)
-		if (*p <= ' ' || *p == 0x7f || strchr("\"<>\\,;:()[]", *p))
-			return false;
-	return true;
+	return text_email_check(email, NULL, 0);
 }

@@ -13,6 +13,8 @@
 struct ics_writer {
 	FILE *out;
 	bool cancel;
+	icaltimezone *zone; /* the zone of timed deadlines (libical's, not to be freed) */
+	char *tzid;         /* its IANA name */
 	char *tail;         /* "END:VCALENDAR\r\n" as libical wrote it */
 };
 
@@ -70,15 +72,77 @@ enum status ics_alarms_check(const char *alarms, struct error *err)
 	return rc;
 }
 
-enum status ics_begin(FILE *out, bool cancel, struct ics_writer **w, struct error *err)
+/* The zone tzid as libical's zone data has it (the system's tzdata):
+ * NULL when it does not know it.  "UTC" is libical's own zone. */
+static icaltimezone *zone_get(const char *tzid)
 {
-	icalcomponent *cal = icalcomponent_new(ICAL_VCALENDAR_COMPONENT);
-	char *text, *end;
+	if (!tzid || !*tzid)
+		tzid = PROTOCOL_TIMEZONE;
+	if (strcmp(tzid, "UTC") == 0)
+		return icaltimezone_get_utc_timezone();
+	return icaltimezone_get_builtin_timezone(tzid);
+}
 
+static bool zone_is_utc(const icaltimezone *z)
+{
+	return z == icaltimezone_get_utc_timezone();
+}
+
+enum status ics_zone_check(const char *tzid, const char *protocol, struct error *err)
+{
+	icaltimezone *z = zone_get(tzid);
+
+	icalerror_clear_errno();
+	if (!z || (!zone_is_utc(z) && !icaltimezone_get_component(z)))
+		return error_set(err, ST_INVALID, "protocol %s: time zone '%s' is not in the system's time zone data "
+		                 "(tzdata)", protocol ? protocol : "?", tzid ? tzid : "");
+	return ST_OK;
+}
+
+/* The VTIMEZONE of z for events from the year of `from` on: libical's
+ * own, under the plain IANA name as its TZID (libical's prefix would make
+ * it a name no other program knows), cut to what those years need so
+ * that it does not carry two centuries of history. */
+static icalcomponent *zone_component(icaltimezone *z, const char *tzid, long from)
+{
+	icalcomponent *vtz = icalcomponent_new_clone(icaltimezone_get_component(z));
+	icalproperty *id = icalcomponent_get_first_property(vtz, ICAL_TZID_PROPERTY);
+	struct icaltimetype start = icaltime_null_time();
+	int y, m, d;
+
+	date_to_ymd(from, &y, &m, &d);
+	start.year = y;
+	start.month = 1;
+	start.day = 1;
+	start.zone = icaltimezone_get_utc_timezone();
+	icaltimezone_truncate_vtimezone(vtz, start, icaltime_null_time(), 1);
+	if (id)
+		icalproperty_set_tzid(id, tzid);
+	else
+		icalcomponent_add_property(vtz, icalproperty_new_tzid(tzid));
+	return vtz;
+}
+
+enum status ics_begin(FILE *out, enum itip_method method, const char *tzid, long tz_from, struct ics_writer **w,
+                      struct error *err)
+{
+	icalcomponent *cal;
+	icaltimezone *zone = zone_get(tzid);
+	char *text, *end;
+	enum status rc;
+
+	if (!tzid || !*tzid)
+		tzid = PROTOCOL_TIMEZONE;
+	if ((rc = ics_zone_check(tzid, NULL, err)) != ST_OK)
+		return error_set(err, ST_INVALID, "time zone '%s' is not in the system's time zone data (tzdata)", tzid);
+	cal = icalcomponent_new(ICAL_VCALENDAR_COMPONENT);
 	icalcomponent_add_property(cal, icalproperty_new_prodid("-//dispute//dispute " DISPUTE_VERSION "//EN"));
 	icalcomponent_add_property(cal, icalproperty_new_version("2.0"));
 	icalcomponent_add_property(cal, icalproperty_new_calscale("GREGORIAN"));
-	icalcomponent_add_property(cal, icalproperty_new_method(cancel ? ICAL_METHOD_CANCEL : ICAL_METHOD_REQUEST));
+	icalcomponent_add_property(cal, icalproperty_new_method(method == ITIP_CANCEL ? ICAL_METHOD_CANCEL
+	                                                                              : ICAL_METHOD_REQUEST));
+	if (tz_from != DATE_NONE && !zone_is_utc(zone))
+		icalcomponent_add_component(cal, zone_component(zone, tzid, tz_from));
 	text = icalcomponent_as_ical_string_r(cal);
 	icalcomponent_free(cal);
 	/* Write the calendar's head now and its tail at the end, with the
@@ -90,7 +154,9 @@ enum status ics_begin(FILE *out, bool cancel, struct ics_writer **w, struct erro
 	}
 	*w = xcalloc(1, sizeof(**w));
 	(*w)->out = out;
-	(*w)->cancel = cancel;
+	(*w)->cancel = method == ITIP_CANCEL;
+	(*w)->zone = zone;
+	(*w)->tzid = xstrdup(tzid);
 	(*w)->tail = xstrdup(end);
 	fwrite(text, 1, (size_t)(end - text), out);
 	free(text);
@@ -110,20 +176,67 @@ static struct icaltimetype ical_date(long day)
 	return t;
 }
 
-/* A local wall-clock time as UTC, as the calendar's TZ rules say. */
-static struct icaltimetype ical_local_as_utc(long day, int minute)
+/* A wall-clock time in zone: what the deadline says, whatever the TZ of
+ * the machine writing it. */
+static struct icaltimetype ical_local(long day, int minute, icaltimezone *zone)
 {
-	struct tm tm = {0};
+	struct icaltimetype t = icaltime_null_time();
 	int y, m, d;
 
 	date_to_ymd(day, &y, &m, &d);
-	tm.tm_year = y - 1900;
-	tm.tm_mon = m - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = minute / 60;
-	tm.tm_min = minute % 60;
-	tm.tm_isdst = -1;
-	return icaltime_from_timet_with_zone(mktime(&tm), 0, icaltimezone_get_utc_timezone());
+	t.year = y;
+	t.month = m;
+	t.day = d;
+	t.hour = minute / 60;
+	t.minute = minute % 60;
+	t.zone = zone;
+	return t;
+}
+
+/* DTSTART or DTEND of a timed deadline: TZID=zone, or UTC ("Z") when the
+ * zone is UTC. */
+static icalproperty *timed_prop(bool start, struct icaltimetype t, const struct ics_writer *w)
+{
+	icalproperty *p = start ? icalproperty_new_dtstart(t) : icalproperty_new_dtend(t);
+
+	if (!zone_is_utc(w->zone))
+		icalproperty_add_parameter(p, icalparameter_new_tzid(w->tzid));
+	return p;
+}
+
+void ics_due_text(const char *tzid, long day, int minute, char *out, size_t outlen)
+{
+	icaltimezone *zone = zone_get(tzid);
+	char when[17];
+
+	datetime_format(day, minute, when);
+	if (when[10] == 'T')
+		when[10] = ' ';
+	if (minute == TIME_NONE) {
+		snprintf(out, outlen, "%s", when);
+	} else if (!zone || zone_is_utc(zone)) {
+		snprintf(out, outlen, "%s %s", when, tzid && *tzid ? tzid : "UTC");
+	} else {
+		struct icaltimetype t = ical_local(day, minute, zone);
+		int daylight = 0, off = icaltimezone_get_utc_offset(zone, &t, &daylight), a = off < 0 ? -off : off;
+
+		snprintf(out, outlen, "%s %s (UTC%c%02d:%02d)", when, tzid, off < 0 ? '-' : '+', a / 3600, a % 3600 / 60);
+	}
+}
+
+enum status ics_utc_to_local(const char *tzid, const char *utc, long *day, int *minute, struct error *err)
+{
+	icaltimezone *zone = zone_get(tzid);
+	struct icaltimetype t = icaltime_from_string(utc);
+
+	icalerror_clear_errno();
+	if (!zone || icaltime_is_null_time(t) || !icaltime_is_valid_time(t))
+		return error_set(err, ST_INVALID, "'%s' is not a time in zone %s", utc, tzid ? tzid : "?");
+	t = icaltime_convert_to_zone(t, zone);
+	if (!date_from_ymd(t.year, t.month, t.day, day))
+		return error_set(err, ST_INVALID, "'%s' is not a date", utc);
+	*minute = t.hour * 60 + t.minute;
+	return ST_OK;
 }
 
 static icalproperty *person(bool organizer, const struct ics_person *who)
@@ -148,8 +261,13 @@ static icalproperty *person(bool organizer, const struct ics_person *who)
 struct alarm_ctx {
 	icalcomponent *event;
 	const char *text;
+	int due_minute;         /* a timed deadline's time of day, or TIME_NONE */
 };
 
+/* One reminder.  The setting counts from the start of the deadline's day;
+ * a TRIGGER counts from DTSTART, which for a timed deadline is its time
+ * of day, so the two differ by that time.  A reminder that would come at
+ * or after a timed deadline comes an hour before it instead. */
 static enum status alarm_add(const char *item, void *arg)
 {
 	struct alarm_ctx *a = arg;
@@ -158,6 +276,11 @@ static enum status alarm_add(const char *item, void *arg)
 
 	trig.time = icaltime_null_time();
 	trig.duration = icaldurationtype_from_string(item);
+	if (a->due_minute != TIME_NONE) {
+		int from_start = icaldurationtype_as_int(trig.duration) - a->due_minute * 60;
+
+		trig.duration = icaldurationtype_from_int(from_start < 0 ? from_start : -3600);
+	}
 	icalcomponent_add_property(alarm, icalproperty_new_action(ICAL_ACTION_DISPLAY));
 	icalcomponent_add_property(alarm, icalproperty_new_description(a->text));
 	icalcomponent_add_property(alarm, icalproperty_new_trigger(trig));
@@ -179,8 +302,26 @@ static const char *stage_title(const struct ics_item *it, size_t *nstages)
 	return dispute_stage_name(it->p, it->d, it->st->number);
 }
 
-/* The words of the invite: reference, protocol, stage, what is due, who
- * to call back.  Never the subject (unless asked) and never record text. */
+/* Why a CANCEL is sent, in the words of its description. */
+static void cancel_reason(struct sb *sb, const struct ics_item *it)
+{
+	const struct dispute *d = it->d;
+	const struct stage *st = it->st;
+	char a[11];
+
+	if (it->m->why == ITIP_REPLACED)
+		sb_append(sb, "another counterpart was named for the stage.\n");
+	else if (st->how == SE_ESCALATED)
+		sb_printf(sb, "the dispute moved to stage %d on %s.\n", st->number + 1, date_format(st->ended, a));
+	else if (d->status != DS_OPEN)
+		sb_printf(sb, "the dispute was %s on %s.\n", dispute_status_name(d->status), date_format(d->closed, a));
+	else
+		sb_append(sb, "it was withdrawn by the sender.\n");
+}
+
+/* The words of the invite: reference, protocol, stage, what is due and
+ * when, in which zone, who to call back.  Never the subject (unless
+ * asked) and never record text. */
 static char *description(const struct ics_writer *w, const struct ics_settings *set, const struct ics_item *it)
 {
 	const struct dispute *d = it->d;
@@ -189,19 +330,13 @@ static char *description(const struct ics_writer *w, const struct ics_settings *
 	struct sb sb = {0};
 	size_t nstages;
 	const char *title = stage_title(it, &nstages);
-	char due[17], a[11];
+	char due[96];
 
-	datetime_format(st->due, st->due_minute, due);
+	ics_due_text(w->tzid, it->m->due, it->m->due_minute, due, sizeof(due));
 	if (w->cancel) {
 		sb_printf(&sb, "The deadline for stage %d of dispute %s (due %s) no longer applies: ", st->number,
 		          d->reference, due);
-		if (d->status != DS_OPEN && st->how != SE_ESCALATED)
-			sb_printf(&sb, "the dispute was %s on %s.\n", dispute_status_name(d->status),
-			          date_format(d->closed, a));
-		else if (st->how == SE_ESCALATED)
-			sb_printf(&sb, "the dispute moved to stage %d on %s.\n", st->number + 1, date_format(st->ended, a));
-		else
-			sb_append(&sb, "it was withdrawn by the sender.\n");
+		cancel_reason(&sb, it);
 	} else {
 		sb_printf(&sb, "Dispute %s is at stage %d", d->reference, st->number);
 		if (nstages)
@@ -233,41 +368,38 @@ enum status ics_event(struct ics_writer *w, const struct ics_settings *set, cons
                       struct error *err)
 {
 	const struct stage *st = it->st;
+	const struct itip_msg *m = it->m;
+	struct ics_person attendee = { m->name, m->email };
 	icalcomponent *ev;
-	char *uid, *summary, *desc, *text, *alarm_text;
+	char *summary, *desc, *text, *alarm_text;
 	size_t nstages;
 	const char *title = stage_title(it, &nstages);
 	struct alarm_ctx actx;
 	enum status rc = ST_OK;
 
-	if (st->due == DATE_NONE)
+	if (m->due == DATE_NONE)
 		return error_set(err, ST_REFUSED, "stage %d of %s has no due date to send", st->number, it->d->reference);
 	if (!text_email_ok(set->organizer.email))
 		return error_set(err, ST_INVALID, "your email address '%s' cannot go in an invite",
 		                 set->organizer.email ? set->organizer.email : "");
-	if (!text_email_ok(it->attendee.email))
+	if (!text_email_ok(m->email))
 		return error_set(err, ST_INVALID, "the counterpart for stage %d of %s has no usable email address",
 		                 st->number, it->d->reference);
 
 	ev = icalcomponent_new_vevent();
-	/* The first other agency's counterpart keeps the UID invites had
-	 * before there were several: a calendar that has it updates it. */
-	if (it->party > 1)
-		uid = xasprintf("%s.stage%d.agency%d.%s@dispute", it->d->reference, st->number, it->party, set->uid_host);
-	else
-		uid = xasprintf("%s.stage%d.%s@dispute", it->d->reference, st->number, set->uid_host);
-	icalcomponent_add_property(ev, icalproperty_new_uid(uid));
+	icalcomponent_add_property(ev, icalproperty_new_uid(m->uid));
 	icalcomponent_add_property(ev, icalproperty_new_dtstamp(icaltime_from_string(set->dtstamp)));
-	icalcomponent_add_property(ev, icalproperty_new_sequence(st->sequence));
-	if (st->due_minute == TIME_NONE) {
+	icalcomponent_add_property(ev, icalproperty_new_sequence(m->sequence));
+	if (m->due_minute == TIME_NONE) {
 		/* A working-day deadline is the whole day; DTEND is exclusive. */
-		icalcomponent_add_property(ev, icalproperty_new_dtstart(ical_date(st->due)));
-		icalcomponent_add_property(ev, icalproperty_new_dtend(ical_date(st->due + 1)));
+		icalcomponent_add_property(ev, icalproperty_new_dtstart(ical_date(m->due)));
+		icalcomponent_add_property(ev, icalproperty_new_dtend(ical_date(m->due + 1)));
 	} else {
-		struct icaltimetype start = ical_local_as_utc(st->due, st->due_minute);
-		icalcomponent_add_property(ev, icalproperty_new_dtstart(start));
+		struct icaltimetype start = ical_local(m->due, m->due_minute, w->zone);
+
+		icalcomponent_add_property(ev, timed_prop(true, start, w));
 		icaltime_adjust(&start, 0, 0, 15, 0);
-		icalcomponent_add_property(ev, icalproperty_new_dtend(start));
+		icalcomponent_add_property(ev, timed_prop(false, start, w));
 	}
 	summary = xasprintf("%s%s: stage %d deadline%s%s%s", w->cancel ? "Cancelled: " : "", it->d->reference,
 	                    st->number, title ? " (" : "", title ? title : "", title ? ")" : "");
@@ -279,7 +411,7 @@ enum status ics_event(struct ics_writer *w, const struct ics_settings *set, cons
 	icalcomponent_add_property(ev, icalproperty_new_description(text));
 	free(text);
 	icalcomponent_add_property(ev, person(true, &set->organizer));
-	icalcomponent_add_property(ev, person(false, &it->attendee));
+	icalcomponent_add_property(ev, person(false, &attendee));
 	icalcomponent_add_property(ev, icalproperty_new_status(w->cancel ? ICAL_STATUS_CANCELLED
 	                                                                 : ICAL_STATUS_CONFIRMED));
 	icalcomponent_add_property(ev, icalproperty_new_class(ICAL_CLASS_CONFIDENTIAL));
@@ -288,6 +420,7 @@ enum status ics_event(struct ics_writer *w, const struct ics_settings *set, cons
 		alarm_text = xasprintf("%s: stage %d deadline", it->d->reference, st->number);
 		actx.event = ev;
 		actx.text = alarm_text;
+		actx.due_minute = m->due_minute;
 		rc = alarms_each(set->alarms, alarm_add, &actx);
 		free(alarm_text);
 	}
@@ -300,7 +433,6 @@ enum status ics_event(struct ics_writer *w, const struct ics_settings *set, cons
 	icalcomponent_free(ev);
 	free(summary);
 	free(desc);
-	free(uid);
 	return rc;
 }
 
@@ -312,6 +444,7 @@ enum status ics_end(struct ics_writer *w, struct error *err)
 	if (fflush(w->out) != 0 || ferror(w->out))
 		rc = error_set(err, ST_IO, "cannot write the invites: %s", strerror(errno));
 	free(w->tail);
+	free(w->tzid);
 	free(w);
 	return rc;
 }

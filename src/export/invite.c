@@ -1,4 +1,5 @@
-/* One dispute's calendar invites, built from the values the caller gives. */
+/* One dispute's calendar invites, built from the values the caller gives: one calendar for the messages to one attendee. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,8 +13,8 @@ bool invite_organizer_ok(const struct invite_organizer *o)
 	return o->name && *o->name && text_email_ok(o->email);
 }
 
-enum status invite_setup_init(struct invite_setup *s, const struct invite_organizer *o, const char *uid,
-                              const char *stamp, bool include_subject, struct error *err)
+enum status invite_setup_init(struct invite_setup *s, const struct invite_organizer *o, const char *stamp,
+                              bool include_subject, struct error *err)
 {
 	enum status rc;
 
@@ -27,129 +28,75 @@ enum status invite_setup_init(struct invite_setup *s, const struct invite_organi
 	s->set.alarms = o->alarms ? o->alarms : INVITE_DEFAULT_ALARMS;
 	s->set.include_subject = include_subject;
 	s->set.dtstamp = s->stamp;
-	s->set.uid_host = uid ? uid : "local";
 	return ST_OK;
 }
 
-static int contact_id_cmp(const void *a, const void *b)
+static const struct stage *stage_of(const struct dispute *d, int number)
 {
-	long long x = ((const struct contact *)a)->id, y = ((const struct contact *)b)->id;
-
-	return (x > y) - (x < y);
+	for (size_t i = 0; i < d->nstages; i++)
+		if (d->stages[i].number == number)
+			return &d->stages[i];
+	return NULL;
 }
 
-void invite_people_init(struct invite_people *pp, struct contact *v, size_t n)
-{
-	pp->v = v;
-	pp->n = n;
-	if (n)
-		qsort(v, n, sizeof(*v), contact_id_cmp);
-}
-
-static const struct contact *invite_person(const struct invite_people *pp, long long id)
-{
-	struct contact key = { .id = id };
-
-	if (!pp || !pp->n)
-		return NULL;
-	return bsearch(&key, pp->v, pp->n, sizeof(*pp->v), contact_id_cmp);
-}
-
-enum status invite_scope(const struct dispute *d, bool cancel, bool all_stages, size_t *n, struct error *err)
-{
-	*n = d->nstages;
-	if (cancel && d->status == DS_OPEN && !all_stages)
-		return error_set(err, ST_REFUSED, "%s is open and its deadline stands; a moved deadline is re-sent as a "
-		                 "request, and a closed dispute's invites can be cancelled", d->reference);
-	/* Cancelling an open dispute's invites only touches stages that ended. */
-	if (cancel && d->status == DS_OPEN)
-		*n = d->nstages ? d->nstages - 1 : 0;
-	if (!*n)
-		return error_set(err, ST_REFUSED, "%s has no ended stage to cancel", d->reference);
-	return ST_OK;
-}
-
-/* One event for each counterpart named at the stage, one for each other
- * agency that has one: *written (may be NULL) counts them. */
-static enum status invite_stage(struct ics_writer *w, const struct ics_settings *set, const struct dispute *d,
-                         const struct protocol *p, const struct stage *st, const struct invite_people *pp,
-                         int *written, struct error *err)
-{
-	struct ics_item it = { d, p, st, { NULL, NULL }, 1 };
-	size_t parties = dispute_agency_count(d);
-	const struct contact *ct;
-	enum status rc = ST_OK;
-	bool any = false;
-
-	if (st->due == DATE_NONE) {
-		error_set(err, ST_REFUSED, "stage %d of %s has no due date yet", st->number, d->reference);
-		return error_mend(err, MEND_AGREE_DATE, d->reference);
-	}
-	for (size_t k = 1; k <= parties || k == 1; k++)
-		any = any || dispute_counterpart(d, st->number, (int)k);
-	if (!any) {
-		error_set(err, ST_REFUSED, "stage %d of %s has no counterpart manager", st->number, d->reference);
-		return error_mend(err, MEND_COUNTERPART, d->reference);
-	}
-	for (size_t k = 1; rc == ST_OK && (k <= parties || k == 1); k++) {
-		long long id = dispute_counterpart(d, st->number, (int)k);
-
-		if (!id)
-			continue;
-		if (!(ct = invite_person(pp, id)))
-			return error_set(err, ST_NOTFOUND, "no contact %lld, the counterpart of stage %d of %s", id,
-			                 st->number, d->reference);
-		it.attendee.name = ct->name;
-		it.attendee.email = ct->email;
-		it.party = (int)k;
-		if ((rc = ics_event(w, set, &it, err)) == ST_OK && written)
-			(*written)++;
-	}
-	return rc;
-}
-
-enum status invite_dispute(struct ics_writer *w, const struct ics_settings *set, const struct dispute *d,
-                           const struct protocol *p, const struct invite_people *pp, size_t n, bool all_stages,
-                           invite_skip_fn skip, void *skip_ctx, int *written, int *skipped, struct error *err)
-{
-	enum status rc = ST_OK;
-
-	for (size_t i = all_stages ? 0 : n - 1; i < n && rc == ST_OK; i++) {
-		const struct stage *st = &d->stages[i];
-
-		if (all_stages && st->due == DATE_NONE)
-			continue;
-		rc = invite_stage(w, set, d, p, st, pp, written, err);
-		if (rc == ST_OK) {
-			/* counted by invite_stage, one for each counterpart */
-		} else if (skip && rc == ST_REFUSED) {
-			skip(err, skip_ctx);
-			if (skipped)
-				(*skipped)++;
-			rc = ST_OK;
-		}
-	}
-	return rc;
-}
-
-enum status invite_build(const struct invite_setup *s, const struct dispute *d, const struct protocol *p,
-                         const struct invite_people *pp, bool cancel, bool all_stages, FILE *out, int *written,
-                         struct error *err)
+enum status invite_write(const struct invite_setup *s, const struct dispute *d, const struct protocol *p,
+                         const struct itip_msg *m, size_t n, FILE *out, struct error *err)
 {
 	struct ics_writer *w;
 	enum status rc;
-	size_t n;
+	long tz_from = DATE_NONE;
 
-	if (written)
-		*written = 0;
-	if ((rc = invite_scope(d, cancel, all_stages, &n, err)) != ST_OK)
+	if (!n)
+		return error_set(err, ST_REFUSED, "%s: no invite to write", d->reference);
+	if (p && (rc = ics_zone_check(p->timezone, p->id, err)) != ST_OK)
 		return rc;
-	if ((rc = ics_begin(out, cancel, &w, err)) != ST_OK)
+	/* The zone's rules are written from the year of the first timed deadline on. */
+	for (size_t i = 0; i < n; i++)
+		if (m[i].due_minute != TIME_NONE && m[i].due != DATE_NONE && (tz_from == DATE_NONE || m[i].due < tz_from))
+			tz_from = m[i].due;
+	if ((rc = ics_begin(out, m[0].method, p ? p->timezone : PROTOCOL_TIMEZONE, tz_from, &w, err)) != ST_OK)
 		return rc;
-	rc = invite_dispute(w, &s->set, d, p, pp, n, all_stages, NULL, NULL, written, NULL, err);
+	for (size_t i = 0; rc == ST_OK && i < n; i++) {
+		struct ics_item it = { d, p, stage_of(d, m[i].stage), &m[i] };
+
+		if (!it.st)
+			rc = error_set(err, ST_NOTFOUND, "%s has no stage %d", d->reference, m[i].stage);
+		else if (m[i].method != m[0].method || ascii_casecmp(m[i].email, m[0].email) != 0)
+			rc = error_set(err, ST_INVALID, "%s: one calendar holds messages to one person with one method",
+			               d->reference);
+		else
+			rc = ics_event(w, &s->set, &it, err);
+	}
 	if (rc == ST_OK)
 		rc = ics_end(w, err);
 	else
 		ics_end(w, NULL);
 	return rc;
+}
+
+enum status invite_build(const struct invite_setup *s, const struct dispute *d, const struct protocol *p,
+                         const struct itip_msg *m, size_t n, char **out, size_t *len, struct error *err)
+{
+	FILE *f;
+	enum status rc;
+
+	*out = NULL;
+	*len = 0;
+	if (!(f = open_memstream(out, len)))
+		return error_set(err, ST_NOMEM, "cannot build the invite: %s", strerror(errno));
+	rc = invite_write(s, d, p, m, n, f, err);
+	if (fclose(f) != 0 && rc == ST_OK)
+		rc = error_set(err, ST_NOMEM, "cannot build the invite: %s", strerror(errno));
+	if (rc != ST_OK) {
+		free(*out);
+		*out = NULL;
+		*len = 0;
+	}
+	return rc;
+}
+
+char *invite_file_name(const struct dispute *d, const struct itip_msg *m)
+{
+	return xasprintf("%s-stage%d-seq%d-%s%s.ics", d->reference, m->stage, m->sequence, m->email,
+	                 m->method == ITIP_CANCEL ? "-cancel" : "");
 }

@@ -38,6 +38,8 @@ static char **config_slot(struct config *cfg, const char *section, const char *k
 		return &cfg->alarms;
 	if (strcmp(section, "backup") == 0 && strcmp(key, "remind_days") == 0)
 		return &cfg->backup_days;
+	if (strcmp(section, "mail") == 0 && strcmp(key, "command") == 0)
+		return &cfg->mail_command;
 	return NULL;
 }
 
@@ -158,7 +160,8 @@ enum status config_save(const struct config *cfg, struct error *err)
 	if ((rc = check_value("the name", cfg->name, err)) || (rc = check_value("the role", cfg->role, err)) ||
 	    (rc = check_value("the protocol", cfg->protocol, err)) || (rc = check_value("the email", cfg->email, err)) ||
 	    (rc = check_value("the phone number", cfg->phone, err)) ||
-	    (rc = check_value("the alarms", cfg->alarms, err)) || (rc = check_value("the agency", cfg->agency, err)))
+	    (rc = check_value("the alarms", cfg->alarms, err)) || (rc = check_value("the agency", cfg->agency, err)) ||
+	    (rc = check_value("the mail command", cfg->mail_command, err)))
 		return rc;
 	if (config_backup_days(cfg) < 0)
 		return error_set(err, ST_INVALID, "the backup reminder must be a number of days from 0 to 3650");
@@ -189,6 +192,8 @@ enum status config_save(const struct config *cfg, struct error *err)
 		fprintf(f, "\n[invites]\nalarms = %s\n", cfg->alarms);
 	if (cfg->backup_days)
 		fprintf(f, "\n[backup]\nremind_days = %s\n", cfg->backup_days);
+	if (cfg->mail_command)
+		fprintf(f, "\n[mail]\ncommand = %s\n", cfg->mail_command);
 	return paths_tmp_close(f, tmp, cfg->path, PATHS_OWN, ST_OK, err);
 }
 
@@ -203,6 +208,7 @@ void config_free(struct config *cfg)
 	free(cfg->alarms);
 	free(cfg->backup_days);
 	free(cfg->agency);
+	free(cfg->mail_command);
 	memset(cfg, 0, sizeof(*cfg));
 }
 

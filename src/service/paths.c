@@ -1,4 +1,6 @@
 /* Where the database, the config and the shipped data live, and careful whole-file reading. */
+/* syncfs(2): one sync for a directory of files written at once. */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -250,16 +252,41 @@ static enum status write_failed(const char *path, int e, struct error *err)
 	return error_set(err, ST_IO, "cannot write %s; nothing was changed", path);
 }
 
-enum status paths_tmp_sync(FILE *f, const char *tmp, const char *path, enum status rc, struct error *err)
+/* paths_tmp_sync, with or without the sync. */
+static enum status tmp_finish(FILE *f, const char *tmp, const char *path, enum status rc, bool sync,
+                              struct error *err)
 {
 	if (ferror(f))
 		rc = write_failed(path, errno_again(fileno(f)), err);
-	else if (rc == ST_OK && (fflush(f) != 0 || fsync(fileno(f)) != 0))
+	else if (rc == ST_OK && (fflush(f) != 0 || (sync && fsync(fileno(f)) != 0)))
 		rc = write_failed(path, errno, err);
 	if (fclose(f) != 0 && rc == ST_OK)
 		rc = write_failed(path, errno, err);
 	if (rc != ST_OK)
 		unlink(tmp);
+	return rc;
+}
+
+enum status paths_tmp_sync(FILE *f, const char *tmp, const char *path, enum status rc, struct error *err)
+{
+	return tmp_finish(f, tmp, path, rc, true, err);
+}
+
+enum status paths_tmp_flush(FILE *f, const char *tmp, const char *path, enum status rc, struct error *err)
+{
+	return tmp_finish(f, tmp, path, rc, false, err);
+}
+
+enum status paths_sync_all(const char *dir, struct error *err)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	enum status rc = ST_OK;
+
+	if (fd < 0 || syncfs(fd) != 0)
+		rc = error_set(err, ST_IO, "cannot write the files in %s to the disk: %s; nothing was changed", dir,
+		               strerror(errno));
+	if (fd >= 0)
+		close(fd);
 	return rc;
 }
 
@@ -289,9 +316,31 @@ enum status paths_target_check(const char *path, enum paths_mode mode, struct er
 
 enum status paths_tmp_commit(const char *tmp, const char *path, enum paths_mode mode, struct error *err)
 {
-	enum status rc;
-	char *dir, *slash;
+	enum status rc = paths_tmp_place(tmp, path, mode, err);
+
+	if (rc == ST_OK)
+		paths_dir_sync(path);
+	return rc;
+}
+
+void paths_dir_sync(const char *path)
+{
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
 	int dfd;
+
+	/* The new name reaches the disk with the directory. */
+	if (slash)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	if ((dfd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	free(dir);
+}
+
+enum status paths_tmp_place(const char *tmp, const char *path, enum paths_mode mode, struct error *err)
+{
+	enum status rc;
 
 	if (mode == PATHS_NEW) {
 		/* link fails when anything has taken the name since it was
@@ -326,16 +375,6 @@ enum status paths_tmp_commit(const char *tmp, const char *path, enum paths_mode 
 		return rc;
 	}
 placed:
-	/* The new name reaches the disk with the directory. */
-	dir = xstrdup(path);
-	slash = strrchr(dir, '/');
-	if (slash)
-		*(slash == dir ? slash + 1 : slash) = '\0';
-	if ((dfd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
-	free(dir);
 	return ST_OK;
 }
 

@@ -25,6 +25,12 @@ enum status svc_count(struct ctx *c, const struct list_filter *f, int *out, stru
 	return store_count(c->store, f, out, err);
 }
 
+enum status svc_followups_due(struct ctx *c, long before, int limit, due_fn fn, void *arg, int *count,
+                              struct error *err)
+{
+	return store_followups_due(c->store, before, limit, fn, arg, count, err);
+}
+
 enum status svc_list_index(struct ctx *c, const struct list_filter *f, const char *ref, int *out,
                            struct error *err)
 {
@@ -195,6 +201,91 @@ enum status svc_contact(struct ctx *c, long long id, struct contact *out, struct
 	return store_contact_get(c->store, id, out, err);
 }
 
+/* Whether the words of `want` (text_fold_words) are the words of `name`,
+ * or (loose) a run of them within it. */
+static bool name_matches(const char *name, const char *want, bool loose)
+{
+	char *have = text_fold_words(name);
+	size_t n = strlen(want);
+	bool ok = strcmp(have, want) == 0;
+
+	for (const char *p = have; loose && !ok && (p = strstr(p, want)); p++)
+		ok = (p == have || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' ' || n >= 3);
+	free(have);
+	return ok;
+}
+
+enum status svc_contact_find(struct ctx *c, const char *text, const struct dispute *d, long long *id,
+                             struct error *err)
+{
+	struct contact *v = NULL;
+	size_t n = 0;
+	char *want = NULL, *end;
+	enum status rc;
+	long long num;
+
+	*id = 0;
+	if (text && *text >= '0' && *text <= '9') {
+		struct contact ct;
+
+		num = strtoll(text, &end, 10);
+		if (*end || num <= 0) {
+			error_set(err, ST_USAGE, "'%s' is not a contact number or name", text);
+			return error_mend(err, MEND_CONTACTS, NULL);
+		}
+		if ((rc = store_contact_get(c->store, num, &ct, err)) != ST_OK)
+			return rc;
+		contact_free(&ct);
+		*id = num;
+		return ST_OK;
+	}
+	want = text_fold_words(text ? text : "");
+	if (!*want) {
+		free(want);
+		return error_set(err, ST_USAGE, "'%s' is not a contact number or name", text ? text : "");
+	}
+	if ((rc = store_contacts_load(c->store, NULL, &v, &n, err)) != ST_OK) {
+		free(want);
+		return rc;
+	}
+	/* The whole name first, then a part of it; at either step, where
+	 * several match, those at one of the dispute's other agencies. */
+	for (int loose = 0; loose < 2 && !*id && rc == ST_OK; loose++) {
+		long long found = 0, at_agency = 0;
+		int count = 0, count_agency = 0;
+		struct sb names = {0};
+
+		for (size_t i = 0; i < n; i++) {
+			if (!name_matches(v[i].name, want, loose))
+				continue;
+			count++;
+			found = v[i].id;
+			if (d && v[i].agency && dispute_party(d, v[i].agency) > 0) {
+				count_agency++;
+				at_agency = v[i].id;
+			}
+			sb_printf(&names, "%s%lld (%s, %s)", names.len ? ", " : "", v[i].id, v[i].name, v[i].agency);
+		}
+		if (count == 1)
+			*id = found;
+		else if (count > 1 && count_agency == 1)
+			*id = at_agency;
+		else if (count > 1)
+			rc = error_set(err, ST_REFUSED, "'%s' could be any of contacts %s: give the contact's number", text,
+			               names.s);
+		free(names.s);
+	}
+	if (rc == ST_OK && !*id) {
+		error_set(err, ST_NOTFOUND, "no contact is called '%s'", text);
+		rc = error_mend(err, MEND_CONTACTS, NULL);
+	}
+	for (size_t i = 0; i < n; i++)
+		contact_free(&v[i]);
+	free(v);
+	free(want);
+	return rc;
+}
+
 /* A field as typed: checked, and copied into *slot (NULL stays NULL). */
 static enum status field_take(char **slot, const char *v, const char *what, struct error *err)
 {
@@ -215,6 +306,7 @@ enum status svc_contact_add(struct ctx *c, struct contact *ct, struct error *err
 {
 	struct contact clean = {0};
 	enum status rc;
+	char why[256];
 
 	if ((rc = field_take(&clean.agency, ct->agency, "the agency", err)) ||
 	    (rc = field_take(&clean.name, ct->name, "the name", err)) ||
@@ -226,8 +318,8 @@ enum status svc_contact_add(struct ctx *c, struct contact *ct, struct error *err
 		rc = error_set(err, ST_INVALID, "a contact needs an agency and a name");
 		goto out;
 	}
-	if (clean.email && !text_email_ok(clean.email)) {
-		rc = error_set(err, ST_INVALID, "'%s' is not an email address an invite can carry", clean.email);
+	if (clean.email && !text_email_check(clean.email, why, sizeof(why))) {
+		rc = error_set(err, ST_INVALID, "'%s' is not an email address an invite can carry: %s", clean.email, why);
 		goto out;
 	}
 	rc = store_contact_insert(c->store, &clean, err);

@@ -11,6 +11,7 @@
 #include "dispute/service.h"
 #include "dispute/store.h"
 #include "dispute/text.h"
+#include "service_impl.h"
 
 /* Bank holiday data is small (a few hundred lines); anything larger is not ours. */
 #define HOLIDAYS_MAX (1024 * 1024)
@@ -101,7 +102,7 @@ enum status ctx_config_save(struct ctx *c, struct error *err)
 
 /* The name that signs a change, read afresh when the settings changed;
  * refused while the user has not said who they are. */
-static enum status author_check(struct ctx *c, struct error *err)
+enum status author_check(struct ctx *c, struct error *err)
 {
 	ctx_config_refresh(c);
 	if (!c->author)
@@ -280,13 +281,32 @@ static const char *stage_or_unknown(const struct protocol *p, const struct dispu
 	return name ? name : "?";
 }
 
+char *svc_opened_text(const struct protocol *p, const struct dispute *d)
+{
+	struct sb more = {0};
+	char due[64], *text;
+
+	describe_due(&d->stages[0], due, sizeof(due));
+	/* The first other agency and subject are in the dispute's own lines;
+	 * the further ones are said, as every other change is. */
+	for (size_t i = 0; i < d->nothers; i++)
+		sb_printf(&more, "%s%s", i ? (i + 1 < d->nothers ? ", " : " and ") : " Also against: ", d->others[i]);
+	if (d->nothers)
+		sb_append(&more, ".");
+	if (d->nsubjects)
+		sb_printf(&more, " %zu subjects.", dispute_subject_count(d));
+	text = xasprintf("Opened under %s%s at stage 1 (%s), %s.%s", p->title, d->urgent ? " on the urgent route" : "",
+	                 stage_or_unknown(p, d, 1), due, more.s ? more.s : "");
+	free(more.s);
+	return text;
+}
+
 enum status svc_new(struct ctx *c, const char *protocol, const struct dispute_new *args, char ref[16],
                     struct dispute *out, struct error *err)
 {
 	const struct protocol *p;
 	struct dispute d;
 	enum status rc;
-	char due[64];
 
 	struct dispute_new held;
 
@@ -305,25 +325,8 @@ enum status svc_new(struct ctx *c, const char *protocol, const struct dispute_ne
 		return rc;
 	}
 	rc = store_dispute_insert(c->store, &d, err);
-	if (rc == ST_OK) {
-		struct sb more = {0};
-
-		describe_due(&d.stages[0], due, sizeof(due));
-		/* The first other agency and subject are in the dispute's own
-		 * lines; the further ones are said, as every other change is. */
-		for (size_t i = 0; i < d.nothers; i++)
-			sb_printf(&more, "%s%s", i ? (i + 1 < d.nothers ? ", " : " and ") : " Also against: ", d.others[i]);
-		if (d.nothers)
-			sb_append(&more, ".");
-		if (d.nsubjects)
-			sb_printf(&more, " %zu subjects.", dispute_subject_count(&d));
-		rc = journal_event(c, NULL, &d, d.opened,
-		                   xasprintf("Opened under %s%s at stage 1 (%s), %s.%s", p->title,
-		                             d.urgent ? " on the urgent route" : "", stage_or_unknown(p, &d, 1), due,
-		                             more.s ? more.s : ""),
-		                   err);
-		free(more.s);
-	}
+	if (rc == ST_OK)
+		rc = journal_event(c, NULL, &d, d.opened, svc_opened_text(p, &d), err);
 	if (rc == ST_OK)
 		rc = store_commit(c->store, err);
 	if (rc != ST_OK) {
@@ -455,10 +458,8 @@ static char *change_tick(struct ctx *c, const struct protocol *p, struct dispute
 	                 d->done[d->ndone - 1].text);
 }
 
-/* Applies ch to d in memory; returns the journal text saying what happened
- * (caller frees), or NULL with *rc and err set. */
-static char *change_apply(struct ctx *c, const struct protocol *p, struct dispute *d, const struct svc_change *ch,
-                          bool writing, enum status *rc, struct error *err)
+char *svc_change_text(struct ctx *c, const struct protocol *p, struct dispute *d, const struct svc_change *ch,
+                      bool writing, enum status *rc, struct error *err)
 {
 	char a[11], due[64];
 	struct stage *st;
@@ -551,11 +552,9 @@ static char *change_apply(struct ctx *c, const struct protocol *p, struct disput
 	return NULL;
 }
 
-/* Loads ref and applies ch to it in memory: the part svc_apply and
- * svc_preview share.  *event is the journal text (caller frees); before,
- * when given, receives the dispute as it was. */
-static enum status change_load(struct ctx *c, const char *ref, const struct svc_change *ch, struct dispute *d,
-                               struct dispute *before, char **event, bool writing, struct error *err)
+/* The part svc_apply and svc_preview share (service_impl.h). */
+enum status change_load(struct ctx *c, const char *ref, const struct svc_change *ch, struct dispute *d,
+                        struct dispute *before, char **event, bool writing, struct error *err)
 {
 	const struct protocol *p;
 	enum status rc = store_dispute_load(c->store, ref, d, err);
@@ -566,7 +565,7 @@ static enum status change_load(struct ctx *c, const char *ref, const struct svc_
 	if (rc == ST_OK && before)
 		dispute_copy(before, d);
 	if (rc == ST_OK)
-		*event = change_apply(c, p, d, ch, writing, &rc, err);
+		*event = svc_change_text(c, p, d, ch, writing, &rc, err);
 	return rc;
 }
 

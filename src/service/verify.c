@@ -19,6 +19,7 @@ struct verify_walk {
 	long long broken;       /* the record whose state could not be applied, or 0 */
 	size_t events;
 	struct dispute replay;
+	struct itip_log invites;        /* its invite lifecycle, replayed */
 };
 
 static int count_finding(const struct finding *f, void *ctx)
@@ -28,6 +29,44 @@ static int count_finding(const struct finding *f, void *ctx)
 	w->out->findings++;
 	w->stop = w->fn ? w->fn(f, w->fctx) : 0;
 	return w->stop;
+}
+
+/* The replayed invite lifecycle of the dispute ref against the invites table. */
+static void invites_end(struct verify_walk *w, const char *ref)
+{
+	struct itip_log stored = { NULL, 0 };
+	struct error err;
+	char diff[512];
+	size_t i = 0, j = 0;
+
+	if (store_invites_load(w->store, w->id, &stored, &err) != ST_OK) {
+		finding_say(count_finding, w, FIND_REPLAY, 0, ref, "%s: its invites cannot be read from the tables: %s", ref,
+		            err.msg);
+		return;
+	}
+	/* Both lists are in (stage, attendee) order. */
+	while (!w->stop && (i < stored.n || j < w->invites.n)) {
+		const struct itip_sent *a = i < stored.n ? &stored.v[i] : NULL, *b = j < w->invites.n ? &w->invites.v[j] : NULL;
+		int cmp = !a ? 1 : !b ? -1 : a->stage != b->stage ? (a->stage < b->stage ? -1 : 1)
+		                                                   : ascii_casecmp(a->attendee, b->attendee);
+
+		if (cmp < 0) {
+			finding_say(count_finding, w, FIND_REPLAY, 0, ref, "%s: the invite for stage %d to %s is in the tables "
+			            "but not in the journal", ref, a->stage, a->attendee);
+			i++;
+		} else if (cmp > 0) {
+			finding_say(count_finding, w, FIND_REPLAY, 0, ref, "%s: the invite for stage %d to %s is in the journal "
+			            "but not in the tables", ref, b->stage, b->attendee);
+			j++;
+		} else {
+			if (!journal_invite_same(a, b, "in the tables", "in the journal", diff, sizeof(diff)))
+				finding_say(count_finding, w, FIND_REPLAY, 0, ref, "%s does not agree with its journal: %s", ref,
+				            diff);
+			i++;
+			j++;
+		}
+	}
+	itip_log_free(&stored);
 }
 
 /* The replayed state of w->id against the tables. */
@@ -52,8 +91,11 @@ static void replay_end(struct verify_walk *w)
 		finding_say(count_finding, w, FIND_REPLAY, 0, stored.reference, "%s does not agree with its journal: %s",
 		            stored.reference, diff);
 	}
+	if (!w->stop && !w->broken && w->events && stored.reference[0])
+		invites_end(w, stored.reference);
 	dispute_free(&stored);
 	dispute_free(&w->replay);
+	itip_log_free(&w->invites);
 	w->id = 0;
 }
 
@@ -74,7 +116,8 @@ static int replay_event(long long dispute_id, long long record, const char *stat
 	if (!state || w->broken)
 		return w->stop;
 	w->events++;
-	if (journal_apply(&w->replay, state, &err) != ST_OK) {
+	if (journal_apply(&w->replay, state, &err) != ST_OK ||
+	    journal_invite_apply(&w->invites, state, &err) != ST_OK) {
 		w->broken = record;
 		finding_say(count_finding, w, FIND_REPLAY, record, w->replay.reference[0] ? w->replay.reference : NULL,
 		           "record #%lld holds a state that cannot be replayed: %s", record, err.msg);
@@ -110,6 +153,7 @@ static enum status verify_store(struct store *s, finding_fn fn, void *fctx, stru
 	if (rc == ST_OK && !w.stop)
 		rc = store_check_derived(s, count_finding, &w, err);
 	dispute_free(&w.replay);
+	itip_log_free(&w.invites);
 	store_snapshot_end(s, own);
 	return rc;
 }

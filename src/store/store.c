@@ -73,9 +73,31 @@
 	"CREATE TRIGGER stages_keep_key BEFORE UPDATE OF dispute_id, number ON stages\n" \
 	"WHEN NEW.dispute_id IS NOT OLD.dispute_id OR NEW.number IS NOT OLD.number\n" \
 	"BEGIN SELECT RAISE(ABORT, 'a stage keeps its dispute and number'); END"
+/* The invite lifecycle (migration 9): a message's SEQUENCE never goes
+ * down, and a UID once cancelled for someone is never requested again. */
+#define T_INVITES_FORWARD \
+	"CREATE TRIGGER invites_forward BEFORE UPDATE OF uid, sequence, method ON invites\n" \
+	"WHEN NEW.sequence < OLD.sequence OR (NEW.uid = OLD.uid AND OLD.method = 'CANCEL' AND NEW.method = 'REQUEST')\n" \
+	"BEGIN SELECT RAISE(ABORT, 'an invite''s SEQUENCE only goes up, and a cancelled invite is not requested again'); END"
 #define T_STAGES_NO_DELETE \
 	"CREATE TRIGGER stages_no_delete BEFORE DELETE ON stages\n" \
 	"BEGIN SELECT RAISE(ABORT, 'stages are never deleted'); END"
+
+/* The list's counts follow every change of a list key (migration 8). */
+#define T_LIST_COUNTS_ON_INSERT \
+	"CREATE TRIGGER list_counts_on_insert AFTER INSERT ON disputes\n" \
+	"WHEN NEW.list_key IS NOT NULL BEGIN\n" \
+	"	INSERT INTO list_counts(prefix, n) VALUES (" LIST_PREFIX("NEW.list_key") ", 1)\n" \
+	"		ON CONFLICT(prefix) DO UPDATE SET n = n + 1;\n" \
+	"END"
+#define T_LIST_COUNTS_ON_UPDATE \
+	"CREATE TRIGGER list_counts_on_update AFTER UPDATE OF list_key ON disputes\n" \
+	"WHEN NEW.list_key IS NOT OLD.list_key BEGIN\n" \
+	"	UPDATE list_counts SET n = n - 1\n" \
+	"		WHERE OLD.list_key IS NOT NULL AND prefix = " LIST_PREFIX("OLD.list_key") ";\n" \
+	"	INSERT INTO list_counts(prefix, n) SELECT " LIST_PREFIX("NEW.list_key") ", 1\n" \
+	"		WHERE NEW.list_key IS NOT NULL ON CONFLICT(prefix) DO UPDATE SET n = n + 1;\n" \
+	"END"
 
 static const struct {
 	const char *name, *sql;
@@ -93,6 +115,9 @@ static const struct {
 	{ "stages_no_delete", T_STAGES_NO_DELETE },
 	{ "disputes_keep_key", T_DISPUTES_KEEP_KEY },
 	{ "stages_keep_key", T_STAGES_KEEP_KEY },
+	{ "list_counts_on_insert", T_LIST_COUNTS_ON_INSERT },
+	{ "list_counts_on_update", T_LIST_COUNTS_ON_UPDATE },
+	{ "invites_forward", T_INVITES_FORWARD },
 };
 
 /* The schema, one migration per version: migrations[i] takes version i to
@@ -225,15 +250,52 @@ static const char *const migrations[] = {
 	"ALTER TABLE records ADD COLUMN hash BLOB;\n"
 	"CREATE UNIQUE INDEX records_hash ON records(hash);\n"
 	"DROP TRIGGER records_no_update;\n",
-	/* 10 (numbered at merge): what a lead needs every day.  A dispute
-	 * has an owner (NULL for those opened before), further other agencies
-	 * and subjects after the first, a counterpart per stage for each
-	 * further agency, the checklist items done, and what a record names
-	 * (the contact spoken to, a next action and its date).  All of it is
-	 * journalled and replayed by verify; a database from before has none
-	 * of it, so nothing is carried but the new empty tables (and no lists
-	 * to read).  Closure
-	 * days of one agency go beside the closures of every agency. */
+	/* 8: how many disputes the list holds on each day of its order, kept
+	 * by triggers, so the board's and the list's counts add up a few
+	 * days instead of reading every open dispute (store_count). */
+	"CREATE TABLE list_counts (\n"
+	"	prefix TEXT PRIMARY KEY,\n"
+	"	n INTEGER NOT NULL CHECK (n >= 0)\n"
+	") WITHOUT ROWID;\n"
+	"INSERT INTO list_counts(prefix, n) SELECT " LIST_PREFIX("list_key") ", count(*) FROM disputes\n"
+	"	WHERE list_key IS NOT NULL GROUP BY 1;\n"
+	T_LIST_COUNTS_ON_INSERT ";\n"
+	T_LIST_COUNTS_ON_UPDATE ";\n"
+	/* The running stages with a time of day (an urgent review due at
+	 * 16:30): which of a day's deadlines have passed at a given minute. */
+	"CREATE INDEX stages_timed ON stages(due, due_minute) WHERE due_minute IS NOT NULL AND ended IS NULL;\n"
+	/* Reports read the disputes opened in a period, in that order. */
+	"CREATE INDEX disputes_opened ON disputes(opened, reference);\n",
+	/* 9: the invite lifecycle: what each attendee of each stage was last
+	 * sent (UID, SEQUENCE, REQUEST or CANCEL, the deadline it carried) and
+	 * their last answer.  Derived from the journal: every row is the sum
+	 * of the "invite." lines of the events that sent an invite or took in
+	 * a reply, and verify replays it. */
+	"CREATE TABLE invites (\n"
+	"	dispute_id INTEGER NOT NULL REFERENCES disputes(id),\n"
+	"	stage INTEGER NOT NULL CHECK (stage >= 1),\n"
+	"	attendee TEXT NOT NULL COLLATE NOCASE CHECK (attendee <> ''),\n"
+	"	contact_id INTEGER REFERENCES contacts(id),\n"
+	"	uid TEXT NOT NULL CHECK (uid <> ''),\n"
+	"	sequence INTEGER NOT NULL CHECK (sequence >= 0),\n"
+	"	method TEXT NOT NULL CHECK (method IN ('REQUEST', 'CANCEL')),\n"
+	"	due TEXT CHECK (due " ISO_DATE "),\n"
+	"	due_minute INTEGER CHECK (due_minute BETWEEN 0 AND 1439),\n"
+	"	partstat TEXT CHECK (partstat IN ('ACCEPTED', 'DECLINED', 'TENTATIVE')),\n"
+	"	proposed TEXT CHECK (proposed " ISO_DATE "),\n"
+	"	proposed_minute INTEGER CHECK (proposed_minute BETWEEN 0 AND 1439),\n"
+	"	PRIMARY KEY (dispute_id, stage, attendee)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE INDEX invites_uid ON invites(uid);\n"
+	T_INVITES_FORWARD ";\n",
+	/* 10: what a lead needs every day.  A dispute has an owner (NULL
+	 * for those opened before), further other agencies and subjects after
+	 * the first, a counterpart per stage for each further agency, the
+	 * checklist items done, and what a record names (the contact spoken
+	 * to, a next action and its date).  All of it is journalled and
+	 * replayed by verify; a database from before has none of it, so
+	 * nothing is carried but the new empty tables (and no lists to read).
+	 * Closure days of one agency go beside the closures of every agency. */
 	"ALTER TABLE disputes ADD COLUMN owner TEXT;\n"
 	/* Whether the dispute has anything in the lists below: a list reads
 	 * them only for the disputes that do. */
@@ -423,7 +485,8 @@ long long store_statements(const struct store *s)
 
 static enum status connect_db(struct store *s, struct error *err)
 {
-	int flags = s->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+	/* One connection, one thread: SQLite's own mutexes are not needed. */
+	int flags = (s->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX;
 	char *name = s->path;
 	int rc;
 
@@ -713,9 +776,11 @@ void store_close(struct store *s)
 {
 	if (!s)
 		return;
-	/* Every statement is finalized where it was prepared, so this cannot
-	 * fail with SQLITE_BUSY. */
+	/* Every statement is finalized where it was prepared, or kept in the
+	 * cache and finalized here, so this cannot fail with SQLITE_BUSY. */
+	db_cache_clear(s);
 	sqlite3_close(s->db);
+	free(s->anchor.sig);
 	free(s->path);
 	free(s->altered);
 	free(s);

@@ -11,6 +11,8 @@
 enum status store_agency_ensure(struct store *s, const char *name, long long *id, char **spelling,
                                 struct error *err)
 {
+	static const char agency_insert[] = "INSERT OR IGNORE INTO agencies(name) VALUES (?1)";
+	static const char agency_select[] = "SELECT id, name FROM agencies WHERE name = ?1";
 	sqlite3_stmt *st = NULL;
 	enum status rc;
 	int brc = SQLITE_OK, src;
@@ -18,14 +20,14 @@ enum status store_agency_ensure(struct store *s, const char *name, long long *id
 	if (!name || !*name)
 		return error_set(err, ST_INVALID, "an agency needs a name");
 	/* OR IGNORE keeps the first spelling: the column collates NOCASE. */
-	if ((rc = db_prepare(s, "INSERT OR IGNORE INTO agencies(name) VALUES (?1)", &st, err)) != ST_OK)
+	if ((rc = db_cached(s, agency_insert, &st, err)) != ST_OK)
 		goto out;
 	bind_text(st, 1, name, &brc);
 	if ((rc = db_done(s, st, brc, "cannot save the agency", err)) != ST_OK)
 		goto out;
-	sqlite3_finalize(st);
+	db_keep(s, st);
 	st = NULL;
-	if ((rc = db_prepare(s, "SELECT id, name FROM agencies WHERE name = ?1", &st, err)) != ST_OK)
+	if ((rc = db_cached(s, agency_select, &st, err)) != ST_OK)
 		goto out;
 	bind_text(st, 1, name, &brc);
 	src = db_step(st, brc);
@@ -40,7 +42,7 @@ enum status store_agency_ensure(struct store *s, const char *name, long long *id
 		*spelling = col_dup(st, 1);
 	}
 out:
-	sqlite3_finalize(st);
+	db_keep(s, st);
 	return rc;
 }
 
@@ -168,7 +170,7 @@ enum status store_contact_get(struct store *s, long long id, struct contact *c, 
 	int brc = SQLITE_OK, src;
 
 	memset(c, 0, sizeof(*c));
-	if ((rc = db_prepare(s, sql, &st, err)) != ST_OK)
+	if ((rc = db_cached(s, sql, &st, err)) != ST_OK)
 		return rc;
 	bind_int(st, 1, id, &brc);
 	src = db_step(st, brc);
@@ -185,7 +187,7 @@ enum status store_contact_get(struct store *s, long long id, struct contact *c, 
 	} else {
 		rc = db_fail(s, src, "cannot read the contact", err);
 	}
-	sqlite3_finalize(st);
+	db_keep(s, st);
 	return rc;
 }
 

@@ -23,7 +23,7 @@ static enum status stages_write(struct store *s, const struct dispute *d, struct
 	sqlite3_stmt *st = NULL;
 	enum status rc;
 
-	if ((rc = db_prepare(s, sql, &st, err)) != ST_OK)
+	if ((rc = db_cached(s, sql, &st, err)) != ST_OK)
 		goto out;
 	for (size_t i = 0; i < d->nstages; i++) {
 		const struct stage *g = &d->stages[i];
@@ -49,7 +49,7 @@ static enum status stages_write(struct store *s, const struct dispute *d, struct
 			goto out;
 	}
 out:
-	sqlite3_finalize(st);
+	db_keep(s, st);
 	return rc;
 }
 
@@ -76,20 +76,6 @@ static const char extras_sql[] =
 	" UNION ALL SELECT 5, record_id, 0, coalesce(contact_id, 0), next, next_due, done, done_by FROM record_details"
 	" WHERE dispute_id = ?1"
 	" ORDER BY 1, 2, 3";
-
-enum status extras_begin(struct store *s, struct extras *x, struct error *err)
-{
-	(void)err;
-	memset(x, 0, sizeof(*x));
-	x->none = s->version < store_extras_version();
-	return ST_OK;
-}
-
-void extras_end(struct extras *x)
-{
-	sqlite3_finalize(x->st);
-	x->st = NULL;
-}
 
 /* Adds the item of the row st holds to d; false for a value that cannot be read. */
 static bool extras_item(sqlite3_stmt *st, struct dispute *d)
@@ -148,27 +134,25 @@ static bool extras_item(sqlite3_stmt *st, struct dispute *d)
 	return !bad;
 }
 
-const char *dispute_cols(const struct store *s)
+/* Reads d's lists (d->id and has_lists read with DISPUTE_COLS) into d:
+ * nothing for a dispute whose flag says they are empty (most), or on a
+ * file older than store_extras_version, which has none.  The statement is
+ * prepared at the first dispute that needs it and kept. */
+static enum status extras_load(struct store *s, struct dispute *d, struct error *err)
 {
-	return s->version < store_extras_version() ? DISPUTE_COLS : DISPUTE_COLS_LISTS;
-}
-
-enum status extras_load(struct store *s, struct extras *x, struct dispute *d, struct error *err)
-{
-	int brc = SQLITE_OK, src;
+	sqlite3_stmt *st = NULL;
+	int brc = SQLITE_OK, src = SQLITE_DONE;
 	bool bad = false;
-
 	enum status rc;
 
-	if (x->none || !d->has_lists)
+	if (!d->has_lists || s->version < store_extras_version())
 		return ST_OK;
-	if (!x->st && (rc = db_prepare(s, extras_sql, &x->st, err)) != ST_OK)
+	if ((rc = db_cached(s, extras_sql, &st, err)) != ST_OK)
 		return rc;
-	sqlite3_reset(x->st);
-	bind_int(x->st, 1, d->id, &brc);
-	while (!bad && (src = brc == SQLITE_OK ? sqlite3_step(x->st) : brc) == SQLITE_ROW)
-		bad = !extras_item(x->st, d);
-	sqlite3_reset(x->st);
+	bind_int(st, 1, d->id, &brc);
+	while (!bad && (src = brc == SQLITE_OK ? sqlite3_step(st) : brc) == SQLITE_ROW)
+		bad = !extras_item(st, d);
+	db_keep(s, st);
 	if (bad)
 		return error_set(err, ST_DB, "%s: %s holds a value this program cannot read", s->path, d->reference);
 	if (src != SQLITE_DONE)
@@ -281,7 +265,7 @@ static enum status next_reference(struct store *s, long opened, char ref[16], st
 	date_to_ymd(opened, &y, &m, &dd);
 	snprintf(lo, sizeof(lo), "D-%04d-", y);
 	snprintf(hi, sizeof(hi), "D-%04d.", y);       /* '.' sorts just after '-' */
-	if ((rc = db_prepare(s, sql, &st, err)) != ST_OK)
+	if ((rc = db_cached(s, sql, &st, err)) != ST_OK)
 		goto out;
 	bind_text(st, 1, lo, &brc);
 	bind_text(st, 2, hi, &brc);
@@ -296,15 +280,15 @@ static enum status next_reference(struct store *s, long opened, char ref[16], st
 		goto out;
 	}
 	snprintf(ref, 16, "D-%04d-%04lld", y, next);
-	sqlite3_finalize(st);
+	db_keep(s, st);
 	st = NULL;
-	if ((rc = db_prepare(s, bump, &st, err)) != ST_OK)
+	if ((rc = db_cached(s, bump, &st, err)) != ST_OK)
 		goto out;
 	bind_text(st, 1, lo, &brc);
 	bind_int(st, 2, next + 1, &brc);
 	rc = db_done(s, st, brc, "cannot number the dispute", err);
 out:
-	sqlite3_finalize(st);
+	db_keep(s, st);
 	return rc;
 }
 
@@ -330,7 +314,7 @@ enum status store_dispute_insert(struct store *s, struct dispute *d, struct erro
 	if ((rc = store_agency_ensure(s, d->raised_by, &raised, &d->raised_by, err)) != ST_OK ||
 	    (rc = store_agency_ensure(s, d->against, &against, &d->against, err)) != ST_OK ||
 	    (rc = next_reference(s, d->opened, ref, err)) != ST_OK ||
-	    (rc = db_prepare(s, sql, &st, err)) != ST_OK)
+	    (rc = db_cached(s, sql, &st, err)) != ST_OK)
 		goto out;
 	bind_text(st, 1, ref, &brc);
 	bind_text(st, 2, d->protocol, &brc);
@@ -355,7 +339,7 @@ enum status store_dispute_insert(struct store *s, struct dispute *d, struct erro
 	if (rc == ST_OK)
 		rc = extras_write(s, d, err);
 out:
-	sqlite3_finalize(st);
+	db_keep(s, st);
 	rc = change_end(s, own, rc, err);
 	if (rc == ST_OK)
 		memcpy(d->reference, ref, sizeof(d->reference));
@@ -376,7 +360,7 @@ enum status store_dispute_update(struct store *s, struct dispute *d, struct erro
 
 	if ((rc = change_begin(s, &own, err)) != ST_OK)
 		return rc;
-	if ((rc = db_prepare(s, sql, &st, err)) != ST_OK)
+	if ((rc = db_cached(s, sql, &st, err)) != ST_OK)
 		goto out;
 	bind_int(st, 1, d->id, &brc);
 	bind_text(st, 2, dispute_status_name(d->status), &brc);
@@ -396,7 +380,7 @@ enum status store_dispute_update(struct store *s, struct dispute *d, struct erro
 	if (rc == ST_OK)
 		rc = extras_write(s, d, err);
 out:
-	sqlite3_finalize(st);
+	db_keep(s, st);
 	return change_end(s, own, rc, err);
 }
 
@@ -425,15 +409,37 @@ static enum status dispute_from_row(struct store *s, sqlite3_stmt *st, struct di
 	d->challenged = col_date(st, 14, &bad);
 	d->current_stage = sqlite3_column_int(st, 15);
 	d->has_draft = sqlite3_column_int(st, 16) != 0;
-	if (sqlite3_column_count(st) > 18) {
-		d->owner = col_dup(st, 17);
-		d->has_lists = sqlite3_column_int(st, 18) != 0;
-	}
+	d->owner = col_dup(st, 17);
+	d->has_lists = sqlite3_column_int(st, 18) != 0;
 	if (bad)
 		return error_set(err, ST_DB, "%s: dispute %s holds a value this program cannot read", s->path,
 		                 d->reference);
 	return ST_OK;
 }
+
+/* STAGES_SELECT as one string, known by its address to db_cached. */
+static const char stages_select[] = STAGES_SELECT;
+
+/* Fills g from the stage columns of a row, starting at column c. */
+static bool stage_from_row(sqlite3_stmt *st, int c, struct stage *g)
+{
+	bool bad = false;
+
+	g->number = sqlite3_column_int(st, c);
+	g->started = col_date(st, c + 1, &bad);
+	g->due = col_date(st, c + 2, &bad);
+	g->due_minute = col_minute(st, c + 3);
+	g->due_agreed = sqlite3_column_int(st, c + 4) != 0;
+	g->due_reason = col_dup(st, c + 5);
+	g->ended = col_date(st, c + 6, &bad);
+	if (!stage_end_parse((const char *)sqlite3_column_text(st, c + 7), &g->how))
+		bad = true;
+	g->sequence = sqlite3_column_int(st, c + 8);
+	g->contact_id = sqlite3_column_int64(st, c + 9);
+	g->limit_due = col_date(st, c + 10, &bad);
+	return !bad;
+}
+
 
 /* Loads d's stages with st, a prepared STAGES_SELECT reused across calls. */
 static enum status stages_load(struct store *s, sqlite3_stmt *st, struct dispute *d, struct error *err)
@@ -445,24 +451,10 @@ static enum status stages_load(struct store *s, sqlite3_stmt *st, struct dispute
 	bind_int(st, 1, d->id, &brc);
 	while ((src = brc == SQLITE_OK ? sqlite3_step(st) : brc) == SQLITE_ROW) {
 		struct stage *g;
-		const char *how = (const char *)sqlite3_column_text(st, 7);
-		bool bad = false;
 
 		d->stages = xrealloc(d->stages, (d->nstages + 1) * sizeof(*d->stages));
 		g = &d->stages[d->nstages++];
-		g->number = sqlite3_column_int(st, 0);
-		g->started = col_date(st, 1, &bad);
-		g->due = col_date(st, 2, &bad);
-		g->due_minute = col_minute(st, 3);
-		g->due_agreed = sqlite3_column_int(st, 4) != 0;
-		g->due_reason = col_dup(st, 5);
-		g->ended = col_date(st, 6, &bad);
-		if (!stage_end_parse(how, &g->how))
-			bad = true;
-		g->sequence = sqlite3_column_int(st, 8);
-		g->contact_id = sqlite3_column_int64(st, 9);
-		g->limit_due = col_date(st, 10, &bad);
-		if (bad) {
+		if (!stage_from_row(st, 0, g)) {
 			rc = error_set(err, ST_DB, "%s: stage %d of %s holds a value this program cannot read",
 			               s->path, g->number, d->reference);
 			break;
@@ -480,11 +472,10 @@ static enum status dispute_load_by(struct store *s, const char *sql, const char 
                                    struct dispute *d, struct error *err)
 {
 	sqlite3_stmt *st = NULL, *sst = NULL;
-	struct extras x;
 	enum status rc;
 	int brc = SQLITE_OK, src;
 
-	if ((rc = db_prepare(s, sql, &st, err)) != ST_OK)
+	if ((rc = db_cached(s, sql, &st, err)) != ST_OK)
 		goto out;
 	if (key_text)
 		bind_text(st, 1, key_text, &brc);
@@ -501,60 +492,119 @@ static enum status dispute_load_by(struct store *s, const char *sql, const char 
 		goto out;
 	}
 	if ((rc = dispute_from_row(s, st, d, err)) != ST_OK ||
-	    (rc = db_prepare(s, STAGES_SELECT, &sst, err)) != ST_OK)
+	    (rc = db_cached(s, stages_select, &sst, err)) != ST_OK)
 		goto out;
-	rc = stages_load(s, sst, d, err);
-	if (rc == ST_OK && (rc = extras_begin(s, &x, err)) == ST_OK) {
-		rc = extras_load(s, &x, d, err);
-		extras_end(&x);
-	}
+	if ((rc = stages_load(s, sst, d, err)) == ST_OK)
+		rc = extras_load(s, d, err);
 out:
-	sqlite3_finalize(sst);
-	sqlite3_finalize(st);
+	db_keep(s, sst);
+	db_keep(s, st);
 	if (rc != ST_OK)
 		dispute_free(d);
 	return rc;
 }
 
+/* The loads, each one string known by its address to db_cached; a file
+ * older than store_extras_version (read by a migration's C step) has no
+ * owner or lists to read. */
+static const char load_ref_sql[] = "SELECT " DISPUTE_COLS DISPUTE_FROM " WHERE d.reference = ?1";
+static const char load_id_sql[] = "SELECT " DISPUTE_COLS DISPUTE_FROM " WHERE d.id = ?1";
+static const char load_ref_old_sql[] = "SELECT " DISPUTE_COLS_BEFORE_LISTS DISPUTE_FROM " WHERE d.reference = ?1";
+static const char load_id_old_sql[] = "SELECT " DISPUTE_COLS_BEFORE_LISTS DISPUTE_FROM " WHERE d.id = ?1";
+
 enum status store_dispute_load(struct store *s, const char *reference, struct dispute *d, struct error *err)
 {
-	char *sql = xasprintf("SELECT %s" DISPUTE_FROM " WHERE d.reference = ?1", dispute_cols(s));
-	enum status rc = dispute_load_by(s, sql, reference ? reference : "", 0, d, err);
-
-	free(sql);
-	return rc;
+	return dispute_load_by(s, s->version < store_extras_version() ? load_ref_old_sql : load_ref_sql,
+	                       reference ? reference : "", 0, d, err);
 }
 
 enum status store_dispute_load_id(struct store *s, long long id, struct dispute *d, struct error *err)
 {
-	char *sql = xasprintf("SELECT %s" DISPUTE_FROM " WHERE d.id = ?1", dispute_cols(s));
-	enum status rc = dispute_load_by(s, sql, NULL, id, d, err);
-
-	free(sql);
-	return rc;
+	return dispute_load_by(s, s->version < store_extras_version() ? load_id_old_sql : load_id_sql, NULL, id, d,
+	                       err);
 }
 
 /* ---- listing ---- */
 
-/* Appends the WHERE clause for f; the SQL is only ever these fixed
- * fragments, every value is bound by bind_filter. */
-static void filter_where(struct sb *sql, const struct list_filter *f)
+/* Every filter on a dispute's status and running due date is a slice
+ * [lo, hi) of the list's order key (disputes.list_key: '0' and the due date
+ * for open ones, none last; '1' and the inverted closing date for closed
+ * ones), so a page of the list or the board reads one slice of the index
+ * disputes_list, in order, and stops at its LIMIT. */
+struct key_range {
+	char lo[16], hi[16];
+};
+
+static void range_raise(char *lo, const char *v)
 {
-	sb_append(sql, " WHERE 1");
-	if (f->which == LIST_OPEN)
-		sb_append(sql, " AND d.status = 'open'");
-	else if (f->which == LIST_CLOSED)
-		sb_append(sql, " AND d.status <> 'open'");
-	if (f->due_before != DATE_NONE)
-		sb_append(sql, " AND d.status = 'open' AND d.current_due < :due_before");
-	if (f->attention_before != DATE_NONE)
-		sb_append(sql, " AND d.status = 'open' AND (d.current_due < :attention_before OR EXISTS (SELECT 1"
-		          " FROM record_details rd WHERE rd.dispute_id = d.id AND rd.next IS NOT NULL AND rd.done IS NULL"
-		          " AND rd.next_due < :attention_before))");
+	if (strcmp(v, lo) > 0)
+		snprintf(lo, 16, "%s", v);
+}
+
+static void range_lower(char *hi, const char *v)
+{
+	if (strcmp(v, hi) < 0)
+		snprintf(hi, 16, "%s", v);
+}
+
+static void range_day(char out[16], long day)
+{
+	char d[11];
+
+	snprintf(out, 16, "0%s", date_format(day, d));
+}
+
+static void key_range(const struct list_filter *f, struct key_range *r)
+{
+	char b[16];
+
+	snprintf(r->lo, sizeof(r->lo), "0");
+	snprintf(r->hi, sizeof(r->hi), "2");
+	if (f->which == LIST_OPEN || f->due_from != DATE_NONE || f->due_before != DATE_NONE ||
+	    f->overdue_on != DATE_NONE || f->attention_before != DATE_NONE)
+		range_lower(r->hi, "1");
+	if (f->which == LIST_CLOSED)
+		range_raise(r->lo, "1");
+	if (f->due_from != DATE_NONE) {
+		range_day(b, f->due_from);
+		range_raise(r->lo, b);
+	}
+	if (f->due_before != DATE_NONE) {
+		range_day(b, f->due_before);
+		range_lower(r->hi, b);
+	}
+	if (f->overdue_on != DATE_NONE && !f->overdue_not) {
+		range_day(b, f->overdue_on + 1);
+		range_lower(r->hi, b);
+	}
+}
+
+/* Whether the filter needs the agencies' names (a search, the agency order). */
+static bool needs_agencies(const struct list_filter *f)
+{
+	return (f->search && *f->search) || f->order == ORDER_AGENCY;
+}
+
+/* Appends the WHERE clause for f on disputes d (and agencies ra and ag
+ * for a search); the SQL is only ever these fixed fragments, every value
+ * is bound by bind_filter.  filter_where: with the FROM clause it needs. */
+static void filter_cond(struct sb *sql, const struct list_filter *f)
+{
+	sb_append(sql, " WHERE d.list_key >= :lo AND d.list_key < :hi");
+	/* A timed deadline earlier on the day has passed too (an urgent
+	 * review due at 09:00): the running stage (the one not ended) of a
+	 * dispute due that day.  Read from the index and the stages alone. */
 	if (f->overdue_on != DATE_NONE)
-		sb_append(sql, " AND d.status = 'open' AND (d.current_due < :overdue_on OR (d.current_due = :overdue_on"
-		          " AND EXISTS (SELECT 1 FROM stages g WHERE g.dispute_id = d.id AND g.number = d.current_stage"
-		          " AND g.due_minute <= :overdue_minute)))");
+		sb_append(sql, f->overdue_not ? " AND NOT" : " AND");
+	if (f->overdue_on != DATE_NONE)
+		sb_append(sql, " (d.list_key < :overdue_key OR EXISTS (SELECT 1 FROM stages g"
+		          " WHERE g.dispute_id = d.id AND g.ended IS NULL AND g.due = :overdue_on"
+		          " AND g.due_minute <= :overdue_minute))");
+	/* A stage deadline before the day (the key says so, from the index),
+	 * or a follow-up still to do before it (from the index of those). */
+	if (f->attention_before != DATE_NONE)
+		sb_append(sql, " AND (d.list_key < :attention_key OR d.id IN (SELECT rd.dispute_id FROM record_details rd"
+		          " WHERE rd.next IS NOT NULL AND rd.done IS NULL AND rd.next_due < :attention_before))");
 	if (f->protocol)
 		sb_append(sql, " AND d.protocol = :protocol COLLATE NOCASE");
 	/* A dispute opened before owners were kept is no one's yet: it
@@ -571,6 +621,12 @@ static void filter_where(struct sb *sql, const struct list_filter *f)
 		          " WHERE x.dispute_id = d.id AND instr(dispute_fold(xa.name), :pat))"
 		          " OR EXISTS (SELECT 1 FROM records r WHERE r.dispute_id = d.id"
 		          " AND instr(dispute_fold(r.text), :pat)))");
+}
+
+static void filter_where(struct sb *sql, const struct list_filter *f)
+{
+	sb_append(sql, needs_agencies(f) ? DISPUTE_FROM : " FROM disputes d");
+	filter_cond(sql, f);
 }
 
 /* SQL function dispute_fold(text): text_fold for searches. */
@@ -591,13 +647,28 @@ void sql_fold(sqlite3_context *cx, int argc, sqlite3_value **argv)
 
 static int bind_filter(sqlite3_stmt *st, const struct list_filter *f)
 {
+	struct key_range r;
 	int brc = SQLITE_OK;
 
-	bind_named_date(st, ":due_before", f->due_before, &brc);
-	bind_named_date(st, ":attention_before", f->attention_before, &brc);
+	key_range(f, &r);
+	bind_named_text(st, ":lo", r.lo, &brc);
+	bind_named_text(st, ":hi", r.hi, &brc);
 	bind_named_date(st, ":overdue_on", f->overdue_on, &brc);
-	if (f->overdue_on != DATE_NONE)
+	if (f->overdue_on != DATE_NONE) {
+		char key[16];
+
+		/* Due before the day: the key alone says so, from the index. */
+		range_day(key, f->overdue_on);
+		bind_named_text(st, ":overdue_key", key, &brc);
 		bind_minute(st, sqlite3_bind_parameter_index(st, ":overdue_minute"), f->overdue_minute, &brc);
+	}
+	if (f->attention_before != DATE_NONE) {
+		char key[16];
+
+		range_day(key, f->attention_before);
+		bind_named_text(st, ":attention_key", key, &brc);
+		bind_named_date(st, ":attention_before", f->attention_before, &brc);
+	}
 	bind_named_text(st, ":protocol", f->protocol, &brc);
 	bind_named_text(st, ":mine", f->mine, &brc);
 	if (f->search && *f->search) {
@@ -626,71 +697,226 @@ static const char *order_sql(enum list_order order)
 	}
 }
 
+/* What identifies a filter's list, for the anchor: the same text, the same
+ * list. */
+static char *filter_sig(const struct list_filter *f)
+{
+	return xasprintf("%d %ld %ld %ld %d %d %d %ld %d%s %s %s", (int)f->which, f->due_from, f->due_before,
+	                 f->overdue_on, f->overdue_minute, (int)f->overdue_not, (int)f->order, f->attention_before,
+	                 f->mine != NULL, f->mine ? f->mine : "", f->protocol ? f->protocol : "",
+	                 f->search ? f->search : "");
+}
+
+/* Whether nothing has been written to the file since the anchor was set,
+ * by this connection or another: positions in the list are as they were. */
+static bool anchor_valid(struct store *s, const char *sig)
+{
+	static const char sql[] = "PRAGMA data_version";
+	sqlite3_stmt *st = NULL;
+	struct error ignored;
+	long long version = -1;
+
+	if (!s->anchor.sig || strcmp(s->anchor.sig, sig) != 0 ||
+	    s->anchor.changes != sqlite3_total_changes64(s->db))
+		return false;
+	if (db_cached(s, sql, &st, &ignored) != ST_OK)
+		return false;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		version = sqlite3_column_int64(st, 0);
+	db_keep(s, st);
+	return version == s->anchor.version;
+}
+
+static void anchor_set(struct store *s, char *sig, const char *key, int at)
+{
+	static const char sql[] = "PRAGMA data_version";
+	sqlite3_stmt *st = NULL;
+	struct error ignored;
+
+	free(s->anchor.sig);
+	s->anchor.sig = sig;
+	snprintf(s->anchor.key, sizeof(s->anchor.key), "%s", key);
+	s->anchor.at = at;
+	s->anchor.changes = sqlite3_total_changes64(s->db);
+	s->anchor.version = -1;
+	if (db_cached(s, sql, &st, &ignored) == ST_OK && sqlite3_step(st) == SQLITE_ROW)
+		s->anchor.version = sqlite3_column_int64(st, 0);
+	db_keep(s, st);
+}
+
+/* The order key of the dispute at position `at` of f's list (sorted by
+ * due date), counted from the nearer of the list's start and the anchor
+ * (the first row of the window read last, when nothing has been written
+ * since): a move through the list costs the rows moved over, read from
+ * the index alone, not every row before them.  *key is "" when there is
+ * no such row. */
+static enum status window_start(struct store *s, const struct list_filter *f, int at, char key[48],
+                                struct error *err)
+{
+	struct sb sql = {0};
+	sqlite3_stmt *st = NULL;
+	char *sig = filter_sig(f);
+	const char *from = NULL;
+	enum status rc = ST_OK;
+	int skip = at, brc, src;
+	bool back = false;
+
+	key[0] = '\0';
+	if (anchor_valid(s, sig) && abs(at - s->anchor.at) < at) {
+		from = s->anchor.key;
+		back = at < s->anchor.at;
+		skip = back ? s->anchor.at - at - 1 : at - s->anchor.at;
+	}
+	sb_append(&sql, "SELECT d.list_key");
+	filter_where(&sql, f);
+	if (from)
+		sb_append(&sql, back ? " AND d.list_key < :from ORDER BY d.list_key DESC"
+		                     : " AND d.list_key >= :from ORDER BY d.list_key");
+	else
+		sb_append(&sql, " ORDER BY d.list_key");
+	sb_append(&sql, " LIMIT 1 OFFSET :skip");
+	if ((rc = db_prepare(s, sql.s, &st, err)) != ST_OK)
+		goto out;
+	brc = bind_filter(st, f);
+	bind_named_text(st, ":from", from, &brc);
+	bind_int(st, sqlite3_bind_parameter_index(st, ":skip"), skip, &brc);
+	src = db_step(st, brc);
+	if (src == SQLITE_ROW) {
+		snprintf(key, 48, "%s", (const char *)sqlite3_column_text(st, 0));
+		anchor_set(s, sig, key, at);
+		sig = NULL;
+	} else if (src != SQLITE_DONE) {
+		rc = db_fail(s, src, "cannot list the disputes", err);
+	}
+out:
+	sqlite3_finalize(st);
+	free(sql.s);
+	free(sig);
+	return rc;
+}
+
+
+/* Steps st, a statement of DISPUTE_COLS and STAGE_COLS (the binds before
+ * it gave brc), handing fn each dispute with its stages and its lists: the
+ * rows of a dispute come together, one a stage (or one with NULL stage
+ * columns); the lists are read apart, only for a dispute that has some. */
+enum status disputes_stream(struct store *s, sqlite3_stmt *st, int brc, dispute_fn fn, void *ctx,
+                            struct error *err)
+{
+	struct dispute d;
+	enum status rc = ST_OK;
+	bool have = false;
+	int src;
+
+	dispute_init(&d);
+	while ((src = brc == SQLITE_OK ? sqlite3_step(st) : brc) == SQLITE_ROW) {
+		long long id = sqlite3_column_int64(st, 0);
+
+		if (have && id != d.id) {
+			int stop = fn(&d, ctx);
+
+			dispute_free(&d);
+			have = false;
+			if (stop)
+				goto out;
+		}
+		if (!have) {
+			if ((rc = dispute_from_row(s, st, &d, err)) != ST_OK || (rc = extras_load(s, &d, err)) != ST_OK)
+				goto out;
+			have = true;
+		}
+		if (sqlite3_column_type(st, STAGE_FIRST) != SQLITE_NULL) {
+			struct stage *g;
+
+			d.stages = xrealloc(d.stages, (d.nstages + 1) * sizeof(*d.stages));
+			g = &d.stages[d.nstages++];
+			if (!stage_from_row(st, STAGE_FIRST, g)) {
+				rc = error_set(err, ST_DB, "%s: stage %d of %s holds a value this program cannot read",
+				               s->path, g->number, d.reference);
+				goto out;
+			}
+		}
+	}
+	if (src != SQLITE_DONE) {
+		rc = db_fail(s, src, "cannot list the disputes", err);
+		goto out;
+	}
+	if (have)
+		fn(&d, ctx);
+out:
+	dispute_free(&d);
+	return rc;
+}
+
+/* The disputes of f with their stages, in one read: each row is a dispute
+ * with one of its stages (or none), in the list's order, then by stage. */
 enum status store_list(struct store *s, const struct list_filter *f, dispute_fn fn, void *ctx,
                        struct error *err)
 {
 	struct list_filter all;
 	struct sb sql = {0};
-	sqlite3_stmt *st = NULL, *sst = NULL;
-	struct extras x;
-	struct dispute d;
-	enum status rc;
-	int brc, src;
+	sqlite3_stmt *st = NULL;
+	char start[48] = "";
+	enum status rc = ST_OK;
+	bool windowed, keyed;
+	int brc;
 
 	if (!f) {
 		list_filter_init(&all);
 		f = &all;
 	}
-	dispute_init(&d);
-	sb_printf(&sql, "SELECT %s" DISPUTE_FROM, dispute_cols(s));
-	filter_where(&sql, f);
+	windowed = f->limit > 0 || f->offset > 0;
+	keyed = f->order == ORDER_DUE && f->offset > 0;
+	if (keyed) {
+		if ((rc = window_start(s, f, f->offset, start, err)) != ST_OK)
+			goto out;
+		if (!*start)
+			goto out;       /* past the end */
+	}
+	sb_append(&sql, "SELECT " DISPUTE_COLS ", " STAGE_COLS);
+	if (windowed) {
+		/* The window's disputes first, from the index (order and
+		 * LIMIT there), then their names and stages. */
+		sb_append(&sql, " FROM (SELECT d.id");
+		filter_where(&sql, f);
+		if (keyed)
+			sb_append(&sql, " AND d.list_key >= :start");
+		sb_append(&sql, order_sql(f->order));
+		sb_append(&sql, keyed ? " LIMIT :limit) w" : " LIMIT :limit OFFSET :offset) w");
+		sb_append(&sql, " JOIN disputes d ON d.id = w.id JOIN agencies ra ON ra.id = d.raised_by"
+		          " JOIN agencies ag ON ag.id = d.against");
+	} else {
+		sb_append(&sql, DISPUTE_FROM);
+	}
+	sb_append(&sql, " LEFT JOIN stages g ON g.dispute_id = d.id");
+	if (!windowed)
+		filter_cond(&sql, f);
 	sb_append(&sql, order_sql(f->order));
-	sb_append(&sql, " LIMIT :limit OFFSET :offset");
-	memset(&x, 0, sizeof(x));
-	if ((rc = db_prepare(s, sql.s, &st, err)) != ST_OK ||
-	    (rc = db_prepare(s, STAGES_SELECT, &sst, err)) != ST_OK ||
-	    (rc = extras_begin(s, &x, err)) != ST_OK)
+	sb_append(&sql, ", g.number");
+	if ((rc = db_prepare(s, sql.s, &st, err)) != ST_OK)
 		goto out;
 	brc = bind_filter(st, f);
-	bind_int(st, sqlite3_bind_parameter_index(st, ":limit"), f->limit > 0 ? f->limit : -1, &brc);
-	bind_int(st, sqlite3_bind_parameter_index(st, ":offset"), f->offset > 0 ? f->offset : 0, &brc);
-	while ((src = brc == SQLITE_OK ? sqlite3_step(st) : brc) == SQLITE_ROW) {
-		int stop;
-
-		if ((rc = dispute_from_row(s, st, &d, err)) != ST_OK ||
-		    (rc = stages_load(s, sst, &d, err)) != ST_OK ||
-		    (rc = extras_load(s, &x, &d, err)) != ST_OK)
-			goto out;
-		stop = fn(&d, ctx);
-		dispute_free(&d);
-		if (stop)
-			goto out;
-	}
-	if (src != SQLITE_DONE)
-		rc = db_fail(s, src, "cannot list the disputes", err);
+	bind_named_text(st, ":start", keyed ? start : NULL, &brc);
+	if (windowed)
+		bind_int(st, sqlite3_bind_parameter_index(st, ":limit"), f->limit > 0 ? f->limit : -1, &brc);
+	if (windowed && !keyed)
+		bind_int(st, sqlite3_bind_parameter_index(st, ":offset"), f->offset > 0 ? f->offset : 0, &brc);
+	rc = disputes_stream(s, st, brc, fn, ctx, err);
 out:
-	dispute_free(&d);
-	extras_end(&x);
-	sqlite3_finalize(sst);
 	sqlite3_finalize(st);
 	free(sql.s);
 	return rc;
 }
 
-enum status store_count(struct store *s, const struct list_filter *f, int *out, struct error *err)
+/* Counts f's disputes from the index. */
+static enum status count_index(struct store *s, const struct list_filter *f, int *out, struct error *err)
 {
-	struct list_filter all;
 	struct sb sql = {0};
 	sqlite3_stmt *st = NULL;
 	enum status rc;
 	int brc, src;
 
-	*out = 0;
-	if (!f) {
-		list_filter_init(&all);
-		f = &all;
-	}
-	sb_append(&sql, "SELECT count(*)" DISPUTE_FROM);
+	sb_append(&sql, "SELECT count(*)");
 	filter_where(&sql, f);
 	if ((rc = db_prepare(s, sql.s, &st, err)) != ST_OK)
 		goto out;
@@ -700,13 +926,118 @@ enum status store_count(struct store *s, const struct list_filter *f, int *out, 
 		rc = db_fail(s, src, "cannot count the disputes", err);
 		goto out;
 	}
-	*out = sqlite3_column_int(st, 0);
+	*out += sqlite3_column_int(st, 0);
 out:
 	sqlite3_finalize(st);
 	free(sql.s);
 	return rc;
 }
 
+/* Adds the disputes whose list key is in [lo, hi), from the kept counts. */
+static enum status count_kept(struct store *s, const char *lo, const char *hi, int *out, struct error *err)
+{
+	static const char sql[] = "SELECT coalesce(sum(n), 0) FROM list_counts WHERE prefix >= ?1 AND prefix < ?2";
+	sqlite3_stmt *st = NULL;
+	enum status rc;
+	int brc = SQLITE_OK, src;
+
+	if (strcmp(lo, hi) >= 0)
+		return ST_OK;
+	if ((rc = db_cached(s, sql, &st, err)) != ST_OK)
+		return rc;
+	bind_text(st, 1, lo, &brc);
+	bind_text(st, 2, hi, &brc);
+	src = db_step(st, brc);
+	if (src == SQLITE_ROW)
+		*out += sqlite3_column_int(st, 0);
+	else
+		rc = db_fail(s, src, "cannot count the disputes", err);
+	db_keep(s, st);
+	return rc;
+}
+
+/* The running stages due on `day` whose time of day has come by minute
+ * (TIME_NONE: none), from the index of timed stages. */
+static enum status count_passed(struct store *s, long day, int minute, int *out, struct error *err)
+{
+	static const char sql[] = "SELECT count(*) FROM stages WHERE due_minute IS NOT NULL AND ended IS NULL"
+	                          " AND due = ?1 AND due_minute <= ?2";
+	sqlite3_stmt *st = NULL;
+	enum status rc;
+	int brc = SQLITE_OK, src;
+
+	*out = 0;
+	if (minute == TIME_NONE)
+		return ST_OK;
+	if ((rc = db_cached(s, sql, &st, err)) != ST_OK)
+		return rc;
+	bind_date(st, 1, day, &brc);
+	bind_minute(st, 2, minute, &brc);
+	src = db_step(st, brc);
+	if (src == SQLITE_ROW)
+		*out = sqlite3_column_int(st, 0);
+	else
+		rc = db_fail(s, src, "cannot count the disputes", err);
+	db_keep(s, st);
+	return rc;
+}
+
+/* A filter on status and due date alone is counted from list_counts, a
+ * few rows a day of the range, whatever the number of disputes; on the
+ * overdue day itself the timed deadlines already passed are counted from
+ * their own small index.  A protocol, a search, an owner or what needs
+ * attention (follow-ups included) reads the index. */
+enum status store_count(struct store *s, const struct list_filter *f, int *out, struct error *err)
+{
+	struct list_filter all;
+	struct key_range r;
+	char okey[16], onext[16], a[16], b[16];
+	enum status rc;
+	int passed = 0, day;
+
+	*out = 0;
+	if (!f) {
+		list_filter_init(&all);
+		f = &all;
+	}
+	if (f->protocol || (f->search && *f->search) || f->mine || f->attention_before != DATE_NONE)
+		return count_index(s, f, out, err);
+	key_range(f, &r);
+	if (f->overdue_on == DATE_NONE)
+		return count_kept(s, r.lo, r.hi, out, err);
+	range_day(okey, f->overdue_on);
+	range_day(onext, f->overdue_on + 1);
+	/* Before the day: overdue.  After it: not.  On it: as the time says. */
+	snprintf(a, sizeof(a), "%s", f->overdue_not ? onext : r.lo);
+	snprintf(b, sizeof(b), "%s", f->overdue_not ? r.hi : okey);
+	if (f->overdue_not)
+		range_raise(a, r.lo);
+	else
+		range_lower(b, r.hi);
+	if ((rc = count_kept(s, a, b, out, err)) != ST_OK)
+		return rc;
+	snprintf(a, sizeof(a), "%s", okey);
+	snprintf(b, sizeof(b), "%s", onext);
+	range_raise(a, r.lo);
+	range_lower(b, r.hi);
+	if (strcmp(a, b) >= 0)
+		return ST_OK;           /* the day itself is outside the filter */
+	if ((rc = count_passed(s, f->overdue_on, f->overdue_minute, &passed, err)) != ST_OK)
+		return rc;
+	if (!f->overdue_not) {
+		*out += passed;
+		return ST_OK;
+	}
+	day = 0;
+	if ((rc = count_kept(s, a, b, &day, err)) != ST_OK)
+		return rc;
+	*out += day - passed;
+	return ST_OK;
+}
+
+/* The position of reference in f's list: in the due order, the disputes
+ * of the list before its key, counted from the index; in the others, its
+ * row number. */
 enum status store_list_index(struct store *s, const struct list_filter *f, const char *reference, int *out,
                              struct error *err)
 {
@@ -716,11 +1047,20 @@ enum status store_list_index(struct store *s, const struct list_filter *f, const
 	int brc, src;
 
 	*out = -1;
-	sb_append(&sql, "SELECT rn FROM (SELECT d.reference AS ref, row_number() OVER (");
-	sb_append(&sql, order_sql(f->order));
-	sb_append(&sql, ") - 1 AS rn" DISPUTE_FROM);
-	filter_where(&sql, f);
-	sb_append(&sql, ") WHERE ref = :ref");
+	if (f->order == ORDER_DUE) {
+		sb_append(&sql, "SELECT (SELECT count(*)");
+		filter_where(&sql, f);
+		sb_append(&sql, " AND d.list_key < x.list_key) FROM disputes x WHERE x.reference = :ref"
+		          " AND x.id IN (SELECT d.id");
+		filter_where(&sql, f);
+		sb_append(&sql, " AND d.list_key = x.list_key)");
+	} else {
+		sb_append(&sql, "SELECT rn FROM (SELECT d.reference AS ref, row_number() OVER (");
+		sb_append(&sql, order_sql(f->order));
+		sb_append(&sql, ") - 1 AS rn");
+		filter_where(&sql, f);
+		sb_append(&sql, ") WHERE ref = :ref");
+	}
 	if ((rc = db_prepare(s, sql.s, &st, err)) != ST_OK)
 		goto out;
 	brc = bind_filter(st, f);
@@ -733,5 +1073,71 @@ enum status store_list_index(struct store *s, const struct list_filter *f, const
 out:
 	sqlite3_finalize(st);
 	free(sql.s);
+	return rc;
+}
+
+/* ---- follow-ups due ---- */
+
+enum status store_followups_due(struct store *s, long before, int limit, due_fn fn, void *ctx, int *count,
+                                struct error *err)
+{
+	/* The partial index record_details_due holds the follow-ups still to
+	 * do, by date: the range before `before` is read from it, and only
+	 * its disputes are looked at. */
+	static const char count_sql[] =
+		"SELECT count(*) FROM record_details rd JOIN disputes d ON d.id = rd.dispute_id"
+		" WHERE rd.next IS NOT NULL AND rd.done IS NULL AND rd.next_due < ?1 AND d.status = 'open'";
+	static const char sql[] =
+		"SELECT rd.record_id, rd.dispute_id FROM record_details rd JOIN disputes d ON d.id = rd.dispute_id"
+		" WHERE rd.next IS NOT NULL AND rd.done IS NULL AND rd.next_due < ?1 AND d.status = 'open'"
+		" ORDER BY rd.next_due, d.reference, rd.record_id LIMIT ?2";
+	struct { long long record, dispute; } *v = NULL;
+	sqlite3_stmt *st = NULL;
+	size_t n = 0;
+	enum status rc;
+	int brc = SQLITE_OK, src;
+
+	*count = 0;
+	if (s->version < store_extras_version())
+		return ST_OK;
+	if ((rc = db_cached(s, count_sql, &st, err)) != ST_OK)
+		return rc;
+	bind_date(st, 1, before, &brc);
+	src = db_step(st, brc);
+	if (src == SQLITE_ROW)
+		*count = sqlite3_column_int(st, 0);
+	else
+		rc = db_fail(s, src, "cannot read the follow-ups", err);
+	db_keep(s, st);
+	st = NULL;
+	if (rc != ST_OK || !*count)
+		return rc;
+	if ((rc = db_cached(s, sql, &st, err)) != ST_OK)
+		return rc;
+	bind_date(st, 1, before, &brc);
+	bind_int(st, 2, limit > 0 ? limit : -1, &brc);
+	/* The ids first: each dispute is then read as a load reads it. */
+	while ((src = brc == SQLITE_OK ? sqlite3_step(st) : brc) == SQLITE_ROW) {
+		v = xrealloc(v, (n + 1) * sizeof(*v));
+		v[n].record = sqlite3_column_int64(st, 0);
+		v[n++].dispute = sqlite3_column_int64(st, 1);
+	}
+	if (src != SQLITE_DONE)
+		rc = db_fail(s, src, "cannot read the follow-ups", err);
+	db_keep(s, st);
+	for (size_t i = 0; rc == ST_OK && i < n; i++) {
+		const struct record_detail *r;
+		struct dispute d;
+
+		dispute_init(&d);
+		if ((rc = store_dispute_load_id(s, v[i].dispute, &d, err)) == ST_OK && (r = dispute_detail(&d, v[i].record))) {
+			struct due_item it = { &d, r->due, TIME_NONE, r };
+
+			if (fn(&it, ctx))
+				n = i + 1;
+		}
+		dispute_free(&d);
+	}
+	free(v);
 	return rc;
 }

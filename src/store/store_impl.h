@@ -8,6 +8,8 @@
 
 #include "dispute/store.h"
 
+#define STORE_CACHE 32
+
 struct store {
 	sqlite3 *db;
 	char *path;
@@ -15,6 +17,18 @@ struct store {
 	long long statements;   /* SQL statements run on the connection (for the benchmark) */
 	char *altered;          /* why the schema is not as dispute made it, or NULL: writes are refused */
 	int version;            /* the file's schema version as it stands (rising while it migrates) */
+	/* Statements run once a row (a dispute's stages, a record's insert),
+	 * prepared once for the connection: db_cached, db_keep. */
+	struct { const char *sql; sqlite3_stmt *st; } cache[STORE_CACHE];
+	int ncache;
+	/* The first row of the list's window read last (store_list), so the
+	 * next window is found from it instead of from the list's start. */
+	struct {
+		char *sig;              /* the filter it belongs to */
+		char key[48];           /* its order key */
+		int at;                 /* its position */
+		long long changes, version;     /* the file as it was then */
+	} anchor;
 };
 
 /* The schema version from which a dispute has an owner and its lists
@@ -38,43 +52,47 @@ int store_extras_version(void);
 #define DERIVED_SET \
 	"current_stage = " DERIVED_STAGE ", current_due = " DERIVED_DUE ", list_key = " DERIVED_KEY
 
+/* The part of a list key that the list's counts are kept by
+ * (list_counts, migration 8): '0' and the due date of an open dispute
+ * ('09999-12-31' with none), '1' and the inverted closing date of a closed
+ * one.  Every range a list filter reads (store_dispute.c, key_range) starts
+ * and ends on such a prefix, so a count of the disputes in a range is a sum
+ * over the days in it.  Part of migration 8: never change it. */
+#define LIST_PREFIX(k) "CASE WHEN " k " < '1' THEN substr(" k ", 1, 11) ELSE substr(" k ", 1, 9) END"
+
 #define UTC_NOW "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 
-#define DISPUTE_COLS \
+#define DISPUTE_COLS_BASE \
 	"d.id, d.reference, d.protocol, d.urgent, d.subject, ra.name, ag.name, d.category, " \
 	"d.summary, d.opened, d.status, d.closed, d.outcome, d.outstanding, d.challenged, " \
-	"d.current_stage, EXISTS (SELECT 1 FROM drafts k WHERE k.dispute_id = d.id)"
-/* The same with what schema 10 (numbered at merge) added: the owner, and
- * whether the dispute's lists hold anything (store_extras_version). */
-#define DISPUTE_COLS_LISTS DISPUTE_COLS ", d.owner, d.lists"
+	"d.current_stage"
+#define DISPUTE_DRAFT ", EXISTS (SELECT 1 FROM drafts k WHERE k.dispute_id = d.id)"
+/* What schema 10 added: the owner, and whether the dispute's lists hold
+ * anything (extras are read only for those that do); a file older than
+ * store_extras_version, which a migration's C step may read, has neither. */
+#define DISPUTE_LISTS ", d.owner, d.lists"
+#define DISPUTE_COLS DISPUTE_COLS_BASE DISPUTE_DRAFT DISPUTE_LISTS
+#define DISPUTE_COLS_BEFORE_LISTS DISPUTE_COLS_BASE DISPUTE_DRAFT ", NULL, 0"
+/* The same for reads that do not ask about drafts (reports). */
+#define DISPUTE_COLS_NO_DRAFT DISPUTE_COLS_BASE ", 0" DISPUTE_LISTS
 #define DISPUTE_FROM \
 	" FROM disputes d JOIN agencies ra ON ra.id = d.raised_by JOIN agencies ag ON ag.id = d.against"
+
+#define STAGE_COLS \
+	"g.number, g.started, g.due, g.due_minute, g.due_agreed, g.due_reason, g.ended, g.how, g.sequence, " \
+	"coalesce(g.contact_id, 0), g.limit_due"
+#define STAGE_FIRST 19          /* the first stage column after DISPUTE_COLS */
 
 #define STAGES_SELECT \
 	"SELECT number, started, due, due_minute, due_agreed, due_reason, ended, how, sequence, " \
 	"coalesce(contact_id, 0), limit_due " \
 	"FROM stages WHERE dispute_id = ?1 ORDER BY number"
 
-/* What a dispute holds besides its row and its stages (several agencies
- * and subjects, counterparts, checklist items done, what records name),
- * read with statements prepared once for a run of disputes. */
-struct extras {
-	sqlite3_stmt *st;       /* prepared at the first dispute that has lists */
-	bool none;              /* the file is older than store_extras_version: nothing to read */
-};
-
-/* The columns a dispute is read with on this file: DISPUTE_COLS, or
- * DISPUTE_COLS_LISTS from store_extras_version on. */
-const char *dispute_cols(const struct store *s);
-
-/* Prepares x (all NULL after a failure, and for a file older than
- * store_extras_version, which has none to read); extras_end finalizes it.
- * extras_load reads nothing for a dispute whose lists flag (read with
- * DISPUTE_COLS_LISTS into d) says they are empty. */
-enum status extras_begin(struct store *s, struct extras *x, struct error *err);
-void extras_end(struct extras *x);
-/* Reads d's extras (d->id set) into d. */
-enum status extras_load(struct store *s, struct extras *x, struct dispute *d, struct error *err);
+/* Steps st, a statement of DISPUTE_COLS and STAGE_COLS ordered by dispute
+ * then stage (the binds before it gave brc), handing fn each dispute with
+ * its stages and its lists (read only for a dispute that has some). */
+enum status disputes_stream(struct store *s, sqlite3_stmt *st, int brc, dispute_fn fn, void *ctx,
+                            struct error *err);
 
 /* An SQLite result code as a status and a message naming the file; what
  * says what was being done ("cannot save the dispute"). */
@@ -84,6 +102,17 @@ enum status store_refuse_altered(struct store *s, struct error *err);
 /* sqlite3_exec and sqlite3_prepare_v2 with db_fail's messages. */
 enum status db_exec(struct store *s, const char *sql, const char *what, struct error *err);
 enum status db_prepare(struct store *s, const char *sql, sqlite3_stmt **st, struct error *err);
+/* As db_prepare, for a statement run again and again: sql must be a static
+ * string (it is known by its address), and the statement is prepared once
+ * for the connection (SQLITE_PREPARE_PERSISTENT) and handed out reset.
+ * While it is in use a second caller gets a statement of its own.  Give
+ * either back with db_keep, never sqlite3_finalize. */
+enum status db_cached(struct store *s, const char *sql, sqlite3_stmt **st, struct error *err);
+/* Resets a statement from db_cached (its bindings cleared) for the next
+ * caller, or finalizes one that is not kept; NULL is ignored. */
+void db_keep(struct store *s, sqlite3_stmt *st);
+/* Finalizes every kept statement (before the connection closes). */
+void db_cache_clear(struct store *s);
 /* Steps st once, unless the binds before it failed (brc): SQLITE_ROW,
  * SQLITE_DONE, or the error. */
 int db_step(sqlite3_stmt *st, int brc);

@@ -36,7 +36,7 @@ enum status store_record_insert(struct store *s, struct record *r, struct error 
 		return error_set(err, ST_INVALID, "a record needs a date, a kind and some text");
 	if ((rc = change_begin(s, &own, err)) != ST_OK)
 		return rc;
-	if ((rc = db_prepare(s, check_sql, &st, err)) != ST_OK)
+	if ((rc = db_cached(s, check_sql, &st, err)) != ST_OK)
 		goto out;
 	bind_int(st, 1, r->dispute_id, &brc);
 	if (r->amends)
@@ -66,7 +66,7 @@ enum status store_record_insert(struct store *s, struct record *r, struct error 
 		error_mend(err, MEND_VERIFY, NULL);
 		goto out;
 	}
-	sqlite3_finalize(st);
+	db_keep(s, st);
 	st = NULL;
 
 	/* The seal covers the values exactly as SQLite will give them back. */
@@ -88,7 +88,7 @@ enum status store_record_insert(struct store *s, struct record *r, struct error 
 	values[10] = r->state;
 	chain_seal(prev, values, NULL, hash);
 
-	if ((rc = db_prepare(s, insert_sql, &st, err)) != ST_OK)
+	if ((rc = db_cached(s, insert_sql, &st, err)) != ST_OK)
 		goto out;
 	bind_int(st, 1, next, &brc);
 	bind_int(st, 2, r->dispute_id, &brc);
@@ -113,7 +113,7 @@ enum status store_record_insert(struct store *s, struct record *r, struct error 
 	r->created = created;
 	created = NULL;
 out:
-	sqlite3_finalize(st);
+	db_keep(s, st);
 	free(created);
 	return change_end(s, own, rc, err);
 }

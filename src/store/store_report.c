@@ -30,17 +30,19 @@ void store_snapshot_end(struct store *s, bool own)
 		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
 }
 
-/* Binds the filter to ?1 (from), ?2 (to), ?3 (protocol); NULL leaves that
+/* Binds the filter to ?1 (from), ?2 (to), ?3 (protocol): an open end of
+ * the period as a date before or after any, so the period is always a
+ * range of the index on the opening date; protocol NULL leaves that
  * condition out.  Returns an SQLite code. */
 static int bind_filter(sqlite3_stmt *st, const struct report_filter *f)
 {
 	char a[11], b[11];
-	int rc = f->from == DATE_NONE ? sqlite3_bind_null(st, 1)
-	                              : sqlite3_bind_text(st, 1, date_format(f->from, a), -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_bind_text(st, 1, f->from == DATE_NONE ? "0000-00-00" : date_format(f->from, a), -1,
+	                           SQLITE_TRANSIENT);
 
 	if (rc == SQLITE_OK)
-		rc = f->to == DATE_NONE ? sqlite3_bind_null(st, 2)
-		                        : sqlite3_bind_text(st, 2, date_format(f->to, b), -1, SQLITE_TRANSIENT);
+		rc = sqlite3_bind_text(st, 2, f->to == DATE_NONE ? "9999-99-99" : date_format(f->to, b), -1,
+		                       SQLITE_TRANSIENT);
 	if (rc == SQLITE_OK)
 		rc = f->protocol ? sqlite3_bind_text(st, 3, f->protocol, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, 3);
 	return rc;
@@ -49,49 +51,23 @@ static int bind_filter(sqlite3_stmt *st, const struct report_filter *f)
 /* The period and protocol condition, on disputes aliased d.  Dates are
  * stored as ISO 8601 text, so text order is date order. */
 #define FILTER_WHERE \
-	" WHERE (?1 IS NULL OR d.opened >= ?1) AND (?2 IS NULL OR d.opened <= ?2)" \
-	" AND (?3 IS NULL OR d.protocol = ?3 COLLATE NOCASE)"
+	" WHERE d.opened >= ?1 AND d.opened <= ?2 AND (?3 IS NULL OR d.protocol = ?3 COLLATE NOCASE)"
 
 enum status store_report_disputes(struct store *s, const struct report_filter *f, dispute_fn fn, void *ctx,
                                   struct error *err)
 {
-	static const char sql[] = "SELECT d.id FROM disputes d" FILTER_WHERE " ORDER BY d.opened, d.reference";
-	sqlite3 *db = s->db;
+	static const char sql[] =
+		"SELECT " DISPUTE_COLS_NO_DRAFT ", " STAGE_COLS DISPUTE_FROM " LEFT JOIN stages g ON g.dispute_id = d.id"
+		FILTER_WHERE " ORDER BY d.opened, d.reference, g.number";
 	sqlite3_stmt *st = NULL;
-	long long *ids = NULL;
-	size_t n = 0;
 	enum status rc;
 	bool own;
-	int src;
 
 	if ((rc = store_snapshot_begin(s, &own, err)) != ST_OK)
 		return rc;
-	/* Ids first, then each dispute through the store's own loader, so a
-	 * report reads a dispute exactly as `show` does. */
-	src = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
-	if (src == SQLITE_OK)
-		src = bind_filter(st, f);
-	while (src == SQLITE_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
-		ids = xrealloc(ids, (n + 1) * sizeof(*ids));
-		ids[n++] = sqlite3_column_int64(st, 0);
-		src = SQLITE_OK;
-	}
-	if (src != SQLITE_DONE)
-		rc = db_fail(s, src, "cannot read the disputes", err);
+	if ((rc = db_prepare(s, sql, &st, err)) == ST_OK)
+		rc = disputes_stream(s, st, bind_filter(st, f), fn, ctx, err);
 	sqlite3_finalize(st);
-	for (size_t i = 0; rc == ST_OK && i < n; i++) {
-		struct dispute d;
-		int stop;
-
-		dispute_init(&d);
-		if ((rc = store_dispute_load_id(s, ids[i], &d, err)) != ST_OK)
-			break;
-		stop = fn(&d, ctx);
-		dispute_free(&d);
-		if (stop)
-			break;
-	}
-	free(ids);
 	store_snapshot_end(s, own);
 	return rc;
 }

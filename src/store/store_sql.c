@@ -65,6 +65,50 @@ enum status db_prepare(struct store *s, const char *sql, sqlite3_stmt **st, stru
 	return rc == SQLITE_OK ? ST_OK : db_fail(s, rc, "cannot read the database", err);
 }
 
+enum status db_cached(struct store *s, const char *sql, sqlite3_stmt **st, struct error *err)
+{
+	int rc;
+
+	for (int i = 0; i < s->ncache; i++)
+		if (s->cache[i].sql == sql) {
+			if (sqlite3_stmt_busy(s->cache[i].st))
+				break;      /* in use further up: this caller gets its own */
+			*st = s->cache[i].st;
+			return ST_OK;
+		}
+	rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL);
+	if (rc != SQLITE_OK)
+		return db_fail(s, rc, "cannot read the database", err);
+	for (int i = 0; i < s->ncache; i++)
+		if (s->cache[i].sql == sql)
+			return ST_OK;
+	if (s->ncache < STORE_CACHE) {
+		s->cache[s->ncache].sql = sql;
+		s->cache[s->ncache++].st = *st;
+	}
+	return ST_OK;
+}
+
+void db_keep(struct store *s, sqlite3_stmt *st)
+{
+	if (!st)
+		return;
+	for (int i = 0; i < s->ncache; i++)
+		if (s->cache[i].st == st) {
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			return;
+		}
+	sqlite3_finalize(st);
+}
+
+void db_cache_clear(struct store *s)
+{
+	for (int i = 0; i < s->ncache; i++)
+		sqlite3_finalize(s->cache[i].st);
+	s->ncache = 0;
+}
+
 int db_step(sqlite3_stmt *st, int brc)
 {
 	return brc == SQLITE_OK ? sqlite3_step(st) : brc;

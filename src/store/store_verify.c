@@ -40,6 +40,25 @@ enum status store_check_file(struct store *s, finding_fn fn, void *ctx, struct e
 
 static enum status check_lists_flag(struct store *s, finding_fn fn, void *ctx, struct error *err);
 
+/* The disputes a list_counts prefix stands for, in words. */
+static const char *prefix_words(const char *p, char *out, size_t n)
+{
+	long inverted;
+
+	if (!p)
+		p = "";
+	if (strcmp(p, "09999-12-31") == 0)
+		snprintf(out, n, "open disputes with no due date");
+	else if (p[0] == '0')
+		snprintf(out, n, "open disputes due %.10s", p + 1);
+	else if (p[0] == '1' && strlen(p) == 9 && (inverted = 99999999 - strtol(p + 1, NULL, 10)) > 0)
+		snprintf(out, n, "disputes closed on %04ld-%02ld-%02ld", inverted / 10000, inverted / 100 % 100,
+		         inverted % 100);
+	else
+		snprintf(out, n, "disputes under '%.20s'", p);
+	return out;
+}
+
 enum status store_check_derived(struct store *s, finding_fn fn, void *ctx, struct error *err)
 {
 	/* The columns the list and the board read, which triggers keep: one
@@ -48,6 +67,11 @@ enum status store_check_derived(struct store *s, finding_fn fn, void *ctx, struc
 		"SELECT reference, current_stage IS NOT " DERIVED_STAGE ", current_due IS NOT (" DERIVED_DUE "),"
 		" list_key IS NOT (" DERIVED_KEY ") FROM disputes WHERE current_stage IS NOT " DERIVED_STAGE
 		" OR current_due IS NOT (" DERIVED_DUE ") OR list_key IS NOT (" DERIVED_KEY ") ORDER BY id";
+	static const char counts_sql[] =
+		"SELECT coalesce(k.prefix, c.prefix), coalesce(k.n, 0), coalesce(c.n, 0)"
+		" FROM list_counts k FULL JOIN (SELECT " LIST_PREFIX("list_key") " AS prefix, count(*) AS n"
+		" FROM disputes WHERE list_key IS NOT NULL GROUP BY 1) c ON c.prefix = k.prefix"
+		" WHERE coalesce(k.n, 0) <> coalesce(c.n, 0) ORDER BY 1";
 	sqlite3_stmt *st = NULL;
 	enum status rc;
 	int src, stop = 0;
@@ -61,6 +85,23 @@ enum status store_check_derived(struct store *s, finding_fn fn, void *ctx, struc
 		                   "list and the board read it", ref ? ref : "?",
 		                   sqlite3_column_int(st, 1) ? "current stage" :
 		                   sqlite3_column_int(st, 2) ? "running due date" : "place in the list");
+	}
+	if (!stop && src != SQLITE_DONE)
+		rc = db_fail(s, src, "cannot check the database", err);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (stop || rc != ST_OK)
+		return rc;
+	/* The counts the board and the list show, against the disputes. */
+	if ((rc = db_prepare(s, counts_sql, &st, err)) != ST_OK)
+		return rc;
+	while (!stop && (src = sqlite3_step(st)) == SQLITE_ROW) {
+		char what[64];
+
+		stop = finding_say(fn, ctx, FIND_REPLAY, 0, NULL, "the list counts %d %s, but %d are there: the "
+		                   "board and the list show the count", sqlite3_column_int(st, 1),
+		                   prefix_words((const char *)sqlite3_column_text(st, 0), what, sizeof(what)),
+		                   sqlite3_column_int(st, 2));
 	}
 	if (!stop && src != SQLITE_DONE)
 		rc = db_fail(s, src, "cannot check the database", err);

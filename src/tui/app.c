@@ -34,7 +34,9 @@ void app_status(struct app *a, bool error, const char *fmt, ...)
 void app_error(struct app *a, const struct error *err)
 {
 	app_status(a, true, "%s%s", err->msg[0] ? err->msg : status_name(err->code),
-	           err->mend == MEND_VERIFY ? ": run dispute verify in a shell" : "");
+	           err->mend == MEND_VERIFY ? ": run dispute verify in a shell"
+	           : err->mend == MEND_SENDMAIL ? ": set one with dispute config --sendmail 'msmtp -t', or w writes files"
+	           : "");
 }
 
 static const struct protocol *app_protocol(struct app *a, const char *id)
@@ -105,7 +107,6 @@ static int followup_collect(const struct due_item *it, void *ctx)
 
 	if (!it->followup)
 		return 0;
-	b->count[BOARD_FOLLOWUP]++;
 	b->rows[BOARD_FOLLOWUP] = xrealloc(b->rows[BOARD_FOLLOWUP],
 	                                   (size_t)(b->nrows[BOARD_FOLLOWUP] + 1) * sizeof(*b->rows[BOARD_FOLLOWUP]));
 	r = &b->rows[BOARD_FOLLOWUP][b->nrows[BOARD_FOLLOWUP]++];
@@ -207,100 +208,74 @@ void app_reload_list(struct app *a)
 	list_load_page(a);
 }
 
-/* Counts open disputes due before `before` (DATE_NONE: all open ones). */
-static int count_due_before(struct app *a, long before)
+/* The open disputes of one bucket of the board, as a filter: overdue (a
+ * timed deadline earlier today included), due today and not yet passed,
+ * due in the next seven days, later or with no limit.  Each is a slice of
+ * the list's order, so its count and its first rows come from the index. */
+static void board_filter(struct app *a, int bucket, struct list_filter *f)
 {
-	struct list_filter f;
-	struct error err;
-	int n = 0;
+	long today = a->c->today;
 
-	error_clear(&err);
-	list_filter_init(&f);
-	f.which = LIST_OPEN;
-	f.due_before = before;
-	if (svc_count(a->c, &f, &n, &err) != ST_OK)
-		app_error(a, &err);
-	return n;
-}
-
-/* Sorts the disputes due today between the board's first two buckets. */
-struct today_sink {
-	struct app *a;
-	int want;               /* rows kept per bucket */
-	bool overdue_whole;     /* every overdue row is loaded, so passed ones may follow */
-};
-
-static int today_collect(const struct dispute *d, void *ctx)
-{
-	struct today_sink *k = ctx;
-	struct board_state *b = &k->a->board;
-	int i = dispute_overdue(d, k->a->c->today, k->a->c->now_minute) ? BOARD_OVERDUE : BOARD_TODAY;
-
-	b->count[i]++;
-	/* Due today sorts after every earlier date: a passed one follows
-	 * the overdue rows only when none of those was left unloaded. */
-	if (b->nrows[i] < k->want && (i == BOARD_TODAY || k->overdue_whole)) {
-		b->rows[i] = xrealloc(b->rows[i], (size_t)(b->nrows[i] + 1) * sizeof(*b->rows[i]));
-		row_fill(k->a, &b->rows[i][b->nrows[i]++], d);
+	list_filter_init(f);
+	f->which = LIST_OPEN;
+	f->order = ORDER_DUE;
+	switch (bucket) {
+	case BOARD_OVERDUE:
+		f->overdue_on = today;
+		f->overdue_minute = a->c->now_minute;
+		break;
+	case BOARD_TODAY:
+		f->due_from = today;
+		f->due_before = today + 1;
+		f->overdue_on = today;
+		f->overdue_minute = a->c->now_minute;
+		f->overdue_not = true;
+		break;
+	case BOARD_WEEK:
+		f->due_from = today + 1;
+		f->due_before = today + 8;
+		break;
+	default:
+		f->due_from = today + 8;
+		break;
 	}
-	return 0;
 }
 
 static void app_reload_board(struct app *a)
 {
 	struct board_state *b = &a->board;
-	long today = a->c->today;
-	long bound[BOARD_FOLLOWUP] = { today, today + 1, today + 8, DATE_NONE };
-	int below[BOARD_FOLLOWUP + 1];
 	int want = a->pane_rect[PANE_BOARD].h > 0 ? a->pane_rect[PANE_BOARD].h : 20;
 
-	below[0] = 0;
-	for (int i = 0; i < BOARD_FOLLOWUP; i++)
-		below[i + 1] = count_due_before(a, bound[i]);
-	b->open_total = below[BOARD_FOLLOWUP];
+	struct error err;
+
+	b->open_total = 0;
 	for (int i = 0; i < BOARD_COUNT; i++) {
 		rows_free(b->rows[i], b->nrows[i]);
 		b->rows[i] = NULL;
 		b->nrows[i] = 0;
-		b->count[i] = i < BOARD_FOLLOWUP && below[i + 1] - below[i] > 0 ? below[i + 1] - below[i] : 0;
-	}
-	/* Follow-ups due today or before, in their own section. */
-	{
-		struct error err;
-
-		error_clear(&err);
-		if (svc_due(a->c, NULL, today + 1, followup_collect, a, &err) != ST_OK)
-			app_error(a, &err);
+		b->count[i] = 0;
 	}
 	for (int i = 0; i < BOARD_FOLLOWUP; i++) {
 		struct list_filter f;
-		struct today_sink k = { a, want, false };
-		struct error err;
 
-		if (below[i + 1] - below[i] <= 0)
-			continue;
-		/* Sorted by due date, the bucket is the slice after the
-		 * disputes of the earlier buckets. */
-		list_filter_init(&f);
-		f.which = LIST_OPEN;
-		f.order = ORDER_DUE;
-		f.due_before = bound[i];
-		f.offset = below[i];
-		if (i != BOARD_TODAY) {
-			f.limit = want;
-			b->nrows[i] = rows_load(a, &f, &b->rows[i]);
-			continue;
-		}
-		/* The store knows dates only: a timed deadline earlier today
-		 * (an urgent review due at 09:00) has passed, so the day's
-		 * disputes are each asked whether they are overdue. */
-		f.limit = below[i + 1] - below[i];
-		b->count[BOARD_TODAY] = 0;
-		k.overdue_whole = b->nrows[BOARD_OVERDUE] == b->count[BOARD_OVERDUE];
+		board_filter(a, i, &f);
 		error_clear(&err);
-		if (svc_list(a->c, &f, today_collect, &k, &err) != ST_OK)
+		if (svc_count(a->c, &f, &b->count[i], &err) != ST_OK)
 			app_error(a, &err);
+		b->open_total += b->count[i];
+		if (b->count[i] == 0)
+			continue;
+		/* No more rows than the pane can show. */
+		f.limit = want;
+		b->nrows[i] = rows_load(a, &f, &b->rows[i]);
 	}
+	/* Follow-ups due today or before, in their own section: counted and
+	 * read from the index of the follow-ups still to do, never from the
+	 * open disputes. */
+	error_clear(&err);
+	if (svc_followups_due(a->c, a->c->today + 1, want, followup_collect, a, &b->count[BOARD_FOLLOWUP], &err) !=
+	    ST_OK)
+		app_error(a, &err);
 }
 
 static void detail_free(struct detail_state *dt)

@@ -195,6 +195,8 @@ struct dialog_state {
 	char *answer[2];        /* answers of earlier steps, owned */
 	long limit_due;         /* DLG_ESCALATE_DUE: the latest date the protocol allows, or DATE_NONE */
 	struct contact contact; /* DLG_DETAIL_*: a contact added with the record's detail (owned), or none */
+	long proposed;          /* set-due: a counterpart's counter-proposal for the stage, or DATE_NONE */
+	char proposer[256];     /* whose it is (their address) */
 };
 
 struct draft_offer {

@@ -9,6 +9,7 @@
 #include "form.h"
 #include "dispute/protocol.h"
 #include "dispute/text.h"
+#include "view_invite.h"
 
 void dialog_close(struct app *a)
 {
@@ -439,6 +440,28 @@ static unsigned detail_contact(struct app *a, const char *value)
 	return APP_REDRAW;
 }
 
+/* A counter-proposal pending on the current stage stands in the date
+ * field, to be taken with Enter (or replaced). */
+static void proposal_offer(struct app *a)
+{
+	struct dialog_state *dl = &a->dlg;
+	struct itip_sent row;
+	struct error err;
+	char iso[11], *who;
+
+	itip_sent_init(&row);
+	if (svc_invite_proposal(a->c, dl->ref, NULL, &row, &err) == ST_OK) {
+		dl->proposed = row.proposed;
+		snprintf(dl->proposer, sizeof(dl->proposer), "%s", row.attendee);
+		who = text_sanitize(row.attendee, false);
+		snprintf(dl->hint, sizeof(dl->hint), "%s proposed %s (a counter-proposal): Enter takes it, and the "
+		         "updated invite is then owed to them.", who, date_format(row.proposed, iso));
+		free(who);
+		textedit_set(&dl->input, iso);
+	}
+	itip_sent_free(&row);
+}
+
 unsigned flow_start(struct app *a, enum action act)
 {
 	struct dialog_state *dl = &a->dlg;
@@ -460,6 +483,8 @@ unsigned flow_start(struct app *a, enum action act)
 	dialog_close(a);
 	snprintf(dl->ref, sizeof(dl->ref), "%s", d->reference);
 	dl->limit_due = DATE_NONE;
+	dl->proposed = DATE_NONE;
+	dl->proposer[0] = '\0';
 	switch (act) {
 	case ACT_ESCALATE:
 		svc_change_init(&dl->ch, SVC_ESCALATE);
@@ -531,6 +556,7 @@ unsigned flow_start(struct app *a, enum action act)
 			app_date_text(st->due, day, sizeof(day));
 			dialog_line(a, "Currently due: %s.", day);
 		}
+		proposal_offer(a);
 		break;
 	case ACT_RESOLVE:
 		dialog_step(a, DLG_RESOLVE_OUTCOME, true, false, "Outcome");
@@ -665,7 +691,12 @@ static unsigned dialog_finish(struct app *a)
 	snprintf(ref, sizeof(ref), "%s", dl->ref);
 	snprintf(done, sizeof(done), "%s", dl->done);
 	error_clear(&err);
-	rc = svc_apply(a->c, ref, &dl->ch, NULL, &err);
+	/* The date a counterpart proposed, taken up: the proposal is marked as
+	 * taken in the same journal entry. */
+	if (dl->ch.kind == SVC_SET_DUE && dl->proposed != DATE_NONE && dl->ch.due == dl->proposed)
+		rc = svc_invite_accept(a->c, ref, dl->proposer, dl->ch.text, NULL, &err);
+	else
+		rc = svc_apply(a->c, ref, &dl->ch, NULL, &err);
 	dialog_close(a);
 	app_changed(a, ref);
 	if (rc != ST_OK) {
@@ -687,6 +718,8 @@ static unsigned dialog_finish(struct app *a)
 	} else {
 		app_status(a, false, "%s", done);
 	}
+	/* What the change leaves owed to the counterparts is asked at once. */
+	invite_owed_ask(a, ref);
 	return APP_REDRAW;
 }
 

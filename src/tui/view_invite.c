@@ -1,14 +1,16 @@
-/* The workbench's calendar invite: the user's details and the counterpart asked for when missing, a preview of the exact file, then a private write. */
+/* The workbench's calendar invite: the user's details and the counterpart asked for when missing, a preview of the exact message, then a private write or a mail; and the question of the invites a change has left owed. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "app.h"
 #include "dispute/config.h"
 #include "dispute/date.h"
 #include "form.h"
 #include "dispute/ics.h"
+#include "dispute/imip.h"
 #include "dispute/invite.h"
 #include "dispute/text.h"
 #include "dispute/paths.h"
@@ -20,7 +22,9 @@ enum invite_step {
 	IS_CONTACT,       /* add a contact at the other agency */
 	IS_PREVIEW,       /* the calendar text as it will be written */
 	IS_PATH,          /* editing the file name under the preview */
-	IS_REPLACE        /* a file of that name exists: only Ctrl-S replaces it */
+	IS_REPLACE,       /* a file of that name exists: only Ctrl-S replaces it */
+	IS_PASSED,        /* the deadline has passed: only Ctrl-S sends the invite all the same */
+	IS_OWED           /* after a change: "2 invites owed: send them?" */
 };
 
 #define INVITE_FIELDS 3
@@ -29,8 +33,15 @@ struct invite_view {
 	enum invite_step step;
 	char ref[16];
 	int stage;
-	bool cancel;                    /* the dispute is closed: cancel its last invite */
+	bool cancel;                    /* the message shown is a CANCEL */
 	bool include_subject;
+	bool mail;                      /* Ctrl-S sends it by mail rather than writing the file */
+	bool passed_ok;                 /* the user said to send a passed deadline's invite all the same */
+	enum paths_mode pending;        /* IS_PASSED: how the file is to be written once confirmed */
+	enum itip_which which;          /* what the preview shows: the first group of these */
+	struct itip_plan group;         /* the messages of the preview: one attendee, one method */
+	int owed;                       /* how many messages are owed in all */
+	char stamp[17];                 /* the DTSTAMP of the preview, so what is sent is what was shown */
 	char *agency;                   /* the other agency, owned */
 	struct contact *contacts;       /* IS_PICK: the other agency's contacts, owned */
 	size_t ncontacts;
@@ -39,6 +50,8 @@ struct invite_view {
 	int focus;
 	char msg[sizeof(((struct error *)0)->msg)];  /* a problem shown inside the form or list */
 	struct textedit path;           /* where the file goes; "~/" is the home directory */
+	char **owed_lines;              /* IS_OWED: one line per message owed */
+	size_t nowed_lines;
 	char *path_before;              /* IS_PATH: the path to go back to on Esc */
 	char *text;                     /* the calendar exactly as it will be written */
 	size_t len;
@@ -79,6 +92,15 @@ static void contacts_clear(struct invite_view *v)
 	v->ncontacts = 0;
 }
 
+static void owed_clear(struct invite_view *v)
+{
+	for (size_t i = 0; i < v->nowed_lines; i++)
+		free(v->owed_lines[i]);
+	free(v->owed_lines);
+	v->owed_lines = NULL;
+	v->nowed_lines = 0;
+}
+
 void invite_close(struct app *a)
 {
 	struct invite_view *v = a->invite;
@@ -87,6 +109,8 @@ void invite_close(struct app *a)
 		return;
 	lines_clear(v);
 	contacts_clear(v);
+	owed_clear(v);
+	itip_plan_free(&v->group);
 	for (int i = 0; i < INVITE_FIELDS; i++)
 		textedit_free(&v->field[i]);
 	textedit_free(&v->path);
@@ -170,40 +194,29 @@ static struct invite_organizer organizer_of(const struct config *cfg)
 	return o;
 }
 
-/* Builds the calendar of d (its counterpart ct) into v->text with the
- * settings as they are now. */
-static enum status preview_build(struct app *a, const struct dispute *d, struct contact *ct, struct error *err)
+/* The setup of the preview's messages, with the settings as they are now. */
+static enum status setup_of(struct app *a, struct invite_setup *s, struct error *err)
+{
+	struct invite_organizer o = organizer_of(&a->c->config);
+
+	return invite_setup_init(s, &o, a->invite->stamp, a->invite->include_subject, err);
+}
+
+/* Builds the calendar of the group of d into v->text. */
+static enum status preview_build(struct app *a, const struct dispute *d, struct error *err)
 {
 	struct invite_view *v = a->invite;
-	struct invite_organizer o = organizer_of(&a->c->config);
-	struct invite_people people;
 	struct invite_setup s;
-	char *mem = NULL, *uid = NULL, stamp[17];
+	char *mem = NULL;
 	size_t len = 0;
-	FILE *f;
 	enum status rc;
 
-	svc_stamp(a->c, stamp);
-	if ((rc = svc_setting(a->c, "uid", &uid, err)) != ST_OK ||
-	    (rc = invite_setup_init(&s, &o, uid, stamp, v->include_subject, err)) != ST_OK) {
-		free(uid);
+	if ((rc = setup_of(a, &s, err)) != ST_OK)
 		return rc;
-	}
-	invite_people_init(&people, ct, 1);
-	f = open_memstream(&mem, &len);
-	if (!f) {
-		free(uid);
-		return error_set(err, ST_NOMEM, "cannot build the invite");
-	}
-	rc = invite_build(&s, d, protocol_set_find(&a->c->protocols, d->protocol), &people, v->cancel, false, f, NULL,
+	rc = invite_build(&s, d, protocol_set_find(&a->c->protocols, d->protocol), v->group.v, v->group.n, &mem, &len,
 	                  err);
-	if (fclose(f) != 0 && rc == ST_OK)
-		rc = error_set(err, ST_NOMEM, "cannot build the invite");
-	free(uid);
-	if (rc != ST_OK) {
-		free(mem);
+	if (rc != ST_OK)
 		return rc;
-	}
 	free(v->text);
 	v->text = mem;
 	v->len = len;
@@ -234,62 +247,88 @@ static unsigned pick_open(struct app *a, const char *why)
 	return APP_REDRAW;
 }
 
+/* Keeps the first group of plan (one attendee, one method) as the preview's. */
+static void group_take(struct invite_view *v, struct itip_plan *plan)
+{
+	size_t keep = 0;
+
+	itip_plan_free(&v->group);
+	for (size_t i = 0; i < plan->n; i++) {
+		if (plan->v[i].method == plan->v[0].method && ascii_casecmp(plan->v[i].email, plan->v[0].email) == 0) {
+			plan->v[keep++] = plan->v[i];
+			continue;
+		}
+		free(plan->v[i].name);
+		free(plan->v[i].email);
+		free(plan->v[i].uid);
+	}
+	plan->n = keep;
+	v->group = *plan;
+	plan->v = NULL;
+	plan->n = 0;
+}
+
 /* Works out what the invite still needs and moves to that step: the
- * user's details, a counterpart, or (everything known) the preview. */
+ * user's details, a counterpart, or (everything known) the preview of the
+ * next message: the first of those owed, else the current stage's invite
+ * again (its cancellation, for a closed dispute). */
 static unsigned invite_advance(struct app *a)
 {
 	struct invite_view *v = a->invite;
 	struct dispute d;
-	struct contact ct = {0};
+	struct itip_plan plan = { NULL, 0 };
 	struct error err;
-	const struct stage *st;
 	unsigned rc = APP_REDRAW;
-	size_t n;
+	enum status st;
 
 	error_clear(&err);
 	dispute_init(&d);
-	if (svc_load(a->c, v->ref, &d, NULL, NULL, &err) != ST_OK ||
-	    invite_scope(&d, v->cancel, false, &n, &err) != ST_OK) {
-		dispute_free(&d);
-		return invite_fail(a, &err);
-	}
-	st = &d.stages[n - 1];
-	v->stage = st->number;
-	free(v->agency);
-	v->agency = xstrdup(d.against ? d.against : "");
 	v->msg[0] = '\0';
-	if (st->due == DATE_NONE) {
-		rc = v->cancel ? invite_refuse(a, "%s stage %d had no due date, so no invite to cancel", d.reference,
-		                               st->number)
-		               : invite_refuse(a, "%s stage %d has no due date yet: agree one with d first", d.reference,
-		                               st->number);
-	} else if (!invite_organizer_ok(&(struct invite_organizer){ a->c->config.name, a->c->config.email, NULL, NULL })) {
+	if (!invite_organizer_ok(&(struct invite_organizer){ a->c->config.name, a->c->config.email, NULL, NULL })) {
 		const struct config *cfg = &a->c->config;
 		v->step = IS_ORGANIZER;
 		fields_set(v, cfg->name, cfg->email, cfg->phone);
-	} else if (!st->contact_id) {
-		rc = v->cancel ? invite_refuse(a, "%s stage %d had no counterpart, so no invite to cancel", d.reference,
-		                               st->number)
-		               : pick_open(a, NULL);
-	} else if (svc_contact(a->c, st->contact_id, &ct, &err) != ST_OK) {
+		return APP_REDRAW;
+	}
+	if (svc_invites_owed(a->c, v->ref, &v->owed, &err) != ST_OK)
+		return invite_fail(a, &err);
+	if (svc_load(a->c, v->ref, &d, NULL, NULL, &err) != ST_OK)
+		return invite_fail(a, &err);
+	v->which = v->owed ? ITIP_FOR_OWED : d.status == DS_OPEN ? ITIP_FOR_CURRENT : ITIP_FOR_CANCEL;
+	free(v->agency);
+	v->agency = xstrdup(d.against ? d.against : "");
+	dispute_free(&d);
+	dispute_init(&d);
+	st = svc_invite_plan(a->c, v->ref, v->which, 0, &d, &plan, &err);
+	if (st != ST_OK && v->which == ITIP_FOR_CURRENT && (err.mend == MEND_COUNTERPART || st == ST_INVALID)) {
+		/* No counterpart yet, or one an invite cannot reach: choose one. */
+		v->stage = d.current_stage;
+		rc = pick_open(a, st == ST_INVALID ? "The counterpart named for this stage has no usable email address: "
+		                                    "choose or add another." : NULL);
+	} else if (st != ST_OK && err.mend == MEND_AGREE_DATE) {
+		rc = invite_refuse(a, "%s stage %d has no due date yet: agree one with d first", d.reference,
+		                   d.current_stage);
+	} else if (st != ST_OK) {
 		rc = invite_fail(a, &err);
-	} else if (!text_email_ok(ct.email)) {
-		if (v->cancel)
-			rc = invite_refuse(a, "%s stage %d: the counterpart has no usable email address", d.reference,
-			                   st->number);
-		else
-			rc = pick_open(a, "The counterpart named for this stage has no usable email address: "
-			                  "choose or add another.");
+	} else if (!plan.n) {
+		rc = invite_refuse(a, "%s: no invite to write", d.reference);
 	} else {
-		char *name = text_sanitize(ct.name ? ct.name : "", false);
+		char *name;
 
-		snprintf(v->attendee, sizeof(v->attendee), "%s <%s>", name, ct.email);
+		group_take(v, &plan);
+		v->stage = v->group.v[0].stage;
+		v->cancel = v->group.v[0].method == ITIP_CANCEL;
+		name = text_sanitize(v->group.v[0].name, false);
+		if (*name)
+			snprintf(v->attendee, sizeof(v->attendee), "%s <%s>", name, v->group.v[0].email);
+		else
+			snprintf(v->attendee, sizeof(v->attendee), "%s", v->group.v[0].email);
 		free(name);
-		if (preview_build(a, &d, &ct, &err) != ST_OK) {
+		if (preview_build(a, &d, &err) != ST_OK) {
 			rc = invite_fail(a, &err);
 		} else {
 			if (v->step != IS_PREVIEW && v->step != IS_PATH) {
-				char *path = xasprintf("~/dispute-invites/%s-stage%d%s.ics", d.reference, st->number,
+				char *path = xasprintf("~/dispute-invites/%s-stage%d%s.ics", d.reference, v->stage,
 				                       v->cancel ? "-cancel" : "");
 				textedit_set(&v->path, path);
 				free(path);
@@ -298,29 +337,68 @@ static unsigned invite_advance(struct app *a)
 			v->step = IS_PREVIEW;
 		}
 	}
-	contact_free(&ct);
+	itip_plan_free(&plan);
 	dispute_free(&d);
 	return rc;
 }
 
-unsigned invite_open(struct app *a)
+/* A new view on dispute ref, in no step yet. */
+static struct invite_view *view_new(struct app *a, const char *ref)
 {
 	struct invite_view *v;
 
-	if (!a->detail.loaded) {
-		app_status(a, true, "Select a dispute first (j/k in the list)");
-		return APP_REDRAW;
-	}
 	invite_close(a);
 	v = xcalloc(1, sizeof(*v));
 	for (int i = 0; i < INVITE_FIELDS; i++)
 		textedit_init(&v->field[i], false, LINE_MAX_LEN);
 	textedit_init(&v->path, false, 4096);
 	v->step = IS_ORGANIZER;
-	snprintf(v->ref, sizeof(v->ref), "%s", a->detail.d.reference);
-	v->cancel = a->detail.d.status != DS_OPEN;
+	snprintf(v->ref, sizeof(v->ref), "%s", ref);
+	svc_stamp(a->c, v->stamp);
 	a->invite = v;
 	a->mode = MODE_INVITE;
+	return v;
+}
+
+bool invite_owed_ask(struct app *a, const char *ref)
+{
+	struct invite_view *v;
+	struct dispute d;
+	struct itip_plan plan = { NULL, 0 };
+	struct error err;
+
+	dispute_init(&d);
+	if (svc_invite_plan(a->c, ref, ITIP_FOR_OWED, 0, &d, &plan, &err) != ST_OK || !plan.n) {
+		itip_plan_free(&plan);
+		dispute_free(&d);
+		return false;
+	}
+	v = view_new(a, ref);
+	v->step = IS_OWED;
+	v->owed = (int)plan.n;
+	for (size_t i = 0; i < plan.n; i++) {
+		const struct itip_msg *m = &plan.v[i];
+		char due[17], *line;
+
+		line = xasprintf("%s stage %d (%s) to %s%s%s%s: sequence %d", m->method == ITIP_CANCEL ? "Cancel" : "Invite",
+		                 m->stage, datetime_format(m->due, m->due_minute, due), *m->name ? m->name : "",
+		                 *m->name ? " <" : "", m->email, *m->name ? ">" : "", m->sequence);
+		v->owed_lines = xrealloc(v->owed_lines, (v->nowed_lines + 1) * sizeof(*v->owed_lines));
+		v->owed_lines[v->nowed_lines++] = text_sanitize(line, false);
+		free(line);
+	}
+	itip_plan_free(&plan);
+	dispute_free(&d);
+	return true;
+}
+
+unsigned invite_open(struct app *a)
+{
+	if (!a->detail.loaded) {
+		app_status(a, true, "Select a dispute first (j/k in the list)");
+		return APP_REDRAW;
+	}
+	view_new(a, a->detail.d.reference);
 	return invite_advance(a);
 }
 
@@ -536,40 +614,262 @@ static void path_error(struct app *a, const struct error *err, const char *full,
 	free(shown);
 }
 
-/* Writes the file: as a new one (PATHS_NEW), or over the one there once
- * the user has said so (PATHS_REPLACE).  A file already there turns the
- * preview into the question; anything else that is not a regular file
- * (a directory, a device, a FIFO) is refused with the reason. */
+/* How the workbench delivers what it shows. */
+struct delivery {
+	struct app *a;
+	const char *full;               /* the file, or NULL for a mail */
+	const char *typed;              /* the file as the user typed it ("~/..."), for the journal */
+	enum paths_mode mode;
+	bool shown;                     /* only the group of the preview, exactly as shown */
+	int sent;
+	char *tmp;                      /* the file under its temporary name, until the journal keeps it */
+	struct error settled;           /* the file could not be put in place, or ST_OK */
+};
+
+/* Writes text to a private temporary file beside full (its folder made
+ * 0700 when missing), synced; *tmp is its name. */
+static enum status file_pending(const char *full, const char *text, size_t len, enum paths_mode mode, char **tmp,
+                                struct error *err)
+{
+	char *dir = xstrdup(full), *slash = strrchr(dir, '/');
+	enum status rc = ST_OK;
+	FILE *f;
+
+	if (slash && slash != dir) {
+		*slash = '\0';
+		rc = paths_mkdir_private(dir, err);
+	}
+	free(dir);
+	if (rc == ST_OK)
+		rc = paths_target_check(full, mode, err);
+	if (rc != ST_OK)
+		return rc;
+	if (!(f = paths_tmp_open(full, tmp, err)))
+		return err->code;
+	if (fwrite(text, 1, len, f) != len)
+		rc = error_set(err, ST_IO, "cannot write %s", full);
+	if ((rc = paths_tmp_sync(f, *tmp, full, rc, err)) != ST_OK) {
+		free(*tmp);
+		*tmp = NULL;
+	}
+	return rc;
+}
+
+/* The file goes in place once the journal has kept it, and only then. */
+static void tui_settle(void *arg, bool kept)
+{
+	struct delivery *dl = arg;
+
+	if (!dl->tmp)
+		return;
+	if (!kept)
+		unlink(dl->tmp);
+	else
+		paths_tmp_commit(dl->tmp, dl->full, dl->mode, &dl->settled);
+	free(dl->tmp);
+	dl->tmp = NULL;
+}
+
+/* Whether the group handed over is the one the preview showed: the same
+ * stages, people, UIDs, SEQUENCEs and method. */
+static bool group_same(const struct itip_plan *shown, const struct itip_msg *m, size_t n)
+{
+	if (shown->n != n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (shown->v[i].stage != m[i].stage || shown->v[i].method != m[i].method ||
+		    shown->v[i].sequence != m[i].sequence || strcmp(shown->v[i].uid, m[i].uid) != 0 ||
+		    ascii_casecmp(shown->v[i].email, m[i].email) != 0)
+			return false;
+	return true;
+}
+
+/* svc_deliver_fn: the file as previewed, or the mail around it. */
+static enum status tui_deliver(void *arg, const struct dispute *d, const struct itip_msg *m, size_t n, char *how,
+                               size_t howlen, struct error *err)
+{
+	struct delivery *dl = arg;
+	struct invite_view *v = dl->a->invite;
+	const struct protocol *p = protocol_set_find(&dl->a->c->protocols, d->protocol);
+	struct invite_setup s;
+	char *cal = NULL, *mail = NULL;
+	size_t len = 0, mlen = 0;
+	enum status rc;
+
+	if (dl->shown && !group_same(&v->group, m, n))
+		return error_set(err, ST_REFUSED, "%s changed since the preview; nothing was sent: press x to see it again",
+		                 d->reference);
+	if ((rc = setup_of(dl->a, &s, err)) != ST_OK)
+		return rc;
+	if (dl->shown) {
+		cal = xstrndup(v->text, v->len);
+		len = v->len;
+	} else if ((rc = invite_build(&s, d, p, m, n, &cal, &len, err)) != ST_OK) {
+		return rc;
+	}
+	if (dl->full) {
+		rc = file_pending(dl->full, cal, len, dl->mode, &dl->tmp, err);
+		snprintf(how, howlen, "written to %s for", dl->typed);
+	} else {
+		rc = imip_build(&s, d, p, m, n, cal, len, &mail, &mlen, err);
+		if (rc == ST_OK)
+			rc = svc_mail_send(dl->a->c, mail, mlen, err);
+		snprintf(how, howlen, "sent by mail to");
+	}
+	if (rc == ST_OK)
+		dl->sent += (int)n;
+	free(cal);
+	free(mail);
+	return rc;
+}
+
+/* Whether the preview holds a request for a deadline already gone. */
+static bool preview_passed(const struct app *a, char *due, size_t duelen)
+{
+	const struct invite_view *v = a->invite;
+
+	for (size_t i = 0; i < v->group.n; i++) {
+		const struct itip_msg *m = &v->group.v[i];
+
+		if (m->method == ITIP_REQUEST && (m->due < a->c->today || (m->due == a->c->today && m->due_minute != TIME_NONE &&
+		                                                           m->due_minute <= a->c->now_minute))) {
+			char when[17];
+
+			snprintf(due, duelen, "%s", datetime_format(m->due, m->due_minute, when));
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Sends what the preview shows: the file (as a new one, PATHS_NEW, or
+ * over the one there once the user has said so, PATHS_REPLACE) or the
+ * mail, journalled.  A passed deadline asks first; a file already there
+ * turns the preview into the question; anything else that is not a
+ * regular file (a directory, a device, a FIFO) is refused with the reason. */
 static unsigned preview_write(struct app *a, enum paths_mode mode)
 {
 	struct invite_view *v = a->invite;
-	char *full = path_expand(a, textedit_text(&v->path)), *shown;
+	struct delivery dl = { a, NULL, NULL, mode, true, 0, NULL, { ST_OK, MEND_NONE, "", "" } };
+	struct svc_delivery how = { tui_deliver, tui_settle, &dl, NULL };
+	char *full = NULL, *shown = NULL, due[17];
 	struct error err;
-	int stage = v->stage;
-	bool cancel = v->cancel;
+	int stage = v->stage, more;
+	bool cancel = v->cancel, mail = v->mail;
 	char ref[16], to[600];
 
 	v->step = IS_PREVIEW;
-	if (!full)
+	if (!v->passed_ok && preview_passed(a, due, sizeof(due))) {
+		v->pending = mode;
+		v->step = IS_PASSED;
 		return APP_REDRAW;
+	}
+	if (!mail && !(full = path_expand(a, textedit_text(&v->path))))
+		return APP_REDRAW;
+	dl.full = full;
+	dl.typed = textedit_text(&v->path);
 	error_clear(&err);
-	if (paths_write_private(full, v->text, v->len, mode, &err) != ST_OK) {
+	if (svc_invite_issue(a->c, v->ref, v->which, 0, &v->group.v[0], &how, NULL, &err) != ST_OK) {
 		if (err.mend == MEND_FORCE)
 			v->step = IS_REPLACE;
-		else
+		else if (full)
 			path_error(a, &err, full, textedit_text(&v->path));
+		else
+			app_error(a, &err);
 		free(full);
+		app_changed(a, v->ref);
 		return APP_REDRAW;
 	}
 	free(full);
-	shown = text_sanitize(textedit_text(&v->path), false);
+	if (dl.settled.code != ST_OK) {
+		app_changed(a, v->ref);
+		app_error(a, &dl.settled);
+		return APP_REDRAW;
+	}
+	if (!mail)
+		shown = text_sanitize(textedit_text(&v->path), false);
 	snprintf(ref, sizeof(ref), "%s", v->ref);
 	snprintf(to, sizeof(to), "%s", v->attendee);
+	more = v->owed - (int)v->group.n;
 	invite_close(a);
-	app_status(a, false, "%s for %s stage %d written to %s: send it to %s", cancel ? "Cancellation" : "Invite",
-	           ref, stage, shown, to);
+	app_changed(a, ref);
+	if (mail)
+		app_status(a, false, "%s for %s stage %d sent by mail to %s (journalled)%s", cancel ? "Cancellation" : "Invite",
+		           ref, stage, to, more > 0 ? "; more invites owed: x shows the next" : "");
+	else
+		app_status(a, false, "%s for %s stage %d written to %s: send it to %s%s", cancel ? "Cancellation" : "Invite",
+		           ref, stage, shown, to, more > 0 ? "; more invites owed: x shows the next" : "");
 	free(shown);
 	return APP_REDRAW;
+}
+
+/* The deadline has passed: Ctrl-S sends the invite all the same. */
+static unsigned passed_key(struct app *a, int key)
+{
+	struct invite_view *v = a->invite;
+
+	switch (keys_lookup(KC_CONFIRM, key)) {
+	case ACT_CF_CONFIRM:
+		v->passed_ok = true;
+		return preview_write(a, v->pending);
+	case ACT_CF_CANCEL:
+		v->step = IS_PREVIEW;
+		app_status(a, false, "Nothing was %s", v->mail ? "sent" : "written");
+		return APP_REDRAW;
+	default:
+		app_status(a, false, "Only Ctrl-S %s it all the same (Esc goes back); nothing is %s until then",
+		           v->mail ? "sends" : "writes", v->mail ? "sent" : "written");
+		return APP_REDRAW;
+	}
+}
+
+/* "2 invites owed: send them?": Ctrl-S sends them all by mail; x shows
+ * them one by one, to write or send each; Esc leaves them for later. */
+static unsigned owed_key(struct app *a, int key)
+{
+	struct invite_view *v = a->invite;
+	struct delivery dl = { a, NULL, NULL, PATHS_NEW, false, 0, NULL, { ST_OK, MEND_NONE, "", "" } };
+	struct svc_delivery how = { tui_deliver, tui_settle, &dl, NULL };
+	struct error err;
+	char ref[16];
+
+	snprintf(ref, sizeof(ref), "%s", v->ref);
+	if (key == 'x') {
+		owed_clear(v);
+		v->step = IS_ORGANIZER;
+		return invite_advance(a);
+	}
+	switch (keys_lookup(KC_CONFIRM, key)) {
+	case ACT_CF_CONFIRM:
+		if (!invite_organizer_ok(&(struct invite_organizer){ a->c->config.name, a->c->config.email, NULL, NULL })) {
+			owed_clear(v);
+			v->step = IS_ORGANIZER;
+			return invite_advance(a);
+		}
+		error_clear(&err);
+		svc_stamp(a->c, v->stamp);
+		if (svc_invite_issue(a->c, ref, ITIP_FOR_OWED, 0, NULL, &how, NULL, &err) != ST_OK) {
+			invite_close(a);
+			app_changed(a, ref);
+			if (dl.sent)
+				app_status(a, true, "%d invite%s of %s sent by mail; the rest were not: %s", dl.sent,
+				           dl.sent == 1 ? "" : "s", ref, err.msg);
+			else
+				app_error(a, &err);
+			return APP_REDRAW;
+		}
+		invite_close(a);
+		app_changed(a, ref);
+		app_status(a, false, "%d invite%s of %s sent by mail (journalled)", dl.sent, dl.sent == 1 ? "" : "s", ref);
+		return APP_REDRAW;
+	case ACT_CF_CANCEL:
+		invite_close(a);
+		app_status(a, false, "Invites for %s left owed: x shows them", ref);
+		return APP_REDRAW;
+	default:
+		app_status(a, false, "Ctrl-S sends them by mail, x shows them one by one, Esc leaves them for later");
+		return APP_REDRAW;
+	}
 }
 
 static unsigned preview_key(struct app *a, int key)
@@ -593,12 +893,21 @@ static unsigned preview_key(struct app *a, int key)
 		           ? "The subject is now in the invite: it leaves this machine with it"
 		           : "The subject is left out of the invite again");
 		return invite_advance(a);
+	case ACT_IV_MAIL:
+		if (!v->mail && (!a->c->config.mail_command || !*a->c->config.mail_command)) {
+			app_status(a, true, "No mail command is set: dispute config --sendmail 'msmtp -t' in a shell");
+			return APP_REDRAW;
+		}
+		v->mail = !v->mail;
+		app_status(a, false, "%s", v->mail ? "Ctrl-S now sends it by mail, as an invitation"
+		                                   : "Ctrl-S now writes the file");
+		return APP_REDRAW;
 	case ACT_IV_CANCEL:
 		invite_close(a);
 		app_status(a, false, "Invite cancelled: nothing was written");
 		return APP_REDRAW;
 	default:
-		app_status(a, false, "Only Ctrl-S writes the file (Esc cancels)");
+		app_status(a, false, "Only Ctrl-S %s (Esc cancels)", v->mail ? "sends the mail" : "writes the file");
 		return APP_REDRAW;
 	}
 }
@@ -665,6 +974,10 @@ static unsigned invite_key(struct app *a, int key)
 		return path_key(a, key);
 	case IS_REPLACE:
 		return replace_key(a, key);
+	case IS_PASSED:
+		return passed_key(a, key);
+	case IS_OWED:
+		return owed_key(a, key);
 	}
 	return APP_BELL;
 }
@@ -770,8 +1083,12 @@ static void preview_draw(struct app *a, struct screen *s)
 	int foot = 3 + (v->include_subject ? 1 : 0), max, y;
 	char *clean;
 
-	snprintf(title, sizeof(title), "%s for %s stage %d", v->cancel ? "Cancel the invite" : "Calendar invite",
-	         v->ref, v->stage);
+	if (v->owed > 1)
+		snprintf(title, sizeof(title), "%s for %s stage %d (1 of %d owed)", v->cancel ? "Cancel the invite"
+		         : "Calendar invite", v->ref, v->stage, v->owed);
+	else
+		snprintf(title, sizeof(title), "%s for %s stage %d", v->cancel ? "Cancel the invite" : "Calendar invite",
+		         v->ref, v->stage);
 	screen_fill_rect(s, r, 0);
 	screen_box(s, r, SA_BOLD, title, SA_BOLD | SA_REVERSE);
 	in = rect_inner(r);
@@ -787,8 +1104,9 @@ static void preview_draw(struct app *a, struct screen *s)
 		max = 0;
 	if (v->scroll > max)
 		v->scroll = max;
-	screen_put_fit(s, in.y + 1, in.x + 1, in.w - 2, 0,
-	               "Nothing has left this machine. The file will hold exactly this:");
+	screen_put_fit(s, in.y + 1, in.x + 1, in.w - 2, 0, v->mail
+	               ? "Nothing has left this machine. The mail will carry exactly this invitation:"
+	               : "Nothing has left this machine. The file will hold exactly this:");
 	screen_hline(s, in.y + 2, in.x, in.w, SA_DIM);
 	for (int i = 0; i < text.h && (size_t)(v->scroll + i) < v->nlines; i++)
 		screen_put_fit(s, text.y + i, text.x, text.w, 0, v->lines[v->scroll + i]);
@@ -805,7 +1123,13 @@ static void preview_draw(struct app *a, struct screen *s)
 	if (v->include_subject)
 		screen_put_fit(s, y++, in.x + 1, in.w - 2, SA_COLOUR(SC_OVERDUE) | SA_BOLD,
 		               "WARNING: the subject is in the description: it leaves this machine with the invite.");
-	{
+	if (v->mail) {
+		int lw = screen_put(s, y, in.x + 1, in.w - 2, SA_BOLD, "Mail: ");
+
+		clean = text_sanitize(a->c->config.mail_command ? a->c->config.mail_command : "", false);
+		screen_printf(s, y, in.x + 1 + lw, in.w - 2 - lw, 0, "to %s, through %s", v->attendee, clean);
+		free(clean);
+	} else {
 		int lw = screen_put(s, y, in.x + 1, in.w - 2, SA_BOLD, "File: ");
 		if (v->step == IS_PATH) {
 			form_field_draw(s, y, in.x + 1 + lw, in.w - 2 - lw, &v->path, true);
@@ -824,10 +1148,46 @@ static void preview_draw(struct app *a, struct screen *s)
 		screen_printf(s, y, in.x + 1, in.w - 2, SA_COLOUR(SC_OVERDUE) | SA_BOLD,
 		              "%s exists. Ctrl-S replaces it · Esc keeps it", clean);
 		free(clean);
+	} else if (v->step == IS_PASSED) {
+		char due[17];
+
+		preview_passed(a, due, sizeof(due));
+		screen_printf(s, y, in.x + 1, in.w - 2, SA_COLOUR(SC_OVERDUE) | SA_BOLD,
+		              "The deadline (%s) has already passed. Ctrl-S %s it all the same · Esc goes back", due,
+		              v->mail ? "sends" : "writes");
+	} else if (v->mail) {
+		screen_printf(s, y, in.x + 1, in.w - 2, SA_BOLD, "Ctrl-S send · m write a file instead · s subject: %s · "
+		              "j/k scroll · Esc cancel", v->include_subject ? "IN" : "left out");
 	} else {
 		screen_printf(s, y, in.x + 1, in.w - 2, SA_BOLD, "Ctrl-S write · p path · s subject: %s · j/k scroll · "
 		              "Esc cancel", v->include_subject ? "IN" : "left out");
 	}
+}
+
+/* "2 invites owed: send them?" with what each one is. */
+static void owed_draw(struct app *a, struct screen *s)
+{
+	struct invite_view *v = a->invite;
+	int w = a->w - 8 < 76 ? a->w - 8 : 76, shown = (int)v->nowed_lines, y;
+	bool mail = a->c->config.mail_command && *a->c->config.mail_command;
+	char title[160], intro[256];
+	struct rect r, in;
+
+	if (shown > a->h - 14)
+		shown = a->h - 14 > 1 ? a->h - 14 : 1;
+	snprintf(title, sizeof(title), "Invites owed for %s", v->ref);
+	snprintf(intro, sizeof(intro), "%d invite%s owed: send %s?", v->owed, v->owed == 1 ? "" : "s",
+	         v->owed == 1 ? "it" : "them");
+	r = form_box(a, s, w, shown + 7, title);
+	in = rect_inner(r);
+	y = in.y;
+	screen_put_fit(s, y++, in.x + 1, in.w - 2, SA_BOLD, intro);
+	y++;
+	for (int i = 0; i < shown; i++)
+		screen_put_fit(s, y++, in.x + 3, in.w - 4, 0, v->owed_lines[i]);
+	screen_put_fit(s, in.y + in.h - 1, in.x + 1, in.w - 2, SA_BOLD, mail
+	               ? "Ctrl-S send them by mail · x one by one · Esc later"
+	               : "x show them one by one (no mail command is set) · Esc later");
 }
 
 static void invite_draw(struct app *a, struct screen *s)
@@ -847,7 +1207,11 @@ static void invite_draw(struct app *a, struct screen *s)
 	case IS_PREVIEW:
 	case IS_PATH:
 	case IS_REPLACE:
+	case IS_PASSED:
 		preview_draw(a, s);
+		break;
+	case IS_OWED:
+		owed_draw(a, s);
 		break;
 	}
 }
@@ -870,7 +1234,7 @@ static unsigned invite_hints(const struct app *a)
 
 	if (v && v->step == IS_PREVIEW)
 		return KC_BIT(KC_INVITE) | KC_BIT(KC_VIEW);
-	if (v && v->step == IS_REPLACE)
+	if (v && (v->step == IS_REPLACE || v->step == IS_PASSED || v->step == IS_OWED))
 		return KC_BIT(KC_CONFIRM);
 	return KC_BIT(KC_FORM);
 }

@@ -11,6 +11,10 @@
  * shows the preview.  A refusal closes the view with a message in the
  * status line.  Returns APP_* bits. */
 unsigned invite_open(struct app *a);
+/* After a change of ref: when invites are owed, asks "2 invites owed:
+ * send them?" (Ctrl-S sends them by mail, x shows them one by one, Esc
+ * leaves them).  Returns false, and changes nothing, when none are. */
+bool invite_owed_ask(struct app *a, const char *ref);
 /* Frees the view and returns to the panes; nothing is written. */
 void invite_close(struct app *a);
 

@@ -7,6 +7,9 @@ trap 'rm -rf "$tmp"' EXIT
 export HOME="$tmp/home" XDG_DATA_HOME="$tmp/home/.local/share" XDG_CONFIG_HOME="$tmp/home/.config"
 export DISPUTE_DB="$tmp/disputes.db" DISPUTE_TODAY=2026-11-27 DISPUTE_AUTHOR=lead
 export DISPUTE_DATADIR="$here/data" TZ=UTC LC_ALL=C.UTF-8
+# The schema this build makes (src/store/store.c, migrations[]): a new
+# migration changes it here, deliberately.
+schema=10
 unset DISPUTE_TIME NO_COLOR
 mkdir -p "$HOME"
 npass=0 nfail=0

@@ -20,8 +20,12 @@
  *                            (xN: TEXT N times over; "\\n" in TEXT is a newline)
  *   contact AGENCY | NAME | ROLE | EMAIL    a contact at another agency
  *   counterpart REF ID       names contact ID the current stage's counterpart
- *   config NAME | EMAIL [| PHONE]           the user's settings (saved)
+ *   config NAME | EMAIL [| PHONE [| MAILCMD]]  the user's settings (saved)
  *   uid VALUE                pins the database identity in invite UIDs
+ *   issued REF               the invites owed for REF, journalled as handed
+ *                            over by hand (nothing written)
+ *   counter REF EMAIL DATE   EMAIL's counter-proposal of DATE for REF's
+ *                            current stage, answering what they were sent
  *   sql STATEMENT            runs STATEMENT on the database from another
  *                            connection (a trigger that makes a write fail)
  *   file PATH MODE           PATH (under the run's directory: home/..., config/...)
@@ -648,6 +652,19 @@ static char *text_times(const char *head, const char *text)
 	return sb_take(&sb);
 }
 
+/* svc_deliver_fn for "issued": nothing leaves the test. */
+static enum status by_hand(void *ctx, const struct dispute *d, const struct itip_msg *m, size_t n, char *how,
+                           size_t howlen, struct error *err)
+{
+	(void)ctx;
+	(void)d;
+	(void)m;
+	(void)n;
+	(void)err;
+	snprintf(how, howlen, "handed over for");
+	return ST_OK;
+}
+
 static void directive(struct run *r, char *line)
 {
 	char *arg = strchr(line, ' '), *f[8];
@@ -796,20 +813,56 @@ static void directive(struct run *r, char *line)
 		check(r, svc_counterpart(&r->c, which, 0, id, NULL, &err), &err);
 	} else if (!strcmp(line, "config")) {
 		struct config *cfg = &r->c.config;
-		n = split(arg, f, 3);
+		n = split(arg, f, 4);
 		if (n < 2 || !ctx_ready(r)) {
-			fail(r, "config NAME | EMAIL [| PHONE]");
+			fail(r, "config NAME | EMAIL [| PHONE [| MAILCMD]]");
 			return;
 		}
 		free(cfg->name);
 		free(cfg->email);
 		free(cfg->phone);
+		free(cfg->mail_command);
 		cfg->name = xstrdup(f[0]);
 		cfg->email = xstrdup(f[1]);
 		cfg->phone = n > 2 && *f[2] ? xstrdup(f[2]) : NULL;
+		cfg->mail_command = n > 3 && *f[3] ? xstrdup(f[3]) : NULL;
 		check(r, ctx_config_save(&r->c, &err), &err);
 	} else if (!strcmp(line, "uid")) {
 		pin_uid(r, arg);
+	} else if (!strcmp(line, "issued")) {
+		struct svc_delivery dl = { by_hand, NULL, NULL, NULL };
+		if (!ctx_ready(r))
+			return;
+		check(r, svc_invite_issue(&r->c, arg, ITIP_FOR_OWED, 0, NULL, &dl, NULL, &err), &err);
+	} else if (!strcmp(line, "counter")) {
+		char which[16], email[256], date[16];
+		struct dispute d;
+		struct itip_log log = { NULL, 0 };
+		struct itip_reply rep;
+		const struct itip_sent *row;
+		int stage;
+		if (sscanf(arg, "%15s %255s %15s", which, email, date) != 3 || !ctx_ready(r)) {
+			fail(r, "counter REF EMAIL DATE");
+			return;
+		}
+		dispute_init(&d);
+		itip_reply_init(&rep);
+		if (store_dispute_load(r->c.store, which, &d, &err) != ST_OK ||
+		    store_invites_load(r->c.store, d.id, &log, &err) != ST_OK) {
+			check(r, err.code, &err);
+		} else if (!(row = itip_log_find(&log, d.current_stage, email))) {
+			fail(r, "counter: nothing went to %s for stage %d", email, d.current_stage);
+		} else {
+			rep.counter = true;
+			rep.uid = xstrdup(row->uid);
+			rep.sequence = row->sequence;
+			rep.attendee = xstrdup(email);
+			parse_date(r, date, &rep.proposed);
+			check(r, svc_invite_reply(&r->c, &rep, which, &stage, &err), &err);
+		}
+		itip_reply_free(&rep);
+		itip_log_free(&log);
+		dispute_free(&d);
 	} else if (!strcmp(line, "sql")) {
 		run_sql(r, arg);
 	} else if (!strcmp(line, "file")) {

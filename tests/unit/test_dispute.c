@@ -630,6 +630,35 @@ static void test_escalate_same_day(void **state)
 
 /* ---- agreed due dates ---- */
 
+/* Newcastle's one-working-day urgent review is timed: a date agreed for it
+ * keeps the hour it runs to, and is due at that hour on the agreed day. */
+static void test_timed_agreed_due(void **state)
+{
+	const struct fx *f = *state;
+	const struct protocol *p = proto(f, "newcastle");
+	struct dispute_new a = new_args("2026-07-07", true);
+	struct dispute d;
+	struct error err;
+
+	a.minute = 16 * 60 + 30;
+	dispute_init(&d);
+	assert_ok(dispute_open(&d, p, &f->cal, &a, D("2026-07-07"), &err), err);
+	assert_day(d.stages[0].due, D("2026-07-08"));
+	assert_int_equal(d.stages[0].due_minute, 16 * 60 + 30);
+	assert_ok(dispute_set_due(&d, p, &f->cal, D("2026-07-07"), NULL, D("2026-07-07"), &err), err);
+	assert_day(d.stages[0].due, D("2026-07-07"));
+	assert_int_equal(d.stages[0].due_minute, 16 * 60 + 30);
+	assert_true(d.stages[0].due_agreed);
+	assert_int_equal(d.stages[0].sequence, 1);
+	/* and once more, from the agreed date: still the same hour */
+	assert_ok(dispute_set_due(&d, p, &f->cal, D("2026-07-08"), NULL, D("2026-07-07"), &err), err);
+	assert_int_equal(d.stages[0].due_minute, 16 * 60 + 30);
+	/* later than the limit still needs a reason */
+	assert_fails(dispute_set_due(&d, p, &f->cal, D("2026-07-09"), NULL, D("2026-07-07"), &err), err, ST_REFUSED,
+	             "due date 2026-07-09 is later than the protocol limit (2026-07-08, 1 working day); give a reason");
+	dispute_free(&d);
+}
+
 static void test_escalate_agreed_due(void **state)
 {
 	const struct fx *f = *state;
@@ -1426,6 +1455,7 @@ int main(void)
 		cmocka_unit_test(test_escalate_every_stage),
 		cmocka_unit_test(test_escalate_same_day),
 		cmocka_unit_test(test_escalate_agreed_due),
+		cmocka_unit_test(test_timed_agreed_due),
 		cmocka_unit_test(test_set_due),
 		cmocka_unit_test(test_refusals_leave_dispute_unchanged),
 		cmocka_unit_test(test_failed_escalate_keeps_stages),

@@ -236,6 +236,7 @@ static void test_shipped_stages(void **state)
 		assert_string_equal(p->population, w->population);
 		assert_string_equal(p->partnership, w->partnership);
 		assert_string_equal(p->division, EW);
+		assert_string_equal(p->timezone, "Europe/London");
 		assert_true(p->nnotices > 0);
 		assert_int_equal(p->nstages, w->nstages);
 		for (size_t j = 0; j < w->nstages; j++) {
@@ -643,6 +644,22 @@ static void test_limit_due_shipped(void **state)
 #define CATS "[categories]\n" \
              "category = c: A category\n"
 
+/* A protocol that names no time zone is in PROTOCOL_TIMEZONE's; one that does, in its own. */
+static void test_timezone_key(void **state)
+{
+	struct protocol *p = NULL;
+	struct error err;
+	const char *text = HEAD STAGE1 CATS, *tokyo = HEAD "timezone = Asia/Tokyo\n" STAGE1 CATS;
+
+	(void)state;
+	assert_int_equal(protocol_parse("x", "x.ini", text, strlen(text), &shipped_cal, &p, &err), ST_OK);
+	assert_string_equal(p->timezone, "Europe/London");
+	protocol_free(p);
+	assert_int_equal(protocol_parse("x", "x.ini", tokyo, strlen(tokyo), &shipped_cal, &p, &err), ST_OK);
+	assert_string_equal(p->timezone, "Asia/Tokyo");
+	protocol_free(p);
+}
+
 /* Parses text as x.ini and returns the message (static), or "ok". */
 static const char *parse_msg(const char *text)
 {
@@ -668,6 +685,11 @@ static void test_parse_errors(void **state)
 	static char long_line[400];
 	static const struct { const char *text; const char *want; } cases[] = {
 		{ HEAD STAGE1 CATS, "ok" },
+		{ HEAD "timezone = America/Argentina/Buenos_Aires\n" STAGE1 CATS, "ok" },
+		{ HEAD "timezone = ../../etc/passwd\n" STAGE1 CATS,
+		  "7: timezone: expected a time zone name such as 'Europe/London', got '../../etc/passwd'" },
+		{ HEAD "timezone = Europe/London\ntimezone = UTC\n" STAGE1 CATS,
+		  "8: timezone: given twice in [protocol] (first at line 7)" },
 		{ HEAD "[stage 1]\nname = One\nlimit = five days\n",
 		  "9: limit: expected 'N working days', 'N hours', 'agreed, at most N working days', "
 		  "'N months' or 'without delay', got 'five days'" },
@@ -1547,6 +1569,7 @@ int main(void)
 		cmocka_unit_test(test_limit_due),
 		cmocka_unit_test(test_limit_due_shipped),
 		cmocka_unit_test(test_parse_errors),
+		cmocka_unit_test(test_timezone_key),
 		cmocka_unit_test(test_parse_syntax),
 		cmocka_unit_test(test_parse_length),
 		cmocka_unit_test(test_parse_division),

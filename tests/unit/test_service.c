@@ -1040,10 +1040,162 @@ static void test_daily(void **state)
 	free(sb.s);
 }
 
+/* ---- invites: issuing, replies, counter-proposals ---- */
+
+/* A delivery that records what it was handed and fails on demand. */
+struct hand {
+	int calls, fail_at;     /* fail the fail_at'th group (1-based; 0: never) */
+	char groups[4][160];
+	int settled;            /* 0 not yet, 1 kept, 2 dropped */
+};
+
+static enum status hand_over(void *ctx, const struct dispute *d, const struct itip_msg *m, size_t n, char *how,
+                             size_t howlen, struct error *err)
+{
+	struct hand *h = ctx;
+
+	(void)d;
+	if (++h->calls == h->fail_at)
+		return error_set(err, ST_IO, "the printer jammed");
+	if (h->calls <= 4)
+		snprintf(h->groups[h->calls - 1], sizeof(h->groups[0]), "%s %s %zu seq %d", itip_method_name(m[0].method),
+		         m[0].email, n, m[0].sequence);
+	snprintf(how, howlen, "handed to");
+	return ST_OK;
+}
+
+static void hand_settle(void *ctx, bool kept)
+{
+	((struct hand *)ctx)->settled = kept ? 1 : 2;
+}
+
+static int count_sql(struct fx *f, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int n = -1;
+
+	if (sqlite3_open_v2(f->db, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			n = sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(db);
+	return n;
+}
+
+static void test_invite_issue(void **state)
+{
+	struct fx *f = *state;
+	struct contact zoe = { 0, "Children's Social Care", "Zo\xC3\xAB O'Brien", NULL, "zoe@csc.example.org", NULL };
+	struct contact bob = { 0, "Children's Social Care", "Bob Ndlovu", NULL, "bob@csc.example.org", NULL };
+	struct hand h = { 0, 0, { "" }, 0 };
+	struct svc_delivery dl = { hand_over, hand_settle, &h, NULL };
+	struct verify_result vr;
+	struct error err;
+	char ref[16];
+	long long id;
+	int owed, done;
+
+	new_ok(f, "north-wales", false, "2027-01-11", ref);
+	assert_ok(svc_contact_add(&f->c, &zoe, &err), err);
+	assert_ok(svc_contact_add(&f->c, &bob, &err), err);
+	/* A contact by name: whole, or an unambiguous part. */
+	assert_ok(svc_contact_find(&f->c, "zoe", NULL, &id, &err), err);
+	assert_int_equal(id, zoe.id);
+	assert_ok(svc_contact_find(&f->c, "NDLOVU", NULL, &id, &err), err);
+	assert_int_equal(id, bob.id);
+	assert_fails(svc_contact_find(&f->c, "o", NULL, &id, &err), err, ST_NOTFOUND, "no contact is called 'o'");
+	assert_fails(svc_contact_find(&f->c, "3x", NULL, &id, &err), err, ST_USAGE, "'3x' is not a contact number or name");
+
+	assert_ok(svc_counterpart(&f->c, ref, 0, zoe.id, NULL, &err), err);
+	assert_ok(svc_invites_owed(&f->c, ref, &owed, &err), err);
+	assert_int_equal(owed, 1);
+	/* A delivery that fails: nothing journalled, the file dropped. */
+	h.fail_at = 1;
+	assert_fails(svc_invite_issue(&f->c, ref, ITIP_FOR_OWED, 0, NULL, &dl, &done, &err), err, ST_IO,
+	             "the printer jammed");
+	assert_int_equal(done, 0);
+	assert_int_equal(h.settled, 2);
+	assert_int_equal(count_sql(f, "SELECT count(*) FROM invites"), 0);
+	h = (struct hand){ 0, 0, { "" }, 0 };
+	assert_ok(svc_invite_issue(&f->c, ref, ITIP_FOR_OWED, 0, NULL, &dl, &done, &err), err);
+	assert_int_equal(done, 1);
+	assert_int_equal(h.settled, 1);
+	assert_string_equal(h.groups[0], "REQUEST zoe@csc.example.org 1 seq 0");
+	assert_int_equal(count_sql(f, "SELECT count(*) FROM records WHERE stage = 1 AND text = 'Invite for stage 1 "
+	                              "handed to Zoë O''Brien <zoe@csc.example.org>: REQUEST, sequence 0.'"), 1);
+
+	/* Bob instead: two groups; the second fails, the first stays journalled. */
+	assert_ok(svc_counterpart(&f->c, ref, 0, bob.id, NULL, &err), err);
+	h = (struct hand){ 0, 2, { "" }, 0 };
+	assert_fails(svc_invite_issue(&f->c, ref, ITIP_FOR_OWED, 0, NULL, &dl, &done, &err), err, ST_IO,
+	             "the printer jammed");
+	assert_int_equal(done, 1);
+	assert_int_equal(h.settled, 1);
+	assert_string_equal(h.groups[0], "REQUEST bob@csc.example.org 1 seq 1");
+	assert_ok(svc_invites_owed(&f->c, ref, &owed, &err), err);
+	assert_int_equal(owed, 1);
+	h = (struct hand){ 0, 0, { "" }, 0 };
+	assert_ok(svc_invite_issue(&f->c, ref, ITIP_FOR_OWED, 0, NULL, &dl, &done, &err), err);
+	assert_string_equal(h.groups[0], "CANCEL zoe@csc.example.org 1 seq 2");
+
+	/* Bob proposes a date; taking it up agrees it, and the updated invite is owed. */
+	{
+		struct itip_reply r;
+		struct itip_sent row;
+		struct dispute d;
+		char at[16];
+		int stage;
+
+		itip_reply_init(&r);
+		itip_sent_init(&row);
+		r.counter = true;
+		r.uid = xasprintf("%s.stage1.", ref);
+		dispute_init(&d);
+		assert_fails(svc_invite_lookup(&f->c, r.uid, "bob@csc.example.org", &d, &row, &err), err, ST_REFUSED,
+		             "no invite with UID D-2027-0001.stage1. was sent from this database: the reply is not journalled");
+		free(r.uid);
+		assert_int_equal(store_meta_get(f->c.store, "uid", &r.uid, &err), ST_OK);
+		{
+			char *uid = xasprintf("%s.stage1.%s@dispute", ref, r.uid);
+
+			free(r.uid);
+			r.uid = uid;
+		}
+		r.attendee = xstrdup("bob@csc.example.org");
+		r.sequence = 1;
+		r.proposed = D("2027-01-20");
+		assert_ok(svc_invite_reply(&f->c, &r, at, &stage, &err), err);
+		assert_string_equal(at, ref);
+		assert_int_equal(stage, 1);
+		assert_ok(svc_invite_proposal(&f->c, ref, NULL, &row, &err), err);
+		assert_day(row.proposed, D("2027-01-20"));
+		/* Every check of an agreed date: a later one needs a reason. */
+		assert_fails(svc_invite_accept(&f->c, ref, NULL, NULL, &d, &err), err, ST_REFUSED,
+		             "due date 2027-01-20 is later than the protocol limit (2027-01-18, 5 working days); give a reason");
+		assert_ok(svc_invite_accept(&f->c, ref, "bob@csc.example.org", "The panel sits on the 20th", &d, &err), err);
+		assert_day(d.stages[0].due, D("2027-01-20"));
+		assert_true(d.stages[0].due_agreed);
+		assert_fails(svc_invite_proposal(&f->c, ref, NULL, &row, &err), err, ST_NOTFOUND,
+		             "D-2027-0001 has no counter-proposal for stage 1");
+		assert_ok(svc_invites_owed(&f->c, ref, &owed, &err), err);
+		assert_int_equal(owed, 1);
+		itip_reply_free(&r);
+		itip_sent_free(&row);
+		dispute_free(&d);
+	}
+	/* The lifecycle replays from the journal alone. */
+	assert_ok(svc_verify(&f->c, NULL, NULL, &vr, &err), err);
+	assert_int_equal(vr.findings, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_ctx, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_invite_issue, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ctx_open_creates, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_new, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_event_texts, setup, teardown),

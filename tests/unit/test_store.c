@@ -240,6 +240,7 @@ static void test_create_modes(void **state)
 	assert_true(S_ISREG(st.st_mode));
 	assert_int_equal(st.st_mode & 0777, 0600);
 
+	assert_int_equal(store_schema_version(), 10);
 	assert_int_equal(raw_int(path, "PRAGMA user_version"), store_schema_version());
 	assert_int_equal(raw_int(path, "PRAGMA application_id"), 0x44535054);
 	assert_int_equal(raw_int(path, "SELECT count(*) FROM sqlite_master WHERE name = 'disputes'"), 1);
@@ -587,6 +588,176 @@ static void list_fixture(struct store *s)
 	dispute_fill(&d, "2026-03-01", "Police", "Health", "2026-03-05");
 	assert_int_equal(store_dispute_insert(s, &d, &err), ST_OK);
 	dispute_free(&d);
+}
+
+/* Every reference under f in order, each as its number ("0042"), into
+ * out[]; returns how many. */
+static int list_all(struct store *s, const struct list_filter *f, char out[][16], int max)
+{
+	struct refs r = {0};
+	struct error err;
+	struct list_filter g = *f;
+	int n = 0;
+
+	/* collect keeps 16 at a time: read the whole list in windows of 16
+	 * from the start each time, the way OFFSET alone would. */
+	for (;;) {
+		memset(&r, 0, sizeof(r));
+		g.offset = n;
+		g.limit = 16;
+		assert_int_equal(store_list(s, &g, collect, &r, &err), ST_OK);
+		for (int i = 0; i < r.n && n < max; i++)
+			memcpy(out[n++], r.ref[i], 16);
+		if (r.n < 16)
+			return n;
+	}
+}
+
+/* Windows of the due-date list read at positions in any order, each found
+ * from the window read before (the anchor): the same rows as the whole
+ * list's slice, and after a write the list as it now is. */
+static void test_list_windows(void **state)
+{
+	struct fx *f = *state;
+	static char all[160][16];
+	static const int at[] = { 0, 16, 17, 40, 39, 38, 1, 100, 140, 141, 3, 90, 89, 150, 0, 125 };
+	struct list_filter lf;
+	struct error err;
+	char ref[16], day[11];
+	int n, idx;
+
+	for (int i = 0; i < 150; i++) {
+		struct dispute d;
+
+		date_format(day_of("2026-03-02") + (i * 37) % 61, day);
+		dispute_fill(&d, "2026-03-01", "School", i % 3 ? "Police" : "Health", i % 11 ? day : NULL);
+		if (i % 7 == 0) {
+			d.status = DS_RESOLVED;
+			d.closed = day_of("2026-03-20") + i % 5;
+		}
+		assert_int_equal(store_dispute_insert(f->s, &d, &err), ST_OK);
+		dispute_free(&d);
+	}
+	list_filter_init(&lf);
+	n = list_all(f->s, &lf, all, 160);
+	assert_int_equal(n, 150);
+	for (size_t k = 0; k < sizeof(at) / sizeof(at[0]); k++) {
+		struct refs r = {0};
+
+		lf.offset = at[k];
+		lf.limit = 16;
+		assert_int_equal(store_list(f->s, &lf, collect, &r, &err), ST_OK);
+		assert_int_equal(r.n, at[k] + 16 <= n ? 16 : n - at[k]);
+		for (int i = 0; i < r.n; i++)
+			assert_string_equal(r.ref[i], all[at[k] + i]);
+	}
+	/* The position of a dispute is its place in the list. */
+	for (int i = 0; i < n; i += 13) {
+		assert_int_equal(store_list_index(f->s, &lf, all[i], &idx, &err), ST_OK);
+		assert_int_equal(idx, i);
+	}
+	/* A write between two windows: the next window is read afresh. */
+	lf.offset = 40;
+	{
+		struct refs r = {0};
+		struct dispute d;
+
+		assert_int_equal(store_list(f->s, &lf, collect, &r, &err), ST_OK);
+		dispute_fill(&d, "2026-03-01", "School", "Police", "2026-01-05");
+		assert_int_equal(store_dispute_insert(f->s, &d, &err), ST_OK);
+		snprintf(ref, sizeof(ref), "%s", d.reference);
+		dispute_free(&d);
+		memset(&r, 0, sizeof(r));
+		lf.offset = 41;
+		assert_int_equal(store_list(f->s, &lf, collect, &r, &err), ST_OK);
+		assert_string_equal(r.ref[0], all[40]);
+		lf.offset = 0;
+		memset(&r, 0, sizeof(r));
+		assert_int_equal(store_list(f->s, &lf, collect, &r, &err), ST_OK);
+		assert_string_equal(r.ref[0], ref);
+	}
+	/* The open ones only, and the board's slices: they add up. */
+	{
+		int open, a, b, c, dd, e;
+
+		list_filter_init(&lf);
+		lf.which = LIST_OPEN;
+		assert_int_equal(store_count(f->s, &lf, &open, &err), ST_OK);
+		assert_int_equal(open, 151 - 22);
+		list_filter_init(&lf);
+		lf.overdue_on = day_of("2026-03-20");
+		lf.overdue_minute = 600;
+		assert_int_equal(store_count(f->s, &lf, &a, &err), ST_OK);
+		lf.overdue_not = true;
+		lf.due_from = day_of("2026-03-20");
+		lf.due_before = day_of("2026-03-21");
+		assert_int_equal(store_count(f->s, &lf, &b, &err), ST_OK);
+		list_filter_init(&lf);
+		lf.due_from = day_of("2026-03-21");
+		lf.due_before = day_of("2026-03-28");
+		assert_int_equal(store_count(f->s, &lf, &c, &err), ST_OK);
+		list_filter_init(&lf);
+		lf.due_from = day_of("2026-03-28");
+		assert_int_equal(store_count(f->s, &lf, &dd, &err), ST_OK);
+		list_filter_init(&lf);
+		lf.which = LIST_OPEN;
+		lf.due_from = day_of("2026-03-02");
+		lf.due_before = day_of("2026-03-03");
+		assert_int_equal(store_count(f->s, &lf, &e, &err), ST_OK);
+		assert_int_equal(a + b + c + dd, open);
+		/* Due 2026-03-02: i * 37 % 61 == 0, so i = 0 (closed), 61 and 122 (open). */
+		assert_int_equal(e, 2);
+		assert_true(b > 0 && c > 0 && dd > 0 && a > 0);
+	}
+	/* A timed deadline on the day: due today until its minute, then
+	 * overdue, in the counts and in the rows alike. */
+	{
+		struct dispute d;
+		int before[2], after[2];
+
+		for (int k = 0; k < 2; k++) {
+			list_filter_init(&lf);
+			lf.overdue_on = day_of("2026-03-20");
+			lf.overdue_minute = k ? 630 : 629;
+			assert_int_equal(store_count(f->s, &lf, &before[k], &err), ST_OK);
+			lf.overdue_not = true;
+			lf.due_from = day_of("2026-03-20");
+			lf.due_before = day_of("2026-03-21");
+			assert_int_equal(store_count(f->s, &lf, &after[k], &err), ST_OK);
+		}
+		dispute_fill(&d, "2026-03-19", "School", "Police", "2026-03-20");
+		d.stages[0].due_minute = 630;
+		assert_int_equal(store_dispute_insert(f->s, &d, &err), ST_OK);
+		snprintf(ref, sizeof(ref), "%s", d.reference);
+		dispute_free(&d);
+		for (int k = 0; k < 2; k++) {
+			struct refs r = {0};
+			bool listed = false;
+			int now;
+
+			list_filter_init(&lf);
+			lf.overdue_on = day_of("2026-03-20");
+			lf.overdue_minute = k ? 630 : 629;
+			assert_int_equal(store_count(f->s, &lf, &now, &err), ST_OK);
+			assert_int_equal(now, before[k] + k);
+			lf.offset = now - 1;
+			lf.limit = 16;
+			assert_int_equal(store_list(f->s, &lf, collect, &r, &err), ST_OK);
+			for (int i = 0; i < r.n; i++)
+				listed |= strcmp(r.ref[i], ref) == 0;
+			assert_int_equal(listed, k == 1);
+			lf.offset = 0;
+			lf.limit = 0;
+			lf.overdue_not = true;
+			lf.due_from = day_of("2026-03-20");
+			lf.due_before = day_of("2026-03-21");
+			assert_int_equal(store_count(f->s, &lf, &now, &err), ST_OK);
+			assert_int_equal(now, after[k] + 1 - k);
+			memset(&r, 0, sizeof(r));
+			assert_int_equal(store_list(f->s, &lf, collect, &r, &err), ST_OK);
+			assert_int_equal(r.n, now);
+		}
+	}
 }
 
 static void test_list(void **state)
@@ -1252,6 +1423,9 @@ static void test_migrate_from_7(void **state)
 /* A due date has one source, the stages: the dispute's current stage, its
  * running due date and the list's order key follow them, whoever writes
  * the stages, and the store never writes those columns itself. */
+/* The list's kept counts, day by day, leaving out days no dispute is on. */
+#define COUNTS "SELECT group_concat(prefix || '=' || n, ' ') FROM (SELECT * FROM list_counts WHERE n > 0 ORDER BY prefix)"
+
 static void test_derived_from_stages(void **state)
 {
 	struct fx *f = *state;
@@ -1265,6 +1439,7 @@ static void test_derived_from_stages(void **state)
 	assert_int_equal(raw_int(f->db, "SELECT current_stage FROM disputes"), 1);
 	assert_string_equal_raw(f->db, "SELECT current_due || ' ' || list_key FROM disputes",
 	                        "2026-11-09 02026-11-09D-2026-0001");
+	assert_string_equal_raw(f->db, COUNTS, "02026-11-09=1");
 	/* A second stage (as escalating writes it): current stage and due follow. */
 	dispute_init(&d);
 	assert_int_equal(store_dispute_load(s, ref, &d, &err), ST_OK);
@@ -1284,6 +1459,7 @@ static void test_derived_from_stages(void **state)
 	assert_int_equal(raw_int(f->db, "SELECT current_stage FROM disputes"), 2);
 	assert_string_equal_raw(f->db, "SELECT current_due || ' ' || list_key FROM disputes",
 	                        "2026-11-13 02026-11-13D-2026-0001");
+	assert_string_equal_raw(f->db, COUNTS, "02026-11-13=1");
 	/* Closing it: no running due date, and the closed part of the order. */
 	d.status = DS_RESOLVED;
 	d.closed = day_of("2026-11-10");
@@ -1293,12 +1469,17 @@ static void test_derived_from_stages(void **state)
 	assert_int_equal(store_dispute_update(s, &d, &err), ST_OK);
 	assert_int_equal(raw_int(f->db, "SELECT current_due IS NULL FROM disputes"), 1);
 	assert_string_equal_raw(f->db, "SELECT list_key FROM disputes", "179738889D-2026-0001");
+	assert_string_equal_raw(f->db, COUNTS, "179738889=1");
 	dispute_free(&d);
 	/* Another program's change to a stage carries through too. */
 	assert_int_equal(raw_exec(f->db, "UPDATE disputes SET status = 'open', closed = NULL, outcome = NULL;"
 	                          "UPDATE stages SET due = '2026-12-01', ended = NULL, how = NULL WHERE number = 2",
 	                          NULL, 0), SQLITE_OK);
 	assert_string_equal_raw(f->db, "SELECT current_due FROM disputes", "2026-12-01");
+	assert_string_equal_raw(f->db, COUNTS, "02026-12-01=1");
+	/* A second dispute due the same day counts on the same day. */
+	insert_simple(s, "2026-11-24", "Hillside Primary", "Police", "2026-12-01", ref);
+	assert_string_equal_raw(f->db, COUNTS, "02026-12-01=2");
 	store_close(s);
 }
 
@@ -1340,17 +1521,16 @@ static void test_refuse_newer(void **state)
 	struct fx *f = *state;
 	struct store *s;
 	struct error err;
+	char *tail;
 
 	assert_int_equal(store_open(f->db, OPEN_CREATE, &s, &err), ST_OK);
 	store_close(s);
 	assert_int_equal(raw_exec(f->db, "PRAGMA user_version = 99", NULL, 0), SQLITE_OK);
-	{
-		char *tail = xasprintf(" was written by a newer dispute (schema 99; this program knows %d)",
-		                       store_schema_version());
+	tail = xasprintf(" was written by a newer dispute (schema 99; this program knows %d)",
+	                 store_schema_version());
 
-		assert_refused(f->db, ST_REFUSED, tail);
-		free(tail);
-	}
+	assert_refused(f->db, ST_REFUSED, tail);
+	free(tail);
 }
 
 static void test_refuse_corrupt(void **state)
@@ -1679,6 +1859,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_references, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_update, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_list, setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_list_windows, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_records, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_records_append_only, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_drafts, setup_open, teardown),
