@@ -91,7 +91,7 @@ enum key_context {
 	X(REC_WRITE,   "write",       KC_RECORDS, "Enter",       K_ENTER,     K_RETURN,   0,    6, "Enter write", "Write a new record on this dispute (as a)") \
 	X(AMEND,       "amend",       KC_RECORDS, "A",           'A',         0,          0,    7, "A correct",  "Correct the selected record: a new record that amends it") \
 	X(DETAIL,      "record-detail", KC_RECORDS, "N",         'N',         0,          0,    0, "",           "For the selected record: the contact spoken to (or a new one) and the next action with its date") \
-	X(SEARCH,      "search",      KC_MAIN,   "/",            '/',         0,          0,    8, "/ search",   "Search references, agencies and record text") \
+	X(SEARCH,      "search",      KC_MAIN,   "/",            '/',         0,          0,    8, "/ search",   "Search records and particulars, closed too") \
 	X(CLEAR,       "clear-search", KC_MAIN,  "Esc",          K_ESC,       0,          0,    0, "",           "Clear the search") \
 	X(NEW,         "new",         KC_MAIN,   "n",            'n',         0,          0,    9, "n new",      "Open a new dispute") \
 	X(RESOLVE,     "resolve",     KC_MAIN,   "r",            'r',         0,          0,   10, "r resolve",  "Resolve: record the agreed outcome") \

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "dispute/dispute.h"
+#include "dispute/text.h"
 #include "dispute/util.h"
 
 /* How a database file is opened. */
@@ -20,6 +21,13 @@ enum open_mode {
 enum list_which { LIST_ALL, LIST_OPEN, LIST_CLOSED };
 enum list_order { ORDER_DUE, ORDER_REFERENCE, ORDER_OPENED, ORDER_AGENCY };
 
+/* A category's label as its protocol gives it.  The database holds a
+ * dispute's category key ("thresholds"); a search finds the words of the
+ * label ("levels of need") too, through these. */
+struct search_label {
+	const char *protocol, *key, *label;
+};
+
 struct list_filter {
 	enum list_which which;
 	long due_from;          /* open disputes due on or after this (or with no due date), or DATE_NONE */
@@ -28,7 +36,15 @@ struct list_filter {
 	int overdue_minute;     /* with overdue_on: the time of day, so a timed deadline earlier
 	                           today counts too (TIME_NONE: dates only) */
 	bool overdue_not;       /* with overdue_on: the open disputes whose deadline has not passed */
-	const char *search;     /* substring of reference, agencies, summary, category or record text */
+	/* What the user typed to search for, or NULL: disputes where every
+	 * word (each the start of a word: "lukas" finds "Łukasz") or "quoted
+	 * phrase" is in one record, or in the particulars (reference,
+	 * subject, agencies, category key or label, summary); case and
+	 * accents do not matter.  What is typed is never taken as FTS5
+	 * syntax: NEAR, OR, '*', '-', ':' and brackets are only text. */
+	const char *search;
+	const struct search_label *labels;  /* the categories' labels (the service adds them) */
+	size_t nlabels;
 	const char *protocol;
 	enum list_order order;
 	int offset, limit;      /* windowed reads; limit 0 = no limit */
@@ -54,6 +70,23 @@ struct due_item {
 
 /* Receives one thing due; returns non-zero to stop. */
 typedef int (*due_fn)(const struct due_item *it, void *ctx);
+/* One place a search matched in a dispute: a record, or a field of the
+ * dispute's particulars.  Borrowed for the call of search_hit_fn. */
+struct search_hit {
+	long long record;       /* the record, or 0 for a particular */
+	long day;               /* the record's date and time (TIME_NONE: none), and kind */
+	int minute;
+	enum record_kind kind;
+	const char *field;      /* a particular: "reference", "subject", "raised_by", "against",
+	                           "category" or "summary"; NULL for a record */
+	const char *text;       /* the record's text or the field as stored, not sanitised; for a
+	                           match of the category's label, the label */
+	const struct text_span *spans;    /* the matched words in text, in order, apart */
+	size_t nspans;
+};
+
+/* Receives one hit; returns non-zero to stop. */
+typedef int (*search_hit_fn)(const struct search_hit *h, void *ctx);
 
 /* Which disputes a report covers: those opened within [from, to], both
  * inclusive; DATE_NONE leaves that end open (so both DATE_NONE is all

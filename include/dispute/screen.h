@@ -27,6 +27,7 @@ enum screen_colour {
 	SC_OK,
 	SC_HEADER,
 	SC_SELECT,
+	SC_MATCH,         /* a word a search matched */
 	SC_COUNT
 };
 

@@ -213,6 +213,17 @@ enum status svc_due(struct ctx *c, const struct list_filter *f, long before, due
 enum status svc_list_index(struct ctx *c, const struct list_filter *f, const char *ref, int *out,
                            struct error *err);
 
+/* Search (f->search in the three above, and these): what the user typed
+ * is searched for as list_filter.search says, among the categories'
+ * labels of the loaded protocols as well.  svc_search_terms counts the
+ * words and phrases in text (0: nothing a search can look for, such as
+ * "*"); svc_search_hits calls fn for each place text matches in the
+ * dispute dispute_id (the particulars first, then the records, oldest
+ * first), with the byte ranges of the words matched. */
+enum status svc_search_terms(struct ctx *c, const char *text, int *out, struct error *err);
+enum status svc_search_hits(struct ctx *c, const char *text, long long dispute_id, search_hit_fn fn, void *arg,
+                            struct error *err);
+
 /* One dispute, by reference or by id, and its journal, read together
  * (recs may be NULL to skip the journal).  The caller frees d with
  * dispute_free and each record with record_free, then the array. */

@@ -88,6 +88,16 @@ enum status store_count(struct store *s, const struct list_filter *f, int *out, 
  * first `limit` (0: all) with its dispute (stages and lists). */
 enum status store_followups_due(struct store *s, long before, int limit, due_fn fn, void *ctx, int *count,
                                 struct error *err);
+/* ---- search (store_search.c) ---- */
+
+/* How many words and phrases the search text holds (0: nothing a search
+ * can look for, such as "*" or "-"). */
+enum status store_search_terms(struct store *s, const char *text, int *out, struct error *err);
+/* Calls fn for each place the search text (with the categories' labels)
+ * matches in the dispute dispute_id: the fields of its particulars first,
+ * then its records, oldest first.  Stops early when fn returns non-zero. */
+enum status store_search_hits(struct store *s, const char *text, const struct search_label *labels, size_t nlabels,
+                              long long dispute_id, search_hit_fn fn, void *ctx, struct error *err);
 
 /* Returns the agency's id, creating it if new (case-insensitive match). */
 /* The agency's id, adding it when there is none of that name (matched
@@ -234,6 +244,10 @@ enum status store_head_find(struct store *s, const char *hex, struct head_place 
  * stage, running due date, order key): one finding per dispute where they
  * do not follow. */
 enum status store_check_derived(struct store *s, finding_fn fn, void *ctx, struct error *err);
+/* The search index against what it indexes: one finding for a record or
+ * dispute it leaves out or holds and should not (the index is kept by
+ * triggers; a file written by a program that dropped them falls behind). */
+enum status store_check_search(struct store *s, finding_fn fn, void *ctx, struct error *err);
 /* Every dispute's events that hold state, per dispute in the order written. */
 enum status store_events_each(struct store *s, event_fn fn, void *ctx, struct error *err);
 

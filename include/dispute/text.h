@@ -22,6 +22,19 @@ size_t utf8_decode(const char *s, size_t len, unsigned *cp);
  * export: the one sanitiser. */
 char *text_sanitize(const char *s, bool keep_newlines);
 
+/* The bytes [start, end) of a piece of a text (a word a search matched). */
+struct text_span {
+	size_t start, end;
+};
+
+/* text_sanitize(s, keep_newlines) with the spans of s carried over:
+ * out[0..*nout) (room for n) receives where the text of spans[0..n) lands
+ * in the returned string, which the caller frees.  A span out of order,
+ * overlapping the one before, past the end or not on a character
+ * boundary is left out. */
+char *text_sanitize_spans(const char *s, bool keep_newlines, const struct text_span *spans, size_t n,
+                          struct text_span *out, size_t *nout);
+
 /* The bidirectional overrides and isolates, U+202A-U+202E and
  * U+2066-U+2069, reorder the text around them wherever they are obeyed: a
  * reference or a name could be made to read as another.  They are never
@@ -43,7 +56,8 @@ char *text_clean_paste(const char *s, size_t n, bool multiline);
 
 /* Returns a new string (caller frees): s lower-cased for matching without
  * regard to case, in ASCII, Latin-1, Latin Extended-A, Greek and Cyrillic,
- * so a search for "łukasz" finds "Łukasz".  Other characters are kept. */
+ * so that "łukasz" matches "Łukasz".  Other characters are kept.  (Search
+ * has its own folding, in the store's index.) */
 char *text_fold(const char *s);
 
 /* Returns a new string (caller frees): s reduced to its words for loose
@@ -53,7 +67,7 @@ char *text_fold(const char *s);
  * "Children's" is "childrens"; every run of spaces, punctuation and symbols
  * becomes one space, none leading or trailing.  "Levels of need / thresholds"
  * gives "levels of need thresholds"; NULL or text with no letters or digits
- * gives "".  text_fold is left as it is: search relies on it. */
+ * gives "".  text_fold is left as it is. */
 char *text_fold_words(const char *s);
 
 /* Appends s as a JSON string ("null" for NULL): sanitised as by

@@ -317,6 +317,8 @@ static const struct optspec o_list[] = {
 	{ "json", false }, { "search", true }, { "protocol", true }, { "due", false }, { "before", true },
 	{ "mine", false }, { NULL, false } };
 static const struct optspec o_show[] = { { "json", false }, { NULL, false } };
+static const struct optspec o_search[] = {
+	{ "open", false }, { "closed", false }, { "protocol", true }, { "json", false }, { NULL, false } };
 static const struct optspec o_record[] = {
 	{ "kind", true }, { "text", true }, { "at", true }, { "amends", true }, { "contact", true }, { "next", true },
 	{ "next-due", true }, { NULL, false } };
@@ -359,6 +361,8 @@ static const struct command commands[] = {
 	  "list --due [--before DATE] [--mine] [--json]",
 	  "list disputes, soonest deadline first; or what is due: deadlines and follow-ups" },
 	{ "show", cmd_show, DB_READ, o_show, 1, 1, "show REF [--json]", "show a dispute, its stages and its records" },
+	{ "search", cmd_search, DB_READ, o_search, 1, MAX_POS, "search WORDS... [--open|--closed] [--protocol ID] [--json]",
+	  "find disputes by words in their records and particulars (\"a phrase\" in quotes)" },
 	{ "record", cmd_record, DB_SIGN, o_record, 1, 1,
 	  "record REF --kind call|meeting|email|decision|action|outcome|learning|note --text TEXT|- "
 	  "[--at DATETIME] [--amends N] [--contact N] [--next TEXT --next-due DATE]",

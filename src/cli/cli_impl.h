@@ -81,6 +81,7 @@ void cli_put_head(const struct journal_head *h);
 /* The commands, each in the file of its kind. */
 int cmd_list(struct ctx *c, struct args *a);
 int cmd_show(struct ctx *c, struct args *a);
+int cmd_search(struct ctx *c, struct args *a);
 int cmd_new(struct ctx *c, struct args *a);
 int cmd_record(struct ctx *c, struct args *a);
 int cmd_escalate(struct ctx *c, struct args *a);

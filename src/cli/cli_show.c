@@ -250,6 +250,280 @@ int cmd_list(struct ctx *c, struct args *a)
 	return EXIT_OK;
 }
 
+/* ---- search ---- */
+
+/* The hits of one dispute, as the search gives them. */
+struct hit_copy {
+	long long record;
+	long day;
+	int minute;
+	enum record_kind kind;
+	char *field, *text;
+	struct text_span *spans;
+	size_t nspans;
+};
+
+struct search_ctx {
+	struct list_ctx list;
+	const char *query;
+	struct hit_copy *hits;
+	size_t nhits;
+	enum status rc;
+	struct error err;
+};
+
+static int hit_keep(const struct search_hit *h, void *arg)
+{
+	struct search_ctx *sc = arg;
+	struct hit_copy *c;
+
+	sc->hits = xrealloc(sc->hits, (sc->nhits + 1) * sizeof(*sc->hits));
+	c = &sc->hits[sc->nhits++];
+	c->record = h->record;
+	c->day = h->day;
+	c->minute = h->minute;
+	c->kind = h->kind;
+	c->field = h->field ? xstrdup(h->field) : NULL;
+	c->text = xstrdup(h->text ? h->text : "");
+	c->spans = xmalloc((h->nspans + 1) * sizeof(*c->spans));
+	if (h->nspans)
+		memcpy(c->spans, h->spans, h->nspans * sizeof(*c->spans));
+	c->nspans = h->nspans;
+	return 0;
+}
+
+static void hits_clear(struct search_ctx *sc)
+{
+	for (size_t i = 0; i < sc->nhits; i++) {
+		free(sc->hits[i].field);
+		free(sc->hits[i].text);
+		free(sc->hits[i].spans);
+	}
+	free(sc->hits);
+	sc->hits = NULL;
+	sc->nhits = 0;
+}
+
+/* Characters (code points) in s[0, n). */
+static size_t chars_in(const char *s, size_t n)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		k += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return k;
+}
+
+/* The byte at which the character `chars` characters after s[from] starts
+ * (or before it, for a negative count), within s[0, len). */
+static size_t chars_step(const char *s, size_t len, size_t from, long chars)
+{
+	while (chars > 0 && from < len) {
+		from++;
+		while (from < len && ((unsigned char)s[from] & 0xC0) == 0x80)
+			from++;
+		chars--;
+	}
+	while (chars < 0 && from > 0) {
+		from--;
+		while (from > 0 && ((unsigned char)s[from] & 0xC0) == 0x80)
+			from--;
+		chars++;
+	}
+	return from;
+}
+
+/* One line of what matched: the text on one line, sanitised, cut to about
+ * SNIPPET_CHARS characters around the first word matched. */
+#define SNIPPET_CHARS 100
+#define SNIPPET_BEFORE 30
+static void snippet_print(const char *label, const struct hit_copy *h)
+{
+	size_t nout = 0, len, from = 0, to;
+	struct text_span *out = xmalloc((h->nspans + 1) * sizeof(*out));
+	char *clean = text_sanitize_spans(h->text, false, h->spans, h->nspans, out, &nout);
+
+	len = strlen(clean);
+	to = len;
+	if (chars_in(clean, len) > SNIPPET_CHARS) {
+		if (nout && chars_in(clean, out[0].start) > SNIPPET_BEFORE) {
+			from = chars_step(clean, len, out[0].start, -SNIPPET_BEFORE);
+			/* From the start of a word, when one is near. */
+			for (size_t i = from; i < out[0].start && i < from + 12; i++)
+				if (clean[i] == ' ') {
+					from = i + 1;
+					break;
+				}
+		}
+		to = chars_step(clean, len, from, SNIPPET_CHARS);
+	}
+	printf("    %s: %s%.*s%s\n", label, from ? "…" : "", (int)(to - from), clean + from, to < len ? "…" : "");
+	free(clean);
+	free(out);
+}
+
+/* The hits as text: the particulars that matched, then the first records. */
+#define SEARCH_RECORDS_SHOWN 3
+static void hits_print(const struct search_ctx *sc, const char *reference)
+{
+	size_t shown = 0, records = 0;
+
+	for (size_t i = 0; i < sc->nhits; i++) {
+		const struct hit_copy *h = &sc->hits[i];
+		char label[64], when[17];
+
+		if (!h->record) {
+			snprintf(label, sizeof(label), "%s", h->field);
+			for (char *p = label; *p; p++)
+				if (*p == '_')
+					*p = ' ';
+			snippet_print(label, h);
+			continue;
+		}
+		records++;
+		if (shown++ >= SEARCH_RECORDS_SHOWN)
+			continue;
+		snprintf(label, sizeof(label), "#%lld %s %s", h->record, datetime_format(h->day, h->minute, when),
+		         record_kind_name(h->kind));
+		snippet_print(label, h);
+	}
+	if (records > SEARCH_RECORDS_SHOWN)
+		cli_say("    and %zu more records ('dispute show %s')", records - SEARCH_RECORDS_SHOWN, reference);
+}
+
+/* The hits as a JSON array: each text whole, sanitised, with its spans
+ * in characters (code points) of that text. */
+static void hits_json(const struct search_ctx *sc, struct sb *sb)
+{
+	sb_append(sb, "[");
+	for (size_t i = 0; i < sc->nhits; i++) {
+		const struct hit_copy *h = &sc->hits[i];
+		size_t nout = 0;
+		struct text_span *out = xmalloc((h->nspans + 1) * sizeof(*out));
+		char *clean = text_sanitize_spans(h->text, true, h->spans, h->nspans, out, &nout);
+
+		sb_append(sb, i ? ",{" : "{");
+		if (h->record) {
+			sb_printf(sb, "\"record\":%lld,\"date\":", h->record);
+			text_json_date(sb, h->day);
+			sb_append(sb, ",\"time\":");
+			text_json_time(sb, h->minute);
+			sb_append(sb, ",\"kind\":");
+			text_json(sb, record_kind_name(h->kind));
+		} else {
+			sb_append(sb, "\"field\":");
+			text_json(sb, h->field);
+		}
+		sb_append(sb, ",\"text\":");
+		text_json(sb, clean);
+		sb_append(sb, ",\"spans\":[");
+		for (size_t k = 0; k < nout; k++)
+			sb_printf(sb, "%s[%zu,%zu]", k ? "," : "", chars_in(clean, out[k].start), chars_in(clean, out[k].end));
+		sb_append(sb, "]}");
+		free(clean);
+		free(out);
+	}
+	sb_append(sb, "]");
+}
+
+static int search_row(const struct dispute *d, void *arg)
+{
+	struct search_ctx *sc = arg;
+	struct list_ctx *l = &sc->list;
+
+	hits_clear(sc);
+	if ((sc->rc = svc_search_hits(l->c, sc->query, d->id, hit_keep, sc, &sc->err)) != ST_OK)
+		return 1;
+	if (l->as_json) {
+		l->line.len = 0;
+		sb_append(&l->line, l->n ? ",\n" : "\n");
+		json_dispute(l->c, &l->line, d, NULL, 0);
+		/* The dispute's object, with what matched in it last. */
+		l->line.s[--l->line.len] = '\0';
+		sb_append(&l->line, ",\"matches\":");
+		hits_json(sc, &l->line);
+		sb_append(&l->line, "}");
+		fputs(l->line.s, stdout);
+		l->n++;
+		return 0;
+	}
+	if (!l->n)
+		list_header();
+	list_row(d, l);
+	hits_print(sc, d->reference);
+	return 0;
+}
+
+int cmd_search(struct ctx *c, struct args *a)
+{
+	struct list_filter f;
+	struct search_ctx sc;
+	struct sb query = {0};
+	enum list_which which = cli_flag(a, "open") ? LIST_OPEN : cli_flag(a, "closed") ? LIST_CLOSED : LIST_ALL;
+	enum status rc;
+	int terms = 0, all = 0, code = EXIT_OK;
+
+	memset(&sc, 0, sizeof(sc));
+	sc.list.c = c;
+	sc.list.as_json = cli_flag(a, "json");
+	if (cli_flag(a, "open") && cli_flag(a, "closed")) {
+		fputs("dispute: search: give at most one of --open, --closed\n", stderr);
+		return EXIT_USAGE;
+	}
+	/* The words may come as one argument or several. */
+	for (int i = 0; i < a->npos; i++)
+		sb_printf(&query, "%s%s", i ? " " : "", a->pos[i]);
+	sc.query = query.s;
+	if ((rc = svc_search_terms(c, sc.query, &terms, &sc.err)) != ST_OK) {
+		free(query.s);
+		return cli_fail(&sc.err);
+	}
+	if (!terms) {
+		cli_error("search: nothing to search for in '%s': give a word or a number", sc.query);
+		free(query.s);
+		return EXIT_USAGE;
+	}
+	list_filter_init(&f);
+	f.which = which;
+	f.search = sc.query;
+	f.protocol = cli_opt(a, "protocol");
+	if (sc.list.as_json)
+		fputs("[", stdout);
+	rc = svc_list(c, &f, search_row, &sc, &sc.err);
+	if (rc == ST_OK)
+		rc = sc.rc;
+	/* What the filter left out is said, on standard error: the output
+	 * stays the rows (or the JSON) alone. */
+	if (rc == ST_OK && which != LIST_ALL) {
+		f.which = LIST_ALL;
+		rc = svc_count(c, &f, &all, &sc.err);
+	}
+	if (rc != ST_OK) {
+		if (sc.list.as_json)
+			fputs("]\n", stdout);
+		code = cli_fail(&sc.err);
+	} else {
+		const char *shown = which == LIST_OPEN ? "open" : "closed", *other = which == LIST_OPEN ? "closed" : "open";
+		int outside = all > sc.list.n ? all - sc.list.n : 0;
+
+		if (sc.list.as_json)
+			fputs(sc.list.n ? "\n]\n" : "]\n", stdout);
+		if (!sc.list.n && outside)
+			cli_error("no %s dispute matches '%s'; %d %s dispute%s %s (leave out --%s)", shown, sc.query, outside,
+			          other, outside == 1 ? "" : "s", outside == 1 ? "does" : "do", shown);
+		else if (!sc.list.n)
+			cli_error("no %sdispute matches '%s'", which == LIST_ALL ? "" : which == LIST_OPEN ? "open " :
+			          "closed ", sc.query);
+		else if (outside)
+			cli_error("%d more in %s disputes (leave out --%s)", outside, other, shown);
+		code = sc.list.n ? EXIT_OK : EXIT_REFUSED;
+	}
+	hits_clear(&sc);
+	free(sc.list.line.s);
+	free(query.s);
+	return code;
+}
+
 /* "Now:" of an open dispute: its stage and where its deadline stands. */
 static void show_now(struct ctx *c, const struct dispute *d, const struct protocol *p, size_t nrules)
 {

@@ -208,6 +208,40 @@ char *text_sanitize(const char *s, bool keep_newlines)
 	return sb_take(&sb);
 }
 
+/* text_sanitize of s[from, to), appended to sb. */
+static void sanitize_piece(struct sb *sb, const char *s, size_t from, size_t to, bool keep_newlines)
+{
+	char *piece = xstrndup(s + from, to - from), *clean = text_sanitize(piece, keep_newlines);
+
+	sb_append(sb, clean);
+	free(clean);
+	free(piece);
+}
+
+char *text_sanitize_spans(const char *s, bool keep_newlines, const struct text_span *spans, size_t n,
+                          struct text_span *out, size_t *nout)
+{
+	struct sb sb = {0};
+	size_t len = s ? strlen(s) : 0, at = 0;
+
+	*nout = 0;
+	/* text_sanitize works a character at a time, so the text of a span
+	 * sanitised on its own is what it becomes within the whole. */
+	for (size_t i = 0; i < n; i++) {
+		size_t a = spans[i].start, b = spans[i].end;
+
+		if (a < at || a >= b || b > len || (s[a] & 0xC0) == 0x80 || (b < len && (s[b] & 0xC0) == 0x80))
+			continue;
+		sanitize_piece(&sb, s, at, a, keep_newlines);
+		out[*nout].start = sb.len;
+		sanitize_piece(&sb, s, a, b, keep_newlines);
+		out[(*nout)++].end = sb.len;
+		at = b;
+	}
+	sanitize_piece(&sb, s ? s : "", at, len, keep_newlines);
+	return sb_take(&sb);
+}
+
 char *text_clean_paste(const char *s, size_t n, bool multiline)
 {
 	struct sb sb = {0};

@@ -77,10 +77,72 @@ enum status svc_backup_age(struct ctx *c, long *days, struct error *err)
 	return rc;
 }
 
+/* The words of a backup refused before anything changed. */
+static void refuse_backup(struct error *err, enum status rc)
+{
+	char *msg = xasprintf("%s; nothing was replaced", err->msg);
+
+	/* What would mend the database itself does not apply to a backup. */
+	error_set(err, rc, "%s", msg);
+	free(msg);
+}
+
+/* Removes a copy made by upgraded_copy (and what SQLite left beside it). */
+static void remove_copy(char *copy)
+{
+	char *side;
+
+	if (!copy)
+		return;
+	unlink(copy);
+	side = xasprintf("%s-wal", copy);
+	unlink(side);
+	free(side);
+	side = xasprintf("%s-shm", copy);
+	unlink(side);
+	free(side);
+	free(copy);
+}
+
+/* A private copy of the backup at path, beside the database, brought to
+ * this program's schema by the migrations an open makes. */
+static enum status upgraded_copy(struct ctx *c, const char *path, char **out, struct error *err)
+{
+	struct store *s = NULL;
+	char buf[65536], *tmp = NULL;
+	enum status rc = ST_OK;
+	size_t n;
+	FILE *in, *f;
+
+	*out = NULL;
+	if (!(in = fopen(path, "rb")))
+		return error_set(err, ST_IO, "cannot read %s: %s", path, strerror(errno));
+	if (!(f = paths_tmp_open(c->db_path, &tmp, err))) {
+		fclose(in);
+		return ST_IO;
+	}
+	while (rc == ST_OK && (n = fread(buf, 1, sizeof(buf), in)) > 0)
+		if (fwrite(buf, 1, n, f) != n)
+			rc = error_set(err, ST_IO, "cannot copy %s: %s", path, strerror(errno));
+	if (rc == ST_OK && ferror(in))
+		rc = error_set(err, ST_IO, "cannot read %s", path);
+	fclose(in);
+	rc = paths_tmp_flush(f, tmp, c->db_path, rc, err);
+	if (rc == ST_OK && (rc = store_open(tmp, OPEN_WRITE, &s, err)) == ST_OK)
+		store_close(s);
+	if (rc != ST_OK) {
+		remove_copy(tmp);
+		return rc;
+	}
+	*out = tmp;
+	return ST_OK;
+}
+
 enum status svc_restore(struct ctx *c, const char *path, char **kept, struct verify_result *out,
                         struct error *err)
 {
-	char first[256], stamp[17], *keep;
+	char first[256], stamp[17], *keep, *upgraded = NULL;
+	const char *from = path;
 	struct store *again;
 	enum status rc;
 
@@ -89,33 +151,34 @@ enum status svc_restore(struct ctx *c, const char *path, char **kept, struct ver
 		return error_set(err, ST_USAGE, "a restore needs the backup to restore");
 	if (strcmp(path, c->db_path) == 0)
 		return error_set(err, ST_REFUSED, "%s is the database itself", path);
-	if ((rc = svc_verify_file(path, out, first, err)) != ST_OK) {
-		/* A file too damaged to read does not verify either: said so,
-		 * with why, and that nothing was touched. */
-		if (rc == ST_DB) {
-			char *why = xstrdup(err->msg);
-
-			error_set(err, ST_REFUSED, "%s does not verify (%s); nothing was replaced", path, why);
-			free(why);
-			return ST_REFUSED;
-		}
+	rc = svc_verify_file(path, out, first, err);
+	/* A backup made before this program's schema is brought up to date
+	 * in a copy (never the backup itself), which is then what is checked
+	 * and restored. */
+	if (rc != ST_OK && err->mend == MEND_UPGRADE && (rc = upgraded_copy(c, path, &upgraded, err)) == ST_OK) {
+		from = upgraded;
+		rc = svc_verify_file(from, out, first, err);
+	}
+	if (rc != ST_OK || out->findings) {
+		if (rc == ST_OK)
+			rc = error_set(err, ST_REFUSED, "%s does not verify (%s); nothing was replaced", path, first);
+		else
+			refuse_backup(err, rc);
+		remove_copy(upgraded);
 		return rc;
 	}
-	if (out->findings)
-		return error_set(err, ST_REFUSED, "%s does not verify (%s); nothing was replaced", path, first);
 
 	/* What is replaced is kept beside it, whole, before anything changes. */
 	clock_utc_stamp(stamp);
 	keep = xasprintf("%s.before-restore-%s", c->db_path, stamp);
-	if ((rc = paths_target_check(keep, PATHS_NEW, err)) != ST_OK) {
+	if ((rc = paths_target_check(keep, PATHS_NEW, err)) != ST_OK ||
+	    (rc = copy_to(c, keep, PATHS_NEW, NULL, err)) != ST_OK) {
 		free(keep);
+		remove_copy(upgraded);
 		return rc;
 	}
-	if ((rc = copy_to(c, keep, PATHS_NEW, NULL, err)) != ST_OK) {
-		free(keep);
-		return rc;
-	}
-	rc = store_restore_from(c->store, path, err);
+	rc = store_restore_from(c->store, from, err);
+	remove_copy(upgraded);
 	/* Opened again, so the triggers and the schema are read from what is
 	 * there now, and checked as a whole. */
 	if (rc == ST_OK && (rc = store_open(c->db_path, OPEN_WRITE, &again, err)) == ST_OK) {

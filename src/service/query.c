@@ -13,16 +13,57 @@ int svc_schema_version(void)
 	return store_schema_version();
 }
 
-/* ---- lists ---- */
+/* ---- lists and search ---- */
+
+/* Every category label of the loaded protocols, for a search to find (a
+ * new array the caller frees; the strings are the protocols'). */
+static struct search_label *labels_of(const struct ctx *c, size_t *n)
+{
+	struct search_label *v = NULL;
+
+	*n = 0;
+	for (size_t i = 0; i < c->protocols.n; i++) {
+		const struct protocol *p = c->protocols.v[i];
+
+		for (size_t k = 0; k < p->ncategories; k++) {
+			v = xrealloc(v, (*n + 1) * sizeof(*v));
+			v[(*n)++] = (struct search_label){ p->id, p->categories[k].key, p->categories[k].label };
+		}
+	}
+	return v;
+}
+
+/* f with the labels added when it searches: *copy is what to pass on. */
+static const struct list_filter *with_labels(const struct ctx *c, const struct list_filter *f,
+                                             struct list_filter *copy, struct search_label **labels)
+{
+	*labels = NULL;
+	if (!f || !f->search)
+		return f;
+	*copy = *f;
+	*labels = labels_of(c, &copy->nlabels);
+	copy->labels = *labels;
+	return copy;
+}
 
 enum status svc_list(struct ctx *c, const struct list_filter *f, dispute_fn fn, void *arg, struct error *err)
 {
-	return store_list(c->store, f, fn, arg, err);
+	struct list_filter copy;
+	struct search_label *labels;
+	enum status rc = store_list(c->store, with_labels(c, f, &copy, &labels), fn, arg, err);
+
+	free(labels);
+	return rc;
 }
 
 enum status svc_count(struct ctx *c, const struct list_filter *f, int *out, struct error *err)
 {
-	return store_count(c->store, f, out, err);
+	struct list_filter copy;
+	struct search_label *labels;
+	enum status rc = store_count(c->store, with_labels(c, f, &copy, &labels), out, err);
+
+	free(labels);
+	return rc;
 }
 
 enum status svc_followups_due(struct ctx *c, long before, int limit, due_fn fn, void *arg, int *count,
@@ -34,7 +75,28 @@ enum status svc_followups_due(struct ctx *c, long before, int limit, due_fn fn, 
 enum status svc_list_index(struct ctx *c, const struct list_filter *f, const char *ref, int *out,
                            struct error *err)
 {
-	return store_list_index(c->store, f, ref, out, err);
+	struct list_filter copy;
+	struct search_label *labels;
+	enum status rc = store_list_index(c->store, with_labels(c, f, &copy, &labels), ref, out, err);
+
+	free(labels);
+	return rc;
+}
+
+enum status svc_search_terms(struct ctx *c, const char *text, int *out, struct error *err)
+{
+	return store_search_terms(c->store, text, out, err);
+}
+
+enum status svc_search_hits(struct ctx *c, const char *text, long long dispute_id, search_hit_fn fn, void *arg,
+                            struct error *err)
+{
+	size_t n;
+	struct search_label *labels = labels_of(c, &n);
+	enum status rc = store_search_hits(c->store, text, labels, n, dispute_id, fn, arg, err);
+
+	free(labels);
+	return rc;
 }
 
 /* ---- what is due ---- */

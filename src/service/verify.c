@@ -152,6 +152,8 @@ static enum status verify_store(struct store *s, finding_fn fn, void *fctx, stru
 		replay_end(&w);
 	if (rc == ST_OK && !w.stop)
 		rc = store_check_derived(s, count_finding, &w, err);
+	if (rc == ST_OK && !w.stop)
+		rc = store_check_search(s, count_finding, &w, err);
 	dispute_free(&w.replay);
 	itip_log_free(&w.invites);
 	store_snapshot_end(s, own);

@@ -99,6 +99,50 @@
 	"		WHERE NEW.list_key IS NOT NULL ON CONFLICT(prefix) DO UPDATE SET n = n + 1;\n" \
 	"END"
 
+/* The search index follows what it indexes within the same transaction,
+ * with the values the views of migration 10 give (the same macros), from
+ * which FTS5 rebuilds and checks it.  Records are only ever added; a
+ * dispute's particulars and an agency's name are never changed by
+ * dispute, but when they are the index follows them too: a 'delete' with
+ * the values as indexed, then the new ones. */
+#define T_SEARCH_RECORDS_ADD \
+	"CREATE TRIGGER search_records_add AFTER INSERT ON records BEGIN\n" \
+	"	INSERT INTO records_fts(rowid, text) VALUES (" SEARCH_RECORD_KEY("NEW.") ", " SEARCH_FOLD("NEW.text") ");\n" \
+	"END"
+#define T_SEARCH_DISPUTES_ADD \
+	"CREATE TRIGGER search_disputes_add AFTER INSERT ON disputes BEGIN\n" \
+	"	INSERT INTO disputes_fts(rowid, " SEARCH_DISPUTE_COLUMNS ")\n" \
+	"	SELECT " SEARCH_DISPUTE_VALUES("NEW.id", "NEW.reference", "NEW.subject", "ra.name", "ag.name", "NEW.category", \
+	                                  "NEW.summary", "NEW.protocol") "\n" \
+	"	FROM agencies ra, agencies ag WHERE ra.id = NEW.raised_by AND ag.id = NEW.against;\n" \
+	"END"
+#define T_SEARCH_DISPUTES_CHANGE \
+	"CREATE TRIGGER search_disputes_change AFTER UPDATE OF reference, protocol, subject, raised_by, against,\n" \
+	"	category, summary ON disputes BEGIN\n" \
+	"	INSERT INTO disputes_fts(disputes_fts, rowid, " SEARCH_DISPUTE_COLUMNS ")\n" \
+	"	SELECT 'delete', " SEARCH_DISPUTE_VALUES("OLD.id", "OLD.reference", "OLD.subject", "ra.name", "ag.name", \
+	                                            "OLD.category", "OLD.summary", "OLD.protocol") "\n" \
+	"	FROM agencies ra, agencies ag WHERE ra.id = OLD.raised_by AND ag.id = OLD.against;\n" \
+	"	INSERT INTO disputes_fts(rowid, " SEARCH_DISPUTE_COLUMNS ")\n" \
+	"	SELECT " SEARCH_DISPUTE_VALUES("NEW.id", "NEW.reference", "NEW.subject", "ra.name", "ag.name", "NEW.category", \
+	                                  "NEW.summary", "NEW.protocol") "\n" \
+	"	FROM agencies ra, agencies ag WHERE ra.id = NEW.raised_by AND ag.id = NEW.against;\n" \
+	"END"
+#define T_SEARCH_AGENCIES_RENAME \
+	"CREATE TRIGGER search_agencies_rename AFTER UPDATE OF name ON agencies BEGIN\n" \
+	"	INSERT INTO disputes_fts(disputes_fts, rowid, " SEARCH_DISPUTE_COLUMNS ")\n" \
+	"	SELECT 'delete', " SEARCH_DISPUTE_VALUES("d.id", "d.reference", "d.subject", \
+	        "CASE WHEN d.raised_by = OLD.id THEN OLD.name ELSE ra.name END", \
+	        "CASE WHEN d.against = OLD.id THEN OLD.name ELSE ag.name END", "d.category", "d.summary", "d.protocol") "\n" \
+	"	FROM disputes d JOIN agencies ra ON ra.id = d.raised_by JOIN agencies ag ON ag.id = d.against\n" \
+	"	WHERE d.raised_by = OLD.id OR d.against = OLD.id;\n" \
+	"	INSERT INTO disputes_fts(rowid, " SEARCH_DISPUTE_COLUMNS ")\n" \
+	"	SELECT " SEARCH_DISPUTE_VALUES("d.id", "d.reference", "d.subject", "ra.name", "ag.name", "d.category", \
+	                                  "d.summary", "d.protocol") "\n" \
+	"	FROM disputes d JOIN agencies ra ON ra.id = d.raised_by JOIN agencies ag ON ag.id = d.against\n" \
+	"	WHERE d.raised_by = NEW.id OR d.against = NEW.id;\n" \
+	"END"
+
 static const struct {
 	const char *name, *sql;
 } triggers[] = {
@@ -118,6 +162,10 @@ static const struct {
 	{ "list_counts_on_insert", T_LIST_COUNTS_ON_INSERT },
 	{ "list_counts_on_update", T_LIST_COUNTS_ON_UPDATE },
 	{ "invites_forward", T_INVITES_FORWARD },
+	{ "search_records_add", T_SEARCH_RECORDS_ADD },
+	{ "search_disputes_add", T_SEARCH_DISPUTES_ADD },
+	{ "search_disputes_change", T_SEARCH_DISPUTES_CHANGE },
+	{ "search_agencies_rename", T_SEARCH_AGENCIES_RENAME },
 };
 
 /* The schema, one migration per version: migrations[i] takes version i to
@@ -288,7 +336,27 @@ static const char *const migrations[] = {
 	") WITHOUT ROWID;\n"
 	"CREATE INDEX invites_uid ON invites(uid);\n"
 	T_INVITES_FORWARD ";\n",
-	/* 10: what a lead needs every day.  A dispute has an owner (NULL
+	/* 10: search with an index (FTS5): the words of every record, and of
+	 * each dispute's particulars, without a copy of their text (external
+	 * content: the views say what is indexed, folded by SEARCH_FOLD).
+	 * Built here from what is there; triggers keep it in step. */
+	"CREATE VIEW search_records(key, text) AS\n"
+	"	SELECT " SEARCH_RECORD_KEY("") ", " SEARCH_FOLD("text") " FROM records;\n"
+	"CREATE VIEW search_disputes(id, " SEARCH_DISPUTE_COLUMNS ") AS\n"
+	"	SELECT " SEARCH_DISPUTE_VALUES("d.id", "d.reference", "d.subject", "ra.name", "ag.name", "d.category",
+	                                  "d.summary", "d.protocol") "\n"
+	"	FROM disputes d JOIN agencies ra ON ra.id = d.raised_by JOIN agencies ag ON ag.id = d.against;\n"
+	"CREATE VIRTUAL TABLE records_fts USING fts5(text, content='search_records', content_rowid='key',\n"
+	"	tokenize='unicode61 remove_diacritics 2');\n"
+	"CREATE VIRTUAL TABLE disputes_fts USING fts5(" SEARCH_DISPUTE_COLUMNS ", content='search_disputes',\n"
+	"	content_rowid='id', tokenize='unicode61 remove_diacritics 2');\n"
+	"INSERT INTO records_fts(records_fts) VALUES ('rebuild');\n"
+	"INSERT INTO disputes_fts(disputes_fts) VALUES ('rebuild');\n"
+	T_SEARCH_RECORDS_ADD ";\n"
+	T_SEARCH_DISPUTES_ADD ";\n"
+	T_SEARCH_DISPUTES_CHANGE ";\n"
+	T_SEARCH_AGENCIES_RENAME ";\n",
+	/* 11: what a lead needs every day.  A dispute has an owner (NULL
 	 * for those opened before), further other agencies and subjects after
 	 * the first, a counterpart per stage for each further agency, the
 	 * checklist items done, and what a record names (the contact spoken
@@ -504,14 +572,9 @@ static enum status connect_db(struct store *s, struct error *err)
 	}
 	sqlite3_busy_timeout(s->db, busy_timeout_ms());
 	sqlite3_trace_v2(s->db, SQLITE_TRACE_STMT, count_statement, s);
-	rc = sqlite3_create_function_v2(s->db, "dispute_fold", 1,
-	                                SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, sql_fold,
-	                                NULL, NULL, NULL);
-	if (rc != SQLITE_OK)
-		return db_fail(s, rc, "cannot set up the database", err);
 	if (!s->readonly && sqlite3_db_readonly(s->db, "main") == 1)
 		return error_set(err, ST_IO, "%s is read-only", s->path);
-	return ST_OK;
+	return search_connect(s, err);
 }
 
 /* Reads what the file says it is, without writing: application id, schema
@@ -779,6 +842,7 @@ void store_close(struct store *s)
 	/* Every statement is finalized where it was prepared, or kept in the
 	 * cache and finalized here, so this cannot fail with SQLITE_BUSY. */
 	db_cache_clear(s);
+	search_disconnect(s);
 	sqlite3_close(s->db);
 	free(s->anchor.sig);
 	free(s->path);

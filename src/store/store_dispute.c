@@ -579,16 +579,16 @@ static void key_range(const struct list_filter *f, struct key_range *r)
 	}
 }
 
-/* Whether the filter needs the agencies' names (a search, the agency order). */
+/* Whether the filter needs the agencies' names (the agency order). */
 static bool needs_agencies(const struct list_filter *f)
 {
-	return (f->search && *f->search) || f->order == ORDER_AGENCY;
+	return f->order == ORDER_AGENCY;
 }
 
-/* Appends the WHERE clause for f on disputes d (and agencies ra and ag
- * for a search); the SQL is only ever these fixed fragments, every value
- * is bound by bind_filter.  filter_where: with the FROM clause it needs. */
-static void filter_cond(struct sb *sql, const struct list_filter *f)
+/* Appends the WHERE clause for f on disputes d (and the plan of its
+ * search); the SQL is only ever these fixed fragments, every value is
+ * bound by bind_filter.  filter_where: with the FROM clause it needs. */
+static void filter_cond(struct sb *sql, const struct list_filter *f, const struct search_plan *plan)
 {
 	sb_append(sql, " WHERE d.list_key >= :lo AND d.list_key < :hi");
 	/* A timed deadline earlier on the day has passed too (an urgent
@@ -611,41 +611,18 @@ static void filter_cond(struct sb *sql, const struct list_filter *f)
 	 * shows for every lead until one takes it. */
 	if (f->mine)
 		sb_append(sql, " AND (d.owner IS NULL OR d.owner = :mine COLLATE NOCASE)");
-	/* instr() on case-folded text: a plain substring match, so "50%"
-	 * means 50%, and "łukasz" finds "Łukasz" (LIKE folds ASCII only). */
-	if (f->search && *f->search)
-		sb_append(sql, " AND (instr(dispute_fold(d.reference), :pat) OR instr(dispute_fold(ra.name), :pat)"
-		          " OR instr(dispute_fold(ag.name), :pat) OR instr(dispute_fold(d.category), :pat)"
-		          " OR instr(dispute_fold(d.summary), :pat)"
-		          " OR EXISTS (SELECT 1 FROM dispute_agencies x JOIN agencies xa ON xa.id = x.agency_id"
-		          " WHERE x.dispute_id = d.id AND instr(dispute_fold(xa.name), :pat))"
-		          " OR EXISTS (SELECT 1 FROM records r WHERE r.dispute_id = d.id"
-		          " AND instr(dispute_fold(r.text), :pat)))");
+	/* The search index: a search with no word in it finds nothing. */
+	if (plan->active)
+		sb_append(sql, plan->none ? " AND 0" : plan->found ? " AND " SEARCH_FOUND : " AND " SEARCH_MATCHES);
 }
 
-static void filter_where(struct sb *sql, const struct list_filter *f)
+static void filter_where(struct sb *sql, const struct list_filter *f, const struct search_plan *plan)
 {
 	sb_append(sql, needs_agencies(f) ? DISPUTE_FROM : " FROM disputes d");
-	filter_cond(sql, f);
+	filter_cond(sql, f, plan);
 }
 
-/* SQL function dispute_fold(text): text_fold for searches. */
-void sql_fold(sqlite3_context *cx, int argc, sqlite3_value **argv)
-{
-	const unsigned char *v;
-	char *folded;
-
-	(void)argc;
-	v = sqlite3_value_text(argv[0]);
-	if (!v) {
-		sqlite3_result_null(cx);
-		return;
-	}
-	folded = text_fold((const char *)v);
-	sqlite3_result_text(cx, folded, -1, free);
-}
-
-static int bind_filter(sqlite3_stmt *st, const struct list_filter *f)
+static int bind_filter(sqlite3_stmt *st, const struct list_filter *f, const struct search_plan *plan)
 {
 	struct key_range r;
 	int brc = SQLITE_OK;
@@ -671,13 +648,15 @@ static int bind_filter(sqlite3_stmt *st, const struct list_filter *f)
 	}
 	bind_named_text(st, ":protocol", f->protocol, &brc);
 	bind_named_text(st, ":mine", f->mine, &brc);
-	if (f->search && *f->search) {
-		char *pat = text_fold(f->search);
-
-		bind_named_text(st, ":pat", pat, &brc);
-		free(pat);
-	}
+	search_plan_bind(st, plan, &brc);
 	return brc;
+}
+
+/* The plan of f's search, for filter_where and bind_filter. */
+static enum status filter_plan(struct store *s, const struct list_filter *f, struct search_plan *plan,
+                               struct error *err)
+{
+	return search_plan_make(s, f->search, f->labels, f->nlabels, plan, err);
 }
 
 static const char *order_sql(enum list_order order)
@@ -750,8 +729,8 @@ static void anchor_set(struct store *s, char *sig, const char *key, int at)
  * since): a move through the list costs the rows moved over, read from
  * the index alone, not every row before them.  *key is "" when there is
  * no such row. */
-static enum status window_start(struct store *s, const struct list_filter *f, int at, char key[48],
-                                struct error *err)
+static enum status window_start(struct store *s, const struct list_filter *f, const struct search_plan *plan, int at,
+                                char key[48], struct error *err)
 {
 	struct sb sql = {0};
 	sqlite3_stmt *st = NULL;
@@ -768,7 +747,7 @@ static enum status window_start(struct store *s, const struct list_filter *f, in
 		skip = back ? s->anchor.at - at - 1 : at - s->anchor.at;
 	}
 	sb_append(&sql, "SELECT d.list_key");
-	filter_where(&sql, f);
+	filter_where(&sql, f, plan);
 	if (from)
 		sb_append(&sql, back ? " AND d.list_key < :from ORDER BY d.list_key DESC"
 		                     : " AND d.list_key >= :from ORDER BY d.list_key");
@@ -777,7 +756,7 @@ static enum status window_start(struct store *s, const struct list_filter *f, in
 	sb_append(&sql, " LIMIT 1 OFFSET :skip");
 	if ((rc = db_prepare(s, sql.s, &st, err)) != ST_OK)
 		goto out;
-	brc = bind_filter(st, f);
+	brc = bind_filter(st, f, plan);
 	bind_named_text(st, ":from", from, &brc);
 	bind_int(st, sqlite3_bind_parameter_index(st, ":skip"), skip, &brc);
 	src = db_step(st, brc);
@@ -854,6 +833,7 @@ enum status store_list(struct store *s, const struct list_filter *f, dispute_fn 
                        struct error *err)
 {
 	struct list_filter all;
+	struct search_plan plan;
 	struct sb sql = {0};
 	sqlite3_stmt *st = NULL;
 	char start[48] = "";
@@ -865,10 +845,12 @@ enum status store_list(struct store *s, const struct list_filter *f, dispute_fn 
 		list_filter_init(&all);
 		f = &all;
 	}
+	if ((rc = filter_plan(s, f, &plan, err)) != ST_OK)
+		return rc;
 	windowed = f->limit > 0 || f->offset > 0;
 	keyed = f->order == ORDER_DUE && f->offset > 0;
 	if (keyed) {
-		if ((rc = window_start(s, f, f->offset, start, err)) != ST_OK)
+		if ((rc = window_start(s, f, &plan, f->offset, start, err)) != ST_OK)
 			goto out;
 		if (!*start)
 			goto out;       /* past the end */
@@ -878,7 +860,7 @@ enum status store_list(struct store *s, const struct list_filter *f, dispute_fn 
 		/* The window's disputes first, from the index (order and
 		 * LIMIT there), then their names and stages. */
 		sb_append(&sql, " FROM (SELECT d.id");
-		filter_where(&sql, f);
+		filter_where(&sql, f, &plan);
 		if (keyed)
 			sb_append(&sql, " AND d.list_key >= :start");
 		sb_append(&sql, order_sql(f->order));
@@ -890,12 +872,12 @@ enum status store_list(struct store *s, const struct list_filter *f, dispute_fn 
 	}
 	sb_append(&sql, " LEFT JOIN stages g ON g.dispute_id = d.id");
 	if (!windowed)
-		filter_cond(&sql, f);
+		filter_cond(&sql, f, &plan);
 	sb_append(&sql, order_sql(f->order));
 	sb_append(&sql, ", g.number");
 	if ((rc = db_prepare(s, sql.s, &st, err)) != ST_OK)
 		goto out;
-	brc = bind_filter(st, f);
+	brc = bind_filter(st, f, &plan);
 	bind_named_text(st, ":start", keyed ? start : NULL, &brc);
 	if (windowed)
 		bind_int(st, sqlite3_bind_parameter_index(st, ":limit"), f->limit > 0 ? f->limit : -1, &brc);
@@ -905,22 +887,26 @@ enum status store_list(struct store *s, const struct list_filter *f, dispute_fn 
 out:
 	sqlite3_finalize(st);
 	free(sql.s);
+	search_plan_free(&plan);
 	return rc;
 }
 
 /* Counts f's disputes from the index. */
 static enum status count_index(struct store *s, const struct list_filter *f, int *out, struct error *err)
 {
+	struct search_plan plan;
 	struct sb sql = {0};
 	sqlite3_stmt *st = NULL;
 	enum status rc;
 	int brc, src;
 
+	if ((rc = filter_plan(s, f, &plan, err)) != ST_OK)
+		return rc;
 	sb_append(&sql, "SELECT count(*)");
-	filter_where(&sql, f);
+	filter_where(&sql, f, &plan);
 	if ((rc = db_prepare(s, sql.s, &st, err)) != ST_OK)
 		goto out;
-	brc = bind_filter(st, f);
+	brc = bind_filter(st, f, &plan);
 	src = db_step(st, brc);
 	if (src != SQLITE_ROW) {
 		rc = db_fail(s, src, "cannot count the disputes", err);
@@ -930,6 +916,7 @@ static enum status count_index(struct store *s, const struct list_filter *f, int
 out:
 	sqlite3_finalize(st);
 	free(sql.s);
+	search_plan_free(&plan);
 	return rc;
 }
 
@@ -1041,29 +1028,32 @@ enum status store_count(struct store *s, const struct list_filter *f, int *out, 
 enum status store_list_index(struct store *s, const struct list_filter *f, const char *reference, int *out,
                              struct error *err)
 {
+	struct search_plan plan;
 	struct sb sql = {0};
 	sqlite3_stmt *st = NULL;
 	enum status rc;
 	int brc, src;
 
 	*out = -1;
+	if ((rc = filter_plan(s, f, &plan, err)) != ST_OK)
+		return rc;
 	if (f->order == ORDER_DUE) {
 		sb_append(&sql, "SELECT (SELECT count(*)");
-		filter_where(&sql, f);
+		filter_where(&sql, f, &plan);
 		sb_append(&sql, " AND d.list_key < x.list_key) FROM disputes x WHERE x.reference = :ref"
 		          " AND x.id IN (SELECT d.id");
-		filter_where(&sql, f);
+		filter_where(&sql, f, &plan);
 		sb_append(&sql, " AND d.list_key = x.list_key)");
 	} else {
 		sb_append(&sql, "SELECT rn FROM (SELECT d.reference AS ref, row_number() OVER (");
 		sb_append(&sql, order_sql(f->order));
 		sb_append(&sql, ") - 1 AS rn");
-		filter_where(&sql, f);
+		filter_where(&sql, f, &plan);
 		sb_append(&sql, ") WHERE ref = :ref");
 	}
 	if ((rc = db_prepare(s, sql.s, &st, err)) != ST_OK)
 		goto out;
-	brc = bind_filter(st, f);
+	brc = bind_filter(st, f, &plan);
 	bind_named_text(st, ":ref", reference, &brc);
 	src = db_step(st, brc);
 	if (src == SQLITE_ROW)
@@ -1073,6 +1063,7 @@ enum status store_list_index(struct store *s, const struct list_filter *f, const
 out:
 	sqlite3_finalize(st);
 	free(sql.s);
+	search_plan_free(&plan);
 	return rc;
 }
 

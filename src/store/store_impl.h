@@ -29,6 +29,9 @@ struct store {
 		int at;                 /* its position */
 		long long changes, version;     /* the file as it was then */
 	} anchor;
+	fts5_tokenizer words;   /* the search index's tokenizer (store_search.c) ... */
+	Fts5Tokenizer *tokenizer;   /* ... made with the index's options, or NULL before search_connect */
+	struct search_cache *search;    /* the last search's queries for one dispute (store_search.c), or NULL */
 };
 
 /* The schema version from which a dispute has an owner and its lists
@@ -67,7 +70,7 @@ int store_extras_version(void);
 	"d.summary, d.opened, d.status, d.closed, d.outcome, d.outstanding, d.challenged, " \
 	"d.current_stage"
 #define DISPUTE_DRAFT ", EXISTS (SELECT 1 FROM drafts k WHERE k.dispute_id = d.id)"
-/* What schema 10 added: the owner, and whether the dispute's lists hold
+/* What schema 11 added: the owner, and whether the dispute's lists hold
  * anything (extras are read only for those that do); a file older than
  * store_extras_version, which a migration's C step may read, has neither. */
 #define DISPUTE_LISTS ", d.owner, d.lists"
@@ -171,7 +174,76 @@ void chain_hex(const unsigned char hash[CHAIN_HASH_LEN], char out[CHAIN_HEX_LEN 
 /* Migration 7: seals the records written before the chain. */
 enum status chain_seal_existing(struct store *s, struct error *err);
 
-/* The SQL function dispute_fold(text): text_fold, for searches. */
-void sql_fold(sqlite3_context *cx, int argc, sqlite3_value **argv);
+/* ---- the search index (store_search.c) ---- */
+
+/* x with the Latin letters that the index's tokenizer leaves as they are
+ * spelt in plain letters: unicode61's remove_diacritics folds the letters
+ * that Unicode decomposes (é, â, ŵ, Ś), not ł, ø, æ, ß, đ and their like,
+ * so without this "lukasz" would not find "Łukasz".  Plain SQL, so that a
+ * program writing the file without dispute keeps the index in step.  Each
+ * replacement is letters for a letter, so the words of the folded text
+ * are the words of x, in the same places: a match's position in the index
+ * is a position among the stored text's own words.  The letters of names
+ * in use; rarer ones (ŀ, ĳ, ŋ, ŧ, ĸ, ª) are left for SQLite's parser,
+ * which takes only so many calls one inside another.  Part of migration 10
+ * (views and triggers hold its text): never change it. */
+#define SEARCH_FOLD(x) \
+	"replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(" \
+	"replace(replace(replace(replace(replace(replace(replace(replace(replace(" x \
+	", 'Æ', 'ae'), 'æ', 'ae'), 'Ð', 'd'), 'ð', 'd'), 'Ø', 'o'), 'ø', 'o'), 'Þ', 'th'), 'þ', 'th')" \
+	", 'ß', 'ss'), 'ẞ', 'ss'), 'Đ', 'd'), 'đ', 'd'), 'Ħ', 'h'), 'ħ', 'h'), 'ı', 'i')" \
+	", 'Ł', 'l'), 'ł', 'l'), 'Œ', 'oe'), 'œ', 'oe')"
+
+/* The key of a record in the index, from its columns (prefix "NEW." in a
+ * trigger, "" in the view): the dispute's id in the high 32 bits and the
+ * record's in the low ones, so that the index yields a match's dispute
+ * without reading the record, and a dispute's records as one range of
+ * keys.  Record ids stay below 2^32 and dispute ids below 2^31. */
+#define SEARCH_RECORD_KEY(p) "((" p "dispute_id << 32) | " p "id)"
+#define SEARCH_RECORD_ID_BITS 0xffffffffLL
+
+/* The indexed values of a dispute's particulars, from expressions for
+ * its id, reference, subject, agencies (raising, and disagreed with),
+ * category, summary and protocol.  The reference (D-YYYY-NNNN) and the
+ * category's key are the program's own words, not folded.  The last
+ * column (tag) is the category as one word that only a search for its
+ * label asks for: the database holds the key, the protocol files the
+ * label. */
+#define SEARCH_DISPUTE_COLUMNS "reference, subject, raised_by, against, category, summary, tag"
+#define SEARCH_TAG(protocol, category) "hex(lower(" protocol ") || ':' || lower(" category "))"
+#define SEARCH_DISPUTE_VALUES(id, ref, subject, raised, against, category, summary, protocol) \
+	id ", " ref ", " SEARCH_FOLD(subject) ", " SEARCH_FOLD(raised) ", " SEARCH_FOLD(against) ", " category ", " \
+	SEARCH_FOLD(summary) ", " SEARCH_TAG(protocol, category)
+
+/* Connects the connection to the search index: its tokenizer (for what a
+ * user types) and the dispute_spans() function (where words matched). */
+enum status search_connect(struct store *s, struct error *err);
+void search_disconnect(struct store *s);
+
+/* What a list filter's search asks of the index, as its two FTS5 queries
+ * (store_search.c makes them from what the user typed; nothing typed is
+ * ever passed as FTS5 syntax). */
+struct search_plan {
+	bool active;            /* the filter searches */
+	bool none;              /* ... for nothing that is a word: it matches no dispute */
+	bool found;             /* temp.search_found holds the disputes it finds (SEARCH_FOUND) */
+	char *records;          /* the query of records_fts */
+	char *disputes;         /* the query of disputes_fts */
+};
+
+/* The plan of f's search (inactive when f has none).  Free with
+ * search_plan_free. */
+enum status search_plan_make(struct store *s, const char *text, const struct search_label *labels, size_t nlabels,
+                             struct search_plan *out, struct error *err);
+void search_plan_free(struct search_plan *p);
+/* The disputes the plan finds, as an SQL fragment: the ones found once
+ * and kept (SEARCH_FOUND, when plan.found), or "d.id IN (...)" with the
+ * parameters :search_records and :search_disputes, which
+ * search_plan_bind binds. */
+#define SEARCH_FOUND "d.id IN temp.search_found"
+#define SEARCH_MATCHES \
+	"d.id IN (SELECT rowid >> 32 FROM records_fts WHERE records_fts MATCH :search_records" \
+	" UNION SELECT rowid FROM disputes_fts WHERE disputes_fts MATCH :search_disputes)"
+void search_plan_bind(sqlite3_stmt *st, const struct search_plan *p, int *rc);
 
 #endif

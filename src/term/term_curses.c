@@ -73,6 +73,7 @@ static void colours_start(struct term *t)
 	init_pair(SC_OK, COLOR_GREEN, (short)bg);
 	init_pair(SC_HEADER, COLOR_CYAN, (short)bg);
 	init_pair(SC_SELECT, COLOR_CYAN, (short)bg);
+	init_pair(SC_MATCH, COLOR_YELLOW, (short)bg);
 	t->colour = true;
 }
 

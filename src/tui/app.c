@@ -197,15 +197,32 @@ void app_reload_list(struct app *a)
 {
 	struct list_filter f;
 	struct error err;
-	int total = 0;
+	int total = 0, all = 0;
 
 	error_clear(&err);
 	list_filter_fill(a, &f);
 	if (svc_count(a->c, &f, &total, &err) != ST_OK)
 		app_error(a, &err);
 	a->list.total = total;
+	/* A search covers closed disputes too: what the filter hides of
+	 * what it finds is counted, for the list to say. */
+	a->list.outside = 0;
+	if (a->list.search && f.which != LIST_ALL) {
+		f.which = LIST_ALL;
+		if (svc_count(a->c, &f, &all, &err) != ST_OK)
+			app_error(a, &err);
+		a->list.outside = all > total ? all - total : 0;
+	}
 	list_clamp(a);
 	list_load_page(a);
+}
+
+void app_outside_text(const struct app *a, char *out, size_t outlen)
+{
+	*out = '\0';
+	if (a->list.search && a->list.outside > 0)
+		snprintf(out, outlen, "%d more in %s disputes (f shows them)", a->list.outside,
+		         a->list.which == LIST_OPEN ? "closed" : "open");
 }
 
 /* The open disputes of one bucket of the board, as a filter: overdue (a
@@ -282,9 +299,15 @@ static void detail_free(struct detail_state *dt)
 {
 	if (dt->loaded)
 		dispute_free(&dt->d);
-	for (size_t i = 0; i < dt->nrecords; i++)
+	for (size_t i = 0; i < dt->nrecords; i++) {
 		record_free(&dt->records[i]);
+		if (dt->rec_marks)
+			free(dt->rec_marks[i]);
+	}
 	free(dt->records);
+	free(dt->rec_marks);
+	free(dt->rec_nmarks);
+	free(dt->summary_marks);
 	free(dt->rec_line);
 	lines_free(&dt->journal);
 	memset(dt, 0, sizeof(*dt));
@@ -317,21 +340,88 @@ void app_select(struct app *a, const char *ref)
 	detail_fill(a, &d, recs, n);
 }
 
-/* Makes d and its journal (taken over) the selected dispute, sanitized. */
+/* Where the search matched in the selected dispute, as stored. */
+struct marks_sink {
+	struct detail_state *dt;        /* its records not yet sanitised */
+	struct text_span **rec;         /* per record */
+	size_t *nrec;
+	struct text_span *summary;
+	size_t nsummary;
+};
+
+static struct text_span *spans_copy(const struct search_hit *h)
+{
+	struct text_span *v = xmalloc((h->nspans + 1) * sizeof(*v));
+
+	memcpy(v, h->spans, h->nspans * sizeof(*v));
+	return v;
+}
+
+static int marks_collect(const struct search_hit *h, void *ctx)
+{
+	struct marks_sink *k = ctx;
+
+	if (!h->nspans)
+		return 0;
+	if (!h->record) {
+		if (h->field && !strcmp(h->field, "summary") && !k->summary) {
+			k->summary = spans_copy(h);
+			k->nsummary = h->nspans;
+		}
+		return 0;
+	}
+	for (size_t i = 0; i < k->dt->nrecords; i++)
+		if (k->dt->records[i].id == h->record && !k->rec[i]) {
+			k->rec[i] = spans_copy(h);
+			k->nrec[i] = h->nspans;
+		}
+	return 0;
+}
+
+/* *field sanitised as sanitize_field does, with the spans carried over
+ * into *marks (owned; NULL when there are none). */
+static void sanitize_marked(char **field, bool keep_newlines, struct text_span *spans, size_t n,
+                            struct text_span **marks, size_t *nmarks)
+{
+	char *clean;
+
+	*marks = NULL;
+	*nmarks = 0;
+	if (!*field || !spans) {
+		sanitize_field(field, keep_newlines);
+		return;
+	}
+	*marks = xmalloc((n + 1) * sizeof(**marks));
+	clean = text_sanitize_spans(*field, keep_newlines, spans, n, *marks, nmarks);
+	free(*field);
+	*field = clean;
+}
+
+/* Makes d and its journal (taken over) the selected dispute, sanitized;
+ * with a search, the words it matched are marked, and the newest record
+ * it matched is selected. */
 static void detail_fill(struct app *a, struct dispute *d, struct record *recs, size_t n)
 {
 	struct detail_state *dt = &a->detail;
+	struct marks_sink k = { dt, NULL, NULL, NULL, 0 };
+	struct error err;
+	int last = -1;
 
 	dt->d = *d;
 	dt->records = recs;
 	dt->nrecords = n;
 	dt->loaded = true;
 	dt->p = app_protocol(a, dt->d.protocol);
+	k.rec = xcalloc(n + 1, sizeof(*k.rec));
+	k.nrec = xcalloc(n + 1, sizeof(*k.nrec));
+	error_clear(&err);
+	if (a->list.search && svc_search_hits(a->c, a->list.search, dt->d.id, marks_collect, &k, &err) != ST_OK)
+		app_error(a, &err);
 	sanitize_field(&dt->d.subject, false);
 	sanitize_field(&dt->d.raised_by, false);
 	sanitize_field(&dt->d.against, false);
 	sanitize_field(&dt->d.category, false);
-	sanitize_field(&dt->d.summary, false);
+	sanitize_marked(&dt->d.summary, false, k.summary, k.nsummary, &dt->summary_marks, &dt->nsummary_marks);
 	sanitize_field(&dt->d.outcome, false);
 	sanitize_field(&dt->d.outstanding, false);
 	sanitize_field(&dt->d.owner, false);
@@ -349,13 +439,42 @@ static void detail_fill(struct app *a, struct dispute *d, struct record *recs, s
 	}
 	for (size_t i = 0; i < dt->d.nstages; i++)
 		sanitize_field(&dt->d.stages[i].due_reason, false);
+	dt->rec_marks = xcalloc(n + 1, sizeof(*dt->rec_marks));
+	dt->rec_nmarks = xcalloc(n + 1, sizeof(*dt->rec_nmarks));
 	for (size_t i = 0; i < dt->nrecords; i++) {
-		sanitize_field(&dt->records[i].text, true);
+		sanitize_marked(&dt->records[i].text, true, k.rec[i], k.nrec[i], &dt->rec_marks[i], &dt->rec_nmarks[i]);
 		sanitize_field(&dt->records[i].author, false);
+		if (dt->rec_nmarks[i])
+			last = (int)i;
+		free(k.rec[i]);
 	}
-	/* The newest record is selected and shown. */
-	dt->rec_sel = dt->nrecords ? (int)dt->nrecords - 1 : -1;
+	free(k.rec);
+	free(k.nrec);
+	free(k.summary);
+	/* The newest record is selected and shown: the newest the search
+	 * matched, when it matched one. */
+	dt->rec_sel = last >= 0 ? last : dt->nrecords ? (int)dt->nrecords - 1 : -1;
 	dt->rec_follow = true;
+}
+
+void app_search(struct app *a, char *q)
+{
+	char ref[16] = "";
+
+	if (q && form_blank(q)) {
+		free(q);
+		q = NULL;
+	}
+	if (a->detail.loaded)
+		snprintf(ref, sizeof(ref), "%s", a->detail.d.reference);
+	free(a->list.search);
+	a->list.search = q;
+	a->list.sel = a->list.top = 0;
+	app_reload_list(a);
+	app_list_move(a, 0);
+	/* Still the dispute shown: read again, for the marks. */
+	if (*ref && a->detail.loaded && !strcmp(a->detail.d.reference, ref))
+		app_select(a, ref);
 }
 
 void app_journal_saved(struct app *a, long long dispute_id)
@@ -746,6 +865,13 @@ static unsigned app_action(struct app *a, enum action act)
 		free(a->list.search);
 		a->list.search = NULL;
 		list_reorder(a);
+		/* The marks go with the search. */
+		if (a->detail.loaded) {
+			char ref[16];
+
+			snprintf(ref, sizeof(ref), "%s", a->detail.d.reference);
+			app_select(a, ref);
+		}
 		app_status(a, false, "Search cleared");
 		return APP_REDRAW;
 	case ACT_FILTER:

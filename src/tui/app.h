@@ -90,6 +90,7 @@ struct list_state {
 	enum list_which which;
 	enum list_order order;
 	char *search;           /* owned, or NULL */
+	int outside;            /* with a search: the disputes it finds that the filter leaves out */
 };
 
 enum board_bucket {
@@ -121,6 +122,12 @@ struct detail_state {
 	int rec_sel;            /* the selected record (index into records), for a correction */
 	bool rec_follow;        /* scroll the journal to show rec_sel at the next draw */
 	size_t *rec_line;       /* first journal line of each record, kept with journal */
+	/* With a search: the words it matched in each record's text and in
+	 * the summary, as sanitised (rec_marks[i] for records[i]; owned). */
+	struct text_span **rec_marks;
+	size_t *rec_nmarks;
+	struct text_span *summary_marks;
+	size_t nsummary_marks;
 	/* The journal wrapped for the record pane, kept until the dispute is
 	 * loaded again or the pane's width changes: a key that only moves
 	 * around does not rewrap a long journal. */
@@ -273,8 +280,14 @@ void app_error(struct app *a, const struct error *err);
 /* Reloads the list window, the board and the selected dispute. */
 void app_reload(struct app *a);
 void app_reload_list(struct app *a);
+/* "3 more in closed disputes (f shows them)": what a search finds that
+ * the filter leaves out, or "" when it leaves out nothing. */
+void app_outside_text(const struct app *a, char *out, size_t outlen);
 /* Loads the dispute ref as the selected one (NULL clears the selection). */
 void app_select(struct app *a, const char *ref);
+/* Searches for q (owned from here; NULL or blank clears the search): the
+ * list shows what it finds, the selected dispute's matches are marked. */
+void app_search(struct app *a, char *q);
 /* A record was saved on dispute_id: its journal (and only that) is read
  * again, and its draft mark cleared. */
 void app_journal_saved(struct app *a, long long dispute_id);

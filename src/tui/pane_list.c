@@ -75,8 +75,9 @@ static void list_draw(struct app *a, struct screen *s, struct rect r, bool focus
 	const struct list_state *l = &a->list;
 	struct rect in = rect_inner(r);
 	struct columns c = columns_for(in.w);
-	char title[160];
+	char title[160], more[96], pos[48];
 	unsigned head = SA_BOLD | SA_UNDERLINE;
+	int pw = 0;
 
 	if (l->search)
 		snprintf(title, sizeof(title), "Disputes: %s %s, matching \"%s\" (%d)", which_title[l->which],
@@ -95,11 +96,14 @@ static void list_draw(struct app *a, struct screen *s, struct rect r, bool focus
 	screen_put(s, in.y, in.x + c.due, 10, head, "DUE");
 	screen_put(s, in.y, in.x + c.left, 10, head, "LEFT");
 	screen_put(s, in.y, in.x + c.flags, 6, head, "FLAGS");
+	app_outside_text(a, more, sizeof(more));
 	if (l->total == 0) {
 		const char *msg = l->search ? "No disputes match the search; Esc clears it." :
 		                  l->which == LIST_OPEN ? "No open disputes. Press n to open one." :
 		                  "No disputes to show. Press f to change the filter.";
 		screen_put_fit(s, in.y + 2, in.x + 2, in.w - 2, SA_DIM, msg);
+		if (*more && in.h > 3)
+			screen_put_fit(s, in.y + 3, in.x + 2, in.w - 2, SA_BOLD, more);
 		return;
 	}
 	for (int i = 0; i < l->nrows && i < in.h - 1; i++) {
@@ -111,12 +115,19 @@ static void list_draw(struct app *a, struct screen *s, struct rect r, bool focus
 		draw_row(s, in.y + 1 + i, in.x, in.w, &c, row, sel, focused);
 	}
 	if (l->total > l->page) {
-		char pos[48];
-		int pw;
-
 		snprintf(pos, sizeof(pos), " %d-%d of %d ", l->top + 1, l->top + l->nrows, l->total);
 		pw = text_width(pos);
 		screen_put(s, r.y + r.h - 1, r.x + r.w - pw - 2, pw, SA_DIM, pos);
+	}
+	/* What the search finds beyond the filter: under the rows, or in the
+	 * frame, beside the position, when they fill the pane. */
+	if (*more && l->nrows + 1 < in.h) {
+		screen_put_fit(s, in.y + 1 + l->nrows, in.x + 2, in.w - 2, SA_BOLD, more);
+	} else if (*more) {
+		char framed[100];
+
+		snprintf(framed, sizeof(framed), " %s ", more);
+		screen_put_fit(s, r.y + r.h - 1, r.x + 2, r.w - pw - 6, SA_BOLD, framed);
 	}
 }
 

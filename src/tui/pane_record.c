@@ -9,7 +9,8 @@
 #include "lines.h"
 #include "pane.h"
 
-static void add_record(struct lines *l, const struct dispute *d, const struct record *r, long long by)
+static void add_record(struct lines *l, const struct dispute *d, const struct record *r, long long by,
+                       const struct text_span *marks, size_t nmarks)
 {
 	const struct record_detail *rd = dispute_detail(d, r->id);
 	char day[11], tm[16] = "", amends[32] = "", fixed[32] = "", head[1024];
@@ -27,7 +28,7 @@ static void add_record(struct lines *l, const struct dispute *d, const struct re
 	snprintf(head, sizeof(head), "#%lld %s%s %s%s%s · stage %d · %s", r->id, day, tm, record_kind_name(r->kind),
 	         amends, fixed, r->stage, r->author ? r->author : "");
 	lines_add_clip(l, r->kind == RK_EVENT ? SA_DIM | SA_BOLD : SA_BOLD, 0, head);
-	lines_add(l, r->kind == RK_EVENT ? SA_DIM : 0, 2, 0, r->text ? r->text : "");
+	lines_add_marked(l, r->kind == RK_EVENT ? SA_DIM : 0, 2, 0, r->text ? r->text : "", marks, nmarks);
 	/* The follow-up the record set, as it stands (whom it names is in the
 	 * journal entry that follows it). */
 	if (rd && rd->next) {
@@ -55,7 +56,8 @@ static const struct lines *journal_lines(struct detail_state *dt, int width)
 	for (size_t i = 0; i < dt->nrecords; i++) {
 		dt->rec_line[i] = dt->journal.n;
 		add_record(&dt->journal, &dt->d, &dt->records[i],
-		           record_corrected_by(dt->records, dt->nrecords, dt->records[i].id));
+		           record_corrected_by(dt->records, dt->nrecords, dt->records[i].id),
+		           dt->rec_marks ? dt->rec_marks[i] : NULL, dt->rec_nmarks ? dt->rec_nmarks[i] : 0);
 	}
 	dt->rec_line[dt->nrecords] = dt->journal.n;
 	if (dt->nrecords == 0)
@@ -97,7 +99,7 @@ static void records_draw(struct app *a, struct screen *s, struct rect r, bool fo
 		           d->category ? d->category : "");
 		free(against.s);
 	}
-	lines_add(&head, 0, 0, 2, d->summary ? d->summary : "");
+	lines_add_marked(&head, 0, 0, 2, d->summary ? d->summary : "", dt->summary_marks, dt->nsummary_marks);
 	if ((int)head.n > in.h / 3)
 		head.n = (size_t)(in.h / 3 > 1 ? in.h / 3 : 1);
 	lines_draw(&head, s, in, 0);

@@ -1,4 +1,5 @@
-/* The search prompt on the status line: what is typed narrows the dispute list. */
+/* The search prompt on the status line: what is typed narrows the dispute list to what the search index finds. */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "app.h"
@@ -13,20 +14,25 @@ static unsigned search_key(struct app *a, int key)
 		return APP_REDRAW;
 	}
 	if (key == K_ENTER || key == K_RETURN) {
-		char *q = text_sanitize(textedit_text(&a->search), false);
+		char *q = text_sanitize(textedit_text(&a->search), false), more[96];
+		struct error err;
+		int terms = 1;
 
 		a->mode = MODE_NORMAL;
 		app_guard(a);
-		free(a->list.search);
-		a->list.search = form_blank(q) ? NULL : q;
-		if (!a->list.search)
+		error_clear(&err);
+		/* "*" or "-" alone is nothing to look for: said, the list kept. */
+		if (!form_blank(q) && svc_search_terms(a->c, q, &terms, &err) == ST_OK && terms == 0) {
+			app_status(a, true, "Nothing to search for in \"%s\": type a word or a number", q);
 			free(q);
-		a->list.sel = a->list.top = 0;
-		app_reload_list(a);
-		app_list_move(a, 0);
+			return APP_REDRAW;
+		}
+		app_search(a, q);
+		app_outside_text(a, more, sizeof(more));
 		if (a->list.search)
-			app_status(a, false, "%d %s \"%s\" (Esc clears the search)", a->list.total,
-			           a->list.total == 1 ? "dispute matches" : "disputes match", a->list.search);
+			app_status(a, false, "%d %s \"%s\"%s%s; Esc clears the search", a->list.total,
+			           a->list.total == 1 ? "dispute matches" : "disputes match", a->list.search, *more ? "; " : "",
+			           more);
 		return APP_REDRAW;
 	}
 	return textedit_key(&a->search, key, 0) < 0 ? APP_BELL : APP_REDRAW;

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Searches record text and agencies with /; Esc clears the search.
+# Searches record text and agencies with /, the words matched shown in reverse; Esc clears the search.
 . "$(dirname "$0")/lib.sh"
 
 fixture
@@ -12,7 +12,14 @@ wait_for "1 dispute matches"
 line 2 "┌─ Disputes: open by due date, matching \"Łukasz\" (1) ──────────────────────────┐┌─ Deadlines ──────────────────────────┐"
 line 4 "│> D-2026-0002 Together for C… roles         2/4   2026-11-13 10 wd over       ││  D-2026-0002 Together for… 10 wd over│"
 line 5 "│                                                                              ││ DUE TODAY (1)                        │"
-line 40 "1 dispute matches \"Łukasz\" (Esc clears the search)"
+line 40 "1 dispute matches \"Łukasz\"; Esc clears the search"
+# The word matched, in reverse in the records pane: the terminal is sent the
+# attribute right before the name, and the name alone.
+t capture-pane -e -p -t e2e >"$E2E_TMP/attrs"
+esc=$(printf '\033')
+reverse="${esc}\[([0-9]*;)*7(;[0-9]*)*m(${esc}\[[0-9;]*m)*Łukasz${esc}"
+[ "$(grep -cE "$reverse" "$E2E_TMP/attrs")" = 1 ] || fail "Łukasz is not shown in reverse, on the record's line alone"
+grep -E "$reverse" "$E2E_TMP/attrs" | grep -q "Formal challenge maintained" || fail "Łukasz is shown in reverse elsewhere"
 # Keys straight after the search line closes are dropped as the end of the typing.
 sleep 1.1
 keys Escape

@@ -68,6 +68,9 @@
  *   crash                    the process dies: nothing is flushed; then restarts
  *   restart                  a clean quit and a new start
  *   screen NAME              compares the screen with tests/screen/NAME.screen
+ *   marked NAME              the same, each line holding a word marked as a
+ *                            search's match followed by a line with '^'
+ *                            under each column of the marked words
  *   expect TEXT              the screen contains TEXT somewhere
  *   quit                     the last key must have asked to quit
  *   include FILE             reads directives from FILE (beside the script)
@@ -534,7 +537,34 @@ static void show_diff(const char *want, const char *got)
 	}
 }
 
-static void screen_check(struct run *r, const char *name)
+/* screen_dump with a line of '^' under each line's marked columns. */
+static char *marked_dump(const struct screen *s)
+{
+	char *plain = screen_dump(s), *line = plain;
+	struct sb sb = {0};
+
+	for (int y = 0; y < s->h; y++) {
+		char *nl = strchr(line, '\n');
+		size_t start, keep;
+
+		sb_appendn(&sb, line, (size_t)(nl - line) + 1);
+		line = nl + 1;
+		start = sb.len;
+		for (int x = 0; x < s->w; x++)
+			sb_append(&sb, SA_COLOUR_OF(screen_cell(s, y, x)->attr) == SC_MATCH ? "^" : " ");
+		keep = sb.len;
+		while (keep > start && sb.s[keep - 1] == ' ')
+			keep--;
+		sb.len = keep;
+		sb.s[keep] = '\0';
+		if (keep > start)
+			sb_append(&sb, "\n");
+	}
+	free(plain);
+	return sb_take(&sb);
+}
+
+static void screen_check(struct run *r, const char *name, bool marked)
 {
 	char path[512];
 	char *got, *want;
@@ -544,7 +574,7 @@ static void screen_check(struct run *r, const char *name)
 		return;
 	}
 	app_draw(&r->a, &r->s);
-	got = screen_dump(&r->s);
+	got = marked ? marked_dump(&r->s) : screen_dump(&r->s);
 	snprintf(path, sizeof(path), "%s/%s.screen", r->dir, name);
 	want = slurp(path);
 	if (r->update) {
@@ -994,8 +1024,8 @@ static void directive(struct run *r, char *line)
 	} else if (!strcmp(line, "restart")) {
 		app_stop(r);
 		app_start(r);
-	} else if (!strcmp(line, "screen")) {
-		screen_check(r, arg);
+	} else if (!strcmp(line, "screen") || !strcmp(line, "marked")) {
+		screen_check(r, arg, line[0] == 'm');
 	} else if (!strcmp(line, "expect")) {
 		expect_text(r, arg);
 	} else if (!strcmp(line, "include")) {

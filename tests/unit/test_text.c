@@ -516,7 +516,49 @@ static void test_bidi_random(void **state)
 	}
 }
 
-/* text_fold is what search matches with; text_fold_words must not change it. */
+/* The spans of a search's matches land on the same text after the
+ * sanitiser has turned controls into U+FFFD and overrides into
+ * "<U+202E>"; spans that do not fall on characters are left out. */
+static void test_sanitize_spans(void **state)
+{
+	/* "a\x1b[1mSi\xc3\xa2n\tb \xe2\x80\xaeZo\xc3\xab\nend" */
+	static const char in[] = "a\x1b[1mSi\xc3\xa2n\tb \xe2\x80\xaeZo\xc3\xab\nend";
+	const struct text_span spans[] = { { 5, 10 }, { 16, 20 }, { 21, 24 } };      /* Siân, Zoë, end */
+	const struct text_span bad[] = { { 5, 10 }, { 8, 9 }, { 16, 19 }, { 14, 16 }, { 20, 20 }, { 22, 40 }, { 21, 24 } };
+	struct text_span out[7];
+	size_t n;
+	char *clean;
+
+	(void)state;
+	clean = text_sanitize_spans(in, false, spans, 3, out, &n);
+	assert_string_equal(clean, "a\xef\xbf\xbd[1mSi\xc3\xa2n b <U+202E>Zo\xc3\xab end");
+	assert_int_equal(n, 3);
+	assert_int_equal(out[0].start, 7);         /* Siân, after U+FFFD for ESC */
+	assert_int_equal(out[0].end, 12);
+	assert_int_equal(out[1].start, 23);        /* Zoë, after the override shown */
+	assert_int_equal(out[1].end, 27);
+	assert_int_equal(out[2].start, 28);        /* end, after the newline made a space */
+	assert_int_equal(out[2].end, 31);
+	free(clean);
+	clean = text_sanitize_spans(in, true, spans, 3, out, &n);
+	assert_string_equal(clean, "a\xef\xbf\xbd[1mSi\xc3\xa2n\tb <U+202E>Zo\xc3\xab\nend");
+	assert_int_equal(n, 3);
+	free(clean);
+	/* Overlapping, ending or starting inside a character, empty, past
+	 * the end: left out. */
+	clean = text_sanitize_spans(in, false, bad, 7, out, &n);
+	assert_int_equal(n, 2);
+	assert_int_equal(out[0].start, 7);
+	assert_int_equal(out[1].start, 28);
+	free(clean);
+	clean = text_sanitize_spans(NULL, false, NULL, 0, out, &n);
+	assert_string_equal(clean, "");
+	assert_int_equal(n, 0);
+	free(clean);
+}
+
+/* text_fold lower-cases names (the proforma matches an author with it);
+ * text_fold_words must not change it. */
 static void test_fold(void **state)
 {
 	static const struct { const char *in, *want; } cases[] = {
@@ -639,6 +681,7 @@ int main(void)
 		cmocka_unit_test(test_bidi_sanitize),
 		cmocka_unit_test(test_bidi_fit),
 		cmocka_unit_test(test_bidi_random),
+		cmocka_unit_test(test_sanitize_spans),
 		cmocka_unit_test(test_fold),
 		cmocka_unit_test(test_fold_words),
 		cmocka_unit_test(test_fold_words_every_code_point),

@@ -1,0 +1,902 @@
+/* Search in the store: the full-text index (FTS5) over the journal and the disputes' particulars, what a user types made into its queries, and where the words matched. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dispute/date.h"
+#include "store_impl.h"
+
+/* The tokenizer the index was made with (migration 10). */
+static const char *const tokenizer_args[] = { "remove_diacritics", "2" };
+
+/* The columns of disputes_fts a word typed is looked for in: all but the
+ * tag, which only a category's label finds. */
+#define TYPED_COLUMNS "{reference subject raised_by against category summary}"
+
+/* ---- the connection ---- */
+
+/* The fts5_api of the connection, through SQLite's documented handshake. */
+static fts5_api *fts5_of(struct store *s)
+{
+	sqlite3_stmt *st = NULL;
+	fts5_api *api = NULL;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT fts5(?1)", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL) == SQLITE_OK)
+		sqlite3_step(st);
+	sqlite3_finalize(st);
+	return api;
+}
+
+/* A growing list of byte ranges. */
+struct spans {
+	struct text_span *v;
+	size_t n, cap;
+};
+
+static void spans_add(struct spans *sp, size_t start, size_t end)
+{
+	/* Words of one phrase, or phrases that touch, are one range. */
+	if (sp->n && sp->v[sp->n - 1].end >= start) {
+		if (end > sp->v[sp->n - 1].end)
+			sp->v[sp->n - 1].end = end;
+		return;
+	}
+	if (sp->n == sp->cap) {
+		sp->cap = sp->cap ? sp->cap * 2 : 8;
+		sp->v = xrealloc(sp->v, sp->cap * sizeof(*sp->v));
+	}
+	sp->v[sp->n++] = (struct text_span){ start, end };
+}
+
+/* dispute_spans(): the tokens matched, by position, and the ranges found. */
+enum { HIT_FIRST = 1, HIT_NEXT = 2 };   /* a phrase's first word, and the words after it */
+
+struct spans_walk {
+	unsigned char *hit;         /* hit[i]: how the i-th word of the column matched, or 0 */
+	int nhit;
+	int at;                     /* the position of the next word */
+	bool last;                  /* the word before it matched */
+	struct spans out;
+};
+
+static int spans_token(void *ctx, int flags, const char *token, int ntoken, int start, int end)
+{
+	struct spans_walk *w = ctx;
+	unsigned char how;
+
+	(void)token;
+	(void)ntoken;
+	if (flags & FTS5_TOKEN_COLOCATED)
+		return SQLITE_OK;
+	how = w->at < w->nhit ? w->hit[w->at] : 0;
+	if (how && start >= 0 && end >= start) {
+		/* A phrase is one range, the spaces between its words with it. */
+		if (!(how & HIT_FIRST) && w->last && w->out.n)
+			w->out.v[w->out.n - 1].end = (size_t)end;
+		else
+			spans_add(&w->out, (size_t)start, (size_t)end);
+	}
+	w->last = how != 0;
+	w->at++;
+	return SQLITE_OK;
+}
+
+/* The auxiliary function dispute_spans(fts, column, text): the byte
+ * ranges, as "start end start end ...", of the words the query matched in
+ * that column of the current row, found in text.  text is the column as
+ * stored, before SEARCH_FOLD: the index holds positions among words, and
+ * the fold leaves the words where they are, so the ranges are ranges of
+ * the stored text, whatever it holds: no marker is ever put into it. */
+static void spans_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *cx, int nval,
+                     sqlite3_value **val)
+{
+	struct spans_walk w;
+	struct sb sb = {0};
+	const char *text;
+	int col, ninst = 0, rc, text_len;
+
+	memset(&w, 0, sizeof(w));
+	if (nval != 2) {
+		sqlite3_result_error(cx, "dispute_spans: expects a column and its text", -1);
+		return;
+	}
+	col = sqlite3_value_int(val[0]);
+	text = (const char *)sqlite3_value_text(val[1]);
+	text_len = sqlite3_value_bytes(val[1]);
+	if (!text) {
+		sqlite3_result_text(cx, "", 0, SQLITE_STATIC);
+		return;
+	}
+	if ((rc = api->xInstCount(fts, &ninst)) != SQLITE_OK) {
+		sqlite3_result_error_code(cx, rc);
+		return;
+	}
+	for (int i = 0; i < ninst; i++) {
+		int phrase, icol, off, size;
+
+		if ((rc = api->xInst(fts, i, &phrase, &icol, &off)) != SQLITE_OK)
+			break;
+		size = api->xPhraseSize(fts, phrase);
+		/* A text of n bytes has fewer than n words: an index that says
+		 * otherwise (edited by another program) marks nothing. */
+		if (icol != col || off < 0 || size <= 0 || off >= text_len || size > text_len - off)
+			continue;
+		if (off + size > w.nhit) {
+			w.hit = xrealloc(w.hit, (size_t)(off + size));
+			memset(w.hit + w.nhit, 0, (size_t)(off + size - w.nhit));
+			w.nhit = off + size;
+		}
+		w.hit[off] |= HIT_FIRST;
+		for (int k = 1; k < size; k++)
+			w.hit[off + k] |= HIT_NEXT;
+	}
+	if (rc == SQLITE_OK && w.nhit)
+		rc = api->xTokenize(fts, text, text_len, &w, spans_token);
+	free(w.hit);
+	if (rc != SQLITE_OK) {
+		free(w.out.v);
+		sqlite3_result_error_code(cx, rc);
+		return;
+	}
+	for (size_t i = 0; i < w.out.n; i++)
+		sb_printf(&sb, "%s%zu %zu", i ? " " : "", w.out.v[i].start, w.out.v[i].end);
+	free(w.out.v);
+	sqlite3_result_text(cx, sb.s ? sb.s : "", -1, SQLITE_TRANSIENT);
+	free(sb.s);
+}
+
+enum status search_connect(struct store *s, struct error *err)
+{
+	fts5_api *api = fts5_of(s);
+	void *ud = NULL;
+	int rc;
+
+	if (!api || api->iVersion < 2)
+		return error_set(err, ST_DB, "%s: this SQLite library has no full-text search (FTS5)", s->path);
+	rc = api->xCreateFunction(api, "dispute_spans", NULL, spans_fn, NULL);
+	if (rc == SQLITE_OK)
+		rc = api->xFindTokenizer(api, "unicode61", &ud, &s->words);
+	if (rc == SQLITE_OK)
+		rc = s->words.xCreate(ud, (const char **)tokenizer_args, 2, &s->tokenizer);
+	if (rc != SQLITE_OK) {
+		s->tokenizer = NULL;
+		return db_fail(s, rc, "cannot set up search", err);
+	}
+	return ST_OK;
+}
+
+struct search_cache;
+static void cache_free(struct search_cache *c);
+
+void search_disconnect(struct store *s)
+{
+	if (s->tokenizer)
+		s->words.xDelete(s->tokenizer);
+	s->tokenizer = NULL;
+	cache_free(s->search);
+	s->search = NULL;
+}
+
+/* ---- what a user types, as FTS5 queries ---- */
+
+/* The words of a text as the index's tokenizer sees them. */
+struct words {
+	char **v;
+	size_t n, cap;
+};
+
+static int words_token(void *ctx, int flags, const char *token, int ntoken, int start, int end)
+{
+	struct words *w = ctx;
+
+	(void)start;
+	(void)end;
+	if (flags & FTS5_TOKEN_COLOCATED || ntoken <= 0)
+		return SQLITE_OK;
+	if (w->n == w->cap) {
+		w->cap = w->cap ? w->cap * 2 : 8;
+		w->v = xrealloc(w->v, w->cap * sizeof(*w->v));
+	}
+	w->v[w->n++] = xstrndup(token, (size_t)ntoken);
+	return SQLITE_OK;
+}
+
+static void words_free(struct words *w)
+{
+	for (size_t i = 0; i < w->n; i++)
+		free(w->v[i]);
+	free(w->v);
+	memset(w, 0, sizeof(*w));
+}
+
+static void words_of(struct store *s, const char *text, size_t len, struct words *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (len > 0 && len < 0x7fffffff)
+		s->words.xTokenize(s->tokenizer, out, FTS5_TOKENIZE_QUERY, text, (int)len, words_token);
+}
+
+/* One term of a search: the words of a bare word typed (its last word a
+ * prefix) or of a "quoted phrase" (whole words; a phrase whose closing
+ * quote is not typed yet ends in a prefix too). */
+struct term {
+	struct words words;
+	bool prefix;
+};
+
+struct terms {
+	struct term *v;
+	size_t n;
+};
+
+static void terms_free(struct terms *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		words_free(&t->v[i].words);
+	free(t->v);
+	memset(t, 0, sizeof(*t));
+}
+
+/* Splits folded text into terms; pieces with no word in them (a lone "-",
+ * "*", a quote) are left out. */
+static void terms_split(struct store *s, const char *text, struct terms *out)
+{
+	const char *p = text;
+
+	memset(out, 0, sizeof(*out));
+	while (*p) {
+		const char *start, *end;
+		bool phrase = false, closed = false;
+		struct term t;
+
+		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
+			p++;
+			continue;
+		}
+		if (*p == '"') {
+			phrase = true;
+			start = ++p;
+			end = strchr(p, '"');
+			closed = end != NULL;
+			if (!end)
+				end = p + strlen(p);
+			p = closed ? end + 1 : end;
+		} else {
+			start = p;
+			while (*p && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r' && *p != '"')
+				p++;
+			end = p;
+		}
+		words_of(s, start, (size_t)(end - start), &t.words);
+		t.prefix = !phrase || !closed;
+		if (!t.words.n) {
+			words_free(&t.words);
+			continue;
+		}
+		out->v = xrealloc(out->v, (out->n + 1) * sizeof(*out->v));
+		out->v[out->n++] = t;
+	}
+}
+
+/* Whether the words of term t run, in order, among words (the last one as
+ * the start of a word when t is a prefix). */
+static bool term_in(const struct term *t, const struct words *words)
+{
+	for (size_t i = 0; i + t->words.n <= words->n; i++) {
+		size_t k = 0;
+
+		for (; k < t->words.n; k++) {
+			const char *want = t->words.v[k], *have = words->v[i + k];
+			bool last = k + 1 == t->words.n;
+
+			if (last && t->prefix ? strncmp(have, want, strlen(want)) != 0 : strcmp(have, want) != 0)
+				break;
+		}
+		if (k == t->words.n)
+			return true;
+	}
+	return false;
+}
+
+/* Appends the term as one FTS5 phrase: its words in double quotes (the
+ * tokenizer's words hold no quote, but one would be doubled), then '*'
+ * for a prefix. */
+static void phrase_append(struct sb *sb, const struct term *t)
+{
+	sb_append(sb, "\"");
+	for (size_t i = 0; i < t->words.n; i++) {
+		const char *w = t->words.v[i];
+
+		if (i)
+			sb_append(sb, " ");
+		for (; *w; w++)
+			sb_append(sb, *w == '"' ? "\"\"" : (char[2]){ *w, '\0' });
+	}
+	sb_append(sb, t->prefix ? "\"*" : "\"");
+}
+
+/* The tag of a category as SEARCH_TAG writes it (the tokenizer lowers it). */
+static void tag_append(struct sb *sb, const char *protocol, const char *key)
+{
+	static const char hex[] = "0123456789abcdef";
+	char *joined = xasprintf("%s:%s", protocol, key);
+
+	sb_append(sb, "\"");
+	for (const unsigned char *c = (const unsigned char *)joined; *c; c++) {
+		unsigned char v = *c >= 'A' && *c <= 'Z' ? (unsigned char)(*c + 32) : *c;
+		char two[3] = { hex[v >> 4], hex[v & 15], '\0' };
+
+		sb_append(sb, two);
+	}
+	sb_append(sb, "\"");
+	free(joined);
+}
+
+/* Text and labels through SEARCH_FOLD in one statement: joined by a byte
+ * that is in none of them, then split again.  *folded (caller frees)
+ * holds them one after another, each ending in '\0'. */
+static enum status fold_all(struct store *s, const char *text, const struct search_label *labels, size_t nlabels,
+                            char **folded, struct error *err)
+{
+	static const char sql[] = "SELECT " SEARCH_FOLD("?1");
+	struct sb joined = {0};
+	sqlite3_stmt *st = NULL;
+	enum status rc;
+	int brc = SQLITE_OK, src;
+
+	*folded = NULL;
+	/* A control character is no part of a word: a space does as well. */
+	for (const char *p = text; *p; p++)
+		sb_appendn(&joined, (unsigned char)*p < 0x20 ? " " : p, 1);
+	for (size_t i = 0; i < nlabels; i++) {
+		sb_append(&joined, "\x1f");
+		for (const char *p = labels[i].label ? labels[i].label : ""; *p; p++)
+			sb_appendn(&joined, (unsigned char)*p < 0x20 ? " " : p, 1);
+	}
+	if ((rc = db_prepare(s, sql, &st, err)) != ST_OK)
+		goto out;
+	bind_text(st, 1, joined.s ? joined.s : "", &brc);
+	src = db_step(st, brc);
+	if (src != SQLITE_ROW) {
+		rc = db_fail(s, src, "cannot search", err);
+		goto out;
+	}
+	*folded = col_dup(st, 0);
+	for (char *p = *folded; p && *p; p++)
+		if (*p == '\x1f')
+			*p = '\0';
+out:
+	sqlite3_finalize(st);
+	free(joined.s);
+	return rc;
+}
+
+/* The terms of text, and for each term the categories whose label holds
+ * it (as an FTS5 expression on the tag column, or NULL). */
+static enum status terms_make(struct store *s, const char *text, const struct search_label *labels, size_t nlabels,
+                              struct terms *out, char ***tags, struct error *err)
+{
+	char *folded = NULL;
+	const char *label;
+	struct words *label_words;
+	enum status rc;
+
+	memset(out, 0, sizeof(*out));
+	*tags = NULL;
+	if ((rc = fold_all(s, text ? text : "", labels, nlabels, &folded, err)) != ST_OK)
+		return rc;
+	terms_split(s, folded, out);
+	*tags = xcalloc(out->n + 1, sizeof(**tags));
+	label_words = xcalloc(nlabels + 1, sizeof(*label_words));
+	label = folded + strlen(folded) + 1;
+	for (size_t i = 0; i < nlabels; i++) {
+		words_of(s, label, strlen(label), &label_words[i]);
+		label += strlen(label) + 1;
+	}
+	for (size_t t = 0; t < out->n; t++) {
+		struct sb sb = {0};
+		size_t n = 0;
+
+		for (size_t i = 0; i < nlabels; i++) {
+			if (!labels[i].protocol || !labels[i].key || !term_in(&out->v[t], &label_words[i]))
+				continue;
+			sb_append(&sb, n++ ? " OR " : "tag : (");
+			tag_append(&sb, labels[i].protocol, labels[i].key);
+		}
+		if (n) {
+			sb_append(&sb, ")");
+			(*tags)[t] = sb.s;
+		}
+	}
+	for (size_t i = 0; i < nlabels; i++)
+		words_free(&label_words[i]);
+	free(label_words);
+	free(folded);
+	return ST_OK;
+}
+
+static void tags_free(char **tags, size_t n)
+{
+	for (size_t i = 0; tags && i < n; i++)
+		free(tags[i]);
+	free(tags);
+}
+
+/* ---- the queries of a search, kept ---- */
+
+/* A prefix query makes FTS5 gather every row of every word with that
+ * prefix before it can look at one dispute's rows: for a common word, a
+ * whole pass over the index for each dispute.  For the rows of one
+ * dispute, each prefix is spelt out as the words the index holds that
+ * start with it (up to SEEK_WORDS; more, and it stays a prefix), which
+ * FTS5 can seek to. */
+#define SEEK_WORDS 64
+
+/* A search's queries and what they found, kept from one call to the next
+ * while the text, the labels and the database stay the same: the
+ * workbench counts, pages and marks with the same search, and a list of
+ * disputes asks for the hits of each in turn. */
+struct search_cache {
+	char *key;              /* the text and the labels */
+	sqlite3_int64 changes;  /* this connection's changes when checked (sqlite3_total_changes64) */
+	int version;            /* PRAGMA data_version (other connections' commits) when made */
+	struct terms terms;     /* what the text asks for ... */
+	char **tags;            /* ... and, for each term, the labels' tags that hold it */
+	char *records, *disputes;   /* the list's queries */
+	bool found, found_tried;    /* temp.search_found holds the disputes they find */
+	bool seek_made;
+	char *one_records, *one_disputes;   /* for one dispute's rows; NULL: none can match there */
+};
+
+static void cache_free(struct search_cache *c)
+{
+	if (!c)
+		return;
+	free(c->key);
+	tags_free(c->tags, c->terms.n);
+	terms_free(&c->terms);
+	free(c->records);
+	free(c->disputes);
+	free(c->one_records);
+	free(c->one_disputes);
+	free(c);
+}
+
+/* The key of a search in the cache: its text and the labels. */
+static char *cache_key(const char *text, const struct search_label *labels, size_t nlabels)
+{
+	struct sb sb = {0};
+
+	sb_append(&sb, text);
+	for (size_t i = 0; i < nlabels; i++)
+		sb_printf(&sb, "\x1e%s\x1f%s\x1f%s", labels[i].protocol ? labels[i].protocol : "",
+		          labels[i].key ? labels[i].key : "", labels[i].label ? labels[i].label : "");
+	return sb_take(&sb);
+}
+
+static int data_version(struct store *s)
+{
+	sqlite3_stmt *st = NULL;
+	int v = -1;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA data_version", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* The search for text, from the cache or made now (borrowed from s until
+ * the next search for another text). */
+static enum status cache_get(struct store *s, const char *text, const struct search_label *labels, size_t nlabels,
+                             struct search_cache **out, struct error *err)
+{
+	struct search_cache *c = s->search;
+	char *key = cache_key(text, labels, nlabels);
+	int version = data_version(s);
+	struct sb rq = {0}, dq = {0};
+	enum status rc;
+
+	if (c && !strcmp(c->key, key) && c->changes == sqlite3_total_changes64(s->db) && c->version == version) {
+		free(key);
+		*out = c;
+		return ST_OK;
+	}
+	cache_free(s->search);
+	s->search = NULL;
+	c = xcalloc(1, sizeof(*c));
+	c->key = key;
+	c->version = version;
+	if ((rc = terms_make(s, text, labels, nlabels, &c->terms, &c->tags, err)) != ST_OK) {
+		cache_free(c);
+		return rc;
+	}
+	/* Every term in one record, or every term among the particulars. */
+	for (size_t i = 0; i < c->terms.n; i++) {
+		sb_append(&rq, i ? " AND " : "");
+		phrase_append(&rq, &c->terms.v[i]);
+		sb_append(&dq, i ? " AND (" TYPED_COLUMNS " : " : "(" TYPED_COLUMNS " : ");
+		phrase_append(&dq, &c->terms.v[i]);
+		if (c->tags[i]) {
+			sb_append(&dq, " OR ");
+			sb_append(&dq, c->tags[i]);
+		}
+		sb_append(&dq, ")");
+	}
+	c->records = rq.s;
+	c->disputes = dq.s;
+	c->changes = sqlite3_total_changes64(s->db);
+	s->search = c;
+	*out = c;
+	return ST_OK;
+}
+
+/* Fills temp.search_found with the disputes c finds, so that counting
+ * and paging the list read them rather than search again.  An altered
+ * database takes no write at all, not even to temp: there the list
+ * searches in each query. */
+static void found_fill(struct store *s, struct search_cache *c)
+{
+	static const char sql[] =
+		"INSERT INTO temp.search_found(id) SELECT rowid >> 32 FROM records_fts WHERE records_fts MATCH ?1"
+		" UNION SELECT rowid FROM disputes_fts WHERE disputes_fts MATCH ?2";
+	sqlite3_stmt *st = NULL;
+
+	c->found_tried = true;
+	if (sqlite3_exec(s->db, "CREATE TEMP TABLE IF NOT EXISTS search_found(id INTEGER PRIMARY KEY);"
+	                 " DELETE FROM temp.search_found", NULL, NULL, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 1, c->records, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 2, c->disputes, -1, SQLITE_STATIC) == SQLITE_OK)
+		c->found = sqlite3_step(st) == SQLITE_DONE;
+	sqlite3_finalize(st);
+	/* Its own writes to temp are no change to what it found. */
+	c->changes = sqlite3_total_changes64(s->db);
+}
+
+/* The words of the index that start with prefix, by the fts5vocab table
+ * vocab; false (and nothing in out) when there are more than SEEK_WORDS
+ * or they cannot be read. */
+static bool index_words(struct store *s, const char *vocab, const char *prefix, struct words *out)
+{
+	char *sql = xasprintf("SELECT term FROM temp.%s WHERE term >= ?1 AND term < ?1 || char(1114111) LIMIT %d",
+	                      vocab, SEEK_WORDS + 1);
+	sqlite3_stmt *st = NULL;
+	int src = SQLITE_ERROR;
+
+	memset(out, 0, sizeof(*out));
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC) == SQLITE_OK)
+		while ((src = sqlite3_step(st)) == SQLITE_ROW && out->n <= SEEK_WORDS) {
+			const char *w = (const char *)sqlite3_column_text(st, 0);
+
+			words_token(out, 0, w ? w : "", w ? (int)strlen(w) : 0, 0, 0);
+		}
+	sqlite3_finalize(st);
+	free(sql);
+	if (src != SQLITE_DONE || out->n > SEEK_WORDS) {
+		words_free(out);
+		return false;
+	}
+	return true;
+}
+
+/* Appends term t as one FTS5 expression of the index vocab names: its
+ * phrase, or the phrases with its last word spelt out.  Returns false
+ * when the index holds no word that could complete it. */
+static bool term_seek(struct store *s, const char *vocab, const struct term *t, struct sb *sb)
+{
+	struct words found;
+	struct term one = *t;
+	char **v;
+
+	if (!t->prefix || !index_words(s, vocab, t->words.v[t->words.n - 1], &found)) {
+		phrase_append(sb, t);
+		return true;
+	}
+	if (!found.n)
+		return false;
+	v = xmalloc(t->words.n * sizeof(*v));
+	memcpy(v, t->words.v, t->words.n * sizeof(*v));
+	one.words.v = v;
+	one.prefix = false;
+	sb_append(sb, "(");
+	for (size_t i = 0; i < found.n; i++) {
+		v[t->words.n - 1] = found.v[i];
+		sb_append(sb, i ? " OR " : "");
+		phrase_append(sb, &one);
+	}
+	sb_append(sb, ")");
+	free(v);
+	words_free(&found);
+	return true;
+}
+
+/* Makes c's queries for one dispute's rows. */
+static void seek_make(struct store *s, struct search_cache *c)
+{
+	struct sb rq = {0}, dq = {0};
+	bool records = c->terms.n > 0, disputes = c->terms.n > 0;
+
+	c->seek_made = true;
+	/* The words of the index, through fts5vocab tables of this connection
+	 * (temp: nothing is written to the file).  Where they cannot be made,
+	 * the prefixes stay prefixes. */
+	sqlite3_exec(s->db, "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_records_words"
+	             " USING fts5vocab(main, records_fts, row);"
+	             "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_disputes_words"
+	             " USING fts5vocab(main, disputes_fts, row)", NULL, NULL, NULL);
+	for (size_t i = 0; i < c->terms.n; i++) {
+		const struct term *t = &c->terms.v[i];
+		struct sb typed = {0};
+
+		sb_append(&rq, i ? " AND " : "");
+		records = records && term_seek(s, "search_records_words", t, &rq);
+		if (term_seek(s, "search_disputes_words", t, &typed)) {
+			sb_append(&dq, i ? " AND (" TYPED_COLUMNS " : " : "(" TYPED_COLUMNS " : ");
+			sb_append(&dq, typed.s);
+			sb_append(&dq, c->tags[i] ? " OR " : ")");
+		} else {
+			sb_append(&dq, i ? " AND (" : "(");
+			disputes = disputes && c->tags[i];
+		}
+		if (c->tags[i]) {
+			sb_append(&dq, c->tags[i]);
+			sb_append(&dq, ")");
+		}
+		free(typed.s);
+	}
+	c->one_records = records ? sb_take(&rq) : NULL;
+	c->one_disputes = disputes ? sb_take(&dq) : NULL;
+	free(rq.s);
+	free(dq.s);
+	c->changes = sqlite3_total_changes64(s->db);
+}
+
+enum status search_plan_make(struct store *s, const char *text, const struct search_label *labels, size_t nlabels,
+                             struct search_plan *out, struct error *err)
+{
+	struct search_cache *c;
+	enum status rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!text || !*text)
+		return ST_OK;
+	out->active = true;
+	if ((rc = cache_get(s, text, labels, nlabels, &c, err)) != ST_OK)
+		return rc;
+	out->none = c->terms.n == 0;
+	if (!out->none && !c->found_tried)
+		found_fill(s, c);
+	out->found = c->found;
+	out->records = xstrdup(c->records ? c->records : "");
+	out->disputes = xstrdup(c->disputes ? c->disputes : "");
+	return ST_OK;
+}
+
+void search_plan_free(struct search_plan *p)
+{
+	free(p->records);
+	free(p->disputes);
+	memset(p, 0, sizeof(*p));
+}
+
+void search_plan_bind(sqlite3_stmt *st, const struct search_plan *p, int *rc)
+{
+	if (!p->active || p->none)
+		return;
+	bind_named_text(st, ":search_records", p->records, rc);
+	bind_named_text(st, ":search_disputes", p->disputes, rc);
+}
+
+enum status store_search_terms(struct store *s, const char *text, int *out, struct error *err)
+{
+	enum status rc = ST_OK;
+	struct terms terms;
+	char **tags = NULL;
+
+	*out = 0;
+	if (text && *text && (rc = terms_make(s, text, NULL, 0, &terms, &tags, err)) == ST_OK) {
+		*out = (int)terms.n;
+		tags_free(tags, terms.n);
+		terms_free(&terms);
+	}
+	return rc;
+}
+
+/* ---- where a search matched ---- */
+
+/* The ranges dispute_spans() gave, kept to those that lie within a text of
+ * len bytes, in order and apart. */
+static void spans_parse(const char *list, size_t len, struct spans *out)
+{
+	const char *p = list ? list : "";
+
+	out->n = 0;
+	while (*p) {
+		char *end;
+		unsigned long long a = strtoull(p, &end, 10), b;
+
+		if (end == p)
+			break;
+		p = end;
+		b = strtoull(p, &end, 10);
+		if (end == p)
+			break;
+		p = end;
+		if (a < b && b <= len && (!out->n || a >= out->v[out->n - 1].end))
+			spans_add(out, (size_t)a, (size_t)b);
+	}
+}
+
+/* The particulars of the dispute that matched: one hit per field. */
+static enum status hits_particulars(struct store *s, const char *query, const struct search_label *labels,
+                                    size_t nlabels, long long id, search_hit_fn fn, void *ctx, int *stop,
+                                    struct error *err)
+{
+	static const char *const fields[] = { "reference", "subject", "raised_by", "against", "category", "summary" };
+	static const char sql[] =
+		"SELECT d.reference, d.subject, ra.name, ag.name, d.category, d.summary, d.protocol,"
+		" dispute_spans(disputes_fts, 0, d.reference), dispute_spans(disputes_fts, 1, d.subject),"
+		" dispute_spans(disputes_fts, 2, ra.name), dispute_spans(disputes_fts, 3, ag.name),"
+		" dispute_spans(disputes_fts, 4, d.category), dispute_spans(disputes_fts, 5, d.summary),"
+		" dispute_spans(disputes_fts, 6, " SEARCH_TAG("d.protocol", "d.category") ")"
+		" FROM disputes_fts JOIN disputes d ON d.id = disputes_fts.rowid"
+		" JOIN agencies ra ON ra.id = d.raised_by JOIN agencies ag ON ag.id = d.against"
+		" WHERE disputes_fts MATCH ?1 AND disputes_fts.rowid = ?2";
+	struct spans sp = {0};
+	sqlite3_stmt *st = NULL;
+	enum status rc;
+	int brc = SQLITE_OK, src;
+
+	if ((rc = db_prepare(s, sql, &st, err)) != ST_OK)
+		return rc;
+	bind_text(st, 1, query, &brc);
+	bind_int(st, 2, id, &brc);
+	src = db_step(st, brc);
+	if (src == SQLITE_ROW) {
+		for (int i = 0; i < 7 && !*stop; i++) {
+			const char *text = (const char *)sqlite3_column_text(st, i == 6 ? 4 : i);
+			struct search_hit h = { 0, DATE_NONE, TIME_NONE, RK_NOTE, fields[i == 6 ? 4 : i], text, NULL, 0 };
+
+			const char *list = (const char *)sqlite3_column_text(st, 7 + i);
+
+			spans_parse(list, text ? strlen(text) : 0, &sp);
+			if (i == 6) {
+				/* The label matched: the hit is the label, as the protocol gives it. */
+				const char *protocol = (const char *)sqlite3_column_text(st, 6);
+
+				if (!list || !*list || !text || !protocol)
+					continue;
+				for (size_t k = 0; k < nlabels; k++)
+					if (labels[k].protocol && labels[k].key && labels[k].label &&
+					    !sqlite3_stricmp(labels[k].protocol, protocol) && !sqlite3_stricmp(labels[k].key, text))
+						h.text = labels[k].label;
+				sp.n = 0;
+			} else if (!sp.n) {
+				continue;
+			}
+			h.spans = sp.v;
+			h.nspans = sp.n;
+			*stop = fn(&h, ctx);
+		}
+	} else if (src != SQLITE_DONE) {
+		rc = db_fail(s, src, "cannot search", err);
+	}
+	free(sp.v);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* The records of the dispute that matched, oldest first. */
+static enum status hits_records(struct store *s, const char *query, long long id, search_hit_fn fn, void *ctx,
+                                int *stop, struct error *err)
+{
+	static const char sql[] =
+		"SELECT r.id, r.day, r.minute, r.kind, r.text, dispute_spans(records_fts, 0, r.text)"
+		" FROM records_fts JOIN records r ON r.id = records_fts.rowid & 4294967295"
+		" WHERE records_fts MATCH ?1 AND records_fts.rowid BETWEEN ?2 AND ?3 ORDER BY records_fts.rowid";
+	struct spans sp = {0};
+	sqlite3_stmt *st = NULL;
+	enum status rc;
+	int brc = SQLITE_OK, src;
+
+	if ((rc = db_prepare(s, sql, &st, err)) != ST_OK)
+		return rc;
+	bind_text(st, 1, query, &brc);
+	bind_int(st, 2, id << 32, &brc);
+	bind_int(st, 3, (id << 32) | SEARCH_RECORD_ID_BITS, &brc);
+	while (!*stop && (src = db_step(st, brc)) == SQLITE_ROW) {
+		const char *text = (const char *)sqlite3_column_text(st, 4);
+		struct search_hit h = { sqlite3_column_int64(st, 0), DATE_NONE, col_minute(st, 2), RK_NOTE, NULL, text,
+		                        NULL, 0 };
+		bool bad = false;
+
+		h.day = col_date(st, 1, &bad);
+		if (!kind_from_name((const char *)sqlite3_column_text(st, 3), &h.kind))
+			bad = true;
+		if (bad) {
+			rc = error_set(err, ST_DB, "%s: record %lld holds a value this program cannot read", s->path, h.record);
+			break;
+		}
+		spans_parse((const char *)sqlite3_column_text(st, 5), text ? strlen(text) : 0, &sp);
+		h.spans = sp.v;
+		h.nspans = sp.n;
+		*stop = fn(&h, ctx);
+	}
+	if (rc == ST_OK && !*stop && src != SQLITE_DONE)
+		rc = db_fail(s, src, "cannot search", err);
+	free(sp.v);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+enum status store_search_hits(struct store *s, const char *text, const struct search_label *labels, size_t nlabels,
+                              long long dispute_id, search_hit_fn fn, void *ctx, struct error *err)
+{
+	struct search_cache *c;
+	enum status rc;
+	int stop = 0;
+	bool own = false;
+
+	if (!text || !*text)
+		return ST_OK;
+	/* One snapshot for the queries, the particulars and the records. */
+	if ((rc = store_snapshot_begin(s, &own, err)) != ST_OK)
+		return rc;
+	rc = cache_get(s, text, labels, nlabels, &c, err);
+	if (rc == ST_OK && !c->seek_made)
+		seek_make(s, c);
+	if (rc == ST_OK && c->one_disputes)
+		rc = hits_particulars(s, c->one_disputes, labels, nlabels, dispute_id, fn, ctx, &stop, err);
+	if (rc == ST_OK && !stop && c->one_records)
+		rc = hits_records(s, c->one_records, dispute_id, fn, ctx, &stop, err);
+	store_snapshot_end(s, own);
+	return rc;
+}
+
+/* ---- verify ---- */
+
+enum status store_check_search(struct store *s, finding_fn fn, void *ctx, struct error *err)
+{
+	/* Which rows the index holds (its docsize table has one for each)
+	 * against the rows it should: the keys only, so no text is folded. */
+	static const char sql[] =
+		"SELECT 'record', 0, count(*), min(k) & 4294967295 FROM (SELECT " SEARCH_RECORD_KEY("") " AS k"
+		"  FROM records EXCEPT SELECT id FROM records_fts_docsize)"
+		" UNION ALL SELECT 'record', 1, count(*), min(k) & 4294967295 FROM (SELECT id AS k FROM records_fts_docsize"
+		"  EXCEPT SELECT " SEARCH_RECORD_KEY("") " FROM records)"
+		" UNION ALL SELECT 'dispute', 0, count(*), min(k) FROM (SELECT d.id AS k FROM disputes d"
+		"  JOIN agencies ra ON ra.id = d.raised_by JOIN agencies ag ON ag.id = d.against"
+		"  EXCEPT SELECT id FROM disputes_fts_docsize)"
+		" UNION ALL SELECT 'dispute', 1, count(*), min(k) FROM (SELECT id AS k FROM disputes_fts_docsize"
+		"  EXCEPT SELECT d.id FROM disputes d JOIN agencies ra ON ra.id = d.raised_by"
+		"  JOIN agencies ag ON ag.id = d.against)";
+	sqlite3_stmt *st = NULL;
+	enum status rc;
+	int src, stop = 0;
+
+	if ((rc = db_prepare(s, sql, &st, err)) != ST_OK)
+		return rc;
+	while (!stop && (src = sqlite3_step(st)) == SQLITE_ROW) {
+		bool record = !strcmp((const char *)sqlite3_column_text(st, 0), "record");
+		bool extra = sqlite3_column_int(st, 1) != 0;
+		long long n = sqlite3_column_int64(st, 2), first = sqlite3_column_int64(st, 3);
+
+		if (!n)
+			continue;
+		if (record && !extra)
+			stop = finding_say(fn, ctx, FIND_INTEGRITY, first, NULL, "the search index leaves out %lld record%s "
+			                   "(the first #%lld): searches miss them", n, n == 1 ? "" : "s", first);
+		else
+			stop = finding_say(fn, ctx, FIND_INTEGRITY, 0, NULL, extra ? "the search index holds %lld %s%s that "
+			                   "%s not have" : "the search index leaves out %lld %s%s: %s miss them", n,
+			                   record ? "record" : "dispute", n == 1 ? "" : "s",
+			                   extra ? (record ? "the journal does" : "the tables do") : "searches");
+	}
+	if (!stop && src != SQLITE_DONE)
+		rc = db_fail(s, src, "cannot check the search index", err);
+	sqlite3_finalize(st);
+	return rc;
+}
