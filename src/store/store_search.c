@@ -750,7 +750,7 @@ static enum status hits_particulars(struct store *s, const char *query, const st
 	enum status rc;
 	int brc = SQLITE_OK, src;
 
-	if ((rc = db_prepare(s, sql, &st, err)) != ST_OK)
+	if ((rc = db_cached(s, sql, &st, err)) != ST_OK)
 		return rc;
 	bind_text(st, 1, query, &brc);
 	bind_int(st, 2, id, &brc);
@@ -785,7 +785,7 @@ static enum status hits_particulars(struct store *s, const char *query, const st
 		rc = db_fail(s, src, "cannot search", err);
 	}
 	free(sp.v);
-	sqlite3_finalize(st);
+	db_keep(s, st);
 	return rc;
 }
 
@@ -802,7 +802,7 @@ static enum status hits_records(struct store *s, const char *query, long long id
 	enum status rc;
 	int brc = SQLITE_OK, src;
 
-	if ((rc = db_prepare(s, sql, &st, err)) != ST_OK)
+	if ((rc = db_cached(s, sql, &st, err)) != ST_OK)
 		return rc;
 	bind_text(st, 1, query, &brc);
 	bind_int(st, 2, id << 32, &brc);
@@ -828,7 +828,7 @@ static enum status hits_records(struct store *s, const char *query, long long id
 	if (rc == ST_OK && !*stop && src != SQLITE_DONE)
 		rc = db_fail(s, src, "cannot search", err);
 	free(sp.v);
-	sqlite3_finalize(st);
+	db_keep(s, st);
 	return rc;
 }
 
