@@ -143,6 +143,43 @@
 	"	WHERE d.raised_by = NEW.id OR d.against = NEW.id;\n" \
 	"END"
 
+/* The index of a dispute's further other agencies and subjects
+ * (migration 11), kept as main's indexes are: each row in, a changed name
+ * or case reference out and in again. */
+#define T_SEARCH_OTHERS_AGENCY_ADD \
+	"CREATE TRIGGER search_others_agency_add AFTER INSERT ON dispute_agencies BEGIN\n" \
+	"	INSERT INTO others_fts(rowid, text) SELECT " SEARCH_OTHER_KEY("NEW.", "0") ", " SEARCH_FOLD("a.name") "\n" \
+	"	FROM agencies a WHERE a.id = NEW.agency_id;\n" \
+	"END"
+#define T_SEARCH_OTHERS_AGENCY_CHANGE \
+	"CREATE TRIGGER search_others_agency_change AFTER UPDATE OF agency_id ON dispute_agencies\n" \
+	"WHEN NEW.agency_id IS NOT OLD.agency_id BEGIN\n" \
+	"	INSERT INTO others_fts(others_fts, rowid, text) SELECT 'delete', " SEARCH_OTHER_KEY("OLD.", "0") ", " \
+	SEARCH_FOLD("a.name") "\n" \
+	"	FROM agencies a WHERE a.id = OLD.agency_id;\n" \
+	"	INSERT INTO others_fts(rowid, text) SELECT " SEARCH_OTHER_KEY("NEW.", "0") ", " SEARCH_FOLD("a.name") "\n" \
+	"	FROM agencies a WHERE a.id = NEW.agency_id;\n" \
+	"END"
+#define T_SEARCH_OTHERS_SUBJECT_ADD \
+	"CREATE TRIGGER search_others_subject_add AFTER INSERT ON dispute_subjects BEGIN\n" \
+	"	INSERT INTO others_fts(rowid, text) VALUES (" SEARCH_OTHER_KEY("NEW.", "128") ", " SEARCH_FOLD("NEW.subject") ");\n" \
+	"END"
+#define T_SEARCH_OTHERS_SUBJECT_CHANGE \
+	"CREATE TRIGGER search_others_subject_change AFTER UPDATE OF subject ON dispute_subjects\n" \
+	"WHEN NEW.subject IS NOT OLD.subject BEGIN\n" \
+	"	INSERT INTO others_fts(others_fts, rowid, text) VALUES ('delete', " SEARCH_OTHER_KEY("OLD.", "128") ", " \
+	SEARCH_FOLD("OLD.subject") ");\n" \
+	"	INSERT INTO others_fts(rowid, text) VALUES (" SEARCH_OTHER_KEY("NEW.", "128") ", " SEARCH_FOLD("NEW.subject") ");\n" \
+	"END"
+#define T_SEARCH_OTHERS_RENAME \
+	"CREATE TRIGGER search_others_rename AFTER UPDATE OF name ON agencies BEGIN\n" \
+	"	INSERT INTO others_fts(others_fts, rowid, text) SELECT 'delete', " SEARCH_OTHER_KEY("x.", "0") ", " \
+	SEARCH_FOLD("OLD.name") "\n" \
+	"	FROM dispute_agencies x WHERE x.agency_id = OLD.id;\n" \
+	"	INSERT INTO others_fts(rowid, text) SELECT " SEARCH_OTHER_KEY("x.", "0") ", " SEARCH_FOLD("NEW.name") "\n" \
+	"	FROM dispute_agencies x WHERE x.agency_id = NEW.id;\n" \
+	"END"
+
 static const struct {
 	const char *name, *sql;
 } triggers[] = {
@@ -166,6 +203,11 @@ static const struct {
 	{ "search_disputes_add", T_SEARCH_DISPUTES_ADD },
 	{ "search_disputes_change", T_SEARCH_DISPUTES_CHANGE },
 	{ "search_agencies_rename", T_SEARCH_AGENCIES_RENAME },
+	{ "search_others_agency_add", T_SEARCH_OTHERS_AGENCY_ADD },
+	{ "search_others_agency_change", T_SEARCH_OTHERS_AGENCY_CHANGE },
+	{ "search_others_subject_add", T_SEARCH_OTHERS_SUBJECT_ADD },
+	{ "search_others_subject_change", T_SEARCH_OTHERS_SUBJECT_CHANGE },
+	{ "search_others_rename", T_SEARCH_OTHERS_RENAME },
 };
 
 /* The schema, one migration per version: migrations[i] takes version i to
@@ -362,8 +404,9 @@ static const char *const migrations[] = {
 	 * checklist items done, and what a record names (the contact spoken
 	 * to, a next action and its date).  All of it is journalled and
 	 * replayed by verify; a database from before has none of it, so
-	 * nothing is carried but the new empty tables (and no lists to read).
-	 * Closure days of one agency go beside the closures of every agency. */
+	 * nothing is carried but the new empty tables (and no lists to read),
+	 * and an empty index of the further agencies and subjects.  Closure
+	 * days of one agency go beside the closures of every agency. */
 	"ALTER TABLE disputes ADD COLUMN owner TEXT;\n"
 	/* Whether the dispute has anything in the lists below: a list reads
 	 * them only for the disputes that do. */
@@ -417,7 +460,21 @@ static const char *const migrations[] = {
 	"	day TEXT NOT NULL CHECK (day " ISO_DATE "),\n"
 	"	reason TEXT,\n"
 	"	PRIMARY KEY (agency_id, day)\n"
-	") WITHOUT ROWID;\n",
+	") WITHOUT ROWID;\n"
+	/* The further other agencies and subjects are searched as the
+	 * particulars are, each a row of an index of its own (a word typed
+	 * finds a sibling's case reference as it finds the first's). */
+	"CREATE VIEW search_others(key, text) AS\n"
+	"	SELECT " SEARCH_OTHER_KEY("x.", "0") ", " SEARCH_FOLD("a.name") "\n"
+	"	FROM dispute_agencies x JOIN agencies a ON a.id = x.agency_id\n"
+	"	UNION ALL SELECT " SEARCH_OTHER_KEY("", "128") ", " SEARCH_FOLD("subject") " FROM dispute_subjects;\n"
+	"CREATE VIRTUAL TABLE others_fts USING fts5(text, content='search_others', content_rowid='key',\n"
+	"	tokenize='unicode61 remove_diacritics 2');\n"
+	T_SEARCH_OTHERS_AGENCY_ADD ";\n"
+	T_SEARCH_OTHERS_AGENCY_CHANGE ";\n"
+	T_SEARCH_OTHERS_SUBJECT_ADD ";\n"
+	T_SEARCH_OTHERS_SUBJECT_CHANGE ";\n"
+	T_SEARCH_OTHERS_RENAME ";\n",
 };
 
 /* SQL run after a migration's C step (NULL: none). */

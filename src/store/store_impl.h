@@ -215,12 +215,20 @@ enum status chain_seal_existing(struct store *s, struct error *err);
 	id ", " ref ", " SEARCH_FOLD(subject) ", " SEARCH_FOLD(raised) ", " SEARCH_FOLD(against) ", " category ", " \
 	SEARCH_FOLD(summary) ", " SEARCH_TAG(protocol, category)
 
+/* The key of a further other agency or subject in the index of those
+ * (others_fts, migration 11), from its columns (prefix "NEW."/"OLD." in a
+ * trigger): the dispute's id above 8 bits, 128 for a subject, then its
+ * position (2..99); the value is its name or case reference, folded. */
+#define SEARCH_OTHER_KEY(p, subject) "((" p "dispute_id << 8) | " subject " | " p "position)"
+#define SEARCH_OTHER_BITS 8
+
 /* Connects the connection to the search index: its tokenizer (for what a
  * user types) and the dispute_spans() function (where words matched). */
 enum status search_connect(struct store *s, struct error *err);
 void search_disconnect(struct store *s);
 
-/* What a list filter's search asks of the index, as its two FTS5 queries
+/* What a list filter's search asks of the index, as its FTS5 queries (the
+ * records' is also the one of the further agencies and subjects)
  * (store_search.c makes them from what the user typed; nothing typed is
  * ever passed as FTS5 syntax). */
 struct search_plan {
@@ -243,7 +251,8 @@ void search_plan_free(struct search_plan *p);
 #define SEARCH_FOUND "d.id IN temp.search_found"
 #define SEARCH_MATCHES \
 	"d.id IN (SELECT rowid >> 32 FROM records_fts WHERE records_fts MATCH :search_records" \
-	" UNION SELECT rowid FROM disputes_fts WHERE disputes_fts MATCH :search_disputes)"
+	" UNION SELECT rowid FROM disputes_fts WHERE disputes_fts MATCH :search_disputes" \
+	" UNION SELECT rowid >> 8 FROM others_fts WHERE others_fts MATCH :search_records)"
 void search_plan_bind(sqlite3_stmt *st, const struct search_plan *p, int *rc);
 
 #endif
