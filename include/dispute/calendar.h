@@ -35,13 +35,32 @@ struct cal_division {
 	size_t ncum;
 };
 
+/* A closure day of one agency (its own offices closed). */
+struct cal_closure {
+	long day;
+	char *agency;
+};
+
+/* A view's closure days that the calendar it borrows its divisions from
+ * counts as working days in one division (sorted): the borrowed cum[] counts
+ * them, so the view's count up to a day is cum[] less how many of these
+ * come on or before it. */
+struct cal_extra {
+	long *days;
+	size_t n, cap;
+};
+
 /* The calendar owns everything it points at; calendar_free releases it.
  * It does no I/O: callers hand it the text of the holiday file. */
 struct calendar {
 	struct cal_division *div;
 	size_t ndiv;
-	long *closures;         /* user closure days, all divisions; sorted */
+	long *closures;         /* closure days of every agency, all divisions; sorted */
 	size_t nclosures, closures_cap;
+	struct cal_closure *agency_closures;    /* closure days of one agency each, by day */
+	size_t nagency_closures, agency_closures_cap;
+	bool view;              /* div is borrowed from another calendar (calendar_view) */
+	struct cal_extra *extra;        /* a view's: parallel to div; NULL otherwise */
 };
 
 void calendar_init(struct calendar *cal);
@@ -53,8 +72,22 @@ void calendar_free(struct calendar *cal);
 enum status calendar_load_csv(struct calendar *cal, const char *text, size_t len,
                               const char *name, struct error *err);
 
-/* Adds a closure day (no-op if already present). */
+/* Adds a closure day of every agency (no-op if already present). */
 void calendar_add_closure(struct calendar *cal, long day);
+
+/* Adds a closure day of one agency: not a working day for the deadlines
+ * that agency must meet (dispute_calendar), and no other.  No-op if
+ * already present (agency names compared ASCII case-insensitively). */
+void calendar_add_agency_closure(struct calendar *cal, long day, const char *agency);
+
+/* Makes view a calendar with cal's bank holidays (borrowed: cal must
+ * outlive it, and get no closure days while it lives) and a copy of its
+ * closure days of every agency, to which a caller adds more; no agency
+ * closures.  The view keeps cal's constant-time counts and corrects them
+ * for the days it adds (a binary search among those), so a view costs
+ * the days it adds, not a recount of the years covered.  Free it with
+ * calendar_free. */
+void calendar_view(const struct calendar *cal, struct calendar *view);
 
 /* Returns the division, or NULL if the calendar has no such division. */
 const struct cal_division *calendar_division(const struct calendar *cal, const char *division);

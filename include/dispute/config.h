@@ -20,6 +20,7 @@ struct config {
 	char *alarms;   /* [invites] alarms: comma-separated RFC 5545 durations */
 	char *backup_days; /* [backup] remind_days: the workbench reminds after this many days
 	                      without a backup (0: never); NULL: CONFIG_BACKUP_DAYS */
+	char *agency;   /* [user] agency: the user's own agency, whose closure days `closure add` adds */
 	char *mail_command; /* [mail] command: a sendmail-compatible command that reads the message,
 	                       recipients included, on standard input ("msmtp -t"); NULL: none */
 };

@@ -90,6 +90,36 @@ struct stage {
 	                           agreed, or DATE_NONE */
 };
 
+/* One item of a stage's checklist that was done: an action the protocol
+ * asks for at that stage ("make the Business Unit aware"), with when and by
+ * whom.  The text is kept as the protocol worded it, so the journal says
+ * what was done whatever becomes of the protocol file. */
+struct action_done {
+	int stage;              /* the stage whose checklist it is on */
+	char *text;
+	long on;                /* the day it was done */
+	char *by;               /* who ticked it (the journal's signature) */
+};
+
+/* What a record names besides its text: the contact spoken to, and the
+ * next action with its date (a follow-up), until it is done. */
+struct record_detail {
+	long long record;       /* the record it belongs to */
+	long long contact_id;   /* the contact spoken to, or 0 */
+	char *next;             /* the next action, or NULL */
+	long due;               /* its date (DATE_NONE without a next action) */
+	long done;              /* the day the follow-up was done, DATE_NONE until then */
+	char *done_by;
+};
+
+/* The counterpart of one of the further other agencies at a stage (the
+ * first other agency's is the stage's contact_id). */
+struct counterpart {
+	int stage;
+	int party;              /* 2.. : the agency's place among the other agencies */
+	long long contact_id;
+};
+
 /* A dispute and its started stages, in memory.  Owned strings; free with
  * dispute_free.  id 0 means "not stored yet". */
 struct dispute {
@@ -112,6 +142,18 @@ struct dispute {
 	bool has_draft;         /* a record is being written in the workbench (a kept draft) */
 	struct stage *stages;   /* stages[0..nstages) = stages 1..nstages that were started */
 	size_t nstages;
+	char *owner;            /* the lead who holds it, or NULL (opened before owners were kept) */
+	char **others;          /* further other agencies, after `against` (the second is others[0]) */
+	size_t nothers;
+	char **subjects;        /* further subjects, after `subject` (a sibling group) */
+	size_t nsubjects;
+	struct counterpart *counterparts;   /* by stage, then party */
+	size_t ncounterparts;
+	struct action_done *done;           /* checklist items done, in the order they were ticked */
+	size_t ndone;
+	struct record_detail *details;      /* by record */
+	size_t ndetails;
+	bool has_lists;         /* as read: the store holds some of the lists above for it */
 	long process_due;       /* the protocol's limit across the stages it is at (Sunderland's month),
 	                           a deadline as a stage's is; DATE_NONE when none runs */
 	long inform_due;        /* the day the urgent route says who must be told (Rochdale's Business
@@ -190,10 +232,17 @@ struct dispute_new {
 	bool urgent;
 	long opened;            /* the date it was raised */
 	int minute;             /* time of day, or TIME_NONE */
+	const char *const *others;      /* further other agencies, or NULL */
+	size_t nothers;
+	const char *const *subjects;    /* further subjects, or NULL */
+	size_t nsubjects;
+	const char *owner;              /* who holds it, or NULL */
 };
 
 /* Fills d (which must be dispute_init'ed) as a new dispute under protocol
- * p, with stage 1 started on args->opened and its due date fixed.
+ * p, with stage 1 started on args->opened and its due date fixed.  Every
+ * other agency must differ from the raising agency and from each other,
+ * and no subject may be given twice.
  * args->category is what the user typed, found as protocol_category_find
  * finds it; d->category gets that category's key.  Refuses an unknown or
  * ambiguous category, a date after today, text that fails text_check.
@@ -379,5 +428,87 @@ struct span dispute_span(const struct dispute *d, const struct protocol *p, cons
  * on a weekend).  Returns ST_NOTFOUND when there is no due date. */
 enum status dispute_days_left(const struct dispute *d, const struct protocol *p, const struct calendar *cal,
                               long today, int *out, struct error *err);
+
+/* ---- several agencies and subjects, counterparts, checklists, follow-ups, the owner ---- */
+
+/* The other agencies: `against` first, then others[]; i from 0.  NULL past
+ * the last.  Borrowed. */
+size_t dispute_agency_count(const struct dispute *d);
+const char *dispute_agency(const struct dispute *d, size_t i);
+/* The subjects: `subject` first, then subjects[]. */
+size_t dispute_subject_count(const struct dispute *d);
+const char *dispute_subject(const struct dispute *d, size_t i);
+/* The place (1 = against) among the other agencies of the agency named
+ * agency (ASCII case-insensitive, as the store matches names), or 0. */
+int dispute_party(const struct dispute *d, const char *agency);
+
+/* The counterpart (a contact id) of party (1 = against) at stage number,
+ * or 0 when none is named. */
+long long dispute_counterpart(const struct dispute *d, int number, int party);
+/* Names contact_id as party's counterpart at stage number (0 = the
+ * current stage); party 1 is the stage's contact_id.  Refuses a stage that
+ * has not started and a party the dispute does not have. */
+enum status dispute_set_party_counterpart(struct dispute *d, int number, int party, long long contact_id,
+                                          struct error *err);
+
+/* The most items a checklist holds (a protocol's stage and every-stage
+ * actions, ticks whose wording the protocol no longer has, follow-ups). */
+#define CHECKLIST_MAX 128
+
+/* One item of a stage's checklist: an action the protocol asks for, or a
+ * follow-up set on a record.  Everything is borrowed from the protocol
+ * and the dispute. */
+struct check_item {
+	const char *text;
+	bool every_stage;                       /* an action asked for at every stage */
+	const struct action_done *done;         /* an action done, or NULL */
+	const struct record_detail *followup;   /* a follow-up, or NULL for an action */
+};
+
+/* The checklist of stage `number` (0 = the current one) as `dispute
+ * action` numbers it: the stage's own actions, then those the protocol
+ * asks for at every stage, then actions ticked there whose wording the
+ * protocol no longer has (p NULL: only those); and for the current stage,
+ * the dispute's follow-ups in the order they were set.  Fills out[0..max)
+ * and returns how many items there are. */
+size_t dispute_checklist(const struct protocol *p, const struct dispute *d, int number, struct check_item *out,
+                         size_t max);
+
+/* Ticks item n (1-based, numbered as dispute_checklist numbers them) of
+ * stage `number` (0 = current) as done on `on` by `by`: an action becomes
+ * an action_done, a follow-up is marked done.  Refuses an item that is not
+ * there or already done, a day after today or before the dispute opened
+ * (or, for a follow-up, before its record), and a stage not reached. */
+enum status dispute_tick(struct dispute *d, const struct protocol *p, int number, int n, long on, const char *by,
+                         long today, struct error *err);
+
+/* The detail of record id, or NULL.  Borrowed. */
+const struct record_detail *dispute_detail(const struct dispute *d, long long record);
+/* True for a follow-up still to do. */
+bool record_detail_open(const struct record_detail *r);
+/* What record `record` (dated day) names: the contact spoken to (0:
+ * none) and a next action with its date (NULL and DATE_NONE: none); the
+ * next action and its date come together, and the date is not before the
+ * record's day.  Refuses a record that has a detail already. */
+enum status dispute_set_detail(struct dispute *d, long long record, long day, long long contact_id,
+                               const char *next, long due, struct error *err);
+
+/* Hands the dispute to owner (a lead's name, checked as one line of
+ * text); refuses the owner it has already. */
+enum status dispute_set_owner(struct dispute *d, const char *owner, struct error *err);
+
+/* Where a date of d other than its stage deadline stands (a follow-up's):
+ * dispute_left's answer for due (and due_minute) on `today` at `minute`,
+ * counted in d's calendar; LEFT_NO_LIMIT when due is DATE_NONE. */
+struct left dispute_left_at(const struct dispute *d, const struct protocol *p, const struct calendar *cal, long due,
+                            int due_minute, long today, int minute);
+
+/* The calendar d's deadlines are counted in: cal, and the closure days of
+ * the agencies that must act on them, the other agencies (a day when every
+ * one of them is closed).  Returns cal itself when no such day adds to it
+ * (most disputes), else view made into that calendar; view is
+ * calendar_init'ed either way and calendar_free'd by the caller.  A view
+ * borrows cal's bank holidays, so cal must outlive it. */
+const struct calendar *dispute_calendar(const struct calendar *cal, const struct dispute *d, struct calendar *view);
 
 #endif

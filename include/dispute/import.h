@@ -30,6 +30,7 @@
 	X(CURRENT_STAGE, "current_stage") \
 	X(DUE,           "due") \
 	X(DUE_REASON,    "due_reason") \
+	X(OWNER,         "owner") \
 	X(REFERRED,      "referred") \
 	X(REFERRED_TO,   "referred_to")
 

@@ -113,15 +113,19 @@ enum itip_which {
 	ITIP_FOR_OWED           /* every message owed, REQUESTs and CANCELs */
 };
 
-/* The UID of stage `stage` of dispute ref in the database uid_host:
- * "D-2026-0001.stage2.HOST@dispute".  Caller frees. */
-char *itip_uid(const char *ref, int stage, const char *uid_host);
+/* The UID of stage `stage` of dispute ref in the database uid_host for
+ * the counterpart of the dispute's other agency `party` (1, or 0, the
+ * first; 2.. a further one): "D-2026-0001.stage2.HOST@dispute", and
+ * "D-2026-0001.stage2.agency3.HOST@dispute" for the third.  Caller frees. */
+char *itip_uid(const char *ref, int stage, int party, const char *uid_host);
 
 /* Works out the messages `which` (and `stage`, for ITIP_FOR_STAGE) asks for,
  * from the dispute and what was sent before (log), each with the UID and
  * SEQUENCE the lifecycle allows:
  *   - a REQUEST goes to each counterpart of a stage that runs (has not
- *     ended, in an open dispute) with a due date; it is owed unless the
+ *     ended, in an open dispute) with a due date, one for each other
+ *     agency that has one (dispute_counterpart), each with a UID of its
+ *     own (itip_uid) and its own row of the log; it is owed unless the
  *     counterpart had a REQUEST for that deadline, and then it is the same
  *     message again (same SEQUENCE);
  *   - a CANCEL is owed to everyone who had a REQUEST for a stage that has

@@ -17,6 +17,12 @@
  *     status=resolved
  *     stage.2.ended=2026-12-04
  *
+ * A dispute's lists follow its stages: "against.2=Police" (the further
+ * other agencies and subjects, from the second), "counterpart.3.2=17" (a
+ * further agency's counterpart at a stage), "done.1.text=..." (the
+ * checklist items done, in the order ticked) and "record.12.next=..."
+ * (what a record names: its contact and follow-up).
+ *
  * A field that became empty is written as its name alone.  In a value, a
  * backslash is written "\\" and a newline "\n".  Dates are YYYY-MM-DD,
  * times minutes since midnight, flags 0 or 1.  Derived columns (the

@@ -90,6 +90,7 @@ enum key_context {
 	X(OPEN,        "open",        KC_LIST,   "Enter",        K_ENTER,     K_RETURN,   0,    6, "Enter open", "Open the selected dispute: its records") \
 	X(REC_WRITE,   "write",       KC_RECORDS, "Enter",       K_ENTER,     K_RETURN,   0,    6, "Enter write", "Write a new record on this dispute (as a)") \
 	X(AMEND,       "amend",       KC_RECORDS, "A",           'A',         0,          0,    7, "A correct",  "Correct the selected record: a new record that amends it") \
+	X(DETAIL,      "record-detail", KC_RECORDS, "N",         'N',         0,          0,    0, "",           "For the selected record: the contact spoken to (or a new one) and the next action with its date") \
 	X(SEARCH,      "search",      KC_MAIN,   "/",            '/',         0,          0,    8, "/ search",   "Search records and particulars, closed too") \
 	X(CLEAR,       "clear-search", KC_MAIN,  "Esc",          K_ESC,       0,          0,    0, "",           "Clear the search") \
 	X(NEW,         "new",         KC_MAIN,   "n",            'n',         0,          0,    9, "n new",      "Open a new dispute") \
@@ -97,11 +98,13 @@ enum key_context {
 	X(WITHDRAW,    "withdraw",    KC_MAIN,   "w",            'w',         0,          0,   11, "w withdraw", "Withdraw the dispute") \
 	X(SET_DUE,     "set-due",     KC_MAIN,   "d",            'd',         0,          0,   12, "d due date", "Set an agreed due date for the current stage") \
 	X(CHALLENGE,   "challenge",   KC_MAIN,   "c",            'c',         0,          0,   13, "c challenge", "Mark or clear a formal challenge") \
-	X(REOPEN,      "reopen",      KC_MAIN,   "o",            'o',         0,          0,    0, "",           "Reopen a closed dispute, with the reason (shows what will be written first)") \
+	X(REOPEN,      "reopen",      KC_MAIN,   "O",            'O',         0,          0,    0, "",           "Reopen a closed dispute, with the reason (shows what will be written first)") \
 	X(INVITE,      "invite",      KC_MAIN,   "x",            'x',         0,          0,   14, "x invite",   "Calendar invite for the deadline (or its cancellation): preview, then write") \
 	X(REPORT,      "report",      KC_MAIN,   "R",            'R',         0,          0,   15, "R report",   "Report: the partnership statistics for a period, as bar charts") \
 	X(FILTER,      "filter",      KC_MAIN,   "f",            'f',         0,          0,   16, "f filter",   "Show open, closed or all disputes") \
 	X(SORT,        "sort",        KC_MAIN,   "s",            's',         0,          0,   17, "s sort",     "Sort by due date, reference, opening date or agency") \
+	X(CHECKLIST,   "checklist",   KC_MAIN,   "t",            't',         0,          0,    0, "",           "The stage's checklist and the follow-ups: tick one done (shows it first)") \
+	X(OWNER,       "owner",       KC_MAIN,   "o",            'o',         0,          0,    0, "",           "Hand the dispute over to another lead") \
 	X(REFRESH,     "refresh",     KC_MAIN,   "Ctrl-L",       K_CTRL('l'), 0,          0,    0, "",           "Reload and redraw") \
 	X(QUIT,        "quit",        KC_MAIN,   "q / Ctrl-C",   'q',         K_CTRL('c'), 0,  18, "q quit",     "Quit (a record being typed stays as a draft)") \
 	X(ED_SAVE,     "save",        KC_EDITOR, "Ctrl-S / F2",  K_CTRL('s'), K_F(2),     0,    1, "Ctrl-S save", "Save the record to the journal") \

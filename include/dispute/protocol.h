@@ -52,6 +52,8 @@ struct stage_rule {
 	char *response;   /* a second timescale agreed at this stage, and what it is for (the other
 	                     line manager's response), or NULL: a deadline beside the stage's own */
 	bool formal;      /* entering this stage is the formal challenge (it sets the flag) */
+	char **actions;   /* what must be done at this stage: the stage's checklist */
+	size_t nactions;
 };
 
 /* A limit that runs across several stages (Sunderland's month for the whole
@@ -107,6 +109,8 @@ struct protocol {
 	                           SSCP); NULL when referring always closes a dispute */
 	char **aliases;         /* other names of that body ("SSCP", "partnership") */
 	size_t naliases;
+	char **actions;         /* what must be done at every stage: on every stage's checklist */
+	size_t nactions;
 	char *timezone;         /* the jurisdiction's time zone (IANA name) that timed deadlines are
 	                           kept in and invites written in; PROTOCOL_TIMEZONE unless the file
 	                           names one */

@@ -48,6 +48,9 @@ struct list_filter {
 	const char *protocol;
 	enum list_order order;
 	int offset, limit;      /* windowed reads; limit 0 = no limit */
+	const char *mine;       /* a lead's name: the disputes they hold, and those no one holds yet */
+	long attention_before;  /* open disputes with a stage deadline or a follow-up still to do due
+	                           before this, or DATE_NONE */
 };
 
 void list_filter_init(struct list_filter *f);
@@ -60,11 +63,11 @@ typedef int (*dispute_fn)(const struct dispute *d, void *ctx);
  * deadline board: those due in [from, before) (DATE_NONE: no bound),
  * soonest first (a time of day before the whole day, then by dispute, in
  * the order they were entered, and kind); an `inform` only on or after
- * `today`, the day it is for.  With no
- * `before`, the open disputes with no deadline at all come last ("none").
- * With passed_on, only those passed by passed_minute on that day (as
- * deadline_passed says), or with passed_not only those not passed.  At
- * most limit of them (0 = no limit). */
+ * `today`, the day it is for.  With no `before`, the open disputes with no
+ * deadline at all come last ("none").  With passed_on, only those passed
+ * by passed_minute on that day (as deadline_passed says), or with
+ * passed_not only those not passed.  At most limit of them (0 = no
+ * limit). */
 struct deadline_filter {
 	long today;
 	long from, before;
@@ -79,6 +82,18 @@ void deadline_filter_init(struct deadline_filter *f, long today);
 /* Receives one deadline and its dispute (with its stages), borrowed for
  * the call; returns non-zero to stop. */
 typedef int (*deadline_fn)(const struct dispute *d, const struct deadline *dl, void *ctx);
+
+/* One thing due: a dispute's stage deadline, or a follow-up set on one of
+ * its records.  Borrowed for the call. */
+struct due_item {
+	const struct dispute *d;                /* with its stages and lists */
+	long due;
+	int due_minute;                         /* TIME_NONE unless the deadline is timed */
+	const struct record_detail *followup;   /* the follow-up, or NULL for the stage deadline */
+};
+
+/* Receives one thing due; returns non-zero to stop. */
+typedef int (*due_fn)(const struct due_item *it, void *ctx);
 
 /* One place a search matched in a dispute: a record, or a field of the
  * dispute's particulars.  Borrowed for the call of search_hit_fn. */
@@ -153,7 +168,12 @@ typedef int (*learning_fn)(const struct learning_row *r, void *ctx);
 	X(DISPUTES, "disputes") \
 	X(STAGES,   "stages") \
 	X(RECORDS,  "records") \
-	X(CLOSURES, "closures")
+	X(CLOSURES, "closures") \
+	X(DISPUTE_AGENCIES, "dispute_agencies") \
+	X(DISPUTE_SUBJECTS, "dispute_subjects") \
+	X(STAGE_COUNTERPARTS, "stage_counterparts") \
+	X(ACTIONS_DONE, "actions_done") \
+	X(RECORD_DETAILS, "record_details")
 
 enum export_table {
 #define EXPORT_TABLE_ENUM(name, str) TABLE_##name,

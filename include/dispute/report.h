@@ -59,6 +59,13 @@ struct report_breach {
 	int days_over;          /* working days from due to ended (or today); 0 when it ended on a non-working day */
 };
 
+/* An action the protocols ask for, on the stages the disputes reached. */
+struct report_action {
+	char *text;
+	int asked;              /* stages reached whose checklist has it */
+	int done;               /* of them, the stages where it was ticked done */
+};
+
 /* The statistics for one period.  Everything is owned by the struct; free
  * with report_stats_free.  Tables are sorted: counts most first (then by
  * name), stages by number, breaches by reference then stage. */
@@ -85,6 +92,11 @@ struct report_stats {
 	struct report_breach *breaches;
 	size_t nbreaches;
 	struct report_build *build;  /* while being built: private to report.c */
+	struct report_action *actions;   /* by how often asked, then by wording; the receiving agencies
+	                                    above count every other agency of a dispute */
+	size_t nactions;
+	int actions_asked, actions_done; /* checklist items on the stages reached, and those done */
+	int followups, followups_done;   /* follow-ups set on records, and those done */
 };
 
 /* The statistics are built from the disputes one at a time:

@@ -38,6 +38,8 @@ struct ctx {
 	long long config_stamp; /* the settings file's mtime and size when read, to see it change */
 	char *warnings;         /* what the user should hear about the database once it is open, one
 	                           line each (others can read it; it was altered), or NULL */
+	char *lead;             /* the user's name as the owner of what they open and the "mine" of
+	                           the list: $DISPUTE_AUTHOR, else the settings' name; NULL until set */
 };
 
 /* Loads the shipped bank holidays and protocols, the user's settings and
@@ -79,6 +81,9 @@ enum svc_change_kind {
 	SVC_CHALLENGE,
 	SVC_UNCHALLENGE,
 	SVC_COUNTERPART,
+	SVC_TICK,               /* an item of a stage's checklist done (an action, or a follow-up) */
+	SVC_OWNER,              /* handed over to another lead */
+	SVC_DETAIL,             /* what a record written before names: its contact and follow-up */
 	SVC_REOPEN,             /* a closed dispute open again, with a reason (text) */
 	SVC_URGENT,             /* urgent: the urgent route's own stages, or marked urgent */
 	SVC_NORMAL              /* back to the normal stages (at stage `stage`), or no longer urgent */
@@ -100,9 +105,15 @@ struct svc_change {
 	                           partnership body keeps it open; anyone else closes it); escalate and
 	                           set-due: why the date is later than the protocol allows */
 	const char *text2;      /* resolve: how outstanding issues are pursued, or NULL */
-	int stage;              /* counterpart: the stage (0 = the current one); normal: the stage
-	                           to return to */
+	int stage;              /* counterpart, tick: the stage (0 = the current one); normal: the
+	                           stage to return to */
 	long long contact_id;   /* counterpart: the contact */
+	int item;               /* tick: the item, numbered as dispute_checklist numbers them; owner: -,
+	                           and text is the new owner's name */
+	long long record;       /* detail: the record; contact_id the contact spoken to (or 0), text the
+	                           next action (or NULL) and due its date */
+	const struct contact *new_contact;  /* detail: or a contact added with it (agency and name at least);
+	                                       svc_preview adds nothing and says it would */
 };
 
 void svc_change_init(struct svc_change *ch, enum svc_change_kind kind);
@@ -137,7 +148,39 @@ enum status svc_record(struct ctx *c, const char *ref, struct record *r, struct 
  * from the editor is never offered back. */
 enum status svc_record_draft(struct ctx *c, long long dispute_id, struct record *r, struct error *err);
 
+/* What a record names besides its text.  Borrowed. */
+struct record_extra {
+	long long contact_id;           /* the contact spoken to, or 0 */
+	struct contact *new_contact;    /* or a contact added with the record (its id is set), or NULL */
+	const char *next;               /* the next action, or NULL */
+	long next_due;                  /* its date (DATE_NONE without one) */
+};
+
+/* svc_record and svc_record_draft with what the record names: the record
+ * and an event holding its contact and follow-up (dispute_set_detail's
+ * rules), and a new contact when asked, in one transaction.  x may be
+ * NULL (or name nothing): then they are svc_record and svc_record_draft. */
+enum status svc_record_extra(struct ctx *c, const char *ref, struct record *r, const struct record_extra *x,
+                             struct error *err);
+enum status svc_record_draft_extra(struct ctx *c, long long dispute_id, struct record *r,
+                                   const struct record_extra *x, struct error *err);
+
 /* ---- other writes, each with its one validation ---- */
+
+/* Closure days of one agency, from `from` to `to` (DATE_NONE: the one
+ * day; weekends in a run are left out): not working days for the
+ * deadlines that agency must meet.  agency NULL is the user's own (the
+ * settings' agency; refused with MEND_OWN_AGENCY while none is set).
+ * *days receives how many were added and *whose the agency's name as
+ * stored (caller frees). */
+enum status svc_closure_add_for(struct ctx *c, long from, long to, const char *agency, const char *reason,
+                                int *days, char **whose, struct error *err);
+/* Removes agency's closure on day (agency NULL: the user's own, else the
+ * closure of every agency kept from before closures had agencies). */
+enum status svc_closure_remove_for(struct ctx *c, long day, const char *agency, char **whose, struct error *err);
+/* Every closure day by date: agency NULL for a closure of every agency. */
+enum status svc_closures_each(struct ctx *c, int (*fn)(long day, const char *agency, const char *reason, void *arg),
+                              void *arg, struct error *err);
 
 /* Closure days (offices closed): no working days, in every division. */
 enum status svc_closure_add(struct ctx *c, long day, const char *reason, struct error *err);
@@ -168,6 +211,17 @@ enum status svc_count(struct ctx *c, const struct list_filter *f, int *out, stru
 /* The running deadlines f selects, for the board (store_deadlines). */
 enum status svc_deadlines(struct ctx *c, const struct deadline_filter *f, deadline_fn fn, void *arg, struct error *err);
 enum status svc_deadline_count(struct ctx *c, const struct deadline_filter *f, int *out, struct error *err);
+/* The follow-ups still to do on open disputes, due before `before`:
+ * *count (all of them) and the first `limit` (0: all) handed to fn,
+ * soonest first.  Reads the follow-ups, not the open disputes. */
+enum status svc_followups_due(struct ctx *c, long before, int limit, due_fn fn, void *arg, int *count,
+                              struct error *err);
+/* What is due before `before` among the disputes f selects (its which,
+ * window and order are not used): open disputes' stage deadlines and the
+ * follow-ups still to do, soonest first (then by reference and record). */
+enum status svc_due(struct ctx *c, const struct list_filter *f, long before, due_fn fn, void *arg,
+                    struct error *err);
+
 /* The place (0-based) of dispute ref in f's list, or -1 when it is not in it. */
 enum status svc_list_index(struct ctx *c, const struct list_filter *f, const char *ref, int *out,
                            struct error *err);
@@ -202,9 +256,11 @@ enum status svc_contacts(struct ctx *c, const char *agency, struct contact **out
 enum status svc_contact(struct ctx *c, long long id, struct contact *out, struct error *err);
 /* The contact text names: its number, or its name (case, accents and
  * punctuation not mattering), whole or a part of it; where several are
- * called that, the one at agency (may be NULL).  Refuses a name that
- * could be several contacts, naming them with their numbers. */
-enum status svc_contact_find(struct ctx *c, const char *text, const char *agency, long long *id, struct error *err);
+ * called that, the one at one of d's other agencies (d may be NULL).
+ * Refuses a name that could be several contacts, naming them with their
+ * numbers. */
+enum status svc_contact_find(struct ctx *c, const char *text, const struct dispute *d, long long *id,
+                             struct error *err);
 
 /* Agencies by name, closure days by date; each borrowed for the call. */
 enum status svc_agencies(struct ctx *c, int (*fn)(const char *name, void *arg), void *arg, struct error *err);

@@ -51,9 +51,11 @@ void store_rollback(struct store *s);
 enum status store_dispute_insert(struct store *s, struct dispute *d, struct error *err);
 
 /* Writes back the dispute's mutable columns (status, closed, outcome,
- * outstanding, challenged, current stage) and its stages (inserting new
- * ones, updating ended/how/due of existing ones). */
-enum status store_dispute_update(struct store *s, const struct dispute *d, struct error *err);
+ * outstanding, challenged, owner) and its stages (inserting new ones,
+ * updating ended/how/due of existing ones), and its lists (other
+ * agencies, which take their names as stored, subjects, counterparts,
+ * checklist items done, what records name). */
+enum status store_dispute_update(struct store *s, struct dispute *d, struct error *err);
 
 /* Loads a dispute by reference (case-insensitive) into d (dispute_init'ed;
  * caller frees with dispute_free).  ST_NOTFOUND names the reference. */
@@ -89,6 +91,12 @@ enum status store_deadlines(struct store *s, const struct deadline_filter *f, de
  * indexes of timed deadlines: never every open dispute. */
 enum status store_deadline_count(struct store *s, const struct deadline_filter *f, int *out, struct error *err);
 
+/* The follow-ups still to do on open disputes, due before `before`,
+ * soonest first (then by reference and record), from the index of those
+ * still to do: *count receives how many there are, and fn each of the
+ * first `limit` (0: all) with its dispute (stages and lists). */
+enum status store_followups_due(struct store *s, long before, int limit, due_fn fn, void *ctx, int *count,
+                                struct error *err);
 /* ---- search (store_search.c) ---- */
 
 /* How many words and phrases the search text holds (0: nothing a search
@@ -128,6 +136,18 @@ enum status store_closure_remove(struct store *s, long day, struct error *err);
 /* Calls fn(day, reason, ctx) for each closure day in date order. */
 enum status store_closures(struct store *s, int (*fn)(long day, const char *reason, void *ctx), void *ctx,
                            struct error *err);
+
+/* Closure days of one agency (the agency is created when new): not working
+ * days for the deadlines that agency must meet.  *spelling (when given;
+ * freed first) receives the agency's name as stored. */
+enum status store_agency_closure_add(struct store *s, long day, const char *agency, const char *reason,
+                                     char **spelling, struct error *err);
+enum status store_agency_closure_remove(struct store *s, long day, const char *agency, char **spelling,
+                                        struct error *err);
+/* Calls fn(day, agency, reason, ctx) for each, by day then agency. */
+enum status store_agency_closures(struct store *s, int (*fn)(long day, const char *agency, const char *reason,
+                                                               void *ctx),
+                                  void *ctx, struct error *err);
 
 enum status store_draft_put(struct store *s, const struct draft *d, struct error *err);
 /* Fills *d (draft_init'ed by the caller) with the draft of dispute_id;

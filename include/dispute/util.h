@@ -43,7 +43,8 @@ enum error_mend {
 	MEND_VERIFY,            /* the database was altered: look with verify */
 	MEND_UPGRADE,           /* an older schema: a command that writes brings it up to date */
 	MEND_FORCE,             /* say that the file already there is to be replaced */
-	MEND_SENDMAIL           /* name the command that sends mail, or write the message to a file */
+	MEND_SENDMAIL,          /* name the command that sends mail, or write the message to a file */
+	MEND_OWN_AGENCY         /* say which agency (the user's own is not set) */
 };
 
 struct error {

@@ -22,7 +22,8 @@ enum db_need {
 	DB_WRITE,
 	DB_SIGN,          /* writes the journal: needs the user's name as well */
 	DB_CREATE,
-	DB_IF_EXISTS
+	DB_IF_EXISTS,
+	DB_SIGN_IF_ARGS   /* reads with one argument, writes and signs with more (action REF [done N]) */
 };
 
 struct command {
@@ -51,6 +52,7 @@ void cli_mend(const struct error *err, struct sb *out)
 		[MEND_UPGRADE] = ": run 'dispute init' to bring it up to date",
 		[MEND_FORCE] = ": add --force to replace it",
 		[MEND_SENDMAIL] = ": dispute config --sendmail 'msmtp -t' (or write it with --eml FILE)",
+		[MEND_OWN_AGENCY] = ": name it with --agency, or set yours once with 'dispute config --agency AGENCY'",
 	};
 
 	if (err->mend == MEND_COUNTERPART)
@@ -149,6 +151,19 @@ const char *cli_opt(const struct args *a, const char *name)
 	return NULL;
 }
 
+const char **cli_opts(const struct args *a, const char *name, size_t *n)
+{
+	const char **v = NULL;
+
+	*n = 0;
+	for (int i = 0; i < a->nopts; i++)
+		if (strcmp(a->names[i], name) == 0) {
+			v = xrealloc(v, (*n + 1) * sizeof(*v));
+			v[(*n)++] = a->vals[i];
+		}
+	return v;
+}
+
 bool cli_flag(const struct args *a, const char *name)
 {
 	return cli_opt(a, name) != NULL;
@@ -230,7 +245,7 @@ static int args_parse(const struct command *cmd, int argc, char **argv, struct a
 		}
 		if (a->nopts >= MAX_OPTS)
 			return usage_error(cmd, "too many options at", arg);
-		for (int j = 0; j < a->nopts; j++)
+		for (int j = 0; j < a->nopts && s->has_arg != OPT_REPEAT; j++)
 			if (strcmp(a->names[j], s->name) == 0)
 				return usage_error(cmd, "this option is given twice:", arg);
 		a->names[a->nopts] = s->name;
@@ -295,16 +310,19 @@ void cli_line(const char *label, const char *value)
 
 static const struct optspec o_none[] = { { NULL, false } };
 static const struct optspec o_new[] = {
-	{ "protocol", true }, { "subject", true }, { "raised-by", true }, { "against", true },
+	{ "protocol", true }, { "subject", OPT_REPEAT }, { "raised-by", true }, { "against", OPT_REPEAT },
 	{ "category", true }, { "summary", true }, { "urgent", false }, { "opened", true }, { NULL, false } };
 static const struct optspec o_list[] = {
 	{ "open", false }, { "closed", false }, { "overdue", false }, { "due-before", true },
-	{ "json", false }, { "search", true }, { "protocol", true }, { NULL, false } };
+	{ "json", false }, { "search", true }, { "protocol", true }, { "due", false }, { "before", true },
+	{ "mine", false }, { NULL, false } };
 static const struct optspec o_show[] = { { "json", false }, { NULL, false } };
 static const struct optspec o_search[] = {
 	{ "open", false }, { "closed", false }, { "protocol", true }, { "json", false }, { NULL, false } };
 static const struct optspec o_record[] = {
-	{ "kind", true }, { "text", true }, { "at", true }, { "amends", true }, { NULL, false } };
+	{ "kind", true }, { "text", true }, { "at", true }, { "amends", true }, { "contact", true }, { "next", true },
+	{ "next-due", true }, { NULL, false } };
+static const struct optspec o_action[] = { { "on", true }, { "stage", true }, { "json", false }, { NULL, false } };
 static const struct optspec o_escalate[] = {
 	{ "on", true }, { "due", true }, { "response", true }, { "reason", true }, { "from-stage", true }, { NULL, false } };
 static const struct optspec o_due[] = { { "response", true }, { "reason", true }, { "from-stage", true }, { NULL, false } };
@@ -316,7 +334,7 @@ static const struct optspec o_withdraw[] = { { "reason", true }, { "on", true },
 static const struct optspec o_refer[] = { { "to", true }, { "on", true }, { "from-stage", true }, { NULL, false } };
 static const struct optspec o_challenge[] = { { "on", true }, { "clear", false }, { "from-stage", true }, { NULL, false } };
 static const struct optspec o_workdays[] = { { "division", true }, { NULL, false } };
-static const struct optspec o_closure[] = { { "reason", true }, { NULL, false } };
+static const struct optspec o_closure[] = { { "reason", true }, { "to", true }, { "agency", true }, { NULL, false } };
 static const struct optspec o_export_ics[] = {
 	{ "to", true }, { "all-stages", false }, { "cancel", false }, { "include-subject", false }, { "open", false },
 	{ "owed", false }, { "force", false }, { NULL, false } };
@@ -327,7 +345,7 @@ static const struct optspec o_accept[] = {
 static const struct optspec o_counterpart[] = { { "stage", true }, { NULL, false } };
 static const struct optspec o_config[] = {
 	{ "name", true }, { "role", true }, { "email", true }, { "phone", true }, { "protocol", true },
-	{ "alarms", true }, { "backup-days", true }, { "sendmail", true }, { NULL, false } };
+	{ "alarms", true }, { "backup-days", true }, { "sendmail", true }, { "agency", true }, { NULL, false } };
 static const struct optspec o_verify[] = { { "json", false }, { "head", true }, { NULL, false } };
 static const struct optspec o_backup[] = { { "force", false }, { NULL, false } };
 static const struct optspec o_import[] = { { "csv", true }, { "map", true }, { "dry-run", false }, { NULL, false } };
@@ -337,19 +355,24 @@ static const struct optspec o_contact[] = {
 static const struct command commands[] = {
 	{ "init", cmd_init, DB_CREATE, o_none, 0, 0, "init", "create the database (mode 0600) if it does not exist" },
 	{ "new", cmd_new, DB_SIGN, o_new, 0, 0,
-	  "new --protocol ID --subject REF --raised-by AGENCY --against AGENCY --category CAT --summary TEXT "
-	  "[--urgent] [--opened DATE]",
+	  "new --protocol ID --subject REF [--subject REF ...] --raised-by AGENCY --against AGENCY "
+	  "[--against AGENCY ...] --category CAT --summary TEXT [--urgent] [--opened DATE]",
 	  "open a dispute; prints its reference" },
 	{ "list", cmd_list, DB_READ, o_list, 0, 0,
-	  "list [--open|--closed|--overdue|--due-before DATE] [--search TEXT] [--protocol ID] [--json]",
-	  "list disputes, soonest deadline first" },
+	  "list [--open|--closed|--overdue|--due-before DATE] [--mine] [--search TEXT] [--protocol ID] [--json] | "
+	  "list --due [--before DATE] [--mine] [--json]",
+	  "list disputes, soonest deadline first; or what is due: deadlines and follow-ups" },
 	{ "show", cmd_show, DB_READ, o_show, 1, 1, "show REF [--json]", "show a dispute, its stages and its records" },
 	{ "search", cmd_search, DB_READ, o_search, 1, MAX_POS, "search WORDS... [--open|--closed] [--protocol ID] [--json]",
 	  "find disputes by words in their records and particulars (\"a phrase\" in quotes)" },
 	{ "record", cmd_record, DB_SIGN, o_record, 1, 1,
 	  "record REF --kind call|meeting|email|decision|action|outcome|learning|note --text TEXT|- "
-	  "[--at DATETIME] [--amends N]",
-	  "add a record to the journal (--text - reads standard input)" },
+	  "[--at DATETIME] [--amends N] [--contact N] [--next TEXT --next-due DATE]",
+	  "add a record to the journal (--text - reads standard input): whom you spoke to, what is next" },
+	{ "action", cmd_action, DB_SIGN_IF_ARGS, o_action, 1, 3, "action REF [--stage N] [--json] | action REF done N [--on DATE] "
+	  "[--stage N]",
+	  "the stage's checklist: what the protocol asks for, and the follow-ups; tick one done" },
+	{ "owner", cmd_owner, DB_SIGN, o_none, 2, 2, "owner REF NAME", "hand the dispute over to another lead" },
 	{ "escalate", cmd_escalate, DB_SIGN, o_escalate, 1, 1,
 	  "escalate REF [--on DATE] [--due DATE] [--response DATE] [--reason TEXT] [--from-stage N]",
 	  "move to the next stage; its due date comes from the protocol" },
@@ -371,8 +394,9 @@ static const struct command commands[] = {
 	{ "workdays", cmd_workdays, DB_IF_EXISTS, o_workdays, 3, 3,
 	  "workdays add DATE N [--division D] | workdays between DATE DATE [--division D]",
 	  "working-day arithmetic with bank holidays and closure days" },
-	{ "closure", cmd_closure, DB_WRITE, o_closure, 1, 2, "closure add DATE [--reason TEXT] | closure remove DATE | closure list",
-	  "closure days that are not working days" },
+	{ "closure", cmd_closure, DB_WRITE, o_closure, 1, 2,
+	  "closure add DATE [--to DATE] [--agency A] [--reason TEXT] | closure remove DATE [--agency A] | closure list",
+	  "closure days of an agency (yours unless --agency): not working days for its deadlines" },
 	{ "agency", cmd_agency, DB_WRITE, o_none, 1, 2, "agency add NAME | agency list", "agencies" },
 	{ "contact", cmd_contact, DB_WRITE, o_contact, 1, 1,
 	  "contact add --agency A --name N [--role R] [--email E] [--phone P] | contact list [--agency A]",
@@ -390,9 +414,9 @@ static const struct command commands[] = {
 	{ "accept", cmd_accept, DB_SIGN, o_accept, 1, 1, "accept REF [--from ADDRESS] [--reason TEXT] [--eml FILE [--force]]",
 	  "agree the date a counterpart proposed, and send the updated invite" },
 	{ "config", cmd_config, DB_NONE, o_config, 0, 0, "config [--name NAME] [--role ROLE] [--email ADDRESS] [--phone NUMBER] [--protocol ID] "
-	  "[--alarms DURATIONS] [--backup-days N] [--sendmail COMMAND]",
-	  "show or set your name and role (they sign the journal), email, phone, usual protocol, reminders and "
-	  "the mail command" },
+	  "[--alarms DURATIONS] [--backup-days N] [--sendmail COMMAND] [--agency AGENCY]",
+	  "show or set your name and role (they sign the journal), email, phone, agency, usual protocol, reminders "
+	  "and the mail command" },
 	{ "report", cmd_report, DB_READ, cli_report_opts, 0, 0,
 	  "report [--from DATE] [--to DATE] [--protocol ID] [--format text|csv|json]",
 	  "statistics for the partnership: disputes opened in a period" },
@@ -435,6 +459,16 @@ static void print_help(void)
 	       "See dispute(1) and dispute-protocol(5).\n");
 }
 
+/* Says that nothing is written without the user's name, and how to give
+ * it; returns EXIT_REFUSED. */
+static int cli_no_author(void)
+{
+	fputs("dispute: no name is set to sign the journal with; set yours once with\n"
+	      "  dispute config --name \"YOUR NAME\" --role \"YOUR ROLE\"\n"
+	      "(or set DISPUTE_AUTHOR); nothing was changed\n", stderr);
+	return EXIT_REFUSED;
+}
+
 static int run_command(const struct command *cmd, int argc, char **argv, long today, int minute)
 {
 	struct args a;
@@ -448,6 +482,8 @@ static int run_command(const struct command *cmd, int argc, char **argv, long to
 	a.usage = cmd->usage;
 	if ((rc = args_parse(cmd, argc, argv, &a)))
 		return rc;
+	if (need == DB_SIGN_IF_ARGS)
+		need = a.npos > 1 ? DB_SIGN : DB_READ;
 	if (cli_flag(&a, "help")) {
 		printf("usage: dispute %s\n  %s\n", cmd->usage, cmd->help);
 		return EXIT_OK;
@@ -467,11 +503,8 @@ static int run_command(const struct command *cmd, int argc, char **argv, long to
 	if (need == DB_SIGN && cli_flag(&a, "dry-run"))
 		need = DB_READ;
 	if (need == DB_SIGN && !c.author) {
-		fputs("dispute: no name is set to sign the journal with; set yours once with\n"
-		      "  dispute config --name \"YOUR NAME\" --role \"YOUR ROLE\"\n"
-		      "(or set DISPUTE_AUTHOR); nothing was changed\n", stderr);
 		ctx_free(&c);
-		return EXIT_REFUSED;
+		return cli_no_author();
 	}
 	if (need != DB_NONE) {
 		enum open_mode mode = need == DB_READ ? OPEN_READ : need == DB_CREATE ? OPEN_INIT :

@@ -49,6 +49,8 @@ static void stage_print(const struct stage_rule *s)
 		cli_say("       record:         %s", s->record);
 	if (s->notice)
 		cli_say("       notice:         %s", s->notice);
+	for (size_t i = 0; i < s->nactions; i++)
+		cli_say("       action:         %s", s->actions[i]);
 }
 
 static void stages_print(const struct stage_rule *v, size_t n, bool details)
@@ -138,6 +140,10 @@ static void protocol_print(struct ctx *c, const struct protocol *p)
 		cli_say("%s%s", p->categories[i].label,
 		        p->categories[i].unclocked ? " (no stage clock until escalated)" : "");
 	}
+	if (p->nactions)
+		puts("\nActions (on every stage's checklist)");
+	for (size_t i = 0; i < p->nactions; i++)
+		cli_say("  - %s", p->actions[i]);
 	if (p->nnotices)
 		puts("\nNotices");
 	for (size_t i = 0; i < p->nnotices; i++)
@@ -225,14 +231,13 @@ int cmd_workdays(struct ctx *c, struct args *a)
 	return EXIT_OK;
 }
 
-static int closure_print(long day, const char *reason, void *ctx)
+static int closure_print(long day, const char *agency, const char *reason, void *ctx)
 {
-	char a[11];
+	char iso[11];
 
 	(void)ctx;
-	printf("%s %s  ", date_format(day, a), date_weekday_name(day));
-	cli_put_col(reason, 0);
-	putchar('\n');
+	cli_say("%s %s  %s%s%s", date_format(day, iso), date_weekday_name(day), agency ? agency : "every agency",
+	        reason ? ": " : "", reason ? reason : "");
 	return 0;
 }
 
@@ -240,26 +245,37 @@ int cmd_closure(struct ctx *c, struct args *a)
 {
 	struct error err;
 	const char *sub = a->pos[0];
-	char iso[11];
-	long day;
+	char iso[11], iso2[11], *whose = NULL;
+	long day, to;
+	int days = 0;
 	enum status rc;
 
 	if (strcmp(sub, "list") == 0 && a->npos == 1)
-		return svc_closures(c, closure_print, NULL, &err) ? cli_fail(&err) : EXIT_OK;
+		return svc_closures_each(c, closure_print, NULL, &err) ? cli_fail(&err) : EXIT_OK;
 	if ((strcmp(sub, "add") != 0 && strcmp(sub, "remove") != 0) || a->npos != 2) {
-		fputs("dispute: usage: dispute closure add DATE [--reason TEXT] | closure remove DATE | closure list\n",
-		      stderr);
+		fprintf(stderr, "dispute: usage: dispute %s\n", a->usage);
 		return EXIT_USAGE;
 	}
-	if (!cli_date_arg(a->pos[1], "date", &day))
+	if (!cli_date_arg(a->pos[1], "date", &day) || !cli_date_opt(a, "to", DATE_NONE, &to))
 		return EXIT_USAGE;
+	if (strcmp(sub, "remove") == 0 && (cli_opt(a, "to") || cli_opt(a, "reason"))) {
+		fputs("dispute: closure remove takes one DATE (and --agency)\n", stderr);
+		return EXIT_USAGE;
+	}
 	if (strcmp(sub, "add") == 0)
-		rc = svc_closure_add(c, day, cli_opt(a, "reason"), &err);
+		rc = svc_closure_add_for(c, day, to, cli_opt(a, "agency"), cli_opt(a, "reason"), &days, &whose, &err);
 	else
-		rc = svc_closure_remove(c, day, &err);
-	if (rc == ST_OK)
-		printf("%s %s: %s\n", date_format(day, iso), date_weekday_name(day),
-		       strcmp(sub, "add") == 0 ? "closed, not a working day" : "a working day again");
+		rc = svc_closure_remove_for(c, day, cli_opt(a, "agency"), &whose, &err);
+	if (rc == ST_OK && strcmp(sub, "remove") == 0)
+		cli_say("%s %s: %s open, a working day again", date_format(day, iso), date_weekday_name(day),
+		        whose ? whose : "every agency");
+	else if (rc == ST_OK && (to == DATE_NONE || to == day))
+		cli_say("%s %s: %s closed, not a working day for its deadlines", date_format(day, iso),
+		        date_weekday_name(day), whose);
+	else if (rc == ST_OK)
+		cli_say("%s to %s: %s closed on %d day%s (weekends left out), not working days for its deadlines",
+		        date_format(day, iso), date_format(to, iso2), whose, days, days == 1 ? "" : "s");
+	free(whose);
 	return rc == ST_OK ? EXIT_OK : cli_fail(&err);
 }
 
@@ -329,10 +345,10 @@ int cmd_contact(struct ctx *c, struct args *a)
 int cmd_config(struct ctx *c, struct args *a)
 {
 	static const char *const keys[] = { "name", "role", "email", "phone", "protocol", "alarms", "backup-days",
-	                                    "sendmail" };
+	                                    "sendmail", "agency" };
 	struct config *cfg = &c->config;
 	char **slots[] = { &cfg->name, &cfg->role, &cfg->email, &cfg->phone, &cfg->protocol, &cfg->alarms,
-	                   &cfg->backup_days, &cfg->mail_command };
+	                   &cfg->backup_days, &cfg->mail_command, &cfg->agency };
 	struct error err;
 	char why[256];
 	bool changed = false;
@@ -382,6 +398,9 @@ int cmd_config(struct ctx *c, struct args *a)
 		fputs("sendmail: ", stdout);
 		cli_put_col(cfg->mail_command ? cfg->mail_command : "(not set: dispute send needs one, or --eml FILE)", 0);
 		putchar('\n');
+		/* Said once set: closure days without --agency are its own. */
+		if (cfg->agency)
+			cli_say("agency:   %s", cfg->agency);
 	}
 	return EXIT_OK;
 }

@@ -137,24 +137,41 @@ int cmd_new(struct ctx *c, struct args *a)
 	char ref[16];
 	int rc;
 
+	const char **against, **subjects;
+	size_t nagainst, nsubjects;
+
 	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++)
 		if ((rc = cli_require(a, need[i])))
 			return rc;
-	n.subject = cli_opt(a, "subject");
+	/* --against and --subject may be given again: the first is the
+	 * dispute's first other agency and subject, the rest follow it. */
+	against = cli_opts(a, "against", &nagainst);
+	subjects = cli_opts(a, "subject", &nsubjects);
+	n.subject = subjects[0];
+	n.subjects = subjects + 1;
+	n.nsubjects = nsubjects - 1;
 	n.raised_by = cli_opt(a, "raised-by");
-	n.against = cli_opt(a, "against");
+	n.against = against[0];
+	n.others = against + 1;
+	n.nothers = nagainst - 1;
 	n.category = cli_opt(a, "category");
 	n.summary = cli_opt(a, "summary");
 	n.urgent = cli_flag(a, "urgent");
+	rc = EXIT_OK;
 	if (!cli_date_opt(a, "opened", c->today, &n.opened))
-		return EXIT_USAGE;
+		rc = EXIT_USAGE;
 	n.minute = n.opened == c->today ? c->now_minute : TIME_NONE;
 	dispute_init(&d);
-	if (svc_new(c, cli_opt(a, "protocol"), &n, ref, &d, &err) != ST_OK)
-		return cli_fail(&err);
+	if (rc == EXIT_OK && svc_new(c, cli_opt(a, "protocol"), &n, ref, &d, &err) != ST_OK)
+		rc = cli_fail(&err);
+	free(against);
+	free(subjects);
+	if (rc != EXIT_OK)
+		return rc;
 	cli_say("%s", ref);
 	print_category_taken(c, n.category, &d);
 	print_notices(c, &d, true);
+	cli_stage_actions(c, &d);
 	dispute_free(&d);
 	return EXIT_OK;
 }
@@ -162,8 +179,10 @@ int cmd_new(struct ctx *c, struct args *a)
 int cmd_record(struct ctx *c, struct args *a)
 {
 	struct record r;
+	struct record_extra x = { 0, NULL, NULL, DATE_NONE };
 	struct error err;
 	const char *kind = cli_opt(a, "kind"), *text = cli_opt(a, "text"), *at = cli_opt(a, "at"), *amends = cli_opt(a, "amends");
+	const char *contact = cli_opt(a, "contact");
 	enum status rc;
 
 	if (!kind || !text) {
@@ -189,6 +208,23 @@ int cmd_record(struct ctx *c, struct args *a)
 			return EXIT_USAGE;
 		}
 	}
+	if (contact) {
+		char *end;
+		errno = 0;
+		x.contact_id = strtoll(contact, &end, 10);
+		if (errno || *end || end == contact || x.contact_id <= 0) {
+			cli_error("--contact: '%s' is not a contact number (see 'dispute contact list')", contact);
+			return EXIT_USAGE;
+		}
+	}
+	x.next = cli_opt(a, "next");
+	if (!cli_date_opt(a, "next-due", DATE_NONE, &x.next_due))
+		return EXIT_USAGE;
+	if ((x.next != NULL) != (x.next_due != DATE_NONE)) {
+		fputs(x.next ? "dispute: record: --next needs --next-due, the day it is due\n"
+		             : "dispute: record: --next-due goes with --next, what is to be done\n", stderr);
+		return EXIT_USAGE;
+	}
 	if (strcmp(text, "-") == 0) {
 		r.text = cli_read_stdin(TEXT_MAX, &err);
 		if (!r.text)
@@ -196,7 +232,7 @@ int cmd_record(struct ctx *c, struct args *a)
 	} else {
 		r.text = xstrdup(text);
 	}
-	rc = svc_record(c, a->pos[0], &r, &err);
+	rc = svc_record_extra(c, a->pos[0], &r, &x, &err);
 	if (rc == ST_OK)
 		cli_say("record #%lld added to %s", r.id, a->pos[0]);
 	record_free(&r);
@@ -234,8 +270,10 @@ static int apply_print(struct ctx *c, const char *ref, const struct svc_change *
 	if (svc_apply(c, ref, ch, &d, &err) != ST_OK)
 		return cli_fail(&err);
 	print_saved(c, &d);
-	if (notices)
+	if (notices) {
 		print_notices(c, &d, false);
+		cli_stage_actions(c, &d);
+	}
 	cli_owed_hint(c, d.reference);
 	dispute_free(&d);
 	return EXIT_OK;

@@ -703,10 +703,10 @@ int cmd_counterpart(struct ctx *c, struct args *a)
 		}
 	}
 	dispute_init(&d);
-	/* A name is looked for first among the dispute's other agency. */
+	/* A name is looked for first among the dispute's other agencies. */
 	if (svc_load(c, a->pos[0], &d, NULL, NULL, &err) != ST_OK)
 		return cli_fail(&err);
-	if (svc_contact_find(c, a->pos[1], d.against, &id, &err) != ST_OK) {
+	if (svc_contact_find(c, a->pos[1], &d, &id, &err) != ST_OK) {
 		dispute_free(&d);
 		return cli_fail(&err);
 	}

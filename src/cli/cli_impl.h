@@ -7,14 +7,17 @@
 #include "dispute/service.h"
 #include "dispute/util.h"
 
-#define MAX_OPTS 16
+#define MAX_OPTS 64
 #define MAX_POS 8
 
 /* One option a command accepts: "--name VALUE" or a "--name" flag. */
 struct optspec {
 	const char *name;
-	bool has_arg;
+	int has_arg;            /* 0 (false): a flag; 1 (true): takes a value; OPT_REPEAT: takes a value
+	                           and may be given more than once (new --against, --subject) */
 };
+
+#define OPT_REPEAT 2
 
 /* A parsed command line; every string is borrowed from argv. */
 struct args {
@@ -29,6 +32,9 @@ struct args {
 
 /* The value of --name, "" for a flag that was given, NULL when absent. */
 const char *cli_opt(const struct args *a, const char *name);
+/* The values of a repeatable --name, in the order given: *n of them, in
+ * a new array the caller frees (NULL when none). */
+const char **cli_opts(const struct args *a, const char *name, size_t *n);
 bool cli_flag(const struct args *a, const char *name);
 
 /* Parses the date option --name into *out (dflt when absent); prints the
@@ -107,6 +113,19 @@ int cmd_export(struct ctx *c, struct args *a);
 int cmd_verify(struct ctx *c, struct args *a);
 int cmd_backup(struct ctx *c, struct args *a);
 int cmd_restore(struct ctx *c, struct args *a);
+int cmd_action(struct ctx *c, struct args *a);
+int cmd_owner(struct ctx *c, struct args *a);
+
+/* cli_daily.c: list --due (f: the list's other filters), the stage's own
+ * actions said on entering it, and what show says of the owner, the
+ * agencies, subjects, counterparts, checklists and what records name. */
+int cli_list_due(struct ctx *c, const struct args *a, const struct list_filter *f);
+void cli_stage_actions(struct ctx *c, const struct dispute *d);
+void cli_show_daily(struct ctx *c, const struct dispute *d);
+void cli_show_record_detail(struct ctx *c, const struct dispute *d, const struct record *r);
+void cli_json_daily(struct ctx *c, struct sb *sb, const struct dispute *d);
+void cli_json_record_detail(struct sb *sb, const struct dispute *d, const struct record *r);
+
 int cmd_import(struct ctx *c, struct args *a);
 /* Their options, defined beside them in src/cli/cli_report.c. */
 extern const struct optspec cli_report_opts[], cli_learning_opts[], cli_proforma_opts[], cli_export_opts[];

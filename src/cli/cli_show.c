@@ -47,6 +47,7 @@ static void json_dispute(struct ctx *c, struct sb *sb, const struct dispute *d, 
 	text_json(sb, d->outstanding);
 	sb_append(sb, ",\"formal_challenge\":");
 	text_json_date(sb, d->challenged);
+	cli_json_daily(c, sb, d);
 	sb_printf(sb, ",\"current_stage\":%d,\"urgent_route\":%s,\"stage_count\":%zu,\"due\":",
 	          cur ? stage_step(cur) : d->current_stage, cur && stage_on_own_route(p, d, cur) ? "true" : "false", nrules);
 	text_json_date(sb, d->status == DS_OPEN && cur ? cur->due : DATE_NONE);
@@ -150,6 +151,7 @@ static void json_dispute(struct ctx *c, struct sb *sb, const struct dispute *d, 
 			text_json_id(sb, by);
 			sb_append(sb, ",\"created\":");
 			text_json(sb, r->created);
+			cli_json_record_detail(sb, d, r);
 			sb_append(sb, "}");
 		}
 		sb_append(sb, "]");
@@ -206,6 +208,11 @@ static int list_row(const struct dispute *d, void *arg)
 	text_column(&l->line, flags, list_widths[5]);
 	text_column(&l->line, d->against, list_widths[6]);
 	text_column(&l->line, d->category, 0);
+	/* Further other agencies follow the row, whole, where no column cuts them. */
+	for (size_t i = 0; i < d->nothers; i++) {
+		sb_append(&l->line, i ? ", " : "  also against: ");
+		text_column(&l->line, d->others[i], 0);
+	}
 	sb_append(&l->line, "\n");
 	fputs(l->line.s, stdout);
 	l->n++;
@@ -229,6 +236,28 @@ int cmd_list(struct ctx *c, struct args *a)
 	enum status rc;
 
 	list_filter_init(&f);
+	f.search = cli_opt(a, "search");
+	f.protocol = cli_opt(a, "protocol");
+	if (cli_flag(a, "mine")) {
+		if (!c->lead) {
+			fputs("dispute: list --mine: your name is not set (dispute config --name, or DISPUTE_AUTHOR)\n",
+			      stderr);
+			return EXIT_REFUSED;
+		}
+		f.mine = c->lead;
+	}
+	if (cli_flag(a, "due")) {
+		if (cli_flag(a, "open") || cli_flag(a, "closed") || cli_flag(a, "overdue") || cli_opt(a, "due-before")) {
+			fputs("dispute: list --due lists what is due; it takes --before DATE, not --open, --closed, "
+			      "--overdue or --due-before\n", stderr);
+			return EXIT_USAGE;
+		}
+		return cli_list_due(c, a, &f);
+	}
+	if (cli_opt(a, "before")) {
+		fputs("dispute: list: --before goes with --due\n", stderr);
+		return EXIT_USAGE;
+	}
 	if (cli_flag(a, "open"))
 		f.which = LIST_OPEN;
 	if (cli_flag(a, "closed"))
@@ -246,8 +275,6 @@ int cmd_list(struct ctx *c, struct args *a)
 		return EXIT_USAGE;
 	if (f.due_before != DATE_NONE)
 		f.which = LIST_OPEN;
-	f.search = cli_opt(a, "search");
-	f.protocol = cli_opt(a, "protocol");
 	if (l.as_json)
 		fputs("[", stdout);
 	else
@@ -616,9 +643,13 @@ static void show_text(struct ctx *c, const struct dispute *d, const struct recor
 	printf("  %s%s\n", dispute_status_name(d->status), d->urgent ? "  URGENT" : "");
 	snprintf(buf, sizeof(buf), "%s (%s)", p ? p->title : "unknown protocol", d->protocol);
 	cli_line("Protocol:", buf);
-	cli_line("Subject:", d->subject);
+	for (size_t i = 0; i < dispute_subject_count(d); i++)
+		cli_line(i ? "" : dispute_subject_count(d) > 1 ? "Subjects:" : "Subject:", dispute_subject(d, i));
 	cli_line("Raised by:", d->raised_by);
-	cli_line("Against:", d->against);
+	for (size_t i = 0; i < dispute_agency_count(d); i++)
+		cli_line(i ? "" : "Against:", dispute_agency(d, i));
+	if (d->owner)
+		cli_line("Held by:", d->owner);
 	cli_line("Category:", cat ? cat->label : d->category);
 	cli_line("Summary:", d->summary);
 	cli_line("Opened:", date_format(d->opened, a2));
@@ -667,6 +698,7 @@ static void show_text(struct ctx *c, const struct dispute *d, const struct recor
 		cli_say("  stages %d-%d  %s: %s%s%s", sp->from, sp->to, sp->name, limit_describe(&sp->limit, lim, sizeof(lim)),
 		        sp->advisory ? " (advisory)" : "", buf);
 	}
+	cli_show_daily(c, d);
 	puts("\nRecords");
 	if (!nrecs)
 		puts("  (none)");
@@ -686,6 +718,7 @@ static void show_text(struct ctx *c, const struct dispute *d, const struct recor
 		for (line = strtok_r(clean, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
 			printf("      %s\n", line);
 		free(clean);
+		cli_show_record_detail(c, d, &recs[i]);
 	}
 }
 

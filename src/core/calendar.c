@@ -162,6 +162,7 @@ void calendar_init(struct calendar *cal)
 }
 
 static void count_workdays(const struct calendar *cal, struct cal_division *dv);
+static const char *holiday_on(const struct cal_division *dv, long day);
 
 static void division_free(struct cal_division *dv)
 {
@@ -178,10 +179,18 @@ static void division_free(struct cal_division *dv)
 
 void calendar_free(struct calendar *cal)
 {
-	for (size_t i = 0; i < cal->ndiv; i++)
-		division_free(&cal->div[i]);
-	free(cal->div);
+	if (!cal->view) {
+		for (size_t i = 0; i < cal->ndiv; i++)
+			division_free(&cal->div[i]);
+		free(cal->div);
+	}
 	free(cal->closures);
+	for (size_t i = 0; cal->extra && i < cal->ndiv; i++)
+		free(cal->extra[i].days);
+	free(cal->extra);
+	for (size_t i = 0; i < cal->nagency_closures; i++)
+		free(cal->agency_closures[i].agency);
+	free(cal->agency_closures);
 	calendar_init(cal);
 }
 
@@ -428,8 +437,74 @@ void calendar_add_closure(struct calendar *cal, long day)
 	        (cal->nclosures - i) * sizeof(*cal->closures));
 	cal->closures[i] = day;
 	cal->nclosures++;
-	for (size_t k = 0; k < cal->ndiv; k++)
-		count_workdays(cal, &cal->div[k]);
+	if (!cal->view) {
+		for (size_t k = 0; k < cal->ndiv; k++)
+			count_workdays(cal, &cal->div[k]);
+		return;
+	}
+	/* A view's divisions and their counts are borrowed: the day goes
+	 * among the corrections of each division that counts it. */
+	for (size_t k = 0; k < cal->ndiv; k++) {
+		const struct cal_division *dv = &cal->div[k];
+		struct cal_extra *x = &cal->extra[k];
+		size_t at = 0;
+
+		if (date_weekday(day) >= 5 || holiday_on(dv, day) || day < dv->cum_first ||
+		    day >= dv->cum_first + (long)dv->ncum)
+			continue;
+		while (at < x->n && x->days[at] < day)
+			at++;
+		if (x->n == x->cap) {
+			x->cap = x->cap ? x->cap * 2 : 16;
+			x->days = xrealloc(x->days, x->cap * sizeof(*x->days));
+		}
+		memmove(x->days + at + 1, x->days + at, (x->n - at) * sizeof(*x->days));
+		x->days[at] = day;
+		x->n++;
+	}
+}
+
+void calendar_add_agency_closure(struct calendar *cal, long day, const char *agency)
+{
+	size_t i = 0;
+
+	while (i < cal->nagency_closures && cal->agency_closures[i].day < day)
+		i++;
+	for (size_t j = i; j < cal->nagency_closures && cal->agency_closures[j].day == day; j++)
+		if (!ascii_casecmp(cal->agency_closures[j].agency, agency))
+			return;
+	if (cal->nagency_closures == cal->agency_closures_cap) {
+		cal->agency_closures_cap = cal->agency_closures_cap ? cal->agency_closures_cap * 2 : 16;
+		cal->agency_closures = xrealloc(cal->agency_closures,
+		                                cal->agency_closures_cap * sizeof(*cal->agency_closures));
+	}
+	memmove(cal->agency_closures + i + 1, cal->agency_closures + i,
+	        (cal->nagency_closures - i) * sizeof(*cal->agency_closures));
+	cal->agency_closures[i].day = day;
+	cal->agency_closures[i].agency = xstrdup(agency);
+	cal->nagency_closures++;
+}
+
+void calendar_view(const struct calendar *cal, struct calendar *view)
+{
+	calendar_init(view);
+	view->view = true;
+	view->div = cal->div;
+	view->ndiv = cal->ndiv;
+	view->extra = xcalloc(cal->ndiv ? cal->ndiv : 1, sizeof(*view->extra));
+	for (size_t k = 0; cal->extra && k < cal->ndiv; k++)
+		if (cal->extra[k].n) {
+			struct cal_extra *x = &view->extra[k];
+
+			x->days = xmalloc(cal->extra[k].n * sizeof(*x->days));
+			memcpy(x->days, cal->extra[k].days, cal->extra[k].n * sizeof(*x->days));
+			x->n = x->cap = cal->extra[k].n;
+		}
+	if (cal->nclosures) {
+		view->closures = xmalloc(cal->nclosures * sizeof(*view->closures));
+		memcpy(view->closures, cal->closures, cal->nclosures * sizeof(*view->closures));
+		view->nclosures = view->closures_cap = cal->nclosures;
+	}
 }
 
 const struct cal_division *calendar_division(const struct calendar *cal, const char *division)
@@ -640,10 +715,30 @@ static void count_workdays(const struct calendar *cal, struct cal_division *dv)
 }
 
 /* The working days in [window's first day, day], day in the window or
- * the day before it (0). */
-static int cum_at(const struct cal_division *dv, long day)
+ * the day before it (0): the division's count, less (in a view) the
+ * view's own closure days up to day. */
+static int cum_at(const struct calendar *cal, const struct cal_division *dv, long day)
 {
-	return day < dv->cum_first ? 0 : dv->cum[day - dv->cum_first];
+	int n;
+
+	if (day < dv->cum_first)
+		return 0;
+	n = dv->cum[day - dv->cum_first];
+	if (cal->extra) {
+		const struct cal_extra *x = &cal->extra[dv - cal->div];
+		size_t lo = 0, hi = x->n;
+
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (x->days[mid] <= day)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		n -= (int)lo;
+	}
+	return n;
 }
 
 static long cum_last(const struct cal_division *dv)
@@ -706,7 +801,7 @@ static int count_span(const struct calendar *cal, const struct cal_division *dv,
 		if (a + 1 >= dv->cum_first && a < wl) {
 			long e = b < wl ? b : wl;
 
-			count += cum_at(dv, e) - cum_at(dv, a);
+			count += cum_at(cal, dv, e) - cum_at(cal, dv, a);
 			a = e;
 		} else if (year_starts_after(a, &dec31) && dec31 <= b) {
 			date_to_ymd(dec31, &y, &m, &d);
@@ -779,18 +874,18 @@ enum status workdays_add(const struct calendar *cal, const char *division,
 		if (day + 1 >= dv->cum_first && day < wl) {
 			/* in the window: the first day after day on which the
 			 * count reaches want, or on past the window */
-			int want = cum_at(dv, day) + left;
+			int want = cum_at(cal, dv, day) + left, all = cum_at(cal, dv, wl);
 			size_t lo = (size_t)(day + 1 - dv->cum_first), hi = dv->ncum - 1;
 
-			if (want > dv->cum[hi]) {
-				left = want - dv->cum[hi];
+			if (want > all) {
+				left = want - all;
 				day = wl;
 				continue;
 			}
 			while (lo < hi) {
 				size_t mid = lo + (hi - lo) / 2;
 
-				if (dv->cum[mid] >= want)
+				if (cum_at(cal, dv, dv->cum_first + (long)mid) >= want)
 					hi = mid;
 				else
 					lo = mid + 1;

@@ -90,6 +90,24 @@ void dispute_free(struct dispute *d)
 	for (size_t i = 0; i < d->nstages; i++)
 		free(d->stages[i].due_reason);
 	free(d->stages);
+	free(d->owner);
+	for (size_t i = 0; i < d->nothers; i++)
+		free(d->others[i]);
+	free(d->others);
+	for (size_t i = 0; i < d->nsubjects; i++)
+		free(d->subjects[i]);
+	free(d->subjects);
+	free(d->counterparts);
+	for (size_t i = 0; i < d->ndone; i++) {
+		free(d->done[i].text);
+		free(d->done[i].by);
+	}
+	free(d->done);
+	for (size_t i = 0; i < d->ndetails; i++) {
+		free(d->details[i].next);
+		free(d->details[i].done_by);
+	}
+	free(d->details);
 	dispute_init(d);
 }
 
@@ -115,6 +133,28 @@ void dispute_copy(struct dispute *dst, const struct dispute *src)
 	for (size_t i = 0; i < src->nstages; i++) {
 		dst->stages[i] = src->stages[i];
 		dst->stages[i].due_reason = dup_or_null(src->stages[i].due_reason);
+	}
+	dst->owner = dup_or_null(src->owner);
+	dst->others = src->nothers ? xmalloc(src->nothers * sizeof(*dst->others)) : NULL;
+	for (size_t i = 0; i < src->nothers; i++)
+		dst->others[i] = xstrdup(src->others[i]);
+	dst->subjects = src->nsubjects ? xmalloc(src->nsubjects * sizeof(*dst->subjects)) : NULL;
+	for (size_t i = 0; i < src->nsubjects; i++)
+		dst->subjects[i] = xstrdup(src->subjects[i]);
+	dst->counterparts = src->ncounterparts ? xmalloc(src->ncounterparts * sizeof(*dst->counterparts)) : NULL;
+	if (src->ncounterparts)
+		memcpy(dst->counterparts, src->counterparts, src->ncounterparts * sizeof(*dst->counterparts));
+	dst->done = src->ndone ? xmalloc(src->ndone * sizeof(*dst->done)) : NULL;
+	for (size_t i = 0; i < src->ndone; i++) {
+		dst->done[i] = src->done[i];
+		dst->done[i].text = dup_or_null(src->done[i].text);
+		dst->done[i].by = dup_or_null(src->done[i].by);
+	}
+	dst->details = src->ndetails ? xmalloc(src->ndetails * sizeof(*dst->details)) : NULL;
+	for (size_t i = 0; i < src->ndetails; i++) {
+		dst->details[i] = src->details[i];
+		dst->details[i].next = dup_or_null(src->details[i].next);
+		dst->details[i].done_by = dup_or_null(src->details[i].done_by);
 	}
 }
 
@@ -323,6 +363,14 @@ static enum status check_open(const struct dispute *d, const char *verb, struct 
 	return ST_OK;
 }
 
+/* The most other agencies and subjects a dispute names (the journal
+ * numbers them up to 99). */
+#define MAX_AGENCIES 20
+#define MAX_SUBJECTS 20
+
+/* The calendar d's deadlines are counted in (dispute_calendar). */
+#define cal_for dispute_calendar
+
 /* Refuses an agreed day that is before the stage starts, or not a working
  * day (a weekend, a bank holiday, a closure day).  what names it ("due date"). */
 static enum status check_agreed_day(const struct protocol *p, const struct calendar *cal, const char *what, long day,
@@ -505,7 +553,9 @@ bool dispute_refresh_process(struct dispute *d, const struct protocol *p, const 
 {
 	const struct stage *cur = dispute_current(d);
 	long best = DATE_NONE, was = d->process_due;
+	struct calendar view;
 
+	cal = cal_for(cal, d, &view);
 	/* Spans count the normal stages: an urgent route with stages of its
 	 * own (Newcastle's) is not measured by them. */
 	for (size_t i = 0; p && cur && !stage_on_own_route(p, d, cur) && i < p->nspans; i++) {
@@ -519,6 +569,7 @@ bool dispute_refresh_process(struct dispute *d, const struct protocol *p, const 
 		    due != DATE_NONE && (best == DATE_NONE || due < best))
 			best = due;
 	}
+	calendar_free(&view);
 	d->process_due = best;
 	return best != was;
 }
@@ -552,6 +603,8 @@ static enum status stage_start(struct dispute *d, struct stage *st, const struct
 {
 	const struct stage_rule *rule = dispute_rule(p, d, st);
 	bool clock = clocked(p, d, st);
+	struct calendar view;
+	const struct calendar *dc;
 	enum status rc;
 	char label[32];
 
@@ -559,9 +612,64 @@ static enum status stage_start(struct dispute *d, struct stage *st, const struct
 		return error_set(err, ST_INVALID, "%s has no %s", p->id, stage_label(p, d, st, label, sizeof(label)));
 	st->started = on;
 	dispute_refresh_process(d, p, cal);
-	if ((rc = stage_fix_due(d, st, rule, p, cal, minute, agreed, reason, clock, err)))
+	/* the days the other agencies are all closed count for none of it */
+	dc = cal_for(cal, d, &view);
+	if ((rc = stage_fix_due(d, st, rule, p, dc, minute, agreed, reason, clock, err)) == ST_OK)
+		rc = stage_start_extras(d, st, rule, p, dc, minute, clock, err);
+	calendar_free(&view);
+	return rc;
+}
+
+/* Appends a checked copy of text to the list (*v, *n), refusing one
+ * already named there or in first.. (ASCII case-insensitive). */
+static enum status list_take(char ***v, size_t *n, const char *text, const char *field, const char *const *first,
+                             size_t nfirst, bool agency, struct error *err)
+{
+	char *copy = NULL;
+	enum status rc = take_text(&copy, text, false, LINE_MAX_LEN, field, err);
+
+	if (rc)
 		return rc;
-	return stage_start_extras(d, st, rule, p, cal, minute, clock, err);
+	for (size_t i = 0; i < nfirst + *n; i++) {
+		const char *other = i < nfirst ? first[i] : (*v)[i - nfirst];
+
+		if (other && ascii_casecmp(other, copy) == 0) {
+			rc = agency ? error_set(err, ST_REFUSED, "%s is named twice as an other agency", copy)
+			            : error_set(err, ST_REFUSED, "the subject %s is given twice", copy);
+			free(copy);
+			return rc;
+		}
+	}
+	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+	(*v)[(*n)++] = copy;
+	return ST_OK;
+}
+
+/* The further other agencies and subjects of a new dispute, and its owner. */
+static enum status open_lists(struct dispute *d, const struct dispute_new *args, struct error *err)
+{
+	const char *agencies[2] = { d->raised_by, d->against };
+	enum status rc;
+
+	if (args->nothers + 1 > MAX_AGENCIES)
+		return error_set(err, ST_REFUSED, "a dispute names at most %d other agencies", MAX_AGENCIES);
+	if (args->nsubjects + 1 > MAX_SUBJECTS)
+		return error_set(err, ST_REFUSED, "a dispute names at most %d subjects", MAX_SUBJECTS);
+	for (size_t i = 0; i < args->nothers; i++) {
+		if (args->others[i] && ascii_casecmp(args->others[i], d->raised_by) == 0)
+			return error_set(err, ST_REFUSED, "the raising agency and the other agency are the same (%s)",
+			                 d->raised_by);
+		if ((rc = list_take(&d->others, &d->nothers, args->others[i], "the other agency", agencies, 2,
+		                    true, err)))
+			return rc;
+	}
+	for (size_t i = 0; i < args->nsubjects; i++)
+		if ((rc = list_take(&d->subjects, &d->nsubjects, args->subjects[i], "the subject",
+		                    (const char *const *)&d->subject, 1, false, err)))
+			return rc;
+	if (args->owner)
+		return take_text(&d->owner, args->owner, false, LINE_MAX_LEN, "the owner", err);
+	return ST_OK;
 }
 
 enum status dispute_open(struct dispute *d, const struct protocol *p, const struct calendar *cal,
@@ -580,6 +688,8 @@ enum status dispute_open(struct dispute *d, const struct protocol *p, const stru
 		return rc;
 	if (ascii_casecmp(d->raised_by, d->against) == 0)
 		return error_set(err, ST_REFUSED, "the raising agency and the other agency are the same (%s)", d->raised_by);
+	if ((rc = open_lists(d, args, err)))
+		return rc;
 	if (!args->category)
 		return error_set(err, ST_INVALID, "the category is missing");
 	if ((rc = protocol_category_find(p, args->category, &cat, err)))
@@ -657,8 +767,13 @@ enum status dispute_set_due(struct dispute *d, const struct protocol *p, const s
 	saved.due_reason = xstrdup(cur->due_reason);
 	/* A timed stage's limit runs from the time of day it started, which
 	 * is the time of day it is due. */
-	rc = stage_fix_due(d, cur, rule, p, cal, rule->timed ? cur->due_minute : TIME_NONE, due, reason,
-	                   clocked(p, d, cur), err);
+	{
+		struct calendar view;
+
+		rc = stage_fix_due(d, cur, rule, p, cal_for(cal, d, &view), rule->timed ? cur->due_minute : TIME_NONE, due,
+		                   reason, clocked(p, d, cur), err);
+		calendar_free(&view);
+	}
 	if (rc != ST_OK) {
 		free(cur->due_reason);
 		*cur = saved;
@@ -687,8 +802,13 @@ enum status dispute_set_response(struct dispute *d, const struct protocol *p, co
 	if (!rule || !rule->response)
 		return error_set(err, ST_REFUSED, "%s agrees no second timescale at %s", p->id,
 		                 stage_label(p, d, cur, label, sizeof(label)));
-	if ((rc = check_agreed_day(p, cal, "response date", day, cur->started, err)) ||
-	    (rc = check_later(p, d, rule, "response date", day, cur->limit_due, reason, err)))
+	{
+		struct calendar view;
+
+		rc = check_agreed_day(p, cal_for(cal, d, &view), "response date", day, cur->started, err);
+		calendar_free(&view);
+	}
+	if (rc || (rc = check_later(p, d, rule, "response date", day, cur->limit_due, reason, err)))
 		return rc;
 	if (reason && *reason && (rc = take_text(&cur->due_reason, reason, false, LINE_MAX_LEN, "the reason", err)))
 		return rc;
@@ -905,12 +1025,13 @@ enum status dispute_days_left(const struct dispute *d, const struct protocol *p,
                               long today, int *out, struct error *err)
 {
 	const struct stage *cur = dispute_current(d);
-
+	struct calendar view;
 	enum status rc;
 
 	if (d->status != DS_OPEN || !cur || cur->due == DATE_NONE)
 		return error_set(err, ST_NOTFOUND, "%s has no running deadline", d->reference);
-	rc = workdays_between(cal, p->division, today, cur->due, out, err);
+	rc = workdays_between(cal_for(cal, d, &view), p->division, today, cur->due, out, err);
+	calendar_free(&view);
 	/* The Saturday after a missed Friday deadline has no working day in
 	 * between, yet the deadline has passed: overdue is never 0. */
 	if (rc == ST_OK && cur->due < today && *out == 0)
@@ -1051,12 +1172,19 @@ struct left deadline_left(const struct dispute *d, const struct protocol *p, con
                           const struct deadline *dl, long today, int minute)
 {
 	struct left l = { LEFT_CLOSED, 0, dl->minute, dl->due, dl->kind };
-	int days;
+	struct calendar view;
+	enum status rc = ST_INVALID;
+	int days = 0;
 
 	if (d->status != DS_OPEN)
 		return l;
+	if (p)
+		rc = workdays_between(cal_for(cal, d, &view), p->division, today, dl->due, &days, NULL);
+	else
+		calendar_init(&view);
+	calendar_free(&view);
 	/* Without the calendar a date still says whether it has passed. */
-	if (!p || workdays_between(cal, p->division, today, dl->due, &days, NULL) != ST_OK) {
+	if (rc != ST_OK) {
 		l.kind = deadline_passed(dl, today, minute) ? LEFT_PASSED_TODAY : LEFT_UNKNOWN;
 		return l;
 	}
@@ -1185,10 +1313,16 @@ struct span dispute_span(const struct dispute *d, const struct protocol *p, cons
 	 * own (Newcastle's) is not measured by them. */
 	if (!p || !cur || stage_on_own_route(p, d, cur) || !from)
 		return out;
-	if (limit_due(&sp->limit, cal, p->division, from->started, TIME_NONE, &out.due, &minute, NULL) != ST_OK ||
-	    out.due == DATE_NONE) {
-		out.due = DATE_NONE;
-		return out;
+	{
+		struct calendar view;
+		enum status rc = limit_due(&sp->limit, cal_for(cal, d, &view), p->division, from->started, TIME_NONE,
+		                           &out.due, &minute, NULL);
+
+		calendar_free(&view);
+		if (rc != ST_OK || out.due == DATE_NONE) {
+			out.due = DATE_NONE;
+			return out;
+		}
 	}
 	out.current = d->status == DS_OPEN && stage_step(cur) >= sp->from && stage_step(cur) <= sp->to;
 	if (!out.current && to && to->ended != DATE_NONE)
@@ -1200,4 +1334,347 @@ struct span dispute_span(const struct dispute *d, const struct protocol *p, cons
 	else
 		out.state = out.due < today ? SPAN_PASSED : out.due == today ? SPAN_TODAY : SPAN_RUNNING;
 	return out;
+}
+
+/* ---- several agencies and subjects ---- */
+
+size_t dispute_agency_count(const struct dispute *d)
+{
+	return (d->against ? 1 : 0) + d->nothers;
+}
+
+const char *dispute_agency(const struct dispute *d, size_t i)
+{
+	if (i == 0)
+		return d->against;
+	return i - 1 < d->nothers ? d->others[i - 1] : NULL;
+}
+
+size_t dispute_subject_count(const struct dispute *d)
+{
+	return (d->subject ? 1 : 0) + d->nsubjects;
+}
+
+const char *dispute_subject(const struct dispute *d, size_t i)
+{
+	if (i == 0)
+		return d->subject;
+	return i - 1 < d->nsubjects ? d->subjects[i - 1] : NULL;
+}
+
+int dispute_party(const struct dispute *d, const char *agency)
+{
+	for (size_t i = 0; agency && i < dispute_agency_count(d); i++)
+		if (dispute_agency(d, i) && ascii_casecmp(dispute_agency(d, i), agency) == 0)
+			return (int)i + 1;
+	return 0;
+}
+
+/* The started stage numbered n, or NULL. */
+static struct stage *stage_of(const struct dispute *d, int n)
+{
+	for (size_t i = 0; i < d->nstages; i++)
+		if (d->stages[i].number == n)
+			return &d->stages[i];
+	return NULL;
+}
+
+long long dispute_counterpart(const struct dispute *d, int number, int party)
+{
+	const struct stage *st = stage_of(d, number);
+
+	if (party == 1)
+		return st ? st->contact_id : 0;
+	for (size_t i = 0; i < d->ncounterparts; i++)
+		if (d->counterparts[i].stage == number && d->counterparts[i].party == party)
+			return d->counterparts[i].contact_id;
+	return 0;
+}
+
+enum status dispute_set_party_counterpart(struct dispute *d, int number, int party, long long contact_id,
+                                          struct error *err)
+{
+	size_t i;
+
+	if (number == 0)
+		number = d->current_stage;
+	if (!stage_of(d, number))
+		return error_set(err, ST_REFUSED, "%s has not reached stage %d", d->reference, number);
+	if (party < 1 || (size_t)party > dispute_agency_count(d))
+		return error_set(err, ST_REFUSED, "%s has no other agency %d", d->reference, party);
+	if (party == 1)
+		return dispute_set_counterpart(d, number, contact_id, err);
+	for (i = 0; i < d->ncounterparts; i++)
+		if (d->counterparts[i].stage == number && d->counterparts[i].party == party)
+			break;
+	if (i == d->ncounterparts) {
+		/* kept in order of stage, then agency */
+		for (i = 0; i < d->ncounterparts && (d->counterparts[i].stage < number ||
+		                                     (d->counterparts[i].stage == number && d->counterparts[i].party < party));
+		     i++)
+			;
+		d->counterparts = xrealloc(d->counterparts, (d->ncounterparts + 1) * sizeof(*d->counterparts));
+		memmove(&d->counterparts[i + 1], &d->counterparts[i], (d->ncounterparts - i) * sizeof(*d->counterparts));
+		d->ncounterparts++;
+		d->counterparts[i].stage = number;
+		d->counterparts[i].party = party;
+	}
+	d->counterparts[i].contact_id = contact_id;
+	return ST_OK;
+}
+
+/* ---- checklists ---- */
+
+/* The tick of text at stage n, or NULL. */
+static const struct action_done *done_find(const struct dispute *d, int n, const char *text)
+{
+	for (size_t i = 0; i < d->ndone; i++)
+		if (d->done[i].stage == n && d->done[i].text && strcmp(d->done[i].text, text) == 0)
+			return &d->done[i];
+	return NULL;
+}
+
+/* Adds an item when there is room; returns the new count. */
+static size_t check_add(struct check_item *out, size_t n, size_t max, struct check_item it)
+{
+	if (n < max)
+		out[n] = it;
+	return n + 1;
+}
+
+size_t dispute_checklist(const struct protocol *p, const struct dispute *d, int number, struct check_item *out,
+                         size_t max)
+{
+	const struct stage_rule *rule;
+	const struct stage *st;
+	size_t n = 0;
+
+	if (number == 0)
+		number = d->current_stage;
+	/* the stage placed `number` in the history, on its route */
+	st = dispute_stage(d, number);
+	rule = st ? dispute_rule(p, d, st) : protocol_stage_rule(p, d->urgent, number);
+	for (size_t i = 0; rule && i < rule->nactions; i++)
+		n = check_add(out, n, max, (struct check_item){ rule->actions[i], false,
+		                                                done_find(d, number, rule->actions[i]), NULL });
+	for (size_t i = 0; p && i < p->nactions; i++) {
+		/* The loader refuses an every-stage action that a stage also asks for. */
+		n = check_add(out, n, max, (struct check_item){ p->actions[i], true, done_find(d, number, p->actions[i]),
+		                                                NULL });
+	}
+	for (size_t i = 0; i < d->ndone; i++) {
+		const struct action_done *a = &d->done[i];
+		bool asked = false;
+
+		if (a->stage != number || !a->text)
+			continue;
+		for (size_t k = 0; rule && k < rule->nactions && !asked; k++)
+			asked = strcmp(rule->actions[k], a->text) == 0;
+		for (size_t k = 0; p && k < p->nactions && !asked; k++)
+			asked = strcmp(p->actions[k], a->text) == 0;
+		if (!asked)
+			n = check_add(out, n, max, (struct check_item){ a->text, false, a, NULL });
+	}
+	if (number == d->current_stage)
+		for (size_t i = 0; i < d->ndetails; i++)
+			if (d->details[i].next)
+				n = check_add(out, n, max, (struct check_item){ d->details[i].next, false, NULL, &d->details[i] });
+	return n < max ? n : max;
+}
+
+enum status dispute_tick(struct dispute *d, const struct protocol *p, int number, int n, long on, const char *by,
+                         long today, struct error *err)
+{
+	struct check_item items[CHECKLIST_MAX];
+	struct check_item *it;
+	size_t count;
+	char a[11], b[11];
+	enum status rc;
+
+	if (number == 0)
+		number = d->current_stage;
+	if (!stage_of(d, number))
+		return error_set(err, ST_REFUSED, "%s has not reached stage %d", d->reference, number);
+	count = dispute_checklist(p, d, number, items, CHECKLIST_MAX);
+	if (n < 1 || (size_t)n > count) {
+		if (!count)
+			return error_set(err, ST_REFUSED, "stage %d of %s has nothing on its checklist", number, d->reference);
+		return error_set(err, ST_REFUSED, "stage %d of %s has no item %d on its checklist (it has %zu)", number,
+		                 d->reference, n, count);
+	}
+	it = &items[n - 1];
+	if (on == DATE_NONE)
+		return error_set(err, ST_INVALID, "the day it was done is missing");
+	if (on > today)
+		return error_set(err, ST_REFUSED, "%s is after today (%s)", date_format(on, a), date_format(today, b));
+	if (on < d->opened)
+		return error_set(err, ST_REFUSED, "%s is before %s was opened (%s)", date_format(on, a), d->reference,
+		                 date_format(d->opened, b));
+	if (it->followup) {
+		struct record_detail *r = (struct record_detail *)dispute_detail(d, it->followup->record);
+
+		if (r->done != DATE_NONE)
+			return error_set(err, ST_REFUSED, "item %d of %s was done on %s by %s", n, d->reference,
+			                 date_format(r->done, a), r->done_by ? r->done_by : "?");
+		if ((rc = take_text(&r->done_by, by, false, LINE_MAX_LEN, "who did it", err)))
+			return rc;
+		r->done = on;
+		return ST_OK;
+	}
+	if (it->done)
+		return error_set(err, ST_REFUSED, "item %d of %s was done on %s by %s", n, d->reference,
+		                 date_format(it->done->on, a), it->done->by ? it->done->by : "?");
+	{
+		struct action_done add = { number, xstrdup(it->text), on, NULL };
+
+		if ((rc = take_text(&add.by, by, false, LINE_MAX_LEN, "who did it", err))) {
+			free(add.text);
+			return rc;
+		}
+		d->done = xrealloc(d->done, (d->ndone + 1) * sizeof(*d->done));
+		d->done[d->ndone++] = add;
+	}
+	return ST_OK;
+}
+
+/* ---- what a record names ---- */
+
+const struct record_detail *dispute_detail(const struct dispute *d, long long record)
+{
+	for (size_t i = 0; i < d->ndetails; i++)
+		if (d->details[i].record == record)
+			return &d->details[i];
+	return NULL;
+}
+
+bool record_detail_open(const struct record_detail *r)
+{
+	return r && r->next && r->done == DATE_NONE;
+}
+
+enum status dispute_set_detail(struct dispute *d, long long record, long day, long long contact_id,
+                               const char *next, long due, struct error *err)
+{
+	struct record_detail add;
+	char a[11], b[11];
+	enum status rc;
+	size_t i;
+
+	if (record <= 0)
+		return error_set(err, ST_INVALID, "no record to add to");
+	if (dispute_detail(d, record))
+		return error_set(err, ST_REFUSED, "record #%lld already names its contact and next action", record);
+	if ((next != NULL) != (due != DATE_NONE))
+		return error_set(err, ST_INVALID, next ? "the next action needs its date" : "a follow-up date needs "
+		                 "the next action it is for");
+	if (!next && !contact_id)
+		return error_set(err, ST_INVALID, "neither a contact nor a next action is given");
+	if (due != DATE_NONE && day != DATE_NONE && due < day)
+		return error_set(err, ST_REFUSED, "the follow-up date %s is before the record (%s)", date_format(due, a),
+		                 date_format(day, b));
+	memset(&add, 0, sizeof(add));
+	add.record = record;
+	add.contact_id = contact_id;
+	add.due = due;
+	add.done = DATE_NONE;
+	if (next && (rc = take_text(&add.next, next, false, LINE_MAX_LEN, "the next action", err)))
+		return rc;
+	for (i = 0; i < d->ndetails && d->details[i].record < record; i++)
+		;
+	d->details = xrealloc(d->details, (d->ndetails + 1) * sizeof(*d->details));
+	memmove(&d->details[i + 1], &d->details[i], (d->ndetails - i) * sizeof(*d->details));
+	d->details[i] = add;
+	d->ndetails++;
+	return ST_OK;
+}
+
+/* ---- the owner ---- */
+
+enum status dispute_set_owner(struct dispute *d, const char *owner, struct error *err)
+{
+	char *copy = NULL;
+	enum status rc = take_text(&copy, owner, false, LINE_MAX_LEN, "the owner's name", err);
+
+	if (rc)
+		return rc;
+	if (d->owner && strcmp(d->owner, copy) == 0) {
+		rc = error_set(err, ST_REFUSED, "%s is held by %s already", d->reference, copy);
+		free(copy);
+		return rc;
+	}
+	free(d->owner);
+	d->owner = copy;
+	return ST_OK;
+}
+
+/* ---- closure days ---- */
+
+/* Whether agency has a closure day on day (the agency closures are by day). */
+static bool agency_closed(const struct calendar *cal, long day, const char *agency)
+{
+	for (size_t i = 0; i < cal->nagency_closures && cal->agency_closures[i].day <= day; i++)
+		if (cal->agency_closures[i].day == day && ascii_casecmp(cal->agency_closures[i].agency, agency) == 0)
+			return true;
+	return false;
+}
+
+const struct calendar *dispute_calendar(const struct calendar *cal, const struct dispute *d, struct calendar *view)
+{
+	size_t n = dispute_agency_count(d);
+
+	calendar_init(view);
+	if (!cal || !cal->nagency_closures || !n)
+		return cal;
+	/* A deadline is the other agencies' to meet: a day they are all
+	 * closed does not count; the raising agency's closures never do. */
+	for (size_t i = 0; i < cal->nagency_closures; i++) {
+		const struct cal_closure *c = &cal->agency_closures[i];
+		bool all = ascii_casecmp(c->agency, dispute_agency(d, 0)) == 0;
+
+		for (size_t k = 1; all && k < n; k++)
+			all = agency_closed(cal, c->day, dispute_agency(d, k));
+		if (!all)
+			continue;
+		if (!view->view)
+			calendar_view(cal, view);
+		calendar_add_closure(view, c->day);
+	}
+	return view->view ? view : cal;
+}
+
+struct left dispute_left_at(const struct dispute *d, const struct protocol *p, const struct calendar *cal, long due,
+                            int due_minute, long today, int minute)
+{
+	struct left l = { LEFT_NO_LIMIT, 0, due_minute, due, DL_STAGE };
+	bool passed = due != DATE_NONE && (due < today || (due == today && due_minute != TIME_NONE &&
+	                                                   minute != TIME_NONE && minute >= due_minute));
+	struct calendar view;
+	enum status rc = ST_INVALID;
+	int days = 0;
+
+	if (due == DATE_NONE)
+		return l;
+	if (p)
+		rc = workdays_between(cal_for(cal, d, &view), p->division, today, due, &days, NULL);
+	else
+		calendar_init(&view);
+	calendar_free(&view);
+	if (rc != ST_OK) {
+		l.kind = passed ? LEFT_PASSED_TODAY : LEFT_UNKNOWN;
+		return l;
+	}
+	if (due < today && days == 0)
+		days = -1;
+	if (days < 0) {
+		l.kind = LEFT_OVERDUE;
+		l.days = -days;
+	} else if (passed) {
+		l.kind = LEFT_PASSED_TODAY;
+	} else if (days > 0) {
+		l.kind = LEFT_DAYS;
+		l.days = days;
+	} else {
+		l.kind = LEFT_TODAY;
+	}
+	return l;
 }

@@ -118,9 +118,16 @@ void itip_plan_free(struct itip_plan *plan)
 	plan->n = 0;
 }
 
-char *itip_uid(const char *ref, int stage, const char *uid_host)
+char *itip_uid(const char *ref, int stage, int party, const char *uid_host)
 {
-	return xasprintf("%s.stage%d.%s@dispute", ref, stage, uid_host && *uid_host ? uid_host : "local");
+	const char *host = uid_host && *uid_host ? uid_host : "local";
+
+	/* The first other agency's counterpart keeps the UID invites had
+	 * before a dispute could have several: a calendar that has it
+	 * updates it. */
+	if (party > 1)
+		return xasprintf("%s.stage%d.agency%d.%s@dispute", ref, stage, party, host);
+	return xasprintf("%s.stage%d.%s@dispute", ref, stage, host);
 }
 
 /* The highest SEQUENCE sent under uid to anyone, or -1. */
@@ -173,60 +180,104 @@ static bool stage_live(const struct dispute *d, const struct stage *st)
 	return d->status == DS_OPEN && st->how == SE_NONE && st->ended == DATE_NONE;
 }
 
-/* The counterpart of a stage, checked as an invite needs them.  Returns
- * ST_OK with who->email NULL when the stage has none, or none an invite
- * can reach, and that is allowed (quiet: what is owed passes over a
- * request it cannot send, and the cancellations still go), else a refusal. */
-static enum status counterpart_of(const struct dispute *d, const struct stage *st, itip_person_fn person, void *ctx,
-                                  bool quiet, struct itip_person *who, struct error *err)
+/* A counterpart of a stage: who, and whose (the agency's place among
+ * the dispute's other agencies, which names their UID). */
+struct party {
+	struct itip_person who;
+	int party;
+};
+
+/* The counterparts of a stage, one for each other agency that has one,
+ * checked as an invite needs them: *out (caller frees) and *n.  Passes
+ * over one an invite cannot reach when that is allowed (quiet: what is
+ * owed passes over a request it cannot send, and the cancellations still
+ * go), else refuses: a stage with no counterpart at all, a contact not
+ * found, an address an invite cannot carry.  Two counterparts at one
+ * address are one attendee. */
+static enum status counterparts_of(const struct dispute *d, const struct stage *st, itip_person_fn person, void *ctx,
+                                   bool quiet, struct party **out, size_t *n, struct error *err)
 {
+	size_t parties = dispute_agency_count(d);
+	bool any = false;
 	char why[256];
 
-	memset(who, 0, sizeof(*who));
-	if (!st->contact_id) {
-		if (quiet)
-			return ST_OK;
+	*out = xcalloc(parties ? parties : 1, sizeof(**out));
+	*n = 0;
+	for (size_t k = 1; k <= parties || k == 1; k++) {
+		long long id = dispute_counterpart(d, st->number, (int)k);
+		struct party *p = &(*out)[*n];
+		bool twice = false;
+
+		if (!id)
+			continue;
+		any = true;
+		memset(p, 0, sizeof(*p));
+		if (!person || !person(id, &p->who, ctx)) {
+			if (quiet)
+				continue;
+			free(*out);
+			*out = NULL;
+			return error_set(err, ST_NOTFOUND, "no contact %lld, the counterpart of stage %d of %s", id, st->number,
+			                 d->reference);
+		}
+		if (!text_email_check(p->who.email, why, sizeof(why))) {
+			if (quiet)
+				continue;
+			char *name = text_sanitize(p->who.name ? p->who.name : "", false);
+
+			error_set(err, ST_INVALID, "the counterpart for stage %d of %s (%s) has no email address an invite can "
+			          "carry: %s", st->number, d->reference, name, why);
+			free(name);
+			free(*out);
+			*out = NULL;
+			return ST_INVALID;
+		}
+		for (size_t i = 0; i < *n; i++)
+			twice |= ascii_casecmp((*out)[i].who.email, p->who.email) == 0;
+		if (twice)
+			continue;
+		p->party = (int)k;
+		++*n;
+	}
+	if (!any && !quiet) {
+		free(*out);
+		*out = NULL;
 		error_set(err, ST_REFUSED, "stage %d of %s has no counterpart manager", st->number, d->reference);
 		return error_mend(err, MEND_COUNTERPART, d->reference);
-	}
-	if (!person || !person(st->contact_id, who, ctx)) {
-		memset(who, 0, sizeof(*who));
-		if (quiet)
-			return ST_OK;
-		return error_set(err, ST_NOTFOUND, "no contact %lld, the counterpart of stage %d of %s", st->contact_id,
-		                 st->number, d->reference);
-	}
-	if (!text_email_check(who->email, why, sizeof(why))) {
-		if (quiet) {
-			memset(who, 0, sizeof(*who));
-			return ST_OK;
-		}
-		char *name = text_sanitize(who->name ? who->name : "", false);
-
-		error_set(err, ST_INVALID, "the counterpart for stage %d of %s (%s) has no email address an invite can "
-		          "carry: %s", st->number, d->reference, name, why);
-		free(name);
-		memset(who, 0, sizeof(*who));
-		return ST_INVALID;
 	}
 	return ST_OK;
 }
 
-/* The REQUEST for a running stage to its counterpart who. */
-static void plan_request(struct itip_plan *plan, const struct dispute *d, const struct itip_log *log,
-                         const char *uid_host, const struct stage *st, const struct itip_person *who)
+/* Whether email is one of the n counterparts'. */
+static bool party_has(const struct party *v, size_t n, const char *email)
 {
+	for (size_t i = 0; i < n; i++)
+		if (ascii_casecmp(v[i].who.email, email ? email : "") == 0)
+			return true;
+	return false;
+}
+
+/* The REQUEST for a running stage to one of its counterparts. */
+static void plan_request(struct itip_plan *plan, const struct dispute *d, const struct itip_log *log,
+                         const char *uid_host, const struct stage *st, const struct party *to)
+{
+	const struct itip_person *who = &to->who;
 	const struct itip_sent *row = itip_log_find(log, st->number, who->email);
 	struct itip_msg *m;
-	char *base = itip_uid(d->reference, st->number, uid_host);
+	char *base = itip_uid(d->reference, st->number, to->party, uid_host);
 
 	if (row && row->method == ITIP_CANCEL) {
 		/* Cancelled once, their calendar has dropped that UID for good:
 		 * a new one, numbered on from the old. */
+		const char *host = uid_host && *uid_host ? uid_host : "local";
+
 		m = plan_add(plan, st, ITIP_REQUEST, ITIP_RENEWED, who->contact_id, who->name, who->email);
 		m->sequence = imax(row->sequence + 1, st->sequence);
-		m->uid = xasprintf("%s.stage%d-%d.%s@dispute", d->reference, st->number, m->sequence,
-		                   uid_host && *uid_host ? uid_host : "local");
+		if (to->party > 1)
+			m->uid = xasprintf("%s.stage%d.agency%d-%d.%s@dispute", d->reference, st->number, to->party,
+			                   m->sequence, host);
+		else
+			m->uid = xasprintf("%s.stage%d-%d.%s@dispute", d->reference, st->number, m->sequence, host);
 		m->owed = true;
 	} else if (row && row->due == st->due && row->due_minute == st->due_minute && row->sequence >= st->sequence) {
 		m = plan_add(plan, st, ITIP_REQUEST, ITIP_AGAIN, who->contact_id, who->name, who->email);
@@ -278,7 +329,8 @@ static enum status plan_stage(struct itip_plan *plan, const struct dispute *d, c
                               const char *uid_host, const struct stage *st, itip_person_fn person, void *ctx,
                               unsigned flags, struct error *err)
 {
-	struct itip_person who = {0};
+	struct party *who = NULL;
+	size_t nwho = 0;
 	bool live = stage_live(d, st), strict = flags & PS_STRICT;
 	enum status rc;
 	size_t first = plan->n;
@@ -289,11 +341,12 @@ static enum status plan_stage(struct itip_plan *plan, const struct dispute *d, c
 				error_set(err, ST_REFUSED, "stage %d of %s has no due date yet", st->number, d->reference);
 				return error_mend(err, MEND_AGREE_DATE, d->reference);
 			}
-		} else if ((rc = counterpart_of(d, st, person, ctx, !strict, &who, err)) != ST_OK) {
+		} else if ((rc = counterparts_of(d, st, person, ctx, !strict, &who, &nwho, err)) != ST_OK) {
 			return rc;
 		}
-		if (who.email && (flags & PS_REQUEST))
-			plan_request(plan, d, log, uid_host, st, &who);
+		/* One REQUEST for each counterpart: each other agency's. */
+		for (size_t i = 0; (flags & PS_REQUEST) && i < nwho; i++)
+			plan_request(plan, d, log, uid_host, st, &who[i]);
 	}
 	for (size_t i = 0; (flags & PS_CANCELS) && log && i < log->n; i++) {
 		const struct itip_sent *row = &log->v[i];
@@ -301,7 +354,7 @@ static enum status plan_stage(struct itip_plan *plan, const struct dispute *d, c
 
 		if (row->stage != st->number)
 			continue;
-		if (live && who.email && ascii_casecmp(row->attendee, who.email) == 0)
+		if (live && party_has(who, nwho, row->attendee))
 			continue;
 		/* A CANCEL already sent is sent again only when asked for by stage. */
 		if (row->method == ITIP_CANCEL && (flags & PS_OWED))
@@ -324,33 +377,38 @@ static enum status plan_stage(struct itip_plan *plan, const struct dispute *d, c
 		}
 		plan->n = keep;
 	}
+	free(who);
 	return ST_OK;
 }
 
-/* An ended stage with nothing on record: a CANCEL to its counterpart all
- * the same (invites written before the lifecycle was kept), or the reason
- * there is none. */
+/* An ended stage with nothing on record: a CANCEL to each of its
+ * counterparts all the same (invites written before the lifecycle was
+ * kept), or the reason there is none. */
 static enum status plan_unrecorded_cancel(struct itip_plan *plan, const struct dispute *d,
                                           const struct itip_log *log, const char *uid_host, const struct stage *st,
                                           itip_person_fn person, void *ctx, struct error *err)
 {
-	struct itip_person who;
-	struct itip_msg *m;
-	char *uid;
+	struct party *who = NULL;
+	size_t nwho = 0;
 	enum status rc;
 
 	if (st->due == DATE_NONE)
 		return error_set(err, ST_REFUSED, "stage %d of %s had no due date, so no invite to cancel", st->number,
 		                 d->reference);
-	if (!st->contact_id)
-		return error_set(err, ST_REFUSED, "stage %d of %s had no counterpart, so no invite to cancel", st->number,
-		                 d->reference);
-	if ((rc = counterpart_of(d, st, person, ctx, false, &who, err)) != ST_OK)
+	if ((rc = counterparts_of(d, st, person, ctx, false, &who, &nwho, err)) != ST_OK) {
+		if (rc == ST_REFUSED && err && err->mend == MEND_COUNTERPART)
+			error_set(err, ST_REFUSED, "stage %d of %s had no counterpart, so no invite to cancel", st->number,
+			          d->reference);
 		return rc;
-	uid = itip_uid(d->reference, st->number, uid_host);
-	m = plan_add(plan, st, ITIP_CANCEL, ended_why(d, st), who.contact_id, who.name, who.email);
-	m->uid = uid;
-	m->sequence = next_sequence(log, uid, st);
+	}
+	for (size_t i = 0; i < nwho; i++) {
+		struct itip_msg *m = plan_add(plan, st, ITIP_CANCEL, ended_why(d, st), who[i].who.contact_id,
+		                              who[i].who.name, who[i].who.email);
+
+		m->uid = itip_uid(d->reference, st->number, who[i].party, uid_host);
+		m->sequence = next_sequence(log, m->uid, st);
+	}
+	free(who);
 	return ST_OK;
 }
 

@@ -1,6 +1,7 @@
 /* A dispute's state as journal lines: the fields an event changed, applied again in order to replay the state from the journal alone. */
 #include <errno.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,7 @@ static const struct field dispute_fields[] = {
 	{ "outcome",     F_TEXT,   offsetof(struct dispute, outcome) },
 	{ "outstanding", F_TEXT,   offsetof(struct dispute, outstanding) },
 	{ "challenged",  F_DATE,   offsetof(struct dispute, challenged) },
+	{ "owner",       F_TEXT,   offsetof(struct dispute, owner) },
 	{ "process_due", F_DATE,   offsetof(struct dispute, process_due) },
 	{ "inform_due",  F_DATE,   offsetof(struct dispute, inform_due) },
 	{ "referred",    F_DATE,   offsetof(struct dispute, referred) },
@@ -320,6 +322,221 @@ static const struct stage *stage_find(const struct dispute *d, int number)
 	return NULL;
 }
 
+/* ---- the lists a dispute holds besides its stages ----
+ *
+ *     against.2=Northumbria Police        the further other agencies, from the second
+ *     subject.2=C-1235 (B.K.)             the further subjects, from the second
+ *     counterpart.3.2=17                  the counterpart of agency 2 at stage 3 (no value: none)
+ *     done.1.stage=3                      the checklist items done, in the order ticked,
+ *     done.1.text=Make the ... aware      each with its stage, wording, day and who
+ *     record.12.contact=5                 what record 12 names: the contact spoken to,
+ *     record.12.next=TM to confirm        the next action, its date, and when it was done
+ */
+
+static const struct field done_fields[] = {
+	{ "stage",       F_INT,    offsetof(struct action_done, stage) },
+	{ "text",        F_TEXT,   offsetof(struct action_done, text) },
+	{ "on",          F_DATE,   offsetof(struct action_done, on) },
+	{ "by",          F_TEXT,   offsetof(struct action_done, by) },
+};
+
+static const struct field detail_fields[] = {
+	{ "contact",     F_ID,     offsetof(struct record_detail, contact_id) },
+	{ "next",        F_TEXT,   offsetof(struct record_detail, next) },
+	{ "due",         F_DATE,   offsetof(struct record_detail, due) },
+	{ "done",        F_DATE,   offsetof(struct record_detail, done) },
+	{ "done_by",     F_TEXT,   offsetof(struct record_detail, done_by) },
+};
+
+/* A list of elements with fields, each known by a number: its place
+ * (done.N, from 1) or a number it holds (record.ID). */
+struct keyed_list {
+	const char *prefix;
+	const struct field *fields;
+	size_t nfields;
+	size_t size;
+	size_t off_v, off_n;        /* the array and its count in struct dispute */
+	bool by_place;              /* the number is the place, from 1 */
+	size_t off_key;             /* otherwise: where the long long number is */
+	void (*blank)(void *e);     /* an element holding nothing */
+	void (*drop)(void *e);      /* frees what an element owns */
+};
+
+static void done_blank(void *e)
+{
+	struct action_done *a = e;
+
+	memset(a, 0, sizeof(*a));
+	a->on = DATE_NONE;
+}
+
+static void done_drop(void *e)
+{
+	struct action_done *a = e;
+
+	free(a->text);
+	free(a->by);
+}
+
+static void detail_blank(void *e)
+{
+	struct record_detail *r = e;
+
+	memset(r, 0, sizeof(*r));
+	r->due = r->done = DATE_NONE;
+}
+
+static void detail_drop(void *e)
+{
+	struct record_detail *r = e;
+
+	free(r->next);
+	free(r->done_by);
+}
+
+static const struct keyed_list keyed_lists[] = {
+	{ "done", done_fields, NFIELDS(done_fields), sizeof(struct action_done), offsetof(struct dispute, done),
+	  offsetof(struct dispute, ndone), true, 0, done_blank, done_drop },
+	{ "record", detail_fields, NFIELDS(detail_fields), sizeof(struct record_detail),
+	  offsetof(struct dispute, details), offsetof(struct dispute, ndetails), false,
+	  offsetof(struct record_detail, record), detail_blank, detail_drop },
+};
+
+static char **list_array(const struct keyed_list *kl, const struct dispute *d)
+{
+	return (char **)(void *)((char *)(uintptr_t)d + kl->off_v);
+}
+
+static size_t *list_count(const struct keyed_list *kl, const struct dispute *d)
+{
+	return (size_t *)(void *)((char *)(uintptr_t)d + kl->off_n);
+}
+
+static void *list_elem(const struct keyed_list *kl, const struct dispute *d, size_t i)
+{
+	return *list_array(kl, d) + i * kl->size;
+}
+
+static long long list_key(const struct keyed_list *kl, const struct dispute *d, size_t i)
+{
+	if (kl->by_place)
+		return (long long)i + 1;
+	return *(const long long *)(const void *)((const char *)list_elem(kl, d, i) + kl->off_key);
+}
+
+/* The place of the element numbered key, or -1. */
+static long list_find(const struct keyed_list *kl, const struct dispute *d, long long key)
+{
+	size_t n = d ? *list_count(kl, d) : 0;
+
+	if (kl->by_place)
+		return key >= 1 && (size_t)key <= n ? (long)key - 1 : -1;
+	for (size_t i = 0; i < n; i++)
+		if (list_key(kl, d, i) == key)
+			return (long)i;
+	return -1;
+}
+
+/* The element numbered key, made (blank) when there is none; kept in
+ * order of number.  NULL for a place that would leave a gap. */
+static void *list_get(const struct keyed_list *kl, struct dispute *d, long long key)
+{
+	long at = list_find(kl, d, key);
+	size_t n = *list_count(kl, d), i = n;
+	char **v = list_array(kl, d);
+
+	if (at >= 0)
+		return list_elem(kl, d, (size_t)at);
+	if (kl->by_place && (size_t)key != n + 1)
+		return NULL;
+	if (!kl->by_place)
+		for (i = 0; i < n && list_key(kl, d, i) < key; i++)
+			;
+	*v = xrealloc(*v, (n + 1) * kl->size);
+	memmove(*v + (i + 1) * kl->size, *v + i * kl->size, (n - i) * kl->size);
+	kl->blank(*v + i * kl->size);
+	if (!kl->by_place)
+		*(long long *)(void *)(*v + i * kl->size + kl->off_key) = key;
+	(*list_count(kl, d))++;
+	return *v + i * kl->size;
+}
+
+static void list_remove(const struct keyed_list *kl, struct dispute *d, long long key)
+{
+	long at = list_find(kl, d, key);
+	size_t *n = list_count(kl, d);
+	char **v = list_array(kl, d);
+
+	if (at < 0)
+		return;
+	kl->drop(*v + (size_t)at * kl->size);
+	memmove(*v + (size_t)at * kl->size, *v + ((size_t)at + 1) * kl->size, (*n - (size_t)at - 1) * kl->size);
+	(*n)--;
+}
+
+static void delta_lists(struct sb *out, const struct dispute *before, const struct dispute *after)
+{
+	char prefix[48];
+
+	for (size_t l = 0; l < NFIELDS(keyed_lists); l++) {
+		const struct keyed_list *kl = &keyed_lists[l];
+		size_t n = *list_count(kl, after);
+
+		for (size_t i = 0; i < n; i++) {
+			long long key = list_key(kl, after, i);
+			long at = list_find(kl, before, key);
+			const void *was = at >= 0 ? list_elem(kl, before, (size_t)at) : NULL;
+
+			snprintf(prefix, sizeof(prefix), "%s.%lld.", kl->prefix, key);
+			for (size_t f = 0; f < kl->nfields; f++)
+				delta_field(out, prefix, &kl->fields[f], was, list_elem(kl, after, i), !was && f == 0);
+		}
+		for (size_t i = 0; before && i < *list_count(kl, before); i++)
+			if (list_find(kl, after, list_key(kl, before, i)) < 0)
+				sb_printf(out, "%s.%lld.gone\n", kl->prefix, list_key(kl, before, i));
+	}
+}
+
+/* against.N and subject.N: the strings of a list from its second. */
+static void delta_strings(struct sb *out, const char *name, char *const *was, size_t nwas, char *const *now,
+                          size_t nnow)
+{
+	for (size_t i = 0; i < nnow; i++) {
+		if (i < nwas && strcmp(was[i], now[i]) == 0)
+			continue;
+		sb_printf(out, "%s.%zu=", name, i + 2);
+		put_escaped(out, now[i]);
+		sb_append(out, "\n");
+	}
+	if (nwas > nnow)
+		sb_printf(out, "%s.%zu\n", name, nnow + 2);
+}
+
+static const struct counterpart *counterpart_find(const struct dispute *d, int stage, int party)
+{
+	for (size_t i = 0; d && i < d->ncounterparts; i++)
+		if (d->counterparts[i].stage == stage && d->counterparts[i].party == party)
+			return &d->counterparts[i];
+	return NULL;
+}
+
+static void delta_counterparts(struct sb *out, const struct dispute *before, const struct dispute *after)
+{
+	for (size_t i = 0; i < after->ncounterparts; i++) {
+		const struct counterpart *now = &after->counterparts[i];
+		const struct counterpart *was = counterpart_find(before, now->stage, now->party);
+
+		if (!was || was->contact_id != now->contact_id)
+			sb_printf(out, "counterpart.%d.%d=%lld\n", now->stage, now->party, now->contact_id);
+	}
+	for (size_t i = 0; before && i < before->ncounterparts; i++) {
+		const struct counterpart *was = &before->counterparts[i];
+
+		if (!counterpart_find(after, was->stage, was->party))
+			sb_printf(out, "counterpart.%d.%d\n", was->stage, was->party);
+	}
+}
+
 char *journal_delta(const struct dispute *before, const struct dispute *after)
 {
 	struct sb out = {0};
@@ -339,6 +556,12 @@ char *journal_delta(const struct dispute *before, const struct dispute *after)
 	for (size_t s = 0; before && s < before->nstages; s++)
 		if (!stage_find(after, before->stages[s].number))
 			sb_printf(&out, "stage.%d.gone\n", before->stages[s].number);
+	delta_strings(&out, "against", before ? before->others : NULL, before ? before->nothers : 0, after->others,
+	              after->nothers);
+	delta_strings(&out, "subject", before ? before->subjects : NULL, before ? before->nsubjects : 0,
+	              after->subjects, after->nsubjects);
+	delta_counterparts(&out, before, after);
+	delta_lists(&out, before, after);
 	return sb_take(&out);
 }
 
@@ -406,12 +629,145 @@ static bool unescape(char *s)
 	return true;
 }
 
+/* Reads a number of a state line's name from *p up to the next '.' or
+ * lim, the end of the name; moves *p past it (and past the '.'). */
+static bool name_number(const char **p, const char *lim, long long lo, long long hi, long long *out)
+{
+	const char *s = *p;
+	long long v = 0;
+
+	if (s >= lim || *s < '0' || *s > '9' || (*s == '0' && s + 1 < lim && s[1] != '.'))
+		return false;
+	for (; s < lim && *s >= '0' && *s <= '9'; s++) {
+		if (v > (hi - (*s - '0')) / 10)
+			return false;
+		v = v * 10 + (*s - '0');
+	}
+	if (v < lo || (s < lim && *s != '.'))
+		return false;
+	*out = v;
+	*p = s < lim ? s + 1 : s;
+	return true;
+}
+
+/* against.N / subject.N: sets the string at place N (from 2), the next
+ * one or one already there; no value ends the list before it. */
+static bool apply_string(char ***v, size_t *n, long long place, const char *value)
+{
+	size_t i = (size_t)place - 2;
+
+	if (!value) {
+		if (i > *n)
+			return false;
+		while (*n > i)
+			free((*v)[--*n]);
+		return true;
+	}
+	if (i > *n)
+		return false;
+	if (i == *n) {
+		*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+		(*v)[(*n)++] = NULL;
+	}
+	free((*v)[i]);
+	(*v)[i] = xstrdup(value);
+	return true;
+}
+
+static bool apply_counterpart(struct dispute *d, long long stage, long long party, const char *value)
+{
+	long long id;
+	size_t i;
+
+	for (i = 0; i < d->ncounterparts; i++)
+		if (d->counterparts[i].stage == stage && d->counterparts[i].party == party)
+			break;
+	if (!value) {
+		if (i < d->ncounterparts) {
+			memmove(&d->counterparts[i], &d->counterparts[i + 1],
+			        (d->ncounterparts - i - 1) * sizeof(*d->counterparts));
+			d->ncounterparts--;
+		}
+		return true;
+	}
+	if (!parse_int(value, 1, (long long)9e18, &id))
+		return false;
+	if (i == d->ncounterparts) {
+		for (i = 0; i < d->ncounterparts && (d->counterparts[i].stage < stage ||
+		                                     (d->counterparts[i].stage == stage && d->counterparts[i].party < party));
+		     i++)
+			;
+		d->counterparts = xrealloc(d->counterparts, (d->ncounterparts + 1) * sizeof(*d->counterparts));
+		memmove(&d->counterparts[i + 1], &d->counterparts[i], (d->ncounterparts - i) * sizeof(*d->counterparts));
+		d->ncounterparts++;
+		d->counterparts[i].stage = (int)stage;
+		d->counterparts[i].party = (int)party;
+	}
+	d->counterparts[i].contact_id = id;
+	return true;
+}
+
+/* A line of one of the lists, or ST_NOTFOUND when name is not one. */
+static enum status apply_list_line(struct dispute *d, const char *line, const char *name, size_t len,
+                                   const char *value, struct error *err)
+{
+	const char *p;
+	long long a, b;
+
+	if (!memchr(name, '.', len))
+		return ST_NOTFOUND;
+	if (strncmp(name, "against.", 8) == 0 || strncmp(name, "subject.", 8) == 0) {
+		bool others = name[0] == 'a';
+
+		p = name + 8;
+		if (!name_number(&p, name + len, 2, 99, &a) || p != name + len)
+			return error_set(err, ST_INVALID, "journal state line \"%.40s\": not a place in the list", line);
+		if (!(others ? apply_string(&d->others, &d->nothers, a, value)
+		             : apply_string(&d->subjects, &d->nsubjects, a, value)))
+			return error_set(err, ST_INVALID, "journal state line \"%.40s\": a gap in the list", line);
+		return ST_OK;
+	}
+	if (strncmp(name, "counterpart.", 12) == 0) {
+		p = name + 12;
+		if (!name_number(&p, name + len, 1, 99, &a) || !name_number(&p, name + len, 2, 99, &b) || p != name + len)
+			return error_set(err, ST_INVALID, "journal state line \"%.40s\": not a stage and an agency", line);
+		if (!apply_counterpart(d, a, b, value))
+			return error_set(err, ST_INVALID, "journal state line \"%.40s\": the value cannot be read", line);
+		return ST_OK;
+	}
+	for (size_t l = 0; l < NFIELDS(keyed_lists); l++) {
+		const struct keyed_list *kl = &keyed_lists[l];
+		size_t plen = strlen(kl->prefix);
+		const struct field *f;
+		void *e;
+
+		if (len <= plen || strncmp(name, kl->prefix, plen) != 0 || name[plen] != '.')
+			continue;
+		p = name + plen + 1;
+		if (!name_number(&p, name + len, 1, (long long)9e18, &a) || p >= name + len)
+			return error_set(err, ST_INVALID, "journal state line \"%.40s\": not a number and a field", line);
+		if (!value && (size_t)(name + len - p) == 4 && memcmp(p, "gone", 4) == 0) {
+			list_remove(kl, d, a);
+			return ST_OK;
+		}
+		if (!(f = field_find(kl->fields, kl->nfields, p, (size_t)(name + len - p))))
+			return error_set(err, ST_INVALID, "journal state line \"%.40s\": no such field", line);
+		if (!(e = list_get(kl, d, a)))
+			return error_set(err, ST_INVALID, "journal state line \"%.40s\": a gap in the list", line);
+		if (!field_set(f, e, value))
+			return error_set(err, ST_INVALID, "journal state line \"%.40s\": the value cannot be read", line);
+		return ST_OK;
+	}
+	return ST_NOTFOUND;
+}
+
 static enum status apply_line(struct dispute *d, char *line, struct error *err)
 {
 	char *eq = strchr(line, '='), *value = eq ? eq + 1 : NULL, *name = line;
 	size_t len = eq ? (size_t)(eq - line) : strlen(line);
 	const struct field *f;
 	void *base = d;
+	enum status rc;
 
 	if (value && !unescape(value))
 		return error_set(err, ST_INVALID, "journal state line \"%.40s\": a broken escape", line);
@@ -435,6 +791,8 @@ static enum status apply_line(struct dispute *d, char *line, struct error *err)
 		if (!(f = field_find(stage_fields, NFIELDS(stage_fields), name, len)))
 			return error_set(err, ST_INVALID, "journal state line \"%.40s\": no such field", line);
 		base = stage_get(d, (int)n);
+	} else if ((rc = apply_list_line(d, line, name, len, value, err)) != ST_NOTFOUND) {
+		return rc;
 	} else if (!(f = field_find(dispute_fields, NFIELDS(dispute_fields), name, len))) {
 		return error_set(err, ST_INVALID, "journal state line \"%.40s\": no such field", line);
 	}
@@ -478,6 +836,75 @@ static bool same_field(const char *prefix, const struct field *f, const void *a,
 	return same;
 }
 
+static bool same_strings(const char *name, char *const *a, size_t na, char *const *b, size_t nb, const char *a_name,
+                         const char *b_name, char *out, size_t outlen)
+{
+	for (size_t i = 0; i < na || i < nb; i++) {
+		const char *va = i < na ? a[i] : NULL, *vb = i < nb ? b[i] : NULL;
+
+		if (va && vb && strcmp(va, vb) == 0)
+			continue;
+		snprintf(out, outlen, "%s.%zu: %s %s, %s %s", name, i + 2, va ? va : "(none)", a_name, vb ? vb : "(none)",
+		         b_name);
+		return false;
+	}
+	return true;
+}
+
+static bool same_counterparts(const struct dispute *a, const struct dispute *b, const char *a_name, const char *b_name,
+                              char *out, size_t outlen)
+{
+	const struct dispute *both[2] = { a, b };
+
+	for (int k = 0; k < 2; k++) {
+		for (size_t i = 0; i < both[k]->ncounterparts; i++) {
+			const struct counterpart *c = &both[k]->counterparts[i];
+			const struct counterpart *ca = counterpart_find(a, c->stage, c->party);
+			const struct counterpart *cb = counterpart_find(b, c->stage, c->party);
+			char va[24] = "(none)", vb[24] = "(none)";
+
+			if (ca && cb && ca->contact_id == cb->contact_id)
+				continue;
+			if (ca)
+				snprintf(va, sizeof(va), "%lld", ca->contact_id);
+			if (cb)
+				snprintf(vb, sizeof(vb), "%lld", cb->contact_id);
+			snprintf(out, outlen, "counterpart.%d.%d: %s %s, %s %s", c->stage, c->party, va, a_name, vb, b_name);
+			return false;
+		}
+	}
+	return true;
+}
+
+static bool same_lists(const struct dispute *a, const struct dispute *b, const char *a_name, const char *b_name,
+                       char *out, size_t outlen)
+{
+	char prefix[48];
+
+	for (size_t l = 0; l < NFIELDS(keyed_lists); l++) {
+		const struct keyed_list *kl = &keyed_lists[l];
+		size_t na = *list_count(kl, a), nb = *list_count(kl, b);
+
+		for (size_t i = 0; i < na || i < nb; i++) {
+			long long ka = i < na ? list_key(kl, a, i) : -1, kb = i < nb ? list_key(kl, b, i) : -1;
+
+			if (ka != kb) {
+				bool in_a = ka >= 0 && (kb < 0 || ka < kb);
+
+				snprintf(out, outlen, "%s.%lld: held %s, not %s", kl->prefix, in_a ? ka : kb,
+				         in_a ? a_name : b_name, in_a ? b_name : a_name);
+				return false;
+			}
+			snprintf(prefix, sizeof(prefix), "%s.%lld.", kl->prefix, ka);
+			for (size_t f = 0; f < kl->nfields; f++)
+				if (!same_field(prefix, &kl->fields[f], list_elem(kl, a, i), list_elem(kl, b, i), a_name, b_name,
+				                out, outlen))
+					return false;
+		}
+	}
+	return true;
+}
+
 bool journal_same(const struct dispute *a, const struct dispute *b, const char *a_name, const char *b_name,
                   char *out, size_t outlen)
 {
@@ -507,7 +934,10 @@ bool journal_same(const struct dispute *a, const struct dispute *b, const char *
 		snprintf(out, outlen, "current stage: %d %s, %d %s", a->current_stage, a_name, b->current_stage, b_name);
 		return false;
 	}
-	return true;
+	return same_strings("against", a->others, a->nothers, b->others, b->nothers, a_name, b_name, out, outlen) &&
+	       same_strings("subject", a->subjects, a->nsubjects, b->subjects, b->nsubjects, a_name, b_name, out,
+	                    outlen) &&
+	       same_counterparts(a, b, a_name, b_name, out, outlen) && same_lists(a, b, a_name, b_name, out, outlen);
 }
 
 /* ---- the invite lifecycle ---- */

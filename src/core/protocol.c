@@ -258,6 +258,9 @@ static void stage_rule_free(struct stage_rule *s)
 	free(s->parties);
 	free(s->arbiter);
 	free(s->response);
+	for (size_t i = 0; i < s->nactions; i++)
+		free(s->actions[i]);
+	free(s->actions);
 }
 
 static void route_free(struct route *r)
@@ -306,6 +309,9 @@ void protocol_free(struct protocol *p)
 	for (size_t i = 0; i < p->naliases; i++)
 		free(p->aliases[i]);
 	free(p->aliases);
+	for (size_t i = 0; i < p->nactions; i++)
+		free(p->actions[i]);
+	free(p->actions);
 	free(p);
 }
 

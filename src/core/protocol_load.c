@@ -24,6 +24,10 @@
 /* Keys per section, at most (the stage sections have the most). */
 #define MAX_KEYS 16
 
+/* A checklist: at most this many actions a section, each one short line. */
+#define MAX_ACTIONS 20
+#define ACTION_MAX 300
+
 /* The most of a file's text a message quotes, and the room a quote takes
  * (with "..." and the NUL). */
 #define QUOTE_MAX 80
@@ -52,7 +56,8 @@ enum key_type {
 	K_CATEGORY,     /* repeatable: "key: Label" */
 	K_UNCLOCKED,    /* repeatable: the key of a category that does not run the stage clock */
 	K_ALIAS,        /* repeatable: another name of the partnership body */
-	K_BACK          /* "N" or "N-M": the normal stages the urgent route returns to */
+	K_BACK,         /* "N" or "N-M": the normal stages the urgent route returns to */
+	K_ACTION        /* repeatable: one more item of the checklist */
 };
 
 struct key_def {
@@ -72,6 +77,7 @@ static const struct key_def protocol_keys[] = {
 	{ "notice", K_NOTICES, 0, false },
 	{ "body", K_TEXT, offsetof(struct protocol, body), false },
 	{ "alias", K_ALIAS, 0, false },
+	{ "action", K_ACTION, 0, false },
 	{ "timezone", K_TIMEZONE, offsetof(struct protocol, timezone), false },
 	{ NULL, K_TEXT, 0, false }
 };
@@ -91,6 +97,7 @@ static const struct key_def stage_keys[] = {
 	{ "follow-up", K_LIMIT, offsetof(struct stage_rule, follow_up), false },
 	{ "response", K_TEXT, offsetof(struct stage_rule, response), false },
 	{ "formal", K_YESNO, offsetof(struct stage_rule, formal), false },
+	{ "action", K_ACTION, 0, false },
 	{ NULL, K_TEXT, 0, false }
 };
 
@@ -152,6 +159,10 @@ struct loader {
 	int pline;
 	char pname[QUOTE_SIZE];
 	struct sb pval;
+
+	/* Where each action was given: [0] the protocol's (every stage), [1]
+	 * the stages', [2] the urgent stages'; by section number and place. */
+	int action_line[3][MAX_NUMBERED + 1][MAX_ACTIONS];
 
 	/* The first problem by line number. */
 	int errline;
@@ -540,6 +551,42 @@ static void add_alias(struct protocol *p, const char *v)
 	p->aliases[p->naliases++] = xstrdup(v);
 }
 
+/* Which row of ld->action_line a section's actions are kept in. */
+static int action_row(enum sec_kind k)
+{
+	return k == SEC_PROTOCOL ? 0 : k == SEC_STAGE ? 1 : 2;
+}
+
+/* One more item of a checklist: the protocol's (asked for at every stage)
+ * or a stage's.  Each is one short line, given once in its section. */
+static void add_action(struct loader *ld, void *base, const char *v)
+{
+	char ***list = ld->psec == SEC_PROTOCOL ? &ld->p->actions : &((struct stage_rule *)base)->actions;
+	size_t *n = ld->psec == SEC_PROTOCOL ? &ld->p->nactions : &((struct stage_rule *)base)->nactions;
+	int *lines = ld->action_line[action_row(ld->psec)][ld->pnum];
+	char label[32], q[QUOTE_SIZE];
+
+	sec_label(ld->psec, ld->pnum, label, sizeof(label));
+	if (strlen(v) > ACTION_MAX) {
+		fail(ld, ld->pline, "action: longer than %d bytes; a checklist item is one short line", ACTION_MAX);
+		return;
+	}
+	for (size_t i = 0; i < *n; i++) {
+		if (strcmp((*list)[i], v) == 0) {
+			fail(ld, ld->pline, "action: '%s' given twice in %s (first at line %d)", quote(q, v, strlen(v)),
+			     label, lines[i]);
+			return;
+		}
+	}
+	if (*n == MAX_ACTIONS) {
+		fail(ld, ld->pline, "action: more than %d in %s", MAX_ACTIONS, label);
+		return;
+	}
+	*list = xrealloc(*list, (*n + 1) * sizeof(**list));
+	(*list)[*n] = xstrdup(v);
+	lines[(*n)++] = ld->pline;
+}
+
 /* "key: Label" */
 static void add_category(struct loader *ld, const char *v)
 {
@@ -713,7 +760,7 @@ static void commit(struct loader *ld)
 		return;
 	}
 	if (seen->key[idx] && def->type != K_NOTICES && def->type != K_CATEGORY &&
-	    def->type != K_UNCLOCKED && def->type != K_ALIAS) {
+	    def->type != K_UNCLOCKED && def->type != K_ALIAS && def->type != K_ACTION) {
 		fail(ld, ld->pline, "%s: given twice in %s (first at line %d)", def->name, label,
 		     seen->key[idx]);
 		return;
@@ -784,6 +831,9 @@ static void commit(struct loader *ld)
 		break;
 	case K_UNCLOCKED:
 		set_unclocked(ld, v);
+		break;
+	case K_ACTION:
+		add_action(ld, base, v);
 		break;
 	default:
 		break;
@@ -930,6 +980,22 @@ static void check_stage_keys(struct loader *ld, enum sec_kind k, struct stage_ru
 	}
 }
 
+/* A stage asking for an action the protocol asks for at every stage
+ * would put it twice on one checklist. */
+static void check_actions(struct loader *ld, enum sec_kind k, const struct stage_rule *stages, size_t n)
+{
+	char label[32], q[QUOTE_SIZE];
+
+	for (size_t i = 0; i < n; i++)
+		for (size_t a = 0; a < stages[i].nactions; a++)
+			for (size_t e = 0; e < ld->p->nactions; e++)
+				if (strcmp(stages[i].actions[a], ld->p->actions[e]) == 0)
+					fail(ld, ld->action_line[action_row(k)][i + 1][a], "action: '%s' in %s is asked for "
+					     "at every stage already ([protocol], line %d)",
+					     quote(q, stages[i].actions[a], strlen(stages[i].actions[a])),
+					     sec_label(k, (int)i + 1, label, sizeof(label)), ld->action_line[0][0][e]);
+}
+
 /* Shrinks an array allocated at MAX_NUMBERED entries to n. */
 static void *trim(void *v, size_t n, size_t size)
 {
@@ -959,6 +1025,7 @@ static void finish(struct loader *ld)
 	if (p->naliases && !p->body)
 		fail(ld, key_line(ld, SEC_PROTOCOL, 0, "alias"), "alias: names the partnership 'body', and "
 		     "[protocol] has none");
+	check_actions(ld, SEC_STAGE, p->stages, p->nstages);
 	check_numbered(ld, SEC_SPAN, p->nspans);
 	for (size_t i = 0; i < p->nspans; i++) {
 		struct span_rule *sp = &p->spans[i];
@@ -992,6 +1059,7 @@ static void finish(struct loader *ld)
 		else if (r->back_from && (size_t)r->back_to > p->nstages)
 			fail(ld, key_line(ld, SEC_URGENT, 0, "return"), "return: %d-%d is out of range; the protocol "
 			     "has %zu stage%s", r->back_from, r->back_to, p->nstages, p->nstages == 1 ? "" : "s");
+		check_actions(ld, SEC_URGENT_STAGE, r->stages, r->nstages);
 		r->stages = trim(r->stages, r->nstages, sizeof(*r->stages));
 	}
 	/* Every dispute is filed under a category, so a protocol without one

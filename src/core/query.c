@@ -16,6 +16,7 @@ void list_filter_init(struct list_filter *f)
 	f->overdue_on = DATE_NONE;
 	f->overdue_minute = TIME_NONE;
 	f->order = ORDER_DUE;
+	f->attention_before = DATE_NONE;
 }
 
 void deadline_filter_init(struct deadline_filter *f, long today)

@@ -351,7 +351,10 @@ static char *description(const struct ics_writer *w, const struct ics_settings *
 	}
 	if (it->p)
 		sb_printf(&sb, "Protocol: %s, %s.\n", it->p->title, it->p->partnership);
-	sb_printf(&sb, "Agencies: %s and %s.\n", d->raised_by, d->against);
+	sb_printf(&sb, "Agencies: %s", d->raised_by);
+	for (size_t i = 0; i < dispute_agency_count(d); i++)
+		sb_printf(&sb, "%s%s", i + 1 < dispute_agency_count(d) ? ", " : " and ", dispute_agency(d, i));
+	sb_append(&sb, ".\n");
 	sb_printf(&sb, "Call back: %s", set->organizer.name ? set->organizer.name : set->organizer.email);
 	sb_printf(&sb, ", %s", set->organizer.email);
 	if (set->phone && *set->phone)

@@ -177,6 +177,9 @@ void report_stats_free(struct report_stats *st)
 	}
 	free(st->met_late);
 	free(st->protocol);
+	for (size_t i = 0; i < st->nactions; i++)
+		free(st->actions[i].text);
+	free(st->actions);
 	memset(st, 0, sizeof(*st));
 }
 
@@ -221,6 +224,53 @@ static int breach_cmp(const void *a, const void *b)
 	int c = strcmp(x->reference, y->reference);
 
 	return c ? c : (x->stage > y->stage) - (x->stage < y->stage);
+}
+
+static int action_cmp(const void *a, const void *b)
+{
+	const struct report_action *x = a, *y = b;
+
+	if (x->asked != y->asked)
+		return x->asked > y->asked ? -1 : 1;
+	return strcmp(x->text, y->text);
+}
+
+/* The checklists of every stage d reached: each action asked for, and
+ * whether it was done; and the follow-ups set on its records. */
+static void actions_add(struct report_stats *st, const struct dispute *d, const struct protocol *p)
+{
+	struct check_item items[CHECKLIST_MAX];
+
+	for (size_t s = 0; s < d->nstages; s++) {
+		size_t n = dispute_checklist(p, d, d->stages[s].number, items, CHECKLIST_MAX);
+
+		for (size_t i = 0; i < n; i++) {
+			struct report_action *a = NULL;
+
+			if (items[i].followup)
+				continue;
+			for (size_t k = 0; k < st->nactions && !a; k++)
+				if (strcmp(st->actions[k].text, items[i].text) == 0)
+					a = &st->actions[k];
+			if (!a) {
+				st->actions = xrealloc(st->actions, (st->nactions + 1) * sizeof(*st->actions));
+				a = &st->actions[st->nactions++];
+				a->text = xstrdup(items[i].text);
+				a->asked = a->done = 0;
+			}
+			a->asked++;
+			st->actions_asked++;
+			if (items[i].done) {
+				a->done++;
+				st->actions_done++;
+			}
+		}
+	}
+	for (size_t i = 0; i < d->ndetails; i++)
+		if (d->details[i].next) {
+			st->followups++;
+			st->followups_done += d->details[i].done != DATE_NONE;
+		}
 }
 
 static int int_cmp(const void *a, const void *b)
@@ -302,7 +352,14 @@ static enum status breaches_add(struct report_stats *st, const struct dispute *d
 
 		if (g->started == DATE_NONE || due == DATE_NONE || end == DATE_NONE || end <= due)
 			continue;
-		if ((rc = workdays_between(b->w->cal, division, due, end, &over, &b->err)) != ST_OK)
+		{
+			struct calendar view;
+
+			/* Counted in the days the dispute's other agencies work. */
+			rc = workdays_between(dispute_calendar(b->w->cal, d, &view), division, due, end, &over, &b->err);
+			calendar_free(&view);
+		}
+		if (rc != ST_OK)
 			return rc;
 		if (met_agreed) {
 			breach_push(&st->met_late, &st->nmet_late, d, stage_step(g), dispute_stage_name(p, d, g->number), due,
@@ -349,13 +406,21 @@ int report_stats_add(const struct dispute *d, void *arg)
 	if (d->urgent)
 		st->urgent++;
 	count_add(&st->raised_by, &st->nraised_by, d->raised_by ? d->raised_by : "", NULL);
+	/* A dispute with several other agencies counts once for each. */
 	count_add(&st->against, &st->nagainst, d->against ? d->against : "", NULL);
+	for (size_t i = 0; i < d->nothers; i++)
+		count_add(&st->against, &st->nagainst, d->others[i], NULL);
+	actions_add(st, d, p);
 	/* by what the user reads: the label (the key only when the protocol is gone) */
 	count_add(&st->categories, &st->ncategories, cat ? cat->label : d->category ? d->category : "", NULL);
 	stage_add(st, d, dispute_stage_name(p, d, d->current_stage));
 	if (d->status == DS_RESOLVED && d->closed != DATE_NONE) {
+		struct calendar view;
 		int days;
-		b->rc = workdays_between(b->w->cal, division, d->opened, d->closed, &days, &b->err);
+
+		b->rc = workdays_between(dispute_calendar(b->w->cal, d, &view), division, d->opened, d->closed, &days,
+		                         &b->err);
+		calendar_free(&view);
 		if (b->rc != ST_OK)
 			return 1;
 		b->days = xrealloc(b->days, (b->ndays + 1) * sizeof(*b->days));
@@ -421,6 +486,8 @@ enum status report_stats_end(struct report_stats *out, enum status rc, struct er
 		qsort(out->breaches, out->nbreaches, sizeof(*out->breaches), breach_cmp);
 	if (out->nmet_late)
 		qsort(out->met_late, out->nmet_late, sizeof(*out->met_late), breach_cmp);
+	if (out->nactions)
+		qsort(out->actions, out->nactions, sizeof(*out->actions), action_cmp);
 	return ST_OK;
 }
 
@@ -495,6 +562,12 @@ void report_stats_text(const struct report_stats *st, const struct protocol *p, 
 	text_summary_line(sb, "Protocol limits breached", v, st->nbreaches ? note : NULL);
 	snprintf(v, sizeof(v), "%zu", st->nmet_late);
 	text_summary_line(sb, "Met by an agreed later date", v, NULL);
+	snprintf(v, sizeof(v), "%d", st->actions_done);
+	snprintf(note, sizeof(note), "of %d asked for", st->actions_asked);
+	text_summary_line(sb, "Checklist actions done", v, note);
+	snprintf(v, sizeof(v), "%d", st->followups_done);
+	snprintf(note, sizeof(note), "of %d set", st->followups);
+	text_summary_line(sb, "Follow-ups done", v, note);
 
 	text_counts(sb, "By raising agency", "AGENCY", st->raised_by, st->nraised_by);
 	text_counts(sb, "By receiving agency", "AGENCY", st->against, st->nagainst);
@@ -509,6 +582,15 @@ void report_stats_text(const struct report_stats *st, const struct protocol *p, 
 		sb_printf(sb, "  %5d  %8d  %9d  %8d  %4d  %5d", r->stage, r->by_status[DS_RESOLVED],
 		          r->by_status[DS_WITHDRAWN], r->by_status[DS_REFERRED], r->by_status[DS_OPEN], r->total);
 		name_last(sb, r->name);
+	}
+
+	sb_append(sb, "\nChecklist actions on the stages reached\n  ASKED  DONE  ACTION\n");
+	if (!st->nactions)
+		sb_append(sb, "  (none)\n");
+	for (size_t i = 0; i < st->nactions; i++) {
+		sb_printf(sb, "  %5d  %4d  ", st->actions[i].asked, st->actions[i].done);
+		put_line(sb, st->actions[i].text);
+		sb_append(sb, "\n");
 	}
 
 	sb_append(sb, "\nProtocol limits breached (LATE: working days after the limit, or an earlier agreed date;"
@@ -603,6 +685,10 @@ void report_stats_csv(const struct report_stats *st, struct sb *sb)
 	csv_int(sb, "summary", "breaches", "Protocol limits breached", 0, (int)st->nbreaches);
 	csv_int(sb, "summary", "breached_disputes", "Disputes with a deadline breached", 0, st->breached_disputes);
 	csv_int(sb, "summary", "met_late", "Met by an agreed later date", 0, (int)st->nmet_late);
+	csv_int(sb, "summary", "actions_asked", "Checklist actions asked for", 0, st->actions_asked);
+	csv_int(sb, "summary", "actions_done", "Checklist actions done", 0, st->actions_done);
+	csv_int(sb, "summary", "followups", "Follow-ups set", 0, st->followups);
+	csv_int(sb, "summary", "followups_done", "Follow-ups done", 0, st->followups_done);
 	for (size_t i = 0; i < st->nraised_by; i++)
 		csv_int(sb, "raised_by", st->raised_by[i].key, NULL, 0, st->raised_by[i].count);
 	for (size_t i = 0; i < st->nagainst; i++)
@@ -624,6 +710,10 @@ void report_stats_csv(const struct report_stats *st, struct sb *sb)
 		const struct report_breach *r = &st->met_late[i];
 		snprintf(v, sizeof(v), "%d", r->days_over);
 		csv_line(sb, "met_late", r->reference, r->name, r->stage, v, r->due, r->ended);
+	}
+	for (size_t i = 0; i < st->nactions; i++) {
+		csv_int(sb, "action_asked", st->actions[i].text, NULL, 0, st->actions[i].asked);
+		csv_int(sb, "action_done", st->actions[i].text, NULL, 0, st->actions[i].done);
 	}
 }
 
@@ -708,6 +798,13 @@ void report_stats_json(const struct report_stats *st, struct sb *sb)
 		text_json_date(sb, r->ended);
 		sb_printf(sb, ",\"running\":%s,\"working_days_past_limit\":%d}", r->ended == DATE_NONE ? "true" : "false",
 		          r->days_over);
+	}
+	sb_printf(sb, "],\n\"actions_asked\":%d,\"actions_done\":%d,\"followups\":%d,\"followups_done\":%d,"
+	          "\"actions\":[", st->actions_asked, st->actions_done, st->followups, st->followups_done);
+	for (size_t i = 0; i < st->nactions; i++) {
+		sb_append(sb, i ? ",\n{\"action\":" : "\n{\"action\":");
+		text_json(sb, st->actions[i].text);
+		sb_printf(sb, ",\"asked\":%d,\"done\":%d}", st->actions[i].asked, st->actions[i].done);
 	}
 	sb_append(sb, "]}\n");
 }

@@ -223,6 +223,20 @@ static char *record_entry(const struct record *r)
 	                 r->author ? r->author : "unknown", r->text ? r->text : "");
 }
 
+/* The follow-up a record set, on the line below its text. */
+static char *record_followup(const struct dispute *d, const struct record *r)
+{
+	const struct record_detail *rd = dispute_detail(d, r->id);
+	char a[11], b[11];
+
+	if (!rd || !rd->next)
+		return NULL;
+	if (rd->done != DATE_NONE)
+		return xasprintf("Next: %s, by %s (done %s by %s)", rd->next, date_format(rd->due, a),
+		                 date_format(rd->done, b), rd->done_by ? rd->done_by : "?");
+	return xasprintf("Next: %s, by %s", rd->next, date_format(rd->due, a));
+}
+
 /* Lists the records of the given kinds written at the stage placed
  * `number` in the dispute's history; returns how many. */
 static int stage_records(struct pf *f, const struct journal *j, int number, const enum record_kind *kinds,
@@ -238,9 +252,17 @@ static int stage_records(struct pf *f, const struct journal *j, int number, cons
 			want |= r->kind == kinds[k];
 		if (!want || r->stage != number)
 			continue;
-		char *entry = record_entry(r);
+		char *entry = record_entry(r), *next = record_followup(j->d, r);
+
+		if (next) {
+			char *both = xasprintf("%s\n%s", entry, next);
+
+			free(entry);
+			entry = both;
+		}
 		pf_item(f, entry);
 		free(entry);
+		free(next);
 		n++;
 	}
 	return n;
@@ -269,6 +291,40 @@ static char *stage_ending(const struct dispute *d, const struct stage *g)
 		break;
 	}
 	return NULL;
+}
+
+/* The step's checklist: what the protocol asks for there, done (when and
+ * by whom) or not. */
+static void step_checklist(struct pf *f, const struct journal *j, int number)
+{
+	struct check_item items[CHECKLIST_MAX];
+	size_t n = dispute_checklist(j->p, j->d, number, items, CHECKLIST_MAX);
+	char a[11];
+
+	for (size_t i = 0; i < n; i++) {
+		char *line;
+
+		if (items[i].followup)
+			continue;
+		if (items[i].done)
+			line = xasprintf("Done %s by %s: %s", date_format(items[i].done->on, a),
+			                 items[i].done->by ? items[i].done->by : "?", items[i].text);
+		else
+			line = xasprintf("Not done: %s", items[i].text);
+		pf_item(f, line);
+		free(line);
+	}
+}
+
+/* The day the information went to the Strategic Business Manager: the
+ * day that checklist item was done (Sunderland asks for it at step 4), or
+ * DATE_NONE. */
+static long passed_to_manager(const struct dispute *d)
+{
+	for (size_t i = 0; i < d->ndone; i++)
+		if (d->done[i].text && strstr(d->done[i].text, "Strategic Business Manager"))
+			return d->done[i].on;
+	return DATE_NONE;
 }
 
 /* One step: the stage g as it ran (its records are those written at its
@@ -327,6 +383,7 @@ static void step_write(struct pf *f, const struct journal *j, const struct stage
 		pf_item(f, line);
 		free(line);
 	}
+	step_checklist(f, j, g->number);
 	stage_records(f, j, g->number, actions, sizeof(actions) / sizeof(actions[0]));
 
 	pf_subsection(f, "Outcome");
@@ -365,10 +422,17 @@ static void proforma_write(struct pf *f, const struct journal *j, bool include_s
 	pf_field(f, "Protocol", s);
 	free(s);
 	pf_field(f, "Dispute", d->reference);
-	if (include_subject)
-		pf_field(f, "Subject", d->subject);
+	for (size_t i = 0; include_subject && i < dispute_subject_count(d); i++)
+		pf_field(f, "Subject", dispute_subject(d, i));
 	pf_field(f, "Raised by", d->raised_by);
-	pf_field(f, "With", d->against);
+	{
+		struct sb with = {0};
+
+		for (size_t i = 0; i < dispute_agency_count(d); i++)
+			sb_printf(&with, "%s%s", i ? ", " : "", dispute_agency(d, i));
+		pf_field(f, "With", with.s);
+		free(with.s);
+	}
 	pf_field(f, "Opened", date_format(d->opened, a));
 	if (d->status == DS_OPEN)
 		s = xasprintf("open at step %d", last);
@@ -401,6 +465,8 @@ static void proforma_write(struct pf *f, const struct journal *j, bool include_s
 		s = xasprintf("%s (referred to: %s)", date_format(d->closed, a), d->outcome ? d->outcome : "");
 		pf_text(f, s);
 		free(s);
+	} else if (passed_to_manager(d) != DATE_NONE) {
+		pf_text(f, date_format(passed_to_manager(d), a));
 	} else {
 		pf_blank(f);
 	}

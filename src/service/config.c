@@ -32,6 +32,8 @@ static char **config_slot(struct config *cfg, const char *section, const char *k
 		return &cfg->email;
 	if (strcmp(section, "user") == 0 && strcmp(key, "phone") == 0)
 		return &cfg->phone;
+	if (strcmp(section, "user") == 0 && strcmp(key, "agency") == 0)
+		return &cfg->agency;
 	if (strcmp(section, "invites") == 0 && strcmp(key, "alarms") == 0)
 		return &cfg->alarms;
 	if (strcmp(section, "backup") == 0 && strcmp(key, "remind_days") == 0)
@@ -158,7 +160,7 @@ enum status config_save(const struct config *cfg, struct error *err)
 	if ((rc = check_value("the name", cfg->name, err)) || (rc = check_value("the role", cfg->role, err)) ||
 	    (rc = check_value("the protocol", cfg->protocol, err)) || (rc = check_value("the email", cfg->email, err)) ||
 	    (rc = check_value("the phone number", cfg->phone, err)) ||
-	    (rc = check_value("the alarms", cfg->alarms, err)) ||
+	    (rc = check_value("the alarms", cfg->alarms, err)) || (rc = check_value("the agency", cfg->agency, err)) ||
 	    (rc = check_value("the mail command", cfg->mail_command, err)))
 		return rc;
 	if (config_backup_days(cfg) < 0)
@@ -184,6 +186,8 @@ enum status config_save(const struct config *cfg, struct error *err)
 		fprintf(f, "email = %s\n", cfg->email);
 	if (cfg->phone)
 		fprintf(f, "phone = %s\n", cfg->phone);
+	if (cfg->agency)
+		fprintf(f, "agency = %s\n", cfg->agency);
 	if (cfg->alarms)
 		fprintf(f, "\n[invites]\nalarms = %s\n", cfg->alarms);
 	if (cfg->backup_days)
@@ -203,6 +207,7 @@ void config_free(struct config *cfg)
 	free(cfg->phone);
 	free(cfg->alarms);
 	free(cfg->backup_days);
+	free(cfg->agency);
 	free(cfg->mail_command);
 	memset(cfg, 0, sizeof(*cfg));
 }

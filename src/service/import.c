@@ -283,6 +283,7 @@ static void row_read(struct run *r, struct row *w, const struct protocol **p, bo
 	take_text(r, w, IF_OUTCOME, true, TEXT_MAX);
 	take_text(r, w, IF_OUTSTANDING, true, TEXT_MAX);
 	take_text(r, w, IF_DUE_REASON, false, LINE_MAX_LEN);
+	take_text(r, w, IF_OWNER, false, LINE_MAX_LEN);
 	take_text(r, w, IF_REFERRED_TO, false, LINE_MAX_LEN);
 	take_date(r, w, IF_OPENED);
 	take_date(r, w, IF_CLOSED);
@@ -407,7 +408,7 @@ static bool change(struct run *r, struct row *w, const struct protocol *p, struc
 {
 	struct error err;
 	enum status rc = ST_OK;
-	char *text = svc_change_text(r->c, p, d, ch, &rc, &err);
+	char *text = svc_change_text(r->c, p, d, ch, true, &rc, &err);
 
 	if (!text) {
 		problem(r, w, slot, "%s", err.msg);
@@ -482,6 +483,9 @@ static bool row_build(struct run *r, struct row *w, const struct protocol *p, bo
 	a.urgent = urgent;
 	a.opened = w->day[IF_OPENED];
 	a.minute = TIME_NONE;
+	/* Held by the lead the log names, else by the one importing it, as
+	 * a dispute opened with `new` is. */
+	a.owner = w->text[IF_OWNER] ? w->text[IF_OWNER] : c->lead;
 	if (dispute_open(d, p, &c->cal, &a, c->today, &err) != ST_OK) {
 		problem(r, w, IF_OPENED, "%s", err.msg);
 		return false;

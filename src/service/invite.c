@@ -519,7 +519,7 @@ enum status svc_invite_accept(struct ctx *c, const char *ref, const char *attend
 		ch.text = reason;
 		dispute_free(&d);
 		dispute_init(&d);
-		rc = change_load(c, ref, &ch, &d, &before, &event, err);
+		rc = change_load(c, ref, &ch, &d, &before, &event, true, err);
 	}
 	if (rc == ST_OK)
 		rc = store_dispute_update(c->store, &d, err);

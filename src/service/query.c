@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "dispute/clock.h"
+#include "dispute/date.h"
 #include "dispute/service.h"
 #include "dispute/store.h"
 #include "dispute/text.h"
@@ -75,6 +76,12 @@ enum status svc_deadline_count(struct ctx *c, const struct deadline_filter *f, i
 	return store_deadline_count(c->store, f, out, err);
 }
 
+enum status svc_followups_due(struct ctx *c, long before, int limit, due_fn fn, void *arg, int *count,
+                              struct error *err)
+{
+	return store_followups_due(c->store, before, limit, fn, arg, count, err);
+}
+
 enum status svc_list_index(struct ctx *c, const struct list_filter *f, const char *ref, int *out,
                            struct error *err)
 {
@@ -99,6 +106,101 @@ enum status svc_search_hits(struct ctx *c, const char *text, long long dispute_i
 	enum status rc = store_search_hits(c->store, text, labels, n, dispute_id, fn, arg, err);
 
 	free(labels);
+	return rc;
+}
+
+/* ---- what is due ---- */
+
+struct due_collect {
+	long before;
+	struct dispute *d;          /* the disputes read, owned */
+	size_t nd;
+	struct due_slot {
+		size_t dispute;     /* index into d */
+		char reference[16];
+		long due;
+		int due_minute;
+		long long record;   /* the follow-up's record, 0 for the stage deadline */
+	} *v;
+	size_t n;
+};
+
+static void due_push(struct due_collect *dc, size_t dispute, long due, int minute, long long record)
+{
+	struct due_slot *slot;
+
+	dc->v = xrealloc(dc->v, (dc->n + 1) * sizeof(*dc->v));
+	slot = &dc->v[dc->n++];
+	slot->dispute = dispute;
+	memcpy(slot->reference, dc->d[dispute].reference, sizeof(slot->reference));
+	slot->due = due;
+	slot->due_minute = minute;
+	slot->record = record;
+}
+
+static int due_take(const struct dispute *d, void *arg)
+{
+	struct due_collect *dc = arg;
+	const struct stage *cur = dispute_current(d);
+	size_t at = dc->nd;
+
+	dc->d = xrealloc(dc->d, (dc->nd + 1) * sizeof(*dc->d));
+	dispute_init(&dc->d[dc->nd]);
+	dispute_copy(&dc->d[dc->nd++], d);
+	if (cur && cur->due != DATE_NONE && cur->due < dc->before)
+		due_push(dc, at, cur->due, cur->due_minute, 0);
+	for (size_t i = 0; i < d->ndetails; i++)
+		if (record_detail_open(&d->details[i]) && d->details[i].due < dc->before)
+			due_push(dc, at, d->details[i].due, TIME_NONE, d->details[i].record);
+	return 0;
+}
+
+/* Soonest first; a day's timed deadline before its all-day ones; then by
+ * reference, the stage deadline before the follow-ups, and by record. */
+static int due_cmp(const void *pa, const void *pb)
+{
+	const struct due_slot *a = pa, *b = pb;
+	int c;
+
+	if (a->due != b->due)
+		return a->due < b->due ? -1 : 1;
+	if (a->due_minute != b->due_minute)
+		return a->due_minute == TIME_NONE ? 1 : b->due_minute == TIME_NONE ? -1 : a->due_minute - b->due_minute;
+	if ((c = strcmp(a->reference, b->reference)))
+		return c;
+	return (a->record > b->record) - (a->record < b->record);
+}
+
+enum status svc_due(struct ctx *c, const struct list_filter *f, long before, due_fn fn, void *arg,
+                    struct error *err)
+{
+	struct due_collect dc = { before, NULL, 0, NULL, 0 };
+	struct list_filter lf;
+	enum status rc;
+
+	list_filter_init(&lf);
+	if (f) {
+		lf.search = f->search;
+		lf.protocol = f->protocol;
+		lf.mine = f->mine;
+	}
+	lf.which = LIST_OPEN;
+	lf.attention_before = before;
+	rc = store_list(c->store, &lf, due_take, &dc, err);
+	if (rc == ST_OK && dc.n)
+		qsort(dc.v, dc.n, sizeof(*dc.v), due_cmp);
+	for (size_t i = 0; rc == ST_OK && i < dc.n; i++) {
+		const struct dispute *d = &dc.d[dc.v[i].dispute];
+		struct due_item it = { d, dc.v[i].due, dc.v[i].due_minute,
+		                       dc.v[i].record ? dispute_detail(d, dc.v[i].record) : NULL };
+
+		if (fn(&it, arg))
+			break;
+	}
+	for (size_t i = 0; i < dc.nd; i++)
+		dispute_free(&dc.d[i]);
+	free(dc.d);
+	free(dc.v);
 	return rc;
 }
 
@@ -185,7 +287,8 @@ static bool name_matches(const char *name, const char *want, bool loose)
 	return ok;
 }
 
-enum status svc_contact_find(struct ctx *c, const char *text, const char *agency, long long *id, struct error *err)
+enum status svc_contact_find(struct ctx *c, const char *text, const struct dispute *d, long long *id,
+                             struct error *err)
 {
 	struct contact *v = NULL;
 	size_t n = 0;
@@ -218,7 +321,7 @@ enum status svc_contact_find(struct ctx *c, const char *text, const char *agency
 		return rc;
 	}
 	/* The whole name first, then a part of it; at either step, where
-	 * several match, those at the dispute's other agency. */
+	 * several match, those at one of the dispute's other agencies. */
 	for (int loose = 0; loose < 2 && !*id && rc == ST_OK; loose++) {
 		long long found = 0, at_agency = 0;
 		int count = 0, count_agency = 0;
@@ -229,7 +332,7 @@ enum status svc_contact_find(struct ctx *c, const char *text, const char *agency
 				continue;
 			count++;
 			found = v[i].id;
-			if (agency && v[i].agency && ascii_casecmp(agency, v[i].agency) == 0) {
+			if (d && v[i].agency && dispute_party(d, v[i].agency) > 0) {
 				count_agency++;
 				at_agency = v[i].id;
 			}
@@ -334,6 +437,147 @@ enum status svc_closures(struct ctx *c, int (*fn)(long day, const char *reason, 
                          struct error *err)
 {
 	return store_closures(c->store, fn, arg, err);
+}
+
+/* The agency a closure is for: the one named, or the user's own. */
+static enum status closure_agency(struct ctx *c, const char *agency, char **out, struct error *err)
+{
+	if (!agency) {
+		agency = c->config.agency;
+		if (!agency) {
+			error_set(err, ST_REFUSED, "whose closure is it? your own agency is not set");
+			return error_mend(err, MEND_OWN_AGENCY, NULL);
+		}
+	}
+	return field_take(out, agency, "the agency", err);
+}
+
+enum status svc_closure_add_for(struct ctx *c, long from, long to, const char *agency, const char *reason,
+                                int *days, char **whose, struct error *err)
+{
+	char *name = NULL, *why = NULL, a[11], b[11];
+	enum status rc;
+	bool own = false;
+
+	*days = 0;
+	if (to == DATE_NONE)
+		to = from;
+	if (from == DATE_NONE)
+		return error_set(err, ST_INVALID, "a closure needs a date");
+	if (to < from)
+		return error_set(err, ST_INVALID, "the closure ends (%s) before it starts (%s)", date_format(to, a),
+		                 date_format(from, b));
+	if (to - from > 366)
+		return error_set(err, ST_INVALID, "a closure of more than a year (%s to %s) is taken for a typo",
+		                 date_format(from, a), date_format(to, b));
+	if ((rc = closure_agency(c, agency, &name, err)) || (rc = field_take(&why, reason, "the reason", err)))
+		goto out;
+	if (!name) {
+		rc = error_set(err, ST_INVALID, "the agency is missing");
+		goto out;
+	}
+	if ((rc = store_begin(c->store, err)))
+		goto out;
+	own = true;
+	/* In a run of days the weekends are not working days anyway. */
+	for (long day = from; rc == ST_OK && day <= to; day++)
+		if (from == to || date_weekday(day) < 5) {
+			rc = store_agency_closure_add(c->store, day, name, why, whose, err);
+			++*days;
+		}
+	if (rc == ST_OK)
+		rc = store_commit(c->store, err);
+	if (rc == ST_OK)
+		for (long day = from; day <= to; day++)
+			if (from == to || date_weekday(day) < 5)
+				calendar_add_agency_closure(&c->cal, day, *whose);
+out:
+	if (rc != ST_OK && own)
+		store_rollback(c->store);
+	if (rc != ST_OK)
+		*days = 0;
+	free(name);
+	free(why);
+	return rc;
+}
+
+enum status svc_closure_remove_for(struct ctx *c, long day, const char *agency, char **whose, struct error *err)
+{
+	char *name = NULL;
+	enum status rc;
+
+	/* A closure kept from before closures had agencies is every agency's:
+	 * removed when the user names none and has none of their own that day. */
+	if (!agency && !c->config.agency) {
+		if ((rc = store_closure_remove(c->store, day, err)) == ST_OK) {
+			free(*whose);
+			*whose = NULL;
+		}
+		return rc;
+	}
+	if ((rc = closure_agency(c, agency, &name, err)))
+		return rc;
+	rc = store_agency_closure_remove(c->store, day, name, whose, err);
+	if (rc == ST_NOTFOUND && !agency && store_closure_remove(c->store, day, NULL) == ST_OK) {
+		free(*whose);
+		*whose = NULL;
+		rc = ST_OK;
+	}
+	free(name);
+	return rc;
+}
+
+struct closure_merge {
+	int (*fn)(long day, const char *agency, const char *reason, void *arg);
+	void *arg;
+	long *days;             /* the closures of every agency, with their reasons */
+	char **reasons;
+	size_t n, at;
+	int stop;
+};
+
+static int closure_every(long day, const char *reason, void *arg)
+{
+	struct closure_merge *m = arg;
+
+	m->days = xrealloc(m->days, (m->n + 1) * sizeof(*m->days));
+	m->reasons = xrealloc(m->reasons, (m->n + 1) * sizeof(*m->reasons));
+	m->days[m->n] = day;
+	m->reasons[m->n++] = reason ? xstrdup(reason) : NULL;
+	return 0;
+}
+
+/* Those of every agency come first on their day. */
+static int closure_one(long day, const char *agency, const char *reason, void *arg)
+{
+	struct closure_merge *m = arg;
+
+	while (!m->stop && m->at < m->n && m->days[m->at] <= day) {
+		m->stop = m->fn(m->days[m->at], NULL, m->reasons[m->at], m->arg);
+		m->at++;
+	}
+	if (!m->stop)
+		m->stop = m->fn(day, agency, reason, m->arg);
+	return m->stop;
+}
+
+enum status svc_closures_each(struct ctx *c, int (*fn)(long day, const char *agency, const char *reason, void *arg),
+                              void *arg, struct error *err)
+{
+	struct closure_merge m = { fn, arg, NULL, NULL, 0, 0, 0 };
+	enum status rc = store_closures(c->store, closure_every, &m, err);
+
+	if (rc == ST_OK)
+		rc = store_agency_closures(c->store, closure_one, &m, err);
+	while (rc == ST_OK && !m.stop && m.at < m.n) {
+		m.stop = fn(m.days[m.at], NULL, m.reasons[m.at], arg);
+		m.at++;
+	}
+	for (size_t i = 0; i < m.n; i++)
+		free(m.reasons[i]);
+	free(m.reasons);
+	free(m.days);
+	return rc;
 }
 
 /* ---- settings kept in the database ---- */

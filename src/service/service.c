@@ -33,6 +33,22 @@ static char *author_from(const struct config *cfg)
 	return name;
 }
 
+/* The user's name as a lead who holds disputes: as the author, without
+ * the role (a handover names a person, not a post). */
+static char *lead_from(const struct config *cfg)
+{
+	const char *env = getenv("DISPUTE_AUTHOR");
+	const char *raw = env && *env ? env : cfg->name;
+	char *name;
+
+	if (!raw)
+		return NULL;
+	name = text_sanitize(raw, false);
+	if (strlen(name) > LINE_MAX_LEN)
+		name[LINE_MAX_LEN] = '\0';
+	return name;
+}
+
 /* The settings file's modification time and size folded into one number,
  * or 0 when it does not exist. */
 static long long config_stamp(const struct config *cfg)
@@ -58,6 +74,8 @@ static void config_read(struct ctx *c)
 	c->config_stamp = config_stamp(&c->config);
 	free(c->author);
 	c->author = author_from(&c->config);
+	free(c->lead);
+	c->lead = lead_from(&c->config);
 }
 
 bool ctx_config_refresh(struct ctx *c)
@@ -76,6 +94,8 @@ enum status ctx_config_save(struct ctx *c, struct error *err)
 		c->config_stamp = config_stamp(&c->config);
 		free(c->author);
 		c->author = author_from(&c->config);
+		free(c->lead);
+		c->lead = lead_from(&c->config);
 	}
 	return rc;
 }
@@ -147,6 +167,13 @@ static int closure_add(long day, const char *reason, void *ctx)
 {
 	(void)reason;
 	calendar_add_closure(ctx, day);
+	return 0;
+}
+
+static int agency_closure_add(long day, const char *agency, const char *reason, void *ctx)
+{
+	(void)reason;
+	calendar_add_agency_closure(ctx, day, agency);
 	return 0;
 }
 
@@ -263,6 +290,8 @@ enum status ctx_open(struct ctx *c, const char *db_path, enum open_mode mode, st
 		return rc;
 	open_warnings(c);
 	rc = store_closures(c->store, closure_add, &c->cal, err);
+	if (rc == ST_OK)
+		rc = store_agency_closures(c->store, agency_closure_add, &c->cal, err);
 	/* Only a write open upgrades; an altered database takes no write. */
 	if (rc == ST_OK && mode != OPEN_READ && !store_altered(c->store))
 		rc = upgrade_process(c, err);
@@ -278,6 +307,7 @@ void ctx_free(struct ctx *c)
 	free(c->data_dir);
 	free(c->config_dir);
 	free(c->author);
+	free(c->lead);
 	free(c->config_problem);
 	free(c->warnings);
 	config_free(&c->config);
@@ -384,6 +414,14 @@ char *svc_opened_text(const struct protocol *p, const struct dispute *d)
 	          stage_or_unknown(p, d, 1), due);
 	describe_extras(p, d, &sb);
 	sb_append(&sb, ".");
+	/* The first other agency and subject are in the dispute's own lines;
+	 * the further ones are said, as every other change is. */
+	for (size_t i = 0; i < d->nothers; i++)
+		sb_printf(&sb, "%s%s", i ? (i + 1 < d->nothers ? ", " : " and ") : " Also against: ", d->others[i]);
+	if (d->nothers)
+		sb_append(&sb, ".");
+	if (d->nsubjects)
+		sb_printf(&sb, " %zu subjects.", dispute_subject_count(d));
 	if (d->urgent && !(p->urgent && !p->urgent->same_stages))
 		sb_printf(&sb, " Urgent: %s; agree a date sooner than the limit at each stage.",
 		          p->urgent ? "the protocol's stages run as they are" : "the protocol names no urgent route of "
@@ -400,10 +438,16 @@ enum status svc_new(struct ctx *c, const char *protocol, const struct dispute_ne
 	struct dispute d;
 	enum status rc;
 
+	struct dispute_new held;
+
 	if ((rc = author_check(c, err)) || (rc = ctx_protocol(c, protocol, &p, err)))
 		return rc;
+	/* The lead who opens a dispute holds it until it is handed over. */
+	held = *args;
+	if (!held.owner)
+		held.owner = c->lead;
 	dispute_init(&d);
-	rc = dispute_open(&d, p, &c->cal, args, c->today, err);
+	rc = dispute_open(&d, p, &c->cal, &held, c->today, err);
 	if (rc == ST_OK)
 		rc = store_begin(c->store, err);
 	if (rc != ST_OK) {
@@ -439,8 +483,114 @@ void svc_change_init(struct svc_change *ch, enum svc_change_kind kind)
 	ch->response = DATE_NONE;
 }
 
+/* What the journal says a record names: "Record #12: spoke to Zoë
+ * O'Brien, Team Manager (Children's Social Care). Next: ..., by ...".
+ * ct (or NULL) is the contact; caller frees. */
+static char *detail_text(long long record, const struct contact *ct, bool new_contact, const struct record_detail *rd)
+{
+	struct sb text = {0};
+	char a[11];
+
+	sb_printf(&text, "Record #%lld", record);
+	if (ct)
+		sb_printf(&text, ": spoke to %s%s%s (%s)%s", ct->name, ct->role ? ", " : "", ct->role ? ct->role : "",
+		          ct->agency, new_contact ? ", a new contact" : "");
+	sb_append(&text, ".");
+	if (rd && rd->next)
+		sb_printf(&text, " Next: %s, by %s.", rd->next, date_format(rd->due, a));
+	return sb_take(&text);
+}
+
+/* What a record written before names: its contact (one known, or one
+ * added with it: added only when writing) and a follow-up. */
+static char *change_detail(struct ctx *c, struct dispute *d, const struct svc_change *ch, bool writing,
+                           enum status *rc, struct error *err)
+{
+	struct record *recs = NULL;
+	struct contact ct, add;
+	const struct record *r = NULL;
+	long long contact = ch->contact_id;
+	size_t n = 0;
+	char *text = NULL;
+
+	memset(&ct, 0, sizeof(ct));
+	memset(&add, 0, sizeof(add));
+	if ((*rc = store_records_load(c->store, d->id, &recs, &n, err)))
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		if (recs[i].id == ch->record)
+			r = &recs[i];
+	if (!r || r->kind == RK_EVENT) {
+		*rc = r ? error_set(err, ST_REFUSED, "record #%lld was written by the program: it names no contact",
+		                    ch->record)
+		        : error_set(err, ST_NOTFOUND, "record %lld is not a record of %s", ch->record, d->reference);
+		goto out;
+	}
+	if (ch->new_contact) {
+		if (!ch->new_contact->name || !*ch->new_contact->name || !ch->new_contact->agency ||
+		    !*ch->new_contact->agency) {
+			*rc = error_set(err, ST_INVALID, "a new contact needs a name and an agency");
+			goto out;
+		}
+		add.agency = xstrdup(ch->new_contact->agency);
+		add.name = xstrdup(ch->new_contact->name);
+		add.role = xstrdup(ch->new_contact->role);
+		add.email = xstrdup(ch->new_contact->email);
+		add.phone = xstrdup(ch->new_contact->phone);
+		if (writing) {
+			if ((*rc = svc_contact_add(c, &add, err)))
+				goto out;
+			contact = add.id;
+		} else if ((*rc = text_check(add.name, false, LINE_MAX_LEN, "the name", err)) ||
+		           (*rc = text_check(add.agency, false, LINE_MAX_LEN, "the agency", err))) {
+			/* checked as svc_contact_add will check it */
+			goto out;
+		}
+	}
+	if (contact && (*rc = store_contact_get(c->store, contact, &ct, err)))
+		goto out;
+	/* The preview has no id for a contact still to be added: it stands
+	 * in as one (the rules only ask whether there is a contact), and the
+	 * dispute shown has none. */
+	if ((*rc = dispute_set_detail(d, r->id, r->day, contact ? contact : ch->new_contact ? 1 : 0, ch->text, ch->due,
+	                              err)))
+		goto out;
+	if (!contact && ch->new_contact)
+		((struct record_detail *)dispute_detail(d, r->id))->contact_id = 0;
+	text = detail_text(r->id, contact ? &ct : ch->new_contact ? &add : NULL, ch->new_contact != NULL,
+	                   dispute_detail(d, r->id));
+out:
+	for (size_t i = 0; i < n; i++)
+		record_free(&recs[i]);
+	free(recs);
+	contact_free(&ct);
+	contact_free(&add);
+	return text;
+}
+
+/* An item of a checklist done: the journal says which, where and when. */
+static char *change_tick(struct ctx *c, const struct protocol *p, struct dispute *d, const struct svc_change *ch,
+                         long on, enum status *rc, struct error *err)
+{
+	struct check_item items[CHECKLIST_MAX];
+	int stage = ch->stage ? ch->stage : d->current_stage;
+	size_t n = dispute_checklist(p, d, stage, items, CHECKLIST_MAX);
+	/* Which follow-up, if it is one: read before the tick changes d. */
+	long long record = ch->item >= 1 && (size_t)ch->item <= n && items[ch->item - 1].followup ?
+	                   items[ch->item - 1].followup->record : 0;
+	char a[11];
+
+	if ((*rc = dispute_tick(d, p, stage, ch->item, on, c->author, c->today, err)))
+		return NULL;
+	if (record)
+		return xasprintf("Follow-up from #%lld done on %s: %s", record, date_format(on, a),
+		                 dispute_detail(d, record)->next);
+	return xasprintf("Done at stage %d on %s: %s", d->done[d->ndone - 1].stage, date_format(on, a),
+	                 d->done[d->ndone - 1].text);
+}
+
 char *svc_change_text(struct ctx *c, const struct protocol *p, struct dispute *d, const struct svc_change *ch,
-                      enum status *rc, struct error *err)
+                      bool writing, enum status *rc, struct error *err)
 {
 	char a[11], due[64], label[32];
 	struct stage *st;
@@ -576,14 +726,36 @@ char *svc_change_text(struct ctx *c, const struct protocol *p, struct dispute *d
 	case SVC_COUNTERPART: {
 		struct contact ct;
 		char *text;
+		int party;
 
 		if ((*rc = store_contact_get(c->store, ch->contact_id, &ct, err)))
 			return NULL;
-		*rc = dispute_set_counterpart(d, ch->stage, ch->contact_id, err);
+		/* Each other agency has its counterpart: the contact's agency
+		 * says whose it is (the first other agency's when it is none
+		 * of them, as before there were several). */
+		party = dispute_party(d, ct.agency);
+		*rc = dispute_set_party_counterpart(d, ch->stage, party ? party : 1, ch->contact_id, err);
 		text = *rc ? NULL : xasprintf("Counterpart manager for stage %d: %s%s%s, %s.",
 		                              ch->stage ? ch->stage : d->current_stage, ct.name, ct.role ? ", " : "",
 		                              ct.role ? ct.role : "", ct.agency);
 		contact_free(&ct);
+		return text;
+	}
+	case SVC_TICK:
+		return change_tick(c, p, d, ch, on, rc, err);
+	case SVC_DETAIL:
+		return change_detail(c, d, ch, writing, rc, err);
+	case SVC_OWNER: {
+		char *was = d->owner ? xstrdup(d->owner) : NULL, *text;
+
+		*rc = dispute_set_owner(d, ch->text, err);
+		if (*rc)
+			text = NULL;
+		else if (was)
+			text = xasprintf("Handed over from %s to %s.", was, d->owner);
+		else
+			text = xasprintf("Now held by %s.", d->owner);
+		free(was);
 		return text;
 	}
 	}
@@ -593,7 +765,7 @@ char *svc_change_text(struct ctx *c, const struct protocol *p, struct dispute *d
 
 /* The part svc_apply and svc_preview share (service_impl.h). */
 enum status change_load(struct ctx *c, const char *ref, const struct svc_change *ch, struct dispute *d,
-                               struct dispute *before, char **event, struct error *err)
+                        struct dispute *before, char **event, bool writing, struct error *err)
 {
 	const struct protocol *p;
 	enum status rc = store_dispute_load(c->store, ref, d, err);
@@ -604,7 +776,7 @@ enum status change_load(struct ctx *c, const char *ref, const struct svc_change 
 	if (rc == ST_OK && before)
 		dispute_copy(before, d);
 	if (rc == ST_OK)
-		*event = svc_change_text(c, p, d, ch, &rc, err);
+		*event = svc_change_text(c, p, d, ch, writing, &rc, err);
 	return rc;
 }
 
@@ -623,7 +795,7 @@ enum status svc_apply(struct ctx *c, const char *ref, const struct svc_change *c
 		return rc;
 	dispute_init(&d);
 	dispute_init(&before);
-	rc = change_load(c, ref, ch, &d, &before, &event, err);
+	rc = change_load(c, ref, ch, &d, &before, &event, true, err);
 	if (rc == ST_OK)
 		rc = store_dispute_update(c->store, &d, err);
 	if (rc == ST_OK) {
@@ -652,7 +824,7 @@ enum status svc_preview(struct ctx *c, const char *ref, const struct svc_change 
 	enum status rc;
 
 	dispute_init(&d);
-	rc = change_load(c, ref, ch, &d, NULL, event, err);
+	rc = change_load(c, ref, ch, &d, NULL, event, false, err);
 	if (rc == ST_OK && out) {
 		dispute_free(out);
 		*out = d;
@@ -684,10 +856,48 @@ static int stage_on(const struct dispute *d, long day)
 	return n;
 }
 
-/* svc_record and svc_record_draft: the record, and the draft cleared in the
- * same transaction when clear_draft is set. */
-static enum status record_add(struct ctx *c, const char *ref, long long id, struct record *r, bool clear_draft,
-                              struct error *err)
+/* Whether x names anything. */
+static bool extra_given(const struct record_extra *x)
+{
+	return x && (x->contact_id || x->new_contact || x->next || x->next_due != DATE_NONE);
+}
+
+/* What record r names, after r is stored: a new contact when asked, the
+ * detail on d, and an event holding it, saying it in words. */
+static enum status record_detail_add(struct ctx *c, struct dispute *d, const struct record *r,
+                                     const struct record_extra *x, struct error *err)
+{
+	struct dispute before;
+	struct contact ct;
+	long long contact = x->contact_id;
+	enum status rc = ST_OK;
+
+	memset(&ct, 0, sizeof(ct));
+	if (x->new_contact) {
+		if ((rc = svc_contact_add(c, x->new_contact, err)))
+			return rc;
+		contact = x->new_contact->id;
+	}
+	if (contact && (rc = store_contact_get(c->store, contact, &ct, err)))
+		return rc;
+	dispute_init(&before);
+	dispute_copy(&before, d);
+	rc = dispute_set_detail(d, r->id, r->day, contact, x->next, x->next_due, err);
+	if (rc == ST_OK)
+		rc = store_dispute_update(c->store, d, err);
+	if (rc == ST_OK)
+		rc = journal_event(c, &before, d, r->day,
+		                   detail_text(r->id, contact ? &ct : NULL, false, dispute_detail(d, r->id)), err);
+	dispute_free(&before);
+	contact_free(&ct);
+	return rc;
+}
+
+/* svc_record and svc_record_draft: the record, what it names (x, may be
+ * NULL), and the draft cleared in the same transaction when clear_draft
+ * is set. */
+static enum status record_add(struct ctx *c, const char *ref, long long id, struct record *r,
+                              const struct record_extra *x, bool clear_draft, struct error *err)
 {
 	struct dispute d;
 	enum status rc;
@@ -720,6 +930,8 @@ static enum status record_add(struct ctx *c, const char *ref, long long id, stru
 		r->author = xstrdup(c->author);
 		rc = store_record_insert(c->store, r, err);
 	}
+	if (rc == ST_OK && extra_given(x))
+		rc = record_detail_add(c, &d, r, x, err);
 	if (rc == ST_OK && clear_draft)
 		rc = store_draft_clear(c->store, d.id, err);
 	if (rc == ST_OK)
@@ -732,10 +944,22 @@ static enum status record_add(struct ctx *c, const char *ref, long long id, stru
 
 enum status svc_record(struct ctx *c, const char *ref, struct record *r, struct error *err)
 {
-	return record_add(c, ref ? ref : "", 0, r, false, err);
+	return record_add(c, ref ? ref : "", 0, r, NULL, false, err);
 }
 
 enum status svc_record_draft(struct ctx *c, long long dispute_id, struct record *r, struct error *err)
 {
-	return record_add(c, NULL, dispute_id, r, true, err);
+	return record_add(c, NULL, dispute_id, r, NULL, true, err);
+}
+
+enum status svc_record_extra(struct ctx *c, const char *ref, struct record *r, const struct record_extra *x,
+                             struct error *err)
+{
+	return record_add(c, ref ? ref : "", 0, r, x, false, err);
+}
+
+enum status svc_record_draft_extra(struct ctx *c, long long dispute_id, struct record *r,
+                                   const struct record_extra *x, struct error *err)
+{
+	return record_add(c, NULL, dispute_id, r, x, true, err);
 }

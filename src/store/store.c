@@ -34,7 +34,7 @@
 #define T_RECORDS_NO_DELETE \
 	"CREATE TRIGGER records_no_delete BEFORE DELETE ON records\n" \
 	"BEGIN SELECT RAISE(ABORT, 'records are append-only: add a correcting record instead'); END"
-/* Migration 6's derived columns (replaced by migration 11's: its text never changes). */
+/* Migration 6's derived columns (replaced by migration 12's: its text never changes). */
 #define T_DERIVE_ON_STAGE_INSERT_6 \
 	"CREATE TRIGGER disputes_derive_on_stage_insert AFTER INSERT ON stages BEGIN\n" \
 	"	UPDATE disputes SET " DERIVED_SET_6 " WHERE id = NEW.dispute_id;\n" \
@@ -47,7 +47,7 @@
 	"CREATE TRIGGER disputes_derive_on_close AFTER UPDATE OF status, closed ON disputes BEGIN\n" \
 	"	UPDATE disputes SET " DERIVED_SET_6 " WHERE id = NEW.id;\n" \
 	"END"
-/* The derived columns as migration 11 makes them: the soonest running deadline. */
+/* The derived columns as migration 12 makes them: the soonest running deadline. */
 #define T_DERIVE_ON_STAGE_INSERT \
 	"CREATE TRIGGER disputes_derive_on_stage_insert AFTER INSERT ON stages BEGIN\n" \
 	"	UPDATE disputes SET " DERIVED_SET " WHERE id = NEW.dispute_id;\n" \
@@ -114,7 +114,7 @@
 	"END"
 
 /* The board's counts of deadlines by day follow every change of a running
- * deadline (migration 11): what leaves a day is taken off, what comes is
+ * deadline (migration 12): what leaves a day is taken off, what comes is
  * added, as the deadlines view lists them (a stage's while it runs; the
  * whole process and the day's `inform` while the dispute is open). */
 #define DL_COUNT_ADD(day, minute, kind, when) \
@@ -209,6 +209,43 @@
 	"	WHERE d.raised_by = NEW.id OR d.against = NEW.id;\n" \
 	"END"
 
+/* The index of a dispute's further other agencies and subjects
+ * (migration 11), kept as main's indexes are: each row in, a changed name
+ * or case reference out and in again. */
+#define T_SEARCH_OTHERS_AGENCY_ADD \
+	"CREATE TRIGGER search_others_agency_add AFTER INSERT ON dispute_agencies BEGIN\n" \
+	"	INSERT INTO others_fts(rowid, text) SELECT " SEARCH_OTHER_KEY("NEW.", "0") ", " SEARCH_FOLD("a.name") "\n" \
+	"	FROM agencies a WHERE a.id = NEW.agency_id;\n" \
+	"END"
+#define T_SEARCH_OTHERS_AGENCY_CHANGE \
+	"CREATE TRIGGER search_others_agency_change AFTER UPDATE OF agency_id ON dispute_agencies\n" \
+	"WHEN NEW.agency_id IS NOT OLD.agency_id BEGIN\n" \
+	"	INSERT INTO others_fts(others_fts, rowid, text) SELECT 'delete', " SEARCH_OTHER_KEY("OLD.", "0") ", " \
+	SEARCH_FOLD("a.name") "\n" \
+	"	FROM agencies a WHERE a.id = OLD.agency_id;\n" \
+	"	INSERT INTO others_fts(rowid, text) SELECT " SEARCH_OTHER_KEY("NEW.", "0") ", " SEARCH_FOLD("a.name") "\n" \
+	"	FROM agencies a WHERE a.id = NEW.agency_id;\n" \
+	"END"
+#define T_SEARCH_OTHERS_SUBJECT_ADD \
+	"CREATE TRIGGER search_others_subject_add AFTER INSERT ON dispute_subjects BEGIN\n" \
+	"	INSERT INTO others_fts(rowid, text) VALUES (" SEARCH_OTHER_KEY("NEW.", "128") ", " SEARCH_FOLD("NEW.subject") ");\n" \
+	"END"
+#define T_SEARCH_OTHERS_SUBJECT_CHANGE \
+	"CREATE TRIGGER search_others_subject_change AFTER UPDATE OF subject ON dispute_subjects\n" \
+	"WHEN NEW.subject IS NOT OLD.subject BEGIN\n" \
+	"	INSERT INTO others_fts(others_fts, rowid, text) VALUES ('delete', " SEARCH_OTHER_KEY("OLD.", "128") ", " \
+	SEARCH_FOLD("OLD.subject") ");\n" \
+	"	INSERT INTO others_fts(rowid, text) VALUES (" SEARCH_OTHER_KEY("NEW.", "128") ", " SEARCH_FOLD("NEW.subject") ");\n" \
+	"END"
+#define T_SEARCH_OTHERS_RENAME \
+	"CREATE TRIGGER search_others_rename AFTER UPDATE OF name ON agencies BEGIN\n" \
+	"	INSERT INTO others_fts(others_fts, rowid, text) SELECT 'delete', " SEARCH_OTHER_KEY("x.", "0") ", " \
+	SEARCH_FOLD("OLD.name") "\n" \
+	"	FROM dispute_agencies x WHERE x.agency_id = OLD.id;\n" \
+	"	INSERT INTO others_fts(rowid, text) SELECT " SEARCH_OTHER_KEY("x.", "0") ", " SEARCH_FOLD("NEW.name") "\n" \
+	"	FROM dispute_agencies x WHERE x.agency_id = NEW.id;\n" \
+	"END"
+
 static const struct {
 	const char *name, *sql;
 } triggers[] = {
@@ -232,6 +269,11 @@ static const struct {
 	{ "search_disputes_add", T_SEARCH_DISPUTES_ADD },
 	{ "search_disputes_change", T_SEARCH_DISPUTES_CHANGE },
 	{ "search_agencies_rename", T_SEARCH_AGENCIES_RENAME },
+	{ "search_others_agency_add", T_SEARCH_OTHERS_AGENCY_ADD },
+	{ "search_others_agency_change", T_SEARCH_OTHERS_AGENCY_CHANGE },
+	{ "search_others_subject_add", T_SEARCH_OTHERS_SUBJECT_ADD },
+	{ "search_others_subject_change", T_SEARCH_OTHERS_SUBJECT_CHANGE },
+	{ "search_others_rename", T_SEARCH_OTHERS_RENAME },
 	{ "deadline_counts_on_stage_insert", T_DEADLINE_COUNTS_ON_STAGE_INSERT },
 	{ "deadline_counts_on_stage_update", T_DEADLINE_COUNTS_ON_STAGE_UPDATE },
 	{ "deadline_counts_on_dispute_insert", T_DEADLINE_COUNTS_ON_DISPUTE_INSERT },
@@ -427,7 +469,84 @@ static const char *const migrations[] = {
 	T_SEARCH_DISPUTES_ADD ";\n"
 	T_SEARCH_DISPUTES_CHANGE ";\n"
 	T_SEARCH_AGENCIES_RENAME ";\n",
-	/* 11: protocols as the partnerships wrote them.  A stage keeps the
+	/* 11: what a lead needs every day.  A dispute has an owner (NULL
+	 * for those opened before), further other agencies and subjects after
+	 * the first, a counterpart per stage for each further agency, the
+	 * checklist items done, and what a record names (the contact spoken
+	 * to, a next action and its date).  All of it is journalled and
+	 * replayed by verify; a database from before has none of it, so
+	 * nothing is carried but the new empty tables (and no lists to read),
+	 * and an empty index of the further agencies and subjects.  Closure
+	 * days of one agency go beside the closures of every agency. */
+	"ALTER TABLE disputes ADD COLUMN owner TEXT;\n"
+	/* Whether the dispute has anything in the lists below: a list reads
+	 * them only for the disputes that do. */
+	"ALTER TABLE disputes ADD COLUMN lists INTEGER NOT NULL DEFAULT 0 CHECK (lists IN (0, 1));\n"
+	"CREATE TABLE dispute_agencies (\n"
+	"	dispute_id INTEGER NOT NULL REFERENCES disputes(id),\n"
+	"	position INTEGER NOT NULL CHECK (position BETWEEN 2 AND 99),\n"
+	"	agency_id INTEGER NOT NULL REFERENCES agencies(id),\n"
+	"	PRIMARY KEY (dispute_id, position)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE INDEX dispute_agencies_agency ON dispute_agencies(agency_id);\n"
+	"CREATE TABLE dispute_subjects (\n"
+	"	dispute_id INTEGER NOT NULL REFERENCES disputes(id),\n"
+	"	position INTEGER NOT NULL CHECK (position BETWEEN 2 AND 99),\n"
+	"	subject TEXT NOT NULL CHECK (subject <> ''),\n"
+	"	PRIMARY KEY (dispute_id, position)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TABLE stage_counterparts (\n"
+	"	dispute_id INTEGER NOT NULL,\n"
+	"	stage INTEGER NOT NULL,\n"
+	"	position INTEGER NOT NULL CHECK (position BETWEEN 2 AND 99),\n"
+	"	contact_id INTEGER NOT NULL REFERENCES contacts(id),\n"
+	"	PRIMARY KEY (dispute_id, stage, position),\n"
+	"	FOREIGN KEY (dispute_id, stage) REFERENCES stages(dispute_id, number)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TABLE actions_done (\n"
+	"	dispute_id INTEGER NOT NULL REFERENCES disputes(id),\n"
+	"	seq INTEGER NOT NULL CHECK (seq >= 1),\n"
+	"	stage INTEGER NOT NULL CHECK (stage >= 1),\n"
+	"	text TEXT NOT NULL CHECK (text <> ''),\n"
+	"	done TEXT NOT NULL CHECK (done " ISO_DATE "),\n"
+	"	done_by TEXT,\n"
+	"	PRIMARY KEY (dispute_id, seq)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TABLE record_details (\n"
+	"	record_id INTEGER PRIMARY KEY REFERENCES records(id),\n"
+	"	dispute_id INTEGER NOT NULL REFERENCES disputes(id),\n"
+	"	contact_id INTEGER REFERENCES contacts(id),\n"
+	"	next TEXT,\n"
+	"	next_due TEXT CHECK (next_due " ISO_DATE "),\n"
+	"	done TEXT CHECK (done " ISO_DATE "),\n"
+	"	done_by TEXT,\n"
+	"	CHECK ((next IS NULL) = (next_due IS NULL))\n"
+	");\n"
+	"CREATE INDEX record_details_dispute ON record_details(dispute_id, record_id);\n"
+	/* The follow-ups still to do, by date, with their dispute: what the
+	 * board counts and reads (store_followups_due) from the index alone. */
+	"CREATE INDEX record_details_due ON record_details(next_due, dispute_id) WHERE next IS NOT NULL AND done IS NULL;\n"
+	"CREATE TABLE agency_closures (\n"
+	"	agency_id INTEGER NOT NULL REFERENCES agencies(id),\n"
+	"	day TEXT NOT NULL CHECK (day " ISO_DATE "),\n"
+	"	reason TEXT,\n"
+	"	PRIMARY KEY (agency_id, day)\n"
+	") WITHOUT ROWID;\n"
+	/* The further other agencies and subjects are searched as the
+	 * particulars are, each a row of an index of its own (a word typed
+	 * finds a sibling's case reference as it finds the first's). */
+	"CREATE VIEW search_others(key, text) AS\n"
+	"	SELECT " SEARCH_OTHER_KEY("x.", "0") ", " SEARCH_FOLD("a.name") "\n"
+	"	FROM dispute_agencies x JOIN agencies a ON a.id = x.agency_id\n"
+	"	UNION ALL SELECT " SEARCH_OTHER_KEY("", "128") ", " SEARCH_FOLD("subject") " FROM dispute_subjects;\n"
+	"CREATE VIRTUAL TABLE others_fts USING fts5(text, content='search_others', content_rowid='key',\n"
+	"	tokenize='unicode61 remove_diacritics 2');\n"
+	T_SEARCH_OTHERS_AGENCY_ADD ";\n"
+	T_SEARCH_OTHERS_AGENCY_CHANGE ";\n"
+	T_SEARCH_OTHERS_SUBJECT_ADD ";\n"
+	T_SEARCH_OTHERS_SUBJECT_CHANGE ";\n"
+	T_SEARCH_OTHERS_RENAME ";\n",
+	/* 12: protocols as the partnerships wrote them.  A stage keeps the
 	 * route it follows and its number on it (a dispute can change route
 	 * and be reopened, so its place in the history is no longer its stage
 	 * number), its second timescale, its sub-deadline and its follow-up;
@@ -527,6 +646,25 @@ static const char migration_7_after[] =
 int store_schema_version(void)
 {
 	return SCHEMA_VERSION;
+}
+
+int store_extras_version(void)
+{
+	/* Found by what the migration makes rather than by its number, which
+	 * changes when migrations are put in order. */
+	for (int i = 0; i < SCHEMA_VERSION; i++)
+		if (strstr(migrations[i], "CREATE TABLE dispute_agencies"))
+			return i + 1;
+	return SCHEMA_VERSION + 1;
+}
+
+int store_deadlines_version(void)
+{
+	/* Found by what the migration makes, as store_extras_version. */
+	for (int i = 0; i < SCHEMA_VERSION; i++)
+		if (strstr(migrations[i], "ADD COLUMN process_due"))
+			return i + 1;
+	return SCHEMA_VERSION + 1;
 }
 
 /* ---- opening ---- */
@@ -783,8 +921,11 @@ static enum status migrate(struct store *s, struct error *err)
 			rc = error_set(err, ST_REFUSED,
 			               "%s was written by a newer dispute (schema %d; this program knows %d)",
 			               s->path, version, SCHEMA_VERSION);
-		if (rc == ST_OK && version == SCHEMA_VERSION)
+		if (rc == ST_OK && version == SCHEMA_VERSION) {
+			s->version = version;
 			return change_end(s, true, ST_OK, err);
+		}
+		s->version = version;
 		if (rc == ST_OK)
 			rc = db_exec(s, migrations[version], "cannot upgrade the database", err);
 		s->version = version + 1;
@@ -891,6 +1032,7 @@ enum status store_open(const char *path, enum open_mode mode, struct store **out
 	/* Nothing is written before the file has shown it is ours. */
 	if (rc == ST_OK)
 		rc = schema_check(s, &version, err);
+	s->version = version;
 	if (rc == ST_OK)
 		rc = pragmas(s, err);
 	if (rc == ST_OK && version < SCHEMA_VERSION) {

@@ -307,3 +307,106 @@ enum status store_meta_set(struct store *s, const char *key, const char *value, 
 	sqlite3_finalize(st);
 	return rc;
 }
+
+/* ---- closure days of one agency ---- */
+
+/* Adding a day that is already closed replaces its reason. */
+enum status store_agency_closure_add(struct store *s, long day, const char *agency, const char *reason,
+                                     char **spelling, struct error *err)
+{
+	static const char sql[] =
+		"INSERT INTO agency_closures(agency_id, day, reason) VALUES (?1, ?2, ?3)"
+		" ON CONFLICT(agency_id, day) DO UPDATE SET reason = excluded.reason";
+	sqlite3_stmt *st = NULL;
+	long long id;
+	enum status rc;
+	int brc = SQLITE_OK;
+
+	if (day == DATE_NONE)
+		return error_set(err, ST_INVALID, "a closure needs a date");
+	if ((rc = store_agency_ensure(s, agency, &id, spelling, err)) != ST_OK ||
+	    (rc = db_prepare(s, sql, &st, err)) != ST_OK)
+		goto out;
+	bind_int(st, 1, id, &brc);
+	bind_date(st, 2, day, &brc);
+	bind_text(st, 3, reason, &brc);
+	rc = db_done(s, st, brc, "cannot save the closure day", err);
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+enum status store_agency_closure_remove(struct store *s, long day, const char *agency, char **spelling,
+                                        struct error *err)
+{
+	static const char sql[] =
+		"DELETE FROM agency_closures WHERE day = ?1 AND agency_id = (SELECT id FROM agencies WHERE name = ?2)";
+	sqlite3_stmt *st = NULL;
+	char buf[11];
+	enum status rc;
+	int brc = SQLITE_OK;
+
+	if (day == DATE_NONE)
+		return error_set(err, ST_INVALID, "a closure needs a date");
+	if ((rc = db_prepare(s, sql, &st, err)) != ST_OK)
+		goto out;
+	bind_date(st, 1, day, &brc);
+	bind_text(st, 2, agency, &brc);
+	if ((rc = db_done(s, st, brc, "cannot remove the closure day", err)) != ST_OK)
+		goto out;
+	if (sqlite3_changes(s->db) == 0) {
+		rc = error_set(err, ST_NOTFOUND, "%s is not a closure day of %s", date_format(day, buf), agency);
+		goto out;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (spelling && (rc = db_prepare(s, "SELECT name FROM agencies WHERE name = ?1", &st, err)) == ST_OK) {
+		bind_text(st, 1, agency, &brc);
+		if (db_step(st, brc) == SQLITE_ROW) {
+			free(*spelling);
+			*spelling = col_dup(st, 0);
+		}
+	}
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* agency and reason are borrowed for the call; reason may be NULL. */
+enum status store_agency_closures(struct store *s, int (*fn)(long day, const char *agency, const char *reason,
+                                                               void *ctx),
+                                  void *ctx, struct error *err)
+{
+	static const char sql[] =
+		"SELECT c.day, a.name, c.reason FROM agency_closures c JOIN agencies a ON a.id = c.agency_id"
+		" ORDER BY c.day, a.name";
+	sqlite3_stmt *st = NULL;
+	enum status rc;
+	int src;
+
+	if ((rc = db_prepare(s, sql, &st, err)) != ST_OK)
+		goto out;
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		bool bad = false;
+		long day = col_date(st, 0, &bad);
+		char *agency, *reason;
+		int stop;
+
+		if (bad) {
+			rc = error_set(err, ST_DB, "%s: a closure day holds a value this program cannot read", s->path);
+			goto out;
+		}
+		agency = col_dup(st, 1);
+		reason = col_dup(st, 2);
+		stop = fn(day, agency ? agency : "", reason, ctx);
+		free(agency);
+		free(reason);
+		if (stop)
+			goto out;
+	}
+	if (src != SQLITE_DONE)
+		rc = db_fail(s, src, "cannot read the closure days", err);
+out:
+	sqlite3_finalize(st);
+	return rc;
+}

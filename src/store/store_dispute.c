@@ -62,6 +62,195 @@ out:
 	return rc;
 }
 
+/* ---- what a dispute holds besides its row and its stages ---- */
+
+/* Whether d has anything in its lists (the flag that spares a list the
+ * reads of those that have none). */
+static bool dispute_has_lists(const struct dispute *d)
+{
+	return d->nothers || d->nsubjects || d->ncounterparts || d->ndone || d->ndetails;
+}
+
+/* Every list in one statement, one row an item: which list (k), its
+ * numbers (a, b, c) and texts (t1..t4), in the order each list is kept;
+ * run only for a dispute whose lists flag says it has any. */
+static const char extras_sql[] =
+	"SELECT 1 AS k, x.position AS a, 0 AS b, 0 AS c, a.name AS t1, NULL AS t2, NULL AS t3, NULL AS t4"
+	" FROM dispute_agencies x"
+	" JOIN agencies a ON a.id = x.agency_id WHERE x.dispute_id = ?1"
+	" UNION ALL SELECT 2, position, 0, 0, subject, NULL, NULL, NULL FROM dispute_subjects WHERE dispute_id = ?1"
+	" UNION ALL SELECT 3, stage, position, contact_id, NULL, NULL, NULL, NULL FROM stage_counterparts"
+	" WHERE dispute_id = ?1"
+	" UNION ALL SELECT 4, seq, stage, 0, text, done, done_by, NULL FROM actions_done WHERE dispute_id = ?1"
+	" UNION ALL SELECT 5, record_id, 0, coalesce(contact_id, 0), next, next_due, done, done_by FROM record_details"
+	" WHERE dispute_id = ?1"
+	" ORDER BY 1, 2, 3";
+
+/* Adds the item of the row st holds to d; false for a value that cannot be read. */
+static bool extras_item(sqlite3_stmt *st, struct dispute *d)
+{
+	bool bad = false;
+
+	switch (sqlite3_column_int(st, 0)) {
+	case 1:
+	case 2: {
+		bool others = sqlite3_column_int(st, 0) == 1;
+		char ***v = others ? &d->others : &d->subjects;
+		size_t *n = others ? &d->nothers : &d->nsubjects;
+		char *text = col_dup(st, 4);
+
+		if (!text)
+			return false;
+		*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+		(*v)[(*n)++] = text;
+		break;
+	}
+	case 3: {
+		struct counterpart *c;
+
+		d->counterparts = xrealloc(d->counterparts, (d->ncounterparts + 1) * sizeof(*d->counterparts));
+		c = &d->counterparts[d->ncounterparts++];
+		c->stage = sqlite3_column_int(st, 1);
+		c->party = sqlite3_column_int(st, 2);
+		c->contact_id = sqlite3_column_int64(st, 3);
+		break;
+	}
+	case 4: {
+		struct action_done *a;
+
+		d->done = xrealloc(d->done, (d->ndone + 1) * sizeof(*d->done));
+		a = &d->done[d->ndone++];
+		a->stage = sqlite3_column_int(st, 2);
+		a->text = col_dup(st, 4);
+		a->on = col_date(st, 5, &bad);
+		a->by = col_dup(st, 6);
+		break;
+	}
+	default: {
+		struct record_detail *r;
+
+		d->details = xrealloc(d->details, (d->ndetails + 1) * sizeof(*d->details));
+		r = &d->details[d->ndetails++];
+		r->record = sqlite3_column_int64(st, 1);
+		r->contact_id = sqlite3_column_int64(st, 3);
+		r->next = col_dup(st, 4);
+		r->due = col_date(st, 5, &bad);
+		r->done = col_date(st, 6, &bad);
+		r->done_by = col_dup(st, 7);
+		break;
+	}
+	}
+	return !bad;
+}
+
+/* Reads d's lists (d->id and has_lists read with DISPUTE_COLS) into d:
+ * nothing for a dispute whose flag says they are empty (most), or on a
+ * file older than store_extras_version, which has none.  The statement is
+ * prepared at the first dispute that needs it and kept. */
+static enum status extras_load(struct store *s, struct dispute *d, struct error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int brc = SQLITE_OK, src = SQLITE_DONE;
+	bool bad = false;
+	enum status rc;
+
+	if (!d->has_lists || s->version < store_extras_version())
+		return ST_OK;
+	if ((rc = db_cached(s, extras_sql, &st, err)) != ST_OK)
+		return rc;
+	bind_int(st, 1, d->id, &brc);
+	while (!bad && (src = brc == SQLITE_OK ? sqlite3_step(st) : brc) == SQLITE_ROW)
+		bad = !extras_item(st, d);
+	db_keep(s, st);
+	if (bad)
+		return error_set(err, ST_DB, "%s: %s holds a value this program cannot read", s->path, d->reference);
+	if (src != SQLITE_DONE)
+		return db_fail(s, src, "cannot read the dispute", err);
+	return ST_OK;
+}
+
+/* Writes what a dispute holds besides its row and its stages: every list
+ * as it is in memory (they only grow: nothing is taken out of them).  The
+ * other agencies take their names as stored. */
+static enum status extras_write(struct store *s, struct dispute *d, struct error *err)
+{
+	static const char *const sql[] = {
+		"INSERT INTO dispute_agencies(dispute_id, position, agency_id) VALUES (?1, ?2, ?3)"
+		" ON CONFLICT(dispute_id, position) DO UPDATE SET agency_id = excluded.agency_id",
+		"INSERT INTO dispute_subjects(dispute_id, position, subject) VALUES (?1, ?2, ?3)"
+		" ON CONFLICT(dispute_id, position) DO UPDATE SET subject = excluded.subject",
+		"INSERT INTO stage_counterparts(dispute_id, stage, position, contact_id) VALUES (?1, ?2, ?3, ?4)"
+		" ON CONFLICT(dispute_id, stage, position) DO UPDATE SET contact_id = excluded.contact_id",
+		"INSERT INTO actions_done(dispute_id, seq, stage, text, done, done_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+		" ON CONFLICT(dispute_id, seq) DO UPDATE SET stage = excluded.stage, text = excluded.text,"
+		" done = excluded.done, done_by = excluded.done_by",
+		"INSERT INTO record_details(record_id, dispute_id, contact_id, next, next_due, done, done_by)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(record_id) DO UPDATE SET"
+		" contact_id = excluded.contact_id, next = excluded.next, next_due = excluded.next_due,"
+		" done = excluded.done, done_by = excluded.done_by",
+	};
+	size_t counts[5] = { d->nothers, d->nsubjects, d->ncounterparts, d->ndone, d->ndetails };
+	sqlite3_stmt *st = NULL;
+	enum status rc = ST_OK;
+
+	for (int k = 0; k < 5 && rc == ST_OK; k++) {
+		if (!counts[k])
+			continue;
+		if ((rc = db_prepare(s, sql[k], &st, err)) != ST_OK)
+			break;
+		for (size_t i = 0; i < counts[k] && rc == ST_OK; i++) {
+			int brc = SQLITE_OK;
+			long long agency;
+
+			sqlite3_reset(st);
+			switch (k) {
+			case 0:
+				if ((rc = store_agency_ensure(s, d->others[i], &agency, &d->others[i], err)) != ST_OK)
+					continue;
+				bind_int(st, 1, d->id, &brc);
+				bind_int(st, 2, (long long)i + 2, &brc);
+				bind_int(st, 3, agency, &brc);
+				break;
+			case 1:
+				bind_int(st, 1, d->id, &brc);
+				bind_int(st, 2, (long long)i + 2, &brc);
+				bind_text(st, 3, d->subjects[i], &brc);
+				break;
+			case 2:
+				bind_int(st, 1, d->id, &brc);
+				bind_int(st, 2, d->counterparts[i].stage, &brc);
+				bind_int(st, 3, d->counterparts[i].party, &brc);
+				bind_int(st, 4, d->counterparts[i].contact_id, &brc);
+				break;
+			case 3:
+				bind_int(st, 1, d->id, &brc);
+				bind_int(st, 2, (long long)i + 1, &brc);
+				bind_int(st, 3, d->done[i].stage, &brc);
+				bind_text(st, 4, d->done[i].text, &brc);
+				bind_date(st, 5, d->done[i].on, &brc);
+				bind_text(st, 6, d->done[i].by, &brc);
+				break;
+			default:
+				bind_int(st, 1, d->details[i].record, &brc);
+				bind_int(st, 2, d->id, &brc);
+				if (d->details[i].contact_id)
+					bind_int(st, 3, d->details[i].contact_id, &brc);
+				else if (brc == SQLITE_OK)
+					brc = sqlite3_bind_null(st, 3);
+				bind_text(st, 4, d->details[i].next, &brc);
+				bind_date(st, 5, d->details[i].due, &brc);
+				bind_date(st, 6, d->details[i].done, &brc);
+				bind_text(st, 7, d->details[i].done_by, &brc);
+				break;
+			}
+			rc = db_done(s, st, brc, "cannot save the dispute", err);
+		}
+		sqlite3_finalize(st);
+		st = NULL;
+	}
+	return rc;
+}
+
 /* The next reference number in the opening year: max + 1, read inside the
  * change's transaction so two programs cannot take the same one. */
 static enum status next_reference(struct store *s, long opened, char ref[16], struct error *err)
@@ -116,9 +305,9 @@ enum status store_dispute_insert(struct store *s, struct dispute *d, struct erro
 {
 	static const char sql[] =
 		"INSERT INTO disputes(reference, protocol, urgent, subject, raised_by, against, category,"
-		" summary, opened, status, closed, outcome, outstanding, challenged, process_due, inform_due,"
-		" referred, referred_to)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
+		" summary, opened, status, closed, outcome, outstanding, challenged, owner, lists, process_due,"
+		" inform_due, referred, referred_to)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)";
 	sqlite3_stmt *st = NULL;
 	long long raised, against, saved_id = d->id;
 	char ref[16];
@@ -151,14 +340,18 @@ enum status store_dispute_insert(struct store *s, struct dispute *d, struct erro
 	bind_text(st, 12, d->outcome, &brc);
 	bind_text(st, 13, d->outstanding, &brc);
 	bind_date(st, 14, d->challenged, &brc);
-	bind_date(st, 15, d->process_due, &brc);
-	bind_date(st, 16, d->inform_due, &brc);
-	bind_date(st, 17, d->referred, &brc);
-	bind_text(st, 18, d->referred_to, &brc);
+	bind_text(st, 15, d->owner, &brc);
+	bind_int(st, 16, dispute_has_lists(d), &brc);
+	bind_date(st, 17, d->process_due, &brc);
+	bind_date(st, 18, d->inform_due, &brc);
+	bind_date(st, 19, d->referred, &brc);
+	bind_text(st, 20, d->referred_to, &brc);
 	if ((rc = db_done(s, st, brc, "cannot save the dispute", err)) != ST_OK)
 		goto out;
 	d->id = sqlite3_last_insert_rowid(s->db);
 	rc = stages_write(s, d, err);
+	if (rc == ST_OK)
+		rc = extras_write(s, d, err);
 out:
 	db_keep(s, st);
 	rc = change_end(s, own, rc, err);
@@ -169,12 +362,12 @@ out:
 	return rc;
 }
 
-enum status store_dispute_update(struct store *s, const struct dispute *d, struct error *err)
+enum status store_dispute_update(struct store *s, struct dispute *d, struct error *err)
 {
 	static const char sql[] =
 		"UPDATE disputes SET status = ?2, closed = ?3, outcome = ?4, outstanding = ?5,"
-		" challenged = ?6, urgent = ?7, process_due = ?8, inform_due = ?9, referred = ?10, referred_to = ?11"
-		" WHERE id = ?1";
+		" challenged = ?6, owner = ?7, lists = ?8, urgent = ?9, process_due = ?10, inform_due = ?11,"
+		" referred = ?12, referred_to = ?13 WHERE id = ?1";
 	sqlite3_stmt *st = NULL;
 	enum status rc;
 	bool own;
@@ -190,11 +383,13 @@ enum status store_dispute_update(struct store *s, const struct dispute *d, struc
 	bind_text(st, 4, d->outcome, &brc);
 	bind_text(st, 5, d->outstanding, &brc);
 	bind_date(st, 6, d->challenged, &brc);
-	bind_int(st, 7, d->urgent, &brc);
-	bind_date(st, 8, d->process_due, &brc);
-	bind_date(st, 9, d->inform_due, &brc);
-	bind_date(st, 10, d->referred, &brc);
-	bind_text(st, 11, d->referred_to, &brc);
+	bind_text(st, 7, d->owner, &brc);
+	bind_int(st, 8, dispute_has_lists(d), &brc);
+	bind_int(st, 9, d->urgent, &brc);
+	bind_date(st, 10, d->process_due, &brc);
+	bind_date(st, 11, d->inform_due, &brc);
+	bind_date(st, 12, d->referred, &brc);
+	bind_text(st, 13, d->referred_to, &brc);
 	if ((rc = db_done(s, st, brc, "cannot save the dispute", err)) != ST_OK)
 		goto out;
 	if (sqlite3_changes(s->db) != 1) {
@@ -202,6 +397,8 @@ enum status store_dispute_update(struct store *s, const struct dispute *d, struc
 		goto out;
 	}
 	rc = stages_write(s, d, err);
+	if (rc == ST_OK)
+		rc = extras_write(s, d, err);
 out:
 	db_keep(s, st);
 	return change_end(s, own, rc, err);
@@ -232,10 +429,12 @@ static enum status dispute_from_row(struct store *s, sqlite3_stmt *st, struct di
 	d->challenged = col_date(st, 14, &bad);
 	d->current_stage = sqlite3_column_int(st, 15);
 	d->has_draft = sqlite3_column_int(st, 16) != 0;
-	d->process_due = col_date(st, 17, &bad);
-	d->inform_due = col_date(st, 18, &bad);
-	d->referred = col_date(st, 19, &bad);
-	d->referred_to = col_dup(st, 20);
+	d->owner = col_dup(st, 17);
+	d->has_lists = sqlite3_column_int(st, 18) != 0;
+	d->process_due = col_date(st, 19, &bad);
+	d->inform_due = col_date(st, 20, &bad);
+	d->referred = col_date(st, 21, &bad);
+	d->referred_to = col_dup(st, 22);
 	if (bad)
 		return error_set(err, ST_DB, "%s: dispute %s holds a value this program cannot read", s->path,
 		                 d->reference);
@@ -243,7 +442,7 @@ static enum status dispute_from_row(struct store *s, sqlite3_stmt *st, struct di
 }
 
 /* STAGES_SELECT as one string, known by its address to db_cached; and
- * as migration 7's C step reads the stages, before migration 11. */
+ * as migration 7's C step reads the stages, before migration 12. */
 static const char stages_select[] = STAGES_SELECT;
 static const char stages_select_7[] = STAGES_SELECT_7;
 
@@ -324,9 +523,11 @@ static enum status dispute_load_by(struct store *s, const char *sql, const char 
 		goto out;
 	}
 	if ((rc = dispute_from_row(s, st, d, err)) != ST_OK ||
-	    (rc = db_cached(s, s->version < SCHEMA_DEADLINES ? stages_select_7 : stages_select, &sst, err)) != ST_OK)
+	    (rc = db_cached(s, s->version < store_deadlines_version() ? stages_select_7 : stages_select, &sst, err)) !=
+	    ST_OK)
 		goto out;
-	rc = stages_load(s, sst, d, err);
+	if ((rc = stages_load(s, sst, d, err)) == ST_OK)
+		rc = extras_load(s, d, err);
 out:
 	db_keep(s, sst);
 	db_keep(s, st);
@@ -335,18 +536,25 @@ out:
 	return rc;
 }
 
+/* The loads, each one string known by its address to db_cached; a file
+ * older than store_deadlines_version (read by a migration's C step) has no
+ * deadlines, nor (being older than store_extras_version too) an owner or
+ * lists, to read. */
+static const char load_ref_sql[] = "SELECT " DISPUTE_COLS DISPUTE_FROM " WHERE d.reference = ?1";
+static const char load_id_sql[] = "SELECT " DISPUTE_COLS DISPUTE_FROM " WHERE d.id = ?1";
+static const char load_ref_old_sql[] = "SELECT " DISPUTE_COLS_BEFORE_LISTS DISPUTE_FROM " WHERE d.reference = ?1";
+static const char load_id_old_sql[] = "SELECT " DISPUTE_COLS_BEFORE_LISTS DISPUTE_FROM " WHERE d.id = ?1";
+
 enum status store_dispute_load(struct store *s, const char *reference, struct dispute *d, struct error *err)
 {
-	return dispute_load_by(s, "SELECT " DISPUTE_COLS DISPUTE_FROM " WHERE d.reference = ?1",
+	return dispute_load_by(s, s->version < store_deadlines_version() ? load_ref_old_sql : load_ref_sql,
 	                       reference ? reference : "", 0, d, err);
 }
 
 enum status store_dispute_load_id(struct store *s, long long id, struct dispute *d, struct error *err)
 {
-	/* Migration 7's C step reads the disputes as its schema holds them. */
-	if (s->version < SCHEMA_DEADLINES)
-		return dispute_load_by(s, "SELECT " DISPUTE_COLS_7 DISPUTE_FROM " WHERE d.id = ?1", NULL, id, d, err);
-	return dispute_load_by(s, "SELECT " DISPUTE_COLS DISPUTE_FROM " WHERE d.id = ?1", NULL, id, d, err);
+	return dispute_load_by(s, s->version < store_deadlines_version() ? load_id_old_sql : load_id_sql, NULL, id, d,
+	                       err);
 }
 
 /* ---- listing ---- */
@@ -386,7 +594,7 @@ static void key_range(const struct list_filter *f, struct key_range *r)
 	snprintf(r->lo, sizeof(r->lo), "0");
 	snprintf(r->hi, sizeof(r->hi), "2");
 	if (f->which == LIST_OPEN || f->due_from != DATE_NONE || f->due_before != DATE_NONE ||
-	    f->overdue_on != DATE_NONE)
+	    f->overdue_on != DATE_NONE || f->attention_before != DATE_NONE)
 		range_lower(r->hi, "1");
 	if (f->which == LIST_CLOSED)
 		range_raise(r->lo, "1");
@@ -424,8 +632,17 @@ static void filter_cond(struct sb *sql, const struct list_filter *f, const struc
 	if (f->overdue_on != DATE_NONE)
 		sb_append(sql, " (d.list_key < :overdue_key OR (d.current_due = :overdue_on"
 		          " AND coalesce(d.current_minute, 1440) <= coalesce(:overdue_minute, -1)))");
+	/* A stage deadline before the day (the key says so, from the index),
+	 * or a follow-up still to do before it (from the index of those). */
+	if (f->attention_before != DATE_NONE)
+		sb_append(sql, " AND (d.list_key < :attention_key OR d.id IN (SELECT rd.dispute_id FROM record_details rd"
+		          " WHERE rd.next IS NOT NULL AND rd.done IS NULL AND rd.next_due < :attention_before))");
 	if (f->protocol)
 		sb_append(sql, " AND d.protocol = :protocol COLLATE NOCASE");
+	/* A dispute opened before owners were kept is no one's yet: it
+	 * shows for every lead until one takes it. */
+	if (f->mine)
+		sb_append(sql, " AND (d.owner IS NULL OR d.owner = :mine COLLATE NOCASE)");
 	/* The search index: a search with no word in it finds nothing. */
 	if (plan->active)
 		sb_append(sql, plan->none ? " AND 0" : plan->found ? " AND " SEARCH_FOUND : " AND " SEARCH_MATCHES);
@@ -454,7 +671,15 @@ static int bind_filter(sqlite3_stmt *st, const struct list_filter *f, const stru
 		bind_named_text(st, ":overdue_key", key, &brc);
 		bind_minute(st, sqlite3_bind_parameter_index(st, ":overdue_minute"), f->overdue_minute, &brc);
 	}
+	if (f->attention_before != DATE_NONE) {
+		char key[16];
+
+		range_day(key, f->attention_before);
+		bind_named_text(st, ":attention_key", key, &brc);
+		bind_named_date(st, ":attention_before", f->attention_before, &brc);
+	}
 	bind_named_text(st, ":protocol", f->protocol, &brc);
+	bind_named_text(st, ":mine", f->mine, &brc);
 	search_plan_bind(st, plan, &brc);
 	return brc;
 }
@@ -487,8 +712,9 @@ static const char *order_sql(enum list_order order)
  * list. */
 static char *filter_sig(const struct list_filter *f)
 {
-	return xasprintf("%d %ld %ld %ld %d %d %d %s %s", (int)f->which, f->due_from, f->due_before, f->overdue_on,
-	                 f->overdue_minute, (int)f->overdue_not, (int)f->order, f->protocol ? f->protocol : "",
+	return xasprintf("%d %ld %ld %ld %d %d %d %ld %d%s %s %s", (int)f->which, f->due_from, f->due_before,
+	                 f->overdue_on, f->overdue_minute, (int)f->overdue_not, (int)f->order, f->attention_before,
+	                 f->mine != NULL, f->mine ? f->mine : "", f->protocol ? f->protocol : "",
 	                 f->search ? f->search : "");
 }
 
@@ -582,8 +808,9 @@ out:
 
 
 /* Steps st, a statement of DISPUTE_COLS and STAGE_COLS (the binds before
- * it gave brc), handing fn each dispute with its stages: the rows of a
- * dispute come together, one a stage (or one with NULL stage columns). */
+ * it gave brc), handing fn each dispute with its stages and its lists: the
+ * rows of a dispute come together, one a stage (or one with NULL stage
+ * columns); the lists are read apart, only for a dispute that has some. */
 enum status disputes_stream(struct store *s, sqlite3_stmt *st, int brc, dispute_fn fn, void *ctx,
                             struct error *err)
 {
@@ -605,7 +832,7 @@ enum status disputes_stream(struct store *s, sqlite3_stmt *st, int brc, dispute_
 				goto out;
 		}
 		if (!have) {
-			if ((rc = dispute_from_row(s, st, &d, err)) != ST_OK)
+			if ((rc = dispute_from_row(s, st, &d, err)) != ST_OK || (rc = extras_load(s, &d, err)) != ST_OK)
 				goto out;
 			have = true;
 		}
@@ -777,8 +1004,8 @@ static enum status count_passed(struct store *s, long day, int minute, int *out,
 /* A filter on status and due date alone is counted from list_counts, a
  * few rows a day of the range, whatever the number of disputes; on the
  * overdue day itself the disputes whose soonest deadline's time has come
- * are counted from their own small index.  A protocol or a search reads
- * the index. */
+ * are counted from their own small index.  A protocol, a search, an owner
+ * or what needs attention (follow-ups included) reads the index. */
 enum status store_count(struct store *s, const struct list_filter *f, int *out, struct error *err)
 {
 	struct list_filter all;
@@ -792,7 +1019,7 @@ enum status store_count(struct store *s, const struct list_filter *f, int *out, 
 		list_filter_init(&all);
 		f = &all;
 	}
-	if (f->protocol || (f->search && *f->search))
+	if (f->protocol || (f->search && *f->search) || f->mine || f->attention_before != DATE_NONE)
 		return count_index(s, f, out, err);
 	key_range(f, &r);
 	if (f->overdue_on == DATE_NONE)
@@ -872,6 +1099,74 @@ out:
 	return rc;
 }
 
+/* ---- follow-ups due ---- */
+
+enum status store_followups_due(struct store *s, long before, int limit, due_fn fn, void *ctx, int *count,
+                                struct error *err)
+{
+	/* The partial index record_details_due holds the follow-ups still to
+	 * do, by date, with their dispute: the range before `before` is read
+	 * from it, in its order, and only its disputes are looked at (CROSS
+	 * JOIN keeps the planner from walking the open disputes instead). */
+	static const char count_sql[] =
+		"SELECT count(*) FROM record_details rd CROSS JOIN disputes d ON d.id = rd.dispute_id"
+		" WHERE rd.next IS NOT NULL AND rd.done IS NULL AND rd.next_due < ?1 AND d.status = 'open'";
+	static const char sql[] =
+		"SELECT rd.record_id, rd.dispute_id FROM record_details rd CROSS JOIN disputes d ON d.id = rd.dispute_id"
+		" WHERE rd.next IS NOT NULL AND rd.done IS NULL AND rd.next_due < ?1 AND d.status = 'open'"
+		" ORDER BY rd.next_due, d.reference, rd.record_id LIMIT ?2";
+	struct { long long record, dispute; } *v = NULL;
+	sqlite3_stmt *st = NULL;
+	size_t n = 0;
+	enum status rc;
+	int brc = SQLITE_OK, src;
+
+	*count = 0;
+	if (s->version < store_extras_version())
+		return ST_OK;
+	if ((rc = db_cached(s, count_sql, &st, err)) != ST_OK)
+		return rc;
+	bind_date(st, 1, before, &brc);
+	src = db_step(st, brc);
+	if (src == SQLITE_ROW)
+		*count = sqlite3_column_int(st, 0);
+	else
+		rc = db_fail(s, src, "cannot read the follow-ups", err);
+	db_keep(s, st);
+	st = NULL;
+	if (rc != ST_OK || !*count)
+		return rc;
+	if ((rc = db_cached(s, sql, &st, err)) != ST_OK)
+		return rc;
+	bind_date(st, 1, before, &brc);
+	bind_int(st, 2, limit > 0 ? limit : -1, &brc);
+	/* The ids first: each dispute is then read as a load reads it. */
+	while ((src = brc == SQLITE_OK ? sqlite3_step(st) : brc) == SQLITE_ROW) {
+		v = xrealloc(v, (n + 1) * sizeof(*v));
+		v[n].record = sqlite3_column_int64(st, 0);
+		v[n++].dispute = sqlite3_column_int64(st, 1);
+	}
+	if (src != SQLITE_DONE)
+		rc = db_fail(s, src, "cannot read the follow-ups", err);
+	db_keep(s, st);
+	for (size_t i = 0; rc == ST_OK && i < n; i++) {
+		const struct record_detail *r;
+		struct dispute d;
+
+		dispute_init(&d);
+		rc = store_dispute_load_id(s, v[i].dispute, &d, err);
+		if (rc == ST_OK && (r = dispute_detail(&d, v[i].record))) {
+			struct due_item it = { &d, r->due, TIME_NONE, r };
+
+			if (fn(&it, ctx))
+				n = i + 1;
+		}
+		dispute_free(&d);
+	}
+	free(v);
+	return rc;
+}
+
 /* ---- the deadline board ---- */
 
 /* A deadline of the board is a point in time: its day and its time of
@@ -907,7 +1202,7 @@ out:
 	       "g.ended IS NULL AND g.then_due IS NOT NULL", span, \
 	       "g.then_due, coalesce(g.then_minute, 1440), g.dispute_id")
 
-/* The deadlines view, kind by kind (the store's migration 11 lists the
+/* The deadlines view, kind by kind (the store's migration 12 lists the
  * same), and the open disputes with none (by reference); then the dispute
  * of each. */
 static const char deadlines_sql[] =
@@ -1025,7 +1320,8 @@ enum status store_deadlines(struct store *s, const struct deadline_filter *f, de
 			rc = error_set(err, ST_DB, "%s: a deadline holds a value this program cannot read", s->path);
 			goto out;
 		}
-		if ((rc = dispute_from_row(s, st, &d, err)) != ST_OK || (rc = stages_load(s, sst, &d, err)) != ST_OK)
+		if ((rc = dispute_from_row(s, st, &d, err)) != ST_OK || (rc = stages_load(s, sst, &d, err)) != ST_OK ||
+		    (rc = extras_load(s, &d, err)) != ST_OK)
 			goto out;
 		stop = fn(&d, &dl, ctx);
 		dispute_free(&d);

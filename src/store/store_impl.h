@@ -16,8 +16,7 @@ struct store {
 	bool readonly;
 	long long statements;   /* SQL statements run on the connection (for the benchmark) */
 	char *altered;          /* why the schema is not as dispute made it, or NULL: writes are refused */
-	int version;            /* the schema the file is at: the current one once open, an older one
-	                           while a migration's C step runs (it reads the columns of its time) */
+	int version;            /* the file's schema version as it stands (rising while it migrates) */
 	/* Statements run once a row (a dispute's stages, a record's insert),
 	 * prepared once for the connection: db_cached, db_keep. */
 	struct { const char *sql; sqlite3_stmt *st; } cache[STORE_CACHE];
@@ -34,6 +33,16 @@ struct store {
 	Fts5Tokenizer *tokenizer;   /* ... made with the index's options, or NULL before search_connect */
 	struct search_cache *search;    /* the last search's queries for one dispute (store_search.c), or NULL */
 };
+
+/* The schema version from which a dispute has an owner and its lists
+ * (extras): a migration's C step run on an older file reads disputes
+ * without them. */
+int store_extras_version(void);
+
+/* The schema version from which a dispute and its stages have the
+ * deadlines of migration 12 (its whole process, referral, routes...): a
+ * migration's C step run on an older file reads them as none. */
+int store_deadlines_version(void);
 
 /* What the derived columns of a dispute held from migration 6: the running
  * stage's due date.  Part of migration 6 (DERIVED_SET_6's text was a
@@ -59,7 +68,7 @@ struct store {
  * closed ones, most recently closed first.  The soonest is the least of
  * the deadlines as points, "YYYY-MM-DD" and the minute in four digits
  * (1440 for the whole day, after every time of it; "9999-12-321440" for
- * none).  Part of migration 11 (the triggers' text: never change it);
+ * none).  Part of migration 12 (the triggers' text: never change it);
  * verify holds the columns against the same expressions. */
 #define CURRENT_POINT \
 	"(SELECT min(CASE WHEN g.due IS NOT NULL THEN g.due || printf('%04d', coalesce(g.due_minute, 1440))" \
@@ -93,18 +102,21 @@ struct store {
 	"d.id, d.reference, d.protocol, d.urgent, d.subject, ra.name, ag.name, d.category, " \
 	"d.summary, d.opened, d.status, d.closed, d.outcome, d.outstanding, d.challenged, " \
 	"d.current_stage"
-/* The columns a dispute gained with migration 11 (SCHEMA_DEADLINES). */
-#define DISPUTE_COLS_10 "d.process_due, d.inform_due, d.referred, d.referred_to"
-#define DISPUTE_COLS \
-	DISPUTE_COLS_BASE ", EXISTS (SELECT 1 FROM drafts k WHERE k.dispute_id = d.id), " DISPUTE_COLS_10
+#define DISPUTE_DRAFT ", EXISTS (SELECT 1 FROM drafts k WHERE k.dispute_id = d.id)"
+/* What schema 11 added: the owner, and whether the dispute's lists hold
+ * anything (extras are read only for those that do); a file older than
+ * store_extras_version, which a migration's C step may read, has neither. */
+#define DISPUTE_LISTS ", d.owner, d.lists"
+/* What schema 12 added (store_deadlines_version). */
+#define DISPUTE_DEADLINES ", d.process_due, d.inform_due, d.referred, d.referred_to"
+#define DISPUTE_COLS DISPUTE_COLS_BASE DISPUTE_DRAFT DISPUTE_LISTS DISPUTE_DEADLINES
+#define DISPUTE_NCOLS 23
+/* A file older than either: the deadlines come after the lists, so a file
+ * without the lists has neither (and no migration's C step reads a file
+ * that has the one without the other). */
+#define DISPUTE_COLS_BEFORE_LISTS DISPUTE_COLS_BASE DISPUTE_DRAFT ", NULL, 0, NULL, NULL, NULL, NULL"
 /* The same for reads that do not ask about drafts (reports). */
-#define DISPUTE_COLS_NO_DRAFT DISPUTE_COLS_BASE ", 0, " DISPUTE_COLS_10
-#define DISPUTE_NCOLS 21
-/* The same before migration 11 (for migration 7's C step): its columns as NULL. */
-#define DISPUTE_COLS_7 \
-	DISPUTE_COLS_BASE ", EXISTS (SELECT 1 FROM drafts k WHERE k.dispute_id = d.id), NULL, NULL, NULL, NULL"
-/* The schema version from which the columns above are there. */
-#define SCHEMA_DEADLINES 11
+#define DISPUTE_COLS_NO_DRAFT DISPUTE_COLS_BASE ", 0" DISPUTE_LISTS DISPUTE_DEADLINES
 #define DISPUTE_FROM \
 	" FROM disputes d JOIN agencies ra ON ra.id = d.raised_by JOIN agencies ag ON ag.id = d.against"
 
@@ -125,7 +137,7 @@ struct store {
 
 /* Steps st, a statement of DISPUTE_COLS and STAGE_COLS ordered by dispute
  * then stage (the binds before it gave brc), handing fn each dispute with
- * its stages. */
+ * its stages and its lists (read only for a dispute that has some). */
 enum status disputes_stream(struct store *s, sqlite3_stmt *st, int brc, dispute_fn fn, void *ctx,
                             struct error *err);
 
@@ -247,12 +259,20 @@ enum status chain_seal_existing(struct store *s, struct error *err);
 	id ", " ref ", " SEARCH_FOLD(subject) ", " SEARCH_FOLD(raised) ", " SEARCH_FOLD(against) ", " category ", " \
 	SEARCH_FOLD(summary) ", " SEARCH_TAG(protocol, category)
 
+/* The key of a further other agency or subject in the index of those
+ * (others_fts, migration 11), from its columns (prefix "NEW."/"OLD." in a
+ * trigger): the dispute's id above 8 bits, 128 for a subject, then its
+ * position (2..99); the value is its name or case reference, folded. */
+#define SEARCH_OTHER_KEY(p, subject) "((" p "dispute_id << 8) | " subject " | " p "position)"
+#define SEARCH_OTHER_BITS 8
+
 /* Connects the connection to the search index: its tokenizer (for what a
  * user types) and the dispute_spans() function (where words matched). */
 enum status search_connect(struct store *s, struct error *err);
 void search_disconnect(struct store *s);
 
-/* What a list filter's search asks of the index, as its two FTS5 queries
+/* What a list filter's search asks of the index, as its FTS5 queries (the
+ * records' is also the one of the further agencies and subjects)
  * (store_search.c makes them from what the user typed; nothing typed is
  * ever passed as FTS5 syntax). */
 struct search_plan {
@@ -275,7 +295,8 @@ void search_plan_free(struct search_plan *p);
 #define SEARCH_FOUND "d.id IN temp.search_found"
 #define SEARCH_MATCHES \
 	"d.id IN (SELECT rowid >> 32 FROM records_fts WHERE records_fts MATCH :search_records" \
-	" UNION SELECT rowid FROM disputes_fts WHERE disputes_fts MATCH :search_disputes)"
+	" UNION SELECT rowid FROM disputes_fts WHERE disputes_fts MATCH :search_disputes" \
+	" UNION SELECT rowid >> 8 FROM others_fts WHERE others_fts MATCH :search_records)"
 void search_plan_bind(sqlite3_stmt *st, const struct search_plan *p, int *rc);
 
 #endif

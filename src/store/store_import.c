@@ -27,9 +27,9 @@ static const char *const bulk_sql[B_COUNT] = {
 	               " (SELECT coalesce(max(CAST(substr(reference, 8) AS INTEGER)), 0) + 1 FROM disputes"
 	               "  WHERE reference >= ?1 AND reference < ?2))",
 	[B_DISPUTE] = "INSERT INTO disputes(reference, protocol, urgent, subject, raised_by, against, category,"
-	              " summary, opened, status, closed, outcome, outstanding, challenged, process_due, inform_due,"
-	              " referred, referred_to)"
-	              " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+	              " summary, opened, status, closed, outcome, outstanding, challenged, owner, process_due,"
+	              " inform_due, referred, referred_to)"
+	              " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
 	[B_STAGE] = "INSERT INTO stages(dispute_id, number, started, due, due_minute, due_agreed, due_reason,"
 	            " ended, how, sequence, contact_id, limit_due, route, step, response_due, then_due, then_minute,"
 	            " follow_up)"
@@ -235,10 +235,13 @@ enum status store_bulk_dispute(struct store_bulk *b, struct dispute *d, struct e
 	bind_text(st, 12, d->outcome, &brc);
 	bind_text(st, 13, d->outstanding, &brc);
 	bind_date(st, 14, d->challenged, &brc);
-	bind_date(st, 15, d->process_due, &brc);
-	bind_date(st, 16, d->inform_due, &brc);
-	bind_date(st, 17, d->referred, &brc);
-	bind_text(st, 18, d->referred_to, &brc);
+	/* An imported dispute has its owner and none of the lists (several
+	 * agencies, checklists): its lists mark stays 0. */
+	bind_text(st, 15, d->owner, &brc);
+	bind_date(st, 16, d->process_due, &brc);
+	bind_date(st, 17, d->inform_due, &brc);
+	bind_date(st, 18, d->referred, &brc);
+	bind_text(st, 19, d->referred_to, &brc);
 	if ((rc = db_done(b->s, st, brc, "cannot save the dispute", err)) != ST_OK)
 		return rc;
 	d->id = sqlite3_last_insert_rowid(b->s->db);

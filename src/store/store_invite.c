@@ -150,11 +150,13 @@ enum status store_invite_put(struct store *s, long long dispute_id, const struct
 enum status store_invites_owed_disputes(struct store *s, long long **ids, size_t *n, struct error *err)
 {
 	/* Disputes with a REQUEST out for a stage that has ended, or whose
-	 * current stage has a counterpart: where something may be owed. */
+	 * current stage has a counterpart (the first other agency's, or a
+	 * further one's): where something may be owed. */
 	static const char sql[] =
 		"SELECT DISTINCT d.id FROM disputes d WHERE EXISTS (SELECT 1 FROM invites i WHERE i.dispute_id = d.id"
-		" AND i.method = 'REQUEST') OR (d.status = 'open' AND EXISTS (SELECT 1 FROM stages g"
-		" WHERE g.dispute_id = d.id AND g.number = d.current_stage AND g.contact_id IS NOT NULL))"
+		" AND i.method = 'REQUEST') OR (d.status = 'open' AND (EXISTS (SELECT 1 FROM stages g"
+		" WHERE g.dispute_id = d.id AND g.number = d.current_stage AND g.contact_id IS NOT NULL)"
+		" OR EXISTS (SELECT 1 FROM stage_counterparts x WHERE x.dispute_id = d.id AND x.stage = d.current_stage)))"
 		" ORDER BY d.reference";
 	sqlite3_stmt *st = NULL;
 	enum status rc;

@@ -164,13 +164,27 @@ enum status store_table_rows(struct store *s, enum export_table t, bool include_
 		[TABLE_RECORDS] = "SELECT t.id, t.dispute_id, t.day, t.minute, t.kind, t.stage, t.author, t.text,"
 		                  " t.amends, t.created, t.state, lower(hex(t.prev)) AS prev, lower(hex(t.hash)) AS hash,"
 		                  " d.reference FROM records t JOIN disputes d ON d.id = t.dispute_id ORDER BY t.id",
-		[TABLE_CLOSURES] = "SELECT t.* FROM closures t ORDER BY t.day",
+		/* The closures of every agency (agency empty), then of one. */
+		[TABLE_CLOSURES] = "SELECT t.day, t.reason, NULL AS agency FROM closures t UNION ALL"
+		                   " SELECT t.day, t.reason, a.name FROM agency_closures t JOIN agencies a"
+		                   " ON a.id = t.agency_id ORDER BY 1, 3",
+		[TABLE_DISPUTE_AGENCIES] = "SELECT t.*, d.reference, a.name AS agency FROM dispute_agencies t"
+		                           " JOIN disputes d ON d.id = t.dispute_id JOIN agencies a ON a.id = t.agency_id"
+		                           " ORDER BY t.dispute_id, t.position",
+		[TABLE_DISPUTE_SUBJECTS] = "SELECT t.*, d.reference FROM dispute_subjects t JOIN disputes d"
+		                           " ON d.id = t.dispute_id ORDER BY t.dispute_id, t.position",
+		[TABLE_STAGE_COUNTERPARTS] = "SELECT t.*, d.reference FROM stage_counterparts t JOIN disputes d"
+		                             " ON d.id = t.dispute_id ORDER BY t.dispute_id, t.stage, t.position",
+		[TABLE_ACTIONS_DONE] = "SELECT t.*, d.reference FROM actions_done t JOIN disputes d ON d.id = t.dispute_id"
+		                       " ORDER BY t.dispute_id, t.seq",
+		[TABLE_RECORD_DETAILS] = "SELECT t.*, d.reference FROM record_details t JOIN disputes d"
+		                         " ON d.id = t.dispute_id ORDER BY t.record_id",
 	};
 	sqlite3 *db = s->db;
 	sqlite3_stmt *st = NULL;
 	const char **cells = NULL;
 	enum status rc = ST_OK;
-	int src, ncols, n = 0, skip = -1, skip_key = -1, state = -1;
+	int src, ncols, n = 0, skip = -1, skip_key = -1, skip_lists = -1, state = -1;
 	char *redacted = NULL;
 
 	if ((unsigned)t >= TABLE_COUNT)
@@ -184,10 +198,13 @@ enum status store_table_rows(struct store *s, enum export_table t, bool include_
 	cells = xcalloc((size_t)ncols + 1, sizeof(*cells));
 	for (int i = 0; i < ncols; i++) {
 		const char *name = sqlite3_column_name(st, i);
-		if (t == TABLE_DISPUTES && !include_subject && name && strcmp(name, "subject") == 0)
+		if ((t == TABLE_DISPUTES || t == TABLE_DISPUTE_SUBJECTS) && !include_subject && name &&
+		    strcmp(name, "subject") == 0)
 			skip = i;
 		else if (t == TABLE_DISPUTES && name && strcmp(name, "list_key") == 0)
 			skip_key = i;   /* the list's internal order key */
+		else if (t == TABLE_DISPUTES && name && strcmp(name, "lists") == 0)
+			skip_lists = i; /* whether the list tables hold anything: internal too */
 		else
 			cells[n++] = name;
 		if (t == TABLE_RECORDS && !include_subject && name && strcmp(name, "state") == 0)
@@ -198,7 +215,7 @@ enum status store_table_rows(struct store *s, enum export_table t, bool include_
 	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
 		n = 0;
 		for (int i = 0; i < ncols; i++)
-			if (i != skip && i != skip_key)
+			if (i != skip && i != skip_key && i != skip_lists)
 				cells[n++] = col_text(st, i);
 		if (state >= 0) {
 			free(redacted);

@@ -540,7 +540,8 @@ static void found_fill(struct store *s, struct search_cache *c)
 {
 	static const char sql[] =
 		"INSERT INTO temp.search_found(id) SELECT rowid >> 32 FROM records_fts WHERE records_fts MATCH ?1"
-		" UNION SELECT rowid FROM disputes_fts WHERE disputes_fts MATCH ?2";
+		" UNION SELECT rowid FROM disputes_fts WHERE disputes_fts MATCH ?2"
+		" UNION SELECT rowid >> 8 FROM others_fts WHERE others_fts MATCH ?1";
 	sqlite3_stmt *st = NULL;
 
 	c->found_tried = true;
@@ -789,6 +790,46 @@ static enum status hits_particulars(struct store *s, const char *query, const st
 	return rc;
 }
 
+/* The further other agencies and subjects of the dispute that matched,
+ * each a particular of its own ("against", "subject"), in their order. */
+static enum status hits_others(struct store *s, const char *query, long long id, search_hit_fn fn, void *ctx,
+                               int *stop, struct error *err)
+{
+	static const char sql[] =
+		"SELECT o.rowid & 128, w.text, dispute_spans(others_fts, 0, w.text) FROM others_fts o"
+		" JOIN (SELECT " SEARCH_OTHER_KEY("x.", "0") " AS key, a.name AS text FROM dispute_agencies x"
+		"  JOIN agencies a ON a.id = x.agency_id WHERE x.dispute_id = ?2"
+		"  UNION ALL SELECT " SEARCH_OTHER_KEY("", "128") ", subject FROM dispute_subjects WHERE dispute_id = ?2) w"
+		" ON w.key = o.rowid"
+		" WHERE others_fts MATCH ?1 AND o.rowid BETWEEN ?2 << 8 AND (?2 << 8) | 255 ORDER BY o.rowid";
+	struct spans sp = {0};
+	sqlite3_stmt *st = NULL;
+	enum status rc;
+	int brc = SQLITE_OK, src = SQLITE_DONE;
+
+	if ((rc = db_cached(s, sql, &st, err)) != ST_OK)
+		return rc;
+	bind_text(st, 1, query, &brc);
+	bind_int(st, 2, id, &brc);
+	while (!*stop && (src = db_step(st, brc)) == SQLITE_ROW) {
+		const char *text = (const char *)sqlite3_column_text(st, 1);
+		struct search_hit h = { 0, DATE_NONE, TIME_NONE, RK_NOTE, sqlite3_column_int(st, 0) ? "subject" : "against",
+		                        text, NULL, 0 };
+
+		spans_parse((const char *)sqlite3_column_text(st, 2), text ? strlen(text) : 0, &sp);
+		if (!sp.n)
+			continue;
+		h.spans = sp.v;
+		h.nspans = sp.n;
+		*stop = fn(&h, ctx);
+	}
+	if (!*stop && src != SQLITE_DONE)
+		rc = db_fail(s, src, "cannot search", err);
+	free(sp.v);
+	db_keep(s, st);
+	return rc;
+}
+
 /* The records of the dispute that matched, oldest first. */
 static enum status hits_records(struct store *s, const char *query, long long id, search_hit_fn fn, void *ctx,
                                 int *stop, struct error *err)
@@ -850,6 +891,8 @@ enum status store_search_hits(struct store *s, const char *text, const struct se
 		seek_make(s, c);
 	if (rc == ST_OK && c->one_disputes)
 		rc = hits_particulars(s, c->one_disputes, labels, nlabels, dispute_id, fn, ctx, &stop, err);
+	if (rc == ST_OK && !stop && c->records && *c->records)
+		rc = hits_others(s, c->records, dispute_id, fn, ctx, &stop, err);
 	if (rc == ST_OK && !stop && c->one_records)
 		rc = hits_records(s, c->one_records, dispute_id, fn, ctx, &stop, err);
 	store_snapshot_end(s, own);
@@ -872,7 +915,12 @@ enum status store_check_search(struct store *s, finding_fn fn, void *ctx, struct
 		"  EXCEPT SELECT id FROM disputes_fts_docsize)"
 		" UNION ALL SELECT 'dispute', 1, count(*), min(k) FROM (SELECT id AS k FROM disputes_fts_docsize"
 		"  EXCEPT SELECT d.id FROM disputes d JOIN agencies ra ON ra.id = d.raised_by"
-		"  JOIN agencies ag ON ag.id = d.against)";
+		"  JOIN agencies ag ON ag.id = d.against)"
+		/* A dispute's further other agencies and subjects (migration 11). */
+		" UNION ALL SELECT 'other', 0, count(*), min(k) FROM (SELECT key AS k FROM search_others"
+		"  EXCEPT SELECT id FROM others_fts_docsize)"
+		" UNION ALL SELECT 'other', 1, count(*), min(k) FROM (SELECT id AS k FROM others_fts_docsize"
+		"  EXCEPT SELECT key FROM search_others)";
 	sqlite3_stmt *st = NULL;
 	enum status rc;
 	int src, stop = 0;
@@ -881,8 +929,11 @@ enum status store_check_search(struct store *s, finding_fn fn, void *ctx, struct
 		return rc;
 	while (!stop && (src = sqlite3_step(st)) == SQLITE_ROW) {
 		bool record = !strcmp((const char *)sqlite3_column_text(st, 0), "record");
+		bool other = !strcmp((const char *)sqlite3_column_text(st, 0), "other");
 		bool extra = sqlite3_column_int(st, 1) != 0;
 		long long n = sqlite3_column_int64(st, 2), first = sqlite3_column_int64(st, 3);
+		const char *what = record ? (n == 1 ? "record" : "records") : other ? (n == 1 ? "further agency or subject"
+		                   : "further agencies or subjects") : n == 1 ? "dispute" : "disputes";
 
 		if (!n)
 			continue;
@@ -890,9 +941,8 @@ enum status store_check_search(struct store *s, finding_fn fn, void *ctx, struct
 			stop = finding_say(fn, ctx, FIND_INTEGRITY, first, NULL, "the search index leaves out %lld record%s "
 			                   "(the first #%lld): searches miss them", n, n == 1 ? "" : "s", first);
 		else
-			stop = finding_say(fn, ctx, FIND_INTEGRITY, 0, NULL, extra ? "the search index holds %lld %s%s that "
-			                   "%s not have" : "the search index leaves out %lld %s%s: %s miss them", n,
-			                   record ? "record" : "dispute", n == 1 ? "" : "s",
+			stop = finding_say(fn, ctx, FIND_INTEGRITY, 0, NULL, extra ? "the search index holds %lld %s that "
+			                   "%s not have" : "the search index leaves out %lld %s: %s miss them", n, what,
 			                   extra ? (record ? "the journal does" : "the tables do") : "searches");
 	}
 	if (!stop && src != SQLITE_DONE)

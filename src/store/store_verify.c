@@ -38,6 +38,8 @@ enum status store_check_file(struct store *s, finding_fn fn, void *ctx, struct e
 	return rc;
 }
 
+static enum status check_lists_flag(struct store *s, finding_fn fn, void *ctx, struct error *err);
+
 /* The disputes a list_counts prefix stands for, in words. */
 static const char *prefix_words(const char *p, char *out, size_t n)
 {
@@ -125,6 +127,37 @@ enum status store_check_derived(struct store *s, finding_fn fn, void *ctx, struc
 		                   "are there: the board shows the count", sqlite3_column_int(st, 2),
 		                   sqlite3_column_int(st, 2) == 1 ? "" : "s", (const char *)sqlite3_column_text(st, 1),
 		                   (const char *)sqlite3_column_text(st, 0), sqlite3_column_int(st, 3));
+	if (!stop && src != SQLITE_DONE)
+		rc = db_fail(s, src, "cannot check the database", err);
+	sqlite3_finalize(st);
+	if (rc == ST_OK && !stop && s->version >= store_extras_version())
+		rc = check_lists_flag(s, fn, ctx, err);
+	return rc;
+}
+
+/* The flag that tells a list which disputes have lists to read: one
+ * cleared by hand would hide what they hold from the list and the board
+ * (replay finds it too, as the tables then disagree with the journal). */
+static enum status check_lists_flag(struct store *s, finding_fn fn, void *ctx, struct error *err)
+{
+	static const char sql[] =
+		"SELECT reference FROM disputes d WHERE lists IS NOT (EXISTS (SELECT 1 FROM dispute_agencies x WHERE"
+		" x.dispute_id = d.id) OR EXISTS (SELECT 1 FROM dispute_subjects x WHERE x.dispute_id = d.id) OR EXISTS"
+		" (SELECT 1 FROM stage_counterparts x WHERE x.dispute_id = d.id) OR EXISTS (SELECT 1 FROM actions_done x"
+		" WHERE x.dispute_id = d.id) OR EXISTS (SELECT 1 FROM record_details x WHERE x.dispute_id = d.id))"
+		" ORDER BY id";
+	sqlite3_stmt *st = NULL;
+	enum status rc;
+	int src, stop = 0;
+
+	if ((rc = db_prepare(s, sql, &st, err)) != ST_OK)
+		return rc;
+	while (!stop && (src = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *ref = (const char *)sqlite3_column_text(st, 0);
+
+		stop = finding_say(fn, ctx, FIND_REPLAY, 0, ref, "%s: its mark of having lists does not follow from "
+		                   "them: the list and the board read it", ref ? ref : "?");
+	}
 	if (!stop && src != SQLITE_DONE)
 		rc = db_fail(s, src, "cannot check the database", err);
 	sqlite3_finalize(st);

@@ -60,6 +60,7 @@ static void row_free(struct list_row *r)
 {
 	free(r->against);
 	free(r->category);
+	free(r->next);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -94,6 +95,7 @@ static void row_fill(struct app *a, struct list_row *r, const struct dispute *d)
 	r->what = r->left.what;
 	r->due = d->status == DS_OPEN ? r->left.due : DATE_NONE;
 	r->due_minute = d->status == DS_OPEN ? r->left.due_minute : TIME_NONE;
+	r->nagainst = (int)dispute_agency_count(d);
 }
 
 /* A row of the board: one deadline of the dispute. */
@@ -110,6 +112,30 @@ static void row_fill_deadline(struct app *a, struct list_row *r, const struct di
 	r->left = deadline_left(d, p, &a->c->cal, dl, a->c->today, a->c->now_minute);
 	if (dl->kind != DL_STAGE)
 		deadline_describe(p, d, dl, true, r->what_text, sizeof(r->what_text));
+}
+
+/* A follow-up on the board: its dispute's row, with the follow-up's date,
+ * where it stands and what it is. */
+static int followup_collect(const struct due_item *it, void *ctx)
+{
+	struct app *a = ctx;
+	struct board_state *b = &a->board;
+	const struct protocol *p;
+	struct list_row *r;
+
+	if (!it->followup)
+		return 0;
+	b->rows[BOARD_FOLLOWUP] = xrealloc(b->rows[BOARD_FOLLOWUP],
+	                                   (size_t)(b->nrows[BOARD_FOLLOWUP] + 1) * sizeof(*b->rows[BOARD_FOLLOWUP]));
+	r = &b->rows[BOARD_FOLLOWUP][b->nrows[BOARD_FOLLOWUP]++];
+	row_fill(a, r, it->d);
+	p = app_protocol(a, it->d->protocol);
+	r->due = it->due;
+	r->due_minute = TIME_NONE;
+	r->left = dispute_left_at(it->d, p, &a->c->cal, it->due, TIME_NONE, a->c->today, a->c->now_minute);
+	r->record = it->followup->record;
+	r->next = text_sanitize(it->followup->next, false);
+	return 0;
 }
 
 struct row_sink {
@@ -295,13 +321,15 @@ static void app_reload_board(struct app *a)
 		app_error(a, &err);
 	b->due_today -= b->overdue;
 	for (int i = 0; i < BOARD_COUNT; i++) {
-		struct deadline_filter f;
-		struct board_sink k = { a, i };
-
 		rows_free(b->rows[i], b->nrows[i]);
 		b->rows[i] = NULL;
 		b->nrows[i] = 0;
 		b->count[i] = 0;
+	}
+	for (int i = 0; i < BOARD_FOLLOWUP; i++) {
+		struct deadline_filter f;
+		struct board_sink k = { a, i };
+
 		board_filter(a, i, &f);
 		error_clear(&err);
 		if (svc_deadline_count(a->c, &f, &b->count[i], &err) != ST_OK)
@@ -314,6 +342,13 @@ static void app_reload_board(struct app *a)
 		if (svc_deadlines(a->c, &f, board_collect, &k, &err) != ST_OK)
 			app_error(a, &err);
 	}
+	/* Follow-ups due today or before, in their own section: counted and
+	 * read from the index of the follow-ups still to do, never from the
+	 * open disputes. */
+	error_clear(&err);
+	if (svc_followups_due(a->c, a->c->today + 1, want, followup_collect, a, &b->count[BOARD_FOLLOWUP], &err) !=
+	    ST_OK)
+		app_error(a, &err);
 }
 
 static void detail_free(struct detail_state *dt)
@@ -445,6 +480,19 @@ static void detail_fill(struct app *a, struct dispute *d, struct record *recs, s
 	sanitize_marked(&dt->d.summary, false, k.summary, k.nsummary, &dt->summary_marks, &dt->nsummary_marks);
 	sanitize_field(&dt->d.outcome, false);
 	sanitize_field(&dt->d.outstanding, false);
+	sanitize_field(&dt->d.owner, false);
+	for (size_t i = 0; i < dt->d.nothers; i++)
+		sanitize_field(&dt->d.others[i], false);
+	for (size_t i = 0; i < dt->d.nsubjects; i++)
+		sanitize_field(&dt->d.subjects[i], false);
+	for (size_t i = 0; i < dt->d.ndone; i++) {
+		sanitize_field(&dt->d.done[i].text, false);
+		sanitize_field(&dt->d.done[i].by, false);
+	}
+	for (size_t i = 0; i < dt->d.ndetails; i++) {
+		sanitize_field(&dt->d.details[i].next, false);
+		sanitize_field(&dt->d.details[i].done_by, false);
+	}
 	for (size_t i = 0; i < dt->d.nstages; i++)
 		sanitize_field(&dt->d.stages[i].due_reason, false);
 	dt->rec_marks = xcalloc(n + 1, sizeof(*dt->rec_marks));
@@ -909,6 +957,9 @@ static unsigned app_action(struct app *a, enum action act)
 	case ACT_WITHDRAW:
 	case ACT_REOPEN:
 	case ACT_CHALLENGE:
+	case ACT_CHECKLIST:
+	case ACT_OWNER:
+	case ACT_DETAIL:
 		return flow_start(a, act);
 	case ACT_INVITE:
 		return invite_open(a);
@@ -1088,6 +1139,24 @@ unsigned app_row_attr(const struct list_row *r)
 	return 0;
 }
 
+void app_put_agency(struct screen *s, int y, int x, int w, unsigned attr, const struct list_row *r)
+{
+	char more[16];
+	int mw;
+
+	if (r->nagainst <= 1) {
+		screen_put_fit(s, y, x, w, attr, r->against);
+		return;
+	}
+	mw = snprintf(more, sizeof(more), " +%d", r->nagainst - 1);
+	if (mw >= w) {
+		screen_put_fit(s, y, x, w, attr, r->against);
+		return;
+	}
+	screen_put_fit(s, y, x, w - mw, attr, r->against);
+	screen_put(s, y, x + w - mw, mw, attr, more);
+}
+
 static void draw_header(struct app *a, struct screen *s)
 {
 	unsigned attr = SA_COLOUR(SC_HEADER) | SA_REVERSE;
@@ -1099,6 +1168,9 @@ static void draw_header(struct app *a, struct screen *s)
 	col = screen_put(s, 0, 1, a->w - 1, attr | SA_BOLD, "dispute");
 	col += 1 + screen_printf(s, 0, col + 3, a->w - col - 3, attr, "%s · %d open · %d overdue · %d due today",
 	                         day, a->board.open_total, a->board.overdue, a->board.due_today);
+	if (a->board.count[BOARD_FOLLOWUP])
+		col += screen_printf(s, 0, col + 2, a->w - col - 2, attr, " · %d follow-up%s due",
+		                     a->board.count[BOARD_FOLLOWUP], a->board.count[BOARD_FOLLOWUP] == 1 ? "" : "s") + 1;
 	snprintf(right, sizeof(right), "? help  q quit ");
 	if (col + 6 + text_width(right) < a->w)
 		screen_put(s, 0, a->w - text_width(right), text_width(right), attr, right);

@@ -78,6 +78,9 @@ struct list_row {
 	bool challenged;
 	bool draft;             /* a record draft is kept for it */
 	enum dispute_status status;
+	long long record;       /* a follow-up on the board: the record that set it, else 0 */
+	char *next;             /* ... and its next action (sanitised, owned), else NULL */
+	int nagainst;           /* how many other agencies the dispute has */
 };
 
 /* The dispute list: a window of rows [top, top + nrows) of total. */
@@ -97,6 +100,7 @@ enum board_bucket {
 	BOARD_TODAY,
 	BOARD_WEEK,
 	BOARD_LATER,
+	BOARD_FOLLOWUP,         /* follow-ups due today or before: shown after DUE TODAY, when there are any */
 	BOARD_COUNT
 };
 
@@ -176,6 +180,12 @@ enum dialog_step {
 	DLG_RESOLVE_OUTCOME,
 	DLG_RESOLVE_OUTSTANDING,
 	DLG_WITHDRAW_REASON,
+	DLG_TICK_ITEM,          /* the checklist shown: which item is done */
+	DLG_TICK_DAY,           /* ... and on which day */
+	DLG_OWNER_NAME,         /* the lead it is handed to */
+	DLG_DETAIL_CONTACT,     /* a record's contact: a number from the list, or a new one */
+	DLG_DETAIL_NEXT,        /* ... its next action */
+	DLG_DETAIL_DUE,         /* ... and that action's date */
 	DLG_CONFIRM             /* what will be written, waiting for Ctrl-S */
 };
 
@@ -198,6 +208,7 @@ struct dialog_state {
 	char *answer[2];        /* answers of earlier steps, owned */
 	long limit_due;         /* DLG_ESCALATE_DUE: the latest date the protocol allows, or DATE_NONE */
 	const char *response;   /* the stage's second timescale (its rule's words), asked for next, or NULL */
+	struct contact contact; /* DLG_DETAIL_*: a contact added with the record's detail (owned), or none */
 	long proposed;          /* set-due: a counterpart's counter-proposal for the stage, or DATE_NONE */
 	char proposer[256];     /* whose it is (their address) */
 };
@@ -296,6 +307,10 @@ void app_changed(struct app *a, const char *ref);
 void app_list_find(struct app *a, const char *ref);
 /* Moves the list selection to index i (clamped), paging the window. */
 void app_list_move(struct app *a, int i);
+
+/* A row's other agency in w columns at (y, x): the first, cut to fit,
+ * and "+N" for the N others a dispute has besides it. */
+void app_put_agency(struct screen *s, int y, int x, int w, unsigned attr, const struct list_row *r);
 
 /* A row's LEFT column: dispute_left's words, or the status once closed. */
 void app_left_text(const struct list_row *r, char *out, size_t outlen);

@@ -21,6 +21,8 @@ void dialog_close(struct app *a)
 		free(d->answer[i]);
 	d->nlines = 0;
 	d->answer[0] = d->answer[1] = NULL;
+	contact_free(&d->contact);
+	memset(&d->contact, 0, sizeof(d->contact));
 	d->step = DLG_NONE;
 	if (a->mode == MODE_DIALOG)
 		a->mode = MODE_NORMAL;
@@ -365,6 +367,168 @@ static void challenge_describe(struct app *a, const struct dispute *after)
 		            a->detail.d.reference, day);
 }
 
+/* ---- the checklist, the owner, what a record names ---- */
+
+/* The checklist of the current stage, numbered, into the dialog's lines. */
+static size_t tick_lines(struct app *a)
+{
+	const struct dispute *d = &a->detail.d;
+	struct check_item items[CHECKLIST_MAX];
+	size_t n = dispute_checklist(a->detail.p, d, 0, items, CHECKLIST_MAX);
+	const char *name = dispute_stage_name(a->detail.p, d, d->current_stage);
+	char day[32];
+
+	dialog_line(a, "%s stage %d%s%s%s: the checklist", d->reference, d->current_stage, name ? " (" : "",
+	            name ? name : "", name ? ")" : "");
+	for (size_t i = 0; i < n; i++) {
+		const struct check_item *it = &items[i];
+		long done = it->followup ? it->followup->done : it->done ? it->done->on : DATE_NONE;
+		const char *by = it->followup ? it->followup->done_by : it->done ? it->done->by : NULL;
+
+		if (done != DATE_NONE) {
+			app_date_text(done, day, sizeof(day));
+			dialog_line(a, "%zu ☑ %s — done %s by %s", i + 1, it->text, day, by ? by : "?");
+		} else if (it->followup) {
+			app_date_text(it->followup->due, day, sizeof(day));
+			dialog_line(a, "%zu ☐ %s — follow-up from #%lld, due %s", i + 1, it->text, it->followup->record, day);
+		} else {
+			dialog_line(a, "%zu ☐ %s%s", i + 1, it->text, it->every_stage ? " (every stage)" : "");
+		}
+	}
+	return n;
+}
+
+static unsigned tick_open(struct app *a)
+{
+	struct dialog_state *dl = &a->dlg;
+
+	dialog_step(a, DLG_TICK_ITEM, true, false, "Item done");
+	if (!tick_lines(a)) {
+		dialog_close(a);
+		app_status(a, false, "Stage %d of %s has nothing on its checklist", a->detail.d.current_stage, dl->ref);
+		return APP_REDRAW;
+	}
+	snprintf(dl->hint, sizeof(dl->hint), "Type the number of the item that was done; the day it was done comes "
+	         "next. Esc closes the checklist.");
+	return APP_REDRAW;
+}
+
+static void tick_describe(struct app *a, const struct dispute *after)
+{
+	(void)after;
+	dialog_line(a, "Item %d of the checklist of stage %d is ticked done, with the day and your name.",
+	            a->dlg.ch.item, a->detail.d.current_stage);
+}
+
+static void owner_describe(struct app *a, const struct dispute *after)
+{
+	dialog_line(a, "%s is handed to %s: their list of their own disputes (dispute list --mine) shows it.",
+	            after->reference, after->owner ? after->owner : "");
+}
+
+static void detail_describe(struct app *a, const struct dispute *after)
+{
+	(void)after;
+	dialog_line(a, "Record #%lld keeps its text; an entry in the journal adds what it names.", a->dlg.ch.record);
+	if (a->dlg.ch.text)
+		dialog_line(a, "The follow-up is on the deadline board on its day, and in the checklist (t).");
+}
+
+/* The contacts of the dispute's other agencies, numbered as the contact
+ * list numbers them, into the dialog's lines. */
+static void detail_contacts(struct app *a)
+{
+	const struct dispute *d = &a->detail.d;
+	struct contact *v = NULL;
+	struct error err;
+	size_t n = 0, shown = 0;
+
+	error_clear(&err);
+	for (size_t k = 0; k < dispute_agency_count(d) && a->dlg.nlines < DIALOG_LINES - 1; k++) {
+		if (svc_contacts(a->c, dispute_agency(d, k), &v, &n, &err) != ST_OK)
+			break;
+		for (size_t i = 0; i < n; i++) {
+			char *line = text_sanitize(v[i].name, false);
+
+			dialog_line(a, "%lld %s%s%s (%s)", v[i].id, line, v[i].role ? ", " : "", v[i].role ? v[i].role : "",
+			            v[i].agency);
+			free(line);
+			contact_free(&v[i]);
+			shown++;
+		}
+		free(v);
+		v = NULL;
+	}
+	if (!shown)
+		dialog_line(a, "No contacts at %s yet.", d->against ? d->against : "the other agency");
+}
+
+static unsigned detail_open(struct app *a)
+{
+	struct detail_state *dt = &a->detail;
+	struct dialog_state *dl = &a->dlg;
+	const struct record *r;
+
+	if (dt->rec_sel < 0 || (size_t)dt->rec_sel >= dt->nrecords) {
+		dialog_close(a);
+		app_status(a, true, "No record selected: select one with j/k");
+		return APP_REDRAW;
+	}
+	r = &dt->records[dt->rec_sel];
+	if (r->kind == RK_EVENT || dispute_detail(&dt->d, r->id)) {
+		dialog_close(a);
+		app_status(a, true, r->kind == RK_EVENT ? "Record #%lld was written by the program: select one you wrote"
+		                                        : "Record #%lld names its contact and next action already",
+		           r->id);
+		return APP_REDRAW;
+	}
+	dl->ch.record = r->id;
+	dialog_step(a, DLG_DETAIL_CONTACT, true, true, "Spoke to");
+	dialog_line(a, "Record #%lld (%s): whom did you speak to? The contacts at the other agencies:", r->id,
+	            record_kind_name(r->kind));
+	detail_contacts(a);
+	snprintf(dl->hint, sizeof(dl->hint), "A contact's number; or someone new as Name, Agency; or Enter for "
+	         "nobody in particular.");
+	return APP_REDRAW;
+}
+
+/* The contact typed: a number, "Name, Agency" for a new one, or nothing. */
+static unsigned detail_contact(struct app *a, const char *value)
+{
+	struct dialog_state *dl = &a->dlg;
+	const char *comma = strchr(value, ',');
+	char *end;
+
+	contact_free(&dl->contact);
+	memset(&dl->contact, 0, sizeof(dl->contact));
+	dl->ch.contact_id = 0;
+	dl->ch.new_contact = NULL;
+	if (*value && value[strspn(value, "0123456789")] == '\0') {
+		dl->ch.contact_id = strtoll(value, &end, 10);
+	} else if (comma) {
+		const char *agency = comma + 1;
+
+		while (*agency == ' ')
+			agency++;
+		dl->contact.name = xstrndup(value, (size_t)(comma - value));
+		dl->contact.agency = xstrdup(agency);
+		while (*dl->contact.name && dl->contact.name[strlen(dl->contact.name) - 1] == ' ')
+			dl->contact.name[strlen(dl->contact.name) - 1] = '\0';
+		if (!*dl->contact.name || !*dl->contact.agency) {
+			app_status(a, true, "A new contact is Name, Agency (Esc cancels)");
+			return APP_REDRAW;
+		}
+		dl->ch.new_contact = &dl->contact;
+	} else if (*value) {
+		app_status(a, true, "Type a contact's number, or someone new as Name, Agency (Esc cancels)");
+		return APP_REDRAW;
+	}
+	dialog_step(a, DLG_DETAIL_NEXT, true, true, "Next action");
+	dialog_line(a, "What is to happen next, and by whom? (\"TM to confirm in writing\")");
+	snprintf(dl->hint, sizeof(dl->hint), "Its date comes next; Enter alone when there is nothing to follow up.");
+	return APP_REDRAW;
+}
+
 /* A counter-proposal pending on the current stage stands in the date
  * field, to be taken with Enter (or replaced). */
 static void proposal_offer(struct app *a)
@@ -398,8 +562,10 @@ unsigned flow_start(struct app *a, enum action act)
 		app_status(a, true, "Select a dispute first (j/k in the list)");
 		return APP_REDRAW;
 	}
-	if (d->status != DS_OPEN && act != ACT_REOPEN) {
-		app_status(a, true, "%s is %s already: it cannot be changed (o reopens it)", d->reference,
+	/* A closed dispute still has its written confirmation to tick, its
+	 * records to complete, a lead who holds it, and its reopening. */
+	if (d->status != DS_OPEN && act != ACT_REOPEN && act != ACT_CHECKLIST && act != ACT_OWNER && act != ACT_DETAIL) {
+		app_status(a, true, "%s is %s already: it cannot be changed (O reopens it)", d->reference,
 		           dispute_status_name(d->status));
 		return APP_REDRAW;
 	}
@@ -451,15 +617,36 @@ unsigned flow_start(struct app *a, enum action act)
 		snprintf(dl->done, sizeof(dl->done), d->challenged != DATE_NONE ? "Formal challenge cleared on %s" :
 		         "Formal challenge recorded on %s", d->reference);
 		break;
+	case ACT_CHECKLIST:
+		svc_change_init(&dl->ch, SVC_TICK);
+		snprintf(dl->title, sizeof(dl->title), "Checklist of %s", d->reference);
+		snprintf(dl->verb, sizeof(dl->verb), "tick");
+		snprintf(dl->done, sizeof(dl->done), "Ticked on %s", d->reference);
+		break;
+	case ACT_OWNER:
+		svc_change_init(&dl->ch, SVC_OWNER);
+		snprintf(dl->title, sizeof(dl->title), "Hand %s over", d->reference);
+		snprintf(dl->verb, sizeof(dl->verb), "transfer");
+		snprintf(dl->done, sizeof(dl->done), "Handed over %s", d->reference);
+		break;
+	case ACT_DETAIL:
+		svc_change_init(&dl->ch, SVC_DETAIL);
+		snprintf(dl->title, sizeof(dl->title), "Contact and next action, %s", d->reference);
+		snprintf(dl->verb, sizeof(dl->verb), "add");
+		snprintf(dl->done, sizeof(dl->done), "Added to a record of %s", d->reference);
+		break;
 	default:
 		return APP_BELL;
 	}
 	/* The stage the user sees now: if another program moves the dispute on
 	 * before Ctrl-S, the service refuses rather than act on a stage the
-	 * user never saw. */
+	 * user never saw (a closed dispute stays where it is, but for its
+	 * reopening). */
 	st = dispute_current(d);
-	dl->ch.seen_stage = st ? stage_step(st) : d->current_stage;
-	dl->ch.seen_count = (int)d->nstages;
+	if (d->status == DS_OPEN || act == ACT_REOPEN) {
+		dl->ch.seen_stage = st ? stage_step(st) : d->current_stage;
+		dl->ch.seen_count = (int)d->nstages;
+	}
 	dl->ch.on = a->c->today;
 	dl->response = NULL;
 	switch (act) {
@@ -493,6 +680,18 @@ unsigned flow_start(struct app *a, enum action act)
 	case ACT_WITHDRAW:
 		dialog_step(a, DLG_WITHDRAW_REASON, true, false, "Reason");
 		dialog_line(a, "Why is the disagreement withdrawn?");
+		break;
+	case ACT_CHECKLIST:
+		return tick_open(a);
+	case ACT_DETAIL:
+		return detail_open(a);
+	case ACT_OWNER:
+		dialog_step(a, DLG_OWNER_NAME, true, false, "Hand to");
+		if (d->owner)
+			dialog_line(a, "%s is held by %s.", d->reference, d->owner);
+		else
+			dialog_line(a, "%s is held by no one yet.", d->reference);
+		dialog_line(a, "Who takes it over? Their name, as it signs their records, without the role.");
 		break;
 	default:
 		return confirm_open(a, challenge_describe);
@@ -562,6 +761,53 @@ static unsigned dialog_next(struct app *a, const char *value)
 	case DLG_WITHDRAW_REASON:
 		dl->ch.text = answer_keep(dl, 0, value);
 		return confirm_open(a, close_describe);
+	case DLG_TICK_ITEM: {
+		char *end, iso[11];
+		long n = strtol(value, &end, 10);
+
+		if (*end || end == value || n < 1 || n > CHECKLIST_MAX) {
+			app_status(a, true, "Type the number of an item of the checklist (Esc closes it)");
+			return APP_REDRAW;
+		}
+		dl->ch.item = (int)n;
+		dialog_step(a, DLG_TICK_DAY, true, false, "Done on");
+		tick_lines(a);
+		dialog_line(a, "On which day was item %ld done?", n);
+		textedit_set(&dl->input, date_format(a->c->today, iso));
+		return APP_REDRAW;
+	}
+	case DLG_TICK_DAY:
+		if (!date_parse(value, &dl->ch.on)) {
+			app_status(a, true, "Type the date as YYYY-MM-DD, e.g. 2026-12-04");
+			return APP_REDRAW;
+		}
+		return confirm_open(a, tick_describe);
+	case DLG_OWNER_NAME:
+		dl->ch.text = answer_keep(dl, 0, value);
+		return confirm_open(a, owner_describe);
+	case DLG_DETAIL_CONTACT:
+		return detail_contact(a, value);
+	case DLG_DETAIL_NEXT:
+		dl->ch.text = answer_keep(dl, 0, value);
+		dl->ch.due = DATE_NONE;
+		if (dl->ch.text) {
+			dialog_step(a, DLG_DETAIL_DUE, true, false, "By (YYYY-MM-DD)");
+			dialog_line(a, "Next: %s", dl->ch.text);
+			dialog_line(a, "By when? The follow-up comes onto the deadline board on that day.");
+			return APP_REDRAW;
+		}
+		if (!dl->ch.contact_id && !dl->ch.new_contact) {
+			dialog_close(a);
+			app_status(a, false, "Nothing to add: no contact and no next action");
+			return APP_REDRAW;
+		}
+		return confirm_open(a, detail_describe);
+	case DLG_DETAIL_DUE:
+		if (!date_parse(value, &dl->ch.due)) {
+			app_status(a, true, "Type the date as YYYY-MM-DD, e.g. 2026-12-04");
+			return APP_REDRAW;
+		}
+		return confirm_open(a, detail_describe);
 	default:
 		return APP_REDRAW;
 	}
@@ -574,6 +820,8 @@ static unsigned dialog_finish(struct app *a)
 	struct error err;
 	char ref[16], done[80];
 	enum status rc;
+
+	enum svc_change_kind kind = dl->ch.kind;
 
 	snprintf(ref, sizeof(ref), "%s", dl->ref);
 	snprintf(done, sizeof(done), "%s", dl->done);
@@ -591,7 +839,10 @@ static unsigned dialog_finish(struct app *a)
 		app_error(a, &err);
 		return APP_REDRAW;
 	}
-	if (a->detail.loaded && a->detail.d.status == DS_OPEN && dispute_current(&a->detail.d)) {
+	/* What moves no deadline says only what was done. */
+	if (kind == SVC_TICK || kind == SVC_OWNER || kind == SVC_DETAIL) {
+		app_status(a, false, "%s", done);
+	} else if (a->detail.loaded && a->detail.d.status == DS_OPEN && dispute_current(&a->detail.d)) {
 		const struct stage *st = dispute_current(&a->detail.d);
 		char due[32], label[32];
 

@@ -105,9 +105,10 @@ static const char *const form_labels[FORM_FIELDS] = {
 static const char *const form_hints[FORM_FIELDS] = {
 	"The local protocol the disagreement runs under.",
 	"Significant or immediate risk: the protocol's urgent route applies where it has one.",
-	"Case reference and at most initials; your case system holds the identity.",
+	"Case reference and at most initials; your case system holds the identity. Several (siblings): "
+	"separate them with ;",
 	"The agency raising the disagreement.",
-	"The agency whose decision is disputed.",
+	"The agency whose decision is disputed; several: separate them with ;",
 	"What the disagreement is about, from the protocol's list.",
 	"One line: which decision is disputed, and why.",
 	"The date the disagreement was raised (YYYY-MM-DD).",
@@ -250,13 +251,46 @@ static void form_choose(struct app *a, int dir)
 	}
 }
 
+/* The pieces of a field that takes several values separated by ';',
+ * trimmed, empty ones left out: *out is a new array of new strings (the
+ * caller frees both).  Returns how many. */
+static size_t form_split(const char *text, char ***out)
+{
+	size_t n = 0;
+
+	*out = NULL;
+	while (text && *text) {
+		const char *semi = strchr(text, ';'), *end = semi ? semi : text + strlen(text), *s = text;
+
+		while (s < end && (*s == ' ' || *s == '\t'))
+			s++;
+		while (end > s && (end[-1] == ' ' || end[-1] == '\t'))
+			end--;
+		if (end > s) {
+			*out = xrealloc(*out, (n + 1) * sizeof(**out));
+			(*out)[n++] = xstrndup(s, (size_t)(end - s));
+		}
+		text = semi ? semi + 1 : NULL;
+	}
+	return n;
+}
+
+static void form_split_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
 static unsigned form_submit(struct app *a)
 {
 	struct form_state *f = &a->form;
 	const struct protocol *p = form_protocol(a);
 	struct dispute_new args;
 	struct error err;
-	char ref[16] = "", due[32];
+	char ref[16] = "", due[32], **subjects = NULL, **against = NULL;
+	size_t nsubjects = 0, nagainst = 0;
+	enum status rc;
 	long opened;
 
 	for (int i = F_SUBJECT; i < FORM_FIELDS; i++) {
@@ -276,16 +310,26 @@ static unsigned form_submit(struct app *a)
 		return APP_REDRAW;
 	}
 	memset(&args, 0, sizeof(args));
-	args.subject = textedit_text(&f->text[F_SUBJECT]);
+	/* Several subjects or other agencies are separated by ';'. */
+	nsubjects = form_split(textedit_text(&f->text[F_SUBJECT]), &subjects);
+	nagainst = form_split(textedit_text(&f->text[F_AGAINST]), &against);
+	args.subject = nsubjects ? subjects[0] : textedit_text(&f->text[F_SUBJECT]);
+	args.subjects = nsubjects > 1 ? (const char *const *)subjects + 1 : NULL;
+	args.nsubjects = nsubjects > 1 ? nsubjects - 1 : 0;
 	args.raised_by = textedit_text(&f->text[F_RAISED_BY]);
-	args.against = textedit_text(&f->text[F_AGAINST]);
+	args.against = nagainst ? against[0] : textedit_text(&f->text[F_AGAINST]);
+	args.others = nagainst > 1 ? (const char *const *)against + 1 : NULL;
+	args.nothers = nagainst > 1 ? nagainst - 1 : 0;
 	args.summary = textedit_text(&f->text[F_SUMMARY]);
 	args.category = p->categories[f->category].key;
 	args.urgent = f->urgent;
 	args.opened = opened;
 	args.minute = opened == a->c->today ? a->c->now_minute : TIME_NONE;
 	error_clear(&err);
-	if (svc_new(a->c, p->id, &args, ref, NULL, &err) != ST_OK) {
+	rc = svc_new(a->c, p->id, &args, ref, NULL, &err);
+	form_split_free(subjects, nsubjects);
+	form_split_free(against, nagainst);
+	if (rc != ST_OK) {
 		snprintf(f->msg, sizeof(f->msg), "%s", err.msg[0] ? err.msg : status_name(err.code));
 		return APP_REDRAW;
 	}
@@ -413,6 +457,18 @@ static void form_new_draw(struct app *a, struct screen *s)
 	} else if (f->field == F_URGENT && p && p->urgent) {
 		snprintf(buf, sizeof(buf), "%s Urgent route: %s.", form_hints[F_URGENT], p->urgent->name);
 		form_text_draw(s, y, in.x + 1, in.w - 2, 2, SA_DIM, buf);
+	} else if ((f->field == F_SUBJECT || f->field == F_AGAINST) && strchr(textedit_text(&f->text[f->field]), ';')) {
+		/* What the dispute will hold, as the ';' split it. */
+		char **v;
+		size_t n = form_split(textedit_text(&f->text[f->field]), &v);
+		struct sb sb = {0};
+
+		sb_printf(&sb, "%zu %s: ", n, f->field == F_SUBJECT ? "subjects" : "other agencies");
+		for (size_t i = 0; i < n; i++)
+			sb_printf(&sb, "%s%s", i ? " · " : "", v[i]);
+		form_text_draw(s, y, in.x + 1, in.w - 2, 2, SA_BOLD, sb.s);
+		free(sb.s);
+		form_split_free(v, n);
 	} else {
 		form_text_draw(s, y, in.x + 1, in.w - 2, 2, SA_DIM, form_hints[f->field]);
 	}

@@ -7,8 +7,20 @@
 #include "pane.h"
 
 static const char *const bucket_names[BOARD_COUNT] = {
-	"OVERDUE", "DUE TODAY", "DUE THIS WEEK (next 7 days)", "LATER OR NO LIMIT",
+	"OVERDUE", "DUE TODAY", "DUE THIS WEEK (next 7 days)", "LATER OR NO LIMIT", "FOLLOW-UPS DUE",
 };
+
+/* The order the sections are shown in: follow-ups due come after the
+ * deadlines due today. */
+static const enum board_bucket board_order[BOARD_COUNT] = {
+	BOARD_OVERDUE, BOARD_TODAY, BOARD_FOLLOWUP, BOARD_WEEK, BOARD_LATER,
+};
+
+/* Whether a section is shown: the follow-ups only when there are some. */
+static bool bucket_shown(const struct board_state *b, int i)
+{
+	return i != BOARD_FOLLOWUP || b->count[i] > 0;
+}
 
 /* How many items of each bucket fit in h lines, and whether a "… and N
  * more" line follows.  Lines are dealt out in turn, overdue first, so a
@@ -16,19 +28,24 @@ static const char *const bucket_names[BOARD_COUNT] = {
 static void board_fit(const struct app *a, int h, int shown[BOARD_COUNT], bool more[BOARD_COUNT])
 {
 	const struct board_state *b = &a->board;
-	int avail = h - BOARD_COUNT, lines[BOARD_COUNT] = { 0 }, have[BOARD_COUNT];
+	int avail = h, lines[BOARD_COUNT] = { 0 }, have[BOARD_COUNT];
 	bool dealt = true;
 
-	for (int i = 0; i < BOARD_COUNT; i++)
+	for (int i = 0; i < BOARD_COUNT; i++) {
 		have[i] = b->nrows[i] < b->count[i] ? b->nrows[i] : b->count[i];
+		avail -= bucket_shown(b, i);
+	}
 	while (avail > 0 && dealt) {
 		dealt = false;
-		for (int i = 0; i < BOARD_COUNT && avail > 0; i++)
+		for (int k = 0; k < BOARD_COUNT && avail > 0; k++) {
+			int i = board_order[k];
+
 			if (lines[i] < b->count[i] && lines[i] < have[i] + 1) {
 				lines[i]++;
 				avail--;
 				dealt = true;
 			}
+		}
 	}
 	for (int i = 0; i < BOARD_COUNT; i++) {
 		/* A bucket cut short gives its last line to "… and N more". */
@@ -64,10 +81,13 @@ static void board_draw(struct app *a, struct screen *s, struct rect r, bool focu
 	total = board_items(a, in.h, shown, more);
 	if (a->board.sel >= total)
 		a->board.sel = total > 0 ? total - 1 : 0;
-	for (int i = 0; i < BOARD_COUNT && y < in.y + in.h; i++) {
+	for (int o = 0; o < BOARD_COUNT && y < in.y + in.h; o++) {
+		int i = board_order[o];
 		unsigned head = SA_BOLD;
 
-		if (i == BOARD_OVERDUE && b->count[i] > 0)
+		if (!bucket_shown(b, i))
+			continue;
+		if ((i == BOARD_OVERDUE || i == BOARD_FOLLOWUP) && b->count[i] > 0)
 			head |= SA_COLOUR(SC_OVERDUE);
 		else if (i == BOARD_TODAY && b->count[i] > 0)
 			head |= SA_COLOUR(SC_URGENT);
@@ -87,15 +107,24 @@ static void board_draw(struct app *a, struct screen *s, struct rect r, bool focu
 			x += screen_put(s, y, x + 1, 11, attr, row->ref) + 2;
 			if (row->urgent)
 				x += screen_put(s, y, x, 4, sel ? attr : attr | SA_COLOUR(SC_URGENT) | SA_BOLD, "URG") + 1;
-			/* a deadline beside the stage's says which it is */
-			if (row->what_text[0])
-				x += screen_put(s, y, x, right - 2 - x, sel ? attr : attr | SA_BOLD, row->what_text) + 1;
-			if (dates && row->due != DATE_NONE) {
-				date_format(row->due, due);
-				screen_put(s, y, right - 11, 10, attr, due);
-				screen_put_fit(s, y, x, right - 12 - x, attr, row->against);
+			if (row->next) {
+				/* A follow-up: the record it was set on and what is to be done. */
+				char what[32];
+
+				snprintf(what, sizeof(what), "#%lld", row->record);
+				x += screen_put(s, y, x, 8, attr | SA_BOLD, what) + 1;
+				screen_put_fit(s, y, x, right - 1 - x, attr, row->next);
 			} else {
-				screen_put_fit(s, y, x, right - 1 - x, attr, row->against);
+				/* a deadline beside the stage's says which it is */
+				if (row->what_text[0])
+					x += screen_put(s, y, x, right - 2 - x, sel ? attr : attr | SA_BOLD, row->what_text) + 1;
+				if (dates && row->due != DATE_NONE) {
+					date_format(row->due, due);
+					screen_put(s, y, right - 11, 10, attr, due);
+					app_put_agency(s, y, x, right - 12 - x, attr, row);
+				} else {
+					app_put_agency(s, y, x, right - 1 - x, attr, row);
+				}
 			}
 			screen_put(s, y, right, 10, attr, left);
 			y++;
@@ -112,7 +141,9 @@ static const struct list_row *board_selected(struct app *a)
 	bool more[BOARD_COUNT];
 
 	board_items(a, rect_inner(a->pane_rect[PANE_BOARD]).h, shown, more);
-	for (int i = 0; i < BOARD_COUNT; i++) {
+	for (int o = 0; o < BOARD_COUNT; o++) {
+		int i = board_order[o];
+
 		if (item < shown[i])
 			return &a->board.rows[i][item];
 		item -= shown[i];

@@ -50,7 +50,7 @@ static void draw_row(struct screen *s, int y, int x, int w, const struct columns
 	if (r->draft)
 		screen_put(s, y, x + 1, 1, attr | SA_BOLD, "✎");
 	screen_put_fit(s, y, x + c->ref, 11, attr, r->ref);
-	screen_put_fit(s, y, x + c->agency, c->agency_w, attr, r->against);
+	app_put_agency(s, y, x + c->agency, c->agency_w, attr, r);
 	screen_put_fit(s, y, x + c->category, c->category_w, attr, r->category);
 	if (r->nstages > 0)
 		snprintf(buf, sizeof(buf), "%d/%d", r->stage, r->nstages);

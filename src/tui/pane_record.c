@@ -12,6 +12,7 @@
 static void add_record(struct lines *l, const struct detail_state *dt, const struct record *r, long long by,
                        const struct text_span *marks, size_t nmarks)
 {
+	const struct record_detail *rd = dispute_detail(&dt->d, r->id);
 	char day[11], tm[16] = "", amends[32] = "", fixed[32] = "", head[1024], stage[32];
 
 	if (r->day != DATE_NONE)
@@ -30,6 +31,17 @@ static void add_record(struct lines *l, const struct detail_state *dt, const str
 	         amends, fixed, stage, r->author ? r->author : "");
 	lines_add_clip(l, r->kind == RK_EVENT ? SA_DIM | SA_BOLD : SA_BOLD, 0, head);
 	lines_add_marked(l, r->kind == RK_EVENT ? SA_DIM : 0, 2, 0, r->text ? r->text : "", marks, nmarks);
+	/* The follow-up the record set, as it stands (whom it names is in the
+	 * journal entry that follows it). */
+	if (rd && rd->next) {
+		char due[11], done[11];
+
+		date_format(rd->due, due);
+		if (rd->done != DATE_NONE)
+			lines_addf(l, SA_DIM, 2, "→ next: %s, by %s · done %s", rd->next, due, date_format(rd->done, done));
+		else
+			lines_addf(l, SA_BOLD, 2, "→ next: %s, by %s", rd->next, due);
+	}
 }
 
 /* The journal wrapped to width, from the cache when it still fits. Borrowed. */
@@ -79,8 +91,15 @@ static void records_draw(struct app *a, struct screen *s, struct rect r, bool fo
 	in.x += 1;
 	in.w -= 1;
 	lines_init(&head, in.w);
-	lines_addf(&head, SA_BOLD, 0, "%s → %s · %s", d->raised_by ? d->raised_by : "", d->against ? d->against : "",
-	           d->category ? d->category : "");
+	{
+		struct sb against = {0};
+
+		for (size_t i = 0; i < dispute_agency_count(d); i++)
+			sb_printf(&against, "%s%s", i ? ", " : "", dispute_agency(d, i));
+		lines_addf(&head, SA_BOLD, 0, "%s → %s · %s", d->raised_by ? d->raised_by : "", against.s ? against.s : "",
+		           d->category ? d->category : "");
+		free(against.s);
+	}
 	lines_add_marked(&head, 0, 0, 2, d->summary ? d->summary : "", dt->summary_marks, dt->nsummary_marks);
 	if ((int)head.n > in.h / 3)
 		head.n = (size_t)(in.h / 3 > 1 ? in.h / 3 : 1);

@@ -1,5 +1,6 @@
 /* The stage timeline pane: the selected dispute's stages as they ran, its running deadlines, and the stages still to come. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "app.h"
@@ -23,7 +24,19 @@ static void add_header(struct app *a, struct lines *l)
 	const struct stage *cur = dispute_current(d);
 	char day[32], label[32];
 
-	lines_addf(l, SA_BOLD, 0, "%s · %s", d->reference, d->subject ? d->subject : "");
+	if (d->nsubjects) {
+		struct sb all = {0};
+
+		for (size_t i = 0; i < dispute_subject_count(d); i++)
+			sb_printf(&all, "%s%s", i ? ", " : "", dispute_subject(d, i));
+		lines_addf(l, SA_BOLD, 0, "%s · %s", d->reference, all.s);
+		free(all.s);
+	} else {
+		lines_addf(l, SA_BOLD, 0, "%s · %s", d->reference, d->subject ? d->subject : "");
+	}
+	/* Who holds it, when it is not the lead at the keyboard. */
+	if (d->owner && (!a->c->lead || strcmp(d->owner, a->c->lead) != 0))
+		lines_addf(l, SA_BOLD, 0, "Held by %s", d->owner);
 	if (p)
 		lines_add(l, SA_DIM, 0, 2, p->title ? p->title : p->id);
 	else
@@ -220,6 +233,45 @@ static void add_span(struct app *a, struct lines *l, const struct span_rule *sp)
 	}
 }
 
+/* The current stage's checklist, and the follow-ups: t ticks one. */
+static void add_checklist(struct app *a, struct lines *l)
+{
+	const struct dispute *d = &a->detail.d;
+	struct check_item items[CHECKLIST_MAX];
+	size_t n = dispute_checklist(a->detail.p, d, 0, items, CHECKLIST_MAX), done = 0;
+	char day[32];
+
+	if (!n)
+		return;
+	for (size_t i = 0; i < n; i++)
+		done += items[i].followup ? items[i].followup->done != DATE_NONE : items[i].done != NULL;
+	lines_add(l, 0, 0, 0, "");
+	lines_addf(l, SA_BOLD, 0, "Checklist, stage %d: %zu of %zu done (t)", d->current_stage, done, n);
+	for (size_t i = 0; i < n; i++) {
+		const struct check_item *it = &items[i];
+		bool ticked = it->followup ? it->followup->done != DATE_NONE : it->done != NULL;
+		char head[1024];
+
+		snprintf(head, sizeof(head), "%s %zu %s", ticked ? "☑" : "☐", i + 1, it->text);
+		lines_add(l, ticked ? SA_DIM : 0, 0, 4, head);
+		if (ticked) {
+			const char *by = it->followup ? it->followup->done_by : it->done->by;
+
+			app_date_text(it->followup ? it->followup->done : it->done->on, day, sizeof(day));
+			lines_addf(l, SA_DIM, 4, "done %s · %s", day, by ? by : "?");
+		} else if (it->followup) {
+			struct left left = dispute_left_at(d, a->detail.p, &a->c->cal, it->followup->due, TIME_NONE,
+			                                   a->c->today, a->c->now_minute);
+			char words[64];
+
+			app_date_text(it->followup->due, day, sizeof(day));
+			lines_addf(l, left.kind == LEFT_OVERDUE ? SA_COLOUR(SC_OVERDUE) | SA_BOLD :
+			           left.kind == LEFT_TODAY ? SA_COLOUR(SC_URGENT) : SA_DIM, 4, "follow-up from #%lld, due %s · %s",
+			           it->followup->record, day, left_text(&left, false, words, sizeof(words)));
+		}
+	}
+}
+
 static void add_spans(struct app *a, struct lines *l)
 {
 	const struct dispute *d = &a->detail.d;
@@ -264,6 +316,7 @@ static void timeline_build(struct app *a, struct lines *l)
 		add_future(l, &rules[i], mark, d->status != DS_OPEN);
 	}
 	add_spans(a, l);
+	add_checklist(a, l);
 }
 
 static void timeline_draw(struct app *a, struct screen *s, struct rect r, bool focused)

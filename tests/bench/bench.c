@@ -88,7 +88,7 @@ static char *record_text(long i)
  * open (opened in the last five weeks, so deadlines fall on every side of
  * today), the others escalated up to twice and then resolved, withdrawn or
  * referred; R records spread over them; a counterpart named for each open
- * one. */
+ * one, and a follow-up set on the last record of every other one. */
 static void fill(const char *db, long n, long nrec)
 {
 	static const char *const protos[] = { "north-wales", "newcastle", "conflict-resolution", "sunderland",
@@ -160,6 +160,12 @@ static void fill(const char *db, long n, long nrec)
 			r.author = xstrdup("Siân Roberts (Designated Safeguarding Lead)");
 			r.text = record_text(written++);
 			if (store_record_insert(c.store, &r, &err))
+				die(&err);
+			/* Every other open dispute's last call set a follow-up, due
+			 * from that day to three weeks on: most are due by today. */
+			if (open && i % 2 == 0 && k == recs - 1 &&
+			    (dispute_set_detail(&d, r.id, r.day, 0, "TM to confirm in writing", r.day + i % 21, &err) ||
+			     store_dispute_update(c.store, &d, &err)))
 				die(&err);
 			record_free(&r);
 		}

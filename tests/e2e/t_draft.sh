@@ -25,7 +25,7 @@ keys Enter
 wait_for "New record · D-2026-0001"
 line 20 "│   Professional Disputes                      ││ Siân says the strategy meeting is at 3pm on Monday.                  │"
 line 21 "│                                              ││ Zoë attends for health, Łukasz for the police; minutes to follow.    │"
-line 38 "│                                              ││ Ctrl-S or F2 save · Esc close (draft kept)  draft: saved · 117 chars │"
+line 38 "│ Checklist, stage 2: 0 of 2 done (t)          ││ Ctrl-S or F2 save · Esc close (draft kept)  draft: saved · 117 chars │"
 # Carry on typing, save: the draft is gone and the next start offers nothing.
 typed " Agreed."
 keys C-s

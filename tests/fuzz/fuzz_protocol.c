@@ -104,6 +104,20 @@ static void check_limit(const struct limit *l)
 	(void)limit_due(l, &cal, "england-and-wales", start_day, 14 * 60 + 30, &due, &minute, NULL);
 }
 
+/* A checklist: at most 20 short lines, none twice, none that every stage
+ * asks for already (every is NULL for those of every stage). */
+static void check_actions(char *const *v, size_t n, const struct protocol *every)
+{
+	need(n <= 20, "a section has at most 20 actions");
+	for (size_t i = 0; i < n; i++) {
+		need(v[i] && *v[i] && strlen(v[i]) <= 300, "an action is a short line");
+		for (size_t k = 0; k < i; k++)
+			need(strcmp(v[i], v[k]) != 0, "no action twice in a section");
+		for (size_t k = 0; every && k < every->nactions; k++)
+			need(strcmp(v[i], every->actions[k]) != 0, "no stage asks for what every stage does");
+	}
+}
+
 /* The stages of a route, as the deadlines look them up. */
 static void check_stages(const struct protocol *p, bool urgent)
 {
@@ -118,6 +132,7 @@ static void check_stages(const struct protocol *p, bool urgent)
 		need(v[i].name && *v[i].name, "every stage has a name");
 		need(!v[i].timed || v[i].limit.kind == LIMIT_WORKDAYS, "only working days are timed");
 		check_limit(&v[i].limit);
+		check_actions(v[i].actions, v[i].nactions, p);
 	}
 }
 
@@ -133,6 +148,7 @@ static void check_protocol(const struct protocol *p)
 	need(calendar_division(&cal, p->division), "the division is the calendar's");
 	need(p->nstages >= 1 && p->ncategories >= 1, "a protocol has stages and categories");
 	need(protocol_stages(p, false, &n) == p->stages && n == p->nstages, "the normal route is the stages");
+	check_actions(p->actions, p->nactions, NULL);
 	check_stages(p, false);
 	if (p->urgent) {
 		need(p->urgent->name && p->urgent->when, "the urgent route is named and says when");

@@ -13,6 +13,8 @@
  *   escalate REF DATE        (and: challenge REF DATE)
  *   record REF KIND YYYY-MM-DDTHH:MM [xN] | TEXT
  *                            (TEXT takes "\e" ESC, "\a" BEL, "\n" LF, "\xHH" a byte)
+ *   followup REF KIND YYYY-MM-DDTHH:MM | TEXT | NEXT | DUE
+ *                            a record that sets a follow-up NEXT due on DUE
  *   resolve REF DATE | OUTCOME        withdraw REF DATE | REASON
  *   draft REF KIND [xN] | TEXT    a draft left by an earlier run
  *                            (xN: TEXT N times over; "\\n" in TEXT is a newline)
@@ -722,7 +724,7 @@ static void directive(struct run *r, char *line)
 		if (r->started)
 			r->last = app_clock(&r->a, r->today, r->minute);
 	} else if (!strcmp(line, "new")) {
-		struct dispute_new a;
+		struct dispute_new a = {0};
 		n = split(arg, f, 8);
 		if (n < 7 || !ctx_ready(r) || !datetime_parse(f[6], &a.opened, &a.minute)) {
 			fail(r, "new needs 7 fields, the last a date");
@@ -773,6 +775,26 @@ static void directive(struct run *r, char *line)
 		unescape(f[1]);
 		rec.text = text_times(f[0], f[1]);
 		check(r, svc_record(&r->c, which, &rec, &err), &err);
+		record_free(&rec);
+	} else if (!strcmp(line, "followup")) {
+		char which[16], kind[16], when[32];
+		struct record rec;
+		struct record_extra x = { 0, NULL, NULL, DATE_NONE };
+		n = split(arg, f, 4);
+		if (n != 4 || sscanf(f[0], "%15s %15s %31s", which, kind, when) != 3 || !ctx_ready(r) ||
+		    !date_parse(f[3], &x.next_due)) {
+			fail(r, "followup REF KIND WHEN | TEXT | NEXT | DUE");
+			return;
+		}
+		record_init(&rec);
+		if (!record_kind_parse(kind, &rec.kind) || !datetime_parse(when, &rec.day, &rec.minute)) {
+			fail(r, "bad record kind or time");
+			return;
+		}
+		unescape(f[1]);
+		rec.text = xstrdup(f[1]);
+		x.next = f[2];
+		check(r, svc_record_extra(&r->c, which, &rec, &x, &err), &err);
 		record_free(&rec);
 	} else if (!strcmp(line, "draft")) {
 		char which[16], kind[16], *text;

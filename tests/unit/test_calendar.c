@@ -345,6 +345,76 @@ static void test_closures(void **state)
 	free_shipped(cal);
 }
 
+/* A view (one dispute's calendar: the closure days of the agencies that
+ * must meet its deadlines added) borrows the divisions and their counts
+ * and corrects them for its own days: its answers agree with a count day
+ * by day, and the calendar it came from is left as it was. */
+static void test_closures_view(void **state)
+{
+	struct calendar *cal = load_shipped();
+	struct calendar view, nested;
+	long out, want_day;
+	int n, base_n;
+	bool work;
+
+	(void)state;
+	calendar_add_closure(cal, D("2026-12-24"));
+	assert_int_equal(workdays_between(cal, EW, D("2026-12-18"), D("2027-01-15"), &base_n, NULL), ST_OK);
+	calendar_view(cal, &view);
+	assert_true(view.view);
+	/* a school's closure over the new year; a Saturday and Boxing Day change nothing */
+	for (long day = D("2026-12-21"); day <= D("2027-01-05"); day++)
+		calendar_add_closure(&view, day);
+	calendar_add_closure(&view, D("2027-01-12"));
+	assert_int_equal(workdays_add(&view, EW, D("2026-12-18"), 1, &out, NULL), ST_OK);
+	assert_true(out == D("2027-01-06"));
+	assert_int_equal(workdays_add(&view, EW, D("2026-12-18"), 5, &out, NULL), ST_OK);
+	assert_true(out == D("2027-01-13"));  /* 6, 7, 8, 11 and 13 January: the 12th closed */
+	assert_int_equal(workdays_between(&view, SC, D("2026-12-23"), D("2027-01-07"), &n, NULL), ST_OK);
+	assert_int_equal(n, 2);  /* 6 and 7 January */
+	for (long a = D("2026-12-01"); a <= D("2027-01-20"); a++)
+		for (long b = a; b <= D("2027-01-20"); b += 2) {
+			int want = 0;
+
+			for (long d = a + 1; d <= b; d++) {
+				assert_int_equal(calendar_is_workday(&view, EW, d, &work, NULL), ST_OK);
+				want += work;
+			}
+			assert_int_equal(workdays_between(&view, EW, a, b, &n, NULL), ST_OK);
+			assert_int_equal(n, want);
+			assert_int_equal(workdays_between(&view, EW, b, a, &n, NULL), ST_OK);
+			assert_int_equal(n, -want);
+		}
+	for (long a = D("2026-12-01"); a <= D("2027-01-10"); a++)
+		for (int k = 0; k <= 12; k++) {
+			int left = k;
+
+			want_day = a;
+			while (left > 0) {
+				want_day++;
+				assert_int_equal(calendar_is_workday(&view, EW, want_day, &work, NULL), ST_OK);
+				left -= work;
+			}
+			assert_int_equal(workdays_add(&view, EW, a, k, &out, NULL), ST_OK);
+			assert_true(out == want_day);
+		}
+	/* a view of a view keeps the first one's days and adds its own */
+	calendar_view(&view, &nested);
+	calendar_add_closure(&nested, D("2027-01-13"));
+	assert_int_equal(workdays_add(&nested, EW, D("2026-12-18"), 5, &out, NULL), ST_OK);
+	assert_true(out == D("2027-01-14"));
+	assert_int_equal(workdays_add(&view, EW, D("2026-12-18"), 5, &out, NULL), ST_OK);
+	assert_true(out == D("2027-01-13"));
+	calendar_free(&nested);
+	calendar_free(&view);
+	/* the calendar the views came from counts as before */
+	assert_int_equal(workdays_between(cal, EW, D("2026-12-18"), D("2027-01-15"), &n, NULL), ST_OK);
+	assert_int_equal(n, base_n);
+	assert_int_equal(workdays_add(cal, EW, D("2026-12-18"), 1, &out, NULL), ST_OK);
+	assert_true(out == D("2026-12-21"));
+	free_shipped(cal);
+}
+
 static void assert_invalid(enum status rc, const struct error *err, const char *want)
 {
 	assert_int_equal(rc, ST_INVALID);
@@ -682,6 +752,7 @@ static void test_window(void **state)
 		{ "0001-01-01", "0003-06-30" },     /* from the first */
 	};
 	struct calendar *cal = load_shipped();
+	struct calendar view;
 	long out;
 	int n;
 
@@ -719,6 +790,25 @@ static void test_window(void **state)
 	assert_int_equal(n, 2);
 	assert_int_equal(workdays_add(cal, EW, D("2045-05-31"), 2, &out, NULL), ST_OK);
 	assert_int_equal(out, D("2045-06-05"));
+	/* A view's own closures: on a rule year's bank holiday in the window
+	 * (nothing changes), on a working day of it, and beyond the window. */
+	calendar_view(cal, &view);
+	calendar_add_closure(&view, D("2035-08-27"));    /* Summer bank holiday, worked out */
+	calendar_add_closure(&view, D("2035-08-28"));
+	calendar_add_closure(&view, D("2045-06-06"));
+	assert_int_equal(workdays_between(&view, EW, D("2035-08-24"), D("2035-08-29"), &n, NULL), ST_OK);
+	assert_int_equal(n, 1);
+	for (size_t k = 0; k < N(spans); k++) {
+		long a = D(spans[k].a), b = D(spans[k].b);
+
+		assert_int_equal(workdays_between(&view, EW, a, b, &n, NULL), ST_OK);
+		assert_int_equal(n, count_by_day(&view, EW, a, b));
+	}
+	assert_int_equal(workdays_add(&view, EW, D("2045-06-02"), 2, &out, NULL), ST_OK);
+	assert_int_equal(out, D("2045-06-07"));
+	assert_int_equal(workdays_add(&view, EW, D("2035-08-24"), 2, &out, NULL), ST_OK);
+	assert_int_equal(out, D("2035-08-30"));
+	calendar_free(&view);
 	free_shipped(cal);
 }
 
@@ -736,6 +826,7 @@ int main(void)
 		cmocka_unit_test(test_beyond_the_table),
 		cmocka_unit_test(test_rule_holidays),
 		cmocka_unit_test(test_rules_agree_with_table),
+		cmocka_unit_test(test_closures_view),
 		cmocka_unit_test(test_out_of_range),
 		cmocka_unit_test(test_unknown_division),
 		cmocka_unit_test(test_negative_add),

@@ -1555,6 +1555,205 @@ static void test_journal_new_fields(void **state)
 	dispute_free(&replay);
 }
 
+/* The lists a dispute holds besides its stages are state too: their lines,
+ * replayed, and a difference named. */
+static void test_journal_lists(void **state)
+{
+	const struct fx *f = *state;
+	const struct protocol *p = proto(f, "rochdale-adults");
+	static const char *const others[] = { "Northumbria Police", "Health" };
+	static const char *const subjects[] = { "Case 4712 (K.S.)" };
+	struct dispute_new a = new_args("2026-11-02", false);
+	struct dispute d, before, replayed;
+	struct error err;
+	char *lines, diff[256];
+
+	a.category = "roles";
+	a.others = others;
+	a.nothers = 2;
+	a.subjects = subjects;
+	a.nsubjects = 1;
+	a.owner = "Siân Jones";
+	dispute_init(&d);
+	dispute_init(&before);
+	dispute_init(&replayed);
+	assert_ok(dispute_open(&d, p, &f->cal, &a, D("2026-11-02"), &err), err);
+	snprintf(d.reference, sizeof(d.reference), "%s", REF);
+	lines = journal_delta(NULL, &d);
+	assert_non_null(strstr(lines, "status=open\nowner=Siân Jones\nstage.1.started=2026-11-02\n"));
+	assert_non_null(strstr(lines, "stage.1.sequence=0\nagainst.2=Northumbria Police\nagainst.3=Health\n"
+	                              "subject.2=Case 4712 (K.S.)\n"));
+	assert_ok(journal_apply(&replayed, lines, &err), err);
+	free(lines);
+	assert_true(journal_same(&d, &replayed, "a", "b", diff, sizeof(diff)));
+	assert_int_equal(dispute_agency_count(&replayed), 3);
+	assert_string_equal(dispute_agency(&replayed, 2), "Health");
+	assert_null(dispute_agency(&replayed, 3));
+	assert_int_equal(dispute_party(&replayed, "health"), 3);
+	assert_string_equal(dispute_subject(&replayed, 1), "Case 4712 (K.S.)");
+
+	/* a counterpart for the second agency, a tick, a follow-up, a handover */
+	dispute_copy(&before, &d);
+	assert_ok(dispute_set_party_counterpart(&d, 1, 2, 17, &err), err);
+	assert_ok(dispute_tick(&d, p, 1, 1, D("2026-11-03"), "Siân Jones (DSL)", D("2026-11-04"), &err), err);
+	assert_ok(dispute_set_detail(&d, 12, D("2026-11-04"), 5, "TM to confirm in writing", D("2026-11-06"), &err),
+	          err);
+	assert_ok(dispute_set_owner(&d, "Łukasz Nowak", &err), err);
+	lines = journal_delta(&before, &d);
+	assert_string_equal(lines,
+		"owner=Łukasz Nowak\n"
+		"counterpart.1.2=17\n"
+		"done.1.stage=1\n"
+		"done.1.text=Record the discussions in writing on the service user's file, stating that a formal "
+		"challenge has been lodged\n"
+		"done.1.on=2026-11-03\n"
+		"done.1.by=Siân Jones (DSL)\n"
+		"record.12.contact=5\n"
+		"record.12.next=TM to confirm in writing\n"
+		"record.12.due=2026-11-06\n");
+	assert_ok(journal_apply(&replayed, lines, &err), err);
+	free(lines);
+	assert_true(journal_same(&d, &replayed, "a", "b", diff, sizeof(diff)));
+	assert_int_equal(dispute_counterpart(&replayed, 1, 2), 17);
+	assert_int_equal(dispute_counterpart(&replayed, 1, 3), 0);
+
+	/* the follow-up done: item 3 of the checklist (two actions, then it) */
+	dispute_copy(&before, &d);
+	assert_fails(dispute_tick(&d, p, 0, 1, D("2026-11-05"), "x", D("2026-11-05"), &err), err, ST_REFUSED,
+	             "item 1 of " REF " was done on 2026-11-03 by Siân Jones (DSL)");
+	assert_ok(dispute_tick(&d, p, 0, 3, D("2026-11-05"), "Łukasz Nowak", D("2026-11-05"), &err), err);
+	assert_false(record_detail_open(dispute_detail(&d, 12)));
+	lines = journal_delta(&before, &d);
+	assert_string_equal(lines, "record.12.done=2026-11-05\nrecord.12.done_by=Łukasz Nowak\n");
+	assert_ok(journal_apply(&replayed, lines, &err), err);
+	free(lines);
+	assert_true(journal_same(&d, &replayed, "a", "b", diff, sizeof(diff)));
+
+	/* a difference is named */
+	free(replayed.others[1]);
+	replayed.others[1] = xstrdup("Housing");
+	assert_false(journal_same(&d, &replayed, "in the tables", "in the journal", diff, sizeof(diff)));
+	assert_string_equal(diff, "against.3: Health in the tables, Housing in the journal");
+	assert_ok(journal_apply(&replayed, "against.3=Health\ncounterpart.1.2=18\n", &err), err);
+	assert_false(journal_same(&d, &replayed, "here", "there", diff, sizeof(diff)));
+	assert_string_equal(diff, "counterpart.1.2: 17 here, 18 there");
+	assert_ok(journal_apply(&replayed, "counterpart.1.2=17\ndone.1.on=2026-11-04\n", &err), err);
+	assert_false(journal_same(&d, &replayed, "here", "there", diff, sizeof(diff)));
+	assert_string_equal(diff, "done.1.on: 2026-11-03 here, 2026-11-04 there");
+	assert_ok(journal_apply(&replayed, "done.1.on=2026-11-03\nrecord.12.gone\n", &err), err);
+	assert_false(journal_same(&d, &replayed, "here", "there", diff, sizeof(diff)));
+	assert_string_equal(diff, "record.12: held here, not there");
+
+	/* lines that cannot be read */
+	assert_fails(journal_apply(&replayed, "against.5=Housing\n", &err), err, ST_INVALID,
+	             "journal state line \"against.5=Housing\": a gap in the list");
+	assert_fails(journal_apply(&replayed, "against.1=Housing\n", &err), err, ST_INVALID,
+	             "journal state line \"against.1=Housing\": not a place in the list");
+	assert_fails(journal_apply(&replayed, "counterpart.1.1=3\n", &err), err, ST_INVALID,
+	             "journal state line \"counterpart.1.1=3\": not a stage and an agency");
+	assert_fails(journal_apply(&replayed, "done.3.text=x\n", &err), err, ST_INVALID,
+	             "journal state line \"done.3.text=x\": a gap in the list");
+	assert_fails(journal_apply(&replayed, "record.x.next=y\n", &err), err, ST_INVALID,
+	             "journal state line \"record.x.next=y\": not a number and a field");
+	assert_fails(journal_apply(&replayed, "record.12.colour=red\n", &err), err, ST_INVALID,
+	             "journal state line \"record.12.colour=red\": no such field");
+	dispute_free(&d);
+	dispute_free(&before);
+	dispute_free(&replayed);
+}
+
+/* Opening with several agencies and subjects: none twice, none the
+ * raising agency; a follow-up's rules. */
+static void test_open_lists_refused(void **state)
+{
+	const struct fx *f = *state;
+	const struct protocol *p = proto(f, "north-wales");
+	static const char *const twice[] = { "Police", "police" };
+	static const char *const raising[] = { "northgate primary school" };
+	static const char *const subj[] = { "case 4711 (j.s.)" };
+	struct dispute_new a = new_args("2026-11-02", false);
+	struct dispute d;
+	struct error err;
+
+	dispute_init(&d);
+	a.others = twice;
+	a.nothers = 2;
+	assert_fails(dispute_open(&d, p, &f->cal, &a, D("2026-11-02"), &err), err, ST_REFUSED,
+	             "police is named twice as an other agency");
+	dispute_free(&d);
+	a.others = raising;
+	a.nothers = 1;
+	assert_fails(dispute_open(&d, p, &f->cal, &a, D("2026-11-02"), &err), err, ST_REFUSED,
+	             "the raising agency and the other agency are the same (Northgate Primary School)");
+	dispute_free(&d);
+	a.others = NULL;
+	a.nothers = 0;
+	a.subjects = subj;
+	a.nsubjects = 1;
+	assert_fails(dispute_open(&d, p, &f->cal, &a, D("2026-11-02"), &err), err, ST_REFUSED,
+	             "the subject case 4711 (j.s.) is given twice");
+	dispute_free(&d);
+
+	open_ok(f, &d, "north-wales", false, "2026-11-02", "2026-11-02");
+	assert_fails(dispute_set_detail(&d, 3, D("2026-11-02"), 0, "Call back", DATE_NONE, &err), err, ST_INVALID,
+	             "the next action needs its date");
+	assert_fails(dispute_set_detail(&d, 3, D("2026-11-02"), 0, NULL, DATE_NONE, &err), err, ST_INVALID,
+	             "neither a contact nor a next action is given");
+	assert_ok(dispute_set_detail(&d, 3, D("2026-11-02"), 4, NULL, DATE_NONE, &err), err);
+	assert_fails(dispute_set_detail(&d, 3, D("2026-11-02"), 4, NULL, DATE_NONE, &err), err, ST_REFUSED,
+	             "record #3 already names its contact and next action");
+	assert_fails(dispute_set_party_counterpart(&d, 1, 2, 9, &err), err, ST_REFUSED, REF " has no other agency 2");
+	assert_fails(dispute_set_owner(&d, "", &err), err, ST_INVALID, "the owner's name is empty");
+	/* the written confirmation is ticked once the dispute is closed */
+	assert_ok(dispute_resolve(&d, D("2026-11-04"), "Agreed", NULL, D("2026-11-04"), &err), err);
+	assert_ok(dispute_tick(&d, p, 0, 2, D("2026-11-05"), "lead", D("2026-11-05"), &err), err);
+	assert_int_equal(d.ndone, 1);
+	dispute_free(&d);
+}
+
+/* A closure day of one agency moves only the deadlines that agency must
+ * meet: those of the disputes against it, and with several other
+ * agencies only when all of them are closed. */
+static void test_closures_per_agency(void **state)
+{
+	struct fx *f = *state;
+	const struct protocol *p = proto(f, "north-wales");
+	static const char *const two[] = { "Police" };
+	struct dispute_new a = new_args("2027-07-21", false);
+	struct calendar cal;
+	struct dispute d;
+	struct error err;
+
+	calendar_init(&cal);
+	calendar_view(&f->cal, &cal);
+	for (long day = D("2027-07-22"); day <= D("2027-08-31"); day++)
+		calendar_add_agency_closure(&cal, day, "Northgate Primary School");
+	calendar_add_agency_closure(&cal, D("2027-07-22"), "children's social care");
+
+	/* raised by the school against social care: social care's deadline */
+	dispute_init(&d);
+	assert_ok(dispute_open(&d, p, &cal, &a, D("2027-07-21"), &err), err);
+	assert_day(d.stages[0].due, D("2027-07-29"));  /* social care closed the 22nd only */
+	dispute_free(&d);
+	/* raised by social care against the school: the school's own */
+	a.raised_by = "Children's Social Care";
+	a.against = "Northgate Primary School";
+	dispute_init(&d);
+	assert_ok(dispute_open(&d, p, &cal, &a, D("2027-07-21"), &err), err);
+	assert_day(d.stages[0].due, D("2027-09-07"));  /* 1, 2, 3, 6, 7 September; 30 Aug a holiday */
+	dispute_free(&d);
+	/* against the school and the police: the police still work */
+	a.others = two;
+	a.nothers = 1;
+	dispute_init(&d);
+	assert_ok(dispute_open(&d, p, &cal, &a, D("2027-07-21"), &err), err);
+	assert_day(d.stages[0].due, D("2027-07-28"));
+	dispute_free(&d);
+	calendar_free(&cal);
+	/* the view borrowed the holidays: the calendar it came from still has them */
+	assert_non_null(calendar_holiday(&f->cal, "england-and-wales", D("2027-08-30")));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1586,6 +1785,9 @@ int main(void)
 		cmocka_unit_test(test_then_follow_up_formal),
 		cmocka_unit_test(test_unclocked_into_steps),
 		cmocka_unit_test(test_journal_new_fields),
+		cmocka_unit_test(test_journal_lists),
+		cmocka_unit_test(test_open_lists_refused),
+		cmocka_unit_test(test_closures_per_agency),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -26,13 +26,18 @@ static long D(const char *s)
 	return day;
 }
 
-/* Two counterparts at the other agency: 1 Zoë, 2 Bob, 3 one no invite can reach. */
+/* Two counterparts at the other agency: 1 Zoë, 2 Bob, 3 one no invite can
+ * reach; and at further agencies, 4 DS Grey (police), 5 Ann (health
+ * visiting), and 6 Zoë again under another contact. */
 static bool person(long long id, struct itip_person *out, void *ctx)
 {
 	static const struct itip_person people[] = {
 		{ 1, "Zo\xC3\xAB O'Brien", "zoe@csc.example.org" },
 		{ 2, "Bob Ndlovu", "bob@csc.example.org" },
 		{ 3, "Query", "a?body=x@csc.example.org" },
+		{ 4, "DS Grey", "grey@police.example.org" },
+		{ 5, "Ann Hale", "ann@hv.example.org" },
+		{ 6, "Zo\xC3\xAB O'Brien (police liaison)", "ZOE@csc.example.org" },
 	};
 
 	(void)ctx;
@@ -242,6 +247,82 @@ static void test_refusals(void **state)
 	dispute_free(&d);
 }
 
+/* A dispute with three other agencies: each agency's counterpart of a stage
+ * gets a message of their own, with a UID of their own (the first keeps the
+ * stage's), and their own row of the lifecycle. */
+static void test_several_counterparts(void **state)
+{
+	static char *others[] = { "Police", "Health Visiting" };
+	struct counterpart cps[2] = { { 1, 2, 4 }, { 1, 3, 5 } };
+	struct dispute d;
+	struct itip_log log = { NULL, 0 };
+
+	(void)state;
+	dispute_make(&d);
+	d.against = strdup("Children's Social Care");
+	d.others = malloc(sizeof(others));
+	d.others[0] = strdup(others[0]);
+	d.others[1] = strdup(others[1]);
+	d.nothers = 2;
+	d.counterparts = malloc(sizeof(cps));
+	memcpy(d.counterparts, cps, sizeof(cps));
+	d.ncounterparts = 2;
+	plan_is(&d, &log, ITIP_FOR_OWED, 0,
+	        "REQUEST 1 zoe@csc.example.org seq 0 stage1." HOST "@dispute new owed\n"
+	        "REQUEST 1 grey@police.example.org seq 0 stage1.agency2." HOST "@dispute new owed\n"
+	        "REQUEST 1 ann@hv.example.org seq 0 stage1.agency3." HOST "@dispute new owed\n", NULL);
+	send_all(&d, &log, ITIP_FOR_OWED);
+	assert_int_equal(log.n, 3);
+	plan_is(&d, &log, ITIP_FOR_OWED, 0, "", NULL);
+	plan_is(&d, &log, ITIP_FOR_CURRENT, 0,
+	        "REQUEST 1 zoe@csc.example.org seq 0 stage1." HOST "@dispute again\n"
+	        "REQUEST 1 grey@police.example.org seq 0 stage1.agency2." HOST "@dispute again\n"
+	        "REQUEST 1 ann@hv.example.org seq 0 stage1.agency3." HOST "@dispute again\n", NULL);
+
+	/* Health visiting names Bob instead: he gets its UID (its SEQUENCE going up),
+	 * Ann a CANCEL; the others nothing. */
+	d.counterparts[1].contact_id = 2;
+	plan_is(&d, &log, ITIP_FOR_OWED, 0,
+	        "REQUEST 1 bob@csc.example.org seq 1 stage1.agency3." HOST "@dispute new owed\n"
+	        "CANCEL 1 ann@hv.example.org seq 1 stage1.agency3." HOST "@dispute replaced owed\n", NULL);
+	send_all(&d, &log, ITIP_FOR_OWED);
+	/* A second contact at an address already invited is the same attendee: one message. */
+	d.counterparts[0].contact_id = 6;
+	plan_is(&d, &log, ITIP_FOR_CURRENT, 0,
+	        "REQUEST 1 zoe@csc.example.org seq 0 stage1." HOST "@dispute again\n"
+	        "REQUEST 1 bob@csc.example.org seq 1 stage1.agency3." HOST "@dispute again\n", NULL);
+	d.counterparts[0].contact_id = 4;
+	/* No counterpart for the first agency: the further ones still go. */
+	d.stages[0].contact_id = 0;
+	plan_is(&d, &log, ITIP_FOR_OWED, 0, "CANCEL 1 zoe@csc.example.org seq 1 stage1." HOST "@dispute replaced owed\n",
+	        NULL);
+	d.stages[0].contact_id = 1;
+
+	/* Escalated: stage 1 is cancelled to each of them that holds a request
+	 * (Ann has hers already); stage 2 has no counterpart at all. */
+	escalate(&d, 0);
+	plan_is(&d, &log, ITIP_FOR_OWED, 0,
+	        "CANCEL 1 bob@csc.example.org seq 2 stage1.agency3." HOST "@dispute ended owed\n"
+	        "CANCEL 1 grey@police.example.org seq 1 stage1.agency2." HOST "@dispute ended owed\n"
+	        "CANCEL 1 zoe@csc.example.org seq 1 stage1." HOST "@dispute ended owed\n", NULL);
+	plan_is(&d, &log, ITIP_FOR_CURRENT, 0, NULL, "stage 2 of D-2026-0001 has no counterpart manager");
+	itip_log_free(&log);
+
+	/* Closed with nothing on record: a CANCEL to each counterpart of the last stage, under its UID. */
+	d.status = DS_WITHDRAWN;
+	d.closed = D("2026-11-27");
+	d.stages[1].ended = d.closed;
+	d.stages[1].how = SE_WITHDRAWN;
+	d.stages[1].sequence = 1;
+	plan_is(&d, &log, ITIP_FOR_CANCEL, 0, NULL, "stage 2 of D-2026-0001 had no counterpart, so no invite to cancel");
+	d.stages[1].contact_id = 1;
+	d.counterparts[0].stage = 2;
+	plan_is(&d, &log, ITIP_FOR_CANCEL, 0,
+	        "CANCEL 2 zoe@csc.example.org seq 1 stage2." HOST "@dispute closed\n"
+	        "CANCEL 2 grey@police.example.org seq 1 stage2.agency2." HOST "@dispute closed\n", NULL);
+	dispute_free(&d);
+}
+
 static void test_reply(void **state)
 {
 	struct itip_sent row, after;
@@ -414,6 +495,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lifecycle),
 		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_several_counterparts),
 		cmocka_unit_test(test_reply),
 		cmocka_unit_test(test_journal_lines),
 		cmocka_unit_test(test_email),

@@ -15,6 +15,8 @@
 
 #include "dispute/calendar.h"
 #include "dispute/date.h"
+#include "dispute/dispute.h"
+#include "dispute/journal.h"
 #include "dispute/protocol.h"
 #include "dispute/text.h"
 
@@ -266,9 +268,16 @@ static void test_north_wales(void **state)
 	assert_int_equal(p->nspans, 0);
 	assert_non_null(strstr(p->scope, "Child Protection Conference appeals"));
 	assert_non_null(strstr(p->scope, "whistle-blowing"));
-	assert_non_null(strstr(p->stages[3].notice, "uninvolved agency"));
+	/* The Board member to chair the meeting is asked for: an action; and
+	 * the uninvolved Board member decides there. */
+	assert_null(p->stages[3].notice);
+	assert_int_equal(p->stages[3].nactions, 1);
+	assert_non_null(strstr(p->stages[3].actions[0], "uninvolved agency"));
 	assert_non_null(strstr(p->stages[3].arbiter, "uninvolved agency"));
 	assert_non_null(strstr(p->stages[3].record, "written confirmation"));
+	assert_int_equal(p->nactions, 2);
+	assert_string_equal(p->actions[1], "Confirm in writing the agreed outcome and how any outstanding issues will "
+	                    "be pursued");
 	/* the seed's own words at stage 1, nothing added */
 	assert_string_equal(p->stages[0].notice, "Disparity in perceived status or experience may inhibit some "
 	                    "workers from resolving the disagreement without support.");
@@ -396,10 +405,22 @@ static void test_rochdale(void **state)
 	/* stage 6: the escalating agency's own Board member */
 	assert_string_equal(p->stages[5].ours, "Your agency's Board member");
 	assert_null(p->stages[5].theirs);
-	assert_null(p->stages[0].notice ? strstr(p->stages[0].notice, "Business Unit") : NULL);
-	assert_null(p->stages[1].notice ? strstr(p->stages[1].notice, "Business Unit") : NULL);
-	for (size_t i = 2; i < 6; i++)
-		assert_non_null(strstr(p->stages[i].notice, "RBSAB Safeguarding Business Unit"));
+	/* The Business Unit is told once senior officers are involved: from
+	 * stage 3 an action on the checklist, no longer a notice only. */
+	assert_int_equal(p->stages[0].nactions, 0);
+	assert_int_equal(p->stages[1].nactions, 0);
+	assert_int_equal(p->stages[2].nactions, 2);
+	assert_string_equal(p->stages[2].actions[0], "Tell the other agency first that you intend to escalate to this "
+	                    "level");
+	assert_string_equal(p->stages[2].actions[1], "Make the RBSAB Safeguarding Business Unit aware");
+	for (size_t i = 3; i < 6; i++) {
+		assert_int_equal(p->stages[i].nactions, 1);
+		assert_string_equal(p->stages[i].actions[0], "Make sure the RBSAB Safeguarding Business Unit is aware");
+	}
+	for (size_t i = 0; i < 6; i++)
+		assert_null(p->stages[i].notice ? strstr(p->stages[i].notice, "Business Unit") : NULL);
+	assert_int_equal(p->nactions, 2);
+	assert_non_null(strstr(p->actions[0], "formal challenge has been lodged"));
 	for (size_t i = 0; i < p->nnotices; i++) {
 		capacity |= strstr(p->notices[i], "Court of Protection") != NULL;
 		views |= strstr(p->notices[i], "views, wishes and feelings") != NULL;
@@ -744,7 +765,7 @@ static void test_parse_errors(void **state)
 		  "[urgent stage N] or [categories]" },
 		{ HEAD STAGE1 "colour = red\n",
 		  "10: unknown key 'colour' in [stage 1]; expected name, ours, theirs, limit, then, "
-		  "record, notice, timed, parties, arbiter, then-limit, follow-up, response or formal" },
+		  "record, notice, timed, parties, arbiter, then-limit, follow-up, response, formal or action" },
 		{ HEAD "scope = a\nscope = b\n" STAGE1,
 		  "8: scope: given twice in [protocol] (first at line 7)" },
 		{ "[protocol]\ntitle = T\n" STAGE1, "1: missing required key 'partnership' in [protocol]" },
@@ -921,6 +942,75 @@ static void test_parse_errors(void **state)
 	                                &shipped_cal, &(struct protocol *){NULL}, &(struct error){0}), ST_INVALID);
 }
 
+/* A checklist is actions, each one short line given once: in a stage, or
+ * in [protocol] for every stage, never both. */
+static void test_parse_actions(void **state)
+{
+	static char too_long[600], too_many[1200];
+	static const struct { const char *text; const char *want; } cases[] = {
+		{ HEAD "action = Tell the Unit\n" STAGE1 "action = Write it down\naction = Phone them\n" CATS, "ok" },
+		{ HEAD STAGE1 "action = Phone them\naction = Phone them\n",
+		  "11: action: 'Phone them' given twice in [stage 1] (first at line 10)" },
+		{ HEAD "action = Tell the Unit\naction = Tell the Unit\n" STAGE1,
+		  "8: action: 'Tell the Unit' given twice in [protocol] (first at line 7)" },
+		{ HEAD "action = Tell the Unit\n" STAGE1 "action = Tell the Unit\n" CATS,
+		  "11: action: 'Tell the Unit' in [stage 1] is asked for at every stage already ([protocol], line 7)" },
+		{ HEAD STAGE1 "[urgent]\nname = U\nwhen = W\n[urgent stage 1]\nname = One\nlimit = 1 working day\n"
+		  "action = Tell the Unit\n" CATS, "ok" },
+		{ HEAD "action = Tell the Unit\n" STAGE1 "[urgent]\nname = U\nwhen = W\n[urgent stage 1]\nname = One\n"
+		  "limit = 1 working day\naction = Tell the Unit\n" CATS,
+		  "17: action: 'Tell the Unit' in [urgent stage 1] is asked for at every stage already ([protocol], "
+		  "line 7)" },
+		{ HEAD STAGE1 "[urgent]\nname = U\nwhen = W\nstages = normal\naction = Tell the Unit\n",
+		  "14: unknown key 'action' in [urgent]; expected name, when, notice, stages, inform or return" },
+		{ HEAD STAGE1 "action =\n", "10: action: empty value" },
+		{ too_long, "10: action: longer than 300 bytes; a checklist item is one short line" },
+		{ too_many, "30: action: more than 20 in [stage 1]" },
+	};
+	struct sb sb = {0};
+
+	(void)state;
+	/* 301 bytes over three lines: continuations join with one space */
+	snprintf(too_long, sizeof(too_long), HEAD STAGE1 "action = %0100d\n  %0100d\n  %099d\n", 1, 2, 3);
+	sb_append(&sb, HEAD STAGE1);
+	for (int i = 1; i <= 21; i++)
+		sb_printf(&sb, "action = Item %d\n", i);
+	snprintf(too_many, sizeof(too_many), "%s", sb.s);
+	free(sb.s);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *got = parse_msg(cases[i].text);
+
+		if (strcmp(got, cases[i].want) != 0)
+			fail_msg("case %zu:\n got: %s\nwant: %s", i, got, cases[i].want);
+	}
+}
+
+/* The checklist a stage shows: its own actions, then those of every stage. */
+static void test_checklist(void **state)
+{
+	const char *text = HEAD "action = Record it on the file\n" STAGE1 "action = Tell the Unit\n"
+	                   "[stage 2]\nname = Two\nlimit = 5 working days\n" CATS;
+	struct protocol *p = NULL;
+	struct check_item items[CHECKLIST_MAX];
+	struct dispute d;
+	struct error err;
+
+	(void)state;
+	assert_int_equal(protocol_parse("x", "x.ini", text, strlen(text), &shipped_cal, &p, &err), ST_OK);
+	dispute_init(&d);
+	assert_int_equal(journal_apply(&d, "reference=D-2026-0001\nopened=2026-11-02\nstage.1.started=2026-11-02\n"
+	                               "stage.2.started=2026-11-04\n", &err), ST_OK);
+	assert_int_equal(dispute_checklist(p, &d, 1, items, CHECKLIST_MAX), 2);
+	assert_string_equal(items[0].text, "Tell the Unit");
+	assert_false(items[0].every_stage);
+	assert_string_equal(items[1].text, "Record it on the file");
+	assert_true(items[1].every_stage);
+	assert_int_equal(dispute_checklist(p, &d, 2, items, CHECKLIST_MAX), 1);
+	assert_string_equal(items[0].text, "Record it on the file");
+	dispute_free(&d);
+	protocol_free(p);
+}
+
 static void test_parse_syntax(void **state)
 {
 	struct protocol *p = NULL;
@@ -999,7 +1089,7 @@ static void test_parse_quotes(void **state)
 		  "kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk\xC3\xA9 = x\n",
 		  "10: unknown key 'kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk...' in "
 		  "[stage 1]; expected name, ours, theirs, limit, then, record, notice, timed, parties, "
-		  "arbiter, then-limit, follow-up, response or formal" },
+		  "arbiter, then-limit, follow-up, response, formal or action" },
 	};
 
 	(void)state;
@@ -1642,6 +1732,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_shipped_all_load),
 		cmocka_unit_test(test_shipped_stages),
+		cmocka_unit_test(test_parse_actions),
+		cmocka_unit_test(test_checklist),
 		cmocka_unit_test(test_north_wales),
 		cmocka_unit_test(test_newcastle),
 		cmocka_unit_test(test_conflict_resolution),

@@ -16,7 +16,8 @@
 #include "dispute/store.h"
 
 /* The fixture: tests/unit/fixtures/search-content as dispute 2b6e406
- * wrote it (schema 7), opened here, which builds the index (migration 10).
+ * wrote it (schema 7), opened here, which builds the index (migration 10;
+ * migration 11 adds the one of further agencies and subjects).
  *   0001 open       north-wales thresholds, Siân, Łukasz, Zoë, Øystein, Æthelred,
  *                   Đorđe, Straße, "the Head of Service", a correction
  *   0002 resolved   newcastle cp-conference, urgent, "strategy discussion"
@@ -425,6 +426,35 @@ static void test_follows_changes(void **state)
 	free(got);
 }
 
+/* A dispute's further other agencies and subjects (migration 11) are
+ * searched as its particulars are, each on its own, and kept in step by
+ * their own triggers: plain SQL again. */
+static void test_further_agencies_and_subjects(void **state)
+{
+	struct fx *f = *state;
+
+	assert_int_equal(raw_exec(f->db, "INSERT INTO agencies(name) VALUES ('Kestrel Housing');"
+	                          " INSERT INTO dispute_agencies(dispute_id, position, agency_id)"
+	                          "  SELECT 2, 2, id FROM agencies WHERE name = 'Kestrel Housing';"
+	                          " INSERT INTO dispute_subjects(dispute_id, position, subject) VALUES (2, 2, 'C-4321 Łucja')"),
+	                 SQLITE_OK);
+	assert_found(f->s, "kestrel", "0002");
+	assert_found(f->s, "lucja", "0002");
+	assert_found(f->s, "\"c 4321\"", "0002");
+	/* Every word in one of them: an agency and a subject together are two places. */
+	assert_found(f->s, "kestrel lucja", "");
+	assert_hits(f->s, "kestrel", 2, "against [Kestrel]\n");
+	assert_hits(f->s, "lucja", 2, "subject [Łucja]\n");
+	assert_int_equal(raw_exec(f->db, "UPDATE agencies SET name = 'Osprey Housing' WHERE name = 'Kestrel Housing';"
+	                          " UPDATE dispute_subjects SET subject = 'C-5555 Marta' WHERE dispute_id = 2"), SQLITE_OK);
+	assert_found(f->s, "osprey", "0002");
+	assert_found(f->s, "kestrel", "");
+	assert_found(f->s, "marta", "0002");
+	assert_found(f->s, "lucja", "");
+	assert_int_equal(raw_exec(f->db, "INSERT INTO others_fts(others_fts, rank) VALUES ('integrity-check', 1)"),
+	                 SQLITE_OK);
+}
+
 /* A database altered outside dispute takes no write, not even to temp:
  * searches go on, searching in each query. */
 static void test_altered_database(void **state)
@@ -524,6 +554,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_typed_text_is_never_syntax, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_where_it_matched, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_follows_changes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_further_agencies_and_subjects, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_altered_database, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migration_builds_what_triggers_build, setup, teardown),
 	};

@@ -1255,6 +1255,97 @@ static void migrate_from(struct fx *f, const char *fixture, int records_before)
 	assert_int_equal(vr.findings, 0);
 }
 
+/* Collects what svc_due hands out as "REF:record:due" words. */
+static int due_words(const struct due_item *it, void *arg)
+{
+	struct sb *sb = arg;
+	char a[11];
+
+	sb_printf(sb, "%s%s:%lld:%s", sb->len ? " " : "", it->d->reference, it->followup ? it->followup->record : 0LL,
+	          date_format(it->due, a));
+	return 0;
+}
+
+/* What a record names, set with it or afterwards: a preview adds no
+ * contact, the write does; follow-ups and deadlines come out of svc_due
+ * soonest first; a closure of the user's own agency needs that agency. */
+static void test_daily(void **state)
+{
+	struct fx *f = *state;
+	struct record_extra x = { 0, NULL, "TM to confirm in writing", D("2027-01-20") };
+	struct contact fresh = { 0, (char *)"Children's Social Care", (char *)"Ffion Lloyd", NULL, NULL, NULL };
+	struct contact *all = NULL;
+	struct svc_change ch;
+	struct dispute d;
+	struct record r;
+	struct error err;
+	struct sb sb = {0};
+	char ref[16], ref2[16], *event = NULL, *whose = NULL;
+	size_t n = 0;
+	int days;
+
+	new_ok(f, "north-wales", false, "2027-01-11", ref);     /* due 2027-01-18 */
+	new_ok(f, "north-wales", false, "2027-01-13", ref2);    /* due 2027-01-20 */
+	record_init(&r);
+	r.kind = RK_CALL;
+	r.text = xstrdup("Spoke to the team manager");
+	assert_ok(svc_record_extra(&f->c, ref, &r, &x, &err), err);
+	assert_int_equal(r.id, 3);
+	record_free(&r);
+
+	/* due before 2027-01-21: both deadlines and the follow-up, soonest first */
+	assert_ok(svc_due(&f->c, NULL, D("2027-01-21"), due_words, &sb, &err), err);
+	assert_string_equal(sb.s, "D-2027-0001:0:2027-01-18 D-2027-0001:3:2027-01-20 D-2027-0002:0:2027-01-20");
+	sb.len = 0;
+	sb.s[0] = '\0';
+	assert_ok(svc_due(&f->c, NULL, D("2027-01-20"), due_words, &sb, &err), err);
+	assert_string_equal(sb.s, "D-2027-0001:0:2027-01-18");
+
+	/* a record of the other dispute: its contact someone new, previewed, then written */
+	record_init(&r);
+	r.kind = RK_NOTE;
+	r.text = xstrdup("Left a message");
+	assert_ok(svc_record(&f->c, ref2, &r, &err), err);
+	svc_change_init(&ch, SVC_DETAIL);
+	ch.record = r.id;
+	ch.new_contact = &fresh;
+	assert_ok(svc_preview(&f->c, ref2, &ch, &event, NULL, &err), err);
+	assert_string_equal(event, "Record #5: spoke to Ffion Lloyd (Children's Social Care), a new contact.");
+	free(event);
+	assert_ok(svc_contacts(&f->c, NULL, &all, &n, &err), err);
+	assert_int_equal(n, 0);     /* the preview added no one */
+	free(all);
+	assert_ok(svc_apply(&f->c, ref2, &ch, NULL, &err), err);
+	assert_ok(svc_contacts(&f->c, NULL, &all, &n, &err), err);
+	assert_int_equal(n, 1);
+	assert_string_equal(all[0].name, "Ffion Lloyd");
+	load_ok(f, ref2, &d);
+	assert_int_equal(dispute_detail(&d, r.id)->contact_id, all[0].id);
+	dispute_free(&d);
+	contact_free(&all[0]);
+	free(all);
+	assert_fails(svc_apply(&f->c, ref2, &ch, NULL, &err), err, ST_REFUSED,
+	             "record #5 already names its contact and next action");
+	ch.record = 4;
+	assert_fails(svc_apply(&f->c, ref2, &ch, NULL, &err), err, ST_NOTFOUND, "record 4 is not a record of D-2027-0002");
+	ch.record = 1;
+	assert_fails(svc_apply(&f->c, ref, &ch, NULL, &err), err, ST_REFUSED,
+	             "record #1 was written by the program: it names no contact");
+	record_free(&r);
+
+	/* the user's own agency, or the one named */
+	assert_fails(svc_closure_add_for(&f->c, D("2027-02-15"), D("2027-02-19"), NULL, "Half term", &days, &whose,
+	                                 &err), err, ST_REFUSED, "whose closure is it? your own agency is not set");
+	assert_int_equal(err.mend, MEND_OWN_AGENCY);
+	f->c.config.agency = xstrdup("St Mary's Primary");
+	assert_ok(svc_closure_add_for(&f->c, D("2027-02-13"), D("2027-02-19"), NULL, "Half term", &days, &whose, &err),
+	          err);
+	assert_int_equal(days, 5);          /* the weekend of the 13th and 14th left out */
+	assert_string_equal(whose, "St Mary's Primary");
+	free(whose);
+	free(sb.s);
+}
+
 /* ---- invites: issuing, replies, counter-proposals ---- */
 
 /* A delivery that records what it was handed and fails on demand. */
@@ -1436,6 +1527,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_then_passed_today, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_from_4, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_from_7, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_daily, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -19,6 +19,7 @@
 #include "dispute/dispute.h"
 #include "dispute/journal.h"
 #include "dispute/paths.h"
+#include "dispute/service.h"
 #include "dispute/store.h"
 
 struct fx {
@@ -241,7 +242,7 @@ static void test_create_modes(void **state)
 	assert_true(S_ISREG(st.st_mode));
 	assert_int_equal(st.st_mode & 0777, 0600);
 
-	assert_int_equal(store_schema_version(), 11);
+	assert_int_equal(store_schema_version(), 12);
 	assert_int_equal(raw_int(path, "PRAGMA user_version"), store_schema_version());
 	assert_int_equal(raw_int(path, "PRAGMA application_id"), 0x44535054);
 	assert_int_equal(raw_int(path, "SELECT count(*) FROM sqlite_master WHERE name = 'disputes'"), 1);
@@ -1334,6 +1335,97 @@ static void test_migrate_from_1(void **state)
 	store_close(s);
 }
 
+/* Every row of table with the columns it has now, one line each in key
+ * order: what a migration must carry forward.  Caller frees. */
+static char *table_rows(const char *path, const char *table, const char *columns)
+{
+	struct sb expr = {0};
+	char *cols = xstrdup(columns), *save = NULL, *sql, *got;
+
+	for (char *c = strtok_r(cols, ",", &save); c; c = strtok_r(NULL, ",", &save))
+		sb_printf(&expr, "%squote(%s)", expr.s ? " || ',' || " : "", c);
+	sql = xasprintf("SELECT coalesce(group_concat(r, char(10)), '') FROM (SELECT %s AS r FROM %s ORDER BY 1)",
+	                expr.s, table);
+	got = raw_text(path, sql);
+	free(sql);
+	free(expr.s);
+	free(cols);
+	return got;
+}
+
+/* A schema-7 database written by the release before (the fixture is its
+ * dump, tests/unit/fixtures/schema7-daily.sql) is carried forward whole: every
+ * row of every table as it was, the journal still sealed and replayed,
+ * the new lists empty (tests/cli/daily goes on to use them). */
+static void test_migrate_from_7(void **state)
+{
+	static const char *const tables[] = { "agencies", "contacts", "disputes", "stages", "records", "closures",
+	                                      "drafts", "meta" };
+	struct fx *f = *state;
+	char *before[8], *columns[8], *sql, first[256];
+	struct verify_result vr;
+	struct store *s;
+	struct dispute d;
+	struct error err;
+	size_t len;
+
+	sql = slurp("tests/unit/fixtures/schema7-daily.sql", &len);
+	assert_int_equal(raw_exec(f->db, sql, NULL, 0), SQLITE_OK);
+	free(sql);
+	assert_int_equal(raw_int(f->db, "PRAGMA user_version"), 7);
+	for (size_t i = 0; i < 8; i++) {
+		sql = xasprintf("SELECT group_concat(name, ',') FROM pragma_table_info('%s')", tables[i]);
+		columns[i] = raw_text(f->db, sql);
+		free(sql);
+		before[i] = table_rows(f->db, tables[i], columns[i]);
+	}
+	assert_int_equal(raw_int(f->db, "SELECT count(*) FROM records"), 16);
+	assert_int_equal(raw_int(f->db, "SELECT count(*) FROM disputes"), 4);
+
+	assert_int_equal(store_open(f->db, OPEN_WRITE, &s, &err), ST_OK);
+	assert_int_equal(raw_int(f->db, "PRAGMA user_version"), store_schema_version());
+	for (size_t i = 0; i < 8; i++) {
+		/* meta gains one row: the store asks the service to work out
+		 * the open disputes' whole process (protocols' migration) */
+		char *after = table_rows(f->db, strcmp(tables[i], "meta") ? tables[i] :
+		                         "meta WHERE key <> 'upgrade-process'", columns[i]);
+
+		if (strcmp(before[i], after) != 0)
+			fail_msg("%s changed in the migration:\nbefore: %s\nafter:  %s", tables[i], before[i], after);
+		free(after);
+	}
+	assert_string_equal_raw(f->db, "SELECT value FROM meta WHERE key = 'upgrade-process'", "pending");
+	assert_int_equal(raw_int(f->db, "SELECT count(*) FROM disputes WHERE owner IS NOT NULL"), 0);
+	assert_int_equal(raw_int(f->db, "SELECT (SELECT count(*) FROM dispute_agencies) + (SELECT count(*) FROM "
+	                         "dispute_subjects) + (SELECT count(*) FROM stage_counterparts) + (SELECT count(*) FROM "
+	                         "actions_done) + (SELECT count(*) FROM record_details) + (SELECT count(*) FROM "
+	                         "agency_closures)"), 0);
+
+	/* The old disputes load as they were, with nothing of the new. */
+	dispute_init(&d);
+	assert_int_equal(store_dispute_load(s, "D-2026-0001", &d, &err), ST_OK);
+	assert_int_equal(d.nstages, 2);
+	assert_int_equal(d.stages[0].contact_id, 1);
+	assert_int_equal(d.challenged, day_of("2026-11-06"));
+	assert_null(d.owner);
+	assert_int_equal(dispute_agency_count(&d), 1);
+	assert_int_equal(dispute_subject_count(&d), 1);
+	assert_int_equal(d.ndone + d.ndetails + d.ncounterparts, 0);
+	dispute_free(&d);
+	store_close(s);
+
+	/* verify walks the chain sealed before and replays every dispute */
+	assert_int_equal(svc_verify_file(f->db, &vr, first, &err), ST_OK);
+	assert_string_equal(first, "");
+	assert_int_equal(vr.findings, 0);
+	assert_int_equal(vr.disputes, 4);
+	assert_int_equal(vr.head.records, 16);
+	for (size_t i = 0; i < 8; i++) {
+		free(before[i]);
+		free(columns[i]);
+	}
+}
+
 /* A due date has one source, the stages: the dispute's current stage, its
  * running due date and the list's order key follow them, whoever writes
  * the stages, and the store never writes those columns itself. */
@@ -1800,6 +1892,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_create_modes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_from_1, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_from_7, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_derived_from_stages, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wal_and_foreign_keys, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dispute_roundtrip, setup_open, teardown),
