@@ -117,6 +117,9 @@
  * deadline (migration 12): what leaves a day is taken off, what comes is
  * added, as the deadlines view lists them (a stage's while it runs; the
  * whole process and the day's `inform` while the dispute is open). */
+/* A record's follow-up (#13's next action) still to do, and its dispute open. */
+#define DL_NEXT_RUNNING(r) r "next IS NOT NULL AND " r "done IS NULL"
+#define DL_NEXT_OPEN(r) "(SELECT status FROM disputes WHERE id = " r "dispute_id) = 'open'"
 #define DL_COUNT_ADD(day, minute, kind, when) \
 	"	INSERT INTO deadline_counts(day, minute, kind, n) SELECT " day ", " minute ", '" kind "', 1\n" \
 	"		WHERE " when " ON CONFLICT(day, minute, kind) DO UPDATE SET n = n + 1;\n"
@@ -158,6 +161,24 @@
 	DL_COUNT_TAKE("OLD.inform_due", "1440", "inform", "OLD.status = 'open'") \
 	DL_COUNT_ADD("NEW.process_due", "1440", "process", "NEW.status = 'open' AND NEW.process_due IS NOT NULL") \
 	DL_COUNT_ADD("NEW.inform_due", "1440", "inform", "NEW.status = 'open' AND NEW.inform_due IS NOT NULL") \
+	"	UPDATE deadline_counts SET n = n - (SELECT count(*) FROM record_details rd WHERE rd.dispute_id = NEW.id\n" \
+	"		AND " DL_NEXT_RUNNING("rd.") " AND rd.next_due = deadline_counts.day)\n" \
+	"		WHERE OLD.status = 'open' AND NEW.status <> 'open' AND kind = 'next' AND minute = 1440 AND day IN\n" \
+	"		(SELECT rd.next_due FROM record_details rd WHERE rd.dispute_id = NEW.id AND " DL_NEXT_RUNNING("rd.") ");\n" \
+	"	INSERT INTO deadline_counts(day, minute, kind, n) SELECT rd.next_due, 1440, 'next', count(*)\n" \
+	"		FROM record_details rd WHERE OLD.status <> 'open' AND NEW.status = 'open' AND rd.dispute_id = NEW.id\n" \
+	"		AND " DL_NEXT_RUNNING("rd.") " GROUP BY rd.next_due ON CONFLICT(day, minute, kind) DO UPDATE SET n = n + excluded.n;\n" \
+	"END"
+/* A record's follow-up still to do counts while its dispute is open. */
+#define T_DEADLINE_COUNTS_ON_DETAIL_INSERT \
+	"CREATE TRIGGER deadline_counts_on_detail_insert AFTER INSERT ON record_details\n" \
+	"WHEN " DL_NEXT_RUNNING("NEW.") " AND " DL_NEXT_OPEN("NEW.") " BEGIN\n" \
+	DL_COUNT_ADD("NEW.next_due", "1440", "next", "1") \
+	"END"
+#define T_DEADLINE_COUNTS_ON_DETAIL_UPDATE \
+	"CREATE TRIGGER deadline_counts_on_detail_update AFTER UPDATE OF next, next_due, done ON record_details BEGIN\n" \
+	DL_COUNT_TAKE("OLD.next_due", "1440", "next", DL_NEXT_RUNNING("OLD.") " AND " DL_NEXT_OPEN("OLD.")) \
+	DL_COUNT_ADD("NEW.next_due", "1440", "next", DL_NEXT_RUNNING("NEW.") " AND " DL_NEXT_OPEN("NEW.")) \
 	"END"
 /* A day no deadline falls on any more is not kept. */
 #define T_DEADLINE_COUNTS_DROP \
@@ -279,6 +300,8 @@ static const struct {
 	{ "deadline_counts_on_dispute_insert", T_DEADLINE_COUNTS_ON_DISPUTE_INSERT },
 	{ "deadline_counts_on_dispute_update", T_DEADLINE_COUNTS_ON_DISPUTE_UPDATE },
 	{ "deadline_counts_drop", T_DEADLINE_COUNTS_DROP },
+	{ "deadline_counts_on_detail_insert", T_DEADLINE_COUNTS_ON_DETAIL_INSERT },
+	{ "deadline_counts_on_detail_update", T_DEADLINE_COUNTS_ON_DETAIL_UPDATE },
 };
 
 /* The schema, one migration per version: migrations[i] takes version i to
@@ -611,22 +634,28 @@ static const char *const migrations[] = {
 	"DROP INDEX stages_timed;\n"
 	/* How many running deadlines fall at each time, by kind: the day and
 	 * the time of day (1440: the whole day), kept by triggers (none kept
-	 * at zero).  The board counts each of its buckets from a few rows of
-	 * it, never from every open dispute. */
+	 * at zero); and the records' follow-ups still to do on open disputes
+	 * ('next').  The board counts each of its buckets, and its follow-ups,
+	 * from a few rows of it, never from every open dispute. */
 	"CREATE TABLE deadline_counts (\n"
 	"	day TEXT NOT NULL CHECK (day " ISO_DATE "),\n"
 	"	minute INTEGER NOT NULL CHECK (minute BETWEEN 0 AND 1440),\n"
-	"	kind TEXT NOT NULL CHECK (kind IN ('stage', 'follow-up', 'response', 'then', 'process', 'inform')),\n"
+	"	kind TEXT NOT NULL CHECK (kind IN ('stage', 'follow-up', 'response', 'then', 'process', 'inform', 'next')),\n"
 	"	n INTEGER NOT NULL CHECK (n >= 0),\n"
 	"	PRIMARY KEY (day, minute, kind)\n"
 	") WITHOUT ROWID;\n"
 	"INSERT INTO deadline_counts(day, minute, kind, n) SELECT due, coalesce(minute, 1440), kind, count(*)\n"
 	"	FROM deadlines WHERE due IS NOT NULL GROUP BY 1, 2, 3;\n"
+	"INSERT INTO deadline_counts(day, minute, kind, n) SELECT rd.next_due, 1440, 'next', count(*)\n"
+	"	FROM record_details rd JOIN disputes d ON d.id = rd.dispute_id\n"
+	"	WHERE d.status = 'open' AND " DL_NEXT_RUNNING("rd.") " GROUP BY 1;\n"
 	T_DEADLINE_COUNTS_ON_STAGE_INSERT ";\n"
 	T_DEADLINE_COUNTS_ON_STAGE_UPDATE ";\n"
 	T_DEADLINE_COUNTS_ON_DISPUTE_INSERT ";\n"
 	T_DEADLINE_COUNTS_ON_DISPUTE_UPDATE ";\n"
 	T_DEADLINE_COUNTS_DROP ";\n"
+	T_DEADLINE_COUNTS_ON_DETAIL_INSERT ";\n"
+	T_DEADLINE_COUNTS_ON_DETAIL_UPDATE ";\n"
 	"INSERT INTO meta(key, value) VALUES ('upgrade-process', 'pending');\n",
 };
 

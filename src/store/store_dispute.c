@@ -1108,9 +1108,9 @@ enum status store_followups_due(struct store *s, long before, int limit, due_fn 
 	 * do, by date, with their dispute: the range before `before` is read
 	 * from it, in its order, and only its disputes are looked at (CROSS
 	 * JOIN keeps the planner from walking the open disputes instead). */
+	/* How many: from the counts kept by day (deadline_counts, 'next'). */
 	static const char count_sql[] =
-		"SELECT count(*) FROM record_details rd CROSS JOIN disputes d ON d.id = rd.dispute_id"
-		" WHERE rd.next IS NOT NULL AND rd.done IS NULL AND rd.next_due < ?1 AND d.status = 'open'";
+		"SELECT coalesce(sum(n), 0) FROM deadline_counts WHERE day < ?1 AND kind = 'next'";
 	static const char sql[] =
 		"SELECT rd.record_id, rd.dispute_id FROM record_details rd CROSS JOIN disputes d ON d.id = rd.dispute_id"
 		" WHERE rd.next IS NOT NULL AND rd.done IS NULL AND rd.next_due < ?1 AND d.status = 'open'"
@@ -1344,8 +1344,9 @@ enum status store_deadline_count(struct store *s, const struct deadline_filter *
 {
 	static const char sql[] =
 		"SELECT (SELECT coalesce(sum(n), 0) FROM deadline_counts WHERE day >= ?1 AND day < ?2"
-		" AND (kind <> 'inform' OR day >= ?6)) + (SELECT coalesce(sum(n), 0) FROM deadline_counts"
-		" WHERE day = ?3 AND minute >= ?4 AND minute < ?5 AND (kind <> 'inform' OR day >= ?6))";
+		" AND kind <> 'next' AND (kind <> 'inform' OR day >= ?6)) + (SELECT coalesce(sum(n), 0)"
+		" FROM deadline_counts WHERE day = ?3 AND minute >= ?4 AND minute < ?5 AND kind <> 'next'"
+		" AND (kind <> 'inform' OR day >= ?6))";
 	sqlite3_stmt *st = NULL;
 	struct dl_span sp;
 	enum status rc;

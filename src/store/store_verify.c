@@ -77,8 +77,10 @@ enum status store_check_derived(struct store *s, finding_fn fn, void *ctx, struc
 		"SELECT coalesce(k.day, c.day) || CASE coalesce(k.minute, c.minute) WHEN 1440 THEN '' ELSE"
 		" printf(' %02d:%02d', coalesce(k.minute, c.minute) / 60, coalesce(k.minute, c.minute) % 60) END,"
 		" coalesce(k.kind, c.kind), coalesce(k.n, 0), coalesce(c.n, 0)"
-		" FROM deadline_counts k FULL JOIN (SELECT due AS day, coalesce(minute, 1440) AS minute, kind,"
-		" count(*) AS n FROM deadlines WHERE due IS NOT NULL GROUP BY 1, 2, 3) c"
+		" FROM deadline_counts k FULL JOIN (SELECT day, minute, kind, count(*) AS n FROM"
+		" (SELECT due AS day, coalesce(minute, 1440) AS minute, kind FROM deadlines WHERE due IS NOT NULL"
+		" UNION ALL SELECT rd.next_due, 1440, 'next' FROM record_details rd JOIN disputes d ON d.id = rd.dispute_id"
+		" WHERE d.status = 'open' AND rd.next IS NOT NULL AND rd.done IS NULL) GROUP BY 1, 2, 3) c"
 		" ON c.day = k.day AND c.minute = k.minute AND c.kind = k.kind"
 		" WHERE coalesce(k.n, 0) <> coalesce(c.n, 0) ORDER BY 1, 2";
 	sqlite3_stmt *st = NULL;
@@ -119,7 +121,8 @@ enum status store_check_derived(struct store *s, finding_fn fn, void *ctx, struc
 	st = NULL;
 	if (stop || rc != ST_OK)
 		return rc;
-	/* The board's counts of deadlines by day, against the deadlines. */
+	/* The board's counts of deadlines by day, against the deadlines and
+	 * the records' follow-ups still to do. */
 	if ((rc = db_prepare(s, deadlines_sql, &st, err)) != ST_OK)
 		return rc;
 	while (!stop && (src = sqlite3_step(st)) == SQLITE_ROW)

@@ -1520,6 +1520,21 @@ static void test_derived_from_stages(void **state)
 	insert_simple(s, "2026-11-24", "Hillside Primary", "Police", "2026-12-01", ref);
 	assert_string_equal_raw(f->db, COUNTS, "02026-12-01=2");
 	assert_string_equal_raw(f->db, DL_COUNTS, "2026-12-01 stage=2");
+	/* A record's follow-up still to do counts while its dispute is open:
+	 * set, moved, its dispute closed and opened again, then done. */
+	assert_int_equal(raw_exec(f->db, "INSERT INTO record_details(record_id, dispute_id, next, next_due)"
+	                          " VALUES (1, 1, 'Call back', '2026-11-30')", NULL, 0), SQLITE_OK);
+	assert_string_equal_raw(f->db, DL_COUNTS, "2026-11-30 next=1 2026-12-01 stage=2");
+	assert_int_equal(raw_exec(f->db, "UPDATE record_details SET next_due = '2026-12-02'", NULL, 0), SQLITE_OK);
+	assert_string_equal_raw(f->db, DL_COUNTS, "2026-12-01 stage=2 2026-12-02 next=1");
+	assert_int_equal(raw_exec(f->db, "UPDATE disputes SET status = 'withdrawn', closed = '2026-11-27',"
+	                          " outcome = 'x' WHERE id = 1", NULL, 0), SQLITE_OK);
+	assert_string_equal_raw(f->db, DL_COUNTS, "2026-12-01 stage=2");
+	assert_int_equal(raw_exec(f->db, "UPDATE disputes SET status = 'open', closed = NULL, outcome = NULL WHERE id = 1",
+	                          NULL, 0), SQLITE_OK);
+	assert_string_equal_raw(f->db, DL_COUNTS, "2026-12-01 stage=2 2026-12-02 next=1");
+	assert_int_equal(raw_exec(f->db, "UPDATE record_details SET done = '2026-11-27'", NULL, 0), SQLITE_OK);
+	assert_string_equal_raw(f->db, DL_COUNTS, "2026-12-01 stage=2");
 	store_close(s);
 }
 
