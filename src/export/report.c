@@ -374,11 +374,14 @@ static enum status breaches_add(struct report_stats *st, const struct dispute *d
 		const struct span_rule *sp = &p->spans[i];
 		struct span span = dispute_span(d, p, b->w->cal, sp, b->w->today);
 		long end = span.state == SPAN_PASSED ? b->w->today : span.ended;
+		struct calendar view;
 		char *name;
 
 		if (sp->advisory || (span.state != SPAN_PASSED && span.state != SPAN_MISSED))
 			continue;
-		if ((rc = workdays_between(b->w->cal, division, span.due, end, &over, &b->err)) != ST_OK)
+		rc = workdays_between(dispute_calendar(b->w->cal, d, &view), division, span.due, end, &over, &b->err);
+		calendar_free(&view);
+		if (rc != ST_OK)
 			return rc;
 		name = xasprintf("%s (stages %d-%d)", sp->name, sp->from, sp->to);
 		breach_push(&st->breaches, &st->nbreaches, d, 0, name, span.due,
