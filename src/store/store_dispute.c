@@ -9,14 +9,35 @@
 
 /* ---- disputes ---- */
 
+void stage_bind(sqlite3_stmt *st, long long dispute_id, const struct stage *g, int *brc)
+{
+	bind_int(st, 1, dispute_id, brc);
+	bind_int(st, 2, g->number, brc);
+	bind_date(st, 3, g->started, brc);
+	bind_date(st, 4, g->due, brc);
+	bind_minute(st, 5, g->due_minute, brc);
+	bind_int(st, 6, g->due_agreed, brc);
+	bind_text(st, 7, g->due_reason, brc);
+	bind_date(st, 8, g->ended, brc);
+	bind_text(st, 9, g->how == SE_NONE ? NULL : stage_end_name(g->how), brc);
+	bind_int(st, 10, g->sequence, brc);
+	if (g->contact_id)
+		bind_int(st, 11, g->contact_id, brc);
+	else if (*brc == SQLITE_OK)
+		*brc = sqlite3_bind_null(st, 11);
+	bind_date(st, 12, g->limit_due, brc);
+	bind_int(st, 13, g->route, brc);
+	bind_int(st, 14, g->step, brc);
+	bind_date(st, 15, g->response_due, brc);
+	bind_date(st, 16, g->then_due, brc);
+	bind_minute(st, 17, g->then_minute, brc);
+	bind_date(st, 18, g->follow_up, brc);
+}
+
 /* Inserts the dispute's stages, or updates the ones already stored. */
 static enum status stages_write(struct store *s, const struct dispute *d, struct error *err)
 {
-	static const char sql[] =
-		"INSERT INTO stages(dispute_id, number, started, due, due_minute, due_agreed, due_reason,"
-		" ended, how, sequence, contact_id, limit_due, route, step, response_due, then_due, then_minute,"
-		" follow_up)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"
+	static const char sql[] = STAGE_INSERT
 		" ON CONFLICT(dispute_id, number) DO UPDATE SET started = excluded.started,"
 		" due = excluded.due, due_minute = excluded.due_minute, due_agreed = excluded.due_agreed,"
 		" due_reason = excluded.due_reason, ended = excluded.ended, how = excluded.how,"
@@ -33,27 +54,7 @@ static enum status stages_write(struct store *s, const struct dispute *d, struct
 		int brc = SQLITE_OK;
 
 		sqlite3_reset(st);
-		bind_int(st, 1, d->id, &brc);
-		bind_int(st, 2, g->number, &brc);
-		bind_date(st, 3, g->started, &brc);
-		bind_date(st, 4, g->due, &brc);
-		bind_minute(st, 5, g->due_minute, &brc);
-		bind_int(st, 6, g->due_agreed, &brc);
-		bind_text(st, 7, g->due_reason, &brc);
-		bind_date(st, 8, g->ended, &brc);
-		bind_text(st, 9, g->how == SE_NONE ? NULL : stage_end_name(g->how), &brc);
-		bind_int(st, 10, g->sequence, &brc);
-		if (g->contact_id)
-			bind_int(st, 11, g->contact_id, &brc);
-		else if (brc == SQLITE_OK)
-			brc = sqlite3_bind_null(st, 11);
-		bind_date(st, 12, g->limit_due, &brc);
-		bind_int(st, 13, g->route, &brc);
-		bind_int(st, 14, g->step, &brc);
-		bind_date(st, 15, g->response_due, &brc);
-		bind_date(st, 16, g->then_due, &brc);
-		bind_minute(st, 17, g->then_minute, &brc);
-		bind_date(st, 18, g->follow_up, &brc);
+		stage_bind(st, d->id, g, &brc);
 		if ((rc = db_done(s, st, brc, "cannot save the stages", err)) != ST_OK)
 			goto out;
 	}
@@ -301,13 +302,34 @@ out:
 	return rc;
 }
 
+void dispute_bind(sqlite3_stmt *st, const struct dispute *d, const char *ref, long long raised, long long against,
+                  int *brc)
+{
+	bind_text(st, 1, ref, brc);
+	bind_text(st, 2, d->protocol, brc);
+	bind_int(st, 3, d->urgent, brc);
+	bind_text(st, 4, d->subject, brc);
+	bind_int(st, 5, raised, brc);
+	bind_int(st, 6, against, brc);
+	bind_text(st, 7, d->category, brc);
+	bind_text(st, 8, d->summary, brc);
+	bind_date(st, 9, d->opened, brc);
+	bind_text(st, 10, dispute_status_name(d->status), brc);
+	bind_date(st, 11, d->closed, brc);
+	bind_text(st, 12, d->outcome, brc);
+	bind_text(st, 13, d->outstanding, brc);
+	bind_date(st, 14, d->challenged, brc);
+	bind_text(st, 15, d->owner, brc);
+	bind_int(st, 16, dispute_has_lists(d), brc);
+	bind_date(st, 17, d->process_due, brc);
+	bind_date(st, 18, d->inform_due, brc);
+	bind_date(st, 19, d->referred, brc);
+	bind_text(st, 20, d->referred_to, brc);
+}
+
 enum status store_dispute_insert(struct store *s, struct dispute *d, struct error *err)
 {
-	static const char sql[] =
-		"INSERT INTO disputes(reference, protocol, urgent, subject, raised_by, against, category,"
-		" summary, opened, status, closed, outcome, outstanding, challenged, owner, lists, process_due,"
-		" inform_due, referred, referred_to)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)";
+	static const char sql[] = DISPUTE_INSERT;
 	sqlite3_stmt *st = NULL;
 	long long raised, against, saved_id = d->id;
 	char ref[16];
@@ -326,26 +348,7 @@ enum status store_dispute_insert(struct store *s, struct dispute *d, struct erro
 	    (rc = next_reference(s, d->opened, ref, err)) != ST_OK ||
 	    (rc = db_cached(s, sql, &st, err)) != ST_OK)
 		goto out;
-	bind_text(st, 1, ref, &brc);
-	bind_text(st, 2, d->protocol, &brc);
-	bind_int(st, 3, d->urgent, &brc);
-	bind_text(st, 4, d->subject, &brc);
-	bind_int(st, 5, raised, &brc);
-	bind_int(st, 6, against, &brc);
-	bind_text(st, 7, d->category, &brc);
-	bind_text(st, 8, d->summary, &brc);
-	bind_date(st, 9, d->opened, &brc);
-	bind_text(st, 10, dispute_status_name(d->status), &brc);
-	bind_date(st, 11, d->closed, &brc);
-	bind_text(st, 12, d->outcome, &brc);
-	bind_text(st, 13, d->outstanding, &brc);
-	bind_date(st, 14, d->challenged, &brc);
-	bind_text(st, 15, d->owner, &brc);
-	bind_int(st, 16, dispute_has_lists(d), &brc);
-	bind_date(st, 17, d->process_due, &brc);
-	bind_date(st, 18, d->inform_due, &brc);
-	bind_date(st, 19, d->referred, &brc);
-	bind_text(st, 20, d->referred_to, &brc);
+	dispute_bind(st, d, ref, raised, against, &brc);
 	if ((rc = db_done(s, st, brc, "cannot save the dispute", err)) != ST_OK)
 		goto out;
 	d->id = sqlite3_last_insert_rowid(s->db);

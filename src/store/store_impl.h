@@ -135,6 +135,23 @@ int store_deadlines_version(void);
 	"coalesce(contact_id, 0), limit_due, 0, 0, NULL, NULL, NULL, NULL " \
 	"FROM stages WHERE dispute_id = ?1 ORDER BY number"
 
+/* A new dispute's row and a stage's, the same for a command and an
+ * import: the statements, and what binds their values (the dispute's
+ * reference ref and its agencies' ids; a stage of dispute_id). */
+#define DISPUTE_INSERT \
+	"INSERT INTO disputes(reference, protocol, urgent, subject, raised_by, against, category," \
+	" summary, opened, status, closed, outcome, outstanding, challenged, owner, lists, process_due," \
+	" inform_due, referred, referred_to)" \
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)"
+#define STAGE_INSERT \
+	"INSERT INTO stages(dispute_id, number, started, due, due_minute, due_agreed, due_reason," \
+	" ended, how, sequence, contact_id, limit_due, route, step, response_due, then_due, then_minute," \
+	" follow_up)" \
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"
+void dispute_bind(sqlite3_stmt *st, const struct dispute *d, const char *ref, long long raised, long long against,
+                  int *brc);
+void stage_bind(sqlite3_stmt *st, long long dispute_id, const struct stage *g, int *brc);
+
 /* Steps st, a statement of DISPUTE_COLS and STAGE_COLS ordered by dispute
  * then stage (the binds before it gave brc), handing fn each dispute with
  * its stages and its lists (read only for a dispute that has some). */

@@ -26,14 +26,8 @@ static const char *const bulk_sql[B_COUNT] = {
 	[B_REF_NEXT] = "SELECT coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'next-' || substr(?1, 3, 4)),"
 	               " (SELECT coalesce(max(CAST(substr(reference, 8) AS INTEGER)), 0) + 1 FROM disputes"
 	               "  WHERE reference >= ?1 AND reference < ?2))",
-	[B_DISPUTE] = "INSERT INTO disputes(reference, protocol, urgent, subject, raised_by, against, category,"
-	              " summary, opened, status, closed, outcome, outstanding, challenged, owner, process_due,"
-	              " inform_due, referred, referred_to)"
-	              " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
-	[B_STAGE] = "INSERT INTO stages(dispute_id, number, started, due, due_minute, due_agreed, due_reason,"
-	            " ended, how, sequence, contact_id, limit_due, route, step, response_due, then_due, then_minute,"
-	            " follow_up)"
-	            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+	[B_DISPUTE] = DISPUTE_INSERT,
+	[B_STAGE] = STAGE_INSERT,
 	[B_RECORD] = "INSERT INTO records(id, dispute_id, day, minute, kind, stage, author, text, amends, created, state,"
 	             " prev, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
 	/* The year's counter only ever moves on. */
@@ -221,27 +215,9 @@ enum status store_bulk_dispute(struct store_bulk *b, struct dispute *d, struct e
 	    (rc = store_bulk_agency(b, d->against, true, &against, &d->against, err)) != ST_OK ||
 	    (rc = stmt(b, B_DISPUTE, &st, err)) != ST_OK)
 		return rc;
-	bind_text(st, 1, d->reference, &brc);
-	bind_text(st, 2, d->protocol, &brc);
-	bind_int(st, 3, d->urgent, &brc);
-	bind_text(st, 4, d->subject, &brc);
-	bind_int(st, 5, raised, &brc);
-	bind_int(st, 6, against, &brc);
-	bind_text(st, 7, d->category, &brc);
-	bind_text(st, 8, d->summary, &brc);
-	bind_date(st, 9, d->opened, &brc);
-	bind_text(st, 10, dispute_status_name(d->status), &brc);
-	bind_date(st, 11, d->closed, &brc);
-	bind_text(st, 12, d->outcome, &brc);
-	bind_text(st, 13, d->outstanding, &brc);
-	bind_date(st, 14, d->challenged, &brc);
 	/* An imported dispute has its owner and none of the lists (several
-	 * agencies, checklists): its lists mark stays 0. */
-	bind_text(st, 15, d->owner, &brc);
-	bind_date(st, 16, d->process_due, &brc);
-	bind_date(st, 17, d->inform_due, &brc);
-	bind_date(st, 18, d->referred, &brc);
-	bind_text(st, 19, d->referred_to, &brc);
+	 * agencies, checklists): its lists mark is 0. */
+	dispute_bind(st, d, d->reference, raised, against, &brc);
 	if ((rc = db_done(b->s, st, brc, "cannot save the dispute", err)) != ST_OK)
 		return rc;
 	d->id = sqlite3_last_insert_rowid(b->s->db);
@@ -250,25 +226,7 @@ enum status store_bulk_dispute(struct store_bulk *b, struct dispute *d, struct e
 
 		if ((rc = stmt(b, B_STAGE, &st, err)) != ST_OK)
 			return rc;
-		bind_int(st, 1, d->id, &brc);
-		bind_int(st, 2, g->number, &brc);
-		bind_date(st, 3, g->started, &brc);
-		bind_date(st, 4, g->due, &brc);
-		bind_minute(st, 5, g->due_minute, &brc);
-		bind_int(st, 6, g->due_agreed, &brc);
-		bind_text(st, 7, g->due_reason, &brc);
-		bind_date(st, 8, g->ended, &brc);
-		bind_text(st, 9, g->how == SE_NONE ? NULL : stage_end_name(g->how), &brc);
-		bind_int(st, 10, g->sequence, &brc);
-		if (g->contact_id)
-			bind_int(st, 11, g->contact_id, &brc);
-		bind_date(st, 12, g->limit_due, &brc);
-		bind_int(st, 13, g->route, &brc);
-		bind_int(st, 14, g->step, &brc);
-		bind_date(st, 15, g->response_due, &brc);
-		bind_date(st, 16, g->then_due, &brc);
-		bind_minute(st, 17, g->then_minute, &brc);
-		bind_date(st, 18, g->follow_up, &brc);
+		stage_bind(st, d->id, g, &brc);
 		if ((rc = db_done(b->s, st, brc, "cannot save the stages", err)) != ST_OK)
 			return rc;
 	}
