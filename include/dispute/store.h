@@ -171,6 +171,9 @@ enum status store_meta_set(struct store *s, const char *key, const char *value, 
 struct store_bulk;
 enum status store_bulk_begin(struct store *s, bool write, struct store_bulk **out, struct error *err);
 void store_bulk_end(struct store_bulk *b);
+/* After the last row, before the commit: indexes what was loaded for
+ * search in one pass (the per-row indexing is off during a load). */
+enum status store_bulk_finish(struct store_bulk *b, struct error *err);
 /* The agency's id and stored spelling (*spelling freed first, when
  * given); with add, a new agency is added; without, *id is 0 for one
  * not there. */

@@ -267,6 +267,13 @@
 	"	FROM dispute_agencies x WHERE x.agency_id = NEW.id;\n" \
 	"END"
 
+enum status store_search_adds(struct store *s, bool on, struct error *err)
+{
+	return db_exec(s, on ? T_SEARCH_RECORDS_ADD ";\n" T_SEARCH_DISPUTES_ADD ";"
+	                     : "DROP TRIGGER search_records_add; DROP TRIGGER search_disputes_add;",
+	               "cannot index the search", err);
+}
+
 static const struct {
 	const char *name, *sql;
 } triggers[] = {

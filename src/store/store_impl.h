@@ -316,4 +316,13 @@ void search_plan_free(struct search_plan *p);
 	" UNION SELECT rowid >> 8 FROM others_fts WHERE others_fts MATCH :search_records)"
 void search_plan_bind(sqlite3_stmt *st, const struct search_plan *p, int *rc);
 
+/* A bulk load (store_import.c) inside its transaction: store_search_adds
+ * drops (on false) the triggers that index each new record and dispute,
+ * or makes them again exactly as migration 10 made them (on true);
+ * search_index_after indexes the records and disputes after those ids in
+ * one statement each.  FTS5 writes its pending words at every statement
+ * savepoint, so a row at a time costs a flush a row. */
+enum status store_search_adds(struct store *s, bool on, struct error *err);
+enum status search_index_after(struct store *s, long long record_after, long long dispute_after, struct error *err);
+
 #endif

@@ -38,6 +38,7 @@ static const char *const bulk_sql[B_COUNT] = {
 struct store_bulk {
 	struct store *s;
 	bool write;
+	long long record_after, dispute_after;  /* the last record and dispute before the load */
 	sqlite3_stmt *st[B_COUNT];
 	/* the chain's tip, kept here from one record to the next */
 	long long next_id;
@@ -100,9 +101,32 @@ enum status store_bulk_begin(struct store *s, bool write, struct store_bulk **ou
 		goto out;
 	}
 	b->created = col_dup(st, 2);
+	b->record_after = b->next_id - 1;
+	sqlite3_finalize(st);
+	st = NULL;
+	/* The search index is filled once, at the end (store_bulk_finish). */
+	if ((rc = db_prepare(s, "SELECT coalesce(max(id), 0) FROM disputes", &st, err)) != ST_OK)
+		goto out;
+	if ((src = sqlite3_step(st)) != SQLITE_ROW) {
+		rc = db_fail(s, src, "cannot read the disputes", err);
+		goto out;
+	}
+	b->dispute_after = sqlite3_column_int64(st, 0);
+	rc = store_search_adds(s, false, err);
 out:
 	sqlite3_finalize(st);
 	return rc;
+}
+
+enum status store_bulk_finish(struct store_bulk *b, struct error *err)
+{
+	enum status rc;
+
+	if (!b->write)
+		return ST_OK;
+	if ((rc = search_index_after(b->s, b->record_after, b->dispute_after, err)) != ST_OK)
+		return rc;
+	return store_search_adds(b->s, true, err);
 }
 
 void store_bulk_end(struct store_bulk *b)

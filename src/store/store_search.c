@@ -950,3 +950,32 @@ enum status store_check_search(struct store *s, finding_fn fn, void *ctx, struct
 	sqlite3_finalize(st);
 	return rc;
 }
+
+enum status search_index_after(struct store *s, long long record_after, long long dispute_after, struct error *err)
+{
+	static const char records_sql[] =
+		"INSERT INTO records_fts(rowid, text) SELECT " SEARCH_RECORD_KEY("") ", " SEARCH_FOLD("text")
+		" FROM records WHERE id > ?1";
+	static const char disputes_sql[] =
+		"INSERT INTO disputes_fts(rowid, " SEARCH_DISPUTE_COLUMNS ") SELECT "
+		SEARCH_DISPUTE_VALUES("d.id", "d.reference", "d.subject", "ra.name", "ag.name", "d.category", "d.summary",
+		                      "d.protocol")
+		" FROM disputes d JOIN agencies ra ON ra.id = d.raised_by JOIN agencies ag ON ag.id = d.against"
+		" WHERE d.id > ?1";
+	sqlite3_stmt *st = NULL;
+	enum status rc;
+	int brc = SQLITE_OK;
+
+	if ((rc = db_prepare(s, records_sql, &st, err)) != ST_OK)
+		return rc;
+	bind_int(st, 1, record_after, &brc);
+	rc = db_done(s, st, brc, "cannot index the search", err);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc != ST_OK || (rc = db_prepare(s, disputes_sql, &st, err)) != ST_OK)
+		return rc;
+	bind_int(st, 1, dispute_after, &brc);
+	rc = db_done(s, st, brc, "cannot index the search", err);
+	sqlite3_finalize(st);
+	return rc;
+}
