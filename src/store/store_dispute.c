@@ -955,13 +955,29 @@ out:
 	return rc;
 }
 
+/* Steps st, a cached count with its values bound (brc), and adds its
+ * count to *out. */
+static enum status count_add(struct store *s, sqlite3_stmt *st, int brc, int *out, const char *what,
+                             struct error *err)
+{
+	enum status rc = ST_OK;
+	int src = db_step(st, brc);
+
+	if (src == SQLITE_ROW)
+		*out += sqlite3_column_int(st, 0);
+	else
+		rc = db_fail(s, src, what, err);
+	db_keep(s, st);
+	return rc;
+}
+
 /* Adds the disputes whose list key is in [lo, hi), from the kept counts. */
 static enum status count_kept(struct store *s, const char *lo, const char *hi, int *out, struct error *err)
 {
 	static const char sql[] = "SELECT coalesce(sum(n), 0) FROM list_counts WHERE prefix >= ?1 AND prefix < ?2";
 	sqlite3_stmt *st = NULL;
 	enum status rc;
-	int brc = SQLITE_OK, src;
+	int brc = SQLITE_OK;
 
 	if (strcmp(lo, hi) >= 0)
 		return ST_OK;
@@ -969,13 +985,7 @@ static enum status count_kept(struct store *s, const char *lo, const char *hi, i
 		return rc;
 	bind_text(st, 1, lo, &brc);
 	bind_text(st, 2, hi, &brc);
-	src = db_step(st, brc);
-	if (src == SQLITE_ROW)
-		*out += sqlite3_column_int(st, 0);
-	else
-		rc = db_fail(s, src, "cannot count the disputes", err);
-	db_keep(s, st);
-	return rc;
+	return count_add(s, st, brc, out, "cannot count the disputes", err);
 }
 
 /* The open disputes whose soonest deadline is on `day` at a time of day
@@ -986,7 +996,7 @@ static enum status count_passed(struct store *s, long day, int minute, int *out,
 	                          " AND current_minute <= ?2";
 	sqlite3_stmt *st = NULL;
 	enum status rc;
-	int brc = SQLITE_OK, src;
+	int brc = SQLITE_OK;
 
 	*out = 0;
 	if (minute == TIME_NONE)
@@ -995,13 +1005,7 @@ static enum status count_passed(struct store *s, long day, int minute, int *out,
 		return rc;
 	bind_date(st, 1, day, &brc);
 	bind_minute(st, 2, minute, &brc);
-	src = db_step(st, brc);
-	if (src == SQLITE_ROW)
-		*out = sqlite3_column_int(st, 0);
-	else
-		rc = db_fail(s, src, "cannot count the disputes", err);
-	db_keep(s, st);
-	return rc;
+	return count_add(s, st, brc, out, "cannot count the disputes", err);
 }
 
 /* A filter on status and due date alone is counted from list_counts, a
@@ -1353,7 +1357,7 @@ enum status store_deadline_count(struct store *s, const struct deadline_filter *
 	sqlite3_stmt *st = NULL;
 	struct dl_span sp;
 	enum status rc;
-	int brc = SQLITE_OK, src;
+	int brc = SQLITE_OK;
 
 	*out = 0;
 	if (deadline_none(f) && (rc = count_kept(s, "09999-12-31", "09999-12-32", out, err)) != ST_OK)
@@ -1368,11 +1372,5 @@ enum status store_deadline_count(struct store *s, const struct deadline_filter *
 	bind_int(st, 4, sp.cut_lo, &brc);
 	bind_int(st, 5, sp.cut_hi, &brc);
 	bind_date(st, 6, f->today, &brc);
-	src = db_step(st, brc);
-	if (src == SQLITE_ROW)
-		*out += sqlite3_column_int(st, 0);
-	else
-		rc = db_fail(s, src, "cannot count the deadlines", err);
-	db_keep(s, st);
-	return rc;
+	return count_add(s, st, brc, out, "cannot count the deadlines", err);
 }
