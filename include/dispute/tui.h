@@ -42,6 +42,11 @@ unsigned app_paste(struct app *a, const char *bytes, size_t n, long now_ms);
  * monotonic clock in milliseconds: stores the record draft once it has
  * been unsaved for a moment, so typing is never held up by the disk. */
 unsigned app_tick(struct app *a, long now_ms);
+/* Whether work waits for a moment when nothing is typed (the count of a
+ * search whose first page is shown), and that work, for the terminal to
+ * call when no input is pending: APP_* bits. */
+bool app_waiting(const struct app *a);
+unsigned app_idle(struct app *a);
 /* Stores the draft now if it changed. */
 void app_flush_draft(struct app *a);
 /* "Now" is today at minute (the terminal loop reads the clock).  Reloads

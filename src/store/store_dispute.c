@@ -687,11 +687,13 @@ static int bind_filter(sqlite3_stmt *st, const struct list_filter *f, const stru
 	return brc;
 }
 
-/* The plan of f's search, for filter_where and bind_filter. */
-static enum status filter_plan(struct store *s, const struct list_filter *f, struct search_plan *plan,
+/* The plan of f's search, for filter_where and bind_filter: `whole` for a
+ * count, which needs every dispute the search finds; a list needs the
+ * first in its order. */
+static enum status filter_plan(struct store *s, const struct list_filter *f, bool whole, struct search_plan *plan,
                                struct error *err)
 {
-	return search_plan_make(s, f->search, f->labels, f->nlabels, plan, err);
+	return search_plan_make(s, f->search, f->labels, f->nlabels, whole, plan, err);
 }
 
 static const char *order_sql(enum list_order order)
@@ -880,7 +882,7 @@ enum status store_list(struct store *s, const struct list_filter *f, dispute_fn 
 		list_filter_init(&all);
 		f = &all;
 	}
-	if ((rc = filter_plan(s, f, &plan, err)) != ST_OK)
+	if ((rc = filter_plan(s, f, false, &plan, err)) != ST_OK)
 		return rc;
 	windowed = f->limit > 0 || f->offset > 0;
 	keyed = f->order == ORDER_DUE && f->offset > 0;
@@ -931,12 +933,19 @@ static enum status count_index(struct store *s, const struct list_filter *f, int
 {
 	struct search_plan plan;
 	struct sb sql = {0};
+	size_t found;
 	sqlite3_stmt *st = NULL;
 	enum status rc;
 	int brc, src;
 
-	if ((rc = filter_plan(s, f, &plan, err)) != ST_OK)
+	if ((rc = filter_plan(s, f, true, &plan, err)) != ST_OK)
 		return rc;
+	/* A search of every dispute: as many as it found. */
+	if (search_plan_whole(&plan, &found) && f->which == LIST_ALL && f->due_from == DATE_NONE && f->due_before == DATE_NONE &&
+	    f->overdue_on == DATE_NONE && f->attention_before == DATE_NONE && !f->protocol && !f->mine) {
+		*out += (int)found;
+		goto out;
+	}
 	sb_append(&sql, "SELECT count(*)");
 	filter_where(&sql, f, &plan);
 	if ((rc = db_prepare(s, sql.s, &st, err)) != ST_OK)
@@ -1074,7 +1083,7 @@ enum status store_list_index(struct store *s, const struct list_filter *f, const
 	int brc, src;
 
 	*out = -1;
-	if ((rc = filter_plan(s, f, &plan, err)) != ST_OK)
+	if ((rc = filter_plan(s, f, true, &plan, err)) != ST_OK)
 		return rc;
 	if (f->order == ORDER_DUE) {
 		sb_append(&sql, "SELECT (SELECT count(*)");

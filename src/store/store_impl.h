@@ -32,6 +32,8 @@ struct store {
 	fts5_tokenizer words;   /* the search index's tokenizer (store_search.c) ... */
 	Fts5Tokenizer *tokenizer;   /* ... made with the index's options, or NULL before search_connect */
 	struct search_cache *search;    /* the last search's queries for one dispute (store_search.c), or NULL */
+	size_t search_rows;     /* store_search_limits */
+	int search_disputes;
 };
 
 /* The schema version from which a dispute has an owner and its lists
@@ -292,24 +294,31 @@ void search_disconnect(struct store *s);
  * records' is also the one of the further agencies and subjects)
  * (store_search.c makes them from what the user typed; nothing typed is
  * ever passed as FTS5 syntax). */
+struct search_cache;
 struct search_plan {
 	bool active;            /* the filter searches */
 	bool none;              /* ... for nothing that is a word: it matches no dispute */
-	bool found;             /* temp.search_found holds the disputes it finds (SEARCH_FOUND) */
+	bool found;             /* SEARCH_FOUND says which disputes it finds */
+	struct search_cache *cache; /* the search (store_search.c), held */
 	char *records;          /* the query of records_fts */
 	char *disputes;         /* the query of disputes_fts */
 };
 
-/* The plan of f's search (inactive when f has none).  Free with
- * search_plan_free. */
+/* The plan of a search (inactive without text); `whole` when what it is
+ * for needs every dispute the search finds (a count) rather than the
+ * first in a list's order.  Free with search_plan_free. */
 enum status search_plan_make(struct store *s, const char *text, const struct search_label *labels, size_t nlabels,
-                             struct search_plan *out, struct error *err);
+                             bool whole, struct search_plan *out, struct error *err);
+/* Whether the plan's disputes have been read whole from the index, and
+ * then how many there are. */
+bool search_plan_whole(const struct search_plan *p, size_t *n);
 void search_plan_free(struct search_plan *p);
-/* The disputes the plan finds, as an SQL fragment: the ones found once
- * and kept (SEARCH_FOUND, when plan.found), or "d.id IN (...)" with the
- * parameters :search_records and :search_disputes, which
- * search_plan_bind binds. */
-#define SEARCH_FOUND "d.id IN temp.search_found"
+/* The disputes the plan finds, as an SQL fragment: the search's own
+ * function (SEARCH_FOUND, when plan.found, with the parameter
+ * :search_found: the disputes read whole from the index, or each looked
+ * at alone until then), or "d.id IN (...)" with the parameters :search_records
+ * and :search_disputes; search_plan_bind binds them. */
+#define SEARCH_FOUND "dispute_found(:search_found, d.id)"
 #define SEARCH_MATCHES \
 	"d.id IN (SELECT rowid >> 32 FROM records_fts WHERE records_fts MATCH :search_records" \
 	" UNION SELECT rowid FROM disputes_fts WHERE disputes_fts MATCH :search_disputes" \

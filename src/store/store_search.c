@@ -146,6 +146,9 @@ static void spans_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_cont
 	free(sb.s);
 }
 
+static void found_fn(sqlite3_context *cx, int nval, sqlite3_value **val);
+static void found_add_fn(sqlite3_context *cx, int nval, sqlite3_value **val);
+
 enum status search_connect(struct store *s, struct error *err)
 {
 	fts5_api *api = fts5_of(s);
@@ -154,7 +157,15 @@ enum status search_connect(struct store *s, struct error *err)
 
 	if (!api || api->iVersion < 2)
 		return error_set(err, ST_DB, "%s: this SQLite library has no full-text search (FTS5)", s->path);
+	s->search_rows = STORE_SEARCH_ROWS;
+	s->search_disputes = STORE_SEARCH_DISPUTES;
 	rc = api->xCreateFunction(api, "dispute_spans", NULL, spans_fn, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_create_function(s->db, "dispute_found", 2, SQLITE_UTF8 | SQLITE_DIRECTONLY, NULL, found_fn,
+		                             NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_create_function(s->db, "dispute_found_add", 2, SQLITE_UTF8 | SQLITE_DIRECTONLY, NULL,
+		                             found_add_fn, NULL, NULL);
 	if (rc == SQLITE_OK)
 		rc = api->xFindTokenizer(api, "unicode61", &ud, &s->words);
 	if (rc == SQLITE_OK)
@@ -167,14 +178,14 @@ enum status search_connect(struct store *s, struct error *err)
 }
 
 struct search_cache;
-static void cache_free(struct search_cache *c);
+static void cache_unref(struct search_cache *c);
 
 void search_disconnect(struct store *s)
 {
 	if (s->tokenizer)
 		s->words.xDelete(s->tokenizer);
 	s->tokenizer = NULL;
-	cache_free(s->search);
+	cache_unref(s->search);
 	s->search = NULL;
 }
 
@@ -200,6 +211,11 @@ static int words_token(void *ctx, int flags, const char *token, int ntoken, int 
 	}
 	w->v[w->n++] = xstrndup(token, (size_t)ntoken);
 	return SQLITE_OK;
+}
+
+static int word_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 static void words_free(struct words *w)
@@ -428,38 +444,59 @@ static void tags_free(char **tags, size_t n)
 /* A prefix query makes FTS5 gather every row of every word with that
  * prefix before it can look at one dispute's rows: for a common word, a
  * whole pass over the index for each dispute.  For the rows of one
- * dispute, each prefix is spelt out as the words the index holds that
- * start with it (up to SEEK_WORDS; more, and it stays a prefix), which
- * FTS5 can seek to. */
+ * dispute, each prefix is spelt out as the words of that dispute's own
+ * texts that start with it (up to SEEK_WORDS; more, and it stays a
+ * prefix), which FTS5 can seek to. */
 #define SEEK_WORDS 64
 
-/* A search's queries and what they found, kept from one call to the next
+/* A search's queries and what they find, kept from one call to the next
  * while the text, the labels and the database stay the same: the
  * workbench counts, pages and marks with the same search, and a list of
- * disputes asks for the hits of each in turn. */
+ * disputes asks for the hits of each in turn.  Held by the store and by
+ * each plan made from it (a list's statement may outlive the next search).
+ *
+ * Which disputes it finds: the ids read whole from the index, once
+ * (found_make: a pass over every row the words are in); or, until then,
+ * each dispute a list asks about looked at alone (probe_one: its own
+ * rows, a few seeks) and remembered.  A list's first page asks about a
+ * few dozen disputes and needs no whole pass; a count needs it. */
 struct search_cache {
+	int refs;
+	struct store *s;
 	char *key;              /* the text and the labels */
 	sqlite3_int64 changes;  /* this connection's changes when checked (sqlite3_total_changes64) */
 	int version;            /* PRAGMA data_version (other connections' commits) when made */
 	struct terms terms;     /* what the text asks for ... */
 	char **tags;            /* ... and, for each term, the labels' tags that hold it */
 	char *records, *disputes;   /* the list's queries */
-	bool found, found_tried;    /* temp.search_found holds the disputes they find */
-	bool seek_made;
-	char *one_records, *one_disputes;   /* for one dispute's rows; NULL: none can match there */
+	char *whole_words;      /* the records' query with each word whole (no prefix), or NULL: the same */
+	long long *found;       /* the disputes found, ascending ... */
+	size_t nfound, capfound;
+	size_t budget, seen;    /* ... read from at most `budget` rows of the index (0: all); rows read */
+	bool whole;             /* found holds every dispute the search finds */
+	bool tried;             /* the index was read, in part or whole */
+	bool failed;            /* ... and could not be: lists search in each query (SEARCH_MATCHES) */
+	unsigned char *probed;  /* by dispute id: 0 not looked at, 1 not found, 2 found */
+	size_t nprobed;
+	int probes;             /* disputes looked at alone */
+	long long seek_id;      /* the dispute the queries below are for, or 0 */
+	char *seek_records, *seek_disputes;
 };
 
-static void cache_free(struct search_cache *c)
+static void cache_unref(struct search_cache *c)
 {
-	if (!c)
+	if (!c || --c->refs > 0)
 		return;
 	free(c->key);
 	tags_free(c->tags, c->terms.n);
 	terms_free(&c->terms);
 	free(c->records);
 	free(c->disputes);
-	free(c->one_records);
-	free(c->one_disputes);
+	free(c->whole_words);
+	free(c->found);
+	free(c->probed);
+	free(c->seek_records);
+	free(c->seek_disputes);
 	free(c);
 }
 
@@ -495,7 +532,7 @@ static enum status cache_get(struct store *s, const char *text, const struct sea
 	struct search_cache *c = s->search;
 	char *key = cache_key(text, labels, nlabels);
 	int version = data_version(s);
-	struct sb rq = {0}, dq = {0};
+	struct sb rq = {0}, dq = {0}, wq = {0};
 	enum status rc;
 
 	if (c && !strcmp(c->key, key) && c->changes == sqlite3_total_changes64(s->db) && c->version == version) {
@@ -503,19 +540,26 @@ static enum status cache_get(struct store *s, const char *text, const struct sea
 		*out = c;
 		return ST_OK;
 	}
-	cache_free(s->search);
+	cache_unref(s->search);
 	s->search = NULL;
 	c = xcalloc(1, sizeof(*c));
+	c->refs = 1;
+	c->s = s;
 	c->key = key;
 	c->version = version;
 	if ((rc = terms_make(s, text, labels, nlabels, &c->terms, &c->tags, err)) != ST_OK) {
-		cache_free(c);
+		cache_unref(c);
 		return rc;
 	}
 	/* Every term in one record, or every term among the particulars. */
 	for (size_t i = 0; i < c->terms.n; i++) {
+		struct term whole = c->terms.v[i];
+
 		sb_append(&rq, i ? " AND " : "");
 		phrase_append(&rq, &c->terms.v[i]);
+		whole.prefix = false;
+		sb_append(&wq, i ? " AND " : "");
+		phrase_append(&wq, &whole);
 		sb_append(&dq, i ? " AND (" TYPED_COLUMNS " : " : "(" TYPED_COLUMNS " : ");
 		phrase_append(&dq, &c->terms.v[i]);
 		if (c->tags[i]) {
@@ -526,115 +570,228 @@ static enum status cache_get(struct store *s, const char *text, const struct sea
 	}
 	c->records = rq.s;
 	c->disputes = dq.s;
+	if (wq.s && rq.s && strcmp(wq.s, rq.s) != 0)
+		c->whole_words = sb_take(&wq);
+	free(wq.s);
 	c->changes = sqlite3_total_changes64(s->db);
 	s->search = c;
 	*out = c;
 	return ST_OK;
 }
 
-/* Fills temp.search_found with the disputes c finds, so that counting
- * and paging the list read them rather than search again.  An altered
- * database takes no write at all, not even to temp: there the list
- * searches in each query. */
-static void found_fill(struct store *s, struct search_cache *c)
+/* The defaults: a list's first read of a search goes through at most
+ * STORE_SEARCH_ROWS rows of the index (about 2 ms of reading) to find
+ * every dispute it finds; a word in more rows is looked for dispute by
+ * dispute until a count needs it whole, or a list has looked at
+ * STORE_SEARCH_DISPUTES disputes alone. */
+void store_search_limits(struct store *s, size_t rows, int disputes)
+{
+	s->search_rows = rows;
+	s->search_disputes = disputes > 0 ? disputes : 1;
+	/* What the last search found was found with the limits before. */
+	cache_unref(s->search);
+	s->search = NULL;
+}
+
+/* dispute_found_add(search, id): adds the dispute id to the search's found
+ * disputes (found_make binds the search) unless it is the last one added,
+ * and is false: the query that calls it for each row it finds returns no
+ * row, and costs no more than counting them.  Past the search's budget
+ * of rows it stops the query with an error. */
+static void found_add_fn(sqlite3_context *cx, int nval, sqlite3_value **val)
+{
+	struct search_cache *c = nval == 2 ? sqlite3_value_pointer(val[0], "dispute_found_add") : NULL;
+	long long id = nval == 2 ? sqlite3_value_int64(val[1]) : 0;
+
+	if (!c) {
+		sqlite3_result_error(cx, "dispute_found_add: no search", -1);
+		return;
+	}
+	if (c->budget && ++c->seen > c->budget) {
+		sqlite3_result_error(cx, "dispute_found_add: past the budget", -1);
+		return;
+	}
+	if (!c->nfound || c->found[c->nfound - 1] != id) {
+		if (c->nfound == c->capfound) {
+			c->capfound = c->capfound ? c->capfound * 2 : 256;
+			c->found = xrealloc(c->found, c->capfound * sizeof(*c->found));
+		}
+		c->found[c->nfound++] = id;
+	}
+	sqlite3_result_int(cx, 0);
+}
+
+/* Merges the two sorted runs of c's found disputes, [0, mid) and
+ * [mid, nfound), into one sorted run of each id once. */
+static void found_merge(struct search_cache *c, size_t mid)
+{
+	long long *v = xmalloc(c->nfound * sizeof(*v));
+	size_t i = 0, j = mid, k = 0;
+
+	while (i < mid || j < c->nfound) {
+		long long x = j == c->nfound || (i < mid && c->found[i] <= c->found[j]) ? c->found[i++] : c->found[j++];
+
+		if (!k || v[k - 1] != x)
+			v[k++] = x;
+	}
+	free(c->found);
+	c->found = v;
+	c->capfound = c->nfound;
+	c->nfound = k;
+}
+
+/* Reads every dispute c finds from the three indexes, through at most
+ * `budget` rows of them (0: no limit): each yields its rows in key order,
+ * and a key starts with the dispute's id, so the ids come sorted and a
+ * dispute's many records are one id.  Nothing is written, not even to
+ * temp: a read-only connection searches the same way.  Sets c->whole
+ * when it read them all; c->failed when the index cannot be read (the
+ * list then searches in each query, SEARCH_MATCHES). */
+static void found_make(struct store *s, struct search_cache *c, size_t budget)
+{
+	static const char *const sql[] = {
+		"SELECT 1 FROM records_fts WHERE records_fts MATCH ?1 AND dispute_found_add(?2, rowid >> 32)"
+		" ORDER BY rowid",
+		"SELECT 1 FROM disputes_fts WHERE disputes_fts MATCH ?1 AND dispute_found_add(?2, rowid) ORDER BY rowid",
+		"SELECT 1 FROM others_fts WHERE others_fts MATCH ?1 AND dispute_found_add(?2, rowid >> 8)"
+		" ORDER BY rowid",
+	};
+	bool ok = true;
+
+	c->tried = true;
+	c->nfound = 0;
+	c->budget = budget;
+	c->seen = 0;
+	for (size_t i = 0; ok && i < sizeof(sql) / sizeof(*sql); i++) {
+		sqlite3_stmt *st = NULL;
+		struct error ignored;
+		size_t first = c->nfound;
+		int brc = SQLITE_OK;
+
+		if (db_cached(s, sql[i], &st, &ignored) != ST_OK) {
+			ok = false;
+			break;
+		}
+		bind_text(st, 1, i == 1 ? c->disputes : c->records, &brc);
+		if (brc == SQLITE_OK)
+			brc = sqlite3_bind_pointer(st, 2, c, "dispute_found_add", NULL);
+		ok = db_step(st, brc) == SQLITE_DONE;
+		sqlite3_reset(st);
+		db_keep(s, st);
+		/* Each list is sorted: the lists are merged. */
+		if (ok && first && c->nfound > first)
+			found_merge(c, first);
+	}
+	c->whole = ok;
+	c->failed = !ok && !(budget && c->seen > budget);
+	if (!ok)
+		c->nfound = 0;
+}
+
+/* The words of one dispute's indexed texts (its records, its particulars,
+ * its further agencies and subjects, folded as the index folds them),
+ * sorted, each once. */
+static void dispute_words(struct store *s, long long id, struct words *out)
 {
 	static const char sql[] =
-		"INSERT INTO temp.search_found(id) SELECT rowid >> 32 FROM records_fts WHERE records_fts MATCH ?1"
-		" UNION SELECT rowid FROM disputes_fts WHERE disputes_fts MATCH ?2"
-		" UNION SELECT rowid >> 8 FROM others_fts WHERE others_fts MATCH ?1";
+		"SELECT " SEARCH_FOLD("text") " FROM records WHERE dispute_id = ?1"
+		" UNION ALL SELECT " SEARCH_FOLD("coalesce(d.subject, '')") " || ' ' || " SEARCH_FOLD("ra.name") " || ' ' || "
+		SEARCH_FOLD("ag.name") " || ' ' || " SEARCH_FOLD("coalesce(d.summary, '')") " || ' ' || d.reference"
+		"  || ' ' || coalesce(d.category, '') FROM disputes d JOIN agencies ra ON ra.id = d.raised_by"
+		"  JOIN agencies ag ON ag.id = d.against WHERE d.id = ?1"
+		" UNION ALL SELECT " SEARCH_FOLD("a.name") " FROM dispute_agencies x JOIN agencies a ON a.id = x.agency_id"
+		"  WHERE x.dispute_id = ?1"
+		" UNION ALL SELECT " SEARCH_FOLD("subject") " FROM dispute_subjects WHERE dispute_id = ?1";
 	sqlite3_stmt *st = NULL;
-
-	c->found_tried = true;
-	if (sqlite3_exec(s->db, "CREATE TEMP TABLE IF NOT EXISTS search_found(id INTEGER PRIMARY KEY);"
-	                 " DELETE FROM temp.search_found", NULL, NULL, NULL) == SQLITE_OK &&
-	    sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_bind_text(st, 1, c->records, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_bind_text(st, 2, c->disputes, -1, SQLITE_STATIC) == SQLITE_OK)
-		c->found = sqlite3_step(st) == SQLITE_DONE;
-	sqlite3_finalize(st);
-	/* Its own writes to temp are no change to what it found. */
-	c->changes = sqlite3_total_changes64(s->db);
-}
-
-/* The words of the index that start with prefix, by the fts5vocab table
- * vocab; false (and nothing in out) when there are more than SEEK_WORDS
- * or they cannot be read. */
-static bool index_words(struct store *s, const char *vocab, const char *prefix, struct words *out)
-{
-	char *sql = xasprintf("SELECT term FROM temp.%s WHERE term >= ?1 AND term < ?1 || char(1114111) LIMIT %d",
-	                      vocab, SEEK_WORDS + 1);
-	sqlite3_stmt *st = NULL;
-	int src = SQLITE_ERROR;
+	struct error ignored;
+	int brc = SQLITE_OK;
+	size_t k = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC) == SQLITE_OK)
-		while ((src = sqlite3_step(st)) == SQLITE_ROW && out->n <= SEEK_WORDS) {
-			const char *w = (const char *)sqlite3_column_text(st, 0);
+	if (db_cached(s, sql, &st, &ignored) != ST_OK)
+		return;
+	bind_int(st, 1, id, &brc);
+	while (db_step(st, brc) == SQLITE_ROW) {
+		const char *text = (const char *)sqlite3_column_text(st, 0);
+		int len = sqlite3_column_bytes(st, 0);
 
-			words_token(out, 0, w ? w : "", w ? (int)strlen(w) : 0, 0, 0);
-		}
-	sqlite3_finalize(st);
-	free(sql);
-	if (src != SQLITE_DONE || out->n > SEEK_WORDS) {
-		words_free(out);
-		return false;
+		if (text && len > 0)
+			s->words.xTokenize(s->tokenizer, out, FTS5_TOKENIZE_DOCUMENT, text, len, words_token);
 	}
-	return true;
+	db_keep(s, st);
+	qsort(out->v, out->n, sizeof(*out->v), word_cmp);
+	for (size_t i = 0; i < out->n; i++) {
+		if (k && !strcmp(out->v[k - 1], out->v[i]))
+			free(out->v[i]);
+		else
+			out->v[k++] = out->v[i];
+	}
+	out->n = k;
 }
 
-/* Appends term t as one FTS5 expression of the index vocab names: its
- * phrase, or the phrases with its last word spelt out.  Returns false
- * when the index holds no word that could complete it. */
-static bool term_seek(struct store *s, const char *vocab, const struct term *t, struct sb *sb)
+/* Appends term t as one FTS5 expression for the rows of a dispute whose
+ * words (sorted) are `have`: its phrase, or the phrases with its last
+ * word spelt out.  Returns false when no word of the dispute could
+ * complete it. */
+static bool term_seek(const struct words *have, const struct term *t, struct sb *sb)
 {
-	struct words found;
+	const char *prefix = t->words.v[t->words.n - 1];
+	size_t len = strlen(prefix), lo = 0, hi = have->n, end;
 	struct term one = *t;
 	char **v;
 
-	if (!t->prefix || !index_words(s, vocab, t->words.v[t->words.n - 1], &found)) {
+	if (!t->prefix) {
 		phrase_append(sb, t);
 		return true;
 	}
-	if (!found.n)
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(have->v[mid], prefix) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (end = lo; end < have->n && !strncmp(have->v[end], prefix, len); end++)
+		;
+	if (end == lo)
 		return false;
+	if (end - lo > SEEK_WORDS) {
+		phrase_append(sb, t);
+		return true;
+	}
 	v = xmalloc(t->words.n * sizeof(*v));
 	memcpy(v, t->words.v, t->words.n * sizeof(*v));
 	one.words.v = v;
 	one.prefix = false;
 	sb_append(sb, "(");
-	for (size_t i = 0; i < found.n; i++) {
-		v[t->words.n - 1] = found.v[i];
-		sb_append(sb, i ? " OR " : "");
+	for (size_t i = lo; i < end; i++) {
+		v[t->words.n - 1] = have->v[i];
+		sb_append(sb, i > lo ? " OR " : "");
 		phrase_append(sb, &one);
 	}
 	sb_append(sb, ")");
 	free(v);
-	words_free(&found);
 	return true;
 }
 
-/* Makes c's queries for one dispute's rows. */
-static void seek_make(struct store *s, struct search_cache *c)
+/* c's queries for the rows of one dispute, its prefixes spelt out from
+ * the dispute's own words; NULL: none of its rows there can match. */
+static void seek_make(struct store *s, const struct search_cache *c, long long id, char **one_records,
+                      char **one_disputes)
 {
 	struct sb rq = {0}, dq = {0};
+	struct words have;
 	bool records = c->terms.n > 0, disputes = c->terms.n > 0;
 
-	c->seek_made = true;
-	/* The words of the index, through fts5vocab tables of this connection
-	 * (temp: nothing is written to the file).  Where they cannot be made,
-	 * the prefixes stay prefixes. */
-	sqlite3_exec(s->db, "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_records_words"
-	             " USING fts5vocab(main, records_fts, row);"
-	             "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_disputes_words"
-	             " USING fts5vocab(main, disputes_fts, row)", NULL, NULL, NULL);
+	dispute_words(s, id, &have);
 	for (size_t i = 0; i < c->terms.n; i++) {
 		const struct term *t = &c->terms.v[i];
 		struct sb typed = {0};
 
 		sb_append(&rq, i ? " AND " : "");
-		records = records && term_seek(s, "search_records_words", t, &rq);
-		if (term_seek(s, "search_disputes_words", t, &typed)) {
+		records = records && term_seek(&have, t, &rq);
+		if (term_seek(&have, t, &typed)) {
 			sb_append(&dq, i ? " AND (" TYPED_COLUMNS " : " : "(" TYPED_COLUMNS " : ");
 			sb_append(&dq, typed.s);
 			sb_append(&dq, c->tags[i] ? " OR " : ")");
@@ -648,15 +805,162 @@ static void seek_make(struct store *s, struct search_cache *c)
 		}
 		free(typed.s);
 	}
-	c->one_records = records ? sb_take(&rq) : NULL;
-	c->one_disputes = disputes ? sb_take(&dq) : NULL;
+	*one_records = records ? sb_take(&rq) : NULL;
+	*one_disputes = disputes ? sb_take(&dq) : NULL;
 	free(rq.s);
 	free(dq.s);
-	c->changes = sqlite3_total_changes64(s->db);
+	words_free(&have);
+}
+
+/* Whether c's words, each taken whole, are in more records than the
+ * budget (store_search_limits): then a list is better served dispute by
+ * dispute.  A prefix makes FTS5 gather every row of every word it starts
+ * before the first row comes, so the budget cannot stop that read: the
+ * words whole, which are in no more rows than their prefixes, can be. */
+static bool found_broad(struct store *s, struct search_cache *c)
+{
+	static const char sql[] =
+		"SELECT 1 FROM records_fts WHERE records_fts MATCH ?1 AND dispute_found_add(?2, rowid >> 32)";
+	sqlite3_stmt *st = NULL;
+	struct error ignored;
+	int brc = SQLITE_OK;
+	bool broad;
+
+	if (!c->whole_words || db_cached(s, sql, &st, &ignored) != ST_OK)
+		return false;
+	c->budget = s->search_rows;
+	c->seen = 0;
+	c->nfound = 0;
+	bind_text(st, 1, c->whole_words, &brc);
+	if (brc == SQLITE_OK)
+		brc = sqlite3_bind_pointer(st, 2, c, "dispute_found_add", NULL);
+	db_step(st, brc);
+	sqlite3_reset(st);
+	db_keep(s, st);
+	broad = c->seen > c->budget;
+	c->nfound = 0;
+	c->budget = 0;
+	return broad;
+}
+
+/* c's queries for the rows of dispute id (seek_make), kept for the next
+ * call about the same dispute: a list looks at a dispute, then shows
+ * its hits. */
+static void seek_get(struct store *s, struct search_cache *c, long long id, const char **one_records,
+                     const char **one_disputes)
+{
+	if (c->seek_id != id || !id) {
+		free(c->seek_records);
+		free(c->seek_disputes);
+		seek_make(s, c, id, &c->seek_records, &c->seek_disputes);
+		c->seek_id = id;
+	}
+	*one_records = c->seek_records;
+	*one_disputes = c->seek_disputes;
+}
+
+/* Whether the query finds a row of `index` whose key is in [lo, hi]; -1
+ * when it cannot be read. */
+static int seek_any(struct store *s, const char *sql, const char *query, long long lo, long long hi)
+{
+	sqlite3_stmt *st = NULL;
+	struct error ignored;
+	int brc = SQLITE_OK, src;
+
+	if (!query)
+		return 0;
+	if (db_cached(s, sql, &st, &ignored) != ST_OK)
+		return -1;
+	bind_text(st, 1, query, &brc);
+	bind_int(st, 2, lo, &brc);
+	bind_int(st, 3, hi, &brc);
+	src = db_step(st, brc);
+	db_keep(s, st);
+	return src == SQLITE_ROW ? 1 : src == SQLITE_DONE ? 0 : -1;
+}
+
+/* Whether c finds dispute id, from its own rows alone (its prefixes spelt
+ * out from its own words, so that each query is a few seeks): 1, 0, or -1
+ * when the index cannot be read. */
+static int probe_one(struct store *s, struct search_cache *c, long long id)
+{
+	static const char records_sql[] =
+		"SELECT 1 FROM records_fts WHERE records_fts MATCH ?1 AND rowid BETWEEN ?2 AND ?3 LIMIT 1";
+	static const char disputes_sql[] =
+		"SELECT 1 FROM disputes_fts WHERE disputes_fts MATCH ?1 AND rowid BETWEEN ?2 AND ?3 LIMIT 1";
+	static const char others_sql[] =
+		"SELECT 1 FROM others_fts WHERE others_fts MATCH ?1 AND rowid BETWEEN ?2 AND ?3 LIMIT 1";
+	const char *rq, *dq;
+	int r;
+
+	if (id <= 0 || id > 0x7fffffffLL)
+		return 0;
+	seek_get(s, c, id, &rq, &dq);
+	if ((r = seek_any(s, records_sql, rq, id << 32, (id << 32) | SEARCH_RECORD_ID_BITS)) != 0)
+		return r;
+	if ((r = seek_any(s, disputes_sql, dq, id, id)) != 0)
+		return r;
+	return seek_any(s, others_sql, rq, id << SEARCH_OTHER_BITS, (id << SEARCH_OTHER_BITS) | 255);
+}
+
+/* dispute_found(search, id): whether the search (a pointer bound by
+ * search_plan_bind) finds the dispute id: from the disputes read whole
+ * from the index when they have been; until then, from the dispute's own
+ * rows, remembered, and after so many disputes (store_search_limits)
+ * from a whole read
+ * after all. */
+static void found_fn(sqlite3_context *cx, int nval, sqlite3_value **val)
+{
+	struct search_cache *c = nval == 2 ? sqlite3_value_pointer(val[0], "dispute_found") : NULL;
+	long long id = nval == 2 ? sqlite3_value_int64(val[1]) : 0;
+	size_t lo = 0, hi;
+	int r;
+
+	if (!c) {
+		sqlite3_result_error(cx, "dispute_found: no search", -1);
+		return;
+	}
+	if (!c->whole && !c->failed && c->probes >= c->s->search_disputes)
+		found_make(c->s, c, 0);
+	if (!c->whole) {
+		if (id > 0 && (size_t)id < c->nprobed && c->probed[id]) {
+			sqlite3_result_int(cx, c->probed[id] == 2);
+			return;
+		}
+		if ((r = probe_one(c->s, c, id)) < 0) {
+			sqlite3_result_error(cx, "dispute_found: cannot read the search index", -1);
+			return;
+		}
+		c->probes++;
+		if (id > 0 && id <= 0x7fffffffLL) {
+			if ((size_t)id >= c->nprobed) {
+				size_t n = c->nprobed ? c->nprobed : 1024;
+
+				while (n <= (size_t)id)
+					n *= 2;
+				c->probed = xrealloc(c->probed, n);
+				memset(c->probed + c->nprobed, 0, n - c->nprobed);
+				c->nprobed = n;
+			}
+			c->probed[id] = r ? 2 : 1;
+		}
+		sqlite3_result_int(cx, r);
+		return;
+	}
+	hi = c->nfound;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (c->found[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	sqlite3_result_int(cx, lo < c->nfound && c->found[lo] == id);
 }
 
 enum status search_plan_make(struct store *s, const char *text, const struct search_label *labels, size_t nlabels,
-                             struct search_plan *out, struct error *err)
+                             bool whole, struct search_plan *out, struct error *err)
 {
 	struct search_cache *c;
 	enum status rc;
@@ -668,16 +972,31 @@ enum status search_plan_make(struct store *s, const char *text, const struct sea
 	if ((rc = cache_get(s, text, labels, nlabels, &c, err)) != ST_OK)
 		return rc;
 	out->none = c->terms.n == 0;
-	if (!out->none && !c->found_tried)
-		found_fill(s, c);
-	out->found = c->found;
+	if (!out->none && !c->tried) {
+		if (!whole && (!s->search_rows || found_broad(s, c)))
+			c->tried = true;        /* dispute by dispute */
+		else
+			found_make(s, c, whole ? 0 : s->search_rows);
+	}
+	if (!out->none && whole && !c->whole && !c->failed)
+		found_make(s, c, 0);
+	out->found = !out->none && !c->failed;
+	out->cache = c;
+	c->refs++;
 	out->records = xstrdup(c->records ? c->records : "");
 	out->disputes = xstrdup(c->disputes ? c->disputes : "");
 	return ST_OK;
 }
 
+bool search_plan_whole(const struct search_plan *p, size_t *n)
+{
+	*n = p->cache && p->cache->whole ? p->cache->nfound : 0;
+	return p->cache && p->cache->whole;
+}
+
 void search_plan_free(struct search_plan *p)
 {
+	cache_unref(p->cache);
 	free(p->records);
 	free(p->disputes);
 	memset(p, 0, sizeof(*p));
@@ -689,6 +1008,12 @@ void search_plan_bind(sqlite3_stmt *st, const struct search_plan *p, int *rc)
 		return;
 	bind_named_text(st, ":search_records", p->records, rc);
 	bind_named_text(st, ":search_disputes", p->disputes, rc);
+	if (p->found && *rc == SQLITE_OK) {
+		int i = sqlite3_bind_parameter_index(st, ":search_found");
+
+		if (i > 0)
+			*rc = sqlite3_bind_pointer(st, i, p->cache, "dispute_found", NULL);
+	}
 }
 
 enum status store_search_terms(struct store *s, const char *text, int *out, struct error *err)
@@ -877,6 +1202,7 @@ enum status store_search_hits(struct store *s, const char *text, const struct se
                               long long dispute_id, search_hit_fn fn, void *ctx, struct error *err)
 {
 	struct search_cache *c;
+	const char *one_records = NULL, *one_disputes = NULL;
 	enum status rc;
 	int stop = 0;
 	bool own = false;
@@ -887,14 +1213,14 @@ enum status store_search_hits(struct store *s, const char *text, const struct se
 	if ((rc = store_snapshot_begin(s, &own, err)) != ST_OK)
 		return rc;
 	rc = cache_get(s, text, labels, nlabels, &c, err);
-	if (rc == ST_OK && !c->seek_made)
-		seek_make(s, c);
-	if (rc == ST_OK && c->one_disputes)
-		rc = hits_particulars(s, c->one_disputes, labels, nlabels, dispute_id, fn, ctx, &stop, err);
+	if (rc == ST_OK)
+		seek_get(s, c, dispute_id, &one_records, &one_disputes);
+	if (rc == ST_OK && one_disputes)
+		rc = hits_particulars(s, one_disputes, labels, nlabels, dispute_id, fn, ctx, &stop, err);
 	if (rc == ST_OK && !stop && c->records && *c->records)
 		rc = hits_others(s, c->records, dispute_id, fn, ctx, &stop, err);
-	if (rc == ST_OK && !stop && c->one_records)
-		rc = hits_records(s, c->one_records, dispute_id, fn, ctx, &stop, err);
+	if (rc == ST_OK && !stop && one_records)
+		rc = hits_records(s, one_records, dispute_id, fn, ctx, &stop, err);
 	store_snapshot_end(s, own);
 	return rc;
 }

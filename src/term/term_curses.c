@@ -275,7 +275,7 @@ int term_run(struct ctx *c, term_clock_fn *now)
 		bool pending = input_pending(in);
 		unsigned r = APP_NONE;
 		char buf[65536];
-		int ready = poll(&pfd, 1, pending ? (input_in_paste(in) ? PASTE_MS : ESC_MS) : IDLE_MS);
+		int ready = poll(&pfd, 1, pending ? (input_in_paste(in) ? PASTE_MS : ESC_MS) : app_waiting(a) ? 0 : IDLE_MS);
 
 		if (ready < 0 && errno != EINTR)
 			break;
@@ -301,7 +301,7 @@ int term_run(struct ctx *c, term_clock_fn *now)
 		r |= events_run(a, in);
 		r |= app_tick(a, now_ms());
 		if (ready == 0 && !pending)
-			r |= clock_tick(a, now);
+			r |= app_idle(a) | clock_tick(a, now);
 		if (r & APP_QUIT)
 			break;
 		if (r & APP_REPAINT)

@@ -211,7 +211,9 @@ static void list_clamp(struct app *a)
 		l->top = 0;
 }
 
-void app_reload_list(struct app *a)
+/* Counts the list, and with a search what the filter leaves out of what
+ * it finds. */
+static void list_count(struct app *a)
 {
 	struct list_filter f;
 	struct error err;
@@ -219,6 +221,7 @@ void app_reload_list(struct app *a)
 
 	error_clear(&err);
 	list_filter_fill(a, &f);
+	a->list.counting = false;
 	if (svc_count(a->c, &f, &total, &err) != ST_OK)
 		app_error(a, &err);
 	a->list.total = total;
@@ -231,8 +234,38 @@ void app_reload_list(struct app *a)
 			app_error(a, &err);
 		a->list.outside = all > total ? all - total : 0;
 	}
+}
+
+void app_reload_list(struct app *a)
+{
+	list_count(a);
 	list_clamp(a);
 	list_load_page(a);
+}
+
+/* The count a search's first page went without, now: at the first moment
+ * nothing is typed (app_idle), or before a key that may need it. */
+static void list_count_now(struct app *a)
+{
+	if (!a->list.counting)
+		return;
+	list_count(a);
+	list_clamp(a);
+	if (a->list.search)
+		app_search_status(a);
+}
+
+bool app_waiting(const struct app *a)
+{
+	return a->list.counting;
+}
+
+unsigned app_idle(struct app *a)
+{
+	if (!a->list.counting)
+		return APP_NONE;
+	list_count_now(a);
+	return APP_REDRAW;
 }
 
 void app_outside_text(const struct app *a, char *out, size_t outlen)
@@ -526,11 +559,38 @@ void app_search(struct app *a, char *q)
 	free(a->list.search);
 	a->list.search = q;
 	a->list.sel = a->list.top = 0;
-	app_reload_list(a);
+	if (q) {
+		/* The first page first: a word in most records is found
+		 * dispute by dispute down the list, and the count that needs
+		 * every one of them follows when nothing is typed. */
+		a->list.counting = true;
+		a->list.outside = 0;
+		list_load_page(a);
+		a->list.total = a->list.nrows;
+	} else {
+		app_reload_list(a);
+	}
 	app_list_move(a, 0);
 	/* Still the dispute shown: read again, for the marks. */
 	if (*ref && a->detail.loaded && !strcmp(a->detail.d.reference, ref))
 		app_select(a, ref);
+	app_search_status(a);
+}
+
+void app_search_status(struct app *a)
+{
+	char more[96];
+
+	if (!a->list.search)
+		return;
+	if (a->list.counting) {
+		app_status(a, false, "Searching for \"%s\": counting the disputes that match; Esc clears the search",
+		           a->list.search);
+		return;
+	}
+	app_outside_text(a, more, sizeof(more));
+	app_status(a, false, "%d %s \"%s\"%s%s; Esc clears the search", a->list.total,
+	           a->list.total == 1 ? "dispute matches" : "disputes match", a->list.search, *more ? "; " : "", more);
 }
 
 void app_journal_saved(struct app *a, long long dispute_id)
@@ -781,6 +841,7 @@ unsigned app_resize(struct app *a, int w, int h)
 {
 	int page = a->list.page;
 
+	list_count_now(a);
 	a->w = w;
 	a->h = h;
 	app_layout(a);
@@ -1058,6 +1119,8 @@ static bool guard_drops(struct app *a)
 unsigned app_key(struct app *a, int key, long now_ms)
 {
 	a->now_ms = now_ms;
+	/* What a key does may need the whole list's count. */
+	list_count_now(a);
 	/* The terminal sends CR for Enter; one code for both below here. */
 	if (key == K_RETURN)
 		key = K_ENTER;

@@ -93,6 +93,7 @@ struct list_state {
 	enum list_order order;
 	char *search;           /* owned, or NULL */
 	int outside;            /* with a search: the disputes it finds that the filter leaves out */
+	bool counting;          /* a search's first page is shown; total and outside wait for app_idle */
 };
 
 enum board_bucket {
@@ -294,7 +295,11 @@ void app_outside_text(const struct app *a, char *out, size_t outlen);
 void app_select(struct app *a, const char *ref);
 /* Searches for q (owned from here; NULL or blank clears the search): the
  * list shows what it finds, the selected dispute's matches are marked. */
+/* Searches the list for q (owned; NULL or blank: no search): its first
+ * page at once, its count at the next idle moment (app_idle), and says so
+ * on the status line (app_search_status, again once counted). */
 void app_search(struct app *a, char *q);
+void app_search_status(struct app *a);
 /* A record was saved on dispute_id: its journal (and only that) is read
  * again, and its draft mark cleared. */
 void app_journal_saved(struct app *a, long long dispute_id);

@@ -79,7 +79,10 @@ static void list_draw(struct app *a, struct screen *s, struct rect r, bool focus
 	unsigned head = SA_BOLD | SA_UNDERLINE;
 	int pw = 0;
 
-	if (l->search)
+	if (l->search && l->counting)
+		snprintf(title, sizeof(title), "Disputes: %s %s, matching \"%s\" (counting)", which_title[l->which],
+		         order_title[l->order], l->search);
+	else if (l->search)
 		snprintf(title, sizeof(title), "Disputes: %s %s, matching \"%s\" (%d)", which_title[l->which],
 		         order_title[l->order], l->search, l->total);
 	else
@@ -114,7 +117,7 @@ static void list_draw(struct app *a, struct screen *s, struct rect r, bool focus
 		           strcmp(a->detail.d.reference, row->ref) == 0;
 		draw_row(s, in.y + 1 + i, in.x, in.w, &c, row, sel, focused);
 	}
-	if (l->total > l->page) {
+	if (l->total > l->page && !l->counting) {
 		snprintf(pos, sizeof(pos), " %d-%d of %d ", l->top + 1, l->top + l->nrows, l->total);
 		pw = text_width(pos);
 		screen_put(s, r.y + r.h - 1, r.x + r.w - pw - 2, pw, SA_DIM, pos);

@@ -14,7 +14,7 @@ static unsigned search_key(struct app *a, int key)
 		return APP_REDRAW;
 	}
 	if (key == K_ENTER || key == K_RETURN) {
-		char *q = text_sanitize(textedit_text(&a->search), false), more[96];
+		char *q = text_sanitize(textedit_text(&a->search), false);
 		struct error err;
 		int terms = 1;
 
@@ -28,11 +28,6 @@ static unsigned search_key(struct app *a, int key)
 			return APP_REDRAW;
 		}
 		app_search(a, q);
-		app_outside_text(a, more, sizeof(more));
-		if (a->list.search)
-			app_status(a, false, "%d %s \"%s\"%s%s; Esc clears the search", a->list.total,
-			           a->list.total == 1 ? "dispute matches" : "disputes match", a->list.search, *more ? "; " : "",
-			           more);
 		return APP_REDRAW;
 	}
 	return textedit_key(&a->search, key, 0) < 0 ? APP_BELL : APP_REDRAW;

@@ -1,6 +1,10 @@
 /* The workbench headless, for the benchmark: opens a database, draws the first screen, then types keys, drawing after each, as the terminal would.
  *
- * usage: bench_tui DB [KEYS [W H]]
+ * usage: bench_tui [--idle] DB [KEYS [W H]]
+ *
+ * --idle: then nothing more is typed, and the work that waits for that (a
+ * search's count, after its first page) is done and drawn, as the
+ * terminal does.
  *
  * KEYS are plain characters ("jjj"); the day is pinned to 2026-11-27 09:00
  * as in the rest of the benchmark.  Prints nothing: scripts/bench times it
@@ -20,12 +24,20 @@ int main(int argc, char **argv)
 	struct error err;
 	struct screen s;
 	struct app *a;
-	const char *keys = argc > 2 ? argv[2] : "";
-	int w = argc > 4 ? atoi(argv[3]) : 120, h = argc > 4 ? atoi(argv[4]) : 40;
+	bool idle = argc > 1 && !strcmp(argv[1], "--idle");
+	const char *keys;
+	int w, h;
 	long today, t = 0;
 
+	if (idle) {
+		argc--;
+		argv++;
+	}
+	keys = argc > 2 ? argv[2] : "";
+	w = argc > 4 ? atoi(argv[3]) : 120;
+	h = argc > 4 ? atoi(argv[4]) : 40;
 	if (argc < 2 || w < 20 || h < 10) {
-		fputs("usage: bench_tui DB [KEYS [W H]]\n", stderr);
+		fputs("usage: bench_tui [--idle] DB [KEYS [W H]]\n", stderr);
 		return 2;
 	}
 	date_parse("2026-11-27", &today);
@@ -38,6 +50,10 @@ int main(int argc, char **argv)
 	app_draw(a, &s);
 	for (const char *k = keys; *k; k++) {
 		app_key(a, (unsigned char)*k, t += 50);
+		app_draw(a, &s);
+	}
+	if (idle && app_waiting(a)) {
+		app_idle(a);
 		app_draw(a, &s);
 	}
 	app_delete(a);

@@ -40,7 +40,11 @@
  *                            <Left> <Right> <Home> <End> <PgUp> <PgDn> <BS> <Del>
  *                            <F1>..<F12> <C-x> <M-x> (Alt-x) <M-BS> <C-Left>
  *                            <C-Right> <lt> name keys; each key comes 50 ms
- *                            after the one before
+ *                            after the one before; then nothing more is
+ *                            typed, and the work that waits for that (a
+ *                            search's count) is done
+ *   ahead TEXT               as keys, with more keys still to come: nothing
+ *                            waits for a pause
  *   pause MS                 MS milliseconds pass with no key
  *   bytes TEXT               TEXT's bytes as the terminal sends them, through
  *                            the input decoder ("\e" ESC, "\r" CR, "\n" LF,
@@ -225,6 +229,16 @@ static void press(struct run *r, int key, bool draw)
 	app_tick(&r->a, r->clock_ms);
 	if (draw)
 		app_draw(&r->a, &r->s);
+}
+
+/* Nothing more is typed: the work that waits for that moment is done, as
+ * the terminal does it (app_idle). */
+static void settle(struct run *r)
+{
+	if (r->started && app_waiting(&r->a)) {
+		r->last = app_idle(&r->a);
+		app_tick(&r->a, r->clock_ms);
+	}
 }
 
 static void type(struct run *r, const char *s, bool draw)
@@ -952,6 +966,7 @@ static void directive(struct run *r, char *line)
 		r->clock_ms += atol(arg);
 		if (r->started)
 			app_tick(&r->a, r->clock_ms);
+		settle(r);
 	} else if (!strcmp(line, "bytes") || !strcmp(line, "paste")) {
 		size_t len;
 		char *b = bytes_of(arg, &len);
@@ -966,6 +981,7 @@ static void directive(struct run *r, char *line)
 			feed(r, b, len);
 		}
 		free(b);
+		settle(r);
 	} else if (!strcmp(line, "unset")) {
 		unsetenv(arg);
 		/* The author is read when the program starts: as if it started now. */
@@ -1002,8 +1018,13 @@ static void directive(struct run *r, char *line)
 		app_start(r);
 	} else if (!strcmp(line, "keys")) {
 		type(r, arg, false);
+		settle(r);
+	} else if (!strcmp(line, "ahead")) {
+		/* Keys with more still to come: nothing waits for a pause. */
+		type(r, arg, false);
 	} else if (!strcmp(line, "typed")) {
 		type(r, arg, true);
+		settle(r);
 	} else if (!strcmp(line, "edits")) {
 		unsigned seed;
 		if (sscanf(arg, "%u %d", &seed, &n) != 2)

@@ -131,8 +131,9 @@ static int collect(const struct dispute *d, void *ctx)
 	return 0;
 }
 
-/* The disputes (their numbers) a search for text finds among `which`. */
-static char *found_in(struct store *s, const char *text, enum list_which which)
+/* The disputes (their numbers) a search for text finds among `which`,
+ * listed with the store's limits as they are. */
+static char *found_once(struct store *s, const char *text, enum list_which which)
 {
 	struct list_filter lf;
 	struct refs r = { {0} };
@@ -146,6 +147,30 @@ static char *found_in(struct store *s, const char *text, enum list_which which)
 	lf.nlabels = sizeof(labels) / sizeof(labels[0]);
 	assert_int_equal(store_list(s, &lf, collect, &r, &err), ST_OK);
 	return sb_take(&r.sb);
+}
+
+/* The same, found each way a list finds them (store_search_limits): read
+ * whole from the index; dispute by dispute down the whole list; dispute
+ * by dispute for two disputes, then read whole; and dispute by dispute
+ * once the words are in more than one record.  Each way finds the same
+ * disputes. */
+static char *found_in(struct store *s, const char *text, enum list_which which)
+{
+	static const struct { size_t rows; int disputes; } ways[] = { { 0, 1000 }, { 0, 2 }, { 1, 1000 } };
+	char *whole = found_once(s, text, which);
+
+	for (size_t i = 0; i < sizeof(ways) / sizeof(ways[0]); i++) {
+		char *got;
+
+		store_search_limits(s, ways[i].rows, ways[i].disputes);
+		got = found_once(s, text, which);
+		if (strcmp(got, whole) != 0)
+			fail_msg("search \"%s\": read whole it finds \"%s\", dispute by dispute (%zu rows, %d disputes)"
+			         " \"%s\"", text, whole, ways[i].rows, ways[i].disputes, got);
+		free(got);
+	}
+	store_search_limits(s, STORE_SEARCH_ROWS, STORE_SEARCH_DISPUTES);
+	return whole;
 }
 
 #define assert_found(s, text, want) assert_found_in(s, text, LIST_ALL, want)
