@@ -42,6 +42,14 @@ int store_schema_version(void);
  * refused with MEND_VERIFY; reads go on. */
 const char *store_altered(const struct store *s);
 enum status store_begin(struct store *s, struct error *err);
+/* Begins a change that writes many rows (an import, invites in bulk), as
+ * store_begin: with room to hold the whole change in memory, so that
+ * pages are written once, at the commit, not spilled and written again;
+ * and the search index taking the new records and disputes once, at the
+ * commit, rather than a statement each (FTS5 writes out its pending words
+ * at every statement).  Until then a search in the same change does not
+ * find them. */
+enum status store_begin_bulk(struct store *s, struct error *err);
 enum status store_commit(struct store *s, struct error *err);
 void store_rollback(struct store *s);
 
@@ -171,6 +179,7 @@ enum status store_draft_any(struct store *s, long long *dispute_id, struct error
  * string or NULL (caller frees). */
 enum status store_meta_set(struct store *s, const char *key, const char *value, struct error *err);
 
+
 /* ---- many disputes at once (store_import.c) ---- */
 
 /* Statements prepared once and reused for every row of an import.  With
@@ -182,7 +191,8 @@ struct store_bulk;
 enum status store_bulk_begin(struct store *s, bool write, struct store_bulk **out, struct error *err);
 void store_bulk_end(struct store_bulk *b);
 /* After the last row, before the commit: indexes what was loaded for
- * search in one pass (the per-row indexing is off during a load). */
+ * search in one pass (store_begin_bulk: the per-row indexing is off
+ * during a load). */
 enum status store_bulk_finish(struct store_bulk *b, struct error *err);
 /* The agency's id and stored spelling (*spelling freed first, when
  * given); with add, a new agency is added; without, *id is 0 for one

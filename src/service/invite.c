@@ -320,7 +320,8 @@ enum status svc_invite_issue_each(struct ctx *c, const char (*refs)[16], size_t 
 		*done = 0;
 	if ((rc = author_check(c, err)) != ST_OK)
 		return rc;
-	if ((rc = store_begin(c->store, err)) != ST_OK)
+	/* A record each, for many disputes. */
+	if ((rc = store_begin_bulk(c->store, err)) != ST_OK)
 		return rc;
 	for (size_t i = 0; rc == ST_OK && keep_rc == ST_OK && i < n; i++) {
 		rc = issue_one(c, refs[i], which, 0, NULL, dl, &sent, &keep_rc, &keep, err);

@@ -34,6 +34,8 @@ struct store {
 	struct search_cache *search;    /* the last search's queries for one dispute (store_search.c), or NULL */
 	size_t search_rows;     /* store_search_limits */
 	int search_disputes;
+	bool index_deferred;    /* store_index_defer: new rows after these ids wait for store_index_flush */
+	long long index_record_after, index_dispute_after;
 };
 
 /* The schema version from which a dispute has an owner and its lists
@@ -325,13 +327,14 @@ void search_plan_free(struct search_plan *p);
 	" UNION SELECT rowid >> 8 FROM others_fts WHERE others_fts MATCH :search_records)"
 void search_plan_bind(sqlite3_stmt *st, const struct search_plan *p, int *rc);
 
-/* A bulk load (store_import.c) inside its transaction: store_search_adds
- * drops (on false) the triggers that index each new record and dispute,
- * or makes them again exactly as migration 10 made them (on true);
- * search_index_after indexes the records and disputes after those ids in
- * one statement each.  FTS5 writes its pending words at every statement
- * savepoint, so a row at a time costs a flush a row. */
+/* Drops (on false) the triggers that index each new record and dispute,
+ * or makes them again exactly as migration 10 made them (on true). */
 enum status store_search_adds(struct store *s, bool on, struct error *err);
-enum status search_index_after(struct store *s, long long record_after, long long dispute_after, struct error *err);
+/* Inside a change (store_begin_bulk): the search index takes the records
+ * and disputes added from now on once, at store_index_flush (which
+ * store_commit calls first), rather than a statement each.  A rollback
+ * undoes both. */
+enum status store_index_defer(struct store *s, struct error *err);
+enum status store_index_flush(struct store *s, struct error *err);
 
 #endif

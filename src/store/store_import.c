@@ -38,7 +38,6 @@ static const char *const bulk_sql[B_COUNT] = {
 struct store_bulk {
 	struct store *s;
 	bool write;
-	long long record_after, dispute_after;  /* the last record and dispute before the load */
 	sqlite3_stmt *st[B_COUNT];
 	/* the chain's tip, kept here from one record to the next */
 	long long next_id;
@@ -76,14 +75,8 @@ enum status store_bulk_begin(struct store *s, bool write, struct store_bulk **ou
 	*out = b;
 	if (!write)
 		return ST_OK;
-	/* One transaction of many rows: pages kept in memory until the commit
-	 * are written once, not spilled into the WAL and written again; and
-	 * the statement journals that the triggers need stay in memory (as
-	 * temporary files they cost a million small writes for 40,000 rows).
-	 * SQLite reads temp_store when the transaction begins: so, before. */
-	if ((rc = db_exec(s, "PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY", "cannot set up the import",
-	                  err)) != ST_OK ||
-	    (rc = store_begin(s, err)) != ST_OK)
+	/* One transaction of many rows; the search index takes them at the end. */
+	if ((rc = store_begin_bulk(s, err)) != ST_OK)
 		return rc;
 	if ((rc = db_prepare(s, tip_sql, &st, err)) != ST_OK)
 		goto out;
@@ -101,18 +94,6 @@ enum status store_bulk_begin(struct store *s, bool write, struct store_bulk **ou
 		goto out;
 	}
 	b->created = col_dup(st, 2);
-	b->record_after = b->next_id - 1;
-	sqlite3_finalize(st);
-	st = NULL;
-	/* The search index is filled once, at the end (store_bulk_finish). */
-	if ((rc = db_prepare(s, "SELECT coalesce(max(id), 0) FROM disputes", &st, err)) != ST_OK)
-		goto out;
-	if ((src = sqlite3_step(st)) != SQLITE_ROW) {
-		rc = db_fail(s, src, "cannot read the disputes", err);
-		goto out;
-	}
-	b->dispute_after = sqlite3_column_int64(st, 0);
-	rc = store_search_adds(s, false, err);
 out:
 	sqlite3_finalize(st);
 	return rc;
@@ -120,13 +101,9 @@ out:
 
 enum status store_bulk_finish(struct store_bulk *b, struct error *err)
 {
-	enum status rc;
-
 	if (!b->write)
 		return ST_OK;
-	if ((rc = search_index_after(b->s, b->record_after, b->dispute_after, err)) != ST_OK)
-		return rc;
-	return store_search_adds(b->s, true, err);
+	return store_index_flush(b->s, err);
 }
 
 void store_bulk_end(struct store_bulk *b)

@@ -1277,7 +1277,8 @@ enum status store_check_search(struct store *s, finding_fn fn, void *ctx, struct
 	return rc;
 }
 
-enum status search_index_after(struct store *s, long long record_after, long long dispute_after, struct error *err)
+static enum status search_index_after(struct store *s, long long record_after, long long dispute_after,
+                                      struct error *err)
 {
 	static const char records_sql[] =
 		"INSERT INTO records_fts(rowid, text) SELECT " SEARCH_RECORD_KEY("") ", " SEARCH_FOLD("text")
@@ -1304,4 +1305,43 @@ enum status search_index_after(struct store *s, long long record_after, long lon
 	rc = db_done(s, st, brc, "cannot index the search", err);
 	sqlite3_finalize(st);
 	return rc;
+}
+
+enum status store_index_defer(struct store *s, struct error *err)
+{
+	static const char sql[] = "SELECT (SELECT coalesce(max(id), 0) FROM records),"
+	                          " (SELECT coalesce(max(id), 0) FROM disputes)";
+	sqlite3_stmt *st = NULL;
+	enum status rc;
+	int src;
+
+	if (s->index_deferred)
+		return ST_OK;
+	if (sqlite3_get_autocommit(s->db))
+		return error_set(err, ST_INVALID, "%s: indexing is put off only inside a change", s->path);
+	if ((rc = db_prepare(s, sql, &st, err)) != ST_OK)
+		return rc;
+	if ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		s->index_record_after = sqlite3_column_int64(st, 0);
+		s->index_dispute_after = sqlite3_column_int64(st, 1);
+	} else {
+		rc = db_fail(s, src, "cannot read the journal", err);
+	}
+	sqlite3_finalize(st);
+	if (rc == ST_OK && (rc = store_search_adds(s, false, err)) == ST_OK)
+		s->index_deferred = true;
+	return rc;
+}
+
+enum status store_index_flush(struct store *s, struct error *err)
+{
+	enum status rc;
+
+	if (!s->index_deferred)
+		return ST_OK;
+	if ((rc = search_index_after(s, s->index_record_after, s->index_dispute_after, err)) != ST_OK ||
+	    (rc = store_search_adds(s, true, err)) != ST_OK)
+		return rc;
+	s->index_deferred = false;
+	return ST_OK;
 }
