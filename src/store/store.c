@@ -267,12 +267,24 @@
 	"	FROM dispute_agencies x WHERE x.agency_id = NEW.id;\n" \
 	"END"
 
-enum status store_search_adds(struct store *s, bool on, struct error *err)
-{
-	return db_exec(s, on ? T_SEARCH_RECORDS_ADD ";\n" T_SEARCH_DISPUTES_ADD ";"
-	                     : "DROP TRIGGER search_records_add; DROP TRIGGER search_disputes_add;",
-	               "cannot index the search", err);
-}
+/* The triggers on new rows that a bulk change (store_begin_bulk) drops
+ * and makes again, exactly as their migrations made them, at
+ * store_deferred_flush, which does their work for all the new rows at
+ * once: the search index of new records and disputes (FTS5 writes out
+ * its pending words at every statement), the derived columns of a
+ * dispute as each stage comes, and the list's and the board's counts.
+ * In a bulk change, stages are added only to the disputes it adds. */
+static const struct {
+	const char *name, *sql;
+} deferred[] = {
+	{ "search_records_add", T_SEARCH_RECORDS_ADD },
+	{ "search_disputes_add", T_SEARCH_DISPUTES_ADD },
+	{ "disputes_derive_on_stage_insert", T_DERIVE_ON_STAGE_INSERT },
+	{ "list_counts_on_insert", T_LIST_COUNTS_ON_INSERT },
+	{ "list_counts_on_update", T_LIST_COUNTS_ON_UPDATE },
+	{ "deadline_counts_on_stage_insert", T_DEADLINE_COUNTS_ON_STAGE_INSERT },
+	{ "deadline_counts_on_dispute_insert", T_DEADLINE_COUNTS_ON_DISPUTE_INSERT },
+};
 
 static const struct {
 	const char *name, *sql;
@@ -1133,6 +1145,88 @@ enum status store_begin(struct store *s, struct error *err)
 	return db_exec(s, "BEGIN IMMEDIATE", "cannot start a change", err);
 }
 
+/* Drops (on false) or makes again (on true) the triggers of deferred[]. */
+static enum status deferred_triggers(struct store *s, bool on, struct error *err)
+{
+	struct sb sql = {0};
+	enum status rc;
+
+	for (size_t i = 0; i < sizeof(deferred) / sizeof(*deferred); i++)
+		sb_printf(&sql, on ? "%s;\n" : "DROP TRIGGER %s;\n", on ? deferred[i].sql : deferred[i].name);
+	rc = db_exec(s, sql.s, "cannot start a change", err);
+	free(sql.s);
+	return rc;
+}
+
+/* Inside a change: puts off the work of deferred[] on the rows added from
+ * now on, until store_deferred_flush. */
+static enum status deferred_begin(struct store *s, struct error *err)
+{
+	static const char sql[] = "SELECT (SELECT coalesce(max(id), 0) FROM records),"
+	                          " (SELECT coalesce(max(id), 0) FROM disputes)";
+	sqlite3_stmt *st = NULL;
+	enum status rc;
+	int src;
+
+	if ((rc = db_prepare(s, sql, &st, err)) != ST_OK)
+		return rc;
+	if ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		s->record_after = sqlite3_column_int64(st, 0);
+		s->dispute_after = sqlite3_column_int64(st, 1);
+	} else {
+		rc = db_fail(s, src, "cannot read the journal", err);
+	}
+	sqlite3_finalize(st);
+	if (rc == ST_OK && (rc = deferred_triggers(s, false, err)) == ST_OK)
+		s->deferred = true;
+	return rc;
+}
+
+enum status store_deferred_flush(struct store *s, struct error *err)
+{
+	/* The new disputes' derived columns, as the stage triggers set them;
+	 * then the counts, made again whole from what they count (the
+	 * queries `verify` checks them by): whatever the change did, they
+	 * come out right. */
+	static const char derive_sql[] = "UPDATE disputes SET " DERIVED_SET " WHERE id > ?1";
+	static const char counts_sql[] =
+		"DELETE FROM list_counts;"
+		" INSERT INTO list_counts(prefix, n) SELECT " LIST_PREFIX("list_key") ", count(*) FROM disputes"
+		"  WHERE list_key IS NOT NULL GROUP BY 1;"
+		" DELETE FROM deadline_counts;"
+		" INSERT INTO deadline_counts(day, minute, kind, n) SELECT day, minute, kind, count(*) FROM"
+		"  (" DEADLINE_COUNTED ") GROUP BY 1, 2, 3;";
+	sqlite3_stmt *st = NULL;
+	enum status rc;
+	int brc = SQLITE_OK;
+	bool added;
+
+	if (!s->deferred)
+		return ST_OK;
+	if ((rc = search_index_after(s, s->record_after, s->dispute_after, err)) != ST_OK)
+		return rc;
+	if ((rc = db_prepare(s, "SELECT coalesce(max(id), 0) > ?1 FROM disputes", &st, err)) != ST_OK)
+		return rc;
+	bind_int(st, 1, s->dispute_after, &brc);
+	added = db_step(st, brc) == SQLITE_ROW && sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (added) {
+		if ((rc = db_prepare(s, derive_sql, &st, err)) != ST_OK)
+			return rc;
+		bind_int(st, 1, s->dispute_after, &brc);
+		rc = db_done(s, st, brc, "cannot save the change", err);
+		sqlite3_finalize(st);
+		if (rc != ST_OK)
+			return rc;
+	}
+	if ((rc = db_exec(s, counts_sql, "cannot save the change", err)) != ST_OK ||
+	    (rc = deferred_triggers(s, true, err)) != ST_OK)
+		return rc;
+	s->deferred = false;
+	return ST_OK;
+}
+
 enum status store_begin_bulk(struct store *s, struct error *err)
 {
 	enum status rc;
@@ -1146,7 +1240,7 @@ enum status store_begin_bulk(struct store *s, struct error *err)
 	    (rc = db_exec(s, "PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY", "cannot start a change",
 	                  err)) != ST_OK)
 		return rc;
-	if ((rc = store_begin(s, err)) == ST_OK && (rc = store_index_defer(s, err)) != ST_OK)
+	if ((rc = store_begin(s, err)) == ST_OK && (rc = deferred_begin(s, err)) != ST_OK)
 		store_rollback(s);
 	return rc;
 }
@@ -1155,7 +1249,7 @@ enum status store_begin_bulk(struct store *s, struct error *err)
  * a transaction it cannot finish; store_rollback afterwards is harmless. */
 enum status store_commit(struct store *s, struct error *err)
 {
-	enum status rc = store_index_flush(s, err);
+	enum status rc = store_deferred_flush(s, err);
 
 	/* The search index takes what waited for it, in the same change. */
 	if (rc == ST_OK)
@@ -1169,6 +1263,6 @@ void store_rollback(struct store *s)
 {
 	if (!sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-	/* The dropped indexing triggers came back with the rollback. */
-	s->index_deferred = false;
+	/* The dropped triggers came back with the rollback. */
+	s->deferred = false;
 }

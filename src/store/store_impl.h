@@ -34,8 +34,8 @@ struct store {
 	struct search_cache *search;    /* the last search's queries for one dispute (store_search.c), or NULL */
 	size_t search_rows;     /* store_search_limits */
 	int search_disputes;
-	bool index_deferred;    /* store_index_defer: new rows after these ids wait for store_index_flush */
-	long long index_record_after, index_dispute_after;
+	bool deferred;          /* store_begin_bulk: what new rows after these ids need waits for */
+	long long record_after, dispute_after;  /* ... store_deferred_flush */
 };
 
 /* The schema version from which a dispute has an owner and its lists
@@ -101,6 +101,15 @@ int store_deadlines_version(void);
 #define LIST_PREFIX(k) "CASE WHEN " k " < '1' THEN substr(" k ", 1, 11) ELSE substr(" k ", 1, 9) END"
 
 #define UTC_NOW "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+
+/* What deadline_counts counts, a row a deadline (day, minute, kind): the
+ * running deadlines (the view of migration 12) and the follow-ups still
+ * to do of open disputes.  The triggers keep the counts; `verify` and a
+ * bulk change (store_deferred_flush) count them from this. */
+#define DEADLINE_COUNTED \
+	"SELECT due AS day, coalesce(minute, 1440) AS minute, kind FROM deadlines WHERE due IS NOT NULL" \
+	" UNION ALL SELECT rd.next_due, 1440, 'next' FROM record_details rd JOIN disputes d ON d.id = rd.dispute_id" \
+	" WHERE d.status = 'open' AND rd.next IS NOT NULL AND rd.done IS NULL"
 
 #define DISPUTE_COLS_BASE \
 	"d.id, d.reference, d.protocol, d.urgent, d.subject, ra.name, ag.name, d.category, " \
@@ -259,6 +268,14 @@ enum status chain_seal_existing(struct store *s, struct error *err);
 	", 'ß', 'ss'), 'ẞ', 'ss'), 'Đ', 'd'), 'đ', 'd'), 'Ħ', 'h'), 'ħ', 'h'), 'ı', 'i')" \
 	", 'Ł', 'l'), 'ł', 'l'), 'Œ', 'oe'), 'œ', 'oe')"
 
+/* SEARCH_FOLD as one call of a function of this program's connections,
+ * which gives the same text (each of its letters for the same plain
+ * letters; none of those is in another's replacement, so in one pass or
+ * nineteen it is the same) without copying the text nineteen times: for
+ * this program's own bulk indexing (search_index_after).  Triggers,
+ * views and migrations keep the plain SQL. */
+#define SEARCH_FOLD_C(x) "dispute_fold(" x ")"
+
 /* The key of a record in the index, from its columns (prefix "NEW." in a
  * trigger, "" in the view): the dispute's id in the high 32 bits and the
  * record's in the low ones, so that the index yields a match's dispute
@@ -277,8 +294,11 @@ enum status chain_seal_existing(struct store *s, struct error *err);
 #define SEARCH_DISPUTE_COLUMNS "reference, subject, raised_by, against, category, summary, tag"
 #define SEARCH_TAG(protocol, category) "hex(lower(" protocol ") || ':' || lower(" category "))"
 #define SEARCH_DISPUTE_VALUES(id, ref, subject, raised, against, category, summary, protocol) \
-	id ", " ref ", " SEARCH_FOLD(subject) ", " SEARCH_FOLD(raised) ", " SEARCH_FOLD(against) ", " category ", " \
-	SEARCH_FOLD(summary) ", " SEARCH_TAG(protocol, category)
+	SEARCH_DISPUTE_VALUES_BY(SEARCH_FOLD, id, ref, subject, raised, against, category, summary, protocol)
+/* The same, folded by FOLD: SEARCH_FOLD, or SEARCH_FOLD_C. */
+#define SEARCH_DISPUTE_VALUES_BY(FOLD, id, ref, subject, raised, against, category, summary, protocol) \
+	id ", " ref ", " FOLD(subject) ", " FOLD(raised) ", " FOLD(against) ", " category ", " FOLD(summary) ", " \
+	SEARCH_TAG(protocol, category)
 
 /* The key of a further other agency or subject in the index of those
  * (others_fts, migration 11), from its columns (prefix "NEW."/"OLD." in a
@@ -327,14 +347,12 @@ void search_plan_free(struct search_plan *p);
 	" UNION SELECT rowid >> 8 FROM others_fts WHERE others_fts MATCH :search_records)"
 void search_plan_bind(sqlite3_stmt *st, const struct search_plan *p, int *rc);
 
-/* Drops (on false) the triggers that index each new record and dispute,
- * or makes them again exactly as migration 10 made them (on true). */
-enum status store_search_adds(struct store *s, bool on, struct error *err);
-/* Inside a change (store_begin_bulk): the search index takes the records
- * and disputes added from now on once, at store_index_flush (which
- * store_commit calls first), rather than a statement each.  A rollback
- * undoes both. */
-enum status store_index_defer(struct store *s, struct error *err);
-enum status store_index_flush(struct store *s, struct error *err);
+/* Indexes for search the records and disputes after those ids, one
+ * statement each (a bulk change's, store_deferred_flush). */
+enum status search_index_after(struct store *s, long long record_after, long long dispute_after, struct error *err);
+/* Inside a bulk change (store_begin_bulk): what the triggers on new rows
+ * put off (store.c, deferred[]) is done now, set by set; store_commit
+ * calls it first.  Nothing when nothing was put off. */
+enum status store_deferred_flush(struct store *s, struct error *err);
 
 #endif

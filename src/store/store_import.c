@@ -103,7 +103,7 @@ enum status store_bulk_finish(struct store_bulk *b, struct error *err)
 {
 	if (!b->write)
 		return ST_OK;
-	return store_index_flush(b->s, err);
+	return store_deferred_flush(b->s, err);
 }
 
 void store_bulk_end(struct store_bulk *b)

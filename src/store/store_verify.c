@@ -78,9 +78,7 @@ enum status store_check_derived(struct store *s, finding_fn fn, void *ctx, struc
 		" printf(' %02d:%02d', coalesce(k.minute, c.minute) / 60, coalesce(k.minute, c.minute) % 60) END,"
 		" coalesce(k.kind, c.kind), coalesce(k.n, 0), coalesce(c.n, 0)"
 		" FROM deadline_counts k FULL JOIN (SELECT day, minute, kind, count(*) AS n FROM"
-		" (SELECT due AS day, coalesce(minute, 1440) AS minute, kind FROM deadlines WHERE due IS NOT NULL"
-		" UNION ALL SELECT rd.next_due, 1440, 'next' FROM record_details rd JOIN disputes d ON d.id = rd.dispute_id"
-		" WHERE d.status = 'open' AND rd.next IS NOT NULL AND rd.done IS NULL) GROUP BY 1, 2, 3) c"
+		" (" DEADLINE_COUNTED ") GROUP BY 1, 2, 3) c"
 		" ON c.day = k.day AND c.minute = k.minute AND c.kind = k.kind"
 		" WHERE coalesce(k.n, 0) <> coalesce(c.n, 0) ORDER BY 1, 2";
 	sqlite3_stmt *st = NULL;
