@@ -684,23 +684,34 @@ int store_schema_version(void)
 	return SCHEMA_VERSION;
 }
 
+/* The version of the migration that makes `what`, found once and kept in
+ * *known (0: not yet); found by what the migration makes rather than by
+ * its number, which changes when migrations are put in order. */
+static int version_making(const char *what, int *known)
+{
+	if (*known)
+		return *known;
+	*known = SCHEMA_VERSION + 1;
+	for (int i = 0; i < SCHEMA_VERSION; i++)
+		if (strstr(migrations[i], what)) {
+			*known = i + 1;
+			break;
+		}
+	return *known;
+}
+
 int store_extras_version(void)
 {
-	/* Found by what the migration makes rather than by its number, which
-	 * changes when migrations are put in order. */
-	for (int i = 0; i < SCHEMA_VERSION; i++)
-		if (strstr(migrations[i], "CREATE TABLE dispute_agencies"))
-			return i + 1;
-	return SCHEMA_VERSION + 1;
+	static int known;
+
+	return version_making("CREATE TABLE dispute_agencies", &known);
 }
 
 int store_deadlines_version(void)
 {
-	/* Found by what the migration makes, as store_extras_version. */
-	for (int i = 0; i < SCHEMA_VERSION; i++)
-		if (strstr(migrations[i], "ADD COLUMN process_due"))
-			return i + 1;
-	return SCHEMA_VERSION + 1;
+	static int known;
+
+	return version_making("ADD COLUMN process_due", &known);
 }
 
 /* ---- opening ---- */
