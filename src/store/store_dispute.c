@@ -908,8 +908,10 @@ enum status store_list(struct store *s, const struct list_filter *f, dispute_fn 
 	sb_append(&sql, " LEFT JOIN stages g ON g.dispute_id = d.id");
 	if (!windowed)
 		filter_cond(&sql, f, &plan);
+	/* The order's keys are unique, but the index cannot tell the planner
+	 * so: without the id after them it sorts each dispute's stages. */
 	sb_append(&sql, order_sql(f->order));
-	sb_append(&sql, ", g.number");
+	sb_append(&sql, ", d.id, g.number");
 	if ((rc = db_prepare(s, sql.s, &st, err)) != ST_OK)
 		goto out;
 	brc = bind_filter(st, f, &plan);
