@@ -286,6 +286,9 @@ int cmd_list(struct ctx *c, struct args *a)
 		return EXIT_USAGE;
 	if (f.due_before != DATE_NONE)
 		f.which = LIST_OPEN;
+	/* A row shows no more than its dispute's further other agencies of
+	 * what it holds in lists; the JSON gives them all. */
+	f.rows_only = !l.as_json;
 	if (l.as_json)
 		fputs("[", stdout);
 	else

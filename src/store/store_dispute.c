@@ -77,11 +77,14 @@ static bool dispute_has_lists(const struct dispute *d)
  * numbers (a, b, c) and texts (t1..t4), each dispute's items together and
  * each list in the order it is kept.  One statement for a batch of
  * disputes: a statement a dispute cost more in setting up its sorter and
- * cursors than in reading the items. */
-static const char extras_sql[] =
-	"SELECT j.key, 1 AS k, x.position AS a, 0 AS b, 0 AS c, a.name AS t1, NULL AS t2, NULL AS t3, NULL AS t4"
-	" FROM json_each(?1) j JOIN dispute_agencies x ON x.dispute_id = j.value"
+ * cursors than in reading the items.  others_sql: the further other
+ * agencies alone, all a row of a list shows. */
+#define EXTRAS_OTHERS \
+	"SELECT j.key, 1 AS k, x.position AS a, 0 AS b, 0 AS c, a.name AS t1, NULL AS t2, NULL AS t3, NULL AS t4" \
+	" FROM json_each(?1) j JOIN dispute_agencies x ON x.dispute_id = j.value" \
 	" JOIN agencies a ON a.id = x.agency_id"
+static const char extras_sql[] =
+	EXTRAS_OTHERS
 	" UNION ALL SELECT j.key, 2, position, 0, 0, subject, NULL, NULL, NULL"
 	" FROM json_each(?1) j JOIN dispute_subjects x ON x.dispute_id = j.value"
 	" UNION ALL SELECT j.key, 3, stage, position, contact_id, NULL, NULL, NULL, NULL"
@@ -91,6 +94,7 @@ static const char extras_sql[] =
 	" UNION ALL SELECT j.key, 5, record_id, 0, coalesce(contact_id, 0), next, next_due, done, done_by"
 	" FROM json_each(?1) j JOIN record_details x ON x.dispute_id = j.value"
 	" ORDER BY 1, 2, 3, 4";
+static const char others_sql[] = EXTRAS_OTHERS " ORDER BY 1, 2, 3, 4";
 
 /* Adds the item of the row st holds (extras_sql) to d; false for a value
  * that cannot be read. */
@@ -155,11 +159,12 @@ static bool extras_item(sqlite3_stmt *st, struct dispute *d)
 #define STREAM_BATCH 64
 
 /* Reads the lists of the n (at most STREAM_BATCH) disputes v[0..n) (their
- * ids and has_lists read with DISPUTE_COLS) into them, in one statement:
- * nothing for those whose flag says their lists are empty (most), nor on a
- * file older than store_extras_version, which has none.  The statement is
- * prepared at the first batch that needs it and kept. */
-static enum status extras_load(struct store *s, struct dispute *v, size_t n, struct error *err)
+ * ids and has_lists read with DISPUTE_COLS) into them, in one statement
+ * (with others_only, the further other agencies alone): nothing for those
+ * whose flag says their lists are empty (most), nor on a file older than
+ * store_extras_version, which has none.  The statement is prepared at the
+ * first batch that needs it and kept. */
+static enum status extras_load(struct store *s, struct dispute *v, size_t n, bool others_only, struct error *err)
 {
 	struct dispute *with[STREAM_BATCH];     /* those with lists: the places in ?1 */
 	struct sb ids = {0};
@@ -180,7 +185,7 @@ static enum status extras_load(struct store *s, struct dispute *v, size_t n, str
 	if (!nwith)
 		return ST_OK;
 	sb_append(&ids, "]");
-	if ((rc = db_cached(s, extras_sql, &st, err)) != ST_OK)
+	if ((rc = db_cached(s, others_only ? others_sql : extras_sql, &st, err)) != ST_OK)
 		goto out;
 	bind_text(st, 1, ids.s, &brc);
 	while (!bad && (src = brc == SQLITE_OK ? sqlite3_step(st) : brc) == SQLITE_ROW) {
@@ -566,7 +571,7 @@ static enum status dispute_load_by(struct store *s, const char *sql, const char 
 	    ST_OK)
 		goto out;
 	if ((rc = stages_load(s, sst, d, err)) == ST_OK)
-		rc = extras_load(s, d, 1, err);
+		rc = extras_load(s, d, 1, false, err);
 out:
 	db_keep(s, sst);
 	db_keep(s, st);
@@ -846,12 +851,13 @@ out:
 }
 
 
-/* Reads the lists of the n disputes of v, hands fn each in turn and frees
- * them all; *stop says whether fn asked to stop. */
-static enum status stream_hand(struct store *s, struct dispute *v, size_t n, dispute_fn fn, void *ctx, bool *stop,
-                               struct error *err)
+/* Reads the lists of the n disputes of v (with rows_only, what a row
+ * shows), hands fn each in turn and frees them all; *stop says whether fn
+ * asked to stop. */
+static enum status stream_hand(struct store *s, struct dispute *v, size_t n, bool rows_only, dispute_fn fn,
+                               void *ctx, bool *stop, struct error *err)
 {
-	enum status rc = extras_load(s, v, n, err);
+	enum status rc = extras_load(s, v, n, rows_only, err);
 
 	for (size_t i = 0; i < n; i++) {
 		if (rc == ST_OK && !*stop)
@@ -862,11 +868,12 @@ static enum status stream_hand(struct store *s, struct dispute *v, size_t n, dis
 }
 
 /* Steps st, a statement of DISPUTE_COLS and STAGE_COLS (the binds before
- * it gave brc), handing fn each dispute with its stages and its lists: the
- * rows of a dispute come together, one a stage (or one with NULL stage
- * columns); the lists are read apart, a batch of disputes at a time, only
- * for those that have some. */
-enum status disputes_stream(struct store *s, sqlite3_stmt *st, int brc, dispute_fn fn, void *ctx,
+ * it gave brc), handing fn each dispute with its stages and its lists
+ * (with rows_only, what a row of a list shows): the rows of a dispute come
+ * together, one a stage (or one with NULL stage columns); the lists are
+ * read apart, a batch of disputes at a time, only for those that have
+ * some. */
+enum status disputes_stream(struct store *s, sqlite3_stmt *st, int brc, bool rows_only, dispute_fn fn, void *ctx,
                             struct error *err)
 {
 	struct dispute v[STREAM_BATCH];
@@ -881,7 +888,7 @@ enum status disputes_stream(struct store *s, sqlite3_stmt *st, int brc, dispute_
 
 		if (!d || id != d->id) {
 			if (n == STREAM_BATCH) {
-				rc = stream_hand(s, v, n, fn, ctx, &stop, err);
+				rc = stream_hand(s, v, n, rows_only, fn, ctx, &stop, err);
 				n = 0;
 				if (rc != ST_OK || stop)
 					goto out;
@@ -907,7 +914,7 @@ enum status disputes_stream(struct store *s, sqlite3_stmt *st, int brc, dispute_
 		rc = db_fail(s, src, "cannot list the disputes", err);
 		goto out;
 	}
-	rc = stream_hand(s, v, n, fn, ctx, &stop, err);
+	rc = stream_hand(s, v, n, rows_only, fn, ctx, &stop, err);
 	n = 0;
 out:
 	while (n)
@@ -973,7 +980,7 @@ enum status store_list(struct store *s, const struct list_filter *f, dispute_fn 
 		bind_int(st, sqlite3_bind_parameter_index(st, ":limit"), f->limit > 0 ? f->limit : -1, &brc);
 	if (windowed && !keyed)
 		bind_int(st, sqlite3_bind_parameter_index(st, ":offset"), f->offset > 0 ? f->offset : 0, &brc);
-	rc = disputes_stream(s, st, brc, fn, ctx, err);
+	rc = disputes_stream(s, st, brc, f->rows_only, fn, ctx, err);
 out:
 	sqlite3_finalize(st);
 	free(sql.s);
@@ -1383,7 +1390,7 @@ enum status store_deadlines(struct store *s, const struct deadline_filter *f, de
 			goto out;
 		}
 		if ((rc = dispute_from_row(s, st, &d, err)) != ST_OK || (rc = stages_load(s, sst, &d, err)) != ST_OK ||
-		    (rc = extras_load(s, &d, 1, err)) != ST_OK)
+		    (rc = extras_load(s, &d, 1, false, err)) != ST_OK)
 			goto out;
 		stop = fn(&d, &dl, ctx);
 		dispute_free(&d);

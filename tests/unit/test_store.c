@@ -914,8 +914,9 @@ static void lists_insert(struct store *s, int i, const long long contact[2])
 	dispute_free(&d);
 }
 
-/* d holds dispute i's lists, in their order, or none. */
-static void lists_assert(const struct dispute *d, int i, const long long contact[2])
+/* d holds dispute i's lists, in their order, or none; with rows_only its
+ * further other agencies alone. */
+static void lists_assert(const struct dispute *d, int i, bool rows_only, const long long contact[2])
 {
 	char want[32];
 
@@ -927,6 +928,10 @@ static void lists_assert(const struct dispute *d, int i, const long long contact
 	assert_int_equal(d->nothers, 2);
 	assert_string_equal(d->others[0], want);
 	assert_string_equal(d->others[1], "Health Visiting");
+	if (rows_only) {
+		assert_int_equal(d->nsubjects + d->ncounterparts + d->ndone + d->ndetails, 0);
+		return;
+	}
 	assert_int_equal(d->nsubjects, 2);
 	assert_string_equal(d->subjects[0], "CR-9 Z.");
 	assert_string_equal(d->subjects[1], "CR-1 A.");
@@ -979,11 +984,11 @@ static int lists_check(struct store *s, const struct list_filter *f, int stop_af
 		struct dispute one;
 
 		assert_int_equal(sscanf(l->d[k].subject, "CR-%d", &i), 1);
-		lists_assert(&l->d[k], i, contact);
+		lists_assert(&l->d[k], i, f->rows_only, contact);
 		/* as a dispute loaded alone has them */
 		dispute_init(&one);
 		assert_int_equal(store_dispute_load_id(s, l->d[k].id, &one, &err), ST_OK);
-		lists_assert(&one, i, contact);
+		lists_assert(&one, i, false, contact);
 		dispute_free(&one);
 		dispute_free(&l->d[k]);
 	}
@@ -994,7 +999,8 @@ static int lists_check(struct store *s, const struct list_filter *f, int stop_af
 
 /* A list reads the disputes' lists a batch at a time: each dispute comes
  * with its own lists, in their order, whether or not its neighbours have
- * any, in any order of the list and however early the caller stops. */
+ * any, in any order of the list and however early the caller stops; a
+ * list of rows (rows_only) with its further other agencies alone. */
 static void test_list_lists(void **state)
 {
 	struct fx *f = *state;
@@ -1024,6 +1030,10 @@ static void test_list_lists(void **state)
 	list_filter_init(&lf);
 	lf.search = "housing";
 	assert_int_equal(lists_check(f->s, &lf, 0, contact), LISTS_N / 3);
+	/* What a row shows: the further other agencies alone. */
+	list_filter_init(&lf);
+	lf.rows_only = true;
+	assert_int_equal(lists_check(f->s, &lf, 0, contact), LISTS_N);
 }
 
 /* ---- the journal ---- */
