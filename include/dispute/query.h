@@ -51,6 +51,9 @@ struct list_filter {
 	const char *mine;       /* a lead's name: the disputes they hold, and those no one holds yet */
 	long attention_before;  /* open disputes with a stage deadline or a follow-up still to do due
 	                           before this, or DATE_NONE */
+	bool rows_only;         /* read only what a row of a list shows: of a dispute's lists, its
+	                           further other agencies alone (no subjects, counterparts, checklist
+	                           ticks or record details), so the dispute is not one to write back */
 };
 
 void list_filter_init(struct list_filter *f);

@@ -91,6 +91,9 @@ struct sb {
 void sb_append(struct sb *sb, const char *s);
 void sb_appendn(struct sb *sb, const char *s, size_t n);
 void sb_printf(struct sb *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends v in decimal: by hand, as a journal of many disputes (an import)
+ * and a long list format numbers by the hundred thousand. */
+void sb_append_int(struct sb *sb, long long v);
 char *sb_take(struct sb *sb);               /* never NULL; caller frees */
 
 /* Case-insensitive ASCII comparison, for ids and keywords. */

@@ -165,6 +165,7 @@ static const int list_widths[] = { 13, 10, 6, 11, 11, 6, 26 };
 struct list_ctx {
 	struct ctx *c;
 	struct sb line;         /* one row at a time: each is printed as it is read */
+	struct sb cell;         /* its STAGE cell ("U1/4"), made in place */
 	bool as_json;
 	int n;
 };
@@ -176,7 +177,7 @@ static int list_row(const struct dispute *d, void *arg)
 	const struct stage *cur = dispute_current(d);
 	struct left left = dispute_left(d, p, &l->c->cal, l->c->today, l->c->now_minute);
 	size_t nrules = 0;
-	char stage[24], due[17], words[48], flags[16];
+	char due[17], words[48], flags[4], *fl = flags;
 
 	if (l->as_json) {
 		l->line.len = 0;
@@ -188,21 +189,31 @@ static int list_row(const struct dispute *d, void *arg)
 	}
 	if (p)
 		dispute_rules(p, d, &nrules);
-	snprintf(stage, sizeof(stage), "%s%d/%zu", cur && stage_on_own_route(p, d, cur) ? "U" : "",
-	         cur ? stage_step(cur) : d->current_stage, nrules);
+	/* The cells are made by hand rather than with snprintf: a list
+	 * makes them by the hundred thousand. */
+	l->cell.len = 0;
+	sb_append(&l->cell, cur && stage_on_own_route(p, d, cur) ? "U" : "");
+	sb_append_int(&l->cell, cur ? stage_step(cur) : d->current_stage);
+	sb_append(&l->cell, "/");
+	sb_append_int(&l->cell, (long long)nrules);
 	/* the soonest running deadline, as LEFT measures it */
 	if (d->status == DS_OPEN && left.due != DATE_NONE)
 		date_format(left.due, due);
 	else
 		snprintf(due, sizeof(due), "-");
 	left_text(&left, false, words, sizeof(words));
-	snprintf(flags, sizeof(flags), "%s%s%s", d->urgent ? "U" : "", d->challenged != DATE_NONE ? "F" : "",
-	         d->referred != DATE_NONE ? "R" : "");
+	if (d->urgent)
+		*fl++ = 'U';
+	if (d->challenged != DATE_NONE)
+		*fl++ = 'F';
+	if (d->referred != DATE_NONE)
+		*fl++ = 'R';
+	*fl = '\0';
 	/* One line built in one buffer, written once. */
 	l->line.len = 0;
 	text_column(&l->line, d->reference, list_widths[0]);
 	text_column(&l->line, dispute_status_name(d->status), list_widths[1]);
-	text_column(&l->line, stage, list_widths[2]);
+	text_column(&l->line, l->cell.s, list_widths[2]);
 	text_column(&l->line, due, list_widths[3]);
 	text_column(&l->line, *words ? words : "-", list_widths[4]);
 	text_column(&l->line, flags, list_widths[5]);
@@ -231,7 +242,7 @@ static void list_header(void)
 int cmd_list(struct ctx *c, struct args *a)
 {
 	struct list_filter f;
-	struct list_ctx l = { c, {0}, cli_flag(a, "json"), 0 };
+	struct list_ctx l = { c, {0}, {0}, cli_flag(a, "json"), 0 };
 	struct error err;
 	enum status rc;
 
@@ -275,12 +286,16 @@ int cmd_list(struct ctx *c, struct args *a)
 		return EXIT_USAGE;
 	if (f.due_before != DATE_NONE)
 		f.which = LIST_OPEN;
+	/* A row shows no more than its dispute's further other agencies of
+	 * what it holds in lists; the JSON gives them all. */
+	f.rows_only = !l.as_json;
 	if (l.as_json)
 		fputs("[", stdout);
 	else
 		list_header();
 	rc = svc_list(c, &f, list_row, &l, &err);
 	free(l.line.s);
+	free(l.cell.s);
 	if (rc != ST_OK)
 		return cli_fail(&err);
 	if (l.as_json)
@@ -560,6 +575,7 @@ int cmd_search(struct ctx *c, struct args *a)
 	}
 	hits_clear(&sc);
 	free(sc.list.line.s);
+	free(sc.list.cell.s);
 	free(query.s);
 	return code;
 }

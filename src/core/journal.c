@@ -90,22 +90,6 @@ static const struct field invite_fields[] = {
 
 #define NFIELDS(t) (sizeof(t) / sizeof((t)[0]))
 
-/* Appends v in decimal: by hand, as a journal of many disputes (an
- * import) formats numbers by the hundred thousand. */
-static void put_int(struct sb *out, long long v)
-{
-	char buf[24], *p = buf + sizeof(buf);
-	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-
-	do {
-		*--p = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (v < 0)
-		*--p = '-';
-	sb_appendn(out, p, (size_t)(buf + sizeof(buf) - p));
-}
-
 /* Writes the field's value into out (as text, unescaped); returns false
  * when the field holds nothing (NULL, DATE_NONE, ...). */
 static bool field_get(const struct field *f, const void *base, struct sb *out)
@@ -138,24 +122,24 @@ static bool field_get(const struct field *f, const void *base, struct sb *out)
 		int m = *(const int *)(const void *)p;
 		if (m == TIME_NONE)
 			return false;
-		put_int(out, m);
+		sb_append_int(out, m);
 		return true;
 	}
 	case F_INT:
-		put_int(out, *(const int *)(const void *)p);
+		sb_append_int(out, *(const int *)(const void *)p);
 		return true;
 	case F_NUM: {
 		int v = *(const int *)(const void *)p;
 		if (!v)
 			return false;
-		put_int(out, v);
+		sb_append_int(out, v);
 		return true;
 	}
 	case F_ID: {
 		long long id = *(const long long *)(const void *)p;
 		if (!id)
 			return false;
-		put_int(out, id);
+		sb_append_int(out, id);
 		return true;
 	}
 	case F_STATUS:

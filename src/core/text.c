@@ -567,9 +567,22 @@ void text_json_time(struct sb *sb, int minute)
 void text_json_id(struct sb *sb, long long id)
 {
 	if (id)
-		sb_printf(sb, "%lld", id);
+		sb_append_int(sb, id);
 	else
 		sb_append(sb, "null");
+}
+
+/* Appends the spaces that take a column w wide to cols. */
+static void column_pad(struct sb *sb, int w, int cols)
+{
+	static const char spaces[] = "                                ";
+
+	while (w < cols) {
+		int k = cols - w < (int)sizeof(spaces) - 1 ? cols - w : (int)sizeof(spaces) - 1;
+
+		sb_appendn(sb, spaces, (size_t)k);
+		w += k;
+	}
 }
 
 void text_column(struct sb *sb, const char *s, int cols)
@@ -583,8 +596,7 @@ void text_column(struct sb *sb, const char *s, int cols)
 		i++;
 	if (i == len && (cols <= 0 || len <= (size_t)cols)) {
 		sb_appendn(sb, s ? s : "", len);
-		for (w = (int)len; w < cols; w++)
-			sb_appendn(sb, " ", 1);
+		column_pad(sb, (int)len, cols);
 		return;
 	}
 	clean = text_sanitize(s ? s : "", false);
@@ -597,13 +609,7 @@ void text_column(struct sb *sb, const char *s, int cols)
 	buf = xmalloc(strlen(clean) + 8);
 	w = text_fit(clean, cols, buf, strlen(clean) + 8);
 	sb_append(sb, buf);
-	while (w < cols) {
-		static const char spaces[] = "                                ";
-		int k = cols - w < (int)sizeof(spaces) - 1 ? cols - w : (int)sizeof(spaces) - 1;
-
-		sb_appendn(sb, spaces, (size_t)k);
-		w += k;
-	}
+	column_pad(sb, w, cols);
 	free(buf);
 	free(clean);
 }

@@ -122,6 +122,20 @@ void sb_append(struct sb *sb, const char *s)
 	sb_appendn(sb, s, strlen(s));
 }
 
+void sb_append_int(struct sb *sb, long long v)
+{
+	char buf[24], *p = buf + sizeof(buf);
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	sb_appendn(sb, p, (size_t)(buf + sizeof(buf) - p));
+}
+
 /* The attribute lets clang check the callers' formats (-Wformat=2), and
  * lets the vsnprintf calls below take fmt, which is not a literal here. */
 static void sb_vprintf(struct sb *sb, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));

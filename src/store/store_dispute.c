@@ -72,33 +72,43 @@ static bool dispute_has_lists(const struct dispute *d)
 	return d->nothers || d->nsubjects || d->ncounterparts || d->ndone || d->ndetails;
 }
 
-/* Every list in one statement, one row an item: which list (k), its
- * numbers (a, b, c) and texts (t1..t4), in the order each list is kept;
- * run only for a dispute whose lists flag says it has any. */
+/* Every list of several disputes in one statement, one row an item: the
+ * dispute's place in ?1 (a JSON array of dispute ids), which list (k), its
+ * numbers (a, b, c) and texts (t1..t4), each dispute's items together and
+ * each list in the order it is kept.  One statement for a batch of
+ * disputes: a statement a dispute cost more in setting up its sorter and
+ * cursors than in reading the items.  others_sql: the further other
+ * agencies alone, all a row of a list shows. */
+#define EXTRAS_OTHERS \
+	"SELECT j.key, 1 AS k, x.position AS a, 0 AS b, 0 AS c, a.name AS t1, NULL AS t2, NULL AS t3, NULL AS t4" \
+	" FROM json_each(?1) j JOIN dispute_agencies x ON x.dispute_id = j.value" \
+	" JOIN agencies a ON a.id = x.agency_id"
 static const char extras_sql[] =
-	"SELECT 1 AS k, x.position AS a, 0 AS b, 0 AS c, a.name AS t1, NULL AS t2, NULL AS t3, NULL AS t4"
-	" FROM dispute_agencies x"
-	" JOIN agencies a ON a.id = x.agency_id WHERE x.dispute_id = ?1"
-	" UNION ALL SELECT 2, position, 0, 0, subject, NULL, NULL, NULL FROM dispute_subjects WHERE dispute_id = ?1"
-	" UNION ALL SELECT 3, stage, position, contact_id, NULL, NULL, NULL, NULL FROM stage_counterparts"
-	" WHERE dispute_id = ?1"
-	" UNION ALL SELECT 4, seq, stage, 0, text, done, done_by, NULL FROM actions_done WHERE dispute_id = ?1"
-	" UNION ALL SELECT 5, record_id, 0, coalesce(contact_id, 0), next, next_due, done, done_by FROM record_details"
-	" WHERE dispute_id = ?1"
-	" ORDER BY 1, 2, 3";
+	EXTRAS_OTHERS
+	" UNION ALL SELECT j.key, 2, position, 0, 0, subject, NULL, NULL, NULL"
+	" FROM json_each(?1) j JOIN dispute_subjects x ON x.dispute_id = j.value"
+	" UNION ALL SELECT j.key, 3, stage, position, contact_id, NULL, NULL, NULL, NULL"
+	" FROM json_each(?1) j JOIN stage_counterparts x ON x.dispute_id = j.value"
+	" UNION ALL SELECT j.key, 4, seq, stage, 0, text, done, done_by, NULL"
+	" FROM json_each(?1) j JOIN actions_done x ON x.dispute_id = j.value"
+	" UNION ALL SELECT j.key, 5, record_id, 0, coalesce(contact_id, 0), next, next_due, done, done_by"
+	" FROM json_each(?1) j JOIN record_details x ON x.dispute_id = j.value"
+	" ORDER BY 1, 2, 3, 4";
+static const char others_sql[] = EXTRAS_OTHERS " ORDER BY 1, 2, 3, 4";
 
-/* Adds the item of the row st holds to d; false for a value that cannot be read. */
+/* Adds the item of the row st holds (extras_sql) to d; false for a value
+ * that cannot be read. */
 static bool extras_item(sqlite3_stmt *st, struct dispute *d)
 {
 	bool bad = false;
 
-	switch (sqlite3_column_int(st, 0)) {
+	switch (sqlite3_column_int(st, 1)) {
 	case 1:
 	case 2: {
-		bool others = sqlite3_column_int(st, 0) == 1;
+		bool others = sqlite3_column_int(st, 1) == 1;
 		char ***v = others ? &d->others : &d->subjects;
 		size_t *n = others ? &d->nothers : &d->nsubjects;
-		char *text = col_dup(st, 4);
+		char *text = col_dup(st, 5);
 
 		if (!text)
 			return false;
@@ -111,9 +121,9 @@ static bool extras_item(sqlite3_stmt *st, struct dispute *d)
 
 		d->counterparts = xrealloc(d->counterparts, (d->ncounterparts + 1) * sizeof(*d->counterparts));
 		c = &d->counterparts[d->ncounterparts++];
-		c->stage = sqlite3_column_int(st, 1);
-		c->party = sqlite3_column_int(st, 2);
-		c->contact_id = sqlite3_column_int64(st, 3);
+		c->stage = sqlite3_column_int(st, 2);
+		c->party = sqlite3_column_int(st, 3);
+		c->contact_id = sqlite3_column_int64(st, 4);
 		break;
 	}
 	case 4: {
@@ -121,10 +131,10 @@ static bool extras_item(sqlite3_stmt *st, struct dispute *d)
 
 		d->done = xrealloc(d->done, (d->ndone + 1) * sizeof(*d->done));
 		a = &d->done[d->ndone++];
-		a->stage = sqlite3_column_int(st, 2);
-		a->text = col_dup(st, 4);
-		a->on = col_date(st, 5, &bad);
-		a->by = col_dup(st, 6);
+		a->stage = sqlite3_column_int(st, 3);
+		a->text = col_dup(st, 5);
+		a->on = col_date(st, 6, &bad);
+		a->by = col_dup(st, 7);
 		break;
 	}
 	default: {
@@ -132,42 +142,66 @@ static bool extras_item(sqlite3_stmt *st, struct dispute *d)
 
 		d->details = xrealloc(d->details, (d->ndetails + 1) * sizeof(*d->details));
 		r = &d->details[d->ndetails++];
-		r->record = sqlite3_column_int64(st, 1);
-		r->contact_id = sqlite3_column_int64(st, 3);
-		r->next = col_dup(st, 4);
-		r->due = col_date(st, 5, &bad);
-		r->done = col_date(st, 6, &bad);
-		r->done_by = col_dup(st, 7);
+		r->record = sqlite3_column_int64(st, 2);
+		r->contact_id = sqlite3_column_int64(st, 4);
+		r->next = col_dup(st, 5);
+		r->due = col_date(st, 6, &bad);
+		r->done = col_date(st, 7, &bad);
+		r->done_by = col_dup(st, 8);
 		break;
 	}
 	}
 	return !bad;
 }
 
-/* Reads d's lists (d->id and has_lists read with DISPUTE_COLS) into d:
- * nothing for a dispute whose flag says they are empty (most), or on a
- * file older than store_extras_version, which has none.  The statement is
- * prepared at the first dispute that needs it and kept. */
-static enum status extras_load(struct store *s, struct dispute *d, struct error *err)
-{
-	sqlite3_stmt *st = NULL;
-	int brc = SQLITE_OK, src = SQLITE_DONE;
-	bool bad = false;
-	enum status rc;
+/* How many disputes a stream reads ahead, to read their lists in one
+ * statement: few enough that the first of them comes at once. */
+#define STREAM_BATCH 64
 
-	if (!d->has_lists || s->version < store_extras_version())
+/* Reads the lists of the n (at most STREAM_BATCH) disputes v[0..n) (their
+ * ids and has_lists read with DISPUTE_COLS) into them, in one statement
+ * (with others_only, the further other agencies alone): nothing for those
+ * whose flag says their lists are empty (most), nor on a file older than
+ * store_extras_version, which has none.  The statement is prepared at the
+ * first batch that needs it and kept. */
+static enum status extras_load(struct store *s, struct dispute *v, size_t n, bool others_only, struct error *err)
+{
+	struct dispute *with[STREAM_BATCH];     /* those with lists: the places in ?1 */
+	struct sb ids = {0};
+	sqlite3_stmt *st = NULL;
+	const char *bad = NULL;
+	enum status rc = ST_OK;
+	size_t nwith = 0;
+	int brc = SQLITE_OK, src = SQLITE_DONE;
+
+	if (s->version < store_extras_version())
 		return ST_OK;
-	if ((rc = db_cached(s, extras_sql, &st, err)) != ST_OK)
-		return rc;
-	bind_int(st, 1, d->id, &brc);
-	while (!bad && (src = brc == SQLITE_OK ? sqlite3_step(st) : brc) == SQLITE_ROW)
-		bad = !extras_item(st, d);
-	db_keep(s, st);
+	for (size_t i = 0; i < n; i++)
+		if (v[i].has_lists) {
+			sb_append(&ids, nwith ? "," : "[");
+			sb_append_int(&ids, v[i].id);
+			with[nwith++] = &v[i];
+		}
+	if (!nwith)
+		return ST_OK;
+	sb_append(&ids, "]");
+	if ((rc = db_cached(s, others_only ? others_sql : extras_sql, &st, err)) != ST_OK)
+		goto out;
+	bind_text(st, 1, ids.s, &brc);
+	while (!bad && (src = brc == SQLITE_OK ? sqlite3_step(st) : brc) == SQLITE_ROW) {
+		struct dispute *d = with[sqlite3_column_int(st, 0)];
+
+		if (!extras_item(st, d))
+			bad = d->reference;
+	}
 	if (bad)
-		return error_set(err, ST_DB, "%s: %s holds a value this program cannot read", s->path, d->reference);
-	if (src != SQLITE_DONE)
-		return db_fail(s, src, "cannot read the dispute", err);
-	return ST_OK;
+		rc = error_set(err, ST_DB, "%s: %s holds a value this program cannot read", s->path, bad);
+	else if (src != SQLITE_DONE)
+		rc = db_fail(s, src, "cannot read the dispute", err);
+out:
+	db_keep(s, st);
+	free(ids.s);
+	return rc;
 }
 
 /* Writes what a dispute holds besides its row and its stages: every list
@@ -413,9 +447,16 @@ static enum status dispute_from_row(struct store *s, sqlite3_stmt *st, struct di
 	const char *ref = (const char *)sqlite3_column_text(st, 1);
 	const char *status = (const char *)sqlite3_column_text(st, 10);
 	bool bad = false;
+	size_t len;
 
 	d->id = sqlite3_column_int64(st, 0);
-	snprintf(d->reference, sizeof(d->reference), "%s", ref ? ref : "");
+	/* Copied by hand rather than snprintf: a list reads them by the
+	 * hundred thousand. */
+	len = ref ? (size_t)sqlite3_column_bytes(st, 1) : 0;
+	if (len >= sizeof(d->reference))
+		len = sizeof(d->reference) - 1;
+	memcpy(d->reference, ref ? ref : "", len);
+	d->reference[len] = '\0';
 	if (!dispute_status_parse(status, &d->status))
 		bad = true;
 	d->protocol = col_dup(st, 2);
@@ -530,7 +571,7 @@ static enum status dispute_load_by(struct store *s, const char *sql, const char 
 	    ST_OK)
 		goto out;
 	if ((rc = stages_load(s, sst, d, err)) == ST_OK)
-		rc = extras_load(s, d, err);
+		rc = extras_load(s, d, 1, false, err);
 out:
 	db_keep(s, sst);
 	db_keep(s, st);
@@ -812,43 +853,61 @@ out:
 }
 
 
+/* Reads the lists of the n disputes of v (with rows_only, what a row
+ * shows), hands fn each in turn and frees them all; *stop says whether fn
+ * asked to stop. */
+static enum status stream_hand(struct store *s, struct dispute *v, size_t n, bool rows_only, dispute_fn fn,
+                               void *ctx, bool *stop, struct error *err)
+{
+	enum status rc = extras_load(s, v, n, rows_only, err);
+
+	for (size_t i = 0; i < n; i++) {
+		if (rc == ST_OK && !*stop)
+			*stop = fn(&v[i], ctx) != 0;
+		dispute_free(&v[i]);
+	}
+	return rc;
+}
+
 /* Steps st, a statement of DISPUTE_COLS and STAGE_COLS (the binds before
- * it gave brc), handing fn each dispute with its stages and its lists: the
- * rows of a dispute come together, one a stage (or one with NULL stage
- * columns); the lists are read apart, only for a dispute that has some. */
-enum status disputes_stream(struct store *s, sqlite3_stmt *st, int brc, dispute_fn fn, void *ctx,
+ * it gave brc), handing fn each dispute with its stages and its lists
+ * (with rows_only, what a row of a list shows): the rows of a dispute come
+ * together, one a stage (or one with NULL stage columns); the lists are
+ * read apart, a batch of disputes at a time, only for those that have
+ * some. */
+enum status disputes_stream(struct store *s, sqlite3_stmt *st, int brc, bool rows_only, dispute_fn fn, void *ctx,
                             struct error *err)
 {
-	struct dispute d;
+	struct dispute v[STREAM_BATCH];
 	enum status rc = ST_OK;
-	bool have = false;
+	bool stop = false;
+	size_t n = 0;       /* read into v; the last may have more stages to come */
 	int src;
 
-	dispute_init(&d);
 	while ((src = brc == SQLITE_OK ? sqlite3_step(st) : brc) == SQLITE_ROW) {
 		long long id = sqlite3_column_int64(st, 0);
+		struct dispute *d = n ? &v[n - 1] : NULL;
 
-		if (have && id != d.id) {
-			int stop = fn(&d, ctx);
-
-			dispute_free(&d);
-			have = false;
-			if (stop)
+		if (!d || id != d->id) {
+			if (n == STREAM_BATCH) {
+				rc = stream_hand(s, v, n, rows_only, fn, ctx, &stop, err);
+				n = 0;
+				if (rc != ST_OK || stop)
+					goto out;
+			}
+			d = &v[n++];
+			dispute_init(d);
+			if ((rc = dispute_from_row(s, st, d, err)) != ST_OK)
 				goto out;
-		}
-		if (!have) {
-			if ((rc = dispute_from_row(s, st, &d, err)) != ST_OK || (rc = extras_load(s, &d, err)) != ST_OK)
-				goto out;
-			have = true;
 		}
 		if (sqlite3_column_type(st, STAGE_FIRST) != SQLITE_NULL) {
 			struct stage *g;
 
-			d.stages = xrealloc(d.stages, (d.nstages + 1) * sizeof(*d.stages));
-			g = &d.stages[d.nstages++];
+			d->stages = xrealloc(d->stages, (d->nstages + 1) * sizeof(*d->stages));
+			g = &d->stages[d->nstages++];
 			if (!stage_from_row(st, STAGE_FIRST, g)) {
 				rc = error_set(err, ST_DB, "%s: stage %d of %s holds a value this program cannot read",
-				               s->path, g->number, d.reference);
+				               s->path, g->number, d->reference);
 				goto out;
 			}
 		}
@@ -857,10 +916,11 @@ enum status disputes_stream(struct store *s, sqlite3_stmt *st, int brc, dispute_
 		rc = db_fail(s, src, "cannot list the disputes", err);
 		goto out;
 	}
-	if (have)
-		fn(&d, ctx);
+	rc = stream_hand(s, v, n, rows_only, fn, ctx, &stop, err);
+	n = 0;
 out:
-	dispute_free(&d);
+	while (n)
+		dispute_free(&v[--n]);
 	return rc;
 }
 
@@ -910,8 +970,10 @@ enum status store_list(struct store *s, const struct list_filter *f, dispute_fn 
 	sb_append(&sql, " LEFT JOIN stages g ON g.dispute_id = d.id");
 	if (!windowed)
 		filter_cond(&sql, f, &plan);
+	/* The order's keys are unique, but the index cannot tell the planner
+	 * so: without the id after them it sorts each dispute's stages. */
 	sb_append(&sql, order_sql(f->order));
-	sb_append(&sql, ", g.number");
+	sb_append(&sql, ", d.id, g.number");
 	if ((rc = db_prepare(s, sql.s, &st, err)) != ST_OK)
 		goto out;
 	brc = bind_filter(st, f, &plan);
@@ -920,7 +982,7 @@ enum status store_list(struct store *s, const struct list_filter *f, dispute_fn 
 		bind_int(st, sqlite3_bind_parameter_index(st, ":limit"), f->limit > 0 ? f->limit : -1, &brc);
 	if (windowed && !keyed)
 		bind_int(st, sqlite3_bind_parameter_index(st, ":offset"), f->offset > 0 ? f->offset : 0, &brc);
-	rc = disputes_stream(s, st, brc, fn, ctx, err);
+	rc = disputes_stream(s, st, brc, f->rows_only, fn, ctx, err);
 out:
 	sqlite3_finalize(st);
 	free(sql.s);
@@ -1337,7 +1399,7 @@ enum status store_deadlines(struct store *s, const struct deadline_filter *f, de
 			goto out;
 		}
 		if ((rc = dispute_from_row(s, st, &d, err)) != ST_OK || (rc = stages_load(s, sst, &d, err)) != ST_OK ||
-		    (rc = extras_load(s, &d, err)) != ST_OK)
+		    (rc = extras_load(s, &d, 1, false, err)) != ST_OK)
 			goto out;
 		stop = fn(&d, &dl, ctx);
 		dispute_free(&d);

@@ -167,8 +167,11 @@ void stage_bind(sqlite3_stmt *st, long long dispute_id, const struct stage *g, i
 
 /* Steps st, a statement of DISPUTE_COLS and STAGE_COLS ordered by dispute
  * then stage (the binds before it gave brc), handing fn each dispute with
- * its stages and its lists (read only for a dispute that has some). */
-enum status disputes_stream(struct store *s, sqlite3_stmt *st, int brc, dispute_fn fn, void *ctx,
+ * its stages and its lists (with rows_only, only what a row of a list
+ * shows: list_filter.rows_only), read only for a dispute that has some, a
+ * batch of disputes at a time: st has read a few disputes past the one fn
+ * is handed, so fn must not change the database. */
+enum status disputes_stream(struct store *s, sqlite3_stmt *st, int brc, bool rows_only, dispute_fn fn, void *ctx,
                             struct error *err);
 
 /* An SQLite result code as a status and a message naming the file; what

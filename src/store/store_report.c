@@ -66,7 +66,7 @@ enum status store_report_disputes(struct store *s, const struct report_filter *f
 	if ((rc = store_snapshot_begin(s, &own, err)) != ST_OK)
 		return rc;
 	if ((rc = db_prepare(s, sql, &st, err)) == ST_OK)
-		rc = disputes_stream(s, st, bind_filter(st, f), fn, ctx, err);
+		rc = disputes_stream(s, st, bind_filter(st, f), false, fn, ctx, err);
 	sqlite3_finalize(st);
 	store_snapshot_end(s, own);
 	return rc;

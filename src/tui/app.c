@@ -190,6 +190,7 @@ static void list_load_page(struct app *a)
 	list_filter_fill(a, &f);
 	f.offset = a->list.top;
 	f.limit = a->list.page;
+	f.rows_only = true;     /* row_fill reads no more */
 	a->list.nrows = rows_load(a, &f, &a->list.rows);
 }
 

@@ -848,6 +848,194 @@ static void test_list(void **state)
 	assert_int_equal(r.stages, 2);
 }
 
+/* ---- a dispute's lists in a list ---- */
+
+#define LISTS_N 150     /* disputes: more than two of the batches a list reads lists in */
+
+/* Dispute i of test_list_lists: every third has lists, given out of their
+ * order where the store keeps an order of its own (counterparts by stage
+ * and party, record details by record). */
+static bool lists_has(int i)
+{
+	return i % 3 == 0;
+}
+
+static void lists_insert(struct store *s, int i, const long long contact[2])
+{
+	struct dispute d;
+	struct record r;
+	struct error err;
+	long long rec[2];
+	char due[11];
+
+	dispute_fill(&d, "2026-03-02", "Riverside School", "Police",
+	             date_format(day_of("2026-04-01") + (i * 7) % LISTS_N, due));
+	free(d.subject);
+	d.subject = xasprintf("CR-%d", i);
+	if (lists_has(i)) {
+		d.nothers = 2;
+		d.others = xcalloc(2, sizeof(*d.others));
+		d.others[0] = xasprintf("Housing %d", i);
+		d.others[1] = xstrdup("Health Visiting");
+		d.nsubjects = 2;
+		d.subjects = xcalloc(2, sizeof(*d.subjects));
+		d.subjects[0] = xstrdup("CR-9 Z.");
+		d.subjects[1] = xstrdup("CR-1 A.");
+		d.ncounterparts = 2;
+		d.counterparts = xcalloc(2, sizeof(*d.counterparts));
+		d.counterparts[0] = (struct counterpart){ 1, 3, contact[1] };
+		d.counterparts[1] = (struct counterpart){ 1, 2, contact[0] };
+		d.ndone = 2;
+		d.done = xcalloc(2, sizeof(*d.done));
+		d.done[0] = (struct action_done){ 1, xstrdup("Strategy meeting booked"), day_of("2026-03-04"),
+		                                  xstrdup("J. Lead") };
+		d.done[1] = (struct action_done){ 1, xstrdup("Chronology shared"), day_of("2026-03-03"), NULL };
+	}
+	assert_int_equal(store_dispute_insert(s, &d, &err), ST_OK);
+	if (lists_has(i)) {
+		for (int k = 0; k < 2; k++) {
+			record_init(&r);
+			r.dispute_id = d.id;
+			r.day = day_of("2026-03-03");
+			r.kind = RK_CALL;
+			r.stage = 1;
+			r.text = xasprintf("Call %d", k + 1);
+			assert_int_equal(store_record_insert(s, &r, &err), ST_OK);
+			rec[k] = r.id;
+			record_free(&r);
+		}
+		d.ndetails = 2;
+		d.details = xcalloc(2, sizeof(*d.details));
+		d.details[0] = (struct record_detail){ rec[1], 0, xasprintf("Chase %d", i), day_of("2026-03-10"),
+		                                       DATE_NONE, NULL };
+		d.details[1] = (struct record_detail){ rec[0], contact[0], NULL, DATE_NONE, DATE_NONE, NULL };
+		assert_int_equal(store_dispute_update(s, &d, &err), ST_OK);
+	}
+	dispute_free(&d);
+}
+
+/* d holds dispute i's lists, in their order, or none; with rows_only its
+ * further other agencies alone. */
+static void lists_assert(const struct dispute *d, int i, bool rows_only, const long long contact[2])
+{
+	char want[32];
+
+	if (!lists_has(i)) {
+		assert_int_equal(d->nothers + d->nsubjects + d->ncounterparts + d->ndone + d->ndetails, 0);
+		return;
+	}
+	snprintf(want, sizeof(want), "Housing %d", i);
+	assert_int_equal(d->nothers, 2);
+	assert_string_equal(d->others[0], want);
+	assert_string_equal(d->others[1], "Health Visiting");
+	if (rows_only) {
+		assert_int_equal(d->nsubjects + d->ncounterparts + d->ndone + d->ndetails, 0);
+		return;
+	}
+	assert_int_equal(d->nsubjects, 2);
+	assert_string_equal(d->subjects[0], "CR-9 Z.");
+	assert_string_equal(d->subjects[1], "CR-1 A.");
+	assert_int_equal(d->ncounterparts, 2);
+	assert_int_equal(d->counterparts[0].party, 2);
+	assert_int_equal(d->counterparts[0].contact_id, contact[0]);
+	assert_int_equal(d->counterparts[1].party, 3);
+	assert_int_equal(d->counterparts[1].contact_id, contact[1]);
+	assert_int_equal(d->ndone, 2);
+	assert_string_equal(d->done[0].text, "Strategy meeting booked");
+	assert_string_equal(d->done[0].by, "J. Lead");
+	assert_int_equal(d->done[0].on, day_of("2026-03-04"));
+	assert_string_equal(d->done[1].text, "Chronology shared");
+	assert_null(d->done[1].by);
+	assert_int_equal(d->ndetails, 2);
+	assert_true(d->details[0].record < d->details[1].record);
+	assert_int_equal(d->details[0].contact_id, contact[0]);
+	assert_null(d->details[0].next);
+	snprintf(want, sizeof(want), "Chase %d", i);
+	assert_string_equal(d->details[1].next, want);
+	assert_int_equal(d->details[1].due, day_of("2026-03-10"));
+}
+
+struct lists_seen {
+	struct dispute d[LISTS_N];
+	int n, stop_after;
+};
+
+static int lists_take(const struct dispute *d, void *ctx)
+{
+	struct lists_seen *l = ctx;
+
+	assert_true(l->n < LISTS_N);
+	dispute_init(&l->d[l->n]);
+	dispute_copy(&l->d[l->n++], d);
+	return l->stop_after && l->n >= l->stop_after;
+}
+
+/* Lists every dispute under f (stopping after stop_after, 0: none) and
+ * checks the lists each comes with; returns how many came. */
+static int lists_check(struct store *s, const struct list_filter *f, int stop_after, const long long contact[2])
+{
+	struct lists_seen *l = xcalloc(1, sizeof(*l));
+	struct error err;
+	int n, i;
+
+	l->stop_after = stop_after;
+	assert_int_equal(store_list(s, f, lists_take, l, &err), ST_OK);
+	for (int k = 0; k < l->n; k++) {
+		struct dispute one;
+
+		assert_int_equal(sscanf(l->d[k].subject, "CR-%d", &i), 1);
+		lists_assert(&l->d[k], i, f->rows_only, contact);
+		/* as a dispute loaded alone has them */
+		dispute_init(&one);
+		assert_int_equal(store_dispute_load_id(s, l->d[k].id, &one, &err), ST_OK);
+		lists_assert(&one, i, false, contact);
+		dispute_free(&one);
+		dispute_free(&l->d[k]);
+	}
+	n = l->n;
+	free(l);
+	return n;
+}
+
+/* A list reads the disputes' lists a batch at a time: each dispute comes
+ * with its own lists, in their order, whether or not its neighbours have
+ * any, in any order of the list and however early the caller stops; a
+ * list of rows (rows_only) with its further other agencies alone. */
+static void test_list_lists(void **state)
+{
+	struct fx *f = *state;
+	struct list_filter lf;
+	struct contact k;
+	struct error err;
+	long long contact[2];
+
+	k = (struct contact){ .agency = (char *)"Housing 0", .name = (char *)"A. Officer" };
+	assert_int_equal(store_contact_insert(f->s, &k, &err), ST_OK);
+	contact[0] = k.id;
+	k = (struct contact){ .agency = (char *)"Health Visiting", .name = (char *)"B. Visitor" };
+	assert_int_equal(store_contact_insert(f->s, &k, &err), ST_OK);
+	contact[1] = k.id;
+	for (int i = 0; i < LISTS_N; i++)
+		lists_insert(f->s, i, contact);
+
+	list_filter_init(&lf);
+	assert_int_equal(lists_check(f->s, &lf, 0, contact), LISTS_N);
+	assert_int_equal(lists_check(f->s, &lf, 100, contact), 100);
+	lf.order = ORDER_REFERENCE;
+	assert_int_equal(lists_check(f->s, &lf, 0, contact), LISTS_N);
+	lf.order = ORDER_AGENCY;
+	lf.offset = 60;
+	lf.limit = 30;
+	assert_int_equal(lists_check(f->s, &lf, 0, contact), 30);
+	list_filter_init(&lf);
+	lf.search = "housing";
+	assert_int_equal(lists_check(f->s, &lf, 0, contact), LISTS_N / 3);
+	/* What a row shows: the further other agencies alone. */
+	list_filter_init(&lf);
+	lf.rows_only = true;
+	assert_int_equal(lists_check(f->s, &lf, 0, contact), LISTS_N);
+}
+
 /* ---- the journal ---- */
 
 static void test_records(void **state)
@@ -1915,6 +2103,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_update, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_list, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_list_windows, setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_list_lists, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_records, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_records_append_only, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_drafts, setup_open, teardown),
