@@ -11,7 +11,7 @@ ifeq ($(origin CC),default)
 CC = gcc
 endif
 
-PKGS_CORE = sqlite3 inih libcrypto
+PKGS_CORE = sqlite3 inih nettle
 PKGS_APP  = ncursesw libical gmime-3.0
 PKGS_TEST = cmocka
 # libcsv (libcsv-dev) has no pkg-config file: its header is looked for instead.
