@@ -113,7 +113,7 @@ SCREEN_OBJ  := $(TUI_OBJ) $(EXPORT_OBJ)
 SCREEN_BIN  := build/tests/screen_test
 TEST_FLAGS  := -DDISPUTE_LAYER=DISPUTE_LAYER_TEST -Isrc/tui
 
-# What the build embeds: a changed PREFIX, DATADIR or VERSION rebuilds it.
+# What the build embeds: a changed PREFIX, DATADIR, LIBDIR or VERSION rebuilds it.
 BUILD_STAMP := build/embedded.stamp
 EMBEDDED    := $(VERSION) $(DATADIR) $(PKGLIBDIR)
 
