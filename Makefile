@@ -4,6 +4,8 @@ VERSION    = 0.1.0
 PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
 DATADIR   ?= $(PREFIX)/share/dispute
+LIBDIR    ?= $(PREFIX)/lib
+PKGLIBDIR ?= $(LIBDIR)/dispute
 MANDIR    ?= $(PREFIX)/share/man
 PKG_CONFIG ?= pkg-config
 CC        ?= gcc
@@ -11,7 +13,7 @@ ifeq ($(origin CC),default)
 CC = gcc
 endif
 
-PKGS_CORE = sqlite3 inih libcrypto
+PKGS_CORE = sqlite3 inih nettle
 PKGS_APP  = ncursesw libical gmime-3.0
 PKGS_TEST = cmocka
 # libcsv (libcsv-dev) has no pkg-config file: its header is looked for instead.
@@ -22,7 +24,8 @@ CFLAGS    ?= -O2 -g
 CFLAGS    += -std=c11 -Wall -Wextra $(WERROR) -Wshadow -Wstrict-prototypes \
              -Wmissing-prototypes -Wformat=2 -Wvla
 CPPFLAGS  += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude \
-             -DDISPUTE_VERSION='"$(VERSION)"' -DDISPUTE_DATADIR='"$(DATADIR)"'
+             -DDISPUTE_VERSION='"$(VERSION)"' -DDISPUTE_DATADIR='"$(DATADIR)"' \
+             -DDISPUTE_LIBDIR='"$(PKGLIBDIR)"'
 
 ifeq ($(SANITIZE),1)
 CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -56,6 +59,7 @@ PC_LIBS_APP  := $(shell $(PKG_CONFIG) --libs $(PKGS_APP))
 PC_TEST      := $(shell $(PKG_CONFIG) --cflags --libs $(PKGS_TEST))
 PC_LIBS_ICAL := $(shell $(PKG_CONFIG) --libs libical)
 PC_LIBS_EXPORT := $(shell $(PKG_CONFIG) --libs libical gmime-3.0)
+PC_LIBS_TERM   := $(shell $(PKG_CONFIG) --libs ncursesw)
 endif
 CPPFLAGS += $(PC_CFLAGS)
 
@@ -81,6 +85,23 @@ TERM_OBJ    := $(call objs,term)
 CLI_OBJ     := $(call objs,cli)
 ALL_OBJ     := $(foreach l,$(LAYERS),$(call objs,$(l)))
 
+# Modules, loaded when first used (include/dispute/modules.h): the code that
+# calls libical and GMime is calendar.so, the code that calls ncursesw is
+# terminal.so, and the program holds stand-ins of the same names that load
+# them (src/cli/modules.c), so that a command which sends no invite and opens
+# no workbench never loads those libraries.  Each module's table and the
+# stand-ins carry DISPUTE_ABI (the version and a hash of the headers): a
+# module from another build is refused rather than called.
+CALENDAR_OBJ := build/export/ics.o build/export/imip.o build/export/calendar_module.o
+TERMINAL_OBJ := build/term/term_curses.o
+MODULE_OBJ   := $(CALENDAR_OBJ) $(TERMINAL_OBJ)
+MODULES      := build/calendar.so build/terminal.so
+PROGRAM_OBJ  := $(filter-out $(MODULE_OBJ),$(ALL_OBJ))
+EXPORT_OBJ   := $(filter-out build/export/calendar_module.o,$(EXPORT_OBJ))
+ABI          := $(VERSION)-$(shell cat include/dispute/*.h | sha256sum | cut -c1-16)
+ABI_STAMP    := build/abi.stamp
+ABI_OBJ      := build/export/calendar_module.o build/term/term_curses.o build/cli/modules.o
+
 # Link-time layering as well: the unit tests link the core, the store and
 # the service without curses or libical, and the screen tests the workbench
 # without the terminal back-end, so a curses or libical call creeping into
@@ -92,9 +113,9 @@ SCREEN_OBJ  := $(TUI_OBJ) $(EXPORT_OBJ)
 SCREEN_BIN  := build/tests/screen_test
 TEST_FLAGS  := -DDISPUTE_LAYER=DISPUTE_LAYER_TEST -Isrc/tui
 
-# What the build embeds: a changed PREFIX, DATADIR or VERSION rebuilds it.
+# What the build embeds: a changed PREFIX, DATADIR, LIBDIR or VERSION rebuilds it.
 BUILD_STAMP := build/embedded.stamp
-EMBEDDED    := $(VERSION) $(DATADIR)
+EMBEDDED    := $(VERSION) $(DATADIR) $(PKGLIBDIR)
 
 all: dispute
 
@@ -102,9 +123,27 @@ $(BUILD_STAMP): FORCE
 	@mkdir -p $(@D)
 	@echo '$(EMBEDDED)' | cmp -s - $@ || echo '$(EMBEDDED)' >$@
 
-dispute: $(ALL_OBJ)
+$(ABI_STAMP): FORCE
+	@mkdir -p $(@D)
+	@echo '$(ABI)' | cmp -s - $@ || echo '$(ABI)' >$@
+
+$(ABI_OBJ): $(ABI_STAMP)
+$(ABI_OBJ): CPPFLAGS += -DDISPUTE_ABI='"$(ABI)"'
+$(MODULE_OBJ): CFLAGS += -fPIC -fvisibility=hidden
+
+# The modules call back into the program: -rdynamic puts its functions in
+# its dynamic symbol table.
+dispute: $(PROGRAM_OBJ) $(MODULES)
 	$(E) LINK $@
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PC_LIBS_APP) $(PC_LIBS_CORE) -lm
+	$(Q)$(CC) $(LDFLAGS) -rdynamic -o $@ $(PROGRAM_OBJ) $(PC_LIBS_CORE) -ldl -lm
+
+build/calendar.so: $(CALENDAR_OBJ)
+	$(E) LINK $@
+	$(Q)$(CC) $(LDFLAGS) -shared -o $@ $^ $(PC_LIBS_EXPORT)
+
+build/terminal.so: $(TERMINAL_OBJ)
+	$(E) LINK $@
+	$(Q)$(CC) $(LDFLAGS) -shared -o $@ $^ $(PC_LIBS_TERM)
 
 build/%.o: src/%.c $(BUILD_STAMP)
 	@mkdir -p $(@D)
@@ -221,9 +260,10 @@ bench: dispute build/tests/bench build/tests/bench_tui build/tests/ics_floor $(S
 	sh scripts/bench
 
 install: dispute
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/protocols \
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/protocols $(DESTDIR)$(PKGLIBDIR) \
 	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
 	install -m 0755 dispute $(DESTDIR)$(BINDIR)/dispute
+	install -m 0644 $(MODULES) $(DESTDIR)$(PKGLIBDIR)/
 	install -m 0644 data/bank-holidays.csv $(DESTDIR)$(DATADIR)/bank-holidays.csv
 	install -m 0644 data/protocols/*.ini $(DESTDIR)$(DATADIR)/protocols/
 	install -m 0644 man/dispute.1 $(DESTDIR)$(MANDIR)/man1/dispute.1
@@ -232,7 +272,7 @@ install: dispute
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/dispute $(DESTDIR)$(MANDIR)/man1/dispute.1 \
 	    $(DESTDIR)$(MANDIR)/man5/dispute-protocol.5
-	rm -rf $(DESTDIR)$(DATADIR)
+	rm -rf $(DESTDIR)$(DATADIR) $(DESTDIR)$(PKGLIBDIR)
 
 clean:
 	rm -rf build dispute

@@ -31,6 +31,11 @@ char *paths_config_dir(void);
  * tree), else the compiled-in DISPUTE_DATADIR.  Caller frees. */
 char *paths_data_dir(void);
 
+/* The file of the module NAME (src/cli/modules.c loads it): build/NAME.so
+ * beside the executable when it exists (running from the build tree), else
+ * NAME.so in the compiled-in DISPUTE_LIBDIR.  Caller frees. */
+char *paths_module(const char *name);
+
 /* Reads a whole regular file of at most max bytes into a new NUL-terminated
  * buffer (*out, caller frees; *len without the NUL). */
 enum status paths_read_file(const char *path, size_t max, char **out, size_t *len, struct error *err);

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
+#include <nettle/sha2.h>
 
 #include "dispute/csvin.h"
 #include "dispute/date.h"
@@ -753,12 +753,13 @@ static enum status pass_run(struct run *r, enum pass pass, const char *text, siz
 
 static void sha256_hex(const char *text, size_t len, char out[65])
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int n = 0;
+	struct sha256_ctx ctx;
+	unsigned char md[SHA256_DIGEST_SIZE];
 
-	if (!EVP_Digest(text, len, md, &n, EVP_sha256(), NULL) || n != 32)
-		oom();
-	for (unsigned i = 0; i < n; i++)
+	sha256_init(&ctx);
+	sha256_update(&ctx, len, (const uint8_t *)text);
+	sha256_digest(&ctx, sizeof(md), md);
+	for (size_t i = 0; i < sizeof(md); i++)
 		snprintf(out + 2 * i, 3, "%02x", md[i]);
 }
 

@@ -13,6 +13,9 @@
 #ifndef DISPUTE_DATADIR
 #define DISPUTE_DATADIR "/usr/local/share/dispute"
 #endif
+#ifndef DISPUTE_LIBDIR
+#define DISPUTE_LIBDIR "/usr/local/lib/dispute"
+#endif
 
 /* An environment variable that is set and not empty, or NULL. */
 static const char *env_nonempty(const char *name)
@@ -56,14 +59,14 @@ char *paths_config_dir(void)
 	return NULL;
 }
 
-/* data/ beside the running executable, when it holds bank-holidays.csv:
- * this is how a build tree finds its own data without installing. */
-static char *data_dir_beside_exe(void)
+/* DIR/rel, where DIR is the running executable's directory, when it is a
+ * regular file (a new string, caller frees); else NULL.  This is how a
+ * build tree finds its own data and modules without installing. */
+static char *beside_exe(const char *rel)
 {
-	char exe[4096], *slash, *dir, *probe;
+	char exe[4096], *slash, *path;
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	struct stat st;
-	bool found;
 
 	if (n <= 0)
 		return NULL;
@@ -72,27 +75,35 @@ static char *data_dir_beside_exe(void)
 	if (!slash)
 		return NULL;
 	*slash = '\0';
-	dir = xasprintf("%s/data", exe);
-	probe = xasprintf("%s/bank-holidays.csv", dir);
-	found = stat(probe, &st) == 0 && S_ISREG(st.st_mode);
-	free(probe);
-	if (!found) {
-		free(dir);
+	path = xasprintf("%s/%s", exe, rel);
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+		free(path);
 		return NULL;
 	}
-	return dir;
+	return path;
 }
 
 char *paths_data_dir(void)
 {
 	const char *v = env_nonempty("DISPUTE_DATADIR");
-	char *dir;
+	char *probe;
 
 	if (v)
 		return xstrdup(v);
-	if ((dir = data_dir_beside_exe()))
-		return dir;
+	/* data/ beside the executable when it holds bank-holidays.csv. */
+	if ((probe = beside_exe("data/bank-holidays.csv"))) {
+		*strrchr(probe, '/') = '\0';
+		return probe;
+	}
 	return xstrdup(DISPUTE_DATADIR);
+}
+
+char *paths_module(const char *name)
+{
+	char *rel = xasprintf("build/%s.so", name), *path = beside_exe(rel);
+
+	free(rel);
+	return path ? path : xasprintf("%s/%s.so", DISPUTE_LIBDIR, name);
 }
 
 enum status paths_read_file(const char *path, size_t max, char **out, size_t *len, struct error *err)

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
+#include <nettle/sha2.h>
 
 #include "store_impl.h"
 
@@ -22,31 +22,27 @@ static const char CHAIN_MAGIC[] = "dispute-journal-1\n";
 void chain_seal(const unsigned char prev[CHAIN_HASH_LEN], const char *const values[CHAIN_NCOLUMNS],
                 const size_t lengths[CHAIN_NCOLUMNS], unsigned char out[CHAIN_HASH_LEN])
 {
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
-	unsigned int len = 0;
+	struct sha256_ctx md;
 
-	if (!md || !EVP_DigestInit_ex(md, EVP_sha256(), NULL))
-		oom();
-	EVP_DigestUpdate(md, CHAIN_MAGIC, sizeof(CHAIN_MAGIC) - 1);
-	EVP_DigestUpdate(md, prev, CHAIN_HASH_LEN);
+	sha256_init(&md);
+	sha256_update(&md, sizeof(CHAIN_MAGIC) - 1, (const uint8_t *)CHAIN_MAGIC);
+	sha256_update(&md, CHAIN_HASH_LEN, prev);
 	for (int i = 0; i < CHAIN_NCOLUMNS; i++) {
 		unsigned char head[9] = {0};
 		size_t n;
 
 		if (!values[i]) {
-			EVP_DigestUpdate(md, head, 1);
+			sha256_update(&md, 1, head);
 			continue;
 		}
 		n = lengths ? lengths[i] : strlen(values[i]);
 		head[0] = 1;
 		for (int b = 0; b < 8; b++)
 			head[1 + b] = (unsigned char)((unsigned long long)n >> (56 - 8 * b));
-		EVP_DigestUpdate(md, head, sizeof(head));
-		EVP_DigestUpdate(md, values[i], n);
+		sha256_update(&md, sizeof(head), head);
+		sha256_update(&md, n, (const uint8_t *)values[i]);
 	}
-	if (!EVP_DigestFinal_ex(md, out, &len) || len != CHAIN_HASH_LEN)
-		oom();
-	EVP_MD_CTX_free(md);
+	sha256_digest(&md, CHAIN_HASH_LEN, out);
 }
 
 void chain_hex(const unsigned char hash[CHAIN_HASH_LEN], char out[CHAIN_HEX_LEN + 1])

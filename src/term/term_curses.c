@@ -17,6 +17,7 @@
 
 #include "dispute/input.h"
 #include "dispute/keys.h"
+#include "dispute/modules.h"
 #include "dispute/screen.h"
 #include "dispute/term.h"
 #include "dispute/tui.h"
@@ -322,3 +323,9 @@ int term_run(struct ctx *c, term_clock_fn *now)
 		fprintf(stderr, "dispute: %s\n", note);
 	return 0;
 }
+
+/* What the program finds in terminal.so when it loads it (include/dispute/modules.h). */
+__attribute__((visibility("default"))) const struct terminal_module dispute_terminal_module = {
+	.abi = DISPUTE_ABI,
+	.term_run = term_run,
+};
