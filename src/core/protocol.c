@@ -356,6 +356,11 @@ const struct protocol *protocol_set_find(const struct protocol_set *set, const c
 {
 	if (!id)
 		return NULL;
+	/* Spelt as the file spells it (nearly always), found at once; a list
+	 * asks for each dispute it shows. */
+	for (size_t i = 0; i < set->n; i++)
+		if (strcmp(set->v[i]->id, id) == 0)
+			return set->v[i];
 	for (size_t i = 0; i < set->n; i++)
 		if (ascii_casecmp(set->v[i]->id, id) == 0)
 			return set->v[i];

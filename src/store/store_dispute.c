@@ -935,7 +935,7 @@ enum status store_list(struct store *s, const struct list_filter *f, dispute_fn 
 	sqlite3_stmt *st = NULL;
 	char start[48] = "";
 	enum status rc = ST_OK;
-	bool windowed, keyed;
+	bool windowed, keyed, row;
 	int brc;
 
 	if (!f) {
@@ -952,7 +952,10 @@ enum status store_list(struct store *s, const struct list_filter *f, dispute_fn 
 		if (!*start)
 			goto out;       /* past the end */
 	}
-	sb_append(&sql, "SELECT " DISPUTE_COLS ", " STAGE_COLS);
+	/* A row of a list leaves out what only the dispute itself shows (the
+	 * raising agency's name unless the list is in the agencies' order). */
+	row = f->rows_only && f->order != ORDER_AGENCY;
+	sb_append(&sql, row ? "SELECT " DISPUTE_COLS_ROW ", " STAGE_COLS : "SELECT " DISPUTE_COLS ", " STAGE_COLS);
 	if (windowed) {
 		/* The window's disputes first, from the index (order and
 		 * LIMIT there), then their names and stages. */
@@ -962,10 +965,11 @@ enum status store_list(struct store *s, const struct list_filter *f, dispute_fn 
 			sb_append(&sql, " AND d.list_key >= :start");
 		sb_append(&sql, order_sql(f->order));
 		sb_append(&sql, keyed ? " LIMIT :limit) w" : " LIMIT :limit OFFSET :offset) w");
-		sb_append(&sql, " JOIN disputes d ON d.id = w.id JOIN agencies ra ON ra.id = d.raised_by"
+		sb_append(&sql, row ? " JOIN disputes d ON d.id = w.id JOIN agencies ag ON ag.id = d.against"
+		          : " JOIN disputes d ON d.id = w.id JOIN agencies ra ON ra.id = d.raised_by"
 		          " JOIN agencies ag ON ag.id = d.against");
 	} else {
-		sb_append(&sql, DISPUTE_FROM);
+		sb_append(&sql, row ? DISPUTE_FROM_ROW : DISPUTE_FROM);
 	}
 	sb_append(&sql, " LEFT JOIN stages g ON g.dispute_id = d.id");
 	if (!windowed)

@@ -123,6 +123,17 @@ int store_deadlines_version(void);
 /* What schema 12 added (store_deadlines_version). */
 #define DISPUTE_DEADLINES ", d.process_due, d.inform_due, d.referred, d.referred_to"
 #define DISPUTE_COLS DISPUTE_COLS_BASE DISPUTE_DRAFT DISPUTE_LISTS DISPUTE_DEADLINES
+/* The same columns for a row of a list (list_filter.rows_only), from
+ * DISPUTE_FROM_ROW: NULL where a row shows nothing (the subject, the
+ * raising agency, the summary, outcome and outstanding issues, the
+ * owner, who it was referred to), so that they are neither read nor
+ * copied. */
+#define DISPUTE_COLS_ROW \
+	"d.id, d.reference, d.protocol, d.urgent, NULL, NULL, ag.name, d.category, " \
+	"NULL, d.opened, d.status, d.closed, NULL, NULL, d.challenged, " \
+	"d.current_stage" DISPUTE_DRAFT ", NULL, d.lists" DISPUTE_DEADLINES_ROW
+#define DISPUTE_DEADLINES_ROW ", d.process_due, d.inform_due, d.referred, NULL"
+#define DISPUTE_FROM_ROW " FROM disputes d JOIN agencies ag ON ag.id = d.against"
 #define DISPUTE_NCOLS 23
 /* A file older than either: the deadlines come after the lists, so a file
  * without the lists has neither (and no migration's C step reads a file
