@@ -114,12 +114,14 @@ enum status store_search_terms(struct store *s, const char *text, int *out, stru
  * whole from the index at once when the words are in at most `rows`
  * records (0: never); else looked at dispute by dispute down the list,
  * for at most `disputes` of them before it is read whole after all (a
- * count always reads it whole).  The defaults (STORE_SEARCH_ROWS and
- * STORE_SEARCH_DISPUTES) suit a partnership's register; tests set others
- * to take each way. */
+ * count always reads it whole).  Read whole, at most `few` of them are
+ * read by their ids; more are asked about dispute by dispute down the
+ * list.  The defaults (STORE_SEARCH_ROWS, _DISPUTES and _FEW) suit a
+ * partnership's register; tests set others to take each way. */
 #define STORE_SEARCH_ROWS 20000
 #define STORE_SEARCH_DISPUTES 256
-void store_search_limits(struct store *s, size_t rows, int disputes);
+#define STORE_SEARCH_FEW 4096
+void store_search_limits(struct store *s, size_t rows, int disputes, size_t few);
 /* Calls fn for each place the search text (with the categories' labels)
  * matches in the dispute dispute_id: the fields of its particulars first,
  * then its records, oldest first.  Stops early when fn returns non-zero. */

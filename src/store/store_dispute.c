@@ -689,7 +689,8 @@ static void filter_cond(struct sb *sql, const struct list_filter *f, const struc
 		sb_append(sql, " AND (d.owner IS NULL OR d.owner = :mine COLLATE NOCASE)");
 	/* The search index: a search with no word in it finds nothing. */
 	if (plan->active)
-		sb_append(sql, plan->none ? " AND 0" : plan->found ? " AND " SEARCH_FOUND : " AND " SEARCH_MATCHES);
+		sb_append(sql, plan->none ? " AND 0" : plan->ids ? " AND " SEARCH_FOUND_FEW : plan->found ?
+		          " AND " SEARCH_FOUND : " AND " SEARCH_MATCHES);
 }
 
 static void filter_where(struct sb *sql, const struct list_filter *f, const struct search_plan *plan)

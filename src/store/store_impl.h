@@ -34,6 +34,7 @@ struct store {
 	struct search_cache *search;    /* the last search's queries for one dispute (store_search.c), or NULL */
 	size_t search_rows;     /* store_search_limits */
 	int search_disputes;
+	size_t search_few;
 	bool deferred;          /* store_begin_bulk: what new rows after these ids need waits for */
 	long long record_after, dispute_after;  /* ... store_deferred_flush */
 };
@@ -286,8 +287,9 @@ enum status chain_seal_existing(struct store *s, struct error *err);
  * which gives the same text (each of its letters for the same plain
  * letters; none of those is in another's replacement, so in one pass or
  * nineteen it is the same) without copying the text nineteen times: for
- * this program's own bulk indexing (search_index_after).  Triggers,
- * views and migrations keep the plain SQL. */
+ * this program's own reading of the words (search_index_after, the words
+ * of one dispute a search spells its prefixes from).  Triggers, views
+ * and migrations keep the plain SQL. */
 #define SEARCH_FOLD_C(x) "dispute_fold(" x ")"
 
 /* The key of a record in the index, from its columns (prefix "NEW." in a
@@ -335,6 +337,7 @@ struct search_plan {
 	bool active;            /* the filter searches */
 	bool none;              /* ... for nothing that is a word: it matches no dispute */
 	bool found;             /* SEARCH_FOUND says which disputes it finds */
+	char *ids;              /* ... or, when they are few, SEARCH_FOUND_FEW: their ids as a JSON array */
 	struct search_cache *cache; /* the search (store_search.c), held */
 	char *records;          /* the query of records_fts */
 	char *disputes;         /* the query of disputes_fts */
@@ -349,12 +352,15 @@ enum status search_plan_make(struct store *s, const char *text, const struct sea
  * then how many there are. */
 bool search_plan_whole(const struct search_plan *p, size_t *n);
 void search_plan_free(struct search_plan *p);
-/* The disputes the plan finds, as an SQL fragment: the search's own
+/* The disputes the plan finds, as an SQL fragment: their ids when they
+ * are few (SEARCH_FOUND_FEW, when plan.ids), the search's own
  * function (SEARCH_FOUND, when plan.found, with the parameter
  * :search_found: the disputes read whole from the index, or each looked
  * at alone until then), or "d.id IN (...)" with the parameters :search_records
  * and :search_disputes; search_plan_bind binds them. */
 #define SEARCH_FOUND "dispute_found(:search_found, d.id)"
+/* A few disputes found (plan.ids): the list can start from them. */
+#define SEARCH_FOUND_FEW "d.id IN (SELECT value FROM json_each(:search_ids))"
 #define SEARCH_MATCHES \
 	"d.id IN (SELECT rowid >> 32 FROM records_fts WHERE records_fts MATCH :search_records" \
 	" UNION SELECT rowid FROM disputes_fts WHERE disputes_fts MATCH :search_disputes" \

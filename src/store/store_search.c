@@ -209,6 +209,7 @@ enum status search_connect(struct store *s, struct error *err)
 		return error_set(err, ST_DB, "%s: this SQLite library has no full-text search (FTS5)", s->path);
 	s->search_rows = STORE_SEARCH_ROWS;
 	s->search_disputes = STORE_SEARCH_DISPUTES;
+	s->search_few = STORE_SEARCH_FEW;
 	rc = api->xCreateFunction(api, "dispute_spans", NULL, spans_fn, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_create_function(s->db, "dispute_found", 2, SQLITE_UTF8 | SQLITE_DIRECTONLY, NULL, found_fn,
@@ -636,11 +637,13 @@ static enum status cache_get(struct store *s, const char *text, const struct sea
  * STORE_SEARCH_ROWS rows of the index (about 2 ms of reading) to find
  * every dispute it finds; a word in more rows is looked for dispute by
  * dispute until a count needs it whole, or a list has looked at
- * STORE_SEARCH_DISPUTES disputes alone. */
-void store_search_limits(struct store *s, size_t rows, int disputes)
+ * STORE_SEARCH_DISPUTES disputes alone.  Up to STORE_SEARCH_FEW disputes
+ * found, a list starts from them (SEARCH_FOUND_FEW). */
+void store_search_limits(struct store *s, size_t rows, int disputes, size_t few)
 {
 	s->search_rows = rows;
 	s->search_disputes = disputes > 0 ? disputes : 1;
+	s->search_few = few;
 	/* What the last search found was found with the limits before. */
 	cache_unref(s->search);
 	s->search = NULL;
@@ -747,14 +750,15 @@ static void found_make(struct store *s, struct search_cache *c, size_t budget)
 static void dispute_words(struct store *s, long long id, struct words *out)
 {
 	static const char sql[] =
-		"SELECT " SEARCH_FOLD("text") " FROM records WHERE dispute_id = ?1"
-		" UNION ALL SELECT " SEARCH_FOLD("coalesce(d.subject, '')") " || ' ' || " SEARCH_FOLD("ra.name") " || ' ' || "
-		SEARCH_FOLD("ag.name") " || ' ' || " SEARCH_FOLD("coalesce(d.summary, '')") " || ' ' || d.reference"
+		"SELECT " SEARCH_FOLD_C("text") " FROM records WHERE dispute_id = ?1"
+		" UNION ALL SELECT " SEARCH_FOLD_C("coalesce(d.subject, '')") " || ' ' || " SEARCH_FOLD_C("ra.name")
+		" || ' ' || " SEARCH_FOLD_C("ag.name") " || ' ' || " SEARCH_FOLD_C("coalesce(d.summary, '')")
+		" || ' ' || d.reference"
 		"  || ' ' || coalesce(d.category, '') FROM disputes d JOIN agencies ra ON ra.id = d.raised_by"
 		"  JOIN agencies ag ON ag.id = d.against WHERE d.id = ?1"
-		" UNION ALL SELECT " SEARCH_FOLD("a.name") " FROM dispute_agencies x JOIN agencies a ON a.id = x.agency_id"
+		" UNION ALL SELECT " SEARCH_FOLD_C("a.name") " FROM dispute_agencies x JOIN agencies a ON a.id = x.agency_id"
 		"  WHERE x.dispute_id = ?1"
-		" UNION ALL SELECT " SEARCH_FOLD("subject") " FROM dispute_subjects WHERE dispute_id = ?1";
+		" UNION ALL SELECT " SEARCH_FOLD_C("subject") " FROM dispute_subjects WHERE dispute_id = ?1";
 	sqlite3_stmt *st = NULL;
 	struct error ignored;
 	int brc = SQLITE_OK;
@@ -1036,6 +1040,20 @@ enum status search_plan_make(struct store *s, const char *text, const struct sea
 	out->found = !out->none && !c->failed;
 	out->cache = c;
 	c->refs++;
+	/* A rare word's few disputes: a list reads them by their ids rather
+	 * than asking of every dispute in its range whether it is one. */
+	if (out->found && c->whole && c->nfound <= s->search_few) {
+		struct sb ids = {0};
+
+		sb_append(&ids, "[");
+		for (size_t i = 0; i < c->nfound; i++) {
+			if (i)
+				sb_append(&ids, ",");
+			sb_append_int(&ids, c->found[i]);
+		}
+		sb_append(&ids, "]");
+		out->ids = sb_take(&ids);
+	}
 	out->records = xstrdup(c->records ? c->records : "");
 	out->disputes = xstrdup(c->disputes ? c->disputes : "");
 	return ST_OK;
@@ -1050,6 +1068,7 @@ bool search_plan_whole(const struct search_plan *p, size_t *n)
 void search_plan_free(struct search_plan *p)
 {
 	cache_unref(p->cache);
+	free(p->ids);
 	free(p->records);
 	free(p->disputes);
 	memset(p, 0, sizeof(*p));
@@ -1061,6 +1080,7 @@ void search_plan_bind(sqlite3_stmt *st, const struct search_plan *p, int *rc)
 		return;
 	bind_named_text(st, ":search_records", p->records, rc);
 	bind_named_text(st, ":search_disputes", p->disputes, rc);
+	bind_named_text(st, ":search_ids", p->ids, rc);
 	if (p->found && *rc == SQLITE_OK) {
 		int i = sqlite3_bind_parameter_index(st, ":search_found");
 

@@ -150,26 +150,30 @@ static char *found_once(struct store *s, const char *text, enum list_which which
 }
 
 /* The same, found each way a list finds them (store_search_limits): read
- * whole from the index; dispute by dispute down the whole list; dispute
+ * whole from the index and read by their ids; read whole and asked
+ * about down the list; dispute by dispute down the whole list; dispute
  * by dispute for two disputes, then read whole; and dispute by dispute
  * once the words are in more than one record.  Each way finds the same
  * disputes. */
 static char *found_in(struct store *s, const char *text, enum list_which which)
 {
-	static const struct { size_t rows; int disputes; } ways[] = { { 0, 1000 }, { 0, 2 }, { 1, 1000 } };
+	static const struct { size_t rows; int disputes; size_t few; } ways[] = {
+		{ STORE_SEARCH_ROWS, STORE_SEARCH_DISPUTES, 0 }, { 0, 1000, STORE_SEARCH_FEW },
+		{ 0, 2, STORE_SEARCH_FEW }, { 1, 1000, STORE_SEARCH_FEW },
+	};
 	char *whole = found_once(s, text, which);
 
 	for (size_t i = 0; i < sizeof(ways) / sizeof(ways[0]); i++) {
 		char *got;
 
-		store_search_limits(s, ways[i].rows, ways[i].disputes);
+		store_search_limits(s, ways[i].rows, ways[i].disputes, ways[i].few);
 		got = found_once(s, text, which);
 		if (strcmp(got, whole) != 0)
-			fail_msg("search \"%s\": read whole it finds \"%s\", dispute by dispute (%zu rows, %d disputes)"
-			         " \"%s\"", text, whole, ways[i].rows, ways[i].disputes, got);
+			fail_msg("search \"%s\": read whole it finds \"%s\", another way (%zu rows, %d disputes, %zu few)"
+			         " \"%s\"", text, whole, ways[i].rows, ways[i].disputes, ways[i].few, got);
 		free(got);
 	}
-	store_search_limits(s, STORE_SEARCH_ROWS, STORE_SEARCH_DISPUTES);
+	store_search_limits(s, STORE_SEARCH_ROWS, STORE_SEARCH_DISPUTES, STORE_SEARCH_FEW);
 	return whole;
 }
 
