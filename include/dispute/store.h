@@ -47,9 +47,12 @@ enum status store_begin(struct store *s, struct error *err);
  * pages are written once, at the commit, not spilled and written again;
  * and the search index taking the new records and disputes once, at the
  * commit, rather than a statement each (FTS5 writes out its pending words
- * at every statement).  Until then a search in the same change does not
- * find them. */
-enum status store_begin_bulk(struct store *s, struct error *err);
+ * at every statement).  With adds_disputes, also their derived columns
+ * and the list's and board's counts, once.  Until the commit a search in
+ * the same change does not find the new rows.  In such a change, stages
+ * are added only to the disputes it adds, and nothing is renamed or
+ * edited: it adds. */
+enum status store_begin_bulk(struct store *s, bool adds_disputes, struct error *err);
 enum status store_commit(struct store *s, struct error *err);
 void store_rollback(struct store *s);
 
@@ -181,21 +184,17 @@ enum status store_draft_any(struct store *s, long long *dispute_id, struct error
  * string or NULL (caller frees). */
 enum status store_meta_set(struct store *s, const char *key, const char *value, struct error *err);
 
-
 /* ---- many disputes at once (store_import.c) ---- */
 
 /* Statements prepared once and reused for every row of an import.  With
- * write, the transaction begins here (as store_begin) and the journal's
- * tip is read in it: records follow it one by one; the caller commits or
+ * write, the transaction begins here (as store_begin_bulk, adding
+ * disputes) and the journal's tip is read in it: records follow it one by
+ * one; the caller commits (which does what the bulk change put off) or
  * rolls back after store_bulk_end (store_rollback, also when
  * store_bulk_begin failed). */
 struct store_bulk;
 enum status store_bulk_begin(struct store *s, bool write, struct store_bulk **out, struct error *err);
 void store_bulk_end(struct store_bulk *b);
-/* After the last row, before the commit: indexes what was loaded for
- * search in one pass (store_begin_bulk: the per-row indexing is off
- * during a load). */
-enum status store_bulk_finish(struct store_bulk *b, struct error *err);
 /* The agency's id and stored spelling (*spelling freed first, when
  * given); with add, a new agency is added; without, *id is 0 for one
  * not there. */

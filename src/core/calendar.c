@@ -820,7 +820,6 @@ static int count_span(const struct calendar *cal, const struct cal_division *dv,
 	return count;
 }
 
-/* Resolves the division and checks that day lies in its covered years. */
 /* Whether the division dv can count day. */
 static enum status check_covered(const struct cal_division *dv, long day, struct error *err)
 {
@@ -829,6 +828,7 @@ static enum status check_covered(const struct cal_division *dv, long day, struct
 	return ST_OK;
 }
 
+/* Resolves the division and checks that day lies in its covered years. */
 static enum status check_day(const struct calendar *cal, const char *division, long day,
                              const struct cal_division **dv, struct error *err)
 {

@@ -846,8 +846,6 @@ enum status svc_import(struct ctx *c, const char *csv_path, const char *map_path
 	if (dry_run)
 		goto out;
 	rc = years_mark(&r, err);
-	if (rc == ST_OK)
-		rc = store_bulk_finish(r.bulk, err);
 	store_bulk_end(r.bulk);
 	r.bulk = NULL;
 	if (rc == ST_OK) {

@@ -321,7 +321,7 @@ enum status svc_invite_issue_each(struct ctx *c, const char (*refs)[16], size_t 
 	if ((rc = author_check(c, err)) != ST_OK)
 		return rc;
 	/* A record each, for many disputes. */
-	if ((rc = store_begin_bulk(c->store, err)) != ST_OK)
+	if ((rc = store_begin_bulk(c->store, false, err)) != ST_OK)
 		return rc;
 	for (size_t i = 0; rc == ST_OK && keep_rc == ST_OK && i < n; i++) {
 		rc = issue_one(c, refs[i], which, 0, NULL, dl, &sent, &keep_rc, &keep, err);

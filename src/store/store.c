@@ -268,23 +268,18 @@
 	"END"
 
 /* The triggers on new rows that a bulk change (store_begin_bulk) drops
- * and makes again, exactly as their migrations made them, at
- * store_deferred_flush, which does their work for all the new rows at
- * once: the search index of new records and disputes (FTS5 writes out
- * its pending words at every statement), the derived columns of a
- * dispute as each stage comes, and the list's and the board's counts.
- * In a bulk change, stages are added only to the disputes it adds. */
-static const struct {
-	const char *name, *sql;
-} deferred[] = {
-	{ "search_records_add", T_SEARCH_RECORDS_ADD },
-	{ "search_disputes_add", T_SEARCH_DISPUTES_ADD },
-	{ "disputes_derive_on_stage_insert", T_DERIVE_ON_STAGE_INSERT },
-	{ "list_counts_on_insert", T_LIST_COUNTS_ON_INSERT },
-	{ "list_counts_on_update", T_LIST_COUNTS_ON_UPDATE },
-	{ "deadline_counts_on_stage_insert", T_DEADLINE_COUNTS_ON_STAGE_INSERT },
-	{ "deadline_counts_on_dispute_insert", T_DEADLINE_COUNTS_ON_DISPUTE_INSERT },
+ * and makes again, as triggers[] holds them, at deferred_flush,
+ * which does their work for all the new rows at once: the search index
+ * of new records and disputes (FTS5 writes out its pending words at every
+ * statement); and, in a change that adds disputes (the first
+ * DEFERRED_RECORDS are all the others), the derived columns of a dispute
+ * as each stage comes, and the list's and the board's counts. */
+static const char *const deferred[] = {
+	"search_records_add", "search_disputes_add",
+	"disputes_derive_on_stage_insert", "list_counts_on_insert", "list_counts_on_update",
+	"deadline_counts_on_stage_insert", "deadline_counts_on_dispute_insert",
 };
+#define DEFERRED_RECORDS 2
 
 static const struct {
 	const char *name, *sql;
@@ -1162,20 +1157,30 @@ enum status store_begin(struct store *s, struct error *err)
 }
 
 /* Drops (on false) or makes again (on true) the triggers of deferred[]. */
+/* Drops (on false) or makes again (on true) the triggers of deferred[]
+ * that the change puts off. */
 static enum status deferred_triggers(struct store *s, bool on, struct error *err)
 {
+	size_t n = s->deferred_adds ? sizeof(deferred) / sizeof(*deferred) : DEFERRED_RECORDS;
 	struct sb sql = {0};
 	enum status rc;
 
-	for (size_t i = 0; i < sizeof(deferred) / sizeof(*deferred); i++)
-		sb_printf(&sql, on ? "%s;\n" : "DROP TRIGGER %s;\n", on ? deferred[i].sql : deferred[i].name);
+	for (size_t i = 0; i < n; i++) {
+		if (!on) {
+			sb_printf(&sql, "DROP TRIGGER %s;\n", deferred[i]);
+			continue;
+		}
+		for (size_t k = 0; k < sizeof(triggers) / sizeof(*triggers); k++)
+			if (!strcmp(triggers[k].name, deferred[i]))
+				sb_printf(&sql, "%s;\n", triggers[k].sql);
+	}
 	rc = db_exec(s, sql.s, "cannot start a change", err);
 	free(sql.s);
 	return rc;
 }
 
 /* Inside a change: puts off the work of deferred[] on the rows added from
- * now on, until store_deferred_flush. */
+ * now on, until deferred_flush. */
 static enum status deferred_begin(struct store *s, struct error *err)
 {
 	static const char sql[] = "SELECT (SELECT coalesce(max(id), 0) FROM records),"
@@ -1198,7 +1203,8 @@ static enum status deferred_begin(struct store *s, struct error *err)
 	return rc;
 }
 
-enum status store_deferred_flush(struct store *s, struct error *err)
+/* Does what the change put off (store_commit calls it before it commits). */
+static enum status deferred_flush(struct store *s, struct error *err)
 {
 	/* The new disputes' derived columns, as the stage triggers set them;
 	 * then the counts, made again whole from what they count (the
@@ -1215,35 +1221,37 @@ enum status store_deferred_flush(struct store *s, struct error *err)
 	sqlite3_stmt *st = NULL;
 	enum status rc;
 	int brc = SQLITE_OK;
-	bool added;
 
 	if (!s->deferred)
 		return ST_OK;
 	if ((rc = search_index_after(s, s->record_after, s->dispute_after, err)) != ST_OK)
 		return rc;
-	if ((rc = db_prepare(s, "SELECT coalesce(max(id), 0) > ?1 FROM disputes", &st, err)) != ST_OK)
-		return rc;
-	bind_int(st, 1, s->dispute_after, &brc);
-	added = db_step(st, brc) == SQLITE_ROW && sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	st = NULL;
-	if (added) {
+	if (s->deferred_adds) {
 		if ((rc = db_prepare(s, derive_sql, &st, err)) != ST_OK)
 			return rc;
 		bind_int(st, 1, s->dispute_after, &brc);
 		rc = db_done(s, st, brc, "cannot save the change", err);
 		sqlite3_finalize(st);
-		if (rc != ST_OK)
+		if (rc != ST_OK || (rc = db_exec(s, counts_sql, "cannot save the change", err)) != ST_OK)
 			return rc;
 	}
-	if ((rc = db_exec(s, counts_sql, "cannot save the change", err)) != ST_OK ||
-	    (rc = deferred_triggers(s, true, err)) != ST_OK)
+	if ((rc = deferred_triggers(s, true, err)) != ST_OK)
 		return rc;
 	s->deferred = false;
 	return ST_OK;
 }
 
-enum status store_begin_bulk(struct store *s, struct error *err)
+/* The end of a bulk change, committed or not: the connection's settings
+ * as they were. */
+static void bulk_end(struct store *s)
+{
+	if (!s->bulk)
+		return;
+	sqlite3_exec(s->db, "PRAGMA cache_size = -2000; PRAGMA temp_store = DEFAULT", NULL, NULL, NULL);
+	s->bulk = false;
+}
+
+enum status store_begin_bulk(struct store *s, bool adds_disputes, struct error *err)
 {
 	enum status rc;
 
@@ -1256,7 +1264,11 @@ enum status store_begin_bulk(struct store *s, struct error *err)
 	    (rc = db_exec(s, "PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY", "cannot start a change",
 	                  err)) != ST_OK)
 		return rc;
-	if ((rc = store_begin(s, err)) == ST_OK && (rc = deferred_begin(s, err)) != ST_OK)
+	s->bulk = true;
+	s->deferred_adds = adds_disputes;
+	if ((rc = store_begin(s, err)) != ST_OK)
+		bulk_end(s);
+	else if ((rc = deferred_begin(s, err)) != ST_OK)
 		store_rollback(s);
 	return rc;
 }
@@ -1265,13 +1277,14 @@ enum status store_begin_bulk(struct store *s, struct error *err)
  * a transaction it cannot finish; store_rollback afterwards is harmless. */
 enum status store_commit(struct store *s, struct error *err)
 {
-	enum status rc = store_deferred_flush(s, err);
+	/* What a bulk change put off is done first, in the same change. */
+	enum status rc = deferred_flush(s, err);
 
-	/* The search index takes what waited for it, in the same change. */
 	if (rc == ST_OK)
 		rc = db_exec(s, "COMMIT", "cannot save the change", err);
 	if (rc != ST_OK)
 		store_rollback(s);
+	bulk_end(s);
 	return rc;
 }
 
@@ -1279,6 +1292,9 @@ void store_rollback(struct store *s)
 {
 	if (!sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-	/* The dropped triggers came back with the rollback. */
+	/* The dropped triggers came back with the rollback; what the last
+	 * search found may have held rows that are gone. */
 	s->deferred = false;
+	search_forget(s);
+	bulk_end(s);
 }

@@ -995,6 +995,14 @@ out:
 	return rc;
 }
 
+/* Whether f asks for what the list key does not say: a protocol, an
+ * owner, what needs attention (follow-ups included).  Its status and due
+ * dates are ranges of the key; a count of those is kept. */
+static bool filter_off_keys(const struct list_filter *f)
+{
+	return f->protocol || f->mine || f->attention_before != DATE_NONE;
+}
+
 /* Counts f's disputes from the index. */
 static enum status count_index(struct store *s, const struct list_filter *f, int *out, struct error *err)
 {
@@ -1008,8 +1016,8 @@ static enum status count_index(struct store *s, const struct list_filter *f, int
 	if ((rc = filter_plan(s, f, true, &plan, err)) != ST_OK)
 		return rc;
 	/* A search of every dispute: as many as it found. */
-	if (search_plan_whole(&plan, &found) && f->which == LIST_ALL && f->due_from == DATE_NONE && f->due_before == DATE_NONE &&
-	    f->overdue_on == DATE_NONE && f->attention_before == DATE_NONE && !f->protocol && !f->mine) {
+	if (search_plan_whole(&plan, &found) && !filter_off_keys(f) && f->which == LIST_ALL &&
+	    f->due_from == DATE_NONE && f->due_before == DATE_NONE && f->overdue_on == DATE_NONE) {
 		*out += (int)found;
 		goto out;
 	}
@@ -1102,7 +1110,7 @@ enum status store_count(struct store *s, const struct list_filter *f, int *out, 
 		list_filter_init(&all);
 		f = &all;
 	}
-	if (f->protocol || (f->search && *f->search) || f->mine || f->attention_before != DATE_NONE)
+	if (filter_off_keys(f) || (f->search && *f->search))
 		return count_index(s, f, out, err);
 	key_range(f, &r);
 	if (f->overdue_on == DATE_NONE)

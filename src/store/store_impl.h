@@ -8,7 +8,7 @@
 
 #include "dispute/store.h"
 
-#define STORE_CACHE 32
+#define STORE_CACHE 64
 
 struct store {
 	sqlite3 *db;
@@ -31,12 +31,14 @@ struct store {
 	} anchor;
 	fts5_tokenizer words;   /* the search index's tokenizer (store_search.c) ... */
 	Fts5Tokenizer *tokenizer;   /* ... made with the index's options, or NULL before search_connect */
-	struct search_cache *search;    /* the last search's queries for one dispute (store_search.c), or NULL */
+	struct search_cache *search;    /* the last search: its queries, what it found (store_search.c), or NULL */
 	size_t search_rows;     /* store_search_limits */
 	int search_disputes;
 	size_t search_few;
-	bool deferred;          /* store_begin_bulk: what new rows after these ids need waits for */
-	long long record_after, dispute_after;  /* ... store_deferred_flush */
+	bool bulk;              /* in a change begun by store_begin_bulk ... */
+	bool deferred;          /* ... what new rows after these ids need waits for ... */
+	bool deferred_adds;     /* ... (their derived columns and counts too: it adds disputes) */
+	long long record_after, dispute_after;  /* ... deferred_flush (store.c) */
 };
 
 /* The schema version from which a dispute has an owner and its lists
@@ -106,7 +108,7 @@ int store_deadlines_version(void);
 /* What deadline_counts counts, a row a deadline (day, minute, kind): the
  * running deadlines (the view of migration 12) and the follow-ups still
  * to do of open disputes.  The triggers keep the counts; `verify` and a
- * bulk change (store_deferred_flush) count them from this. */
+ * bulk change (store.c, deferred_flush) count them from this. */
 #define DEADLINE_COUNTED \
 	"SELECT due AS day, coalesce(minute, 1440) AS minute, kind FROM deadlines WHERE due IS NOT NULL" \
 	" UNION ALL SELECT rd.next_due, 1440, 'next' FROM record_details rd JOIN disputes d ON d.id = rd.dispute_id" \
@@ -327,6 +329,9 @@ enum status chain_seal_existing(struct store *s, struct error *err);
  * user types) and the dispute_spans() function (where words matched). */
 enum status search_connect(struct store *s, struct error *err);
 void search_disconnect(struct store *s);
+/* Drops what the last search found (a rollback may have taken rows it
+ * found away). */
+void search_forget(struct store *s);
 
 /* What a list filter's search asks of the index, as its FTS5 queries (the
  * records' is also the one of the further agencies and subjects)
@@ -337,7 +342,8 @@ struct search_plan {
 	bool active;            /* the filter searches */
 	bool none;              /* ... for nothing that is a word: it matches no dispute */
 	bool found;             /* SEARCH_FOUND says which disputes it finds */
-	char *ids;              /* ... or, when they are few, SEARCH_FOUND_FEW: their ids as a JSON array */
+	const char *ids;        /* ... or, when they are few, SEARCH_FOUND_FEW: their ids as a JSON array
+	                           (the cache's) */
 	struct search_cache *cache; /* the search (store_search.c), held */
 	char *records;          /* the query of records_fts */
 	char *disputes;         /* the query of disputes_fts */
@@ -368,11 +374,7 @@ void search_plan_free(struct search_plan *p);
 void search_plan_bind(sqlite3_stmt *st, const struct search_plan *p, int *rc);
 
 /* Indexes for search the records and disputes after those ids, one
- * statement each (a bulk change's, store_deferred_flush). */
+ * statement each (a bulk change's, store.c deferred_flush). */
 enum status search_index_after(struct store *s, long long record_after, long long dispute_after, struct error *err);
-/* Inside a bulk change (store_begin_bulk): what the triggers on new rows
- * put off (store.c, deferred[]) is done now, set by set; store_commit
- * calls it first.  Nothing when nothing was put off. */
-enum status store_deferred_flush(struct store *s, struct error *err);
 
 #endif

@@ -76,7 +76,7 @@ enum status store_bulk_begin(struct store *s, bool write, struct store_bulk **ou
 	if (!write)
 		return ST_OK;
 	/* One transaction of many rows; the search index takes them at the end. */
-	if ((rc = store_begin_bulk(s, err)) != ST_OK)
+	if ((rc = store_begin_bulk(s, true, err)) != ST_OK)
 		return rc;
 	if ((rc = db_prepare(s, tip_sql, &st, err)) != ST_OK)
 		goto out;
@@ -99,21 +99,12 @@ out:
 	return rc;
 }
 
-enum status store_bulk_finish(struct store_bulk *b, struct error *err)
-{
-	if (!b->write)
-		return ST_OK;
-	return store_deferred_flush(b->s, err);
-}
-
 void store_bulk_end(struct store_bulk *b)
 {
 	if (!b)
 		return;
 	for (int i = 0; i < B_COUNT; i++)
 		sqlite3_finalize(b->st[i]);
-	if (b->write)
-		sqlite3_exec(b->s->db, "PRAGMA cache_size = -2000; PRAGMA temp_store = DEFAULT", NULL, NULL, NULL);
 	free(b->created);
 	free(b);
 }

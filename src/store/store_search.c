@@ -234,13 +234,18 @@ enum status search_connect(struct store *s, struct error *err)
 struct search_cache;
 static void cache_unref(struct search_cache *c);
 
+void search_forget(struct store *s)
+{
+	cache_unref(s->search);
+	s->search = NULL;
+}
+
 void search_disconnect(struct store *s)
 {
 	if (s->tokenizer)
 		s->words.xDelete(s->tokenizer);
 	s->tokenizer = NULL;
-	cache_unref(s->search);
-	s->search = NULL;
+	search_forget(s);
 }
 
 /* ---- what a user types, as FTS5 queries ---- */
@@ -502,6 +507,9 @@ static void tags_free(char **tags, size_t n)
  * texts that start with it (up to SEEK_WORDS; more, and it stays a
  * prefix), which FTS5 can seek to. */
 #define SEEK_WORDS 64
+/* How many disputes' queries a search keeps (by id, one a slot): more
+ * than a list reads ahead (store_dispute.c, STREAM_BATCH). */
+#define SEEK_KEPT 256
 
 /* A search's queries and what they find, kept from one call to the next
  * while the text, the labels and the database stay the same: the
@@ -533,8 +541,14 @@ struct search_cache {
 	unsigned char *probed;  /* by dispute id: 0 not looked at, 1 not found, 2 found */
 	size_t nprobed;
 	int probes;             /* disputes looked at alone */
-	long long seek_id;      /* the dispute the queries below are for, or 0 */
-	char *seek_records, *seek_disputes;
+	/* The queries for one dispute's rows (seek_make), kept by its id: a
+	 * list looks at disputes a batch ahead of the one whose hits it
+	 * shows. */
+	struct {
+		long long id;   /* 0: none */
+		char *records, *disputes;
+	} seek[SEEK_KEPT];
+	char *ids;              /* found as a JSON array, when few (SEARCH_FOUND_FEW), or NULL */
 };
 
 static void cache_unref(struct search_cache *c)
@@ -549,8 +563,11 @@ static void cache_unref(struct search_cache *c)
 	free(c->whole_words);
 	free(c->found);
 	free(c->probed);
-	free(c->seek_records);
-	free(c->seek_disputes);
+	for (size_t i = 0; i < SEEK_KEPT; i++) {
+		free(c->seek[i].records);
+		free(c->seek[i].disputes);
+	}
+	free(c->ids);
 	free(c);
 }
 
@@ -645,8 +662,7 @@ void store_search_limits(struct store *s, size_t rows, int disputes, size_t few)
 	s->search_disputes = disputes > 0 ? disputes : 1;
 	s->search_few = few;
 	/* What the last search found was found with the limits before. */
-	cache_unref(s->search);
-	s->search = NULL;
+	search_forget(s);
 }
 
 /* dispute_found_add(search, id): adds the dispute id to the search's found
@@ -901,19 +917,21 @@ static bool found_broad(struct store *s, struct search_cache *c)
 }
 
 /* c's queries for the rows of dispute id (seek_make), kept for the next
- * call about the same dispute: a list looks at a dispute, then shows
- * its hits. */
+ * call about the same dispute: a list looks at a dispute, then, once it
+ * has read its batch, shows its hits. */
 static void seek_get(struct store *s, struct search_cache *c, long long id, const char **one_records,
                      const char **one_disputes)
 {
-	if (c->seek_id != id || !id) {
-		free(c->seek_records);
-		free(c->seek_disputes);
-		seek_make(s, c, id, &c->seek_records, &c->seek_disputes);
-		c->seek_id = id;
+	size_t k = (size_t)id % SEEK_KEPT;
+
+	if (c->seek[k].id != id || !id) {
+		free(c->seek[k].records);
+		free(c->seek[k].disputes);
+		seek_make(s, c, id, &c->seek[k].records, &c->seek[k].disputes);
+		c->seek[k].id = id;
 	}
-	*one_records = c->seek_records;
-	*one_disputes = c->seek_disputes;
+	*one_records = c->seek[k].records;
+	*one_disputes = c->seek[k].disputes;
 }
 
 /* Whether the query finds a row of `index` whose key is in [lo, hi]; -1
@@ -1043,16 +1061,19 @@ enum status search_plan_make(struct store *s, const char *text, const struct sea
 	/* A rare word's few disputes: a list reads them by their ids rather
 	 * than asking of every dispute in its range whether it is one. */
 	if (out->found && c->whole && c->nfound <= s->search_few) {
-		struct sb ids = {0};
+		if (!c->ids) {
+			struct sb ids = {0};
 
-		sb_append(&ids, "[");
-		for (size_t i = 0; i < c->nfound; i++) {
-			if (i)
-				sb_append(&ids, ",");
-			sb_append_int(&ids, c->found[i]);
+			sb_append(&ids, "[");
+			for (size_t i = 0; i < c->nfound; i++) {
+				if (i)
+					sb_append(&ids, ",");
+				sb_append_int(&ids, c->found[i]);
+			}
+			sb_append(&ids, "]");
+			c->ids = sb_take(&ids);
 		}
-		sb_append(&ids, "]");
-		out->ids = sb_take(&ids);
+		out->ids = c->ids;
 	}
 	out->records = xstrdup(c->records ? c->records : "");
 	out->disputes = xstrdup(c->disputes ? c->disputes : "");
@@ -1068,7 +1089,6 @@ bool search_plan_whole(const struct search_plan *p, size_t *n)
 void search_plan_free(struct search_plan *p)
 {
 	cache_unref(p->cache);
-	free(p->ids);
 	free(p->records);
 	free(p->disputes);
 	memset(p, 0, sizeof(*p));

@@ -293,11 +293,10 @@ void app_reload_list(struct app *a);
 void app_outside_text(const struct app *a, char *out, size_t outlen);
 /* Loads the dispute ref as the selected one (NULL clears the selection). */
 void app_select(struct app *a, const char *ref);
-/* Searches for q (owned from here; NULL or blank clears the search): the
- * list shows what it finds, the selected dispute's matches are marked. */
 /* Searches the list for q (owned; NULL or blank: no search): its first
- * page at once, its count at the next idle moment (app_idle), and says so
- * on the status line (app_search_status, again once counted). */
+ * page at once, with the selected dispute's matches marked, its count at
+ * the next idle moment (app_idle), and says so on the status line
+ * (app_search_status, again once counted). */
 void app_search(struct app *a, char *q);
 void app_search_status(struct app *a);
 /* A record was saved on dispute_id: its journal (and only that) is read
