@@ -72,15 +72,73 @@ enum status ics_alarms_check(const char *alarms, struct error *err)
 	return rc;
 }
 
+/* Text that libical made once and that many calendars of one process
+ * repeat: kept while what it was made from (its key) stays the same, so
+ * that an export of thousands of invites builds each part only when it
+ * changes.  Kept for the life of the process, in the module. */
+struct kept {
+	char *key;
+	char *text;
+};
+
+/* Whether k holds the text for key; when not, forgets what it holds and
+ * takes key, for the caller to fill in k->text. */
+static bool kept_has(struct kept *k, const char *key)
+{
+	if (k->key && strcmp(k->key, key) == 0)
+		return k->text != NULL;
+	free(k->key);
+	free(k->text);
+	k->key = xstrdup(key);
+	k->text = NULL;
+	return false;
+}
+
+/* Appends libical's lines for p to sb, and frees p. */
+static bool put_prop(struct sb *sb, icalproperty *p)
+{
+	char *text = p ? icalproperty_as_ical_string_r(p) : NULL;
+
+	if (p)
+		icalproperty_free(p);
+	if (!text)
+		return false;
+	sb_append(sb, text);
+	free(text);
+	return true;
+}
+
+/* Appends the lines kept in k for key, making them with make(arg) when
+ * the key has changed. */
+static bool put_kept(struct sb *sb, struct kept *k, const char *key, char *(*make)(const void *arg),
+                     const void *arg)
+{
+	if (!kept_has(k, key))
+		k->text = make(arg);
+	if (!k->text)
+		return false;
+	sb_append(sb, k->text);
+	return true;
+}
+
 /* The zone tzid as libical's zone data has it (the system's tzdata):
- * NULL when it does not know it.  "UTC" is libical's own zone. */
+ * NULL when it does not know it.  "UTC" is libical's own zone.  libical
+ * looks a name up among all its zones, so the last one is kept. */
 static icaltimezone *zone_get(const char *tzid)
 {
+	static char *last;
+	static icaltimezone *last_zone;
+
 	if (!tzid || !*tzid)
 		tzid = PROTOCOL_TIMEZONE;
 	if (strcmp(tzid, "UTC") == 0)
 		return icaltimezone_get_utc_timezone();
-	return icaltimezone_get_builtin_timezone(tzid);
+	if (!last || strcmp(last, tzid) != 0) {
+		free(last);
+		last = xstrdup(tzid);
+		last_zone = icaltimezone_get_builtin_timezone(tzid);
+	}
+	return last_zone;
 }
 
 static bool zone_is_utc(const icaltimezone *z)
@@ -123,19 +181,15 @@ static icalcomponent *zone_component(icaltimezone *z, const char *tzid, long fro
 	return vtz;
 }
 
-enum status ics_begin(FILE *out, enum itip_method method, const char *tzid, long tz_from, struct ics_writer **w,
-                      struct error *err)
+/* The calendar's head as libical writes it, up to its events, and its
+ * tail ("END:VCALENDAR"); kept, since every calendar of one method and
+ * zone from one year has the same. */
+static enum status head_make(struct kept *k, enum itip_method method, icaltimezone *zone, const char *tzid,
+                             long tz_from, struct error *err)
 {
-	icalcomponent *cal;
-	icaltimezone *zone = zone_get(tzid);
-	char *text, *end;
-	enum status rc;
+	icalcomponent *cal = icalcomponent_new(ICAL_VCALENDAR_COMPONENT);
+	char *text;
 
-	if (!tzid || !*tzid)
-		tzid = PROTOCOL_TIMEZONE;
-	if ((rc = ics_zone_check(tzid, NULL, err)) != ST_OK)
-		return error_set(err, ST_INVALID, "time zone '%s' is not in the system's time zone data (tzdata)", tzid);
-	cal = icalcomponent_new(ICAL_VCALENDAR_COMPONENT);
 	icalcomponent_add_property(cal, icalproperty_new_prodid("-//dispute//dispute " DISPUTE_VERSION "//EN"));
 	icalcomponent_add_property(cal, icalproperty_new_version("2.0"));
 	icalcomponent_add_property(cal, icalproperty_new_calscale("GREGORIAN"));
@@ -145,21 +199,46 @@ enum status ics_begin(FILE *out, enum itip_method method, const char *tzid, long
 		icalcomponent_add_component(cal, zone_component(zone, tzid, tz_from));
 	text = icalcomponent_as_ical_string_r(cal);
 	icalcomponent_free(cal);
-	/* Write the calendar's head now and its tail at the end, with the
-	 * events streamed in between: one tree per event, not per export. */
-	end = text ? strstr(text, "END:VCALENDAR") : NULL;
-	if (!end) {
+	if (!text || !strstr(text, "END:VCALENDAR")) {
 		free(text);
 		return error_set(err, ST_NOMEM, "libical could not build the calendar");
 	}
+	k->text = text;
+	return ST_OK;
+}
+
+enum status ics_begin(FILE *out, enum itip_method method, const char *tzid, long tz_from, struct ics_writer **w,
+                      struct error *err)
+{
+	static struct kept head;
+	icaltimezone *zone = zone_get(tzid);
+	char *key;
+	const char *end;
+	int year = 0, month, day;
+	enum status rc;
+
+	if (!tzid || !*tzid)
+		tzid = PROTOCOL_TIMEZONE;
+	if ((rc = ics_zone_check(tzid, NULL, err)) != ST_OK)
+		return error_set(err, ST_INVALID, "time zone '%s' is not in the system's time zone data (tzdata)", tzid);
+	/* The zone's rules are cut from the first of January of tz_from's year. */
+	if (tz_from != DATE_NONE)
+		date_to_ymd(tz_from, &year, &month, &day);
+	key = xasprintf("%d %d %s", (int)method, year, tzid);
+	rc = kept_has(&head, key) ? ST_OK : head_make(&head, method, zone, tzid, tz_from, err);
+	free(key);
+	if (rc != ST_OK)
+		return rc;
+	/* Write the calendar's head now and its tail at the end, with the
+	 * events streamed in between: one tree per event, not per export. */
+	end = strstr(head.text, "END:VCALENDAR");
 	*w = xcalloc(1, sizeof(**w));
 	(*w)->out = out;
 	(*w)->cancel = method == ITIP_CANCEL;
 	(*w)->zone = zone;
 	(*w)->tzid = xstrdup(tzid);
 	(*w)->tail = xstrdup(end);
-	fwrite(text, 1, (size_t)(end - text), out);
-	free(text);
+	fwrite(head.text, 1, (size_t)(end - head.text), out);
 	return ST_OK;
 }
 
@@ -258,11 +337,97 @@ static icalproperty *person(bool organizer, const struct ics_person *who)
 	return p;
 }
 
+/* A person's key in what is kept: name and address (neither has a
+ * newline). */
+static char *person_key(const struct ics_person *who)
+{
+	struct sb sb = {0};
+
+	sb_append(&sb, who->name ? who->name : "");
+	sb_append(&sb, "\n");
+	sb_append(&sb, who->email);
+	return sb_take(&sb);
+}
+
+/* "D-2026-0001: stage 2 deadline", with what comes before and after. */
+static char *deadline_words(const char *before, const struct ics_item *it, const char *title)
+{
+	struct sb sb = {0};
+
+	sb_append(&sb, before);
+	sb_append(&sb, it->d->reference);
+	sb_append(&sb, ": stage ");
+	sb_append_int(&sb, stage_step(it->st));
+	sb_append(&sb, " deadline");
+	if (title) {
+		sb_append(&sb, " (");
+		sb_append(&sb, title);
+		sb_append(&sb, ")");
+	}
+	return sb_take(&sb);
+}
+
+static char *organizer_make(const void *arg)
+{
+	icalproperty *p = person(true, arg);
+	char *text = icalproperty_as_ical_string_r(p);
+
+	icalproperty_free(p);
+	return text;
+}
+
+static char *attendee_make(const void *arg)
+{
+	icalproperty *p = person(false, arg);
+	char *text = icalproperty_as_ical_string_r(p);
+
+	icalproperty_free(p);
+	return text;
+}
+
+static char *dtstamp_make(const void *arg)
+{
+	icalproperty *p = icalproperty_new_dtstamp(icaltime_from_string(arg));
+	char *text = icalproperty_as_ical_string_r(p);
+
+	icalproperty_free(p);
+	return text;
+}
+
+/* STATUS, CLASS and TRANSP: the same for every request, and for every
+ * cancellation. */
+static char *closing_make(const void *arg)
+{
+	bool cancel = *(const bool *)arg;
+	struct sb sb = {0};
+	bool ok = put_prop(&sb, icalproperty_new_status(cancel ? ICAL_STATUS_CANCELLED : ICAL_STATUS_CONFIRMED)) &&
+	          put_prop(&sb, icalproperty_new_class(ICAL_CLASS_CONFIDENTIAL)) &&
+	          put_prop(&sb, icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT));
+	char *text = sb_take(&sb);
+
+	if (!ok) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
 struct alarm_ctx {
-	icalcomponent *event;
+	struct sb *out;
 	const char *text;
 	int due_minute;         /* a timed deadline's time of day, or TIME_NONE */
+	bool ok;
 };
+
+static char *action_make(const void *arg)
+{
+	icalproperty *p = icalproperty_new_action(ICAL_ACTION_DISPLAY);
+	char *text = icalproperty_as_ical_string_r(p);
+
+	(void)arg;
+	icalproperty_free(p);
+	return text;
+}
 
 /* One reminder.  The setting counts from the start of the deadline's day;
  * a TRIGGER counts from DTSTART, which for a timed deadline is its time
@@ -270,9 +435,9 @@ struct alarm_ctx {
  * or after a timed deadline comes an hour before it instead. */
 static enum status alarm_add(const char *item, void *arg)
 {
+	static struct kept action;
 	struct alarm_ctx *a = arg;
 	struct icaltriggertype trig;
-	icalcomponent *alarm = icalcomponent_new_valarm();
 
 	trig.time = icaltime_null_time();
 	trig.duration = icaldurationtype_from_string(item);
@@ -281,10 +446,10 @@ static enum status alarm_add(const char *item, void *arg)
 
 		trig.duration = icaldurationtype_from_int(from_start < 0 ? from_start : -3600);
 	}
-	icalcomponent_add_property(alarm, icalproperty_new_action(ICAL_ACTION_DISPLAY));
-	icalcomponent_add_property(alarm, icalproperty_new_description(a->text));
-	icalcomponent_add_property(alarm, icalproperty_new_trigger(trig));
-	icalcomponent_add_component(a->event, alarm);
+	sb_append(a->out, "BEGIN:VALARM\r\n");
+	a->ok = a->ok && put_kept(a->out, &action, "DISPLAY", action_make, NULL) &&
+	        put_prop(a->out, icalproperty_new_description(a->text)) && put_prop(a->out, icalproperty_new_trigger(trig));
+	sb_append(a->out, "END:VALARM\r\n");
 	return ST_OK;
 }
 
@@ -333,49 +498,85 @@ static char *description(const struct ics_writer *w, const struct ics_settings *
 	const char *title = stage_title(it, &nstages);
 	char due[96];
 
+	/* Put together piece by piece: an export writes thousands of these. */
 	ics_due_text(w->tzid, it->m->due, it->m->due_minute, due, sizeof(due));
 	if (w->cancel) {
-		sb_printf(&sb, "The deadline for stage %d of dispute %s (due %s) no longer applies: ", stage_step(st),
-		          d->reference, due);
+		sb_append(&sb, "The deadline for stage ");
+		sb_append_int(&sb, stage_step(st));
+		sb_append(&sb, " of dispute ");
+		sb_append(&sb, d->reference);
+		sb_append(&sb, " (due ");
+		sb_append(&sb, due);
+		sb_append(&sb, ") no longer applies: ");
 		cancel_reason(&sb, it);
 	} else {
-		sb_printf(&sb, "Dispute %s is at stage %d", d->reference, stage_step(st));
-		if (nstages)
-			sb_printf(&sb, " of %zu", nstages);
-		if (title)
-			sb_printf(&sb, " (%s)", title);
-		sb_append(&sb, ".\n");
-		sb_printf(&sb, "Due: %s%s.\n", due, st->due_agreed ? ", as agreed" : "");
-		if (rule && rule->record)
-			sb_printf(&sb, "To be recorded at this stage: %s\n", rule->record);
+		sb_append(&sb, "Dispute ");
+		sb_append(&sb, d->reference);
+		sb_append(&sb, " is at stage ");
+		sb_append_int(&sb, stage_step(st));
+		if (nstages) {
+			sb_append(&sb, " of ");
+			sb_append_int(&sb, (long long)nstages);
+		}
+		if (title) {
+			sb_append(&sb, " (");
+			sb_append(&sb, title);
+			sb_append(&sb, ")");
+		}
+		sb_append(&sb, ".\nDue: ");
+		sb_append(&sb, due);
+		sb_append(&sb, st->due_agreed ? ", as agreed.\n" : ".\n");
+		if (rule && rule->record) {
+			sb_append(&sb, "To be recorded at this stage: ");
+			sb_append(&sb, rule->record);
+			sb_append(&sb, "\n");
+		}
 	}
-	if (it->p)
-		sb_printf(&sb, "Protocol: %s, %s.\n", it->p->title, it->p->partnership);
-	sb_printf(&sb, "Agencies: %s", d->raised_by);
-	for (size_t i = 0; i < dispute_agency_count(d); i++)
-		sb_printf(&sb, "%s%s", i + 1 < dispute_agency_count(d) ? ", " : " and ", dispute_agency(d, i));
-	sb_append(&sb, ".\n");
-	sb_printf(&sb, "Call back: %s", set->organizer.name ? set->organizer.name : set->organizer.email);
-	sb_printf(&sb, ", %s", set->organizer.email);
-	if (set->phone && *set->phone)
-		sb_printf(&sb, ", %s", set->phone);
+	if (it->p) {
+		sb_append(&sb, "Protocol: ");
+		sb_append(&sb, it->p->title);
+		sb_append(&sb, ", ");
+		sb_append(&sb, it->p->partnership);
+		sb_append(&sb, ".\n");
+	}
+	sb_append(&sb, "Agencies: ");
+	sb_append(&sb, d->raised_by);
+	for (size_t i = 0; i < dispute_agency_count(d); i++) {
+		sb_append(&sb, i + 1 < dispute_agency_count(d) ? ", " : " and ");
+		sb_append(&sb, dispute_agency(d, i));
+	}
+	sb_append(&sb, ".\nCall back: ");
+	sb_append(&sb, set->organizer.name ? set->organizer.name : set->organizer.email);
+	sb_append(&sb, ", ");
+	sb_append(&sb, set->organizer.email);
+	if (set->phone && *set->phone) {
+		sb_append(&sb, ", ");
+		sb_append(&sb, set->phone);
+	}
 	sb_append(&sb, ".");
-	if (set->include_subject)
-		sb_printf(&sb, "\nSubject: %s", d->subject);
+	if (set->include_subject) {
+		sb_append(&sb, "\nSubject: ");
+		sb_append(&sb, d->subject);
+	}
 	return sb_take(&sb);
 }
 
+/* The event is written as libical writes a VEVENT: its properties in
+ * order, then its alarms, each as libical writes that property.  Those
+ * that are the same for many events (the stamp, the organizer, the
+ * attendee, the closing three) are made once and kept. */
 enum status ics_event(struct ics_writer *w, const struct ics_settings *set, const struct ics_item *it,
                       struct error *err)
 {
+	static struct kept stamp, organizer, attendee_kept, closing;
 	const struct stage *st = it->st;
 	const struct itip_msg *m = it->m;
 	struct ics_person attendee = { m->name, m->email };
-	icalcomponent *ev;
-	char *summary, *desc, *text, *alarm_text;
+	struct sb ev = {0};
+	char *summary, *desc, *text, *alarm_text, *key;
 	size_t nstages;
 	const char *title = stage_title(it, &nstages);
-	struct alarm_ctx actx;
+	bool ok;
 	enum status rc = ST_OK;
 
 	if (m->due == DATE_NONE)
@@ -387,51 +588,51 @@ enum status ics_event(struct ics_writer *w, const struct ics_settings *set, cons
 		return error_set(err, ST_INVALID, "the counterpart for stage %d of %s has no usable email address",
 		                 st->number, it->d->reference);
 
-	ev = icalcomponent_new_vevent();
-	icalcomponent_add_property(ev, icalproperty_new_uid(m->uid));
-	icalcomponent_add_property(ev, icalproperty_new_dtstamp(icaltime_from_string(set->dtstamp)));
-	icalcomponent_add_property(ev, icalproperty_new_sequence(m->sequence));
+	sb_append(&ev, "BEGIN:VEVENT\r\n");
+	ok = put_prop(&ev, icalproperty_new_uid(m->uid)) && put_kept(&ev, &stamp, set->dtstamp, dtstamp_make, set->dtstamp) &&
+	     put_prop(&ev, icalproperty_new_sequence(m->sequence));
 	if (m->due_minute == TIME_NONE) {
 		/* A working-day deadline is the whole day; DTEND is exclusive. */
-		icalcomponent_add_property(ev, icalproperty_new_dtstart(ical_date(m->due)));
-		icalcomponent_add_property(ev, icalproperty_new_dtend(ical_date(m->due + 1)));
+		ok = ok && put_prop(&ev, icalproperty_new_dtstart(ical_date(m->due))) &&
+		     put_prop(&ev, icalproperty_new_dtend(ical_date(m->due + 1)));
 	} else {
 		struct icaltimetype start = ical_local(m->due, m->due_minute, w->zone);
 
-		icalcomponent_add_property(ev, timed_prop(true, start, w));
+		ok = ok && put_prop(&ev, timed_prop(true, start, w));
 		icaltime_adjust(&start, 0, 0, 15, 0);
-		icalcomponent_add_property(ev, timed_prop(false, start, w));
+		ok = ok && put_prop(&ev, timed_prop(false, start, w));
 	}
-	summary = xasprintf("%s%s: stage %d deadline%s%s%s", w->cancel ? "Cancelled: " : "", it->d->reference,
-	                    stage_step(st), title ? " (" : "", title ? title : "", title ? ")" : "");
+	summary = deadline_words(w->cancel ? "Cancelled: " : "", it, title);
 	text = clean(summary, false);
-	icalcomponent_add_property(ev, icalproperty_new_summary(text));
+	ok = ok && put_prop(&ev, icalproperty_new_summary(text));
 	free(text);
 	desc = description(w, set, it);
 	text = clean(desc, true);
-	icalcomponent_add_property(ev, icalproperty_new_description(text));
+	ok = ok && put_prop(&ev, icalproperty_new_description(text));
 	free(text);
-	icalcomponent_add_property(ev, person(true, &set->organizer));
-	icalcomponent_add_property(ev, person(false, &attendee));
-	icalcomponent_add_property(ev, icalproperty_new_status(w->cancel ? ICAL_STATUS_CANCELLED
-	                                                                 : ICAL_STATUS_CONFIRMED));
-	icalcomponent_add_property(ev, icalproperty_new_class(ICAL_CLASS_CONFIDENTIAL));
-	icalcomponent_add_property(ev, icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT));
-	if (!w->cancel && set->alarms && *set->alarms) {
-		alarm_text = xasprintf("%s: stage %d deadline", it->d->reference, stage_step(st));
-		actx.event = ev;
+	key = person_key(&set->organizer);
+	ok = ok && put_kept(&ev, &organizer, key, organizer_make, &set->organizer);
+	free(key);
+	key = person_key(&attendee);
+	ok = ok && put_kept(&ev, &attendee_kept, key, attendee_make, &attendee) &&
+	     put_kept(&ev, &closing, w->cancel ? "cancel" : "request", closing_make, &w->cancel);
+	free(key);
+	if (ok && !w->cancel && set->alarms && *set->alarms) {
+		struct alarm_ctx actx = { &ev, NULL, m->due_minute, true };
+
+		alarm_text = deadline_words("", it, NULL);
 		actx.text = alarm_text;
-		actx.due_minute = m->due_minute;
 		rc = alarms_each(set->alarms, alarm_add, &actx);
+		ok = actx.ok;
 		free(alarm_text);
 	}
-	if (rc == ST_OK) {
-		text = icalcomponent_as_ical_string_r(ev);
-		if (!text || fputs(text, w->out) == EOF)
-			rc = error_set(err, ST_IO, "cannot write the invite: %s", strerror(errno));
-		free(text);
-	}
-	icalcomponent_free(ev);
+	sb_append(&ev, "END:VEVENT\r\n");
+	text = sb_take(&ev);
+	if (rc == ST_OK && !ok)
+		rc = error_set(err, ST_NOMEM, "libical could not build the invite");
+	else if (rc == ST_OK && fputs(text, w->out) == EOF)
+		rc = error_set(err, ST_IO, "cannot write the invite: %s", strerror(errno));
+	free(text);
 	free(summary);
 	free(desc);
 	return rc;
