@@ -254,7 +254,7 @@ build/tests/bench_tui: tests/bench/bench_tui.c $(BASE_OBJ) $(SCREEN_OBJ)
 build/tests/ics_floor: tests/bench/ics_floor.c
 	@mkdir -p $(@D)
 	$(E) CC $<
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(PC_LIBS_APP) $(LDFLAGS)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(PC_LIBS_ICAL) $(PC_LIBS_CORE) $(LDFLAGS)
 
 bench: dispute build/tests/bench build/tests/bench_tui build/tests/ics_floor $(SCREEN_BIN)
 	sh scripts/bench

@@ -279,7 +279,7 @@ enum status store_meta_get(struct store *s, const char *key, char **value, struc
 	int brc = SQLITE_OK, src;
 
 	*value = NULL;
-	if ((rc = db_prepare(s, sql, &st, err)) != ST_OK)
+	if ((rc = db_cached(s, sql, &st, err)) != ST_OK)
 		return rc;
 	bind_text(st, 1, key, &brc);
 	src = db_step(st, brc);
@@ -287,7 +287,7 @@ enum status store_meta_get(struct store *s, const char *key, char **value, struc
 		*value = col_dup(st, 0);
 	else if (src != SQLITE_DONE)
 		rc = db_fail(s, src, "cannot read the database settings", err);
-	sqlite3_finalize(st);
+	db_keep(s, st);
 	return rc;
 }
 

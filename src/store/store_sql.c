@@ -213,16 +213,36 @@ bool kind_from_name(const char *s, enum record_kind *out)
 /* Multi-row changes run inside the caller's transaction when there is one
  * (as a savepoint, so a failure undoes only this change) and in their own
  * BEGIN IMMEDIATE otherwise, so nothing is ever half-written. */
+static const char begin_sql[] = "BEGIN IMMEDIATE", savepoint_sql[] = "SAVEPOINT store_change",
+	commit_sql[] = "COMMIT", release_sql[] = "RELEASE store_change";
+
+/* One statement of a change's frame, kept prepared: a bulk change makes
+ * thousands of changes, each in its savepoint. */
+static enum status frame_exec(struct store *s, const char *sql, const char *what, struct error *err)
+{
+	sqlite3_stmt *st;
+	enum status rc = db_cached(s, sql, &st, err);
+	int src;
+
+	if (rc != ST_OK)
+		return rc;
+	src = sqlite3_step(st);
+	if (src != SQLITE_DONE)
+		rc = db_fail(s, src, what, err);
+	db_keep(s, st);
+	return rc;
+}
+
 enum status change_begin(struct store *s, bool *own, struct error *err)
 {
 	*own = sqlite3_get_autocommit(s->db) != 0;
-	return db_exec(s, *own ? "BEGIN IMMEDIATE" : "SAVEPOINT store_change", "cannot start a change", err);
+	return frame_exec(s, *own ? begin_sql : savepoint_sql, "cannot start a change", err);
 }
 
 enum status change_end(struct store *s, bool own, enum status rc, struct error *err)
 {
 	if (rc == ST_OK)
-		rc = db_exec(s, own ? "COMMIT" : "RELEASE store_change", "cannot save the change", err);
+		rc = frame_exec(s, own ? commit_sql : release_sql, "cannot save the change", err);
 	if (rc == ST_OK)
 		return ST_OK;
 	/* These may fail when SQLite already rolled back (disk full, I/O
