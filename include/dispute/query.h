@@ -54,6 +54,10 @@ struct list_filter {
 	bool rows_only;         /* read only what a row of a list shows: of a dispute's lists, its
 	                           further other agencies alone (no subjects, counterparts, checklist
 	                           ticks or record details), so the dispute is not one to write back */
+	bool rows_brief;        /* with rows_only, of its stages only what a row of the text list shows:
+	                           the running stage's number, step and route, with the dispute's soonest
+	                           running deadline (what DUE and LEFT show) as its due date, read with
+	                           the dispute and no stage (the kind of that deadline is not kept) */
 };
 
 void list_filter_init(struct list_filter *f);

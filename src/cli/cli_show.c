@@ -289,6 +289,7 @@ int cmd_list(struct ctx *c, struct args *a)
 	/* A row shows no more than its dispute's further other agencies of
 	 * what it holds in lists; the JSON gives them all. */
 	f.rows_only = !l.as_json;
+	f.rows_brief = f.rows_only;
 	if (l.as_json)
 		fputs("[", stdout);
 	else

@@ -60,6 +60,15 @@
 	"CREATE TRIGGER disputes_derive_on_close AFTER UPDATE OF status, closed, process_due ON disputes BEGIN\n" \
 	"	UPDATE disputes SET " DERIVED_SET " WHERE id = NEW.id;\n" \
 	"END"
+/* The derived columns as migration 13 makes them: the running stage's place too. */
+#define T_DERIVE_ON_STAGE_INSERT_13 \
+	"CREATE TRIGGER disputes_derive_on_stage_insert AFTER INSERT ON stages BEGIN\n" \
+	"	UPDATE disputes SET " DERIVED_SET_PLACE " WHERE id = NEW.dispute_id;\n" \
+	"END"
+#define T_DERIVE_ON_STAGE_UPDATE_13 \
+	"CREATE TRIGGER disputes_derive_on_stage_update AFTER UPDATE ON stages BEGIN\n" \
+	"	UPDATE disputes SET " DERIVED_SET_PLACE " WHERE id = NEW.dispute_id;\n" \
+	"END"
 /* INSERT OR REPLACE deletes the old row without firing a delete trigger:
  * an insert that would take a used id is refused before it can. */
 #define T_RECORDS_NO_REUSE \
@@ -287,8 +296,8 @@ static const struct {
 	{ "records_amend_same", T_RECORDS_AMEND_SAME },
 	{ "records_no_update", T_RECORDS_NO_UPDATE },
 	{ "records_no_delete", T_RECORDS_NO_DELETE },
-	{ "disputes_derive_on_stage_insert", T_DERIVE_ON_STAGE_INSERT },
-	{ "disputes_derive_on_stage_update", T_DERIVE_ON_STAGE_UPDATE },
+	{ "disputes_derive_on_stage_insert", T_DERIVE_ON_STAGE_INSERT_13 },
+	{ "disputes_derive_on_stage_update", T_DERIVE_ON_STAGE_UPDATE_13 },
 	{ "disputes_derive_on_close", T_DERIVE_ON_CLOSE },
 	{ "records_no_reuse", T_RECORDS_NO_REUSE },
 	{ "records_sealed", T_RECORDS_SEALED },
@@ -671,6 +680,15 @@ static const char *const migrations[] = {
 	T_DEADLINE_COUNTS_ON_DETAIL_INSERT ";\n"
 	T_DEADLINE_COUNTS_ON_DETAIL_UPDATE ";\n"
 	"INSERT INTO meta(key, value) VALUES ('upgrade-process', 'pending');\n",
+	/* 13: the running stage's step and route kept on the dispute beside
+	 * its number, so that a row of the text list reads no stage. */
+	"ALTER TABLE disputes ADD COLUMN current_step INTEGER;\n"
+	"ALTER TABLE disputes ADD COLUMN current_route INTEGER;\n"
+	"UPDATE disputes SET current_step = " DERIVED_STEP ", current_route = " DERIVED_ROUTE ";\n"
+	"DROP TRIGGER disputes_derive_on_stage_insert;\n"
+	"DROP TRIGGER disputes_derive_on_stage_update;\n"
+	T_DERIVE_ON_STAGE_INSERT_13 ";\n"
+	T_DERIVE_ON_STAGE_UPDATE_13 ";\n",
 };
 
 /* SQL run after a migration's C step (NULL: none). */
@@ -719,6 +737,13 @@ int store_deadlines_version(void)
 	static int known;
 
 	return version_making("ADD COLUMN process_due", &known);
+}
+
+int store_place_version(void)
+{
+	static int known;
+
+	return version_making("ADD COLUMN current_step", &known);
 }
 
 /* ---- opening ---- */
@@ -1210,7 +1235,7 @@ static enum status deferred_flush(struct store *s, struct error *err)
 	 * then the counts, made again whole from what they count (the
 	 * queries `verify` checks them by): whatever the change did, they
 	 * come out right. */
-	static const char derive_sql[] = "UPDATE disputes SET " DERIVED_SET " WHERE id > ?1";
+	static const char derive_sql[] = "UPDATE disputes SET " DERIVED_SET_PLACE " WHERE id > ?1";
 	static const char counts_sql[] =
 		"DELETE FROM list_counts;"
 		" INSERT INTO list_counts(prefix, n) SELECT " LIST_PREFIX("list_key") ", count(*) FROM disputes"

@@ -936,7 +936,7 @@ enum status store_list(struct store *s, const struct list_filter *f, dispute_fn 
 	sqlite3_stmt *st = NULL;
 	char start[48] = "";
 	enum status rc = ST_OK;
-	bool windowed, keyed, row;
+	bool windowed, keyed, row, brief;
 	int brc;
 
 	if (!f) {
@@ -956,7 +956,9 @@ enum status store_list(struct store *s, const struct list_filter *f, dispute_fn 
 	/* A row of a list leaves out what only the dispute itself shows (the
 	 * raising agency's name unless the list is in the agencies' order). */
 	row = f->rows_only && f->order != ORDER_AGENCY;
-	sb_append(&sql, row ? "SELECT " DISPUTE_COLS_ROW ", " STAGE_COLS : "SELECT " DISPUTE_COLS ", " STAGE_COLS);
+	brief = row && f->rows_brief && s->version >= store_place_version();
+	sb_append(&sql, brief ? "SELECT " DISPUTE_COLS_ROW ", " STAGE_COLS_BRIEF : row ? "SELECT " DISPUTE_COLS_ROW ", "
+	          STAGE_COLS : "SELECT " DISPUTE_COLS ", " STAGE_COLS);
 	if (windowed) {
 		/* The window's disputes first, from the index (order and
 		 * LIMIT there), then their names and stages. */
@@ -972,13 +974,14 @@ enum status store_list(struct store *s, const struct list_filter *f, dispute_fn 
 	} else {
 		sb_append(&sql, row ? DISPUTE_FROM_ROW : DISPUTE_FROM);
 	}
-	sb_append(&sql, " LEFT JOIN stages g ON g.dispute_id = d.id");
+	if (!brief)
+		sb_append(&sql, " LEFT JOIN stages g ON g.dispute_id = d.id");
 	if (!windowed)
 		filter_cond(&sql, f, &plan);
 	/* The order's keys are unique, but the index cannot tell the planner
 	 * so: without the id after them it sorts each dispute's stages. */
 	sb_append(&sql, order_sql(f->order));
-	sb_append(&sql, ", d.id, g.number");
+	sb_append(&sql, brief ? ", d.id" : ", d.id, g.number");
 	if ((rc = db_prepare(s, sql.s, &st, err)) != ST_OK)
 		goto out;
 	brc = bind_filter(st, f, &plan);

@@ -95,6 +95,22 @@ int store_deadlines_version(void);
 	"current_stage = " DERIVED_STAGE ", current_due = " DERIVED_DUE ", current_minute = " DERIVED_MINUTE \
 	", list_key = " DERIVED_KEY
 
+/* Where the running stage stands on the protocol's routes, kept beside
+ * its number: its step (its number on its route; 0 when that is its
+ * number) and its route (stage.route), NULL for a dispute with no stage.
+ * A row of the text list shows these and the soonest deadline, and so
+ * reads no stage (list_filter.rows_brief).  Part of migration 13 (the
+ * triggers' text: never change it); verify holds the columns against it. */
+#define CURRENT_OF_STAGE(col) \
+	"(SELECT " col " FROM stages g WHERE g.dispute_id = disputes.id ORDER BY number DESC LIMIT 1)"
+#define DERIVED_STEP CURRENT_OF_STAGE("step")
+#define DERIVED_ROUTE CURRENT_OF_STAGE("route")
+#define DERIVED_SET_PLACE DERIVED_SET ", current_step = " DERIVED_STEP ", current_route = " DERIVED_ROUTE
+
+/* The schema version from which a dispute keeps its running stage's step
+ * and route (migration 13). */
+int store_place_version(void);
+
 /* The part of a list key that the list's counts are kept by
  * (list_counts, migration 8): '0' and the due date of an open dispute
  * ('09999-12-31' with none), '1' and the inverted closing date of a closed
@@ -152,6 +168,12 @@ int store_deadlines_version(void);
 	"coalesce(g.contact_id, 0), g.limit_due, g.route, g.step, g.response_due, g.then_due, g.then_minute, " \
 	"g.follow_up"
 #define STAGE_FIRST DISPUTE_NCOLS       /* the first stage column after DISPUTE_COLS */
+/* STAGE_COLS for list_filter.rows_brief, from the dispute alone: the
+ * running stage's place, and the soonest running deadline as its due
+ * (NULL throughout for a dispute with no stage). */
+#define STAGE_COLS_BRIEF \
+	"CASE WHEN d.current_step IS NOT NULL THEN d.current_stage END, NULL, d.current_due, d.current_minute, 0, " \
+	"NULL, NULL, NULL, 0, 0, NULL, d.current_route, d.current_step, NULL, NULL, NULL, NULL"
 
 #define STAGES_SELECT \
 	"SELECT number, started, due, due_minute, due_agreed, due_reason, ended, how, sequence, " \

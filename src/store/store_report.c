@@ -184,7 +184,8 @@ enum status store_table_rows(struct store *s, enum export_table t, bool include_
 	sqlite3_stmt *st = NULL;
 	const char **cells = NULL;
 	enum status rc = ST_OK;
-	int src, ncols, n = 0, skip = -1, skip_key = -1, skip_lists = -1, state = -1;
+	int src, ncols, n = 0, skip = -1, state = -1;
+	bool *internal = NULL;
 	char *redacted = NULL;
 
 	if ((unsigned)t >= TABLE_COUNT)
@@ -196,15 +197,19 @@ enum status store_table_rows(struct store *s, enum export_table t, bool include_
 	}
 	ncols = sqlite3_column_count(st);
 	cells = xcalloc((size_t)ncols + 1, sizeof(*cells));
+	internal = xcalloc((size_t)ncols + 1, sizeof(*internal));
 	for (int i = 0; i < ncols; i++) {
 		const char *name = sqlite3_column_name(st, i);
 		if ((t == TABLE_DISPUTES || t == TABLE_DISPUTE_SUBJECTS) && !include_subject && name &&
 		    strcmp(name, "subject") == 0)
 			skip = i;
-		else if (t == TABLE_DISPUTES && name && strcmp(name, "list_key") == 0)
-			skip_key = i;   /* the list's internal order key */
-		else if (t == TABLE_DISPUTES && name && strcmp(name, "lists") == 0)
-			skip_lists = i; /* whether the list tables hold anything: internal too */
+		/* The list's order key, whether the list tables hold anything,
+		 * and the running stage's step and route (the stages file has
+		 * them): kept for the list, internal. */
+		else if (t == TABLE_DISPUTES && name && (strcmp(name, "list_key") == 0 || strcmp(name, "lists") == 0 ||
+		                                         strcmp(name, "current_step") == 0 ||
+		                                         strcmp(name, "current_route") == 0))
+			internal[i] = true;
 		else
 			cells[n++] = name;
 		if (t == TABLE_RECORDS && !include_subject && name && strcmp(name, "state") == 0)
@@ -215,7 +220,7 @@ enum status store_table_rows(struct store *s, enum export_table t, bool include_
 	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
 		n = 0;
 		for (int i = 0; i < ncols; i++)
-			if (i != skip && i != skip_key && i != skip_lists)
+			if (i != skip && !internal[i])
 				cells[n++] = col_text(st, i);
 		if (state >= 0) {
 			free(redacted);
@@ -230,6 +235,7 @@ enum status store_table_rows(struct store *s, enum export_table t, bool include_
 out:
 	free(redacted);
 	free(cells);
+	free(internal);
 	sqlite3_finalize(st);
 	return rc;
 }

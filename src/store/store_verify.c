@@ -65,9 +65,15 @@ enum status store_check_derived(struct store *s, finding_fn fn, void *ctx, struc
 	 * set by hand could hide an overdue dispute from both. */
 	static const char sql[] =
 		"SELECT reference, current_stage IS NOT " DERIVED_STAGE ", current_due IS NOT (" DERIVED_DUE "),"
-		" current_minute IS NOT (" DERIVED_MINUTE ") FROM disputes WHERE current_stage IS NOT " DERIVED_STAGE
-		" OR current_due IS NOT (" DERIVED_DUE ") OR current_minute IS NOT (" DERIVED_MINUTE ")"
-		" OR list_key IS NOT (" DERIVED_KEY ") ORDER BY id";
+		" current_minute IS NOT (" DERIVED_MINUTE "), list_key IS NOT (" DERIVED_KEY ") FROM disputes"
+		" WHERE current_stage IS NOT " DERIVED_STAGE " OR current_due IS NOT (" DERIVED_DUE ")"
+		" OR current_minute IS NOT (" DERIVED_MINUTE ") OR list_key IS NOT (" DERIVED_KEY ")"
+		" OR current_step IS NOT " DERIVED_STEP " OR current_route IS NOT " DERIVED_ROUTE " ORDER BY id";
+	static const char sql_12[] =
+		"SELECT reference, current_stage IS NOT " DERIVED_STAGE ", current_due IS NOT (" DERIVED_DUE "),"
+		" current_minute IS NOT (" DERIVED_MINUTE "), list_key IS NOT (" DERIVED_KEY ") FROM disputes"
+		" WHERE current_stage IS NOT " DERIVED_STAGE " OR current_due IS NOT (" DERIVED_DUE ")"
+		" OR current_minute IS NOT (" DERIVED_MINUTE ") OR list_key IS NOT (" DERIVED_KEY ") ORDER BY id";
 	static const char counts_sql[] =
 		"SELECT coalesce(k.prefix, c.prefix), coalesce(k.n, 0), coalesce(c.n, 0)"
 		" FROM list_counts k FULL JOIN (SELECT " LIST_PREFIX("list_key") " AS prefix, count(*) AS n"
@@ -85,7 +91,7 @@ enum status store_check_derived(struct store *s, finding_fn fn, void *ctx, struc
 	enum status rc;
 	int src, stop = 0;
 
-	if ((rc = db_prepare(s, sql, &st, err)) != ST_OK)
+	if ((rc = db_prepare(s, s->version < store_place_version() ? sql_12 : sql, &st, err)) != ST_OK)
 		return rc;
 	while (!stop && (src = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *ref = (const char *)sqlite3_column_text(st, 0);
@@ -94,7 +100,8 @@ enum status store_check_derived(struct store *s, finding_fn fn, void *ctx, struc
 		                   "list and the board read it", ref ? ref : "?",
 		                   sqlite3_column_int(st, 1) ? "current stage" :
 		                   sqlite3_column_int(st, 2) ? "running due date" :
-		                   sqlite3_column_int(st, 3) ? "running due time" : "place in the list");
+		                   sqlite3_column_int(st, 3) ? "running due time" :
+		                   sqlite3_column_int(st, 4) ? "place in the list" : "current stage's step or route");
 	}
 	if (!stop && src != SQLITE_DONE)
 		rc = db_fail(s, src, "cannot check the database", err);

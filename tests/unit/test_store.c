@@ -242,7 +242,7 @@ static void test_create_modes(void **state)
 	assert_true(S_ISREG(st.st_mode));
 	assert_int_equal(st.st_mode & 0777, 0600);
 
-	assert_int_equal(store_schema_version(), 12);
+	assert_int_equal(store_schema_version(), 13);
 	assert_int_equal(raw_int(path, "PRAGMA user_version"), store_schema_version());
 	assert_int_equal(raw_int(path, "PRAGMA application_id"), 0x44535054);
 	assert_int_equal(raw_int(path, "SELECT count(*) FROM sqlite_master WHERE name = 'disputes'"), 1);
@@ -1037,6 +1037,119 @@ static void test_list_lists(void **state)
 	list_filter_init(&lf);
 	lf.rows_only = true;
 	assert_int_equal(lists_check(f->s, &lf, 0, contact), LISTS_N);
+}
+
+/* What a row of the text list shows of a dispute's stages: whether it
+ * has one, the running one's number, step and route, and its soonest
+ * running deadline (as LEFT measures it, here without a calendar). */
+struct brief_row {
+	long long id;
+	bool staged;
+	int number, step, route;
+	struct left left;
+};
+
+struct brief_seen {
+	struct brief_row v[16];
+	int n;
+};
+
+static int brief_take(const struct dispute *d, void *ctx)
+{
+	struct brief_seen *b = ctx;
+	const struct stage *cur = dispute_current(d);
+	struct brief_row *r = &b->v[b->n++];
+
+	assert_true(b->n <= 16);
+	r->id = d->id;
+	r->staged = cur != NULL;
+	r->number = cur ? cur->number : 0;
+	r->step = cur ? stage_step(cur) : 0;
+	r->route = cur ? cur->route : -1;
+	r->left = dispute_left(d, NULL, NULL, day_of("2026-11-25"), 600);
+	return 0;
+}
+
+/* Keeps the findings' messages, one a line. */
+static int brief_finding(const struct finding *fd, void *ctx)
+{
+	sb_printf(ctx, "%s\n", fd->message);
+	return 0;
+}
+
+static void brief_compare(struct store *s, int want)
+{
+	struct brief_seen full = { .n = 0 }, brief = { .n = 0 };
+	struct list_filter lf;
+	struct error err;
+
+	list_filter_init(&lf);
+	lf.rows_only = true;
+	assert_int_equal(store_list(s, &lf, brief_take, &full, &err), ST_OK);
+	lf.rows_brief = true;
+	assert_int_equal(store_list(s, &lf, brief_take, &brief, &err), ST_OK);
+	assert_int_equal(full.n, want);
+	assert_int_equal(brief.n, want);
+	for (int i = 0; i < want; i++) {
+		assert_int_equal(brief.v[i].id, full.v[i].id);
+		assert_int_equal(brief.v[i].staged, full.v[i].staged);
+		assert_int_equal(brief.v[i].number, full.v[i].number);
+		assert_int_equal(brief.v[i].step, full.v[i].step);
+		assert_int_equal(brief.v[i].route, full.v[i].route);
+		assert_int_equal(brief.v[i].left.kind, full.v[i].left.kind);
+		assert_int_equal(brief.v[i].left.due, full.v[i].left.due);
+		assert_int_equal(brief.v[i].left.due_minute, full.v[i].left.due_minute);
+	}
+}
+
+/* A row of the text list (rows_brief) reads no stage: the running stage's
+ * place and the soonest deadline come from the dispute's derived columns,
+ * and say what the stages say, whichever deadline is the soonest, on
+ * either route, open or closed; verify holds the place to the stages. */
+static void test_list_brief(void **state)
+{
+	struct fx *f = *state;
+	struct store *s;
+	struct error err;
+	struct sb said = {0};
+	char ref[16];
+
+	assert_int_equal(store_open(f->db, OPEN_CREATE, &s, &err), ST_OK);
+	for (int i = 0; i < 9; i++)
+		insert_simple(s, "2026-11-02", "Hillside Primary", "Police", "2026-11-27", ref);
+	brief_compare(s, 9);
+	assert_int_equal(raw_exec(f->db,
+		/* 1: escalated to the urgent route's own first stage, timed */
+		"INSERT INTO stages(dispute_id, number, started, due, due_minute, route, step)"
+		" VALUES (1, 2, '2026-11-10', '2026-11-26', 540, 2, 1);"
+		"UPDATE stages SET ended = '2026-11-10', how = 'escalated' WHERE dispute_id = 1 AND number = 1;"
+		/* 2: a follow-up, no due date agreed yet */
+		"UPDATE stages SET due = NULL, follow_up = '2026-11-24' WHERE dispute_id = 2;"
+		/* 3: the second timescale first */
+		"UPDATE stages SET response_due = '2026-11-20' WHERE dispute_id = 3;"
+		/* 4: the sub-deadline first, at a time of day */
+		"UPDATE stages SET then_due = '2026-11-25', then_minute = 570 WHERE dispute_id = 4;"
+		/* 5: the whole process first */
+		"UPDATE disputes SET process_due = '2026-11-23' WHERE id = 5;"
+		/* 6: who must be told: not a deadline a row measures */
+		"UPDATE disputes SET inform_due = '2026-11-21' WHERE id = 6;"
+		/* 7: closed */
+		"UPDATE stages SET ended = '2026-11-20', how = 'resolved' WHERE dispute_id = 7;"
+		"UPDATE disputes SET status = 'resolved', closed = '2026-11-20', outcome = 'Agreed' WHERE id = 7;"
+		/* 8: the dispute's route, no date at all */
+		"UPDATE stages SET due = NULL, route = 1 WHERE dispute_id = 8;", NULL, 0), SQLITE_OK);
+	brief_compare(s, 9);
+	assert_string_equal_raw(f->db, "SELECT group_concat(id || ':' || current_step || '/' || current_route, ' ')"
+	                        " FROM disputes", "1:1/2 2:0/0 3:0/0 4:0/0 5:0/0 6:0/0 7:0/0 8:0/1 9:0/0");
+	assert_int_equal(store_check_derived(s, brief_finding, &said, &err), ST_OK);
+	assert_null(said.s);
+	/* A place set by hand is a finding. */
+	assert_int_equal(raw_exec(f->db, "UPDATE disputes SET current_step = 3 WHERE id = 9", NULL, 0), SQLITE_OK);
+	assert_int_equal(store_check_derived(s, brief_finding, &said, &err), ST_OK);
+	assert_string_equal(said.s, "D-2026-0009: its current stage's step or route does not follow from its stages: "
+	                    "the list and the board read it\n");
+	free(said.s);
+	store_close(s);
 }
 
 /* ---- the journal ---- */
@@ -2107,6 +2220,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_list, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_list_windows, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_list_lists, setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_list_brief, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_records, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_records_append_only, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_drafts, setup_open, teardown),
