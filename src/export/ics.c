@@ -94,13 +94,21 @@ static bool kept_has(struct kept *k, const char *key)
 	return false;
 }
 
-/* Appends libical's lines for p to sb, and frees p. */
-static bool put_prop(struct sb *sb, icalproperty *p)
+/* libical's lines for p (NULL when it could not make them); frees p. */
+static char *prop_text(icalproperty *p)
 {
 	char *text = p ? icalproperty_as_ical_string_r(p) : NULL;
 
 	if (p)
 		icalproperty_free(p);
+	return text;
+}
+
+/* Appends libical's lines for p to sb, and frees p. */
+static bool put_prop(struct sb *sb, icalproperty *p)
+{
+	char *text = prop_text(p);
+
 	if (!text)
 		return false;
 	sb_append(sb, text);
@@ -369,29 +377,17 @@ static char *deadline_words(const char *before, const struct ics_item *it, const
 
 static char *organizer_make(const void *arg)
 {
-	icalproperty *p = person(true, arg);
-	char *text = icalproperty_as_ical_string_r(p);
-
-	icalproperty_free(p);
-	return text;
+	return prop_text(person(true, arg));
 }
 
 static char *attendee_make(const void *arg)
 {
-	icalproperty *p = person(false, arg);
-	char *text = icalproperty_as_ical_string_r(p);
-
-	icalproperty_free(p);
-	return text;
+	return prop_text(person(false, arg));
 }
 
 static char *dtstamp_make(const void *arg)
 {
-	icalproperty *p = icalproperty_new_dtstamp(icaltime_from_string(arg));
-	char *text = icalproperty_as_ical_string_r(p);
-
-	icalproperty_free(p);
-	return text;
+	return prop_text(icalproperty_new_dtstamp(icaltime_from_string(arg)));
 }
 
 /* STATUS, CLASS and TRANSP: the same for every request, and for every
@@ -421,12 +417,8 @@ struct alarm_ctx {
 
 static char *action_make(const void *arg)
 {
-	icalproperty *p = icalproperty_new_action(ICAL_ACTION_DISPLAY);
-	char *text = icalproperty_as_ical_string_r(p);
-
 	(void)arg;
-	icalproperty_free(p);
-	return text;
+	return prop_text(icalproperty_new_action(ICAL_ACTION_DISPLAY));
 }
 
 /* One reminder.  The setting counts from the start of the deadline's day;

@@ -870,12 +870,13 @@ static enum status stream_hand(struct store *s, struct dispute *v, size_t n, boo
 	return rc;
 }
 
-/* Steps st, a statement of DISPUTE_COLS and STAGE_COLS (the binds before
- * it gave brc), handing fn each dispute with its stages and its lists
- * (with rows_only, what a row of a list shows): the rows of a dispute come
- * together, one a stage (or one with NULL stage columns); the lists are
- * read apart, a batch of disputes at a time, only for those that have
- * some. */
+/* Steps st, a statement of DISPUTE_COLS (or DISPUTE_COLS_ROW) and
+ * STAGE_COLS (or STAGE_COLS_BRIEF: the one stage a row of the text list
+ * shows), the binds before it having given brc, handing fn each dispute
+ * with its stages and its lists (with rows_only, what a row of a list
+ * shows): the rows of a dispute come together, one a stage (or one with
+ * NULL stage columns); the lists are read apart, a batch of disputes at a
+ * time, only for those that have some. */
 enum status disputes_stream(struct store *s, sqlite3_stmt *st, int brc, bool rows_only, dispute_fn fn, void *ctx,
                             struct error *err)
 {
@@ -926,7 +927,9 @@ out:
 }
 
 /* The disputes of f with their stages, in one read: each row is a dispute
- * with one of its stages (or none), in the list's order, then by stage. */
+ * with one of its stages (or none), in the list's order, then by stage;
+ * with f->rows_brief, a dispute with the one stage its derived columns
+ * describe (STAGE_COLS_BRIEF), so that no stage is read. */
 enum status store_list(struct store *s, const struct list_filter *f, dispute_fn fn, void *ctx,
                        struct error *err)
 {

@@ -169,8 +169,8 @@ int store_place_version(void);
 	"g.follow_up"
 #define STAGE_FIRST DISPUTE_NCOLS       /* the first stage column after DISPUTE_COLS */
 /* STAGE_COLS for list_filter.rows_brief, from the dispute alone: the
- * running stage's place, and the soonest running deadline as its due
- * (NULL throughout for a dispute with no stage). */
+ * running stage's place, and the soonest running deadline as its due; for
+ * a dispute with no stage its number is NULL, which reads as no stage. */
 #define STAGE_COLS_BRIEF \
 	"CASE WHEN d.current_step IS NOT NULL THEN d.current_stage END, NULL, d.current_due, d.current_minute, 0, " \
 	"NULL, NULL, NULL, 0, 0, NULL, d.current_route, d.current_step, NULL, NULL, NULL, NULL"
@@ -201,8 +201,9 @@ void dispute_bind(sqlite3_stmt *st, const struct dispute *d, const char *ref, lo
                   int *brc);
 void stage_bind(sqlite3_stmt *st, long long dispute_id, const struct stage *g, int *brc);
 
-/* Steps st, a statement of DISPUTE_COLS and STAGE_COLS ordered by dispute
- * then stage (the binds before it gave brc), handing fn each dispute with
+/* Steps st, a statement of DISPUTE_COLS and STAGE_COLS (or their row and
+ * brief forms) ordered by dispute then stage (the binds before it gave
+ * brc), handing fn each dispute with
  * its stages and its lists (with rows_only, only what a row of a list
  * shows: list_filter.rows_only), read only for a dispute that has some, a
  * batch of disputes at a time: st has read a few disputes past the one fn

@@ -221,11 +221,12 @@ static const char begin_sql[] = "BEGIN IMMEDIATE", savepoint_sql[] = "SAVEPOINT 
 static enum status frame_exec(struct store *s, const char *sql, const char *what, struct error *err)
 {
 	sqlite3_stmt *st;
-	enum status rc = db_cached(s, sql, &st, err);
+	enum status rc = ST_OK;
 	int src;
 
-	if (rc != ST_OK)
-		return rc;
+	/* Said as what the frame was for, not as a read. */
+	if (db_cached(s, sql, &st, err) != ST_OK)
+		return db_fail(s, sqlite3_errcode(s->db), what, err);
 	src = sqlite3_step(st);
 	if (src != SQLITE_DONE)
 		rc = db_fail(s, src, what, err);

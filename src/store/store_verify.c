@@ -69,11 +69,6 @@ enum status store_check_derived(struct store *s, finding_fn fn, void *ctx, struc
 		" WHERE current_stage IS NOT " DERIVED_STAGE " OR current_due IS NOT (" DERIVED_DUE ")"
 		" OR current_minute IS NOT (" DERIVED_MINUTE ") OR list_key IS NOT (" DERIVED_KEY ")"
 		" OR current_step IS NOT " DERIVED_STEP " OR current_route IS NOT " DERIVED_ROUTE " ORDER BY id";
-	static const char sql_12[] =
-		"SELECT reference, current_stage IS NOT " DERIVED_STAGE ", current_due IS NOT (" DERIVED_DUE "),"
-		" current_minute IS NOT (" DERIVED_MINUTE "), list_key IS NOT (" DERIVED_KEY ") FROM disputes"
-		" WHERE current_stage IS NOT " DERIVED_STAGE " OR current_due IS NOT (" DERIVED_DUE ")"
-		" OR current_minute IS NOT (" DERIVED_MINUTE ") OR list_key IS NOT (" DERIVED_KEY ") ORDER BY id";
 	static const char counts_sql[] =
 		"SELECT coalesce(k.prefix, c.prefix), coalesce(k.n, 0), coalesce(c.n, 0)"
 		" FROM list_counts k FULL JOIN (SELECT " LIST_PREFIX("list_key") " AS prefix, count(*) AS n"
@@ -91,7 +86,7 @@ enum status store_check_derived(struct store *s, finding_fn fn, void *ctx, struc
 	enum status rc;
 	int src, stop = 0;
 
-	if ((rc = db_prepare(s, s->version < store_place_version() ? sql_12 : sql, &st, err)) != ST_OK)
+	if ((rc = db_prepare(s, sql, &st, err)) != ST_OK)
 		return rc;
 	while (!stop && (src = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *ref = (const char *)sqlite3_column_text(st, 0);

@@ -2,9 +2,9 @@
  *
  * With DB, each invite is also journalled there as the command journals
  * it, through the bare libraries: a record of the same length sealed with
- * SHA-256 after the one before (Nettle), and the invite's row, written by
- * statements prepared once, in one transaction, with the schema's own
- * triggers doing the rest.  The new records go into the search index in
+ * SHA-256 (Nettle) over the same fields after the seal before, and the
+ * invite's row, written by statements prepared once, in one transaction,
+ * with the schema's own triggers doing the rest.  The new records go into the search index in
  * one statement at the end, the statement of the schema's own trigger
  * (search_records_add), which is dropped for the transaction and made
  * again: indexing a record at a time costs several times as much.
@@ -97,7 +97,9 @@ static char *index_sql(const char *trigger, long long first)
 /* Journals one invite to the next open dispute. */
 static int journal_one(struct journal *j, const char *uid, const char *file)
 {
-	char text[4400], state[256];
+	char text[4400], state[256], id_text[24], dispute_text[24];
+	const char *fields[] = { id_text, dispute_text, "2026-11-27", "540", "event", "1", "Siân Roberts", text, NULL,
+	                         "2026-11-27T09:00:00Z", state };
 	unsigned char hash[SHA256_DIGEST_SIZE];
 	struct sha256_ctx md;
 	long long id;
@@ -108,10 +110,23 @@ static int journal_one(struct journal *j, const char *uid, const char *file)
 	snprintf(text, sizeof(text), "Invite for stage 1 written to %s for Zoë O'Brien <zoe@example.org>: REQUEST, "
 	         "sequence 0 (sent again).", file);
 	snprintf(state, sizeof(state), "invite.1.to=zoe@example.org");
+	/* The fields dispute seals, each framed by its length, after the
+	 * seal before (store_chain.c, chain_seal). */
+	snprintf(id_text, sizeof(id_text), "%lld", j->next);
+	snprintf(dispute_text, sizeof(dispute_text), "%lld", id);
 	sha256_init(&md);
+	sha256_update(&md, 18, (const uint8_t *)"dispute-journal-1\n");
 	sha256_update(&md, sizeof(j->prev), j->prev);
-	sha256_update(&md, strlen(text), (const uint8_t *)text);
-	sha256_update(&md, strlen(state), (const uint8_t *)state);
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		unsigned char head[9] = {0};
+		size_t n = fields[i] ? strlen(fields[i]) : 0;
+
+		head[0] = fields[i] != NULL;
+		for (int b = 0; b < 8; b++)
+			head[1 + b] = (unsigned char)((unsigned long long)n >> (56 - 8 * b));
+		sha256_update(&md, fields[i] ? sizeof(head) : 1, head);
+		sha256_update(&md, n, (const uint8_t *)(fields[i] ? fields[i] : ""));
+	}
 	sha256_digest(&md, sizeof(hash), hash);
 	sqlite3_bind_int64(j->record, 1, j->next++);
 	sqlite3_bind_int64(j->record, 2, id);

@@ -1044,6 +1044,7 @@ static void test_list_lists(void **state)
  * running deadline (as LEFT measures it, here without a calendar). */
 struct brief_row {
 	long long id;
+	size_t nstages;
 	bool staged;
 	int number, step, route;
 	struct left left;
@@ -1062,6 +1063,7 @@ static int brief_take(const struct dispute *d, void *ctx)
 
 	assert_true(b->n <= 16);
 	r->id = d->id;
+	r->nstages = d->nstages;
 	r->staged = cur != NULL;
 	r->number = cur ? cur->number : 0;
 	r->step = cur ? stage_step(cur) : 0;
@@ -1077,14 +1079,20 @@ static int brief_finding(const struct finding *fd, void *ctx)
 	return 0;
 }
 
-static void brief_compare(struct store *s, int want)
+/* Lists the disputes (from offset, at most limit of them: 0 for all) as
+ * rows with their stages and as brief rows, and checks that both show the
+ * same; returns how many stages the full rows came with. */
+static size_t brief_compare(struct store *s, int want, int offset, int limit)
 {
 	struct brief_seen full = { .n = 0 }, brief = { .n = 0 };
 	struct list_filter lf;
 	struct error err;
+	size_t stages = 0;
 
 	list_filter_init(&lf);
 	lf.rows_only = true;
+	lf.offset = offset;
+	lf.limit = limit;
 	assert_int_equal(store_list(s, &lf, brief_take, &full, &err), ST_OK);
 	lf.rows_brief = true;
 	assert_int_equal(store_list(s, &lf, brief_take, &brief, &err), ST_OK);
@@ -1092,6 +1100,9 @@ static void brief_compare(struct store *s, int want)
 	assert_int_equal(brief.n, want);
 	for (int i = 0; i < want; i++) {
 		assert_int_equal(brief.v[i].id, full.v[i].id);
+		/* the brief row has the running stage alone */
+		assert_int_equal(brief.v[i].nstages, 1);
+		stages += full.v[i].nstages;
 		assert_int_equal(brief.v[i].staged, full.v[i].staged);
 		assert_int_equal(brief.v[i].number, full.v[i].number);
 		assert_int_equal(brief.v[i].step, full.v[i].step);
@@ -1100,6 +1111,7 @@ static void brief_compare(struct store *s, int want)
 		assert_int_equal(brief.v[i].left.due, full.v[i].left.due);
 		assert_int_equal(brief.v[i].left.due_minute, full.v[i].left.due_minute);
 	}
+	return stages;
 }
 
 /* A row of the text list (rows_brief) reads no stage: the running stage's
@@ -1117,7 +1129,7 @@ static void test_list_brief(void **state)
 	assert_int_equal(store_open(f->db, OPEN_CREATE, &s, &err), ST_OK);
 	for (int i = 0; i < 9; i++)
 		insert_simple(s, "2026-11-02", "Hillside Primary", "Police", "2026-11-27", ref);
-	brief_compare(s, 9);
+	assert_int_equal(brief_compare(s, 9, 0, 0), 9);
 	assert_int_equal(raw_exec(f->db,
 		/* 1: escalated to the urgent route's own first stage, timed */
 		"INSERT INTO stages(dispute_id, number, started, due, due_minute, route, step)"
@@ -1138,7 +1150,10 @@ static void test_list_brief(void **state)
 		"UPDATE disputes SET status = 'resolved', closed = '2026-11-20', outcome = 'Agreed' WHERE id = 7;"
 		/* 8: the dispute's route, no date at all */
 		"UPDATE stages SET due = NULL, route = 1 WHERE dispute_id = 8;", NULL, 0), SQLITE_OK);
-	brief_compare(s, 9);
+	/* dispute 1 has two stages; its brief row the second alone */
+	assert_int_equal(brief_compare(s, 9, 0, 0), 10);
+	/* a window of the list: the third to the sixth, dispute 1 among them */
+	assert_int_equal(brief_compare(s, 4, 2, 4), 5);
 	assert_string_equal_raw(f->db, "SELECT group_concat(id || ':' || current_step || '/' || current_route, ' ')"
 	                        " FROM disputes", "1:1/2 2:0/0 3:0/0 4:0/0 5:0/0 6:0/0 7:0/0 8:0/1 9:0/0");
 	assert_int_equal(store_check_derived(s, brief_finding, &said, &err), ST_OK);
