@@ -7,12 +7,19 @@
  * with the schema's own triggers doing the rest.  The new records go into the search index in
  * one statement at the end, the statement of the schema's own trigger
  * (search_records_add), which is dropped for the transaction and made
- * again: indexing a record at a time costs several times as much.
+ * again: indexing a record at a time costs several times as much.  Its
+ * files are written as the command writes them, so that none is ever seen
+ * half written or without its record: each beside its place under a name
+ * of its own (mkstemp), all made durable together (syncfs) before the
+ * commit, and renamed into place after it.
  *
  * usage: ics_floor N DIR [DB] */
+#define _GNU_SOURCE
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libical/ical.h>
 #include <nettle/sha2.h>
@@ -178,7 +185,7 @@ static icalproperty *person(int organizer, const char *cn, const char *uri)
 	return p;
 }
 
-static void alarm(icalcomponent *ev, const char *text, const char *when)
+static void add_alarm(icalcomponent *ev, const char *text, const char *when)
 {
 	icalcomponent *a = icalcomponent_new_valarm();
 	struct icaltriggertype trig;
@@ -194,13 +201,14 @@ static void alarm(icalcomponent *ev, const char *text, const char *when)
 int main(int argc, char **argv)
 {
 	struct journal j;
+	char **tmp = NULL;
 	long n;
 
 	if ((argc != 3 && argc != 4) || (n = atol(argv[1])) < 0) {
 		fputs("usage: ics_floor N DIR [DB]\n", stderr);
 		return 2;
 	}
-	if (argc == 4 && journal_open(&j, argv[3], n) != 0)
+	if (argc == 4 && (journal_open(&j, argv[3], n) != 0 || !(tmp = calloc((size_t)n + 1, sizeof(*tmp)))))
 		return 1;
 	for (long i = 0; i < n; i++) {
 		FILE *out;
@@ -235,9 +243,17 @@ int main(int argc, char **argv)
 		icalcomponent_add_property(ev, icalproperty_new_status(ICAL_STATUS_CONFIRMED));
 		icalcomponent_add_property(ev, icalproperty_new_class(ICAL_CLASS_CONFIDENTIAL));
 		icalcomponent_add_property(ev, icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT));
-		alarm(ev, summary, "-PT15H");
+		add_alarm(ev, summary, "-PT15H");
 		snprintf(path, sizeof(path), "%s/D-2026-%04ld-stage1.ics", argv[2], i);
-		if (!(out = fopen(path, "w"))) {
+		if (argc == 4) {
+			int fd;
+
+			if (asprintf(&tmp[i], "%s.XXXXXX", path) < 0 || (fd = mkstemp(tmp[i])) < 0 ||
+			    !(out = fdopen(fd, "w"))) {
+				perror(path);
+				return 1;
+			}
+		} else if (!(out = fopen(path, "w"))) {
 			perror(path);
 			return 1;
 		}
@@ -253,5 +269,27 @@ int main(int argc, char **argv)
 		if (argc == 4 && journal_one(&j, uid, path) != 0)
 			return 1;
 	}
-	return argc == 4 ? journal_close(&j) : 0;
+	if (argc == 4) {
+		int dir = open(argv[2], O_RDONLY | O_DIRECTORY);
+
+		if (dir < 0 || syncfs(dir) != 0) {
+			perror(argv[2]);
+			return 1;
+		}
+		close(dir);
+		if (journal_close(&j) != 0)
+			return 1;
+		for (long i = 0; i < n; i++) {
+			char path[4096];
+
+			snprintf(path, sizeof(path), "%s/D-2026-%04ld-stage1.ics", argv[2], i);
+			if (rename(tmp[i], path) != 0) {
+				perror(tmp[i]);
+				return 1;
+			}
+			free(tmp[i]);
+		}
+		free(tmp);
+	}
+	return 0;
 }
