@@ -960,7 +960,7 @@ enum status store_list(struct store *s, const struct list_filter *f, dispute_fn 
 	 * raising agency's name unless the list is in the agencies' order). */
 	row = f->rows_only && f->order != ORDER_AGENCY;
 	brief = row && f->rows_brief && s->version >= store_place_version();
-	sb_append(&sql, brief ? "SELECT " DISPUTE_COLS_ROW ", " STAGE_COLS_BRIEF : row ? "SELECT " DISPUTE_COLS_ROW ", "
+	sb_append(&sql, brief ? "SELECT " DISPUTE_COLS_BRIEF ", " STAGE_COLS_BRIEF : row ? "SELECT " DISPUTE_COLS_ROW ", "
 	          STAGE_COLS : "SELECT " DISPUTE_COLS ", " STAGE_COLS);
 	if (windowed) {
 		/* The window's disputes first, from the index (order and

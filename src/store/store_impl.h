@@ -147,10 +147,14 @@ int store_place_version(void);
  * raising agency, the summary, outcome and outstanding issues, the
  * owner, who it was referred to), so that they are neither read nor
  * copied. */
-#define DISPUTE_COLS_ROW \
+#define DISPUTE_COLS_ROW_WITH(draft) \
 	"d.id, d.reference, d.protocol, d.urgent, NULL, NULL, ag.name, d.category, " \
 	"NULL, d.opened, d.status, d.closed, NULL, NULL, d.challenged, " \
-	"d.current_stage" DISPUTE_DRAFT ", NULL, d.lists" DISPUTE_DEADLINES_ROW
+	"d.current_stage" draft ", NULL, d.lists" DISPUTE_DEADLINES_ROW
+#define DISPUTE_COLS_ROW DISPUTE_COLS_ROW_WITH(DISPUTE_DRAFT)
+/* A row of the text list (list_filter.rows_brief) does not show whether
+ * a draft is kept, and so does not ask. */
+#define DISPUTE_COLS_BRIEF DISPUTE_COLS_ROW_WITH(", 0")
 #define DISPUTE_DEADLINES_ROW ", d.process_due, d.inform_due, d.referred, NULL"
 #define DISPUTE_FROM_ROW " FROM disputes d JOIN agencies ag ON ag.id = d.against"
 #define DISPUTE_NCOLS 23
