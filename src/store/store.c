@@ -1181,7 +1181,6 @@ enum status store_begin(struct store *s, struct error *err)
 	return db_exec(s, "BEGIN IMMEDIATE", "cannot start a change", err);
 }
 
-/* Drops (on false) or makes again (on true) the triggers of deferred[]. */
 /* Drops (on false) or makes again (on true) the triggers of deferred[]
  * that the change puts off. */
 static enum status deferred_triggers(struct store *s, bool on, struct error *err)

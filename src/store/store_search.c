@@ -748,7 +748,6 @@ static void found_make(struct store *s, struct search_cache *c, size_t budget)
 		if (brc == SQLITE_OK)
 			brc = sqlite3_bind_pointer(st, 2, c, "dispute_found_add", NULL);
 		ok = db_step(st, brc) == SQLITE_DONE;
-		sqlite3_reset(st);
 		db_keep(s, st);
 		/* Each list is sorted: the lists are merged. */
 		if (ok && first && c->nfound > first)
@@ -908,7 +907,6 @@ static bool found_broad(struct store *s, struct search_cache *c)
 	if (brc == SQLITE_OK)
 		brc = sqlite3_bind_pointer(st, 2, c, "dispute_found_add", NULL);
 	db_step(st, brc);
-	sqlite3_reset(st);
 	db_keep(s, st);
 	broad = c->seen > c->budget;
 	c->nfound = 0;
@@ -978,17 +976,22 @@ static int probe_one(struct store *s, struct search_cache *c, long long id)
 	return seek_any(s, others_sql, rq, id << SEARCH_OTHER_BITS, (id << SEARCH_OTHER_BITS) | 255);
 }
 
+static int id_cmp(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return (x > y) - (x < y);
+}
+
 /* dispute_found(search, id): whether the search (a pointer bound by
  * search_plan_bind) finds the dispute id: from the disputes read whole
  * from the index when they have been; until then, from the dispute's own
  * rows, remembered, and after so many disputes (store_search_limits)
- * from a whole read
- * after all. */
+ * from a whole read after all. */
 static void found_fn(sqlite3_context *cx, int nval, sqlite3_value **val)
 {
 	struct search_cache *c = nval == 2 ? sqlite3_value_pointer(val[0], "dispute_found") : NULL;
 	long long id = nval == 2 ? sqlite3_value_int64(val[1]) : 0;
-	size_t lo = 0, hi;
 	int r;
 
 	if (!c) {
@@ -1022,16 +1025,7 @@ static void found_fn(sqlite3_context *cx, int nval, sqlite3_value **val)
 		sqlite3_result_int(cx, r);
 		return;
 	}
-	hi = c->nfound;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (c->found[mid] < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	sqlite3_result_int(cx, lo < c->nfound && c->found[lo] == id);
+	sqlite3_result_int(cx, c->nfound && bsearch(&id, c->found, c->nfound, sizeof(*c->found), id_cmp) != NULL);
 }
 
 enum status search_plan_make(struct store *s, const char *text, const struct search_label *labels, size_t nlabels,
