@@ -9,7 +9,7 @@ export DISPUTE_DB="$tmp/disputes.db" DISPUTE_TODAY=2026-11-27 DISPUTE_AUTHOR=lea
 export DISPUTE_DATADIR="$here/data" TZ=UTC LC_ALL=C.UTF-8
 # The schema this build makes (src/store/store.c, migrations[]): a new
 # migration changes it here, deliberately.
-schema=13
+schema=14
 unset DISPUTE_TIME NO_COLOR
 mkdir -p "$HOME"
 npass=0 nfail=0

@@ -425,6 +425,15 @@ static void test_follows_changes(void **state)
 	assert_int_equal(raw_exec(f->db, "UPDATE agencies SET name = 'Øre Health' WHERE name = 'Health Visiting'"),
 	                 SQLITE_OK);
 	assert_found(f->s, "ore", "0002");
+	/* A dispute against the agency that raised it, and that agency
+	 * renamed: both of its fields go out of the index as they were and
+	 * come in again as they are. */
+	assert_int_equal(raw_exec(f->db, "UPDATE disputes SET against = raised_by WHERE id = 4;"
+	                          " UPDATE agencies SET name = 'Wombat Academy' WHERE id = (SELECT raised_by FROM disputes"
+	                          " WHERE id = 4)"), SQLITE_OK);
+	got = raw_rows(f->db, NULL, "SELECT rowid FROM disputes_fts WHERE disputes_fts MATCH 'against:wombat'");
+	assert_string_equal(got, "4\n");
+	free(got);
 	assert_int_equal(raw_exec(f->db, "INSERT INTO records_fts(records_fts, rank) VALUES ('integrity-check', 1);"
 	                          " INSERT INTO disputes_fts(disputes_fts, rank) VALUES ('integrity-check', 1)"), SQLITE_OK);
 	/* A record written by dispute is found at once, in the list and in

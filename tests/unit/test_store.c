@@ -242,7 +242,7 @@ static void test_create_modes(void **state)
 	assert_true(S_ISREG(st.st_mode));
 	assert_int_equal(st.st_mode & 0777, 0600);
 
-	assert_int_equal(store_schema_version(), 13);
+	assert_int_equal(store_schema_version(), 14);
 	assert_int_equal(raw_int(path, "PRAGMA user_version"), store_schema_version());
 	assert_int_equal(raw_int(path, "PRAGMA application_id"), 0x44535054);
 	assert_int_equal(raw_int(path, "SELECT count(*) FROM sqlite_master WHERE name = 'disputes'"), 1);
