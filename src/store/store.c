@@ -312,6 +312,61 @@
 	"	FROM dispute_agencies x WHERE x.agency_id = NEW.id;\n" \
 	"END"
 
+/* The same as migration 14 keeps them, as the particulars' are: the
+ * further other agencies and subjects as the views search_other_agencies
+ * and search_other_subjects give them (and search_others, the index's
+ * content, is those two), read by their key columns. */
+#define SEARCH_OTHER_AGENCIES \
+	"CREATE VIEW search_other_agencies(dispute_id, position, agency_id, key, text) AS\n" \
+	"	SELECT x.dispute_id, x.position, x.agency_id, " SEARCH_OTHER_KEY("x.", "0") ", " SEARCH_FOLD("a.name") "\n" \
+	"	FROM dispute_agencies x JOIN agencies a ON a.id = x.agency_id"
+#define SEARCH_OTHER_SUBJECTS \
+	"CREATE VIEW search_other_subjects(dispute_id, position, key, text) AS\n" \
+	"	SELECT dispute_id, position, " SEARCH_OTHER_KEY("", "128") ", " SEARCH_FOLD("subject") " FROM dispute_subjects"
+#define SEARCH_OTHERS_14 \
+	"CREATE VIEW search_others(key, text) AS\n" \
+	"	SELECT key, text FROM search_other_agencies UNION ALL SELECT key, text FROM search_other_subjects"
+#define SEARCH_OTHER_IN(view, where) "INSERT INTO others_fts(rowid, text) SELECT key, text FROM " view " WHERE " where
+#define SEARCH_OTHER_OUT(view, where) \
+	"INSERT INTO others_fts(others_fts, rowid, text) SELECT 'delete', key, text FROM " view " WHERE " where
+#define SEARCH_OTHER_AT(p) "dispute_id = " p "dispute_id AND position = " p "position"
+#define T_SEARCH_OTHERS_AGENCY_ADD_14 \
+	"CREATE TRIGGER search_others_agency_add AFTER INSERT ON dispute_agencies BEGIN\n" \
+	"	" SEARCH_OTHER_IN("search_other_agencies", SEARCH_OTHER_AT("NEW.")) ";\n" \
+	"END"
+#define T_SEARCH_OTHERS_AGENCY_CHANGE_OUT \
+	"CREATE TRIGGER search_others_agency_change_out BEFORE UPDATE OF agency_id ON dispute_agencies\n" \
+	"WHEN NEW.agency_id IS NOT OLD.agency_id BEGIN\n" \
+	"	" SEARCH_OTHER_OUT("search_other_agencies", SEARCH_OTHER_AT("OLD.")) ";\n" \
+	"END"
+#define T_SEARCH_OTHERS_AGENCY_CHANGE_14 \
+	"CREATE TRIGGER search_others_agency_change AFTER UPDATE OF agency_id ON dispute_agencies\n" \
+	"WHEN NEW.agency_id IS NOT OLD.agency_id BEGIN\n" \
+	"	" SEARCH_OTHER_IN("search_other_agencies", SEARCH_OTHER_AT("NEW.")) ";\n" \
+	"END"
+#define T_SEARCH_OTHERS_SUBJECT_ADD_14 \
+	"CREATE TRIGGER search_others_subject_add AFTER INSERT ON dispute_subjects BEGIN\n" \
+	"	" SEARCH_OTHER_IN("search_other_subjects", SEARCH_OTHER_AT("NEW.")) ";\n" \
+	"END"
+#define T_SEARCH_OTHERS_SUBJECT_CHANGE_OUT \
+	"CREATE TRIGGER search_others_subject_change_out BEFORE UPDATE OF subject ON dispute_subjects\n" \
+	"WHEN NEW.subject IS NOT OLD.subject BEGIN\n" \
+	"	" SEARCH_OTHER_OUT("search_other_subjects", SEARCH_OTHER_AT("OLD.")) ";\n" \
+	"END"
+#define T_SEARCH_OTHERS_SUBJECT_CHANGE_14 \
+	"CREATE TRIGGER search_others_subject_change AFTER UPDATE OF subject ON dispute_subjects\n" \
+	"WHEN NEW.subject IS NOT OLD.subject BEGIN\n" \
+	"	" SEARCH_OTHER_IN("search_other_subjects", SEARCH_OTHER_AT("NEW.")) ";\n" \
+	"END"
+#define T_SEARCH_OTHERS_RENAME_OUT \
+	"CREATE TRIGGER search_others_rename_out BEFORE UPDATE OF name ON agencies BEGIN\n" \
+	"	" SEARCH_OTHER_OUT("search_other_agencies", "agency_id = OLD.id") ";\n" \
+	"END"
+#define T_SEARCH_OTHERS_RENAME_14 \
+	"CREATE TRIGGER search_others_rename AFTER UPDATE OF name ON agencies BEGIN\n" \
+	"	" SEARCH_OTHER_IN("search_other_agencies", "agency_id = NEW.id") ";\n" \
+	"END"
+
 /* The triggers on new rows that a bulk change (store_begin_bulk) drops
  * and makes again, as triggers[] holds them, at deferred_flush,
  * which does their work for all the new rows at once: the search index
@@ -351,11 +406,14 @@ static const struct {
 	{ "search_disputes_change", T_SEARCH_DISPUTES_CHANGE_14 },
 	{ "search_agencies_rename_out", T_SEARCH_AGENCIES_RENAME_OUT },
 	{ "search_agencies_rename", T_SEARCH_AGENCIES_RENAME_14 },
-	{ "search_others_agency_add", T_SEARCH_OTHERS_AGENCY_ADD },
-	{ "search_others_agency_change", T_SEARCH_OTHERS_AGENCY_CHANGE },
-	{ "search_others_subject_add", T_SEARCH_OTHERS_SUBJECT_ADD },
-	{ "search_others_subject_change", T_SEARCH_OTHERS_SUBJECT_CHANGE },
-	{ "search_others_rename", T_SEARCH_OTHERS_RENAME },
+	{ "search_others_agency_add", T_SEARCH_OTHERS_AGENCY_ADD_14 },
+	{ "search_others_agency_change_out", T_SEARCH_OTHERS_AGENCY_CHANGE_OUT },
+	{ "search_others_agency_change", T_SEARCH_OTHERS_AGENCY_CHANGE_14 },
+	{ "search_others_subject_add", T_SEARCH_OTHERS_SUBJECT_ADD_14 },
+	{ "search_others_subject_change_out", T_SEARCH_OTHERS_SUBJECT_CHANGE_OUT },
+	{ "search_others_subject_change", T_SEARCH_OTHERS_SUBJECT_CHANGE_14 },
+	{ "search_others_rename_out", T_SEARCH_OTHERS_RENAME_OUT },
+	{ "search_others_rename", T_SEARCH_OTHERS_RENAME_14 },
 	{ "deadline_counts_on_stage_insert", T_DEADLINE_COUNTS_ON_STAGE_INSERT },
 	{ "deadline_counts_on_stage_update", T_DEADLINE_COUNTS_ON_STAGE_UPDATE },
 	{ "deadline_counts_on_dispute_insert", T_DEADLINE_COUNTS_ON_DISPUTE_INSERT },
@@ -727,9 +785,12 @@ static const char *const migrations[] = {
 	"DROP TRIGGER disputes_derive_on_stage_update;\n"
 	T_DERIVE_ON_STAGE_INSERT_13 ";\n"
 	T_DERIVE_ON_STAGE_UPDATE_13 ";\n",
-	/* 14: the triggers that keep the index of a dispute's particulars
-	 * read them through the view search_disputes (SEARCH_DISPUTE_ROWS):
-	 * the index itself is as it was. */
+	/* 14: the triggers that keep the search indexes read what they
+	 * index through views (the particulars through search_disputes, a
+	 * further agency or subject through a view of its own, of which the
+	 * view search_others is now made) instead of each spelling out the
+	 * folding again.  What the views give, and the indexes, are as they
+	 * were. */
 	"DROP TRIGGER search_disputes_add;\n"
 	"DROP TRIGGER search_disputes_change;\n"
 	"DROP TRIGGER search_agencies_rename;\n"
@@ -737,7 +798,24 @@ static const char *const migrations[] = {
 	T_SEARCH_DISPUTES_CHANGE_OUT ";\n"
 	T_SEARCH_DISPUTES_CHANGE_14 ";\n"
 	T_SEARCH_AGENCIES_RENAME_OUT ";\n"
-	T_SEARCH_AGENCIES_RENAME_14 ";\n",
+	T_SEARCH_AGENCIES_RENAME_14 ";\n"
+	"DROP TRIGGER search_others_agency_add;\n"
+	"DROP TRIGGER search_others_agency_change;\n"
+	"DROP TRIGGER search_others_subject_add;\n"
+	"DROP TRIGGER search_others_subject_change;\n"
+	"DROP TRIGGER search_others_rename;\n"
+	"DROP VIEW search_others;\n"
+	SEARCH_OTHER_AGENCIES ";\n"
+	SEARCH_OTHER_SUBJECTS ";\n"
+	SEARCH_OTHERS_14 ";\n"
+	T_SEARCH_OTHERS_AGENCY_ADD_14 ";\n"
+	T_SEARCH_OTHERS_AGENCY_CHANGE_OUT ";\n"
+	T_SEARCH_OTHERS_AGENCY_CHANGE_14 ";\n"
+	T_SEARCH_OTHERS_SUBJECT_ADD_14 ";\n"
+	T_SEARCH_OTHERS_SUBJECT_CHANGE_OUT ";\n"
+	T_SEARCH_OTHERS_SUBJECT_CHANGE_14 ";\n"
+	T_SEARCH_OTHERS_RENAME_OUT ";\n"
+	T_SEARCH_OTHERS_RENAME_14 ";\n",
 };
 
 /* SQL run after a migration's C step (NULL: none). */

@@ -489,6 +489,12 @@ static void test_further_agencies_and_subjects(void **state)
 	assert_found(f->s, "kestrel", "");
 	assert_found(f->s, "marta", "0002");
 	assert_found(f->s, "lucja", "");
+	/* Another agency in the same place. */
+	assert_int_equal(raw_exec(f->db, "INSERT INTO agencies(name) VALUES ('Puffin Trust');"
+	                          " UPDATE dispute_agencies SET agency_id = (SELECT id FROM agencies WHERE name = 'Puffin Trust')"
+	                          "  WHERE dispute_id = 2 AND position = 2"), SQLITE_OK);
+	assert_found(f->s, "puffin", "0002");
+	assert_found(f->s, "osprey", "");
 	assert_int_equal(raw_exec(f->db, "INSERT INTO others_fts(others_fts, rank) VALUES ('integrity-check', 1)"),
 	                 SQLITE_OK);
 }
