@@ -201,7 +201,7 @@ static const char *quote(char *buf, const char *s, size_t len)
 	}
 	for (size_t i = 0; i < n; i++)
 		buf[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7F ? ' ' : s[i];
-	snprintf(buf + n, QUOTE_SIZE - n, "%s", n < len ? "..." : "");
+	memcpy(buf + n, n < len ? "..." : "", n < len ? 4 : 1);
 	return buf;
 }
 
@@ -566,7 +566,6 @@ static void add_action(struct loader *ld, void *base, const char *v)
 	int *lines = ld->action_line[action_row(ld->psec)][ld->pnum];
 	char label[32], q[QUOTE_SIZE];
 
-	sec_label(ld->psec, ld->pnum, label, sizeof(label));
 	if (strlen(v) > ACTION_MAX) {
 		fail(ld, ld->pline, "action: longer than %d bytes; a checklist item is one short line", ACTION_MAX);
 		return;
@@ -574,12 +573,13 @@ static void add_action(struct loader *ld, void *base, const char *v)
 	for (size_t i = 0; i < *n; i++) {
 		if (strcmp((*list)[i], v) == 0) {
 			fail(ld, ld->pline, "action: '%s' given twice in %s (first at line %d)", quote(q, v, strlen(v)),
-			     label, lines[i]);
+			     sec_label(ld->psec, ld->pnum, label, sizeof(label)), lines[i]);
 			return;
 		}
 	}
 	if (*n == MAX_ACTIONS) {
-		fail(ld, ld->pline, "action: more than %d in %s", MAX_ACTIONS, label);
+		fail(ld, ld->pline, "action: more than %d in %s", MAX_ACTIONS,
+		     sec_label(ld->psec, ld->pnum, label, sizeof(label)));
 		return;
 	}
 	*list = xrealloc(*list, (*n + 1) * sizeof(**list));
@@ -742,7 +742,6 @@ static void commit(struct loader *ld)
 	defs = sec_keys(ld->psec);
 	seen = sec_seen(ld, ld->psec, ld->pnum);
 	base = sec_base(ld, ld->psec, ld->pnum);
-	sec_label(ld->psec, ld->pnum, label, sizeof(label));
 	for (idx = 0; defs && defs[idx].name; idx++) {
 		if (strcmp(defs[idx].name, ld->pname) == 0) {
 			def = &defs[idx];
@@ -754,14 +753,16 @@ static void commit(struct loader *ld)
 
 		for (size_t i = 0; defs && defs[i].name; i++)
 			sb_printf(&names, "%s%s", i ? (defs[i + 1].name ? ", " : " or ") : "", defs[i].name);
-		fail(ld, ld->pline, "unknown key '%s' in %s; expected %s", ld->pname, label,
+		fail(ld, ld->pline, "unknown key '%s' in %s; expected %s", ld->pname,
+		     sec_label(ld->psec, ld->pnum, label, sizeof(label)),
 		     names.s ? names.s : "none");
 		free(names.s);
 		return;
 	}
 	if (seen->key[idx] && def->type != K_NOTICES && def->type != K_CATEGORY &&
 	    def->type != K_UNCLOCKED && def->type != K_ALIAS && def->type != K_ACTION) {
-		fail(ld, ld->pline, "%s: given twice in %s (first at line %d)", def->name, label,
+		fail(ld, ld->pline, "%s: given twice in %s (first at line %d)", def->name,
+		     sec_label(ld->psec, ld->pnum, label, sizeof(label)),
 		     seen->key[idx]);
 		return;
 	}
