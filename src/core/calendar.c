@@ -696,9 +696,17 @@ static void count_workdays(const struct calendar *cal, struct cal_division *dv)
 	dv->ncum = (size_t)(last - first + 1);
 	dv->cum_first = first;
 	dv->cum = xrealloc(dv->cum, dv->ncum * sizeof(*dv->cum));
-	for (i = 0; i < dv->ncum; i++) {
+	/* The weekdays marked: the first week, then copied over the window
+	 * in runs of whole weeks (a window spans some 12,000 days). */
+	for (i = 0; i < dv->ncum && i < 7; i++) {
 		dv->cum[i] = wd < 5;
 		wd = wd == 6 ? 0 : wd + 1;
+	}
+	while (i < dv->ncum) {
+		size_t run = i < dv->ncum - i ? i : dv->ncum - i;
+
+		memcpy(dv->cum + i, dv->cum, run * sizeof(*dv->cum));
+		i += run;
 	}
 	for (i = 0; i < dv->n; i++)
 		cum_clear(dv, dv->days[i]);
