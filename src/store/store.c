@@ -330,18 +330,17 @@
 #define SEARCH_OTHER_OUT(view, where) \
 	"INSERT INTO others_fts(others_fts, rowid, text) SELECT 'delete', key, text FROM " view " WHERE " where
 #define SEARCH_OTHER_AT(p) "dispute_id = " p "dispute_id AND position = " p "position"
+#define SEARCH_OTHER_CHANGED(col, table) "UPDATE OF " col " ON " table "\nWHEN NEW." col " IS NOT OLD." col " BEGIN\n"
 #define T_SEARCH_OTHERS_AGENCY_ADD_14 \
 	"CREATE TRIGGER search_others_agency_add AFTER INSERT ON dispute_agencies BEGIN\n" \
 	"	" SEARCH_OTHER_IN("search_other_agencies", SEARCH_OTHER_AT("NEW.")) ";\n" \
 	"END"
 #define T_SEARCH_OTHERS_AGENCY_CHANGE_OUT \
-	"CREATE TRIGGER search_others_agency_change_out BEFORE UPDATE OF agency_id ON dispute_agencies\n" \
-	"WHEN NEW.agency_id IS NOT OLD.agency_id BEGIN\n" \
+	"CREATE TRIGGER search_others_agency_change_out BEFORE " SEARCH_OTHER_CHANGED("agency_id", "dispute_agencies") \
 	"	" SEARCH_OTHER_OUT("search_other_agencies", SEARCH_OTHER_AT("OLD.")) ";\n" \
 	"END"
 #define T_SEARCH_OTHERS_AGENCY_CHANGE_14 \
-	"CREATE TRIGGER search_others_agency_change AFTER UPDATE OF agency_id ON dispute_agencies\n" \
-	"WHEN NEW.agency_id IS NOT OLD.agency_id BEGIN\n" \
+	"CREATE TRIGGER search_others_agency_change AFTER " SEARCH_OTHER_CHANGED("agency_id", "dispute_agencies") \
 	"	" SEARCH_OTHER_IN("search_other_agencies", SEARCH_OTHER_AT("NEW.")) ";\n" \
 	"END"
 #define T_SEARCH_OTHERS_SUBJECT_ADD_14 \
@@ -349,13 +348,11 @@
 	"	" SEARCH_OTHER_IN("search_other_subjects", SEARCH_OTHER_AT("NEW.")) ";\n" \
 	"END"
 #define T_SEARCH_OTHERS_SUBJECT_CHANGE_OUT \
-	"CREATE TRIGGER search_others_subject_change_out BEFORE UPDATE OF subject ON dispute_subjects\n" \
-	"WHEN NEW.subject IS NOT OLD.subject BEGIN\n" \
+	"CREATE TRIGGER search_others_subject_change_out BEFORE " SEARCH_OTHER_CHANGED("subject", "dispute_subjects") \
 	"	" SEARCH_OTHER_OUT("search_other_subjects", SEARCH_OTHER_AT("OLD.")) ";\n" \
 	"END"
 #define T_SEARCH_OTHERS_SUBJECT_CHANGE_14 \
-	"CREATE TRIGGER search_others_subject_change AFTER UPDATE OF subject ON dispute_subjects\n" \
-	"WHEN NEW.subject IS NOT OLD.subject BEGIN\n" \
+	"CREATE TRIGGER search_others_subject_change AFTER " SEARCH_OTHER_CHANGED("subject", "dispute_subjects") \
 	"	" SEARCH_OTHER_IN("search_other_subjects", SEARCH_OTHER_AT("NEW.")) ";\n" \
 	"END"
 #define T_SEARCH_OTHERS_RENAME_OUT \
