@@ -434,6 +434,15 @@ static void test_follows_changes(void **state)
 	got = raw_rows(f->db, NULL, "SELECT rowid FROM disputes_fts WHERE disputes_fts MATCH 'against:wombat'");
 	assert_string_equal(got, "4\n");
 	free(got);
+	/* A row an UPDATE OR IGNORE skips (a name taken, a date that is not
+	 * one) leaves the index as it was. */
+	assert_int_equal(raw_exec(f->db, "UPDATE OR IGNORE agencies SET name = 'Quokka Trust' WHERE name = 'Wombat Academy';"
+	                          " UPDATE OR IGNORE disputes SET summary = 'Never', opened = 'soon' WHERE id = 4"),
+	                 SQLITE_OK);
+	got = raw_rows(f->db, NULL, "SELECT rowid FROM disputes_fts WHERE disputes_fts MATCH 'against:wombat'");
+	assert_string_equal(got, "4\n");
+	free(got);
+	assert_found(f->s, "never", "");
 	assert_int_equal(raw_exec(f->db, "INSERT INTO records_fts(records_fts, rank) VALUES ('integrity-check', 1);"
 	                          " INSERT INTO disputes_fts(disputes_fts, rank) VALUES ('integrity-check', 1)"), SQLITE_OK);
 	/* A record written by dispute is found at once, in the list and in
@@ -495,6 +504,11 @@ static void test_further_agencies_and_subjects(void **state)
 	                          "  WHERE dispute_id = 2 AND position = 2"), SQLITE_OK);
 	assert_found(f->s, "puffin", "0002");
 	assert_found(f->s, "osprey", "");
+	/* A change an UPDATE OR IGNORE skips changes nothing in the index. */
+	assert_int_equal(raw_exec(f->db, "UPDATE OR IGNORE dispute_subjects SET subject = '' WHERE dispute_id = 2;"
+	                          " UPDATE OR IGNORE dispute_agencies SET agency_id = NULL WHERE dispute_id = 2"), SQLITE_OK);
+	assert_found(f->s, "marta", "0002");
+	assert_found(f->s, "puffin", "0002");
 	assert_int_equal(raw_exec(f->db, "INSERT INTO others_fts(others_fts, rank) VALUES ('integrity-check', 1)"),
 	                 SQLITE_OK);
 }

@@ -1509,10 +1509,11 @@ static void test_migrate_from_7(void **state)
 }
 
 /* A database written by the last release before migration 14 (schema 13,
- * commit 734f1f1; tests/unit/fixtures/make-old-db) comes forward with
- * nothing written to its journal: its search indexes and derived columns
- * as they were, verify finding nothing, and the triggers of migration 14
- * keeping the indexes in step from then on (a plain SQL rename here). */
+ * commit 734f1f1; tests/unit/fixtures/make-old-db, with a dispute that
+ * has a further agency and subject) comes forward with nothing written
+ * to its journal: its search indexes and derived columns as they were,
+ * verify finding nothing, and the triggers of migration 14 keeping the
+ * indexes in step from then on (plain SQL renames here). */
 static void test_migrate_from_13(void **state)
 {
 	struct fx *f = *state;
@@ -1522,20 +1523,26 @@ static void test_migrate_from_13(void **state)
 
 	open_old(f, "tests/unit/fixtures/schema13-release.sql");
 	assert_int_equal(sql_int(f, "PRAGMA user_version"), svc_schema_version());
-	assert_int_equal(dispute_count(f), 5);
-	assert_int_equal(sql_int(f, "SELECT count(*) FROM records"), 15);
-	assert_int_equal(sql_int(f, "SELECT count(*) FROM sqlite_master WHERE name IN ('search_disputes_change_out',"
-	                         " 'search_agencies_rename_out', 'search_others_agency_change_out',"
-	                         " 'search_others_subject_change_out', 'search_others_rename_out',"
-	                         " 'search_other_agencies', 'search_other_subjects')"), 7);
+	assert_int_equal(dispute_count(f), 6);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM records"), 16);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM sqlite_master WHERE type = 'view'"
+	                         " AND name IN ('search_other_agencies', 'search_other_subjects')"), 2);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"
+	                         " AND sql LIKE '%FROM search_disputes WHERE%'"), 3);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"
+	                         " AND sql LIKE '%FROM search_other_%'"), 5);
 	assert_int_equal(sql_int(f, "SELECT rowid >> 32 FROM records_fts WHERE records_fts MATCH 'zoe'"), 1);
 	assert_int_equal(sql_int(f, "SELECT rowid FROM disputes_fts WHERE disputes_fts MATCH 'against:together'"), 1);
+	assert_int_equal(sql_int(f, "SELECT rowid >> 8 FROM others_fts WHERE others_fts MATCH 'betsi'"), 6);
+	assert_int_equal(sql_int(f, "SELECT rowid >> 8 FROM others_fts WHERE others_fts MATCH 'lucja'"), 6);
 	assert_ok(svc_verify(&f->c, NULL, NULL, &vr, &err), err);
 	assert_int_equal(vr.findings, 0);
-	assert_int_equal(vr.disputes, 5);
+	assert_int_equal(vr.disputes, 6);
 
 	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "UPDATE agencies SET name = 'Wombat Trust' WHERE name = 'Together for Children';"
+	                              " UPDATE agencies SET name = 'Quokka Health' WHERE name LIKE 'Betsi%';"
+	                              " UPDATE dispute_subjects SET subject = 'C-23 Marta' WHERE dispute_id = 6;"
 	                              " INSERT INTO disputes_fts(disputes_fts, rank) VALUES ('integrity-check', 1);"
 	                              " INSERT INTO records_fts(records_fts, rank) VALUES ('integrity-check', 1);"
 	                              " INSERT INTO others_fts(others_fts, rank) VALUES ('integrity-check', 1)",
@@ -1543,6 +1550,9 @@ static void test_migrate_from_13(void **state)
 	assert_int_equal(sqlite3_close(db), SQLITE_OK);
 	assert_int_equal(sql_int(f, "SELECT rowid FROM disputes_fts WHERE disputes_fts MATCH 'against:wombat'"), 1);
 	assert_int_equal(sql_int(f, "SELECT count(*) FROM disputes_fts WHERE disputes_fts MATCH 'against:together'"), 0);
+	assert_int_equal(sql_int(f, "SELECT rowid >> 8 FROM others_fts WHERE others_fts MATCH 'quokka'"), 6);
+	assert_int_equal(sql_int(f, "SELECT rowid >> 8 FROM others_fts WHERE others_fts MATCH 'marta'"), 6);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM others_fts WHERE others_fts MATCH 'betsi OR lucja'"), 0);
 }
 
 int main(void)
