@@ -381,9 +381,12 @@ static const char *const deferred[] = {
 };
 #define DEFERRED_RECORDS 2
 
-static const struct {
+/* A schema object as dispute makes it: its name and SQLite's text of it. */
+struct schema_text {
 	const char *name, *sql;
-} triggers[] = {
+};
+
+static const struct schema_text triggers[] = {
 	{ "records_amend_same", T_RECORDS_AMEND_SAME },
 	{ "records_no_update", T_RECORDS_NO_UPDATE },
 	{ "records_no_delete", T_RECORDS_NO_DELETE },
@@ -1160,9 +1163,7 @@ static enum status migrate(struct store *s, struct error *err)
 
 /* The views the triggers read what they index from (migration 14): an
  * edited one would have them index something else. */
-static const struct {
-	const char *name, *sql;
-} trigger_views[] = {
+static const struct schema_text trigger_views[] = {
 	{ "search_disputes", SEARCH_DISPUTES_VIEW },
 	{ "search_other_agencies", SEARCH_OTHER_AGENCIES },
 	{ "search_other_subjects", SEARCH_OTHER_SUBJECTS },
