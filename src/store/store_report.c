@@ -184,8 +184,8 @@ enum status store_table_rows(struct store *s, enum export_table t, bool include_
 	sqlite3_stmt *st = NULL;
 	const char **cells = NULL;
 	enum status rc = ST_OK;
-	int src, ncols, n = 0, skip = -1, state = -1;
-	bool *internal = NULL;
+	int src, ncols, n = 0, state = -1;
+	bool *omit = NULL;      /* the columns the file leaves out */
 	char *redacted = NULL;
 
 	if ((unsigned)t >= TABLE_COUNT)
@@ -197,20 +197,19 @@ enum status store_table_rows(struct store *s, enum export_table t, bool include_
 	}
 	ncols = sqlite3_column_count(st);
 	cells = xcalloc((size_t)ncols + 1, sizeof(*cells));
-	internal = xcalloc((size_t)ncols + 1, sizeof(*internal));
+	omit = xcalloc((size_t)ncols + 1, sizeof(*omit));
 	for (int i = 0; i < ncols; i++) {
 		const char *name = sqlite3_column_name(st, i);
-		if ((t == TABLE_DISPUTES || t == TABLE_DISPUTE_SUBJECTS) && !include_subject && name &&
-		    strcmp(name, "subject") == 0)
-			skip = i;
-		/* The list's order key, whether the list tables hold anything,
-		 * and the running stage's step and route (the stages file has
-		 * them): kept for the list, internal. */
-		else if (t == TABLE_DISPUTES && name && (strcmp(name, "list_key") == 0 || strcmp(name, "lists") == 0 ||
-		                                         strcmp(name, "current_step") == 0 ||
-		                                         strcmp(name, "current_route") == 0))
-			internal[i] = true;
-		else
+		/* The subject unless asked for; the list's order key, whether
+		 * the list tables hold anything, and the running stage's step
+		 * and route (the stages file has them): kept for the list,
+		 * internal. */
+		omit[i] = ((t == TABLE_DISPUTES || t == TABLE_DISPUTE_SUBJECTS) && !include_subject && name &&
+		           strcmp(name, "subject") == 0) ||
+		          (t == TABLE_DISPUTES && name && (strcmp(name, "list_key") == 0 || strcmp(name, "lists") == 0 ||
+		                                           strcmp(name, "current_step") == 0 ||
+		                                           strcmp(name, "current_route") == 0));
+		if (!omit[i])
 			cells[n++] = name;
 		if (t == TABLE_RECORDS && !include_subject && name && strcmp(name, "state") == 0)
 			state = i;      /* an opening event's state names the subject */
@@ -220,7 +219,7 @@ enum status store_table_rows(struct store *s, enum export_table t, bool include_
 	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
 		n = 0;
 		for (int i = 0; i < ncols; i++)
-			if (i != skip && !internal[i])
+			if (!omit[i])
 				cells[n++] = col_text(st, i);
 		if (state >= 0) {
 			free(redacted);
@@ -235,7 +234,7 @@ enum status store_table_rows(struct store *s, enum export_table t, bool include_
 out:
 	free(redacted);
 	free(cells);
-	free(internal);
+	free(omit);
 	sqlite3_finalize(st);
 	return rc;
 }
