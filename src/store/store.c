@@ -1172,52 +1172,67 @@ static const struct schema_text trigger_views[] = {
 	{ "search_other_subjects", SEARCH_OTHER_SUBJECTS },
 };
 
-/* The index of name in v[0..n), or n. */
-static size_t schema_find(const struct schema_text *v, size_t n, const char *name)
+/* Whether every view in trigger_views[] is there as dispute made it. */
+static enum status trigger_views_check(struct store *s, struct error *err)
 {
-	size_t i = 0;
+	sqlite3_stmt *st = NULL;
+	enum status rc;
 
-	while (i < n && strcmp(v[i].name, name ? name : ""))
-		i++;
-	return i;
+	if ((rc = db_prepare(s, "SELECT sql FROM sqlite_master WHERE type = 'view' AND name = ?1", &st, err)) != ST_OK)
+		return rc;
+	for (size_t i = 0; rc == ST_OK && !s->altered && i < sizeof(trigger_views) / sizeof(trigger_views[0]); i++) {
+		int src;
+
+		sqlite3_bind_text(st, 1, trigger_views[i].name, -1, SQLITE_STATIC);
+		src = sqlite3_step(st);
+		if (src == SQLITE_DONE)
+			s->altered = xasprintf("the view %s is missing", trigger_views[i].name);
+		else if (src != SQLITE_ROW)
+			rc = db_fail(s, src, "cannot read the database", err);
+		else if (!sqlite3_column_text(st, 0) ||
+		         strcmp((const char *)sqlite3_column_text(st, 0), trigger_views[i].sql) != 0)
+			s->altered = xasprintf("the view %s was changed", trigger_views[i].name);
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	return rc;
 }
 
-/* Whether every trigger is there as dispute made it, and no other, and
- * every view of trigger_views[] as made: a dropped or edited trigger means
- * the journal could have been changed outside dispute, so nothing more is
- * written until `dispute verify` has looked.  One read of the schema.
- * Sets s->altered. */
+/* Whether every trigger is there as dispute made it, and no other (and
+ * the views they read, trigger_views_check): a dropped or edited trigger
+ * means the journal could have been changed outside dispute, so nothing
+ * more is written until `dispute verify` has looked.  Sets s->altered. */
 static enum status triggers_check(struct store *s, struct error *err)
 {
-	enum { NT = sizeof(triggers) / sizeof(triggers[0]), NV = sizeof(trigger_views) / sizeof(trigger_views[0]) };
 	sqlite3_stmt *st = NULL;
-	bool seen[NT + NV] = {0};
+	bool seen[sizeof(triggers) / sizeof(triggers[0])] = {0};
 	enum status rc;
 	int src;
 
-	if ((rc = db_prepare(s, "SELECT type = 'view', name, sql FROM sqlite_master"
-	                     " WHERE type IN ('trigger', 'view') ORDER BY name", &st, err)) != ST_OK)
+	if ((rc = db_prepare(s, "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name", &st,
+	                     err)) != ST_OK)
 		return rc;
 	while (!s->altered && (src = sqlite3_step(st)) == SQLITE_ROW) {
-		bool view = sqlite3_column_int(st, 0);
-		const char *name = (const char *)sqlite3_column_text(st, 1), *sql = (const char *)sqlite3_column_text(st, 2);
-		const struct schema_text *v = view ? trigger_views : triggers;
-		size_t n = view ? NV : NT, i = schema_find(v, n, name);
+		const char *name = (const char *)sqlite3_column_text(st, 0), *sql = (const char *)sqlite3_column_text(st, 1);
+		size_t i = 0;
 
-		if (i == n && !view)
+		while (i < sizeof(triggers) / sizeof(triggers[0]) && strcmp(triggers[i].name, name ? name : ""))
+			i++;
+		if (i == sizeof(triggers) / sizeof(triggers[0]))
 			s->altered = xasprintf("a trigger dispute did not make (%s) was added", name ? name : "?");
-		else if (i < n && (!sql || strcmp(sql, v[i].sql) != 0))
-			s->altered = xasprintf("the %s %s was changed", view ? "view" : "trigger", name);
-		else if (i < n)
-			seen[view ? NT + i : i] = true;
+		else if (!sql || strcmp(sql, triggers[i].sql) != 0)
+			s->altered = xasprintf("the trigger %s was changed", name);
+		else
+			seen[i] = true;
 	}
 	if (!s->altered && src != SQLITE_DONE)
 		rc = db_fail(s, src, "cannot read the database", err);
 	sqlite3_finalize(st);
-	for (size_t i = 0; rc == ST_OK && !s->altered && i < NT + NV; i++)
+	for (size_t i = 0; rc == ST_OK && !s->altered && i < sizeof(triggers) / sizeof(triggers[0]); i++)
 		if (!seen[i])
-			s->altered = i < NT ? xasprintf("the trigger %s is missing", triggers[i].name)
-			                    : xasprintf("the view %s is missing", trigger_views[i - NT].name);
+			s->altered = xasprintf("the trigger %s is missing", triggers[i].name);
+	if (rc == ST_OK && !s->altered)
+		rc = trigger_views_check(s, err);
 	return rc;
 }
 
